@@ -1,0 +1,65 @@
+// Lint with the module boundaries of DESIGN §1 enforced by Nx tags.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const layers = {
+  'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util'],
+  // Only these may import libs/keys (tag type:keys): withdrawal-signer, custody, cli, bench.
+  'type:signer-app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:keys', 'type:testing', 'type:verifier'],
+  'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util'],
+  'type:data-access': ['type:data-access', 'type:domain', 'type:util'],
+  'type:domain': ['type:domain', 'type:util'],
+  'type:chain': ['type:chain', 'type:domain', 'type:util'],
+  'type:keys': ['type:domain', 'type:util', 'type:data-access'],
+  'type:util': ['type:util', 'type:domain'],
+  'type:testing': ['type:testing', 'type:util', 'type:domain', 'type:data-access', 'type:chain'],
+  // The proof verifier must stand alone: users run it without trusting the rest of Strongroom.
+  'type:verifier': [],
+};
+const scopes = {
+  'scope:shared': ['scope:shared'],
+  'scope:ledger': ['scope:shared', 'scope:ledger'],
+  'scope:deposits': ['scope:shared', 'scope:ledger', 'scope:deposits'],
+  'scope:withdrawals': ['scope:shared', 'scope:ledger', 'scope:deposits', 'scope:withdrawals'],
+  'scope:compliance': ['scope:shared', 'scope:ledger', 'scope:deposits', 'scope:withdrawals', 'scope:compliance'],
+};
+const chains = [
+  { sourceTag: 'chain:bitcoin', notDependOnLibsWithTags: ['chain:ethereum'] },
+  { sourceTag: 'chain:ethereum', notDependOnLibsWithTags: ['chain:bitcoin'] },
+];
+const constraints = (extraForTests) => [
+  ...Object.entries(layers).map(([sourceTag, allowed]) => ({
+    sourceTag,
+    onlyDependOnLibsWithTags: extraForTests && sourceTag !== 'type:verifier' ? [...allowed, 'type:testing', 'type:keys'] : allowed,
+  })),
+  ...Object.entries(scopes).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
+  ...chains,
+];
+const boundaries = (extraForTests) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(extraForTests) },
+];
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'tmp/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs', '**/artifacts/**', '**/static/**'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(false),
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    // Tests may use the harness (real PostgreSQL/PGlite, kms-local, regtest, anvil) and keys.
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/testing/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(true),
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+];

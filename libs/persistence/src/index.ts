@@ -1,0 +1,3 @@
+export * from './database';
+export * from './data-source.factory';
+export { PGlitePool, openPGlite, pgliteDriver } from './pglite-pool';

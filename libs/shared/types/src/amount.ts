@@ -1,0 +1,70 @@
+import { badRequest } from './errors';
+
+/** Largest amount any chain can express (uint256); also the numeric(78,0) column bound. */
+export const MAX_AMOUNT = (1n << 256n) - 1n;
+
+const INTEGER = /^[0-9]+$/;
+const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
+
+/**
+ * Parses a positive amount given in base units as a decimal integer string ("150000000").
+ * Used by the ledger API, whose amounts are base units like TigerBeetle's.
+ */
+export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
+  if (typeof input !== 'string') throw badRequest('amount.malformed', `${field} must be a decimal string of base units`, { field });
+  const m = DECIMAL.exec(input);
+  if (!m) throw badRequest('amount.malformed', `${field} "${clip(input)}" is not a decimal number`, { field });
+  if (m[1] === '-') throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
+  if (m[3] !== undefined) throw badRequest('amount.not_integer', `${field} is in base units and cannot have a fractional part`, { field });
+  return checkRange(BigInt(m[2]), field);
+}
+
+/**
+ * Parses an amount in asset units ("0.015" BTC) into base units, refusing more decimals than
+ * the asset has. Used by the exchange-facing APIs (withdrawals).
+ */
+export function parseAssetUnits(input: unknown, decimals: number, field = 'amount'): bigint {
+  if (typeof input !== 'string') throw badRequest('amount.malformed', `${field} must be a decimal string`, { field });
+  const m = DECIMAL.exec(input);
+  if (!m) throw badRequest('amount.malformed', `${field} "${clip(input)}" is not a decimal number`, { field });
+  if (m[1] === '-') throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (frac.length > decimals) {
+    throw badRequest('amount.too_precise', `${field} has ${frac.length} decimals; this asset has ${decimals}`, { field, decimals });
+  }
+  return checkRange(BigInt(m[2] + frac.padEnd(decimals, '0')), field);
+}
+
+/** Formats base units as an asset-unit decimal string without trailing zeros ("0.015"). */
+export function formatAssetUnits(amount: bigint, decimals: number): string {
+  const neg = amount < 0n;
+  const digits = (neg ? -amount : amount).toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const frac = decimals > 0 ? digits.slice(digits.length - decimals).replace(/0+$/, '') : '';
+  return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+/** Parses a non-negative base-unit integer string coming from the database or a trusted peer. */
+export function toBigInt(value: string | number | bigint): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`unsafe integer ${value}`);
+    return BigInt(value);
+  }
+  if (!/^-?[0-9]+$/.test(value)) throw new Error(`not an integer: ${clip(value)}`);
+  return BigInt(value);
+}
+
+export function isBaseUnitString(s: string): boolean {
+  return INTEGER.test(s);
+}
+
+function checkRange(v: bigint, field: string): bigint {
+  if (v === 0n) throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
+  if (v > MAX_AMOUNT) throw badRequest('amount.too_large', `${field} exceeds 2^256-1`, { field });
+  return v;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

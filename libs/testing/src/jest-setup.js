@@ -1,0 +1,3 @@
+// bcoin must use its pure-JS backends: native addons are not built on install.
+process.env.NODE_BACKEND = 'js';
+process.env.NX_NO_CLOUD = 'true';
