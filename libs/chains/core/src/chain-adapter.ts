@@ -1,0 +1,151 @@
+import type { AssetCode, ChainId } from '@strongroom/shared-types';
+
+/** A block as seen by a follower: enough to detect reorgs from the parent hash. */
+export interface BlockRef {
+  height: number;
+  hash: string;
+  parentHash: string;
+  /** Block time, unix seconds. */
+  time?: number;
+}
+
+/**
+ * A value movement touching a watched address. `amount` is signed: positive when value arrives
+ * at a watched address (a deposit, or change), negative when a custody output/balance is spent.
+ */
+export interface ChainTransfer {
+  txid: string;
+  /** Position inside the transaction: the vout ("3"), the log index ("12") or "native". */
+  index: string;
+  address: string;
+  asset: AssetCode;
+  amount: bigint;
+  /** Bitcoin: the output script (hex), for the custody UTXO set. */
+  script?: string;
+}
+
+export interface ChainBlock extends BlockRef {
+  transfers: ChainTransfer[];
+}
+
+/** A custody wallet as the chain sees it: m-of-n public keys (compressed secp256k1, hex). */
+export interface CustodyWallet {
+  id: string;
+  chain: ChainId;
+  threshold: number;
+  publicKeys: string[];
+  /** Ethereum: the Safe holding the funds and the relayer paying gas. */
+  safeAddress?: string;
+  relayerAddress?: string;
+}
+
+/** One address a follower matches against, with what it belongs to. */
+export interface WatchedAddress {
+  address: string;
+  /** Bitcoin: the scriptPubKey (hex) the follower matches outputs by. */
+  script?: string;
+  /** Opaque owner reference (the deposit address row id). */
+  ref: string;
+}
+
+export interface DerivedAddress {
+  address: string;
+  /** Hex: the scriptPubKey (Bitcoin) or the CREATE2 salt (Ethereum). */
+  locator: string;
+  /** Bitcoin: the witness script; Ethereum: the init code hash. Enough for an auditor to re-derive. */
+  derivation: string;
+}
+
+export type AddressCheck =
+  | { ok: true; normalized: string }
+  | { ok: false; code: 'address.malformed' | 'address.checksum' | 'address.wrong_network' | 'address.refused'; reason: string };
+
+/** An output of an approved withdrawal batch: what the cosigners agreed to pay. */
+export interface IntendedOutput {
+  /** Withdrawal id, so a mismatch names the withdrawal. */
+  ref: string;
+  address: string;
+  asset: AssetCode;
+  amount: bigint;
+}
+
+export interface WithdrawalBatch {
+  id: string;
+  wallet: CustodyWallet;
+  outputs: IntendedOutput[];
+  /** Chain-specific fee policy inputs (fee rate sat/vB, EIP-1559 caps, …). */
+  fee?: Record<string, string>;
+}
+
+/** A digest one wallet key must sign (32 bytes, hex). */
+export interface DigestRequest {
+  publicKey: string;
+  digest: string;
+  /** Human-readable what-for (input 3, SafeTx hash, relayer tx). */
+  purpose: string;
+}
+
+export interface UnsignedWithdrawal {
+  chain: ChainId;
+  batchId: string;
+  /** Chain-specific serialisation (PSBT base64; Safe transaction JSON). Stored before signing. */
+  payload: string;
+  digests: DigestRequest[];
+  /** The network fee this transaction pays (base units of the chain's native asset). */
+  fee: bigint;
+}
+
+/** A normalised (low-S) secp256k1 signature over one requested digest. */
+export interface DigestSignature {
+  publicKey: string;
+  digest: string;
+  r: string;
+  s: string;
+  /** Recovery parity (0/1), when known. */
+  recovery?: number;
+}
+
+export interface SignedWithdrawal {
+  chain: ChainId;
+  batchId: string;
+  txid: string;
+  /** Raw transaction to broadcast (hex). */
+  raw: string;
+}
+
+export type TxStatus =
+  | { state: 'unknown' }
+  | { state: 'mempool' }
+  | { state: 'confirmed'; height: number; blockHash: string; confirmations: number; fee?: bigint }
+  | { state: 'failed'; reason: string };
+
+/**
+ * The port every chain implements (DESIGN §4). Implementations are plain classes with no NestJS
+ * or TypeORM; they register under CHAIN_ADAPTERS with `satisfies ChainAdapter`.
+ */
+export interface ChainAdapter {
+  readonly chain: ChainId;
+  readonly network: string;
+  tip(): Promise<BlockRef>;
+  /** The block at `height` with every transfer touching a watched address. */
+  block(height: number): Promise<ChainBlock>;
+  /** Unconfirmed transfers to watched addresses currently in the mempool. */
+  mempool(): Promise<ChainTransfer[]>;
+  /** Adds addresses to the set the follower matches against. */
+  watch(addresses: WatchedAddress[]): void;
+  deriveDepositAddress(wallet: CustodyWallet, tag: string): DerivedAddress;
+  validateAddress(address: string): AddressCheck;
+  buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal>;
+  /**
+   * Decodes the payload itself (never trusting side fields) and throws IntentMismatchError unless
+   * it pays exactly the batch's outputs (plus change back to custody). Called before any KMS call.
+   */
+  checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void;
+  finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal>;
+  /** Broadcasts; a node answering "already known" counts as success. */
+  broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }>;
+  status(txid: string): Promise<TxStatus>;
+}
+
+/** Injection token under which each chain registers its adapter. */
+export const CHAIN_ADAPTERS = Symbol('CHAIN_ADAPTERS');

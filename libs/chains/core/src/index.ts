@@ -1,0 +1,2 @@
+export * from './chain-adapter';
+export * from './intent';

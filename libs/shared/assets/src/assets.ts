@@ -1,0 +1,60 @@
+import { notFound, type AssetCode, type ChainId } from '@strongroom/shared-types';
+
+/** What Strongroom needs to know about an asset: data, not code (DESIGN §1). */
+export interface AssetInfo {
+  code: AssetCode;
+  chain: ChainId;
+  decimals: number;
+  /** Confirmations before a deposit is credited. */
+  confirmations: number;
+  /** The chain's native asset pays network fees. */
+  native: boolean;
+  /** ERC-20 contract address per network (checksummed). */
+  contracts?: Record<string, string>;
+}
+
+export const DEFAULT_ASSETS: readonly AssetInfo[] = [
+  { code: 'BTC', chain: 'bitcoin', decimals: 8, confirmations: 3, native: true },
+  { code: 'ETH', chain: 'ethereum', decimals: 18, confirmations: 12, native: true },
+  { code: 'USDC', chain: 'ethereum', decimals: 6, confirmations: 12, native: false, contracts: {} },
+];
+
+/**
+ * The assets a deployment serves. Tests and the embedded default override confirmations and
+ * token contract addresses (deployed on the local chain) through `withAssets`.
+ */
+export class AssetRegistry {
+  private readonly byCode = new Map<AssetCode, AssetInfo>();
+
+  constructor(assets: readonly AssetInfo[] = DEFAULT_ASSETS) {
+    for (const a of assets) this.byCode.set(a.code, a);
+  }
+
+  get(code: AssetCode): AssetInfo {
+    const a = this.byCode.get(code);
+    if (!a) throw notFound('asset.unknown', `asset ${code} is not served by this deployment`, { asset: code });
+    return a;
+  }
+
+  has(code: AssetCode): boolean {
+    return this.byCode.has(code);
+  }
+
+  all(): AssetInfo[] {
+    return [...this.byCode.values()];
+  }
+
+  onChain(chain: ChainId): AssetInfo[] {
+    return this.all().filter((a) => a.chain === chain);
+  }
+
+  /** A copy with some assets replaced or added. */
+  withAssets(overrides: Partial<AssetInfo>[]): AssetRegistry {
+    const next = new Map(this.byCode);
+    for (const o of overrides) {
+      if (!o.code) throw new Error('asset override needs a code');
+      next.set(o.code, { ...(next.get(o.code) as AssetInfo), ...o } as AssetInfo);
+    }
+    return new AssetRegistry([...next.values()]);
+  }
+}
