@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+
+export interface HttpAppOptions {
+  /** Short name, used in logs and metrics. */
+  name: string;
+  title: string;
+  description: string;
+  port: number;
+  host?: string;
+}
+
+export interface RunningApp {
+  app: INestApplication;
+  url: string;
+  port: number;
+}
+
+/**
+ * Creates, documents and starts a Strongroom HTTP app: raw body kept for request signatures,
+ * bigint rendered as decimal strings, OpenAPI at /docs (JSON at /docs-json).
+ */
+export async function startHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<RunningApp> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { rawBody: true, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  app.set('trust proxy', false);
+  app.useBodyParser('json', { limit: '5mb' });
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder()
+    .setTitle(options.title)
+    .setDescription(
+      `${options.description}\n\nEvery route except /health and /metrics needs a signed request: headers ` +
+        '`X-Strongroom-Key` (key id), `X-Strongroom-Timestamp` (unix ms), `X-Strongroom-Nonce` and ' +
+        '`X-Strongroom-Signature` = hex HMAC-SHA256 over `METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256(body)`. ' +
+        'Errors are RFC 9457 problem+json with a stable `code`. Amounts are decimal strings.',
+    )
+    .setVersion('v1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Strongroom-Key' }, 'key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  await app.listen(options.port, options.host ?? '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, port, url: `http://${options.host ?? '127.0.0.1'}:${port}` };
+}

@@ -1,0 +1,42 @@
+import { Controller, Get, Header, Injectable, type NestMiddleware } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Public } from './public.decorator';
+
+/** One registry per process; apps and libs register their own metrics on it. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+export const httpDuration = new Histogram({
+  name: 'strongroom_http_request_duration_seconds',
+  help: 'HTTP request duration by app, method, route and status',
+  labelNames: ['app', 'method', 'route', 'status'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
+
+@Injectable()
+export class HttpMetricsMiddleware implements NestMiddleware {
+  static app = 'strongroom';
+  use(req: Request, res: Response, next: NextFunction): void {
+    const end = httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ app: HttpMetricsMiddleware.app, method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+    });
+    next();
+  }
+}
+
+/** `GET /metrics` in Prometheus text format: operational counters only, no balances or ids. */
+@ApiExcludeController()
+@Controller()
+export class MetricsController {
+  @Public()
+  @Get('metrics')
+  @Header('Content-Type', metricsRegistry.contentType)
+  metrics(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}
