@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { describeEachBackend } from '@strongroom/testing';
+import { describeEachBackend } from './test-database';
 
 class CreateCounter1700000000000 implements MigrationInterface {
   name = 'CreateCounter1700000000000';
@@ -7,7 +7,9 @@ class CreateCounter1700000000000 implements MigrationInterface {
     await q.query(`CREATE SCHEMA IF NOT EXISTS probe; CREATE TABLE probe.counter (id int PRIMARY KEY, n numeric(78,0) NOT NULL, big int8 NOT NULL DEFAULT 9007199254740993);
       INSERT INTO probe.counter (id, n) VALUES (1, 0)`);
   }
-  async down(): Promise<void> {}
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP SCHEMA probe CASCADE`);
+  }
 }
 
 describeEachBackend('database transactions', { migrations: [CreateCounter1700000000000] }, (ctx) => {
