@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { verifyProof, type InclusionProof } from '@strongroom/proof-verifier';
+import { LiabilityTree, type UserBalances } from './liability-tree';
+
+const ASSETS = ['BTC', 'ETH', 'USDC'];
+const salt = new Uint8Array(32).fill(7);
+const MAX = (1n << 256n) - 1n;
+
+function tree(users: UserBalances[], assets = ASSETS): LiabilityTree {
+  return LiabilityTree.build({ snapshotId: 'snap-1', assets, salt, users });
+}
+
+const users = (n: number): UserBalances[] =>
+  Array.from({ length: n }, (_, i) => ({ userId: `user-${i}`, balances: { BTC: BigInt(i), ETH: BigInt(i * 1000), USDC: 5n } }));
+
+describe('LiabilityTree', () => {
+  it('every user proof verifies and the totals are the sums of the balances (property)', () => {
+    const balance = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.constant(0n), fc.bigInt({ min: 0n, max: 1n << 200n }));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ userId: fc.string({ minLength: 1, maxLength: 20 }), b: fc.array(balance, { minLength: 3, maxLength: 3 }) }), {
+          minLength: 0,
+          maxLength: 40,
+          selector: (u) => u.userId,
+        }),
+        (rows) => {
+          const input = rows.map((r) => ({ userId: r.userId, balances: { BTC: r.b[0], ETH: r.b[1], USDC: r.b[2] } }));
+          const t = tree(input);
+          ASSETS.forEach((a, k) => expect(t.totals[a]).toBe(rows.reduce((s, r) => s + r.b[k], 0n)));
+          for (const u of input) {
+            const proof = t.proofFor(u.userId)!;
+            const result = verifyProof(JSON.parse(JSON.stringify(proof)), { expectedRoot: t.root });
+            expect(result).toMatchObject({ valid: true, userId: u.userId });
+            if (result.valid) ASSETS.forEach((a) => expect(result.balances[a]).toBe(u.balances[a as 'BTC'].toString()));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('pads to a power of two: every proof has the same depth', () => {
+    const t = tree(users(5));
+    expect(t.depth).toBe(3);
+    for (let i = 0; i < 5; i++) expect(t.proofAt(i).path).toHaveLength(3);
+  });
+
+  it('orders leaves by nonce, not by user id, and is deterministic for a salt', () => {
+    const a = tree(users(64));
+    const b = tree([...users(64)].reverse());
+    expect(a.root).toBe(b.root);
+    const order = Array.from({ length: 64 }, (_, i) => a.proofAt(i).userId);
+    expect(order).not.toEqual([...order].sort());
+    expect(tree(users(64)).root).toBe(a.root);
+    expect(LiabilityTree.build({ snapshotId: 'snap-1', assets: ASSETS, salt: new Uint8Array(32).fill(8), users: users(64) }).root).not.toBe(a.root);
+  });
+
+  it('gives different roots for another snapshot id or asset order', () => {
+    const base = tree(users(4));
+    expect(LiabilityTree.build({ snapshotId: 'snap-2', assets: ASSETS, salt, users: users(4) }).root).not.toBe(base.root);
+    expect(tree(users(4), ['ETH', 'BTC', 'USDC']).root).not.toBe(base.root);
+  });
+
+  it('refuses negative, too large, unknown-asset and duplicate entries', () => {
+    expect(() => tree([{ userId: 'a', balances: { BTC: -1n } }])).toThrow(/balance_range/);
+    expect(() => tree([{ userId: 'a', balances: { BTC: MAX + 1n } }])).toThrow(/balance_range/);
+    expect(() => tree([{ userId: 'a', balances: { DOGE: 1n } }])).toThrow(/unknown_asset/);
+    expect(() => tree([{ userId: 'a', balances: {} }, { userId: 'a', balances: {} }])).toThrow(/duplicate_user/);
+    expect(() => tree([{ userId: 'a', balances: { BTC: MAX } }, { userId: 'b', balances: { BTC: 1n } }])).toThrow(/sum_overflow/);
+  });
+
+  it('handles an empty snapshot and a single user', () => {
+    expect(tree([]).totals).toEqual({ BTC: 0n, ETH: 0n, USDC: 0n });
+    const one = tree([{ userId: 'solo', balances: { ETH: MAX } }]);
+    expect(one.depth).toBe(0);
+    expect(verifyProof(one.proofFor('solo'), { expectedRoot: one.root }).valid).toBe(true);
+    expect(one.proofFor('nobody')).toBeUndefined();
+  });
+
+  describe('tampered proofs fail', () => {
+    const t = tree(users(11));
+    const proof = (): InclusionProof => JSON.parse(JSON.stringify(t.proofFor('user-3'))) as InclusionProof;
+
+    it('a changed balance', () => {
+      const p = proof();
+      p.balances.BTC = (BigInt(p.balances.BTC) + 1n).toString();
+      expect(verifyProof(p)).toMatchObject({ valid: false, code: 'root_mismatch' });
+    });
+    it('a dropped sibling', () => {
+      const p = proof();
+      p.path.pop();
+      p.leafIndex %= 2 ** p.path.length;
+      expect(verifyProof(p)).toMatchObject({ valid: false, code: 'root_mismatch' });
+    });
+    it('a wrong published root', () => {
+      expect(verifyProof(proof(), { expectedRoot: '00'.repeat(32) })).toMatchObject({ valid: false, code: 'expected_root_mismatch' });
+    });
+    it('a sibling with a forged sum (hiding liabilities below it)', () => {
+      const p = proof();
+      p.path[1].sums.ETH = '0';
+      expect(verifyProof(p)).toMatchObject({ valid: false, code: 'root_mismatch' });
+    });
+    it('a claimed total that is not the sum of the path', () => {
+      const p = proof();
+      p.totals.USDC = '1';
+      expect(verifyProof(p)).toMatchObject({ valid: false, code: 'totals_mismatch' });
+    });
+    it('a negative balance cannot even be expressed', () => {
+      const p = proof();
+      p.balances.BTC = '-3';
+      expect(verifyProof(p)).toMatchObject({ valid: false, code: 'malformed' });
+    });
+  });
+});

@@ -1,0 +1,4 @@
+export * from './format';
+export * from './encoding';
+export * from './hash';
+export * from './verify';
