@@ -6,7 +6,8 @@ const layers = {
   'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util'],
   // Only these may import libs/keys (tag type:keys): withdrawal-signer, custody, cli, bench.
   'type:signer-app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:keys', 'type:testing', 'type:verifier'],
-  'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util'],
+  // Features may use the stand-alone proof verifier's encoding so prover and verifier share one format.
+  'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
   'type:data-access': ['type:data-access', 'type:domain', 'type:util'],
   'type:domain': ['type:domain', 'type:util'],
   'type:chain': ['type:chain', 'type:domain', 'type:util'],

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Gauge } from 'prom-client';
+import type { Database } from '@strongroom/persistence';
+import type { AssetRegistry } from '@strongroom/shared-assets';
+import { metricsRegistry } from '@strongroom/shared-http';
+import { notFound, unprocessable } from '@strongroom/shared-types';
+import type { ChainHoldings, LedgerCut, UnbookedMovements } from '../ports';
+import type { SnapshotService } from '../snapshot/snapshot.service';
+import { reconcileAsset, type AssetReconciliation, type Difference } from './reconcile-asset';
+
+export interface Reconciliation {
+  id: string;
+  snapshotId: string;
+  createdAt: string;
+  status: 'balanced' | 'discrepancy' | 'shortfall';
+  assets: AssetReconciliation[];
+  differences: Difference[];
+}
+
+const shortfallGauge = new Gauge({
+  name: 'strongroom_reconciliation_shortfall',
+  help: 'Base units by which on-chain custody fails to cover user liabilities at the last reconciliation (0 = covered)',
+  labelNames: ['asset'] as const,
+  registers: [metricsRegistry],
+});
+
+/**
+ * Reconciles a complete snapshot against the chains at its recorded heights (DESIGN §6). Every
+ * difference is stored with its accounts and addresses; a shortfall also raises an incident and
+ * sets the shortfall metric, which alerting watches.
+ */
+export class ReconciliationService {
+  constructor(
+    private readonly db: Database,
+    private readonly snapshots: SnapshotService,
+    private readonly ledger: LedgerCut,
+    private readonly chains: ChainHoldings,
+    private readonly unbooked: UnbookedMovements,
+    private readonly assets: AssetRegistry,
+  ) {}
+
+  async reconcile(snapshotId: string): Promise<Reconciliation> {
+    const snap = await this.snapshots.get(snapshotId);
+    if (snap.status !== 'complete') throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+    const sequence = BigInt(snap.sequence);
+    const house = await this.ledger.houseAccountsAsOf(sequence);
+    const liabilities = new Map((snap.totals ?? []).map((t) => [t.asset, BigInt(t.balance)]));
+    const summaries: AssetReconciliation[] = [];
+    const differences: Difference[] = [];
+    for (const asset of this.assets.all()) {
+      const tip = snap.chainTips.find((t) => t.chain === asset.chain);
+      if (!tip) continue;
+      const [holdings, unbooked] = await Promise.all([this.chains.holdings(asset.code, tip), this.unbooked.unbooked(asset.code, tip, sequence)]);
+      const r = reconcileAsset({
+        asset: asset.code,
+        liabilities: liabilities.get(asset.code) ?? 0n,
+        holdings,
+        incoming: unbooked.incoming,
+        outgoing: unbooked.outgoing,
+        custodyAccounts: house.filter((a) => a.asset === asset.code && a.kind === 'custody'),
+      });
+      summaries.push(r.summary);
+      differences.push(...r.differences);
+      shortfallGauge.set({ asset: asset.code }, Number(r.summary.status === 'shortfall' ? -BigInt(r.summary.coverage) : 0n));
+    }
+    const status = summaries.some((s) => s.status === 'shortfall') ? 'shortfall' : summaries.some((s) => s.status === 'discrepancy') ? 'discrepancy' : 'balanced';
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO compliance.reconciliations (id, snapshot_id, status, assets, differences) VALUES ($1, $2, $3, $4, $5)`, [
+        id,
+        snapshotId,
+        status,
+        JSON.stringify(summaries),
+        JSON.stringify(differences),
+      ]);
+      for (const d of differences.filter((x) => x.kind === 'shortfall')) {
+        await tx.query(`INSERT INTO compliance.incidents (id, kind, asset, reconciliation_id, detail) VALUES ($1, 'reserve_shortfall', $2, $3, $4)`, [
+          randomUUID(),
+          d.asset,
+          id,
+          JSON.stringify(d),
+        ]);
+      }
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<Reconciliation> {
+    const [row] = await this.db.query<RecRow>('SELECT * FROM compliance.reconciliations WHERE id = $1', [id]);
+    if (!row) throw notFound('reconciliation.not_found', `reconciliation ${id} does not exist`);
+    return toRec(row);
+  }
+
+  async list(limit = 50): Promise<Reconciliation[]> {
+    const rows = await this.db.query<RecRow>('SELECT * FROM compliance.reconciliations ORDER BY created_at DESC, id LIMIT $1', [Math.min(Math.max(limit, 1), 500)]);
+    return rows.map(toRec);
+  }
+
+  async incidents(limit = 100): Promise<{ id: string; createdAt: string; kind: string; asset: string | null; reconciliationId: string | null; detail: unknown }[]> {
+    const rows = await this.db.query<{ id: string; created_at: Date; kind: string; asset: string | null; reconciliation_id: string | null; detail: unknown }>(
+      'SELECT * FROM compliance.incidents ORDER BY created_at DESC, id LIMIT $1',
+      [Math.min(Math.max(limit, 1), 500)],
+    );
+    return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), kind: r.kind, asset: r.asset, reconciliationId: r.reconciliation_id, detail: parse(r.detail) }));
+  }
+}
+
+interface RecRow {
+  id: string;
+  snapshot_id: string;
+  created_at: Date;
+  status: Reconciliation['status'];
+  assets: AssetReconciliation[] | string;
+  differences: Difference[] | string;
+}
+
+const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+function toRec(r: RecRow): Reconciliation {
+  return { id: r.id, snapshotId: r.snapshot_id, createdAt: new Date(r.created_at).toISOString(), status: r.status, assets: parse(r.assets), differences: parse(r.differences) };
+}
