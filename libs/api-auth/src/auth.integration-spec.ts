@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, ensureFirstAdminKey, listApiKeys, revokeApiKey, type Queryable } from './api-keys';
@@ -132,6 +133,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
       expect((await problemOf(res)).code).toBe('auth.forbidden_role');
       const reports = await signedFetch(url, approver, 'GET', '/v1/reports');
       expect((await problemOf(reports)).code).toBe('auth.forbidden_role');
+      expect((await signedFetch(url, admin, 'GET', '/v1/reports')).status).toBe(200);
     });
 
     it('refuses a route that declares no roles, even for admin', async () => {
@@ -234,5 +236,27 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
 
   it('enumerates the routes and names the unguarded one', () => {
     expect(() => assertAllRoutesGuarded(app)).toThrow(/GET \/v1\/naked \(NakedController\.naked\)/);
+    expect(() => assertAllRoutesGuarded(app)).not.toThrow(/ThingsController|ReportsController|Health/);
+  });
+
+  it('passes an app whose routes are all guarded, and lists them with their protection', async () => {
+    const guarded = await NestFactory.create(AuthTestAppModule.with(ctx().db), { logger: false });
+    try {
+      await guarded.init();
+      const routes = assertAllRoutesGuarded(guarded).map((r) => `${r.method} ${r.path} ${r.access.kind === 'roles' ? r.access.roles.join('|') : r.access.kind}`);
+      expect(routes.sort()).toEqual(
+        [
+          'GET /health public',
+          'GET /metrics public',
+          'GET /v1/things backend',
+          'POST /v1/things backend',
+          'POST /v1/things/approve approver',
+          'GET /v1/reports auditor',
+          'GET /v1/reports/about public',
+        ].sort(),
+      );
+    } finally {
+      await guarded.close();
+    }
   });
 });
