@@ -1,0 +1,197 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { EthereumAdapter, TEST_TOKEN_ABI, TEST_TOKEN_CREATION_CODE, type DeploymentCheck } from '@strongroom/chains-ethereum';
+import { Contract, ContractFactory, JsonRpcProvider, toQuantity, type JsonRpcSigner } from 'ethers';
+
+export interface AnvilOptions {
+  /** Loopback port; 0 or absent picks a free one. */
+  port?: number;
+  /** anvil `--state`: loaded at start if it exists, written on stop (SIGTERM) — the chain survives a restart. */
+  stateFile?: string;
+  /** Mine one block per transaction (default) or only on `mine()` (to keep transactions stuck). */
+  automine?: boolean;
+  chainId?: number;
+  /** Extra arguments passed to anvil as is. */
+  args?: string[];
+}
+
+export interface BlockSummary {
+  height: number;
+  hash: string;
+  parentHash: string;
+}
+
+export interface Anvil {
+  rpcUrl: string;
+  chainId: bigint;
+  /** The pid of the anvil process itself (not a wrapper): what stop() signals. */
+  pid: number;
+  /** ethers provider with caching off (cacheTimeout: -1). */
+  provider: JsonRpcProvider;
+  /** The unlocked dev accounts (10,000 ETH each). */
+  accounts: string[];
+  signer(index?: number): Promise<JsonRpcSigner>;
+  stop(): Promise<void>;
+  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  mine(blocks?: number): Promise<void>;
+  setAutomine(on: boolean): Promise<void>;
+  /** Adds `wei` to the balance of `address` (anvil_setBalance, no transaction). */
+  fund(address: string, wei: bigint): Promise<void>;
+  /** A real ETH transfer from a dev account (a transaction the follower sees). Returns its hash. */
+  sendEth(to: string, wei: bigint, fromIndex?: number): Promise<string>;
+  snapshot(): Promise<string>;
+  revert(id: string): Promise<boolean>;
+  /**
+   * Replaces the last `depth` blocks by new ones (anvil_reorg) holding `txs` (raw signed or
+   * `[tx, blockOffset]` pairs); their transactions are dropped otherwise. Verifies that every
+   * replaced height got a new hash and that the parent chain links, or throws.
+   */
+  reorg(depth: number): Promise<{ before: BlockSummary[]; after: BlockSummary[] }>;
+  blockAt(height: number): Promise<BlockSummary>;
+  height(): Promise<number>;
+  /** Safe v1.4.1 at canonical addresses and our sweeper factory, code hashes checked. */
+  deploySafeContracts(): Promise<DeploymentCheck[]>;
+  /** Our test ERC-20 (openly mintable); `returnsFalse` makes failed transfers return false instead of reverting. */
+  deployToken(opts?: { name?: string; symbol?: string; decimals?: number; returnsFalse?: boolean }): Promise<string>;
+  mintToken(token: string, to: string, amount: bigint): Promise<string>;
+  /** An ERC-20 transfer from a dev account that holds the tokens (mint to it first). */
+  transferToken(token: string, to: string, amount: bigint, fromIndex?: number): Promise<string>;
+  tokenBalance(token: string, owner: string): Promise<bigint>;
+  balance(address: string): Promise<bigint>;
+}
+
+export function anvilBinary(): string {
+  // The platform package ships the binary itself; starting it directly gives us its pid.
+  return path.join(path.dirname(require.resolve('@foundry-rs/anvil-linux-amd64/package.json')), 'bin', 'anvil');
+}
+
+function waitForListening(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        child.stdout?.off('data', onData);
+        child.stdout?.on('data', () => undefined); // keep draining so anvil never blocks on a full pipe
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => reject(new Error(`anvil exited with ${code} before listening:\n${out.slice(-2000)}`)));
+    child.once('error', reject);
+  });
+}
+
+export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
+  const chainId = opts.chainId ?? 31337;
+  const args = ['--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--chain-id', String(chainId), '--hardfork', 'prague'];
+  if (opts.automine === false) args.push('--no-mining');
+  if (opts.stateFile) args.push('--state', opts.stateFile);
+  args.push(...(opts.args ?? []));
+  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const port = await waitForListening(child);
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const provider = new JsonRpcProvider(rpcUrl, chainId, { cacheTimeout: -1, staticNetwork: true });
+  const rpc = <T>(method: string, params: unknown[] = []) => provider.send(method, params) as Promise<T>;
+  const accounts = await rpc<string[]>('eth_accounts');
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const signer = (i = 0) => provider.getSigner(accounts[i]);
+  const waitReceipt = async (hash: string) => {
+    const r = await provider.waitForTransaction(hash, 1, 30_000);
+    if (!r || r.status !== 1) throw new Error(`transaction ${hash} failed`);
+    return hash;
+  };
+  const blockAt = async (height: number): Promise<BlockSummary> => {
+    const b = await rpc<{ number: string; hash: string; parentHash: string } | null>('eth_getBlockByNumber', [toQuantity(height), false]);
+    if (!b) throw new Error(`no block ${height}`);
+    return { height: Number(b.number), hash: b.hash, parentHash: b.parentHash };
+  };
+  const height = async () => Number(await rpc<string>('eth_blockNumber'));
+  const token = (address: string, i = 0) => signer(i).then((s) => new Contract(address, TEST_TOKEN_ABI, s));
+
+  return {
+    rpcUrl,
+    chainId: BigInt(chainId),
+    pid: child.pid as number,
+    provider,
+    accounts,
+    signer,
+    rpc,
+    async stop() {
+      process.off('exit', kill);
+      provider.destroy();
+      if (child.exitCode !== null) return;
+      // SIGTERM lets anvil write its --state file before exiting.
+      child.kill('SIGTERM');
+      const timer = setTimeout(kill, 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async mine(blocks = 1) {
+      await rpc('anvil_mine', [toQuantity(blocks)]);
+    },
+    async setAutomine(on) {
+      await rpc('evm_setAutomine', [on]);
+    },
+    async fund(address, wei) {
+      const current = BigInt(await rpc<string>('eth_getBalance', [address, 'latest']));
+      await rpc('anvil_setBalance', [address, toQuantity(current + wei)]);
+    },
+    async sendEth(to, wei, fromIndex = 0) {
+      const hash = await rpc<string>('eth_sendTransaction', [{ from: accounts[fromIndex], to, value: toQuantity(wei) }]);
+      return waitReceipt(hash);
+    },
+    snapshot: () => rpc<string>('evm_snapshot'),
+    revert: (id) => rpc<boolean>('evm_revert', [id]),
+    async reorg(depth) {
+      const tip = await height();
+      if (depth < 1 || depth > tip) throw new Error(`cannot reorg ${depth} blocks at height ${tip}`);
+      const heights = Array.from({ length: depth }, (_, i) => tip - depth + 1 + i);
+      const before = await Promise.all(heights.map(blockAt));
+      await rpc('anvil_reorg', [depth, []]);
+      const after = await Promise.all(heights.map(blockAt));
+      const base = await blockAt(tip - depth);
+      for (let i = 0; i < depth; i++) {
+        if (after[i].hash === before[i].hash) throw new Error(`reorg left block ${heights[i]} unchanged`);
+        const parent = i === 0 ? base.hash : after[i - 1].hash;
+        if (after[i].parentHash !== parent) throw new Error(`reorged block ${heights[i]} does not link to its parent`);
+      }
+      return { before, after };
+    },
+    blockAt,
+    height,
+    async deploySafeContracts() {
+      const adapter = new EthereumAdapter({ rpcUrl, network: 'anvil', chainId: BigInt(chainId), tokens: [] });
+      try {
+        return await adapter.ensureDeployment();
+      } finally {
+        adapter.close();
+      }
+    },
+    async deployToken(o = {}) {
+      const factory = new ContractFactory(TEST_TOKEN_ABI, TEST_TOKEN_CREATION_CODE, await signer(0));
+      const c = await factory.deploy(o.name ?? 'Test USD', o.symbol ?? 'TUSD', o.decimals ?? 6, o.returnsFalse ?? false);
+      await c.waitForDeployment();
+      return c.getAddress();
+    },
+    async mintToken(address, to, amount) {
+      const tx = await (await token(address)).getFunction('mint')(to, amount);
+      return waitReceipt(tx.hash);
+    },
+    async transferToken(address, to, amount, fromIndex = 0) {
+      const tx = await (await token(address, fromIndex)).getFunction('transfer')(to, amount);
+      return waitReceipt(tx.hash);
+    },
+    async tokenBalance(address, owner) {
+      return (await token(address)).getFunction('balanceOf')(owner) as Promise<bigint>;
+    },
+    async balance(address) {
+      return BigInt(await rpc<string>('eth_getBalance', [address, 'latest']));
+    },
+  };
+}
