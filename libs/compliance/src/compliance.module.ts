@@ -1,0 +1,84 @@
+import { Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit, type Provider, Logger } from '@nestjs/common';
+import type { Database } from '@strongroom/persistence';
+import { AssetRegistry } from '@strongroom/shared-assets';
+import { DATABASE } from '@strongroom/shared-http';
+import { ComplianceController } from './http/compliance.controller';
+import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED, type ChainHoldings, type ChainTips, type LedgerCut, type UnbookedMovements } from './ports';
+import type { PriceSource } from './prices/price-source';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { SegregationService } from './segregation/segregation.service';
+import { SnapshotService } from './snapshot/snapshot.service';
+
+export interface ComplianceModuleOptions {
+  /** Providers for LEDGER_CUT, CHAIN_TIPS, CHAIN_HOLDINGS, UNBOOKED and PRICE_SOURCE. */
+  ports: Provider[];
+  assets: AssetRegistry;
+  /** Take a snapshot and reconcile it every this many ms (0 = only on demand). */
+  scheduleMs?: number;
+  imports?: DynamicModule['imports'];
+}
+
+class ReconciliationScheduler implements OnModuleInit, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private readonly logger = new Logger('ReconciliationScheduler');
+  constructor(
+    private readonly everyMs: number,
+    private readonly snapshots: SnapshotService,
+    private readonly reconciliations: ReconciliationService,
+  ) {}
+  onModuleInit(): void {
+    if (this.everyMs <= 0) return;
+    this.timer = setInterval(() => void this.tick(), this.everyMs);
+    this.timer.unref();
+  }
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+  private async tick(): Promise<void> {
+    try {
+      const snap = await this.snapshots.take('system:scheduler');
+      const rec = await this.reconciliations.reconcile(snap.id);
+      if (rec.status !== 'balanced') this.logger.warn(`reconciliation ${rec.id} of snapshot ${snap.id}: ${rec.status}`);
+    } catch (e) {
+      this.logger.error(`scheduled reconciliation failed: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Compliance services and their HTTP API; the app supplies the ports (ledger, chains, prices). */
+@Module({})
+export class ComplianceModule {
+  static register(options: ComplianceModuleOptions): DynamicModule {
+    return {
+      module: ComplianceModule,
+      imports: options.imports ?? [],
+      controllers: [ComplianceController],
+      providers: [
+        ...options.ports,
+        { provide: AssetRegistry, useValue: options.assets },
+        {
+          provide: SnapshotService,
+          inject: [DATABASE, LEDGER_CUT, CHAIN_TIPS, PRICE_SOURCE],
+          useFactory: (db: Database, cut: LedgerCut, tips: ChainTips, prices: PriceSource) => new SnapshotService(db, cut, tips, prices, options.assets),
+        },
+        {
+          provide: ReconciliationService,
+          inject: [DATABASE, SnapshotService, LEDGER_CUT, CHAIN_HOLDINGS, UNBOOKED],
+          useFactory: (db: Database, s: SnapshotService, cut: LedgerCut, h: ChainHoldings, u: UnbookedMovements) => new ReconciliationService(db, s, cut, h, u, options.assets),
+        },
+        {
+          provide: SegregationService,
+          inject: [DATABASE, SnapshotService, CHAIN_HOLDINGS],
+          useFactory: (db: Database, s: SnapshotService, h: ChainHoldings) => new SegregationService(db, s, h, options.assets),
+        },
+        {
+          provide: ReconciliationScheduler,
+          inject: [SnapshotService, ReconciliationService],
+          useFactory: (s: SnapshotService, r: ReconciliationService) => new ReconciliationScheduler(options.scheduleMs ?? 0, s, r),
+        },
+      ],
+      exports: [SnapshotService, ReconciliationService, SegregationService],
+    };
+  }
+}
+

@@ -1,0 +1,16 @@
+import { ComplianceInit1763800100000 } from './snapshot/compliance.migrations';
+import { ComplianceReconciliation1763800100100 } from './reconciliation/reconciliation.migrations';
+
+/** Migrations of the `compliance` schema, in order. */
+export const complianceMigrations = [ComplianceInit1763800100000, ComplianceReconciliation1763800100100];
+
+export * from './compliance.module';
+export * from './ports';
+export * from './prices/price-source';
+export * from './prices/value-of';
+export * from './proof';
+export * from './reconciliation/reconcile-asset';
+export * from './reconciliation/reconciliation.service';
+export * from './segregation/segregation.service';
+export * from './snapshot/snapshot-hash';
+export * from './snapshot/snapshot.service';
