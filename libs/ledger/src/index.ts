@@ -1,0 +1,12 @@
+import { LedgerInit1763800000000 } from './migrations/ledger-init.migration';
+
+/** Migrations of the `ledger` schema, in order. */
+export const ledgerMigrations = [LedgerInit1763800000000];
+
+export * from './ledger.types';
+export * from './ledger.errors';
+export * from './ledger.service';
+export * from './ledger.module';
+export * from './transfer-flags';
+export { transferBodyHash, canonicalJson } from './canonical-body';
+export { TRANSFER_ID, TRANSFER_CODE } from './transfer-input';

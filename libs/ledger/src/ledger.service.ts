@@ -1,0 +1,478 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { isRetryableTxError, type Database, type Tx } from '@strongroom/persistence';
+import { ASSET_CODE, badRequest, conflict, notFound, unprocessable, type AssetCode } from '@strongroom/shared-types';
+import { DATABASE } from '@strongroom/shared-http';
+import type {
+  Account,
+  AccountFlags,
+  AccountKind,
+  AsOf,
+  Balances,
+  InvariantReport,
+  LedgerApi,
+  OpenAccountInput,
+  Transfer,
+  TransferInput,
+  TransferResult,
+} from './ledger.types';
+import { refusalError, RetryBatch } from './ledger.errors';
+import { TRANSFER_COLUMNS, publicTransfer, toAccount, toKnownTransfer, type AccountRow, type TransferRow } from './ledger.rows';
+import { accountsToLock, planBatch, type KnownTransfer, type PlanItem, type PlannedTransfer, type PendingState } from './transfer-planner';
+import { TRANSFER_ID, UUID } from './transfer-input';
+import { TransferBatcher } from './transfer-batcher';
+import { checkInvariants } from './invariants';
+
+export const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
+
+export interface LedgerOptions {
+  /** Most transfers in one database transaction (batch API and group commit). */
+  maxBatch?: number;
+  /** Group-commit transactions in flight at once on PostgreSQL (PGlite always 1). */
+  maxInFlight?: number;
+  /** How often the module's sweeper voids timed-out pendings; 0 disables it. */
+  sweepIntervalMs?: number;
+}
+
+export const ACCOUNT_KINDS: readonly AccountKind[] = ['user', 'custody', 'in_flight', 'fee_expense', 'fee_revenue', 'incident', 'equity'];
+const OWNER = /^[A-Za-z0-9._:@/-]{1,200}$/;
+const MAX_ATTEMPTS = 8;
+
+/** Default flags per kind (DESIGN §3): user balances are liabilities, custody holdings assets. */
+export function defaultFlags(kind: AccountKind): Required<AccountFlags> {
+  return { debitsMustNotExceedCredits: kind === 'user', creditsMustNotExceedDebits: kind === 'custody', closed: false };
+}
+
+/** A stable 64-bit advisory-lock key for an account (the first 8 bytes of its uuid). */
+export function lockKey(accountId: string): bigint {
+  return BigInt.asIntN(64, BigInt(`0x${accountId.replace(/-/g, '').slice(0, 16)}`));
+}
+
+@Injectable()
+export class LedgerService implements LedgerApi {
+  /** Flags never change once an account exists (closing aside), so they are cached. */
+  private readonly flagCache = new Map<string, Account['flags']>();
+  private readonly batcher: TransferBatcher<TransferInput, TransferResult>;
+  readonly maxBatch: number;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Optional() @Inject(LEDGER_OPTIONS) options: LedgerOptions | null = null,
+  ) {
+    this.maxBatch = options?.maxBatch ?? 8000;
+    this.batcher = new TransferBatcher((items) => this.createTransfers(items), {
+      maxBatch: Math.min(this.maxBatch, 2000),
+      maxInFlight: db.backend === 'pglite' ? 1 : (options?.maxInFlight ?? 2),
+    });
+  }
+
+  // ---- accounts ------------------------------------------------------------------------
+
+  async openAccount(input: OpenAccountInput, tx?: Tx): Promise<Account> {
+    checkOwner(input.clientId, 'clientId');
+    checkOwner(input.ownerId, 'ownerId');
+    if (typeof input.asset !== 'string' || !ASSET_CODE.test(input.asset)) throw badRequest('account.invalid', 'asset must be an asset code such as BTC');
+    if (!ACCOUNT_KINDS.includes(input.kind)) throw badRequest('account.invalid', `kind must be one of ${ACCOUNT_KINDS.join(', ')}`);
+    const flags = { ...defaultFlags(input.kind), ...stripUndefined(input.flags ?? {}) };
+    if (flags.debitsMustNotExceedCredits && flags.creditsMustNotExceedDebits) {
+      throw badRequest('account.flags_invalid', 'debitsMustNotExceedCredits and creditsMustNotExceedDebits are exclusive');
+    }
+    const run = async (t: Tx): Promise<Account> => {
+      const inserted = await t.query<AccountRow>(
+        `INSERT INTO ledger.accounts (id, client_id, owner_id, asset, kind, debits_must_not_exceed_credits, credits_must_not_exceed_debits, closed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (client_id, owner_id, asset, kind) DO NOTHING RETURNING *`,
+        [crypto.randomUUID(), input.clientId, input.ownerId, input.asset, input.kind, flags.debitsMustNotExceedCredits, flags.creditsMustNotExceedDebits, flags.closed],
+      );
+      if (inserted.length > 0) return toAccount(inserted[0]);
+      const [row] = await t.query<AccountRow>('SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 AND asset = $3 AND kind = $4', [
+        input.clientId,
+        input.ownerId,
+        input.asset,
+        input.kind,
+      ]);
+      const existing = toAccount(row);
+      // Opening is idempotent; opening the same account with other flags is a conflict.
+      if (
+        existing.flags.debitsMustNotExceedCredits !== flags.debitsMustNotExceedCredits ||
+        existing.flags.creditsMustNotExceedDebits !== flags.creditsMustNotExceedDebits ||
+        existing.flags.closed !== flags.closed
+      ) {
+        throw conflict('account.exists', `account ${existing.id} already exists with other flags`, { accountId: existing.id });
+      }
+      return existing;
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  async getAccount(id: string, tx?: Tx): Promise<Account> {
+    const rows = UUID.test(id) ? await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE id = $1', [id]) : [];
+    if (rows.length === 0) throw notFound('account.not_found', `account ${id} not found`);
+    return toAccount(rows[0]);
+  }
+
+  async findAccount(q: { clientId: string; ownerId: string; asset: AssetCode; kind: AccountKind }, tx?: Tx): Promise<Account | null> {
+    const rows = await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 AND asset = $3 AND kind = $4', [
+      q.clientId,
+      q.ownerId,
+      q.asset,
+      q.kind,
+    ]);
+    return rows.length ? toAccount(rows[0]) : null;
+  }
+
+  /** Every account of an owner (all assets and kinds), oldest first. */
+  async listAccounts(q: { clientId: string; ownerId: string }, tx?: Tx): Promise<Account[]> {
+    const rows = await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 ORDER BY created_at, id', [
+      q.clientId,
+      q.ownerId,
+    ]);
+    return rows.map(toAccount);
+  }
+
+  /**
+   * Closes an account: no new debits or credits (voiding its pendings stays possible). Takes the
+   * sequencer row first, so it orders with every commit and an in-flight transfer to it retries.
+   */
+  async closeAccount(id: string, tx?: Tx): Promise<Account> {
+    const run = async (t: Tx): Promise<Account> => {
+      await this.getAccount(id, t);
+      await t.query('SELECT last FROM ledger.sequencer WHERE id = 1 FOR UPDATE');
+      const [row] = await t.query<AccountRow>('UPDATE ledger.accounts SET closed = true WHERE id = $1 RETURNING *', [id]);
+      return toAccount(row);
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  async balances(accountId: string, asOf?: AsOf, tx?: Tx): Promise<Balances & { sequence: bigint }> {
+    const account = await this.getAccount(accountId, tx);
+    const [{ last }] = await this.q<{ last: string }>(tx, 'SELECT last FROM ledger.sequencer WHERE id = 1', []);
+    const current = BigInt(last);
+    if (!asOf || (asOf.sequence === undefined && asOf.timestamp === undefined)) {
+      // One statement reads the row and the sequence together: the pair is consistent.
+      const [r] = await this.q<AccountRow & { last: string }>(tx, 'SELECT a.*, s.last FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1', [
+        account.id,
+      ]);
+      const a = toAccount(r);
+      return { debitsPending: a.debitsPending, debitsPosted: a.debitsPosted, creditsPending: a.creditsPending, creditsPosted: a.creditsPosted, sequence: BigInt(r.last) };
+    }
+    let sequence: bigint;
+    if (asOf.sequence !== undefined) {
+      if (asOf.sequence < 0n) throw badRequest('balance.as_of_invalid', 'asOfSequence must be >= 0');
+      if (asOf.sequence > current) throw unprocessable('balance.as_of_future', `sequence ${asOf.sequence} is beyond the last committed sequence ${current}`);
+      sequence = asOf.sequence;
+    } else {
+      const ts = asOf.timestamp!;
+      if (Number.isNaN(ts.getTime())) throw badRequest('balance.as_of_invalid', 'asOf must be an ISO timestamp');
+      if (ts.getTime() > Date.now()) throw unprocessable('balance.as_of_future', 'asOf is in the future');
+      const rows = await this.q<{ sequence: string }>(
+        tx,
+        'SELECT sequence FROM ledger.transfers WHERE created_at <= $1 ORDER BY created_at DESC, sequence DESC LIMIT 1',
+        [ts.toISOString()],
+      );
+      sequence = rows.length ? BigInt(rows[0].sequence) : 0n;
+    }
+    const [s] = await this.q<{ dp: string; dq: string; cp: string; cq: string }>(
+      tx,
+      `SELECT
+         (SELECT coalesce(sum(pending_delta), 0) FROM ledger.transfers WHERE debit_account_id = $1 AND sequence <= $2) AS dp,
+         (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers WHERE debit_account_id = $1 AND sequence <= $2) AS dq,
+         (SELECT coalesce(sum(pending_delta), 0) FROM ledger.transfers WHERE credit_account_id = $1 AND sequence <= $2) AS cp,
+         (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers WHERE credit_account_id = $1 AND sequence <= $2) AS cq`,
+      [account.id, sequence.toString()],
+    );
+    return { debitsPending: BigInt(s.dp), debitsPosted: BigInt(s.dq), creditsPending: BigInt(s.cp), creditsPosted: BigInt(s.cq), sequence };
+  }
+
+  // ---- transfers -----------------------------------------------------------------------
+
+  async createTransfers(batch: TransferInput[], tx?: Tx): Promise<TransferResult[]> {
+    if (!Array.isArray(batch)) throw badRequest('transfer.batch_invalid', 'a batch is an array of transfers');
+    if (batch.length === 0) return [];
+    if (batch.length > this.maxBatch) throw badRequest('transfer.batch_invalid', `a batch holds at most ${this.maxBatch} transfers`);
+    return this.runBatch(batch, new Date(), tx);
+  }
+
+  async transfer(input: TransferInput, tx?: Tx): Promise<Transfer> {
+    // A lone transfer cannot open a chain; refusing here also keeps group commit from linking
+    // it to an unrelated transfer that happens to share its transaction.
+    if (Array.isArray(input.flags) && input.flags.includes('linked')) {
+      throw refusalError('transfer.linked_chain_open', 'a single transfer cannot be linked; send the chain as a batch');
+    }
+    const result = tx ? (await this.createTransfers([input], tx))[0] : await this.batcher.submit(input);
+    if (!result.ok) throw refusalError(result.code, result.detail, { transferId: result.id });
+    return result.transfer;
+  }
+
+  /** Like `transfer`, with the replay flag kept (the HTTP API reports it). */
+  async submitTransfer(input: TransferInput): Promise<TransferResult> {
+    if (Array.isArray(input.flags) && input.flags.includes('linked')) {
+      return { id: input.id, ok: false, code: 'transfer.linked_chain_open', detail: 'a single transfer cannot be linked; send the chain as a batch' };
+    }
+    return this.batcher.submit(input);
+  }
+
+  async getTransfer(id: string, tx?: Tx): Promise<Transfer> {
+    const rows = TRANSFER_ID.test(id) || id.startsWith('expired~') ? await this.loadTransfers(tx, [id]) : [];
+    if (rows.length === 0) throw notFound('transfer.not_found', `transfer ${id} not found`);
+    return publicTransfer(rows[0]);
+  }
+
+  async expirePending(now: Date = new Date()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await this.db.query<{ pending_id: string }>(
+        `SELECT pending_id FROM ledger.pending_states WHERE state = 'pending' AND timeout_at <= $1 ORDER BY timeout_at, pending_id LIMIT 500`,
+        [now.toISOString()],
+      );
+      if (due.length === 0) return total;
+      const items: PlanItem[] = due.map((d) => ({
+        id: `expired~${d.pending_id}`,
+        debitAccountId: '',
+        creditAccountId: '',
+        flags: ['void_pending'],
+        pendingId: d.pending_id,
+        code: 'expired',
+        expire: true,
+      }));
+      const results = await this.runBatch(items, now);
+      const done = results.filter((r) => r.ok && !r.replayed).length;
+      total += done;
+      if (done === 0 || due.length < 500) return total;
+    }
+  }
+
+  async checkInvariants(): Promise<InvariantReport> {
+    return this.db.transaction((tx) => checkInvariants(tx), 'REPEATABLE READ');
+  }
+
+  // ---- the write path --------------------------------------------------------------------
+
+  private async runBatch(batch: PlanItem[], now: Date, tx?: Tx): Promise<TransferResult[]> {
+    if (tx) {
+      // Inside the caller's transaction a retry must not undo the caller's own work: a
+      // savepoint scopes it to the ledger's statements.
+      for (let attempt = 1; ; attempt++) {
+        await tx.query('SAVEPOINT ledger_batch');
+        try {
+          const r = await this.execBatch(tx, batch, now);
+          await tx.query('RELEASE SAVEPOINT ledger_batch');
+          return r;
+        } catch (err) {
+          await tx.query('ROLLBACK TO SAVEPOINT ledger_batch');
+          if (!(err instanceof RetryBatch) || attempt >= MAX_ATTEMPTS) throw err;
+        }
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((t) => this.execBatch(t, batch, now));
+      } catch (err) {
+        if (!(err instanceof RetryBatch || isRetryableTxError(err)) || attempt >= MAX_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
+      }
+    }
+  }
+
+  /**
+   * One batch in one transaction. Lock order, the same for every transaction, is what makes it
+   * deadlock-free: (1) pending_states rows of the pendings it resolves, sorted; (2) advisory
+   * locks of the constrained accounts, sorted; (3) the sequencer row; (4) the account rows it
+   * updates — only while holding (3), which no one else holds at the same time.
+   */
+  private async execBatch(tx: Tx, batch: PlanItem[], now: Date): Promise<TransferResult[]> {
+    const ids = new Set<string>();
+    const pendingIds = new Set<string>();
+    for (const t of batch) {
+      if (typeof t.id === 'string') ids.add(t.id);
+      const resolving = Array.isArray(t.flags) && (t.flags.includes('post_pending') || t.flags.includes('void_pending'));
+      if (resolving && typeof t.pendingId === 'string' && TRANSFER_ID.test(t.pendingId)) pendingIds.add(t.pendingId);
+    }
+    if (pendingIds.size > 0) {
+      await tx.query('SELECT pending_id FROM ledger.pending_states WHERE pending_id = ANY($1::text[]) ORDER BY pending_id FOR UPDATE', [[...pendingIds]]);
+    }
+    const knownList = await this.loadTransfers(tx, [...new Set([...ids, ...pendingIds])]);
+    const known = new Map(knownList.map((k) => [k.id, k]));
+
+    const accountIds = new Set<string>();
+    for (const t of batch) {
+      if (typeof t.debitAccountId === 'string' && UUID.test(t.debitAccountId)) accountIds.add(t.debitAccountId.toLowerCase());
+      if (typeof t.creditAccountId === 'string' && UUID.test(t.creditAccountId)) accountIds.add(t.creditAccountId.toLowerCase());
+    }
+    for (const id of pendingIds) {
+      const k = known.get(id);
+      if (k) accountIds.add(k.debitAccountId).add(k.creditAccountId);
+    }
+    const idList = [...accountIds];
+    if (idList.some((id) => !this.flagCache.has(id))) {
+      const rows = await tx.query<AccountRow>('SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [idList]);
+      for (const r of rows) this.rememberFlags(toAccount(r));
+    }
+    const toLock = accountsToLock(batch, (id) => this.flagCache.get(id));
+    const keys = [...new Set(toLock.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    const accountRows = keys.length
+      ? await tx.query<AccountRow>('SELECT * FROM ledger.lock_and_read_accounts($1::bigint[], $2::uuid[])', [keys, idList])
+      : await tx.query<AccountRow>('SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [idList]);
+    const accounts = new Map(accountRows.map((r) => [r.id, toAccount(r)]));
+
+    // Account ids are compared in canonical (lower-case) form.
+    const items = batch.map((t) => ({
+      ...t,
+      debitAccountId: typeof t.debitAccountId === 'string' ? t.debitAccountId.toLowerCase() : t.debitAccountId,
+      creditAccountId: typeof t.creditAccountId === 'string' ? t.creditAccountId.toLowerCase() : t.creditAccountId,
+    }));
+    const plan = planBatch(items, { accounts, known, now });
+    if (plan.transfers.length === 0) return this.results(batch, plan.outcomes, 0n, now);
+
+    // The tail: from here to commit every transaction holds the sequencer row, so sequences
+    // are handed out in commit order and the account-row updates below never wait on a cycle.
+    const n = plan.transfers.length;
+    const [seq] = await tx.query<{ last: string; ts: Date | string }>(
+      `UPDATE ledger.sequencer SET last = last + $1 WHERE id = 1 RETURNING last, date_trunc('milliseconds', clock_timestamp()) AS ts`,
+      [n],
+    );
+    const base = BigInt(seq.last) - BigInt(n);
+    const ts = new Date(seq.ts);
+    await this.insertTransfers(tx, plan.transfers, base, ts);
+    await this.writePendingStates(tx, plan.transfers, ts);
+    const deltaIds = [...plan.deltas.keys()];
+    const d = deltaIds.map((id) => plan.deltas.get(id)!);
+    const updated = await tx.query<{ id: string; closed: boolean }>(
+      `UPDATE ledger.accounts a SET
+         debits_pending = a.debits_pending + u.dp, debits_posted = a.debits_posted + u.dq,
+         credits_pending = a.credits_pending + u.cp, credits_posted = a.credits_posted + u.cq
+       FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) AS u(id, dp, dq, cp, cq)
+       WHERE a.id = u.id RETURNING a.id, a.closed`,
+      [deltaIds, d.map((x) => x.debitsPending.toString()), d.map((x) => x.debitsPosted.toString()), d.map((x) => x.creditsPending.toString()), d.map((x) => x.creditsPosted.toString())],
+    );
+    if (updated.some((u) => u.closed && plan.mustBeOpen.has(u.id))) {
+      for (const u of updated) this.flagCache.delete(u.id);
+      throw new RetryBatch('an account was closed concurrently');
+    }
+    return this.results(batch, plan.outcomes, base, ts);
+  }
+
+  private async insertTransfers(tx: Tx, transfers: PlannedTransfer[], base: bigint, ts: Date): Promise<void> {
+    const col = <T>(f: (t: PlannedTransfer) => T): T[] => transfers.map(f);
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO ledger.transfers (id, sequence, debit_account_id, credit_account_id, asset, amount, flags, pending_id, timeout_at,
+                                     code, metadata, pending_delta, posted_delta, body_hash, created_at)
+       SELECT u.id, $1::bigint + u.ord, u.dr, u.cr, u.asset, u.amount, u.flags, u.pending_id,
+              CASE WHEN u.timeout > 0 THEN $2::timestamptz + make_interval(secs => u.timeout) END,
+              u.code, u.metadata::jsonb, u.pd, u.qd, u.hash, $2::timestamptz
+       FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::numeric[], $8::int[], $9::text[], $10::int[], $11::text[], $12::text[],
+                   $13::numeric[], $14::numeric[], $15::text[])
+            WITH ORDINALITY AS u(id, dr, cr, asset, amount, flags, pending_id, timeout, code, metadata, pd, qd, hash, ord)
+       ORDER BY u.ord
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        base.toString(),
+        ts.toISOString(),
+        col((t) => t.id),
+        col((t) => t.debitAccountId),
+        col((t) => t.creditAccountId),
+        col((t) => t.asset),
+        col((t) => t.amount.toString()),
+        col((t) => t.flags),
+        col((t) => t.pendingId),
+        col((t) => t.timeoutSeconds),
+        col((t) => t.code),
+        col((t) => JSON.stringify(t.metadata)),
+        col((t) => t.pendingDelta.toString()),
+        col((t) => t.postedDelta.toString()),
+        col((t) => t.bodyHash),
+      ],
+    );
+    // A concurrent transaction committed one of these ids after we looked: redo the batch, which
+    // will then see it (as a replay or a conflict).
+    if (inserted.length !== transfers.length) throw new RetryBatch('a transfer id was committed concurrently');
+  }
+
+  private async writePendingStates(tx: Tx, transfers: PlannedTransfer[], ts: Date): Promise<void> {
+    const created = transfers.filter((t) => t.pendingDelta > 0n);
+    if (created.length > 0) {
+      await tx.query(
+        `INSERT INTO ledger.pending_states (pending_id, state, timeout_at)
+         SELECT u.id, 'pending', CASE WHEN u.timeout > 0 THEN $1::timestamptz + make_interval(secs => u.timeout) END
+         FROM unnest($2::text[], $3::int[]) AS u(id, timeout)`,
+        [ts.toISOString(), created.map((t) => t.id), created.map((t) => t.timeoutSeconds)],
+      );
+    }
+    const resolved = transfers.filter((t) => t.resolves !== null);
+    if (resolved.length > 0) {
+      const r = await tx.execute(
+        `UPDATE ledger.pending_states p SET state = u.state, resolved_by = u.by
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(pid, state, by)
+         WHERE p.pending_id = u.pid AND p.state = 'pending'`,
+        [resolved.map((t) => t.resolves!.pendingId), resolved.map((t) => t.resolves!.state), resolved.map((t) => t.id)],
+      );
+      if (r.rowCount !== resolved.length) throw new RetryBatch('a pending transfer was resolved concurrently');
+    }
+  }
+
+  private results(batch: PlanItem[], outcomes: ReturnType<typeof planBatch>['outcomes'], base: bigint, ts: Date): TransferResult[] {
+    const position = new Map<PlannedTransfer, number>();
+    const finalState = new Map<string, PendingState>();
+    let pos = 0;
+    for (const o of outcomes) {
+      if (o.kind === 'new' && !o.replayed) {
+        position.set(o.planned, ++pos);
+        if (o.planned.resolves) finalState.set(o.planned.resolves.pendingId, o.planned.resolves.state);
+      }
+    }
+    return outcomes.map((o, i) => {
+      const id = batch[i].id;
+      if (o.kind === 'refused') return { id, ok: false as const, code: o.code, detail: o.detail };
+      if (o.kind === 'replay') {
+        const t = publicTransfer(o.transfer);
+        if (finalState.has(t.id)) t.pendingState = finalState.get(t.id)!;
+        return { id, ok: true as const, transfer: t, replayed: true };
+      }
+      const p = o.planned;
+      const pending = p.pendingDelta > 0n;
+      const transfer: Transfer = {
+        id: p.id,
+        sequence: base + BigInt(position.get(p)!),
+        debitAccountId: p.debitAccountId,
+        creditAccountId: p.creditAccountId,
+        asset: p.asset,
+        amount: p.amount,
+        flags: batch[i].flags ? [...new Set(batch[i].flags)] : [],
+        pendingId: p.pendingId,
+        timeoutAt: pending && p.timeoutSeconds > 0 ? new Date(ts.getTime() + p.timeoutSeconds * 1000) : null,
+        pendingState: pending ? (finalState.get(p.id) ?? 'pending') : null,
+        code: p.code,
+        metadata: p.metadata,
+        createdAt: ts,
+      };
+      return { id, ok: true as const, transfer, replayed: o.replayed };
+    });
+  }
+
+  private async loadTransfers(tx: Tx | undefined, ids: string[]): Promise<KnownTransfer[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q<TransferRow>(
+      tx,
+      `SELECT ${TRANSFER_COLUMNS} FROM ledger.transfers t LEFT JOIN ledger.pending_states p ON p.pending_id = t.id WHERE t.id = ANY($1::text[])`,
+      [ids],
+    );
+    return rows.map(toKnownTransfer);
+  }
+
+  private rememberFlags(a: Account): void {
+    if (this.flagCache.size > 200_000) this.flagCache.clear();
+    // `closed` is re-read on every batch; only the balance flags are cached.
+    this.flagCache.set(a.id, { ...a.flags, closed: false });
+  }
+
+  private q<T>(tx: Tx | undefined, sql: string, params: unknown[]): Promise<T[]> {
+    return tx ? tx.query<T>(sql, params) : this.db.query<T>(sql, params);
+  }
+}
+
+function checkOwner(v: unknown, field: string): void {
+  if (typeof v !== 'string' || !OWNER.test(v)) throw badRequest('account.invalid', `${field} must match [A-Za-z0-9._:@/-]{1,200}`);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
