@@ -147,6 +147,16 @@ export class EthereumAdapter implements ChainAdapter {
     return { ...unsigned, safeAddress: address };
   }
 
+  /**
+   * A relayer round that only consumes `opts.nonce` (0 ETH to itself, 21,000 gas): fills a nonce
+   * that was reserved but whose transaction will never be sent, so later ones are not stuck
+   * behind a hole. Submitted with higher fees it also cancels a stuck transaction.
+   */
+  async buildNonceFill(opts: RelayOptions): Promise<UnsignedWithdrawal> {
+    const self = ownerAddress(opts.relayerPublicKey);
+    return this.relayRound('cancel', `nonce-${opts.nonce}`, self, '0x', { ...opts, gasLimit: opts.gasLimit ?? 21_000n }, {});
+  }
+
   /** The Safe's owners and threshold on chain, to compare with the wallet before trusting it. */
   async safeState(safe: string): Promise<{ owners: string[]; threshold: number; nonce: bigint }> {
     const [o, t, n] = await Promise.all([
@@ -429,7 +439,7 @@ export class EthereumAdapter implements ChainAdapter {
   }
 
   private async relayRound(
-    purpose: 'exec' | 'sweep' | 'deploy-safe',
+    purpose: 'exec' | 'sweep' | 'deploy-safe' | 'cancel',
     batchId: string,
     to: string,
     data: string,

@@ -60,7 +60,7 @@ export type EthereumPayload =
   | { kind: 'safe-tx'; chainId: bigint; safe: string; safeTx: SafeTx; safeTxHash: string; owners: string[]; threshold: number }
   | {
       kind: 'relay';
-      purpose: 'exec' | 'sweep' | 'deploy-safe';
+      purpose: 'exec' | 'sweep' | 'deploy-safe' | 'cancel';
       chainId: bigint;
       relayer: string;
       relayerPublicKey: string;

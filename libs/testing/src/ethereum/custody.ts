@@ -1,0 +1,88 @@
+import type { CustodyWallet, DigestRequest, DigestSignature, UnsignedWithdrawal } from '@strongroom/chains-core';
+import { EthereumAdapter, nextRelayerNonce, type EthereumToken, type RelayOptions } from '@strongroom/chains-ethereum';
+import { getBytes, toBeHex, Transaction } from 'ethers';
+import type { Anvil } from '../anvil';
+
+/** What the fixture needs from a signer: KmsSigner from @strongroom/keys fits structurally. */
+export interface DigestSigner {
+  publicKey(keyId: string): Promise<{ compressedHex: string; ethereumAddress: string }>;
+  signDigest(keyId: string, digest: Uint8Array): Promise<{ r: bigint; s: bigint; recovery: 0 | 1 }>;
+}
+
+export interface EthereumCustody {
+  adapter: EthereumAdapter;
+  wallet: CustodyWallet;
+  safe: string;
+  relayer: { keyId: string; publicKey: string; address: string };
+  owners: { keyId: string; publicKey: string; address: string }[];
+  /** Signs each request with the key behind its public key (every request, or only `only`). */
+  sign(digests: DigestRequest[], only?: string[]): Promise<DigestSignature[]>;
+  /** Relayer nonce + fee caps, the nonce taken from a local counter standing in for the database reservation. */
+  relayOptions(fees?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint }): Promise<RelayOptions>;
+  /** Relayer-signs a round-2 transaction, broadcasts it, mines (when automining) and returns the txid. */
+  submit(relay: UnsignedWithdrawal): Promise<string>;
+}
+
+/** A DigestSignature from a signer's low-S signature (r, s as 32-byte hex). */
+export function toDigestSignature(publicKey: string, digest: string, sig: { r: bigint; s: bigint; recovery: 0 | 1 }): DigestSignature {
+  return { publicKey, digest, r: toBeHex(sig.r, 32), s: toBeHex(sig.s, 32), recovery: sig.recovery };
+}
+
+/**
+ * A working Ethereum custody wallet on anvil: Safe v1.4.1 contracts at their canonical
+ * addresses, a Safe whose owners are `ownerKeyIds` (threshold m) deployed by the relayer key
+ * through the adapter's own relayer round, the relayer funded with 100 ETH.
+ */
+export async function setupEthereumCustody(
+  anvil: Anvil,
+  signer: DigestSigner,
+  keys: { owners: string[]; relayer: string; threshold: number },
+  tokens: EthereumToken[] = [],
+): Promise<EthereumCustody> {
+  await anvil.deploySafeContracts();
+  const owners = await Promise.all(keys.owners.map(async (keyId) => {
+    const pk = await signer.publicKey(keyId);
+    return { keyId, publicKey: pk.compressedHex, address: pk.ethereumAddress };
+  }));
+  const rpk = await signer.publicKey(keys.relayer);
+  const relayer = { keyId: keys.relayer, publicKey: rpk.compressedHex, address: rpk.ethereumAddress };
+  await anvil.fund(relayer.address, 100n * 10n ** 18n);
+  const keyOf = new Map([...owners, relayer].map((k) => [k.publicKey, k.keyId]));
+
+  const adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens });
+  const wallet: CustodyWallet = { id: 'eth-wallet-1', chain: 'ethereum', threshold: keys.threshold, publicKeys: owners.map((o) => o.publicKey), relayerAddress: relayer.address };
+  // Stands in for the database reservation: the highest nonce actually handed to a signed
+  // transaction. Options are only a proposal until submit, so a refused round leaves no hole.
+  let highestReserved: number | null = null;
+
+  const sign = async (digests: DigestRequest[], only?: string[]) =>
+    Promise.all(
+      digests
+        .filter((d) => !only || only.includes(d.publicKey))
+        .map(async (d) => {
+          const keyId = keyOf.get(d.publicKey);
+          if (!keyId) throw new Error(`no key for ${d.publicKey}`);
+          return toDigestSignature(d.publicKey, d.digest, await signer.signDigest(keyId, getBytes(d.digest)));
+        }),
+    );
+  const relayOptions = async (fees: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint } = {}) => {
+    const state = await adapter.relayerChainState(relayer.address);
+    const nonce = nextRelayerNonce(state.pendingNonce, highestReserved);
+    return { relayerPublicKey: relayer.publicKey, nonce, maxFeePerGas: fees.maxFeePerGas ?? state.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? state.maxPriorityFeePerGas };
+  };
+  const submit = async (relay: UnsignedWithdrawal) => {
+    const signed = await adapter.finalize(relay, await sign(relay.digests));
+    const nonce = Transaction.from(signed.raw).nonce;
+    highestReserved = Math.max(highestReserved ?? -1, nonce);
+    const { txid } = await adapter.broadcast(signed);
+    return txid;
+  };
+
+  const deployment = await adapter.buildSafeDeployment(wallet, 1n, await relayOptions());
+  const txid = await submit(deployment);
+  const receipt = await anvil.provider.waitForTransaction(txid, 1, 30_000);
+  if (receipt?.status !== 1) throw new Error('Safe deployment failed');
+  wallet.safeAddress = deployment.safeAddress;
+  adapter.registerWallet(wallet);
+  return { adapter, wallet, safe: deployment.safeAddress, relayer, owners, sign, relayOptions, submit };
+}
