@@ -1,0 +1,16 @@
+export { KmsSigner, type KmsSignerMetrics } from './kms-signer';
+export { KmsKeyAdmin } from './kms-key-admin';
+export { type KmsConfig, KMS_DEFAULTS, kmsConfigFromEnv } from './kms-config';
+export { KmsKeyError, KMS_ERROR_CODES, type KmsErrorCode, classifyKmsError } from './kms-errors';
+export { type KmsPublicKey, publicKeyFromSpki, publicKeyFromPoint } from './public-key';
+export {
+  type LowSSignature,
+  type EthereumSignature,
+  parseDerSignature,
+  normaliseSignature,
+  bitcoinSignature,
+  ethereumSignature,
+} from './signature';
+export { RateLimiter } from './rate-limiter';
+export * from './registry/key-registry';
+export { keysMigrations, KeysInit1763820000000 } from './registry/keys-migrations';

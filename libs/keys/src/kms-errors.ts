@@ -1,0 +1,89 @@
+import { DomainError } from '@strongroom/shared-types';
+
+/** The stable codes of KMS failures, as clients and operators see them. */
+export const KMS_ERROR_CODES = {
+  keyDisabled: 'kms.key_disabled',
+  keyNotFound: 'kms.key_not_found',
+  keyPendingDeletion: 'kms.key_pending_deletion',
+  keyInvalidState: 'kms.key_invalid_state',
+  wrongKeySpec: 'kms.wrong_key_spec',
+  accessDenied: 'kms.access_denied',
+  throttled: 'kms.throttled',
+  unavailable: 'kms.unavailable',
+  invalidRequest: 'kms.invalid_request',
+  signatureInvalid: 'kms.signature_invalid',
+} as const;
+
+export type KmsErrorCode = (typeof KMS_ERROR_CODES)[keyof typeof KMS_ERROR_CODES];
+
+/**
+ * A KMS failure as a domain error. `extra` carries the key, the AWS error name and the number of
+ * attempts made, so logs say which key and what AWS answered.
+ */
+export class KmsKeyError extends DomainError {
+  constructor(code: KmsErrorCode, status: number, detail: string, extra: { keyId: string; awsError?: string; attempts?: number }) {
+    super(code, status, detail, extra);
+    this.name = 'KmsKeyError';
+  }
+}
+
+/** What to do with an error from one attempt. */
+export type Classified = { retry: 'throttled' | 'unavailable' } | { retry: false; error: KmsKeyError };
+
+interface SdkErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown']);
+const TRANSIENT = new Set(['KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException', 'InternalFailure', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'AbortError']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const ACCESS = new Set(['AccessDeniedException', 'NotAuthorizedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignature', 'MissingAuthenticationTokenException', 'ExpiredTokenException', 'InvalidClientTokenId', 'CredentialsProviderError']);
+
+/** Sorts an SDK or network error into "retry it" or "this domain error, now". */
+export function classifyKmsError(err: unknown, keyId: string): Classified {
+  const e = (err ?? {}) as SdkErrorLike;
+  const name = e.name ?? 'Error';
+  const message = e.message ?? String(err);
+  const status = e.$metadata?.httpStatusCode;
+  if (THROTTLING.has(name) || status === 429) return { retry: 'throttled' };
+  if (TRANSIENT.has(name) || (e.code !== undefined && NETWORK_CODES.has(e.code)) || (status !== undefined && status >= 500)) {
+    return { retry: 'unavailable' };
+  }
+  const fail = (code: KmsErrorCode, httpStatus: number, detail: string): Classified => ({
+    retry: false,
+    error: new KmsKeyError(code, httpStatus, detail, { keyId, awsError: name }),
+  });
+  switch (name) {
+    case 'NotFoundException':
+      return fail(KMS_ERROR_CODES.keyNotFound, 404, `KMS key ${keyId} does not exist (${message})`);
+    case 'DisabledException':
+      return fail(KMS_ERROR_CODES.keyDisabled, 409, `KMS key ${keyId} is disabled; enable it in KMS before signing (${message})`);
+    case 'KMSInvalidStateException':
+      return /pending ?deletion/i.test(message)
+        ? fail(KMS_ERROR_CODES.keyPendingDeletion, 409, `KMS key ${keyId} is scheduled for deletion; cancel the deletion before signing (${message})`)
+        : fail(KMS_ERROR_CODES.keyInvalidState, 409, `KMS key ${keyId} is not in a state that can sign (${message})`);
+    case 'InvalidKeyUsageException':
+    case 'UnsupportedOperationException':
+      return fail(KMS_ERROR_CODES.wrongKeySpec, 422, `KMS key ${keyId} is not an ECC_SECG_P256K1 SIGN_VERIFY key (${message})`);
+    case 'ValidationException':
+    case 'SerializationException':
+      return fail(KMS_ERROR_CODES.invalidRequest, 400, `KMS refused the request for ${keyId}: ${message}`);
+  }
+  if (ACCESS.has(name) || status === 403) {
+    return fail(KMS_ERROR_CODES.accessDenied, 502, `KMS denied access to key ${keyId}; check the credentials and the key policy (${name}: ${message})`);
+  }
+  return fail(KMS_ERROR_CODES.unavailable, 503, `KMS call for key ${keyId} failed: ${name}: ${message}`);
+}
+
+/** The domain error once every attempt was used up on retryable failures. */
+export function exhaustedError(kind: 'throttled' | 'unavailable', keyId: string, attempts: number, last: unknown): KmsKeyError {
+  const name = (last as SdkErrorLike)?.name ?? 'Error';
+  const message = (last as SdkErrorLike)?.message ?? String(last);
+  return kind === 'throttled'
+    ? new KmsKeyError(KMS_ERROR_CODES.throttled, 503, `KMS kept throttling requests for key ${keyId} after ${attempts} attempts (${message})`, { keyId, awsError: name, attempts })
+    : new KmsKeyError(KMS_ERROR_CODES.unavailable, 503, `KMS was unavailable for key ${keyId} after ${attempts} attempts (${name}: ${message})`, { keyId, awsError: name, attempts });
+}

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Tx } from '@strongroom/persistence';
+import { badRequest, conflict, DomainError, notFound, type ChainId, CHAIN_IDS } from '@strongroom/shared-types';
+import { publicKeyFromPoint, type KmsPublicKey } from '../public-key';
+
+export type WalletStatus = 'unverified' | 'usable' | 'unusable';
+
+export interface WalletKeyInput {
+  /** KMS key id, key ARN or alias. */
+  kmsKeyId: string;
+  /** The public key recorded at ceremony time (SEC1 hex, compressed or not). */
+  publicKey: string;
+  keyArn?: string;
+}
+
+export interface RegisterWalletInput {
+  /** Unique name for operators; default `<chain>-<first 8 of id>`. */
+  label?: string;
+  chain: ChainId;
+  /** m of the m-of-n. */
+  threshold: number;
+  /** The n cosigner keys, in ceremony order. */
+  keys: WalletKeyInput[];
+  /** Ethereum only (required there): the key that pays gas and submits Safe transactions. */
+  relayer?: WalletKeyInput;
+}
+
+export interface WalletKey {
+  role: 'cosigner' | 'relayer';
+  position: number;
+  kmsKeyId: string;
+  keyArn?: string;
+  /** Compressed SEC1 hex. */
+  publicKey: string;
+  ethereumAddress: string;
+}
+
+export interface Wallet {
+  id: string;
+  label: string;
+  chain: ChainId;
+  threshold: number;
+  keys: WalletKey[];
+  relayer?: WalletKey;
+  status: WalletStatus;
+  statusReason?: string;
+  verifiedAt?: Date;
+  createdAt: Date;
+}
+
+export interface KeyCheck {
+  role: 'cosigner' | 'relayer';
+  position: number;
+  kmsKeyId: string;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface WalletVerification {
+  walletId: string;
+  label: string;
+  usable: boolean;
+  reason?: string;
+  keys: KeyCheck[];
+}
+
+/** Where public keys come from (the KmsSigner); `refresh` must bypass any cache. */
+export interface PublicKeySource {
+  publicKey(keyId: string, options?: { refresh?: boolean }): Promise<KmsPublicKey>;
+}
+
+const MAX_KEYS = 20;
+
+interface WalletRow {
+  id: string;
+  label: string;
+  chain: ChainId;
+  threshold: number;
+  status: WalletStatus;
+  status_reason: string | null;
+  verified_at: Date | string | null;
+  created_at: Date | string;
+}
+interface KeyRow {
+  wallet_id: string;
+  role: 'cosigner' | 'relayer';
+  position: number;
+  kms_key_id: string;
+  kms_key_arn: string | null;
+  public_key: string;
+  ethereum_address: string;
+}
+
+/**
+ * Custody wallets and their KMS keys (schema `keys`). The public keys recorded at the ceremony
+ * are the truth: at start every key is fetched from KMS again and compared, and a wallet whose
+ * keys do not all match (or cannot be read) is marked unusable with the reason — signing for it
+ * stops (`assertUsable`) until a later verification passes.
+ */
+export class KeyRegistry {
+  constructor(private readonly db: Database) {}
+
+  async registerWallet(input: RegisterWalletInput): Promise<Wallet> {
+    const keys = validate(input);
+    const id = randomUUID();
+    const label = input.label?.trim() || `${input.chain}-${id.slice(0, 8)}`;
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.execute(`INSERT INTO keys.wallets (id, label, chain, threshold, key_count) VALUES ($1, $2, $3, $4, $5)`, [
+          id,
+          label,
+          input.chain,
+          input.threshold,
+          input.keys.length,
+        ]);
+        for (const k of keys) {
+          await tx.execute(
+            `INSERT INTO keys.wallet_keys (wallet_id, role, position, kms_key_id, kms_key_arn, public_key, ethereum_address)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [id, k.role, k.position, k.kmsKeyId, k.keyArn ?? null, k.publicKey, k.ethereumAddress],
+          );
+        }
+      });
+    } catch (err) {
+      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
+      if (code === '23505') throw conflict('keys.duplicate', `a wallet labelled "${label}" or one of these keys is already registered`);
+      throw err;
+    }
+    return this.wallet(id);
+  }
+
+  async wallet(id: string): Promise<Wallet> {
+    const [w] = await this.wallets(id);
+    if (!w) throw notFound('keys.wallet_not_found', `no wallet ${id} in the key registry`);
+    return w;
+  }
+
+  async wallets(id?: string): Promise<Wallet[]> {
+    return this.db.transaction(async (tx) => {
+      const byId = /^[0-9a-f-]{36}$/i.test(id ?? '') ? id : undefined;
+      if (id !== undefined && !byId) {
+        return loadWallets(tx, `WHERE label = $1`, [id]);
+      }
+      return loadWallets(tx, byId ? `WHERE id = $1` : '', byId ? [byId] : []);
+    });
+  }
+
+  /** Signing may proceed for this wallet only if its keys were verified against KMS. */
+  async assertUsable(id: string): Promise<Wallet> {
+    const w = await this.wallet(id);
+    if (w.status === 'usable') return w;
+    if (w.status === 'unverified') {
+      throw conflict('keys.wallet_unverified', `wallet ${w.label} has not been verified against KMS yet; run the key verification first`, { walletId: w.id });
+    }
+    throw conflict('keys.wallet_unusable', `wallet ${w.label} may not sign: ${w.statusReason ?? 'unknown reason'}`, { walletId: w.id, reason: w.statusReason });
+  }
+
+  /** Fetches every key of every wallet from KMS, compares with the record and stores the verdicts. */
+  async verifyAll(source: PublicKeySource): Promise<WalletVerification[]> {
+    const out: WalletVerification[] = [];
+    for (const w of await this.wallets()) out.push(await this.verify(w, source));
+    return out;
+  }
+
+  async verifyWallet(id: string, source: PublicKeySource): Promise<WalletVerification> {
+    return this.verify(await this.wallet(id), source);
+  }
+
+  private async verify(w: Wallet, source: PublicKeySource): Promise<WalletVerification> {
+    const checks: KeyCheck[] = [];
+    for (const k of [...w.keys, ...(w.relayer ? [w.relayer] : [])]) {
+      const name = k.role === 'relayer' ? `relayer key (${k.kmsKeyId})` : `key ${k.position + 1} (${k.kmsKeyId})`;
+      try {
+        const pub = await source.publicKey(k.kmsKeyId, { refresh: true });
+        checks.push(
+          pub.compressedHex === k.publicKey
+            ? { role: k.role, position: k.position, kmsKeyId: k.kmsKeyId, ok: true }
+            : {
+                role: k.role,
+                position: k.position,
+                kmsKeyId: k.kmsKeyId,
+                ok: false,
+                reason: `${name}: KMS now returns public key ${pub.compressedHex}, the ceremony recorded ${k.publicKey}`,
+              },
+        );
+      } catch (err) {
+        const why = err instanceof DomainError ? `${err.code}: ${err.detail}` : (err as Error).message;
+        checks.push({ role: k.role, position: k.position, kmsKeyId: k.kmsKeyId, ok: false, reason: `${name}: ${why}` });
+      }
+    }
+    const failed = checks.filter((c) => !c.ok);
+    const reason = failed.length ? failed.map((c) => c.reason).join('; ') : undefined;
+    await this.db.query(`UPDATE keys.wallets SET status = $2, status_reason = $3, verified_at = now() WHERE id = $1`, [
+      w.id,
+      failed.length ? 'unusable' : 'usable',
+      reason ?? null,
+    ]);
+    return { walletId: w.id, label: w.label, usable: failed.length === 0, ...(reason ? { reason } : {}), keys: checks };
+  }
+}
+
+function validate(input: RegisterWalletInput): WalletKey[] {
+  const bad = (detail: string) => badRequest('keys.invalid_wallet', detail);
+  if (!CHAIN_IDS.includes(input.chain)) throw bad(`chain must be one of ${CHAIN_IDS.join(', ')}`);
+  const n = input.keys?.length ?? 0;
+  if (n < 1 || n > MAX_KEYS) throw bad(`a wallet has 1 to ${MAX_KEYS} keys, not ${n}`);
+  if (!Number.isInteger(input.threshold) || input.threshold < 1 || input.threshold > n) {
+    throw bad(`threshold must be an integer from 1 to ${n}, not ${input.threshold}`);
+  }
+  if (input.chain === 'ethereum' && !input.relayer) throw bad('an Ethereum wallet needs a relayer key');
+  if (input.chain === 'bitcoin' && input.relayer) throw bad('a Bitcoin wallet has no relayer key');
+  const parse = (k: WalletKeyInput, role: WalletKey['role'], position: number): WalletKey => {
+    if (!k.kmsKeyId?.trim()) throw bad(`key ${position + 1} has no KMS key id`);
+    let pub: KmsPublicKey;
+    try {
+      pub = publicKeyFromPoint(k.kmsKeyId, Buffer.from(k.publicKey.replace(/^0x/, ''), 'hex'));
+    } catch {
+      throw bad(`public key of ${k.kmsKeyId} is not a secp256k1 point: ${k.publicKey}`);
+    }
+    return { role, position, kmsKeyId: k.kmsKeyId, ...(k.keyArn ? { keyArn: k.keyArn } : {}), publicKey: pub.compressedHex, ethereumAddress: pub.ethereumAddress };
+  };
+  const keys = input.keys.map((k, i) => parse(k, 'cosigner', i));
+  if (input.relayer) keys.push(parse(input.relayer, 'relayer', 0));
+  if (new Set(keys.map((k) => k.publicKey)).size !== keys.length) throw bad('the same key appears twice in the wallet');
+  return keys;
+}
+
+async function loadWallets(tx: Tx, where: string, params: unknown[]): Promise<Wallet[]> {
+  const rows = await tx.query<WalletRow>(`SELECT * FROM keys.wallets ${where} ORDER BY created_at, label`, params);
+  if (rows.length === 0) return [];
+  const keyRows = await tx.query<KeyRow>(`SELECT * FROM keys.wallet_keys WHERE wallet_id = ANY($1::uuid[]) ORDER BY role, position`, [rows.map((r) => r.id)]);
+  return rows.map((r) => {
+    const mine = keyRows.filter((k) => k.wallet_id === r.id).map(toKey);
+    const relayer = mine.find((k) => k.role === 'relayer');
+    return {
+      id: r.id,
+      label: r.label,
+      chain: r.chain,
+      threshold: Number(r.threshold),
+      keys: mine.filter((k) => k.role === 'cosigner'),
+      ...(relayer ? { relayer } : {}),
+      status: r.status,
+      ...(r.status_reason ? { statusReason: r.status_reason } : {}),
+      ...(r.verified_at ? { verifiedAt: new Date(r.verified_at) } : {}),
+      createdAt: new Date(r.created_at),
+    };
+  });
+}
+
+function toKey(k: KeyRow): WalletKey {
+  return {
+    role: k.role,
+    position: Number(k.position),
+    kmsKeyId: k.kms_key_id,
+    ...(k.kms_key_arn ? { keyArn: k.kms_key_arn } : {}),
+    publicKey: k.public_key,
+    ethereumAddress: k.ethereum_address,
+  };
+}
