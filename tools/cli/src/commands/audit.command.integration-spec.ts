@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { openDatabase, type Database } from '@strongroom/persistence';
+import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
+import { runAuditVerify } from './audit.command';
+
+async function cli(env: Record<string, string | undefined>, opts: { anchor?: string } = {}): Promise<{ code: number; text: string }> {
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, STRONGROOM_DATA_DIR: process.env.STRONGROOM_DATA_DIR };
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  try {
+    const code = await runAuditVerify(opts, (l) => lines.push(l), (l) => lines.push(l));
+    return { code, text: lines.join('\n') };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+async function seed(db: Database): Promise<string> {
+  const log = new AuditLog(db);
+  let hash = '';
+  for (let i = 1; i <= 4; i++) hash = (await log.record({ actor: { id: 'op', role: 'admin' }, action: 'policy.changed', subject: { type: 'policy', id: 'p1' }, payload: { i } })).hash;
+  return hash;
+}
+
+async function deleteSecond(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('ALTER TABLE audit.entries DISABLE TRIGGER USER');
+    await tx.query('DELETE FROM audit.entries WHERE seq = 2');
+    await tx.query('ALTER TABLE audit.entries ENABLE TRIGGER USER');
+  });
+}
+
+describe('strongroom audit verify', () => {
+  it('checks the embedded PGlite data directory (STRONGROOM_DATA_DIR)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+    try {
+      let db = await openDatabase({ dataDir: dir, migrations: auditMigrations });
+      const head = await seed(db);
+      await db.close();
+      const ok = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir }, { anchor: `4:${head}` });
+      expect(ok).toEqual({ code: 0, text: expect.stringContaining('OK: 4 entries') });
+
+      db = await openDatabase({ dataDir: dir, migrations: auditMigrations });
+      await deleteSecond(db);
+      await db.close();
+      const bad = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir });
+      expect(bad.code).toBe(1);
+      expect(bad.text).toContain('seq 2: missing');
+      expect(bad.text).toContain('seq 3: chain_broken');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when the database has no audit log', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-empty-'));
+    try {
+      expect(await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir })).toEqual({ code: 2, text: expect.stringContaining('no audit log') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  (testBackends().includes('postgres') ? it : it.skip)('checks PostgreSQL (DATABASE_URL)', async () => {
+    const t: TestDatabase = await openTestDatabase('postgres', { migrations: auditMigrations });
+    try {
+      await seed(t.db);
+      expect((await cli({ DATABASE_URL: t.url })).code).toBe(0);
+      await deleteSecond(t.db);
+      const bad = await cli({ DATABASE_URL: t.url });
+      expect(bad).toEqual({ code: 1, text: expect.stringContaining('seq 2: missing') });
+    } finally {
+      await t.close();
+    }
+  });
+});
