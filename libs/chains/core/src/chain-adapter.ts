@@ -46,6 +46,11 @@ export interface WatchedAddress {
   script?: string;
   /** Opaque owner reference (the deposit address row id). */
   ref: string;
+  /**
+   * Bitcoin: the witness script behind `script` (DerivedAddress.derivation). Needed to spend
+   * custody outputs paid to it; without it they are reported but not selected for withdrawals.
+   */
+  derivation?: string;
 }
 
 export interface DerivedAddress {

@@ -103,7 +103,10 @@ export interface BcoinModule {
   KeyRing: { fromPrivate(key: Buffer): BcoinKeyRing };
   Address: { fromString(addr: string, network?: unknown): BcoinAddress };
   MTX: new () => BcoinMtx;
-  TX: { fromRaw(raw: Buffer): BcoinTx };
+  TX: { fromRaw(raw: Buffer): BcoinTx & { verify(view: unknown, flags?: number): boolean } };
+  Coin: { fromOptions(options: { hash: string; index: number; value: number; script: unknown; height?: number }): unknown };
+  CoinView: new () => { addCoin(coin: unknown): void };
+  Script: { fromRaw(raw: Buffer): unknown };
 }
 
 export interface BcoinKeyRing {

@@ -1,0 +1,278 @@
+import type {
+  AddressCheck,
+  BlockRef,
+  ChainAdapter,
+  ChainBlock,
+  ChainTransfer,
+  CustodyWallet,
+  DerivedAddress,
+  DigestSignature,
+  SignedWithdrawal,
+  TxStatus,
+  UnsignedWithdrawal,
+  WatchedAddress,
+  WithdrawalBatch,
+} from '@strongroom/chains-core';
+import { DomainError } from '@strongroom/shared-types';
+import { address as baddress, Psbt, Transaction } from 'bitcoinjs-lib';
+import { bitcoinNetwork, type BitcoinNetworkName } from './logic/bitcoin-network';
+import { buildWithdrawalPsbt } from './logic/build-withdrawal-psbt';
+import { changeAccount } from './logic/change-account';
+import { checkWithdrawalIntent } from './logic/check-withdrawal-intent';
+import { custodyScriptPubKey } from './logic/custody-script-pubkey';
+import { outpointKey, type CustodyUtxo } from './logic/custody-utxo';
+import { sortedKeys } from './logic/custody-witness-script';
+import { decodeAddress } from './logic/decode-address';
+import { deriveCustodyAddress } from './logic/derive-custody-address';
+import { dustThreshold } from './logic/dust-threshold';
+import { feeRatePolicy, type FeeRateBounds } from './logic/fee-rate-policy';
+import { finalizeWithdrawal } from './logic/finalize-withdrawal';
+import { inputDigests } from './logic/input-digests';
+import { parseCustodyWitnessScript } from './logic/parse-custody-witness-script';
+import { scanBlock } from './logic/scan-block';
+import { ScriptSet } from './logic/script-set';
+import { selectCoins } from './logic/select-coins';
+import { UtxoTracker } from './logic/utxo-tracker';
+import { validateAddress } from './logic/validate-address';
+import { BitcoinRpc } from './network/bitcoin-rpc';
+
+export interface BitcoinAdapterConfig {
+  network: BitcoinNetworkName;
+  rpcUrl: string;
+  rpcUser?: string;
+  rpcPassword?: string;
+  /** Fee-rate policy in sat/vB: bounds, the default when the node has no estimate, and the estimate target. */
+  feeRate: FeeRateBounds & { default: number; confirmationTarget?: number };
+  /** Confirmations a custody output needs before coin selection may spend it (default 1). */
+  minInputConfirmations?: number;
+  /** Expected number of watched scripts, to size the match set up front. */
+  expectedAddresses?: number;
+}
+
+/**
+ * Strongroom's Bitcoin chain (DESIGN §4): P2WSH m-of-n custody addresses with a per-account tag,
+ * a block reader over Bitcoin Core JSON-RPC matching outputs by script, the custody UTXO set,
+ * and PSBT withdrawals whose digests are signed elsewhere (KMS) and assembled here.
+ */
+export class BitcoinAdapter implements ChainAdapter {
+  readonly chain = 'bitcoin' as const;
+  readonly network: BitcoinNetworkName;
+  private readonly rpc: BitcoinRpc;
+  private readonly scripts: ScriptSet;
+  /** Witness scripts of watched custody scripts (hex → hex), for spending what they receive. */
+  private readonly witnessScripts = new Map<string, string>();
+  private readonly utxos = new UtxoTracker();
+  /** Outpoint keys reserved by a built, not yet mined withdrawal, by batch id. */
+  private readonly reserved = new Map<string, Set<string>>();
+  private readonly mempoolSeen = new Map<string, ChainTransfer[]>();
+
+  constructor(private readonly config: BitcoinAdapterConfig) {
+    this.network = config.network;
+    this.rpc = new BitcoinRpc({ url: config.rpcUrl, user: config.rpcUser, password: config.rpcPassword });
+    this.scripts = new ScriptSet(config.expectedAddresses ?? 1024);
+  }
+
+  async tip(): Promise<BlockRef> {
+    const height = await this.rpc.blockCount();
+    return this.blockRef(height);
+  }
+
+  async block(height: number): Promise<ChainBlock> {
+    const hash = await this.rpc.blockHash(height);
+    const scanned = scanBlock(await this.rpc.blockRaw(hash), this.scripts, this.utxos);
+    const transfers: ChainTransfer[] = [];
+    const created: [string, CustodyUtxo][] = [];
+    for (const s of scanned.spends) {
+      const u = this.utxos.get(s.outpoint);
+      if (!u) continue;
+      transfers.push({ txid: s.txid, index: `vin:${s.vin}`, address: u.address, asset: 'BTC', amount: -u.value, script: u.script });
+    }
+    for (const o of scanned.outputs) {
+      const address = this.addressOf(o.script);
+      transfers.push({ txid: o.txid, index: String(o.vout), address, asset: 'BTC', amount: o.value, script: o.script });
+      const witnessScript = this.witnessScripts.get(o.script);
+      if (witnessScript) created.push([outpointKey(o.txid, o.vout), { txid: o.txid, vout: o.vout, value: o.value, script: o.script, witnessScript, address, height }]);
+    }
+    this.utxos.apply(height, scanned.hash, created, scanned.spends.map((s) => s.outpoint));
+    return { height, hash: scanned.hash, parentHash: scanned.parentHash, time: scanned.time, transfers };
+  }
+
+  /** Outputs to watched scripts among the mempool's transactions (each transaction fetched once). */
+  async mempool(): Promise<ChainTransfer[]> {
+    const txids = new Set(await this.rpc.rawMempool());
+    for (const seen of this.mempoolSeen.keys()) if (!txids.has(seen)) this.mempoolSeen.delete(seen);
+    for (const txid of txids) {
+      if (this.mempoolSeen.has(txid)) continue;
+      let raw: Buffer;
+      try {
+        raw = await this.rpc.rawTransaction(txid);
+      } catch {
+        continue; // left the mempool meanwhile
+      }
+      const tx = Transaction.fromBuffer(raw);
+      const found: ChainTransfer[] = [];
+      tx.outs.forEach((out, vout) => {
+        if (!this.scripts.has(out.script)) return;
+        const script = Buffer.from(out.script).toString('hex');
+        found.push({ txid, index: String(vout), address: this.addressOf(script), asset: 'BTC', amount: out.value, script });
+      });
+      this.mempoolSeen.set(txid, found);
+    }
+    return [...this.mempoolSeen.values()].flat();
+  }
+
+  watch(addresses: WatchedAddress[]): void {
+    for (const a of addresses) {
+      let script = a.script;
+      if (!script) {
+        const decoded = decodeAddress(a.address, this.network);
+        if (!decoded.ok) throw new DomainError(decoded.code, 422, `cannot watch ${a.address}: ${decoded.reason}`, { address: a.address });
+        script = decoded.script.toString('hex');
+      }
+      if (a.derivation) {
+        if (custodyScriptPubKey(Buffer.from(a.derivation, 'hex')).toString('hex') !== script.toLowerCase()) {
+          throw new DomainError('bitcoin.derivation_mismatch', 422, `the witness script given for ${a.address} does not hash to its script`, { address: a.address });
+        }
+        this.witnessScripts.set(script.toLowerCase(), a.derivation.toLowerCase());
+      }
+      this.scripts.add(Buffer.from(script, 'hex'));
+    }
+  }
+
+  /**
+   * `tag` is the account string the address belongs to (e.g. `depositAccount(client, user, asset,
+   * index)`); it is hashed into the script's tag (see README), never revealed on chain.
+   */
+  deriveDepositAddress(wallet: CustodyWallet, tag: string): DerivedAddress {
+    return deriveCustodyAddress(wallet, tag, this.network);
+  }
+
+  /** The wallet's change address: watched like a deposit address, and the only change a withdrawal may pay. */
+  changeAddress(wallet: CustodyWallet): DerivedAddress {
+    return deriveCustodyAddress(wallet, changeAccount(wallet.id), this.network);
+  }
+
+  validateAddress(address: string): AddressCheck {
+    return validateAddress(address, this.network);
+  }
+
+  /** Custody outputs known from the blocks read (and any loaded), confirmed or not. */
+  custodyUtxos(): CustodyUtxo[] {
+    return this.utxos.all();
+  }
+
+  /** Seeds the custody UTXO set (e.g. from persisted deposits after a restart). */
+  loadUtxos(utxos: CustodyUtxo[]): void {
+    this.utxos.load(utxos.map((u) => [outpointKey(u.txid, u.vout), u]));
+  }
+
+  /** Frees the inputs a batch reserved (the batch was abandoned before broadcast). */
+  release(batchId: string): void {
+    this.reserved.delete(batchId);
+  }
+
+  async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
+    if (batch.outputs.length === 0) throw new DomainError('withdrawal.empty_batch', 422, 'a batch needs at least one output', {});
+    const targets = batch.outputs.map((o) => {
+      if (o.asset !== 'BTC') throw new DomainError('withdrawal.wrong_asset', 422, `withdrawal ${o.ref} is in ${o.asset}, not BTC`, { ref: o.ref });
+      const check = validateAddress(o.address, this.network);
+      if (!check.ok) throw new DomainError(check.code, 422, `withdrawal ${o.ref}: ${check.reason}`, { ref: o.ref, address: o.address });
+      const script = decodeAddress(check.normalized, this.network);
+      if (!script.ok) throw new Error('unreachable');
+      if (o.amount <= 0n) throw new DomainError('withdrawal.bad_amount', 422, `withdrawal ${o.ref} pays ${o.amount}`, { ref: o.ref });
+      const dust = dustThreshold(script.script);
+      if (o.amount < dust) throw new DomainError('withdrawal.dust_output', 422, `withdrawal ${o.ref} pays ${o.amount} sat, below the ${dust} sat dust limit`, { ref: o.ref });
+      return { script: script.script, value: o.amount };
+    });
+    const estimate = batch.fee?.feeRate === undefined ? await this.rpc.estimateFeeRate(this.config.feeRate.confirmationTarget ?? 6).catch(() => undefined) : undefined;
+    const feeRate = feeRatePolicy(batch.fee?.feeRate, estimate, this.config.feeRate.default, this.config.feeRate);
+
+    const change = this.changeAddress(batch.wallet);
+    this.reserved.delete(batch.id); // a rebuild of the same batch may reuse its own inputs
+    const spendable = await this.spendableUtxos(batch.wallet);
+    const selection = selectCoins(spendable, targets, { script: Buffer.from(change.locator, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: batch.wallet.threshold }, feeRate);
+    const outputs = selection.change > 0n ? [...targets, { script: Buffer.from(change.locator, 'hex'), value: selection.change }] : targets;
+    const psbt = buildWithdrawalPsbt(selection.inputs, outputs, this.network);
+    this.reserved.set(batch.id, new Set(selection.inputs.map((u) => outpointKey(u.txid, u.vout))));
+    return {
+      chain: 'bitcoin',
+      batchId: batch.id,
+      payload: psbt.toBase64(),
+      digests: inputDigests(psbt).flatMap((d) =>
+        d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input} (${selection.inputs[d.input].txid}:${selection.inputs[d.input].vout})` })),
+      ),
+      fee: selection.fee,
+    };
+  }
+
+  checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void {
+    checkWithdrawalIntent(unsigned, batch.outputs, {
+      network: this.network,
+      threshold: batch.wallet.threshold,
+      publicKeys: batch.wallet.publicKeys,
+      changeScript: this.changeAddress(batch.wallet).locator,
+      maxFeeRate: this.config.feeRate.max,
+    });
+  }
+
+  async finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal> {
+    const psbt = Psbt.fromBase64(unsigned.payload, { network: bitcoinNetwork(this.network) });
+    const { txid, raw } = finalizeWithdrawal(psbt, signatures);
+    return { chain: 'bitcoin', batchId: unsigned.batchId, txid, raw };
+  }
+
+  async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
+    try {
+      const txid = await this.rpc.sendRawTransaction(signed.raw);
+      return { txid, alreadyKnown: false };
+    } catch (err) {
+      const e = err as { code?: number; message: string };
+      // -27: already in the chain; Core < 0.21 and some nodes answer "already in mempool/known" as errors.
+      if (e.code === -27 || /already (in|known)|txn-already/i.test(e.message)) return { txid: signed.txid, alreadyKnown: true };
+      if (e.code !== undefined && e.code < 0) {
+        throw new DomainError('bitcoin.broadcast_rejected', 502, `the node refused the transaction: ${e.message}`, { txid: signed.txid, rpcCode: e.code });
+      }
+      throw err;
+    }
+  }
+
+  async status(txid: string): Promise<TxStatus> {
+    try {
+      const info = await this.rpc.transactionInfo(txid);
+      if (!info.blockhash) return { state: 'mempool' };
+      const header = await this.rpc.blockHeader(info.blockhash);
+      if (header.confirmations < 1) return { state: 'unknown' }; // in a block that left the best chain
+      return { state: 'confirmed', height: header.height, blockHash: info.blockhash, confirmations: header.confirmations };
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code === -5 || code === -8 || code === -1) return { state: 'unknown' };
+      throw err;
+    }
+  }
+
+  private async blockRef(height: number): Promise<BlockRef> {
+    const hash = await this.rpc.blockHash(height);
+    const header = await this.rpc.blockHeaderRaw(hash);
+    return { height, hash, parentHash: Buffer.from(header.subarray(4, 36)).reverse().toString('hex'), time: header.readUInt32LE(68) };
+  }
+
+  private addressOf(script: string): string {
+    try {
+      return baddress.fromOutputScript(Buffer.from(script, 'hex'), bitcoinNetwork(this.network));
+    } catch {
+      return `script:${script}`;
+    }
+  }
+
+  private async spendableUtxos(wallet: CustodyWallet): Promise<CustodyUtxo[]> {
+    const tip = await this.rpc.blockCount();
+    const minConf = this.config.minInputConfirmations ?? 1;
+    const taken = new Set([...this.reserved.values()].flatMap((s) => [...s]));
+    const keys = sortedKeys(wallet.publicKeys).map((k) => k.toString('hex')).join();
+    return this.utxos.all().filter((u) => {
+      if (u.height < 0 || tip - u.height + 1 < minConf || taken.has(outpointKey(u.txid, u.vout))) return false;
+      const parts = parseCustodyWitnessScript(Buffer.from(u.witnessScript, 'hex'));
+      return !!parts && parts.threshold === wallet.threshold && parts.keys.map((k) => k.toString('hex')).join() === keys;
+    });
+  }
+}
