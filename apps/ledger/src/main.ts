@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { ensureFirstAdminKey } from '@strongroom/api-auth';
+import { defaultDataDir, type Database } from '@strongroom/persistence';
+import { DATABASE, startHttpApp } from '@strongroom/shared-http';
+import { LedgerAppModule } from './app.module';
+
+/**
+ * `npm run start:ledger`: the ledger API on LEDGER_PORT (default 7001), on PostgreSQL when
+ * DATABASE_URL is set, else on PGlite under STRONGROOM_DATA_DIR (./data). Migrations run on start.
+ */
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const port = Number(process.env.LEDGER_PORT ?? 7001);
+  const { app, url } = await startHttpApp(
+    LedgerAppModule.forRoot({ options: { databaseUrl, dataDir: databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-ledger' } }),
+    {
+      name: 'ledger',
+      title: 'Strongroom ledger',
+      description: 'Double-entry balance ledger: accounts, transfers, holds, balances as of a sequence or time, invariants.',
+      port,
+      host: process.env.LEDGER_HOST,
+    },
+  );
+  const first = await ensureFirstAdminKey(app.get<Database>(DATABASE));
+  if (first) console.log(`first admin API key (shown once): keyId=${first.keyId} secret=${first.secret}`);
+  console.log(`ledger API: ${url}  (OpenAPI: ${url}/docs)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

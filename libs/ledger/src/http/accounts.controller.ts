@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@strongroom/api-auth';
+import { parseWith } from '@strongroom/shared-http';
+import { LedgerService } from '../ledger.service';
+import type { AsOf } from '../ledger.types';
+import { BalancesQuery, ListAccountsQuery, OpenAccountBody, openApi } from './ledger.schemas';
+import { accountView, balancesView } from './ledger.views';
+import { AccountSchema, BalancesSchema, ProblemSchema } from './openapi';
+
+@ApiTags('ledger: accounts')
+@ApiSecurity('key')
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly ledger: LedgerService) {}
+
+  @Post()
+  @Roles('backend')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Open an account (idempotent per client, owner, asset and kind)' })
+  @ApiBody({ schema: openApi(OpenAccountBody) })
+  @ApiResponse({ status: 201, schema: AccountSchema })
+  @ApiResponse({ status: 400, description: 'account.invalid, account.flags_invalid, request.invalid', schema: ProblemSchema })
+  @ApiResponse({ status: 409, description: 'account.exists (same key, other flags)', schema: ProblemSchema })
+  async open(@Body() body: unknown) {
+    const input = parseWith(OpenAccountBody, body);
+    return accountView(await this.ledger.openAccount({ ...input, kind: input.kind as never }));
+  }
+
+  @Get()
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: "List an owner's accounts" })
+  @ApiQuery({ name: 'clientId', required: true })
+  @ApiQuery({ name: 'ownerId', required: true })
+  @ApiOkResponse({ schema: { type: 'object', properties: { accounts: { type: 'array', items: AccountSchema } } } })
+  async list(@Query() query: unknown) {
+    const q = parseWith(ListAccountsQuery, query);
+    return { accounts: (await this.ledger.listAccounts(q)).map(accountView) };
+  }
+
+  @Get(':id')
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: 'Get an account with its current balances' })
+  @ApiOkResponse({ schema: AccountSchema })
+  @ApiResponse({ status: 404, description: 'account.not_found', schema: ProblemSchema })
+  async get(@Param('id') id: string) {
+    return accountView(await this.ledger.getAccount(id));
+  }
+
+  @Get(':id/balances')
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: 'Balances now, or as of a sequence (asOfSequence) or a time (asOf, ISO 8601)' })
+  @ApiQuery({ name: 'asOfSequence', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiOkResponse({ schema: BalancesSchema })
+  @ApiResponse({ status: 422, description: 'balance.as_of_future', schema: ProblemSchema })
+  async balances(@Param('id') id: string, @Query() query: unknown) {
+    const q = parseWith(BalancesQuery, query);
+    const asOf: AsOf | undefined = q.asOfSequence ? { sequence: BigInt(q.asOfSequence) } : q.asOf ? { timestamp: new Date(q.asOf) } : undefined;
+    return balancesView(id, await this.ledger.balances(id, asOf));
+  }
+
+  @Post(':id/close')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close an account: no new debits or credits; its pendings can still be voided' })
+  @ApiOkResponse({ schema: AccountSchema })
+  async close(@Param('id') id: string) {
+    return accountView(await this.ledger.closeAccount(id));
+  }
+}
