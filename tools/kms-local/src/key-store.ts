@@ -42,26 +42,24 @@ const DIR_MODE = 0o700;
 export class KeyStore {
   private readonly keys = new Map<string, KeyRecord>();
   private readonly aliases = new Map<string, AliasRecord>();
-  private readonly aesKey?: Buffer;
+  private readonly disk?: { dir: string; aesKey: Buffer };
 
-  constructor(
-    private readonly dataDir: string | undefined,
-    secret: string,
-  ) {
+  constructor(dataDir: string | undefined, secret: string) {
     if (!dataDir) return;
     mkdirSync(path.join(dataDir, 'keys'), { recursive: true, mode: DIR_MODE });
-    this.aesKey = this.openHeader(secret);
+    const disk = { dir: dataDir, aesKey: openHeader(dataDir, secret) };
+    this.disk = disk;
     for (const file of readdirSync(path.join(dataDir, 'keys')).filter((f) => f.endsWith('.enc'))) {
-      const rec = this.readJson<KeyRecord>(path.join('keys', file));
+      const rec = readJson<KeyRecord>(disk, path.join('keys', file));
       this.keys.set(rec.keyId, rec);
     }
     if (existsSync(path.join(dataDir, 'aliases.enc'))) {
-      for (const a of this.readJson<AliasRecord[]>('aliases.enc')) this.aliases.set(a.aliasName, a);
+      for (const a of readJson<AliasRecord[]>(disk, 'aliases.enc')) this.aliases.set(a.aliasName, a);
     }
   }
 
   get persistent(): boolean {
-    return this.dataDir !== undefined;
+    return this.disk !== undefined;
   }
 
   key(keyId: string): KeyRecord | undefined {
@@ -73,7 +71,7 @@ export class KeyStore {
   }
 
   putKey(rec: KeyRecord): void {
-    if (this.dataDir) this.writeJson(path.join('keys', `${rec.keyId}.enc`), rec);
+    if (this.disk) writeJson(this.disk, path.join('keys', `${rec.keyId}.enc`), rec);
     this.keys.set(rec.keyId, rec);
   }
 
@@ -87,42 +85,42 @@ export class KeyStore {
 
   putAlias(rec: AliasRecord): void {
     const next = new Map(this.aliases).set(rec.aliasName, rec);
-    if (this.dataDir) this.writeJson('aliases.enc', [...next.values()]);
+    if (this.disk) writeJson(this.disk, 'aliases.enc', [...next.values()]);
     this.aliases.set(rec.aliasName, rec);
   }
+}
 
-  /** Reads or creates `store.json` (scrypt salt + a check value) and derives the AES key. */
-  private openHeader(secret: string): Buffer {
-    const file = path.join(this.dataDir!, 'store.json');
-    if (existsSync(file)) {
-      const header = JSON.parse(readFileSync(file, 'utf8')) as { version: number; salt: string; check: string };
-      const key = scryptSync(secret, Buffer.from(header.salt, 'base64'), 32);
-      try {
-        decrypt(key, Buffer.from(header.check, 'base64'), 'store.json');
-      } catch {
-        throw new Error(
-          `kms-local: the secret (KMS_LOCAL_SECRET) does not open the key store in ${this.dataDir}; ` +
-            'use the secret the keys were created with',
-        );
-      }
-      return key;
+/** Reads or creates `store.json` (scrypt salt + a check value) and derives the AES key. */
+function openHeader(dataDir: string, secret: string): Buffer {
+  const file = path.join(dataDir, 'store.json');
+  if (existsSync(file)) {
+    const header = JSON.parse(readFileSync(file, 'utf8')) as { version: number; salt: string; check: string };
+    const key = scryptSync(secret, Buffer.from(header.salt, 'base64'), 32);
+    try {
+      decrypt(key, Buffer.from(header.check, 'base64'), 'store.json');
+    } catch {
+      throw new Error(
+        `kms-local: the secret (KMS_LOCAL_SECRET) does not open the key store in ${dataDir}; ` +
+          'use the secret the keys were created with',
+      );
     }
-    const salt = randomBytes(16);
-    const key = scryptSync(secret, salt, 32);
-    const check = encrypt(key, Buffer.from('kms-local key store'), 'store.json');
-    atomicWrite(file, JSON.stringify({ version: 1, salt: salt.toString('base64'), check: check.toString('base64') }));
     return key;
   }
+  const salt = randomBytes(16);
+  const key = scryptSync(secret, salt, 32);
+  const check = encrypt(key, Buffer.from('kms-local key store'), 'store.json');
+  atomicWrite(file, JSON.stringify({ version: 1, salt: salt.toString('base64'), check: check.toString('base64') }));
+  return key;
+}
 
-  private readJson<T>(rel: string): T {
-    const blob = readFileSync(path.join(this.dataDir!, rel));
-    // The relative path is authenticated data: a key file renamed or swapped is refused.
-    return JSON.parse(decrypt(this.aesKey!, blob, rel).toString('utf8')) as T;
-  }
+function readJson<T>(disk: { dir: string; aesKey: Buffer }, rel: string): T {
+  const blob = readFileSync(path.join(disk.dir, rel));
+  // The relative path is authenticated data: a key file renamed or swapped is refused.
+  return JSON.parse(decrypt(disk.aesKey, blob, rel).toString('utf8')) as T;
+}
 
-  private writeJson(rel: string, value: unknown): void {
-    atomicWrite(path.join(this.dataDir!, rel), encrypt(this.aesKey!, Buffer.from(JSON.stringify(value)), rel));
-  }
+function writeJson(disk: { dir: string; aesKey: Buffer }, rel: string, value: unknown): void {
+  atomicWrite(path.join(disk.dir, rel), encrypt(disk.aesKey, Buffer.from(JSON.stringify(value)), rel));
 }
 
 function encrypt(key: Buffer, plaintext: Buffer, aad: string): Buffer {

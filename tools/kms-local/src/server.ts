@@ -41,15 +41,26 @@ const MAX_BODY = 1 << 20;
 export class KmsLocalServer {
   faults: Faults;
   private readonly counters = { requests: 0, byOperation: {} as Record<string, number>, throttled: 0, injectedErrors: 0 };
+  private readonly http: Server;
+  private address = { endpoint: '', port: 0 };
 
   private constructor(
-    private readonly http: Server,
     readonly service: KmsService,
-    readonly endpoint: string,
-    readonly port: number,
     private readonly options: KmsLocalOptions,
   ) {
     this.faults = { ...(options.faults ?? {}) };
+    this.http = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => sendError(res, new KmsError('KMSInternalException', String(err), 500)));
+    });
+  }
+
+  /** `http://127.0.0.1:<port>` */
+  get endpoint(): string {
+    return this.address.endpoint;
+  }
+
+  get port(): number {
+    return this.address.port;
   }
 
   static async start(options: KmsLocalOptions = {}): Promise<KmsLocalServer> {
@@ -59,19 +70,15 @@ export class KmsLocalServer {
       if (options.dataDir) warn('kms-local: KMS_LOCAL_SECRET is not set; keys are encrypted with the public development secret. Never hold real funds with these keys.');
       secret = DEV_SECRET;
     }
-    const service = new KmsService(new KeyStore(options.dataDir, secret));
-    let self: KmsLocalServer | undefined;
-    const http = createServer((req, res) => {
-      self!.handle(req, res).catch((err: unknown) => sendError(res, new KmsError('KMSInternalException', String(err), 500)));
-    });
+    const server = new KmsLocalServer(new KmsService(new KeyStore(options.dataDir, secret)), options);
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? 0, host, () => resolve());
+      server.http.once('error', reject);
+      server.http.listen(options.port ?? 0, host, () => resolve());
     });
-    const port = (http.address() as AddressInfo).port;
-    self = new KmsLocalServer(http, service, `http://${host}:${port}`, port, options);
-    return self;
+    const port = (server.http.address() as AddressInfo).port;
+    server.address = { endpoint: `http://${host}:${port}`, port };
+    return server;
   }
 
   setFaults(faults: Faults): void {
@@ -157,14 +164,21 @@ export class KmsLocalServer {
     return undefined;
   }
 
+  /** A fault registered under any name of the key the request names (id, ARN or alias). */
   private faultByResolvedKey(keyId: string, ctx: RequestContext): KeyFault | undefined {
+    const target = this.tryResolve(keyId, ctx);
+    if (!target) return undefined;
+    return Object.entries(this.faults.failKeys ?? {}).find(([name]) => this.tryResolve(name, ctx) === target)?.[1];
+  }
+
+  private tryResolve(id: string, ctx: RequestContext): string | undefined {
     try {
-      const key = this.service.resolve(keyId, ctx);
-      return this.faults.failKeys?.[key.keyId];
+      return this.service.resolve(id, ctx).keyId;
     } catch {
       return undefined;
     }
   }
+
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
