@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound, ROLES, type Role } from '@strongroom/shared-types';
+import { invalidateKeyCache } from './key-cache';
 import { signingKeyOf, type ApiCredentials } from './signature';
 
 /** Anything that runs a statement: a `Database` or a transaction's `Tx`. */
@@ -49,12 +50,16 @@ export async function createApiKey(db: Queryable, input: { name: string; role: R
   return { keyId, secret };
 }
 
-/** Revokes a key from now on; revoking twice keeps the first revocation time. */
+/**
+ * Revokes a key from now on; revoking twice keeps the first revocation time. Revoke only
+ * through this function: it also drops this process's cached keys.
+ */
 export async function revokeApiKey(db: Queryable, keyId: string): Promise<void> {
   const rows = await db.query<{ key_id: string }>(
     'UPDATE auth.api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 RETURNING key_id',
     [keyId],
   );
+  invalidateKeyCache();
   if (rows.length === 0) throw notFound('auth.key_not_found', `no API key ${keyId}`, { keyId });
 }
 

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase } from '@strongroom/shared-http';
 import { findApiKey, isKeyIdFormat } from './api-keys';
+import { KeyCache } from './key-cache';
 import { authError } from './auth.errors';
 import { PRINCIPAL, type RequestWithPrincipal } from './current-principal.decorator';
 import { purgeExpiredNonces, recordNonce } from './nonce-store';
@@ -21,6 +22,12 @@ import {
 export interface AuthOptions {
   /** A request is accepted while |now − timestamp| ≤ this (default 5 minutes). */
   replayWindowMs?: number;
+  /**
+   * How long a key read from PostgreSQL may be reused (default 0: read it on every request, so a
+   * revocation by another replica or the CLI takes effect at once). On PGlite keys are cached
+   * until revoked in process, whatever this says (see KeyCache).
+   */
+  keyCacheMs?: number;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
@@ -43,12 +50,14 @@ type RawRequest = Request & { rawBody?: Buffer } & RequestWithPrincipal;
 export class ApiKeyGuard implements CanActivate {
   private readonly windowMs: number;
   private lastPurge = 0;
+  private readonly keys: KeyCache;
 
   constructor(
     @InjectDatabase() private readonly db: Database,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
   ) {
     this.windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
+    this.keys = new KeyCache(db.backend === 'pglite' ? Number.POSITIVE_INFINITY : (options.keyCacheMs ?? 0));
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -86,7 +95,7 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
 
-    const key = isKeyIdFormat(keyId) ? await findApiKey(this.db, keyId) : undefined;
+    const key = isKeyIdFormat(keyId) ? await this.keys.get(keyId, (id) => findApiKey(this.db, id)) : undefined;
     if (!key) throw authError('auth.unknown_key', 'unknown API key');
     const path = req.originalUrl ?? req.url;
     const expected = signCanonical(key.verifier, canonicalRequest(req.method, path, timestamp, nonce, sha256Hex(req.rawBody)));

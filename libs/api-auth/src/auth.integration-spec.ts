@@ -70,6 +70,14 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     expect(await (await fetch(`${url}/v1/reports/about`)).json()).toEqual({ name: 'reports' });
   });
 
+  it('publishes the roles of each route in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    expect(doc.paths['/v1/things'].get['x-strongroom-roles']).toEqual(['backend']);
+    expect(doc.paths['/v1/things/approve'].post['x-strongroom-roles']).toEqual(['approver']);
+    expect(doc.paths['/v1/reports'].get['x-strongroom-roles']).toEqual(['auditor']);
+    expect(doc.paths['/v1/things'].get.security).toEqual([{ key: [] }]);
+  });
+
   it('refuses a request without signature headers', async () => {
     const res = await fetch(`${url}/v1/things`);
     expect(res.status).toBe(401);

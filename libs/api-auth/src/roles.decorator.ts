@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IS_PUBLIC } from '@strongroom/shared-http';
 import type { Role } from '@strongroom/shared-types';
 
@@ -10,7 +11,14 @@ export const ROLES_KEY = 'strongroom:roles';
  */
 export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
   if (roles.length === 0) throw new Error('@Roles() needs at least one role');
-  return SetMetadata(ROLES_KEY, Object.freeze([...roles]));
+  return applyDecorators(
+    SetMetadata(ROLES_KEY, Object.freeze([...roles])),
+    // The OpenAPI document shows who may call what.
+    ApiSecurity('key'),
+    ApiExtension('x-strongroom-roles', [...roles]),
+    ApiUnauthorizedResponse({ description: 'auth.missing, auth.unknown_key, auth.bad_signature, auth.stale_timestamp, auth.replayed_nonce, auth.revoked' }),
+    ApiForbiddenResponse({ description: `auth.forbidden_role: needs ${roles.join(' or ')} (admin passes every role check)` }),
+  ) as MethodDecorator & ClassDecorator;
 }
 
 export type RouteAccess = { kind: 'public' } | { kind: 'roles'; roles: readonly Role[] } | { kind: 'unguarded' };
