@@ -60,10 +60,14 @@ export class NakedController {
 
 @Module({})
 export class AuthTestAppModule {
-  static with(db: Database, options: { unguarded?: boolean; replayWindowMs?: number } = {}): DynamicModule {
+  static with(db: Database, options: { unguarded?: boolean; replayWindowMs?: number; keyRoutes?: boolean } = {}): DynamicModule {
     return {
       module: AuthTestAppModule,
-      imports: [PlatformModule.forApp('auth-test'), DatabaseModule.forInstance(db), AuthModule.forRoot({ replayWindowMs: options.replayWindowMs })],
+      imports: [
+        PlatformModule.forApp('auth-test'),
+        DatabaseModule.forInstance(db),
+        AuthModule.forRoot({ replayWindowMs: options.replayWindowMs, keyRoutes: options.keyRoutes }),
+      ],
       controllers: [ThingsController, ReportsController, ...(options.unguarded ? [NakedController] : [])],
     };
   }

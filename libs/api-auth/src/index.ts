@@ -4,6 +4,7 @@ import { AuthInit1763800200000 } from './migrations/auth-init.migration';
 export const authMigrations = [AuthInit1763800200000];
 
 export * from './api-keys';
+export * from './api-keys.controller';
 export * from './auth.errors';
 export * from './auth.guard';
 export * from './auth.module';

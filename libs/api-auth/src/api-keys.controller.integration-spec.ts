@@ -1,0 +1,74 @@
+import type { INestApplication } from '@nestjs/common';
+import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { startHttpApp } from '@strongroom/shared-http';
+import { describeEachBackend } from '@strongroom/testing';
+import { createApiKey, type ApiKeyInfo } from './api-keys';
+import { AuthTestAppModule } from './auth-test-app';
+import { authMigrations } from './index';
+import { assertAllRoutesGuarded } from './route-guard-check';
+import type { ApiCredentials } from './signature';
+import { signedFetch } from './signed-fetch';
+
+describeEachBackend('api key management over HTTP', { migrations: [...authMigrations, ...auditMigrations] }, (ctx) => {
+  let app: INestApplication;
+  let url: string;
+  let admin: ApiCredentials;
+  let backend: ApiCredentials;
+
+  beforeAll(async () => {
+    const { db } = ctx();
+    admin = await createApiKey(db, { name: 'root', role: 'admin' });
+    backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), { name: 't', title: 't', description: 't', port: 0 }));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const code = async (res: Response): Promise<string> => ((await res.json()) as { code: string }).code;
+
+  it('guards every route, key management included', () => {
+    const routes = assertAllRoutesGuarded(app).filter((r) => r.path.startsWith('/v1/auth/keys'));
+    expect(routes.map((r) => r.access)).toEqual([
+      { kind: 'roles', roles: ['admin'] },
+      { kind: 'roles', roles: ['admin'] },
+      { kind: 'roles', roles: ['admin'] },
+    ]);
+  });
+
+  it('lets an admin mint a key that works at once, then revoke it, with both recorded in the audit log', async () => {
+    const created = await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'approver bob', role: 'approver' });
+    expect(created.status).toBe(201);
+    const bob = (await created.json()) as ApiCredentials & { role: string; name: string };
+    expect(bob).toMatchObject({ name: 'approver bob', role: 'approver' });
+    const approved = await signedFetch(url, bob, 'POST', '/v1/things/approve');
+    expect(await approved.json()).toEqual({ approvedBy: bob.keyId, role: 'approver' });
+
+    const listed = (await (await signedFetch(url, admin, 'GET', '/v1/auth/keys')).json()) as { keys: ApiKeyInfo[] };
+    expect(listed.keys.map((k) => k.keyId)).toEqual(expect.arrayContaining([admin.keyId, backend.keyId, bob.keyId]));
+    expect(JSON.stringify(listed)).not.toContain(bob.secret);
+
+    const revoked = await signedFetch(url, admin, 'POST', `/v1/auth/keys/${bob.keyId}/revoke`);
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as ApiKeyInfo).revokedAt).not.toBeNull();
+    expect(await code(await signedFetch(url, bob, 'POST', '/v1/things/approve'))).toBe('auth.revoked');
+
+    const entries = await new AuditLog(ctx().db).list({ subjectType: 'api_key', subjectId: bob.keyId });
+    expect(entries.map((e) => [e.action, e.actor.id, e.actor.role])).toEqual([
+      ['auth.key_created', admin.keyId, 'admin'],
+      ['auth.key_revoked', admin.keyId, 'admin'],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(bob.secret);
+  });
+
+  it('refuses non-admins and bad input, changing nothing', async () => {
+    const { db } = ctx();
+    const before = (await db.query('SELECT key_id FROM auth.api_keys')).length;
+    expect(await code(await signedFetch(url, backend, 'POST', '/v1/auth/keys', { name: 'x', role: 'admin' }))).toBe('auth.forbidden_role');
+    expect(await code(await signedFetch(url, backend, 'GET', '/v1/auth/keys'))).toBe('auth.forbidden_role');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'root' }))).toBe('request.invalid');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: '', role: 'backend' }))).toBe('request.invalid');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys/srk_ffffffffffffffffffffffff/revoke'))).toBe('auth.key_not_found');
+    expect((await db.query('SELECT key_id FROM auth.api_keys')).length).toBe(before);
+  });
+});
