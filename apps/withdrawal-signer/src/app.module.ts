@@ -1,0 +1,84 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { AuthModule, authMigrations } from '@strongroom/api-auth';
+import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
+import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
+import { enqueue, eventsMigrations } from '@strongroom/events';
+import { KeyRegistry, keysMigrations, KmsSigner, type KmsConfig } from '@strongroom/keys';
+import { LedgerModule, LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import type { Database } from '@strongroom/persistence';
+import type { AssetRegistry } from '@strongroom/shared-assets';
+import { DATABASE, DatabaseModule, PlatformModule } from '@strongroom/shared-http';
+import {
+  DIGEST_SIGNER,
+  WALLET_DIRECTORY,
+  WITHDRAWAL_AUDIT,
+  WITHDRAWAL_LEDGER,
+  WITHDRAWAL_OUTBOX,
+  withdrawalsMigrations,
+  WithdrawalsModule,
+  type Clock,
+  type DigestSigner,
+  type OutboxPort,
+  type PipelineRunnerOptions,
+  type WalletDirectory,
+} from '@strongroom/withdrawals';
+import { KmsDigestSigner } from './kms-digest-signer';
+import { RegistryWalletDirectory } from './registry-wallet-directory';
+
+/** Every schema this app reads or writes, in dependency order. */
+export const withdrawalSignerMigrations = [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...keysMigrations, ...withdrawalsMigrations];
+
+export interface WithdrawalSignerConfig {
+  /** An open database (tests, the custody app) or how to open one. */
+  database: { instance: Database } | { databaseUrl?: string; dataDir?: string; memory?: boolean };
+  kms: KmsConfig;
+  adapters: ChainAdapter[];
+  assets?: AssetRegistry;
+  clock?: Clock;
+  /** Worker configuration; absent = API only. */
+  pipeline?: Omit<PipelineRunnerOptions, 'onError'>;
+  safeAddresses?: Record<string, string>;
+  /** Overrides (tests): a signer or wallet directory other than KMS + key registry. */
+  signer?: DigestSigner;
+  wallets?: WalletDirectory;
+}
+
+const outbox: OutboxPort = { enqueue: (tx, event) => enqueue(tx, event) };
+
+/**
+ * The withdrawal-signer app: the withdrawal API for the exchange backend, approvals and
+ * policies, and the pipeline workers signing through KMS.
+ */
+@Module({})
+export class WithdrawalSignerAppModule {
+  static forRoot(config: WithdrawalSignerConfig): DynamicModule {
+    const database =
+      'instance' in config.database
+        ? DatabaseModule.forInstance(config.database.instance)
+        : DatabaseModule.forRoot({ ...config.database, migrations: withdrawalSignerMigrations, applicationName: 'strongroom-withdrawal-signer' });
+    const ports: Provider[] = [
+      { provide: WITHDRAWAL_LEDGER, useExisting: LedgerService },
+      { provide: WITHDRAWAL_AUDIT, useExisting: AuditLog },
+      { provide: WITHDRAWAL_OUTBOX, useValue: outbox },
+      { provide: CHAIN_ADAPTERS, useValue: config.adapters },
+      { provide: KeyRegistry, inject: [DATABASE], useFactory: (db: Database) => new KeyRegistry(db) },
+      { provide: KmsSigner, useFactory: () => new KmsSigner(config.kms) },
+      config.signer
+        ? { provide: DIGEST_SIGNER, useValue: config.signer }
+        : { provide: DIGEST_SIGNER, inject: [KmsSigner, KeyRegistry], useFactory: (kms: KmsSigner, registry: KeyRegistry) => new KmsDigestSigner(kms, registry) },
+      config.wallets
+        ? { provide: WALLET_DIRECTORY, useValue: config.wallets }
+        : { provide: WALLET_DIRECTORY, inject: [KeyRegistry], useFactory: (registry: KeyRegistry) => new RegistryWalletDirectory(registry, { safeAddresses: config.safeAddresses }) },
+    ];
+    return {
+      module: WithdrawalSignerAppModule,
+      imports: [
+        PlatformModule.forApp('withdrawal-signer'),
+        database,
+        AuthModule.forRoot(),
+        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
+        WithdrawalsModule.forRoot({ imports: [AuditModule], ports, assets: config.assets, clock: config.clock, pipeline: config.pipeline }),
+      ],
+    };
+  }
+}

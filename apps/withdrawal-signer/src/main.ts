@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { ensureFirstAdminKey } from '@strongroom/api-auth';
+import { kmsConfigFromEnv } from '@strongroom/keys';
+import { defaultDataDir, type Database } from '@strongroom/persistence';
+import { DATABASE, startHttpApp } from '@strongroom/shared-http';
+import { WithdrawalSignerAppModule } from './app.module';
+import { chainAdaptersFromEnv } from './chain-adapters';
+
+/**
+ * The withdrawal signer on WITHDRAWALS_PORT (default 7003): PostgreSQL when DATABASE_URL is set,
+ * else PGlite under STRONGROOM_DATA_DIR (./data); KMS from KMS_ENDPOINT/AWS_REGION; chains from
+ * BITCOIN_RPC_URL / ETHEREUM_RPC_URL. Set WITHDRAWAL_WORKERS=0 to serve the API only.
+ */
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const port = Number(process.env.WITHDRAWALS_PORT ?? 7003);
+  const adapters = chainAdaptersFromEnv();
+  const workers = process.env.WITHDRAWAL_WORKERS !== '0';
+  const { app, url } = await startHttpApp(
+    WithdrawalSignerAppModule.forRoot({
+      database: databaseUrl ? { databaseUrl } : { dataDir: defaultDataDir() },
+      kms: kmsConfigFromEnv({ AWS_REGION: 'eu-west-1', ...process.env }),
+      adapters,
+      safeAddresses: process.env.ETHEREUM_SAFE_ADDRESS ? { ethereum: process.env.ETHEREUM_SAFE_ADDRESS } : undefined,
+      pipeline: workers
+        ? {
+            chains: adapters.map((a) => ({
+              chain: a.chain,
+              batchMaxSize: Number(process.env.WITHDRAWAL_BATCH_SIZE ?? 100),
+              batchMaxAgeMs: Number(process.env.WITHDRAWAL_BATCH_AGE_MS ?? 10_000),
+            })),
+          }
+        : undefined,
+    }),
+    {
+      name: 'withdrawal-signer',
+      title: 'Strongroom withdrawal signer',
+      description: 'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
+      port,
+      host: process.env.WITHDRAWALS_HOST,
+    },
+  );
+  const first = await ensureFirstAdminKey(app.get<Database>(DATABASE));
+  if (first) console.log(`first admin API key (shown once): keyId=${first.keyId} secret=${first.secret}`);
+  console.log(`withdrawal signer API: ${url}  (OpenAPI: ${url}/docs); chains: ${adapters.map((a) => a.chain).join(', ') || 'none configured'}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+// Test fixture (not part of the app): the withdrawal-signer over HTTP on a fresh database, with
+// kms-local keys in the key registry, API keys for every role and funded ledger accounts.
+import type { INestApplication } from '@nestjs/common';
+import { createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import type { ChainAdapter, CustodyWallet } from '@strongroom/chains-core';
+import { KeyRegistry, KmsSigner } from '@strongroom/keys';
+import { LedgerService } from '@strongroom/ledger';
+import { AssetRegistry } from '@strongroom/shared-assets';
+import { startHttpApp } from '@strongroom/shared-http';
+import type { ChainId } from '@strongroom/shared-types';
+import { openTestDatabase, type BackendName, type TestDatabase } from '@strongroom/testing';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import {
+  OPERATOR,
+  PIPELINE_DEPS,
+  PipelineRunner,
+  type ChainPipelineOptions,
+  type FaultHook,
+  type SignerDeps,
+} from '@strongroom/withdrawals';
+import { WithdrawalSignerAppModule, withdrawalSignerMigrations } from '../app.module';
+import { KmsDigestSigner } from '../kms-digest-signer';
+import { toCustodyWallet } from '../registry-wallet-directory';
+
+/** A clock tests move forward (batch age, leases, velocity windows). */
+export class TestClock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface WithdrawalTestApp {
+  url: string;
+  app: INestApplication;
+  tdb: TestDatabase;
+  ledger: LedgerService;
+  deps: SignerDeps;
+  clock: TestClock;
+  kms: KmsLocalHandle;
+  signer: KmsDigestSigner;
+  keys: Record<'backend' | 'backend2' | 'approver1' | 'approver2' | 'approver3' | 'admin' | 'auditor', ApiCredentials>;
+  wallets: Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>;
+  /** Signed request as `who`. */
+  call(who: ApiCredentials, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Credits `amount` base units to a user, from the custody account of the chain's wallet. */
+  fund(clientId: string, userId: string, asset: string, amount: bigint): Promise<string>;
+  /** A runner over the app's pipeline with the given fault hook (a fresh "process"). */
+  runner(chains: ChainPipelineOptions[], fault?: FaultHook): PipelineRunner;
+  close(): Promise<void>;
+}
+
+export const TEST_ASSETS = new AssetRegistry().withAssets([
+  { code: 'BTC', confirmations: 2 },
+  { code: 'ETH', confirmations: 2 },
+  { code: 'USDC', confirmations: 2 },
+]);
+
+export async function startWithdrawalTestApp(backend: BackendName, adapters: ChainAdapter[], opts: { relayer?: boolean } = {}): Promise<WithdrawalTestApp> {
+  const tdb = await openTestDatabase(backend, { migrations: withdrawalSignerMigrations });
+  const kms = await startKmsLocal();
+  const clock = new TestClock();
+  const kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
+  const registry = new KeyRegistry(tdb.db);
+  const wallets = new Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>();
+  for (const a of adapters) {
+    const keyIds = [await kms.createSigningKey(), await kms.createSigningKey(), await kms.createSigningKey()];
+    const keys = await Promise.all(keyIds.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await kmsSigner.publicKey(kmsKeyId)).compressedHex })));
+    let relayer;
+    if (a.chain === 'ethereum' && opts.relayer !== false) {
+      const id = await kms.createSigningKey();
+      relayer = { kmsKeyId: id, publicKey: (await kmsSigner.publicKey(id)).compressedHex };
+    }
+    const w = await registry.registerWallet({ label: a.chain, chain: a.chain, threshold: 2, keys, ...(relayer ? { relayer } : {}) });
+    await registry.verifyWallet(w.id, kmsSigner);
+    wallets.set(a.chain, toCustodyWallet(await registry.wallet(w.id)));
+  }
+  const signer = new KmsDigestSigner(kmsSigner, registry);
+  const keys = {
+    backend: await createApiKey(tdb.db, { name: 'exchange backend', role: 'backend' }),
+    backend2: await createApiKey(tdb.db, { name: 'second backend', role: 'backend' }),
+    approver1: await createApiKey(tdb.db, { name: 'alice', role: 'approver' }),
+    approver2: await createApiKey(tdb.db, { name: 'bob', role: 'approver' }),
+    approver3: await createApiKey(tdb.db, { name: 'carol', role: 'approver' }),
+    admin: await createApiKey(tdb.db, { name: 'root', role: 'admin' }),
+    auditor: await createApiKey(tdb.db, { name: 'auditor', role: 'auditor' }),
+  };
+  const { app, url } = await startHttpApp(
+    WithdrawalSignerAppModule.forRoot({ database: { instance: tdb.db }, kms: kms.config, adapters, assets: TEST_ASSETS, clock, signer }),
+    { name: 'withdrawal-signer-test', title: 'withdrawals', description: 'test', port: 0 },
+  );
+  const ledger = app.get(LedgerService);
+  const deps = app.get<SignerDeps>(PIPELINE_DEPS);
+  // House accounts opened up front: concurrent first requests would otherwise race to open them.
+  await tdb.db.transaction(async (tx) => {
+    for (const a of adapters) {
+      for (const asset of TEST_ASSETS.onChain(a.chain)) await deps.accounts.inFlight(tx, a.chain, asset.code);
+    }
+  });
+  return {
+    url,
+    app,
+    tdb,
+    ledger,
+    deps,
+    clock,
+    kms,
+    signer,
+    keys,
+    wallets,
+    call: (who, method, path, body, headers) => signedFetch(url, who, method, path, body, { headers }),
+    async fund(clientId, userId, asset, amount) {
+      const info = TEST_ASSETS.get(asset);
+      const wallet = wallets.get(info.chain);
+      if (!wallet) throw new Error(`no ${info.chain} wallet`);
+      const user = await ledger.openAccount({ clientId, ownerId: userId, asset, kind: 'user' });
+      const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset, kind: 'custody' });
+      await ledger.transfer({ id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`, debitAccountId: custody.id, creditAccountId: user.id, amount, code: 'deposit' });
+      return user.id;
+    },
+    runner: (chains, fault) => new PipelineRunner(deps, { chains, fault }),
+    async close() {
+      await app.close();
+      await kms.stop();
+      await tdb.close();
+    },
+  };
+}
+
+export interface Problem {
+  status: number;
+  code: string;
+  type: string;
+  detail: string;
+  [k: string]: unknown;
+}
+
+/** Reads a problem+json answer, checking its shape. */
+export async function problemOf(res: Response): Promise<Problem> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${res.status} ${type}: ${await res.text()}`);
+  const body = (await res.json()) as Problem;
+  if (body.status !== res.status || body.type !== `urn:strongroom:problem:${body.code}`) throw new Error(`malformed problem ${JSON.stringify(body)}`);
+  return body;
+}

@@ -1,0 +1,195 @@
+import { signedFetch } from '@strongroom/api-auth';
+import { assertAllRoutesGuarded } from '@strongroom/api-auth';
+import { testBackends } from '@strongroom/testing';
+import { ScriptedChainAdapter, type Withdrawal } from '@strongroom/withdrawals';
+import { btcAddress, ethAddress, stateCounts } from './testing/fixtures';
+import { problemOf, startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+
+const BTC = 100_000_000n;
+
+for (const backend of testBackends()) {
+  describe(`withdrawal API over HTTP [${backend}]`, () => {
+    let t: WithdrawalTestApp;
+    let btc: ScriptedChainAdapter;
+    let n = 0;
+    const key = () => `k-${++n}`;
+    const request = (body: Record<string, unknown>, idem = key(), who = t.keys.backend) => t.call(who, 'POST', '/v1/withdrawals', body, { 'Idempotency-Key': idem });
+    const available = async (accountId: string) => {
+      const b = await t.ledger.balances(accountId);
+      return b.creditsPosted - b.debitsPosted - b.debitsPending;
+    };
+
+    beforeAll(async () => {
+      btc = new ScriptedChainAdapter('bitcoin');
+      t = await startWithdrawalTestApp(backend, [btc, new ScriptedChainAdapter('ethereum')]);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('guards every route with a role', () => {
+      expect(assertAllRoutesGuarded(t.app).length).toBeGreaterThan(5);
+    });
+
+    it('holds the amount and auto-approves below the threshold; a retry returns the original', async () => {
+      const user = await t.fund('acme', 'u-hold', 'BTC', 1n * BTC);
+      const body = { clientId: 'acme', userId: 'u-hold', asset: 'BTC', amount: '0.25', destination: btcAddress(1), reference: 'r1' };
+      const res = await request(body, 'same-key');
+      expect(res.status).toBe(201);
+      const w = (await res.json()) as Withdrawal;
+      expect(w).toMatchObject({ status: 'approved', amount: '0.25', rule: 'auto_approve', asset: 'BTC' });
+      expect(await available(user)).toBe(75_000_000n);
+      const before = await stateCounts(t.tdb.db);
+      const again = await request({ ...body, amount: '0.250' }, 'same-key');
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as Withdrawal).id).toBe(w.id);
+      const other = await request({ ...body, amount: '0.26' }, 'same-key');
+      expect(other.status).toBe(409);
+      expect((await problemOf(other)).code).toBe('idempotency.conflict');
+      expect(await stateCounts(t.tdb.db)).toEqual(before);
+      expect(await available(user)).toBe(75_000_000n);
+      const got = (await (await t.call(t.keys.auditor, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+      expect(got.history?.map((h) => h.to)).toEqual(['requested', 'held', 'approved']);
+    });
+
+    it('refuses bad input with problem+json and changes nothing', async () => {
+      await t.fund('acme', 'u-bad', 'BTC', BTC);
+      await t.fund('acme', 'u-bad', 'ETH', 10n ** 18n);
+      const ok = { clientId: 'acme', userId: 'u-bad', asset: 'BTC', amount: '0.1', destination: btcAddress(2) };
+      const before = await stateCounts(t.tdb.db);
+      const cases: [Promise<Response>, number, string][] = [
+        [request({ ...ok, amount: '0.000000001' }), 400, 'amount.too_precise'],
+        [request({ ...ok, amount: '1e-3' }), 400, 'amount.malformed'],
+        [request({ ...ok, amount: '-1' }), 400, 'amount.not_positive'],
+        [request({ ...ok, amount: '0' }), 400, 'amount.not_positive'],
+        [request({ ...ok, amount: 0.1 }), 400, 'request.invalid'],
+        [request({ ...ok, destination: 'bc1qnotanaddress' }), 400, 'address.malformed'],
+        [request({ ...ok, asset: 'ETH', destination: ethAddress(3).toLowerCase().replace('0xa', '0xA') }), 400, 'address.checksum'],
+        [request({ ...ok, asset: 'DOGE' }), 404, 'asset.unknown'],
+        [request({ ...ok, userId: 'nobody' }), 404, 'user.unknown'],
+        [request({ ...ok, extra: 1 }), 400, 'request.invalid'],
+        [request({ ...ok, amount: '5' }), 422, 'withdrawal.insufficient_funds'],
+        [t.call(t.keys.backend, 'POST', '/v1/withdrawals', ok), 400, 'idempotency.key_required'],
+        [request(ok, key(), t.keys.approver1), 403, 'auth.forbidden_role'],
+        [request(ok, key(), t.keys.auditor), 403, 'auth.forbidden_role'],
+      ];
+      for (const [res, status, code] of cases) {
+        const r = await res;
+        const p = await problemOf(r);
+        expect([r.status, p.code]).toEqual([status, code]);
+      }
+      // A replayed signature (same nonce) is refused before anything runs.
+      const headers = { 'Idempotency-Key': 'replay-1' };
+      const first = await signedFetch(t.url, t.keys.backend, 'POST', '/v1/withdrawals', { ...ok, amount: '0.0000001' }, { headers, nonce: 'fixed-nonce-0001' });
+      expect(first.status).toBe(201);
+      const afterFirst = await stateCounts(t.tdb.db);
+      const replay = await signedFetch(t.url, t.keys.backend, 'POST', '/v1/withdrawals', { ...ok, amount: '0.0000001' }, { headers, nonce: 'fixed-nonce-0001' });
+      expect((await problemOf(replay)).code).toBe('auth.replayed_nonce');
+      expect(await stateCounts(t.tdb.db)).toEqual(afterFirst);
+      expect(afterFirst['withdrawals.withdrawals']).toBe(before['withdrawals.withdrawals'] + 1);
+    });
+
+    it('denies by policy, records the rule, and only an admin changes policies', async () => {
+      await t.fund('pol', 'u1', 'BTC', 10n * BTC);
+      await t.fund('pol', 'u2', 'BTC', 10n * BTC);
+      const policy = { maxAmount: '200000000', userDailyLimit: '300000000', clientDailyLimit: '500000000', allowlist: [btcAddress(10), btcAddress(11)] };
+      const denied = await t.call(t.keys.approver1, 'PUT', '/v1/withdrawal-policies/BTC/pol', policy);
+      expect((await problemOf(denied)).code).toBe('auth.forbidden_role');
+      const put = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/pol', policy);
+      expect(put.status).toBe(200);
+      const changes = (await (await t.call(t.keys.auditor, 'GET', '/v1/withdrawal-policies/changes?asset=BTC')).json()) as { items: { clientId: string; changedBy: string; version: number }[] };
+      expect(changes.items.filter((c) => c.clientId === 'pol')).toEqual([expect.objectContaining({ changedBy: t.keys.admin.keyId, version: 1 })]);
+      const audited = await t.tdb.db.query(`SELECT 1 FROM audit.entries WHERE action = 'withdrawal_policy.changed' AND subject_id = 'BTC:pol'`);
+      expect(audited).toHaveLength(1);
+
+      const base = { clientId: 'pol', userId: 'u1', asset: 'BTC', destination: btcAddress(10) };
+      const deny = async (body: Record<string, unknown>, code: string, rule: string) => {
+        const before = await t.ledger.balances(await t.fund('pol', String(body.userId), 'BTC', 1n));
+        const r = await request(body);
+        const p = await problemOf(r);
+        expect([r.status, p.code, p.rule]).toEqual([422, code, rule]);
+        const w = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${String(p.withdrawalId)}`)).json()) as Withdrawal;
+        expect(w).toMatchObject({ status: 'rejected', rule });
+        const after = await t.ledger.balances(await t.fund('pol', String(body.userId), 'BTC', 1n));
+        expect(after.debitsPending).toBe(before.debitsPending); // no hold was placed
+      };
+      await deny({ ...base, amount: '2.5' }, 'policy.max_amount_exceeded', 'max_amount');
+      await deny({ ...base, destination: btcAddress(12), amount: '0.1' }, 'policy.destination_not_allowed', 'allowlist');
+      expect((await request({ ...base, amount: '2' })).status).toBe(201);
+      await deny({ ...base, amount: '1.5' }, 'policy.velocity_user_exceeded', 'velocity_user');
+      expect((await request({ ...base, amount: '1' })).status).toBe(201); // exactly at the user limit
+      expect((await request({ ...base, userId: 'u2', amount: '1.5' })).status).toBe(201);
+      await deny({ ...base, userId: 'u2', amount: '1' }, 'policy.velocity_client_exceeded', 'velocity_client');
+      // 24 h later the window has rolled on.
+      t.clock.advance(86_400_000 + 1000);
+      expect((await request({ ...base, amount: '2' })).status).toBe(201);
+    });
+
+    it('trips the circuit breaker, pauses the asset until an admin resets it', async () => {
+      await t.fund('cb', 'u1', 'ETH', 100n * 10n ** 18n);
+      const put = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/ETH/*', { breakerWindowSeconds: 3600, breakerLimit: (5n * 10n ** 18n).toString() });
+      expect(put.status).toBe(200);
+      const base = { clientId: 'cb', userId: 'u1', asset: 'ETH', destination: ethAddress(20) };
+      expect((await request({ ...base, amount: '4' })).status).toBe(201);
+      const trip = await request({ ...base, amount: '2' });
+      expect(await problemOf(trip)).toMatchObject({ code: 'policy.circuit_breaker_tripped', rule: 'circuit_breaker' });
+      const paused = await request({ ...base, amount: '0.1' });
+      expect(await problemOf(paused)).toMatchObject({ code: 'policy.asset_paused', rule: 'circuit_breaker' });
+      expect((await problemOf(await t.call(t.keys.approver1, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset'))).code).toBe('auth.forbidden_role');
+      expect((await t.call(t.keys.admin, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset')).status).toBe(200);
+      expect((await request({ ...base, amount: '0.1' })).status).toBe(201);
+      await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/ETH/*', {});
+    });
+
+    it('needs distinct approvers above the threshold, never the requester; reject voids the hold', async () => {
+      const user = await t.fund('appr', 'u1', 'BTC', 10n * BTC);
+      await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/appr', { approvalThreshold: '100000000', approvalsRequired: 2, withdrawalFee: '1000' });
+      const body = { clientId: 'appr', userId: 'u1', asset: 'BTC', amount: '1.5', destination: btcAddress(30) };
+      const w = (await (await request(body)).json()) as Withdrawal;
+      expect(w).toMatchObject({ status: 'awaiting_approval', approvalsRequired: 2, rule: 'approval_threshold', fee: '0.00001' });
+      expect(await available(user)).toBe(10n * BTC - 150_001_000n);
+      const pending = (await (await t.call(t.keys.approver1, 'GET', '/v1/approvals')).json()) as { items: Withdrawal[] };
+      expect(pending.items.map((x) => x.id)).toContain(w.id);
+      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('auth.forbidden_role');
+      // An admin may request and may approve, but never its own request.
+      const own = (await (await request(body, key(), t.keys.admin)).json()) as Withdrawal;
+      const self = await t.call(t.keys.admin, 'POST', `/v1/approvals/${own.id}/approve`);
+      expect([self.status, (await problemOf(self)).code]).toEqual([403, 'approval.self_approval']);
+      expect(((await (await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal).status).toBe('awaiting_approval');
+      expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('approval.duplicate');
+      const done = (await (await t.call(t.keys.approver2, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal;
+      expect(done).toMatchObject({ status: 'approved', rule: 'approvals_met' });
+      expect(done.approvals.map((a) => a.approver).sort()).toEqual([t.keys.approver1.keyId, t.keys.approver2.keyId].sort());
+      // Reject with a reason: the hold is voided.
+      const before = await available(user);
+      expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${own.id}/reject`, {}))).code).toBe('request.invalid');
+      const rej = (await (await t.call(t.keys.approver3, 'POST', `/v1/approvals/${own.id}/reject`, { reason: 'looks odd' })).json()) as Withdrawal;
+      expect(rej).toMatchObject({ status: 'rejected', reason: 'looks odd' });
+      expect(await available(user)).toBe(before + 150_001_000n); // the rejected one's hold (amount + fee) is released
+      expect((await problemOf(await t.call(t.keys.approver2, 'POST', `/v1/approvals/${own.id}/approve`))).code).toBe('withdrawal.not_awaiting_approval');
+    });
+
+    it('cancels before signing, voiding the hold; lists with filters and a cursor', async () => {
+      const user = await t.fund('can', 'u1', 'BTC', BTC);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(((await (await request({ clientId: 'can', userId: 'u1', asset: 'BTC', amount: '0.1', destination: btcAddress(40 + i) })).json()) as Withdrawal).id);
+      expect(await available(user)).toBe(BTC / 2n);
+      const c = await t.call(t.keys.backend, 'POST', `/v1/withdrawals/${ids[0]}/cancel`, { reason: 'user asked' });
+      expect(((await c.json()) as Withdrawal).status).toBe('cancelled');
+      expect(await available(user)).toBe(BTC / 2n + BTC / 10n);
+      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/${ids[0]}/cancel`, {}))).code).toBe('withdrawal.not_cancellable');
+      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/nope/cancel`, {}))).code).toBe('withdrawal.not_found');
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals?clientId=can&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: Withdrawal[]; nextCursor: string | null };
+        seen.push(...page.items.map((w) => w.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual([...ids].reverse());
+      const cancelled = (await (await t.call(t.keys.backend, 'GET', '/v1/withdrawals?clientId=can&status=cancelled')).json()) as { items: Withdrawal[] };
+      expect(cancelled.items.map((w) => w.id)).toEqual([ids[0]]);
+      expect((await problemOf(await t.call(t.keys.backend, 'GET', '/v1/withdrawals?status=bogus'))).code).toBe('request.invalid');
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { badRequest } from '@strongroom/shared-types';
+import { WITHDRAWAL_STATUSES } from '../withdrawal.types';
+
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@/-]+$/, 'letters, digits and . _ : @ / - only');
+
+export const withdrawalRequestSchema = z
+  .object({
+    clientId: id,
+    userId: id,
+    asset: z.string().min(1).max(16),
+    // Kept a string: parsed against the asset's decimals by the service (never a float).
+    amount: z.string().min(1).max(100),
+    destination: z.string().min(1).max(200),
+    memo: z.string().max(200).optional(),
+    reference: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const listQuerySchema = z
+  .object({
+    clientId: id.optional(),
+    userId: id.optional(),
+    asset: z.string().max(16).optional(),
+    status: z.enum(WITHDRAWAL_STATUSES as [string, ...string[]]).optional(),
+    batchId: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    cursor: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const cancelSchema = z.object({ reason: z.string().max(500).optional() }).strict();
+export const rejectSchema = z.object({ reason: z.string().min(1).max(500) }).strict();
+
+const baseUnits = z.string().regex(/^[0-9]{1,78}$/, 'a base-unit integer string');
+export const policySchema = z
+  .object({
+    maxAmount: baseUnits.nullable().default(null),
+    userDailyLimit: baseUnits.nullable().default(null),
+    clientDailyLimit: baseUnits.nullable().default(null),
+    allowlist: z.array(z.string().min(1).max(200)).max(10_000).nullable().default(null),
+    approvalThreshold: baseUnits.nullable().default(null),
+    approvalsRequired: z.number().int().min(1).max(10).default(1),
+    breakerWindowSeconds: z.number().int().min(1).max(30 * 86_400).nullable().default(null),
+    breakerLimit: baseUnits.nullable().default(null),
+    withdrawalFee: baseUnits.default('0'),
+  })
+  .strict()
+  .refine((p) => (p.breakerLimit === null) === (p.breakerWindowSeconds === null), 'breakerLimit and breakerWindowSeconds go together');
+
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function idempotencyKeyOf(header: string | undefined): string {
+  if (!header) throw badRequest('idempotency.key_required', 'POST /v1/withdrawals needs an Idempotency-Key header');
+  if (!IDEMPOTENCY_KEY.test(header)) throw badRequest('idempotency.key_invalid', 'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -');
+  return header;
+}

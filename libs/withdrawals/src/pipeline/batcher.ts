@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { CustodyWallet } from '@strongroom/chains-core';
+import type { ChainId } from '@strongroom/shared-types';
+import { SYSTEM_ACTOR } from '../withdrawal.types';
+import type { WithdrawalRow } from '../withdrawal-row';
+import type { FaultHook } from './fault-points';
+import type { PipelineDeps } from './pipeline-deps';
+import { runTx } from './run-tx';
+import { transition } from './transition';
+
+export interface BatcherOptions {
+  chain: ChainId;
+  /** Close a batch as soon as this many withdrawals are approved… */
+  maxSize: number;
+  /** …or when the oldest approved one has waited this long. */
+  maxAgeMs: number;
+}
+
+/**
+ * Groups approved withdrawals of one chain into batches (one batch = one on-chain transaction),
+ * per paying wallet. Claims rows with FOR UPDATE SKIP LOCKED so several batchers never share one.
+ */
+export class Batcher {
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly opts: BatcherOptions,
+    private readonly fault?: FaultHook,
+  ) {}
+
+  async runOnce(): Promise<string[]> {
+    const { deps, opts } = this;
+    // Wallets are resolved before the transaction: the directory may read its own tables.
+    const clients = await deps.db.query<{ client_id: string }>(
+      `SELECT DISTINCT client_id FROM withdrawals.withdrawals WHERE status = 'approved' AND chain = $1`,
+      [opts.chain],
+    );
+    if (clients.length === 0) return [];
+    const wallets = new Map<string, CustodyWallet>();
+    for (const c of clients) wallets.set(c.client_id, await deps.wallets.walletFor(opts.chain, c.client_id));
+
+    return runTx(deps, async (tx) => {
+      const rows = await tx.query<WithdrawalRow>(
+        `SELECT * FROM withdrawals.withdrawals WHERE status = 'approved' AND chain = $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [opts.chain, opts.maxSize],
+      );
+      if (rows.length === 0) return [];
+      const now = deps.clock.now();
+      const oldest = Math.min(...rows.map((r) => new Date(r.updated_at).getTime()));
+      if (rows.length < opts.maxSize && now.getTime() - oldest < opts.maxAgeMs) return [];
+      const byWallet = new Map<string, { wallet: CustodyWallet; rows: WithdrawalRow[] }>();
+      for (const r of rows) {
+        const wallet = wallets.get(r.client_id);
+        if (!wallet) continue; // approved after the wallet lookup: the next run takes it
+        const g = byWallet.get(wallet.id) ?? { wallet, rows: [] };
+        g.rows.push(r);
+        byWallet.set(wallet.id, g);
+      }
+      const ids: string[] = [];
+      for (const { wallet, rows: group } of byWallet.values()) {
+        const batchId = randomUUID();
+        await tx.query(
+          `INSERT INTO withdrawals.batches (id, chain, wallet_id, wallet, status, created_at, updated_at) VALUES ($1,$2,$3,$4::jsonb,'batched',$5,$5)`,
+          [batchId, opts.chain, wallet.id, JSON.stringify(wallet), now],
+        );
+        for (const r of group) {
+          await transition(tx, deps, r.id, 'approved', 'batched', { actor: SYSTEM_ACTOR, rule: rows.length >= opts.maxSize ? 'batch_size' : 'batch_age', detail: { batchId } }, { batchId });
+        }
+        ids.push(batchId);
+      }
+      await this.fault?.('batcher.before_commit', { batchId: ids[0] });
+      return ids;
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type { ChainId } from '@strongroom/shared-types';
+import { SYSTEM_ACTOR } from '../withdrawal.types';
+import type { WithdrawalRow } from '../withdrawal-row';
+import type { FaultHook } from './fault-points';
+import { claimBatch } from './leases';
+import { adapterFor, type PipelineDeps } from './pipeline-deps';
+import { runTx } from './run-tx';
+import { transition } from './transition';
+
+/**
+ * Broadcasts stored signed transactions. It only ever sends the bytes stored in `signed_raw`, so a
+ * crash between broadcasting and recording it leads to re-sending the SAME transaction, which the
+ * node answers with "already known" — counted as success.
+ */
+export class Broadcaster {
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly opts: { chain: ChainId; leaseMs: number },
+    private readonly fault?: FaultHook,
+  ) {}
+
+  async runOnce(): Promise<string | null> {
+    const { deps, opts } = this;
+    const adapter = adapterFor(deps, opts.chain);
+    const b = await deps.db.transaction((tx) => claimBatch(tx, opts.chain, 'signed', deps.clock.now(), opts.leaseMs));
+    if (!b) return null;
+    if (!b.signed_raw || !b.txid) throw new Error(`batch ${b.id} is signed but has no stored transaction`);
+    try {
+      await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid, raw: b.signed_raw });
+    } catch (err) {
+      // Left in `signed`: the lease expires and the same bytes are sent again.
+      await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1`, [b.id, String((err as Error).message ?? err).slice(0, 500)]);
+      throw err;
+    }
+    await this.fault?.('broadcaster.after_broadcast', { batchId: b.id });
+    await runTx(deps, async (tx) => {
+      const moved = await tx.query(
+        `UPDATE withdrawals.batches SET status = 'broadcast', broadcasts = broadcasts + 1, lease_until = NULL, last_error = NULL, updated_at = $2
+          WHERE id = $1 AND status = 'signed' RETURNING id`,
+        [b.id, deps.clock.now()],
+      );
+      if (moved.length === 0) return;
+      const ws = await tx.query<WithdrawalRow>(`SELECT id FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'signed' ORDER BY seq`, [b.id]);
+      for (const w of ws) await transition(tx, deps, w.id, 'signed', 'broadcast', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: b.txid } });
+    });
+    return b.id;
+  }
+}

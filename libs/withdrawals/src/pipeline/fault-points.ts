@@ -1,0 +1,14 @@
+/**
+ * Named points where a worker can die. Tests inject a throw at each to prove that a crash there
+ * loses nothing and repeats nothing; production leaves the hook empty.
+ */
+export type FaultPoint =
+  | 'batcher.before_commit'
+  | 'signer.prepare.before_commit'
+  | 'signer.after_prepare'
+  | 'signer.after_sign'
+  | 'broadcaster.after_broadcast'
+  | 'confirmer.before_commit'
+  | 'settler.before_commit';
+
+export type FaultHook = (point: FaultPoint, ctx: { batchId?: string }) => void | Promise<void>;

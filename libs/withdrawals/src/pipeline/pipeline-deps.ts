@@ -1,0 +1,31 @@
+import type { ChainAdapter } from '@strongroom/chains-core';
+import type { Database } from '@strongroom/persistence';
+import type { AssetRegistry } from '@strongroom/shared-assets';
+import { DomainError, type ChainId } from '@strongroom/shared-types';
+import type { PolicyService } from '../policy/policy.service';
+import type { AuditPort, Clock, DigestSigner, OutboxPort, WalletDirectory, WithdrawalLedger } from '../ports';
+import type { LedgerAccounts } from './ledger-accounts';
+
+/** Everything the services and workers of the pipeline share (wired by WithdrawalsModule or a test). */
+export interface PipelineDeps {
+  db: Database;
+  ledger: WithdrawalLedger;
+  accounts: LedgerAccounts;
+  audit: AuditPort;
+  outbox: OutboxPort;
+  clock: Clock;
+  assets: AssetRegistry;
+  adapters: Map<ChainId, ChainAdapter>;
+  wallets: WalletDirectory;
+  policies: PolicyService;
+}
+
+export interface SignerDeps extends PipelineDeps {
+  signer: DigestSigner;
+}
+
+export function adapterFor(deps: PipelineDeps, chain: ChainId): ChainAdapter {
+  const a = deps.adapters.get(chain);
+  if (!a) throw new DomainError('chain.unavailable', 503, `no ${chain} adapter is configured in this deployment`, { chain });
+  return a;
+}

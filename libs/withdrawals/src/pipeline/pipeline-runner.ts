@@ -1,0 +1,117 @@
+import type { ChainId } from '@strongroom/shared-types';
+import { Batcher } from './batcher';
+import { Broadcaster } from './broadcaster';
+import { Confirmer } from './confirmer';
+import type { FaultHook } from './fault-points';
+import type { SignerDeps } from './pipeline-deps';
+import { Settler } from './settler';
+import { SignerWorker } from './signer.worker';
+
+export interface ChainPipelineOptions {
+  chain: ChainId;
+  batchMaxSize?: number;
+  batchMaxAgeMs?: number;
+  leaseMs?: number;
+  confirmations?: number;
+  rebroadcastAfterMs?: number;
+  feePolicy?: Record<string, string>;
+  sequential?: boolean;
+}
+
+export interface PipelineRunnerOptions {
+  chains: ChainPipelineOptions[];
+  /** Pause between polling rounds when a round found nothing to do. */
+  idleMs?: number;
+  fault?: FaultHook;
+  onError?: (err: unknown, worker: string) => void;
+}
+
+/** The workers of every configured chain, run in rounds; each worker resumes whatever it finds. */
+export class PipelineRunner {
+  readonly workers: {
+    chain: ChainId;
+    batcher: Batcher;
+    signer: SignerWorker;
+    broadcaster: Broadcaster;
+    confirmer: Confirmer;
+    settler: Settler;
+  }[];
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    deps: SignerDeps,
+    private readonly opts: PipelineRunnerOptions,
+  ) {
+    this.workers = opts.chains.map((c) => {
+      const leaseMs = c.leaseMs ?? 60_000;
+      return {
+        chain: c.chain,
+        batcher: new Batcher(deps, { chain: c.chain, maxSize: c.batchMaxSize ?? 100, maxAgeMs: c.batchMaxAgeMs ?? 5_000 }, opts.fault),
+        signer: new SignerWorker(deps, { chain: c.chain, leaseMs, feePolicy: c.feePolicy, sequential: c.sequential ?? c.chain === 'ethereum' }, opts.fault),
+        broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs }, opts.fault),
+        confirmer: new Confirmer(deps, { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000 }, opts.fault),
+        settler: new Settler(deps, { chain: c.chain }, opts.fault),
+      };
+    });
+  }
+
+  /** One round over every worker of every chain; returns whether anything moved. */
+  async tick(): Promise<boolean> {
+    let moved = false;
+    for (const w of this.workers) {
+      const steps: [string, () => Promise<unknown>][] = [
+        ['batcher', async () => (await w.batcher.runOnce()).length > 0],
+        ['signer', async () => { const r = await w.signer.runOnce(); return r.prepared !== null || r.signed !== null; }],
+        ['broadcaster', async () => (await w.broadcaster.runOnce()) !== null],
+        ['confirmer', async () => { const r = await w.confirmer.runOnce(); return r.confirmed.length + r.failed.length > 0; }],
+        ['settler', async () => (await w.settler.runOnce()) !== null],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          if (await step()) moved = true;
+        } catch (err) {
+          if (!this.opts.onError) throw err;
+          this.opts.onError(err, `${w.chain}.${name}`);
+        }
+      }
+    }
+    return moved;
+  }
+
+  /** Runs rounds until `stop()`; errors go to `onError` and the round goes on. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const moved = await this.tick().catch((err) => {
+          this.opts.onError?.(err, 'round');
+          return false;
+        });
+        if (!moved && this.running) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, this.opts.idleMs ?? 500);
+            this.wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          this.wake = null;
+        }
+      }
+    })();
+  }
+
+  /** Starts a round now instead of after the idle pause (after a request or an approval). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+}

@@ -1,0 +1,31 @@
+import type { Database, Tx } from '@strongroom/persistence';
+import type { AuditPort, AuditRecord } from '../ports';
+
+const queued = new WeakMap<Tx, AuditRecord[]>();
+
+/**
+ * One database transaction whose audit records are appended at its very end. The audit log's
+ * head row is one global lock held until commit; taking it last keeps the time it is held short
+ * and gives every transaction the same lock order (ledger before audit), so none can deadlock.
+ */
+export function runTx<T>(deps: { db: Database; audit: AuditPort }, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return deps.db.transaction(async (tx) => {
+    queued.set(tx, []);
+    const result = await fn(tx);
+    for (const record of queued.get(tx) ?? []) await deps.audit.append(tx, record);
+    queued.delete(tx);
+    return result;
+  });
+}
+
+/** Queues an audit record for the end of the transaction started by `runTx`. */
+export function audit(tx: Tx, record: AuditRecord): void {
+  const q = queued.get(tx);
+  if (!q) throw new Error('audit records are written only inside runTx');
+  q.push(record);
+}
+
+/** Principal of an API caller or of a pipeline worker, in the audit log's shape. */
+export function auditActor(id: string, role?: string): AuditRecord['actor'] {
+  return { id, role: role ?? (id.startsWith('system:') ? 'system' : 'unknown') };
+}

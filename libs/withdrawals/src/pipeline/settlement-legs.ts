@@ -1,0 +1,48 @@
+import type { LedgerTransferInput } from '../ports';
+
+export interface SettlementAccounts {
+  /** Per asset: the in-flight clearing, custody and fee revenue accounts of the paying wallet. */
+  perAsset: Map<string, { inFlight: string; custody: string; feeRevenue: string }>;
+  /** The chain's native asset: fee expense and custody accounts that pay the network fee. */
+  feeExpense: string;
+  nativeCustody: string;
+}
+
+export interface SettledWithdrawal {
+  id: string;
+  asset: string;
+  userAccountId: string;
+  amount: bigint;
+  fee: bigint;
+}
+
+/**
+ * The ledger transfers that settle one confirmed batch, as ONE linked chain (all or nothing):
+ *  per withdrawal  post   hold       user      → in_flight    amount + fee   (pending becomes posted)
+ *                  debit  in_flight  → credit  custody        amount         (custody asset decreases)
+ *                  debit  in_flight  → credit  fee_revenue    fee            (revenue increases)
+ *  per batch       debit  fee_expense → credit custody        network fee    (native asset)
+ * Net: user −(amount+fee), custody −(amount) per asset and −(network fee) in the native asset,
+ * fee_revenue +fee, fee_expense +network fee, in_flight back to zero.
+ */
+export function settlementLegs(batchId: string, withdrawals: SettledWithdrawal[], networkFee: bigint, accounts: SettlementAccounts): LedgerTransferInput[] {
+  const legs: LedgerTransferInput[] = [];
+  for (const w of withdrawals) {
+    const a = accounts.perAsset.get(w.asset);
+    if (!a) throw new Error(`no settlement accounts for ${w.asset}`);
+    legs.push({ id: holdId(w.id, 'post'), debitAccountId: w.userAccountId, creditAccountId: a.inFlight, pendingId: holdId(w.id, 'hold'), flags: ['post_pending'], code: 'withdrawal_post', metadata: { withdrawalId: w.id, batchId } });
+    legs.push({ id: holdId(w.id, 'payout'), debitAccountId: a.inFlight, creditAccountId: a.custody, amount: w.amount, code: 'withdrawal_settle', metadata: { withdrawalId: w.id, batchId } });
+    if (w.fee > 0n) {
+      legs.push({ id: holdId(w.id, 'fee'), debitAccountId: a.inFlight, creditAccountId: a.feeRevenue, amount: w.fee, code: 'withdrawal_fee', metadata: { withdrawalId: w.id, batchId } });
+    }
+  }
+  if (networkFee > 0n) {
+    legs.push({ id: `batch:${batchId}:network_fee`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.nativeCustody, amount: networkFee, code: 'network_fee', metadata: { batchId } });
+  }
+  return legs.map((l, i) => (i < legs.length - 1 ? { ...l, flags: [...(l.flags ?? []), 'linked'] } : l));
+}
+
+/** Deterministic ledger transfer ids of a withdrawal: retries of any step have one effect. */
+export function holdId(withdrawalId: string, leg: 'hold' | 'void' | 'post' | 'payout' | 'fee'): string {
+  return `withdrawal:${withdrawalId}:${leg}`;
+}

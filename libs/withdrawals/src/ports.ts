@@ -1,0 +1,84 @@
+import type { AssetCode, ChainId } from '@strongroom/shared-types';
+import type { Tx } from '@strongroom/persistence';
+import type { CustodyWallet, DigestSignature } from '@strongroom/chains-core';
+
+/*
+ * The ports this context needs from others. Each mirrors (a subset of) the owning library's
+ * published contract, so the real services satisfy them structurally and tests can wire the real
+ * ones; nothing here reaches into another context's tables.
+ */
+
+/** The subset of the ledger's `LedgerApi` (libs/ledger/src/ledger.types.ts) used here. */
+export type LedgerAccountKind = 'user' | 'custody' | 'in_flight' | 'fee_expense' | 'fee_revenue' | 'incident' | 'equity';
+export type LedgerTransferFlag = 'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
+
+export interface LedgerTransferInput {
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount?: bigint;
+  flags?: LedgerTransferFlag[];
+  pendingId?: string;
+  code?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export type LedgerTransferResult = { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
+
+export interface LedgerAccountRef {
+  id: string;
+}
+
+export interface WithdrawalLedger {
+  openAccount(input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind }, tx?: Tx): Promise<LedgerAccountRef>;
+  findAccount(q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind }, tx?: Tx): Promise<LedgerAccountRef | null>;
+  createTransfers(batch: LedgerTransferInput[], tx?: Tx): Promise<LedgerTransferResult[]>;
+}
+export const WITHDRAWAL_LEDGER = Symbol('WITHDRAWAL_LEDGER');
+
+/** An audit record as `@strongroom/audit`'s `AuditLog.append(tx, …)` takes it. */
+export interface AuditRecord {
+  actor: { id: string; role: string };
+  action: string;
+  subject: { type: string; id: string };
+  payload?: unknown;
+}
+
+/**
+ * `@strongroom/audit`: one append-only, hash-chained record per state transition, in the same
+ * transaction. Its head row is a global lock, so records are appended LAST (see `runTx`).
+ */
+export interface AuditPort {
+  append(tx: Tx, record: AuditRecord): Promise<unknown>;
+}
+export const WITHDRAWAL_AUDIT = Symbol('WITHDRAWAL_AUDIT');
+
+/** `@strongroom/events`: the transactional outbox the webhook dispatcher delivers from. */
+export interface OutboxPort {
+  enqueue(tx: Tx, event: { type: string; subject: string; payload: Record<string, unknown> }): Promise<unknown>;
+}
+export const WITHDRAWAL_OUTBOX = Symbol('WITHDRAWAL_OUTBOX');
+
+/**
+ * Signs one 32-byte digest with the wallet key whose compressed public key is given. Implemented
+ * by apps/withdrawal-signer over KMS; this library may not import the keys library (DESIGN §1).
+ * Returns a low-S signature; callers never pass a digest that has not passed the intent check.
+ */
+export interface DigestSigner {
+  sign(walletId: string, publicKey: string, digest: string): Promise<DigestSignature>;
+}
+export const DIGEST_SIGNER = Symbol('DIGEST_SIGNER');
+
+/** Where withdrawals of a chain are paid from (from the key ceremony's registry). */
+export interface WalletDirectory {
+  /** The custody wallet paying withdrawals of `chain` for `clientId` (segregated or the operator's). */
+  walletFor(chain: ChainId, clientId: string): Promise<CustodyWallet & { relayerPublicKey?: string }>;
+}
+export const WALLET_DIRECTORY = Symbol('WALLET_DIRECTORY');
+
+/** Time source; tests move it forward to age batches, expire leases and roll velocity windows. */
+export interface Clock {
+  now(): Date;
+}
+export const WITHDRAWAL_CLOCK = Symbol('WITHDRAWAL_CLOCK');
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,55 @@
+import { formatAssetUnits } from '@strongroom/shared-types';
+import type { AssetRegistry } from '@strongroom/shared-assets';
+import type { Withdrawal, WithdrawalStatus } from './withdrawal.types';
+
+export interface WithdrawalRow {
+  id: string;
+  seq: string;
+  client_id: string;
+  user_id: string;
+  asset: string;
+  chain: string;
+  amount: string;
+  fee: string;
+  destination: string;
+  memo: string | null;
+  reference: string | null;
+  requested_by: string;
+  idempotency_key: string;
+  request_hash: string;
+  status: WithdrawalStatus;
+  approvals_required: number;
+  rule: string | null;
+  reason: string | null;
+  batch_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  txid?: string | null;
+}
+
+/** The API view of a withdrawal: amounts back in asset units, as the exchange sent them. */
+export function toWithdrawal(r: WithdrawalRow, assets: AssetRegistry, approvals: Withdrawal['approvals'] = []): Withdrawal {
+  const decimals = assets.has(r.asset) ? assets.get(r.asset).decimals : 0;
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    userId: r.user_id,
+    asset: r.asset,
+    chain: r.chain as Withdrawal['chain'],
+    amount: formatAssetUnits(BigInt(r.amount), decimals),
+    fee: formatAssetUnits(BigInt(r.fee), decimals),
+    destination: r.destination,
+    memo: r.memo,
+    reference: r.reference,
+    status: r.status,
+    approvalsRequired: Number(r.approvals_required),
+    approvals,
+    rule: r.rule,
+    reason: r.reason,
+    batchId: r.batch_id,
+    txid: r.txid ?? null,
+    requestedBy: r.requested_by,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}

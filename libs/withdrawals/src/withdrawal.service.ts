@@ -1,0 +1,224 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Tx } from '@strongroom/persistence';
+import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
+import { evaluatePolicy } from './policy/evaluate-policy';
+import { holdId } from './pipeline/settlement-legs';
+import { adapterFor, type PipelineDeps } from './pipeline/pipeline-deps';
+import { runTx } from './pipeline/run-tx';
+import { transition } from './pipeline/transition';
+import { toWithdrawal, type WithdrawalRow } from './withdrawal-row';
+import { CANCELLABLE, type Actor, type Withdrawal, type WithdrawalStatus } from './withdrawal.types';
+
+export interface WithdrawalRequest {
+  clientId: string;
+  userId: string;
+  asset: string;
+  /** Asset units, decimal string ("0.015"). */
+  amount: string;
+  destination: string;
+  memo?: string;
+  reference?: string;
+}
+
+export interface ListQuery {
+  clientId?: string;
+  userId?: string;
+  asset?: string;
+  status?: WithdrawalStatus;
+  batchId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A request refused by policy: recorded as a rejected withdrawal, answered 422 with the rule. */
+export class PolicyDenied extends DomainError {
+  constructor(code: string, detail: string, readonly withdrawal: Withdrawal) {
+    super(code, 422, detail, { withdrawalId: withdrawal.id, rule: withdrawal.rule });
+  }
+}
+
+const LIVE = `status NOT IN ('requested', 'rejected', 'cancelled', 'failed')`;
+
+/** Requests, reads and cancellations of withdrawals (the exchange backend's side of the API). */
+export class WithdrawalService {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /**
+   * Validates, decides by policy, places the ledger hold and records the request — all in one
+   * transaction. Retrying with the same Idempotency-Key and body returns the original; bad
+   * input or insufficient funds leave no trace.
+   */
+  async request(actor: Actor, idempotencyKey: string, req: WithdrawalRequest): Promise<{ withdrawal: Withdrawal; created: boolean }> {
+    const { deps } = this;
+    const asset = deps.assets.get(req.asset);
+    const amount = parseAssetUnits(req.amount, asset.decimals);
+    const adapter = adapterFor(deps, asset.chain);
+    const check = adapter.validateAddress(req.destination);
+    if (!check.ok) throw new DomainError(check.code, 400, check.reason, { field: 'destination' });
+    const destination = check.normalized;
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([req.clientId, req.userId, asset.code, amount.toString(), destination, req.memo ?? null, req.reference ?? null]))
+      .digest('hex');
+
+    const outcome = await runTx(deps, async (tx) => {
+      const id = randomUUID();
+      const now = deps.clock.now();
+      const inserted = await tx.query<{ id: string }>(
+        `INSERT INTO withdrawals.withdrawals (id, client_id, user_id, asset, chain, amount, destination, memo, reference,
+           requested_by, idempotency_key, request_hash, status, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'requested',$13,$13)
+         ON CONFLICT (requested_by, idempotency_key) DO NOTHING RETURNING id`,
+        [id, req.clientId, req.userId, asset.code, asset.chain, amount.toString(), destination, req.memo ?? null, req.reference ?? null,
+          actor.keyId, idempotencyKey, requestHash, now],
+      );
+      if (inserted.length === 0) {
+        const [orig] = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE requested_by = $1 AND idempotency_key = $2`, [actor.keyId, idempotencyKey]);
+        if (orig.request_hash !== requestHash) {
+          throw conflict('idempotency.conflict', 'this Idempotency-Key was already used with a different request body', { withdrawalId: orig.id });
+        }
+        return { kind: 'replayed' as const, id: orig.id };
+      }
+      const userAccount = await deps.accounts.user(tx, req.clientId, req.userId, asset.code);
+      const policy = await deps.policies.effective(tx, asset.code, req.clientId);
+      // Aggregate limits are checked under a per-asset lock so two racing requests cannot both
+      // fit under the same remaining allowance (the ledger's row lock only covers one user).
+      if (policy && (policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null)) {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:asset:${asset.code}`]);
+      }
+      const breaker = await deps.policies.breaker(tx, asset.code);
+      const dayAgo = new Date(now.getTime() - 86_400_000);
+      let windowStart = new Date(now.getTime() - (policy?.breakerWindowSeconds ?? 0) * 1000);
+      const resetAt = (await tx.query<{ reset_at: Date | null }>(`SELECT reset_at FROM withdrawals.breakers WHERE asset = $1`, [asset.code]))[0]?.reset_at;
+      if (resetAt && new Date(resetAt) > windowStart) windowStart = new Date(resetAt);
+      const [sums] = await tx.query<{ user_sum: string; client_sum: string; window_sum: string }>(
+        `SELECT COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND user_id = $3 AND created_at > $4), 0)::text AS user_sum,
+                COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND created_at > $4), 0)::text AS client_sum,
+                COALESCE(SUM(amount) FILTER (WHERE created_at > $5), 0)::text AS window_sum
+           FROM withdrawals.withdrawals WHERE asset = $1 AND ${LIVE} AND created_at > LEAST($4::timestamptz, $5::timestamptz)`,
+        [asset.code, req.clientId, req.userId, dayAgo, windowStart],
+      );
+      const decision = evaluatePolicy(policy, {
+        amount,
+        destination,
+        userOutflow24h: BigInt(sums.user_sum),
+        clientOutflow24h: BigInt(sums.client_sum),
+        windowOutflow: BigInt(sums.window_sum),
+        paused: breaker.paused,
+      });
+      const actorId = actor.keyId;
+      await transition(tx, deps, id, null, 'requested', { actor: actorId, actorRole: actor.role, detail: { clientId: req.clientId, userId: req.userId, asset: asset.code, amount: req.amount, destination } });
+      if (decision.outcome === 'deny') {
+        if (decision.tripBreaker) await deps.policies.trip(tx, asset.code, `withdrawal ${id}: ${decision.detail}`);
+        await transition(tx, deps, id, 'requested', 'rejected', { actor: 'system:policy', rule: decision.rule, detail: { code: decision.code } }, { rule: decision.rule, reason: decision.code });
+        return { kind: 'denied' as const, id, code: decision.code, detail: decision.detail };
+      }
+      const fee = policy?.withdrawalFee ?? 0n;
+      const inFlight = await deps.accounts.inFlight(tx, asset.chain, asset.code);
+      const [hold] = await deps.ledger.createTransfers(
+        [{ id: holdId(id, 'hold'), debitAccountId: userAccount, creditAccountId: inFlight, amount: amount + fee, flags: ['pending'], code: 'withdrawal_hold', metadata: { withdrawalId: id } }],
+        tx,
+      );
+      if (!hold.ok) {
+        // Rolls the whole request back: no withdrawal, no hold, the key may be retried later.
+        throw unprocessable(/insufficient|exceed/i.test(hold.code) ? 'withdrawal.insufficient_funds' : 'withdrawal.hold_refused', `the ledger refused the hold: ${hold.detail}`, { ledgerCode: hold.code });
+      }
+      await tx.query(`UPDATE withdrawals.withdrawals SET fee = $2 WHERE id = $1`, [id, fee.toString()]);
+      await transition(tx, deps, id, 'requested', 'held', { actor: actorId, actorRole: actor.role, detail: { holdId: holdId(id, 'hold'), amount: (amount + fee).toString() } });
+      if (decision.outcome === 'await_approval') {
+        await transition(tx, deps, id, 'held', 'awaiting_approval', { actor: 'system:policy', rule: decision.rule, detail: { approvalsRequired: decision.approvalsRequired } }, { rule: decision.rule, approvalsRequired: decision.approvalsRequired });
+      } else {
+        await transition(tx, deps, id, 'held', 'approved', { actor: 'system:policy', rule: decision.rule }, { rule: decision.rule, approvalsRequired: 0 });
+      }
+      return { kind: 'created' as const, id };
+    });
+
+    const withdrawal = await this.get(outcome.id);
+    if (outcome.kind === 'denied') throw new PolicyDenied(outcome.code, outcome.detail, withdrawal);
+    if (outcome.kind === 'replayed' && withdrawal.status === 'rejected' && withdrawal.reason?.startsWith('policy.') && withdrawal.approvals.length === 0) {
+      throw new PolicyDenied(withdrawal.reason, `this request was denied by the ${withdrawal.rule} rule`, withdrawal);
+    }
+    return { withdrawal, created: outcome.kind === 'created' };
+  }
+
+  async get(id: string, opts: { history?: boolean } = {}): Promise<Withdrawal> {
+    const [row] = await this.deps.db.query<WithdrawalRow>(
+      `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id WHERE w.id = $1`,
+      [id],
+    );
+    if (!row) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+    const approvals = await this.deps.db.query<{ approver: string; decision: 'approve' | 'reject'; reason: string | null; at: Date }>(
+      `SELECT approver, decision, reason, at FROM withdrawals.approvals WHERE withdrawal_id = $1 ORDER BY at`,
+      [id],
+    );
+    const w = toWithdrawal(row, this.deps.assets, approvals.map((a) => ({ ...a, at: new Date(a.at).toISOString() })));
+    if (opts.history) {
+      const hist = await this.deps.db.query<{ from_status: WithdrawalStatus | null; to_status: WithdrawalStatus; actor: string; rule: string | null; at: Date }>(
+        `SELECT from_status, to_status, actor, rule, at FROM withdrawals.transitions WHERE withdrawal_id = $1 ORDER BY id`,
+        [id],
+      );
+      w.history = hist.map((h) => ({ from: h.from_status, to: h.to_status, actor: h.actor, rule: h.rule, at: new Date(h.at).toISOString() }));
+    }
+    return w;
+  }
+
+  /** Newest first; `nextCursor` is opaque and null on the last page. */
+  async list(q: ListQuery): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+    let before: string | null = null;
+    if (q.cursor) {
+      const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
+      if (!/^[0-9]{1,19}$/.test(decoded)) throw new DomainError('request.invalid_cursor', 400, 'the cursor is not one this API returned');
+      before = decoded;
+    }
+    const rows = await this.deps.db.query<WithdrawalRow>(
+      `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id
+        WHERE ($1::text IS NULL OR w.client_id = $1) AND ($2::text IS NULL OR w.user_id = $2) AND ($3::text IS NULL OR w.asset = $3)
+          AND ($4::text IS NULL OR w.status = $4) AND ($5::text IS NULL OR w.batch_id = $5) AND ($6::bigint IS NULL OR w.seq < $6::bigint)
+        ORDER BY w.seq DESC LIMIT $7`,
+      [q.clientId ?? null, q.userId ?? null, q.asset ?? null, q.status ?? null, q.batchId ?? null, before, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url') : null;
+    return { items: page.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
+  }
+
+  /** Cancels a withdrawal that no key has signed yet, voiding its hold (and leaving its batch). */
+  async cancel(actor: Actor, id: string, reason?: string): Promise<Withdrawal> {
+    const { deps } = this;
+    await runTx(deps, async (tx) => {
+      const [peek] = await tx.query<{ batch_id: string | null }>(`SELECT batch_id FROM withdrawals.withdrawals WHERE id = $1`, [id]);
+      if (!peek) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+      // Batch before withdrawal: the same lock order as the signer, so the two cannot deadlock.
+      let batchStatus: string | null = null;
+      if (peek.batch_id) {
+        const [b] = await tx.query<{ status: string }>(`SELECT status FROM withdrawals.batches WHERE id = $1 FOR UPDATE`, [peek.batch_id]);
+        batchStatus = b.status;
+      }
+      const [w] = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE id = $1 FOR UPDATE`, [id]);
+      if (!CANCELLABLE.includes(w.status) || (w.batch_id && batchStatus !== 'batched') || w.batch_id !== peek.batch_id) {
+        throw conflict('withdrawal.not_cancellable', `withdrawal ${id} is ${w.status}; only withdrawals not yet being signed can be cancelled`, { withdrawalId: id, currentStatus: w.status });
+      }
+      await voidHold(tx, deps, w);
+      await transition(tx, deps, id, w.status, 'cancelled', { actor: actor.keyId, actorRole: actor.role, rule: 'cancelled_by_client', detail: { reason: reason ?? null } }, { reason: reason ?? 'cancelled', batchId: null });
+      if (w.batch_id) {
+        await tx.query(
+          `UPDATE withdrawals.batches SET status = 'cancelled', updated_at = $2
+            WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM withdrawals.withdrawals WHERE batch_id = $1)`,
+          [w.batch_id, deps.clock.now()],
+        );
+      }
+    });
+    return this.get(id);
+  }
+}
+
+/** Voids a withdrawal's pending hold (reject, cancel, fail). Idempotent by its transfer id. */
+export async function voidHold(tx: Tx, deps: PipelineDeps, w: Pick<WithdrawalRow, 'id' | 'client_id' | 'user_id' | 'asset' | 'chain'>): Promise<void> {
+  const user = await deps.accounts.user(tx, w.client_id, w.user_id, w.asset);
+  const inFlight = await deps.accounts.inFlight(tx, w.chain as never, w.asset);
+  const [r] = await deps.ledger.createTransfers(
+    [{ id: holdId(w.id, 'void'), debitAccountId: user, creditAccountId: inFlight, pendingId: holdId(w.id, 'hold'), flags: ['void_pending'], code: 'withdrawal_void', metadata: { withdrawalId: w.id } }],
+    tx,
+  );
+  if (!r.ok) throw new Error(`the ledger refused to void the hold of withdrawal ${w.id}: ${r.code} ${r.detail}`);
+}

@@ -1,0 +1,78 @@
+import type { AssetCode, ChainId } from '@strongroom/shared-types';
+
+/** The persisted state machine (DESIGN §2, issue 6). */
+export type WithdrawalStatus =
+  | 'requested'
+  | 'held'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'batched'
+  | 'signing'
+  | 'signed'
+  | 'broadcast'
+  | 'confirmed'
+  | 'settled'
+  | 'rejected'
+  | 'cancelled'
+  | 'failed';
+
+export const WITHDRAWAL_STATUSES: readonly WithdrawalStatus[] = [
+  'requested', 'held', 'awaiting_approval', 'approved', 'batched', 'signing', 'signed', 'broadcast',
+  'confirmed', 'settled', 'rejected', 'cancelled', 'failed',
+];
+
+/** Which moves are legal; anything else is a bug and is refused by `transition`. */
+export const NEXT: Record<WithdrawalStatus, readonly WithdrawalStatus[]> = {
+  requested: ['held', 'rejected'],
+  held: ['awaiting_approval', 'approved', 'cancelled', 'rejected'],
+  awaiting_approval: ['approved', 'rejected', 'cancelled'],
+  approved: ['batched', 'cancelled'],
+  batched: ['signing', 'cancelled', 'failed'],
+  signing: ['signed', 'failed'],
+  signed: ['broadcast', 'failed'],
+  broadcast: ['confirmed', 'failed'],
+  confirmed: ['settled'],
+  settled: [],
+  rejected: [],
+  cancelled: [],
+  failed: [],
+};
+
+/** States before any signature exists: the exchange may still cancel. */
+export const CANCELLABLE: readonly WithdrawalStatus[] = ['held', 'awaiting_approval', 'approved', 'batched'];
+
+export type BatchStatus = 'batched' | 'signing' | 'signed' | 'broadcast' | 'confirmed' | 'settled' | 'failed' | 'cancelled';
+
+export interface Withdrawal {
+  id: string;
+  clientId: string;
+  userId: string;
+  asset: AssetCode;
+  chain: ChainId;
+  /** Asset units, decimal string. */
+  amount: string;
+  fee: string;
+  destination: string;
+  memo: string | null;
+  reference: string | null;
+  status: WithdrawalStatus;
+  approvalsRequired: number;
+  approvals: { approver: string; decision: 'approve' | 'reject'; reason: string | null; at: string }[];
+  rule: string | null;
+  reason: string | null;
+  batchId: string | null;
+  txid: string | null;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  history?: { from: WithdrawalStatus | null; to: WithdrawalStatus; actor: string; rule: string | null; at: string }[];
+}
+
+/** An authenticated caller, as `@strongroom/api-auth` describes it. */
+export interface Actor {
+  keyId: string;
+  name?: string;
+  role?: string;
+}
+
+export const SYSTEM_ACTOR = 'system:withdrawal-pipeline';

@@ -1,0 +1,98 @@
+import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
+import type { Database } from '@strongroom/persistence';
+import { AssetRegistry } from '@strongroom/shared-assets';
+import { DATABASE } from '@strongroom/shared-http';
+import { ApprovalService } from './approval.service';
+import { ApprovalsController } from './http/approvals.controller';
+import { PoliciesController } from './http/policies.controller';
+import { WithdrawalsController } from './http/withdrawals.controller';
+import { LedgerAccounts } from './pipeline/ledger-accounts';
+import type { SignerDeps } from './pipeline/pipeline-deps';
+import { PipelineRunner, type PipelineRunnerOptions } from './pipeline/pipeline-runner';
+import { PolicyService } from './policy/policy.service';
+import {
+  DIGEST_SIGNER,
+  systemClock,
+  WALLET_DIRECTORY,
+  WITHDRAWAL_AUDIT,
+  WITHDRAWAL_LEDGER,
+  WITHDRAWAL_OUTBOX,
+  type AuditPort,
+  type Clock,
+  type DigestSigner,
+  type OutboxPort,
+  type WalletDirectory,
+  type WithdrawalLedger,
+} from './ports';
+import { WithdrawalService } from './withdrawal.service';
+import { PIPELINE_DEPS, WITHDRAWALS_OPTIONS } from './withdrawals.tokens';
+
+export interface WithdrawalsModuleOptions {
+  assets?: AssetRegistry;
+  clock?: Clock;
+  /** Worker configuration; absent = no workers in this process (API only). */
+  pipeline?: Omit<PipelineRunnerOptions, 'onError'>;
+  /**
+   * Providers of the ports: WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX,
+   * WALLET_DIRECTORY, DIGEST_SIGNER and CHAIN_ADAPTERS (an array of adapters).
+   */
+  ports: Provider[];
+  /** Modules the port providers need (e.g. AuditModule for AuditLog). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** Runs the pipeline's workers for the life of the app. */
+class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WithdrawalPipeline');
+  constructor(private readonly runner: PipelineRunner | null) {}
+  onApplicationBootstrap(): void {
+    this.runner?.start();
+    if (this.runner) this.logger.log(`workers started for ${this.runner.workers.map((w) => w.chain).join(', ')}`);
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+  }
+}
+
+/**
+ * The withdrawal context as a NestJS module: API (withdrawals, approvals, policies), services and,
+ * when `pipeline` is given, the workers (batcher, signer, broadcaster, confirmer, settler).
+ */
+@Module({})
+export class WithdrawalsModule {
+  static forRoot(options: WithdrawalsModuleOptions): DynamicModule {
+    const logger = new Logger('WithdrawalPipeline');
+    return {
+      module: WithdrawalsModule,
+      imports: options.imports ?? [],
+      controllers: [WithdrawalsController, ApprovalsController, PoliciesController],
+      providers: [
+        ...options.ports,
+        { provide: WITHDRAWALS_OPTIONS, useValue: options },
+        {
+          provide: PIPELINE_DEPS,
+          inject: [DATABASE, WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX, WALLET_DIRECTORY, DIGEST_SIGNER, CHAIN_ADAPTERS],
+          useFactory: (db: Database, ledger: WithdrawalLedger, audit: AuditPort, outbox: OutboxPort, wallets: WalletDirectory, signer: DigestSigner, adapters: ChainAdapter[]): SignerDeps => {
+            const clock = options.clock ?? systemClock;
+            const deps = { db, ledger, audit, outbox, wallets, signer, clock, assets: options.assets ?? new AssetRegistry(), adapters: new Map(adapters.map((a) => [a.chain, a])), accounts: new LedgerAccounts(ledger) } as SignerDeps;
+            deps.policies = new PolicyService(db, audit, clock);
+            return deps;
+          },
+        },
+        { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
+        { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },
+        { provide: ApprovalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new ApprovalService(d) },
+        {
+          provide: PipelineRunner,
+          inject: [PIPELINE_DEPS],
+          useFactory: (d: SignerDeps) =>
+            options.pipeline ? new PipelineRunner(d, { ...options.pipeline, onError: (err, worker) => logger.error(`${worker}: ${err instanceof Error ? err.message : String(err)}`) }) : null,
+        },
+        { provide: PipelineLifecycle, inject: [PipelineRunner], useFactory: (r: PipelineRunner | null) => new PipelineLifecycle(r) },
+      ],
+      exports: [WithdrawalService, ApprovalService, PolicyService, PipelineRunner, PIPELINE_DEPS],
+    };
+  }
+}
+
