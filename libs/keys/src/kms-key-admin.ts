@@ -1,5 +1,5 @@
 import { CreateAliasCommand, CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { classifyKmsError } from './kms-errors';
+import { classifyKmsError, exhaustedError } from './kms-errors';
 
 /**
  * Creating keys (the ceremony). Deliberately separate from signing: an app that signs never
@@ -25,8 +25,10 @@ export class KmsKeyAdmin {
       if (alias) await this.client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
       return keyId;
     } catch (err) {
+      // Not retried: CreateKey is not idempotent, a retry after a lost response would leave an
+      // orphan key. The operator sees the failure and runs the ceremony again.
       const c = classifyKmsError(err, alias ?? '(new key)');
-      throw c.retry === false ? c.error : err;
+      throw c.retry === false ? c.error : exhaustedError(c.retry, alias ?? '(new key)', 1, err);
     }
   }
 }

@@ -1,0 +1,77 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
+import { formatVerification, formatWallet, runCeremony } from '../keys/ceremony';
+import { withKeysContext } from '../keys/keys-context';
+
+const positiveInt = (name: string) => (raw: string) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError(`${name} must be an integer from 1 to 20`);
+  return n;
+};
+
+const chain = (raw: string): ChainId => {
+  if (!(CHAIN_IDS as readonly string[]).includes(raw)) throw new InvalidArgumentError(`must be one of ${CHAIN_IDS.join(', ')}`);
+  return raw as ChainId;
+};
+
+/**
+ * `strongroom keys …`: the key ceremony and the checks of KMS keys against the registry.
+ * Configuration from the environment: KMS_ENDPOINT (kms-local) or AWS, AWS_REGION, AWS
+ * credentials; DATABASE_URL or STRONGROOM_DATA_DIR for the registry.
+ */
+export function register(program: Command): void {
+  const keys = program.command('keys').description('KMS-held custody keys: ceremony, verification, listing');
+
+  keys
+    .command('ceremony')
+    .description('create m-of-n keys in KMS, record them in the key registry and print what operators need')
+    .requiredOption('--chain <chain>', 'bitcoin or ethereum', chain)
+    .requiredOption('--threshold <m>', 'signatures required (m)', positiveInt('--threshold'))
+    .requiredOption('--keys <n>', 'number of cosigner keys (n)', positiveInt('--keys'))
+    .option('--relayer', 'also create the relayer key (Ethereum: pays gas, submits Safe transactions)', false)
+    .option('--label <name>', 'wallet name (default <chain>-<timestamp>)')
+    .option('--alias-prefix <prefix>', 'KMS alias prefix', 'strongroom')
+    .action(async (o: { chain: ChainId; threshold: number; keys: number; relayer: boolean; label?: string; aliasPrefix: string }) => {
+      if (o.threshold > o.keys) throw new Error(`--threshold (${o.threshold}) cannot exceed --keys (${o.keys})`);
+      await withKeysContext(async (ctx) => {
+        const { wallet, verification } = await runCeremony(ctx, o, (l) => console.log(l));
+        console.log(`Recorded in the key registry at ${ctx.databaseLabel}.\n`);
+        for (const line of formatWallet(wallet)) console.log(line);
+        if (!verification.usable) throw new Error(`the new wallet failed verification against KMS: ${verification.reason}`);
+      });
+    });
+
+  keys
+    .command('verify')
+    .description('fetch every registered key from KMS and compare it with the recorded public key (exit 1 on any mismatch)')
+    .action(async () => {
+      await withKeysContext(async (ctx) => {
+        const wallets = await ctx.registry.wallets();
+        if (wallets.length === 0) {
+          console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
+          return;
+        }
+        const results = await ctx.registry.verifyAll(ctx.signer);
+        for (const v of results) {
+          const wallet = wallets.find((w) => w.id === v.walletId);
+          if (wallet) for (const line of formatVerification(v, wallet)) console.log(line);
+        }
+        const bad = results.filter((r) => !r.usable);
+        if (bad.length > 0) {
+          throw new Error(`${bad.length} of ${results.length} wallet(s) failed verification and may not sign: ${bad.map((b) => b.label).join(', ')}`);
+        }
+        console.log(`All ${results.length} wallet(s) match KMS.`);
+      });
+    });
+
+  keys
+    .command('list')
+    .description('print the registered wallets, their keys and status (no KMS calls)')
+    .action(async () => {
+      await withKeysContext(async (ctx) => {
+        const wallets = await ctx.registry.wallets();
+        if (wallets.length === 0) console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
+        for (const w of wallets) console.log([...formatWallet(w), ''].join('\n'));
+      });
+    });
+}

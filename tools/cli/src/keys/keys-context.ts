@@ -1,0 +1,38 @@
+import { keysMigrations, KeyRegistry, KmsSigner, kmsConfigFromEnv, type KmsConfig } from '@strongroom/keys';
+import { defaultDataDir, openDatabase, type Database } from '@strongroom/persistence';
+
+export interface KeysContext {
+  kms: KmsConfig;
+  signer: KmsSigner;
+  db: Database;
+  registry: KeyRegistry;
+  /** Where the registry lives, for messages. */
+  databaseLabel: string;
+}
+
+/**
+ * KMS from the environment (KMS_ENDPOINT, AWS_REGION, credentials) and the key registry on
+ * DATABASE_URL or the embedded data directory (STRONGROOM_DATA_DIR), migrated on open.
+ */
+export async function withKeysContext<T>(fn: (ctx: KeysContext) => Promise<T>): Promise<T> {
+  const kms = kmsConfigFromEnv();
+  const url = process.env.DATABASE_URL;
+  const db = await openDatabase(url ? { databaseUrl: url, migrations: keysMigrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations: keysMigrations });
+  const signer = new KmsSigner(kms);
+  try {
+    return await fn({ kms, signer, db, registry: new KeyRegistry(db), databaseLabel: url ? redact(url) : `${defaultDataDir()} (embedded)` });
+  } finally {
+    signer.destroy();
+    await db.close();
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
