@@ -19,6 +19,8 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
     const { db } = ctx();
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
     backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    // A nonce whose window closed long ago: the new app's guard purges it on its first request.
+    await db.query("INSERT INTO auth.nonces (key_id, nonce, expires_at) VALUES ($1, 'long-expired-nonce-01', 1)", [backend.keyId]);
     ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), { name: 't', title: 't', description: 't', port: 0 }));
   });
   afterAll(async () => {
@@ -26,6 +28,15 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
   });
 
   const code = async (res: Response): Promise<string> => ((await res.json()) as { code: string }).code;
+
+  it('purges expired nonces by itself, off the request path', async () => {
+    expect((await signedFetch(url, backend, 'GET', '/v1/things')).status).toBe(200);
+    let left = 1;
+    for (let i = 0; i < 200 && left > 0; i++) {
+      left = (await ctx().db.query("SELECT 1 FROM auth.nonces WHERE nonce = 'long-expired-nonce-01'")).length;
+    }
+    expect(left).toBe(0);
+  });
 
   it('guards every route, key management included', () => {
     const routes = assertAllRoutesGuarded(app).filter((r) => r.path.startsWith('/v1/auth/keys'));

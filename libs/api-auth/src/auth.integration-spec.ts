@@ -59,6 +59,12 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     });
   });
 
+  it('signs the query as sent on the wire, percent-encoding included', async () => {
+    const res = await signedFetch(url, backend, 'GET', '/v1/things?memo=héllo wörld&x=a%2Fb');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { query: unknown }).query).toEqual({ memo: 'héllo wörld', x: 'a/b' });
+  });
+
   it('accepts a signed JSON body', async () => {
     const res = await signedFetch(url, backend, 'POST', '/v1/things', { amount: '1.5', note: 'héllo ✓' });
     expect(res.status).toBe(201);
