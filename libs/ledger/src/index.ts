@@ -11,3 +11,4 @@ export * from './transfer-flags';
 export { transferBodyHash, canonicalJson } from './canonical-body';
 export { TRANSFER_ID, TRANSFER_CODE } from './transfer-input';
 export * from './http/ledger-http.module';
+export * from './ledger-cut';

@@ -21,6 +21,7 @@ import { accountsToLock, planBatch, type KnownTransfer, type PlanItem, type Plan
 import { TRANSFER_ID, UUID } from './transfer-input';
 import { TransferBatcher } from './transfer-batcher';
 import { checkInvariants } from './invariants';
+import { must } from './must';
 
 export const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
 
@@ -161,7 +162,7 @@ export class LedgerService implements LedgerApi {
       if (asOf.sequence > current) throw unprocessable('balance.as_of_future', `sequence ${asOf.sequence} is beyond the last committed sequence ${current}`);
       sequence = asOf.sequence;
     } else {
-      const ts = asOf.timestamp!;
+      const ts = must(asOf.timestamp, 'timestamp');
       if (Number.isNaN(ts.getTime())) throw badRequest('balance.as_of_invalid', 'asOf must be an ISO timestamp');
       if (ts.getTime() > Date.now()) throw unprocessable('balance.as_of_future', 'asOf is in the future');
       const rows = await this.q<{ sequence: string }>(
@@ -335,7 +336,7 @@ export class LedgerService implements LedgerApi {
     await this.insertTransfers(tx, plan.transfers, base, ts);
     await this.writePendingStates(tx, plan.transfers, ts);
     const deltaIds = [...plan.deltas.keys()];
-    const d = deltaIds.map((id) => plan.deltas.get(id)!);
+    const d = deltaIds.map((id) => must(plan.deltas.get(id), 'delta'));
     const updated = await tx.query<{ id: string; closed: boolean }>(
       `UPDATE ledger.accounts a SET
          debits_pending = a.debits_pending + u.dp, debits_posted = a.debits_posted + u.dq,
@@ -403,7 +404,7 @@ export class LedgerService implements LedgerApi {
         `UPDATE ledger.pending_states p SET state = u.state, resolved_by = u.by
          FROM unnest($1::text[], $2::text[], $3::text[]) AS u(pid, state, by)
          WHERE p.pending_id = u.pid AND p.state = 'pending'`,
-        [resolved.map((t) => t.resolves!.pendingId), resolved.map((t) => t.resolves!.state), resolved.map((t) => t.id)],
+        [resolved.map((t) => must(t.resolves, 'resolves').pendingId), resolved.map((t) => must(t.resolves, 'resolves').state), resolved.map((t) => t.id)],
       );
       if (r.rowCount !== resolved.length) throw new RetryBatch('a pending transfer was resolved concurrently');
     }
@@ -424,14 +425,14 @@ export class LedgerService implements LedgerApi {
       if (o.kind === 'refused') return { id, ok: false as const, code: o.code, detail: o.detail };
       if (o.kind === 'replay') {
         const t = publicTransfer(o.transfer);
-        if (finalState.has(t.id)) t.pendingState = finalState.get(t.id)!;
+        if (finalState.has(t.id)) t.pendingState = must(finalState.get(t.id), 'state');
         return { id, ok: true as const, transfer: t, replayed: true };
       }
       const p = o.planned;
       const pending = p.pendingDelta > 0n;
       const transfer: Transfer = {
         id: p.id,
-        sequence: base + BigInt(position.get(p)!),
+        sequence: base + BigInt(must(position.get(p), 'position')),
         debitAccountId: p.debitAccountId,
         creditAccountId: p.creditAccountId,
         asset: p.asset,

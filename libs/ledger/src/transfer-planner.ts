@@ -3,6 +3,7 @@ import type { LedgerRefusalCode } from './ledger.errors';
 import { transferBodyHash } from './canonical-body';
 import { checkTransferInput } from './transfer-input';
 import { encodeFlags } from './transfer-flags';
+import { must } from './must';
 
 /** numeric(78,0) holds at most 78 digits; a balance column may never reach past it. */
 export const MAX_BALANCE = 10n ** 78n - 1n;
@@ -128,8 +129,8 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
   };
 
   const apply = (planned: PlannedTransfer, pendingUpdate?: () => () => void): void => {
-    const dr = balances.get(planned.debitAccountId)!;
-    const cr = balances.get(planned.creditAccountId)!;
+    const dr = must(balances.get(planned.debitAccountId), 'debit balances');
+    const cr = must(balances.get(planned.creditAccountId), 'credit balances');
     const { pendingDelta: p, postedDelta: q } = planned;
     dr.debitsPending += p;
     dr.debitsPosted += q;
@@ -150,7 +151,7 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
   };
 
   const overflows = (accountId: string, side: 'debit' | 'credit', p: bigint, q: bigint): boolean => {
-    const b = balances.get(accountId)!;
+    const b = must(balances.get(accountId), 'balances');
     return side === 'debit'
       ? b.debitsPending + p > MAX_BALANCE || b.debitsPosted + q > MAX_BALANCE
       : b.creditsPending + p > MAX_BALANCE || b.creditsPosted + q > MAX_BALANCE;
@@ -185,14 +186,14 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     };
 
     if (has(t, 'post_pending') || has(t, 'void_pending')) {
-      const pendingId = t.pendingId!;
+      const pendingId = must(t.pendingId, 'pendingId');
       const p = pendingOf(pendingId);
       if (p === undefined) return refused('pending.not_found', `no pending transfer ${pendingId}`);
       if (p === 'not_pending') return refused('pending.not_pending', `transfer ${pendingId} is not a pending transfer`);
       if (p.state !== 'pending') return refused('pending.already_resolved', `pending transfer ${pendingId} is already ${p.state}`);
       const due = p.timeoutAt !== null && p.timeoutAt.getTime() <= ctx.now.getTime();
       if (t.expire && !due) return refused('pending.not_found', `pending transfer ${pendingId} has not timed out`);
-      if (!t.expire && due) return refused('pending.expired', `pending transfer ${pendingId} timed out at ${p.timeoutAt!.toISOString()}`);
+      if (!t.expire && due) return refused('pending.expired', `pending transfer ${pendingId} timed out at ${must(p.timeoutAt, 'timeoutAt').toISOString()}`);
       if ((t.debitAccountId && t.debitAccountId !== p.debitAccountId) || (t.creditAccountId && t.creditAccountId !== p.creditAccountId)) {
         return refused('pending.accounts_mismatch', `the accounts differ from those of pending transfer ${pendingId}`);
       }
@@ -203,8 +204,8 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
           return refused('pending.amount_exceeds', `cannot post ${t.amount}: pending transfer ${pendingId} holds ${p.amount}`);
         }
         amount = t.amount ?? p.amount;
-        const dr = ctx.accounts.get(p.debitAccountId)!;
-        const cr = ctx.accounts.get(p.creditAccountId)!;
+        const dr = must(ctx.accounts.get(p.debitAccountId), 'pending debit account');
+        const cr = must(ctx.accounts.get(p.creditAccountId), 'pending credit account');
         if (dr.flags.closed || cr.flags.closed) return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
       } else if (t.amount !== undefined && t.amount !== p.amount) {
         return refused('pending.amount_mismatch', `a void releases the whole pending amount (${p.amount})`);
@@ -240,9 +241,9 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     if (!cr) return refused('account.not_found', `credit account ${t.creditAccountId} not found`);
     if (dr.asset !== cr.asset) return refused('transfer.asset_mismatch', `debit account is ${dr.asset}, credit account is ${cr.asset}`);
     if (dr.flags.closed || cr.flags.closed) return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
-    const db = balances.get(dr.id)!;
-    const cb = balances.get(cr.id)!;
-    let amount = t.amount!;
+    const db = must(balances.get(dr.id), 'debit balances');
+    const cb = must(balances.get(cr.id), 'credit balances');
+    let amount = must(t.amount, 'amount');
     if (has(t, 'balancing_debit')) {
       const room = db.creditsPosted - db.debitsPending - db.debitsPosted;
       amount = room < amount ? room : amount;
@@ -296,7 +297,7 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       }
     }
     if (failed >= 0 && end > i) {
-      while (undo.length > mark) undo.pop()!();
+      while (undo.length > mark) must(undo.pop(), 'undo step')();
       for (let k = i; k <= end; k++) {
         if (k !== failed) outcomes[k] = refused('transfer.linked_failed', `linked transfer ${batch[failed].id} was refused`);
       }
