@@ -19,8 +19,12 @@ export type BalanceKey = Pick<UserBalance, 'clientId' | 'userId' | 'asset'>;
  */
 export interface LedgerCut {
   currentSequence(): Promise<bigint>;
-  /** Ordered by (clientId, userId, asset), strictly after `after`. Zero balances omitted. */
-  userBalancesAsOf(sequence: bigint, after: BalanceKey | null, limit: number): Promise<UserBalance[]>;
+  /**
+   * A page of user balances as of `sequence`, scanning user accounts in account-id order after
+   * `afterAccountId`. Zero balances are omitted; `next` is where the scan stopped (null at the end),
+   * so a page may hold fewer rows than `limit` without meaning the end.
+   */
+  userBalancesAsOf(sequence: bigint, afterAccountId: string | null, limit: number): Promise<{ rows: UserBalance[]; next: string | null }>;
   /** The sequence in force at a time (the last transfer committed at or before it). */
   sequenceAt(time: Date): Promise<bigint>;
   /** One user's balances as of a sequence. */

@@ -23,9 +23,10 @@ export class ComplianceInit1763800100000 implements MigrationInterface {
       );
       CREATE TABLE compliance.snapshot_balances (
         snapshot_id uuid NOT NULL REFERENCES compliance.snapshots(id),
-        client_id text NOT NULL,
-        user_id text NOT NULL,
-        asset text NOT NULL,
+        -- Byte order (COLLATE "C") so the primary key index is the content-hash order on every server.
+        client_id text COLLATE "C" NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        asset text COLLATE "C" NOT NULL,
         balance numeric(78,0) NOT NULL CHECK (balance >= 0),
         value text,
         PRIMARY KEY (snapshot_id, client_id, user_id, asset)
@@ -33,8 +34,12 @@ export class ComplianceInit1763800100000 implements MigrationInterface {
       -- Snapshots are immutable once complete; their rows never change at all.
       CREATE FUNCTION compliance.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF TG_TABLE_NAME = 'snapshots' AND TG_OP = 'UPDATE' AND OLD.status = 'running' THEN
-          RETURN NEW;
+        -- Only a running snapshot's row may change (progress, completion); nested IFs because
+        -- OLD.status does not exist on the other tables.
+        IF TG_TABLE_NAME = 'snapshots' AND TG_OP = 'UPDATE' THEN
+          IF OLD.status = 'running' THEN
+            RETURN NEW;
+          END IF;
         END IF;
         RAISE EXCEPTION 'compliance.%: % is not allowed (snapshots are immutable)', TG_TABLE_NAME, TG_OP
           USING ERRCODE = 'insufficient_privilege';

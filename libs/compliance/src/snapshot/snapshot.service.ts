@@ -70,18 +70,17 @@ export class SnapshotService {
     if (snap.status !== 'running') return snap;
     const pageSize = options.pageSize ?? 5000;
     const sequence = BigInt(snap.sequence);
-    const hasher = new SnapshotHasher({ id, sequence: snap.sequence, takenAt: snap.takenAt, chainTips: snap.chainTips, prices: snap.prices });
     const totals = new Map<string, { balance: bigint; values: string[]; users: number }>();
     const users = new Set<string>();
-    let after: BalanceKey | null = null;
+    let after: string | null = null;
     let rowsDone = 0;
     try {
-      for (;;) {
-        const page: UserBalance[] = await this.ledger.userBalancesAsOf(sequence, after, pageSize);
-        if (page.length === 0) break;
-        const rows = page.map((r) => ({ ...r, value: this.value(r, snap.prices) }));
+      do {
+        const page: { rows: UserBalance[]; next: string | null } = await this.ledger.userBalancesAsOf(sequence, after, pageSize);
+        after = page.next;
+        if (page.rows.length === 0) continue;
+        const rows = page.rows.map((r) => ({ ...r, value: this.value(r, snap.prices) }));
         for (const r of rows) {
-          hasher.add(r);
           users.add(`${r.clientId}\u0000${r.userId}`);
           const t = totals.get(r.asset) ?? { balance: 0n, values: [], users: 0 };
           t.balance += r.balance;
@@ -99,16 +98,14 @@ export class SnapshotService {
           await tx.query('UPDATE compliance.snapshots SET rows_done = $2 WHERE id = $1', [id, rowsDone]);
         });
         options.onProgress?.(rowsDone);
-        const last = page[page.length - 1];
-        after = { clientId: last.clientId, userId: last.userId, asset: last.asset };
-        if (page.length < pageSize) break;
-      }
+      } while (after !== null);
+      const contentHash = await this.contentHash(snap, pageSize);
       const totalList: AssetTotal[] = [...totals.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([asset, t]) => ({ asset, balance: t.balance.toString(), value: t.values.length ? sumDecimals(t.values) : null, users: t.users }));
       await this.db.query(
         `UPDATE compliance.snapshots SET status = 'complete', completed_at = now(), user_count = $2, totals = $3, content_hash = $4, rows_done = $5 WHERE id = $1`,
-        [id, users.size, JSON.stringify(totalList), hasher.digest(), rowsDone],
+        [id, users.size, JSON.stringify(totalList), contentHash, rowsDone],
       );
     } catch (err) {
       await this.db.query(`UPDATE compliance.snapshots SET status = 'failed', error = $2 WHERE id = $1`, [id, (err as Error).message]);
@@ -137,12 +134,26 @@ export class SnapshotService {
     return rows.map(toSnapshot);
   }
 
-  /** Balances stored in a snapshot, in hash order, paged. */
+  /** Recomputes a snapshot's content hash from its stored rows (auditors can do the same). */
+  async contentHash(snap: Pick<Snapshot, 'id' | 'sequence' | 'takenAt' | 'chainTips' | 'prices'>, pageSize = 5000): Promise<string> {
+    const hasher = new SnapshotHasher({ id: snap.id, sequence: snap.sequence, takenAt: snap.takenAt, chainTips: snap.chainTips, prices: snap.prices });
+    let after: BalanceKey | null = null;
+    for (;;) {
+      const page = await this.balances(snap.id, after, pageSize);
+      for (const r of page) hasher.add(r);
+      if (page.length < pageSize) break;
+      const last = page[page.length - 1];
+      after = { clientId: last.clientId, userId: last.userId, asset: last.asset };
+    }
+    return hasher.digest();
+  }
+
+  /** Balances stored in a snapshot, in content-hash (byte) order, paged. */
   async balances(id: string, after: BalanceKey | null, limit: number): Promise<(UserBalance & { value: string | null })[]> {
     const rows = await this.db.query<{ client_id: string; user_id: string; asset: string; balance: string; value: string | null }>(
       `SELECT client_id, user_id, asset, balance, value FROM compliance.snapshot_balances
-        WHERE snapshot_id = $1 AND ($2::text IS NULL OR (client_id COLLATE "C", user_id COLLATE "C", asset COLLATE "C") > ($2::text COLLATE "C", $3::text COLLATE "C", $4::text COLLATE "C"))
-        ORDER BY client_id COLLATE "C", user_id COLLATE "C", asset COLLATE "C" LIMIT $5`,
+        WHERE snapshot_id = $1 AND ($2::text IS NULL OR (client_id, user_id, asset) > ($2::text COLLATE "C", $3::text COLLATE "C", $4::text COLLATE "C"))
+        ORDER BY client_id, user_id, asset LIMIT $5`,
       [id, after?.clientId ?? null, after?.userId ?? null, after?.asset ?? null, limit],
     );
     return rows.map((r) => ({ clientId: r.client_id, userId: r.user_id, asset: r.asset, balance: BigInt(r.balance), value: r.value }));
