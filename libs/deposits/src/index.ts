@@ -9,3 +9,6 @@ export * from './follower/follower-lock';
 export * from './ledger-port';
 export * from './migrations/deposits-init.migration';
 export * from './wallets/custody-wallets';
+export * from './addresses/watched-address';
+export * from './http/deposits.controllers';
+export * from './http/deposits.module';

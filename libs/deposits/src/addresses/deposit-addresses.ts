@@ -6,6 +6,7 @@ import { addressKey, depositTag, ID_PATTERN } from '../deposit-tag';
 import { OPERATOR_CLIENT, type DepositAddress } from '../deposits.types';
 import { accountFor, type LedgerPort } from '../ledger-port';
 import { CustodyWallets, toChainWallet } from '../wallets/custody-wallets';
+import { watchedAddress } from './watched-address';
 
 export interface IssueAddressInput {
   clientId: string;
@@ -110,7 +111,7 @@ export class DepositAddresses {
     );
     await accountFor(this.ledger, { clientId: input.clientId, ownerId: input.userId, asset: info.code, kind: 'user' }, tx);
     const address = toDepositAddress(row);
-    adapter.watch([{ address: address.address, script: info.chain === 'bitcoin' ? address.locator : undefined, ref: address.id }]);
+    adapter.watch([watchedAddress(info.chain, address)]);
     return { address, created: true };
   }
 }

@@ -5,6 +5,7 @@ import { DomainError } from '@strongroom/shared-types';
 import type { LedgerPort } from '../ledger-port';
 import { DepositBook, type BookCheckpoint } from './deposit-book';
 import type { FollowerLock } from './follower-lock';
+import { watchedAddress } from '../addresses/watched-address';
 
 export interface FollowerLogger {
   log(message: string): void;
@@ -162,12 +163,12 @@ export class DepositFollower {
   /** Teaches the adapter every deposit address committed since the last load (any replica may issue them). */
   private async refreshWatched(): Promise<void> {
     for (;;) {
-      const rows = await this.o.db.query<{ id: string; address: string; locator: string }>(
-        `SELECT id, address, locator FROM deposits.addresses WHERE chain = $1 AND id > $2 ORDER BY id LIMIT 10000`,
+      const rows = await this.o.db.query<{ id: string; address: string; locator: string; derivation: string }>(
+        `SELECT id, address, locator, derivation FROM deposits.addresses WHERE chain = $1 AND id > $2 ORDER BY id LIMIT 10000`,
         [this.chain, this.lastAddressId.toString()],
       );
       if (rows.length === 0) return;
-      this.o.adapter.watch(rows.map((r) => ({ address: r.address, script: this.chain === 'bitcoin' ? r.locator : undefined, ref: String(r.id) })));
+      this.o.adapter.watch(rows.map((r) => watchedAddress(this.chain, r)));
       this.lastAddressId = BigInt(rows[rows.length - 1].id);
     }
   }

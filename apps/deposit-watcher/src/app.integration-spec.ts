@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import { assertAllRoutesGuarded, createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { CustodyWallets } from '@strongroom/deposits';
+import { startHttpApp } from '@strongroom/shared-http';
+import { describeEachBackend } from '@strongroom/testing';
+import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
+import { depositWatcherMigrations, DepositWatcherAppModule } from './app.module';
+import { loadWatcherConfig } from './watcher-config';
+
+interface Problem {
+  status: number;
+  code: string;
+}
+
+describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatcherMigrations }, (ctx) => {
+  let app: INestApplication;
+  let url: string;
+  let backend: ApiCredentials;
+  let auditor: ApiCredentials;
+  let approver: ApiCredentials;
+  // The real adapter: address derivation is pure, and with follow: false its RPC is never called.
+  const bitcoin = new BitcoinAdapter({ network: 'regtest', rpcUrl: 'http://127.0.0.1:9/', feeRate: { min: 1, max: 100, default: 5 } });
+
+  beforeAll(async () => {
+    const { db } = ctx();
+    backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
+    approver = await createApiKey(db, { name: 'approver', role: 'approver' });
+    await new CustodyWallets(db).register({ id: 'btc-op', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)] });
+    const config = loadWatcherConfig({});
+    ({ app, url } = await startHttpApp(
+      DepositWatcherAppModule.forRoot({ db }, { assets: config.assets.withAssets([{ code: 'BTC', confirmations: 1 }]), adapters: [bitcoin], follow: false }),
+      { name: 'deposit-watcher-test', title: 't', description: 't', port: 0 },
+    ));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('guards every route with a role', () => {
+    const routes = assertAllRoutesGuarded(app);
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /v1/deposit-addresses', 'GET /v1/deposits', 'GET /v1/incidents', 'GET /v1/webhooks/deliveries', 'POST /v1/webhooks/events/:id/replay']),
+    );
+  });
+
+  it('issues one address per (client, user, asset), a new one only when fresh is asked', async () => {
+    const body = { clientId: 'acme', userId: 'alice', asset: 'BTC' };
+    const first = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', body);
+    expect(first.status).toBe(201);
+    const a = (await first.json()) as { address: string; index: number; tag: string };
+    expect(a).toMatchObject({ index: 0, tag: 'acme/alice/BTC/0' });
+    expect(bitcoin.validateAddress(a.address)).toMatchObject({ ok: true });
+    expect(a.address).toMatch(/^bcrt1q/);
+    const again = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', body);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { address: string }).address).toBe(a.address);
+    const fresh = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', { ...body, fresh: true });
+    expect(fresh.status).toBe(201);
+    const b = (await fresh.json()) as { address: string; index: number };
+    expect(b.index).toBe(1);
+    expect(b.address).not.toBe(a.address);
+    const list = await signedFetch(url, backend, 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice');
+    expect(((await list.json()) as { items: { address: string }[] }).items.map((i) => i.address)).toEqual([a.address, b.address]);
+  });
+
+  it('answers bad input with problem+json and changes nothing', async () => {
+    const cases: [unknown, number, string][] = [
+      [{ clientId: 'acme', userId: 'alice', asset: 'DOGE' }, 422, 'asset.unknown'],
+      [{ clientId: 'acme', userId: 'alice', asset: 'ETH' }, 422, 'chain.not_configured'],
+      [{ clientId: 'ac/me', userId: 'alice', asset: 'BTC' }, 400, 'request.invalid'],
+      [{ clientId: 'operator', userId: 'alice', asset: 'BTC' }, 400, 'request.invalid'],
+      [{ clientId: 'acme', userId: 'alice', asset: 'BTC', extra: 1 }, 400, 'request.invalid'],
+      [{ clientId: 'acme', asset: 'BTC' }, 400, 'request.invalid'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', body);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(((await res.json()) as Problem).code).toBe(code);
+    }
+    const list = await signedFetch(url, backend, 'GET', '/v1/deposit-addresses?clientId=acme');
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(2);
+  });
+
+  it('enforces roles: deposits for backend/auditor, incidents for admin/auditor', async () => {
+    expect((await signedFetch(url, auditor, 'GET', '/v1/deposits?clientId=acme')).status).toBe(200);
+    expect((await signedFetch(url, backend, 'GET', '/v1/deposits?state=credited&limit=5')).status).toBe(200);
+    expect((await signedFetch(url, approver, 'GET', '/v1/deposits')).status).toBe(403);
+    expect((await signedFetch(url, auditor, 'GET', '/v1/incidents')).status).toBe(200);
+    expect((await signedFetch(url, backend, 'GET', '/v1/incidents')).status).toBe(403);
+    expect((await signedFetch(url, auditor, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'x', asset: 'BTC' })).status).toBe(403);
+    expect((await signedFetch(url, backend, 'GET', '/v1/deposits?state=bogus')).status).toBe(400);
+    expect((await fetch(`${url}/v1/deposits`)).status).toBe(401);
+    const replay = await signedFetch(url, backend, 'POST', '/v1/webhooks/events/evt_x/replay');
+    expect(((await replay.json()) as Problem).code).toBe('webhook.not_configured');
+  });
+});

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, authMigrations, Roles } from '@strongroom/api-auth';
+import { auditMigrations } from '@strongroom/audit';
+import type { ChainAdapter } from '@strongroom/chains-core';
+import { DepositsModule, depositsMigrations } from '@strongroom/deposits';
+import { EventsModule, eventsMigrations } from '@strongroom/events';
+import { LedgerModule, ledgerMigrations } from '@strongroom/ledger';
+import type { Database, DatabaseOptions } from '@strongroom/persistence';
+import type { AssetRegistry } from '@strongroom/shared-assets';
+import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
+import type { ChainId } from '@strongroom/shared-types';
+
+/** Every migration the deposit watcher applies on start (it opens user and custody ledger accounts). */
+export const depositWatcherMigrations = [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...depositsMigrations];
+
+export interface DepositWatcherAppOptions {
+  assets: AssetRegistry;
+  adapters: ChainAdapter[];
+  startHeights?: Partial<Record<ChainId, number>>;
+  follow?: boolean;
+  pollMs?: number;
+  webhookUrl?: string;
+  webhookSecret?: string;
+}
+
+/** The deposit watcher: address API, deposits and incidents, chain followers, webhook delivery. */
+@Module({})
+export class DepositWatcherAppModule {
+  static forRoot(database: { options: DatabaseOptions } | { db: Database }, o: DepositWatcherAppOptions): DynamicModule {
+    return {
+      module: DepositWatcherAppModule,
+      imports: [
+        PlatformModule.forApp('deposit-watcher'),
+        'db' in database ? DatabaseModule.forInstance(database.db) : DatabaseModule.forRoot({ ...database.options, migrations: depositWatcherMigrations }),
+        AuthModule.forRoot(),
+        // The ledger's expiry sweeper belongs to the ledger app.
+        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
+        EventsModule.forRoot({ webhookUrl: o.webhookUrl, webhookSecret: o.webhookSecret, roles: Roles }),
+        DepositsModule.forRoot({ assets: o.assets, adapters: o.adapters, follow: o.follow, startHeights: o.startHeights, pollMs: o.pollMs }),
+      ],
+    };
+  }
+}

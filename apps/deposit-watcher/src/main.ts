@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { ensureFirstAdminKey } from '@strongroom/api-auth';
+import { defaultDataDir, type Database } from '@strongroom/persistence';
+import { DATABASE, startHttpApp } from '@strongroom/shared-http';
+import { DepositWatcherAppModule } from './app.module';
+import { loadWatcherConfig } from './watcher-config';
+
+/**
+ * The deposit watcher on DEPOSITS_PORT (default 7002): PostgreSQL when DATABASE_URL is set, else
+ * PGlite under STRONGROOM_DATA_DIR (./data). Follows Bitcoin when BITCOIN_RPC_URL is set and
+ * Ethereum when ETHEREUM_RPC_URL is set; with neither it serves the API only. Webhooks go to
+ * WEBHOOK_URL signed with WEBHOOK_SECRET.
+ */
+async function main(): Promise<void> {
+  const config = loadWatcherConfig();
+  const { app, url } = await startHttpApp(
+    DepositWatcherAppModule.forRoot(
+      { options: { databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-deposit-watcher' } },
+      config,
+    ),
+    {
+      name: 'deposit-watcher',
+      title: 'Strongroom deposit watcher',
+      description: 'Deposit addresses, chain followers (one leader per chain), deposits with their confirmation state, reorg incidents, webhooks.',
+      port: config.port,
+      host: config.host,
+    },
+  );
+  const first = await ensureFirstAdminKey(app.get<Database>(DATABASE));
+  if (first) console.log(`first admin API key (shown once): keyId=${first.keyId} secret=${first.secret}`);
+  const chains = config.adapters.map((a) => `${a.chain} (${a.network})`).join(', ') || 'none: API only';
+  console.log(`deposit watcher API: ${url}  (OpenAPI: ${url}/docs)  following: ${chains}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Roles } from '@strongroom/api-auth';
+import { parseWith } from '@strongroom/shared-http';
+import { CHAIN_IDS } from '@strongroom/shared-types';
+import { DepositAddresses } from '../addresses/deposit-addresses';
+import { DepositQueries } from '../deposit-queries';
+import { ID_PATTERN } from '../deposit-tag';
+import { DEPOSIT_STATES, type CustodyWalletRecord, type Deposit, type DepositAddress, type Incident } from '../deposits.types';
+import { CustodyWallets } from '../wallets/custody-wallets';
+
+const id = z.string().regex(ID_PATTERN, 'must be 1-64 of [A-Za-z0-9._-]');
+const asset = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an asset code such as BTC');
+const page = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: z.string().regex(/^[0-9]{1,19}$/, 'must be the seq of the last item of the previous page').optional(),
+};
+
+const issueBody = z.strictObject({ clientId: id, userId: id, asset, fresh: z.boolean().optional() });
+const addressQuery = z.strictObject({ clientId: id, userId: id.optional(), asset: asset.optional(), ...page });
+const depositQuery = z.strictObject({
+  clientId: id.optional(),
+  userId: id.optional(),
+  asset: asset.optional(),
+  chain: z.enum(CHAIN_IDS as [string, ...string[]]).optional(),
+  state: z.enum(DEPOSIT_STATES as [string, ...string[]]).optional(),
+  txid: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/).optional(),
+  ...page,
+});
+const incidentQuery = z.strictObject({
+  clientId: id.optional(),
+  chain: z.enum(CHAIN_IDS as [string, ...string[]]).optional(),
+  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  ...page,
+});
+
+interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+const pageOf = <T>(items: T[], limit: number, key: (t: T) => string): Page<T> => ({
+  items,
+  next: items.length === limit ? key(items[items.length - 1]) : null,
+});
+
+@ApiTags('deposit addresses')
+@Controller('v1/deposit-addresses')
+export class DepositAddressesController {
+  constructor(private readonly addresses: DepositAddresses) {}
+
+  @Post()
+  @Roles('backend')
+  @ApiOperation({
+    summary: 'The deposit address of (client, user, asset)',
+    description:
+      'Idempotent: the same address on every call (200) until `fresh: true` asks for a new one (201, next index). ' +
+      'The address is derived from the custody wallet and the tag `<clientId>/<userId>/<asset>/<index>`.',
+  })
+  async issue(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<DepositAddress> {
+    const input = parseWith(issueBody, body);
+    const { address, created } = await this.addresses.issue(input);
+    res.status(created ? 201 : 200);
+    return address;
+  }
+
+  @Get()
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: 'Deposit addresses of a client (optionally one user / asset), oldest first' })
+  async list(@Query() query: unknown): Promise<Page<DepositAddress>> {
+    const q = parseWith(addressQuery, query);
+    return pageOf(await this.addresses.list(q), q.limit, (a) => a.id);
+  }
+}
+
+@ApiTags('deposits')
+@Controller('v1/deposits')
+export class DepositsController {
+  constructor(private readonly queries: DepositQueries) {}
+
+  @Get()
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: 'Deposits, oldest first, filtered by client, user, asset, chain, state or txid; page with `after`' })
+  async list(@Query() query: unknown): Promise<Page<Deposit>> {
+    const q = parseWith(depositQuery, query);
+    return pageOf(await this.queries.deposits(q as Parameters<DepositQueries['deposits']>[0]), q.limit, (d) => d.seq);
+  }
+}
+
+@ApiTags('incidents')
+@Controller('v1/incidents')
+export class IncidentsController {
+  constructor(private readonly queries: DepositQueries) {}
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Incidents: credited deposits a reorg removed, with what was recovered and the shortfall' })
+  async list(@Query() query: unknown): Promise<Page<Incident>> {
+    const q = parseWith(incidentQuery, query);
+    return pageOf(await this.queries.incidents(q as Parameters<DepositQueries['incidents']>[0]), q.limit, (i) => i.id);
+  }
+}
+
+@ApiTags('custody wallets')
+@Controller('v1/custody-wallets')
+export class CustodyWalletsController {
+  constructor(private readonly wallets: CustodyWallets) {}
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Registered custody wallets (public keys, threshold, Safe): what deposit addresses derive from' })
+  async list(): Promise<{ items: CustodyWalletRecord[] }> {
+    return { items: await this.wallets.list() };
+  }
+}
