@@ -31,6 +31,8 @@ export interface Anvil {
   /** The unlocked dev accounts (10,000 ETH each). */
   accounts: string[];
   signer(index?: number): Promise<JsonRpcSigner>;
+  /** Waits (polling) until `hash` is mined; returns its receipt status (1 = success). */
+  waitMined(hash: string, timeoutMs?: number): Promise<{ status: number }>;
   stop(): Promise<void>;
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   mine(blocks?: number): Promise<void>;
@@ -101,9 +103,18 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const signer = (i = 0) => provider.getSigner(accounts[i]);
+  // Polls the receipt: ethers' waitForTransaction can miss a block mined between its first
+  // check and its block subscription, and then waits for a block that never comes.
+  const receiptOf = async (hash: string, timeoutMs = 30_000) => {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+      const r = await rpc<{ status: string } | null>('eth_getTransactionReceipt', [hash]);
+      if (r) return { status: Number(r.status) };
+    }
+    throw new Error(`transaction ${hash} not mined within ${timeoutMs} ms`);
+  };
   const waitReceipt = async (hash: string) => {
-    const r = await provider.waitForTransaction(hash, 1, 30_000);
-    if (!r || r.status !== 1) throw new Error(`transaction ${hash} failed`);
+    const r = await receiptOf(hash);
+    if (r.status !== 1) throw new Error(`transaction ${hash} failed`);
     return hash;
   };
   const blockAt = async (height: number): Promise<BlockSummary> => {
@@ -119,6 +130,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     chainId: BigInt(chainId),
     pid: child.pid as number,
     provider,
+    waitMined: (hash, timeoutMs) => receiptOf(hash, timeoutMs),
     accounts,
     signer,
     rpc,
@@ -176,7 +188,8 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     async deployToken(o = {}) {
       const factory = new ContractFactory(TEST_TOKEN_ABI, TEST_TOKEN_CREATION_CODE, await signer(0));
       const c = await factory.deploy(o.name ?? 'Test USD', o.symbol ?? 'TUSD', o.decimals ?? 6, o.returnsFalse ?? false);
-      await c.waitForDeployment();
+      const tx = c.deploymentTransaction();
+      if (tx) await waitReceipt(tx.hash);
       return c.getAddress();
     },
     async mintToken(address, to, amount) {

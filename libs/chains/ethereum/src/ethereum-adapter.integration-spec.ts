@@ -148,7 +148,16 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
       { ref: 'w3', address: recipients[2], asset: 'USDC', amount: 30n * USD },
       { ref: 'w4', address: recipients[2], asset: 'ETH', amount: 2n * ETH },
     ]);
-    const { txid } = await withdraw(batch, [2, 0]);
+    const { txid, unsigned } = await withdraw(batch, [2, 0]);
+    // Our EIP-712 SafeTx hash is the one the Safe itself computes.
+    const p = parsePayload(unsigned.payload);
+    if (p.kind !== 'safe-tx') throw new Error('safe-tx payload expected');
+    const t = p.safeTx;
+    const onChainHash = SAFE_ABI.decodeFunctionResult(
+      'getTransactionHash',
+      await anvil.rpc('eth_call', [{ to: c.safe, data: SAFE_ABI.encodeFunctionData('getTransactionHash', [t.to, t.value, t.data, t.operation, t.safeTxGas, t.baseGas, t.gasPrice, t.gasToken, t.refundReceiver, t.nonce]) }, 'latest']),
+    )[0];
+    expect(unsigned.digests.map((d) => d.digest)).toEqual([onChainHash, onChainHash, onChainHash]);
 
     expect(await c.adapter.status(txid)).toMatchObject({ state: 'confirmed', confirmations: 1 });
     expect(await anvil.balance(recipients[0])).toBe(before[0][0] + ETH);

@@ -185,10 +185,11 @@ export class EthereumAdapter implements ChainAdapter {
     // A reverted transaction moved no ETH: look at receipts, but only of the (rare) candidates.
     const candidates = got.txs.filter((t) => t.value > 0n && this.watched.has(t.to));
     const failed = new Set<string>();
-    for (const c of candidates) {
-      const r = await this.rpc.receipt(c.hash);
+    const receipts = await Promise.all(candidates.map((c) => this.rpc.receipt(c.hash)));
+    candidates.forEach((c, i) => {
+      const r = receipts[i];
       if (!r || r.status !== 1 || r.blockHash !== got.ref.hash) failed.add(c.hash);
-    }
+    });
     const transfers = matchBlockTransfers(got.txs, got.logs, this.watched, this.assetOf, (h) => failed.has(h), this.nativeAsset);
     return { ...got.ref, transfers };
   }

@@ -75,13 +75,14 @@ export async function setupEthereumCustody(
     const nonce = Transaction.from(signed.raw).nonce;
     highestReserved = Math.max(highestReserved ?? -1, nonce);
     const { txid } = await adapter.broadcast(signed);
+    // anvil mines right after answering: wait for the block so callers read a settled chain.
+    if (await anvil.rpc<boolean>('anvil_getAutomine')) await anvil.waitMined(txid);
     return txid;
   };
 
   const deployment = await adapter.buildSafeDeployment(wallet, 1n, await relayOptions());
   const txid = await submit(deployment);
-  const receipt = await anvil.provider.waitForTransaction(txid, 1, 30_000);
-  if (receipt?.status !== 1) throw new Error('Safe deployment failed');
+  if ((await anvil.waitMined(txid)).status !== 1) throw new Error('Safe deployment failed');
   wallet.safeAddress = deployment.safeAddress;
   adapter.registerWallet(wallet);
   return { adapter, wallet, safe: deployment.safeAddress, relayer, owners, sign, relayOptions, submit };

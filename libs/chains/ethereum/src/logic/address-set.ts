@@ -69,10 +69,22 @@ export class AddressSet {
 }
 
 const scratch = new Uint32Array(5);
-const HEX = /^0x[0-9a-fA-F]{40}$/;
+// Hex digit value per char code, -1 for anything else: parsing without a regex or substrings.
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) NIBBLE[65 + i] = NIBBLE[97 + i] = 10 + i;
 
 function parse(address: string): Uint32Array | null {
-  if (address.length !== 42 || !HEX.test(address)) return null;
-  for (let i = 0; i < 5; i++) scratch[i] = parseInt(address.slice(2 + i * 8, 10 + i * 8), 16) >>> 0;
+  if (address.length !== 42 || address.charCodeAt(0) !== 48 || address.charCodeAt(1) !== 120) return null;
+  for (let w = 0; w < 5; w++) {
+    let word = 0;
+    for (let j = 0; j < 8; j++) {
+      const c = address.charCodeAt(2 + w * 8 + j);
+      const n = c < 128 ? NIBBLE[c] : -1;
+      if (n < 0) return null;
+      word = (word << 4) | n;
+    }
+    scratch[w] = word >>> 0;
+  }
   return scratch;
 }
