@@ -1,7 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EthereumAdapter, TEST_TOKEN_ABI, TEST_TOKEN_CREATION_CODE, type DeploymentCheck } from '@strongroom/chains-ethereum';
-import { Contract, ContractFactory, JsonRpcProvider, toQuantity, type JsonRpcSigner } from 'ethers';
+import { concat, Contract, ContractFactory, getCreate2Address, JsonRpcProvider, keccak256, toQuantity, ZeroHash, type InterfaceAbi, type JsonRpcSigner } from 'ethers';
+
+/** One Safe contract as deployed by the harness, with its code hash checked. */
+export interface DeploymentCheck {
+  contract: string;
+  address: string;
+  expected: string;
+  actual: string | null;
+}
+
+// The harness must not import the Ethereum chain lib (its specs import the harness), so it
+// deploys the Safe contracts itself and reads the test token from the chain lib's committed
+// artifacts (checked against the Solidity sources by contracts/compile.spec.ts there).
+const SAFE_SINGLETON_FACTORY = '0x914d7Fec6aaC8cd542e72Bca78B30650d45643d7';
+const FACTORY_RUNTIME =
+  '0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3';
+const SAFE_ARTIFACTS = {
+  singleton: 'Safe.sol/Safe',
+  proxyFactory: 'proxies/SafeProxyFactory.sol/SafeProxyFactory',
+  multiSendCallOnly: 'libraries/MultiSendCallOnly.sol/MultiSendCallOnly',
+  fallbackHandler: 'handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler',
+} as const;
+
+function testTokenArtifact(): { abi: InterfaceAbi; bytecode: string } {
+  const file = path.join(__dirname, '..', '..', 'chains', 'ethereum', 'contracts', 'artifacts', 'contracts.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { contracts: Record<string, { abi: InterfaceAbi; bytecode: string }> }).contracts.TestToken;
+}
 
 export interface AnvilOptions {
   /** Loopback port; 0 or absent picks a free one. */
@@ -51,7 +77,11 @@ export interface Anvil {
   reorg(depth: number): Promise<{ before: BlockSummary[]; after: BlockSummary[] }>;
   blockAt(height: number): Promise<BlockSummary>;
   height(): Promise<number>;
-  /** Safe v1.4.1 at canonical addresses and our sweeper factory, code hashes checked. */
+  /**
+   * Safe v1.4.1 (singleton, proxy factory, MultiSendCallOnly, fallback handler) through the Safe
+   * singleton factory with a zero salt — their canonical addresses iff the artifacts' init code is
+   * byte-identical to the official one — and each runtime code hash checked. Idempotent.
+   */
   deploySafeContracts(): Promise<DeploymentCheck[]>;
   /** Our test ERC-20 (openly mintable); `returnsFalse` makes failed transfers return false instead of reverting. */
   deployToken(opts?: { name?: string; symbol?: string; decimals?: number; returnsFalse?: boolean }): Promise<string>;
@@ -123,7 +153,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     return { height: Number(b.number), hash: b.hash, parentHash: b.parentHash };
   };
   const height = async () => Number(await rpc<string>('eth_blockNumber'));
-  const token = (address: string, i = 0) => signer(i).then((s) => new Contract(address, TEST_TOKEN_ABI, s));
+  const token = (address: string, i = 0) => signer(i).then((s) => new Contract(address, testTokenArtifact().abi, s));
 
   return {
     rpcUrl,
@@ -178,15 +208,32 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     blockAt,
     height,
     async deploySafeContracts() {
-      const adapter = new EthereumAdapter({ rpcUrl, network: 'anvil', chainId: BigInt(chainId), tokens: [] });
-      try {
-        return await adapter.ensureDeployment();
-      } finally {
-        adapter.close();
+      const hash = async (a: string) => {
+        const code = await rpc<string>('eth_getCode', [a, 'latest']);
+        return code === '0x' ? null : keccak256(code);
+      };
+      if (!(await hash(SAFE_SINGLETON_FACTORY))) await rpc('anvil_setCode', [SAFE_SINGLETON_FACTORY, FACTORY_RUNTIME]);
+      const checks: DeploymentCheck[] = [];
+      for (const [contract, artifact] of Object.entries(SAFE_ARTIFACTS)) {
+        const a = require(`@safe-global/safe-contracts/build/artifacts/contracts/${artifact}.json`) as { bytecode: string; deployedBytecode: string };
+        const address = getCreate2Address(SAFE_SINGLETON_FACTORY, ZeroHash, keccak256(a.bytecode));
+        if (!(await hash(address))) {
+          const tx = await rpc<string>('eth_sendTransaction', [{ from: accounts[0], to: SAFE_SINGLETON_FACTORY, data: concat([ZeroHash, a.bytecode]), gas: '0x989680' }]);
+          if (await rpc<boolean>('anvil_getAutomine')) await waitReceipt(tx);
+          else {
+            await rpc('anvil_mine', ['0x1']);
+            await waitReceipt(tx);
+          }
+        }
+        checks.push({ contract, address, expected: keccak256(a.deployedBytecode), actual: await hash(address) });
       }
+      const bad = checks.filter((c) => c.actual !== c.expected);
+      if (bad.length > 0) throw new Error(`Safe contracts not as expected: ${bad.map((b) => `${b.contract} at ${b.address}`).join(', ')}`);
+      return checks;
     },
     async deployToken(o = {}) {
-      const factory = new ContractFactory(TEST_TOKEN_ABI, TEST_TOKEN_CREATION_CODE, await signer(0));
+      const { abi, bytecode } = testTokenArtifact();
+      const factory = new ContractFactory(abi, bytecode, await signer(0));
       const c = await factory.deploy(o.name ?? 'Test USD', o.symbol ?? 'TUSD', o.decimals ?? 6, o.returnsFalse ?? false);
       const tx = c.deploymentTransaction();
       if (tx) await waitReceipt(tx.hash);

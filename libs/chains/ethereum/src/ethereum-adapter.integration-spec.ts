@@ -1,7 +1,7 @@
 import { IntentMismatchError, type WithdrawalBatch } from '@strongroom/chains-core';
 import { KmsSigner } from '@strongroom/keys';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { setupEthereumCustody, type EthereumCustody } from '@strongroom/testing/ethereum/custody';
+import { setupEthereumCustody, type EthereumCustody } from './dev/dev-custody';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { Transaction, Wallet, concat, dataSlice, getBytes, toBeHex } from 'ethers';
 import { EthereumAdapter } from './ethereum-adapter';

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WithdrawalBatch } from '@strongroom/chains-core';
-import { AddressSet, matchBlockTransfers, TRANSFER_TOPIC, type BlockLog, type BlockTx } from '@strongroom/chains-ethereum';
+import { AddressSet, matchBlockTransfers, setupEthereumCustody, TRANSFER_TOPIC, type BlockLog, type BlockTx, type DigestSigner, type EthereumCustody } from '@strongroom/chains-ethereum';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { setupEthereumCustody, type DigestSigner, type EthereumCustody } from '@strongroom/testing/ethereum/custody';
 import { AbiCoder, hexlify, keccak256, SigningKey, toQuantity, toUtf8Bytes, Wallet, zeroPadValue } from 'ethers';
 import { printTable } from '../table';
 

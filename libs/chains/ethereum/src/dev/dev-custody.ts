@@ -1,7 +1,18 @@
 import type { CustodyWallet, DigestRequest, DigestSignature, UnsignedWithdrawal } from '@strongroom/chains-core';
-import { EthereumAdapter, nextRelayerNonce, type EthereumToken, type RelayOptions } from '@strongroom/chains-ethereum';
 import { getBytes, toBeHex, Transaction } from 'ethers';
-import type { Anvil } from '../anvil';
+import { EthereumAdapter, type RelayOptions } from '../ethereum-adapter';
+import { nextRelayerNonce } from '../logic/next-relayer-nonce';
+import type { EthereumToken } from '../types';
+
+/** What the bootstrap needs from a dev chain; the anvil harness of @strongroom/testing fits. */
+export interface DevChain {
+  rpcUrl: string;
+  chainId: bigint;
+  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  /** Adds wei to an address without a transaction. */
+  fund(address: string, wei: bigint): Promise<void>;
+  waitMined(hash: string): Promise<{ status: number }>;
+}
 
 /** What the fixture needs from a signer: KmsSigner from @strongroom/keys fits structurally. */
 export interface DigestSigner {
@@ -29,27 +40,29 @@ export function toDigestSignature(publicKey: string, digest: string, sig: { r: b
 }
 
 /**
- * A working Ethereum custody wallet on anvil: Safe v1.4.1 contracts at their canonical
- * addresses, a Safe whose owners are `ownerKeyIds` (threshold m) deployed by the relayer key
- * through the adapter's own relayer round, the relayer funded with 100 ETH.
+ * Dev chains only (tests, benchmarks, the embedded default): a working Ethereum custody wallet —
+ * Safe v1.4.1 contracts at their canonical addresses and our sweeper factory (code hashes
+ * checked), a Safe whose owners are the `owners` keys (threshold m) deployed by the relayer key
+ * through the adapter's own relayer round, the relayer funded with 100 ETH. The relayer nonce
+ * counter here stands in for the database reservation libs/withdrawals keeps.
  */
 export async function setupEthereumCustody(
-  anvil: Anvil,
+  chain: DevChain,
   signer: DigestSigner,
   keys: { owners: string[]; relayer: string; threshold: number },
   tokens: EthereumToken[] = [],
 ): Promise<EthereumCustody> {
-  await anvil.deploySafeContracts();
+  const adapter = new EthereumAdapter({ rpcUrl: chain.rpcUrl, network: 'anvil', chainId: chain.chainId, tokens });
+  await adapter.ensureDeployment();
   const owners = await Promise.all(keys.owners.map(async (keyId) => {
     const pk = await signer.publicKey(keyId);
     return { keyId, publicKey: pk.compressedHex, address: pk.ethereumAddress };
   }));
   const rpk = await signer.publicKey(keys.relayer);
   const relayer = { keyId: keys.relayer, publicKey: rpk.compressedHex, address: rpk.ethereumAddress };
-  await anvil.fund(relayer.address, 100n * 10n ** 18n);
+  await chain.fund(relayer.address, 100n * 10n ** 18n);
   const keyOf = new Map([...owners, relayer].map((k) => [k.publicKey, k.keyId]));
 
-  const adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens });
   const wallet: CustodyWallet = { id: 'eth-wallet-1', chain: 'ethereum', threshold: keys.threshold, publicKeys: owners.map((o) => o.publicKey), relayerAddress: relayer.address };
   // Stands in for the database reservation: the highest nonce actually handed to a signed
   // transaction. Options are only a proposal until submit, so a refused round leaves no hole.
@@ -76,13 +89,13 @@ export async function setupEthereumCustody(
     highestReserved = Math.max(highestReserved ?? -1, nonce);
     const { txid } = await adapter.broadcast(signed);
     // anvil mines right after answering: wait for the block so callers read a settled chain.
-    if (await anvil.rpc<boolean>('anvil_getAutomine')) await anvil.waitMined(txid);
+    if (await chain.rpc<boolean>('anvil_getAutomine')) await chain.waitMined(txid);
     return txid;
   };
 
   const deployment = await adapter.buildSafeDeployment(wallet, 1n, await relayOptions());
   const txid = await submit(deployment);
-  if ((await anvil.waitMined(txid)).status !== 1) throw new Error('Safe deployment failed');
+  if ((await chain.waitMined(txid)).status !== 1) throw new Error('Safe deployment failed');
   wallet.safeAddress = deployment.safeAddress;
   adapter.registerWallet(wallet);
   return { adapter, wallet, safe: deployment.safeAddress, relayer, owners, sign, relayOptions, submit };
