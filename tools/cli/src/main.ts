@@ -20,7 +20,8 @@ export async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
-if (require.main === module) {
+// `node tools/run.js tools/cli/src/main.ts` loads this file with require, so also compare argv[1].
+if (require.main === module || path.resolve(process.argv[1] ?? '') === __filename) {
   main(process.argv).catch((err: unknown) => {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
