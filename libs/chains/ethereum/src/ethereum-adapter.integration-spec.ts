@@ -173,6 +173,35 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     ]);
   });
 
+  it('re-broadcasting a signed transaction after a crash submits it once: the second send is "already known"', async () => {
+    const batch = batchOf('batch-7', [{ ref: 'w11', address: recipients[1], asset: 'ETH', amount: 11n }]);
+    const unsigned = await c.adapter.buildWithdrawal(batch);
+    const relay = await c.adapter.prepareRelay(unsigned, await c.sign(unsigned.digests, [c.owners[0].publicKey, c.owners[1].publicKey]), await c.relayOptions());
+    // The signed transaction is what libs/withdrawals stores before the first send.
+    const signed = await c.adapter.finalize(relay, await c.sign(relay.digests));
+    const before = await anvil.balance(recipients[1]);
+    await anvil.setAutomine(false);
+    try {
+      expect(await c.adapter.broadcast(signed)).toEqual({ txid: signed.txid, alreadyKnown: false });
+      expect(await c.adapter.broadcast(signed)).toEqual({ txid: signed.txid, alreadyKnown: true }); // in the pool
+      await anvil.mine(1);
+    } finally {
+      await anvil.setAutomine(true);
+    }
+    expect(await c.adapter.broadcast(signed)).toEqual({ txid: signed.txid, alreadyKnown: true }); // mined
+    expect(await c.adapter.status(signed.txid)).toMatchObject({ state: 'confirmed' });
+    expect(await anvil.balance(recipients[1])).toBe(before + 11n);
+  });
+
+  it('reads balances per asset at a height, for sweep scheduling and reconciliation', async () => {
+    const h = await anvil.height();
+    const now = await c.adapter.balances(c.safe, ['ETH', 'USDC']);
+    expect(now).toEqual({ ETH: await anvil.balance(c.safe), USDC: await anvil.tokenBalance(usdc, c.safe) });
+    await anvil.mintToken(usdc, c.safe, 1n);
+    expect((await c.adapter.balances(c.safe, ['USDC'], h)).USDC).toBe(now.USDC);
+    expect((await c.adapter.balances(c.safe, ['USDC'])).USDC).toBe(now.USDC + 1n);
+  });
+
   it('refuses a short or non-owner signature set before anything is submitted', async () => {
     const batch = batchOf('batch-2', [{ ref: 'w5', address: recipients[0], asset: 'ETH', amount: 1n }]);
     const unsigned = await c.adapter.buildWithdrawal(batch);

@@ -16,8 +16,8 @@ import {
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
 import { badRequest, conflict, unprocessable } from '@strongroom/shared-types';
-import { getAddress, Transaction } from 'ethers';
-import { EXEC_TRANSACTION_SELECTOR as EXEC_SELECTOR, PROXY_FACTORY_ABI, SAFE_ABI, SAFE_V141, SWEEPER_FACTORY_ABI, SWEPT_TOPIC, TRANSFER_TOPIC } from './constants';
+import { getAddress, toQuantity, Transaction } from 'ethers';
+import { ERC20_ABI, EXEC_TRANSACTION_SELECTOR as EXEC_SELECTOR, PROXY_FACTORY_ABI, SAFE_ABI, SAFE_V141, SWEEPER_FACTORY_ABI, SWEPT_TOPIC, TRANSFER_TOPIC } from './constants';
 import { SWEEPER_CREATION_CODE, SWEEPER_FACTORY_ADDRESS } from './contracts';
 import { AddressSet } from './logic/address-set';
 import { buildRelayerTx } from './logic/build-relayer-tx';
@@ -220,6 +220,24 @@ export class EthereumAdapter implements ChainAdapter {
       return { ok: false, code: 'address.refused', reason: 'the address is one of our deposit addresses' };
     }
     return check;
+  }
+
+  /**
+   * Balances of `address` per asset (ETH and configured tokens) at `height` (default latest):
+   * for sweep scheduling (deposit addresses) and reconciliation (the Safe) at a snapshot height.
+   */
+  async balances(address: string, assets: string[], height?: number): Promise<Record<string, bigint>> {
+    const at = height === undefined ? 'latest' : toQuantity(height);
+    const entries = await Promise.all(
+      assets.map(async (asset): Promise<[string, bigint]> => {
+        if (asset === this.nativeAsset) return [asset, BigInt(await this.rpc.send<string>('eth_getBalance', [address, at]))];
+        const token = this.tokenOf(asset);
+        if (!token) throw badRequest('asset.unknown', `asset ${asset} has no token on ${this.network}`);
+        const ret = await this.rpc.send<string>('eth_call', [{ to: token, data: ERC20_ABI.encodeFunctionData('balanceOf', [address]) }, at]);
+        return [asset, BigInt(ret)];
+      }),
+    );
+    return Object.fromEntries(entries);
   }
 
   // ---- sweeps -------------------------------------------------------------------------------
