@@ -1,0 +1,223 @@
+import { IntentMismatchError, type ChainBlock, type CustodyWallet, type DigestSignature, type IntendedOutput, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
+import { KmsSigner } from '@strongroom/keys';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { address as baddress, networks, Psbt } from 'bitcoinjs-lib';
+import { createHash } from 'node:crypto';
+import { BitcoinAdapter } from './bitcoin-adapter';
+import { depositAccount } from './logic/deposit-account';
+import { inputDigests } from './logic/input-digests';
+
+const h = (s: string) => createHash('sha256').update(s).digest();
+const BTC = 100_000_000n;
+
+describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', () => {
+  let node: BitcoinRegtest;
+  let kms: KmsLocalHandle;
+  let signer: KmsSigner;
+  let keyIds: string[];
+  let wallet: CustodyWallet;
+  let adapter: BitcoinAdapter;
+  let followed = 0;
+  const custodyAddresses: string[] = [];
+
+  /** What libs/deposits does, reduced: read every block up to the tip, in order. */
+  async function follow(): Promise<ChainBlock[]> {
+    const tip = await adapter.tip();
+    const blocks: ChainBlock[] = [];
+    for (let height = followed + 1; height <= tip.height; height++) blocks.push(await adapter.block(height));
+    followed = tip.height;
+    return blocks;
+  }
+
+  function depositAddress(user: string, index = 0): string {
+    const d = adapter.deriveDepositAddress(wallet, depositAccount('client-1', user, 'BTC', index));
+    adapter.watch([{ address: d.address, script: d.locator, ref: `${user}/${index}`, derivation: d.derivation }]);
+    if (!custodyAddresses.includes(d.address)) custodyAddresses.push(d.address);
+    return d.address;
+  }
+
+  /** The signing step as the withdrawal signer runs it: intent check first, then one KMS call per digest and key. */
+  async function signThroughKms(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch, signers: number[]): Promise<DigestSignature[]> {
+    adapter.checkIntent(unsigned, batch);
+    const out: DigestSignature[] = [];
+    for (const d of unsigned.digests) {
+      const i = wallet.publicKeys.indexOf(d.publicKey);
+      if (!signers.includes(i)) continue;
+      const sig = await signer.signDigest(keyIds[i], Buffer.from(d.digest, 'hex'));
+      out.push({ publicKey: d.publicKey, digest: d.digest, r: sig.r.toString(16), s: sig.s.toString(16) });
+    }
+    return out;
+  }
+
+  const kmsSignCalls = () => kms.server.stats.byOperation.Sign ?? 0;
+
+  beforeAll(async () => {
+    [node, kms] = await Promise.all([startBitcoinRegtest(), startKmsLocal()]);
+    signer = new KmsSigner({ ...kms.config });
+    keyIds = await Promise.all([0, 1, 2].map(() => kms.createSigningKey()));
+    const publicKeys = await Promise.all(keyIds.map(async (k) => (await signer.publicKey(k)).compressedHex));
+    wallet = { id: 'hot-1', chain: 'bitcoin', threshold: 2, publicKeys };
+    adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { min: 1, max: 50, default: 3 } });
+    const change = adapter.changeAddress(wallet);
+    adapter.watch([{ address: change.address, script: change.locator, ref: 'change', derivation: change.derivation }]);
+    custodyAddresses.push(change.address);
+    followed = node.height();
+  });
+
+  afterAll(async () => {
+    signer?.destroy();
+    await Promise.all([node?.stop(), kms?.stop()]);
+  });
+
+  it('reports deposits per output: two users in one transaction, one user twice in another, first unconfirmed then mined', async () => {
+    const alice = depositAddress('alice');
+    const bob = depositAddress('bob');
+    const two = await node.send([
+      { address: alice, sats: 1n * BTC },
+      { address: bob, sats: 2n * BTC },
+    ]);
+    const twice = await node.send([
+      { address: bob, sats: 30_000_000n },
+      { address: bob, sats: 40_000_000n },
+    ]);
+    const seen = await adapter.mempool();
+    expect(seen.map((t) => `${t.txid}:${t.index}:${t.address}:${t.amount}`).sort()).toEqual(
+      [
+        `${two.txid}:${two.vouts[0]}:${alice}:${1n * BTC}`,
+        `${two.txid}:${two.vouts[1]}:${bob}:${2n * BTC}`,
+        `${twice.txid}:${twice.vouts[0]}:${bob}:30000000`,
+        `${twice.txid}:${twice.vouts[1]}:${bob}:40000000`,
+      ].sort(),
+    );
+    await node.mine(1);
+    const [block] = await follow();
+    expect(block.transfers.map((t) => `${t.txid}:${t.index}:${t.amount}`).sort()).toEqual(seen.map((t) => `${t.txid}:${t.index}:${t.amount}`).sort());
+    expect(await adapter.mempool()).toEqual([]);
+  });
+
+  it('pays a 2-of-3 batch of 55 outputs signed through kms-local; change returns to custody; the UTXO set matches the node', async () => {
+    for (let i = 0; i < 6; i++) await node.fund(depositAddress(`user-${i}`), 1n * BTC);
+    await node.mine(1);
+    await follow();
+
+    const kinds = [
+      (i: number) => baddress.toBech32(h(`wpkh${i}`).subarray(0, 20), 0, 'bcrt'),
+      (i: number) => baddress.toBech32(h(`wsh${i}`), 0, 'bcrt'),
+      (i: number) => baddress.toBase58Check(h(`pkh${i}`).subarray(0, 20), networks.regtest.pubKeyHash),
+      (i: number) => baddress.toBase58Check(h(`sh${i}`).subarray(0, 20), networks.regtest.scriptHash),
+    ];
+    const outputs: IntendedOutput[] = Array.from({ length: 55 }, (_, i) => ({ ref: `wd-${i}`, address: kinds[i % 4](i), asset: 'BTC', amount: 1_000_000n + BigInt(i) }));
+    const batch: WithdrawalBatch = { id: 'batch-55', wallet, outputs, fee: { feeRate: '4' } };
+    const unsigned = await adapter.buildWithdrawal(batch);
+    const signsBefore = kmsSignCalls();
+    const signatures = await signThroughKms(unsigned, batch, [0, 2]);
+    const inputs = Psbt.fromBase64(unsigned.payload, { network: networks.regtest }).inputCount;
+    expect(kmsSignCalls() - signsBefore).toBe(inputs * 2);
+
+    const signed = await adapter.finalize(unsigned, signatures);
+    await expect(adapter.broadcast(signed)).resolves.toEqual({ txid: signed.txid, alreadyKnown: false });
+    await expect(adapter.broadcast(signed)).resolves.toMatchObject({ txid: signed.txid });
+    await expect(adapter.status(signed.txid)).resolves.toEqual({ state: 'mempool' });
+    await node.mine(1);
+    await expect(adapter.broadcast(signed)).resolves.toEqual({ txid: signed.txid, alreadyKnown: true });
+    const [block] = await follow();
+    const status = await adapter.status(signed.txid);
+    expect(status).toMatchObject({ state: 'confirmed', height: block.height, blockHash: block.hash, confirmations: 1 });
+
+    // The block shows the custody inputs spent (negative) and the change (positive, to the change address).
+    const ours = block.transfers.filter((t) => t.txid === signed.txid);
+    const spent = ours.filter((t) => t.amount < 0n);
+    const change = ours.filter((t) => t.amount > 0n);
+    expect(spent).toHaveLength(inputs);
+    expect(change).toHaveLength(1);
+    expect(change[0].address).toBe(adapter.changeAddress(wallet).address);
+    const paid = outputs.reduce((a, o) => a + o.amount, 0n);
+    expect(-spent.reduce((a, t) => a + t.amount, 0n)).toBe(paid + change[0].amount + unsigned.fee);
+
+    // Every output the node holds for our custody addresses is in the adapter's UTXO set, and nothing else.
+    const nodeView = (await node.unspent(custodyAddresses)).map((u) => `${u.txid}:${u.vout}:${u.value}`).sort();
+    const ourView = adapter.custodyUtxos().map((u) => `${u.txid}:${u.vout}:${u.value}`).sort();
+    expect(ourView).toEqual(nodeView);
+    expect(nodeView.length).toBeGreaterThan(0);
+  });
+
+  describe('a tampered PSBT is stopped by the intent check before KMS signs anything', () => {
+    const dest = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
+    let batch: WithdrawalBatch;
+    let honest: UnsignedWithdrawal;
+
+    /** An attacker rewriting the PSBT's outputs and (consistently) the digests to sign. */
+    function tamper(unsigned: UnsignedWithdrawal, mutate: (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[]): UnsignedWithdrawal {
+      const original = Psbt.fromBase64(unsigned.payload, { network: networks.regtest });
+      const psbt = new Psbt({ network: networks.regtest });
+      original.txInputs.forEach((input, i) => {
+        const data = original.data.inputs[i];
+        psbt.addInput({ hash: input.hash, index: input.index, sequence: input.sequence, witnessUtxo: data.witnessUtxo, witnessScript: data.witnessScript });
+      });
+      for (const o of mutate(original.txOutputs.map((o) => ({ script: Buffer.from(o.script), value: o.value })))) psbt.addOutput(o);
+      const digests = inputDigests(psbt).flatMap((d) => d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input}` })));
+      return { ...unsigned, payload: psbt.toBase64(), digests };
+    }
+
+    beforeAll(async () => {
+      batch = { id: 'batch-tamper', wallet, outputs: [1, 2, 3].map((i) => ({ ref: `t-${i}`, address: dest(`t${i}`), asset: 'BTC', amount: 500_000n * BigInt(i) })), fee: { feeRate: '2' } };
+      honest = await adapter.buildWithdrawal(batch);
+    });
+
+    afterAll(() => adapter.release(batch.id));
+
+    const thief = () => Buffer.from(baddress.toOutputScript(dest('thief'), networks.regtest));
+    const cases: [string, (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[]][] = [
+      ['a changed amount', (outs) => outs.map((o, i) => (i === 0 ? { ...o, value: o.value + 100_000n } : o))],
+      ['an extra output', (outs) => [...outs.slice(0, -1), { ...outs[outs.length - 1], value: outs[outs.length - 1].value - 100_000n }, { script: thief(), value: 90_000n }]],
+      ['a changed change address', (outs) => outs.map((o, i) => (i === outs.length - 1 ? { ...o, script: thief() } : o))],
+      ['a missing output', (outs) => outs.slice(1)],
+    ];
+
+    it.each(cases)('%s', async (_name, mutate) => {
+      const before = kmsSignCalls();
+      await expect(signThroughKms(tamper(honest, mutate), batch, [0, 1])).rejects.toThrow(IntentMismatchError);
+      expect(kmsSignCalls()).toBe(before);
+    });
+
+    it('the untampered PSBT passes the same check (so the check is what stops the others)', () => {
+      expect(() => adapter.checkIntent(honest, batch)).not.toThrow();
+    });
+  });
+
+  it('refuses bad destinations, dust and fee rates outside the policy with clear codes', async () => {
+    const one = (address: string, amount = 100_000n, fee: Record<string, string> = { feeRate: '2' }) =>
+      adapter.buildWithdrawal({ id: `bad-${address}-${amount}`, wallet, outputs: [{ ref: 'x', address, asset: 'BTC', amount }], fee });
+    await expect(one('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4')).rejects.toMatchObject({ code: 'address.wrong_network' });
+    await expect(one('bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt08q')).rejects.toMatchObject({ code: 'address.checksum' });
+    await expect(one('not-an-address')).rejects.toMatchObject({ code: 'address.malformed' });
+    await expect(one(baddress.toBech32(h('d').subarray(0, 20), 0, 'bcrt'), 293n)).rejects.toMatchObject({ code: 'withdrawal.dust_output' });
+    await expect(one(baddress.toBech32(h('d').subarray(0, 20), 0, 'bcrt'), 100_000n, { feeRate: '500' })).rejects.toMatchObject({ code: 'withdrawal.fee_rate_out_of_bounds' });
+    expect(adapter.validateAddress('BCRT1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KYGT080')).toEqual({ ok: true, normalized: 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080' });
+  });
+
+  it('a real reorg shows in block(height).parentHash, and drops the deposit the orphaned block carried', async () => {
+    await follow();
+    const carol = depositAddress('carol');
+    const deposit = await node.fund(carol, 25_000_000n);
+    await node.mine(1);
+    const [old] = await follow();
+    expect(old.transfers.some((t) => t.txid === deposit.txid)).toBe(true);
+    const below = await adapter.block(old.height - 1);
+
+    const result = await node.reorg(1, { extra: 1 });
+    expect(result.orphaned).toEqual([old.hash]);
+    expect(result.evicted).toContain(deposit.txid);
+
+    const replaced = await adapter.block(old.height);
+    const next = await adapter.block(old.height + 1);
+    expect(replaced.hash).not.toBe(old.hash);
+    expect(replaced.parentHash).toBe(below.hash);
+    expect(next.parentHash).toBe(replaced.hash);
+    expect(next.parentHash).not.toBe(old.hash); // what a follower holding `old` notices
+    expect([...replaced.transfers, ...next.transfers].some((t) => t.txid === deposit.txid)).toBe(false);
+    expect(adapter.custodyUtxos().some((u) => u.txid === deposit.txid)).toBe(false);
+    await expect(adapter.status(deposit.txid)).resolves.toEqual({ state: 'unknown' });
+  });
+});
