@@ -27,7 +27,11 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 export function buildTestVectors(): Record<(typeof VECTOR_FILES)[number], unknown> {
   const tree = LiabilityTree.build({ snapshotId, assets, salt, users });
   const context = sha(contextMessage(snapshotId, assets));
-  const proofs = users.map((u) => tree.proofFor(u.userId)!);
+  const proofs = users.map((u) => {
+    const proof = tree.proofFor(u.userId);
+    if (!proof) throw new Error(`no proof for ${u.userId}`);
+    return proof;
+  });
   const small = {
     description: 'Proof of liabilities v1: five users, three assets, padded to eight leaves. Rebuild from `input` and compare.',
     input: {
