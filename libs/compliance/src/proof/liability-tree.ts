@@ -16,6 +16,8 @@ import {
   type PublishedRoot,
 } from '@strongroom/proof-verifier';
 import { unprocessable, type AssetCode } from '@strongroom/shared-types';
+import { Arena } from './arena';
+import { orderByNonce } from './leaf-order';
 
 /** One user's balances at the snapshot; a missing asset counts as zero. */
 export interface UserBalances {
@@ -275,66 +277,6 @@ function deriveNonces(salt: Uint8Array, context: Buffer, users: readonly UserBal
     hashInto(msg.subarray(0, idAt + len), out, i * 32);
   }
   return out;
-}
-
-/**
- * Leaf order: ascending nonce. A native sort of float keys (the nonce's leading bits, then the
- * input index, packed into the 53 bits a double holds exactly) does the bulk; runs that share
- * those leading bits are then ordered by the whole nonce.
- */
-function orderByNonce(nonces: Buffer, n: number, arena: Arena): Uint32Array {
-  let indexBits = 0;
-  while (2 ** indexBits < n) indexBits++;
-  const shift = Math.max(0, 32 + indexBits - 53);
-  const scale = 2 ** indexBits;
-  const keys = arena.float64(n);
-  for (let i = 0; i < n; i++) keys[i] = (nonces.readUInt32BE(i * 32) >>> shift) * scale + i;
-  keys.sort();
-  const order = arena.uint32(n);
-  for (let pos = 0; pos < n; pos++) order[pos] = keys[pos] % scale;
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    // Sorted keys share their leading bits exactly when their integer parts over `scale` agree.
-    while (end < n && Math.floor(keys[end] / scale) === Math.floor(keys[start] / scale)) end++;
-    if (end - start > 1) {
-      const run = Array.from(order.subarray(start, end)).sort((a, b) => nonces.compare(nonces, b * 32, b * 32 + 32, a * 32, a * 32 + 32) || a - b);
-      order.set(run, start);
-    }
-    start = end;
-  }
-  return order;
-}
-
-/**
- * One allocation for all of a build's large buffers. Each large allocation outside the JS heap
- * counts as external memory, and enough of it starts a full collection of a heap that here holds
- * a million user objects (measured: six such collections, most of the build's time); one
- * allocation starts at most one.
- */
-class Arena {
-  private readonly buf: Buffer;
-  private offset = 0;
-
-  constructor(size: number) {
-    this.buf = Buffer.alloc(size + 64);
-  }
-
-  take(bytes: number): Buffer {
-    const start = this.offset;
-    this.offset += Math.ceil(bytes / 8) * 8;
-    if (this.offset > this.buf.length) throw new Error('arena exhausted');
-    return this.buf.subarray(start, start + bytes);
-  }
-
-  uint32(n: number): Uint32Array {
-    const b = this.take(4 * n);
-    return new Uint32Array(b.buffer, b.byteOffset, n);
-  }
-
-  float64(n: number): Float64Array {
-    const b = this.take(8 * n);
-    return new Float64Array(b.buffer, b.byteOffset, n);
-  }
 }
 
 /** Hashes the two adjacent child records at `below[offset…]` and writes the parent record (hash, sums). */
