@@ -1,7 +1,11 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DatabaseModule } from '@strongroom/shared-http';
 import type { Tx } from '@strongroom/persistence';
 import { describeEachBackend } from '@strongroom/testing';
 import { AuditLog } from './audit-log';
+import { AuditModule } from './audit.module';
 import { auditMigrations } from './index';
 
 /** A stand-in for another context's state, to show a change and its audit record commit together. */
@@ -143,5 +147,16 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
     await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq >= 5'));
     const v = await log.verify({ anchor });
     expect(v.problems).toContainEqual(expect.objectContaining({ seq: 5, kind: 'anchor_mismatch' }));
+  });
+
+  it('is provided by AuditModule over the app database', async () => {
+    @Module({ imports: [DatabaseModule.forInstance(ctx().db), AuditModule] })
+    class AppModule {}
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    try {
+      expect((await app.get(AuditLog).head()).seq).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
   });
 });
