@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { isRetryableTxError, type Database, type Tx } from '@strongroom/persistence';
+import { isRetryableTxError, sqlState, type Database, type Tx } from '@strongroom/persistence';
 import { ASSET_CODE, badRequest, conflict, notFound, unprocessable, type AssetCode } from '@strongroom/shared-types';
 import { DATABASE } from '@strongroom/shared-http';
 import type {
@@ -288,126 +288,84 @@ export class LedgerService implements LedgerApi {
       const resolving = Array.isArray(t.flags) && (t.flags.includes('post_pending') || t.flags.includes('void_pending'));
       if (resolving && typeof t.pendingId === 'string' && TRANSFER_ID.test(t.pendingId)) pendingIds.add(t.pendingId);
     }
-    if (pendingIds.size > 0) {
-      await tx.query('SELECT pending_id FROM ledger.pending_states WHERE pending_id = ANY($1::text[]) ORDER BY pending_id FOR UPDATE', [[...pendingIds]]);
-    }
-    const knownList = await this.loadTransfers(tx, [...new Set([...ids, ...pendingIds])]);
-    const known = new Map(knownList.map((k) => [k.id, k]));
-
+    // Flags decide which accounts to lock; they are cached, so a warm batch reads once.
     const accountIds = new Set<string>();
     for (const t of batch) {
       if (typeof t.debitAccountId === 'string' && UUID.test(t.debitAccountId)) accountIds.add(t.debitAccountId.toLowerCase());
       if (typeof t.creditAccountId === 'string' && UUID.test(t.creditAccountId)) accountIds.add(t.creditAccountId.toLowerCase());
     }
-    for (const id of pendingIds) {
-      const k = known.get(id);
-      if (k) accountIds.add(k.debitAccountId).add(k.creditAccountId);
-    }
     const idList = [...accountIds];
-    if (idList.some((id) => !this.flagCache.has(id))) {
-      const rows = await tx.query<AccountRow>('SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [idList]);
+    const unknown = idList.filter((id) => !this.flagCache.has(id));
+    if (unknown.length > 0) {
+      const rows = await tx.query<AccountRow>('SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [unknown]);
       for (const r of rows) this.rememberFlags(toAccount(r));
     }
-    const toLock = accountsToLock(batch, (id) => this.flagCache.get(id));
-    const keys = [...new Set(toLock.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
-    const accountRows = keys.length
-      ? await tx.query<AccountRow>('SELECT * FROM ledger.lock_and_read_accounts($1::bigint[], $2::uuid[])', [keys, idList])
-      : await tx.query<AccountRow>('SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [idList]);
-    const accounts = new Map(accountRows.map((r) => [r.id, toAccount(r)]));
-
     // Account ids are compared in canonical (lower-case) form.
-    const items = batch.map((t) => ({
+    const items: PlanItem[] = batch.map((t) => ({
       ...t,
       debitAccountId: typeof t.debitAccountId === 'string' ? t.debitAccountId.toLowerCase() : t.debitAccountId,
       creditAccountId: typeof t.creditAccountId === 'string' ? t.creditAccountId.toLowerCase() : t.creditAccountId,
     }));
+    const toLock = accountsToLock(items, (id) => this.flagCache.get(id));
+    const keys = [...new Set(toLock.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    const [{ data }] = await tx.query<{ data: string | { transfers: TransferRow[]; accounts: AccountRow[] } }>(
+      'SELECT ledger.read_batch($1::text[], $2::text[], $3::bigint[], $4::uuid[]) AS data',
+      [[...new Set([...ids, ...pendingIds])], [...pendingIds].sort(), keys, idList],
+    );
+    const read = typeof data === 'string' ? (JSON.parse(data) as { transfers: TransferRow[]; accounts: AccountRow[] }) : data;
+    const known = new Map(read.transfers.map((r) => [r.id, toKnownTransfer(r)]));
+    const accounts = new Map(read.accounts.map((r) => [r.id, toAccount(r)]));
+
     const plan = planBatch(items, { accounts, known, now });
     if (plan.transfers.length === 0) return this.results(batch, plan.outcomes, 0n, now);
 
-    // The tail: from here to commit every transaction holds the sequencer row, so sequences
-    // are handed out in commit order and the account-row updates below never wait on a cycle.
-    const n = plan.transfers.length;
-    const [seq] = await tx.query<{ last: string; ts: Date | string }>(
-      `UPDATE ledger.sequencer SET last = last + $1 WHERE id = 1 RETURNING last, date_trunc('milliseconds', clock_timestamp()) AS ts`,
-      [n],
-    );
-    const base = BigInt(seq.last) - BigInt(n);
-    const ts = new Date(seq.ts);
-    await this.insertTransfers(tx, plan.transfers, base, ts);
-    await this.writePendingStates(tx, plan.transfers, ts);
+    const ts = plan.transfers;
+    const created = ts.filter((t) => t.pendingDelta > 0n);
+    const resolved = ts.flatMap((t) => (t.resolves ? [{ ...t.resolves, by: t.id }] : []));
     const deltaIds = [...plan.deltas.keys()];
     const d = deltaIds.map((id) => must(plan.deltas.get(id), 'delta'));
-    const updated = await tx.query<{ id: string; closed: boolean }>(
-      `UPDATE ledger.accounts a SET
-         debits_pending = a.debits_pending + u.dp, debits_posted = a.debits_posted + u.dq,
-         credits_pending = a.credits_pending + u.cp, credits_posted = a.credits_posted + u.cq
-       FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) AS u(id, dp, dq, cp, cq)
-       WHERE a.id = u.id RETURNING a.id, a.closed`,
-      [deltaIds, d.map((x) => x.debitsPending.toString()), d.map((x) => x.debitsPosted.toString()), d.map((x) => x.creditsPending.toString()), d.map((x) => x.creditsPosted.toString())],
-    );
-    if (updated.some((u) => u.closed && plan.mustBeOpen.has(u.id))) {
-      for (const u of updated) this.flagCache.delete(u.id);
-      throw new RetryBatch('an account was closed concurrently');
-    }
-    return this.results(batch, plan.outcomes, base, ts);
-  }
-
-  private async insertTransfers(tx: Tx, transfers: PlannedTransfer[], base: bigint, ts: Date): Promise<void> {
-    const col = <T>(f: (t: PlannedTransfer) => T): T[] => transfers.map(f);
-    const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO ledger.transfers (id, sequence, debit_account_id, credit_account_id, asset, amount, flags, pending_id, timeout_at,
-                                     code, metadata, pending_delta, posted_delta, body_hash, created_at)
-       SELECT u.id, $1::bigint + u.ord, u.dr, u.cr, u.asset, u.amount, u.flags, u.pending_id,
-              CASE WHEN u.timeout > 0 THEN $2::timestamptz + make_interval(secs => u.timeout) END,
-              u.code, u.metadata::jsonb, u.pd, u.qd, u.hash, $2::timestamptz
-       FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::numeric[], $8::int[], $9::text[], $10::int[], $11::text[], $12::text[],
-                   $13::numeric[], $14::numeric[], $15::text[])
-            WITH ORDINALITY AS u(id, dr, cr, asset, amount, flags, pending_id, timeout, code, metadata, pd, qd, hash, ord)
-       ORDER BY u.ord
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        base.toString(),
-        ts.toISOString(),
-        col((t) => t.id),
-        col((t) => t.debitAccountId),
-        col((t) => t.creditAccountId),
-        col((t) => t.asset),
-        col((t) => t.amount.toString()),
-        col((t) => t.flags),
-        col((t) => t.pendingId),
-        col((t) => t.timeoutSeconds),
-        col((t) => t.code),
-        col((t) => JSON.stringify(t.metadata)),
-        col((t) => t.pendingDelta.toString()),
-        col((t) => t.postedDelta.toString()),
-        col((t) => t.bodyHash),
-      ],
-    );
-    // A concurrent transaction committed one of these ids after we looked: redo the batch, which
-    // will then see it (as a replay or a conflict).
-    if (inserted.length !== transfers.length) throw new RetryBatch('a transfer id was committed concurrently');
-  }
-
-  private async writePendingStates(tx: Tx, transfers: PlannedTransfer[], ts: Date): Promise<void> {
-    const created = transfers.filter((t) => t.pendingDelta > 0n);
-    if (created.length > 0) {
-      await tx.query(
-        `INSERT INTO ledger.pending_states (pending_id, state, timeout_at)
-         SELECT u.id, 'pending', CASE WHEN u.timeout > 0 THEN $1::timestamptz + make_interval(secs => u.timeout) END
-         FROM unnest($2::text[], $3::int[]) AS u(id, timeout)`,
-        [ts.toISOString(), created.map((t) => t.id), created.map((t) => t.timeoutSeconds)],
+    const str = (v: bigint) => v.toString();
+    let applied: { base: string; committed_at: Date | string };
+    try {
+      [applied] = await tx.query<{ base: string; committed_at: Date | string }>(
+        `SELECT * FROM ledger.apply_batch($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::numeric[], $6::int[], $7::text[], $8::int[],
+           $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[],
+           $19::uuid[], $20::numeric[], $21::numeric[], $22::numeric[], $23::numeric[], $24::uuid[])`,
+        [
+          ts.map((t) => t.id),
+          ts.map((t) => t.debitAccountId),
+          ts.map((t) => t.creditAccountId),
+          ts.map((t) => t.asset),
+          ts.map((t) => str(t.amount)),
+          ts.map((t) => t.flags),
+          ts.map((t) => t.pendingId),
+          ts.map((t) => t.timeoutSeconds),
+          ts.map((t) => t.code),
+          ts.map((t) => JSON.stringify(t.metadata)),
+          ts.map((t) => str(t.pendingDelta)),
+          ts.map((t) => str(t.postedDelta)),
+          ts.map((t) => t.bodyHash),
+          created.map((t) => t.id),
+          created.map((t) => t.timeoutSeconds),
+          resolved.map((r) => r.pendingId),
+          resolved.map((r) => r.state),
+          resolved.map((r) => r.by),
+          deltaIds,
+          d.map((x) => str(x.debitsPending)),
+          d.map((x) => str(x.debitsPosted)),
+          d.map((x) => str(x.creditsPending)),
+          d.map((x) => str(x.creditsPosted)),
+          [...plan.mustBeOpen],
+        ],
       );
+    } catch (err) {
+      if (sqlState(err) === 'LR001') {
+        for (const id of plan.mustBeOpen) this.flagCache.delete(id);
+        throw new RetryBatch(err instanceof Error ? err.message : 'concurrent change');
+      }
+      throw err;
     }
-    const resolved = transfers.filter((t) => t.resolves !== null);
-    if (resolved.length > 0) {
-      const r = await tx.execute(
-        `UPDATE ledger.pending_states p SET state = u.state, resolved_by = u.by
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(pid, state, by)
-         WHERE p.pending_id = u.pid AND p.state = 'pending'`,
-        [resolved.map((t) => must(t.resolves, 'resolves').pendingId), resolved.map((t) => must(t.resolves, 'resolves').state), resolved.map((t) => t.id)],
-      );
-      if (r.rowCount !== resolved.length) throw new RetryBatch('a pending transfer was resolved concurrently');
-    }
+    return this.results(batch, plan.outcomes, BigInt(applied.base), new Date(applied.committed_at));
   }
 
   private results(batch: PlanItem[], outcomes: ReturnType<typeof planBatch>['outcomes'], base: bigint, ts: Date): TransferResult[] {
