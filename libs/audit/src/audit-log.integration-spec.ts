@@ -78,6 +78,29 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
     await expect(log.list({ limit: 5000 })).rejects.toThrow(/limit/);
   });
 
+  it('is not confused by entries appended while it verifies', async () => {
+    const [v] = await Promise.all([
+      log.verify({ pageSize: 2 }),
+      ...Array.from({ length: 6 }, (_, i) => log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: `late${i}` } })),
+    ]);
+    expect(v.ok).toBe(true);
+    const all = await log.verify();
+    expect(all).toMatchObject({ ok: true, checked: 35 });
+  });
+
+  it('flags an entry inserted behind the append path', async () => {
+    const { db } = ctx();
+    await db.transaction((tx) =>
+      tamper(
+        tx,
+        "INSERT INTO audit.entries (seq, at, actor_id, actor_role, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash) VALUES (36, now(), 'a', 'b', 'c', 'd', 'e', '{}', repeat('0', 64), repeat('0', 64), repeat('1', 64))",
+      ),
+    );
+    expect((await log.verify()).problems).toEqual([expect.objectContaining({ seq: 36, kind: 'beyond_head' })]);
+    await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq = 36'));
+    expect((await log.verify()).ok).toBe(true);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of entries and any direct change of the head', async () => {
     const { db } = ctx();
     for (const sql of [

@@ -139,11 +139,11 @@ export class AuditLog {
     let anchorSeen = false;
     let last = 0;
     for (;;) {
-      const rows = await this.db.query<EntryRow>(`SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 ORDER BY seq LIMIT $2`, [last, pageSize]);
+      // Up to the head read above: entries appended while verifying are not part of this check.
+      const rows = await this.db.query<EntryRow>(`SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2`, [last, pageSize, head.seq]);
       for (const row of rows) {
         const e = toEntry(row);
         checked++;
-        if (e.seq > head.seq) report(e.seq, 'beyond_head', `entry ${e.seq} lies beyond the head (seq ${head.seq}): inserted outside the append path`);
         if (e.seq !== expectedSeq) {
           report(expectedSeq, 'missing', e.seq - expectedSeq === 1 ? `entry ${expectedSeq} is missing` : `entries ${expectedSeq}–${e.seq - 1} are missing`);
         }
@@ -162,6 +162,9 @@ export class AuditLog {
       }
       if (rows.length < pageSize) break;
     }
+    // One statement, so one snapshot: rows past the current head were not appended through the trigger.
+    const [beyond] = await this.db.query<{ seq: string | null }>('SELECT min(seq) AS seq FROM audit.entries WHERE seq > (SELECT seq FROM audit.head WHERE id = 1)');
+    if (beyond.seq !== null) report(Number(beyond.seq), 'beyond_head', `entry ${beyond.seq} lies beyond the head: inserted outside the append path`);
     if (last < head.seq) report(last + 1, 'missing', `entries ${last + 1}–${head.seq} (up to the head) are missing`);
     else if (last === head.seq && prevHash !== head.hash) report(head.seq, 'head_mismatch', `the head hash does not match entry ${head.seq}`);
     if (options.anchor && !anchorSeen) report(options.anchor.seq, 'anchor_mismatch', `the published entry ${options.anchor.seq} is no longer in the log`);
