@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { Wallet } from 'ethers';
+import { createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { EthereumAdapter } from '@strongroom/chains-ethereum';
+import { CustodyWallets } from '@strongroom/deposits';
+import { verifyWebhook, WEBHOOK_HEADERS, type WebhookEnvelope } from '@strongroom/events';
+import { AssetRegistry } from '@strongroom/shared-assets';
+import { startHttpApp } from '@strongroom/shared-http';
+import { describeEachBackend } from '@strongroom/testing';
+import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { depositWatcherMigrations, DepositWatcherAppModule } from './app.module';
+
+/**
+ * The whole watcher as deployed: the app follows anvil in the background, the exchange backend
+ * asks for an address over signed HTTP, a deposit arrives, is credited after its confirmations,
+ * and the backend receives signed webhooks for each state and reads the deposit over the API.
+ */
+const ETH = 10n ** 18n;
+const SECRET = 'whsec_watcher_e2e_secret';
+
+interface Hook {
+  envelope: WebhookEnvelope<{ depositId: string; state: string; amount: string; userId: string }>;
+  valid: boolean;
+}
+
+/** Waits for a condition the background loops will make true; the jest timeout bounds it. */
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let anvil: Anvil;
+beforeAll(async () => {
+  anvil = await startAnvil();
+});
+afterAll(async () => {
+  await anvil?.stop();
+});
+
+describeEachBackend('deposit watcher app following anvil, with webhooks', { migrations: depositWatcherMigrations }, (ctx) => {
+  let app: INestApplication;
+  let url: string;
+  let backend: ApiCredentials;
+  let receiver: Server;
+  let adapter: EthereumAdapter;
+  const hooks: Hook[] = [];
+
+  beforeAll(async () => {
+    const { db } = ctx();
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const valid = verifyWebhook({ secret: SECRET, body, timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string, signature: req.headers[WEBHOOK_HEADERS.signature] as string }).ok;
+        hooks.push({ envelope: JSON.parse(body) as Hook['envelope'], valid });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    const publicKeys = [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
+    await new CustodyWallets(db).register({ id: 'eth-hot', chain: 'ethereum', clientId: null, threshold: 2, publicKeys, safeAddress: Wallet.createRandom().address });
+    adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+    ({ app, url } = await startHttpApp(
+      DepositWatcherAppModule.forRoot(
+        { db },
+        {
+          assets: new AssetRegistry().withAssets([{ code: 'ETH', confirmations: 3 }]),
+          adapters: [adapter],
+          startHeights: { ethereum: (await anvil.height()) + 1 },
+          pollMs: 50,
+          webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+          webhookSecret: SECRET,
+        },
+      ),
+      { name: 'deposit-watcher-e2e', title: 't', description: 't', port: 0 },
+    ));
+  });
+  afterAll(async () => {
+    await app?.close();
+    adapter?.close();
+    await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+  });
+
+  it('credits a deposit after its confirmations and tells the backend through signed webhooks', async () => {
+    const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'alice', asset: 'ETH' });
+    expect(res.status).toBe(201);
+    const { address } = (await res.json()) as { address: string };
+    const txid = await anvil.sendEth(address, 3n * ETH);
+    const depositId = `ethereum:${txid}:native`;
+    await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.confirming'));
+    await anvil.mine(2);
+    const credited = await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.credited'));
+    expect(credited.envelope.data).toMatchObject({ state: 'credited', amount: (3n * ETH).toString(), userId: 'alice' });
+    const mine = hooks.filter((h) => h.envelope.data.depositId === depositId);
+    expect(mine.every((h) => h.valid)).toBe(true);
+    expect([...new Set(mine.map((h) => h.envelope.type))]).toEqual(['deposit.seen', 'deposit.confirming', 'deposit.credited']);
+
+    const list = await signedFetch(url, backend, 'GET', `/v1/deposits?clientId=acme&userId=alice`);
+    const body = (await list.json()) as { items: { id: string; state: string; amount: string; confirmations: number }[] };
+    expect(body.items).toEqual([expect.objectContaining({ id: depositId, state: 'credited', amount: (3n * ETH).toString(), confirmations: 3 })]);
+    const deliveries = await signedFetch(url, backend, 'GET', `/v1/webhooks/deliveries?ok=true`);
+    expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
+  });
+});
