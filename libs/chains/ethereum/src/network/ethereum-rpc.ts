@@ -9,6 +9,7 @@ interface RpcBlock {
   transactions: { hash: string; to: string | null; value: string }[];
 }
 interface RpcLog {
+  blockHash: string;
   transactionHash: string;
   logIndex: string;
   address: string;
@@ -59,11 +60,22 @@ export class EthereumRpc {
     return b && { height: Number(b.number), hash: b.hash, parentHash: b.parentHash, time: Number(b.timestamp) };
   }
 
-  /** A block's transactions and the Transfer logs of `tokens` in it (fetched by block hash, so both come from one block even mid-reorg). */
+  /**
+   * A block's transactions and the Transfer logs of `tokens` in it. Both are asked for in one
+   * JSON-RPC batch (by number); if a reorg slips between them — a log whose blockHash is not the
+   * block's — the logs are fetched again by block hash, so both always describe the same block.
+   */
   async blockWithLogs(height: number, tokens: string[], topic: string): Promise<{ ref: { height: number; hash: string; parentHash: string; time: number }; txs: BlockTx[]; logs: BlockLog[] } | null> {
-    const b = await this.send<RpcBlock | null>('eth_getBlockByNumber', [toQuantity(height), true]);
+    const q = toQuantity(height);
+    const [b, byNumber] = await Promise.all([
+      this.send<RpcBlock | null>('eth_getBlockByNumber', [q, true]),
+      tokens.length === 0 ? Promise.resolve([] as RpcLog[]) : this.send<RpcLog[]>('eth_getLogs', [{ fromBlock: q, toBlock: q, address: tokens, topics: [topic] }]),
+    ]);
     if (!b) return null;
-    const logs = tokens.length === 0 ? [] : await this.send<RpcLog[]>('eth_getLogs', [{ blockHash: b.hash, address: tokens, topics: [topic] }]);
+    let logs = byNumber;
+    if (logs.some((l) => l.blockHash !== b.hash)) {
+      logs = await this.send<RpcLog[]>('eth_getLogs', [{ blockHash: b.hash, address: tokens, topics: [topic] }]);
+    }
     return {
       ref: { height: Number(b.number), hash: b.hash, parentHash: b.parentHash, time: Number(b.timestamp) },
       txs: b.transactions.map((t) => ({ hash: t.hash, to: t.to, value: BigInt(t.value) })),
