@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { DisableKeyCommand, EnableKeyCommand, ScheduleKeyDeletionCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, ScheduleKeyDeletionCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
 import { script } from 'bitcoinjs-lib';
 import { recoverAddress } from 'ethers';
 import * as ecc from 'tiny-secp256k1';
@@ -135,7 +135,9 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
     // KMS (kms-local like AWS) hands out high-S signatures about half the time; all were fixed.
     expect(stats.highS).toBeGreaterThan(4_000);
     expect(signer.metrics.highSNormalised - before.highSNormalised).toBe(stats.highS);
-  });
+    // ~45 s of CPU split over two threads: ~25 s on an idle 2-core machine. The generous limit
+    // only keeps a busy shared machine from failing it; speed is measured by `npm run bench -- keys`.
+  }, 600_000);
 
   it('signBitcoin gives DER(low-S) ‖ sighash type, default SIGHASH_ALL', async () => {
     const digest = randomBytes(32);
@@ -261,7 +263,6 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
   });
 
   it('refuses a signature that does not verify against the recorded key (alias re-pointed)', async () => {
-    const { UpdateAliasCommand } = await import('@aws-sdk/client-kms');
     const a = await kms.createSigningKey('alias/test/moving');
     const b = await kms.createSigningKey();
     const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
@@ -269,19 +270,6 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
     await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/test/moving', TargetKeyId: b }));
     await expect(s.signDigest('alias/test/moving', randomBytes(32))).rejects.toMatchObject({ code: 'kms.signature_invalid' });
     expect(a).not.toBe(b);
-    s.destroy();
-  });
-
-  it('the client-side rate limit holds calls to the configured rate', async () => {
-    const s = new KmsSigner({ ...kms.config, requestsPerSecond: 100 });
-    await s.publicKey(keys[0]); // one token
-    const started = performance.now();
-    await pool(60, 16, async () => {
-      await s.signDigest(keys[0], randomBytes(32));
-    });
-    // burst 50 at once, the other 10 at 100/s: at least ~100 ms. (A lower bound is not a timing
-    // assertion on speed: it proves the limiter waits, and cannot flake by being slow.)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
     s.destroy();
   });
 });

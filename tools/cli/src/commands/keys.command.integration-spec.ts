@@ -93,6 +93,12 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
     expect(bad.stdout).toMatch(/key 2 \(alias\/strongroom\/treasury\/cosigner-2\): KMS now returns public key/);
     expect(bad.stdout).toMatch(/OK {3}hot/);
     expect(bad.stderr).toMatch(/^strongroom: 1 of 2 wallet\(s\) failed verification and may not sign: treasury/);
+
+    // The verdict is stored: `keys list` (no KMS configuration needed) shows it.
+    const list = await cli(['keys', 'list'], { AWS_REGION: '', KMS_ENDPOINT: '' });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/Wallet treasury .*\n.*status: unusable \(key 2/);
+    expect(list.stdout).toMatch(/Wallet hot .*\n.*status: usable/);
   });
 
   it('refuses bad requests and an unreachable KMS with a clear message and a non-zero exit', async () => {

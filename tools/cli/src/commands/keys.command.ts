@@ -72,6 +72,6 @@ export function register(program: Command): void {
         const wallets = await ctx.registry.wallets();
         if (wallets.length === 0) console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
         for (const w of wallets) console.log([...formatWallet(w), ''].join('\n'));
-      });
+      }, { kmsRequired: false });
     });
 }

@@ -14,8 +14,9 @@ export interface KeysContext {
  * KMS from the environment (KMS_ENDPOINT, AWS_REGION, credentials) and the key registry on
  * DATABASE_URL or the embedded data directory (STRONGROOM_DATA_DIR), migrated on open.
  */
-export async function withKeysContext<T>(fn: (ctx: KeysContext) => Promise<T>): Promise<T> {
-  const kms = kmsConfigFromEnv();
+export async function withKeysContext<T>(fn: (ctx: KeysContext) => Promise<T>, options: { kmsRequired?: boolean } = {}): Promise<T> {
+  // Listing reads only the registry: it must work where no KMS configuration is at hand.
+  const kms = options.kmsRequired === false && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? { region: 'unset' } : kmsConfigFromEnv();
   const url = process.env.DATABASE_URL;
   const db = await openDatabase(url ? { databaseUrl: url, migrations: keysMigrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations: keysMigrations });
   const signer = new KmsSigner(kms);
