@@ -1,7 +1,16 @@
 import type { Database } from '@strongroom/persistence';
 import { notFound } from '@strongroom/shared-types';
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '@strongroom/shared-http';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
+
+const deliveries = new Counter({
+  name: 'strongroom_webhook_deliveries_total',
+  help: 'Webhook delivery attempts by outcome (delivered, failed) and whether they were replays',
+  labelNames: ['outcome', 'replay'] as const,
+  registers: [metricsRegistry],
+});
 
 export interface WebhookDispatcherOptions {
   db: Database;
@@ -199,6 +208,7 @@ export class WebhookDispatcher {
         );
       }
     });
+    deliveries.inc({ outcome: ok ? 'delivered' : 'failed', replay: String(replay) });
     return { eventId: event.id, attempt: event.attempts, replay, ok, statusCode, error, durationMs, attemptedAt };
   }
 }

@@ -6,6 +6,7 @@ import type { LedgerPort } from '../ledger-port';
 import { DepositBook, type BookCheckpoint } from './deposit-book';
 import type { FollowerLock } from './follower-lock';
 import { watchedAddress } from '../addresses/watched-address';
+import { followerEvents, followerHeight } from './follower-metrics';
 
 export interface FollowerLogger {
   log(message: string): void;
@@ -135,6 +136,7 @@ export class DepositFollower {
             if (r.kind === 'idle') pause = this.pollMs;
           }
         } catch (err) {
+          followerEvents.inc({ chain: this.chain, event: 'error' });
           this.logger.error(`${this.chain} follower step failed: ${err instanceof Error ? err.message : String(err)}`);
           pause = this.pollMs;
         }
@@ -190,17 +192,27 @@ export class DepositFollower {
   }
 
   private async apply(cursor: Cursor, block: ChainBlock, tipHeight: number): Promise<void> {
-    await this.o.db.transaction(async (tx) => {
+    const done = await this.o.db.transaction(async (tx) => {
       await this.moveCursor(tx, cursor, { height: block.height, hash: block.hash });
       const [{ max }] = await tx.query<{ max: string }>('SELECT COALESCE(MAX(id), 0) AS max FROM deposits.addresses WHERE chain = $1', [this.chain]);
       if (BigInt(max) > this.lastAddressId) throw new WatchSetStale();
       await this.storeBlock(tx, block);
       await this.book.recordBlock(tx, block);
-      await this.book.creditDeep(tx, block.height);
-      await this.book.settleOrphans(tx, block.height, tipHeight);
+      const credited = await this.book.creditDeep(tx, block.height);
+      const settled = await this.book.settleOrphans(tx, block.height, tipHeight);
       await this.checkpoint('before-commit');
+      return { credited, ...settled };
     });
+    followerHeight.set({ chain: this.chain }, block.height);
+    followerEvents.inc({ chain: this.chain, event: 'block' });
+    this.count(done);
     await this.checkpoint('after-commit');
+  }
+
+  private count(done: { credited?: number; dropped: number; reversed: number }): void {
+    if (done.credited) followerEvents.inc({ chain: this.chain, event: 'credited' }, done.credited);
+    if (done.dropped) followerEvents.inc({ chain: this.chain, event: 'dropped' }, done.dropped);
+    if (done.reversed) followerEvents.inc({ chain: this.chain, event: 'reversed' }, done.reversed);
   }
 
   private async reorg(cursor: Cursor, tip: BlockRef): Promise<StepResult> {
@@ -227,16 +239,20 @@ export class DepositFollower {
       await this.book.orphanAbove(tx, forkPoint.height, cursor.height);
       await this.checkpoint('before-commit');
     });
+    followerHeight.set({ chain: this.chain }, forkPoint.height);
+    followerEvents.inc({ chain: this.chain, event: 'reorg' });
     await this.checkpoint('after-commit');
     return { kind: 'reorg', forkHeight: forkPoint.height, depth: cursor.height - forkPoint.height };
   }
 
   private async idle(cursor: Cursor): Promise<void> {
     // Caught up: nothing deeper is coming, so orphans still missing are settled now.
-    await this.o.db.transaction(async (tx) => {
-      await this.holdCursor(tx, cursor);
-      await this.book.settleOrphans(tx, cursor.height, cursor.height);
-    });
+    this.count(
+      await this.o.db.transaction(async (tx) => {
+        await this.holdCursor(tx, cursor);
+        return this.book.settleOrphans(tx, cursor.height, cursor.height);
+      }),
+    );
     const pool = await this.o.adapter.mempool();
     if (pool.length === 0) return;
     await this.o.db.transaction(async (tx) => {
