@@ -1,0 +1,79 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Roles } from '@strongroom/api-auth';
+import type { ChainAdapter } from '@strongroom/chains-core';
+import { parseWith } from '@strongroom/shared-http';
+import { parseAssetUnits, unprocessable } from '@strongroom/shared-types';
+import type { Anvil } from '@strongroom/testing/anvil';
+import type { BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+
+export const DEV_CHAINS = Symbol('DEV_CHAINS');
+
+export interface DevChains {
+  bitcoin: BitcoinRegtest;
+  anvil: Anvil;
+  adapters: { bitcoin: ChainAdapter; ethereum: ChainAdapter };
+}
+
+const Mine = z.object({ blocks: z.number().int().min(1).max(1000).default(1) }).strict();
+const Send = z.object({ address: z.string().min(1).max(200), amount: z.string() }).strict();
+
+function checkedAddress(adapter: ChainAdapter, address: string): string {
+  const check = adapter.validateAddress(address);
+  // `address.refused` means "one of ours": paying our own custody is exactly what a faucet is for.
+  if (!check.ok && check.code !== 'address.refused') throw unprocessable(check.code, check.reason, { address });
+  return check.ok ? check.normalized : address;
+}
+
+/**
+ * Development chains only, mounted by the embedded custody app and nowhere else: a faucet and a
+ * miner for the local bcoin regtest node and anvil, so a walkthrough can make deposits and move
+ * blocks over the same signed API. Admin only.
+ */
+@ApiTags('dev chains (embedded default only)')
+@Roles('admin')
+@Controller('v1/dev')
+export class DevChainsController {
+  constructor(@Inject(DEV_CHAINS) private readonly chains: DevChains) {}
+
+  @Post('bitcoin/mine')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mine regtest blocks (with the mempool)', description: 'Body `{ "blocks": 1 }`.' })
+  async mineBitcoin(@Body() body: unknown): Promise<{ height: number; hashes: string[] }> {
+    const { blocks } = parseWith(Mine, body ?? {});
+    const hashes = await this.chains.bitcoin.mine(blocks);
+    return { height: this.chains.bitcoin.height(), hashes };
+  }
+
+  @Post('bitcoin/send')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pay regtest BTC from the faucet to an address (lands in the mempool; mine to confirm)', description: 'Body `{ "address": "bcrt1…", "amount": "0.5" }`.' })
+  async sendBitcoin(@Body() body: unknown): Promise<{ txid: string; vout: number; amount: string }> {
+    const input = parseWith(Send, body);
+    const sats = parseAssetUnits(input.amount, 8);
+    const address = checkedAddress(this.chains.adapters.bitcoin, input.address);
+    const sent = await this.chains.bitcoin.fund(address, sats);
+    return { ...sent, amount: input.amount };
+  }
+
+  @Post('ethereum/mine')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mine empty anvil blocks', description: 'Body `{ "blocks": 1 }`.' })
+  async mineEthereum(@Body() body: unknown): Promise<{ height: number }> {
+    const { blocks } = parseWith(Mine, body ?? {});
+    await this.chains.anvil.mine(blocks);
+    return { height: await this.chains.anvil.height() };
+  }
+
+  @Post('ethereum/send')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send anvil ETH from a dev account (mined at once)', description: 'Body `{ "address": "0x…", "amount": "1.5" }`.' })
+  async sendEthereum(@Body() body: unknown): Promise<{ txid: string; height: number; amount: string }> {
+    const input = parseWith(Send, body);
+    const wei = parseAssetUnits(input.amount, 18);
+    const address = checkedAddress(this.chains.adapters.ethereum, input.address);
+    const txid = await this.chains.anvil.sendEth(address, wei);
+    return { txid, height: await this.chains.anvil.height(), amount: input.amount };
+  }
+}

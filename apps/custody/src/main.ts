@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { loadCustodyConfig } from './custody-config';
+import { startCustody, type RunningCustody } from './start-custody';
+
+/**
+ * `npm start`: the embedded default. Ledger, deposit watcher and withdrawal signer in this one
+ * process on PGlite under STRONGROOM_DATA_DIR (./data), with kms-local, a bcoin regtest node and
+ * anvil on loopback. First start: key ceremony, Safe, wallets, and an admin API key shown once.
+ * Logs are JSON at LOG_LEVEL (default here: warn, so the banner stays readable).
+ */
+async function main(): Promise<void> {
+  process.env.LOG_LEVEL ??= 'warn';
+  const config = loadCustodyConfig();
+  const log = (line: string) => console.log(line);
+  log(`Strongroom custody (embedded default) — data directory ${config.dataDir}`);
+
+  let running: RunningCustody | null = null;
+  let stopping = false;
+  const stop = async (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${why}: shutting down (apps, nodes, kms-local, database)…`);
+    const timer = setTimeout(() => {
+      console.error('shutdown took longer than 30 s; exiting anyway');
+      process.exit(code || 1);
+    }, 30_000);
+    timer.unref();
+    await running?.close();
+    log('stopped.');
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        console.error(`second ${signal}: exiting now`);
+        process.exit(1);
+      }
+      void stop(signal, 0);
+    });
+  }
+
+  running = await startCustody(config, log);
+  if (stopping) return; // a signal arrived while starting; stop() closes what started
+
+  const { firstAdmin, setup, apis } = running;
+  log('');
+  if (setup.created.length > 0) {
+    log('First start — created:');
+    for (const c of setup.created) log(`  • ${c}`);
+  }
+  log(`Custody wallets (2-of-3, keys in kms-local):`);
+  log(`  bitcoin   ${setup.bitcoin.wallet.id}`);
+  log(`  ethereum  ${setup.ethereum.wallet.id}  Safe ${setup.ethereum.safe}`);
+  if (firstAdmin) {
+    log('');
+    log('Admin API key — shown ONCE, store it now (it is kept only hashed):');
+    log(`  keyId:  ${firstAdmin.keyId}`);
+    log(`  secret: ${firstAdmin.secret}`);
+    log('  Mint backend / approver / auditor keys with it: POST /v1/auth/keys on the ledger API.');
+  }
+  log('');
+  const width = Math.max(...apis.map((a) => a.name.length));
+  for (const a of apis) log(`${a.name.padEnd(width)} API  ${a.url}   docs ${a.url}/docs   health ${a.url}/health`);
+  log('');
+  log('Ready. Ctrl-C stops everything; state survives in the data directory. Walkthrough: docs/walkthrough.md');
+}
+
+main().catch(async (err: unknown) => {
+  console.error(`\ncustody failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env.DEBUG && err instanceof Error) console.error(err.stack);
+  process.exit(1);
+});

@@ -1,0 +1,166 @@
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { authMigrations, ensureFirstAdminKey, type ApiCredentials } from '@strongroom/api-auth';
+import { auditMigrations } from '@strongroom/audit';
+import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
+import { EthereumAdapter } from '@strongroom/chains-ethereum';
+import { complianceMigrations } from '@strongroom/compliance';
+import { depositsMigrations } from '@strongroom/deposits';
+import { eventsMigrations } from '@strongroom/events';
+import { keysMigrations, KmsSigner } from '@strongroom/keys';
+import { ledgerMigrations } from '@strongroom/ledger';
+import { openDatabase, type Database } from '@strongroom/persistence';
+import { startHttpApp } from '@strongroom/shared-http';
+import { withdrawalsMigrations } from '@strongroom/withdrawals';
+import { WithdrawalSignerAppModule } from './app-modules';
+import { restoreBitcoinCustody } from './bitcoin-custody-utxos';
+import { compliancePorts } from './compliance-ports';
+import { CustodyDepositsApiModule, CustodyLedgerApiModule } from './custody-apps.module';
+import type { CustodyConfig } from './custody-config';
+import { ensureCustodyWallets, type CustodySetup } from './custody-wallets';
+import { lockDataDir } from './data-dir-lock';
+import { startLocalServices, type LocalServices } from './local-services';
+
+/** Every schema, in dependency order: the one PGlite session serves all three APIs. */
+export const custodyMigrations = [
+  ...ledgerMigrations,
+  ...authMigrations,
+  ...auditMigrations,
+  ...eventsMigrations,
+  ...keysMigrations,
+  ...depositsMigrations,
+  ...withdrawalsMigrations,
+  ...complianceMigrations,
+];
+
+export interface ApiEndpoint {
+  name: 'ledger' | 'deposits' | 'withdrawals';
+  url: string;
+}
+
+export interface RunningCustody {
+  apis: ApiEndpoint[];
+  /** Set on the first start only: the admin key, to be shown once. */
+  firstAdmin: ApiCredentials | null;
+  setup: CustodySetup;
+  services: LocalServices;
+  db: Database;
+  close(): Promise<void>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const;
+
+/**
+ * startHttpApp enables Nest's shutdown hooks, which close that one app on a signal and then
+ * re-send the signal to the process. With three apps, nodes and a database to close in order,
+ * the custody entry point owns signal handling: the listeners each app adds are taken off again.
+ */
+async function startOwnedSignals<T>(start: () => Promise<T>): Promise<T> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await start();
+  } finally {
+    for (const s of SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.off(s, l as () => void);
+  }
+}
+
+/**
+ * Starts the embedded default: kms-local, bcoin regtest and anvil under the data directory, one
+ * PGlite database with every migration, the custody wallets (created on first start), then the
+ * ledger, deposits and withdrawals APIs in this process. Anything that fails stops what already
+ * started, in reverse, and rethrows.
+ */
+export async function startCustody(config: CustodyConfig, log: (line: string) => void): Promise<RunningCustody> {
+  const release = lockDataDir(config.dataDir);
+  const cleanups: { name: string; run(): Promise<void> }[] = [{ name: 'data dir lock', run: async () => release() }];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) {
+      await c.run().catch((err: unknown) => log(`shutdown: ${c.name}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const services = await startLocalServices(config.dataDir, { kmsLocalSecret: config.kmsLocalSecret, log });
+    cleanups.push({ name: 'local services', run: () => services.stop() });
+
+    const db = await openDatabase({ dataDir: config.dataDir, migrations: custodyMigrations, migrate: true, applicationName: 'strongroom-custody' });
+    cleanups.push({ name: 'database', run: () => db.close() });
+    log(`database        PGlite in ${path.join(config.dataDir, 'pglite')} (migrated)`);
+
+    const kms = new KmsSigner(services.kms.config);
+    cleanups.push({ name: 'kms client', run: async () => kms.destroy() });
+    const { bitcoin: node, anvil } = services;
+    const bitcoin = new BitcoinAdapter({
+      network: 'regtest',
+      rpcUrl: node.rpcUrl,
+      rpcUser: node.rpcUser,
+      rpcPassword: node.rpcPassword,
+      // bcoin's regtest relays from 1 sat/vB and has no fee estimates: the default is what is paid.
+      feeRate: { default: 2, min: 1, max: 100 },
+    });
+    const ethereum = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+    cleanups.push({ name: 'ethereum adapter', run: async () => ethereum.close() });
+
+    const setup = await ensureCustodyWallets(db, kms, { ethereum, anvil }, log);
+    const restored = await restoreBitcoinCustody(db, bitcoin, setup.bitcoin.custody);
+    if (restored.blocks > 0) log(`bitcoin         custody UTXOs rebuilt from ${restored.blocks} block(s): ${restored.utxos} output(s), ${restored.sats} sat`);
+
+    const adapters = [bitcoin, ethereum];
+    const apps: { name: ApiEndpoint['name']; app: INestApplication }[] = [];
+    cleanups.push({
+      name: 'HTTP apps',
+      // The withdrawal workers and the deposit followers stop with their apps; the ledger goes last.
+      run: async () => {
+        for (const a of [...apps].reverse()) await a.app.close();
+      },
+    });
+    const start = async (name: ApiEndpoint['name'], module: unknown, port: number, title: string, description: string) => {
+      const running = await startOwnedSignals(() => startHttpApp(module, { name, title, description, port }));
+      apps.push({ name, app: running.app });
+      return { name, url: running.url };
+    };
+
+    const ledgerApi = await start(
+      'ledger',
+      CustodyLedgerApiModule.forRoot(db, {
+        assets: config.assets,
+        reconcileEveryMs: config.reconcileEveryMs,
+        compliancePorts: compliancePorts(db, config.assets, { bitcoin: { adapter: bitcoin, walletId: setup.bitcoin.wallet.id }, ethereum: { adapter: ethereum, walletId: setup.ethereum.wallet.id, safe: setup.ethereum.safe } }, config.pricesFile),
+      }),
+      config.ports.ledger,
+      'Strongroom ledger',
+      'Double-entry balance ledger (accounts, transfers, holds, balances as of, invariants), API keys for admins, and compliance: snapshots, reconciliation, segregation.',
+    );
+    const depositsApi = await start(
+      'deposits',
+      CustodyDepositsApiModule.forRoot(
+        db,
+        { assets: config.assets, adapters, follow: true, pollMs: config.pollMs, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
+        { bitcoin: node, anvil, adapters: { bitcoin, ethereum } },
+      ),
+      config.ports.deposits,
+      'Strongroom deposit watcher',
+      'Deposit addresses, chain followers, deposits with their confirmation state, reorg incidents, webhooks; and (embedded default only) a regtest/anvil faucet and miner under /v1/dev.',
+    );
+    const withdrawalsApi = await start(
+      'withdrawals',
+      WithdrawalSignerAppModule.forRoot({
+        database: { instance: db },
+        kms: services.kms.config,
+        adapters,
+        assets: config.assets,
+        safeAddresses: { [setup.ethereum.wallet.id]: setup.ethereum.safe },
+        pipeline: { chains: adapters.map((a) => ({ chain: a.chain, batchMaxSize: 100, batchMaxAgeMs: config.batchMaxAgeMs })) },
+      }),
+      config.ports.withdrawals,
+      'Strongroom withdrawal signer',
+      'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
+    );
+
+    const firstAdmin = await ensureFirstAdminKey(db);
+    return { apis: [ledgerApi, depositsApi, withdrawalsApi], firstAdmin, setup, services, db, close: cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
