@@ -1,4 +1,4 @@
-import type { Database, Tx } from '@strongroom/persistence';
+import { isRetryableTxError, type Database, type Tx } from '@strongroom/persistence';
 import type { AuditPort, AuditRecord } from '../ports';
 
 const queued = new WeakMap<Tx, AuditRecord[]>();
@@ -8,14 +8,22 @@ const queued = new WeakMap<Tx, AuditRecord[]>();
  * head row is one global lock held until commit; taking it last keeps the time it is held short
  * and gives every transaction the same lock order (ledger before audit), so none can deadlock.
  */
-export function runTx<T>(deps: { db: Database; audit: AuditPort }, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return deps.db.transaction(async (tx) => {
-    queued.set(tx, []);
-    const result = await fn(tx);
-    for (const record of queued.get(tx) ?? []) await deps.audit.append(tx, record);
-    queued.delete(tx);
-    return result;
-  });
+export async function runTx<T>(deps: { db: Database; audit: AuditPort }, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db.transaction(async (tx) => {
+        queued.set(tx, []);
+        const result = await fn(tx);
+        for (const record of queued.get(tx) ?? []) await deps.audit.append(tx, record);
+        queued.delete(tx);
+        return result;
+      });
+    } catch (err) {
+      // A deadlock or serialization failure rolled everything back: the whole unit is re-run.
+      if (!isRetryableTxError(err) || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
 }
 
 /** Queues an audit record for the end of the transaction started by `runTx`. */
