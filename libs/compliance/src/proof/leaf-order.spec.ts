@@ -13,8 +13,10 @@ describe('orderByNonce', () => {
     for (let i = 0; i < n; i++) nonces.writeUInt32BE([7, 0xffffffff, 0][i % 3], i * 32);
     nonces.fill(0x11, 32 * 10, 32 * 11); // and two identical nonces
     nonces.fill(0x11, 32 * 20, 32 * 21);
-    const order = Array.from(orderByNonce(nonces, n, new Arena(8 * n + 4 * n)));
+    const duplicates: [number, number][] = [];
+    const order = Array.from(orderByNonce(nonces, n, new Arena(8 * n + 4 * n), (a, b) => duplicates.push([a, b])));
     expect(order).toEqual(sortedByWholeNonce(nonces, n));
+    expect(duplicates).toEqual([[10, 20]]);
   });
 
   it('orders random nonces', () => {

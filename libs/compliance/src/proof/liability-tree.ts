@@ -76,8 +76,10 @@ export class LiabilityTree {
     private readonly levels: Buffer[],
     /** The all-padding subtree record of each level. */
     private readonly padding: Buffer[],
+    /** User ids and nonces in input order; `order[leafIndex]` is the input index of a leaf. */
     private readonly userIds: string[],
     private readonly nonces: Buffer,
+    private readonly order: Uint32Array,
   ) {}
 
   get userCount(): number {
@@ -98,7 +100,8 @@ export class LiabilityTree {
       real = Math.ceil(real / 2);
       widths.push(Math.max(real + (real % 2), 1));
     }
-    const arena = new Arena(16 * n + 64 * n + widths.reduce((sum, w) => sum + w * rec, 0));
+    // keys (8n), order (4n), rank (4n), nonces (32n), then the levels.
+    const arena = new Arena(48 * n + widths.reduce((sum, w) => sum + w * rec, 0));
 
     const timings = input.timings;
     const clock = input.clock ?? (() => performance.now());
@@ -112,19 +115,13 @@ export class LiabilityTree {
     lap('nonces');
 
     // Leaf order is ascending nonce: a leaf's position says nothing about the user id.
-    const order = orderByNonce(nonces, n, arena);
+    const order = orderByNonce(nonces, n, arena, (a, b) => {
+      throw unprocessable('proof.duplicate_user', `user ${users[a].userId} appears twice (entries ${a} and ${b})`);
+    });
     const rank = arena.uint32(n);
-    const sortedNonces = arena.take(n * 32);
-    // Grown by push: `new Array(n)` above ~100k elements is a slow dictionary-mode array in V8.
-    const userIds: string[] = [];
-    for (let pos = 0; pos < n; pos++) {
-      const i = order[pos];
-      rank[i] = pos;
-      copy32(nonces, i * 32, sortedNonces, pos * 32);
-      userIds.push(users[i].userId);
-      // The same user id gives the same nonce, so duplicates end up side by side.
-      if (pos > 0 && userIds[pos] === userIds[pos - 1]) throw unprocessable('proof.duplicate_user', `user ${userIds[pos]} appears twice`);
-    }
+    for (let pos = 0; pos < n; pos++) rank[order[pos]] = pos;
+    // In input order (sequential reads); leaf `pos` belongs to userIds[order[pos]].
+    const userIds = users.map((u) => u.userId);
     lap('order');
 
     // Leaves: the users are read in input order, each leaf record written at its rank.
@@ -191,7 +188,8 @@ export class LiabilityTree {
       levels,
       padding,
       userIds,
-      sortedNonces,
+      nonces,
+      order,
     );
   }
 
@@ -210,7 +208,7 @@ export class LiabilityTree {
 
   /** The inclusion proof of one user, or undefined if the user is not in the tree. */
   proofFor(userId: string): InclusionProof | undefined {
-    if (!this.indexByUser) this.indexByUser = new Map(this.userIds.map((u, i) => [u, i]));
+    if (!this.indexByUser) this.indexByUser = new Map(Array.from(this.order, (input, leaf) => [this.userIds[input], leaf]));
     const index = this.indexByUser.get(userId);
     return index === undefined ? undefined : this.proofAt(index);
   }
@@ -234,8 +232,8 @@ export class LiabilityTree {
       assets: [...this.assets],
       root: this.root,
       totals: amountMap(this.assets, this.assets.map((a) => this.totals[a])),
-      userId: this.userIds[index],
-      nonce: this.nonces.subarray(index * 32, index * 32 + 32).toString('hex'),
+      userId: this.userIds[this.order[index]],
+      nonce: this.nonces.subarray(this.order[index] * 32, this.order[index] * 32 + 32).toString('hex'),
       balances: this.sumsOf(leaf),
       leafIndex: index,
       path,
