@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { authMigrations, createApiKey, signRequest, type ApiCredentials } from '@strongroom/api-auth';
+import { auditMigrations } from '@strongroom/audit';
+import { ledgerMigrations, LedgerService, type TransferInput } from '@strongroom/ledger';
+import { openDatabase, type Database } from '@strongroom/persistence';
+import { openTestDatabase } from '@strongroom/testing';
+import { percentile, printTable } from '../table';
+
+/**
+ * `npm run bench -- ledger [--quick]`: transfers/s and latency of the ledger, in process and
+ * over HTTP (the ledger app in its own process, loaded by autocannon), single and batched, on
+ * PostgreSQL (a fresh database on DATABASE_URL's server) and on PGlite (a fresh data directory).
+ * Workload: half deposits (custody wallet → user, the hot account) and half user → user moves
+ * (a constrained debit, so a locked account), 1 base unit each, over 1,000 funded users.
+ */
+const ROOT = path.resolve(__dirname, '../../../..');
+const MIGRATIONS = [...ledgerMigrations, ...authMigrations, ...auditMigrations];
+const USERS = 1000;
+
+type Row = Record<string, string | number>;
+
+interface Fixture {
+  custody: string;
+  users: string[];
+}
+
+let seq = 0;
+const runId = Date.now().toString(36);
+function nextTransfer(f: Fixture): TransferInput {
+  const i = ++seq;
+  const u = f.users[i % USERS];
+  return i % 2 === 0
+    ? { id: `b-${runId}-${i}`, debitAccountId: f.custody, creditAccountId: u, amount: 1n, code: 'deposit' }
+    : { id: `b-${runId}-${i}`, debitAccountId: u, creditAccountId: f.users[(i * 7 + 1) % USERS], amount: 1n };
+}
+const json = (t: TransferInput) => ({ ...t, amount: t.amount?.toString() });
+
+async function setup(db: Database): Promise<{ fixture: Fixture; creds: ApiCredentials }> {
+  const ledger = new LedgerService(db);
+  const custody = (await ledger.openAccount({ clientId: 'operator', ownerId: 'hot', asset: 'BTC', kind: 'custody' })).id;
+  const users: string[] = [];
+  for (let i = 0; i < USERS; i++) users.push((await ledger.openAccount({ clientId: 'bench', ownerId: `u${i}`, asset: 'BTC', kind: 'user' })).id);
+  await ledger.createTransfers(users.map((u) => ({ id: `fund-${runId}-${u}`, debitAccountId: custody, creditAccountId: u, amount: 10n ** 15n })));
+  const creds = await createApiKey(db, { name: 'bench', role: 'backend' });
+  return { fixture: { custody, users }, creds };
+}
+
+/** `clients` loops each sending `count / clients` calls of `fn`; per-call latencies. */
+async function drive(count: number, clients: number, fn: () => Promise<unknown>) {
+  const lat: number[] = [];
+  let left = count;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (left-- > 0) {
+        const t = performance.now();
+        await fn();
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - start) / 1000, lat };
+}
+
+async function inProcess(backend: string, db: Database, f: Fixture, scale: number): Promise<Row[]> {
+  const ledger = new LedgerService(db);
+  const rows: Row[] = [];
+  const row = (mode: string, batch: number, clients: number, transfers: number, r: { seconds: number; lat: number[] }) =>
+    rows.push({
+      backend,
+      transport: 'in-process',
+      mode,
+      batch,
+      clients,
+      'transfers/s': Math.round(transfers / r.seconds),
+      'p50 ms': percentile(r.lat, 50),
+      'p99 ms': percentile(r.lat, 99),
+    });
+  const expectOk = (r: { ok: boolean }[]) => {
+    if (!r.every((x) => x.ok)) throw new Error(`bench transfer refused: ${JSON.stringify(r.find((x) => !x.ok))}`);
+  };
+  // Warm up (JIT, caches, plans).
+  await drive(200, 10, () => ledger.transfer(nextTransfer(f)));
+  const singleSeq = Math.round(300 * scale);
+  row('single', 1, 1, singleSeq, await drive(singleSeq, 1, () => ledger.transfer(nextTransfer(f))));
+  const singleConc = Math.round(5000 * scale);
+  row('single (group commit)', 1, 50, singleConc, await drive(singleConc, 50, () => ledger.transfer(nextTransfer(f))));
+  for (const [size, batches] of [
+    [1, Math.round(300 * scale)],
+    [100, Math.round(60 * scale)],
+    [1000, Math.max(5, Math.round(20 * scale))],
+  ] as const) {
+    row('batch', size, 1, size * batches, await drive(batches, 1, async () => expectOk(await ledger.createTransfers(Array.from({ length: size }, () => nextTransfer(f))))));
+  }
+  return rows;
+}
+
+async function startApp(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['tools/run.js', 'apps/ledger/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', LEDGER_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`ledger app exited with ${code}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const m = /ledger API: (http:\/\/\S+)/.exec(line);
+      if (m) resolve(m[1]);
+    });
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function overHttp(backend: string, url: string, creds: ApiCredentials, f: Fixture, scale: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const run = async (mode: string, p: string, size: number, connections: number, amount: number, method: 'POST' | 'GET' = 'POST') => {
+    const result = await autocannon({
+      url,
+      connections,
+      amount,
+      requests: [
+        {
+          method,
+          path: p,
+          setupRequest: (req) => {
+            if (method === 'GET') return { ...req, headers: p === '/health' ? {} : signRequest(creds, 'GET', p) };
+            const body = JSON.stringify(size === 0 ? json(nextTransfer(f)) : { transfers: Array.from({ length: size }, () => json(nextTransfer(f))) });
+            return { ...req, body, headers: { 'content-type': 'application/json', ...signRequest(creds, 'POST', p, body) } };
+          },
+        },
+      ],
+    });
+    const bad = result.non2xx + result.errors + result.timeouts;
+    const per = Math.max(size, 1);
+    rows.push({
+      backend,
+      transport: 'HTTP',
+      mode,
+      batch: method === 'GET' ? '-' : per,
+      clients: connections,
+      'transfers/s': method === 'GET' ? `(${Math.round(result.requests.total / (result.duration || 1))} req/s)` : Math.round((result.requests.total / (result.duration || 1)) * per),
+      'p50 ms': result.latency.p50,
+      'p99 ms': result.latency.p99,
+      ...(bad > 0 ? { failed: bad } : {}),
+    });
+  };
+  await run('warm-up', '/v1/transfers', 0, 10, 300);
+  rows.pop();
+  await run('single', '/v1/transfers', 0, 1, Math.round(300 * scale));
+  await run('single (group commit)', '/v1/transfers', 0, 50, Math.round(5000 * scale));
+  await run('batch', '/v1/transfers/batch', 1, 1, Math.round(300 * scale));
+  await run('batch', '/v1/transfers/batch', 100, 4, Math.round(60 * scale));
+  await run('batch', '/v1/transfers/batch', 1000, 2, Math.max(6, Math.round(20 * scale)));
+  // What bounds the single-transfer latency: the same server answering without the ledger.
+  await run('floor: GET /health (no auth)', '/health', 0, 50, Math.round(3000 * scale), 'GET');
+  await run('floor: signed GET account', `/v1/accounts/${f.users[0]}`, 0, 50, Math.round(3000 * scale), 'GET');
+  return rows;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const rows: Row[] = [];
+  if (process.env.DATABASE_URL) {
+    const scale = quick ? 0.2 : 1;
+    const t = await openTestDatabase('postgres', { migrations: MIGRATIONS });
+    try {
+      const { fixture, creds } = await setup(t.db);
+      rows.push(...(await inProcess('postgres', t.db, fixture, scale)));
+      const app = await startApp({ DATABASE_URL: t.url ?? "" });
+      try {
+        rows.push(...(await overHttp('postgres', app.url, creds, fixture, scale)));
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await t.close();
+    }
+  } else {
+    console.log('DATABASE_URL is not set: PostgreSQL skipped.');
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'ledger-bench-'));
+  try {
+    const scale = quick ? 0.1 : 0.4;
+    const db = await openDatabase({ dataDir: dir, migrations: MIGRATIONS });
+    const { fixture, creds } = await setup(db);
+    rows.push(...(await inProcess('pglite', db, fixture, scale)));
+    await db.close();
+    const app = await startApp({ STRONGROOM_DATA_DIR: dir, DATABASE_URL: '' });
+    try {
+      rows.push(...(await overHttp('pglite', app.url, creds, fixture, scale)));
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  printTable(rows);
+}
