@@ -107,6 +107,10 @@ describeEachBackend('deposit watcher app following anvil, with webhooks', { migr
     const list = await signedFetch(url, backend, 'GET', `/v1/deposits?clientId=acme&userId=alice`);
     const body = (await list.json()) as { items: { id: string; state: string; amount: string; confirmations: number }[] };
     expect(body.items).toEqual([expect.objectContaining({ id: depositId, state: 'credited', amount: (3n * ETH).toString(), confirmations: 3 })]);
+    const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
+    expect(await one.json()).toMatchObject({ id: depositId, state: 'credited', credits: 1 });
+    const missing = await signedFetch(url, backend, 'GET', `/v1/deposits/ethereum:${'0'.repeat(64)}:native`);
+    expect(missing.status).toBe(404);
     const deliveries = await signedFetch(url, backend, 'GET', `/v1/webhooks/deliveries?ok=true`);
     expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
   });

@@ -1,6 +1,6 @@
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import type { ChainId } from '@strongroom/shared-types';
+import { notFound, type ChainId } from '@strongroom/shared-types';
 import { depositId, type Deposit, type DepositState, type Incident } from './deposits.types';
 
 export interface DepositQuery {
@@ -48,6 +48,16 @@ export class DepositQueries {
       params,
     );
     return rows.map((r) => this.toDeposit(r));
+  }
+
+  /** One deposit by its id `<chain>:<txid>:<index>`. */
+  async deposit(id: string): Promise<Deposit> {
+    const m = /^(bitcoin|ethereum):((?:0x)?[0-9a-fA-F]{64}):([A-Za-z0-9:]{1,20})$/.exec(id);
+    const [row] = m
+      ? await this.db.query<Row>('SELECT * FROM deposits.deposits WHERE chain = $1 AND txid = $2 AND output_index = $3', [m[1], m[2], m[3]])
+      : [];
+    if (!row) throw notFound('deposit.not_found', `no deposit ${id}`, { depositId: id });
+    return this.toDeposit(row);
   }
 
   async incidents(q: IncidentQuery): Promise<Incident[]> {

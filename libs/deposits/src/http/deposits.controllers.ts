@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -85,6 +85,13 @@ export class DepositsController {
   async list(@Query() query: unknown): Promise<Page<Deposit>> {
     const q = parseWith(depositQuery, query);
     return pageOf(await this.queries.deposits(q as Parameters<DepositQueries['deposits']>[0]), q.limit, (d) => d.seq);
+  }
+
+  @Get(':id')
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: 'One deposit by id `<chain>:<txid>:<index>` (the webhook subject without its `deposit:` prefix)' })
+  async one(@Param('id') id: string): Promise<Deposit> {
+    return this.queries.deposit(id);
   }
 }
 
