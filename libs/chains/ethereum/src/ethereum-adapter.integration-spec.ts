@@ -10,6 +10,7 @@ import { SWEEPER_FACTORY_ADDRESS } from './contracts';
 import { depositTag } from './logic/deposit-tag';
 import { encodeExecTransaction } from './logic/encode-exec-transaction';
 import { parsePayload } from './logic/parse-payload';
+import { serializePayload } from './logic/serialize-payload';
 import { decodeExecTransaction } from './logic/decode-exec-transaction';
 
 const ETH = 10n ** 18n;
@@ -261,6 +262,8 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     const swappedDigest = { ...unsigned, digests: unsigned.digests.map((d, i) => (i === 0 ? { ...d, digest: evil.digests[0].digest } : d)) };
     // A delegatecall somewhere else than MultiSendCallOnly.
     const delegate = { ...p, safeTx: { ...p.safeTx, to: SAFE_V141.singleton.address } };
+    // Owners swapped for the attacker's key in the payload (prepareRelay would trust them).
+    const fakeOwners = { ...unsigned, payload: serializePayload({ ...p, owners: [attacker, ...p.owners.slice(1)] }) };
     const signedBefore = kmsSignatures();
     const signIfIntentHolds = async (u: typeof unsigned, b: WithdrawalBatch) => {
       c.adapter.checkIntent(u, b);
@@ -269,8 +272,8 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     await expect(signIfIntentHolds(evil, batch)).rejects.toThrow(IntentMismatchError);
     await expect(signIfIntentHolds(unsigned, otherBatch)).rejects.toThrow(IntentMismatchError);
     await expect(signIfIntentHolds(swappedDigest, batch)).rejects.toThrow(IntentMismatchError);
-    const { serializePayload } = await import('./logic/serialize-payload');
     await expect(signIfIntentHolds({ ...unsigned, payload: serializePayload(delegate) }, batch)).rejects.toThrow(IntentMismatchError);
+    await expect(signIfIntentHolds(fakeOwners, batch)).rejects.toThrow(IntentMismatchError);
     expect(kmsSignatures()).toBe(signedBefore);
     // And the honest pair passes and signs.
     await signIfIntentHolds(unsigned, batch);

@@ -309,6 +309,10 @@ export class EthereumAdapter implements ChainAdapter {
     if (p.chainId !== this.chainId) throw new IntentMismatchError(`payload is for chain ${p.chainId}`, {});
     if (p.kind === 'safe-tx') {
       if (getAddress(p.safe) !== safe) throw new IntentMismatchError(`payload spends from ${p.safe}, not the wallet's Safe ${safe}`, {});
+      const walletOwners = this.owners(batch.wallet);
+      if (p.threshold !== batch.wallet.threshold || p.owners.length !== walletOwners.length || !p.owners.every((o, i) => getAddress(o) === walletOwners[i])) {
+        throw new IntentMismatchError('the payload names other owners or another threshold than the wallet', {});
+      }
       const hash = safeTxHash(this.chainId, safe, p.safeTx);
       const owners = new Set(batch.wallet.publicKeys);
       for (const d of unsigned.digests) {

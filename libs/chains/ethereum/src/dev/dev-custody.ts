@@ -93,10 +93,18 @@ export async function setupEthereumCustody(
     return txid;
   };
 
-  const deployment = await adapter.buildSafeDeployment(wallet, 1n, await relayOptions());
-  const txid = await submit(deployment);
-  if ((await chain.waitMined(txid)).status !== 1) throw new Error('Safe deployment failed');
-  wallet.safeAddress = deployment.safeAddress;
+  // Idempotent: on a chain restored from a state file the Safe is already there.
+  const predicted = (await adapter.predictSafe(wallet, 1n)).address;
+  if ((await chain.rpc<string>('eth_getCode', [predicted, 'latest'])) === '0x') {
+    const deployment = await adapter.buildSafeDeployment(wallet, 1n, await relayOptions());
+    const txid = await submit(deployment);
+    if ((await chain.waitMined(txid)).status !== 1) throw new Error('Safe deployment failed');
+  }
+  const state = await adapter.safeState(predicted);
+  if (state.threshold !== keys.threshold || new Set(state.owners).size !== owners.length || !owners.every((o) => state.owners.includes(o.address))) {
+    throw new Error(`the Safe at ${predicted} does not have the expected owners and threshold`);
+  }
+  wallet.safeAddress = predicted;
   adapter.registerWallet(wallet);
-  return { adapter, wallet, safe: deployment.safeAddress, relayer, owners, sign, relayOptions, submit };
+  return { adapter, wallet, safe: predicted, relayer, owners, sign, relayOptions, submit };
 }
