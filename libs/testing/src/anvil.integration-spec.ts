@@ -25,6 +25,15 @@ describe('anvil harness', () => {
       after.forEach((b, i) => expect(b.hash).not.toBe(before[i].hash));
       expect(after[0].parentHash).toBe(before[0].parentHash); // the fork point is kept
       expect((await anvil.blockAt(4)).parentHash).toBe(after[0].hash);
+
+      // A reorg that moves a payment into the new chain: same height, other block, paid once.
+      const payee = '0x00000000000000000000000000000000000000bb';
+      const tx = await anvil.sendEth(payee, 5n);
+      const h = await anvil.height();
+      await anvil.reorg(1, [[{ from: anvil.accounts[1], to: payee, value: '0x9' }, 0]]);
+      expect(await anvil.height()).toBe(h);
+      expect(await anvil.provider.getTransactionReceipt(tx)).toBeNull();
+      expect(await anvil.balance(payee)).toBe(9n);
     } finally {
       await anvil.stop();
     }

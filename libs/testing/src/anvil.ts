@@ -70,11 +70,12 @@ export interface Anvil {
   snapshot(): Promise<string>;
   revert(id: string): Promise<boolean>;
   /**
-   * Replaces the last `depth` blocks by new ones (anvil_reorg) holding `txs` (raw signed or
-   * `[tx, blockOffset]` pairs); their transactions are dropped otherwise. Verifies that every
-   * replaced height got a new hash and that the parent chain links, or throws.
+   * Replaces the last `depth` blocks by new ones (anvil_reorg). The replaced blocks' transactions
+   * are dropped; `txs` (anvil's `[transaction request or raw signed tx, block offset]` pairs) go
+   * into the new blocks instead. Verifies that every replaced height got a new hash and that the
+   * new blocks link to each other and to the fork point, or throws.
    */
-  reorg(depth: number): Promise<{ before: BlockSummary[]; after: BlockSummary[] }>;
+  reorg(depth: number, txs?: [unknown, number][]): Promise<{ before: BlockSummary[]; after: BlockSummary[] }>;
   blockAt(height: number): Promise<BlockSummary>;
   height(): Promise<number>;
   /**
@@ -190,12 +191,12 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     },
     snapshot: () => rpc<string>('evm_snapshot'),
     revert: (id) => rpc<boolean>('evm_revert', [id]),
-    async reorg(depth) {
+    async reorg(depth, txs = []) {
       const tip = await height();
       if (depth < 1 || depth > tip) throw new Error(`cannot reorg ${depth} blocks at height ${tip}`);
       const heights = Array.from({ length: depth }, (_, i) => tip - depth + 1 + i);
       const before = await Promise.all(heights.map(blockAt));
-      await rpc('anvil_reorg', [depth, []]);
+      await rpc('anvil_reorg', [depth, txs]);
       const after = await Promise.all(heights.map(blockAt));
       const base = await blockAt(tip - depth);
       for (let i = 0; i < depth; i++) {
