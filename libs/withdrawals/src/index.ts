@@ -7,6 +7,7 @@ export * from './policy/policy.types';
 export * from './policy/policy.service';
 export { evaluatePolicy, effectivePolicy } from './policy/evaluate-policy';
 export * from './pipeline/pipeline-deps';
+export { createPipelineDeps } from './pipeline/create-pipeline-deps';
 export * from './pipeline/pipeline-runner';
 export * from './pipeline/fault-points';
 export { LedgerAccounts, OPERATOR } from './pipeline/ledger-accounts';

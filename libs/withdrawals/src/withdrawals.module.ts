@@ -1,19 +1,18 @@
 import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
-import { AssetRegistry } from '@strongroom/shared-assets';
+import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
 import { ApprovalService } from './approval.service';
 import { ApprovalsController } from './http/approvals.controller';
 import { PoliciesController } from './http/policies.controller';
 import { WithdrawalsController } from './http/withdrawals.controller';
-import { LedgerAccounts } from './pipeline/ledger-accounts';
+import { createPipelineDeps } from './pipeline/create-pipeline-deps';
 import type { SignerDeps } from './pipeline/pipeline-deps';
 import { PipelineRunner, type PipelineRunnerOptions } from './pipeline/pipeline-runner';
 import { PolicyService } from './policy/policy.service';
 import {
   DIGEST_SIGNER,
-  systemClock,
   WALLET_DIRECTORY,
   WITHDRAWAL_AUDIT,
   WITHDRAWAL_LEDGER,
@@ -73,12 +72,8 @@ export class WithdrawalsModule {
         {
           provide: PIPELINE_DEPS,
           inject: [DATABASE, WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX, WALLET_DIRECTORY, DIGEST_SIGNER, CHAIN_ADAPTERS],
-          useFactory: (db: Database, ledger: WithdrawalLedger, audit: AuditPort, outbox: OutboxPort, wallets: WalletDirectory, signer: DigestSigner, adapters: ChainAdapter[]): SignerDeps => {
-            const clock = options.clock ?? systemClock;
-            const deps = { db, ledger, audit, outbox, wallets, signer, clock, assets: options.assets ?? new AssetRegistry(), adapters: new Map(adapters.map((a) => [a.chain, a])), accounts: new LedgerAccounts(ledger) } as SignerDeps;
-            deps.policies = new PolicyService(db, audit, clock);
-            return deps;
-          },
+          useFactory: (db: Database, ledger: WithdrawalLedger, audit: AuditPort, outbox: OutboxPort, wallets: WalletDirectory, signer: DigestSigner, adapters: ChainAdapter[]): SignerDeps =>
+            createPipelineDeps({ db, ledger, audit, outbox, wallets, signer, adapters, assets: options.assets, clock: options.clock }),
         },
         { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
         { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },
