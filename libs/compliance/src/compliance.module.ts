@@ -8,6 +8,7 @@ import type { PriceSource } from './prices/price-source';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { SegregationService } from './segregation/segregation.service';
 import { SnapshotService } from './snapshot/snapshot.service';
+import { LiabilitiesService } from './proof/liabilities.service';
 
 export interface ComplianceModuleOptions {
   /** Providers for LEDGER_CUT, CHAIN_TIPS, CHAIN_HOLDINGS, UNBOOKED and PRICE_SOURCE. */
@@ -72,12 +73,17 @@ export class ComplianceModule {
           useFactory: (db: Database, s: SnapshotService, h: ChainHoldings) => new SegregationService(db, s, h, options.assets),
         },
         {
+          provide: LiabilitiesService,
+          inject: [DATABASE, SnapshotService],
+          useFactory: (db: Database, s: SnapshotService) => new LiabilitiesService(db, s),
+        },
+        {
           provide: ReconciliationScheduler,
           inject: [SnapshotService, ReconciliationService],
           useFactory: (s: SnapshotService, r: ReconciliationService) => new ReconciliationScheduler(options.scheduleMs ?? 0, s, r),
         },
       ],
-      exports: [SnapshotService, ReconciliationService, SegregationService],
+      exports: [SnapshotService, ReconciliationService, SegregationService, LiabilitiesService],
     };
   }
 }

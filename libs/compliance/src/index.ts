@@ -1,14 +1,16 @@
 import { ComplianceInit1763800100000 } from './snapshot/compliance.migrations';
 import { ComplianceReconciliation1763800100100 } from './reconciliation/reconciliation.migrations';
+import { ComplianceLiabilityProofs1763800100200 } from './proof/liabilities.migrations';
 
 /** Migrations of the `compliance` schema, in order. */
-export const complianceMigrations = [ComplianceInit1763800100000, ComplianceReconciliation1763800100100];
+export const complianceMigrations = [ComplianceInit1763800100000, ComplianceReconciliation1763800100100, ComplianceLiabilityProofs1763800100200];
 
 export * from './compliance.module';
 export * from './ports';
 export * from './prices/price-source';
 export * from './prices/value-of';
 export * from './proof';
+export * from './proof/liabilities.service';
 export * from './reconciliation/reconcile-asset';
 export * from './reconciliation/reconciliation.service';
 export * from './segregation/segregation.service';

@@ -6,6 +6,7 @@ import { parseWith } from '@strongroom/shared-http';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
+import { LiabilitiesService } from '../proof/liabilities.service';
 
 const id = z.string().uuid();
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
@@ -29,7 +30,29 @@ export class ComplianceController {
     @Inject(SnapshotService) private readonly snapshots: SnapshotService,
     @Inject(ReconciliationService) private readonly reconciliations: ReconciliationService,
     @Inject(SegregationService) private readonly segregation: SegregationService,
+    @Inject(LiabilitiesService) private readonly liabilities: LiabilitiesService,
   ) {}
+
+  @Post('snapshots/:id/liabilities')
+  @Roles('auditor', 'admin')
+  @ApiOperation({ summary: 'Build and publish the proof-of-liabilities root of a complete snapshot (idempotent)' })
+  publishLiabilities(@Param('id') snapshotId: string) {
+    return this.liabilities.publish(parseWith(id, snapshotId));
+  }
+
+  @Get('snapshots/:id/liabilities')
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: 'The published root, totals and asset order of a snapshot' })
+  publishedLiabilities(@Param('id') snapshotId: string) {
+    return this.liabilities.published(parseWith(id, snapshotId));
+  }
+
+  @Get('snapshots/:id/liabilities/proofs/:clientId/:userId')
+  @Roles('backend', 'auditor')
+  @ApiOperation({ summary: "A user's inclusion proof, to hand to the user (verify with `strongroom proof verify` or the verifier page)" })
+  userProof(@Param('id') snapshotId: string, @Param('clientId') clientId: string, @Param('userId') userId: string) {
+    return this.liabilities.proof(parseWith(id, snapshotId), clientId, userId);
+  }
 
   @Post('snapshots')
   @HttpCode(202)

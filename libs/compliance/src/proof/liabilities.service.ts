@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { InclusionProof, PublishedRoot } from '@strongroom/proof-verifier';
+import type { Database } from '@strongroom/persistence';
+import { notFound, unprocessable } from '@strongroom/shared-types';
+import type { SnapshotService } from '../snapshot/snapshot.service';
+import { LiabilityTree, type UserBalances } from './liability-tree';
+
+/** The id a user's leaf commits to: the client and the user within it. */
+export const proofUserId = (clientId: string, userId: string): string => `${clientId}/${userId}`;
+
+/**
+ * Proofs of liabilities over complete snapshots (DESIGN §6, docs/proof-of-liabilities.md): one
+ * published root per snapshot, and per-user inclusion proofs the exchange hands to its users.
+ * The tree is rebuilt deterministically from the stored rows and salt; the last one is cached.
+ */
+export class LiabilitiesService {
+  private cached?: { snapshotId: string; tree: LiabilityTree };
+
+  constructor(
+    private readonly db: Database,
+    private readonly snapshots: SnapshotService,
+  ) {}
+
+  /** Builds and publishes the root of a snapshot (once; later calls return the same root). */
+  async publish(snapshotId: string): Promise<PublishedRoot> {
+    const existing = await this.published(snapshotId).catch(() => null);
+    if (existing) return existing;
+    const salt = randomBytes(32);
+    const tree = await this.build(snapshotId, salt);
+    const published = tree.published();
+    const rows = await this.db.query<{ published: PublishedRoot | string }>(
+      `INSERT INTO compliance.liability_proofs (snapshot_id, salt, published) VALUES ($1, $2, $3)
+       ON CONFLICT (snapshot_id) DO NOTHING RETURNING published`,
+      [snapshotId, salt, JSON.stringify(published)],
+    );
+    // A concurrent publisher won: serve its root, never a second one.
+    if (rows.length === 0) return this.published(snapshotId);
+    this.cached = { snapshotId, tree };
+    return published;
+  }
+
+  async published(snapshotId: string): Promise<PublishedRoot> {
+    const [row] = await this.db.query<{ published: PublishedRoot | string }>('SELECT published FROM compliance.liability_proofs WHERE snapshot_id = $1', [snapshotId]);
+    if (!row) throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
+    return typeof row.published === 'string' ? (JSON.parse(row.published) as PublishedRoot) : row.published;
+  }
+
+  /** One user's inclusion proof in a published snapshot. */
+  async proof(snapshotId: string, clientId: string, userId: string): Promise<InclusionProof> {
+    const tree = await this.tree(snapshotId);
+    const proof = tree.proofFor(proofUserId(clientId, userId));
+    if (!proof) throw notFound('proof.user_not_in_snapshot', `user ${clientId}/${userId} has no balance in snapshot ${snapshotId}`);
+    return proof;
+  }
+
+  private async tree(snapshotId: string): Promise<LiabilityTree> {
+    if (this.cached?.snapshotId === snapshotId) return this.cached.tree;
+    const [row] = await this.db.query<{ salt: Buffer | Uint8Array }>('SELECT salt FROM compliance.liability_proofs WHERE snapshot_id = $1', [snapshotId]);
+    if (!row) throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
+    const tree = await this.build(snapshotId, Buffer.from(row.salt));
+    const published = await this.published(snapshotId);
+    // The stored rows are immutable, so this can only fail if the database was tampered with.
+    if (tree.root !== published.root) throw new Error(`snapshot ${snapshotId}: rebuilt root ${tree.root} differs from the published ${published.root}`);
+    this.cached = { snapshotId, tree };
+    return tree;
+  }
+
+  private async build(snapshotId: string, salt: Uint8Array): Promise<LiabilityTree> {
+    const snap = await this.snapshots.get(snapshotId);
+    if (snap.status !== 'complete') throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+    const users = new Map<string, UserBalances>();
+    let after: { clientId: string; userId: string; asset: string } | null = null;
+    for (;;) {
+      const page = await this.snapshots.balances(snapshotId, after, 10000);
+      for (const r of page) {
+        const id = proofUserId(r.clientId, r.userId);
+        const u = users.get(id) ?? { userId: id, balances: {} };
+        u.balances[r.asset] = r.balance;
+        users.set(id, u);
+      }
+      if (page.length < 10000) break;
+      const last = page[page.length - 1];
+      after = { clientId: last.clientId, userId: last.userId, asset: last.asset };
+    }
+    const assets = (snap.totals ?? []).map((t) => t.asset).sort();
+    return LiabilityTree.build({ snapshotId, assets, salt, users: [...users.values()] });
+  }
+}
