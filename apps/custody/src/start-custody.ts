@@ -136,7 +136,7 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       CustodyDepositsApiModule.forRoot(
         db,
         { assets: config.assets, adapters, follow: true, pollMs: config.pollMs, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
-        { bitcoin: node, anvil, adapters: { bitcoin, ethereum } },
+        { bitcoin: node, anvil, adapters: { bitcoin, ethereum }, safe: setup.ethereum.safe },
       ),
       config.ports.deposits,
       'Strongroom deposit watcher',
