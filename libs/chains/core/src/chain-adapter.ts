@@ -37,6 +37,8 @@ export interface CustodyWallet {
   /** Ethereum: the Safe holding the funds and the relayer paying gas. */
   safeAddress?: string;
   relayerAddress?: string;
+  /** Ethereum: the relayer's compressed public key (hex), whose KMS key signs the submission. */
+  relayerPublicKey?: string;
 }
 
 /** One address a follower matches against, with what it belongs to. */
