@@ -15,3 +15,4 @@ export * from './logic/input-digests';
 export * from './logic/scan-block';
 export * from './logic/script-set';
 export * from './logic/validate-address';
+export * from './logic/utxo-tracker';

@@ -23,6 +23,11 @@ export class ScriptSet {
     return this.count;
   }
 
+  /** Bytes held: the arena (with its spare room) and the table. */
+  get byteSize(): number {
+    return this.arena.length + this.slots.byteLength + this.lengths.byteLength;
+  }
+
   add(script: Uint8Array): boolean {
     if (script.length === 0 || script.length > 255) throw new RangeError('scripts of 1..255 bytes only');
     if (this.has(script)) return false;

@@ -1,4 +1,6 @@
 import type { CustodyUtxo } from './custody-utxo';
+import type { TrackedOutpoints } from './scan-block';
+import { ScriptSet } from './script-set';
 
 interface AppliedBlock {
   hash: string;
@@ -11,14 +13,20 @@ interface AppliedBlock {
  * block replaced at the same height (a reorg) is undone before its replacement is applied.
  * Applying the same block twice is a no-op, so a follower may re-read heights freely.
  */
-export class UtxoTracker {
+export class UtxoTracker implements TrackedOutpoints {
   private readonly utxos = new Map<string, CustodyUtxo>();
+  /** Every outpoint ever tracked, as 36 raw bytes: the scan's allocation-free pre-check. */
+  private readonly seen = new ScriptSet(1024);
   private readonly applied = new Map<number, AppliedBlock>();
 
   constructor(private readonly keepHeights = 1000) {}
 
   get size(): number {
     return this.utxos.size;
+  }
+
+  mayContain(raw: Uint8Array, start: number): boolean {
+    return this.seen.has(raw, start, start + 36);
   }
 
   has(key: string): boolean {
@@ -35,7 +43,16 @@ export class UtxoTracker {
 
   /** Seeds outputs known from elsewhere (a persisted set, a rescan). */
   load(entries: [string, CustodyUtxo][]): void {
-    for (const [k, u] of entries) this.utxos.set(k, u);
+    for (const [k, u] of entries) this.set(k, u);
+  }
+
+  private set(key: string, utxo: CustodyUtxo): void {
+    const [hash, index] = key.split(':');
+    const raw = Buffer.alloc(36);
+    Buffer.from(hash, 'hex').copy(raw);
+    raw.writeUInt32LE(Number(index), 32);
+    this.seen.add(raw);
+    this.utxos.set(key, utxo);
   }
 
   /** Applies one block's created and spent custody outputs at `height`. */
@@ -44,7 +61,7 @@ export class UtxoTracker {
     if (current?.hash === hash) return;
     this.rollbackFrom(height);
     const removed: [string, CustodyUtxo][] = [];
-    for (const [k, u] of created) this.utxos.set(k, u);
+    for (const [k, u] of created) this.set(k, u);
     for (const k of spent) {
       const u = this.utxos.get(k);
       if (u) {
@@ -63,7 +80,7 @@ export class UtxoTracker {
       const block = this.applied.get(h);
       if (!block) continue;
       for (const [k] of block.added) this.utxos.delete(k);
-      for (const [k, u] of block.removed) this.utxos.set(k, u);
+      for (const [k, u] of block.removed) this.set(k, u);
       this.applied.delete(h);
     }
   }
