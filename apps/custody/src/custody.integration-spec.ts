@@ -1,0 +1,174 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ApiCredentials } from '@strongroom/api-auth';
+import { eventually, startCustodyProcess, type CustodyProcess } from './testing/custody-process';
+
+// `npm start` as a user runs it: a child process on a fresh data directory, ports 0, the real
+// kms-local, bcoin regtest node and anvil it starts. One process at a time (one data dir lock).
+jest.setTimeout(180_000);
+
+interface Withdrawal {
+  id: string;
+  status: string;
+  txid: string | null;
+  history?: { to: string }[];
+}
+interface Deposit {
+  state: string;
+  amount: string;
+  confirmations: number;
+}
+interface Account {
+  creditsPosted: string;
+  debitsPosted: string;
+  debitsPending: string;
+}
+interface CustodyWalletRecord {
+  id: string;
+  chain: string;
+  threshold: number;
+  publicKeys: string[];
+  safeAddress?: string;
+}
+
+const DEST = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+
+async function json<T>(res: Response, status = 200): Promise<T> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+describe('custody app (npm start)', () => {
+  let dataDir: string;
+  let app: CustodyProcess | null = null;
+  let admin: ApiCredentials;
+  const keys: Record<'backend' | 'approver' | 'auditor', ApiCredentials> = {} as never;
+  let walletsBefore: CustodyWalletRecord[];
+  let depositAddress: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'custody-'));
+  });
+  afterAll(async () => {
+    await app?.stop('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('first start: runs the ceremony, prints an admin key once, serves three healthy APIs', async () => {
+    app = await startCustodyProcess(dataDir);
+    expect(app.output()).toMatch(/key ceremony\s+bitcoin: 2-of-3/);
+    expect(app.output()).toMatch(/key ceremony\s+ethereum: 2-of-3 .* \+ relayer/);
+    expect(app.output()).toMatch(/custody Safe deployed at 0x[0-9a-fA-F]{40}/);
+    expect(app.admin).not.toBeNull();
+    admin = app.admin as ApiCredentials;
+    for (const api of ['ledger', 'deposits', 'withdrawals'] as const) {
+      const res = await fetch(`${app.urls[api]}/health`);
+      expect(res.status).toBe(200);
+      expect((await fetch(`${app.urls[api]}/docs-json`)).status).toBe(200);
+    }
+    // The printed key works on an authenticated route; an unsigned request does not.
+    expect((await fetch(`${app.urls.ledger}/v1/auth/keys`)).status).toBe(401);
+    const listed = await json<{ keys: { keyId: string; role: string }[] }>(await app.call(admin, 'ledger', 'GET', '/v1/auth/keys'));
+    expect(listed.keys).toEqual([expect.objectContaining({ keyId: admin.keyId, role: 'admin' })]);
+    // Both custody wallets, 2-of-3, registered for deposits; the Ethereum one with its Safe.
+    walletsBefore = (await json<{ items: CustodyWalletRecord[] }>(await app.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))).items;
+    expect(walletsBefore.map((w) => [w.chain, w.threshold, w.publicKeys.length]).sort()).toEqual([
+      ['bitcoin', 2, 3],
+      ['ethereum', 2, 3],
+    ]);
+    expect(walletsBefore.find((w) => w.chain === 'ethereum')?.safeAddress).toMatch(/^0x[0-9a-fA-F]{40}$/);
+  });
+
+  it('refuses a second process on the same data directory', async () => {
+    await expect(startCustodyProcess(dataDir)).rejects.toThrow(/exited with 1[\s\S]*another custody process \(pid \d+\) is using/);
+  });
+
+  it('takes a BTC deposit to credit and a withdrawal through approval to settlement, over HTTP', async () => {
+    const a = app as CustodyProcess;
+    for (const role of ['backend', 'approver', 'auditor'] as const) {
+      keys[role] = await json<ApiCredentials>(await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', { name: `test ${role}`, role }), 201);
+    }
+    // The dev faucet is admin only.
+    expect((await a.call(keys.backend, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 1 })).status).toBe(403);
+
+    const addr = await json<{ address: string }>(await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'alice', asset: 'BTC' }), 201);
+    depositAddress = addr.address;
+    expect(depositAddress).toMatch(/^bcrt1q/);
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: depositAddress, amount: '1.5' }));
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 }));
+    const deposit = await eventually('the deposit to be credited', async () => {
+      const page = await json<{ items: Deposit[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=alice'));
+      return page.items.find((d) => d.state === 'credited');
+    });
+    expect(deposit.amount).toBe('150000000');
+    const balance = async () =>
+      (await json<{ accounts: Account[] }>(await a.call(keys.backend, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'))).accounts[0];
+    expect(await balance()).toMatchObject({ creditsPosted: '150000000', debitsPosted: '0' });
+
+    // Above 0.1 BTC a withdrawal needs one approver; a 10,000 sat fee covers the network fee.
+    await json(await a.call(admin, 'withdrawals', 'PUT', '/v1/withdrawal-policies/BTC/acme', { approvalThreshold: '10000000', approvalsRequired: 1, withdrawalFee: '10000' }));
+    const w = await json<Withdrawal>(
+      await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST }, { 'Idempotency-Key': 'test-w1' }),
+      201,
+    );
+    expect(w.status).toBe('awaiting_approval');
+    expect((await balance()).debitsPending).toBe('40010000');
+    // The requester cannot approve; an approver can.
+    expect((await a.call(keys.backend, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`)).status).toBe(403);
+    await json(await a.call(keys.approver, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`));
+    const get = async () => json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
+    const broadcast = await eventually('the withdrawal to be broadcast', async () => {
+      const got = await get();
+      return got.status === 'broadcast' ? got : undefined;
+    });
+    expect(broadcast.txid).toMatch(/^[0-9a-f]{64}$/);
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 }));
+    const settled = await eventually('the withdrawal to settle', async () => {
+      const got = await get();
+      return got.status === 'settled' ? got : undefined;
+    });
+    expect(settled.history?.map((h) => h.to)).toEqual(['requested', 'held', 'awaiting_approval', 'approved', 'batched', 'signing', 'signed', 'broadcast', 'confirmed', 'settled']);
+    expect(await balance()).toMatchObject({ creditsPosted: '150000000', debitsPosted: '40010000', debitsPending: '0' });
+    const invariants = await json<{ ok: boolean; violations: unknown[] }>(await a.call(keys.auditor, 'ledger', 'GET', '/v1/invariants'));
+    expect(invariants).toMatchObject({ ok: true, violations: [] });
+  });
+
+  it('stops cleanly on SIGTERM and keeps its state: no new admin key, same KMS keys, addresses and balances', async () => {
+    expect(await (app as CustodyProcess).stop('SIGTERM')).toBe(0);
+    expect((app as CustodyProcess).output()).toMatch(/stopped\.\s*$/);
+    app = await startCustodyProcess(dataDir);
+    const a = app;
+    expect(a.admin).toBeNull();
+    expect(a.output()).not.toMatch(/key ceremony/);
+    expect(a.output()).toMatch(/keys\s+2 wallet\(s\) verified against KMS/);
+    // The custody change output of the withdrawal is found again after the restart.
+    expect(a.output()).toMatch(/custody UTXOs rebuilt from \d+ block\(s\): 1 output\(s\)/);
+    // The first admin key still works; the wallets and their public keys did not change.
+    const wallets = (await json<{ items: CustodyWalletRecord[] }>(await a.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))).items;
+    expect(wallets).toEqual(walletsBefore);
+    const addresses = await json<{ items: { address: string }[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice'));
+    expect(addresses.items.map((i) => i.address)).toEqual([depositAddress]);
+    const accounts = await json<{ accounts: Account[] }>(await a.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'));
+    expect(accounts.accounts[0]).toMatchObject({ creditsPosted: '150000000', debitsPosted: '40010000' });
+
+    // The rebuilt UTXO set is spendable: a second withdrawal settles after the restart.
+    const w = await json<Withdrawal>(
+      await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.05', destination: DEST }, { 'Idempotency-Key': 'test-w2' }),
+      201,
+    );
+    expect(w.status).toBe('approved');
+    await eventually('the second withdrawal to be broadcast', async () => {
+      const got = await json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
+      return got.status === 'broadcast' ? got : undefined;
+    });
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 }));
+    await eventually('the second withdrawal to settle', async () => {
+      const got = await json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
+      return got.status === 'settled' ? got : undefined;
+    });
+    expect(await a.stop('SIGTERM')).toBe(0);
+    app = null;
+  });
+});
