@@ -55,7 +55,8 @@ function pairs(spec: string | undefined, name: string): [string, string][] {
 }
 
 export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): WatcherConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means unset (shells and compose files often export KEY= ).
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!parsed.success) {
     throw new Error(`deposit watcher configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
