@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   AlreadyExistsException,
@@ -30,22 +32,45 @@ import {
   VerifyCommand,
 } from '@aws-sdk/client-kms';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { KmsLocalServer } from './server';
 
 const sign = (KeyId: string, Message: Uint8Array, MessageType: 'DIGEST' | 'RAW' = 'DIGEST') =>
   new SignCommand({ KeyId, Message, MessageType, SigningAlgorithm: 'ECDSA_SHA_256' });
 
 describe('kms-local speaks the KMS protocol to the real SDK', () => {
-  let kms: KmsLocalHandle;
+  // The server directly, not through the test harness library (which itself depends on kms-local).
+  let server: KmsLocalServer;
+  let dataDir: string;
   let client: KMSClient;
   let keyId: string;
+  const kms = {
+    get endpoint() {
+      return server.endpoint;
+    },
+    get server() {
+      return server;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+    async createSigningKey(alias?: string) {
+      const id = (await client.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.KeyId!;
+      if (alias) await client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: id }));
+      return id;
+    },
+  };
 
   beforeAll(async () => {
-    kms = await startKmsLocal();
-    client = kms.client;
+    dataDir = await mkdtemp(path.join(tmpdir(), 'kms-local-spec-'));
+    server = await KmsLocalServer.start({ dataDir, secret: 'spec-secret' });
+    client = new KMSClient({ endpoint: server.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'AKIASPEC', secretAccessKey: 'x' }, maxAttempts: 1 });
     keyId = await kms.createSigningKey('alias/spec/signer');
   });
-  afterAll(() => kms?.stop());
+  afterAll(async () => {
+    client?.destroy();
+    await server?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
 
   it('describes keys with AWS metadata and lists keys and aliases', async () => {
     const { KeyMetadata: m } = await client.send(new DescribeKeyCommand({ KeyId: 'alias/spec/signer' }));
