@@ -9,9 +9,10 @@ import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { SegregationService } from './segregation/segregation.service';
 import { SnapshotService } from './snapshot/snapshot.service';
 import { LiabilitiesService } from './proof/liabilities.service';
+import { CUSTODY_KEY_SIGNER, ProofOfAssetsService, type CustodyKeySigner } from './assets/proof-of-assets.service';
 
 export interface ComplianceModuleOptions {
-  /** Providers for LEDGER_CUT, CHAIN_TIPS, CHAIN_HOLDINGS, UNBOOKED and PRICE_SOURCE. */
+  /** Providers for LEDGER_CUT, CHAIN_TIPS, CHAIN_HOLDINGS, UNBOOKED, PRICE_SOURCE and optionally CUSTODY_KEY_SIGNER. */
   ports: Provider[];
   assets: AssetRegistry;
   /** Take a snapshot and reconcile it every this many ms (0 = only on demand). */
@@ -78,12 +79,18 @@ export class ComplianceModule {
           useFactory: (db: Database, s: SnapshotService) => new LiabilitiesService(db, s),
         },
         {
+          provide: ProofOfAssetsService,
+          inject: [{ token: CUSTODY_KEY_SIGNER, optional: true }, SnapshotService, CHAIN_TIPS, CHAIN_HOLDINGS],
+          useFactory: (signer: CustodyKeySigner | undefined, s: SnapshotService, tips: ChainTips, h: ChainHoldings) =>
+            new ProofOfAssetsService(signer ?? null, s, tips, h, options.assets),
+        },
+        {
           provide: ReconciliationScheduler,
           inject: [SnapshotService, ReconciliationService],
           useFactory: (s: SnapshotService, r: ReconciliationService) => new ReconciliationScheduler(options.scheduleMs ?? 0, s, r),
         },
       ],
-      exports: [SnapshotService, ReconciliationService, SegregationService, LiabilitiesService],
+      exports: [SnapshotService, ReconciliationService, SegregationService, LiabilitiesService, ProofOfAssetsService],
     };
   }
 }

@@ -5,6 +5,7 @@ import { ComplianceLiabilityProofs1763800100200 } from './proof/liabilities.migr
 /** Migrations of the `compliance` schema, in order. */
 export const complianceMigrations = [ComplianceInit1763800100000, ComplianceReconciliation1763800100100, ComplianceLiabilityProofs1763800100200];
 
+export * from './assets/proof-of-assets.service';
 export * from './compliance.module';
 export * from './ports';
 export * from './prices/price-source';

@@ -7,6 +7,7 @@ import { ReconciliationService } from '../reconciliation/reconciliation.service'
 import { SegregationService } from '../segregation/segregation.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilitiesService } from '../proof/liabilities.service';
+import { ProofOfAssetsService } from '../assets/proof-of-assets.service';
 
 const id = z.string().uuid();
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
@@ -19,6 +20,7 @@ const balancesQuery = z.object({
 const holdingsQuery = z.object({ asOf: z.string().datetime({ offset: true }).optional() });
 const reconcileBody = z.object({ snapshotId: id });
 const segregationQuery = z.object({ snapshotId: id });
+const assetsBody = z.object({ challenge: z.string().min(8).max(1000), snapshotId: id.optional() });
 
 /** Snapshots, per-user holdings, reconciliations and segregation reports (DESIGN §6). */
 @ApiTags('compliance')
@@ -31,7 +33,16 @@ export class ComplianceController {
     @Inject(ReconciliationService) private readonly reconciliations: ReconciliationService,
     @Inject(SegregationService) private readonly segregation: SegregationService,
     @Inject(LiabilitiesService) private readonly liabilities: LiabilitiesService,
+    @Inject(ProofOfAssetsService) private readonly proofOfAssets: ProofOfAssetsService,
   ) {}
+
+  @Post('proof-of-assets')
+  @Roles('auditor', 'admin')
+  @ApiOperation({ summary: "Every custody key signs the auditor's challenge through KMS; lists holdings at the snapshot heights" })
+  proveAssets(@Body() body: unknown) {
+    const b = parseWith(assetsBody, body);
+    return this.proofOfAssets.prove(b.challenge, b.snapshotId ?? null);
+  }
 
   @Post('snapshots/:id/liabilities')
   @Roles('auditor', 'admin')
