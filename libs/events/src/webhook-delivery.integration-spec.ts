@@ -162,6 +162,22 @@ describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) 
     await expect(dispatcher.replay('evt_nope')).rejects.toMatchObject({ code: 'webhook.event_not_found' });
   });
 
+  it('two dispatcher replicas racing deliver each event once when the receiver accepts', async () => {
+    const { db } = ctx();
+    const receiver = new Receiver();
+    await receiver.up();
+    const make = () => new WebhookDispatcher({ db, url: `http://127.0.0.1:${receiver.port}/`, secret: SECRET, clock, batchSize: 7 });
+    const [a, b] = [make(), make()];
+    const ids = new Set<string>();
+    for (let i = 0; i < 40; i++) ids.add((await db.transaction((tx) => enqueue(tx, { type: 'deposit.seen', subject: `race:${i % 25}`, payload: { i }, at: now }))).id);
+    advance(1);
+    for (let round = 0; round < 12; round++) await Promise.all([a.dispatchOnce(), b.dispatchOnce()]);
+    await receiver.down();
+    const got = receiver.received.map((r) => r.id).filter((id) => ids.has(id));
+    expect(got).toHaveLength(40);
+    expect(new Set(got).size).toBe(40);
+  });
+
   it('refuses stale or unsigned deliveries', () => {
     const body = '{}';
     const ts = String(Math.floor(now.getTime() / 1000));
