@@ -1,9 +1,4 @@
-/**
- * One allocation for all of a build's large buffers. Each large allocation outside the JS heap
- * counts as external memory, and enough of it starts a full collection of a heap that here holds
- * a million user objects (measured with --trace-gc on a 1M-user build: four full collections
- * of ~0.5 s each with separate buffers, at most one with the arena).
- */
+/** Typed arrays carved out of one allocation (a few large buffers, one allocation: see prepare()). */
 export class Arena {
   private readonly buf: Buffer;
   private offset = 0;

@@ -112,3 +112,23 @@ describe('LiabilityTree', () => {
     });
   });
 });
+
+describe('LiabilityTree.buildParallel', () => {
+  it.each([0, 1, 2, 3, 4, 5, 17, 64, 1000, 1025])('gives the same tree as build for %i users, on worker threads', async (n) => {
+    const input = { snapshotId: 'snap-p', assets: ASSETS, salt, users: users(n) };
+    const serial = LiabilityTree.build(input);
+    const parallel = await LiabilityTree.buildParallel({ ...input, workers: n > 100 ? 4 : 2 });
+    expect(parallel.root).toBe(serial.root);
+    expect(parallel.totals).toEqual(serial.totals);
+    for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 50))) {
+      expect(parallel.proofAt(i)).toEqual(serial.proofAt(i));
+      expect(verifyProof(parallel.proofAt(i), { expectedRoot: serial.root }).valid).toBe(true);
+    }
+  });
+
+  it('reports input errors and overflow as build does', async () => {
+    await expect(LiabilityTree.buildParallel({ snapshotId: 's', assets: ASSETS, salt, users: [...users(8), { userId: 'user-3', balances: {} }], workers: 2 })).rejects.toThrow(/duplicate_user/);
+    const big = users(8).map((u, i) => ({ ...u, balances: { BTC: i === 5 || i === 6 ? MAX : 0n } }));
+    await expect(LiabilityTree.buildParallel({ snapshotId: 's', assets: ASSETS, salt, users: big, workers: 2 })).rejects.toThrow(/sum_overflow/);
+  });
+});

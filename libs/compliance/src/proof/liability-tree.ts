@@ -1,23 +1,24 @@
 import { hash as nodeHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import {
   AMOUNT_BYTES,
   FORMAT,
   HASH_BYTES,
   MAX_DEPTH,
   MAX_ID_BYTES,
-  TAG,
   VERSION,
   amountMap,
   bytesToHex,
   contextMessage,
-  paddingMessage,
   rootMessage,
   type InclusionProof,
   type PublishedRoot,
 } from '@strongroom/proof-verifier';
 import { unprocessable, type AssetCode } from '@strongroom/shared-types';
 import { Arena } from './arena';
+import { KernelPool } from './kernel-pool';
 import { orderByNonce } from './leaf-order';
+import { treeKernels, type TreeKernels, type TreeLayout } from './tree-kernels';
 
 /** One user's balances at the snapshot; a missing asset counts as zero. */
 export interface UserBalances {
@@ -48,15 +49,6 @@ const AB = AMOUNT_BYTES;
 const sha256 = (message: Buffer): Buffer => Buffer.from(nodeHash('sha256', message, 'binary'), 'latin1');
 
 /**
- * SHA-256 of `message` written into `out` at `offset`. The digest comes back as a latin1 string
- * and is written with Buffer#write: measured more than twice as fast as a Buffer result, whose
- * allocation costs more than hashing 258 bytes.
- */
-function hashInto(message: Buffer, out: Buffer, offset: number): void {
-  out.write(nodeHash('sha256', message, 'binary'), offset, 'binary');
-}
-
-/**
  * A Merkle sum tree over a snapshot's user balances (format v1, docs/proof-of-liabilities.md).
  * Each level is one Buffer of fixed-size records `[hash | sums]`, so a parent's hashed message is
  * the tag, the version and the two adjacent child records copied in one go. node:crypto's one-shot
@@ -66,131 +58,86 @@ function hashInto(message: Buffer, out: Buffer, offset: number): void {
 export class LiabilityTree {
   private indexByUser?: Map<string, number>;
 
-  private constructor(
-    readonly snapshotId: string,
-    readonly assets: AssetCode[],
-    readonly depth: number,
-    readonly root: string,
-    readonly totals: Record<AssetCode, bigint>,
-    /** levels[k] holds the real (non-padding) nodes of level k, rounded up to an even count. */
-    private readonly levels: Buffer[],
-    /** The all-padding subtree record of each level. */
-    private readonly padding: Buffer[],
-    /** User ids and nonces in input order; `order[leafIndex]` is the input index of a leaf. */
-    private readonly userIds: string[],
-    private readonly nonces: Buffer,
-    private readonly order: Uint32Array,
-  ) {}
+  readonly snapshotId: string;
+  readonly assets: AssetCode[];
+  readonly depth: number;
+  readonly root: string;
+  readonly totals: Record<AssetCode, bigint>;
+  /** levels[k] holds the real (non-padding) nodes of level k, rounded up to an even count. */
+  private readonly levels: Buffer[];
+  /** The all-padding subtree record of each level. */
+  private readonly padding: Buffer[];
+  /** User ids and nonces in input order; `order[leafIndex]` is the input index of a leaf. */
+  private readonly userIds: string[];
+  private readonly nonces: Buffer;
+  private readonly order: Uint32Array;
+
+  private constructor(parts: TreeParts) {
+    this.snapshotId = parts.snapshotId;
+    this.assets = parts.assets;
+    this.depth = parts.depth;
+    this.root = parts.root;
+    this.totals = parts.totals;
+    this.levels = parts.levels;
+    this.padding = parts.padding;
+    this.userIds = parts.userIds;
+    this.nonces = parts.nonces;
+    this.order = parts.order;
+  }
 
   get userCount(): number {
     return this.userIds.length;
   }
 
+  /** Builds the tree on this thread. */
   static build(input: LiabilityTreeInput): LiabilityTree {
-    const { snapshotId, assets, users } = input;
-    if (input.salt.length !== 32) throw unprocessable('proof.salt_length', 'the snapshot salt must be 32 bytes');
-    const context = sha256(Buffer.from(contextMessage(snapshotId, assets)));
-    const n = users.length;
-    let depth = 0;
-    while (2 ** depth < n) depth++;
-    if (depth > MAX_DEPTH) throw unprocessable('proof.too_many_users', `at most 2^${MAX_DEPTH} users`);
-    const rec = HASH_BYTES + AMOUNT_BYTES * assets.length;
-    const widths = [Math.max(n + (n % 2), 1)];
-    for (let level = 0, real = n; level < depth; level++) {
-      real = Math.ceil(real / 2);
-      widths.push(Math.max(real + (real % 2), 1));
+    const job = prepare(input, false);
+    const k = mainKernels();
+    job.kernels.nonces = (lo, hi) => k.nonces(job.layout, lo, hi);
+    job.kernels.leaves = (lo, hi) => k.leaves(job.layout, lo, hi);
+    job.kernels.nodes = (from, to, w, of) => k.nodes(job.layout, from, to, w, of);
+    const n = job.layout.n;
+    job.kernels.nonces(0, n);
+    job.lap('nonces');
+    job.orderLeaves();
+    job.lap('order');
+    job.kernels.leaves(0, n);
+    job.lap('leaves');
+    job.padLeaves();
+    if (!job.kernels.nodes(1, job.layout.depth, 0, 1)) throw overflow();
+    job.lap('nodes');
+    return new LiabilityTree(job.finish());
+  }
+
+  /**
+   * Builds the tree with the hashing split over worker threads (default: one per CPU, rounded
+   * down to a power of two). Same result, byte for byte, as `build`.
+   */
+  static async buildParallel(input: LiabilityTreeInput & { workers?: number }): Promise<LiabilityTree> {
+    const job = prepare(input, true);
+    const { n, depth } = job.layout;
+    let of = 1;
+    while (of * 2 <= (input.workers ?? availableParallelism()) && of * 2 <= 2 ** Math.max(depth - 1, 0)) of *= 2;
+    if (of === 1) return LiabilityTree.build(input);
+    const pool = new KernelPool(job.layout, of);
+    try {
+      const slices = (count: number) => Array.from({ length: of }, (_, w) => [Math.floor((w * count) / of), Math.floor(((w + 1) * count) / of)]);
+      await Promise.all(slices(n).map(([lo, hi], w) => pool.run(w, { op: 'nonces', lo, hi })));
+      job.lap('nonces');
+      job.orderLeaves();
+      job.lap('order');
+      await Promise.all(slices(n).map(([lo, hi], w) => pool.run(w, { op: 'leaves', lo, hi })));
+      job.lap('leaves');
+      job.padLeaves();
+      // Each worker takes an aligned slice of every level up to where each slice is one node.
+      const split = depth - Math.log2(of);
+      const done = await Promise.all(Array.from({ length: of }, (_, w) => pool.run(w, { op: 'nodes', from: 1, to: split, w, of })));
+      if (done.includes(false) || !mainKernels().nodes(job.layout, split + 1, depth, 0, 1)) throw overflow();
+      job.lap('nodes');
+    } finally {
+      await pool.close();
     }
-    // keys (8n), order (4n), rank (4n), nonces (32n), then the levels.
-    const arena = new Arena(48 * n + widths.reduce((sum, w) => sum + w * rec, 0));
-
-    const timings = input.timings;
-    const clock = input.clock ?? (() => performance.now());
-    let mark = clock();
-    const lap = (phase: string): void => {
-      const now = clock();
-      if (timings) timings[phase] = (timings[phase] ?? 0) + (now - mark);
-      mark = now;
-    };
-    const nonces = deriveNonces(input.salt, context, users, arena.take(32 * n));
-    lap('nonces');
-
-    // Leaf order is ascending nonce: a leaf's position says nothing about the user id.
-    const order = orderByNonce(nonces, n, arena, (a, b) => {
-      throw unprocessable('proof.duplicate_user', `user ${users[a].userId} appears twice (entries ${a} and ${b})`);
-    });
-    const rank = arena.uint32(n);
-    for (let pos = 0; pos < n; pos++) rank[order[pos]] = pos;
-    // In input order (sequential reads); leaf `pos` belongs to userIds[order[pos]].
-    const userIds = users.map((u) => u.userId);
-    lap('order');
-
-    // Leaves: the users are read in input order, each leaf record written at its rank.
-    const leaves = arena.take(widths[0] * rec);
-    const commitMsg = Buffer.alloc(2 + 2 * HB + 1 + MAX_ID_BYTES);
-    commitMsg[0] = TAG.commitment;
-    commitMsg[1] = VERSION;
-    context.copy(commitMsg, 2);
-    const leafMsg = Buffer.alloc(2 + rec);
-    leafMsg[0] = TAG.leaf;
-    leafMsg[1] = VERSION;
-    const known = new Set<string>(assets);
-    const assetCount = assets.length;
-    for (let i = 0; i < n; i++) {
-      const user = users[i];
-      copy32(nonces, i * 32, commitMsg, 2 + HB);
-      const idLen = commitMsg.write(user.userId, 3 + 2 * HB, 'utf8');
-      commitMsg[2 + 2 * HB] = idLen;
-      hashInto(commitMsg.subarray(0, 3 + 2 * HB + idLen), leafMsg, 2);
-      const balances = user.balances;
-      for (const a in balances) {
-        if (!known.has(a)) throw unprocessable('proof.unknown_asset', `user ${user.userId} holds ${a}, which is not in the published asset list`);
-      }
-      for (let k = 0; k < assetCount; k++) writeAmount(balances[assets[k]] ?? 0n, leafMsg, 2 + HB + AB * k, user.userId);
-      const at = rank[i] * rec;
-      hashInto(leafMsg, leaves, at);
-      leafMsg.copy(leaves, at + HB, 2 + HB);
-    }
-    lap('leaves');
-
-    const padding = [Buffer.concat([sha256(Buffer.from(paddingMessage(context))), Buffer.alloc(rec - HASH_BYTES)])];
-    if (n % 2 === 1 || n === 0) padding[0].copy(leaves, n * rec);
-    const levels = [leaves];
-    const nodeMsg = Buffer.alloc(2 + 2 * rec);
-    nodeMsg[0] = TAG.node;
-    nodeMsg[1] = VERSION;
-    let real = n;
-    for (let level = 0; level < depth; level++) {
-      const below = levels[level];
-      const parents = Math.ceil(real / 2);
-      const out = arena.take(widths[level + 1] * rec);
-      for (let j = 0; j < parents; j++) {
-        parentInto(below, 2 * j * rec, rec, nodeMsg, out, j * rec, assets);
-      }
-      const pad = Buffer.alloc(rec);
-      const padPair = Buffer.concat([padding[level], padding[level]]);
-      parentInto(padPair, 0, rec, nodeMsg, pad, 0, assets);
-      padding.push(pad);
-      if (parents % 2 === 1 && level + 1 < depth) pad.copy(out, parents * rec);
-      levels.push(out);
-      real = parents;
-    }
-    lap('nodes');
-    const top = n === 0 ? padding[0] : levels[depth].subarray(0, rec);
-    const totals: bigint[] = [];
-    for (let k = 0; k < assets.length; k++) totals.push(readAmount(top, HASH_BYTES + AMOUNT_BYTES * k));
-    const root = sha256(Buffer.from(rootMessage(context, depth, top.subarray(0, HASH_BYTES), totals)));
-    return new LiabilityTree(
-      snapshotId,
-      [...assets],
-      depth,
-      bytesToHex(root),
-      Object.fromEntries(assets.map((a, k) => [a, totals[k]])),
-      levels,
-      padding,
-      userIds,
-      nonces,
-      order,
-    );
+    return new LiabilityTree(job.finish());
   }
 
   /** What the operator publishes for the snapshot. */
@@ -248,6 +195,159 @@ export class LiabilityTree {
   }
 }
 
+interface TreeParts {
+  snapshotId: string;
+  assets: AssetCode[];
+  depth: number;
+  root: string;
+  totals: Record<AssetCode, bigint>;
+  levels: Buffer[];
+  padding: Buffer[];
+  userIds: string[];
+  nonces: Buffer;
+  order: Uint32Array;
+}
+
+interface BuildJob {
+  layout: TreeLayout;
+  kernels: { nonces(lo: number, hi: number): void; leaves(lo: number, hi: number): void; nodes(from: number, to: number, w: number, of: number): boolean };
+  lap(phase: string): void;
+  orderLeaves(): void;
+  padLeaves(): void;
+  finish(): TreeParts;
+}
+
+let kernelsHere: TreeKernels | undefined;
+function mainKernels(): TreeKernels {
+  kernelsHere ??= treeKernels(require);
+  return kernelsHere;
+}
+
+const overflow = () => unprocessable('proof.sum_overflow', 'a per-asset sum exceeds 2^256-1');
+
+/**
+ * Checks and encodes the users into one buffer laid out as TreeLayout says (shared with worker
+ * threads when `shared`): ids as UTF-8, balances as u256 rows. Also plans the levels.
+ */
+function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
+  const clock = input.clock ?? (() => performance.now());
+  let mark = clock();
+  const lap = (phase: string): void => {
+    const now = clock();
+    if (input.timings) input.timings[phase] = (input.timings[phase] ?? 0) + (now - mark);
+    mark = now;
+  };
+  const { snapshotId, assets, users } = input;
+  if (input.salt.length !== 32) throw unprocessable('proof.salt_length', 'the snapshot salt must be 32 bytes');
+  const context = sha256(Buffer.from(contextMessage(snapshotId, assets)));
+  const n = users.length;
+  let depth = 0;
+  while (2 ** depth < n) depth++;
+  if (depth > MAX_DEPTH) throw unprocessable('proof.too_many_users', `at most 2^${MAX_DEPTH} users`);
+  const assetCount = assets.length;
+  const rec = HB + AB * assetCount;
+  const rowBytes = AB * assetCount;
+  const widths = [Math.max(n + (n % 2), 1)];
+  for (let level = 0, real = n; level < depth; level++) {
+    real = Math.ceil(real / 2);
+    widths.push(Math.max(real + (real % 2), 1));
+  }
+  let idBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const len = Buffer.byteLength(users[i].userId, 'utf8');
+    if (len === 0 || len > MAX_ID_BYTES) throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
+    idBytes += len;
+  }
+  let size = 0;
+  const take = (bytes: number): number => {
+    const at = size;
+    size += Math.ceil(bytes / 8) * 8;
+    return at;
+  };
+  const layout: TreeLayout = {
+    buffer: new ArrayBuffer(0),
+    n,
+    depth,
+    rec,
+    assetCount,
+    context: take(32),
+    salt: take(32),
+    idOffsets: take(4 * (n + 1)),
+    ids: take(idBytes),
+    balances: take(rowBytes * n),
+    nonces: take(32 * n),
+    rank: take(4 * n),
+    padding: take((depth + 1) * rec),
+    levels: widths.map((w) => take(w * rec)),
+    widths,
+  };
+  // One allocation: many large ones would each count as external memory and could start a
+  // full collection of a heap that holds a million user objects.
+  layout.buffer = shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
+  const view = Buffer.from(layout.buffer);
+  context.copy(view, layout.context);
+  view.set(input.salt, layout.salt);
+  const offsets = new Uint32Array(layout.buffer, layout.idOffsets, n + 1);
+  const known = new Set<string>(assets);
+  for (let i = 0, at = 0; i < n; i++) {
+    const user = users[i];
+    offsets[i] = at;
+    at += view.write(user.userId, layout.ids + at, 'utf8');
+    offsets[i + 1] = at;
+    const balances = user.balances;
+    for (const a in balances) {
+      if (!known.has(a)) throw unprocessable('proof.unknown_asset', `user ${user.userId} holds ${a}, which is not in the published asset list`);
+    }
+    const row = layout.balances + rowBytes * i;
+    for (let k = 0; k < assetCount; k++) writeAmount(balances[assets[k]] ?? 0n, view, row + AB * k, user.userId);
+  }
+  lap('encode');
+
+  const level = (k: number) => view.subarray(layout.levels[k], layout.levels[k] + widths[k] * rec);
+  const padRecord = (k: number) => view.subarray(layout.padding + k * rec, layout.padding + (k + 1) * rec);
+  const nonces = view.subarray(layout.nonces, layout.nonces + 32 * n);
+  let order: Uint32Array = new Uint32Array(0);
+  const never = () => {
+    throw new Error('kernels not set');
+  };
+  return {
+    layout,
+    kernels: { nonces: never, leaves: never, nodes: never },
+    lap,
+    // Leaf order is ascending nonce: a leaf's position says nothing about the user id.
+    orderLeaves() {
+      order = orderByNonce(nonces, n, new Arena(12 * n), (a, b) => {
+        throw unprocessable('proof.duplicate_user', `user ${users[a].userId} appears twice (entries ${a} and ${b})`);
+      });
+      const rank = new Uint32Array(layout.buffer, layout.rank, n);
+      for (let pos = 0; pos < n; pos++) rank[order[pos]] = pos;
+    },
+    padLeaves() {
+      mainKernels().padding(layout);
+      if (n % 2 === 1 || n === 0) padRecord(0).copy(level(0), n * rec);
+    },
+    finish() {
+      const top = n === 0 ? padRecord(0) : level(depth).subarray(0, rec);
+      const totals: bigint[] = [];
+      for (let k = 0; k < assetCount; k++) totals.push(readAmount(top, HB + AB * k));
+      const root = sha256(Buffer.from(rootMessage(context, depth, top.subarray(0, HB), totals)));
+      return {
+        snapshotId,
+        assets: [...assets],
+        depth,
+        root: bytesToHex(root),
+        totals: Object.fromEntries(assets.map((a, k) => [a, totals[k]])),
+        levels: widths.map((_, k) => level(k)),
+        padding: widths.map((_, k) => padRecord(k)),
+        // In input order (sequential reads); leaf `pos` belongs to userIds[order[pos]].
+        userIds: users.map((u) => u.userId),
+        nonces,
+        order,
+      };
+    },
+  };
+}
+
 /**
  * nonce = SHA-256("strongroom-pol-v1-nonce" ‖ salt ‖ context hash ‖ len(userId) ‖ userId): a PRF
  * keyed by the secret salt (the length-prefixed message makes the encoding prefix-free, so length
@@ -258,51 +358,6 @@ export function deriveNonce(salt: Uint8Array, context: Uint8Array, userId: strin
   const id = Buffer.from(userId, 'utf8');
   if (id.length === 0 || id.length > MAX_ID_BYTES) throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
   return sha256(Buffer.concat([NONCE_LABEL, salt, context, Buffer.from([id.length]), id]));
-}
-
-function deriveNonces(salt: Uint8Array, context: Buffer, users: readonly UserBalances[], out: Buffer): Buffer {
-  const msg = Buffer.alloc(NONCE_LABEL.length + 64 + 1 + MAX_ID_BYTES);
-  NONCE_LABEL.copy(msg, 0);
-  msg.set(salt, NONCE_LABEL.length);
-  context.copy(msg, NONCE_LABEL.length + 32);
-  const idAt = NONCE_LABEL.length + 65;
-  for (let i = 0; i < users.length; i++) {
-    const id = users[i].userId;
-    const len = Buffer.byteLength(id, 'utf8');
-    if (len === 0 || len > MAX_ID_BYTES) throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
-    msg[idAt - 1] = len;
-    msg.write(id, idAt, 'utf8');
-    hashInto(msg.subarray(0, idAt + len), out, i * 32);
-  }
-  return out;
-}
-
-/** Hashes the two adjacent child records at `below[offset…]` and writes the parent record (hash, sums). */
-function parentInto(below: Buffer, offset: number, rec: number, msg: Buffer, out: Buffer, outOffset: number, assets: AssetCode[]): void {
-  below.copy(msg, 2, offset, offset + 2 * rec);
-  hashInto(msg, out, outOffset);
-  for (let k = 0; k < assets.length; k++) {
-    const a = offset + HB + AB * k;
-    if (!addU256(below, a, below, a + rec, out, outOffset + HB + AB * k)) {
-      throw unprocessable('proof.sum_overflow', `the ${assets[k]} sum exceeds 2^256-1`);
-    }
-  }
-}
-
-/** Copies 32 bytes; a plain loop, measured twice as fast as Buffer#copy for this size. */
-function copy32(src: Buffer, from: number, dst: Buffer, to: number): void {
-  for (let k = 0; k < 32; k++) dst[to + k] = src[from + k];
-}
-
-/** out = a + b over 32-byte big-endian integers in 32-bit limbs; false on overflow. */
-function addU256(a: Buffer, ao: number, b: Buffer, bo: number, out: Buffer, oo: number): boolean {
-  let carry = 0;
-  for (let i = 28; i >= 0; i -= 4) {
-    const s = a.readUInt32BE(ao + i) + b.readUInt32BE(bo + i) + carry;
-    out.writeUInt32BE(s >>> 0, oo + i);
-    carry = s > 0xffffffff ? 1 : 0;
-  }
-  return carry === 0;
 }
 
 function writeAmount(value: bigint, out: Buffer, offset: number, userId: string): void {
