@@ -192,5 +192,8 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
     const ops = v1.flatMap(([, methods]) => Object.values(methods));
     expect(ops.length).toBeGreaterThanOrEqual(10);
     expect(ops.every((o) => typeof o.summary === 'string' && o.summary.length > 0)).toBe(true);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/strongroom_ledger_transfers_total\{outcome="committed"\} [1-9]/);
+    expect(metrics).toMatch(/strongroom_ledger_transfers_total\{outcome="account.debits_exceed_credits"\} [1-9]/);
   });
 });

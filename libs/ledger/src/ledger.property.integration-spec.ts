@@ -50,7 +50,7 @@ describeEachBackend('ledger properties against the database', { migrations: ledg
         }
         checkModel(model, acc, deposits);
       }),
-      { numRuns: ctx().backend === 'pglite' ? 150 : 120 },
+      { numRuns: ctx().backend === 'pglite' ? 120 : 100 },
     );
     const report = await ledger.checkInvariants();
     expect(report.violations).toEqual([]);

@@ -22,6 +22,7 @@ import { TRANSFER_ID, UUID } from './transfer-input';
 import { TransferBatcher } from './transfer-batcher';
 import { checkInvariants } from './invariants';
 import { must } from './must';
+import { ledgerBatchRetries, ledgerBatchSize, ledgerTransfers } from './ledger.metrics';
 
 export const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
 
@@ -145,17 +146,18 @@ export class LedgerService implements LedgerApi {
   }
 
   async balances(accountId: string, asOf?: AsOf, tx?: Tx): Promise<Balances & { sequence: bigint }> {
+    if (!asOf || (asOf.sequence === undefined && asOf.timestamp === undefined)) {
+      // One statement reads the row and the sequence together: the pair is consistent.
+      const rows = UUID.test(accountId)
+        ? await this.q<AccountRow & { last: string }>(tx, 'SELECT a.*, s.last FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1', [accountId])
+        : [];
+      if (rows.length === 0) throw notFound('account.not_found', `account ${accountId} not found`);
+      const a = toAccount(rows[0]);
+      return { debitsPending: a.debitsPending, debitsPosted: a.debitsPosted, creditsPending: a.creditsPending, creditsPosted: a.creditsPosted, sequence: BigInt(rows[0].last) };
+    }
     const account = await this.getAccount(accountId, tx);
     const [{ last }] = await this.q<{ last: string }>(tx, 'SELECT last FROM ledger.sequencer WHERE id = 1', []);
     const current = BigInt(last);
-    if (!asOf || (asOf.sequence === undefined && asOf.timestamp === undefined)) {
-      // One statement reads the row and the sequence together: the pair is consistent.
-      const [r] = await this.q<AccountRow & { last: string }>(tx, 'SELECT a.*, s.last FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1', [
-        account.id,
-      ]);
-      const a = toAccount(r);
-      return { debitsPending: a.debitsPending, debitsPosted: a.debitsPosted, creditsPending: a.creditsPending, creditsPosted: a.creditsPosted, sequence: BigInt(r.last) };
-    }
     let sequence: bigint;
     if (asOf.sequence !== undefined) {
       if (asOf.sequence < 0n) throw badRequest('balance.as_of_invalid', 'asOfSequence must be >= 0');
@@ -257,18 +259,20 @@ export class LedgerService implements LedgerApi {
         try {
           const r = await this.execBatch(tx, batch, now);
           await tx.query('RELEASE SAVEPOINT ledger_batch');
-          return r;
+          return observe(r);
         } catch (err) {
           await tx.query('ROLLBACK TO SAVEPOINT ledger_batch');
           if (!(err instanceof RetryBatch) || attempt >= MAX_ATTEMPTS) throw err;
+          ledgerBatchRetries.inc();
         }
       }
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction((t) => this.execBatch(t, batch, now));
+        return observe(await this.db.transaction((t) => this.execBatch(t, batch, now)));
       } catch (err) {
         if (!(err instanceof RetryBatch || isRetryableTxError(err)) || attempt >= MAX_ATTEMPTS) throw err;
+        ledgerBatchRetries.inc();
         await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
       }
     }
@@ -426,6 +430,13 @@ export class LedgerService implements LedgerApi {
   private q<T>(tx: Tx | undefined, sql: string, params: unknown[]): Promise<T[]> {
     return tx ? tx.query<T>(sql, params) : this.db.query<T>(sql, params);
   }
+}
+
+/** Counts a batch's outcomes once its statements succeeded (a retried attempt counts nothing). */
+function observe(results: TransferResult[]): TransferResult[] {
+  ledgerBatchSize.observe(results.length);
+  for (const r of results) ledgerTransfers.inc({ outcome: r.ok ? (r.replayed ? 'replayed' : 'committed') : r.code });
+  return results;
 }
 
 function checkOwner(v: unknown, field: string): void {

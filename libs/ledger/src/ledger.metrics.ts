@@ -1,0 +1,23 @@
+import { Counter, Histogram } from 'prom-client';
+import { metricsRegistry } from '@strongroom/shared-http';
+
+/** Operational counters only (no amounts, no ids): what /metrics exposes about the ledger. */
+export const ledgerTransfers = new Counter({
+  name: 'strongroom_ledger_transfers_total',
+  help: 'Transfers decided by the ledger, by outcome (committed, replayed, or the refusal code)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const ledgerBatchSize = new Histogram({
+  name: 'strongroom_ledger_batch_transfers',
+  help: 'Transfers per database transaction (batch API and group commit)',
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 8000],
+  registers: [metricsRegistry],
+});
+
+export const ledgerBatchRetries = new Counter({
+  name: 'strongroom_ledger_batch_retries_total',
+  help: 'Batches re-planned because a concurrent commit invalidated them (or a serialization failure)',
+  registers: [metricsRegistry],
+});
