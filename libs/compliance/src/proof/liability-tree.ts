@@ -360,13 +360,18 @@ export function deriveNonce(salt: Uint8Array, context: Uint8Array, userId: strin
   return sha256(Buffer.concat([NONCE_LABEL, salt, context, Buffer.from([id.length]), id]));
 }
 
+const SAFE_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Writes a balance as u256 into a zero-filled region (only the non-zero low bytes are written). */
 function writeAmount(value: bigint, out: Buffer, offset: number, userId: string): void {
   if (typeof value !== 'bigint' || value < 0n || value >= U256_LIMIT) {
     throw unprocessable('proof.balance_range', `user ${userId}: balance ${String(value)} is not an integer in [0, 2^256)`);
   }
-  if (value < U64_LIMIT) {
-    out.fill(0, offset, offset + 24);
-    out.writeBigUInt64BE(value, offset + 24);
+  if (value <= SAFE_LIMIT) {
+    // The common case, without BigInt arithmetic: two 32-bit halves of an exact double.
+    const v = Number(value);
+    out.writeUInt32BE(Math.floor(v / 4294967296), offset + 24);
+    out.writeUInt32BE(v % 4294967296, offset + 28);
     return;
   }
   let v = value;
