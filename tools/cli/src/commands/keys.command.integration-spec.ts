@@ -3,16 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpdateAliasCommand } from '@aws-sdk/client-kms';
+import { changeAccount, custodyDescriptor } from '@strongroom/chains-bitcoin';
 import { KmsSigner } from '@strongroom/keys';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { descriptorChecksum } from '../keys/descriptor';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-// Runs the real CLI entry in a child process. (`node tools/run.js tools/cli/src/main.ts` would be
-// the natural spelling, but main.ts only runs when it is the main module, which it is not under
-// run.js; this calls its exported main() with the same error handling.)
-const BOOT = `require('./tools/cli/src/main.ts').main(['node', 'strongroom', ...process.argv.slice(1)])
-  .catch((e) => { console.error('strongroom: ' + (e && e.message)); process.exit(1); })`;
+// The real CLI entry in a child process, as an operator runs it (`npm run strongroom -- …`).
+const ENTRY = ['tools/run.js', 'tools/cli/src/main.ts'];
 
 interface Run {
   code: number;
@@ -29,14 +27,13 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
     new Promise((resolve) => {
       execFile(
         process.execPath,
-        ['-r', '@swc-node/register', '-e', BOOT, '--', ...args],
+        [...ENTRY, ...args],
         {
           cwd: ROOT,
           env: {
             PATH: process.env.PATH,
             HOME: process.env.HOME,
             NODE_NO_WARNINGS: '1',
-            SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
             KMS_ENDPOINT: kms.endpoint,
             AWS_REGION: kms.config.region,
             AWS_ACCESS_KEY_ID: kms.config.credentials.accessKeyId,
@@ -62,7 +59,7 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
   });
 
   it('ceremony --chain bitcoin: creates the keys, records them and prints the checksummed descriptor', async () => {
-    const r = await cli(['keys', 'ceremony', '--chain', 'bitcoin', '--threshold', '2', '--keys', '3', '--label', 'treasury']);
+    const r = await cli(['keys', 'ceremony', '--chain', 'bitcoin', '--threshold', '2', '--keys', '3', '--label', 'treasury', '--network', 'regtest']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const pubs = await Promise.all([1, 2, 3].map((i) => signer.publicKey(`alias/strongroom/treasury/cosigner-${i}`)));
@@ -70,6 +67,11 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
     expect(r.stdout).toContain(`${body}#${descriptorChecksum(body)}`);
     expect(r.stdout).toMatch(/status: usable/);
     expect(r.stdout).toMatch(/per-user tag/);
+    // The wallet's first address: its change address, by the Bitcoin library's own rule.
+    const id = /Wallet treasury \(([0-9a-f-]{36})\)/.exec(r.stdout)![1];
+    const change = custodyDescriptor({ id, chain: 'bitcoin', threshold: 2, publicKeys: pubs.map((p) => p.compressedHex) }, changeAccount(id), 'regtest');
+    expect(change.address).toMatch(/^bcrt1q/);
+    expect(r.stdout).toContain(`change address (regtest): ${change.address}`);
   });
 
   it('ceremony --chain ethereum --relayer: prints owners, threshold and relayer address', async () => {

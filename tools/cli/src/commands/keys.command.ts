@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import type { BitcoinNetworkName } from '@strongroom/chains-bitcoin';
 import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
 import { formatVerification, formatWallet, runCeremony } from '../keys/ceremony';
 import { withKeysContext } from '../keys/keys-context';
@@ -7,6 +8,11 @@ const positiveInt = (name: string) => (raw: string) => {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError(`${name} must be an integer from 1 to 20`);
   return n;
+};
+
+const network = (raw: string): BitcoinNetworkName => {
+  if (!['mainnet', 'testnet', 'regtest'].includes(raw)) throw new InvalidArgumentError('must be mainnet, testnet or regtest');
+  return raw as BitcoinNetworkName;
 };
 
 const chain = (raw: string): ChainId => {
@@ -31,12 +37,13 @@ export function register(program: Command): void {
     .option('--relayer', 'also create the relayer key (Ethereum: pays gas, submits Safe transactions)', false)
     .option('--label <name>', 'wallet name (default <chain>-<timestamp>)')
     .option('--alias-prefix <prefix>', 'KMS alias prefix', 'strongroom')
-    .action(async (o: { chain: ChainId; threshold: number; keys: number; relayer: boolean; label?: string; aliasPrefix: string }) => {
+    .option('--network <network>', 'Bitcoin network for the printed addresses: mainnet, testnet or regtest', network, 'mainnet')
+    .action(async (o: { chain: ChainId; threshold: number; keys: number; relayer: boolean; label?: string; aliasPrefix: string; network: BitcoinNetworkName }) => {
       if (o.threshold > o.keys) throw new Error(`--threshold (${o.threshold}) cannot exceed --keys (${o.keys})`);
       await withKeysContext(async (ctx) => {
         const { wallet, verification } = await runCeremony(ctx, o, (l) => console.log(l));
         console.log(`Recorded in the key registry at ${ctx.databaseLabel}.\n`);
-        for (const line of formatWallet(wallet)) console.log(line);
+        for (const line of formatWallet(wallet, o.network)) console.log(line);
         if (!verification.usable) throw new Error(`the new wallet failed verification against KMS: ${verification.reason}`);
       });
     });
@@ -67,11 +74,12 @@ export function register(program: Command): void {
   keys
     .command('list')
     .description('print the registered wallets, their keys and status (no KMS calls)')
-    .action(async () => {
+    .option('--network <network>', 'Bitcoin network for the printed addresses', network, 'mainnet')
+    .action(async (o: { network: BitcoinNetworkName }) => {
       await withKeysContext(async (ctx) => {
         const wallets = await ctx.registry.wallets();
         if (wallets.length === 0) console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
-        for (const w of wallets) console.log([...formatWallet(w), ''].join('\n'));
+        for (const w of wallets) console.log([...formatWallet(w, o.network), ''].join('\n'));
       }, { kmsRequired: false });
     });
 }

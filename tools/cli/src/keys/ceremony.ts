@@ -1,4 +1,5 @@
 import { KmsKeyAdmin, type Wallet, type WalletVerification } from '@strongroom/keys';
+import { changeAccount, custodyDescriptor, type BitcoinNetworkName } from '@strongroom/chains-bitcoin';
 import type { ChainId } from '@strongroom/shared-types';
 import { multisigDescriptor } from './descriptor';
 import type { KeysContext } from './keys-context';
@@ -10,6 +11,7 @@ export interface CeremonyOptions {
   relayer: boolean;
   label?: string;
   aliasPrefix: string;
+  network?: BitcoinNetworkName;
 }
 
 export interface CeremonyResult {
@@ -45,7 +47,7 @@ export async function runCeremony(ctx: KeysContext, o: CeremonyOptions, log: (li
 }
 
 /** What the operator writes down and hands on. */
-export function formatWallet(w: Wallet): string[] {
+export function formatWallet(w: Wallet, network: BitcoinNetworkName = 'mainnet'): string[] {
   const lines = [
     `Wallet ${w.label} (${w.id})`,
     `  chain: ${w.chain}   threshold: ${w.threshold} of ${w.keys.length}   status: ${w.status}${w.statusReason ? ` (${w.statusReason})` : ''}`,
@@ -61,6 +63,9 @@ export function formatWallet(w: Wallet): string[] {
       '        gets a distinct P2WSH address over these same keys. They are derived by the Bitcoin',
       '        chain library; the descriptor above is the untagged policy, for the record.',
     );
+    // The change address is the wallet's own first address (withdrawals pay change only there).
+    const change = custodyDescriptor({ id: w.id, chain: 'bitcoin', threshold: w.threshold, publicKeys: w.keys.map((k) => k.publicKey) }, changeAccount(w.id), network);
+    lines.push(`  change address (${network}): ${change.address}`, `    ${change.derivation}`, `    watch-only: ${change.descriptor}`);
   } else {
     lines.push(`  Safe owners (threshold ${w.threshold} of ${w.keys.length}), sorted by address as the Safe orders signatures:`);
     for (const k of [...w.keys].sort((a, b) => a.ethereumAddress.toLowerCase().localeCompare(b.ethereumAddress.toLowerCase()))) {
