@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { TransferBatcher } from './transfer-batcher';
 
 /** A run function whose calls the test resolves by hand (no timers, no sleeps). */
@@ -40,5 +41,19 @@ describe('TransferBatcher (group commit)', () => {
     expect(await blocker).toBe('ok0');
     expect(await Promise.all(ps)).toEqual(['ok12', 'poison', 'ok14']);
     expect(seen).toEqual([[0], [12, 13, 14], [12], [13], [14]]);
+  });
+
+  it("runs batches in its own async context, not in the context of the caller that triggered them", async () => {
+    const als = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const b = new TransferBatcher<number, string>(
+      async (items) => {
+        seen.push(als.getStore());
+        return items.map(String);
+      },
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    await als.run('caller-transaction', () => Promise.all([b.submit(1), b.submit(2)]));
+    expect(seen).toEqual([undefined, undefined]);
   });
 });

@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * Group commit for single transfers (TigerBeetle-style): while one database transaction is in
  * flight, newly submitted transfers queue up, and the next transaction takes them all (up to
@@ -19,6 +21,10 @@ interface Waiting<I, R> {
 export class TransferBatcher<I, R> {
   private queue: Waiting<I, R>[] = [];
   private inFlight = 0;
+  // Transactions run in the batcher's own async context, not in whichever caller happened to
+  // trigger them: one caller's context (say, an open transaction) must not leak into a batch
+  // that carries other callers' transfers.
+  private readonly scope = new AsyncResource('TransferBatcher');
 
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
@@ -41,7 +47,7 @@ export class TransferBatcher<I, R> {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const group = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
-      this.execute(group).finally(() => {
+      this.scope.runInAsyncScope(() => this.execute(group)).finally(() => {
         this.inFlight--;
         this.pump();
       });
