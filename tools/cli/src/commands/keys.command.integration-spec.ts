@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpdateAliasCommand } from '@aws-sdk/client-kms';
-import { changeAccount, custodyDescriptor } from '@strongroom/chains-bitcoin';
 import { KmsSigner } from '@strongroom/keys';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { descriptorChecksum } from '../keys/descriptor';
+import { changeAccount, custodyDescriptor, descriptorChecksum } from '@strongroom/chains-bitcoin';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 // The real CLI entry in a child process, as an operator runs it (`npm run strongroom -- …`).

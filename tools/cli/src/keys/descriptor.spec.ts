@@ -1,7 +1,8 @@
-import { descriptorChecksum, multisigDescriptor } from './descriptor';
+import { descriptorChecksum } from '@strongroom/chains-bitcoin';
+import { multisigDescriptor } from './descriptor';
 
-describe('descriptor checksum (BIP-380)', () => {
-  it('matches Bitcoin Core and BIP-380 examples', () => {
+describe('multisigDescriptor', () => {
+  it('uses the BIP-380 checksum (Bitcoin Core and BIP examples)', () => {
     expect(descriptorChecksum('raw(deadbeef)')).toBe('89f8spxm');
     expect(
       descriptorChecksum(
