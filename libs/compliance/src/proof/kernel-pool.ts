@@ -35,9 +35,12 @@ export class KernelPool {
     const worker = this.workers[index];
     return new Promise<boolean>((resolve, reject) => {
       const onError = (err: Error) => reject(err);
+      const onExit = (code: number) => reject(new Error(`tree worker exited (code ${code}) before answering`));
       worker.once('error', onError);
+      worker.once('exit', onExit);
       worker.once('message', (m: { ok?: boolean; error?: string }) => {
         worker.off('error', onError);
+        worker.off('exit', onExit);
         if (m.error !== undefined) reject(new Error(`tree worker: ${m.error}`));
         else resolve(m.ok === true);
       });
