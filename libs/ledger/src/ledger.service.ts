@@ -16,6 +16,7 @@ import type {
   TransferResult,
 } from './ledger.types';
 import { refusalError, RetryBatch } from './ledger.errors';
+import { decodeFlags } from './transfer-flags';
 import { TRANSFER_COLUMNS, publicTransfer, toAccount, toKnownTransfer, type AccountRow, type TransferRow } from './ledger.rows';
 import { accountsToLock, planBatch, type KnownTransfer, type PlanItem, type PlannedTransfer, type PendingState } from './transfer-planner';
 import { TRANSFER_ID, UUID } from './transfer-input';
@@ -399,7 +400,7 @@ export class LedgerService implements LedgerApi {
         creditAccountId: p.creditAccountId,
         asset: p.asset,
         amount: p.amount,
-        flags: batch[i].flags ? [...new Set(batch[i].flags)] : [],
+        flags: decodeFlags(p.flags),
         pendingId: p.pendingId,
         timeoutAt: pending && p.timeoutSeconds > 0 ? new Date(ts.getTime() + p.timeoutSeconds * 1000) : null,
         pendingState: pending ? (finalState.get(p.id) ?? 'pending') : null,
