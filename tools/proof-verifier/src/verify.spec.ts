@@ -76,6 +76,9 @@ describe('proof verifier against the committed vectors', () => {
   it('explains what is wrong with input that is not a proof', () => {
     expect(verifyProof('{oops')).toMatchObject({ valid: false, code: 'malformed' });
     expect(verifyProof({ ...small.proofs[0], extra: 1 })).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(/extra/) });
+    const withStepField = JSON.parse(JSON.stringify(small.proofs[0])) as { path: Record<string, unknown>[] };
+    withStepField.path[0].note = 'x';
+    expect(verifyProof(withStepField)).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(/path\[0\]\.note/) });
     expect(verifyProof({ ...small.proofs[0], balances: { BTC: '1' } })).toMatchObject({ valid: false, reason: expect.stringMatching(/missing asset ETH/) });
     expect(verifyProof({ ...small.proofs[0], balances: { ...small.proofs[0].balances, DOGE: '1' } })).toMatchObject({ valid: false, reason: expect.stringMatching(/DOGE/) });
     expect(verifyProof({ ...small.proofs[0], balances: { ...small.proofs[0].balances, BTC: '01' } })).toMatchObject({ valid: false, code: 'malformed' });

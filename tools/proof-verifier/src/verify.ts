@@ -106,6 +106,8 @@ function verifyParsed(proof: unknown, options: VerifyOptions): VerifyResult {
     const step = p.path[level] as unknown;
     if (typeof step !== 'object' || step === null) throw new FormatError(`path[${level}]`, 'expected {hash, sums}');
     const s = step as Record<string, unknown>;
+    const extra = Object.keys(s).find((k) => k !== 'hash' && k !== 'sums');
+    if (extra !== undefined) throw new FormatError(`path[${level}].${extra}`, 'unknown field');
     const siblingHash = parseHash(s.hash, `path[${level}].hash`);
     const siblingSums = amountsInOrder(s.sums, assets, `path[${level}].sums`);
     const isRight = Math.floor(leafIndex / 2 ** level) % 2 === 1;

@@ -512,6 +512,8 @@
       const step = p.path[level];
       if (typeof step !== "object" || step === null) throw new FormatError(`path[${level}]`, "expected {hash, sums}");
       const s = step;
+      const extra = Object.keys(s).find((k) => k !== "hash" && k !== "sums");
+      if (extra !== void 0) throw new FormatError(`path[${level}].${extra}`, "unknown field");
       const siblingHash = parseHash(s.hash, `path[${level}].hash`);
       const siblingSums = amountsInOrder(s.sums, assets, `path[${level}].sums`);
       const isRight = Math.floor(leafIndex / 2 ** level) % 2 === 1;
