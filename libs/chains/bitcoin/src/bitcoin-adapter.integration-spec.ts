@@ -142,6 +142,26 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     expect(nodeView.length).toBeGreaterThan(0);
   });
 
+  it('never selects an input a broadcast withdrawal already spends, even after its reservation is lost', async () => {
+    const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
+    const first: WithdrawalBatch = { id: 'spend-1', wallet, outputs: [{ ref: 's1', address: payTo('s1'), asset: 'BTC', amount: 10_000_000n }], fee: { feeRate: '2' } };
+    const unsigned = await adapter.buildWithdrawal(first);
+    const signed = await adapter.finalize(unsigned, await signThroughKms(unsigned, first, [1, 2]));
+    await adapter.broadcast(signed);
+    adapter.release(first.id); // as after a restart: the reservation is gone, the spend is only in the mempool
+    const firstInputs = Psbt.fromBase64(unsigned.payload, { network: networks.regtest }).txInputs.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
+
+    const second: WithdrawalBatch = { id: 'spend-2', wallet, outputs: [{ ref: 's2', address: payTo('s2'), asset: 'BTC', amount: 10_000_000n }], fee: { feeRate: '2' } };
+    const next = await adapter.buildWithdrawal(second);
+    const nextInputs = Psbt.fromBase64(next.payload, { network: networks.regtest }).txInputs.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
+    expect(nextInputs.filter((k) => firstInputs.includes(k))).toEqual([]);
+    const signedNext = await adapter.finalize(next, await signThroughKms(next, second, [0, 1]));
+    await expect(adapter.broadcast(signedNext)).resolves.toMatchObject({ alreadyKnown: false });
+    await node.mine(1);
+    await follow();
+    await expect(adapter.status(signedNext.txid)).resolves.toMatchObject({ state: 'confirmed' });
+  });
+
   describe('a tampered PSBT is stopped by the intent check before KMS signs anything', () => {
     const dest = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
     let batch: WithdrawalBatch;

@@ -189,8 +189,18 @@ export class BitcoinAdapter implements ChainAdapter {
 
     const change = this.changeAddress(batch.wallet);
     this.reserved.delete(batch.id); // a rebuild of the same batch may reuse its own inputs
-    const spendable = await this.spendableUtxos(batch.wallet);
-    const selection = selectCoins(spendable, targets, { script: Buffer.from(change.locator, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: batch.wallet.threshold }, feeRate);
+    let spendable = await this.spendableUtxos(batch.wallet);
+    const changeSpec = { script: Buffer.from(change.locator, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: batch.wallet.threshold };
+    let selection = selectCoins(spendable, targets, changeSpec, feeRate);
+    // The node has the last word: an input already spent (e.g. by a withdrawal broadcast before a
+    // restart lost its reservation) is dropped and the selection made again.
+    for (;;) {
+      const gone = new Set<string>();
+      for (const u of selection.inputs) if (!(await this.rpc.isUnspent(u.txid, u.vout))) gone.add(outpointKey(u.txid, u.vout));
+      if (gone.size === 0) break;
+      spendable = spendable.filter((u) => !gone.has(outpointKey(u.txid, u.vout)));
+      selection = selectCoins(spendable, targets, changeSpec, feeRate);
+    }
     const outputs = selection.change > 0n ? [...targets, { script: Buffer.from(change.locator, 'hex'), value: selection.change }] : targets;
     const psbt = buildWithdrawalPsbt(selection.inputs, outputs, this.network);
     this.reserved.set(batch.id, new Set(selection.inputs.map((u) => outpointKey(u.txid, u.vout))));

@@ -55,6 +55,7 @@ export interface BcoinMempool {
   evictEntry(entry: BcoinMempoolEntry): void;
   removeOrphan(hash: string): void;
   hasOrphan(hash: string): boolean;
+  isSpent(hash: string, index: number): boolean;
 }
 
 export interface BcoinChain {

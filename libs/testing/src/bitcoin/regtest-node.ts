@@ -293,11 +293,21 @@ function scriptOf(bcoin: BcoinModule, address: string): string {
 }
 
 /**
- * Replaces bcoin's `sendrawtransaction` (which relays and answers a txid whatever the mempool
+ * Replaces bcoin's `gettxout` (mempool spends ignored) and `sendrawtransaction` (which relays and answers a txid whatever the mempool
  * decides) with Bitcoin Core's contract: accepted or already in the mempool → txid; rejected →
  * RPC error -26 with the reject reason; inputs missing or spent → -25; already mined → -27.
  */
 function installSendRawTransaction(bcoin: BcoinModule, node: BcoinFullNode): void {
+  // Core's gettxout with include_mempool (the default) answers null for an output a mempool
+  // transaction spends; bcoin's still returns the coin.
+  const gettxout = node.rpc.calls.gettxout;
+  node.rpc.calls.gettxout = async (args: unknown[], help: boolean) => {
+    const [txid, index, includeMempool] = args;
+    if (typeof txid === 'string' && /^[0-9a-fA-F]{64}$/.test(txid) && typeof index === 'number' && includeMempool !== false) {
+      if (node.mempool.isSpent(Buffer.from(txid, 'hex').reverse().toString('hex'), index)) return null;
+    }
+    return gettxout.call(node.rpc, args, help);
+  };
   node.rpc.calls.sendrawtransaction = async (args: unknown[]) => {
     const hex = args[0];
     if (typeof hex !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(hex)) throw rpcError(-22, 'TX decode failed');

@@ -85,6 +85,10 @@ export class BitcoinRpc {
     if (btcPerKvB === undefined || btcPerKvB <= 0) return undefined;
     return (btcPerKvB * 1e8) / 1000;
   }
+  /** Whether the output is unspent, counting spends already in the mempool (Core's include_mempool). */
+  async isUnspent(txid: string, vout: number): Promise<boolean> {
+    return (await this.call<unknown>('gettxout', [txid, vout, true])) !== null;
+  }
   mempoolEntry(txid: string): Promise<unknown> {
     return this.call('getmempoolentry', [txid]);
   }
