@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startBitcoinRegtest, type BitcoinRegtest } from '../bitcoin-regtest';
 
 const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
@@ -45,5 +48,28 @@ describe('bcoin regtest harness', () => {
     const keeping = await node.reorg(1, { keepTransactions: true });
     expect(keeping.evicted).toEqual([]);
     expect(await node.rpc<string[]>('getrawmempool')).toContain(b.txid);
+  });
+
+  it('keeps its chain in a data directory across a restart (LevelDB)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'regtest-'));
+    try {
+      let disk = await startBitcoinRegtest({ dataDir: dir });
+      const { txid, vout } = await disk.fund(ADDR, 80_000n);
+      await disk.mine(1);
+      const height = disk.height();
+      const tip = await disk.rpc<string>('getbestblockhash');
+      await disk.stop();
+      disk = await startBitcoinRegtest({ dataDir: dir });
+      try {
+        expect(disk.height()).toBe(height);
+        expect(await disk.rpc('getbestblockhash')).toBe(tip);
+        expect(await disk.rpc('gettxout', [txid, vout])).toMatchObject({ value: 0.0008 });
+        await expect(disk.fund(ADDR, 90_000n)).resolves.toMatchObject({ txid: expect.any(String) });
+      } finally {
+        await disk.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
