@@ -8,6 +8,9 @@ import type { PipelineDeps } from './pipeline-deps';
 import { runTx } from './run-tx';
 import { transition } from './transition';
 
+/** Batches closed per run at most (each up to maxSize withdrawals). */
+const MAX_BATCHES_PER_RUN = 20;
+
 export interface BatcherOptions {
   chain: ChainId;
   /** Close a batch as soon as this many withdrawals are approved… */
@@ -41,12 +44,10 @@ export class Batcher {
     return runTx(deps, async (tx) => {
       const rows = await tx.query<WithdrawalRow>(
         `SELECT * FROM withdrawals.withdrawals WHERE status = 'approved' AND chain = $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [opts.chain, opts.maxSize],
+        [opts.chain, opts.maxSize * MAX_BATCHES_PER_RUN],
       );
       if (rows.length === 0) return [];
       const now = deps.clock.now();
-      const oldest = Math.min(...rows.map((r) => new Date(r.updated_at).getTime()));
-      if (rows.length < opts.maxSize && now.getTime() - oldest < opts.maxAgeMs) return [];
       const byWallet = new Map<string, { wallet: CustodyWallet; rows: WithdrawalRow[] }>();
       for (const r of rows) {
         const wallet = wallets.get(r.client_id);
@@ -56,16 +57,22 @@ export class Batcher {
         byWallet.set(wallet.id, g);
       }
       const ids: string[] = [];
-      for (const { wallet, rows: group } of byWallet.values()) {
-        const batchId = randomUUID();
-        await tx.query(
-          `INSERT INTO withdrawals.batches (id, chain, wallet_id, wallet, status, created_at, updated_at) VALUES ($1,$2,$3,$4::jsonb,'batched',$5,$5)`,
-          [batchId, opts.chain, wallet.id, JSON.stringify(wallet), now],
-        );
-        for (const r of group) {
-          await transition(tx, deps, r.id, 'approved', 'batched', { actor: SYSTEM_ACTOR, rule: rows.length >= opts.maxSize ? 'batch_size' : 'batch_age', detail: { batchId } }, { batchId });
+      for (const { wallet, rows: all } of byWallet.values()) {
+        for (let i = 0; i < all.length; i += opts.maxSize) {
+          const group = all.slice(i, i + opts.maxSize);
+          const full = group.length >= opts.maxSize;
+          // A partial batch waits until its oldest withdrawal has waited maxAgeMs.
+          if (!full && now.getTime() - Math.min(...group.map((r) => new Date(r.updated_at).getTime())) < opts.maxAgeMs) continue;
+          const batchId = randomUUID();
+          await tx.query(
+            `INSERT INTO withdrawals.batches (id, chain, wallet_id, wallet, status, created_at, updated_at) VALUES ($1,$2,$3,$4::jsonb,'batched',$5,$5)`,
+            [batchId, opts.chain, wallet.id, JSON.stringify(wallet), now],
+          );
+          for (const r of group) {
+            await transition(tx, deps, r.id, 'approved', 'batched', { actor: SYSTEM_ACTOR, rule: full ? 'batch_size' : 'batch_age', detail: { batchId } }, { batchId });
+          }
+          ids.push(batchId);
         }
-        ids.push(batchId);
       }
       await this.fault?.('batcher.before_commit', { batchId: ids[0] });
       return ids;

@@ -7,6 +7,9 @@ import type { SignerDeps } from './pipeline-deps';
 import { Settler } from './settler';
 import { SignerWorker } from './signer.worker';
 
+/** Runs of one worker per round at most. */
+const STEPS_PER_ROUND = 20;
+
 export interface ChainPipelineOptions {
   chain: ChainId;
   batchMaxSize?: number;
@@ -69,11 +72,16 @@ export class PipelineRunner {
         ['settler', async () => (await w.settler.runOnce()) !== null],
       ];
       for (const [name, step] of steps) {
-        try {
-          if (await step()) moved = true;
-        } catch (err) {
-          if (!this.opts.onError) throw err;
-          this.opts.onError(err, `${w.chain}.${name}`);
+        // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).
+        for (let i = 0; i < STEPS_PER_ROUND; i++) {
+          try {
+            if (!(await step())) break;
+            moved = true;
+          } catch (err) {
+            if (!this.opts.onError) throw err;
+            this.opts.onError(err, `${w.chain}.${name}`);
+            break;
+          }
         }
       }
     }

@@ -1,4 +1,4 @@
-import { IntentMismatchError, type ChainAdapter, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
+import { IntentMismatchError, type ChainAdapter, type DigestSignature, type SignedWithdrawal, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
@@ -116,20 +116,16 @@ export class SignerWorker {
     const input = batchInput(b, ws);
     // Intent check on exactly what is about to be signed, before the first digest leaves.
     checkIntentOf(adapter, unsigned, input);
-    const signWith = (publicKey: string, digest: string) => deps.signer.sign(b.wallet_id, publicKey, digest);
-    let signatures = await signDigests(unsigned, b.wallet.threshold, signWith);
-    let final = unsigned;
-    if (isRelayCapable(adapter) && b.relayer && b.nonce !== null) {
-      // Second round: the relayer's transaction carrying the owners' signatures, at the nonce
-      // reserved when the batch moved to `signing`; checked like the first round before signing.
-      const relayerPublicKey = b.wallet.relayerPublicKey;
-      if (!relayerPublicKey) throw new Error(`wallet ${b.wallet_id} has a relayer address but no relayer public key`);
-      const fees = await adapter.relayerChainState(b.relayer);
-      final = await adapter.prepareRelay(unsigned, signatures, { relayerPublicKey, nonce: Number(b.nonce), maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
-      checkIntentOf(adapter, final, input);
-      signatures = await signDigests(final, 1, signWith);
+    let signed: SignedWithdrawal;
+    let final: UnsignedWithdrawal;
+    let signatures: DigestSignature[];
+    try {
+      ({ signed, final, signatures } = await this.signStored(adapter, b, unsigned, input));
+    } catch (err) {
+      // Nothing was stored or sent: free the lease so the next round retries at once.
+      await deps.db.query(`UPDATE withdrawals.batches SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`, [b.id, String((err as Error).message ?? err).slice(0, 500)]);
+      throw err;
     }
-    const signed = await adapter.finalize(final, signatures);
     await this.fault?.('signer.after_sign', { batchId: b.id });
     await runTx(deps, async (tx) => {
       const now = deps.clock.now();
@@ -144,6 +140,30 @@ export class SignerWorker {
       for (const w of ws) await transition(tx, deps, w.id, 'signing', 'signed', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: signed.txid } });
     });
     return b.id;
+  }
+
+  private async signStored(
+    adapter: ChainAdapter,
+    b: BatchRow,
+    unsigned: UnsignedWithdrawal,
+    input: WithdrawalBatch,
+  ): Promise<{ signed: SignedWithdrawal; final: UnsignedWithdrawal; signatures: DigestSignature[] }> {
+    const { deps } = this;
+    const signWith = (publicKey: string, digest: string) => deps.signer.sign(b.wallet_id, publicKey, digest);
+    let signatures = await signDigests(unsigned, b.wallet.threshold, signWith);
+    let final = unsigned;
+    if (isRelayCapable(adapter) && b.relayer && b.nonce !== null) {
+      // Second round: the relayer's transaction carrying the owners' signatures, at the nonce
+      // reserved when the batch moved to `signing`; checked like the first round before signing.
+      const relayerPublicKey = b.wallet.relayerPublicKey;
+      if (!relayerPublicKey) throw new Error(`wallet ${b.wallet_id} has a relayer address but no relayer public key`);
+      const fees = await adapter.relayerChainState(b.relayer);
+      final = await adapter.prepareRelay(unsigned, signatures, { relayerPublicKey, nonce: Number(b.nonce), maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
+      checkIntentOf(adapter, final, input);
+      signatures = await signDigests(final, 1, signWith);
+    }
+    const signed = await adapter.finalize(final, signatures);
+    return { signed, final, signatures };
   }
 }
 

@@ -1,0 +1,89 @@
+import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
+import { testBackends } from '@strongroom/testing';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
+import { Transaction } from 'bitcoinjs-lib';
+import { btcAddress } from './testing/fixtures';
+import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+
+const BTC = 100_000_000n;
+
+// The real Bitcoin adapter on the bcoin regtest node, signing with 2-of-3 kms-local keys: a PSBT
+// whose witness is assembled from KMS signatures, accepted by the node, mined and settled.
+describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KMS [%s]', (backend) => {
+  let node: BitcoinRegtest;
+  let adapter: BitcoinAdapter;
+  let t: WithdrawalTestApp;
+  let scanned = 0;
+  const scan = async () => {
+    const tip = (await adapter.tip()).height;
+    for (let h = scanned + 1; h <= tip; h++) await adapter.block(h);
+    scanned = tip;
+  };
+
+  beforeAll(async () => {
+    node = await startBitcoinRegtest();
+    adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { default: 2, min: 1, max: 50 } });
+    t = await startWithdrawalTestApp(backend, [adapter]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await node?.stop();
+  });
+
+  it('deposits into multisig custody, then withdraws through approval to settlement', async () => {
+    const wallet = t.wallets.get('bitcoin')!;
+    // A deposit to the user's custody address (what the deposit watcher credits).
+    const deposit = adapter.deriveDepositAddress(wallet, 'e2e:alice');
+    const change = adapter.changeAddress(wallet);
+    adapter.watch([
+      { address: deposit.address, script: deposit.locator, derivation: deposit.derivation, ref: 'alice' },
+      { address: change.address, script: change.locator, derivation: change.derivation, ref: 'change' },
+    ]);
+    scanned = (await adapter.tip()).height;
+    await node.fund(deposit.address, 2n * BTC);
+    await node.mine(1);
+    await scan();
+    expect(adapter.custodyUtxos().map((u) => u.value)).toEqual([2n * BTC]);
+    await t.fund('e2e', 'alice', 'BTC', 2n * BTC);
+
+    await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/e2e', { approvalThreshold: '10000000', approvalsRequired: 2, withdrawalFee: '1000' });
+    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'alice', asset: 'BTC', amount: '0.5', destination: btcAddress(1) }, { 'Idempotency-Key': 'e2e-1' });
+    const w = (await res.json()) as Withdrawal;
+    expect(w.status).toBe('awaiting_approval');
+    await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`);
+    await t.call(t.keys.approver2, 'POST', `/v1/approvals/${w.id}/approve`);
+
+    const chains: ChainPipelineOptions[] = [{ chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000 }];
+    const runner = t.runner(chains);
+    const signatures = t.signer.signatures;
+    await runner.tick();
+    const sent = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    expect(sent.status).toBe('broadcast');
+    // One input, 2-of-3: two KMS signatures.
+    expect(t.signer.signatures - signatures).toBe(2);
+    // The node has the transaction and it pays exactly the approved output (plus change to custody).
+    const raw = await node.rpc<string>('getrawtransaction', [sent.txid, 0]);
+    const tx = Transaction.fromHex(raw);
+    expect(tx.outs.some((o) => o.value === 50_000_000n)).toBe(true);
+
+    await node.mine(2);
+    await scan();
+    await runner.tick();
+    const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    expect(done.status).toBe('settled');
+    const [batch] = await t.tdb.db.query<{ network_fee: string }>(`SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`, [done.batchId]);
+    const fee = BigInt(batch.network_fee);
+    expect(fee).toBeGreaterThan(0n);
+    // Custody on chain (the change) equals custody in the ledger.
+    const custody = await t.ledger.findAccount({ clientId: 'operator', ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
+    const cb = await t.ledger.balances(custody!.id);
+    const onChain = adapter.custodyUtxos().reduce((s, u) => s + u.value, 0n);
+    expect(cb.debitsPosted - cb.creditsPosted).toBe(onChain);
+    expect(onChain).toBe(2n * BTC - 50_000_000n - fee);
+    const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'alice', asset: 'BTC', kind: 'user' });
+    const ub = await t.ledger.balances(user!.id);
+    expect(ub.creditsPosted - ub.debitsPosted).toBe(2n * BTC - 50_000_000n - 1000n);
+    expect((await t.ledger.checkInvariants()).ok).toBe(true);
+  });
+});
