@@ -1,5 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { CustodyWallet } from '@strongroom/chains-core';
+import { loadBcoin } from '@strongroom/testing/bitcoin/bcoin';
 import { createHash } from 'node:crypto';
 import { custodyDescriptor } from './custody-descriptor';
 import { custodyWitnessScript } from './custody-witness-script';
@@ -56,5 +57,16 @@ describe('custody addresses', () => {
   it('computes BIP-380 descriptor checksums', () => {
     expect(descriptorChecksum('raw(deadbeef)')).toBe('89f8spxm');
     expect(descriptorChecksum('addr(mkmZxiEcEd8ZqjQWVZuC6so5dFMKEFpN2j)')).toBe('02wpgw69');
+  });
+
+  it('pins the rule with a known answer, cross-checked with the address encoding of bcoin', () => {
+    const account = 'client-1/user-7/BTC/0';
+    const tag = createHash('sha256').update(`strongroom/btc-deposit-tag/v1\u0000${account}`).digest().subarray(0, 20);
+    const script = Buffer.from(`14${tag.toString('hex')}7552${[...wallet.publicKeys].sort().map((k) => `21${k}`).join('')}53ae`, 'hex');
+    const bcoin = loadBcoin() as unknown as { Address: { fromWitnessScripthash(h: Buffer): { toString(n: string): string } } };
+    const independent = bcoin.Address.fromWitnessScripthash(createHash('sha256').update(script).digest()).toString('main');
+    expect(deriveCustodyAddress(wallet, account, 'mainnet').address).toBe(independent);
+    expect(independent).toBe('bc1ql5uwqe53lkjedqrsgumxn8hmnf444hgs8u9nh98yce5xd9pckx0q4ljk5z');
+    expect(deriveCustodyAddress(wallet, account, 'regtest').address).toBe('bcrt1ql5uwqe53lkjedqrsgumxn8hmnf444hgs8u9nh98yce5xd9pckx0q0wwlmh');
   });
 });
