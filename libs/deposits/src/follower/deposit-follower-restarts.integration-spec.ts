@@ -119,7 +119,7 @@ describeEachBackend('deposit follower under restarts and reorgs', { migrations: 
         }
         expect(restarts).toBeLessThanOrEqual(crashes.size);
       }),
-      { numRuns: backend === 'postgres' ? 12 : 20, endOnFailure: true },
+      { numRuns: backend === 'postgres' ? 8 : 15, endOnFailure: true },
     );
     // The crash points were reached (restarts happened) and the ledger still balances.
     expect(totalRestarts).toBeGreaterThan(0);

@@ -236,7 +236,8 @@ export class DepositFollower {
     await this.o.db.transaction(async (tx) => {
       await this.moveCursor(tx, cursor, forkPoint);
       await tx.query('DELETE FROM deposits.blocks WHERE chain = $1 AND height > $2', [this.chain, forkPoint.height]);
-      await this.book.orphanAbove(tx, forkPoint.height, cursor.height);
+      // Decide on the orphans only once the follower is back where the chain was when the reorg was seen.
+      await this.book.orphanAbove(tx, forkPoint.height, Math.max(cursor.height, tip.height));
       await this.checkpoint('before-commit');
     });
     followerHeight.set({ chain: this.chain }, forkPoint.height);
