@@ -58,19 +58,25 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
     out.write(hash('sha256', message, 'binary'), offset, 'binary');
   };
   const ids = (l: TreeLayout) => ({ offsets: new Uint32Array(l.buffer, l.idOffsets, l.n + 1), bytes: buf(l, l.ids, Math.max(new Uint32Array(l.buffer, l.idOffsets, l.n + 1)[l.n], 1)) });
+  // The first `fixed + len` bytes of `msg`, one view per id length (not one per user).
+  const byLength = (msg: Buffer, fixed: number): ((len: number) => Buffer) => {
+    const views: Buffer[] = [];
+    return (len) => (views[len] ??= msg.subarray(0, fixed + len));
+  };
   // Short copies as a plain loop (twice as fast as Buffer#copy for 32 bytes), long ones native.
   const copy = (src: Buffer, from: number, dst: Buffer, to: number, length: number): void => {
     if (length > 64) src.copy(dst, to, from, from + length);
     else for (let k = 0; k < length; k++) dst[to + k] = src[from + k];
   };
 
-  // out = a + b over 32-byte big-endian integers in 32-bit limbs; false on overflow.
+  // out = a + b over 32-byte big-endian integers, byte by byte (plain element access, no calls:
+  // measured faster than 32-bit limbs through readUInt32BE); false on overflow.
   const addU256 = (a: Buffer, ao: number, b: Buffer, bo: number, out: Buffer, oo: number): boolean => {
     let carry = 0;
-    for (let i = 28; i >= 0; i -= 4) {
-      const s = a.readUInt32BE(ao + i) + b.readUInt32BE(bo + i) + carry;
-      out.writeUInt32BE(s >>> 0, oo + i);
-      carry = s > 0xffffffff ? 1 : 0;
+    for (let i = 31; i >= 0; i--) {
+      const s = a[ao + i] + b[bo + i] + carry;
+      out[oo + i] = s & 0xff;
+      carry = s >>> 8;
     }
     return carry === 0;
   };
@@ -97,11 +103,12 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
       copy(buf(l, l.salt, 32), 0, msg, label.length, 32);
       copy(buf(l, l.context, 32), 0, msg, label.length + 32, 32);
       const at = label.length + 65;
+      const prefixes = byLength(msg, at);
       for (let i = lo; i < hi; i++) {
         const len = offsets[i + 1] - offsets[i];
         msg[at - 1] = len;
         copy(bytes, offsets[i], msg, at, len);
-        hashInto(msg.subarray(0, at + len), out, 32 * i);
+        hashInto(prefixes(len), out, 32 * i);
       }
     },
 
@@ -120,12 +127,13 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
       const leaf = Buffer.alloc(2 + 32 + rowBytes);
       leaf[0] = TAG_LEAF;
       leaf[1] = V;
+      const commitments = byLength(commit, 67);
       for (let i = lo; i < hi; i++) {
         copy(nonces, 32 * i, commit, 34, 32);
         const len = offsets[i + 1] - offsets[i];
         commit[66] = len;
         copy(bytes, offsets[i], commit, 67, len);
-        hashInto(commit.subarray(0, 67 + len), leaf, 2);
+        hashInto(commitments(len), leaf, 2);
         copy(balances, rowBytes * i, leaf, 34, rowBytes);
         const at = rank[i] * l.rec;
         hashInto(leaf, leaves, at);
