@@ -47,6 +47,7 @@ describeEachBackend('deposit watcher app following anvil, with webhooks', { migr
   let app: INestApplication;
   let url: string;
   let backend: ApiCredentials;
+  let auditor: ApiCredentials;
   let receiver: Server;
   let adapter: EthereumAdapter;
   const hooks: Hook[] = [];
@@ -66,6 +67,7 @@ describeEachBackend('deposit watcher app following anvil, with webhooks', { migr
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
     const publicKeys = [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
     await new CustodyWallets(db).register({ id: 'eth-hot', chain: 'ethereum', clientId: null, threshold: 2, publicKeys, safeAddress: Wallet.createRandom().address });
     adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
@@ -113,5 +115,24 @@ describeEachBackend('deposit watcher app following anvil, with webhooks', { migr
     expect(missing.status).toBe(404);
     const deliveries = await signedFetch(url, backend, 'GET', `/v1/webhooks/deliveries?ok=true`);
     expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('turns a reorg of a credited deposit into an incident, a correcting transfer and a deposit.reversed webhook', async () => {
+    const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'bob', asset: 'ETH' });
+    const { address } = (await res.json()) as { address: string };
+    const txid = await anvil.sendEth(address, 1n * ETH);
+    await anvil.mine(2);
+    const depositId = `ethereum:${txid}:native`;
+    await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.credited'));
+    await anvil.reorg(3); // the deposit's block and the two above it, replaced without it
+    await anvil.mine(1);
+    const reversed = await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.reversed'));
+    expect(reversed.valid).toBe(true);
+    expect(reversed.envelope.data).toMatchObject({ state: 'reversed', recovered: (1n * ETH).toString(), shortfall: '0' });
+    const incidents = await signedFetch(url, auditor, 'GET', '/v1/incidents?open=true');
+    const body = (await incidents.json()) as { items: { depositId: string; userId: string; amount: string; recovered: string }[] };
+    expect(body.items).toEqual([expect.objectContaining({ depositId, userId: 'bob', amount: (1n * ETH).toString(), recovered: (1n * ETH).toString() })]);
+    const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
+    expect(await one.json()).toMatchObject({ state: 'reversed', credits: 1, reversals: 1 });
   });
 });
