@@ -1,0 +1,69 @@
+import { setupEthereumCustody, EthereumAdapter, type EthereumCustody } from '@strongroom/chains-ethereum';
+import { KeyRegistry, KmsSigner } from '@strongroom/keys';
+import { testBackends } from '@strongroom/testing';
+import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
+import { ethAddress } from './testing/fixtures';
+import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+
+const ETH = 10n ** 18n;
+
+// The real Ethereum adapter on anvil: a Safe v1.4.1 whose 2-of-3 owners and relayer are kms-local
+// keys; owners sign the SafeTx hash, the relayer signs its transaction at the nonce reserved in
+// the database, anvil executes it, the batch settles with the gas actually paid.
+describe.each(testBackends())('withdrawals end to end on anvil with a Safe and KMS [%s]', (backend) => {
+  let anvil: Anvil;
+  let t: WithdrawalTestApp;
+  let custody: EthereumCustody;
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    const placeholder = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+    t = await startWithdrawalTestApp(backend, [placeholder]);
+    const [w] = await new KeyRegistry(t.tdb.db).wallets('ethereum');
+    const kms = new KmsSigner({ ...t.kms.config, requestsPerSecond: Infinity });
+    custody = await setupEthereumCustody(anvil, kms, { owners: [...w.keys].sort((a, b) => a.position - b.position).map((k) => k.kmsKeyId), relayer: w.relayer!.kmsKeyId, threshold: 2 });
+    // The pipeline uses the adapter that knows the deployed contracts and the wallet's Safe.
+    t.deps.adapters.set('ethereum', custody.adapter);
+    const wallet = { ...t.wallets.get('ethereum')!, safeAddress: custody.safe };
+    custody.adapter.registerWallet(wallet);
+    t.deps.wallets = { walletFor: async () => wallet };
+  });
+  afterAll(async () => {
+    await t?.close();
+    await anvil?.stop();
+  });
+
+  it('pays an approved ETH withdrawal from the Safe and settles it with the real gas fee', async () => {
+    await anvil.fund(custody.safe, 10n * ETH);
+    await t.fund('e2e', 'bob', 'ETH', 10n * ETH);
+    const to = ethAddress(77);
+    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'bob', asset: 'ETH', amount: '1.25', destination: to }, { 'Idempotency-Key': 'eth-e2e-1' });
+    const w = (await res.json()) as Withdrawal;
+    expect(w.status).toBe('approved');
+    const chains: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 }];
+    const runner = t.runner(chains);
+    const signatures = t.signer.signatures;
+    await runner.tick();
+    const sent = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    expect(sent.status).toBe('broadcast');
+    // Two owners over the SafeTx hash, then the relayer over its transaction.
+    expect(t.signer.signatures - signatures).toBe(3);
+    // The relayer nonce came from the database reservation, after the Safe deployment's nonce 0.
+    const [n] = await t.tdb.db.query<{ nonce: string }>(`SELECT nonce::text FROM withdrawals.nonces WHERE batch_id = $1`, [sent.batchId]);
+    expect(n.nonce).toBe('1');
+    expect(BigInt(await anvil.rpc<string>('eth_getBalance', [to, 'latest']))).toBe(125n * 10n ** 16n);
+
+    await anvil.mine(2);
+    await runner.tick();
+    const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    expect(done.status).toBe('settled');
+    const [batch] = await t.tdb.db.query<{ network_fee: string }>(`SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`, [done.batchId]);
+    const receipt = await anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [done.txid]);
+    expect(BigInt(batch.network_fee)).toBe(BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice));
+    const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'bob', asset: 'ETH', kind: 'user' });
+    const ub = await t.ledger.balances(user!.id);
+    expect(ub.creditsPosted - ub.debitsPosted).toBe(10n * ETH - 125n * 10n ** 16n);
+    expect((await t.ledger.checkInvariants()).ok).toBe(true);
+  });
+});
