@@ -168,7 +168,20 @@ describe('custody app (npm start)', () => {
       const got = await json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
       return got.status === 'settled' ? got : undefined;
     });
-    expect(await a.stop('SIGTERM')).toBe(0);
+  });
+
+  it('recovers from SIGKILL: the stale lock and the orphaned anvil are taken over, nothing is lost', async () => {
+    const a = app as CustodyProcess;
+    const before = await json<{ items: { address: string }[] }>(await a.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'));
+    expect(await a.stop('SIGKILL')).toBeNull();
+    app = await startCustodyProcess(dataDir);
+    expect(app.output()).toMatch(/anvil\s+stopping pid \d+, left running by a previous start/);
+    expect(app.admin).toBeNull();
+    const after = await json<{ items: { address: string }[] }>(await app.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'));
+    expect(after.items).toEqual(before.items);
+    const accounts = await json<{ accounts: Account[] }>(await app.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'));
+    expect(accounts.accounts[0].debitsPosted).toBe('45020000');
+    expect(await app.stop('SIGTERM')).toBe(0);
     app = null;
   });
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadCustodyConfig } from './custody-config';
-import { startCustody, type RunningCustody } from './start-custody';
+import { lockDataDir } from './data-dir-lock';
+import type { RunningCustody } from './start-custody';
 
 /**
  * `npm start`: the embedded default. Ledger, deposit watcher and withdrawal signer in this one
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
 
   let running: RunningCustody | null = null;
   let stopping = false;
+  // A signal while starting waits for the start to finish (or fail and clean up), then stops.
+  let starting: Promise<unknown> = Promise.resolve();
   const stop = async (why: string, code: number) => {
     if (stopping) return;
     stopping = true;
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       process.exit(code || 1);
     }, 30_000);
     timer.unref();
+    await starting.catch(() => undefined);
     await running?.close();
     log('stopped.');
     process.exit(code);
@@ -42,8 +46,12 @@ async function main(): Promise<void> {
     });
   }
 
-  running = await startCustody(config, log);
-  if (stopping) return; // a signal arrived while starting; stop() closes what started
+  // Locked before the heavy modules load: a second process on this data dir is refused at once.
+  const release = lockDataDir(config.dataDir);
+  const start = import('./start-custody').then(({ startCustody }) => startCustody(config, log, { release }));
+  starting = start;
+  running = await start;
+  if (stopping) return; // stop() is waiting for this start and closes it
 
   const { firstAdmin, setup, apis } = running;
   log('');

@@ -68,10 +68,10 @@ async function startOwnedSignals<T>(start: () => Promise<T>): Promise<T> {
  * Starts the embedded default: kms-local, bcoin regtest and anvil under the data directory, one
  * PGlite database with every migration, the custody wallets (created on first start), then the
  * ledger, deposits and withdrawals APIs in this process. Anything that fails stops what already
- * started, in reverse, and rethrows.
+ * started, in reverse, and rethrows. `opts.release`: the data dir is already locked by the caller.
  */
-export async function startCustody(config: CustodyConfig, log: (line: string) => void): Promise<RunningCustody> {
-  const release = lockDataDir(config.dataDir);
+export async function startCustody(config: CustodyConfig, log: (line: string) => void, opts: { release?: () => void } = {}): Promise<RunningCustody> {
+  const release = opts.release ?? lockDataDir(config.dataDir);
   const cleanups: { name: string; run(): Promise<void> }[] = [{ name: 'data dir lock', run: async () => release() }];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) {
