@@ -130,11 +130,16 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
       await verifier.stop();
     }
     expect(failures).toEqual([]);
+    const after = signer.metrics;
+    expect(after.signatures - before.signatures).toBe(10_000);
+    // On a loaded machine an attempt can pass its deadline after the server signed: it is retried
+    // and the late signature discarded, so the server may have signed up to that many more.
     const stats = kms.server.stats;
-    expect(stats.signatures).toBe(10_000);
+    expect(stats.signatures).toBeGreaterThanOrEqual(10_000);
+    expect(stats.signatures).toBeLessThanOrEqual(10_000 + (after.retries - before.retries));
     // KMS (kms-local like AWS) hands out high-S signatures about half the time; all were fixed.
-    expect(stats.highS).toBeGreaterThan(4_000);
-    expect(signer.metrics.highSNormalised - before.highSNormalised).toBe(stats.highS);
+    expect(after.highSNormalised - before.highSNormalised).toBeGreaterThan(4_000);
+    expect(after.highSNormalised - before.highSNormalised).toBeLessThanOrEqual(stats.highS);
     // ~45 s of CPU split over two threads: ~25 s on an idle 2-core machine. The generous limit
     // only keeps a busy shared machine from failing it; speed is measured by `npm run bench -- keys`.
   }, 600_000);
@@ -183,7 +188,8 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
     const m = throttled.metrics;
     expect(kms.server.stats.throttled).toBeGreaterThan(200);
     expect(m.throttled).toBe(kms.server.stats.throttled);
-    expect(m.retries).toBe(m.throttled);
+    // Every throttled attempt was retried (a loaded machine may add a few timeout retries).
+    expect(m.retries).toBeGreaterThanOrEqual(m.throttled);
     expect(m.attempts).toBe(1_001 + m.retries);
   });
 
