@@ -23,6 +23,8 @@ const scopes = {
   'scope:deposits': ['scope:shared', 'scope:ledger', 'scope:deposits'],
   'scope:withdrawals': ['scope:shared', 'scope:ledger', 'scope:deposits', 'scope:withdrawals'],
   'scope:compliance': ['scope:shared', 'scope:ledger', 'scope:deposits', 'scope:withdrawals', 'scope:compliance'],
+  // Composition roots that span every context: the embedded custody app, the CLI and the benches.
+  'scope:all': ['scope:shared', 'scope:ledger', 'scope:deposits', 'scope:withdrawals', 'scope:compliance', 'scope:all'],
 };
 const chains = [
   { sourceTag: 'chain:bitcoin', notDependOnLibsWithTags: ['chain:ethereum'] },

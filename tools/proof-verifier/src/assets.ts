@@ -86,7 +86,7 @@ export function verifyAssetsProof(
       let ok = false;
       try {
         const signature = new secp256k1.Signature(BigInt(`0x${sig.r}`), BigInt(`0x${sig.s}`));
-        ok = secp256k1.verify(signature, hexToBytes(expected), hexToBytes(sig.publicKey), { prehash: false, lowS: true });
+        ok = secp256k1.verify(signature.toCompactRawBytes(), hexToBytes(expected), hexToBytes(sig.publicKey), { prehash: false, lowS: true });
       } catch {
         ok = false;
       }
