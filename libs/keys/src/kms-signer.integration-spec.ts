@@ -187,9 +187,12 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
     }
     const m = throttled.metrics;
     expect(kms.server.stats.throttled).toBeGreaterThan(200);
-    expect(m.throttled).toBe(kms.server.stats.throttled);
-    // Every throttled attempt was retried (a loaded machine may add a few timeout retries).
+    // Every throttled answer the client saw was retried. On a loaded machine an attempt can time
+    // out at the client and be retried while the server still throttles it, so the server may
+    // count a few throttles the client never saw — at most one per such timeout retry.
     expect(m.retries).toBeGreaterThanOrEqual(m.throttled);
+    expect(m.throttled).toBeLessThanOrEqual(kms.server.stats.throttled);
+    expect(kms.server.stats.throttled - m.throttled).toBeLessThanOrEqual(m.retries - m.throttled);
     expect(m.attempts).toBe(1_001 + m.retries);
   });
 
