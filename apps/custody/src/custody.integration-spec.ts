@@ -135,6 +135,48 @@ describe('custody app (npm start)', () => {
     expect(invariants).toMatchObject({ ok: true, violations: [] });
   });
 
+  it('takes an ETH deposit, sweeps it into the Safe (dev) and pays a Safe withdrawal; the auditor reconciles both chains', async () => {
+    const a = app as CustodyProcess;
+    const addr = await json<{ address: string }>(await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'bob', asset: 'ETH' }), 201);
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/send', { address: addr.address, amount: '2' }));
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/mine', { blocks: 1 }));
+    await eventually('the ETH deposit to be credited', async () => {
+      const page = await json<{ items: Deposit[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=bob'));
+      return page.items.find((d) => d.state === 'credited');
+    });
+    const swept = await json<{ swept: { address: string; amount: string }[] }>(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/sweep'));
+    expect(swept.swept).toEqual([{ address: addr.address, amount: '2000000000000000000' }]);
+    const w = await json<Withdrawal>(
+      await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'bob', asset: 'ETH', amount: '0.5', destination: '0x000000000000000000000000000000000000dEaD' }, { 'Idempotency-Key': 'test-e1' }),
+      201,
+    );
+    await eventually('the ETH withdrawal to be broadcast', async () => {
+      const got = await json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
+      return got.status === 'broadcast' ? got : undefined;
+    });
+    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/mine', { blocks: 2 }));
+    await eventually('the ETH withdrawal to settle', async () => {
+      const got = await json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
+      return got.status === 'settled' ? got : undefined;
+    });
+
+    const snapshot = await json<{ id: string }>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/snapshots', {}), 202);
+    await eventually('the snapshot to complete', async () => {
+      const got = await json<{ status: string }>(await a.call(keys.auditor, 'ledger', 'GET', `/v1/snapshots/${snapshot.id}`));
+      return got.status === 'complete' ? got : undefined;
+    });
+    const rec = await json<{ assets: { asset: string; status: string; onChain: string; liabilities: string }[] }>(
+      await a.call(keys.auditor, 'ledger', 'POST', '/v1/reconciliations', { snapshotId: snapshot.id }),
+      201,
+    );
+    const byAsset = Object.fromEntries(rec.assets.map((r) => [r.asset, r]));
+    // BTC: 1.5 deposited − 0.4 paid − the network fee, all in the change output; the user's fee covers that network fee.
+    expect(byAsset.BTC).toMatchObject({ status: 'balanced', liabilities: '109990000' });
+    expect(BigInt(byAsset.BTC.onChain)).toBeGreaterThan(109990000n);
+    // ETH: the Safe holds 2 − 0.5 (the relayer, not the Safe, paid the gas); bob is owed 1.5.
+    expect(byAsset.ETH).toMatchObject({ onChain: '1500000000000000000', liabilities: '1500000000000000000' });
+  });
+
   it('stops cleanly on SIGTERM and keeps its state: no new admin key, same KMS keys, addresses and balances', async () => {
     expect(await (app as CustodyProcess).stop('SIGTERM')).toBe(0);
     expect((app as CustodyProcess).output()).toMatch(/stopped\.\s*$/);
