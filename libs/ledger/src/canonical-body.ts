@@ -18,16 +18,18 @@ export function canonicalJson(value: unknown): string {
  * same request; flag order does not matter.
  */
 export function transferBodyHash(t: TransferInput): string {
-  const body = {
-    id: t.id,
-    debitAccountId: t.debitAccountId ?? '',
-    creditAccountId: t.creditAccountId ?? '',
-    amount: t.amount === undefined ? null : t.amount.toString(),
-    flags: [...new Set(t.flags ?? [])].sort(),
-    pendingId: t.pendingId ?? null,
-    timeoutSeconds: t.timeoutSeconds ?? 0,
-    code: t.code ?? null,
-    metadata: t.metadata ?? {},
-  };
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+  // A fixed-order array for the fixed fields (cheap: this runs for every transfer) and the
+  // key-sorted JSON of the free-form metadata.
+  const fields = [
+    t.id,
+    t.debitAccountId ?? '',
+    t.creditAccountId ?? '',
+    t.amount === undefined ? null : t.amount.toString(),
+    t.flags && t.flags.length > 0 ? [...new Set(t.flags)].sort() : [],
+    t.pendingId ?? null,
+    t.timeoutSeconds ?? 0,
+    t.code ?? null,
+  ];
+  const metadata = t.metadata && Object.keys(t.metadata).length > 0 ? canonicalJson(t.metadata) : '{}';
+  return createHash('sha256').update(`${JSON.stringify(fields)}\n${metadata}`).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -67,6 +67,39 @@ async function drive(count: number, clients: number, fn: () => Promise<unknown>)
   return { seconds: (performance.now() - start) / 1000, lat };
 }
 
+/**
+ * The machine's own ceiling at the moment of the run, for reading the ledger rows against: a bare
+ * round trip, and 1,000-row inserts of a ledger-sized row into a table with a primary key only.
+ */
+async function baseline(backend: string, db: Database, scale: number): Promise<Row[]> {
+  await db.query('CREATE TABLE IF NOT EXISTS public.bench_baseline (id text PRIMARY KEY, a uuid, b uuid, amount numeric(78,0), meta jsonb)');
+  const rt = await drive(Math.round(300 * scale), 1, () => db.query('SELECT 1'));
+  let n = 0;
+  const batches = Math.max(5, Math.round(20 * scale));
+  const ins = await drive(batches, 1, () =>
+    db.transaction((tx) =>
+      tx.query(
+        `INSERT INTO public.bench_baseline SELECT 'r' || ($1::int * 1000 + g), gen_random_uuid(), gen_random_uuid(), g, '{}'::jsonb FROM generate_series(1, 1000) g`,
+        [n++],
+      ),
+    ),
+  );
+  const row = (mode: string, rate: string, lat: number[]): Row => ({
+    backend,
+    transport: 'in-process',
+    mode,
+    batch: '-',
+    clients: 1,
+    'transfers/s': rate,
+    'p50 ms': percentile(lat, 50),
+    'p99 ms': percentile(lat, 99),
+  });
+  return [
+    row('baseline: SELECT 1 round trip', '-', rt.lat),
+    row('baseline: INSERT 1,000 plain rows/tx', `(${Math.round((batches * 1000) / ins.seconds).toLocaleString('en-US')} rows/s)`, ins.lat),
+  ];
+}
+
 async function inProcess(backend: string, db: Database, f: Fixture, scale: number): Promise<Row[]> {
   const ledger = new LedgerService(db);
   const rows: Row[] = [];
@@ -126,6 +159,7 @@ async function startApp(env: Record<string, string>): Promise<{ url: string; sto
 async function overHttp(backend: string, url: string, creds: ApiCredentials, f: Fixture, scale: number): Promise<Row[]> {
   const rows: Row[] = [];
   const run = async (mode: string, p: string, size: number, connections: number, amount: number, method: 'POST' | 'GET' = 'POST') => {
+    const started = performance.now();
     const result = await autocannon({
       url,
       connections,
@@ -142,7 +176,9 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
         },
       ],
     });
+    const seconds = (performance.now() - started) / 1000;
     const bad = result.non2xx + result.errors + result.timeouts;
+    if (bad > 0) console.log(`WARNING: ${backend} ${mode} (batch ${size}): ${bad} of ${result.requests.total} requests failed`);
     const per = Math.max(size, 1);
     rows.push({
       backend,
@@ -150,10 +186,9 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
       mode,
       batch: method === 'GET' ? '-' : per,
       clients: connections,
-      'transfers/s': method === 'GET' ? `(${Math.round(result.requests.total / (result.duration || 1))} req/s)` : Math.round((result.requests.total / (result.duration || 1)) * per),
+      'transfers/s': method === 'GET' ? `(${Math.round(result.requests.total / seconds)} req/s)` : Math.round((result.requests.total / seconds) * per),
       'p50 ms': result.latency.p50,
       'p99 ms': result.latency.p99,
-      ...(bad > 0 ? { failed: bad } : {}),
     });
   };
   await run('warm-up', '/v1/transfers', 0, 10, 300);
@@ -172,11 +207,13 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const rows: Row[] = [];
+  const loadBefore = loadavg().map((x) => x.toFixed(1)).join(' ');
   if (process.env.DATABASE_URL) {
     const scale = quick ? 0.2 : 1;
     const t = await openTestDatabase('postgres', { migrations: MIGRATIONS });
     try {
       const { fixture, creds } = await setup(t.db);
+      rows.push(...(await baseline('postgres', t.db, scale)));
       rows.push(...(await inProcess('postgres', t.db, fixture, scale)));
       const app = await startApp({ DATABASE_URL: t.url ?? "" });
       try {
@@ -195,6 +232,7 @@ export async function run(args: string[]): Promise<void> {
     const scale = quick ? 0.1 : 0.4;
     const db = await openDatabase({ dataDir: dir, migrations: MIGRATIONS });
     const { fixture, creds } = await setup(db);
+    rows.push(...(await baseline('pglite', db, scale)));
     rows.push(...(await inProcess('pglite', db, fixture, scale)));
     await db.close();
     const app = await startApp({ STRONGROOM_DATA_DIR: dir, DATABASE_URL: '' });
@@ -207,4 +245,5 @@ export async function run(args: string[]): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   printTable(rows);
+  console.log(`\nload average (1/5/15 min) before: ${loadBefore}; after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; cores: 2`);
 }
