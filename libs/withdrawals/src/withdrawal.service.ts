@@ -85,18 +85,21 @@ export class WithdrawalService {
       if (policy && (policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null)) {
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:asset:${asset.code}`]);
       }
+      const aggregate = !!policy && (policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null);
       const breaker = await deps.policies.breaker(tx, asset.code);
-      const dayAgo = new Date(now.getTime() - 86_400_000);
-      let windowStart = new Date(now.getTime() - (policy?.breakerWindowSeconds ?? 0) * 1000);
-      const resetAt = (await tx.query<{ reset_at: Date | null }>(`SELECT reset_at FROM withdrawals.breakers WHERE asset = $1`, [asset.code]))[0]?.reset_at;
-      if (resetAt && new Date(resetAt) > windowStart) windowStart = new Date(resetAt);
-      const [sums] = await tx.query<{ user_sum: string; client_sum: string; window_sum: string }>(
-        `SELECT COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND user_id = $3 AND created_at > $4), 0)::text AS user_sum,
-                COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND created_at > $4), 0)::text AS client_sum,
-                COALESCE(SUM(amount) FILTER (WHERE created_at > $5), 0)::text AS window_sum
-           FROM withdrawals.withdrawals WHERE asset = $1 AND ${LIVE} AND created_at > LEAST($4::timestamptz, $5::timestamptz)`,
-        [asset.code, req.clientId, req.userId, dayAgo, windowStart],
-      );
+      let sums = { user_sum: '0', client_sum: '0', window_sum: '0' };
+      if (aggregate) {
+        const dayAgo = new Date(now.getTime() - 86_400_000);
+        let windowStart = new Date(now.getTime() - (policy?.breakerWindowSeconds ?? 0) * 1000);
+        if (breaker.resetAt && breaker.resetAt > windowStart) windowStart = breaker.resetAt;
+        [sums] = await tx.query<typeof sums>(
+          `SELECT COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND user_id = $3 AND created_at > $4), 0)::text AS user_sum,
+                  COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND created_at > $4), 0)::text AS client_sum,
+                  COALESCE(SUM(amount) FILTER (WHERE created_at > $5), 0)::text AS window_sum
+             FROM withdrawals.withdrawals WHERE asset = $1 AND ${LIVE} AND created_at > LEAST($4::timestamptz, $5::timestamptz)`,
+          [asset.code, req.clientId, req.userId, dayAgo, windowStart],
+        );
+      }
       const decision = evaluatePolicy(policy, {
         amount,
         destination,
@@ -114,6 +117,15 @@ export class WithdrawalService {
       }
       const fee = policy?.withdrawalFee ?? 0n;
       const inFlight = await deps.accounts.inFlight(tx, asset.chain, asset.code);
+      await tx.query(`UPDATE withdrawals.withdrawals SET fee = $2 WHERE id = $1`, [id, fee.toString()]);
+      // The state moves are written before the hold: the ledger's sequencer lock (global) is then
+      // held only for the hold itself and the commit. A refused hold rolls all of it back.
+      await transition(tx, deps, id, 'requested', 'held', { actor: actorId, actorRole: actor.role, detail: { holdId: holdId(id, 'hold'), amount: (amount + fee).toString() } });
+      if (decision.outcome === 'await_approval') {
+        await transition(tx, deps, id, 'held', 'awaiting_approval', { actor: 'system:policy', rule: decision.rule, detail: { approvalsRequired: decision.approvalsRequired } }, { rule: decision.rule, approvalsRequired: decision.approvalsRequired });
+      } else {
+        await transition(tx, deps, id, 'held', 'approved', { actor: 'system:policy', rule: decision.rule }, { rule: decision.rule, approvalsRequired: 0 });
+      }
       const [hold] = await deps.ledger.createTransfers(
         [{ id: holdId(id, 'hold'), debitAccountId: userAccount, creditAccountId: inFlight, amount: amount + fee, flags: ['pending'], code: 'withdrawal_hold', metadata: { withdrawalId: id } }],
         tx,
@@ -121,13 +133,6 @@ export class WithdrawalService {
       if (!hold.ok) {
         // Rolls the whole request back: no withdrawal, no hold, the key may be retried later.
         throw unprocessable(/insufficient|exceed/i.test(hold.code) ? 'withdrawal.insufficient_funds' : 'withdrawal.hold_refused', `the ledger refused the hold: ${hold.detail}`, { ledgerCode: hold.code });
-      }
-      await tx.query(`UPDATE withdrawals.withdrawals SET fee = $2 WHERE id = $1`, [id, fee.toString()]);
-      await transition(tx, deps, id, 'requested', 'held', { actor: actorId, actorRole: actor.role, detail: { holdId: holdId(id, 'hold'), amount: (amount + fee).toString() } });
-      if (decision.outcome === 'await_approval') {
-        await transition(tx, deps, id, 'held', 'awaiting_approval', { actor: 'system:policy', rule: decision.rule, detail: { approvalsRequired: decision.approvalsRequired } }, { rule: decision.rule, approvalsRequired: decision.approvalsRequired });
-      } else {
-        await transition(tx, deps, id, 'held', 'approved', { actor: 'system:policy', rule: decision.rule }, { rule: decision.rule, approvalsRequired: 0 });
       }
       return { kind: 'created' as const, id };
     });

@@ -153,9 +153,14 @@ export class PolicyService {
     });
   }
 
-  async breaker(tx: Tx, asset: AssetCode): Promise<{ paused: boolean; trippedAt: Date | null; reason: string | null }> {
-    const [b] = await tx.query<{ paused: boolean; tripped_at: Date | null; reason: string | null }>(`SELECT * FROM withdrawals.breakers WHERE asset = $1`, [asset]);
-    return { paused: b?.paused ?? false, trippedAt: b?.tripped_at ? new Date(b.tripped_at) : null, reason: b?.reason ?? null };
+  async breaker(tx: Tx, asset: AssetCode): Promise<{ paused: boolean; trippedAt: Date | null; reason: string | null; resetAt: Date | null }> {
+    const [b] = await tx.query<{ paused: boolean; tripped_at: Date | null; reason: string | null; reset_at: Date | null }>(`SELECT * FROM withdrawals.breakers WHERE asset = $1`, [asset]);
+    return {
+      paused: b?.paused ?? false,
+      trippedAt: b?.tripped_at ? new Date(b.tripped_at) : null,
+      reason: b?.reason ?? null,
+      resetAt: b?.reset_at ? new Date(b.reset_at) : null,
+    };
   }
 
   async trip(tx: Tx, asset: AssetCode, reason: string): Promise<void> {

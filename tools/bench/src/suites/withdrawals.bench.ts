@@ -155,6 +155,7 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
     await clients;
     const seconds = (performance.now() - start) / 1000;
     const signatures = signer.count - signedBefore;
+    console.error(`[${backend}] batch size ${size}: ${count} withdrawals signed in ${seconds.toFixed(1)} s`);
     rows.push({
       backend,
       measure: 'request → signed (HTTP, 50 clients, workers running)',
@@ -168,8 +169,9 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   }
 
   // API latency alone under 50 concurrent clients (no workers running).
+  console.error(`[${backend}] autocannon…`);
   const path = '/v1/withdrawals';
-  const amount = Math.round((backend === 'pglite' ? 1000 : 3000) * scale);
+  const amount = Math.round((backend === 'pglite' ? 500 : 3000) * scale);
   const result = await autocannon({
     url,
     connections: 50,
@@ -210,11 +212,15 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   return rows;
 }
 
+/** `--backend=postgres|pglite` runs one back end only; each prints its table when done. */
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const rows: Row[] = [];
-  if (process.env.DATABASE_URL) rows.push(...(await benchBackend('postgres', quick)));
-  else console.log('DATABASE_URL is not set: PostgreSQL skipped.');
-  rows.push(...(await benchBackend('pglite', quick)));
-  printTable(rows);
+  const only = args.find((a) => a.startsWith('--backend='))?.slice('--backend='.length);
+  const backends: BackendName[] = [];
+  if (only !== 'pglite') {
+    if (process.env.DATABASE_URL) backends.push('postgres');
+    else console.log('DATABASE_URL is not set: PostgreSQL skipped.');
+  }
+  if (only !== 'postgres') backends.push('pglite');
+  for (const b of backends) printTable(await benchBackend(b, quick));
 }
