@@ -12,6 +12,11 @@ export interface HttpAppOptions {
   description: string;
   port: number;
   host?: string;
+  /**
+   * Let Nest close the app on SIGINT/SIGTERM (default true). A process that hosts several apps
+   * and closes them in its own order (the embedded custody app) turns this off.
+   */
+  shutdownHooks?: boolean;
 }
 
 export interface RunningApp {
@@ -30,7 +35,7 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.set('trust proxy', false);
   app.useBodyParser('json', { limit: '5mb' });
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle(options.title)
     .setDescription(

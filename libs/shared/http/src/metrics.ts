@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
@@ -16,14 +16,18 @@ export const httpDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** Injection token of the app's short name (the `app` label of its metrics). */
+export const APP_NAME = Symbol('APP_NAME');
+
+/** Times every request under its own app's label (one process may host several apps). */
 @Injectable()
 export class HttpMetricsMiddleware implements NestMiddleware {
-  static app = 'strongroom';
+  constructor(@Inject(APP_NAME) private readonly app: string) {}
   use(req: Request, res: Response, next: NextFunction): void {
     const end = httpDuration.startTimer();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      end({ app: HttpMetricsMiddleware.app, method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+      end({ app: this.app, method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
     });
     next();
   }

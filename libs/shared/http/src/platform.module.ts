@@ -2,14 +2,13 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health.controller';
-import { HttpMetricsMiddleware, MetricsController } from './metrics';
+import { APP_NAME, HttpMetricsMiddleware, MetricsController } from './metrics';
 import { ProblemFilter } from './problem.filter';
 
 /** What every Strongroom app has: JSON logs, problem+json errors, /health and /metrics. */
 @Module({})
 export class PlatformModule implements NestModule {
   static forApp(app: string): DynamicModule {
-    HttpMetricsMiddleware.app = app;
     return {
       module: PlatformModule,
       imports: [
@@ -24,7 +23,7 @@ export class PlatformModule implements NestModule {
         }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_NAME, useValue: app }, HttpMetricsMiddleware],
     };
   }
 
