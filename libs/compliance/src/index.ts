@@ -7,6 +7,7 @@ export const complianceMigrations = [ComplianceInit1763800100000, ComplianceReco
 
 export * from './assets/proof-of-assets.service';
 export * from './compliance.module';
+export * from './holdings';
 export * from './ports';
 export * from './prices/price-source';
 export * from './prices/value-of';

@@ -1,0 +1,5 @@
+export * from './bitcoin-holdings';
+export * from './custody-holdings';
+export * from './ethereum-holdings';
+export * from './follower-chain-tips';
+export * from './unbooked-movements';
