@@ -48,22 +48,6 @@ export interface RunningCustody {
   close(): Promise<void>;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const;
-
-/**
- * startHttpApp enables Nest's shutdown hooks, which close that one app on a signal and then
- * re-send the signal to the process. With three apps, nodes and a database to close in order,
- * the custody entry point owns signal handling: the listeners each app adds are taken off again.
- */
-async function startOwnedSignals<T>(start: () => Promise<T>): Promise<T> {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  try {
-    return await start();
-  } finally {
-    for (const s of SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.off(s, l as () => void);
-  }
-}
-
 /**
  * Starts the embedded default: kms-local, bcoin regtest and anvil under the data directory, one
  * PGlite database with every migration, the custody wallets (created on first start), then the
@@ -115,7 +99,7 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       },
     });
     const start = async (name: ApiEndpoint['name'], module: unknown, port: number, title: string, description: string) => {
-      const running = await startOwnedSignals(() => startHttpApp(module, { name, title, description, port }));
+      const running = await startHttpApp(module, { name, title, description, port, shutdownHooks: false });
       apps.push({ name, app: running.app });
       return { name, url: running.url };
     };
