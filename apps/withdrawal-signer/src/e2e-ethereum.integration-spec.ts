@@ -3,6 +3,7 @@ import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { testBackends } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
+import { Transaction } from 'ethers';
 import { ethAddress } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
 
@@ -64,6 +65,39 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'bob', asset: 'ETH', kind: 'user' });
     const ub = await t.ledger.balances(user!.id);
     expect(ub.creditsPosted - ub.debitsPosted).toBe(10n * ETH - 125n * 10n ** 16n);
+    expect((await t.ledger.checkInvariants()).ok).toBe(true);
+  });
+
+  it('replaces a stuck relayer transaction with higher fees at the same nonce, then settles', async () => {
+    await t.fund('e2e', 'carol', 'ETH', 5n * ETH);
+    const to = ethAddress(78);
+    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'carol', asset: 'ETH', amount: '0.5', destination: to }, { 'Idempotency-Key': 'eth-e2e-2' });
+    const w = (await res.json()) as Withdrawal;
+    const chains: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2, bumpAfterMs: 60_000 }];
+    const runner = t.runner(chains);
+    await anvil.setAutomine(false);
+    try {
+      await runner.tick();
+      const first = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+      expect(first.status).toBe('broadcast');
+      const before = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [first.txid]));
+      t.clock.advance(60_001);
+      await runner.tick();
+      const [b] = await t.tdb.db.query<{ txid: string; previous_txids: string[]; attempt: number }>(`SELECT txid, previous_txids, attempt FROM withdrawals.batches WHERE id = $1`, [first.batchId]);
+      expect(b.attempt).toBe(1);
+      expect(b.previous_txids).toEqual([first.txid]);
+      expect(b.txid).not.toBe(first.txid);
+      const after = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [b.txid]));
+      expect(after.nonce).toBe(before.nonce);
+      expect(after.maxFeePerGas! >= before.maxFeePerGas! + before.maxFeePerGas! / 10n).toBe(true);
+      await anvil.mine(3);
+    } finally {
+      await anvil.setAutomine(true);
+    }
+    await runner.tick();
+    const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    expect(done.status).toBe('settled');
+    expect(BigInt(await anvil.rpc<string>('eth_getBalance', [to, 'latest']))).toBe(5n * 10n ** 17n);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });
 });

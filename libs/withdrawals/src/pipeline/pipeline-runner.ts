@@ -17,6 +17,8 @@ export interface ChainPipelineOptions {
   leaseMs?: number;
   confirmations?: number;
   rebroadcastAfterMs?: number;
+  bumpAfterMs?: number;
+  feeCeiling?: bigint;
   feePolicy?: Record<string, string>;
   sequential?: boolean;
 }
@@ -54,7 +56,7 @@ export class PipelineRunner {
         batcher: new Batcher(deps, { chain: c.chain, maxSize: c.batchMaxSize ?? 100, maxAgeMs: c.batchMaxAgeMs ?? 5_000 }, opts.fault),
         signer: new SignerWorker(deps, { chain: c.chain, leaseMs, feePolicy: c.feePolicy, sequential: c.sequential ?? c.chain === 'ethereum' }, opts.fault),
         broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs }, opts.fault),
-        confirmer: new Confirmer(deps, { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000 }, opts.fault),
+        confirmer: new Confirmer(deps, { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000, bumpAfterMs: c.bumpAfterMs, feeCeiling: c.feeCeiling }, opts.fault),
         settler: new Settler(deps, { chain: c.chain }, opts.fault),
       };
     });

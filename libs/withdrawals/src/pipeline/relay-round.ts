@@ -14,6 +14,15 @@ export interface RelayCapable {
   relayerChainState(relayer: string): Promise<{ pendingNonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>;
 }
 
+/** Optional: the same relayer transaction (same nonce) with fees raised, to replace a stuck one. */
+export interface RelayReplaceable {
+  replaceRelay(unsigned: UnsignedWithdrawal, wanted?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint }, ceiling?: bigint): UnsignedWithdrawal;
+}
+
+export function isRelayReplaceable(a: ChainAdapter): a is ChainAdapter & RelayReplaceable {
+  return typeof (a as Partial<RelayReplaceable>).replaceRelay === 'function';
+}
+
 export function isRelayCapable(a: ChainAdapter): a is ChainAdapter & RelayCapable {
   const r = a as Partial<RelayCapable>;
   return typeof r.prepareRelay === 'function' && typeof r.relayerChainState === 'function';
