@@ -178,7 +178,7 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
     });
     const seconds = (performance.now() - started) / 1000;
     const bad = result.non2xx + result.errors + result.timeouts;
-    if (bad > 0) console.log(`WARNING: ${backend} ${mode} (batch ${size}): ${bad} of ${result.requests.total} requests failed`);
+    if (bad > 0) console.log(`WARNING: ${backend} ${mode} (batch ${size}): ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ${JSON.stringify(result.statusCodeStats)})`);
     const per = Math.max(size, 1);
     rows.push({
       backend,
