@@ -1,0 +1,214 @@
+import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { BitcoinAdapter, bitcoinNetwork } from '@strongroom/chains-bitcoin';
+import { CustodyWallets, DepositAddresses, DepositFollower, depositsMigrations, toChainWallet, type CustodyWalletRecord } from '@strongroom/deposits';
+import { enqueue, eventsMigrations } from '@strongroom/events';
+import { KmsSigner } from '@strongroom/keys';
+import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
+import { AssetRegistry } from '@strongroom/shared-assets';
+import { describeEachBackend } from '@strongroom/testing';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { createPipelineDeps, PipelineRunner, WithdrawalService, withdrawalsMigrations, type SignerDeps } from '@strongroom/withdrawals';
+import { Transaction, address as baddress } from 'bitcoinjs-lib';
+import { complianceMigrations } from '../index';
+import { StaticPriceSource } from '../prices/price-source';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { SegregationService } from '../segregation/segregation.service';
+import { SnapshotService } from '../snapshot/snapshot.service';
+import { BitcoinCustodyHoldings } from './bitcoin-holdings';
+import { CustodyHoldings } from './custody-holdings';
+import { FollowerChainTips } from './follower-chain-tips';
+import { LedgerUnbooked } from './unbooked-movements';
+
+/**
+ * A segregated client's withdrawals through the real withdrawal pipeline (batcher, KMS signing,
+ * broadcast, confirmation, settlement) on regtest, with the wallet directory answering from the
+ * deposits context's custody wallets (the same choice deposits make): its coins never leave its
+ * own wallet, reconciliation stays balanced while batches are mined but not settled, and its
+ * report is right after the withdrawal.
+ */
+const BTC = 100_000_000n;
+const CONFIRMATIONS = 2;
+const FEE = 10_000n;
+const NO_LIMITS = { maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null };
+
+let node: BitcoinRegtest;
+let kms: KmsLocalHandle;
+let kmsSigner: KmsSigner;
+const keyIdOf = new Map<string, string>();
+beforeAll(async () => {
+  [node, kms] = await Promise.all([startBitcoinRegtest(), startKmsLocal()]);
+  kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
+});
+afterAll(async () => {
+  kmsSigner?.destroy();
+  await node?.stop();
+  await kms?.stop();
+});
+
+async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWalletRecord> {
+  const publicKeys: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const keyId = await kms.createSigningKey();
+    const pub = (await kmsSigner.publicKey(keyId)).compressedHex;
+    keyIdOf.set(pub, keyId);
+    publicKeys.push(pub);
+  }
+  return { id, chain: 'bitcoin', clientId, threshold: 2, publicKeys };
+}
+
+describeEachBackend(
+  'segregated client withdrawals on regtest',
+  { migrations: [...ledgerMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  (ctx) => {
+    const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const [shared, segregated] = [`acme${suffix}`, `seg${suffix}`];
+    let ledger: LedgerService;
+    let wallets: CustodyWallets;
+    let follower: DepositFollower;
+    let chain: BitcoinAdapter;
+    let deps: SignerDeps;
+    let runner: PipelineRunner;
+    let snapshots: SnapshotService;
+    let reconciliations: ReconciliationService;
+    let segregation: SegregationService;
+    let holdings: CustodyHoldings;
+    let pool: CustodyWalletRecord;
+    let own: CustodyWalletRecord;
+    const addr: Record<string, string> = {};
+
+    const adapter = () => new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { min: 1, max: 50, default: 2 } });
+    const outside = (i: number) => baddress.toBech32(Buffer.alloc(20, i), 0, bitcoinNetwork('regtest').bech32);
+
+    beforeAll(async () => {
+      const { db } = ctx();
+      ledger = new LedgerService(db, { sweepIntervalMs: 0 });
+      wallets = new CustodyWallets(db);
+      pool = await wallets.register(await kmsWallet(`btc-pool-${suffix}`, null));
+      own = await wallets.register(await kmsWallet(`btc-${segregated}`, segregated));
+      // One adapter for the follower and the pipeline, as in the custody app: it also watches change.
+      chain = adapter();
+      for (const w of [pool, own]) {
+        const c = chain.changeAddress(toChainWallet(w));
+        chain.watch([{ address: c.address, script: c.locator, derivation: c.derivation, ref: `change:${w.id}` }]);
+      }
+      const addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
+      follower = new DepositFollower({ db, adapter: chain, assets, ledger, startHeight: node.height() + 1 });
+      deps = createPipelineDeps({
+        db,
+        ledger,
+        audit: new AuditLog(db),
+        outbox: { enqueue: (tx, e) => enqueue(tx, e) },
+        // The deposits context's choice: the client's own wallet if it has one, else the operator's.
+        wallets: { walletFor: async (c, clientId) => toChainWallet(await db.transaction((tx) => wallets.forClient(tx, c, clientId))) },
+        signer: {
+          sign: async (_walletId, publicKey, digest) => {
+            const sig = await kmsSigner.signDigest(keyIdOf.get(publicKey)!, Buffer.from(digest, 'hex'));
+            return { publicKey, digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+          },
+        },
+        adapters: [chain],
+        assets,
+      });
+      runner = new PipelineRunner(deps, { chains: [{ chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: CONFIRMATIONS }], onError: (e) => errors.push(String(e)) });
+      const cut = new LedgerCutReader(db);
+      snapshots = new SnapshotService(db, cut, new FollowerChainTips(db, ['bitcoin']), new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }), assets);
+      holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets, adapter) });
+      reconciliations = new ReconciliationService(db, snapshots, cut, holdings, new LedgerUnbooked(db, assets, ledger, [adapter()]), assets);
+      segregation = new SegregationService(db, snapshots, holdings, assets);
+
+      for (const [client, user] of [[shared, 'alice'], [segregated, 'carol']]) {
+        addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
+      }
+      await node.send([
+        { address: addr.alice, sats: 1n * BTC },
+        { address: addr.carol, sats: 2n * BTC },
+      ]);
+      await node.mine(CONFIRMATIONS);
+      await follower.syncToTip();
+    });
+
+    const heldBy = async (walletId: string, snapshotId: string) => {
+      const tip = (await snapshots.get(snapshotId)).chainTips[0];
+      return (await holdings.holdings('BTC', tip)).filter((h) => h.walletId === walletId).reduce((s, h) => s + h.amount, 0n);
+    };
+
+    const errors: string[] = [];
+    let ownBatch: { id: string; wallet_id: string; txid: string; status: string; network_fee: string };
+    let poolBatch: typeof ownBatch;
+    let mined: string;
+    let service: WithdrawalService;
+    let carolOut: string;
+    let aliceOut: string;
+
+    it("pays a segregated client's withdrawal only from its own wallet; balanced while the batches are mined but not confirmed", async () => {
+      const before = await snapshots.take('auditor:test');
+      expect((await reconciliations.reconcile(before.id)).status).toBe('balanced');
+      expect([await heldBy(own.id, before.id), await heldBy(pool.id, before.id)]).toEqual([2n * BTC, 1n * BTC]);
+
+      service = new WithdrawalService(deps);
+      const actor = { keyId: 'backend-test', role: 'backend' };
+      // A withdrawal fee above the network fee: it stays in custody, so paying the network fee never eats into what users are owed.
+      await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', { ...NO_LIMITS, withdrawalFee: FEE });
+      // Alice first: her batch is settled first (the settler takes the oldest confirmed batch, one at a time).
+      aliceOut = (await service.request(actor, 'alice-1', { clientId: shared, userId: 'alice', asset: 'BTC', amount: '0.3', destination: outside(2) })).withdrawal.id;
+      carolOut = (await service.request(actor, 'carol-1', { clientId: segregated, userId: 'carol', asset: 'BTC', amount: '0.5', destination: outside(1) })).withdrawal.id;
+      await runner.tick();
+      const batches = await ctx().db.query<typeof ownBatch>(`SELECT id, wallet_id, txid, status, network_fee::text FROM withdrawals.batches ORDER BY wallet_id`);
+      expect(batches.map((b) => [b.wallet_id, b.status]).sort()).toEqual([[pool.id, 'broadcast'], [own.id, 'broadcast']].sort());
+      ownBatch = batches.find((b) => b.wallet_id === own.id)!;
+      poolBatch = batches.find((b) => b.wallet_id === pool.id)!;
+
+      // On chain: the segregated batch spends only the segregated wallet's coins and returns change to it.
+      const ownTx = Transaction.fromHex(await node.rpc<string>('getrawtransaction', [ownBatch.txid, 0]));
+      const spent = ownTx.ins.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
+      const [carolDeposit] = await ctx().db.query<{ txid: string; output_index: string }>(`SELECT txid, output_index FROM deposits.deposits WHERE address = $1`, [addr.carol]);
+      expect(spent).toEqual([`${carolDeposit.txid}:${carolDeposit.output_index}`]);
+      const paidTo = ownTx.outs.map((o) => baddress.fromOutputScript(o.script, bitcoinNetwork('regtest')));
+      expect(paidTo.sort()).toEqual([outside(1), chain.changeAddress(toChainWallet(own)).address].sort());
+
+      // Mined, not yet deep enough for the confirmer: the chain has moved, the ledger has not.
+      await node.mine(1);
+      await follower.syncToTip();
+      mined = (await snapshots.take('auditor:test')).id;
+      const midway = await reconciliations.reconcile(mined);
+      expect(midway.differences).toEqual([]);
+      expect(midway.assets[0]).toMatchObject({ status: 'balanced', outgoing: String(8n * BTC / 10n + BigInt(ownBatch.network_fee) + BigInt(poolBatch.network_fee)) });
+      // Each wallet paid exactly its own client's withdrawal and its own network fee.
+      expect(await heldBy(own.id, mined)).toBe(2n * BTC - BTC / 2n - BigInt(ownBatch.network_fee));
+      expect(await heldBy(pool.id, mined)).toBe(1n * BTC - 3n * BTC / 10n - BigInt(poolBatch.network_fee));
+    });
+
+    it('after confirmation: the pool batch settles, the segregated one is refused by the ledger (its custody account differs); reconciliation stays balanced', async () => {
+      await node.mine(CONFIRMATIONS);
+      await follower.syncToTip();
+      await runner.tick();
+      expect((await service.get(aliceOut)).status).toBe('settled');
+      // Known gap (libs/withdrawals): deposits debit custody (client = wallet's client, owner = wallet),
+      // settlement credits custody (client = operator, owner = wallet), an account with no debits.
+      expect((await service.get(carolOut)).status).toBe('confirmed');
+      expect(errors.some((e) => e.includes(ownBatch.id) && e.includes('linked_failed'))).toBe(true);
+
+      // The midway snapshot again: the pool batch settled after its cut, the other is confirmed: both still outgoing.
+      expect((await reconciliations.reconcile(mined)).status).toBe('balanced');
+      const rec = await reconciliations.reconcile((await snapshots.take('auditor:test')).id);
+      expect(rec.differences).toEqual([]);
+      // The settled batch's withdrawal fee minus its network fee is the operator's surplus.
+      expect(rec.assets[0]).toMatchObject({ status: 'balanced', outgoing: String(BTC / 2n + BigInt(ownBatch.network_fee)), coverage: String(FEE - BigInt(poolBatch.network_fee)) });
+    });
+
+    // Fails until withdrawals settle a segregated wallet's batch against the custody account deposits use.
+    it.failing("settles the segregated client's withdrawal and its report is right (holdings = balances + withdrawal fee - network fee)", async () => {
+      await runner.tick();
+      expect((await service.get(carolOut)).status).toBe('settled');
+      const after = await snapshots.take('auditor:test');
+      expect((await reconciliations.reconcile(after.id)).status).toBe('balanced');
+      const held = 2n * BTC - BTC / 2n - BigInt(ownBatch.network_fee);
+      const report = await segregation.report(after.id, segregated);
+      expect(report.lines).toEqual([
+        { asset: 'BTC', balances: String(2n * BTC - BTC / 2n - FEE), holdings: String(held), covered: true, addresses: [{ address: chain.changeAddress(toChainWallet(own)).address, amount: String(held), walletId: own.id }] },
+      ]);
+    });
+  },
+);
