@@ -20,7 +20,8 @@ const PAGE = 100;
  * - outgoing: withdrawal batches mined at or below the height whose settlement is not in the
  *   ledger at S: confirmed and not settled, settled by transfers after S, or broadcast and
  *   already in a block the confirmer has not judged deep enough yet (asked of the chain
- *   adapter). Amount of the asset plus, in the native asset, the network fee.
+ *   adapter). Amount of the asset plus, in the native asset, the network fee when custody pays it
+ *   (Bitcoin; not Ethereum, where the relayer pays the gas).
  * The credited/settled walks go newest first and stop at the first page entirely at or before S:
  * one follower and settler per chain book them in order.
  *
@@ -36,6 +37,11 @@ export class LedgerUnbooked implements UnbookedMovements {
     private readonly assets: AssetRegistry,
     private readonly ledger: TransferSequences,
     adapters: Pick<ChainAdapter, 'chain' | 'status'>[] = [],
+    /**
+     * Whether a chain's network fee leaves custody: Bitcoin pays it from the custody inputs; on
+     * Ethereum the relayer pays the gas, so the Safe loses only the amounts.
+     */
+    private readonly feeFromCustody: Partial<Record<string, boolean>> = { bitcoin: true, ethereum: false },
   ) {
     this.adapters = new Map(adapters.map((a) => [a.chain, a]));
   }
@@ -79,7 +85,7 @@ export class LedgerUnbooked implements UnbookedMovements {
   }
 
   private async outgoing(asset: string, tip: ChainTip, sequence: bigint, refs: string[]): Promise<bigint> {
-    const native = this.assets.get(asset).native;
+    const native = this.assets.get(asset).native && this.feeFromCustody[tip.chain] === true;
     type Batch = { id: string; txid: string | null; status: string; amount: string; network_fee: string | null; first: string };
     const select = `SELECT b.id, b.txid, b.status, COALESCE(sum(w.amount) FILTER (WHERE w.asset = $2), 0)::text AS amount,
                            b.network_fee::text AS network_fee, min(w.id) AS first
