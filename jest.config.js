@@ -33,4 +33,6 @@ module.exports = {
     },
   ],
   testTimeout: 120000,
+  // Two cores: one worker per core; integration specs mostly wait on nodes and databases.
+  maxWorkers: 2,
 };
