@@ -151,7 +151,6 @@ describeEachBackend(
       const actor = { keyId: 'backend-test', role: 'backend' };
       // A withdrawal fee above the network fee: it stays in custody, so paying the network fee never eats into what users are owed.
       await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', { ...NO_LIMITS, withdrawalFee: FEE });
-      // Alice first: her batch is settled first (the settler takes the oldest confirmed batch, one at a time).
       aliceOut = (await service.request(actor, 'alice-1', { clientId: shared, userId: 'alice', asset: 'BTC', amount: '0.3', destination: outside(2) })).withdrawal.id;
       carolOut = (await service.request(actor, 'carol-1', { clientId: segregated, userId: 'carol', asset: 'BTC', amount: '0.5', destination: outside(1) })).withdrawal.id;
       await runner.tick();
@@ -180,28 +179,28 @@ describeEachBackend(
       expect(await heldBy(pool.id, mined)).toBe(1n * BTC - 3n * BTC / 10n - BigInt(poolBatch.network_fee));
     });
 
-    it('after confirmation: the pool batch settles, the segregated one is refused by the ledger (its custody account differs); reconciliation stays balanced', async () => {
+    it('after confirmation both batches settle against their own wallets; reconciliation stays balanced', async () => {
       await node.mine(CONFIRMATIONS);
       await follower.syncToTip();
       await runner.tick();
+      await runner.tick();
       expect((await service.get(aliceOut)).status).toBe('settled');
-      // Known gap (libs/withdrawals): deposits debit custody (client = wallet's client, owner = wallet),
-      // settlement credits custody (client = operator, owner = wallet), an account with no debits.
-      expect((await service.get(carolOut)).status).toBe('confirmed');
-      expect(errors.some((e) => e.includes(ownBatch.id) && e.includes('linked_failed'))).toBe(true);
+      expect((await service.get(carolOut)).status).toBe('settled');
+      expect(errors).toEqual([]);
 
-      // The midway snapshot again: the pool batch settled after its cut, the other is confirmed: both still outgoing.
+      // The midway snapshot again: both batches settled after its cut, so both are still outgoing for it.
       expect((await reconciliations.reconcile(mined)).status).toBe('balanced');
       const rec = await reconciliations.reconcile((await snapshots.take('auditor:test')).id);
       expect(rec.differences).toEqual([]);
-      // The settled batch's withdrawal fee minus its network fee is the operator's surplus.
-      expect(rec.assets[0]).toMatchObject({ status: 'balanced', outgoing: String(BTC / 2n + BigInt(ownBatch.network_fee)), coverage: String(FEE - BigInt(poolBatch.network_fee)) });
+      // Each settled batch's withdrawal fee minus its network fee is the operator's surplus.
+      expect(rec.assets[0]).toMatchObject({
+        status: 'balanced',
+        outgoing: '0',
+        coverage: String(2n * FEE - BigInt(poolBatch.network_fee) - BigInt(ownBatch.network_fee)),
+      });
     });
 
-    // Fails until withdrawals settle a segregated wallet's batch against the custody account deposits use.
-    it.failing("settles the segregated client's withdrawal and its report is right (holdings = balances + withdrawal fee - network fee)", async () => {
-      await runner.tick();
-      expect((await service.get(carolOut)).status).toBe('settled');
+    it("reports the segregated client's holdings right after its withdrawal (holdings = balances + withdrawal fee - network fee)", async () => {
       const after = await snapshots.take('auditor:test');
       expect((await reconciliations.reconcile(after.id)).status).toBe('balanced');
       const held = 2n * BTC - BTC / 2n - BigInt(ownBatch.network_fee);

@@ -180,7 +180,7 @@ export class DepositBook {
 
   private async credit(tx: Tx, r: DepositRow, confirmations: number): Promise<void> {
     const asset = r.asset;
-    const custody = await accountFor(this.ledger, { clientId: r.wallet_client_id ?? OPERATOR_CLIENT, ownerId: r.wallet_id, asset, kind: 'custody' }, tx);
+    const custody = await this.custodyAccount(tx, r);
     const user = await accountFor(this.ledger, { clientId: r.client_id, ownerId: r.user_id, asset, kind: 'user' }, tx);
     const n = Number(r.credits) + 1;
     const id = depositTransferId('deposit', r.chain, r.txid, r.output_index, n);
@@ -198,6 +198,15 @@ export class DepositBook {
   }
 
   /**
+   * A custody account is the operator's house account of one wallet, `(operator, walletId)`, for
+   * segregated wallets too: withdrawal settlement credits the same account, and segregation is
+   * reported per wallet from the chain, not from the account's client.
+   */
+  private custodyAccount(tx: Tx, r: DepositRow): Promise<string> {
+    return accountFor(this.ledger, { clientId: OPERATOR_CLIENT, ownerId: r.wallet_id, asset: r.asset, kind: 'custody' }, tx);
+  }
+
+  /**
    * Reverses a credited deposit the chain no longer holds: takes back what the user's available
    * balance covers, books the rest to the client's incident account (kind 'incident', owner
    * 'deposit-reversals') so the ledger stays balanced and no user balance goes negative, records
@@ -206,7 +215,7 @@ export class DepositBook {
   private async reverse(tx: Tx, r: DepositRow): Promise<void> {
     const asset = r.asset;
     const amount = BigInt(r.amount);
-    const custody = await accountFor(this.ledger, { clientId: r.wallet_client_id ?? OPERATOR_CLIENT, ownerId: r.wallet_id, asset, kind: 'custody' }, tx);
+    const custody = await this.custodyAccount(tx, r);
     const user = await accountFor(this.ledger, { clientId: r.client_id, ownerId: r.user_id, asset, kind: 'user' }, tx);
     const b = await this.ledger.balances(user, undefined, tx);
     const available = b.creditsPosted - b.debitsPosted - b.debitsPending;
