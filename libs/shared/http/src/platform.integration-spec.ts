@@ -33,6 +33,9 @@ function appModule(name: string, db: Database) {
   return ProbeApp;
 }
 
+type Json = Record<string, unknown>;
+const json = async (res: Response): Promise<Json> => (await res.json()) as Json;
+
 describe('the shared HTTP platform', () => {
   let db: Database;
   const apps: INestApplication[] = [];
@@ -54,26 +57,26 @@ describe('the shared HTTP platform', () => {
   it('answers /health when the database is reachable', async () => {
     const res = await fetch(`${urls[0]}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', database: 'up', backend: 'pglite' });
+    expect(await json(res)).toEqual({ status: 'ok', database: 'up', backend: 'pglite' });
   });
 
   it('renders domain errors, malformed JSON, unknown routes and crashes as problem+json with stable codes', async () => {
     const fail = await fetch(`${urls[0]}/v1/fail`);
     expect([fail.status, fail.headers.get('content-type')]).toEqual([422, 'application/problem+json; charset=utf-8']);
-    expect(await fail.json()).toMatchObject({ type: 'urn:strongroom:problem:probe.refused', code: 'probe.refused', status: 422, field: 'x', instance: '/v1/fail' });
+    expect(await json(fail)).toMatchObject({ type: 'urn:strongroom:problem:probe.refused', code: 'probe.refused', status: 422, field: 'x', instance: '/v1/fail' });
     const bad = await fetch(`${urls[0]}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
-    expect([bad.status, (await bad.json()).code]).toEqual([400, 'request.malformed_json']);
+    expect([bad.status, (await json(bad)).code]).toEqual([400, 'request.malformed_json']);
     const missing = await fetch(`${urls[0]}/v1/nothing-here`);
-    expect([missing.status, (await missing.json()).code]).toEqual([404, 'route.not_found']);
+    expect([missing.status, (await json(missing)).code]).toEqual([404, 'route.not_found']);
     const boom = await fetch(`${urls[0]}/v1/boom`);
-    const problem = await boom.json();
+    const problem = await json(boom);
     expect([boom.status, problem.code]).toEqual([500, 'internal']);
     expect(JSON.stringify(problem)).not.toContain('secret internals');
   });
 
   it('renders bigint as a decimal string', async () => {
     const res = await fetch(`${urls[1]}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
-    expect(await res.json()).toEqual({ body: { a: 1 }, big: '1180591620717411303424' });
+    expect(await json(res)).toEqual({ body: { a: 1 }, big: '1180591620717411303424' });
   });
 
   it('labels metrics with the app that served the request, even with two apps in one process', async () => {
@@ -84,7 +87,7 @@ describe('the shared HTTP platform', () => {
   });
 
   it('serves the OpenAPI document', async () => {
-    const doc = await (await fetch(`${urls[0]}/docs-json`)).json();
+    const doc = (await json(await fetch(`${urls[0]}/docs-json`))) as { paths: Json };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/fail', '/v1/echo', '/health']));
   });
 });
