@@ -31,6 +31,14 @@ describe('classifyKmsError', () => {
     expect(classifyKmsError(Object.assign(new Error('r'), { code: 'ECONNREFUSED' }), 'k')).toEqual({ retry: 'unavailable' });
   });
 
+  it("retries a reset socket the SDK wraps in a plain Error, but not a KMS answer that mentions one", () => {
+    const wrapped = Object.assign(new Error('AWS SDK error wrapper for TimeoutError: read ECONNRESET'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    expect(classifyKmsError(wrapped, 'k1').retry).toBe('unavailable');
+    expect(classifyKmsError(new Error('socket hang up'), 'k1').retry).toBe('unavailable');
+    expect(classifyKmsError(sdkError('ValidationException', 'ECONNRESET is not a valid key id'), 'k1').retry).toBe(false);
+    expect(classifyKmsError(new Error('something else broke'), 'k1').retry).toBe(false);
+  });
+
   it('reports exhausted retries with the attempt count', () => {
     expect(exhaustedError('throttled', 'k', 10, sdkError('ThrottlingException'))).toMatchObject({ code: 'kms.throttled', status: 503, extra: { attempts: 10 } });
   });

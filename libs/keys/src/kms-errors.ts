@@ -43,6 +43,22 @@ const TRANSIENT = new Set(['KMSInternalException', 'DependencyTimeoutException',
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 const ACCESS = new Set(['AccessDeniedException', 'NotAuthorizedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignature', 'MissingAuthenticationTokenException', 'ExpiredTokenException', 'InvalidClientTokenId', 'CredentialsProviderError']);
 
+const NETWORK_MESSAGE = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ECONNABORTED|socket hang up)\b/;
+
+/**
+ * A transport failure, possibly wrapped: the SDK reports a reset keep-alive socket as a plain
+ * `Error` ("AWS SDK error wrapper for TimeoutError: read ECONNRESET"), with the original as `cause`.
+ * Only errors that carry no HTTP response count, so a KMS answer is never mistaken for one.
+ */
+function isNetworkFailure(err: unknown): boolean {
+  let e = err as (SdkErrorLike & { cause?: unknown }) | undefined;
+  if (e?.$metadata?.httpStatusCode !== undefined) return false;
+  for (let depth = 0; e && depth < 4; depth++, e = e.cause as typeof e) {
+    if ((e.code !== undefined && NETWORK_CODES.has(e.code)) || TRANSIENT.has(e.name ?? '') || NETWORK_MESSAGE.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
 /** Sorts an SDK or network error into "retry it" or "this domain error, now". */
 export function classifyKmsError(err: unknown, keyId: string): Classified {
   const e = (err ?? {}) as SdkErrorLike;
@@ -50,7 +66,7 @@ export function classifyKmsError(err: unknown, keyId: string): Classified {
   const message = e.message ?? String(err);
   const status = e.$metadata?.httpStatusCode;
   if (THROTTLING.has(name) || status === 429) return { retry: 'throttled' };
-  if (TRANSIENT.has(name) || (e.code !== undefined && NETWORK_CODES.has(e.code)) || (status !== undefined && status >= 500)) {
+  if (TRANSIENT.has(name) || isNetworkFailure(err) || (status !== undefined && status >= 500)) {
     return { retry: 'unavailable' };
   }
   const fail = (code: KmsErrorCode, httpStatus: number, detail: string): Classified => ({

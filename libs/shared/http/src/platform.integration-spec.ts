@@ -11,7 +11,7 @@ class ProbeController {
   @Public()
   @Get('fail')
   fail(): never {
-    throw new DomainError('probe.refused', 422, 'the probe refuses', { field: 'x' });
+    throw new DomainError('probe.refused', 422, 'the probe refuses', { field: 'x', status: 'not a status', code: 'spoofed' });
   }
 
   @Public()

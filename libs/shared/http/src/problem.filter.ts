@@ -47,7 +47,9 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function toProblem(err: unknown): Problem {
   if (err instanceof DomainError) {
-    return { type: problemType(err.code), title: TITLES[err.status] ?? 'Error', status: err.status, code: err.code, detail: err.detail, ...err.extra };
+    // Extra members first: they may never override the standard ones (a field named `status` would
+    // otherwise turn the answer into an invalid HTTP status).
+    return { ...err.extra, type: problemType(err.code), title: TITLES[err.status] ?? 'Error', status: err.status, code: err.code, detail: err.detail };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
