@@ -65,6 +65,16 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'bob', asset: 'ETH', kind: 'user' });
     const ub = await t.ledger.balances(user!.id);
     expect(ub.creditsPosted - ub.debitsPosted).toBe(10n * ETH - 125n * 10n ** 16n);
+    // The relayer paid the gas, so custody (mirroring the Safe) lost exactly the payout and the
+    // network fee came out of the relayer's gas budget.
+    const house = await t.tdb.db.query<{ kind: string; owner_id: string; net: string }>(
+      `SELECT kind, owner_id, (debits_posted - credits_posted)::text AS net FROM ledger.accounts WHERE asset = 'ETH' AND kind IN ('custody', 'equity', 'fee_expense')`,
+    );
+    const net = (kind: string) => BigInt(house.find((h) => h.kind === kind)?.net ?? '0');
+    expect(net('custody')).toBe(10n * ETH - 125n * 10n ** 16n);
+    expect(net('equity')).toBe(-BigInt(batch.network_fee));
+    expect(net('fee_expense')).toBe(BigInt(batch.network_fee));
+    expect(house.find((h) => h.kind === 'equity')?.owner_id).toMatch(/^relayer-gas:/);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });
 

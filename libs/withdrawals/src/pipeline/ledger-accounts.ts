@@ -33,6 +33,15 @@ export class LedgerAccounts {
     return this.house(tx, 'fee_expense', walletId, asset);
   }
 
+  /**
+   * The operator's gas budget behind an Ethereum wallet's relayer. The relayer, not the Safe, pays
+   * for gas, so the network fee of an Ethereum batch leaves this account, never custody (custody
+   * mirrors what the Safe and deposit addresses hold, which gas does not touch).
+   */
+  relayerGas(tx: Tx, walletId: string, asset: AssetCode): Promise<string> {
+    return this.house(tx, 'equity', `relayer-gas:${walletId}`, asset);
+  }
+
   feeRevenue(tx: Tx, asset: AssetCode): Promise<string> {
     return this.house(tx, 'fee_revenue', 'withdrawal_fees', asset);
   }

@@ -6,7 +6,7 @@ const accounts: SettlementAccounts = {
     ['USDC', { inFlight: 'ifU', custody: 'cU', feeRevenue: 'rU' }],
   ]),
   feeExpense: 'xE',
-  nativeCustody: 'cE',
+  networkFeePayer: 'cE',
 };
 
 /** Net change per account (debit-minus-credit), counting a post_pending as its hold amount. */

@@ -3,9 +3,11 @@ import type { LedgerTransferInput } from '../ports';
 export interface SettlementAccounts {
   /** Per asset: the in-flight clearing, custody and fee revenue accounts of the paying wallet. */
   perAsset: Map<string, { inFlight: string; custody: string; feeRevenue: string }>;
-  /** The chain's native asset: fee expense and custody accounts that pay the network fee. */
+  /** The chain's native asset: the fee expense account and the account that paid the network fee
+   * (custody on Bitcoin, where the fee comes out of the custody inputs; the relayer's gas budget on
+   * Ethereum, where the relayer pays the gas). */
   feeExpense: string;
-  nativeCustody: string;
+  networkFeePayer: string;
 }
 
 export interface SettledWithdrawal {
@@ -21,8 +23,9 @@ export interface SettledWithdrawal {
  *  per withdrawal  post   hold       user      → in_flight    amount + fee   (pending becomes posted)
  *                  debit  in_flight  → credit  custody        amount         (custody asset decreases)
  *                  debit  in_flight  → credit  fee_revenue    fee            (revenue increases)
- *  per batch       debit  fee_expense → credit custody        network fee    (native asset)
- * Net: user −(amount+fee), custody −(amount) per asset and −(network fee) in the native asset,
+ *  per batch       debit  fee_expense → credit payer          network fee    (native asset; payer =
+ *                                                                  custody on Bitcoin, relayer gas on Ethereum)
+ * Net: user −(amount+fee), custody −(amount) per asset (and −(network fee) on Bitcoin),
  * fee_revenue +fee, fee_expense +network fee, in_flight back to zero.
  */
 export function settlementLegs(batchId: string, withdrawals: SettledWithdrawal[], networkFee: bigint, accounts: SettlementAccounts): LedgerTransferInput[] {
@@ -37,7 +40,7 @@ export function settlementLegs(batchId: string, withdrawals: SettledWithdrawal[]
     }
   }
   if (networkFee > 0n) {
-    legs.push({ id: `batch:${batchId}:network_fee`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.nativeCustody, amount: networkFee, code: 'network_fee', metadata: { batchId } });
+    legs.push({ id: `batch:${batchId}:network_fee`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.networkFeePayer, amount: networkFee, code: 'network_fee', metadata: { batchId } });
   }
   return legs.map((l, i) => (i < legs.length - 1 ? { ...l, flags: [...(l.flags ?? []), 'linked'] } : l));
 }

@@ -33,7 +33,8 @@ export class Settler {
       const accounts: SettlementAccounts = {
         perAsset: new Map(),
         feeExpense: await deps.accounts.feeExpense(tx, b.wallet_id, native.code),
-        nativeCustody: await deps.accounts.custody(tx, b.wallet_id, native.code),
+        networkFeePayer:
+          b.chain === 'ethereum' ? await deps.accounts.relayerGas(tx, b.wallet_id, native.code) : await deps.accounts.custody(tx, b.wallet_id, native.code),
       };
       const settled = [];
       for (const w of ws) {
