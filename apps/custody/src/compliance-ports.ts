@@ -2,113 +2,76 @@ import type { Provider } from '@nestjs/common';
 import type { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import type { EthereumAdapter } from '@strongroom/chains-ethereum';
 import {
+  BitcoinCustodyHoldings,
   CHAIN_HOLDINGS,
   CHAIN_TIPS,
+  CUSTODY_KEY_SIGNER,
+  CustodyHoldings,
+  EthereumCustodyHoldings,
   FilePriceSource,
+  FollowerChainTips,
   LEDGER_CUT,
+  LedgerUnbooked,
   PRICE_SOURCE,
   UNBOOKED,
-  type ChainHolding,
-  type ChainHoldings,
-  type ChainTip,
-  type ChainTips,
-  type UnbookedMovements,
+  type CustodyKeySigner,
 } from '@strongroom/compliance';
-import { LedgerCutReader } from '@strongroom/ledger';
+import { CustodyWallets } from '@strongroom/deposits';
+import type { KeyRegistry, KmsSigner } from '@strongroom/keys';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
+import { DomainError } from '@strongroom/shared-types';
 
 export interface ComplianceChains {
-  bitcoin: { adapter: BitcoinAdapter; walletId: string };
-  ethereum: { adapter: EthereumAdapter; walletId: string; safe: string };
+  /** A fresh adapter on the same node: reconciliation replays its own UTXO set up to the snapshot height. */
+  newBitcoinAdapter: () => BitcoinAdapter;
+  bitcoin: BitcoinAdapter;
+  ethereum: EthereumAdapter;
 }
 
 /**
- * On-chain custody holdings, simple and local:
- * - Bitcoin: the custody UTXOs the adapter knows (deposit addresses and change), mined at or
- *   below the snapshot's height. The adapter's set is the current one, so an output spent after
- *   that height is already gone from it: take snapshots while the chain is quiet, or read this
- *   as "now".
- * - Ethereum: the Safe's balance plus what still sits in deposit addresses (swept into the Safe
- *   only when a sweep runs), both read at the snapshot's height. The relayer's gas money is not
- *   custody.
+ * Proof of assets in the embedded default: every registered wallet key signs through kms-local.
+ * Only wallets the registry marks usable (keys re-checked against KMS) sign.
  */
-export class LocalChainHoldings implements ChainHoldings {
-  constructor(
-    private readonly db: Database,
-    private readonly assets: AssetRegistry,
-    private readonly chains: ComplianceChains,
-  ) {}
-
-  async holdings(asset: string, tip: ChainTip): Promise<ChainHolding[]> {
-    const info = this.assets.get(asset);
-    if (info.chain === 'bitcoin') {
-      const { adapter, walletId } = this.chains.bitcoin;
-      return adapter
-        .custodyUtxos()
-        .filter((u) => u.height >= 0 && u.height <= tip.height)
-        .map((u) => ({ address: `${u.address} (${u.txid}:${u.vout})`, amount: u.value, walletId, clientId: null }));
-    }
-    const { adapter, walletId, safe } = this.chains.ethereum;
-    const rows = await this.db.query<{ address: string }>(`SELECT DISTINCT address FROM deposits.addresses WHERE chain = 'ethereum' ORDER BY address`);
-    const out: ChainHolding[] = [];
-    for (const address of [safe, ...rows.map((r) => r.address)]) {
-      const amount = (await adapter.balances(address, [asset], tip.height))[asset] ?? 0n;
-      if (amount > 0n || address === safe) out.push({ address, amount, walletId, clientId: null });
-    }
-    return out;
-  }
-}
-
-/**
- * Movements on chain at the snapshot's height that the ledger has not booked: deposits mined
- * but still confirming (incoming), and withdrawal batches mined and confirmed but not yet
- * settled (outgoing: amounts plus the network fee in the native asset). Read from the current
- * state, so a deposit credited between the cut and this read is missed: fine on the embedded
- * default, where a snapshot takes milliseconds.
- */
-export class LocalUnbooked implements UnbookedMovements {
-  constructor(
-    private readonly db: Database,
-    private readonly assets: AssetRegistry,
-  ) {}
-
-  async unbooked(asset: string, tip: ChainTip): Promise<{ incoming: bigint; outgoing: bigint; refs: string[] }> {
-    const deposits = await this.db.query<{ txid: string; output_index: string; amount: string }>(
-      `SELECT txid, output_index, amount::text FROM deposits.deposits
-        WHERE asset = $1 AND state = 'confirming' AND block_height IS NOT NULL AND block_height <= $2`,
-      [asset, tip.height],
-    );
-    const native = this.assets.get(asset).native;
-    const batches = await this.db.query<{ id: string; txid: string; amount: string; network_fee: string | null }>(
-      `SELECT b.id, b.txid, COALESCE(sum(w.amount) FILTER (WHERE w.asset = $1), 0)::text AS amount, b.network_fee::text AS network_fee
-         FROM withdrawals.batches b JOIN withdrawals.withdrawals w ON w.batch_id = b.id
-        WHERE b.chain = $2 AND b.status = 'confirmed' AND b.confirmed_height <= $3
-        GROUP BY b.id`,
-      [asset, this.assets.get(asset).chain, tip.height],
-    );
-    const incoming = deposits.reduce((s, d) => s + BigInt(d.amount), 0n);
-    const outgoing = batches.reduce((s, b) => s + BigInt(b.amount) + (native ? BigInt(b.network_fee ?? '0') : 0n), 0n);
-    return { incoming, outgoing, refs: [...deposits.map((d) => `deposit ${d.txid}:${d.output_index}`), ...batches.map((b) => `batch ${b.id} ${b.txid}`)] };
-  }
-}
-
-/** The providers ComplianceModule needs, over the custody app's database, adapters and price file. */
-export function compliancePorts(db: Database, assets: AssetRegistry, chains: ComplianceChains, pricesFile: string): Provider[] {
-  const tips: ChainTips = {
-    tips: async () =>
-      Promise.all(
-        [chains.bitcoin.adapter, chains.ethereum.adapter].map(async (a) => {
-          const t = await a.tip();
-          return { chain: a.chain, height: t.height, hash: t.hash };
-        }),
-      ),
+export function kmsCustodyKeySigner(kms: Pick<KmsSigner, 'signDigest'>, registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'>): CustodyKeySigner {
+  return {
+    wallets: async () => (await registry.wallets()).map((w) => ({ walletId: w.id, chain: w.chain, threshold: w.threshold, publicKeys: w.keys.map((k) => k.publicKey) })),
+    async sign(walletId, publicKey, digest) {
+      const wallet = await registry.assertUsable(walletId);
+      const key = wallet.keys.find((k) => k.publicKey.toLowerCase() === publicKey.toLowerCase());
+      if (!key) throw new DomainError('keys.not_in_wallet', 409, `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`);
+      const sig = await kms.signDigest(key.kmsKeyId, digest);
+      return { r: sig.r, s: sig.s };
+    },
   };
+}
+
+/**
+ * The providers ComplianceModule needs in the embedded default: holdings read at the snapshot's
+ * height (libs/compliance/src/holdings), unbooked movements as of its ledger sequence, tips from
+ * the deposit followers' cursors, prices from a file, and the custody keys for proof of assets.
+ */
+export function compliancePorts(
+  db: Database,
+  assets: AssetRegistry,
+  chains: ComplianceChains,
+  pricesFile: string,
+  keys: { kms: Pick<KmsSigner, 'signDigest'>; registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'> },
+): Provider[] {
+  const wallets = new CustodyWallets(db);
+  const holdings = new CustodyHoldings(assets, {
+    bitcoin: new BitcoinCustodyHoldings(db, wallets, chains.newBitcoinAdapter),
+    ethereum: new EthereumCustodyHoldings(db, wallets, chains.ethereum),
+  });
+  // Only getTransfer is used (transfer sequences); this instance never writes.
+  const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
   return [
     { provide: LEDGER_CUT, useValue: new LedgerCutReader(db) },
-    { provide: CHAIN_TIPS, useValue: tips },
+    { provide: CHAIN_TIPS, useValue: new FollowerChainTips(db, ['bitcoin', 'ethereum']) },
     { provide: PRICE_SOURCE, useValue: new FilePriceSource(pricesFile) },
-    { provide: CHAIN_HOLDINGS, useValue: new LocalChainHoldings(db, assets, chains) },
-    { provide: UNBOOKED, useValue: new LocalUnbooked(db, assets) },
+    { provide: CHAIN_HOLDINGS, useValue: holdings },
+    { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, [chains.bitcoin, chains.ethereum]) },
+    { provide: CUSTODY_KEY_SIGNER, useValue: kmsCustodyKeySigner(keys.kms, keys.registry) },
   ];
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ApiCredentials } from '@strongroom/api-auth';
 import { eventually, startCustodyProcess, type CustodyProcess } from './testing/custody-process';
+import { verifyAssetsProof } from '@strongroom/proof-verifier';
 
 // `npm start` as a user runs it: a child process on a fresh data directory, ports 0, the real
 // kms-local, bcoin regtest node and anvil it starts. One process at a time (one data dir lock).
@@ -174,7 +175,17 @@ describe('custody app (npm start)', () => {
     expect(byAsset.BTC).toMatchObject({ status: 'balanced', liabilities: '109990000' });
     expect(BigInt(byAsset.BTC.onChain)).toBeGreaterThan(109990000n);
     // ETH: the Safe holds 2 − 0.5 (the relayer, not the Safe, paid the gas); bob is owed 1.5.
-    expect(byAsset.ETH).toMatchObject({ onChain: '1500000000000000000', liabilities: '1500000000000000000' });
+    expect(byAsset.ETH).toMatchObject({ status: 'balanced', onChain: '1500000000000000000', liabilities: '1500000000000000000' });
+
+    // Proof of assets: every custody key signs the auditor's challenge through kms-local.
+    const proof = await json<unknown>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/proof-of-assets', { challenge: 'auditor challenge 2026-11', snapshotId: snapshot.id }), 201);
+    const verdict = verifyAssetsProof(proof, { challenge: 'auditor challenge 2026-11' });
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.wallets.map((w) => [w.chain, w.validSignatures, w.threshold]).sort()).toEqual([
+      ['bitcoin', 3, 2],
+      ['ethereum', 3, 2],
+    ]);
+    expect(verdict.totals.ETH).toBe('1500000000000000000');
   });
 
   it('stops cleanly on SIGTERM and keeps its state: no new admin key, same KMS keys, addresses and balances', async () => {

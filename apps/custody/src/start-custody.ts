@@ -7,7 +7,7 @@ import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { complianceMigrations } from '@strongroom/compliance';
 import { depositsMigrations } from '@strongroom/deposits';
 import { eventsMigrations } from '@strongroom/events';
-import { keysMigrations, KmsSigner } from '@strongroom/keys';
+import { KeyRegistry, keysMigrations, KmsSigner } from '@strongroom/keys';
 import { ledgerMigrations } from '@strongroom/ledger';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { startHttpApp } from '@strongroom/shared-http';
@@ -74,14 +74,16 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
     const kms = new KmsSigner(services.kms.config);
     cleanups.push({ name: 'kms client', run: async () => kms.destroy() });
     const { bitcoin: node, anvil } = services;
-    const bitcoin = new BitcoinAdapter({
-      network: 'regtest',
-      rpcUrl: node.rpcUrl,
-      rpcUser: node.rpcUser,
-      rpcPassword: node.rpcPassword,
-      // bcoin's regtest relays from 1 sat/vB and has no fee estimates: the default is what is paid.
-      feeRate: { default: 2, min: 1, max: 100 },
-    });
+    const newBitcoinAdapter = () =>
+      new BitcoinAdapter({
+        network: 'regtest',
+        rpcUrl: node.rpcUrl,
+        rpcUser: node.rpcUser,
+        rpcPassword: node.rpcPassword,
+        // bcoin's regtest relays from 1 sat/vB and has no fee estimates: the default is what is paid.
+        feeRate: { default: 2, min: 1, max: 100 },
+      });
+    const bitcoin = newBitcoinAdapter();
     const ethereum = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
     cleanups.push({ name: 'ethereum adapter', run: async () => ethereum.close() });
 
@@ -109,7 +111,7 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       CustodyLedgerApiModule.forRoot(db, {
         assets: config.assets,
         reconcileEveryMs: config.reconcileEveryMs,
-        compliancePorts: compliancePorts(db, config.assets, { bitcoin: { adapter: bitcoin, walletId: setup.bitcoin.wallet.id }, ethereum: { adapter: ethereum, walletId: setup.ethereum.wallet.id, safe: setup.ethereum.safe } }, config.pricesFile),
+        compliancePorts: compliancePorts(db, config.assets, { newBitcoinAdapter, bitcoin, ethereum }, config.pricesFile, { kms, registry: new KeyRegistry(db) }),
       }),
       config.ports.ledger,
       'Strongroom ledger',
