@@ -18,7 +18,8 @@ const common = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false, sourceMaps: 'inline' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/data/', '/tmp/'],
+  // Anchored at the root: CI clones into a temporary folder, and a bare '/tmp/' would ignore everything.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/data/', '<rootDir>/tmp/'],
   setupFiles: ['<rootDir>/libs/testing/src/jest-setup.js'],
 };
 
