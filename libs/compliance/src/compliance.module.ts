@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit, type Provider, Logger } from '@nestjs/common';
+import { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
@@ -12,6 +13,7 @@ import { LiabilitiesService } from './proof/liabilities.service';
 import { CUSTODY_KEY_SIGNER, ProofOfAssetsService, type CustodyKeySigner } from './assets/proof-of-assets.service';
 
 export interface ComplianceModuleOptions {
+  /** The app's database must hold the audit schema: snapshots, reconciliations and published roots are audited. */
   /** Providers for LEDGER_CUT, CHAIN_TIPS, CHAIN_HOLDINGS, UNBOOKED, PRICE_SOURCE and optionally CUSTODY_KEY_SIGNER. */
   ports: Provider[];
   assets: AssetRegistry;
@@ -61,12 +63,13 @@ export class ComplianceModule {
         {
           provide: SnapshotService,
           inject: [DATABASE, LEDGER_CUT, CHAIN_TIPS, PRICE_SOURCE],
-          useFactory: (db: Database, cut: LedgerCut, tips: ChainTips, prices: PriceSource) => new SnapshotService(db, cut, tips, prices, options.assets),
+          useFactory: (db: Database, cut: LedgerCut, tips: ChainTips, prices: PriceSource) => new SnapshotService(db, cut, tips, prices, options.assets, new AuditLog(db)),
         },
         {
           provide: ReconciliationService,
           inject: [DATABASE, SnapshotService, LEDGER_CUT, CHAIN_HOLDINGS, UNBOOKED],
-          useFactory: (db: Database, s: SnapshotService, cut: LedgerCut, h: ChainHoldings, u: UnbookedMovements) => new ReconciliationService(db, s, cut, h, u, options.assets),
+          useFactory: (db: Database, s: SnapshotService, cut: LedgerCut, h: ChainHoldings, u: UnbookedMovements) =>
+            new ReconciliationService(db, s, cut, h, u, options.assets, new AuditLog(db)),
         },
         {
           provide: SegregationService,
@@ -76,7 +79,7 @@ export class ComplianceModule {
         {
           provide: LiabilitiesService,
           inject: [DATABASE, SnapshotService],
-          useFactory: (db: Database, s: SnapshotService) => new LiabilitiesService(db, s),
+          useFactory: (db: Database, s: SnapshotService) => new LiabilitiesService(db, s, new AuditLog(db)),
         },
         {
           provide: ProofOfAssetsService,

@@ -47,8 +47,8 @@ export class ComplianceController {
   @Post('snapshots/:id/liabilities')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Build and publish the proof-of-liabilities root of a complete snapshot (idempotent)' })
-  publishLiabilities(@Param('id') snapshotId: string) {
-    return this.liabilities.publish(parseWith(id, snapshotId));
+  publishLiabilities(@Param('id') snapshotId: string, @CurrentPrincipal() who: Principal) {
+    return this.liabilities.publish(parseWith(id, snapshotId), { id: who.keyId, role: who.role });
   }
 
   @Get('snapshots/:id/liabilities')
@@ -111,8 +111,8 @@ export class ComplianceController {
   @Post('reconciliations')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Reconcile a complete snapshot against the chains at its heights' })
-  reconcile(@Body() body: unknown) {
-    return this.reconciliations.reconcile(parseWith(reconcileBody, body).snapshotId);
+  reconcile(@Body() body: unknown, @CurrentPrincipal() who: Principal) {
+    return this.reconciliations.reconcile(parseWith(reconcileBody, body).snapshotId, { id: who.keyId, role: who.role });
   }
 
   @Get('reconciliations')

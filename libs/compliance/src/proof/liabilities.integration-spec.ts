@@ -1,3 +1,4 @@
+import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { LedgerCutReader, LedgerService, ledgerMigrations } from '@strongroom/ledger';
 import { verifyProof } from '@strongroom/proof-verifier';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -7,7 +8,7 @@ import { StaticPriceSource } from '../prices/price-source';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilitiesService } from './liabilities.service';
 
-describeEachBackend('proof of liabilities over a snapshot', { migrations: [...ledgerMigrations, ...complianceMigrations] }, (ctx) => {
+describeEachBackend('proof of liabilities over a snapshot', { migrations: [...ledgerMigrations, ...auditMigrations, ...complianceMigrations] }, (ctx) => {
   let snapshots: SnapshotService;
   let liabilities: LiabilitiesService;
   let snapshotId: string;
@@ -17,7 +18,7 @@ describeEachBackend('proof of liabilities over a snapshot', { migrations: [...le
     const { db } = ctx();
     const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
     snapshots = new SnapshotService(db, new LedgerCutReader(db), { tips: async () => [] }, new StaticPriceSource({ quote: 'USD', prices: {} }), new AssetRegistry());
-    liabilities = new LiabilitiesService(db, snapshots);
+    liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
     const custody = {
       BTC: await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' }),
       ETH: await ledger.openAccount({ clientId: 'operator', ownerId: 'eth', asset: 'ETH', kind: 'custody' }),
@@ -40,8 +41,11 @@ describeEachBackend('proof of liabilities over a snapshot', { migrations: [...le
   });
 
   it("publishes one root, and every user's proof verifies against it with the standalone verifier", async () => {
-    const root = await liabilities.publish(snapshotId);
+    const root = await liabilities.publish(snapshotId, { id: 'key-1', role: 'auditor' });
     expect(await liabilities.publish(snapshotId)).toEqual(root);
+    // Published once, audited once, with the root as the payload.
+    const audited = await new AuditLog(ctx().db).list({ subjectType: 'snapshot', subjectId: snapshotId });
+    expect(audited.map((e) => [e.action, e.actor.id])).toEqual([['proof_of_liabilities.published', 'key-1']]);
     const snap = await snapshots.get(snapshotId);
     expect(root.totals).toEqual(Object.fromEntries((snap.totals ?? []).map((t) => [t.asset, t.balance])));
     for (const [userId, balances] of expected) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InclusionProof, PublishedRoot } from '@strongroom/proof-verifier';
+import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { notFound, unprocessable } from '@strongroom/shared-types';
 import type { SnapshotService } from '../snapshot/snapshot.service';
@@ -19,20 +20,28 @@ export class LiabilitiesService {
   constructor(
     private readonly db: Database,
     private readonly snapshots: SnapshotService,
+    /** When given, a published root is recorded in the audit log. */
+    private readonly audit?: Pick<AuditLog, 'append'>,
   ) {}
 
   /** Builds and publishes the root of a snapshot (once; later calls return the same root). */
-  async publish(snapshotId: string): Promise<PublishedRoot> {
+  async publish(snapshotId: string, actor: { id: string; role: string } = { id: 'liabilities', role: 'system' }): Promise<PublishedRoot> {
     const existing = await this.published(snapshotId).catch(() => null);
     if (existing) return existing;
     const salt = randomBytes(32);
     const tree = await this.build(snapshotId, salt);
     const published = tree.published();
-    const rows = await this.db.query<{ published: PublishedRoot | string }>(
-      `INSERT INTO compliance.liability_proofs (snapshot_id, salt, published) VALUES ($1, $2, $3)
-       ON CONFLICT (snapshot_id) DO NOTHING RETURNING published`,
-      [snapshotId, salt, JSON.stringify(published)],
-    );
+    const rows = await this.db.transaction(async (tx) => {
+      const inserted = await tx.query<{ published: PublishedRoot | string }>(
+        `INSERT INTO compliance.liability_proofs (snapshot_id, salt, published) VALUES ($1, $2, $3)
+         ON CONFLICT (snapshot_id) DO NOTHING RETURNING published`,
+        [snapshotId, salt, JSON.stringify(published)],
+      );
+      if (inserted.length > 0) {
+        await this.audit?.append(tx, { actor, action: 'proof_of_liabilities.published', subject: { type: 'snapshot', id: snapshotId }, payload: published });
+      }
+      return inserted;
+    });
     // A concurrent publisher won: serve its root, never a second one.
     if (rows.length === 0) return this.published(snapshotId);
     this.cached = { snapshotId, tree };

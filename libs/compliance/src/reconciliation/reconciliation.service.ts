@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Gauge } from 'prom-client';
+import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { metricsRegistry } from '@strongroom/shared-http';
@@ -37,9 +38,11 @@ export class ReconciliationService {
     private readonly chains: ChainHoldings,
     private readonly unbooked: UnbookedMovements,
     private readonly assets: AssetRegistry,
+    /** When given, every reconciliation (and the shortfalls it raises) is recorded in the audit log. */
+    private readonly audit?: Pick<AuditLog, 'append'>,
   ) {}
 
-  async reconcile(snapshotId: string): Promise<Reconciliation> {
+  async reconcile(snapshotId: string, actor: { id: string; role: string } = { id: 'reconciliation', role: 'system' }): Promise<Reconciliation> {
     const snap = await this.snapshots.get(snapshotId);
     if (snap.status !== 'complete') throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
     const sequence = BigInt(snap.sequence);
@@ -73,6 +76,7 @@ export class ReconciliationService {
         JSON.stringify(summaries),
         JSON.stringify(differences),
       ]);
+      await this.audit?.append(tx, { actor, action: 'reconciliation.completed', subject: { type: 'reconciliation', id }, payload: { snapshotId, status, differences } });
       for (const d of differences.filter((x) => x.kind === 'shortfall')) {
         await tx.query(`INSERT INTO compliance.incidents (id, kind, asset, reconciliation_id, detail) VALUES ($1, 'reserve_shortfall', $2, $3, $4)`, [
           randomUUID(),

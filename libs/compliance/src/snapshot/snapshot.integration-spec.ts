@@ -1,3 +1,4 @@
+import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { LedgerCutReader, LedgerService, ledgerMigrations, type Account } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
@@ -9,7 +10,7 @@ const assets = new AssetRegistry();
 const tips = { tips: async () => [{ chain: 'bitcoin' as const, height: 500, hash: 'ab'.repeat(32) }] };
 const prices = new StaticPriceSource({ quote: 'USD', prices: { BTC: '64250.17', ETH: '3000' } });
 
-describeEachBackend('user balance snapshots', { migrations: [...ledgerMigrations, ...complianceMigrations] }, (ctx) => {
+describeEachBackend('user balance snapshots', { migrations: [...ledgerMigrations, ...auditMigrations, ...complianceMigrations] }, (ctx) => {
   let ledger: LedgerService;
   let cut: LedgerCutReader;
   let snapshots: SnapshotService;
@@ -21,7 +22,7 @@ describeEachBackend('user balance snapshots', { migrations: [...ledgerMigrations
     const { db } = ctx();
     ledger = new LedgerService(db, { sweepIntervalMs: 0 });
     cut = new LedgerCutReader(db);
-    snapshots = new SnapshotService(db, cut, tips, prices, assets);
+    snapshots = new SnapshotService(db, cut, tips, prices, assets, new AuditLog(db));
     custody = await ledger.openAccount({ clientId: 'operator', ownerId: 'btc-main', asset: 'BTC', kind: 'custody' });
     for (let i = 0; i < 40; i++) {
       users.push(await ledger.openAccount({ clientId: i % 2 ? 'acme' : 'zenith', ownerId: `user-${i}`, asset: 'BTC', kind: 'user' }));
@@ -73,6 +74,18 @@ describeEachBackend('user balance snapshots', { migrations: [...ledgerMigrations
     await expect(db.query(`UPDATE compliance.snapshots SET totals = '[]' WHERE id = $1`, [snap.id])).rejects.toThrow(/immutable/);
     await expect(db.query(`DELETE FROM compliance.snapshots WHERE id = $1`, [snap.id])).rejects.toThrow(/immutable/);
     expect((await snapshots.get(snap.id)).contentHash).toBe(snap.contentHash);
+  });
+
+  it('records taking and completing each snapshot in the audit log, with who asked', async () => {
+    const { db } = ctx();
+    const audit = new AuditLog(db);
+    const [snap] = await snapshots.list(1);
+    const entries = (await audit.list({ subjectType: 'snapshot', subjectId: snap.id })).map((e) => [e.action, e.actor.role, e.actor.id]);
+    expect(entries).toEqual([
+      ['snapshot.started', 'auditor', 'test'],
+      ['snapshot.completed', 'auditor', 'test'],
+    ]);
+    expect((await audit.verify()).ok).toBe(true);
   });
 
   it("values a user's holdings exactly, now and as of a time before a deposit", async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { notFound } from '@strongroom/shared-types';
@@ -50,17 +51,22 @@ export class SnapshotService {
     private readonly tips: ChainTips,
     private readonly prices: PriceSource,
     private readonly assets: AssetRegistry,
+    /** When given, taking and completing a snapshot are recorded in the audit log. */
+    private readonly audit?: Pick<AuditLog, 'append'>,
   ) {}
 
   /** Records the cut (sequence, tips, prices) and returns it; `run` fills it in. */
   async start(requestedBy: string): Promise<Snapshot> {
     const [sequence, chainTips, prices] = await Promise.all([this.ledger.currentSequence(), this.tips.tips(), this.prices.current()]);
     const id = randomUUID();
-    await this.db.query(
-      `INSERT INTO compliance.snapshots (id, status, sequence, taken_at, chain_tips, prices, requested_by)
-       VALUES ($1, 'running', $2, now(), $3, $4, $5)`,
-      [id, sequence.toString(), JSON.stringify(chainTips), JSON.stringify(prices), requestedBy],
-    );
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO compliance.snapshots (id, status, sequence, taken_at, chain_tips, prices, requested_by)
+         VALUES ($1, 'running', $2, now(), $3, $4, $5)`,
+        [id, sequence.toString(), JSON.stringify(chainTips), JSON.stringify(prices), requestedBy],
+      );
+      await this.audit?.append(tx, { actor: actorOf(requestedBy), action: 'snapshot.started', subject: { type: 'snapshot', id }, payload: { sequence: sequence.toString(), chainTips, prices } });
+    });
     return this.get(id);
   }
 
@@ -103,10 +109,18 @@ export class SnapshotService {
       const totalList: AssetTotal[] = [...totals.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([asset, t]) => ({ asset, balance: t.balance.toString(), value: t.values.length ? sumDecimals(t.values) : null, users: t.users }));
-      await this.db.query(
-        `UPDATE compliance.snapshots SET status = 'complete', completed_at = now(), user_count = $2, totals = $3, content_hash = $4, rows_done = $5 WHERE id = $1`,
-        [id, users.size, JSON.stringify(totalList), contentHash, rowsDone],
-      );
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `UPDATE compliance.snapshots SET status = 'complete', completed_at = now(), user_count = $2, totals = $3, content_hash = $4, rows_done = $5 WHERE id = $1`,
+          [id, users.size, JSON.stringify(totalList), contentHash, rowsDone],
+        );
+        await this.audit?.append(tx, {
+          actor: actorOf(snap.requestedBy),
+          action: 'snapshot.completed',
+          subject: { type: 'snapshot', id },
+          payload: { sequence: snap.sequence, contentHash, userCount: users.size, totals: totalList },
+        });
+      });
     } catch (err) {
       await this.db.query(`UPDATE compliance.snapshots SET status = 'failed', error = $2 WHERE id = $1`, [id, (err as Error).message]);
       throw err;
@@ -173,6 +187,12 @@ export class SnapshotService {
     if (price === undefined || !this.assets.has(row.asset)) return null;
     return valueOf(row.balance, this.assets.get(row.asset).decimals, price);
   }
+}
+
+/** `role:keyId` (as the API records who asked) → an audit actor. */
+export function actorOf(requestedBy: string): { id: string; role: string } {
+  const i = requestedBy.indexOf(':');
+  return i > 0 ? { role: requestedBy.slice(0, i), id: requestedBy.slice(i + 1) } : { role: 'system', id: requestedBy };
 }
 
 interface SnapshotRow {
