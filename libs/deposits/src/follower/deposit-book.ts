@@ -6,6 +6,7 @@ import { addressKey } from '../deposit-tag';
 import { depositId, OPERATOR_CLIENT } from '../deposits.types';
 import { accountFor, type LedgerPort, type LedgerTransferInput } from '../ledger-port';
 import { emitDepositEvent, type DepositEventType } from './deposit-events';
+import type { AuditLog } from '@strongroom/audit';
 
 /** A deposit row joined with its address's wallet, as the book reads it. */
 interface DepositRow {
@@ -50,6 +51,7 @@ export class DepositBook {
     private readonly ledger: LedgerPort,
     private readonly checkpoint: BookCheckpoint = () => undefined,
     private readonly clock: () => Date = () => new Date(),
+    private readonly audit?: Pick<AuditLog, 'append'>,
   ) {}
 
   /** Records the block's incoming transfers to deposit addresses. */
@@ -250,6 +252,12 @@ export class DepositBook {
       recovered: recovered,
       shortfall: shortfall,
       transferIds: transfers.map((t) => t.id),
+    });    // Last in the transaction: the audit head row is held until commit.
+    await this.audit?.append(tx, {
+      actor: { id: `follower:${r.chain}`, role: 'system' },
+      action: 'deposit.reversed',
+      subject: { type: 'deposit', id: depositId(r.chain, r.txid, r.output_index) },
+      payload: { incidentId: incident.id, amount: amount.toString(), recovered: recovered.toString(), shortfall: shortfall.toString(), transferIds: transfers.map((t) => t.id), orphanedBlockHash: r.block_hash },
     });
   }
 

@@ -2,6 +2,7 @@ import { describeEachBackend } from '@strongroom/testing';
 import { depositTransferId } from './deposit-book';
 import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
 import type { ScriptedTx } from '../testing/scripted-chain';
+import { AuditLog } from '@strongroom/audit';
 
 let txCounter = 0;
 const tx = (...outputs: [string, bigint][]): ScriptedTx => ({
@@ -125,6 +126,11 @@ describeEachBackend('deposit follower on a scripted chain', { migrations: follow
     expect(ib.debitsPosted - ib.creditsPosted).toBe(6000n);
     expect((await f.events(`deposit:bitcoin:${d1.txid}`)).map((e) => e.type)).toEqual([
       'deposit.seen', 'deposit.confirming', 'deposit.credited', 'deposit.reversed',
+    ]);
+    const audited = await new AuditLog(f.db).list({ subjectType: 'deposit' });
+    expect(audited.map((e) => [e.action, e.subject.id, (e.payload as { shortfall: string }).shortfall])).toEqual([
+      ['deposit.reversed', `bitcoin:${d1.txid}:0`, '0'],
+      ['deposit.reversed', `bitcoin:${e1.txid}:0`, '6000'],
     ]);
     expect((await f.ledger.checkInvariants()).ok).toBe(true);
 

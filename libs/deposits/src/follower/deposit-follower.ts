@@ -7,6 +7,7 @@ import { DepositBook, type BookCheckpoint } from './deposit-book';
 import type { FollowerLock } from './follower-lock';
 import { watchedAddress } from '../addresses/watched-address';
 import { followerEvents, followerHeight } from './follower-metrics';
+import type { AuditLog } from '@strongroom/audit';
 
 export interface FollowerLogger {
   log(message: string): void;
@@ -31,6 +32,8 @@ export interface DepositFollowerOptions {
   checkpoint?: BookCheckpoint;
   clock?: () => Date;
   logger?: FollowerLogger;
+  /** When given, every reversal of a credited deposit is recorded in the audit log. */
+  audit?: Pick<AuditLog, 'append'>;
 }
 
 export type StepResult =
@@ -78,7 +81,7 @@ export class DepositFollower {
     this.clock = o.clock ?? (() => new Date());
     this.logger = o.logger ?? silent;
     this.checkpoint = o.checkpoint ?? (() => undefined);
-    this.book = new DepositBook(this.chain, o.assets, o.ledger, this.checkpoint, this.clock);
+    this.book = new DepositBook(this.chain, o.assets, o.ledger, this.checkpoint, this.clock, o.audit);
   }
 
   /** One unit of progress: apply the next block, handle a reorg, or (caught up) settle and scan the mempool. */

@@ -11,6 +11,7 @@ import { DepositFollower } from '../follower/deposit-follower';
 import { followerLockFor } from '../follower/follower-lock';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { CustodyWalletsController, DepositAddressesController, DepositsController, IncidentsController } from './deposits.controllers';
+import { AuditLog } from '@strongroom/audit';
 
 export interface DepositsModuleOptions {
   assets: AssetRegistry;
@@ -47,6 +48,7 @@ export class DepositFollowers implements OnApplicationBootstrap, OnApplicationSh
           startHeight: options.startHeights?.[adapter.chain],
           pollMs: options.pollMs,
           logger: this.logger,
+          audit: new AuditLog(db),
         }),
     );
   }

@@ -1,3 +1,4 @@
+import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { ledgerMigrations, LedgerService } from '@strongroom/ledger';
 import { eventsMigrations } from '@strongroom/events';
 import type { Database } from '@strongroom/persistence';
@@ -10,7 +11,7 @@ import { depositsMigrations } from '../migrations/deposits-init.migration';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { ScriptedChain } from './scripted-chain';
 
-export const followerTestMigrations = [...ledgerMigrations, ...eventsMigrations, ...depositsMigrations];
+export const followerTestMigrations = [...ledgerMigrations, ...auditMigrations, ...eventsMigrations, ...depositsMigrations];
 
 export const TEST_KEYS = [
   '02' + '11'.repeat(32),
@@ -51,7 +52,7 @@ export class FollowerFixture {
   /** A follower as a freshly started process would build it: new adapter view, empty watch set. */
   follower(options: Partial<DepositFollowerOptions> = {}): DepositFollower {
     this.adapter = this.chain.adapter();
-    return new DepositFollower({ db: this.db, adapter: this.adapter, assets: this.assets, ledger: this.ledger, startHeight: 1, ...options });
+    return new DepositFollower({ db: this.db, adapter: this.adapter, assets: this.assets, ledger: this.ledger, startHeight: 1, audit: new AuditLog(this.db), ...options });
   }
 
   async address(clientId: string, userId: string, asset = 'BTC', fresh = false): Promise<string> {
