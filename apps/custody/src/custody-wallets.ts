@@ -4,6 +4,7 @@ import { CustodyWallets } from '@strongroom/deposits';
 import { KeyRegistry, KmsKeyAdmin, KmsSigner, type Wallet, type WalletKeyInput } from '@strongroom/keys';
 import type { Database } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
+import { AuditLog } from '@strongroom/audit';
 
 /** 2-of-3 on each chain, as the embedded default's ceremony makes them. */
 export const THRESHOLD = 2;
@@ -35,7 +36,7 @@ export async function ensureCustodyWallets(
   chains: { ethereum: EthereumAdapter; anvil: DevChain },
   log: (line: string) => void,
 ): Promise<CustodySetup> {
-  const registry = new KeyRegistry(db);
+  const registry = new KeyRegistry(db, new AuditLog(db));
   const deposits = new CustodyWallets(db);
   const created: string[] = [];
 

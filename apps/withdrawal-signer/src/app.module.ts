@@ -61,7 +61,7 @@ export class WithdrawalSignerAppModule {
       { provide: WITHDRAWAL_AUDIT, useExisting: AuditLog },
       { provide: WITHDRAWAL_OUTBOX, useValue: outbox },
       { provide: CHAIN_ADAPTERS, useValue: config.adapters },
-      { provide: KeyRegistry, inject: [DATABASE], useFactory: (db: Database) => new KeyRegistry(db) },
+      { provide: KeyRegistry, inject: [DATABASE], useFactory: (db: Database) => new KeyRegistry(db, new AuditLog(db)) },
       { provide: KmsSigner, useFactory: () => new KmsSigner(config.kms) },
       config.signer
         ? { provide: DIGEST_SIGNER, useValue: config.signer }

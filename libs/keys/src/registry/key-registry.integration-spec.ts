@@ -1,11 +1,12 @@
 import { DisableKeyCommand, EnableKeyCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
+import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { describeEachBackend } from '@strongroom/testing';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { KmsSigner } from '../kms-signer';
 import { KeyRegistry } from './key-registry';
 import { keysMigrations } from './keys-migrations';
 
-describeEachBackend('KeyRegistry', { migrations: keysMigrations }, (ctx) => {
+describeEachBackend('KeyRegistry', { migrations: [...keysMigrations, ...auditMigrations] }, (ctx) => {
   let kms: KmsLocalHandle;
   let signer: KmsSigner;
   let registry: KeyRegistry;
@@ -14,7 +15,7 @@ describeEachBackend('KeyRegistry', { migrations: keysMigrations }, (ctx) => {
   beforeAll(async () => {
     kms = await startKmsLocal();
     signer = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
-    registry = new KeyRegistry(ctx().db);
+    registry = new KeyRegistry(ctx().db, new AuditLog(ctx().db));
   });
   afterAll(async () => {
     signer?.destroy();
@@ -70,6 +71,11 @@ describeEachBackend('KeyRegistry', { migrations: keysMigrations }, (ctx) => {
     expect(v.reason).toMatch(/key 1 .*kms\.key_disabled/);
     await kms.client.send(new EnableKeyCommand({ KeyId: keyId }));
     expect((await registry.verifyWallet(w.id, signer)).usable).toBe(true);
+    expect((await registry.verifyWallet(w.id, signer)).usable).toBe(true);
+    // The registration and each change of verdict are audited; a repeated verdict is not.
+    const audited = await new AuditLog(ctx().db).list({ subjectType: 'wallet', subjectId: w.id });
+    expect(audited.map((e) => e.action)).toEqual(['keys.wallet_registered', 'keys.wallet_unusable', 'keys.wallet_usable']);
+    expect((audited[0].payload as { keys: unknown[] }).keys).toHaveLength(2);
   });
 
   it('refuses malformed wallets and keys registered twice', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '@strongroom/persistence';
 import { badRequest, conflict, DomainError, notFound, type ChainId, CHAIN_IDS } from '@strongroom/shared-types';
 import { publicKeyFromPoint, type KmsPublicKey } from '../public-key';
+import type { AuditLog } from '@strongroom/audit';
 
 export type WalletStatus = 'unverified' | 'usable' | 'unusable';
 
@@ -98,7 +99,11 @@ interface KeyRow {
  * stops (`assertUsable`) until a later verification passes.
  */
 export class KeyRegistry {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** When given, registrations and every change of a wallet's usability are recorded in the audit log. */
+    private readonly audit?: Pick<AuditLog, 'append'>,
+  ) {}
 
   async registerWallet(input: RegisterWalletInput): Promise<Wallet> {
     const keys = validate(input);
@@ -120,6 +125,12 @@ export class KeyRegistry {
             [id, k.role, k.position, k.kmsKeyId, k.keyArn ?? null, k.publicKey, k.ethereumAddress],
           );
         }
+        await this.audit?.append(tx, {
+          actor: { id: 'key-ceremony', role: 'admin' },
+          action: 'keys.wallet_registered',
+          subject: { type: 'wallet', id },
+          payload: { label, chain: input.chain, threshold: input.threshold, keys: keys.map((k) => ({ role: k.role, position: k.position, kmsKeyId: k.kmsKeyId, publicKey: k.publicKey })) },
+        });
       });
     } catch (err) {
       const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
@@ -190,11 +201,14 @@ export class KeyRegistry {
     }
     const failed = checks.filter((c) => !c.ok);
     const reason = failed.length ? failed.map((c) => c.reason).join('; ') : undefined;
-    await this.db.query(`UPDATE keys.wallets SET status = $2, status_reason = $3, verified_at = now() WHERE id = $1`, [
-      w.id,
-      failed.length ? 'unusable' : 'usable',
-      reason ?? null,
-    ]);
+    const status = failed.length ? 'unusable' : 'usable';
+    await this.db.transaction(async (tx) => {
+      await tx.query(`UPDATE keys.wallets SET status = $2, status_reason = $3, verified_at = now() WHERE id = $1`, [w.id, status, reason ?? null]);
+      // Only a change of verdict is an event worth an audit record (every start re-verifies).
+      if (w.status !== status) {
+        await this.audit?.append(tx, { actor: { id: 'key-verification', role: 'system' }, action: `keys.wallet_${status}`, subject: { type: 'wallet', id: w.id }, payload: { reason: reason ?? null } });
+      }
+    });
     return { walletId: w.id, label: w.label, usable: failed.length === 0, ...(reason ? { reason } : {}), keys: checks };
   }
 }

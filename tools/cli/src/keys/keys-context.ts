@@ -1,5 +1,6 @@
 import { keysMigrations, KeyRegistry, KmsSigner, kmsConfigFromEnv, type KmsConfig } from '@strongroom/keys';
 import { defaultDataDir, openDatabase, type Database } from '@strongroom/persistence';
+import { AuditLog, auditMigrations } from '@strongroom/audit';
 
 export interface KeysContext {
   kms: KmsConfig;
@@ -18,10 +19,11 @@ export async function withKeysContext<T>(fn: (ctx: KeysContext) => Promise<T>, o
   // Listing reads only the registry: it must work where no KMS configuration is at hand.
   const kms = options.kmsRequired === false && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? { region: 'unset' } : kmsConfigFromEnv();
   const url = process.env.DATABASE_URL;
-  const db = await openDatabase(url ? { databaseUrl: url, migrations: keysMigrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations: keysMigrations });
+  const migrations = [...keysMigrations, ...auditMigrations];
+  const db = await openDatabase(url ? { databaseUrl: url, migrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations });
   const signer = new KmsSigner(kms);
   try {
-    return await fn({ kms, signer, db, registry: new KeyRegistry(db), databaseLabel: url ? redact(url) : `${defaultDataDir()} (embedded)` });
+    return await fn({ kms, signer, db, registry: new KeyRegistry(db, new AuditLog(db)), databaseLabel: url ? redact(url) : `${defaultDataDir()} (embedded)` });
   } finally {
     signer.destroy();
     await db.close();
