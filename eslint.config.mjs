@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const layers = {
-  'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util'],
+  'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
   // Only these may import libs/keys (tag type:keys): withdrawal-signer, custody, cli, bench.
   'type:signer-app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:keys', 'type:testing', 'type:verifier'],
   // Features may use the stand-alone proof verifier's encoding so prover and verifier share one format.

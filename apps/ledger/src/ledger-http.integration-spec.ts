@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { assertAllRoutesGuarded, createApiKey, signedFetch } from '@strongroom/api-auth';
 import { startHttpApp } from '@strongroom/shared-http';
+import { verifyProof } from '@strongroom/proof-verifier';
 import { describeEachBackend } from '@strongroom/testing';
 import { LedgerAppModule, ledgerAppMigrations } from './app.module';
 
@@ -29,7 +30,7 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
   beforeAll(async () => {
     const { db } = ctx();
     for (const role of ['backend', 'auditor', 'admin', 'approver'] as const) keys[role] = await createApiKey(db, { name: `test ${role}`, role });
-    const started = await startHttpApp(LedgerAppModule.forRoot({ db }, { sweepIntervalMs: 0 }), {
+    const started = await startHttpApp(LedgerAppModule.forRoot({ db }, { ledger: { sweepIntervalMs: 0 }, env: {} }), {
       name: 'ledger',
       title: 'ledger',
       description: 'test',
@@ -195,5 +196,26 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/strongroom_ledger_transfers_total\{outcome="committed"\} [1-9]/);
     expect(metrics).toMatch(/strongroom_ledger_transfers_total\{outcome="account.debits_exceed_credits"\} [1-9]/);
+  });
+
+  it('serves compliance: an auditor takes a snapshot, publishes a proof of liabilities and hands a user their proof', async () => {
+    const started = await call(keys.auditor, 'POST', '/v1/snapshots', {});
+    expect(started.status).toBe(202);
+    const id = started.body.id as string;
+    let snap = started.body;
+    for (let i = 0; i < 200 && snap.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      snap = (await call(keys.auditor, 'GET', `/v1/snapshots/${id}`)).body;
+    }
+    expect(snap).toMatchObject({ status: 'complete', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await be('POST', '/v1/snapshots', {})).status).toBe(403);
+    const root = await call(keys.auditor, 'POST', `/v1/snapshots/${id}/liabilities`);
+    expect(root.status).toBe(201);
+    const proof = await be('GET', `/v1/snapshots/${id}/liabilities/proofs/acme/alice`);
+    expect(proof.status).toBe(200);
+    expect(verifyProof(proof.body, { expectedRoot: root.body.root as string })).toMatchObject({ valid: true, userId: 'acme/alice' });
+    // The ledger app holds no custody keys: proof of assets belongs to the signer apps.
+    const assets = await call(keys.auditor, 'POST', '/v1/proof-of-assets', { challenge: 'audit challenge 1' });
+    expect([assets.status, assets.body.code]).toEqual([503, 'proof_of_assets.unavailable']);
   });
 });

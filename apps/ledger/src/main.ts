@@ -7,16 +7,23 @@ import { LedgerAppModule } from './app.module';
 /**
  * `npm run start:ledger`: the ledger API on LEDGER_PORT (default 7001), on PostgreSQL when
  * DATABASE_URL is set, else on PGlite under STRONGROOM_DATA_DIR (./data). Migrations run on start.
+ * Compliance reads the chains named by BITCOIN_RPC_URL / ETHEREUM_RPC_URL and prices from PRICES_URL
+ * or PRICES_FILE (see compliance-ports.ts); RECONCILE_EVERY_MS schedules snapshot + reconciliation.
  */
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const port = Number(process.env.LEDGER_PORT ?? 7001);
   const { app, url } = await startHttpApp(
-    LedgerAppModule.forRoot({ options: { databaseUrl, dataDir: databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-ledger' } }),
+    LedgerAppModule.forRoot(
+      { options: { databaseUrl, dataDir: databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-ledger' } },
+      { reconcileEveryMs: Number(process.env.RECONCILE_EVERY_MS ?? 0) },
+    ),
     {
       name: 'ledger',
       title: 'Strongroom ledger',
-      description: 'Double-entry balance ledger: accounts, transfers, holds, balances as of a sequence or time, invariants.',
+      description:
+        'Double-entry balance ledger: accounts, transfers, holds, balances as of a sequence or time, invariants; ' +
+        'user balance snapshots, reconciliation, segregation reports and proofs of liabilities.',
       port,
       host: process.env.LEDGER_HOST,
     },
