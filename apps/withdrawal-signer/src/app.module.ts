@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { AuthModule, authMigrations } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
+import { depositsMigrations } from '@strongroom/deposits';
 import { enqueue, eventsMigrations } from '@strongroom/events';
 import { KeyRegistry, keysMigrations, KmsSigner, type KmsConfig } from '@strongroom/keys';
 import { LedgerModule, LedgerService, ledgerMigrations } from '@strongroom/ledger';
@@ -26,7 +27,16 @@ import { KmsDigestSigner } from './kms-digest-signer';
 import { RegistryWalletDirectory } from './registry-wallet-directory';
 
 /** Every schema this app reads or writes, in dependency order. */
-export const withdrawalSignerMigrations = [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...keysMigrations, ...withdrawalsMigrations];
+export const withdrawalSignerMigrations = [
+  ...ledgerMigrations,
+  ...authMigrations,
+  ...auditMigrations,
+  ...eventsMigrations,
+  ...keysMigrations,
+  // The Bitcoin UTXO feed reads deposit addresses and wallets when the signer runs on its own.
+  ...depositsMigrations,
+  ...withdrawalsMigrations,
+];
 
 export interface WithdrawalSignerConfig {
   /** An open database (tests, the custody app) or how to open one. */

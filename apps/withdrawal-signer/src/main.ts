@@ -4,6 +4,8 @@ import { kmsConfigFromEnv } from '@strongroom/keys';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
 import { DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { WithdrawalSignerAppModule } from './app.module';
+import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
+import { BitcoinUtxoFeed } from './bitcoin-utxo-feed';
 import { chainAdaptersFromEnv } from './chain-adapters';
 
 /**
@@ -40,7 +42,14 @@ async function main(): Promise<void> {
       host: process.env.WITHDRAWALS_HOST,
     },
   );
-  const first = await ensureFirstAdminKey(app.get<Database>(DATABASE));
+  const db = app.get<Database>(DATABASE);
+  // On its own, nothing else feeds the Bitcoin adapter the blocks its custody UTXO set comes from.
+  const bitcoin = adapters.find((a): a is BitcoinAdapter => a instanceof BitcoinAdapter);
+  if (bitcoin && workers) {
+    const scratch = () => chainAdaptersFromEnv({ ...process.env, ETHEREUM_RPC_URL: '' })[0] as BitcoinAdapter;
+    new BitcoinUtxoFeed(db, bitcoin, scratch, Number(process.env.BITCOIN_POLL_MS ?? 5000)).start();
+  }
+  const first = await ensureFirstAdminKey(db);
   if (first) console.log(`first admin API key (shown once): keyId=${first.keyId} secret=${first.secret}`);
   console.log(`withdrawal signer API: ${url}  (OpenAPI: ${url}/docs); chains: ${adapters.map((a) => a.chain).join(', ') || 'none configured'}`);
 }
