@@ -50,12 +50,7 @@ export class WebhookLog {
   constructor(private readonly db: Database) {}
 
   async events(q: EventQuery): Promise<OutboxEventView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const { where, params, add } = filters();
     if (q.state === 'pending') where.push('delivered_at IS NULL');
     if (q.state === 'delivered') where.push('delivered_at IS NOT NULL');
     if (q.type) add('type = ?', q.type);
@@ -64,7 +59,7 @@ export class WebhookLog {
     params.push(q.limit ?? 100);
     const rows = await this.db.query<Row>(
       `SELECT seq, id, type, subject, created_at, attempts, next_attempt_at, delivered_at, last_status, last_error
-         FROM events.outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
+         FROM events.outbox ${whereSql(where)} ORDER BY seq LIMIT $${params.length}`,
       params,
     );
     return rows.map((r) => ({
@@ -83,19 +78,14 @@ export class WebhookLog {
   }
 
   async deliveries(q: DeliveryQuery): Promise<DeliveryView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const { where, params, add } = filters();
     if (q.eventId) add('event_id = ?', q.eventId);
     if (q.ok !== undefined) add('ok = ?', q.ok);
     if (q.after) add('id > ?', q.after);
     params.push(q.limit ?? 100);
     const rows = await this.db.query<Row>(
       `SELECT id, event_id, attempt, replay, url, status_code, ok, error, duration_ms, attempted_at
-         FROM events.deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`,
+         FROM events.deliveries ${whereSql(where)} ORDER BY id LIMIT $${params.length}`,
       params,
     );
     return rows.map((r) => ({
@@ -112,3 +102,19 @@ export class WebhookLog {
     }));
   }
 }
+
+/** Collects `column = ?` conditions with numbered parameters for the list queries. */
+function filters(): { where: string[]; params: unknown[]; add(sql: string, v: unknown): void } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  return {
+    where,
+    params,
+    add(sql, v) {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    },
+  };
+}
+
+const whereSql = (where: string[]): string => (where.length ? `WHERE ${where.join(' AND ')}` : '');

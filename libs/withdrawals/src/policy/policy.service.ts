@@ -6,17 +6,8 @@ import type { Actor } from '../withdrawal.types';
 import { effectivePolicy } from './evaluate-policy';
 import type { Policy } from './policy.types';
 
-export interface PolicyInput {
-  maxAmount: bigint | null;
-  userDailyLimit: bigint | null;
-  clientDailyLimit: bigint | null;
-  allowlist: string[] | null;
-  approvalThreshold: bigint | null;
-  approvalsRequired: number;
-  breakerWindowSeconds: number | null;
-  breakerLimit: bigint | null;
-  withdrawalFee: bigint;
-}
+/** What an admin sets; the rest of a policy (keys, version, who and when) is recorded by the service. */
+export type PolicyInput = Omit<Policy, 'asset' | 'clientId' | 'version' | 'updatedBy' | 'updatedAt'>;
 
 interface PolicyRow {
   asset: string;
