@@ -24,6 +24,7 @@ import { buildRelayerTx } from './logic/build-relayer-tx';
 import { buildSafeTx } from './logic/build-safe-tx';
 import { bumpFees } from './logic/bump-fees';
 import { checkSafeSignatures } from './logic/check-safe-signatures';
+import { checkSweepIntent } from './logic/check-sweep-intent';
 import { decodeExecTransaction } from './logic/decode-exec-transaction';
 import { decodeSafeTxOutputs } from './logic/decode-safe-tx-outputs';
 import { depositAddress } from './logic/deposit-address';
@@ -242,16 +243,27 @@ export class EthereumAdapter implements ChainAdapter {
 
   // ---- sweeps -------------------------------------------------------------------------------
 
-  /** The relayer round that sweeps the deposit addresses of `tags` (ETH and the given assets' tokens) into the wallet's Safe. */
-  async buildSweep(wallet: CustodyWallet, tags: string[], assets: string[], opts: RelayOptions): Promise<UnsignedWithdrawal> {
+  /**
+   * The relayer round that sweeps the deposit addresses of `tags` (all their ETH, and the given
+   * assets' tokens) into the wallet's Safe. `id` names the round (the sweep's id).
+   */
+  async buildSweep(wallet: CustodyWallet, tags: string[], assets: string[], opts: RelayOptions, id = `sweep-${wallet.id}`): Promise<UnsignedWithdrawal> {
     if (!wallet.safeAddress) throw badRequest('wallet.no_safe', `wallet ${wallet.id} has no Safe yet`);
-    const tokens = assets.filter((a) => a !== this.nativeAsset).map((a) => {
+    const data = SWEEPER_FACTORY_ABI.encodeFunctionData('sweep', [getAddress(wallet.safeAddress), tags.map(depositSalt), this.sweepTokens(assets)]);
+    return this.relayRound('sweep', id, SWEEPER_FACTORY_ADDRESS, data, opts, {});
+  }
+
+  /** The sweep's intent check (see checkSweepIntent), before its relayer digest goes to KMS. */
+  checkSweepIntent(unsigned: UnsignedWithdrawal, wallet: CustodyWallet, tags: string[], assets: string[]): void {
+    checkSweepIntent(unsigned, wallet, { tags, tokens: this.sweepTokens(assets) }, this.chainId);
+  }
+
+  private sweepTokens(assets: string[]): string[] {
+    return assets.filter((a) => a !== this.nativeAsset).map((a) => {
       const t = this.tokenOf(a);
       if (!t) throw badRequest('asset.unknown', `asset ${a} has no token on ${this.network}`);
       return t;
     });
-    const data = SWEEPER_FACTORY_ABI.encodeFunctionData('sweep', [getAddress(wallet.safeAddress), tags.map(depositSalt), tokens]);
-    return this.relayRound('sweep', `sweep-${wallet.id}`, SWEEPER_FACTORY_ADDRESS, data, opts, {});
   }
 
   /** What a mined sweep moved (from the sweepers' Swept logs) and the gas the relayer paid, for the ledger. */

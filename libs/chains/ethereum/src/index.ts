@@ -19,7 +19,6 @@ export { nextRelayerNonce } from './logic/next-relayer-nonce';
 export { ownerAddress } from './logic/owner-address';
 export { parsePayload } from './logic/parse-payload';
 export { safeTxHash } from './logic/safe-tx-hash';
-export { selectSweeps } from './logic/select-sweeps';
 export { validateAddress } from './logic/validate-address';
 export type { DeploymentCheck } from './network/dev-deployment';
 export { setupEthereumCustody, toDigestSignature, type DevChain, type DigestSigner, type EthereumCustody } from './dev/dev-custody';

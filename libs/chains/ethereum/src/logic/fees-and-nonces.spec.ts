@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { bumpFees } from './bump-fees';
 import { nextRelayerNonce } from './next-relayer-nonce';
-import { selectSweeps } from './select-sweeps';
 
 describe('bumpFees', () => {
   it('raises both caps by at least 10% and never puts the tip above the cap', () => {
@@ -28,21 +27,5 @@ describe('nextRelayerNonce', () => {
     expect(nextRelayerNonce(5, 7)).toBe(8);
     expect(nextRelayerNonce(9, 7)).toBe(9);
     expect(() => nextRelayerNonce(-1, null)).toThrow();
-  });
-});
-
-describe('selectSweeps', () => {
-  it('picks addresses holding at least a threshold of some asset, and the assets to sweep', () => {
-    const got = selectSweeps(
-      [
-        { tag: 'a', balances: { ETH: 10n, USDC: 0n } },
-        { tag: 'b', balances: { ETH: 1n, USDC: 500n } },
-        { tag: 'c', balances: { ETH: 9n, USDC: 499n } },
-        { tag: 'd', balances: { ETH: 100n, USDC: 1000n, DAI: 5n } },
-      ],
-      { ETH: 10n, USDC: 500n },
-    );
-    expect(got).toEqual({ tags: ['d', 'a', 'b'], assets: ['ETH', 'USDC'] });
-    expect(selectSweeps([{ tag: 'x', balances: { ETH: 0n } }], { ETH: 0n })).toEqual({ tags: [], assets: [] });
   });
 });
