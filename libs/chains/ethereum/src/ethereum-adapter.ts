@@ -68,9 +68,11 @@ export interface SweepResult {
   txid: string;
   height: number;
   gasUsed: bigint;
-  /** What the relayer paid, in wei: book it against the custody wallet. */
+  /** What the relayer paid, in wei: booked from the relayer's gas account, not custody. */
   fee: bigint;
   swept: { address: string; asset: string; amount: bigint }[];
+  /** The sweep reverted: nothing moved, the gas was paid. */
+  reverted: boolean;
 }
 
 const DEV_NETWORKS = new Set(['anvil', 'dev', 'localhost']);
@@ -266,11 +268,14 @@ export class EthereumAdapter implements ChainAdapter {
     });
   }
 
-  /** What a mined sweep moved (from the sweepers' Swept logs) and the gas the relayer paid, for the ledger. */
+  /**
+   * What a mined sweep moved (from the sweepers' Swept logs) and the gas the relayer paid, for the
+   * ledger. A reverted sweep moved nothing but was still paid for: `reverted`, `swept` empty.
+   */
   async sweepResult(txid: string): Promise<SweepResult> {
     const r = await this.rpc.receipt(txid);
     if (!r) throw badRequest('chain.tx_unknown', `sweep ${txid} is not mined`);
-    if (r.status !== 1) throw unprocessable('sweep.reverted', `sweep ${txid} reverted`, { txid, fee: (r.gasUsed * r.effectiveGasPrice).toString() });
+    if (r.status !== 1) return { txid, height: r.blockNumber, gasUsed: r.gasUsed, fee: r.gasUsed * r.effectiveGasPrice, swept: [], reverted: true };
     const swept = r.logs
       .filter((l) => l.topics[0] === SWEPT_TOPIC)
       .map((l) => {
@@ -278,7 +283,7 @@ export class EthereumAdapter implements ChainAdapter {
         const asset = BigInt(token) === 0n ? this.nativeAsset : (this.assetOf(token) ?? token);
         return { address: getAddress(l.address), asset, amount: BigInt(l.data) };
       });
-    return { txid, height: r.blockNumber, gasUsed: r.gasUsed, fee: r.gasUsed * r.effectiveGasPrice, swept };
+    return { txid, height: r.blockNumber, gasUsed: r.gasUsed, fee: r.gasUsed * r.effectiveGasPrice, swept, reverted: false };
   }
 
   // ---- withdrawals --------------------------------------------------------------------------
