@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Compiler input for our Solidity: pinned settings, so a recompile is byte-identical. */
-export const SOURCES = ['DepositSweeper.sol', 'test/TestTokens.sol'] as const;
+export const SOURCES = ['DepositSweeper.sol', 'test/TestTokens.sol', 'test/TestForwarder.sol'] as const;
 export const ARTIFACTS_FILE = path.join(__dirname, 'artifacts', 'contracts.json');
 
 export interface ContractArtifact {

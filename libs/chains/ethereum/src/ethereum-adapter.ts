@@ -31,6 +31,7 @@ import { depositAddress } from './logic/deposit-address';
 import { depositSalt } from './logic/deposit-salt';
 import { encodeExecTransaction } from './logic/encode-exec-transaction';
 import { encodeSafeSignatures } from './logic/encode-safe-signatures';
+import type { InternalTransfersMode } from './logic/internal-moves';
 import { judgeExecution } from './logic/judge-execution';
 import { matchBlockTransfers } from './logic/match-block-transfers';
 import { ownerAddress } from './logic/owner-address';
@@ -42,6 +43,7 @@ import { signRelayerTx } from './logic/sign-relayer-tx';
 import { validateAddress } from './logic/validate-address';
 import { checkDeployment, ensureDevDeployment, type DeploymentCheck } from './network/dev-deployment';
 import { EthereumRpc } from './network/ethereum-rpc';
+import { fetchInternalTransfers } from './network/internal-transfers';
 import type { EthereumPayload, EthereumToken, RelayerTxParams } from './types';
 
 export interface EthereumAdapterConfig {
@@ -53,6 +55,13 @@ export interface EthereumAdapterConfig {
   nativeAsset?: string;
   /** Expected number of watched addresses (sizes the set up front). */
   expectedAddresses?: number;
+  /**
+   * ETH paid to deposit addresses by contracts' internal calls, read from call traces: geth's
+   * `callTracer` (debug_traceBlockByHash) or parity-style `trace_block` (erigon, nethermind,
+   * reth). Costs one trace per non-empty block. Default 'callTracer' on dev chains, 'off'
+   * elsewhere: many RPC providers offer no traces.
+   */
+  internalTransfers?: InternalTransfersMode;
 }
 
 /** Relayer side of a relay round: its key, and the nonce/fees the caller reserved. Gas limit is estimated when absent. */
@@ -94,11 +103,13 @@ export class EthereumAdapter implements ChainAdapter {
   private readonly tokenByAsset = new Map<string, string>();
   private readonly assetByToken = new Map<string, string>();
   private readonly nativeAsset: string;
+  private readonly internalTransfers: InternalTransfersMode;
 
   constructor(config: EthereumAdapterConfig) {
     this.network = config.network;
     this.chainId = config.chainId;
     this.nativeAsset = config.nativeAsset ?? 'ETH';
+    this.internalTransfers = config.internalTransfers ?? (DEV_NETWORKS.has(config.network) ? 'callTracer' : 'off');
     this.rpc = new EthereumRpc(config.rpcUrl, config.chainId);
     this.watched = new AddressSet(config.expectedAddresses ?? 1024);
     for (const t of config.tokens) {
@@ -188,13 +199,16 @@ export class EthereumAdapter implements ChainAdapter {
     // A reverted transaction moved no ETH: look at receipts, but only of the (rare) candidates.
     const candidates = got.txs.filter((t) => t.value > 0n && this.watched.has(t.to));
     const failed = new Set<string>();
-    const receipts = await Promise.all(candidates.map((c) => this.rpc.receipt(c.hash)));
+    const [receipts, internal] = await Promise.all([
+      Promise.all(candidates.map((c) => this.rpc.receipt(c.hash))),
+      fetchInternalTransfers(this.rpc, this.internalTransfers, got.ref, got.txs.map((t) => t.hash), this.watched, this.nativeAsset),
+    ]);
     candidates.forEach((c, i) => {
       const r = receipts[i];
       if (!r || r.status !== 1 || r.blockHash !== got.ref.hash) failed.add(c.hash);
     });
     const transfers = matchBlockTransfers(got.txs, got.logs, this.watched, this.assetOf, (h) => failed.has(h), this.nativeAsset);
-    return { ...got.ref, transfers };
+    return { ...got.ref, transfers: [...transfers, ...internal] };
   }
 
   /** ETH deposits are credited from blocks only; the mempool is not watched on Ethereum. */
