@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { AuthModule, authMigrations } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
-import { depositsMigrations } from '@strongroom/deposits';
+import { DepositSweepFeed, depositsMigrations } from '@strongroom/deposits';
 import { enqueue, eventsMigrations } from '@strongroom/events';
 import { KeyRegistry, keysMigrations, KmsSigner, type KmsConfig } from '@strongroom/keys';
 import { LedgerModule, LedgerService, ledgerMigrations } from '@strongroom/ledger';
@@ -11,6 +11,7 @@ import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE, DatabaseModule, PlatformModule } from '@strongroom/shared-http';
 import {
   DIGEST_SIGNER,
+  SWEEP_SOURCE,
   WALLET_DIRECTORY,
   WITHDRAWAL_AUDIT,
   WITHDRAWAL_LEDGER,
@@ -33,7 +34,7 @@ export const withdrawalSignerMigrations = [
   ...auditMigrations,
   ...eventsMigrations,
   ...keysMigrations,
-  // The Bitcoin UTXO feed reads deposit addresses and wallets when the signer runs on its own.
+  // The Bitcoin UTXO feed and the Ethereum sweeper read deposit addresses, deposits and wallets.
   ...depositsMigrations,
   ...withdrawalsMigrations,
 ];
@@ -71,6 +72,8 @@ export class WithdrawalSignerAppModule {
       { provide: WITHDRAWAL_AUDIT, useExisting: AuditLog },
       { provide: WITHDRAWAL_OUTBOX, useValue: outbox },
       { provide: CHAIN_ADAPTERS, useValue: config.adapters },
+      // The sweeper learns which deposit addresses to look at from the deposits the watcher recorded.
+      { provide: SWEEP_SOURCE, inject: [DATABASE], useFactory: (db: Database) => new DepositSweepFeed(db) },
       { provide: KeyRegistry, inject: [DATABASE], useFactory: (db: Database) => new KeyRegistry(db, new AuditLog(db)) },
       { provide: KmsSigner, useFactory: () => new KmsSigner(config.kms) },
       config.signer

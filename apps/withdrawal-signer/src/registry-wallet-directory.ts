@@ -25,6 +25,11 @@ export class RegistryWalletDirectory implements WalletDirectory {
     if (!pick) throw new DomainError('wallet.unavailable', 503, `no usable ${chain} custody wallet is registered`, { chain });
     return toCustodyWallet(pick, this.options.safeAddresses?.[pick.id] ?? this.options.safeAddresses?.[pick.label]);
   }
+
+  async walletById(chain: ChainId, walletId: string): Promise<(CustodyWallet & { relayerPublicKey?: string }) | null> {
+    const w = (await this.registry.wallets()).find((x) => x.id === walletId && x.chain === chain && x.status === 'usable');
+    return w ? toCustodyWallet(w, this.options.safeAddresses?.[w.id] ?? this.options.safeAddresses?.[w.label]) : null;
+  }
 }
 
 export function toCustodyWallet(w: Wallet, safeAddress?: string): CustodyWallet & { relayerPublicKey?: string } {

@@ -1,4 +1,5 @@
 export * from './addresses/deposit-addresses';
+export * from './addresses/deposit-sweep-feed';
 export * from './deposit-queries';
 export * from './deposit-tag';
 export * from './deposits.types';

@@ -18,6 +18,10 @@ export { isRelayCapable, signDigests, type RelayCapable } from './pipeline/relay
 export { Broadcaster } from './pipeline/broadcaster';
 export { Confirmer } from './pipeline/confirmer';
 export { Settler } from './pipeline/settler';
+export { Sweeper, type SweeperOptions } from './sweeps/sweeper';
+export type { SweepOptions } from './sweeps/sweep-options';
+export { isSweepCapable, type SweepCapable, type SweepOutcome } from './sweeps/sweep-capable';
+export { selectDueSweeps } from './sweeps/select-due-sweeps';
 export * from './withdrawals.module';
 export * from './withdrawals.tokens';
 export { ScriptedChainAdapter } from './testing/scripted-chain-adapter';

@@ -73,8 +73,30 @@ export const DIGEST_SIGNER = Symbol('DIGEST_SIGNER');
 export interface WalletDirectory {
   /** The custody wallet paying withdrawals of `chain` for `clientId` (segregated or the operator's). */
   walletFor(chain: ChainId, clientId: string): Promise<CustodyWallet & { relayerPublicKey?: string }>;
+  /** A wallet by its id (the deposit sweeper: deposit addresses name the wallet they belong to). */
+  walletById?(chain: ChainId, walletId: string): Promise<(CustodyWallet & { relayerPublicKey?: string }) | null>;
 }
 export const WALLET_DIRECTORY = Symbol('WALLET_DIRECTORY');
+
+/** A deposit address that received a deposit, as the sweeper learns of it. */
+export interface SweepFeedItem {
+  /** Position in the feed (the deposit's sequence): strictly increasing, resumable. */
+  position: bigint;
+  address: string;
+  /** The tag the address was derived from (its CREATE2 salt is derived from it). */
+  tag: string;
+  walletId: string;
+}
+
+/**
+ * `@strongroom/deposits`: deposit addresses in the order deposits to them were recorded. The
+ * sweeper only needs to look at addresses that received something; the balance it sweeps is
+ * read from the chain, never taken from this feed.
+ */
+export interface SweepSource {
+  depositsAfter(chain: ChainId, position: bigint, limit: number): Promise<SweepFeedItem[]>;
+}
+export const SWEEP_SOURCE = Symbol('SWEEP_SOURCE');
 
 /** Time source; tests move it forward to age batches, expire leases and roll velocity windows. */
 export interface Clock {

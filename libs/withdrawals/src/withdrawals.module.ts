@@ -13,6 +13,7 @@ import { PipelineRunner, type PipelineRunnerOptions } from './pipeline/pipeline-
 import { PolicyService } from './policy/policy.service';
 import {
   DIGEST_SIGNER,
+  SWEEP_SOURCE,
   WALLET_DIRECTORY,
   WITHDRAWAL_AUDIT,
   WITHDRAWAL_LEDGER,
@@ -21,6 +22,7 @@ import {
   type Clock,
   type DigestSigner,
   type OutboxPort,
+  type SweepSource,
   type WalletDirectory,
   type WithdrawalLedger,
 } from './ports';
@@ -34,7 +36,8 @@ export interface WithdrawalsModuleOptions {
   pipeline?: Omit<PipelineRunnerOptions, 'onError'>;
   /**
    * Providers of the ports: WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX,
-   * WALLET_DIRECTORY, DIGEST_SIGNER and CHAIN_ADAPTERS (an array of adapters).
+   * WALLET_DIRECTORY, DIGEST_SIGNER and CHAIN_ADAPTERS (an array of adapters); SWEEP_SOURCE where
+   * a chain's pipeline sweeps deposit addresses.
    */
   ports: Provider[];
   /** Modules the port providers need (e.g. AuditModule for AuditLog). */
@@ -71,9 +74,17 @@ export class WithdrawalsModule {
         { provide: WITHDRAWALS_OPTIONS, useValue: options },
         {
           provide: PIPELINE_DEPS,
-          inject: [DATABASE, WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX, WALLET_DIRECTORY, DIGEST_SIGNER, CHAIN_ADAPTERS],
-          useFactory: (db: Database, ledger: WithdrawalLedger, audit: AuditPort, outbox: OutboxPort, wallets: WalletDirectory, signer: DigestSigner, adapters: ChainAdapter[]): SignerDeps =>
-            createPipelineDeps({ db, ledger, audit, outbox, wallets, signer, adapters, assets: options.assets, clock: options.clock }),
+          inject: [DATABASE, WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX, WALLET_DIRECTORY, DIGEST_SIGNER, CHAIN_ADAPTERS, { token: SWEEP_SOURCE, optional: true }],
+          useFactory: (
+            db: Database,
+            ledger: WithdrawalLedger,
+            audit: AuditPort,
+            outbox: OutboxPort,
+            wallets: WalletDirectory,
+            signer: DigestSigner,
+            adapters: ChainAdapter[],
+            sweepSource?: SweepSource,
+          ): SignerDeps => createPipelineDeps({ db, ledger, audit, outbox, wallets, signer, adapters, assets: options.assets, clock: options.clock, sweepSource }),
         },
         { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
         { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },

@@ -2,7 +2,7 @@ import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { PolicyService } from '../policy/policy.service';
-import { systemClock, type AuditPort, type Clock, type DigestSigner, type OutboxPort, type WalletDirectory, type WithdrawalLedger } from '../ports';
+import { systemClock, type AuditPort, type Clock, type DigestSigner, type OutboxPort, type SweepSource, type WalletDirectory, type WithdrawalLedger } from '../ports';
 import { LedgerAccounts } from './ledger-accounts';
 import type { SignerDeps } from './pipeline-deps';
 
@@ -17,6 +17,7 @@ export function createPipelineDeps(ports: {
   adapters: ChainAdapter[];
   assets?: AssetRegistry;
   clock?: Clock;
+  sweepSource?: SweepSource;
 }): SignerDeps {
   const clock = ports.clock ?? systemClock;
   return {
@@ -31,5 +32,6 @@ export function createPipelineDeps(ports: {
     adapters: new Map(ports.adapters.map((a) => [a.chain, a])),
     accounts: new LedgerAccounts(ports.ledger),
     policies: new PolicyService(ports.db, ports.audit, clock),
+    ...(ports.sweepSource ? { sweepSource: ports.sweepSource } : {}),
   };
 }

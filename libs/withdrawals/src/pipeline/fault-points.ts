@@ -9,6 +9,10 @@ export type FaultPoint =
   | 'signer.after_sign'
   | 'broadcaster.after_broadcast'
   | 'confirmer.before_commit'
-  | 'settler.before_commit';
+  | 'settler.before_commit'
+  | 'sweeper.prepare.before_commit'
+  | 'sweeper.after_sign'
+  | 'sweeper.after_broadcast'
+  | 'sweeper.settle.before_commit';
 
-export type FaultHook = (point: FaultPoint, ctx: { batchId?: string }) => void | Promise<void>;
+export type FaultHook = (point: FaultPoint, ctx: { batchId?: string; sweepId?: string }) => void | Promise<void>;

@@ -3,7 +3,7 @@ import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DomainError, type ChainId } from '@strongroom/shared-types';
 import type { PolicyService } from '../policy/policy.service';
-import type { AuditPort, Clock, DigestSigner, OutboxPort, WalletDirectory, WithdrawalLedger } from '../ports';
+import type { AuditPort, Clock, DigestSigner, OutboxPort, SweepSource, WalletDirectory, WithdrawalLedger } from '../ports';
 import type { LedgerAccounts } from './ledger-accounts';
 
 /** Everything the services and workers of the pipeline share (wired by WithdrawalsModule or a test). */
@@ -18,6 +18,8 @@ export interface PipelineDeps {
   adapters: Map<ChainId, ChainAdapter>;
   wallets: WalletDirectory;
   policies: PolicyService;
+  /** The deposit feed the sweeper learns deposit addresses from (only where sweeps run). */
+  sweepSource?: SweepSource;
 }
 
 export interface SignerDeps extends PipelineDeps {

@@ -6,6 +6,8 @@ import type { FaultHook } from './fault-points';
 import type { SignerDeps } from './pipeline-deps';
 import { Settler } from './settler';
 import { SignerWorker } from './signer.worker';
+import type { SweepOptions } from '../sweeps/sweep-options';
+import { Sweeper } from '../sweeps/sweeper';
 
 /** Runs of one worker per round at most. */
 const STEPS_PER_ROUND = 20;
@@ -21,6 +23,8 @@ export interface ChainPipelineOptions {
   feeCeiling?: bigint;
   feePolicy?: Record<string, string>;
   sequential?: boolean;
+  /** Sweep this chain's deposit addresses into custody (Ethereum); absent = no sweeps here. */
+  sweep?: SweepOptions;
 }
 
 export interface PipelineRunnerOptions {
@@ -40,6 +44,7 @@ export class PipelineRunner {
     broadcaster: Broadcaster;
     confirmer: Confirmer;
     settler: Settler;
+    sweeper: Sweeper | null;
   }[];
   private running = false;
   private loop: Promise<void> | null = null;
@@ -58,6 +63,21 @@ export class PipelineRunner {
         broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs }, opts.fault),
         confirmer: new Confirmer(deps, { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000, bumpAfterMs: c.bumpAfterMs, feeCeiling: c.feeCeiling }, opts.fault),
         settler: new Settler(deps, { chain: c.chain }, opts.fault),
+        sweeper: c.sweep
+          ? new Sweeper(
+              deps,
+              {
+                chain: c.chain,
+                sweep: c.sweep,
+                leaseMs,
+                confirmations: c.confirmations ?? Math.max(1, ...deps.assets.onChain(c.chain).map((a) => a.confirmations)),
+                rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000,
+                bumpAfterMs: c.bumpAfterMs,
+                feeCeiling: c.feeCeiling,
+              },
+              opts.fault,
+            )
+          : null,
       };
     });
   }
@@ -72,6 +92,7 @@ export class PipelineRunner {
         ['broadcaster', async () => (await w.broadcaster.runOnce()) !== null],
         ['confirmer', async () => { const r = await w.confirmer.runOnce(); return r.confirmed.length + r.failed.length > 0; }],
         ['settler', async () => (await w.settler.runOnce()) !== null],
+        ...(w.sweeper ? [['sweeper', () => (w.sweeper as Sweeper).runOnce()] as [string, () => Promise<unknown>]] : []),
       ];
       for (const [name, step] of steps) {
         // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).

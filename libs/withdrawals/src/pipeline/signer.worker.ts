@@ -1,5 +1,4 @@
 import { IntentMismatchError, type ChainAdapter, type DigestSignature, type SignedWithdrawal, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
-import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
@@ -9,6 +8,7 @@ import { claimBatch } from './leases';
 import { failBatch } from './fail-batch';
 import { isRelayCapable, signDigests } from './relay-round';
 import { adapterFor, type SignerDeps } from './pipeline-deps';
+import { reserveRelayerNonce } from './relayer-nonces';
 import { runTx } from './run-tx';
 import { transition } from './transition';
 
@@ -81,7 +81,7 @@ export class SignerWorker {
       let nonce: bigint | null = null;
       const relayer = b.wallet.relayerAddress ?? null;
       if (relayer) {
-        nonce = await reserveNonce(tx, adapter, opts.chain, relayer, b.id, now);
+        nonce = await reserveRelayerNonce(tx, adapter, opts.chain, relayer, { batchId: b.id }, now);
         feePolicy.relayerNonce = nonce.toString();
       }
       const input = batchInput({ ...b, fee_policy: feePolicy }, ws);
@@ -165,24 +165,6 @@ export class SignerWorker {
     const signed = await adapter.finalize(final, signatures);
     return { signed, final, signatures };
   }
-}
-
-/**
- * Reserves the relayer's next nonce in the transaction that moves the batch to `signing`: the row
- * (chain, relayer, nonce) is unique, so two batches can never get the same nonce, and since the
- * reservation commits or rolls back with the move, a crash leaves no gap.
- */
-async function reserveNonce(tx: Tx, adapter: ChainAdapter, chain: ChainId, relayer: string, batchId: string, now: Date): Promise<bigint> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:nonce:${chain}:${relayer.toLowerCase()}`]);
-  const [m] = await tx.query<{ next: string | null }>(`SELECT (MAX(nonce) + 1)::text AS next FROM withdrawals.nonces WHERE chain = $1 AND relayer = $2`, [chain, relayer.toLowerCase()]);
-  let nonce = m.next === null ? 0n : BigInt(m.next);
-  if (isRelayCapable(adapter)) {
-    // Anything the relayer sent outside this pipeline (the Safe deployment, sweeps) moved it on.
-    const onChain = BigInt((await adapter.relayerChainState(relayer)).pendingNonce);
-    if (onChain > nonce) nonce = onChain;
-  }
-  await tx.query(`INSERT INTO withdrawals.nonces (chain, relayer, nonce, batch_id, reserved_at) VALUES ($1,$2,$3,$4,$5)`, [chain, relayer.toLowerCase(), nonce.toString(), batchId, now]);
-  return nonce;
 }
 
 /** Runs the adapter's intent check, naming the batch in the error so it can be failed. */

@@ -1,0 +1,133 @@
+import type { TxStatus } from '@strongroom/chains-core';
+import type { ChainId } from '@strongroom/shared-types';
+import { SYSTEM_ACTOR } from '../withdrawal.types';
+import type { FaultHook } from '../pipeline/fault-points';
+import type { SignerDeps } from '../pipeline/pipeline-deps';
+import { signDigests } from '../pipeline/relay-round';
+import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import type { SweepAdapter, SweepOutcome } from './sweep-capable';
+import { sweepGasLeg } from './sweep-gas-leg';
+import type { SweepRow } from './sweep-row';
+
+export interface SweepFollowerOptions {
+  chain: ChainId;
+  confirmations: number;
+  rebroadcastAfterMs: number;
+  bumpAfterMs?: number;
+  feeCeiling?: bigint;
+  /** After a reverted sweep its addresses wait this long. */
+  retryAfterMs: number;
+}
+
+/**
+ * Follows sent sweeps to the end. Mined and deep enough: the gas paid is booked in the ledger and
+ * the sweep is `settled` (or `failed` when it reverted: nothing moved, the gas is still booked, and
+ * its addresses wait before they are tried again), in one transaction with its audit record.
+ * Forgotten by the node: the stored bytes are sent again. Stuck in the mempool: replaced with
+ * higher fees at the same nonce (intent-checked, relayer-signed, stored, then sent).
+ */
+export class SweepFollower {
+  constructor(
+    private readonly deps: SignerDeps,
+    private readonly adapter: SweepAdapter,
+    private readonly opts: SweepFollowerOptions,
+    private readonly fault?: FaultHook,
+  ) {}
+
+  async runOnce(): Promise<{ ended: string[]; resent: string[] }> {
+    const { deps, opts, adapter } = this;
+    const out = { ended: [] as string[], resent: [] as string[] };
+    const sweeps = await deps.db.query<SweepRow>(`SELECT * FROM withdrawals.sweeps WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`, [opts.chain]);
+    for (const s of sweeps) {
+      let mined: string | null = null;
+      let latest: TxStatus['state'] | null = null;
+      // After a fee bump any of the replaced transactions may be the one mined (same nonce).
+      for (const txid of [s.txid as string, ...s.previous_txids]) {
+        const st = await adapter.status(txid);
+        latest ??= st.state;
+        if (st.state === 'confirmed' || st.state === 'failed') {
+          mined = txid;
+          break;
+        }
+      }
+      const idle = deps.clock.now().getTime() - new Date(s.updated_at).getTime();
+      if (mined) {
+        const outcome = await adapter.sweepResult(mined);
+        const tip = await adapter.tip();
+        if (tip.height - outcome.height + 1 >= opts.confirmations && (await this.settle(s, outcome))) out.ended.push(s.id);
+      } else if (latest === 'mempool') {
+        if (opts.bumpAfterMs !== undefined && adapter.replaceRelay && idle >= opts.bumpAfterMs) {
+          await this.bump(s);
+          out.resent.push(s.id);
+        }
+      } else if (idle >= opts.rebroadcastAfterMs) {
+        await adapter.broadcast({ chain: s.chain, batchId: s.id, txid: s.txid as string, raw: s.signed_raw as string });
+        await deps.db.query(`UPDATE withdrawals.sweeps SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [s.id, deps.clock.now()]);
+        out.resent.push(s.id);
+      }
+    }
+    return out;
+  }
+
+  private async settle(s: SweepRow, outcome: SweepOutcome): Promise<boolean> {
+    const { deps, opts } = this;
+    const native = deps.assets.onChain(s.chain).find((a) => a.native);
+    if (!native) throw new Error(`no native asset for ${s.chain}`);
+    return runTx(deps, async (tx) => {
+      const [locked] = await tx.query<{ id: string }>(`SELECT id FROM withdrawals.sweeps WHERE id = $1 AND status = 'broadcast' FOR UPDATE`, [s.id]);
+      if (!locked) return false;
+      const now = deps.clock.now();
+      if (outcome.fee > 0n) {
+        const leg = sweepGasLeg(s.id, outcome.txid, outcome.fee, {
+          feeExpense: await deps.accounts.feeExpense(tx, s.wallet_id, native.code),
+          relayerGas: await deps.accounts.relayerGas(tx, s.wallet_id, native.code),
+        });
+        const [r] = await deps.ledger.createTransfers([leg], tx);
+        if (!r.ok) throw new Error(`the ledger refused the gas of sweep ${s.id}: ${r.code} ${r.detail}`);
+      }
+      const status = outcome.reverted ? 'failed' : 'settled';
+      const swept = outcome.swept.map((x) => ({ ...x, amount: x.amount.toString() }));
+      await tx.query(
+        `UPDATE withdrawals.sweeps SET status = $2, txid = $3, fee = $4, swept = $5::jsonb, mined_height = $6, failure = $7, lease_until = NULL, updated_at = $8 WHERE id = $1`,
+        [s.id, status, outcome.txid, outcome.fee.toString(), JSON.stringify(swept), outcome.height, outcome.reverted ? 'the sweep transaction reverted' : null, now],
+      );
+      if (outcome.reverted) {
+        await tx.query(`UPDATE withdrawals.sweep_candidates SET retry_after = $3 WHERE chain = $1 AND address = ANY($2::text[])`, [
+          s.chain,
+          s.addresses,
+          new Date(now.getTime() + opts.retryAfterMs),
+        ]);
+      }
+      audit(tx, {
+        actor: auditActor(SYSTEM_ACTOR),
+        action: outcome.reverted ? 'sweep.reverted' : 'sweep.settled',
+        subject: { type: 'sweep', id: s.id },
+        payload: { chain: s.chain, walletId: s.wallet_id, txid: outcome.txid, height: outcome.height, fee: outcome.fee.toString(), swept },
+      });
+      await this.fault?.('sweeper.settle.before_commit', { sweepId: s.id });
+      return true;
+    });
+  }
+
+  private async bump(s: SweepRow): Promise<void> {
+    const { deps, adapter } = this;
+    if (!adapter.replaceRelay) return;
+    const previous = { chain: s.chain, batchId: s.id, payload: s.unsigned_payload, digests: s.digests, fee: BigInt(s.max_fee) };
+    const replacement = adapter.replaceRelay(previous, {}, this.opts.feeCeiling);
+    adapter.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
+    const signatures = await signDigests(replacement, 1, (publicKey, digest) => deps.signer.sign(s.wallet_id, publicKey, digest));
+    const signed = await adapter.finalize(replacement, signatures);
+    const stored = await runTx(deps, async (tx) => {
+      const moved = await tx.query(
+        `UPDATE withdrawals.sweeps SET signed_raw = $2, txid = $3, unsigned_payload = $4, digests = $5::jsonb, max_fee = $6,
+           previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
+         WHERE id = $1 AND status = 'broadcast' AND txid = $7 RETURNING id`,
+        [s.id, signed.raw, signed.txid, replacement.payload, JSON.stringify(replacement.digests), replacement.fee.toString(), s.txid, deps.clock.now()],
+      );
+      if (moved.length === 0) return false;
+      audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'sweep.fee_bumped', subject: { type: 'sweep', id: s.id }, payload: { replaced: s.txid, txid: signed.txid, attempt: s.attempt + 1 } });
+      return true;
+    });
+    if (stored) await adapter.broadcast(signed);
+  }
+}

@@ -1,0 +1,61 @@
+import { DomainError, type ChainId } from '@strongroom/shared-types';
+import type { FaultHook } from '../pipeline/fault-points';
+import { adapterFor, type SignerDeps } from '../pipeline/pipeline-deps';
+import { isSweepCapable } from './sweep-capable';
+import { SweepFollower } from './sweep-follower';
+import type { SweepOptions } from './sweep-options';
+import { SweepPlanner } from './sweep-planner';
+import { SweepSigner } from './sweep-signer';
+
+export interface SweeperOptions {
+  chain: ChainId;
+  sweep: SweepOptions;
+  leaseMs: number;
+  confirmations: number;
+  rebroadcastAfterMs: number;
+  bumpAfterMs?: number;
+  feeCeiling?: bigint;
+}
+
+/**
+ * Sweeps a chain's deposit addresses into custody on a schedule: the planner (feed → candidates →
+ * balances → a prepared sweep per wallet when some address is due), the signer and the follower.
+ * Each step resumes whatever the database says, so a process that dies anywhere is replaced by
+ * one that carries on with the same stored transaction.
+ */
+export class Sweeper {
+  readonly planner: SweepPlanner;
+  readonly signer: SweepSigner;
+  readonly follower: SweepFollower;
+
+  constructor(deps: SignerDeps, opts: SweeperOptions, fault?: FaultHook) {
+    const adapter = adapterFor(deps, opts.chain);
+    if (!isSweepCapable(adapter)) throw new DomainError('sweep.unsupported', 500, `the ${opts.chain} adapter cannot sweep deposit addresses`, { chain: opts.chain });
+    if (!deps.sweepSource) throw new DomainError('sweep.no_source', 500, 'sweeping needs the deposit feed (SWEEP_SOURCE), which is not wired', { chain: opts.chain });
+    this.planner = new SweepPlanner(deps, deps.sweepSource, adapter, { chain: opts.chain, sweep: opts.sweep }, fault);
+    this.signer = new SweepSigner(deps, adapter, { chain: opts.chain, leaseMs: opts.leaseMs }, fault);
+    this.follower = new SweepFollower(
+      deps,
+      adapter,
+      {
+        chain: opts.chain,
+        confirmations: opts.confirmations,
+        rebroadcastAfterMs: opts.rebroadcastAfterMs,
+        bumpAfterMs: opts.bumpAfterMs,
+        feeCeiling: opts.feeCeiling,
+        retryAfterMs: opts.sweep.retryAfterMs ?? 3_600_000,
+      },
+      fault,
+    );
+  }
+
+  /** One pass of every step; returns whether anything moved (the runner calls again while it does). */
+  async runOnce(): Promise<boolean> {
+    const fed = await this.planner.ingest();
+    const planned = await this.planner.plan();
+    const signed = await this.signer.sign();
+    const sent = await this.signer.broadcast();
+    const followed = await this.follower.runOnce();
+    return fed > 0 || planned.length > 0 || signed !== null || sent !== null || followed.ended.length > 0;
+  }
+}
