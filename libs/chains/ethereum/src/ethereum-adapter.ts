@@ -58,8 +58,9 @@ export interface EthereumAdapterConfig {
   /**
    * ETH paid to deposit addresses by contracts' internal calls, read from call traces: geth's
    * `callTracer` (debug_traceBlockByHash) or parity-style `trace_block` (erigon, nethermind,
-   * reth). Costs one trace per non-empty block. Default 'callTracer' on dev chains, 'off'
-   * elsewhere: many RPC providers offer no traces.
+   * reth, anvil). Costs one trace per non-empty block. Default 'parityTrace' on dev chains
+   * (anvil serves it from traces recorded at mining, and still after a restart from its state
+   * file; its debug_trace replays every transaction), 'off' elsewhere: many providers offer no traces.
    */
   internalTransfers?: InternalTransfersMode;
 }
@@ -109,7 +110,7 @@ export class EthereumAdapter implements ChainAdapter {
     this.network = config.network;
     this.chainId = config.chainId;
     this.nativeAsset = config.nativeAsset ?? 'ETH';
-    this.internalTransfers = config.internalTransfers ?? (DEV_NETWORKS.has(config.network) ? 'callTracer' : 'off');
+    this.internalTransfers = config.internalTransfers ?? (DEV_NETWORKS.has(config.network) ? 'parityTrace' : 'off');
     this.rpc = new EthereumRpc(config.rpcUrl, config.chainId);
     this.watched = new AddressSet(config.expectedAddresses ?? 1024);
     for (const t of config.tokens) {
