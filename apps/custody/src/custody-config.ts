@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { AssetRegistry } from '@strongroom/shared-assets';
+import { AssetRegistry, parseAssetAmounts } from '@strongroom/shared-assets';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -18,6 +18,10 @@ const envSchema = z.object({
   KMS_LOCAL_SECRET: z.string().min(8).optional(),
   /** Batches close after this long (ms) when not full. */
   WITHDRAWAL_BATCH_AGE_MS: z.coerce.number().int().min(0).default(2_000),
+  /** `ETH:0.01`: a deposit address holding at least this much is swept into the custody Safe. */
+  SWEEP_THRESHOLDS: z.string().default('ETH:0.01'),
+  /** How often deposit addresses are checked for sweeping (ms). */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_000),
   /** Deposit follower poll interval once caught up (ms). */
   POLL_MS: z.coerce.number().int().min(50).default(500),
   /** Take a compliance snapshot + reconciliation this often (ms, 0 = only on demand). */
@@ -34,6 +38,7 @@ export interface CustodyConfig {
   webhookSecret?: string;
   kmsLocalSecret?: string;
   batchMaxAgeMs: number;
+  sweep: { thresholds: Record<string, bigint>; intervalMs: number };
   pollMs: number;
   reconcileEveryMs: number;
   pricesFile: string;
@@ -64,6 +69,7 @@ export function loadCustodyConfig(env: NodeJS.ProcessEnv = process.env): Custody
     webhookSecret: e.WEBHOOK_SECRET,
     kmsLocalSecret: e.KMS_LOCAL_SECRET,
     batchMaxAgeMs: e.WITHDRAWAL_BATCH_AGE_MS,
+    sweep: { thresholds: parseAssetAmounts(e.SWEEP_THRESHOLDS, assets, 'configuration: SWEEP_THRESHOLDS'), intervalMs: e.SWEEP_INTERVAL_MS },
     pollMs: e.POLL_MS,
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     pricesFile: path.resolve(e.PRICES_FILE),

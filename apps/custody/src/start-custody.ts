@@ -136,7 +136,15 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
         adapters,
         assets: config.assets,
         safeAddresses: { [setup.ethereum.wallet.id]: setup.ethereum.safe },
-        pipeline: { chains: adapters.map((a) => ({ chain: a.chain, batchMaxSize: 100, batchMaxAgeMs: config.batchMaxAgeMs })) },
+        pipeline: {
+          chains: adapters.map((a) => ({
+            chain: a.chain,
+            batchMaxSize: 100,
+            batchMaxAgeMs: config.batchMaxAgeMs,
+            // Deposit addresses are swept into the Safe by the relayer, on a schedule.
+            ...(a.chain === 'ethereum' ? { sweep: config.sweep } : {}),
+          })),
+        },
       }),
       config.ports.withdrawals,
       'Strongroom withdrawal signer',
