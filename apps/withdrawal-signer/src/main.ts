@@ -7,11 +7,13 @@ import { WithdrawalSignerAppModule } from './app.module';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { BitcoinUtxoFeed } from './bitcoin-utxo-feed';
 import { chainAdaptersFromEnv } from './chain-adapters';
+import { sweepFromEnv } from './sweep-config';
 
 /**
  * The withdrawal signer on WITHDRAWALS_PORT (default 7003): PostgreSQL when DATABASE_URL is set,
  * else PGlite under STRONGROOM_DATA_DIR (./data); KMS from KMS_ENDPOINT/AWS_REGION; chains from
- * BITCOIN_RPC_URL / ETHEREUM_RPC_URL. Set WITHDRAWAL_WORKERS=0 to serve the API only.
+ * BITCOIN_RPC_URL / ETHEREUM_RPC_URL. Set WITHDRAWAL_WORKERS=0 to serve the API only. Ethereum
+ * deposit addresses are swept when ETHEREUM_SWEEP_THRESHOLDS is set (see sweep-config.ts).
  */
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
               chain: a.chain,
               batchMaxSize: Number(process.env.WITHDRAWAL_BATCH_SIZE ?? 100),
               batchMaxAgeMs: Number(process.env.WITHDRAWAL_BATCH_AGE_MS ?? 10_000),
+              ...(a.chain === 'ethereum' ? sweepFromEnv(process.env) : {}),
             })),
           }
         : undefined,
