@@ -8,7 +8,7 @@ import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { Contract, ContractFactory, type InterfaceAbi } from 'ethers';
+import { Contract, ContractFactory, toQuantity, type InterfaceAbi } from 'ethers';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
 import { depositsMigrations } from '../migrations/deposits-init.migration';
@@ -18,8 +18,9 @@ import { DepositFollower } from './deposit-follower';
 
 /**
  * ETH paid to deposit addresses by a contract's internal calls (contracts/test/TestForwarder.sol),
- * through the real follower and the Ethereum adapter reading anvil's call traces: credited once
- * after the confirmations under the index `i<k>`; a payment inside a reverted frame, or a
+ * through the real follower and the Ethereum adapter reading anvil's traces (trace_block, the dev
+ * default; callTracer must read the same): credited once after the confirmations under the index
+ * `i<k>`, also when a reorg moves it to another block; a payment inside a reverted frame, or a
  * DELEGATECALL carrying value, credits nothing; our own sweep (a CREATE2 at the deposit address
  * that self-destructs into the Safe) is not a deposit.
  */
@@ -119,7 +120,7 @@ describeEachBackend('Ethereum deposits paid by internal calls, on anvil', { migr
     expect((await ledger.checkInvariants()).ok).toBe(true);
   });
 
-  it('reads the same transfers from parity-style trace_block, and none with tracing off', async () => {
+  it('reads the same transfers with callTracer as with trace_block, and none with tracing off', async () => {
     const carol = await issue('carol');
     const pay = await send('forward', [[carol.address], [1n * ETH]], { value: 1n * ETH });
     const height = Number((await anvil.provider.getTransactionReceipt(pay.hash))!.blockNumber);
@@ -152,6 +153,31 @@ describeEachBackend('Ethereum deposits paid by internal calls, on anvil', { migr
     expect(await queries.deposits({ txid: undone.hash })).toEqual([]);
     expect(await queries.deposits({ txid: delegated.hash })).toEqual([]);
     expect(await balance('dave')).toBe(0n);
+  });
+
+  it('after a real reorg reads the traces of the new blocks: a payment moved to another block is credited once there', async () => {
+    const frank = await issue('frank');
+    const data = forwarder.interface.encodeFunctionData('forward', [[frank.address], [2n * ETH]]);
+    // Every field fixed, so the payment sent again after the reorg is the same transaction (same txid).
+    const nonce = await anvil.provider.getTransactionCount(anvil.accounts[1], 'pending');
+    const fees = { maxFeePerGas: toQuantity(100n * 10n ** 9n), maxPriorityFeePerGas: toQuantity(10n ** 9n) };
+    const request = { from: anvil.accounts[1], to: await forwarder.getAddress(), data, value: toQuantity(2n * ETH), gas: toQuantity(200_000), nonce: toQuantity(nonce), ...fees };
+    const first = await anvil.rpc<string>('eth_sendTransaction', [request]);
+    await anvil.waitMined(first);
+    await anvil.mine(1);
+    await follower.syncToTip();
+    const [seen] = await queries.deposits({ txid: first });
+    expect(seen).toMatchObject({ index: 'i0', state: 'confirming', confirmations: 2 });
+    // Both blocks are replaced; the payment lands in the second new block instead of the first.
+    await anvil.reorg(2, [[request, 1]]);
+    await anvil.mine(CONFIRMATIONS);
+    const steps = await follower.syncToTip();
+    expect(steps.some((s) => s.kind === 'reorg')).toBe(true);
+    const [after] = await queries.deposits({ txid: first });
+    expect(after).toMatchObject({ index: 'i0', state: 'credited', credits: 1, amount: 2n * ETH });
+    expect(after.blockHash).not.toBe(seen.blockHash);
+    expect(after.blockHeight).toBe(Number(seen.blockHeight) + 1);
+    expect(await balance('frank')).toBe(2n * ETH);
   });
 
   it('does not credit our own sweep of a deposit address, and the address takes internal payments again after it', async () => {
