@@ -1,3 +1,4 @@
+import { parseUnits } from 'ethers';
 import { IntentMismatchError } from '@strongroom/chains-core';
 import { CustodyWallets, DepositAddresses, DepositFollower } from '@strongroom/deposits';
 import { testBackends } from '@strongroom/testing';
@@ -100,6 +101,18 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
       expect(c.onChain).toBe(c.ledger);
     }
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
+
+    // Operators and auditors see it over the API, amounts in asset units; the exchange backend does not.
+    const listed = (await (await t.call(t.keys.auditor, 'GET', '/v1/sweeps?chain=ethereum&status=settled')).json()) as { items: { id: string; fee: string; feeAsset: string; swept: { asset: string; amount: string }[] }[] };
+    expect(listed.items.map((i) => i.id)).toEqual([done.id]);
+    expect(listed.items[0].feeAsset).toBe('ETH');
+    expect(parseUnits(listed.items[0].fee, 18)).toBe(BigInt(done.fee as string));
+    expect(listed.items[0].swept.map((x) => `${x.asset} ${x.amount}`).sort()).toEqual(['ETH 2', 'USDC 500']);
+    expect((await t.call(t.keys.backend, 'GET', '/v1/sweeps')).status).toBe(403);
+    const missing = await t.call(t.keys.admin, 'GET', '/v1/sweeps/sweep_nope');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: string }).code).toBe('sweep.not_found');
+    expect((await t.call(t.keys.admin, 'GET', '/v1/sweeps?status=lost')).status).toBe(400);
 
     // Nothing else is due: another round plans nothing, the small address stays a candidate.
     await runner.tick();

@@ -6,6 +6,8 @@ import { DATABASE } from '@strongroom/shared-http';
 import { ApprovalService } from './approval.service';
 import { ApprovalsController } from './http/approvals.controller';
 import { PoliciesController } from './http/policies.controller';
+import { SweepsController } from './http/sweeps.controller';
+import { SweepQueries } from './sweeps/sweep-queries';
 import { WithdrawalsController } from './http/withdrawals.controller';
 import { createPipelineDeps } from './pipeline/create-pipeline-deps';
 import type { SignerDeps } from './pipeline/pipeline-deps';
@@ -68,7 +70,7 @@ export class WithdrawalsModule {
     return {
       module: WithdrawalsModule,
       imports: options.imports ?? [],
-      controllers: [WithdrawalsController, ApprovalsController, PoliciesController],
+      controllers: [WithdrawalsController, ApprovalsController, PoliciesController, SweepsController],
       providers: [
         ...options.ports,
         { provide: WITHDRAWALS_OPTIONS, useValue: options },
@@ -89,6 +91,7 @@ export class WithdrawalsModule {
         { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
         { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },
         { provide: ApprovalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new ApprovalService(d) },
+        { provide: SweepQueries, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new SweepQueries(d) },
         {
           provide: PipelineRunner,
           inject: [PIPELINE_DEPS],
