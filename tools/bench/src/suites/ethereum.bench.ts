@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import type { WithdrawalBatch } from '@strongroom/chains-core';
-import { AddressSet, matchBlockTransfers, setupEthereumCustody, TRANSFER_TOPIC, type BlockLog, type BlockTx, type DigestSigner, type EthereumCustody } from '@strongroom/chains-ethereum';
+import { AddressSet, EthereumAdapter, matchBlockTransfers, setupEthereumCustody, TRANSFER_TOPIC, type BlockLog, type BlockTx, type DigestSigner, type EthereumCustody } from '@strongroom/chains-ethereum';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
 import { AbiCoder, hexlify, keccak256, SigningKey, toQuantity, toUtf8Bytes, Wallet, zeroPadValue } from 'ethers';
 import { printTable } from '../table';
@@ -86,7 +86,7 @@ async function matchingCore(): Promise<Record<string, string | number>[]> {
 async function realAnvil(anvil: Anvil, c: EthereumCustody, token: string): Promise<Record<string, string | number>[]> {
   const list = randomAddresses(WATCHED - 200);
   const deposits = Array.from({ length: 200 }, (_, i) => c.adapter.deriveDepositAddress(c.wallet, `bench/u${i}/ETH/0`).address);
-  c.adapter.watch([...list, ...deposits].map((address, i) => ({ address, ref: String(i) })));
+  const watched = [...list, ...deposits].map((address, i) => ({ address, ref: String(i) }));
   const from = anvil.accounts[0];
   await anvil.mintToken(token, from, 10n ** 15n);
   await anvil.setAutomine(false);
@@ -107,22 +107,30 @@ async function realAnvil(anvil: Anvil, c: EthereumCustody, token: string): Promi
     await anvil.mine(1);
   }
   await anvil.setAutomine(true);
-  const t0 = performance.now();
-  let transfers = 0;
-  for (let h = start; h < start + blocks; h++) transfers += (await c.adapter.block(h)).transfers.length;
-  const s = (performance.now() - t0) / 1000;
-  // A follower may fetch a window of heights at once and check parent links afterwards.
-  const t1 = performance.now();
-  for (let h = start; h < start + blocks; h += 8) {
-    await Promise.all(Array.from({ length: Math.min(8, start + blocks - h) }, (_, i) => c.adapter.block(h + i)));
+  const rows: Record<string, string | number>[] = [];
+  // The same blocks read without traces and with each tracer (internal ETH transfers): the trace is the price.
+  for (const mode of ['off', 'callTracer', 'parityTrace'] as const) {
+    const adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [{ asset: 'USDC', address: token }], expectedAddresses: WATCHED, internalTransfers: mode });
+    adapter.watch(watched);
+    const t0 = performance.now();
+    let transfers = 0;
+    for (let h = start; h < start + blocks; h++) transfers += (await adapter.block(h)).transfers.length;
+    const s = (performance.now() - t0) / 1000;
+    // A follower may fetch a window of heights at once and check parent links afterwards.
+    const t1 = performance.now();
+    for (let h = start; h < start + blocks; h += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, start + blocks - h) }, (_, i) => adapter.block(h + i)));
+    }
+    const sPar = (performance.now() - t1) / 1000;
+    adapter.close();
+    const tracing = mode === 'off' ? 'internal transfers off' : `internal transfers by ${mode}`;
+    rows.push(
+      { measure: `anvil follower (${tracing}): blocks`, value: Math.round(blocks / s), unit: 'blocks/s', note: `${perBlock} txs (40 token) per block, JSON-RPC, one block at a time` },
+      { measure: `anvil follower (${tracing}): logs`, value: Math.round((blocks * 40) / s), unit: 'logs/s', note: `${transfers} deposits matched of ${(blocks * perBlock) / 4} sent` },
+      { measure: `anvil follower (${tracing}), 8 blocks in flight: blocks`, value: Math.round(blocks / sPar), unit: 'blocks/s', note: '' },
+    );
   }
-  const sPar = (performance.now() - t1) / 1000;
-  return [
-    { measure: 'anvil follower: blocks', value: Math.round(blocks / s), unit: 'blocks/s', note: `${perBlock} txs (40 token) per block, JSON-RPC, one block at a time` },
-    { measure: 'anvil follower: logs', value: Math.round((blocks * 40) / s), unit: 'logs/s', note: `${transfers} deposits matched of ${(blocks * perBlock) / 4} sent` },
-    { measure: 'anvil follower, 8 blocks in flight: blocks', value: Math.round(blocks / sPar), unit: 'blocks/s', note: '' },
-    { measure: 'anvil follower, 8 blocks in flight: logs', value: Math.round((blocks * 40) / sPar), unit: 'logs/s', note: '' },
-  ];
+  return rows;
 }
 
 async function withdrawalGas(anvil: Anvil, c: EthereumCustody, token: string): Promise<Record<string, string | number>[]> {
