@@ -136,7 +136,7 @@ describe('custody app (npm start)', () => {
     expect(invariants).toMatchObject({ ok: true, violations: [] });
   });
 
-  it('takes an ETH deposit, sweeps it into the Safe (dev) and pays a Safe withdrawal; the auditor reconciles both chains', async () => {
+  it('takes an ETH deposit, sweeps it into the Safe on schedule and pays a Safe withdrawal; the auditor reconciles both chains', async () => {
     const a = app as CustodyProcess;
     const addr = await json<{ address: string }>(await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'bob', asset: 'ETH' }), 201);
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/send', { address: addr.address, amount: '2' }));
@@ -145,8 +145,13 @@ describe('custody app (npm start)', () => {
       const page = await json<{ items: Deposit[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=bob'));
       return page.items.find((d) => d.state === 'credited');
     });
-    const swept = await json<{ swept: { address: string; amount: string }[] }>(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/sweep'));
-    expect(swept.swept).toEqual([{ address: addr.address, amount: '2000000000000000000' }]);
+    // The sweeper finds the credited address above its threshold and sweeps it with the relayer key
+    // (anvil mines it at once); the withdrawal can then be paid from the Safe.
+    const sweep = await eventually('the deposit address to be swept', async () => {
+      const page = await json<{ items: { id: string; status: string; addresses: string[] }[] }>(await a.call(keys.auditor, 'withdrawals', 'GET', '/v1/sweeps?chain=ethereum'));
+      return page.items.find((s) => s.status === 'broadcast' || s.status === 'settled');
+    });
+    expect(sweep.addresses).toEqual([addr.address]);
     const w = await json<Withdrawal>(
       await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'bob', asset: 'ETH', amount: '0.5', destination: '0x000000000000000000000000000000000000dEaD' }, { 'Idempotency-Key': 'test-e1' }),
       201,
@@ -160,6 +165,12 @@ describe('custody app (npm start)', () => {
       const got = await json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
       return got.status === 'settled' ? got : undefined;
     });
+    const settledSweep = await eventually('the sweep to settle', async () => {
+      const got = await json<{ status: string; swept: { asset: string; amount: string }[]; fee: string }>(await a.call(keys.auditor, 'withdrawals', 'GET', `/v1/sweeps/${sweep.id}`));
+      return got.status === 'settled' ? got : undefined;
+    });
+    expect(settledSweep.swept).toEqual([{ address: addr.address, asset: 'ETH', amount: '2' }]);
+    expect(Number(settledSweep.fee)).toBeGreaterThan(0);
 
     const snapshot = await json<{ id: string }>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/snapshots', {}), 202);
     await eventually('the snapshot to complete', async () => {

@@ -3,9 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@strongroom/api-auth';
 import type { ChainAdapter } from '@strongroom/chains-core';
-import { depositSalt, SWEEPER_FACTORY_ABI, SWEEPER_FACTORY_ADDRESS } from '@strongroom/chains-ethereum';
-import type { Database } from '@strongroom/persistence';
-import { InjectDatabase, parseWith } from '@strongroom/shared-http';
+import { parseWith } from '@strongroom/shared-http';
 import { parseAssetUnits, unprocessable } from '@strongroom/shared-types';
 import type { Anvil } from '@strongroom/testing/anvil';
 import type { BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
@@ -39,10 +37,7 @@ function checkedAddress(adapter: ChainAdapter, address: string): string {
 @Roles('admin')
 @Controller('v1/dev')
 export class DevChainsController {
-  constructor(
-    @Inject(DEV_CHAINS) private readonly chains: DevChains,
-    @InjectDatabase() private readonly db: Database,
-  ) {}
+  constructor(@Inject(DEV_CHAINS) private readonly chains: DevChains) {}
 
   @Post('bitcoin/mine')
   @HttpCode(200)
@@ -82,30 +77,5 @@ export class DevChainsController {
     const address = checkedAddress(this.chains.adapters.ethereum, input.address);
     const txid = await this.chains.anvil.sendEth(address, wei);
     return { txid, height: await this.chains.anvil.height(), amount: input.amount };
-  }
-
-  @Post('ethereum/sweep')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Sweep the ETH held by deposit addresses into the custody Safe',
-    description:
-      'No worker sweeps yet, and Safe withdrawals can only pay what the Safe holds. This sends the sweeper-factory call ' +
-      'from an anvil dev account (it pays the gas), so it never takes a relayer nonce the withdrawal pipeline may have reserved. ' +
-      'Custody stays custody: no ledger entry.',
-  })
-  async sweepEthereum(): Promise<{ txid: string | null; swept: { address: string; amount: string }[] }> {
-    const rows = await this.db.query<{ tag: string; address: string }>(`SELECT tag, address FROM deposits.addresses WHERE chain = 'ethereum' ORDER BY id`);
-    const funded: { tag: string; address: string; amount: bigint }[] = [];
-    for (const r of rows) {
-      const amount = await this.chains.anvil.balance(r.address);
-      if (amount > 0n) funded.push({ ...r, amount });
-    }
-    if (funded.length === 0) return { txid: null, swept: [] };
-    const data = SWEEPER_FACTORY_ABI.encodeFunctionData('sweep', [this.chains.safe, funded.map((f) => depositSalt(f.tag)), []]);
-    const txid = await this.chains.anvil.rpc<string>('eth_sendTransaction', [{ from: this.chains.anvil.accounts[0], to: SWEEPER_FACTORY_ADDRESS, data }]);
-    const receipt = await this.chains.anvil.waitMined(txid);
-    if (receipt.status !== 1) throw unprocessable('dev.sweep_reverted', `sweep ${txid} reverted`, { txid });
-    const left = await Promise.all(funded.map((f) => this.chains.anvil.balance(f.address)));
-    return { txid, swept: funded.filter((_, i) => left[i] === 0n).map((f) => ({ address: f.address, amount: f.amount.toString() })) };
   }
 }
