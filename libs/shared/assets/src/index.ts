@@ -1,2 +1,3 @@
 export * from './assets';
 export * from './parse-asset-amounts';
+export * from './token-contracts';
