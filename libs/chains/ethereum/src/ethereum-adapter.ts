@@ -128,6 +128,14 @@ export class EthereumAdapter implements ChainAdapter {
 
   // ---- deployment ---------------------------------------------------------------------------
 
+  /**
+   * Whether this deployment can move `asset`: the native asset, or a token whose contract it was
+   * configured with. Callers refuse other assets before accepting a request for them.
+   */
+  servesAsset(asset: string): boolean {
+    return asset === this.nativeAsset || this.tokenByAsset.has(asset);
+  }
+
   /** Dev chains: deploys the Safe contracts at their canonical addresses and our sweeper factory. Real chains: only checks. Throws on a code hash mismatch. */
   async ensureDeployment(): Promise<DeploymentCheck[]> {
     const chainId = await this.rpc.chainId();
@@ -312,6 +320,7 @@ export class EthereumAdapter implements ChainAdapter {
   async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
     const safe = this.safeOf(batch.wallet);
     for (const o of batch.outputs) {
+      if (!this.servesAsset(o.asset)) throw badRequest('asset.unknown', `withdrawal ${o.ref}: asset ${o.asset} has no token on ${this.network}`, { ref: o.ref, asset: o.asset });
       const check = this.validateAddress(o.address);
       if (!check.ok) throw badRequest(check.code, `withdrawal ${o.ref}: ${check.reason}`, { ref: o.ref, address: o.address });
     }
