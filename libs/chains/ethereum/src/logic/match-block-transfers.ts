@@ -7,8 +7,8 @@ import type { AddressSet } from './address-set';
 /**
  * The deposits in one block: ETH sent by a successful transaction whose `to` is watched (keyed
  * `(txhash, "native")`), and `Transfer` logs of configured tokens whose recipient is watched
- * (keyed `(txhash, logIndex)`). ETH moved by internal calls is not seen here: it stays at the
- * address and is picked up by balance at sweep time.
+ * (keyed `(txhash, logIndex)`). ETH moved by internal calls is matched from traces, when they
+ * are enabled (match-internal-transfers.ts).
  */
 export function matchBlockTransfers(
   txs: readonly BlockTx[],
