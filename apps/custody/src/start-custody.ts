@@ -10,6 +10,7 @@ import { eventsMigrations } from '@strongroom/events';
 import { KeyRegistry, keysMigrations, KmsSigner } from '@strongroom/keys';
 import { ledgerMigrations } from '@strongroom/ledger';
 import { openDatabase, type Database } from '@strongroom/persistence';
+import { tokenContracts } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import { withdrawalsMigrations } from '@strongroom/withdrawals';
 import { WithdrawalSignerAppModule } from './app-modules';
@@ -84,7 +85,8 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
         feeRate: { default: 2, min: 1, max: 100 },
       });
     const bitcoin = newBitcoinAdapter();
-    const ethereum = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+    // The tokens the configured assets have a contract for on the local chain (none by default).
+    const ethereum = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: tokenContracts(config.assets, 'ethereum', 'anvil') });
     cleanups.push({ name: 'ethereum adapter', run: async () => ethereum.close() });
 
     const setup = await ensureCustodyWallets(db, kms, { ethereum, anvil }, log);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChainAdapter } from '@strongroom/chains-core';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { AssetRegistry, type AssetInfo } from '@strongroom/shared-assets';
+import { AssetRegistry, tokenContracts, withTokenContracts, type AssetInfo } from '@strongroom/shared-assets';
 import type { ChainId } from '@strongroom/shared-types';
 
 const optionalUrl = z.url().optional();
@@ -22,7 +22,7 @@ const envSchema = z.object({
   ETHEREUM_NETWORK: z.string().default('anvil'),
   ETHEREUM_CHAIN_ID: z.coerce.bigint().default(31337n),
   ETHEREUM_START_HEIGHT: optionalInt,
-  /** `USDC:0xA0b8…,DAI:0x6B17…`: ERC-20 contracts on this network (added to the asset registry). */
+  /** `USDC:0xA0b8…`: ERC-20 contracts on ETHEREUM_NETWORK, set on the registry's tokens (unknown assets are refused). */
   ETHEREUM_TOKENS: z.string().optional(),
   /** `BTC:1,ETH:2`: override confirmations (dev chains). */
   ASSET_CONFIRMATIONS: z.string().optional(),
@@ -62,9 +62,7 @@ export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): Watcher
   }
   const e = parsed.data;
   const overrides: Partial<AssetInfo>[] = pairs(e.ASSET_CONFIRMATIONS, 'ASSET_CONFIRMATIONS').map(([code, n]) => ({ code, confirmations: Number(n) }));
-  const tokens = pairs(e.ETHEREUM_TOKENS, 'ETHEREUM_TOKENS').map(([asset, address]) => ({ asset, address }));
-  let assets = new AssetRegistry().withAssets(overrides);
-  assets = assets.withAssets(tokens.map((t) => ({ code: t.asset, chain: 'ethereum' as const, decimals: assets.has(t.asset) ? assets.get(t.asset).decimals : 18, confirmations: assets.has(t.asset) ? assets.get(t.asset).confirmations : 12, native: false, contracts: { [e.ETHEREUM_NETWORK]: t.address } })));
+  const assets = withTokenContracts(new AssetRegistry().withAssets(overrides), 'ethereum', e.ETHEREUM_NETWORK, e.ETHEREUM_TOKENS, 'ETHEREUM_TOKENS');
 
   const adapters: ChainAdapter[] = [];
   if (e.BITCOIN_RPC_URL) {
@@ -80,10 +78,7 @@ export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): Watcher
     );
   }
   if (e.ETHEREUM_RPC_URL) {
-    const configured = assets
-      .onChain('ethereum')
-      .flatMap((a) => (!a.native && a.contracts?.[e.ETHEREUM_NETWORK] ? [{ asset: a.code, address: a.contracts[e.ETHEREUM_NETWORK] }] : []));
-    adapters.push(new EthereumAdapter({ rpcUrl: e.ETHEREUM_RPC_URL, network: e.ETHEREUM_NETWORK, chainId: e.ETHEREUM_CHAIN_ID, tokens: configured }));
+    adapters.push(new EthereumAdapter({ rpcUrl: e.ETHEREUM_RPC_URL, network: e.ETHEREUM_NETWORK, chainId: e.ETHEREUM_CHAIN_ID, tokens: tokenContracts(assets, 'ethereum', e.ETHEREUM_NETWORK) }));
   }
   return {
     databaseUrl: e.DATABASE_URL,

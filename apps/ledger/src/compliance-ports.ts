@@ -20,15 +20,16 @@ import {
 import { CustodyWallets } from '@strongroom/deposits';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
-import type { AssetRegistry } from '@strongroom/shared-assets';
+import { tokenContracts, withTokenContracts, type AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 
 /**
  * The compliance ports of the standalone ledger app, from the environment:
  * - chains: BITCOIN_RPC_URL (+ BITCOIN_NETWORK, BITCOIN_RPC_USER, BITCOIN_RPC_PASSWORD) and
- *   ETHEREUM_RPC_URL (+ ETHEREUM_NETWORK, ETHEREUM_CHAIN_ID); a chain left unset is not
- *   reconciled (its snapshot carries no tip for it);
+ *   ETHEREUM_RPC_URL (+ ETHEREUM_NETWORK, ETHEREUM_CHAIN_ID, ETHEREUM_TOKENS); a chain left
+ *   unset is not reconciled (its snapshot carries no tip for it); token balances are read from
+ *   the contracts the registry (or ETHEREUM_TOKENS) gives on ETHEREUM_NETWORK;
  * - prices: PRICES_URL (HTTP) or PRICES_FILE; neither = no valuation.
  * The ledger app holds no keys, so proof of assets answers `proof_of_assets.unavailable` here.
  */
@@ -36,8 +37,14 @@ export function compliancePortsFromEnv(assets: AssetRegistry, env: NodeJS.Proces
   const bitcoinConfig = env.BITCOIN_RPC_URL
     ? { network: (env.BITCOIN_NETWORK ?? 'regtest') as BitcoinNetworkName, rpcUrl: env.BITCOIN_RPC_URL, rpcUser: env.BITCOIN_RPC_USER, rpcPassword: env.BITCOIN_RPC_PASSWORD }
     : undefined;
+  const network = env.ETHEREUM_NETWORK || 'anvil';
   const ethereum = env.ETHEREUM_RPC_URL
-    ? new EthereumAdapter({ rpcUrl: env.ETHEREUM_RPC_URL, network: env.ETHEREUM_NETWORK ?? 'anvil', chainId: BigInt(env.ETHEREUM_CHAIN_ID ?? 31337), tokens: [] })
+    ? new EthereumAdapter({
+        rpcUrl: env.ETHEREUM_RPC_URL,
+        network,
+        chainId: BigInt(env.ETHEREUM_CHAIN_ID ?? 31337),
+        tokens: tokenContracts(withTokenContracts(assets, 'ethereum', network, env.ETHEREUM_TOKENS, 'ETHEREUM_TOKENS'), 'ethereum', network),
+      })
     : undefined;
   const chains: ChainId[] = [...(bitcoinConfig ? (['bitcoin'] as const) : []), ...(ethereum ? (['ethereum'] as const) : [])];
   const prices: PriceSource = env.PRICES_URL
