@@ -120,11 +120,33 @@ export interface SignedWithdrawal {
   raw: string;
 }
 
+/** The block a transaction was mined in, and how deep it is now. */
+export interface TxMined {
+  height: number;
+  blockHash: string;
+  confirmations: number;
+}
+
+/** An output a mined transaction did not pay: `ref` is the IntendedOutput's ref (the withdrawal id). */
+export interface UnpaidOutput {
+  ref: string;
+  reason: string;
+}
+
+/**
+ * What became of a sent transaction. Once mined it is `confirmed` (every output paid), `partial`
+ * (the outputs in `unpaid` were not paid, the others were: an Ethereum batch in which a token
+ * returned false; never on Bitcoin, where a transaction pays all its outputs or none) or `failed`
+ * (nothing paid, the network fee paid all the same). All three carry their block, so a caller
+ * acts on each at the same depth: a failure a reorg removes can be mined again and succeed.
+ * `fee` is what was really paid (optional on `confirmed`: Bitcoin's is fixed when it is built).
+ */
 export type TxStatus =
   | { state: 'unknown' }
   | { state: 'mempool' }
-  | { state: 'confirmed'; height: number; blockHash: string; confirmations: number; fee?: bigint }
-  | { state: 'failed'; reason: string };
+  | ({ state: 'confirmed'; fee?: bigint } & TxMined)
+  | ({ state: 'partial'; fee: bigint; unpaid: UnpaidOutput[] } & TxMined)
+  | ({ state: 'failed'; reason: string; fee: bigint } & TxMined);
 
 /**
  * The port every chain implements (DESIGN §4). Implementations are plain classes with no NestJS
@@ -151,7 +173,12 @@ export interface ChainAdapter {
   finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal>;
   /** Broadcasts; a node answering "already known" counts as success. */
   broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }>;
-  status(txid: string): Promise<TxStatus>;
+  /**
+   * Where the transaction is. `outputs` are the batch's approved outputs in the order it was built
+   * from; `unpaid` names them by ref (without them, by position: "0", "1", …). Throws when a mined
+   * transaction cannot be judged: nothing may be settled or refunded on a guess.
+   */
+  status(txid: string, outputs?: readonly IntendedOutput[]): Promise<TxStatus>;
 }
 
 /** Injection token under which each chain registers its adapter. */

@@ -9,8 +9,10 @@ import {
   type CustodyWallet,
   type DerivedAddress,
   type DigestSignature,
+  type IntendedOutput,
   type SignedWithdrawal,
   type TxStatus,
+  type UnpaidOutput,
   type UnsignedWithdrawal,
   type WatchedAddress,
   type WithdrawalBatch,
@@ -447,34 +449,42 @@ export class EthereumAdapter implements ChainAdapter {
   }
 
   /**
-   * Mempool, confirmed or failed. For an execTransaction "confirmed" means the receipt succeeded,
-   * the Safe emitted ExecutionSuccess and each token output has its Transfer event — a token
-   * that returned false is reported failed although the transaction and the Safe succeeded.
+   * Mempool, or mined with a verdict and the gas the relayer paid. A mined execTransaction is
+   * judged per payout (judgeExecution): `confirmed` when every output moved, `partial` when some
+   * token transfers did not (a token that returns false: the Safe and MultiSendCallOnly go on,
+   * so the other outputs of the batch are paid), `failed` when nothing moved. Given the batch's
+   * approved outputs, the executed payouts must match them position by position (the order the
+   * batch was built in) and unpaid ones are named by ref; what cannot be judged throws.
    */
-  async status(txid: string): Promise<TxStatus> {
+  async status(txid: string, outputs?: readonly IntendedOutput[]): Promise<TxStatus> {
     const r = await this.rpc.receipt(txid);
     if (!r) {
       const t = await this.rpc.transaction(txid);
       return t ? { state: 'mempool' } : { state: 'unknown' };
     }
-    const fee = r.gasUsed * r.effectiveGasPrice;
     const tip = await this.tip();
-    const confirmed = { state: 'confirmed' as const, height: r.blockNumber, blockHash: r.blockHash, confirmations: tip.height - r.blockNumber + 1, fee };
+    const mined = { height: r.blockNumber, blockHash: r.blockHash, confirmations: tip.height - r.blockNumber + 1, fee: r.gasUsed * r.effectiveGasPrice };
     const t = await this.rpc.transaction(txid);
-    if (t?.to && t.input.startsWith(EXEC_SELECTOR)) {
-      const { tx: safeTx } = this.decodeExec(t.input, 0n);
-      let outputs: ReturnType<typeof decodeSafeTxOutputs>;
-      try {
-        outputs = decodeSafeTxOutputs(safeTx, this.assetOf, this.nativeAsset);
-      } catch {
-        outputs = [];
-      }
-      const verdict = judgeExecution(r, t.to, outputs, this.tokenOf, this.nativeAsset);
-      if (!verdict.ok) return { state: 'failed', reason: verdict.reason };
-      return confirmed;
+    if (!t?.to || !t.input.startsWith(EXEC_SELECTOR)) {
+      return r.status === 1 ? { state: 'confirmed', ...mined } : { state: 'failed', reason: 'the transaction reverted', ...mined };
     }
-    if (r.status !== 1) return { state: 'failed', reason: 'the transaction reverted' };
-    return confirmed;
+    const verdict = judgeExecution(r, t.to, this.decodeExec(t.input, 0n).tx);
+    if (!verdict.executed) return { state: 'failed', reason: verdict.reason, ...mined };
+    if (outputs && outputs.length !== verdict.payouts.length) {
+      throw new Error(`cannot judge ${txid}: it makes ${verdict.payouts.length} payments, its batch has ${outputs.length} outputs`);
+    }
+    const unpaid: UnpaidOutput[] = [];
+    verdict.payouts.forEach((p, i) => {
+      const o = outputs?.[i];
+      const token = o ? this.tokenOf(o.asset) : null;
+      const same = !o || (getAddress(o.address) === p.address && o.amount === p.amount && (o.asset === this.nativeAsset ? p.token === null : p.token !== null && (token === null || token === p.token)));
+      if (!same) throw new Error(`cannot judge ${txid}: payment ${i} (${p.amount} of ${p.token ?? this.nativeAsset} to ${p.address}) is not output ${o.ref} (${o.amount} ${o.asset} to ${o.address})`);
+      const asset = o?.asset ?? (p.token === null ? this.nativeAsset : (this.assetOf(p.token) ?? p.token));
+      if (!p.paid) unpaid.push({ ref: o?.ref ?? String(i), reason: `no Transfer of ${p.amount} ${asset} to ${p.address}: the token did not move (it may have returned false)` });
+    });
+    if (unpaid.length === 0) return { state: 'confirmed', ...mined };
+    if (unpaid.length === verdict.payouts.length) return { state: 'failed', reason: unpaid.map((u) => u.reason).join('; '), ...mined };
+    return { state: 'partial', unpaid, ...mined };
   }
 
   /** Suggested EIP-1559 caps and the relayer's pending nonce on chain (input for nextRelayerNonce). */

@@ -13,8 +13,10 @@ import {
   type ChainTransfer,
   type DerivedAddress,
   type DigestSignature,
+  type IntendedOutput,
   type SignedWithdrawal,
   type TxStatus,
+  type UnpaidOutput,
   type UnsignedWithdrawal,
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
@@ -40,7 +42,8 @@ export class ScriptedChainAdapter implements ChainAdapter {
   readonly broadcasts: { batchId: string; txid: string; raw: string; alreadyKnown: boolean }[] = [];
   private readonly known = new Set<string>();
   private readonly mined = new Map<string, number>();
-  private readonly failed = new Map<string, string>();
+  private readonly failed = new Map<string, { reason: string; height: number }>();
+  private readonly payloads = new Map<string, ScriptedPayload>();
   private height = 100;
   /** Network fee every built transaction pays. */
   fee = 1_000n;
@@ -50,6 +53,10 @@ export class ScriptedChainAdapter implements ChainAdapter {
   failNextBroadcasts = 0;
   /** Called on each broadcast before it is recorded (e.g. to kill a process at that moment). */
   onBroadcast: ((txid: string) => void) | null = null;
+  /** Destinations whose outputs a mined transaction does not pay (like a token returning false). */
+  readonly unpaidAddresses = new Set<string>();
+  /** When set, status() of a mined transaction throws this (a verdict the adapter cannot reach). */
+  unjudgeable: string | null = null;
 
   constructor(readonly chain: ChainId) {}
 
@@ -120,16 +127,25 @@ export class ScriptedChainAdapter implements ChainAdapter {
     this.onBroadcast?.(txid);
     const alreadyKnown = this.known.has(txid);
     this.known.add(txid);
+    this.payloads.set(txid, JSON.parse((JSON.parse(signed.raw) as { payload: string }).payload) as ScriptedPayload);
     this.broadcasts.push({ batchId: signed.batchId, txid, raw: signed.raw, alreadyKnown });
     return { txid, alreadyKnown };
   }
 
-  async status(txid: string): Promise<TxStatus> {
+  async status(txid: string, outputs?: readonly IntendedOutput[]): Promise<TxStatus> {
     const f = this.failed.get(txid);
-    if (f) return { state: 'failed', reason: f };
-    const h = this.mined.get(txid);
-    if (h !== undefined) return { state: 'confirmed', height: h, blockHash: sha256(`block${h}`), confirmations: this.height - h + 1, fee: this.fee };
-    return this.known.has(txid) ? { state: 'mempool' } : { state: 'unknown' };
+    const h = f?.height ?? this.mined.get(txid);
+    if (h === undefined) return this.known.has(txid) ? { state: 'mempool' } : { state: 'unknown' };
+    if (this.unjudgeable) throw new Error(this.unjudgeable);
+    const mined = { height: h, blockHash: sha256(`block${h}`), confirmations: this.height - h + 1, fee: this.fee };
+    if (f) return { state: 'failed', reason: f.reason, ...mined };
+    const paid = this.payloads.get(txid)?.outputs ?? [];
+    const unpaid: UnpaidOutput[] = paid.flatMap((o, i) =>
+      this.unpaidAddresses.has(o.address) ? [{ ref: outputs?.[i]?.ref ?? String(i), reason: `${o.amount} ${o.asset} to ${o.address} was not paid (scripted)` }] : [],
+    );
+    if (unpaid.length === 0) return { state: 'confirmed', ...mined };
+    if (unpaid.length === paid.length) return { state: 'failed', reason: unpaid.map((u) => u.reason).join('; '), ...mined };
+    return { state: 'partial', unpaid, ...mined };
   }
 
   /** Mines `n` blocks; the first includes every transaction in the mempool. */
@@ -139,9 +155,19 @@ export class ScriptedChainAdapter implements ChainAdapter {
     this.height += n;
   }
 
-  /** Marks a broadcast transaction as failed on chain (reverted / invalidated). */
-  failTx(txid: string, reason = 'reverted'): void {
-    this.failed.set(txid, reason);
+  /**
+   * Records a broadcast transaction as mined and failed (reverted: nothing paid, the fee paid),
+   * `confirmations` deep; by default deeper than any confirmation policy the tests use.
+   */
+  failTx(txid: string, reason = 'reverted', confirmations = 6): void {
+    this.mined.delete(txid);
+    this.failed.set(txid, { reason, height: this.height - confirmations + 1 });
+  }
+
+  /** A reorg takes the block holding the transaction away: it is back in the mempool, unmined. */
+  unmine(txid: string): void {
+    this.mined.delete(txid);
+    this.failed.delete(txid);
   }
 
   /** Forgets a mempool transaction, as a node that restarted would. */
