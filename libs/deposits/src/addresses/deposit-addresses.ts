@@ -6,6 +6,7 @@ import { addressKey, depositTag, ID_PATTERN } from '../deposit-tag';
 import { OPERATOR_CLIENT, type DepositAddress } from '../deposits.types';
 import { accountFor, type LedgerPort } from '../ledger-port';
 import { CustodyWallets, toChainWallet } from '../wallets/custody-wallets';
+import { servesAsset } from './asset-serving';
 import { watchedAddress } from './watched-address';
 
 export interface IssueAddressInput {
@@ -61,6 +62,10 @@ export class DepositAddresses {
     const info = this.assetInfo(input.asset);
     const adapter = this.adapters.get(info.chain);
     if (!adapter) throw unprocessable('chain.not_configured', `this deployment does not follow ${info.chain}`, { chain: info.chain });
+    // A token whose contract this deployment does not know: its deposits would never be seen.
+    if (!servesAsset(adapter, info.code)) {
+      throw unprocessable('asset.not_configured', `asset ${info.code} has no token contract configured on this deployment's ${info.chain} network`, { asset: info.code, chain: info.chain });
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.db.transaction((tx) => this.issueIn(tx, input, info, adapter));
