@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
+import { assertAssetServed } from './asset-serving';
 import { evaluatePolicy } from './policy/evaluate-policy';
 import { holdId } from './pipeline/settlement-legs';
 import { adapterFor, type PipelineDeps } from './pipeline/pipeline-deps';
@@ -53,6 +54,8 @@ export class WithdrawalService {
     const asset = deps.assets.get(req.asset);
     const amount = parseAssetUnits(req.amount, asset.decimals);
     const adapter = adapterFor(deps, asset.chain);
+    // Refused here, not when the batch is built: nothing is held for an asset that cannot leave.
+    assertAssetServed(adapter, asset);
     const check = adapter.validateAddress(req.destination);
     if (!check.ok) throw new DomainError(check.code, 400, check.reason, { field: 'destination' });
     const destination = check.normalized;

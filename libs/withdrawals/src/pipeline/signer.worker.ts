@@ -11,7 +11,7 @@ import { adapterFor, type SignerDeps } from './pipeline-deps';
 import { reserveRelayerNonce } from './relayer-nonces';
 import { runTx } from './run-tx';
 import { transition } from './transition';
-
+import { refusesBatchForGood, UnbuildableBatch } from './unbuildable-batch';
 
 export interface SignerOptions {
   chain: ChainId;
@@ -47,11 +47,19 @@ export class SignerWorker {
     return { prepared, signed };
   }
 
-  /** An intent mismatch is never retried: the batch fails, holds are voided, the audit log says why. */
+  /**
+   * An intent mismatch is never retried, nor a batch the adapter refuses to build for good (it
+   * would block every later batch of the chain): the batch fails, holds are voided, the audit log
+   * says why (`intent_mismatch`, or the adapter's code such as `asset.unknown`).
+   */
   private async refuseMismatch(from: 'batched' | 'signing', step: () => Promise<string | null>): Promise<string | null> {
     try {
       return await step();
     } catch (err) {
+      if (err instanceof UnbuildableBatch) {
+        await failBatch(this.deps, err.batchId, from, err.code, err.detail);
+        throw err;
+      }
       if (!(err instanceof IntentMismatchError)) throw err;
       const batchId = (err.extra.batchId as string | undefined) ?? null;
       if (batchId) await failBatch(this.deps, batchId, from, 'intent_mismatch', err.detail);
@@ -85,7 +93,10 @@ export class SignerWorker {
         feePolicy.relayerNonce = nonce.toString();
       }
       const input = batchInput({ ...b, fee_policy: feePolicy }, ws);
-      const unsigned = await adapter.buildWithdrawal(input);
+      const unsigned = await adapter.buildWithdrawal(input).catch((err: unknown) => {
+        // Rolls this transaction back (nonce reservation included); the batch is failed after it.
+        throw refusesBatchForGood(err) ? new UnbuildableBatch(b.id, err) : err;
+      });
       // The builder is not trusted: decode what it produced before storing anything to sign.
       checkIntentOf(adapter, unsigned, input);
       await tx.query(
