@@ -24,6 +24,8 @@ const envSchema = z.object({
   ETHEREUM_START_HEIGHT: optionalInt,
   /** `USDC:0xA0b8…`: ERC-20 contracts on ETHEREUM_NETWORK, set on the registry's tokens (unknown assets are refused). */
   ETHEREUM_TOKENS: z.string().optional(),
+  /** ETH paid to deposit addresses by internal calls, read from traces: `parityTrace` (trace_block), `callTracer` (debug_traceBlockByHash) or `off`; default: on for dev chains, off elsewhere. */
+  ETHEREUM_INTERNAL_TRANSFERS: z.enum(['off', 'callTracer', 'parityTrace']).optional(),
   /** `BTC:1,ETH:2`: override confirmations (dev chains). */
   ASSET_CONFIRMATIONS: z.string().optional(),
   WEBHOOK_URL: optionalUrl,
@@ -78,7 +80,15 @@ export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): Watcher
     );
   }
   if (e.ETHEREUM_RPC_URL) {
-    adapters.push(new EthereumAdapter({ rpcUrl: e.ETHEREUM_RPC_URL, network: e.ETHEREUM_NETWORK, chainId: e.ETHEREUM_CHAIN_ID, tokens: tokenContracts(assets, 'ethereum', e.ETHEREUM_NETWORK) }));
+    adapters.push(
+      new EthereumAdapter({
+        rpcUrl: e.ETHEREUM_RPC_URL,
+        network: e.ETHEREUM_NETWORK,
+        chainId: e.ETHEREUM_CHAIN_ID,
+        tokens: tokenContracts(assets, 'ethereum', e.ETHEREUM_NETWORK),
+        ...(e.ETHEREUM_INTERNAL_TRANSFERS ? { internalTransfers: e.ETHEREUM_INTERNAL_TRANSFERS } : {}),
+      }),
+    );
   }
   return {
     databaseUrl: e.DATABASE_URL,
