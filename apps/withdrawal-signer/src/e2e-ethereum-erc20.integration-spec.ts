@@ -1,4 +1,5 @@
-import { decodeSafeTxOutputs, EXECUTION_SUCCESS_TOPIC, SAFE_ABI, SAFE_V141, type SafeTx } from '@strongroom/chains-ethereum';
+import { decodeSafeTxOutputs, EthereumAdapter, EXECUTION_SUCCESS_TOPIC, SAFE_ABI, SAFE_V141, type SafeTx } from '@strongroom/chains-ethereum';
+import { parseAssetUnits } from '@strongroom/shared-types';
 import { testBackends } from '@strongroom/testing';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
 import { getAddress } from 'ethers';
@@ -196,10 +197,14 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     }
     expect(await userBalance(dave)).toEqual({ available: 0n, held: 40n * USD });
 
-    // One round signs, broadcasts (anvil mines at once) and judges: a failure is acted on without
-    // waiting for the confirmations a success needs.
+    // One round signs and broadcasts (anvil mines at once). The failure is acted on only at the
+    // depth a success needs: a reorg could drop it, and the same bytes could then pay.
     const runner = c.t.runner(CHAINS);
     const ethBefore = await houseNets(c.t.tdb.db, 'ETH');
+    await runner.tick();
+    expect((await Promise.all(ws.map((w) => withdrawal(w.id)))).map((w) => w.status)).toEqual(['broadcast', 'broadcast']);
+    expect(await userBalance(dave)).toEqual({ available: 0n, held: 40n * USD });
+    await c.anvil.mine(1);
     await runner.tick();
     const done = await Promise.all(ws.map((w) => withdrawal(w.id)));
     expect(done.map((w) => w.status)).toEqual(['failed', 'failed']);
@@ -207,6 +212,8 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     const b = await batch(done[0].batchId as string);
     expect(b.status).toBe('failed');
     expect(b.last_error).toMatch(/no Transfer of .* BAD/);
+    // The gas the relayer really paid is the batch's network fee.
+    expect(BigInt(b.network_fee)).toBe(await gasPaid(b.txid));
     // On chain the relayer's transaction and the Safe both succeeded: only the events tell.
     const receipt = await c.anvil.provider.getTransactionReceipt(b.txid);
     expect(receipt!.status).toBe(1);
@@ -236,10 +243,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     expect(await c.anvil.tokenBalance(c.tokens.USDC, to[0])).toBe(5n * USD);
   });
 
-  // KNOWN GAP (marked failing until libs/withdrawals books it): the relayer paid real gas for the
-  // failed batch, but Confirmer → failBatch books no network fee, so the ledger's relayer gas
-  // budget no longer matches what the relayer spent. When this starts passing, drop `.failing`.
-  it.failing('books the gas the relayer paid for the failed batch (fee expense, relayer gas budget)', () => {
+  // The relayer paid real gas for the failed batch: booked with the voids, so the ledger's relayer
+  // gas budget still matches what the relayer spent.
+  it('books the gas the relayer paid for the failed batch (fee expense, relayer gas budget)', () => {
     if (!failed) throw new Error('the returns-false case did not run');
     expect(failed.fee).toBeGreaterThan(0n);
     expect(failed.ethAfter('fee_expense').posted - failed.ethBefore('fee_expense').posted).toBe(failed.fee);
@@ -248,13 +254,12 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
 
   // A mixed batch: BAD returns false, but MultiSendCallOnly only reverts on a reverting call, so
   // the ETH and USDC transfers of the same batch are paid.
-  let mixed: { frank: { ETH: string; USDC: string }; gina: string; to: string[] } | undefined;
+  let mixed: { frank: { ETH: string; USDC: string }; gina: string; to: string[]; ws: Withdrawal[]; txid: string } | undefined;
 
   it('executes a mixed batch in which only the BAD transfer returned false: ETH and USDC reach their recipients', async () => {
     const frank = { ETH: await c.deposit('erc20', 'frank', 'ETH', ETH), USDC: await c.deposit('erc20', 'frank', 'USDC', 20n * USD) };
     const gina = await c.deposit('erc20', 'gina', 'BAD', 30n * USD, 0n);
     const to = [ethAddress(221), ethAddress(222), ethAddress(223)];
-    mixed = { frank, gina, to };
     const safe0 = { ETH: await c.anvil.balance(c.custody.safe), USDC: await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe), BAD: await c.anvil.tokenBalance(c.tokens.BAD, c.custody.safe) };
     const ws: Withdrawal[] = [];
     for (const [user, asset, amount, dest] of [['frank', 'ETH', '0.5', to[0]], ['frank', 'USDC', '10', to[1]], ['gina', 'BAD', '30', to[2]]]) {
@@ -263,12 +268,22 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
       ws.push((await res.json()) as Withdrawal);
     }
     const runner = c.t.runner(CHAINS);
+    const eth0 = await houseNets(c.t.tdb.db, 'ETH');
     await runner.tick();
     await c.anvil.mine(2);
     await runner.tick();
     const done = await Promise.all(ws.map((w) => withdrawal(w.id)));
     expect(new Set(done.map((w) => w.batchId)).size).toBe(1);
-    expect((await batch(done[0].batchId as string)).last_error).toMatch(/no Transfer of .* BAD/);
+    const b = await batch(done[0].batchId as string);
+    mixed = { frank, gina, to, ws, txid: b.txid };
+    expect(b.last_error).toMatch(/no Transfer of .* BAD/);
+    // The paid outputs settle; only the unpaid one fails, with the reason.
+    expect(done.map((w) => w.status)).toEqual(['settled', 'settled', 'failed']);
+    expect(done[2]).toMatchObject({ rule: 'output_unpaid', reason: expect.stringMatching(/no Transfer of .* BAD/) });
+    expect(b.status).toBe('settled');
+    const fee = await gasPaid(b.txid);
+    expect(BigInt(b.network_fee)).toBe(fee);
+    expect((await houseNets(c.t.tdb.db, 'ETH'))('equity', 'relayer-gas:').posted - eth0('equity', 'relayer-gas:').posted).toBe(-fee);
     expect(await c.anvil.balance(to[0])).toBe(5n * 10n ** 17n);
     expect(await c.anvil.tokenBalance(c.tokens.USDC, to[1])).toBe(10n * USD);
     expect(await c.anvil.tokenBalance(c.tokens.BAD, to[2])).toBe(0n);
@@ -278,12 +293,10 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     expect((await c.t.ledger.checkInvariants()).ok).toBe(true);
   });
 
-  // KNOWN GAP (marked failing until it is fixed): the confirmer fails the WHOLE batch on the BAD
-  // verdict and voids every hold, so frank gets back the ETH and USDC that did leave the Safe —
-  // paid twice, and ledger custody exceeds what the Safe holds. Whatever the fix (settle what was
-  // paid, or make such a batch revert whole), each user must lose in the ledger exactly what
-  // reached their recipient (plus the fee when paid). When this passes, drop `.failing`.
-  it.failing('debits each user of the mixed batch exactly what reached their recipient, and custody still mirrors the Safe', async () => {
+  // Failing the whole batch on the BAD verdict would give frank back the ETH and USDC that did leave
+  // the Safe (paid twice). Each user must lose in the ledger exactly what reached their recipient
+  // (plus the fee when paid).
+  it('debits each user of the mixed batch exactly what reached their recipient, and custody still mirrors the Safe', async () => {
     if (!mixed) throw new Error('the mixed batch did not run');
     const { frank, gina, to } = mixed;
     const paid = { ETH: await c.anvil.balance(to[0]), USDC: await c.anvil.tokenBalance(c.tokens.USDC, to[1]), BAD: await c.anvil.tokenBalance(c.tokens.BAD, to[2]) };
@@ -292,5 +305,22 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     expect(await userBalance(frank.USDC)).toEqual({ available: 20n * USD - paid.USDC - usdcFee, held: 0n });
     expect(await userBalance(gina)).toEqual({ available: 30n * USD - paid.BAD, held: 0n });
     await expectCustodyMirrorsSafe();
+  });
+
+  it('judges a mined batch against its approved outputs even when a token has left the configuration, and refuses to judge outputs it does not match', async () => {
+    if (!mixed) throw new Error('the mixed batch did not run');
+    const { ws, txid } = mixed;
+    const outputs = ws.map((w) => ({ ref: w.id, address: getAddress(w.destination), asset: w.asset, amount: parseAssetUnits(w.amount, c.t.deps.assets.get(w.asset).decimals) }));
+    // An adapter configured with no token at all: the payouts are read from the executed calls.
+    const bare = new EthereumAdapter({ rpcUrl: c.anvil.rpcUrl, network: 'anvil', chainId: c.anvil.chainId, tokens: [] });
+    try {
+      expect(await bare.status(txid, outputs)).toMatchObject({ state: 'partial', unpaid: [{ ref: ws[2].id, reason: expect.stringMatching(/no Transfer of .* BAD/) }] });
+      // Outputs that are not what the transaction pays cannot be judged: nothing is settled or refunded on a guess.
+      const swapped = [outputs[0], { ...outputs[1], amount: outputs[1].amount + 1n }, outputs[2]];
+      await expect(bare.status(txid, swapped)).rejects.toThrow(/cannot judge/);
+      await expect(bare.status(txid, outputs.slice(0, 2))).rejects.toThrow(/cannot judge/);
+    } finally {
+      bare.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
+import type { ChainAdapter, TxStatus } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
-import { batchInput, type BatchRow } from './batch-row';
-import { failBatch } from './fail-batch';
+import { batchInput, intendedOutputs, type BatchRow } from './batch-row';
+import { failBatch, failWithdrawal } from './fail-batch';
 import type { FaultHook } from './fault-points';
 import { adapterFor, type SignerDeps } from './pipeline-deps';
 import { isRelayReplaceable, signDigests } from './relay-round';
@@ -25,9 +26,14 @@ export interface ConfirmerOptions {
 }
 
 /**
- * Follows broadcast batches: deep enough → `confirmed` (recording height and the fee actually
- * paid); failed on chain → `failed` with holds voided; forgotten by the node → the stored bytes
- * are re-sent (never re-signed).
+ * Follows broadcast batches. Whatever the chain's verdict, nothing is done before the transaction
+ * is `confirmations` deep: a failure a reorg removes can be mined again and succeed, so refunding
+ * on a shallow failure could pay twice. Then: every output paid → `confirmed` (height, the fee
+ * actually paid); some outputs unpaid (an Ethereum token returned false) → those withdrawals
+ * `failed` with their holds voided, the paid ones `confirmed` for the settler; nothing paid →
+ * `failed`, holds voided and the gas booked. A transaction the node forgot is re-sent (same
+ * stored bytes, never re-signed). A batch the adapter cannot judge stays `broadcast` with the
+ * reason in last_error, for an operator: it is never settled or refunded on a guess.
  */
 export class Confirmer {
   constructor(
@@ -36,51 +42,106 @@ export class Confirmer {
     private readonly fault?: FaultHook,
   ) {}
 
+  /** Follows every broadcast batch of the chain; a batch that cannot be followed does not stop the others. */
   async runOnce(): Promise<{ confirmed: string[]; failed: string[]; rebroadcast: string[] }> {
     const { deps, opts } = this;
     const adapter = adapterFor(deps, opts.chain);
     const out = { confirmed: [] as string[], failed: [] as string[], rebroadcast: [] as string[] };
+    const errors: string[] = [];
     const batches = await deps.db.query<BatchRow>(`SELECT * FROM withdrawals.batches WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`, [opts.chain]);
     for (const b of batches) {
-      // After a fee bump any of the replaced transactions may be the one mined (same nonce).
-      let st = await adapter.status(b.txid as string);
-      let minedTxid = b.txid as string;
-      for (const prev of st.state === 'confirmed' ? [] : (b.previous_txids ?? [])) {
-        const p = await adapter.status(prev);
-        if (p.state === 'confirmed') {
-          st = p;
-          minedTxid = prev;
-          break;
-        }
-      }
-      if (st.state === 'confirmed' && st.confirmations >= this.required(b)) {
-        await runTx(deps, async (tx) => {
-          const moved = await tx.query(
-            `UPDATE withdrawals.batches SET status = 'confirmed', confirmed_height = $2, confirmed_block = $3, network_fee = COALESCE($4, network_fee), updated_at = $5, txid = $6
-              WHERE id = $1 AND status = 'broadcast' RETURNING id`,
-            [b.id, st.height, st.blockHash, st.fee?.toString() ?? null, deps.clock.now(), minedTxid],
-          );
-          if (moved.length === 0) return;
-          const ws = await tx.query<WithdrawalRow>(`SELECT id FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq`, [b.id]);
-          for (const w of ws) {
-            await transition(tx, deps, w.id, 'broadcast', 'confirmed', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: minedTxid, height: st.height, confirmations: st.confirmations } });
-          }
-          await this.fault?.('confirmer.before_commit', { batchId: b.id });
-        });
-        out.confirmed.push(b.id);
-      } else if (st.state === 'failed') {
-        await failBatch(deps, b.id, 'broadcast', 'chain_failure', st.reason);
-        out.failed.push(b.id);
-      } else if (st.state === 'mempool' && this.canBump(b) && deps.clock.now().getTime() - new Date(b.updated_at).getTime() >= (opts.bumpAfterMs as number)) {
-        await this.bump(b);
-        out.rebroadcast.push(b.id);
-      } else if (st.state === 'unknown' && deps.clock.now().getTime() - new Date(b.updated_at).getTime() >= opts.rebroadcastAfterMs) {
-        await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid as string, raw: b.signed_raw as string });
-        await deps.db.query(`UPDATE withdrawals.batches SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [b.id, deps.clock.now()]);
-        out.rebroadcast.push(b.id);
+      try {
+        const done = await this.follow(adapter, b);
+        if (done) out[done].push(b.id);
+      } catch (err) {
+        const message = `cannot follow ${b.txid}: ${(err as Error).message ?? String(err)}`.slice(0, 1000);
+        await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND status = 'broadcast'`, [b.id, message]);
+        errors.push(`batch ${b.id}: ${message}`);
       }
     }
+    if (errors.length > 0) throw new Error(`the confirmer left ${errors.length} batch(es) as they were: ${errors.join('; ')}`);
     return out;
+  }
+
+  private async follow(adapter: ChainAdapter, b: BatchRow): Promise<'confirmed' | 'failed' | 'rebroadcast' | null> {
+    const { deps, opts } = this;
+    const ws = await deps.db.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq`, [b.id]);
+    // The approved outputs in the order the batch was built from: the adapter names unpaid ones by ref.
+    const outputs = intendedOutputs(ws);
+    let st = await adapter.status(b.txid as string, outputs);
+    let minedTxid = b.txid as string;
+    // After a fee bump any of the replaced transactions may be the one mined (same nonce).
+    for (const prev of isMined(st) ? [] : (b.previous_txids ?? [])) {
+      const p = await adapter.status(prev, outputs);
+      if (isMined(p)) {
+        st = p;
+        minedTxid = prev;
+        break;
+      }
+    }
+    if (isMined(st)) {
+      if (st.confirmations < this.required(b)) return null;
+      const unpaid = st.state === 'partial' ? new Set(st.unpaid.map((u) => u.ref)) : null;
+      // A partial verdict naming every withdrawal paid nothing: the batch fails as a whole.
+      if (st.state === 'failed' || (st.state === 'partial' && ws.every((w) => unpaid?.has(w.id)))) {
+        const reason = st.state === 'failed' ? st.reason : st.unpaid.map((u) => u.reason).join('; ');
+        await failBatch(deps, b.id, 'broadcast', 'chain_failure', reason, { txid: minedTxid, height: st.height, blockHash: st.blockHash, fee: st.fee });
+        return 'failed';
+      }
+      await this.confirm(b, st, minedTxid);
+      return 'confirmed';
+    }
+    const idle = deps.clock.now().getTime() - new Date(b.updated_at).getTime();
+    if (st.state === 'mempool' && this.canBump(b) && idle >= (opts.bumpAfterMs as number)) {
+      await this.bump(b, ws);
+      return 'rebroadcast';
+    }
+    if (st.state === 'unknown' && idle >= opts.rebroadcastAfterMs) {
+      await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid as string, raw: b.signed_raw as string });
+      await deps.db.query(`UPDATE withdrawals.batches SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [b.id, deps.clock.now()]);
+      return 'rebroadcast';
+    }
+    return null;
+  }
+
+  /**
+   * Moves a mined batch to `confirmed` with what it paid: the paid withdrawals to `confirmed` (the
+   * settler posts their holds), the unpaid ones to `failed` with their holds voided — one
+   * transaction, so a user is never both refunded and debited for the same withdrawal.
+   */
+  private async confirm(b: BatchRow, st: Extract<TxStatus, { state: 'confirmed' | 'partial' }>, minedTxid: string): Promise<void> {
+    const { deps } = this;
+    const unpaid = new Map(st.state === 'partial' ? st.unpaid.map((u) => [u.ref, u.reason]) : []);
+    const lastError = unpaid.size > 0 ? [...unpaid.values()].join('; ') : null;
+    await runTx(deps, async (tx) => {
+      const moved = await tx.query(
+        `UPDATE withdrawals.batches SET status = 'confirmed', confirmed_height = $2, confirmed_block = $3, network_fee = COALESCE($4, network_fee), updated_at = $5, txid = $6,
+           lease_until = NULL, last_error = $7
+          WHERE id = $1 AND status = 'broadcast' RETURNING id`,
+        [b.id, st.height, st.blockHash, st.fee?.toString() ?? null, deps.clock.now(), minedTxid, lastError],
+      );
+      if (moved.length === 0) return;
+      const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq FOR UPDATE`, [b.id]);
+      const strangers = [...unpaid.keys()].filter((ref) => !ws.some((w) => w.id === ref));
+      if (strangers.length > 0) throw new Error(`the chain names unpaid outputs ${strangers.join(', ')} that are not withdrawals of batch ${b.id}`);
+      for (const w of ws) {
+        const reason = unpaid.get(w.id);
+        if (reason !== undefined) {
+          await failWithdrawal(tx, deps, w, 'broadcast', 'output_unpaid', { batchId: b.id, txid: minedTxid, height: st.height, reason });
+        } else {
+          await transition(tx, deps, w.id, 'broadcast', 'confirmed', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: minedTxid, height: st.height, confirmations: st.confirmations } });
+        }
+      }
+      if (unpaid.size > 0) {
+        audit(tx, {
+          actor: auditActor(SYSTEM_ACTOR),
+          action: 'withdrawal_batch.partially_paid',
+          subject: { type: 'withdrawal_batch', id: b.id },
+          payload: { txid: minedTxid, height: st.height, unpaid: [...unpaid].map(([withdrawalId, reason]) => ({ withdrawalId, reason })), paid: ws.filter((w) => !unpaid.has(w.id)).map((w) => w.id) },
+        });
+      }
+      await this.fault?.('confirmer.before_commit', { batchId: b.id });
+    });
   }
 
   private canBump(b: BatchRow): boolean {
@@ -92,11 +153,10 @@ export class Confirmer {
    * higher fees; intent-checked, relayer-signed, STORED (old txid kept in previous_txids, so a
    * confirmation of either is seen) and only then sent. Both can never be mined: same nonce.
    */
-  private async bump(b: BatchRow): Promise<void> {
+  private async bump(b: BatchRow, ws: WithdrawalRow[]): Promise<void> {
     const { deps } = this;
     const adapter = adapterFor(deps, b.chain);
     if (!isRelayReplaceable(adapter) || !b.relay_payload || !b.relay_digests) return;
-    const ws = await deps.db.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq`, [b.id]);
     const input = batchInput(b, ws);
     const previous = { chain: b.chain, batchId: b.id, payload: b.relay_payload, digests: b.relay_digests, fee: BigInt(b.network_fee ?? '0') };
     const replacement = adapter.replaceRelay(previous, {}, this.opts.feeCeiling);
@@ -121,4 +181,8 @@ export class Confirmer {
     if (this.opts.confirmations !== undefined) return this.opts.confirmations;
     return Math.max(1, ...this.deps.assets.onChain(b.chain).map((a) => a.confirmations));
   }
+}
+
+function isMined(st: TxStatus): st is Extract<TxStatus, { state: 'confirmed' | 'partial' | 'failed' }> {
+  return st.state === 'confirmed' || st.state === 'partial' || st.state === 'failed';
 }

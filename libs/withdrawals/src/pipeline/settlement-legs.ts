@@ -1,13 +1,16 @@
 import type { LedgerTransferInput } from '../ports';
 
-export interface SettlementAccounts {
-  /** Per asset: the in-flight clearing, custody and fee revenue accounts of the paying wallet. */
-  perAsset: Map<string, { inFlight: string; custody: string; feeRevenue: string }>;
-  /** The chain's native asset: the fee expense account and the account that paid the network fee
-   * (custody on Bitcoin, where the fee comes out of the custody inputs; the relayer's gas budget on
-   * Ethereum, where the relayer pays the gas). */
+/** The chain's native asset: the fee expense account and the account that paid the network fee
+ * (custody on Bitcoin, where the fee comes out of the custody inputs; the relayer's gas budget on
+ * Ethereum, where the relayer pays the gas). */
+export interface NetworkFeeAccounts {
   feeExpense: string;
   networkFeePayer: string;
+}
+
+export interface SettlementAccounts extends NetworkFeeAccounts {
+  /** Per asset: the in-flight clearing, custody and fee revenue accounts of the paying wallet. */
+  perAsset: Map<string, { inFlight: string; custody: string; feeRevenue: string }>;
 }
 
 export interface SettledWithdrawal {
@@ -39,10 +42,17 @@ export function settlementLegs(batchId: string, withdrawals: SettledWithdrawal[]
       legs.push({ id: holdId(w.id, 'fee'), debitAccountId: a.inFlight, creditAccountId: a.feeRevenue, amount: w.fee, code: 'withdrawal_fee', metadata: { withdrawalId: w.id, batchId } });
     }
   }
-  if (networkFee > 0n) {
-    legs.push({ id: `batch:${batchId}:network_fee`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.networkFeePayer, amount: networkFee, code: 'network_fee', metadata: { batchId } });
-  }
+  if (networkFee > 0n) legs.push(networkFeeLeg(batchId, networkFee, accounts));
   return legs.map((l, i) => (i < legs.length - 1 ? { ...l, flags: [...(l.flags ?? []), 'linked'] } : l));
+}
+
+/**
+ * The network fee a mined batch paid: fee_expense → payer, in the native asset, under one id per
+ * batch. Booked at settlement, or with the voids when the batch failed on chain (gas is paid
+ * whether or not the transaction paid anything).
+ */
+export function networkFeeLeg(batchId: string, fee: bigint, accounts: NetworkFeeAccounts): LedgerTransferInput {
+  return { id: `batch:${batchId}:network_fee`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.networkFeePayer, amount: fee, code: 'network_fee', metadata: { batchId } };
 }
 
 /** Deterministic ledger transfer ids of a withdrawal: retries of any step have one effect. */

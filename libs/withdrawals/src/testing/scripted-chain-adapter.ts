@@ -55,8 +55,8 @@ export class ScriptedChainAdapter implements ChainAdapter {
   onBroadcast: ((txid: string) => void) | null = null;
   /** Destinations whose outputs a mined transaction does not pay (like a token returning false). */
   readonly unpaidAddresses = new Set<string>();
-  /** When set, status() of a mined transaction throws this (a verdict the adapter cannot reach). */
-  unjudgeable: string | null = null;
+  /** Mined transactions whose verdict the adapter cannot reach: status() throws the message. */
+  readonly unjudgeable = new Map<string, string>();
 
   constructor(readonly chain: ChainId) {}
 
@@ -136,7 +136,8 @@ export class ScriptedChainAdapter implements ChainAdapter {
     const f = this.failed.get(txid);
     const h = f?.height ?? this.mined.get(txid);
     if (h === undefined) return this.known.has(txid) ? { state: 'mempool' } : { state: 'unknown' };
-    if (this.unjudgeable) throw new Error(this.unjudgeable);
+    const unjudgeable = this.unjudgeable.get(txid);
+    if (unjudgeable !== undefined) throw new Error(unjudgeable);
     const mined = { height: h, blockHash: sha256(`block${h}`), confirmations: this.height - h + 1, fee: this.fee };
     if (f) return { state: 'failed', reason: f.reason, ...mined };
     const paid = this.payloads.get(txid)?.outputs ?? [];
