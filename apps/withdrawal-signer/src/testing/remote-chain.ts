@@ -3,7 +3,7 @@
 // transaction reaches the network — before the child records the broadcast.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SignedWithdrawal, TxStatus } from '@strongroom/chains-core';
+import type { IntendedOutput, SignedWithdrawal, TxStatus } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { ScriptedChainAdapter } from '@strongroom/withdrawals';
 
@@ -24,13 +24,13 @@ export async function startChainNode(chain: ChainId): Promise<ChainNodeServer> {
     req.on('end', () => {
       void (async () => {
         try {
-          const body = JSON.parse(text || '{}') as { signed?: SignedWithdrawal; txid?: string };
+          const body = JSON.parse(text || '{}') as { signed?: SignedWithdrawal; txid?: string; outputs?: (Omit<IntendedOutput, 'amount'> & { amount: string })[] };
           let out: unknown;
           if (req.url === '/broadcast' && body.signed) {
             out = await adapter.broadcast(body.signed);
             node.onAccepted?.((out as { txid: string }).txid);
           } else if (req.url === '/status' && body.txid) {
-            out = await adapter.status(body.txid);
+            out = await adapter.status(body.txid, body.outputs?.map((o) => ({ ...o, amount: BigInt(o.amount) })));
           } else {
             res.writeHead(404).end();
             return;
@@ -65,11 +65,11 @@ export class RemoteScriptedChainAdapter extends ScriptedChainAdapter {
     return (await this.post('/broadcast', { signed })) as { txid: string; alreadyKnown: boolean };
   }
 
-  override async status(txid: string): Promise<TxStatus> {
-    const s = (await this.post('/status', { txid })) as TxStatus;
-    if (s.state !== 'confirmed') return s;
+  override async status(txid: string, outputs?: readonly IntendedOutput[]): Promise<TxStatus> {
+    const s = (await this.post('/status', { txid, outputs: outputs?.map((o) => ({ ...o, amount: o.amount.toString() })) })) as TxStatus;
+    if (s.state === 'mempool' || s.state === 'unknown') return s;
     const fee = (s as { fee?: string }).fee;
-    return { ...s, fee: fee === undefined ? undefined : BigInt(fee) };
+    return { ...s, fee: fee === undefined ? undefined : BigInt(fee) } as TxStatus;
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {

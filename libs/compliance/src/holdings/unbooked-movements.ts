@@ -109,8 +109,19 @@ export class LedgerUnbooked implements UnbookedMovements {
       const sent = await this.db.query<Batch>(`${select} b.status IN ('signed', 'broadcast') AND b.txid IS NOT NULL GROUP BY b.id ORDER BY b.id`, [tip.chain, asset]);
       for (const b of sent) {
         if (!b.txid) continue;
-        const st = await adapter.status(b.txid);
+        // The batch's approved outputs, in signing order, so the chain can say which were paid.
+        const ws = await this.db.query<{ id: string; destination: string; asset: string; amount: string }>(
+          `SELECT id, destination, asset, amount::text FROM withdrawals.withdrawals WHERE batch_id = $1 ORDER BY seq`,
+          [b.id],
+        );
+        const st = await adapter.status(b.txid, ws.map((w) => ({ ref: w.id, address: w.destination, asset: w.asset, amount: BigInt(w.amount) })));
         if (st.state === 'confirmed' && st.height <= tip.height) count(b, 'mined, not yet confirmed');
+        if (st.state === 'partial' && st.height <= tip.height) {
+          // Only the outputs that were paid left custody (an Ethereum batch where a token returned false).
+          const unpaid = new Set(st.unpaid.map((u) => u.ref));
+          const paid = ws.filter((w) => w.asset === asset && !unpaid.has(w.id)).reduce((s, w) => s + BigInt(w.amount), 0n);
+          count({ ...b, amount: paid.toString() }, 'mined, partly paid, not yet confirmed');
+        }
       }
     }
 

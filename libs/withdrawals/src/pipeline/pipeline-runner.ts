@@ -23,6 +23,8 @@ export interface ChainPipelineOptions {
   feeCeiling?: bigint;
   feePolicy?: Record<string, string>;
   sequential?: boolean;
+  /** A batch whose settlement the ledger refused is tried again after this long (default 60 s). */
+  settleRetryAfterMs?: number;
   /** Sweep this chain's deposit addresses into custody (Ethereum); absent = no sweeps here. */
   sweep?: SweepOptions;
 }
@@ -62,7 +64,7 @@ export class PipelineRunner {
         signer: new SignerWorker(deps, { chain: c.chain, leaseMs, feePolicy: c.feePolicy, sequential: c.sequential ?? c.chain === 'ethereum' }, opts.fault),
         broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs }, opts.fault),
         confirmer: new Confirmer(deps, { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000, bumpAfterMs: c.bumpAfterMs, feeCeiling: c.feeCeiling }, opts.fault),
-        settler: new Settler(deps, { chain: c.chain }, opts.fault),
+        settler: new Settler(deps, { chain: c.chain, retryAfterMs: c.settleRetryAfterMs }, opts.fault),
         sweeper: c.sweep
           ? new Sweeper(
               deps,

@@ -74,7 +74,7 @@ export class SignerWorker {
       const [b] = await tx.query<BatchRow>(
         `SELECT * FROM withdrawals.batches b WHERE status = 'batched' AND chain = $1
            AND (NOT $2::boolean OR NOT EXISTS (SELECT 1 FROM withdrawals.batches o WHERE o.wallet_id = b.wallet_id AND o.chain = b.chain
-                AND o.status IN ('signing', 'signed', 'broadcast', 'confirmed')))
+                AND o.status IN ('signing', 'signed', 'broadcast')))
          ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [opts.chain, opts.sequential],
       );
