@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
 import { assertAssetServed } from './asset-serving';
+import { seqPage } from './seq-page';
 import { evaluatePolicy } from './policy/evaluate-policy';
 import { holdId } from './pipeline/settlement-legs';
 import { adapterFor, type PipelineDeps } from './pipeline/pipeline-deps';
@@ -171,13 +172,7 @@ export class WithdrawalService {
 
   /** Newest first; `nextCursor` is opaque and null on the last page. */
   async list(q: ListQuery): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
-    const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    let before: string | null = null;
-    if (q.cursor) {
-      const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
-      if (!/^[0-9]{1,19}$/.test(decoded)) throw new DomainError('request.invalid_cursor', 400, 'the cursor is not one this API returned');
-      before = decoded;
-    }
+    const { limit, before, cut } = seqPage(q);
     const rows = await this.deps.db.query<WithdrawalRow>(
       `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id
         WHERE ($1::text IS NULL OR w.client_id = $1) AND ($2::text IS NULL OR w.user_id = $2) AND ($3::text IS NULL OR w.asset = $3)
@@ -185,8 +180,7 @@ export class WithdrawalService {
         ORDER BY w.seq DESC LIMIT $7`,
       [q.clientId ?? null, q.userId ?? null, q.asset ?? null, q.status ?? null, q.batchId ?? null, before, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url') : null;
+    const { page, nextCursor } = cut(rows);
     return { items: page.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
   }
 

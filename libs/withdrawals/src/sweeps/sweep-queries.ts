@@ -1,6 +1,7 @@
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { DomainError, formatAssetUnits, notFound, type ChainId } from '@strongroom/shared-types';
+import { formatAssetUnits, notFound, type ChainId } from '@strongroom/shared-types';
+import { seqPage } from '../seq-page';
 import type { SweepRow, SweepStatus } from './sweep-row';
 
 /** A sweep as the API shows it: amounts in asset units (decimal strings), the native asset's for the fee. */
@@ -37,20 +38,13 @@ export class SweepQueries {
   constructor(private readonly deps: { db: Database; assets: AssetRegistry }) {}
 
   async list(q: SweepListQuery): Promise<{ items: Sweep[]; nextCursor: string | null }> {
-    const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    let before: string | null = null;
-    if (q.cursor) {
-      const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
-      if (!/^[0-9]{1,19}$/.test(decoded)) throw new DomainError('request.invalid_cursor', 400, 'the cursor is not one this API returned');
-      before = decoded;
-    }
+    const { limit, before, cut } = seqPage(q);
     const rows = await this.deps.db.query<SweepRow>(
       `SELECT * FROM withdrawals.sweeps WHERE ($1::text IS NULL OR chain = $1) AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR seq < $3::bigint)
         ORDER BY seq DESC LIMIT $4`,
       [q.chain ?? null, q.status ?? null, before, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url') : null;
+    const { page, nextCursor } = cut(rows);
     return { items: page.map((r) => this.toSweep(r)), nextCursor };
   }
 
