@@ -176,5 +176,19 @@ describeEachBackend(
         expect(await unbooked.unbooked(asset, before, sequence)).toEqual({ incoming: 0n, outgoing: 0n, refs: [] });
       }
     });
+
+    it('once judged and settled, a cut taken before settlement still counts only what was paid (the failed withdrawal is left out)', async () => {
+      await anvil.mine(CONFIRMATIONS);
+      await runner.tick();
+      expect(errors).toEqual([]);
+      const statuses = await ctx().db.query<{ asset: string; amount: string; status: string }>(`SELECT asset, amount::text, status FROM withdrawals.withdrawals ORDER BY seq`);
+      expect(statuses.map((w) => w.status)).toEqual(['settled', 'settled', 'settled', 'failed']);
+      const tip = await tipAt(minedAt);
+      const bad = await unbooked.unbooked('BAD', tip, sequence);
+      expect(bad.outgoing).toBe(8n * USD);
+      expect(bad.refs).toEqual([`batch ${batch.id} ${batch.txid} settled after the cut`]);
+      // A cut after settlement owes nothing.
+      expect((await unbooked.unbooked('BAD', tip, await cut.currentSequence())).outgoing).toBe(0n);
+    });
   },
 );

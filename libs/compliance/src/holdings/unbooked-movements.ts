@@ -89,7 +89,7 @@ export class LedgerUnbooked implements UnbookedMovements {
     type Batch = { id: string; txid: string | null; status: string; amount: string; network_fee: string | null; first: string };
     const select = `SELECT b.id, b.txid, b.status, COALESCE(sum(w.amount) FILTER (WHERE w.asset = $2), 0)::text AS amount,
                            b.network_fee::text AS network_fee, min(w.id) AS first
-                      FROM withdrawals.batches b JOIN withdrawals.withdrawals w ON w.batch_id = b.id
+                      FROM withdrawals.batches b JOIN withdrawals.withdrawals w ON w.batch_id = b.id AND w.status <> 'failed'
                      WHERE b.chain = $1 AND `;
     const owed = (b: Batch) => BigInt(b.amount) + (native ? BigInt(b.network_fee ?? '0') : 0n);
     let total = 0n;
