@@ -2,7 +2,7 @@ import { parseUnits } from 'ethers';
 import { IntentMismatchError } from '@strongroom/chains-core';
 import { CustodyWallets, DepositAddresses, DepositFollower } from '@strongroom/deposits';
 import { testBackends } from '@strongroom/testing';
-import type { ChainPipelineOptions, FaultHook, Withdrawal } from '@strongroom/withdrawals';
+import { sweepEvents, type ChainPipelineOptions, type FaultHook, type Withdrawal } from '@strongroom/withdrawals';
 import { ethAddress } from './testing/fixtures';
 import { houseNets } from './testing/house-balances';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
@@ -206,6 +206,8 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     };
     const eth = async () => (await houseNets(t.tdb.db, 'ETH'))('fee_expense').posted;
     const expenseBefore = await eth();
+    const reverted = async () => (await sweepEvents.get()).values.find((v) => v.labels.chain === 'ethereum' && v.labels.outcome === 'reverted')?.value ?? 0;
+    const revertedBefore = await reverted();
     const runner = t.runner([SWEEP], breakToken);
     try {
       await runner.tick(); // planned, signed, sent and mined (anvil automines): reverted
@@ -217,6 +219,7 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     const failed = (await sweeps()).at(-1) as SweepRow;
     expect(failed.status).toBe('failed');
     expect(failed.swept).toEqual([]);
+    expect((await reverted()) - revertedBefore).toBe(1);
     expect(await anvil.tokenBalance(app.tokens.USDC, frank)).toBe(200n * USD);
     expect((await eth()) - expenseBefore).toBe(await gasOf(failed.txid));
     const c = await custodyMatchesChain('USDC');

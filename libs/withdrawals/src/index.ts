@@ -23,6 +23,7 @@ export type { SweepOptions } from './sweeps/sweep-options';
 export { isSweepCapable, type SweepCapable, type SweepOutcome } from './sweeps/sweep-capable';
 export { selectDueSweeps } from './sweeps/select-due-sweeps';
 export { SweepQueries, type Sweep, type SweepListQuery } from './sweeps/sweep-queries';
+export { sweepEvents } from './sweeps/sweep-metrics';
 export * from './withdrawals.module';
 export * from './withdrawals.tokens';
 export { ScriptedChainAdapter } from './testing/scripted-chain-adapter';

@@ -7,6 +7,7 @@ import { signDigests } from '../pipeline/relay-round';
 import { audit, auditActor, runTx } from '../pipeline/run-tx';
 import type { SweepAdapter, SweepOutcome } from './sweep-capable';
 import { sweepGasLeg } from './sweep-gas-leg';
+import { sweepEvents } from './sweep-metrics';
 import type { SweepRow } from './sweep-row';
 
 export interface SweepFollowerOptions {
@@ -54,16 +55,21 @@ export class SweepFollower {
       if (mined) {
         const outcome = await adapter.sweepResult(mined);
         const tip = await adapter.tip();
-        if (tip.height - outcome.height + 1 >= opts.confirmations && (await this.settle(s, outcome))) out.ended.push(s.id);
+        if (tip.height - outcome.height + 1 >= opts.confirmations && (await this.settle(s, outcome))) {
+          out.ended.push(s.id);
+          sweepEvents.inc({ chain: s.chain, outcome: outcome.reverted ? 'reverted' : 'settled' });
+        }
       } else if (latest === 'mempool') {
         if (opts.bumpAfterMs !== undefined && adapter.replaceRelay && idle >= opts.bumpAfterMs) {
           await this.bump(s);
           out.resent.push(s.id);
+          sweepEvents.inc({ chain: s.chain, outcome: 'fee_bumped' });
         }
       } else if (idle >= opts.rebroadcastAfterMs) {
         await adapter.broadcast({ chain: s.chain, batchId: s.id, txid: s.txid as string, raw: s.signed_raw as string });
         await deps.db.query(`UPDATE withdrawals.sweeps SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [s.id, deps.clock.now()]);
         out.resent.push(s.id);
+        sweepEvents.inc({ chain: s.chain, outcome: 'resent' });
       }
     }
     return out;

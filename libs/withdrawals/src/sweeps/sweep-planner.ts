@@ -9,6 +9,7 @@ import { reserveRelayerNonce } from '../pipeline/relayer-nonces';
 import { audit, auditActor, runTx } from '../pipeline/run-tx';
 import type { SweepSource } from '../ports';
 import { selectDueSweeps } from './select-due-sweeps';
+import { sweepEvents } from './sweep-metrics';
 import type { SweepAdapter } from './sweep-capable';
 import type { SweepOptions } from './sweep-options';
 
@@ -86,6 +87,12 @@ export class SweepPlanner {
   }
 
   private async planWallet(walletId: string): Promise<string | null> {
+    const id = await this.planWalletSweep(walletId);
+    if (id) sweepEvents.inc({ chain: this.opts.chain, outcome: 'planned' });
+    return id;
+  }
+
+  private async planWalletSweep(walletId: string): Promise<string | null> {
     const { deps, opts, adapter } = this;
     const wallet = await this.wallet(walletId);
     const native = deps.assets.onChain(opts.chain).find((a) => a.native)?.code;
