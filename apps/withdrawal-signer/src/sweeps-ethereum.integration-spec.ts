@@ -185,10 +185,11 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     const sweeper = t.runner([SWEEP]).workers[0].sweeper!;
     await expect(sweeper.signer.sign()).rejects.toBeInstanceOf(IntentMismatchError);
     expect(t.signer.signatures).toBe(signatures);
-    const [after] = await t.tdb.db.query<{ status: string; last_error: string }>(`SELECT status, last_error FROM withdrawals.sweeps WHERE id = $1`, [id]);
-    expect(after.status).toBe('signing');
-    expect(after.last_error).toMatch(/Safe/);
-    // Put the planned transaction back so the rest of the suite can go on.
+    // Failed, not left in `signing`: its nonce goes to the nonce filler (nonce-fill-ethereum.integration-spec.ts).
+    const [after] = await t.tdb.db.query<{ status: string; failure: string }>(`SELECT status, failure FROM withdrawals.sweeps WHERE id = $1`, [id]);
+    expect(after.status).toBe('failed');
+    expect(after.failure).toMatch(/Safe/);
+    // Take the refused sweep and its nonce back so the rest of the suite reuses that nonce (no fill's gas in its figures).
     await t.tdb.db.query(`DELETE FROM withdrawals.nonces WHERE sweep_id = $1`, [id]);
     await t.tdb.db.query(`DELETE FROM withdrawals.sweeps WHERE id = $1`, [id]);
   });

@@ -25,6 +25,7 @@ import { AddressSet } from './logic/address-set';
 import { buildRelayerTx } from './logic/build-relayer-tx';
 import { buildSafeTx } from './logic/build-safe-tx';
 import { bumpFees } from './logic/bump-fees';
+import { checkNonceFillIntent } from './logic/check-nonce-fill-intent';
 import { checkSafeSignatures } from './logic/check-safe-signatures';
 import { checkSweepIntent } from './logic/check-sweep-intent';
 import { decodeExecTransaction } from './logic/decode-exec-transaction';
@@ -180,6 +181,11 @@ export class EthereumAdapter implements ChainAdapter {
   async buildNonceFill(opts: RelayOptions): Promise<UnsignedWithdrawal> {
     const self = ownerAddress(opts.relayerPublicKey);
     return this.relayRound('cancel', `nonce-${opts.nonce}`, self, '0x', { ...opts, gasLimit: opts.gasLimit ?? 21_000n }, {});
+  }
+
+  /** The nonce fill's intent check (see checkNonceFillIntent), before its relayer digest goes to KMS. */
+  checkNonceFillIntent(unsigned: UnsignedWithdrawal, wallet: CustodyWallet, nonce: number): void {
+    checkNonceFillIntent(unsigned, wallet.relayerAddress, nonce, this.chainId);
   }
 
   /** The Safe's owners and threshold on chain, to compare with the wallet before trusting it. */

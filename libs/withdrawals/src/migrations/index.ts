@@ -1,4 +1,5 @@
 import { WithdrawalsInit1763900000000 } from './withdrawals-init.migration';
+import { WithdrawalsNonceFills1764200000000 } from './withdrawals-nonce-fills.migration';
 import { WithdrawalsSweeps1764100000000 } from './withdrawals-sweeps.migration';
 
-export const withdrawalsMigrations = [WithdrawalsInit1763900000000, WithdrawalsSweeps1764100000000];
+export const withdrawalsMigrations = [WithdrawalsInit1763900000000, WithdrawalsSweeps1764100000000, WithdrawalsNonceFills1764200000000];

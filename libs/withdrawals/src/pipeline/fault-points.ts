@@ -13,6 +13,9 @@ export type FaultPoint =
   | 'sweeper.prepare.before_commit'
   | 'sweeper.after_sign'
   | 'sweeper.after_broadcast'
-  | 'sweeper.settle.before_commit';
+  | 'sweeper.settle.before_commit'
+  | 'nonce_filler.after_sign'
+  | 'nonce_filler.after_broadcast'
+  | 'nonce_filler.settle.before_commit';
 
-export type FaultHook = (point: FaultPoint, ctx: { batchId?: string; sweepId?: string }) => void | Promise<void>;
+export type FaultHook = (point: FaultPoint, ctx: { batchId?: string; sweepId?: string; nonce?: string }) => void | Promise<void>;

@@ -3,6 +3,7 @@ import { Batcher } from './batcher';
 import { Broadcaster } from './broadcaster';
 import { Confirmer } from './confirmer';
 import type { FaultHook } from './fault-points';
+import { NonceFiller } from './nonce-filler';
 import type { SignerDeps } from './pipeline-deps';
 import { Settler } from './settler';
 import { SignerWorker } from './signer.worker';
@@ -47,6 +48,8 @@ export class PipelineRunner {
     confirmer: Confirmer;
     settler: Settler;
     sweeper: Sweeper | null;
+    /** Fills reserved relayer nonces whose transaction will never be sent (chains whose adapter can build a fill). */
+    nonceFiller: NonceFiller;
   }[];
   private running = false;
   private loop: Promise<void> | null = null;
@@ -58,6 +61,7 @@ export class PipelineRunner {
   ) {
     this.workers = opts.chains.map((c) => {
       const leaseMs = c.leaseMs ?? 60_000;
+      const confirmations = c.confirmations ?? Math.max(1, ...deps.assets.onChain(c.chain).map((a) => a.confirmations));
       return {
         chain: c.chain,
         batcher: new Batcher(deps, { chain: c.chain, maxSize: c.batchMaxSize ?? 100, maxAgeMs: c.batchMaxAgeMs ?? 5_000 }, opts.fault),
@@ -72,7 +76,7 @@ export class PipelineRunner {
                 chain: c.chain,
                 sweep: c.sweep,
                 leaseMs,
-                confirmations: c.confirmations ?? Math.max(1, ...deps.assets.onChain(c.chain).map((a) => a.confirmations)),
+                confirmations,
                 rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000,
                 bumpAfterMs: c.bumpAfterMs,
                 feeCeiling: c.feeCeiling,
@@ -80,6 +84,7 @@ export class PipelineRunner {
               opts.fault,
             )
           : null,
+        nonceFiller: new NonceFiller(deps, { chain: c.chain, confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000 }, opts.fault),
       };
     });
   }
@@ -95,6 +100,8 @@ export class PipelineRunner {
         ['confirmer', async () => { const r = await w.confirmer.runOnce(); return r.confirmed.length + r.failed.length > 0; }],
         ['settler', async () => (await w.settler.runOnce()) !== null],
         ...(w.sweeper ? [['sweeper', () => (w.sweeper as Sweeper).runOnce()] as [string, () => Promise<unknown>]] : []),
+        // Last: a batch or sweep refused earlier in this round gets its nonce filled in the same round.
+        ['nonce-filler', () => w.nonceFiller.runOnce()],
       ];
       for (const [name, step] of steps) {
         // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).

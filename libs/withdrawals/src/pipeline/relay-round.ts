@@ -1,4 +1,4 @@
-import type { ChainAdapter, DigestSignature, UnsignedWithdrawal } from '@strongroom/chains-core';
+import type { ChainAdapter, CustodyWallet, DigestSignature, UnsignedWithdrawal } from '@strongroom/chains-core';
 
 /**
  * Optional adapter capability for chains where a relayer submits what the wallet keys signed
@@ -17,6 +17,20 @@ export interface RelayCapable {
 /** Optional: the same relayer transaction (same nonce) with fees raised, to replace a stuck one. */
 export interface RelayReplaceable {
   replaceRelay(unsigned: UnsignedWithdrawal, wanted?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint }, ceiling?: bigint): UnsignedWithdrawal;
+}
+
+/**
+ * Optional: a relayer transaction that only consumes one nonce (Ethereum: 0 ETH to the relayer
+ * itself), to fill a reserved nonce whose own transaction will never be sent, and its intent check.
+ */
+export interface NonceFillable {
+  buildNonceFill(opts: { relayerPublicKey: string; nonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }): Promise<UnsignedWithdrawal>;
+  checkNonceFillIntent(unsigned: UnsignedWithdrawal, wallet: CustodyWallet, nonce: number): void;
+}
+
+export function isNonceFillable(a: ChainAdapter): a is ChainAdapter & RelayCapable & NonceFillable {
+  const f = a as Partial<NonceFillable>;
+  return isRelayCapable(a) && typeof f.buildNonceFill === 'function' && typeof f.checkNonceFillIntent === 'function';
 }
 
 export function isRelayReplaceable(a: ChainAdapter): a is ChainAdapter & RelayReplaceable {

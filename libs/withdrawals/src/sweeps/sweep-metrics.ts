@@ -7,7 +7,7 @@ import { metricsRegistry } from '@strongroom/shared-http';
  */
 export const sweepEvents = new Counter({
   name: 'strongroom_sweeps_total',
-  help: 'Sweeps of deposit addresses per chain and outcome: planned, settled, reverted, fee_bumped, resent',
+  help: 'Sweeps of deposit addresses per chain and outcome: planned, settled, reverted, refused (intent mismatch at signing), fee_bumped, resent',
   labelNames: ['chain', 'outcome'] as const,
   registers: [metricsRegistry],
 });

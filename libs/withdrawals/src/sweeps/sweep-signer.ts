@@ -1,8 +1,12 @@
+import { IntentMismatchError } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
+import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { FaultHook } from '../pipeline/fault-points';
 import type { SignerDeps } from '../pipeline/pipeline-deps';
 import { signDigests } from '../pipeline/relay-round';
-import { claimSweep, storedSweep } from './sweep-row';
+import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import { sweepEvents } from './sweep-metrics';
+import { claimSweep, storedSweep, type SweepRow } from './sweep-row';
 import type { SweepAdapter } from './sweep-capable';
 
 /**
@@ -34,12 +38,37 @@ export class SweepSigner {
         [s.id, signed.raw, signed.txid, deps.clock.now()],
       );
     } catch (err) {
-      // Nothing was stored or sent: free the lease so a later round retries. An intent mismatch
-      // stays here, unsigned, with its error for the operator: its nonce must not be skipped.
-      await deps.db.query(`UPDATE withdrawals.sweeps SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`, [s.id, String((err as Error).message ?? err).slice(0, 500)]);
+      // A stored payload that fails its intent check is never signed, whatever a retry does.
+      if (err instanceof IntentMismatchError) await this.refuse(s, err);
+      // Otherwise nothing was stored or sent: free the lease so a later round retries.
+      else await deps.db.query(`UPDATE withdrawals.sweeps SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`, [s.id, String((err as Error).message ?? err).slice(0, 500)]);
       throw err;
     }
     return s.id;
+  }
+
+  /**
+   * Fails a sweep whose stored transaction is not what was planned: nothing was signed, so its
+   * relayer nonce is left to the nonce filler, the wallet's open-sweep slot is freed and its
+   * addresses stay candidates for a freshly built sweep.
+   */
+  private async refuse(s: SweepRow, err: IntentMismatchError): Promise<void> {
+    const { deps } = this;
+    const refused = await runTx(deps, async (tx) => {
+      const moved = await tx.query(
+        `UPDATE withdrawals.sweeps SET status = 'failed', failure = $2, last_error = $2, lease_until = NULL, updated_at = $3 WHERE id = $1 AND status = 'signing' RETURNING id`,
+        [s.id, err.detail.slice(0, 500), deps.clock.now()],
+      );
+      if (moved.length === 0) return false;
+      audit(tx, {
+        actor: auditActor(SYSTEM_ACTOR),
+        action: 'sweep.refused',
+        subject: { type: 'sweep', id: s.id },
+        payload: { chain: s.chain, walletId: s.wallet_id, nonce: String(s.nonce), rule: 'intent_mismatch', reason: err.detail },
+      });
+      return true;
+    });
+    if (refused) sweepEvents.inc({ chain: s.chain, outcome: 'refused' });
   }
 
   async broadcast(): Promise<string | null> {
