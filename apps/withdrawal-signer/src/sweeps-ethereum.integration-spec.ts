@@ -1,4 +1,4 @@
-import { parseUnits } from 'ethers';
+import { parseUnits, Transaction } from 'ethers';
 import { IntentMismatchError } from '@strongroom/chains-core';
 import { CustodyWallets, DepositAddresses, DepositFollower } from '@strongroom/deposits';
 import { testBackends } from '@strongroom/testing';
@@ -237,6 +237,39 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     expect(retried.id).not.toBe(failed.id);
     expect(retried.status).toBe('settled');
     expect(await anvil.tokenBalance(app.tokens.USDC, frank)).toBe(0n);
+    expect((await t.ledger.checkInvariants()).ok).toBe(true);
+  });
+  it('replaces a sweep stuck in the mempool with higher fees at the same nonce, and settles whichever is mined', async () => {
+    const { t, anvil } = app;
+    const gina = await addressOf('gina', 'ETH');
+    await anvil.sendEth(gina, ETH);
+    await credit();
+    const runner = t.runner([{ ...SWEEP, bumpAfterMs: 60_000 }]);
+    await anvil.setAutomine(false);
+    let first: SweepRow;
+    try {
+      await runner.tick();
+      first = (await sweeps()).at(-1) as SweepRow;
+      expect(first.status).toBe('broadcast');
+      const before = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [first.txid]));
+      t.clock.advance(60_001);
+      await runner.tick();
+      const [row] = await t.tdb.db.query<{ txid: string; previous_txids: string[]; attempt: number }>(`SELECT txid, previous_txids, attempt FROM withdrawals.sweeps WHERE id = $1`, [first.id]);
+      expect(row.attempt).toBe(1);
+      expect(row.previous_txids).toEqual([first.txid]);
+      const after = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [row.txid]));
+      expect(after.nonce).toBe(before.nonce);
+      expect(after.maxFeePerGas! >= before.maxFeePerGas! + before.maxFeePerGas! / 10n).toBe(true);
+      await anvil.mine(3);
+    } finally {
+      await anvil.setAutomine(true);
+    }
+    await runner.tick();
+    const done = (await sweeps()).at(-1) as SweepRow;
+    expect(done.id).toBe(first.id);
+    expect(done.status).toBe('settled');
+    expect(BigInt(done.fee as string)).toBe(await gasOf(done.txid));
+    expect(await anvil.balance(gina)).toBe(0n);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });
 });

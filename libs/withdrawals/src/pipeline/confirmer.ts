@@ -1,4 +1,4 @@
-import type { ChainAdapter, TxStatus } from '@strongroom/chains-core';
+import type { ChainAdapter, TxStatus, UnsignedWithdrawal } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
@@ -6,7 +6,8 @@ import { batchInput, intendedOutputs, type BatchRow } from './batch-row';
 import { failBatch, failWithdrawal } from './fail-batch';
 import type { FaultHook } from './fault-points';
 import { adapterFor, type SignerDeps } from './pipeline-deps';
-import { isRelayReplaceable, signDigests } from './relay-round';
+import { isRelayReplaceable } from './relay-round';
+import { replaceStuckRelay } from './replace-stuck-relay';
 import { audit, auditActor, runTx } from './run-tx';
 import { transition } from './transition';
 
@@ -159,11 +160,8 @@ export class Confirmer {
     if (!isRelayReplaceable(adapter) || !b.relay_payload || !b.relay_digests) return;
     const input = batchInput(b, ws);
     const previous = { chain: b.chain, batchId: b.id, payload: b.relay_payload, digests: b.relay_digests, fee: BigInt(b.network_fee ?? '0') };
-    const replacement = adapter.replaceRelay(previous, {}, this.opts.feeCeiling);
-    adapter.checkIntent(replacement, input);
-    const signatures = await signDigests(replacement, 1, (publicKey, digest) => deps.signer.sign(b.wallet_id, publicKey, digest));
-    const signed = await adapter.finalize(replacement, signatures);
-    const stored = await runTx(deps, async (tx) => {
+    const check = (replacement: UnsignedWithdrawal) => adapter.checkIntent(replacement, input);
+    await replaceStuckRelay(adapter, deps.signer, b.wallet_id, previous, this.opts.feeCeiling, check, (replacement, signed) => runTx(deps, async (tx) => {
       const moved = await tx.query(
         `UPDATE withdrawals.batches SET signed_raw = $2, txid = $3, relay_payload = $4, relay_digests = $5::jsonb, network_fee = $6,
            previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
@@ -173,8 +171,7 @@ export class Confirmer {
       if (moved.length === 0) return false;
       audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.fee_bumped', subject: { type: 'withdrawal_batch', id: b.id }, payload: { replaced: b.txid, txid: signed.txid, attempt: b.attempt + 1 } });
       return true;
-    });
-    if (stored) await adapter.broadcast(signed);
+    }));
   }
 
   private required(b: BatchRow): number {

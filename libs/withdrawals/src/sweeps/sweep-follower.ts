@@ -1,9 +1,10 @@
-import type { TxStatus } from '@strongroom/chains-core';
+import type { TxStatus, UnsignedWithdrawal } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { FaultHook } from '../pipeline/fault-points';
 import type { SignerDeps } from '../pipeline/pipeline-deps';
-import { signDigests } from '../pipeline/relay-round';
+import { isRelayReplaceable } from '../pipeline/relay-round';
+import { replaceStuckRelay } from '../pipeline/replace-stuck-relay';
 import { audit, auditActor, runTx } from '../pipeline/run-tx';
 import type { SweepAdapter, SweepOutcome } from './sweep-capable';
 import { sweepGasLeg } from './sweep-gas-leg';
@@ -117,13 +118,10 @@ export class SweepFollower {
 
   private async bump(s: SweepRow): Promise<void> {
     const { deps, adapter } = this;
-    if (!adapter.replaceRelay) return;
+    if (!isRelayReplaceable(adapter)) return;
     const previous = { chain: s.chain, batchId: s.id, payload: s.unsigned_payload, digests: s.digests, fee: BigInt(s.max_fee) };
-    const replacement = adapter.replaceRelay(previous, {}, this.opts.feeCeiling);
-    adapter.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
-    const signatures = await signDigests(replacement, 1, (publicKey, digest) => deps.signer.sign(s.wallet_id, publicKey, digest));
-    const signed = await adapter.finalize(replacement, signatures);
-    const stored = await runTx(deps, async (tx) => {
+    const check = (replacement: UnsignedWithdrawal) => adapter.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
+    await replaceStuckRelay(adapter, deps.signer, s.wallet_id, previous, this.opts.feeCeiling, check, (replacement, signed) => runTx(deps, async (tx) => {
       const moved = await tx.query(
         `UPDATE withdrawals.sweeps SET signed_raw = $2, txid = $3, unsigned_payload = $4, digests = $5::jsonb, max_fee = $6,
            previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
@@ -133,7 +131,6 @@ export class SweepFollower {
       if (moved.length === 0) return false;
       audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'sweep.fee_bumped', subject: { type: 'sweep', id: s.id }, payload: { replaced: s.txid, txid: signed.txid, attempt: s.attempt + 1 } });
       return true;
-    });
-    if (stored) await adapter.broadcast(signed);
+    }));
   }
 }
