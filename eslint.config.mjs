@@ -1,4 +1,4 @@
-// Lint with the module boundaries of DESIGN §1 enforced by Nx tags.
+// Lint with the module boundaries of ARCHITECTURE.md ("Module boundaries") enforced by Nx tags.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 

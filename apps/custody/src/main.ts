@@ -12,7 +12,7 @@ import type { RunningCustody } from './start-custody';
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   // The AWS SDK warns that its releases from 2027 need Node 22; this workspace pins its own
-  // SDK version and runs on Node 20 (DESIGN §9), so the banner would only bury the output.
+  // SDK version and runs on Node 20 (the version this repository supports), so the banner would only bury the output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = loadCustodyConfig();
   const log = (line: string) => console.log(line);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@strongroom/persistence';
 
-/** An event for the exchange backend, written in the caller's transaction (DESIGN §2). */
+/** An event for the exchange backend, written in the caller's transaction, so it exists exactly when the state change does. */
 export interface OutboxEventInput {
   /** Dotted type such as `deposit.credited`. */
   type: string;

@@ -149,7 +149,7 @@ export type TxStatus =
   | ({ state: 'failed'; reason: string; fee: bigint } & TxMined);
 
 /**
- * The port every chain implements (DESIGN §4). Implementations are plain classes with no NestJS
+ * The port every chain implements. Implementations are plain classes with no NestJS
  * or TypeORM; they register under CHAIN_ADAPTERS with `satisfies ChainAdapter`.
  */
 export interface ChainAdapter {

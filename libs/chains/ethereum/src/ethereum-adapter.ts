@@ -91,7 +91,7 @@ export interface SweepResult {
 const DEV_NETWORKS = new Set(['anvil', 'dev', 'localhost']);
 
 /**
- * Ethereum custody (DESIGN §4): a Safe v1.4.1 per wallet whose owners are the wallet's KMS keys,
+ * Ethereum custody: a Safe v1.4.1 per wallet whose owners are the wallet's KMS keys,
  * a KMS relayer key that pays gas, CREATE2 deposit addresses swept by a contract deployed only
  * at sweep time. Withdrawals take two signing rounds: the owners sign the SafeTx hash
  * (buildWithdrawal), then the relayer signs its transaction carrying those signatures

@@ -24,7 +24,7 @@ export interface CustodyKeySigner {
 export const CUSTODY_KEY_SIGNER = Symbol('CUSTODY_KEY_SIGNER');
 
 /**
- * Proof of assets (DESIGN §6): every key of every custody wallet signs the auditor's challenge
+ * Proof of assets: every key of every custody wallet signs the auditor's challenge
  * through KMS, and the document lists what the wallets' addresses held at the snapshot heights.
  * `strongroom assets verify` checks it against the keys published at the ceremony.
  */

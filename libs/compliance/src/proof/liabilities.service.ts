@@ -10,7 +10,7 @@ import { LiabilityTree, type UserBalances } from './liability-tree';
 export const proofUserId = (clientId: string, userId: string): string => `${clientId}/${userId}`;
 
 /**
- * Proofs of liabilities over complete snapshots (DESIGN §6, docs/proof-of-liabilities.md): one
+ * Proofs of liabilities over complete snapshots (docs/proof-of-liabilities.md): one
  * published root per snapshot, and per-user inclusion proofs the exchange hands to its users.
  * The tree is rebuilt deterministically from the stored rows and salt; the last one is cached.
  */

@@ -23,7 +23,7 @@ export interface SegregationReport {
 }
 
 /**
- * Per-client report for segregated clients (DESIGN §6): the client's balances at a snapshot,
+ * Per-client report for segregated clients: the client's balances at a snapshot,
  * the addresses of its own wallets that hold them, and whether those holdings cover them.
  */
 export class SegregationService {

@@ -39,7 +39,7 @@ export interface SnapshotOptions {
 }
 
 /**
- * User balance snapshots (DESIGN §6): a consistent cut of every user balance at one ledger
+ * User balance snapshots: a consistent cut of every user balance at one ledger
  * sequence, with the chain tips and prices in force, stored immutably with a content hash.
  * Pages are read as of the fixed sequence, so writers are never blocked and the result is the
  * same as reading everything in one transaction.

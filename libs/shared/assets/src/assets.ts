@@ -1,6 +1,6 @@
 import { notFound, type AssetCode, type ChainId } from '@strongroom/shared-types';
 
-/** What Strongroom needs to know about an asset: data, not code (DESIGN §1). */
+/** What Strongroom needs to know about an asset: data, not code, so adding an asset is a registry entry. */
 export interface AssetInfo {
   code: AssetCode;
   chain: ChainId;

@@ -6,6 +6,6 @@ export const CHAIN_IDS: readonly ChainId[] = ['bitcoin', 'ethereum'];
 export type AssetCode = string;
 export const ASSET_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
 
-/** Roles of API principals (DESIGN §7). */
+/** Roles of API principals (libs/api-auth/README.md says what each may do). */
 export type Role = 'backend' | 'approver' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['backend', 'approver', 'auditor', 'admin'];
