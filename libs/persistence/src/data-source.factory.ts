@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, type MixedList } from 'typeorm';
 import type { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import { Database } from './database';
 import { openPGlite, pgliteDriver } from './pglite-pool';
 
@@ -43,6 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
   let dataSource: DataSource;
   let pglite: PGlite | undefined;
+  let release: (() => void) | undefined;
   if (options.databaseUrl) {
     dataSource = new DataSource({
       ...common,
@@ -53,15 +55,36 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } else {
     let dataDir: string | undefined;
     if (!options.memory) {
-      dataDir = path.join(options.dataDir ?? defaultDataDir(), 'pglite');
+      const root = options.dataDir ?? defaultDataDir();
+      // The lock the service takes: a CLI or second app on a directory in use is refused here.
+      release = lockDataDir(root);
+      dataDir = path.join(root, 'pglite');
       mkdirSync(dataDir, { recursive: true });
     }
-    pglite = await openPGlite(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    try {
+      pglite = await openPGlite(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    } catch (err) {
+      release?.();
+      throw err;
+    }
     dataSource = new DataSource({ ...common, driver: pgliteDriver(pglite), poolSize: 1 });
   }
-  await dataSource.initialize();
-  const db = new Database(dataSource, pglite ? 'pglite' : 'postgres', pglite);
-  if (options.migrate !== false) await runMigrations(db);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await pglite?.close().catch(() => undefined);
+    release?.();
+    throw err;
+  }
+  const db = new Database(dataSource, pglite ? 'pglite' : 'postgres', pglite, { exclusive: pglite !== undefined, onClose: release });
+  if (options.migrate !== false) {
+    try {
+      await runMigrations(db);
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+  }
   return db;
 }
 

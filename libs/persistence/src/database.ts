@@ -22,12 +22,24 @@ const activeTx = new AsyncLocalStorage<Tx>();
  * itself forever, so that is refused with a clear error instead.
  */
 export class Database {
+  /**
+   * True when no other process can be using this database: PGlite in memory, or on a data
+   * directory whose lock this process holds. Anything another process left behind in it (a
+   * follower lease, say) was left by a process that is gone.
+   */
+  readonly exclusive: boolean;
+  private readonly onClose?: () => void;
+
   constructor(
     readonly dataSource: DataSource,
     readonly backend: Backend,
     /** The PGlite instance behind an embedded database (for data-directory dumps). */
     readonly pglite?: PGlite,
-  ) {}
+    options: { exclusive?: boolean; onClose?: () => void } = {},
+  ) {
+    this.exclusive = options.exclusive ?? false;
+    this.onClose = options.onClose;
+  }
 
   /** Runs `fn` in one database transaction; commits if it resolves, rolls back if it throws. */
   async transaction<T>(fn: (tx: Tx) => Promise<T>, isolation: Isolation = 'READ COMMITTED'): Promise<T> {
@@ -60,7 +72,11 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    try {
+      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    } finally {
+      this.onClose?.();
+    }
   }
 
   private refuseNesting(): void {

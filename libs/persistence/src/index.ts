@@ -1,3 +1,4 @@
 export * from './database';
 export * from './data-source.factory';
 export { PGlitePool, openPGlite, pgliteDriver } from './pglite-pool';
+export { DATA_DIR_LOCK_FILE, holdsDataDirLock, lockDataDir } from './data-dir-lock';
