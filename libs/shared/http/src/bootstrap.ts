@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_JSON_DEPTH, requestGate } from './request-gate';
 
 export interface HttpAppOptions {
   /** Short name, used in logs and metrics. */
@@ -17,6 +18,10 @@ export interface HttpAppOptions {
    * and closes them in its own order (the embedded custody app) turns this off.
    */
   shutdownHooks?: boolean;
+  /** Largest accepted request body in bytes (default 5 MiB). */
+  bodyLimitBytes?: number;
+  /** Deepest accepted nesting of JSON objects and arrays in a body (default 32). */
+  maxJsonDepth?: number;
 }
 
 export interface RunningApp {
@@ -26,15 +31,23 @@ export interface RunningApp {
 }
 
 /**
- * Creates, documents and starts a Strongroom HTTP app: raw body kept for request signatures,
- * bigint rendered as decimal strings, OpenAPI at /docs (JSON at /docs-json).
+ * Creates, documents and starts a Strongroom HTTP app: the request gate first (bad text, non-JSON,
+ * compressed, oversized or too deep bodies refused before routing; raw body kept for request
+ * signatures), bigint rendered as decimal strings, OpenAPI at /docs (JSON at /docs-json).
  */
 export async function startHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<RunningApp> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { rawBody: true, bufferLogs: true });
+  // Nest's own body parsers are off: the gate reads every body itself (JSON only, no urlencoded).
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.set('trust proxy', false);
-  app.useBodyParser('json', { limit: '5mb' });
+  app.use(
+    requestGate({
+      app: options.name,
+      limitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+    }),
+  );
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle(options.title)

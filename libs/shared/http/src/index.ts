@@ -6,3 +6,6 @@ export * from './platform.module';
 export * from './problem.filter';
 export * from './public.decorator';
 export * from './validate';
+export * from './json-body';
+export * from './request-gate';
+export * from './request-text';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { Public } from './public.decorator';
 
 /** One registry per process; apps and libs register their own metrics on it. */
@@ -13,6 +13,14 @@ export const httpDuration = new Histogram({
   help: 'HTTP request duration by app, method, route and status',
   labelNames: ['app', 'method', 'route', 'status'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
+
+/** Requests the platform refused before routing (bad text, media type, size, depth): counted, not logged. */
+export const httpRefused = new Counter({
+  name: 'strongroom_http_refused_total',
+  help: 'Requests refused before routing and authentication, by app and problem code',
+  labelNames: ['app', 'code'] as const,
   registers: [metricsRegistry],
 });
 

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { sqlState } from '@strongroom/persistence';
 import { DomainError } from '@strongroom/shared-types';
 
 /** RFC 9457 body. `code` is the stable identifier clients switch on. */
@@ -40,7 +41,11 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const problem = toProblem(err);
     problem.instance = req.originalUrl;
+    // Client errors are the caller's: answered, never logged with a stack (bad input must be cheap).
     if (problem.status >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    else if (!(err instanceof DomainError) && !(err instanceof HttpException) && fromDatabase(err)) {
+      this.logger.warn(`the database refused input a route let through: ${problem.code} at ${req.method} ${req.path}`);
+    }
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
@@ -59,12 +64,39 @@ export function toProblem(err: unknown): Problem {
     const code = status === 404 ? 'route.not_found' : status === 400 && /JSON/i.test(message) ? 'request.malformed_json' : status === 413 ? 'request.too_large' : `http.${status}`;
     return { type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail: message };
   }
-  const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === 'entity.parse.failed') {
-    return { type: problemType('request.malformed_json'), title: TITLES[400], status: 400, code: 'request.malformed_json', detail: 'the request body is not valid JSON' };
-  }
-  if (e?.type === 'entity.too.large') {
-    return { type: problemType('request.too_large'), title: TITLES[413], status: 413, code: 'request.too_large', detail: 'the request body is too large' };
-  }
-  return { type: problemType('internal'), title: TITLES[500], status: 500, code: 'internal', detail: 'an internal error occurred; it has been logged' };
+  return fromHttpError(err) ?? fromDatabase(err) ?? { type: problemType('internal'), title: TITLES[500], status: 500, code: 'internal', detail: 'an internal error occurred; it has been logged' };
+}
+
+const problem = (status: number, code: string, detail: string): Problem => ({ type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail });
+
+// What Express and body-parser style errors (http-errors) mean, by their `type`.
+const HTTP_ERROR_TYPES: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'request.malformed_json', 'the request body is not valid JSON'],
+  'entity.too.large': [413, 'request.too_large', 'the request body is too large'],
+  'charset.unsupported': [415, 'request.unsupported_charset', 'JSON bodies are accepted in UTF-8 only'],
+  'encoding.unsupported': [415, 'request.unsupported_encoding', 'request bodies are accepted uncompressed only'],
+  'request.aborted': [400, 'request.aborted', 'the request body was not received whole'],
+  'request.size.invalid': [400, 'request.aborted', 'the request body does not match its Content-Length'],
+};
+
+/** A client error raised below Nest (Express, a body parser): a 4xx with a stable code, never a 500. */
+function fromHttpError(err: unknown): Problem | null {
+  const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
+  const known = typeof e?.type === 'string' ? HTTP_ERROR_TYPES[e.type] : undefined;
+  if (known) return problem(...known);
+  const status = e?.status ?? e?.statusCode;
+  if (e?.expose === true && typeof status === 'number' && status >= 400 && status < 500) return problem(status, `http.${status}`, 'the request was refused');
+  return null;
+}
+
+/**
+ * Last line of defence: text PostgreSQL cannot store (NUL) or input nested past its stack is the
+ * client's fault even when a route forgot to check it. The gate refuses both before routing, so
+ * reaching this means a gap worth a warning, not an error with a stack.
+ */
+function fromDatabase(err: unknown): Problem | null {
+  const state = sqlState(err);
+  if (state === '22021' || state === '22P05') return problem(400, 'request.invalid_text', 'the request holds text the database cannot store');
+  if (state === '54001') return problem(400, 'request.too_deep', 'the request nests too deep');
+  return null;
 }
