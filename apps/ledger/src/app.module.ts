@@ -47,7 +47,7 @@ export class LedgerAppModule {
         'db' in database ? DatabaseModule.forInstance(database.db) : DatabaseModule.forRoot({ ...database.options, migrations: ledgerAppMigrations }),
         AuthModule.forRoot(),
         LedgerModule.forRoot(options.ledger ?? {}),
-        LedgerHttpModule,
+        LedgerHttpModule.forRoot({ assets }),
         ComplianceModule.register({ ports: compliancePortsFromEnv(assets, options.env), assets, scheduleMs: options.reconcileEveryMs ?? 0 }),
       ],
     };

@@ -12,6 +12,8 @@ export const LEDGER_REFUSALS = {
   'transfer.timeout_invalid': 400,
   'transfer.code_invalid': 400,
   'transfer.metadata_invalid': 400,
+  'transfer.metadata_too_deep': 400,
+  'transfer.metadata_too_large': 400,
   'transfer.linked_chain_open': 400,
   'transfer.linked_failed': 422,
   'transfer.asset_mismatch': 422,

@@ -37,7 +37,8 @@ export interface LedgerOptions {
 }
 
 export const ACCOUNT_KINDS: readonly AccountKind[] = ['user', 'custody', 'in_flight', 'fee_expense', 'fee_revenue', 'incident', 'equity'];
-const OWNER = /^[A-Za-z0-9._:@/-]{1,200}$/;
+/** Client and owner ids. */
+export const OWNER = /^[A-Za-z0-9._:@/-]{1,200}$/;
 const MAX_ATTEMPTS = 8;
 
 /** Default flags per kind (DESIGN §3): user balances are liabilities, custody holdings assets. */
@@ -121,6 +122,14 @@ export class LedgerService implements LedgerApi {
       q.kind,
     ]);
     return rows.length ? toAccount(rows[0]) : null;
+  }
+
+  /** The accounts among these ids that exist (any order); ids that are not uuids are skipped. */
+  async getAccounts(ids: readonly string[], tx?: Tx): Promise<Account[]> {
+    const valid = [...new Set(ids.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase()))];
+    if (valid.length === 0) return [];
+    const rows = await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [valid]);
+    return rows.map(toAccount);
   }
 
   /** Every account of an owner (all assets and kinds), oldest first. */
@@ -219,6 +228,12 @@ export class LedgerService implements LedgerApi {
     const rows = TRANSFER_ID.test(id) || id.startsWith('expired~') ? await this.loadTransfers(tx, [id]) : [];
     if (rows.length === 0) throw notFound('transfer.not_found', `transfer ${id} not found`);
     return publicTransfer(rows[0]);
+  }
+
+  /** The transfers among these ids that exist (any order). */
+  async findTransfers(ids: readonly string[], tx?: Tx): Promise<Transfer[]> {
+    const valid = [...new Set(ids.filter((id) => typeof id === 'string' && (TRANSFER_ID.test(id) || id.startsWith('expired~'))))];
+    return (await this.loadTransfers(tx, valid)).map(publicTransfer);
   }
 
   async expirePending(now: Date = new Date()): Promise<number> {

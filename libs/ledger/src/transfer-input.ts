@@ -2,11 +2,11 @@ import { MAX_AMOUNT } from '@strongroom/shared-types';
 import type { LedgerRefusalCode } from './ledger.errors';
 import type { TransferInput } from './ledger.types';
 import { isTransferFlag } from './transfer-flags';
-import { canonicalJson } from './canonical-body';
+import { checkMetadata } from './metadata-check';
 
 export const TRANSFER_ID = /^[A-Za-z0-9._:/-]{1,160}$/;
 export const TRANSFER_CODE = /^[a-z0-9_.:-]{1,64}$/;
-export const MAX_METADATA_BYTES = 4096;
+export { MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './metadata-check';
 /** Ten years: a longer hold is a mistake, not a hold. */
 export const MAX_TIMEOUT_SECONDS = 10 * 365 * 24 * 3600;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,10 +57,8 @@ export function checkTransferInput(t: TransferInput): Refusal | null {
     return refuse('transfer.code_invalid', 'code must match [a-z0-9_.:-]{1,64}');
   }
   if (t.metadata !== undefined) {
-    if (t.metadata === null || typeof t.metadata !== 'object' || Array.isArray(t.metadata)) return refuse('transfer.metadata_invalid', 'metadata must be an object');
-    if (Buffer.byteLength(canonicalJson(t.metadata)) > MAX_METADATA_BYTES) {
-      return refuse('transfer.metadata_invalid', `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
-    }
+    const bad = checkMetadata(t.metadata);
+    if (bad) return refuse(bad.code, bad.detail);
   }
   return null;
 }

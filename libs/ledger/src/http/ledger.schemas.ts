@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { badRequest, parseBaseUnits } from '@strongroom/shared-types';
+import { ASSET_CODE, badRequest, parseBaseUnits } from '@strongroom/shared-types';
 import { parseWith } from '@strongroom/shared-http';
 import type { TransferFlag, TransferInput } from '../ledger.types';
 import { FLAG_BITS } from '../transfer-flags';
-import { ACCOUNT_KINDS } from '../ledger.service';
+import { ACCOUNT_KINDS, OWNER } from '../ledger.service';
+import { checkMetadata } from '../metadata-check';
 
 /** Request bodies, validated at the edge with zod; amounts arrive as base-unit decimal strings. */
 const flagNames = Object.keys(FLAG_BITS) as [TransferFlag, ...TransferFlag[]];
 
 export const OpenAccountBody = z
   .object({
-    clientId: z.string().min(1).max(200),
-    ownerId: z.string().min(1).max(200),
-    asset: z.string().min(1).max(16),
+    clientId: z.string().regex(OWNER, 'a client id: [A-Za-z0-9._:@/-]{1,200}'),
+    ownerId: z.string().regex(OWNER, 'an owner id: [A-Za-z0-9._:@/-]{1,200}'),
+    asset: z.string().regex(ASSET_CODE, 'an asset code such as BTC'),
     kind: z.enum(ACCOUNT_KINDS as [string, ...string[]]),
     flags: z
       .object({ debitsMustNotExceedCredits: z.boolean().optional(), creditsMustNotExceedDebits: z.boolean().optional(), closed: z.boolean().optional() })
@@ -49,7 +50,7 @@ export const ResolveBody = z
   })
   .strict();
 
-export const ListAccountsQuery = z.object({ clientId: z.string().min(1), ownerId: z.string().min(1) });
+export const ListAccountsQuery = z.object({ clientId: z.string().regex(OWNER), ownerId: z.string().regex(OWNER) }).strict();
 
 export const BalancesQuery = z
   .object({
@@ -67,6 +68,7 @@ export function openApi(schema: z.ZodType): SchemaObject {
 /** A transfer body as the service takes it. Amount errors keep their own codes. */
 export function toTransferInput(body: z.infer<typeof TransferBody>, index?: number): TransferInput {
   const where = index === undefined ? 'amount' : `transfers[${index}].amount`;
+  checkEdgeMetadata(body.metadata, index);
   return {
     id: body.id,
     debitAccountId: body.debitAccountId ?? '',
@@ -78,6 +80,13 @@ export function toTransferInput(body: z.infer<typeof TransferBody>, index?: numb
     code: body.code,
     metadata: body.metadata,
   };
+}
+
+/** Metadata bounds at the edge: the whole request is refused (400, with the batch index) before anything is read. */
+export function checkEdgeMetadata(metadata: unknown, index?: number): void {
+  if (metadata === undefined) return;
+  const bad = checkMetadata(metadata);
+  if (bad) throw badRequest(bad.code, index === undefined ? bad.detail : `transfers[${index}].metadata: ${bad.detail}`, index === undefined ? {} : { index });
 }
 
 export function parseTransferBody(raw: unknown): TransferInput {

@@ -1,25 +1,32 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '@strongroom/api-auth';
+import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { parseBaseUnits } from '@strongroom/shared-types';
 import { LedgerService } from '../ledger.service';
 import { refusalError } from '../ledger.errors';
 import type { TransferInput, TransferResult } from '../ledger.types';
-import { BatchBody, ResolveBody, TransferBody, openApi, parseBatchBody, parseTransferBody } from './ledger.schemas';
+import { checkTransferInput } from '../transfer-input';
+import { BatchBody, ResolveBody, TransferBody, checkEdgeMetadata, openApi, parseBatchBody, parseTransferBody } from './ledger.schemas';
+import { LedgerAccess } from './ledger-access';
 import { resultView, transferView } from './ledger.views';
 import { ProblemSchema, TransferResultSchema, TransferSchema } from './openapi';
 
 const REFUSALS =
   'amount.not_positive, amount.not_integer, amount.too_large, amount.malformed, account.not_found, transfer.asset_mismatch, ' +
-  'account.closed, account.debits_exceed_credits, account.credits_exceed_debits, transfer.id_conflict, pending.*, request.malformed_json';
+  'account.closed, account.debits_exceed_credits, account.credits_exceed_debits, transfer.id_conflict, pending.*, request.malformed_json, ' +
+  'transfer.metadata_invalid, transfer.metadata_too_deep, transfer.metadata_too_large';
+const FORBIDDEN = 'transfer.system_account, transfer.cross_client, transfer.debit_unbounded (403); account.not_found / pending.not_found also for what the key may not see (404); client.not_found (404), client.suspended (422)';
 
 @ApiTags('ledger: transfers')
 @ApiSecurity('key')
 @Controller('v1/transfers')
 export class TransfersController {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly access: LedgerAccess,
+  ) {}
 
   @Post()
   @Roles('backend')
@@ -31,8 +38,9 @@ export class TransfersController {
   @ApiResponse({ status: 201, description: 'created', schema: TransferResultSchema })
   @ApiResponse({ status: 200, description: 'replayed', schema: TransferResultSchema })
   @ApiResponse({ status: 400, description: REFUSALS, schema: ProblemSchema })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.single(parseTransferBody(body), res);
+  @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
+  async create(@CurrentPrincipal() who: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.single(who, parseTransferBody(body), res);
   }
 
   @Post('batch')
@@ -44,9 +52,12 @@ export class TransfersController {
   })
   @ApiBody({ schema: openApi(BatchBody) })
   @ApiOkResponse({ schema: { type: 'object', properties: { results: { type: 'array', items: TransferResultSchema } } } })
-  @ApiResponse({ status: 400, description: 'request.invalid, amount.* (with the index), transfer.batch_invalid', schema: ProblemSchema })
-  async batch(@Body() body: unknown) {
-    const results = await this.ledger.createTransfers(parseBatchBody(body));
+  @ApiResponse({ status: 400, description: 'request.invalid, amount.*, transfer.metadata_* (with the index), transfer.batch_invalid', schema: ProblemSchema })
+  @ApiResponse({ status: 403, description: `the whole batch, with the index: ${FORBIDDEN}`, schema: ProblemSchema })
+  async batch(@CurrentPrincipal() who: Principal, @Body() body: unknown) {
+    const items = parseBatchBody(body);
+    await this.access.checkTransfers(who, items);
+    const results = await this.ledger.createTransfers(items);
     return { results: results.map(resultView) };
   }
 
@@ -54,9 +65,9 @@ export class TransfersController {
   @Roles('backend', 'auditor')
   @ApiOperation({ summary: 'Get a transfer (with the current state of a pending one)' })
   @ApiOkResponse({ schema: TransferSchema })
-  @ApiResponse({ status: 404, description: 'transfer.not_found', schema: ProblemSchema })
-  async get(@Param('id') id: string) {
-    return transferView(await this.ledger.getTransfer(id));
+  @ApiResponse({ status: 404, description: 'transfer.not_found (also when neither account is of a client in scope)', schema: ProblemSchema })
+  async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return transferView(await this.access.readableTransfer(who, id));
   }
 
   @Post(':id/post')
@@ -66,8 +77,9 @@ export class TransfersController {
   @ApiResponse({ status: 201, schema: TransferResultSchema })
   @ApiResponse({ status: 409, description: 'pending.already_resolved, pending.expired, transfer.id_conflict', schema: ProblemSchema })
   @ApiResponse({ status: 422, description: 'pending.amount_exceeds, account.closed', schema: ProblemSchema })
-  async post(@Param('id') pendingId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.single(this.resolve(pendingId, body, 'post_pending'), res);
+  @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
+  async post(@CurrentPrincipal() who: Principal, @Param('id') pendingId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.single(who, this.resolve(pendingId, body, 'post_pending'), res);
   }
 
   @Post(':id/void')
@@ -76,14 +88,16 @@ export class TransfersController {
   @ApiBody({ schema: openApi(ResolveBody) })
   @ApiResponse({ status: 201, schema: TransferResultSchema })
   @ApiResponse({ status: 409, description: 'pending.already_resolved, pending.expired, transfer.id_conflict', schema: ProblemSchema })
-  async void(@Param('id') pendingId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.single(this.resolve(pendingId, body, 'void_pending'), res);
+  @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
+  async void(@CurrentPrincipal() who: Principal, @Param('id') pendingId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.single(who, this.resolve(pendingId, body, 'void_pending'), res);
   }
 
   private resolve(pendingId: string, body: unknown, flag: 'post_pending' | 'void_pending'): TransferInput {
     const amountRaw = (body as { amount?: unknown } | null)?.amount;
     if (amountRaw !== undefined) parseBaseUnits(amountRaw);
     const b = parseWith(ResolveBody, body);
+    checkEdgeMetadata(b.metadata);
     return {
       id: b.id,
       debitAccountId: '',
@@ -96,7 +110,11 @@ export class TransfersController {
     };
   }
 
-  private async single(input: TransferInput, res: Response) {
+  private async single(who: Principal, input: TransferInput, res: Response) {
+    // What needs no database is refused first, with the ledger's own codes.
+    const bad = checkTransferInput(input);
+    if (bad) throw refusalError(bad.code, bad.detail, { transferId: input.id });
+    await this.access.checkTransfers(who, [input], true);
     const r: TransferResult = await this.ledger.submitTransfer(input);
     if (!r.ok) throw refusalError(r.code, r.detail, { transferId: r.id });
     res.status(r.replayed ? 200 : 201);
