@@ -3,6 +3,7 @@ import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, type ApiKeyInfo } from './api-keys';
+import { createClient } from './clients/clients';
 import { AuthTestAppModule } from './auth-test-app';
 import { authMigrations } from './index';
 import { assertAllRoutesGuarded } from './route-guard-check';
@@ -17,8 +18,9 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
 
   beforeAll(async () => {
     const { db } = ctx();
+    await createClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
-    backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
     // A nonce whose window closed long ago: the new app's guard purges it on its first request.
     await db.query("INSERT INTO auth.nonces (key_id, nonce, expires_at) VALUES ($1, 'long-expired-nonce-01', 1)", [backend.keyId]);
     ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), { name: 't', title: 't', description: 't', port: 0 }));
@@ -39,21 +41,24 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
   });
 
   it('guards every route, key management included', () => {
-    const routes = assertAllRoutesGuarded(app).filter((r) => r.path.startsWith('/v1/auth/keys'));
+    const routes = assertAllRoutesGuarded(app).filter((r) => r.path.startsWith('/v1/auth/keys') || r.path.startsWith('/v1/changes'));
     expect(routes.map((r) => r.access)).toEqual([
+      { kind: 'roles', roles: ['admin'] },
+      { kind: 'roles', roles: ['admin'] },
+      { kind: 'roles', roles: ['admin'] },
+      { kind: 'roles', roles: ['admin'] },
       { kind: 'roles', roles: ['admin'] },
       { kind: 'roles', roles: ['admin'] },
       { kind: 'roles', roles: ['admin'] },
     ]);
   });
 
-  it('lets an admin mint a key that works at once, then revoke it, with both recorded in the audit log', async () => {
-    const created = await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'approver bob', role: 'approver' });
+  it('lets one admin mint an auditor key that works at once, then revoke it, with both recorded in the audit log', async () => {
+    const created = await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'auditor bob', role: 'auditor', owner: 'bob', clients: ['acme'] });
     expect(created.status).toBe(201);
     const bob = (await created.json()) as ApiCredentials & { role: string; name: string };
-    expect(bob).toMatchObject({ name: 'approver bob', role: 'approver' });
-    const approved = await signedFetch(url, bob, 'POST', '/v1/things/approve');
-    expect(await approved.json()).toEqual({ approvedBy: bob.keyId, role: 'approver' });
+    expect(bob).toMatchObject({ name: 'auditor bob', role: 'auditor', owner: 'bob', clients: ['acme'] });
+    expect((await signedFetch(url, bob, 'GET', '/v1/reports')).status).toBe(200);
 
     const listed = (await (await signedFetch(url, admin, 'GET', '/v1/auth/keys')).json()) as { keys: ApiKeyInfo[] };
     expect(listed.keys.map((k) => k.keyId)).toEqual(expect.arrayContaining([admin.keyId, backend.keyId, bob.keyId]));
@@ -62,7 +67,7 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
     const revoked = await signedFetch(url, admin, 'POST', `/v1/auth/keys/${bob.keyId}/revoke`);
     expect(revoked.status).toBe(200);
     expect(((await revoked.json()) as ApiKeyInfo).revokedAt).not.toBeNull();
-    expect(await code(await signedFetch(url, bob, 'POST', '/v1/things/approve'))).toBe('auth.revoked');
+    expect(await code(await signedFetch(url, bob, 'GET', '/v1/reports'))).toBe('auth.revoked');
 
     const entries = await new AuditLog(ctx().db).list({ subjectType: 'api_key', subjectId: bob.keyId });
     expect(entries.map((e) => [e.action, e.actor.id, e.actor.role])).toEqual([
@@ -75,10 +80,11 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
   it('refuses non-admins and bad input, changing nothing', async () => {
     const { db } = ctx();
     const before = (await db.query('SELECT key_id FROM auth.api_keys')).length;
-    expect(await code(await signedFetch(url, backend, 'POST', '/v1/auth/keys', { name: 'x', role: 'admin' }))).toBe('auth.forbidden_role');
+    expect(await code(await signedFetch(url, backend, 'POST', '/v1/auth/keys', { name: 'x', role: 'admin', owner: 'x', clients: 'all' }))).toBe('auth.forbidden_role');
     expect(await code(await signedFetch(url, backend, 'GET', '/v1/auth/keys'))).toBe('auth.forbidden_role');
-    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'root' }))).toBe('request.invalid');
-    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: '', role: 'backend' }))).toBe('request.invalid');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'root', owner: 'x', clients: 'all' }))).toBe('request.invalid');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'auditor', clients: 'all' }))).toBe('request.invalid');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: '', role: 'backend', owner: 'x', clients: ['acme'] }))).toBe('auth.invalid_name');
     expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys/srk_ffffffffffffffffffffffff/revoke'))).toBe('auth.key_not_found');
     expect((await db.query('SELECT key_id FROM auth.api_keys')).length).toBe(before);
   });

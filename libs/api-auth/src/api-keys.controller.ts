@@ -1,21 +1,42 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase, parseWith } from '@strongroom/shared-http';
-import { ROLES } from '@strongroom/shared-types';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo, type Principal } from './api-keys';
+import { ROLES, type Role } from '@strongroom/shared-types';
+import { createApiKey, listApiKeys, parseNewApiKey, revokeApiKey, type ApiKeyInfo, type ClientScope, type Principal } from './api-keys';
 import { CurrentPrincipal } from './current-principal.decorator';
+import { DUAL_CONTROL_ROLES } from './dual-control/auth-change-handlers';
+import type { ChangeRequestView } from './dual-control/change-handler';
+import { DualControl } from './dual-control/dual-control.service';
 import { Roles } from './roles.decorator';
 
-const CreateKey = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(ROLES as [string, ...string[]]) }).strict();
+// Names and owners are checked by parseNewApiKey (auth.invalid_name / auth.invalid_owner).
+const CreateKey = z
+  .object({
+    name: z.string(),
+    role: z.enum(ROLES as [Role, ...Role[]]),
+    owner: z.string(),
+    clients: z.union([z.literal('all'), z.array(z.string()).max(1000)]),
+  })
+  .strict();
+
+export interface CreatedKey {
+  keyId: string;
+  secret: string;
+  name: string;
+  role: Role;
+  owner: string;
+  clients: ClientScope;
+}
 
 /**
- * `/v1/auth/keys`: API key management for admins over HTTP — the way to mint backend, approver and
- * auditor keys while the embedded app owns its PGlite data directory (the CLI cannot open it
- * then). Each change is recorded in the audit log in the same transaction. Mounted with
- * `AuthModule.forRoot({ keyRoutes: true })`; needs `auditMigrations`.
+ * `/v1/auth/keys`: API key management for admins over HTTP. Backend and auditor keys are minted
+ * by one admin (201, the secret in this response only); admin and approver keys, each able to
+ * approve something, go through dual control (202 with the change; the approving admin receives
+ * the secret). Every change is in the audit log. Mounted with `AuthModule.forRoot({ keyRoutes: true })`.
  */
 @ApiTags('api keys')
 @Roles('admin')
@@ -24,24 +45,33 @@ export class ApiKeysController {
   constructor(
     @InjectDatabase() private readonly db: Database,
     private readonly audit: AuditLog,
+    private readonly dual: DualControl,
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key; the secret is in this response only' })
-  async create(@CurrentPrincipal() by: Principal, @Body() body: unknown): Promise<{ keyId: string; secret: string; name: string; role: string }> {
-    const input = parseWith(CreateKey, body);
-    const role = input.role as Principal['role'];
+  @ApiOperation({ summary: 'Create a backend or auditor key (201, secret here only); propose an admin or approver key (202, dual control)' })
+  async create(
+    @CurrentPrincipal() by: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CreatedKey | ChangeRequestView> {
+    const k = parseNewApiKey(parseWith(CreateKey, body));
+    if ((DUAL_CONTROL_ROLES as readonly string[]).includes(k.role)) {
+      res.status(202);
+      return this.dual.propose(by, 'auth.key', k);
+    }
     const creds = await this.db.transaction(async (tx) => {
-      const made = await createApiKey(tx, { name: input.name, role });
+      const made = await createApiKey(tx, k);
       await this.audit.append(tx, {
         actor: { id: by.keyId, role: by.role },
         action: 'auth.key_created',
         subject: { type: 'api_key', id: made.keyId },
-        payload: { name: input.name, role },
+        payload: { name: k.name, role: k.role, owner: k.owner, clients: k.clients, by: { keyId: by.keyId, owner: by.owner } },
       });
       return made;
     });
-    return { ...creds, name: input.name, role };
+    res.status(201);
+    return { ...creds, name: k.name, role: k.role, owner: k.owner, clients: k.clients };
   }
 
   @Get()
@@ -52,7 +82,7 @@ export class ApiKeysController {
 
   @Post(':keyId/revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke an API key; its requests are refused from now on' })
+  @ApiOperation({ summary: 'Revoke an API key; its requests are refused from now on (one admin: revoking only removes power)' })
   async revoke(@CurrentPrincipal() by: Principal, @Param('keyId') keyId: string): Promise<ApiKeyInfo> {
     return this.db.transaction(async (tx) => {
       await revokeApiKey(tx, keyId);

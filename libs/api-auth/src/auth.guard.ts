@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase } from '@strongroom/shared-http';
-import { findApiKey, isKeyIdFormat } from './api-keys';
-import { KeyCache } from './key-cache';
+import { findApiKey, isKeyIdFormat, loadAllApiKeys, type StoredApiKey } from './api-keys';
+import { KeyCache, type KeySource } from './key-cache';
 import { authError } from './auth.errors';
 import { PRINCIPAL, type RequestWithPrincipal } from './current-principal.decorator';
 import { purgeExpiredNonces, recordNonce } from './nonce-store';
@@ -39,6 +40,12 @@ const SIGNATURE = /^[0-9a-f]{64}$/;
 
 type RawRequest = Request & { rawBody?: Buffer } & RequestWithPrincipal;
 
+// What an unknown key id is checked against, so that it costs one HMAC and one compare like a
+// known key with a wrong secret (no timing difference between the two).
+const DUMMY_VERIFIER = randomBytes(32).toString('hex');
+// Looked up in place of a malformed key id, so it costs the same read as a well-formed unknown one.
+const ABSENT_KEY_ID = 'srk_000000000000000000000000';
+
 /**
  * The global guard: every route is authenticated with a signed request unless it is `@Public()`,
  * then authorised by `@Roles`. A route with neither is refused (fail closed).
@@ -59,7 +66,10 @@ export class ApiKeyGuard implements CanActivate {
   ) {
     this.windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
     this.keys = new KeyCache(db.backend === 'pglite' ? Number.POSITIVE_INFINITY : (options.keyCacheMs ?? 0));
+    this.source = { one: (id) => findApiKey(this.db, id), all: () => loadAllApiKeys(this.db) };
   }
+
+  private readonly source: KeySource;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = routeAccess(context.getHandler(), context.getClass());
@@ -86,7 +96,7 @@ export class ApiKeyGuard implements CanActivate {
       throw authError('auth.missing', `signed request headers missing: ${missing.join(', ')}`, { missing });
     }
     if (!NONCE.test(nonce)) throw authError('auth.missing', 'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]');
-    if (!SIGNATURE.test(signature)) throw authError('auth.bad_signature', 'X-Strongroom-Signature must be 64 hex characters');
+    if (!SIGNATURE.test(signature)) throw invalidCredentials();
 
     const now = Date.now();
     const ts = TIMESTAMP.test(timestamp) ? Number(timestamp) : NaN;
@@ -96,13 +106,13 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
 
-    const key = isKeyIdFormat(keyId) ? await this.keys.get(keyId, (id) => findApiKey(this.db, id)) : undefined;
-    if (!key) throw authError('auth.unknown_key', 'unknown API key');
+    // No oracle: an unknown id (well formed or not) and a wrong secret take the same steps — one
+    // lookup, one HMAC, one constant-time compare — and get the same answer.
+    const found: StoredApiKey | undefined = await this.keys.get(isKeyIdFormat(keyId) ? keyId : ABSENT_KEY_ID, this.source);
+    const key = found?.keyId === keyId ? found : undefined;
     const path = req.originalUrl ?? req.url;
-    const expected = signCanonical(key.verifier, canonicalRequest(req.method, path, timestamp, nonce, sha256Hex(req.rawBody)));
-    if (!signaturesEqual(expected, signature)) {
-      throw authError('auth.bad_signature', 'the request signature does not match its method, path, timestamp, nonce and body');
-    }
+    const expected = signCanonical(key?.verifier ?? DUMMY_VERIFIER, canonicalRequest(req.method, path, timestamp, nonce, sha256Hex(req.rawBody)));
+    if (!signaturesEqual(expected, signature) || !key) throw invalidCredentials();
     if (key.revoked) throw authError('auth.revoked', 'this API key has been revoked');
 
     // Kept for two windows so a replica whose clock runs behind still finds it.
@@ -115,7 +125,7 @@ export class ApiKeyGuard implements CanActivate {
       purgeExpiredNonces(this.db, now).catch((err: unknown) => this.logger.warn(`nonce purge failed: ${String(err)}`));
     }
 
-    const principal = { keyId: key.keyId, name: key.name, role: key.role };
+    const principal = { keyId: key.keyId, name: key.name, role: key.role, owner: key.owner, clients: key.clients };
     req[PRINCIPAL] = principal;
     if (!roleAllows(access.roles, key.role)) {
       throw authError('auth.forbidden_role', `role ${key.role} may not call this route; it needs ${access.roles.join(' or ')}`, {
@@ -126,3 +136,6 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 }
+
+const invalidCredentials = () =>
+  authError('auth.invalid_credentials', 'the key id and signature do not verify (unknown key, wrong secret, or a request changed in transit)');

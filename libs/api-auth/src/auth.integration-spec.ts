@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { createApiKey, ensureFirstAdminKey, listApiKeys, revokeApiKey, type Queryable } from './api-keys';
+import { createApiKey, ensureFirstAdminKey, ensureFirstAdminKeys, listApiKeys, revokeApiKey, type Queryable } from './api-keys';
+import { createClient } from './clients/clients';
 import { AuthTestAppModule, effects } from './auth-test-app';
 import { authMigrations } from './index';
 import { purgeExpiredNonces } from './nonce-store';
@@ -36,7 +37,8 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
 
   beforeAll(async () => {
     const { db } = ctx();
-    backend = await createApiKey(db, { name: 'exchange backend', role: 'backend' });
+    await createClient(db, { id: 'acme', name: 'Acme exchange', custody: 'pooled' });
+    backend = await createApiKey(db, { name: 'exchange backend', role: 'backend', owner: 'acme ops', clients: ['acme'] });
     approver = await createApiKey(db, { name: 'alice', role: 'approver' });
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
     ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { unguarded: true, replayWindowMs: WINDOW }), {
@@ -54,7 +56,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     const res = await signedFetch(url, backend, 'GET', '/v1/things?asset=BTC&limit=2');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      principal: { keyId: backend.keyId, name: 'exchange backend', role: 'backend' },
+      principal: { keyId: backend.keyId, name: 'exchange backend', role: 'backend', owner: 'acme ops', clients: ['acme'] },
       query: { asset: 'BTC', limit: '2' },
     });
   });
@@ -102,7 +104,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     it('refuses a signature made with the wrong secret', async () => {
       const res = await signedFetch(url, { keyId: backend.keyId, secret: approver.secret }, 'POST', '/v1/things', { a: 1 });
       expect(res.status).toBe(401);
-      expect((await problemOf(res)).code).toBe('auth.bad_signature');
+      expect((await problemOf(res)).code).toBe('auth.invalid_credentials');
     });
 
     it('refuses a tampered body', async () => {
@@ -113,16 +115,16 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
         body: JSON.stringify({ amount: '1000' }),
       });
       expect(res.status).toBe(401);
-      expect((await problemOf(res)).code).toBe('auth.bad_signature');
+      expect((await problemOf(res)).code).toBe('auth.invalid_credentials');
     });
 
     it('refuses a tampered query string and a tampered method', async () => {
       const headers = signRequest(backend, 'GET', '/v1/things?asset=BTC');
       const res = await fetch(`${url}/v1/things?asset=ETH`, { headers });
-      expect((await problemOf(res)).code).toBe('auth.bad_signature');
+      expect((await problemOf(res)).code).toBe('auth.invalid_credentials');
       const asGet = signRequest(backend, 'GET', '/v1/things');
       const posted = await fetch(`${url}/v1/things`, { method: 'POST', headers: asGet });
-      expect((await problemOf(posted)).code).toBe('auth.bad_signature');
+      expect((await problemOf(posted)).code).toBe('auth.invalid_credentials');
     });
 
     it('refuses timestamps outside the replay window, past and future', async () => {
@@ -138,7 +140,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     it('refuses an unknown key', async () => {
       const res = await signedFetch(url, { keyId: 'srk_000000000000000000000000', secret: backend.secret }, 'GET', '/v1/things');
       expect(res.status).toBe(401);
-      expect((await problemOf(res)).code).toBe('auth.unknown_key');
+      expect((await problemOf(res)).code).toBe('auth.invalid_credentials');
     });
 
     it('refuses the wrong role with 403, and lets admin through every role check', async () => {
@@ -180,7 +182,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
 
     it('refuses a revoked key, and revoking is idempotent', async () => {
       const { db } = ctx();
-      const doomed = await createApiKey(db, { name: 'doomed', role: 'backend' });
+      const doomed = await createApiKey(db, { name: 'doomed', role: 'backend', clients: ['acme'] });
       expect((await signedFetch(url, doomed, 'GET', '/v1/things')).status).toBe(200);
       await revokeApiKey(db, doomed.keyId);
       const [first] = (await listApiKeys(db)).filter((k) => k.keyId === doomed.keyId);
@@ -221,18 +223,23 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     expect(await count()).toBe(0);
   });
 
-  it('creates the first admin key once, and it works', async () => {
+  it('creates the first admin keys once, one per owner, and they work', async () => {
     const { db } = ctx();
     // This database already has an admin key: nothing is created.
     expect(await ensureFirstAdminKey(db)).toBeNull();
     await db.query("DELETE FROM auth.nonces WHERE key_id IN (SELECT key_id FROM auth.api_keys WHERE role = 'admin')");
     await db.query("DELETE FROM auth.api_keys WHERE role = 'admin'");
-    const results = await Promise.all([ensureFirstAdminKey(db), ensureFirstAdminKey(db), ensureFirstAdminKey(db)]);
-    const created = results.filter((r): r is ApiCredentials => r !== null);
+    const results = await Promise.all([ensureFirstAdminKeys(db), ensureFirstAdminKeys(db), ensureFirstAdminKey(db)]);
+    const created = results.filter((r) => r !== null);
     expect(created).toHaveLength(1);
-    const res = await signedFetch(url, created[0], 'POST', '/v1/things/approve');
-    expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ approvedBy: created[0].keyId, role: 'admin' });
+    const pair = created[0] as Array<ApiCredentials & { owner: string }>;
+    expect(pair.map((k) => k.owner)).toEqual(['first admin 1', 'first admin 2']);
+    for (const k of pair) {
+      const res = await signedFetch(url, k, 'POST', '/v1/things/approve');
+      expect(res.status).toBe(201);
+      expect(await res.json()).toEqual({ approvedBy: k.keyId, role: 'admin' });
+    }
+    expect(await ensureFirstAdminKeys(db)).toBeNull();
   });
 
   it('creates keys inside a caller transaction too', async () => {
@@ -243,7 +250,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
 
   it('refuses invalid key input', async () => {
     const { db } = ctx();
-    await expect(createApiKey(db, { name: '  ', role: 'backend' })).rejects.toMatchObject({ code: 'auth.invalid_name' });
+    await expect(createApiKey(db, { name: '  ', role: 'backend', clients: ['acme'] })).rejects.toMatchObject({ code: 'auth.invalid_name' });
     await expect(createApiKey(db, { name: 'x', role: 'root' as never })).rejects.toMatchObject({ code: 'auth.invalid_role' });
     await expect(revokeApiKey(db, 'srk_ffffffffffffffffffffffff')).rejects.toMatchObject({ code: 'auth.key_not_found', status: 404 });
   });
@@ -267,6 +274,10 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
           'POST /v1/things/approve approver',
           'GET /v1/reports auditor',
           'GET /v1/reports/about public',
+          'GET /v1/changes admin',
+          'GET /v1/changes/:id admin',
+          'POST /v1/changes/:id/approve admin',
+          'POST /v1/changes/:id/reject admin',
         ].sort(),
       );
     } finally {

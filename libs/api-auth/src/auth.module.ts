@@ -3,15 +3,19 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@strongroom/audit';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeyGuard, AUTH_OPTIONS, type AuthOptions } from './auth.guard';
+import { ClientsController } from './clients/clients.controller';
+import { ChangesController } from './dual-control/changes.controller';
+import { DualControl } from './dual-control/dual-control.service';
 
 export interface AuthModuleOptions extends AuthOptions {
-  /** Serve `/v1/auth/keys` (admin): create, list, revoke keys, audited. Needs `auditMigrations`. */
+  /** Serve `/v1/auth/keys` and `/v1/clients` (admin; client reads for auditors too). */
   keyRoutes?: boolean;
 }
 
 /**
- * Makes every route of the app require a signed request and a role (see `ApiKeyGuard`).
- * Needs the app's `DATABASE` (DatabaseModule) migrated with `authMigrations`.
+ * Makes every route of the app require a signed request and a role (see `ApiKeyGuard`), and
+ * provides dual control (`DualControl`, `/v1/changes`). Needs the app's `DATABASE` migrated with
+ * `authMigrations` and `auditMigrations`.
  */
 @Global()
 @Module({})
@@ -19,10 +23,10 @@ export class AuthModule {
   static forRoot(options: AuthModuleOptions = {}): DynamicModule {
     return {
       module: AuthModule,
-      imports: options.keyRoutes ? [AuditModule] : [],
-      controllers: options.keyRoutes ? [ApiKeysController] : [],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, ApiKeyGuard, { provide: APP_GUARD, useExisting: ApiKeyGuard }],
-      exports: [ApiKeyGuard, AUTH_OPTIONS],
+      imports: [AuditModule],
+      controllers: [ChangesController, ...(options.keyRoutes ? [ApiKeysController, ClientsController] : [])],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, ApiKeyGuard, { provide: APP_GUARD, useExisting: ApiKeyGuard }, DualControl],
+      exports: [ApiKeyGuard, AUTH_OPTIONS, DualControl],
     };
   }
 }

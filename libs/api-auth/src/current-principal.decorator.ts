@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Principal } from './api-keys';
+import type { Principal } from './principal';
 import { authError } from './auth.errors';
 
 /** Where the guard leaves the authenticated caller on the request. */
@@ -11,7 +11,7 @@ export function principalOf(req: unknown): Principal | undefined {
   return (req as RequestWithPrincipal)[PRINCIPAL];
 }
 
-/** The authenticated caller `{ keyId, name, role }`; on a public route there is none (refused). */
+/** The authenticated caller `{ keyId, name, role, owner, clients }`; on a public route there is none (refused). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
   const principal = principalOf(ctx.switchToHttp().getRequest());
   if (!principal) throw authError('auth.missing', 'this route needs an authenticated caller');

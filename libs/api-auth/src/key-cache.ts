@@ -1,37 +1,52 @@
 import type { StoredApiKey } from './api-keys';
 
-// Bumped by every revocation in this process; cached keys loaded before it are discarded.
+// Bumped by every key creation and revocation in this process; a snapshot loaded before it is discarded.
 let generation = 0;
 
 export function invalidateKeyCache(): void {
   generation += 1;
 }
 
+export interface KeySource {
+  /** One key by id (undefined when unknown or malformed). */
+  one(keyId: string): Promise<StoredApiKey | undefined>;
+  /** Every key. */
+  all(): Promise<Map<string, StoredApiKey>>;
+}
+
 /**
- * Keys as the guard last read them. Entries are dropped by any revocation made in this process
- * and, when `ttlMs` is finite, after `ttlMs`. With PGlite the process owns the data, so every
- * revocation goes through `revokeApiKey` here and no TTL is needed; with PostgreSQL another
- * replica or the CLI may revoke, so caching there is opt-in and bounded by its TTL.
+ * Keys as the guard reads them. With a zero TTL every lookup is one indexed read, hit or miss.
+ * With a TTL (PGlite: infinite, the process owns the data and every creation and revocation passes
+ * through this module) the guard reads the WHOLE key table into memory and answers every lookup
+ * from that snapshot: caching only known keys would make a key in use answer faster than an
+ * unknown id, which would tell a prober which ids exist. The snapshot is reloaded after `ttlMs` or
+ * after a creation or revocation in this process.
  */
 export class KeyCache {
-  private readonly entries = new Map<string, { key: StoredApiKey | undefined; generation: number; at: number }>();
+  private snapshot: { keys: Map<string, StoredApiKey>; generation: number; at: number } | undefined;
+  private loading: Promise<Map<string, StoredApiKey>> | undefined;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(private readonly ttlMs: number) {}
 
-  async get(keyId: string, load: (keyId: string) => Promise<StoredApiKey | undefined>, now = Date.now()): Promise<StoredApiKey | undefined> {
-    if (this.ttlMs <= 0) return load(keyId);
-    const hit = this.entries.get(keyId);
-    if (hit && hit.generation === generation && now - hit.at < this.ttlMs) return hit.key;
-    const loadedAt = { generation, at: now };
-    const key = await load(keyId);
-    // Unknown ids are not cached: a stranger could otherwise grow the map with made-up ids.
-    if (key) {
-      if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(keyId, { key, ...loadedAt });
+  async get(keyId: string, source: KeySource, now = Date.now()): Promise<StoredApiKey | undefined> {
+    if (this.ttlMs <= 0) return source.one(keyId);
+    const s = this.snapshot;
+    if (s && s.generation === generation && now - s.at < this.ttlMs) return s.keys.get(keyId);
+    return (await this.reload(source, now)).get(keyId);
+  }
+
+  private reload(source: KeySource, now: number): Promise<Map<string, StoredApiKey>> {
+    // Concurrent misses share one read; a load that raced an invalidation is not kept.
+    if (!this.loading) {
+      const loadedAt = generation;
+      this.loading = source
+        .all()
+        .then((keys) => {
+          if (loadedAt === generation) this.snapshot = { keys, generation: loadedAt, at: now };
+          return keys;
+        })
+        .finally(() => (this.loading = undefined));
     }
-    return key;
+    return this.loading;
   }
 }

@@ -1,0 +1,72 @@
+import type { AuditLog } from '@strongroom/audit';
+import type { Tx } from '@strongroom/persistence';
+import { badRequest } from '@strongroom/shared-types';
+import { createApiKey, parseNewApiKey, type NewApiKey } from '../api-keys';
+import { createClient, parseClientChange, parseNewClient, updateClient, type ClientChange, type NewClient } from '../clients/clients';
+import type { ChangeContext, ChangeHandler } from './change-handler';
+
+/** Roles whose keys are minted only through dual control: each can approve something. */
+export const DUAL_CONTROL_ROLES = ['admin', 'approver'] as const;
+
+const both = (ctx: ChangeContext) => ({
+  changeId: ctx.changeId,
+  maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner },
+  checker: { keyId: ctx.checker.keyId, owner: ctx.checker.owner },
+});
+const actor = (ctx: ChangeContext) => ({ id: ctx.checker.keyId, role: ctx.checker.role });
+
+/**
+ * `auth.key`: mint an admin or approver key. The secret is returned once, to the CHECKER, in the
+ * approval's response, and is not stored (the change row keeps the key id, name, role, owner).
+ */
+export function authKeyHandler(audit: AuditLog): ChangeHandler<Required<NewApiKey>> {
+  return {
+    kind: 'auth.key',
+    parse(payload) {
+      const k = parseNewApiKey((payload ?? {}) as NewApiKey);
+      if (!(DUAL_CONTROL_ROLES as readonly string[]).includes(k.role)) {
+        throw badRequest('auth.invalid_role', 'only admin and approver keys are minted through dual control');
+      }
+      return k;
+    },
+    async execute(tx: Tx, k, ctx) {
+      const creds = await createApiKey(tx, k);
+      await audit.append(tx, {
+        actor: actor(ctx),
+        action: 'auth.key_created',
+        subject: { type: 'api_key', id: creds.keyId },
+        payload: { name: k.name, role: k.role, owner: k.owner, clients: k.clients, ...both(ctx) },
+      });
+      return { ...creds, name: k.name, role: k.role, owner: k.owner, clients: k.clients };
+    },
+    redact(result) {
+      const { secret: _secret, ...rest } = result as { secret: string };
+      return rest;
+    },
+  };
+}
+
+export type ClientChangePayload = ({ op: 'create' } & NewClient) | ({ op: 'update'; id: string } & ClientChange);
+
+/** `auth.client`: create a client, or change its custody model (segregation), status or name. */
+export function authClientHandler(audit: AuditLog): ChangeHandler<ClientChangePayload> {
+  return {
+    kind: 'auth.client',
+    parse(payload) {
+      const { op, id, ...rest } = (payload ?? {}) as Record<string, unknown>;
+      if (op === 'create') return { op, ...parseNewClient({ id, ...rest }) };
+      if (op === 'update') return { op, id: parseNewClient({ id, name: 'x', custody: 'pooled' }).id, ...parseClientChange(rest) };
+      throw badRequest('client.invalid', "op must be 'create' or 'update'");
+    },
+    async execute(tx: Tx, p, ctx) {
+      const client = p.op === 'create' ? await createClient(tx, p) : await updateClient(tx, p.id, p);
+      await audit.append(tx, {
+        actor: actor(ctx),
+        action: p.op === 'create' ? 'client.created' : 'client.updated',
+        subject: { type: 'client', id: client.id },
+        payload: { change: p, client, ...both(ctx) },
+      });
+      return client;
+    },
+  };
+}
