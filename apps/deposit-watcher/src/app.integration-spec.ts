@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { assertAllRoutesGuarded, createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { assertAllRoutesGuarded, createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { CustodyWallets } from '@strongroom/deposits';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
@@ -23,7 +23,8 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
 
   beforeAll(async () => {
     const { db } = ctx();
-    backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
+    backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
     auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
     approver = await createApiKey(db, { name: 'approver', role: 'approver' });
     await new CustodyWallets(db).register({ id: 'btc-op', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)] });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { Wallet } from 'ethers';
-import { createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { CustodyWallets } from '@strongroom/deposits';
 import { verifyWebhook, WEBHOOK_HEADERS, type WebhookEnvelope } from '@strongroom/events';
@@ -66,7 +66,8 @@ describeEachBackend('deposit watcher app following anvil, with webhooks', { migr
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    backend = await createApiKey(db, { name: 'exchange', role: 'backend' });
+    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
+    backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
     auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
     const publicKeys = [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
     await new CustodyWallets(db).register({ id: 'eth-hot', chain: 'ethereum', clientId: null, threshold: 2, publicKeys, safeAddress: Wallet.createRandom().address });

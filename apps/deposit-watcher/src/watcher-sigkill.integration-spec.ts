@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { Wallet } from 'ethers';
-import { createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { CustodyWallets, DepositAddresses, DepositQueries } from '@strongroom/deposits';
 import { LedgerService } from '@strongroom/ledger';
@@ -87,7 +87,8 @@ for (const backend of testBackends().slice(-1)) {
       const start = (await anvil.height()) + 1;
       const adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
       const addresses = await withDb(async (db) => {
-        key = await createApiKey(db, { name: 'backend', role: 'backend' });
+        await ensureClient(db, { id: 'kill', name: 'kill', custody: 'pooled' });
+        key = await createApiKey(db, { name: 'backend', role: 'backend', clients: ['kill'] });
         const wallets = new CustodyWallets(db);
         const publicKeys = [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
         await wallets.register({ id: `eth-${backend}`, chain: 'ethereum', clientId: null, threshold: 2, publicKeys, safeAddress: Wallet.createRandom().address });

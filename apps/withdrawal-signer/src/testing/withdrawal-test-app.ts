@@ -1,7 +1,7 @@
 // Test fixture (not part of the app): the withdrawal-signer over HTTP on a fresh database, with
 // kms-local keys in the key registry, API keys for every role and funded ledger accounts.
 import type { INestApplication } from '@nestjs/common';
-import { createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import type { ChainAdapter, CustodyWallet } from '@strongroom/chains-core';
 import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { LedgerService } from '@strongroom/ledger';
@@ -59,6 +59,8 @@ export const TEST_ASSETS = new AssetRegistry().withAssets([
   { code: 'USDC', confirmations: 2 },
 ]);
 
+export const TEST_CLIENTS = ['acme', 'appr', 'beta', 'c', 'can', 'cancelpipe', 'cb', 'chainfail', 'crash', 'e2e', 'erc20', 'flow', 'intent', 'kill', 'pol', 'race', 'unserved', 'zeta'];
+
 export async function startWithdrawalTestApp(backend: BackendName, adapters: ChainAdapter[], opts: { relayer?: boolean } = {}): Promise<WithdrawalTestApp> {
   const tdb = await openTestDatabase(backend, { migrations: withdrawalSignerMigrations });
   const kms = await startKmsLocal();
@@ -79,9 +81,11 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
     wallets.set(a.chain, toCustodyWallet(await registry.wallet(w.id)));
   }
   const signer = new KmsDigestSigner(kmsSigner, registry);
+  // The clients the withdrawal specs use, registered so backend keys can be scoped to them.
+  for (const id of TEST_CLIENTS) await ensureClient(tdb.db, { id, name: id, custody: 'pooled' });
   const keys = {
-    backend: await createApiKey(tdb.db, { name: 'exchange backend', role: 'backend' }),
-    backend2: await createApiKey(tdb.db, { name: 'second backend', role: 'backend' }),
+    backend: await createApiKey(tdb.db, { name: 'exchange backend', role: 'backend', clients: TEST_CLIENTS }),
+    backend2: await createApiKey(tdb.db, { name: 'second backend', role: 'backend', clients: TEST_CLIENTS }),
     approver1: await createApiKey(tdb.db, { name: 'alice', role: 'approver' }),
     approver2: await createApiKey(tdb.db, { name: 'bob', role: 'approver' }),
     approver3: await createApiKey(tdb.db, { name: 'carol', role: 'approver' }),

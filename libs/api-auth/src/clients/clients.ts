@@ -19,6 +19,8 @@ export interface Client {
 /** Client ids: what deposit tags and ledger accounts carry (no '/', no spaces, ≤ 64 chars). */
 export const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const isClientIdFormat = (s: unknown): s is string => typeof s === 'string' && CLIENT_ID.test(s);
+/** The service's own accounts (custody, in_flight, fees…) live under this client id; no client may take it. */
+export const RESERVED_CLIENT_IDS: readonly string[] = ['operator'];
 
 interface ClientRow {
   id: string;
@@ -70,6 +72,7 @@ export interface NewClient {
 export function parseNewClient(input: unknown): NewClient {
   const o = (input ?? {}) as Record<string, unknown>;
   if (!isClientIdFormat(o.id)) throw badRequest('client.invalid', 'client id must be 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit');
+  if (RESERVED_CLIENT_IDS.includes(o.id)) throw badRequest('client.reserved', `client id ${o.id} is reserved for the service's own accounts`);
   if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody)) throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
   return { id: o.id, name: safeLabel(o.name, 'client.invalid', 'client name'), custody: o.custody as ClientCustody };
 }

@@ -2,7 +2,7 @@ import type { AuditLog } from '@strongroom/audit';
 import type { Tx } from '@strongroom/persistence';
 import { badRequest } from '@strongroom/shared-types';
 import { createApiKey, parseNewApiKey, type NewApiKey } from '../api-keys';
-import { createClient, parseClientChange, parseNewClient, updateClient, type ClientChange, type NewClient } from '../clients/clients';
+import { createClient, isClientIdFormat, parseClientChange, parseNewClient, updateClient, type ClientChange, type NewClient } from '../clients/clients';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 
 /** Roles whose keys are minted only through dual control: each can approve something. */
@@ -55,7 +55,10 @@ export function authClientHandler(audit: AuditLog): ChangeHandler<ClientChangePa
     parse(payload) {
       const { op, id, ...rest } = (payload ?? {}) as Record<string, unknown>;
       if (op === 'create') return { op, ...parseNewClient({ id, ...rest }) };
-      if (op === 'update') return { op, id: parseNewClient({ id, name: 'x', custody: 'pooled' }).id, ...parseClientChange(rest) };
+      if (op === 'update') {
+        if (!isClientIdFormat(id)) throw badRequest('client.invalid', 'client id must be 1 to 64 of [A-Za-z0-9._-]');
+        return { op, id, ...parseClientChange(rest) };
+      }
       throw badRequest('client.invalid', "op must be 'create' or 'update'");
     },
     async execute(tx: Tx, p, ctx) {

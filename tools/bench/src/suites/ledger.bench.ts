@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { authMigrations, createApiKey, signRequest, type ApiCredentials } from '@strongroom/api-auth';
+import { authMigrations, createApiKey, ensureClient, signRequest, type ApiCredentials } from '@strongroom/api-auth';
 import { auditMigrations } from '@strongroom/audit';
 import { ledgerMigrations, LedgerService, type TransferInput } from '@strongroom/ledger';
 import { openDatabase, type Database } from '@strongroom/persistence';
@@ -46,7 +46,8 @@ async function setup(db: Database): Promise<{ fixture: Fixture; creds: ApiCreden
   const users: string[] = [];
   for (let i = 0; i < USERS; i++) users.push((await ledger.openAccount({ clientId: 'bench', ownerId: `u${i}`, asset: 'BTC', kind: 'user' })).id);
   await ledger.createTransfers(users.map((u) => ({ id: `fund-${runId}-${u}`, debitAccountId: custody, creditAccountId: u, amount: 10n ** 15n })));
-  const creds = await createApiKey(db, { name: 'bench', role: 'backend' });
+  await ensureClient(db, { id: 'bench', name: 'bench', custody: 'pooled' });
+  const creds = await createApiKey(db, { name: 'bench', role: 'backend', clients: ['bench'] });
   return { fixture: { custody, users }, creds };
 }
 

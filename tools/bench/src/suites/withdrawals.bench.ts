@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import autocannon from 'autocannon';
-import { AuthModule, authMigrations, createApiKey, signedFetch, signRequest, type ApiCredentials } from '@strongroom/api-auth';
+import { AuthModule, authMigrations, createApiKey, ensureClient, signedFetch, signRequest, type ApiCredentials } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type CustodyWallet, type DigestSignature } from '@strongroom/chains-core';
 import { enqueue, eventsMigrations } from '@strongroom/events';
@@ -106,7 +106,8 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   const { app, url } = await startHttpApp(root, { name: 'withdrawals-bench', title: 'bench', description: 'bench', port: 0 });
   const ledger = app.get(LedgerService);
   const deps = app.get<SignerDeps>(PIPELINE_DEPS);
-  const creds: ApiCredentials = await createApiKey(tdb.db as Database, { name: 'bench', role: 'backend' });
+  await ensureClient(tdb.db as Database, { id: 'bench', name: 'bench', custody: 'pooled' });
+  const creds: ApiCredentials = await createApiKey(tdb.db as Database, { name: 'bench', role: 'backend', clients: ['bench'] });
   const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
   const users: string[] = [];
   for (let i = 0; i < USERS; i++) {
