@@ -62,6 +62,21 @@ describeEachBackend('deposit followers and address requests racing', { migration
     await next.release();
   });
 
+  it('takes a lease left by another (dead) process at once when it holds the database exclusively, and only then', async () => {
+    const { db, backend } = ctx();
+    if (backend === 'postgres') return; // leases are PGlite's; PostgreSQL releases a dead session's advisory lock itself
+    const future = new Date(Date.now() + 3_600_000);
+    await db.query(`INSERT INTO deposits.leases (chain, holder, expires_at, process) VALUES ('bitcoin', 'lease_of_a_dead_process', $1, '999999:gone')`, [future]);
+    const patient = new TableLeaseFollowerLock(db, 'bitcoin', 30_000, undefined, false);
+    expect(await patient.acquire()).toBe(false); // would wait an hour
+    expect(db.exclusive).toBe(true); // in-memory PGlite: no other process can have it
+    const heir = followerLockFor(db, 'bitcoin');
+    expect(await heir.acquire()).toBe(true);
+    // A second holder in this same process is still kept out: the takeover judges processes, not leases.
+    expect(await followerLockFor(db, 'bitcoin').acquire()).toBe(false);
+    await heir.release();
+  });
+
   it('answers concurrent first requests for one user with one address', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => f.addresses.issue({ clientId: 'race', userId: 'same', asset: 'BTC' })));
     expect(new Set(results.map((r) => r.address.address)).size).toBe(1);

@@ -68,10 +68,17 @@ export class AdvisoryFollowerLock implements FollowerLock {
   }
 }
 
+/** This process, as a lease holder sees it: a lease of another process is one it can judge. */
+const THIS_PROCESS = `${process.pid}:${randomUUID()}`;
+
 /**
  * PGlite: one in-process session, so one process is the only replica and a held connection would
  * block every other query. A renewable lease row stands in for the advisory lock (it also keeps
  * two processes opening the same data directory in turn from both following).
+ *
+ * `takeOver`: this process holds the database exclusively (the PGlite data-directory lock, or
+ * memory), so a lease held by another process was left by one that is dead (SIGKILL, OOM) and is
+ * taken at once instead of after its TTL. Leases of other holders in this process are respected.
  */
 export class TableLeaseFollowerLock implements FollowerLock {
   readonly holder = `lease_${randomUUID()}`;
@@ -81,16 +88,18 @@ export class TableLeaseFollowerLock implements FollowerLock {
     private readonly chain: ChainId,
     private readonly ttlMs = 30_000,
     private readonly clock: () => Date = () => new Date(),
+    private readonly takeOver = false,
   ) {}
 
   async acquire(): Promise<boolean> {
     const now = this.clock();
     const rows = await this.db.query<{ holder: string }>(
-      `INSERT INTO deposits.leases (chain, holder, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (chain) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+      `INSERT INTO deposits.leases (chain, holder, expires_at, process) VALUES ($1, $2, $3, $5)
+       ON CONFLICT (chain) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, process = EXCLUDED.process
         WHERE deposits.leases.holder = EXCLUDED.holder OR deposits.leases.expires_at < $4
+           OR ($6 AND deposits.leases.process IS DISTINCT FROM EXCLUDED.process)
        RETURNING holder`,
-      [this.chain, this.holder, new Date(now.getTime() + this.ttlMs), now],
+      [this.chain, this.holder, new Date(now.getTime() + this.ttlMs), now, THIS_PROCESS, this.takeOver],
     );
     return rows[0]?.holder === this.holder;
   }
@@ -100,6 +109,7 @@ export class TableLeaseFollowerLock implements FollowerLock {
   }
 }
 
-export function followerLockFor(db: Database, chain: ChainId): FollowerLock {
-  return db.backend === 'postgres' ? new AdvisoryFollowerLock(db, chain) : new TableLeaseFollowerLock(db, chain);
+/** The follower lock for this database: advisory on PostgreSQL, a lease on PGlite (taken over at once when this process holds the data directory). */
+export function followerLockFor(db: Database, chain: ChainId, options: { leaseTtlMs?: number } = {}): FollowerLock {
+  return db.backend === 'postgres' ? new AdvisoryFollowerLock(db, chain) : new TableLeaseFollowerLock(db, chain, options.leaseTtlMs, undefined, db.exclusive);
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DepositsVanished1795330200000 } from './deposits-vanished.migration';
 
 /**
  * Schema `deposits`: custody wallets (public data only), deposit addresses, deposits, the
@@ -117,4 +118,5 @@ export class DepositsInit1795330100000 implements MigrationInterface {
   }
 }
 
-export const depositsMigrations = [DepositsInit1795330100000];
+/** Every deposits migration, in order; apps and test fixtures compose this list. */
+export const depositsMigrations = [DepositsInit1795330100000, DepositsVanished1795330200000];
