@@ -1,3 +1,4 @@
+import { assertClientScope, inClientScope } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound } from '@strongroom/shared-types';
 import type { PipelineDeps } from './pipeline/pipeline-deps';
@@ -5,52 +6,69 @@ import { audit, auditActor, runTx } from './pipeline/run-tx';
 import { transition } from './pipeline/transition';
 import { toWithdrawal, type WithdrawalRow } from './withdrawal-row';
 import { voidHold } from './withdrawal.service';
-import type { Actor, Withdrawal } from './withdrawal.types';
+import { ownerOf, scopeOf, type Actor, type Withdrawal } from './withdrawal.types';
 
-/** Approvers' side: the queue of withdrawals above the threshold, approve and reject. */
+/**
+ * Approvers' side: the queue of withdrawals above the threshold, approve and reject.
+ *
+ * An approval counts only when it comes from an `approver` key (an admin, who can mint keys, never
+ * approves) whose owner is neither the requester key's owner nor the owner of an approval already
+ * counted: the requester and every approver are distinct people, whatever keys they hold.
+ */
 export class ApprovalService {
   constructor(private readonly deps: PipelineDeps) {}
 
-  async pending(limit = 100): Promise<Withdrawal[]> {
+  /** Oldest first, only withdrawals of clients in the viewer's scope. */
+  async pending(limit = 100, viewer?: Actor): Promise<Withdrawal[]> {
     const rows = await this.deps.db.query<WithdrawalRow>(
       `SELECT * FROM withdrawals.withdrawals WHERE status = 'awaiting_approval' ORDER BY seq LIMIT $1`,
       [Math.min(Math.max(limit, 1), 500)],
     );
-    return rows.map((r) => toWithdrawal(r, this.deps.assets));
+    return rows.filter((r) => !viewer || inClientScope(scopeOf(viewer), r.client_id)).map((r) => toWithdrawal(r, this.deps.assets));
   }
 
-  /**
-   * Records one approver's approval; the withdrawal moves to `approved` when the policy's number
-   * of DISTINCT approvers is reached. The requesting key can never approve its own withdrawal.
-   */
+  /** Records one person's approval; the withdrawal moves to `approved` when enough distinct owners approved. */
   async approve(actor: Actor, id: string): Promise<void> {
     const { deps } = this;
+    if (actor.role !== 'approver') {
+      throw new DomainError('approval.approver_role_required', 403, 'only an approver key can approve a withdrawal (an admin cannot)', { withdrawalId: id });
+    }
+    const owner = ownerOf(actor);
     await runTx(deps, async (tx) => {
-      const w = await this.lockAwaiting(tx, id);
-      if (w.requested_by === actor.keyId) {
-        throw new DomainError('approval.self_approval', 403, 'the principal that requested a withdrawal cannot approve it', { withdrawalId: id });
+      const w = await this.lockAwaiting(tx, id, actor);
+      if (w.requested_by === actor.keyId || (w.requester_owner ?? w.requested_by) === owner) {
+        throw new DomainError('approval.self_approval', 403, 'the person who requested a withdrawal cannot approve it, with any of their keys', { withdrawalId: id });
       }
-      const now = deps.clock.now();
+      const counted = await tx.query<{ approver: string; owner: string }>(
+        `SELECT approver, COALESCE(approver_owner, approver) AS owner FROM withdrawals.approvals WHERE withdrawal_id = $1 AND decision = 'approve' ORDER BY at`,
+        [id],
+      );
+      if (counted.some((a) => a.approver === actor.keyId)) throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', { withdrawalId: id });
+      if (counted.some((a) => a.owner === owner)) {
+        throw new DomainError('approval.same_owner', 403, 'another key of the same owner has already approved this withdrawal; approvals count distinct people', { withdrawalId: id });
+      }
       const ins = await tx.query(
-        `INSERT INTO withdrawals.approvals (withdrawal_id, approver, decision, at) VALUES ($1,$2,'approve',$3) ON CONFLICT DO NOTHING RETURNING approver`,
-        [id, actor.keyId, now],
+        `INSERT INTO withdrawals.approvals (withdrawal_id, approver, approver_owner, decision, at) VALUES ($1,$2,$3,'approve',$4) ON CONFLICT DO NOTHING RETURNING approver`,
+        [id, actor.keyId, owner, deps.clock.now()],
       );
       if (ins.length === 0) throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', { withdrawalId: id });
-      const approvers = (await tx.query<{ approver: string }>(`SELECT approver FROM withdrawals.approvals WHERE withdrawal_id = $1 AND decision = 'approve' ORDER BY at`, [id])).map((a) => a.approver);
-      audit(tx, { actor: auditActor(actor.keyId, actor.role), action: 'withdrawal.approval_recorded', subject: { type: 'withdrawal', id }, payload: { approvers, required: Number(w.approvals_required) } });
-      if (approvers.length >= Number(w.approvals_required)) {
-        await transition(tx, deps, id, 'awaiting_approval', 'approved', { actor: actor.keyId, actorRole: actor.role, rule: 'approvals_met', detail: { approvers } }, { rule: 'approvals_met' });
+      const approvers = [...counted.map((a) => a.approver), actor.keyId];
+      const owners = [...counted.map((a) => a.owner), owner];
+      audit(tx, { actor: auditActor(actor.keyId, actor.role), action: 'withdrawal.approval_recorded', subject: { type: 'withdrawal', id }, payload: { approvers, owners, required: Number(w.approvals_required) } });
+      if (owners.length >= Number(w.approvals_required)) {
+        await transition(tx, deps, id, 'awaiting_approval', 'approved', { actor: actor.keyId, actorRole: actor.role, rule: 'approvals_met', detail: { approvers, owners } }, { rule: 'approvals_met' });
       }
     });
   }
 
+  /** Any approver (or admin) in scope may reject: refusing moves no money. */
   async reject(actor: Actor, id: string, reason: string): Promise<void> {
     const { deps } = this;
     await runTx(deps, async (tx) => {
-      const w = await this.lockAwaiting(tx, id);
+      const w = await this.lockAwaiting(tx, id, actor);
       const ins = await tx.query(
-        `INSERT INTO withdrawals.approvals (withdrawal_id, approver, decision, reason, at) VALUES ($1,$2,'reject',$3,$4) ON CONFLICT DO NOTHING RETURNING approver`,
-        [id, actor.keyId, reason, deps.clock.now()],
+        `INSERT INTO withdrawals.approvals (withdrawal_id, approver, approver_owner, decision, reason, at) VALUES ($1,$2,$3,'reject',$4,$5) ON CONFLICT DO NOTHING RETURNING approver`,
+        [id, actor.keyId, ownerOf(actor), reason, deps.clock.now()],
       );
       if (ins.length === 0) throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', { withdrawalId: id });
       await voidHold(tx, deps, w);
@@ -58,9 +76,10 @@ export class ApprovalService {
     });
   }
 
-  private async lockAwaiting(tx: Tx, id: string): Promise<WithdrawalRow> {
+  private async lockAwaiting(tx: Tx, id: string, actor: Actor): Promise<WithdrawalRow> {
     const [w] = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE id = $1 FOR UPDATE`, [id]);
     if (!w) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+    assertClientScope(scopeOf(actor), w.client_id);
     if (w.status !== 'awaiting_approval') {
       throw conflict('withdrawal.not_awaiting_approval', `withdrawal ${id} is ${w.status}, not awaiting approval`, { withdrawalId: id, currentStatus: w.status });
     }

@@ -15,6 +15,8 @@ export interface WithdrawalRow {
   memo: string | null;
   reference: string | null;
   requested_by: string;
+  /** Null on rows from before owners were recorded: the key is then its own owner. */
+  requester_owner: string | null;
   idempotency_key: string;
   request_hash: string;
   status: WithdrawalStatus;
@@ -49,6 +51,7 @@ export function toWithdrawal(r: WithdrawalRow, assets: AssetRegistry, approvals:
     batchId: r.batch_id,
     txid: r.txid ?? null,
     requestedBy: r.requested_by,
+    requesterOwner: r.requester_owner ?? r.requested_by,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { assertClientScope, requireActiveClient } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
 import { assertAssetServed } from './asset-serving';
@@ -9,7 +10,7 @@ import { adapterFor, type PipelineDeps } from './pipeline/pipeline-deps';
 import { runTx } from './pipeline/run-tx';
 import { transition } from './pipeline/transition';
 import { toWithdrawal, type WithdrawalRow } from './withdrawal-row';
-import { CANCELLABLE, type Actor, type Withdrawal, type WithdrawalStatus } from './withdrawal.types';
+import { CANCELLABLE, ownerOf, scopeOf, type Actor, type Withdrawal, type WithdrawalStatus } from './withdrawal.types';
 
 export interface WithdrawalRequest {
   clientId: string;
@@ -52,6 +53,7 @@ export class WithdrawalService {
    */
   async request(actor: Actor, idempotencyKey: string, req: WithdrawalRequest): Promise<{ withdrawal: Withdrawal; created: boolean }> {
     const { deps } = this;
+    assertClientScope(scopeOf(actor), req.clientId);
     const asset = deps.assets.get(req.asset);
     const amount = parseAssetUnits(req.amount, asset.decimals);
     const adapter = adapterFor(deps, asset.chain);
@@ -69,11 +71,11 @@ export class WithdrawalService {
       const now = deps.clock.now();
       const inserted = await tx.query<{ id: string }>(
         `INSERT INTO withdrawals.withdrawals (id, client_id, user_id, asset, chain, amount, destination, memo, reference,
-           requested_by, idempotency_key, request_hash, status, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'requested',$13,$13)
+           requested_by, requester_owner, idempotency_key, request_hash, status, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$14,$11,$12,'requested',$13,$13)
          ON CONFLICT (requested_by, idempotency_key) DO NOTHING RETURNING id`,
         [id, req.clientId, req.userId, asset.code, asset.chain, amount.toString(), destination, req.memo ?? null, req.reference ?? null,
-          actor.keyId, idempotencyKey, requestHash, now],
+          actor.keyId, idempotencyKey, requestHash, now, ownerOf(actor)],
       );
       if (inserted.length === 0) {
         const [orig] = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE requested_by = $1 AND idempotency_key = $2`, [actor.keyId, idempotencyKey]);
@@ -82,19 +84,24 @@ export class WithdrawalService {
         }
         return { kind: 'replayed' as const, id: orig.id };
       }
-      const userAccount = await deps.accounts.user(tx, req.clientId, req.userId, asset.code);
+      // An unknown or suspended client is refused, never a silent new namespace.
+      await requireActiveClient(tx, req.clientId);
       const policy = await deps.policies.effective(tx, asset.code, req.clientId);
+      // Deny by default, and refuse rather than hold: with no policy nobody has decided what may
+      // leave, so nothing is held or recorded and a retry succeeds once an admin pair sets one.
+      if (!policy) {
+        throw unprocessable('withdrawal.no_policy', `no withdrawal policy applies to ${asset.code} for client ${req.clientId}; an admin must set the asset default or the client's policy`, { asset: asset.code, clientId: req.clientId });
+      }
+      const userAccount = await deps.accounts.user(tx, req.clientId, req.userId, asset.code);
       // Aggregate limits are checked under a per-asset lock so two racing requests cannot both
       // fit under the same remaining allowance (the ledger's row lock only covers one user).
-      if (policy && (policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null)) {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:asset:${asset.code}`]);
-      }
-      const aggregate = !!policy && (policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null);
+      const aggregate = policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null;
+      if (aggregate) await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:asset:${asset.code}`]);
       const breaker = await deps.policies.breaker(tx, asset.code);
       let sums = { user_sum: '0', client_sum: '0', window_sum: '0' };
       if (aggregate) {
         const dayAgo = new Date(now.getTime() - 86_400_000);
-        let windowStart = new Date(now.getTime() - (policy?.breakerWindowSeconds ?? 0) * 1000);
+        let windowStart = new Date(now.getTime() - (policy.breakerWindowSeconds ?? 0) * 1000);
         if (breaker.resetAt && breaker.resetAt > windowStart) windowStart = breaker.resetAt;
         [sums] = await tx.query<typeof sums>(
           `SELECT COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND user_id = $3 AND created_at > $4), 0)::text AS user_sum,
@@ -119,7 +126,7 @@ export class WithdrawalService {
         await transition(tx, deps, id, 'requested', 'rejected', { actor: 'system:policy', rule: decision.rule, detail: { code: decision.code } }, { rule: decision.rule, reason: decision.code });
         return { kind: 'denied' as const, id, code: decision.code, detail: decision.detail };
       }
-      const fee = policy?.withdrawalFee ?? 0n;
+      const fee = policy.withdrawalFee;
       const inFlight = await deps.accounts.inFlight(tx, asset.chain, asset.code);
       await tx.query(`UPDATE withdrawals.withdrawals SET fee = $2 WHERE id = $1`, [id, fee.toString()]);
       // The state moves are written before the hold: the ledger's sequencer lock (global) is then
@@ -149,17 +156,23 @@ export class WithdrawalService {
     return { withdrawal, created: outcome.kind === 'created' };
   }
 
-  async get(id: string, opts: { history?: boolean } = {}): Promise<Withdrawal> {
+  /** One withdrawal; with `viewer`, 403 `auth.forbidden_client` unless its client is in the viewer's scope. */
+  async get(id: string, opts: { history?: boolean; viewer?: Actor } = {}): Promise<Withdrawal> {
     const [row] = await this.deps.db.query<WithdrawalRow>(
       `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id WHERE w.id = $1`,
       [id],
     );
     if (!row) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
-    const approvals = await this.deps.db.query<{ approver: string; decision: 'approve' | 'reject'; reason: string | null; at: Date }>(
-      `SELECT approver, decision, reason, at FROM withdrawals.approvals WHERE withdrawal_id = $1 ORDER BY at`,
+    if (opts.viewer) assertClientScope(scopeOf(opts.viewer), row.client_id);
+    const approvals = await this.deps.db.query<{ approver: string; approver_owner: string | null; decision: 'approve' | 'reject'; reason: string | null; at: Date }>(
+      `SELECT approver, approver_owner, decision, reason, at FROM withdrawals.approvals WHERE withdrawal_id = $1 ORDER BY at`,
       [id],
     );
-    const w = toWithdrawal(row, this.deps.assets, approvals.map((a) => ({ ...a, at: new Date(a.at).toISOString() })));
+    const w = toWithdrawal(
+      row,
+      this.deps.assets,
+      approvals.map((a) => ({ approver: a.approver, approverOwner: a.approver_owner ?? a.approver, decision: a.decision, reason: a.reason, at: new Date(a.at).toISOString() })),
+    );
     if (opts.history) {
       const hist = await this.deps.db.query<{ from_status: WithdrawalStatus | null; to_status: WithdrawalStatus; actor: string; rule: string | null; at: Date }>(
         `SELECT from_status, to_status, actor, rule, at FROM withdrawals.transitions WHERE withdrawal_id = $1 ORDER BY id`,
@@ -170,15 +183,22 @@ export class WithdrawalService {
     return w;
   }
 
-  /** Newest first; `nextCursor` is opaque and null on the last page. */
-  async list(q: ListQuery): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
+  /**
+   * Newest first; `nextCursor` is opaque and null on the last page. With `viewer`, a `clientId`
+   * outside its scope is 403 and without one only the viewer's clients are listed.
+   */
+  async list(q: ListQuery, viewer?: Actor): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
     const { limit, before, cut } = seqPage(q);
+    const scope = viewer ? scopeOf(viewer) : null;
+    if (scope && q.clientId !== undefined) assertClientScope(scope, q.clientId);
+    const clients = scope && scope.clients !== 'all' && q.clientId === undefined ? [...scope.clients] : null;
     const rows = await this.deps.db.query<WithdrawalRow>(
       `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id
         WHERE ($1::text IS NULL OR w.client_id = $1) AND ($2::text IS NULL OR w.user_id = $2) AND ($3::text IS NULL OR w.asset = $3)
           AND ($4::text IS NULL OR w.status = $4) AND ($5::text IS NULL OR w.batch_id = $5) AND ($6::bigint IS NULL OR w.seq < $6::bigint)
+          AND ($8::text IS NULL OR w.client_id IN (SELECT jsonb_array_elements_text($8::jsonb)))
         ORDER BY w.seq DESC LIMIT $7`,
-      [q.clientId ?? null, q.userId ?? null, q.asset ?? null, q.status ?? null, q.batchId ?? null, before, limit + 1],
+      [q.clientId ?? null, q.userId ?? null, q.asset ?? null, q.status ?? null, q.batchId ?? null, before, limit + 1, clients === null ? null : JSON.stringify(clients)],
     );
     const { page, nextCursor } = cut(rows);
     return { items: page.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
@@ -188,8 +208,10 @@ export class WithdrawalService {
   async cancel(actor: Actor, id: string, reason?: string): Promise<Withdrawal> {
     const { deps } = this;
     await runTx(deps, async (tx) => {
-      const [peek] = await tx.query<{ batch_id: string | null }>(`SELECT batch_id FROM withdrawals.withdrawals WHERE id = $1`, [id]);
+      const [peek] = await tx.query<{ batch_id: string | null; client_id: string }>(`SELECT batch_id, client_id FROM withdrawals.withdrawals WHERE id = $1`, [id]);
       if (!peek) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+      // A key cancels only withdrawals of the clients it acts for.
+      assertClientScope(scopeOf(actor), peek.client_id);
       // Batch before withdrawal: the same lock order as the signer, so the two cannot deadlock.
       let batchStatus: string | null = null;
       if (peek.batch_id) {

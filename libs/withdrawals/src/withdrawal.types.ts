@@ -57,22 +57,35 @@ export interface Withdrawal {
   reference: string | null;
   status: WithdrawalStatus;
   approvalsRequired: number;
-  approvals: { approver: string; decision: 'approve' | 'reject'; reason: string | null; at: string }[];
+  approvals: { approver: string; approverOwner: string; decision: 'approve' | 'reject'; reason: string | null; at: string }[];
   rule: string | null;
   reason: string | null;
   batchId: string | null;
   txid: string | null;
   requestedBy: string;
+  /** The owner of the requesting key (approvals by the same owner do not count). */
+  requesterOwner: string;
   createdAt: string;
   updatedAt: string;
   history?: { from: WithdrawalStatus | null; to: WithdrawalStatus; actor: string; rule: string | null; at: string }[];
 }
 
-/** An authenticated caller, as `@strongroom/api-auth` describes it. */
+/**
+ * An authenticated caller, as `@strongroom/api-auth` describes it (a `Principal` is one). In-process
+ * callers (tests, tools) may leave out `owner` (then the key is its own owner) and `clients` (then
+ * they act for every client); every HTTP caller is a Principal carrying both.
+ */
 export interface Actor {
   keyId: string;
   name?: string;
   role?: string;
+  owner?: string;
+  clients?: readonly string[] | 'all';
 }
+
+/** The accountable person behind a key: approvals count owners, not keys. */
+export const ownerOf = (a: Pick<Actor, 'keyId' | 'owner'>): string => a.owner ?? a.keyId;
+/** The client scope of a caller, for `assertClientScope` / `inClientScope`. */
+export const scopeOf = (a: Actor): { keyId: string; clients: readonly string[] | 'all' } => ({ keyId: a.keyId, clients: a.clients ?? 'all' });
 
 export const SYSTEM_ACTOR = 'system:withdrawal-pipeline';

@@ -1,4 +1,5 @@
 import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { DualControl } from '@strongroom/api-auth';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
@@ -6,6 +7,11 @@ import { DATABASE } from '@strongroom/shared-http';
 import { ApprovalService } from './approval.service';
 import { ApprovalsController } from './http/approvals.controller';
 import { PoliciesController } from './http/policies.controller';
+import { SolvencyController } from './http/solvency.controller';
+import { policyChangeHandler } from './policy/policy-change.handler';
+import { solvencyClearHandler } from './solvency/solvency-clear.handler';
+import { useOnChainHoldings } from './solvency/solvency-gate';
+import { SOLVENCY_HOLDINGS, type OnChainHoldings } from './solvency/solvency.types';
 import { SweepsController } from './http/sweeps.controller';
 import { SweepQueries } from './sweeps/sweep-queries';
 import { WithdrawalsController } from './http/withdrawals.controller';
@@ -39,7 +45,8 @@ export interface WithdrawalsModuleOptions {
   /**
    * Providers of the ports: WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX,
    * WALLET_DIRECTORY, DIGEST_SIGNER and CHAIN_ADAPTERS (an array of adapters); SWEEP_SOURCE where
-   * a chain's pipeline sweeps deposit addresses.
+   * a chain's pipeline sweeps deposit addresses; SOLVENCY_HOLDINGS for the solvency gate's on-chain
+   * view (without it the gate compares liabilities with the ledger's custody accounts only).
    */
   ports: Provider[];
   /** Modules the port providers need (e.g. AuditModule for AuditLog). */
@@ -70,7 +77,7 @@ export class WithdrawalsModule {
     return {
       module: WithdrawalsModule,
       imports: options.imports ?? [],
-      controllers: [WithdrawalsController, ApprovalsController, PoliciesController, SweepsController],
+      controllers: [WithdrawalsController, ApprovalsController, PoliciesController, SweepsController, SolvencyController],
       providers: [
         ...options.ports,
         { provide: WITHDRAWALS_OPTIONS, useValue: options },
@@ -89,6 +96,17 @@ export class WithdrawalsModule {
           ): SignerDeps => createPipelineDeps({ db, ledger, audit, outbox, wallets, signer, adapters, assets: options.assets, clock: options.clock, sweepSource }),
         },
         { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
+        {
+          // Dual-control kinds this context executes, and the app's on-chain view for the solvency gate.
+          provide: 'WITHDRAWALS_CHANGE_HANDLERS',
+          inject: [DualControl, PIPELINE_DEPS, { token: SOLVENCY_HOLDINGS, optional: true }],
+          useFactory: (dual: DualControl, d: SignerDeps, holdings?: OnChainHoldings) => {
+            dual.register(policyChangeHandler(d));
+            dual.register(solvencyClearHandler(d));
+            if (holdings) useOnChainHoldings(d, holdings);
+            return true;
+          },
+        },
         { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },
         { provide: ApprovalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new ApprovalService(d) },
         { provide: SweepQueries, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new SweepQueries(d) },

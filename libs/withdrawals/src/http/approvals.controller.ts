@@ -18,18 +18,21 @@ export class ApprovalsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Withdrawals awaiting approval, oldest first' })
-  async pending(@Query() query: Record<string, string>): Promise<{ items: Withdrawal[] }> {
+  @ApiOperation({ summary: 'Withdrawals awaiting approval in the key’s client scope, oldest first' })
+  async pending(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Withdrawal[] }> {
     const { limit } = parseWith(z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict(), query);
-    return { items: await this.approvals.pending(limit) };
+    return { items: await this.approvals.pending(limit, principal) };
   }
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve (distinct approvers count; the requester can never approve: approval.self_approval)' })
+  @ApiOperation({
+    summary: 'Approve: counts only from an approver key (admin: approval.approver_role_required) whose owner is not the requester’s ' +
+      '(approval.self_approval) nor that of an approval already counted (approval.same_owner)',
+  })
   async approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Withdrawal> {
     await this.approvals.approve(principal, id);
-    return this.withdrawals.get(id, { history: true });
+    return this.withdrawals.get(id, { history: true, viewer: principal });
   }
 
   @Post(':id/reject')
@@ -38,6 +41,6 @@ export class ApprovalsController {
   async reject(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Withdrawal> {
     const { reason } = parseWith(rejectSchema, body);
     await this.approvals.reject(principal, id, reason);
-    return this.withdrawals.get(id, { history: true });
+    return this.withdrawals.get(id, { history: true, viewer: principal });
   }
 }

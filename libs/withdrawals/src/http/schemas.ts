@@ -40,7 +40,7 @@ export const policySchema = z
     clientDailyLimit: baseUnits.nullable().default(null),
     allowlist: z.array(z.string().min(1).max(200)).max(10_000).nullable().default(null),
     approvalThreshold: baseUnits.nullable().default(null),
-    approvalsRequired: z.number().int().min(1).max(10).default(1),
+    approvalsRequired: z.number().int().min(0).max(10).default(1),
     breakerWindowSeconds: z.number().int().min(1).max(30 * 86_400).nullable().default(null),
     breakerLimit: baseUnits.nullable().default(null),
     withdrawalFee: baseUnits.default('0'),

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Roles } from '@strongroom/api-auth';
+import { assertClientScope, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
 import { SweepQueries, type Sweep } from '../sweeps/sweep-queries';
@@ -18,6 +18,14 @@ const sweepListSchema = z
   })
   .strict();
 
+/**
+ * Sweeps move the operator's deposit addresses into custody, across clients: only a key scoped to
+ * every client (or to the `operator` house itself) reads them; a client's own auditor does not.
+ */
+function assertOperatorScope(p: Principal): void {
+  assertClientScope(p, 'operator');
+}
+
 @ApiTags('sweeps')
 @Controller('v1/sweeps')
 export class SweepsController {
@@ -29,7 +37,8 @@ export class SweepsController {
     summary: 'List sweeps of deposit addresses into custody (newest first), filtered by chain and status; cursor-paginated',
     description: 'A sweep moves what deposit addresses hold into the wallet’s Safe; its gas is booked as fee expense out of the relayer’s gas budget.',
   })
-  list(@Query() query: Record<string, string>): Promise<{ items: Sweep[]; nextCursor: string | null }> {
+  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Sweep[]; nextCursor: string | null }> {
+    assertOperatorScope(principal);
     const q = parseWith(sweepListSchema, query);
     return this.sweeps.list({ ...q, chain: q.chain as ChainId | undefined, status: q.status as SweepStatus | undefined });
   }
@@ -37,7 +46,8 @@ export class SweepsController {
   @Roles('admin', 'auditor')
   @Get(':id')
   @ApiOperation({ summary: 'One sweep: its addresses, transaction(s), gas paid and what moved' })
-  get(@Param('id') id: string): Promise<Sweep> {
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Sweep> {
+    assertOperatorScope(principal);
     return this.sweeps.get(id);
   }
 }

@@ -3,6 +3,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
+import { DomainError } from '@strongroom/shared-types';
 import { WithdrawalService } from '../withdrawal.service';
 import type { Withdrawal, WithdrawalStatus } from '../withdrawal.types';
 import { cancelSchema, idempotencyKeyOf, listQuerySchema, withdrawalRequestSchema } from './schemas';
@@ -20,7 +21,9 @@ export class WithdrawalsController {
       'Body: {clientId, userId, asset, amount (asset units, decimal string), destination, memo?, reference?}. ' +
       'Places a ledger hold and applies the policy in one transaction. 201 when created; a retry with the same ' +
       'Idempotency-Key and body answers 200 with the original; another body → 409 idempotency.conflict. ' +
-      'A policy denial is recorded and answered 422 with the rule that fired.',
+      'A policy denial is recorded and answered 422 with the rule that fired. Backend keys only (not admin), for a ' +
+      'registered, active client in the key’s scope (403 auth.forbidden_client, 404 client.not_found, 422 client.suspended); ' +
+      'no policy for the asset and client → 422 withdrawal.no_policy, nothing held.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   async request(
@@ -29,6 +32,8 @@ export class WithdrawalsController {
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Withdrawal> {
+    // Strictly backend: an admin (who passes every role check) must not be able to push a withdrawal through alone.
+    if (principal.role !== 'backend') throw new DomainError('auth.forbidden_role', 403, 'only a backend key may request withdrawals', { role: principal.role });
     const idempotencyKey = idempotencyKeyOf(key);
     const input = parseWith(withdrawalRequestSchema, body);
     const { withdrawal, created } = await this.withdrawals.request(principal, idempotencyKey, input);
@@ -38,17 +43,17 @@ export class WithdrawalsController {
 
   @Roles('backend', 'auditor')
   @Get()
-  @ApiOperation({ summary: 'List withdrawals (newest first), filtered by clientId, userId, asset, status, batchId; cursor-paginated' })
-  list(@Query() query: Record<string, string>): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
+  @ApiOperation({ summary: 'List withdrawals (newest first) of the clients in the key’s scope, filtered by clientId, userId, asset, status, batchId; cursor-paginated' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
     const q = parseWith(listQuerySchema, query);
-    return this.withdrawals.list({ ...q, status: q.status as WithdrawalStatus | undefined });
+    return this.withdrawals.list({ ...q, status: q.status as WithdrawalStatus | undefined }, principal);
   }
 
   @Roles('backend', 'approver', 'auditor')
   @Get(':id')
   @ApiOperation({ summary: 'One withdrawal with its approvals, transaction id and decision history' })
-  get(@Param('id') id: string): Promise<Withdrawal> {
-    return this.withdrawals.get(id, { history: true });
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Withdrawal> {
+    return this.withdrawals.get(id, { history: true, viewer: principal });
   }
 
   @Roles('backend')

@@ -1,6 +1,7 @@
 import { IntentMismatchError, type ChainAdapter, type DigestSignature, type SignedWithdrawal, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
+import { assertSolventBeforeSigning } from '../solvency/solvency-gate';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { batchInput, storedUnsigned, type BatchRow } from './batch-row';
 import type { FaultHook } from './fault-points';
@@ -127,6 +128,8 @@ export class SignerWorker {
     const input = batchInput(b, ws);
     // Intent check on exactly what is about to be signed, before the first digest leaves.
     checkIntentOf(adapter, unsigned, input);
+    // Solvency gate (defence in depth): liabilities backed and the holds pending, or nothing of the asset is signed.
+    await assertSolventBeforeSigning(deps, b, ws);
     let signed: SignedWithdrawal;
     let final: UnsignedWithdrawal;
     let signatures: DigestSignature[];

@@ -22,7 +22,8 @@ const facts = (f: Partial<PolicyFacts> = {}): PolicyFacts => ({ amount: 100n, de
 
 describe('evaluatePolicy', () => {
   it('names the rule that fired, limits inclusive', () => {
-    expect(evaluatePolicy(null, facts())).toEqual({ outcome: 'approve', rule: 'auto_approve' });
+    expect(evaluatePolicy(null, facts())).toMatchObject({ outcome: 'deny', rule: 'no_policy', code: 'withdrawal.no_policy' });
+    expect(evaluatePolicy(base, facts())).toEqual({ outcome: 'approve', rule: 'auto_approve' });
     expect(evaluatePolicy({ ...base, maxAmount: 100n }, facts()).outcome).toBe('approve');
     expect(evaluatePolicy({ ...base, maxAmount: 99n }, facts())).toMatchObject({ outcome: 'deny', rule: 'max_amount' });
     expect(evaluatePolicy({ ...base, allowlist: ['BCRT1QA'] }, facts()).outcome).toBe('approve');
@@ -34,6 +35,7 @@ describe('evaluatePolicy', () => {
     expect(evaluatePolicy(base, facts({ paused: true }))).toMatchObject({ rule: 'circuit_breaker', code: 'policy.asset_paused' });
     expect(evaluatePolicy({ ...base, approvalThreshold: 100n }, facts()).outcome).toBe('approve');
     expect(evaluatePolicy({ ...base, approvalThreshold: 99n, approvalsRequired: 3 }, facts())).toEqual({ outcome: 'await_approval', rule: 'approval_threshold', approvalsRequired: 3 });
+    expect(evaluatePolicy({ ...base, approvalThreshold: 99n, approvalsRequired: 0 }, facts()).outcome).toBe('approve');
   });
 
   it('never lets a withdrawal through that breaks any configured limit', () => {

@@ -9,7 +9,8 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
   if (facts.paused) {
     return { outcome: 'deny', rule: 'circuit_breaker', code: 'policy.asset_paused', detail: 'withdrawals of this asset are paused by the circuit breaker until an admin resets it' };
   }
-  if (!policy) return { outcome: 'approve', rule: 'auto_approve' };
+  // Deny by default: no effective policy (no client override and no asset default an admin set).
+  if (!policy) return { outcome: 'deny', rule: 'no_policy', code: 'withdrawal.no_policy', detail: 'no withdrawal policy applies to this asset and client; an admin must set one' };
   const { amount } = facts;
   if (policy.maxAmount !== null && amount > policy.maxAmount) {
     return { outcome: 'deny', rule: 'max_amount', code: 'policy.max_amount_exceeded', detail: `the amount exceeds the per-withdrawal maximum of ${policy.maxAmount} base units` };
@@ -32,7 +33,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
       tripBreaker: true,
     };
   }
-  if (policy.approvalThreshold !== null && amount > policy.approvalThreshold) {
+  if (policy.approvalThreshold !== null && amount > policy.approvalThreshold && policy.approvalsRequired > 0) {
     return { outcome: 'await_approval', rule: 'approval_threshold', approvalsRequired: policy.approvalsRequired };
   }
   return { outcome: 'approve', rule: 'auto_approve' };

@@ -1,9 +1,10 @@
 import type { Database, Tx } from '@strongroom/persistence';
 import type { AssetCode } from '@strongroom/shared-types';
-import type { AuditPort, Clock } from '../ports';
+import type { AuditPort, AuditRecord, Clock } from '../ports';
 import { audit, auditActor, runTx } from '../pipeline/run-tx';
 import type { Actor } from '../withdrawal.types';
 import { effectivePolicy } from './evaluate-policy';
+import { assertPolicyBounds, assertPolicyCanPass } from './policy-bounds';
 import type { Policy } from './policy.types';
 
 /** What an admin sets; the rest of a policy (keys, version, who and when) is recorded by the service. */
@@ -68,7 +69,7 @@ export function policyJson(p: Policy): Record<string, unknown> {
   };
 }
 
-/** Policies, their change log and the circuit breakers. Changes are admin-only (enforced at the edge). */
+/** Policies, their change log and the circuit breakers. Over HTTP a change is proposed by one admin and executed when a second approves. */
 export class PolicyService {
   constructor(
     readonly db: Database,
@@ -109,39 +110,72 @@ export class PolicyService {
     }));
   }
 
-  /** Creates or replaces a policy; the old and new versions go to the change log and the audit log. */
+  /**
+   * Creates or replaces a policy directly (tests, tools, and the executor of an approved
+   * `withdrawals.policy` change): the HTTP route only proposes, a second admin approves.
+   */
   async put(actor: Actor, asset: AssetCode, clientId: string, input: PolicyInput): Promise<Policy> {
-    const now = this.clock.now();
     return runTx(this, async (tx) => {
-      const [old] = await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1 AND client_id = $2 FOR UPDATE`, [asset, clientId]);
-      const version = old ? Number(old.version) + 1 : 1;
-      const s = (v: bigint | null) => (v === null ? null : v.toString());
-      const [row] = await tx.query<PolicyRow>(
-        `INSERT INTO withdrawals.policies (asset, client_id, max_amount, user_daily_limit, client_daily_limit, allowlist,
-           approval_threshold, approvals_required, breaker_window_seconds, breaker_limit, withdrawal_fee, version, updated_by, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7,$8,$9,$10,$11,$12,$13,$14)
-         ON CONFLICT (asset, client_id) DO UPDATE SET max_amount = EXCLUDED.max_amount, user_daily_limit = EXCLUDED.user_daily_limit,
-           client_daily_limit = EXCLUDED.client_daily_limit, allowlist = EXCLUDED.allowlist, approval_threshold = EXCLUDED.approval_threshold,
-           approvals_required = EXCLUDED.approvals_required, breaker_window_seconds = EXCLUDED.breaker_window_seconds,
-           breaker_limit = EXCLUDED.breaker_limit, withdrawal_fee = EXCLUDED.withdrawal_fee, version = EXCLUDED.version,
-           updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-         RETURNING *`,
-        [
-          asset, clientId, s(input.maxAmount), s(input.userDailyLimit), s(input.clientDailyLimit),
-          input.allowlist === null ? null : JSON.stringify(input.allowlist), s(input.approvalThreshold), input.approvalsRequired,
-          input.breakerWindowSeconds, s(input.breakerLimit), input.withdrawalFee.toString(), version, actor.keyId, now,
-        ],
-      );
-      const policy = fromRow(row);
-      const before = old ? policyJson(fromRow(old)) : null;
-      const after = policyJson(policy);
-      await tx.query(
-        `INSERT INTO withdrawals.policy_changes (asset, client_id, version, before, after, changed_by, changed_at) VALUES ($1,$2,$3,$4::jsonb,$5::jsonb,$6,$7)`,
-        [asset, clientId, version, before === null ? null : JSON.stringify(before), JSON.stringify(after), actor.keyId, now],
-      );
-      audit(tx, { actor: auditActor(actor.keyId, actor.role), action: 'withdrawal_policy.changed', subject: { type: 'withdrawal_policy', id: `${asset}:${clientId}` }, payload: { before, after } });
+      const { policy, record } = await this.write(tx, actor, asset, clientId, input);
+      audit(tx, record);
       return policy;
     });
+  }
+
+  /**
+   * Validates (bounds, and that the effective policy can let a withdrawal through) and writes one
+   * policy row with its change-log entry, in the caller's transaction. Returns the audit record
+   * for the caller to append last.
+   */
+  async write(tx: Tx, actor: Actor, asset: AssetCode, clientId: string, input: PolicyInput, approval?: Record<string, unknown>): Promise<{ policy: Policy; record: AuditRecord }> {
+    assertPolicyBounds(input);
+    const now = this.clock.now();
+    await this.assertEffectiveCanPass(tx, asset, clientId, input);
+    const [old] = await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1 AND client_id = $2 FOR UPDATE`, [asset, clientId]);
+    const version = old ? Number(old.version) + 1 : 1;
+    const s = (v: bigint | null) => (v === null ? null : v.toString());
+    const [row] = await tx.query<PolicyRow>(
+      `INSERT INTO withdrawals.policies (asset, client_id, max_amount, user_daily_limit, client_daily_limit, allowlist,
+         approval_threshold, approvals_required, breaker_window_seconds, breaker_limit, withdrawal_fee, version, updated_by, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7,$8,$9,$10,$11,$12,$13,$14)
+       ON CONFLICT (asset, client_id) DO UPDATE SET max_amount = EXCLUDED.max_amount, user_daily_limit = EXCLUDED.user_daily_limit,
+         client_daily_limit = EXCLUDED.client_daily_limit, allowlist = EXCLUDED.allowlist, approval_threshold = EXCLUDED.approval_threshold,
+         approvals_required = EXCLUDED.approvals_required, breaker_window_seconds = EXCLUDED.breaker_window_seconds,
+         breaker_limit = EXCLUDED.breaker_limit, withdrawal_fee = EXCLUDED.withdrawal_fee, version = EXCLUDED.version,
+         updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
+       RETURNING *`,
+      [
+        asset, clientId, s(input.maxAmount), s(input.userDailyLimit), s(input.clientDailyLimit),
+        input.allowlist === null ? null : JSON.stringify(input.allowlist), s(input.approvalThreshold), input.approvalsRequired,
+        input.breakerWindowSeconds, s(input.breakerLimit), input.withdrawalFee.toString(), version, actor.keyId, now,
+      ],
+    );
+    const policy = fromRow(row);
+    const before = old ? policyJson(fromRow(old)) : null;
+    const after = policyJson(policy);
+    await tx.query(
+      `INSERT INTO withdrawals.policy_changes (asset, client_id, version, before, after, changed_by, changed_at) VALUES ($1,$2,$3,$4::jsonb,$5::jsonb,$6,$7)`,
+      [asset, clientId, version, before === null ? null : JSON.stringify(before), JSON.stringify(after), actor.keyId, now],
+    );
+    const record: AuditRecord = {
+      actor: auditActor(actor.keyId, actor.role),
+      action: 'withdrawal_policy.changed',
+      subject: { type: 'withdrawal_policy', id: `${asset}:${clientId}` },
+      payload: { before, after, ...(approval ? { approval } : {}) },
+    };
+    return { policy, record };
+  }
+
+  /** The new row overlaid as requests would meet it: on the asset default, or under it for every client override. */
+  async assertEffectiveCanPass(tx: Pick<Tx, 'query'>, asset: AssetCode, clientId: string, input: PolicyInput): Promise<void> {
+    const rows = (await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1`, [asset])).map(fromRow);
+    const candidate: Policy = { ...input, asset, clientId, version: 0, updatedBy: '', updatedAt: new Date(0) };
+    if (clientId === '*') {
+      assertPolicyCanPass(candidate);
+      for (const own of rows.filter((r) => r.clientId !== '*')) assertPolicyCanPass(effectivePolicy(candidate, own) as Policy);
+    } else {
+      assertPolicyCanPass(effectivePolicy(rows.find((r) => r.clientId === '*') ?? null, candidate) as Policy);
+    }
   }
 
   async breaker(tx: Tx, asset: AssetCode): Promise<{ paused: boolean; trippedAt: Date | null; reason: string | null; resetAt: Date | null }> {

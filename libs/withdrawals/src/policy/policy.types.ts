@@ -24,6 +24,7 @@ export interface Policy {
 
 /** The rules a decision can cite (stored in `transitions.rule`). */
 export type PolicyRule =
+  | 'no_policy'
   | 'circuit_breaker'
   | 'max_amount'
   | 'allowlist'

@@ -1,0 +1,33 @@
+import { findClient, type ChangeHandler, type Principal } from '@strongroom/api-auth';
+import type { Tx } from '@strongroom/persistence';
+import { notFound } from '@strongroom/shared-types';
+import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import { parsePolicyChange, type PolicyChangePayload } from './policy-input';
+import { policyJson } from './policy.service';
+
+export const POLICY_CHANGE_KIND = 'withdrawals.policy';
+
+/** 404 `client.not_found` unless the policy is the asset default or names a registered client. */
+export async function assertPolicyClient(db: Pick<Tx, 'query'>, clientId: string): Promise<void> {
+  if (clientId !== '*' && !(await findClient(db, clientId))) throw notFound('client.not_found', `no client ${clientId}`, { clientId });
+}
+
+/**
+ * Dual control of withdrawal policies: PUT proposes, a second admin (another key and another
+ * owner) approves, and this executes the change in the approval's transaction. The change log
+ * names the maker; the audit record names maker and checker.
+ */
+export function policyChangeHandler(deps: PipelineDeps): ChangeHandler<PolicyChangePayload> {
+  return {
+    kind: POLICY_CHANGE_KIND,
+    parse: (payload) => parsePolicyChange(deps, payload).payload,
+    async execute(tx: Tx, payload: PolicyChangePayload, ctx: { changeId: string; maker: Principal; checker: Principal }) {
+      const { asset, clientId, input } = parsePolicyChange(deps, payload);
+      await assertPolicyClient(tx, clientId);
+      const approval = { changeId: ctx.changeId, maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner }, checker: { keyId: ctx.checker.keyId, owner: ctx.checker.owner } };
+      const { policy, record } = await deps.policies.write(tx, ctx.maker, asset, clientId, input, approval);
+      await deps.audit.append(tx, record);
+      return policyJson(policy);
+    },
+  };
+}

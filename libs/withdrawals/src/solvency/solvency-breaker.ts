@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '@strongroom/persistence';
+import type { AssetCode } from '@strongroom/shared-types';
+import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import { solvencyBreakerTripped } from './solvency-metrics';
+
+export const SOLVENCY_ACTOR = 'system:solvency-gate';
+
+export interface SolvencyBreaker {
+  asset: AssetCode;
+  tripped: boolean;
+  trippedAt: string | null;
+  reason: string | null;
+  detail: unknown;
+  incidentId: string | null;
+  clearedBy: unknown;
+  clearedAt: string | null;
+  clearChangeId: string | null;
+}
+
+interface BreakerRow {
+  asset: string;
+  tripped: boolean;
+  tripped_at: Date | null;
+  reason: string | null;
+  detail: unknown;
+  incident_id: string | null;
+  cleared_by: unknown;
+  cleared_at: Date | null;
+  clear_change_id: string | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const view = (r: BreakerRow): SolvencyBreaker => ({
+  asset: r.asset,
+  tripped: r.tripped,
+  trippedAt: iso(r.tripped_at),
+  reason: r.reason,
+  detail: r.detail,
+  incidentId: r.incident_id,
+  clearedBy: r.cleared_by,
+  clearedAt: iso(r.cleared_at),
+  clearChangeId: r.clear_change_id,
+});
+
+/** Assets whose breaker is tripped, among `assets`. */
+export async function trippedAssets(q: Pick<Tx, 'query'>, assets: AssetCode[]): Promise<AssetCode[]> {
+  const rows = await q.query<{ asset: string }>(
+    `SELECT asset FROM withdrawals.solvency_breakers WHERE tripped AND asset IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+    [JSON.stringify(assets)],
+  );
+  return rows.map((r) => r.asset);
+}
+
+export async function listBreakers(q: Pick<Tx, 'query'>): Promise<SolvencyBreaker[]> {
+  return (await q.query<BreakerRow>(`SELECT * FROM withdrawals.solvency_breakers ORDER BY asset`)).map(view);
+}
+
+export async function listIncidents(q: Pick<Tx, 'query'>, limit = 100): Promise<Record<string, unknown>[]> {
+  const rows = await q.query<{ id: string; asset: string; batch_id: string | null; kind: string; detail: unknown; created_at: Date }>(
+    `SELECT * FROM withdrawals.solvency_incidents ORDER BY created_at DESC, id LIMIT $1`,
+    [Math.min(Math.max(limit, 1), 500)],
+  );
+  return rows.map((r) => ({ id: r.id, asset: r.asset, batchId: r.batch_id, kind: r.kind, detail: r.detail, createdAt: new Date(r.created_at).toISOString() }));
+}
+
+/**
+ * Trips the asset's breaker (once: a breaker already tripped keeps its first reason), raising an
+ * incident, a webhook event and an audit record in one transaction.
+ */
+export async function tripBreaker(deps: PipelineDeps, asset: AssetCode, batchId: string, reason: string, detail: Record<string, unknown>): Promise<void> {
+  await runTx(deps, async (tx) => {
+    const now = deps.clock.now();
+    const incidentId = `solv_${randomUUID()}`;
+    const tripped = await tx.query<{ asset: string }>(
+      `INSERT INTO withdrawals.solvency_breakers (asset, tripped, tripped_at, reason, detail, incident_id) VALUES ($1, true, $2, $3, $4::jsonb, $5)
+       ON CONFLICT (asset) DO UPDATE SET tripped = true, tripped_at = EXCLUDED.tripped_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail,
+         incident_id = EXCLUDED.incident_id, cleared_by = NULL, cleared_at = NULL, clear_change_id = NULL
+         WHERE NOT withdrawals.solvency_breakers.tripped
+       RETURNING asset`,
+      [asset, now, reason, JSON.stringify(detail), incidentId],
+    );
+    if (tripped.length === 0) return; // another signer tripped it first
+    await tx.query(`INSERT INTO withdrawals.solvency_incidents (id, asset, batch_id, kind, detail, created_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)`, [
+      incidentId, asset, batchId, reason, JSON.stringify(detail), now,
+    ]);
+    await deps.outbox.enqueue(tx, { type: 'withdrawals.solvency_breaker_tripped', subject: `asset:${asset}`, payload: { asset, incidentId, batchId, reason, detail } });
+    audit(tx, { actor: auditActor(SOLVENCY_ACTOR), action: 'withdrawal_solvency_breaker.tripped', subject: { type: 'asset', id: asset }, payload: { incidentId, batchId, reason, detail } });
+  });
+  solvencyBreakerTripped.set({ asset }, 1);
+}
