@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { assertAllRoutesGuarded, createApiKey, signedFetch } from '@strongroom/api-auth';
+import { assertAllRoutesGuarded, createApiKey, createClient, signedFetch } from '@strongroom/api-auth';
+import { LedgerService } from '@strongroom/ledger';
 import { startHttpApp } from '@strongroom/shared-http';
 import { verifyProof } from '@strongroom/proof-verifier';
 import { describeEachBackend } from '@strongroom/testing';
@@ -11,8 +12,8 @@ type Json = Record<string, unknown>;
 describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx) => {
   let app: INestApplication;
   let url: string;
-  const keys: Record<'backend' | 'auditor' | 'admin' | 'approver', Creds> = {} as never;
-  let n = 0;
+  const keys: Record<'backend' | 'auditor' | 'admin' | 'approver' | 'globex' | 'globexAuditor' | 'admin2', Creds> = {} as never;
+  let n = 100;
   const tid = (p: string) => `${p}-${++n}`;
 
   const call = async (who: Creds, method: string, path: string, body?: unknown, raw = false) => {
@@ -22,14 +23,23 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
   };
   const be = (method: string, path: string, body?: unknown) => call(keys.backend, method, path, body);
 
-  let custody: Json;
+  let custody: { id: string };
   let alice: Json;
   let bob: Json;
   let aliceEth: Json;
+  let ledger: LedgerService;
+  // System accounts and chain credits are written in process (deposits do it), never over the API.
+  const deposit = (to: Json, amount: bigint, id = tid('dep')) => ledger.transfer({ id, debitAccountId: custody.id, creditAccountId: to.id as string, amount, code: 'deposit' });
 
   beforeAll(async () => {
     const { db } = ctx();
-    for (const role of ['backend', 'auditor', 'admin', 'approver'] as const) keys[role] = await createApiKey(db, { name: `test ${role}`, role });
+    for (const id of ['acme', 'globex', 'frozen']) await createClient(db, { id, name: id, custody: 'pooled' });
+    for (const role of ['backend', 'auditor', 'admin', 'approver'] as const) {
+      keys[role] = await createApiKey(db, { name: `test ${role}`, role, owner: `owner ${role}`, clients: role === 'backend' ? ['acme', 'frozen'] : 'all' });
+    }
+    keys.globex = await createApiKey(db, { name: 'globex backend', role: 'backend', owner: 'globex ops', clients: ['globex'] });
+    keys.globexAuditor = await createApiKey(db, { name: 'globex auditor', role: 'auditor', owner: 'globex audit', clients: ['globex'] });
+    keys.admin2 = await createApiKey(db, { name: 'second admin', role: 'admin', owner: 'owner admin 2' });
     const started = await startHttpApp(LedgerAppModule.forRoot({ db }, { ledger: { sweepIntervalMs: 0 }, env: {} }), {
       name: 'ledger',
       title: 'ledger',
@@ -38,17 +48,17 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
     });
     app = started.app;
     url = started.url;
+    ledger = app.get(LedgerService);
     const open = async (clientId: string, ownerId: string, asset: string, kind: string) => {
       const r = await be('POST', '/v1/accounts', { clientId, ownerId, asset, kind });
       expect(r.status).toBe(201);
       return r.body;
     };
-    custody = await open('operator', 'hot', 'BTC', 'custody');
+    custody = await ledger.openAccount({ clientId: 'operator', ownerId: 'hot', asset: 'BTC', kind: 'custody' });
     alice = await open('acme', 'alice', 'BTC', 'user');
     bob = await open('acme', 'bob', 'BTC', 'user');
     aliceEth = await open('acme', 'alice', 'ETH', 'user');
-    const dep = await be('POST', '/v1/transfers', { id: 'dep-1', debitAccountId: custody.id, creditAccountId: alice.id, amount: '1000', code: 'deposit' });
-    expect(dep.status).toBe(201);
+    await deposit(alice, 1000n, 'dep-1');
   });
 
   afterAll(async () => {
@@ -70,10 +80,10 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
   it('serves accounts, lists an owner and reads balances now and as of a sequence or time', async () => {
     const list = await call(keys.auditor, 'GET', '/v1/accounts?clientId=acme&ownerId=alice');
     expect((list.body.accounts as Json[]).map((a) => a.asset).sort()).toEqual(['BTC', 'ETH']);
-    const t = await be('POST', '/v1/transfers', { id: tid('dep'), debitAccountId: custody.id, creditAccountId: alice.id, amount: '5' });
-    const seq = (t.body.transfer as Json).sequence as string;
-    const createdAt = (t.body.transfer as Json).createdAt as string;
-    await be('POST', '/v1/transfers', { id: tid('dep'), debitAccountId: custody.id, creditAccountId: alice.id, amount: '7' });
+    const t = await deposit(alice, 5n);
+    const seq = t.sequence.toString();
+    const createdAt = t.createdAt.toISOString();
+    await deposit(alice, 7n);
     const now = await be('GET', `/v1/accounts/${alice.id}/balances`);
     const atSeq = await be('GET', `/v1/accounts/${alice.id}/balances?asOfSequence=${seq}`);
     const before = await be('GET', `/v1/accounts/${alice.id}/balances?asOfSequence=${BigInt(seq) - 1n}`);
@@ -144,7 +154,8 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
   });
 
   it('replays an id with the same body (200, replayed) and posts holds partially over HTTP', async () => {
-    const body = { id: tid('dep'), debitAccountId: custody.id, creditAccountId: bob.id, amount: '100' };
+    await deposit(bob, 100n);
+    const body = { id: tid('move'), debitAccountId: alice.id, creditAccountId: bob.id, amount: '100' };
     const first = await be('POST', '/v1/transfers', body);
     const again = await be('POST', '/v1/transfers', body);
     expect([first.status, first.body.replayed, again.status, again.body.replayed]).toEqual([201, false, 200, true]);
@@ -161,10 +172,10 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
   it('commits a batch in one transaction with independent results and linked chains', async () => {
     const r = await be('POST', '/v1/transfers/batch', {
       transfers: [
-        { id: tid('b'), debitAccountId: custody.id, creditAccountId: bob.id, amount: '3' },
+        { id: tid('b'), debitAccountId: alice.id, creditAccountId: bob.id, amount: '3' },
         { id: tid('b'), debitAccountId: bob.id, creditAccountId: alice.id, amount: '1', flags: ['linked'] },
         { id: tid('b'), debitAccountId: bob.id, creditAccountId: aliceEth.id, amount: '1' },
-        { id: tid('b'), debitAccountId: custody.id, creditAccountId: alice.id, amount: '4' },
+        { id: tid('b'), debitAccountId: bob.id, creditAccountId: alice.id, amount: '4' },
       ],
     });
     expect(r.status).toBe(200);
@@ -176,7 +187,7 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
     const calls = Array.from({ length: 60 }, (_, i) =>
       be('POST', '/v1/transfers', i % 3 === 0
         ? { id: tid('c'), debitAccountId: poor.body.id, creditAccountId: alice.id, amount: '1' } // refused: no funds
-        : { id: tid('c'), debitAccountId: custody.id, creditAccountId: bob.id, amount: '1' }),
+        : { id: tid('c'), debitAccountId: alice.id, creditAccountId: bob.id, amount: '1' }),
     );
     const results = await Promise.all(calls);
     expect(results.filter((r) => r.status === 201).length).toBe(40);
@@ -185,6 +196,168 @@ describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx
     expect(new Set(seqs).size).toBe(40);
     const inv = await call(keys.admin, 'GET', '/v1/invariants');
     expect(inv.body).toMatchObject({ ok: true, violations: [] });
+  });
+
+  it('opens over the API only user accounts with default flags, of an active client in scope, in a served asset', async () => {
+    const { db } = ctx();
+    const accountsBefore = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger.accounts');
+    const user = { clientId: 'acme', ownerId: 'carol', asset: 'BTC', kind: 'user' };
+    const cases: [Creds, unknown, number, string][] = [
+      ...['custody', 'equity', 'incident', 'in_flight', 'fee_expense', 'fee_revenue'].flatMap((kind): [Creds, unknown, number, string][] => [
+        [keys.backend, { ...user, ownerId: 'house', kind }, 403, 'account.kind_forbidden'],
+        [keys.admin, { ...user, clientId: 'operator', ownerId: 'house', kind }, 403, 'account.kind_forbidden'],
+      ]),
+      [keys.backend, { ...user, flags: { debitsMustNotExceedCredits: false } }, 403, 'account.flags_forbidden'],
+      [keys.backend, { ...user, flags: { creditsMustNotExceedDebits: true } }, 403, 'account.flags_forbidden'],
+      [keys.backend, { ...user, asset: 'DOGE' }, 404, 'asset.unknown'],
+      [keys.backend, { ...user, clientId: 'globex' }, 403, 'auth.forbidden_client'],
+      [keys.backend, { ...user, clientId: 'nobody' }, 403, 'auth.forbidden_client'],
+      [keys.admin, { ...user, clientId: 'nobody' }, 404, 'client.not_found'],
+      [keys.auditor, user, 403, 'auth.forbidden_role'],
+      [keys.backend, { ...user, clientId: 'acme\u0000' }, 400, 'request.nul_character'],
+      [keys.backend, { ...user, ownerId: 'has space' }, 400, 'request.invalid'],
+    ];
+    for (const [who, body, status, code] of cases) {
+      const r = await call(who, 'POST', '/v1/accounts', body);
+      expect(`${JSON.stringify(body)} → ${r.status} ${String(r.body.code)}`).toBe(`${JSON.stringify(body)} → ${status} ${code}`);
+    }
+    await db.query(`UPDATE auth.clients SET status = 'suspended' WHERE id = 'frozen'`);
+    const frozen = await be('POST', '/v1/accounts', { ...user, clientId: 'frozen' });
+    expect([frozen.status, frozen.body.code]).toEqual([422, 'client.suspended']);
+    expect(await db.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger.accounts')).toEqual(accountsBefore);
+    // The defaults spelled out are accepted; an admin may open a user account for any active client.
+    expect((await be('POST', '/v1/accounts', { ...user, flags: { debitsMustNotExceedCredits: true, closed: false } })).status).toBe(201);
+    expect((await call(keys.admin, 'POST', '/v1/accounts', { ...user, clientId: 'globex' })).status).toBe(201);
+  });
+
+  it('moves value only between user accounts of one client in scope: never out of or into a system account, for any key', async () => {
+    const { db } = ctx();
+    const equity = await ledger.openAccount({ clientId: 'operator', ownerId: 'capital', asset: 'BTC', kind: 'equity' });
+    const fees = await ledger.openAccount({ clientId: 'acme', ownerId: 'fees', asset: 'BTC', kind: 'fee_revenue' });
+    const inFlight = await ledger.openAccount({ clientId: 'operator', ownerId: 'withdrawals', asset: 'BTC', kind: 'in_flight' });
+    const gus = await ledger.openAccount({ clientId: 'globex', ownerId: 'gus', asset: 'BTC', kind: 'user' });
+    await deposit(gus as unknown as Json, 50n);
+    // A withdrawal-like hold placed in process (user → in_flight): the API may neither post nor void it.
+    const hold = await ledger.transfer({ id: tid('withdrawal-hold'), debitAccountId: alice.id as string, creditAccountId: inFlight.id, amount: 10n, flags: ['pending'] });
+    const gil = await ledger.openAccount({ clientId: 'globex', ownerId: 'gil', asset: 'BTC', kind: 'user' });
+    const gusHold = await ledger.transfer({ id: tid('gus-hold'), debitAccountId: gus.id, creditAccountId: gil.id, amount: 5n, flags: ['pending'] });
+    const before = await call(keys.auditor, 'GET', '/v1/invariants');
+    const t = (debit: Json | { id: string }, credit: Json | { id: string }, extra: Json = {}) => ({ id: tid('x'), debitAccountId: debit.id, creditAccountId: credit.id, amount: '1', ...extra });
+    const cases: [Creds, string, string, unknown, number, string][] = [
+      [keys.backend, 'POST', '/v1/transfers', t(custody, alice), 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers', t(equity, alice), 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers', t(custody, gus), 404, 'account.not_found'], // another client's user: as if missing
+      [keys.backend, 'POST', '/v1/transfers', t(fees, alice), 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers', t(alice, fees), 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers', t(alice, gus), 404, 'account.not_found'],
+      [keys.admin, 'POST', '/v1/transfers', t(custody, alice), 403, 'transfer.system_account'],
+      [keys.admin, 'POST', '/v1/transfers', t(equity, alice, { flags: ['pending'] }), 403, 'transfer.system_account'],
+      [keys.admin, 'POST', '/v1/transfers', t(alice, custody), 403, 'transfer.system_account'],
+      [keys.admin, 'POST', '/v1/transfers', t(alice, gus), 403, 'transfer.cross_client'],
+      [keys.backend, 'POST', `/v1/transfers/${hold.id}/void`, { id: tid('v') }, 403, 'transfer.system_account'],
+      [keys.admin, 'POST', `/v1/transfers/${hold.id}/post`, { id: tid('p') }, 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers', { id: tid('v'), debitAccountId: '', creditAccountId: '', flags: ['void_pending'], pendingId: hold.id }, 403, 'transfer.system_account'],
+      [keys.backend, 'POST', `/v1/transfers/${gusHold.id}/void`, { id: tid('v') }, 404, 'pending.not_found'],
+      [keys.globex, 'POST', `/v1/transfers/${gusHold.id}/post`, { id: tid('p'), metadata: { a: { b: { c: { d: { e: { f: { g: { h: {} } } } } } } } } }, 400, 'transfer.metadata_too_deep'],
+      [keys.backend, 'POST', '/v1/transfers/batch', { transfers: [t(alice, bob), t(custody, bob)] }, 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers/batch', { transfers: [t(alice, bob), t(bob, gus)] }, 404, 'account.not_found'],
+      [keys.admin, 'POST', '/v1/transfers/batch', { transfers: [t(alice, bob), t(equity, bob, { flags: ['linked'] }), t(alice, bob)] }, 403, 'transfer.system_account'],
+      [keys.backend, 'POST', '/v1/transfers/batch', { transfers: [t(alice, bob), { id: tid('v'), flags: ['void_pending'], pendingId: hold.id }] }, 403, 'transfer.system_account'],
+      // A post/void in a batch may not name a pending created in the same batch: only stored pendings are checked.
+      [keys.backend, 'POST', '/v1/transfers/batch', { transfers: [{ ...t(alice, bob), id: 'fresh-pending', flags: ['pending'] }, { id: tid('p'), flags: ['post_pending'], pendingId: 'fresh-pending' }] }, 404, 'pending.not_found'],
+      [keys.backend, 'POST', '/v1/transfers', t(alice, bob, { metadata: { s: 'x'.repeat(5000) } }), 400, 'transfer.metadata_too_large'],
+      [keys.backend, 'POST', '/v1/transfers/batch', { transfers: [t(alice, bob), t(alice, bob, { metadata: { a: [[[[[[[[1]]]]]]]] } })] }, 400, 'transfer.metadata_too_deep'],
+      [keys.backend, 'POST', '/v1/transfers', t(alice, bob, { metadata: { s: 'a\u0000' } }), 400, 'request.nul_character'],
+      [keys.backend, 'POST', '/v1/transfers', t(alice, bob, { metadata: { s: '\ud800' } }), 400, 'request.lone_surrogate'],
+    ];
+    for (const [who, method, path, body, status, code] of cases) {
+      const r = await call(who, method, path, body);
+      expect(`${path} ${JSON.stringify(body).slice(0, 200)} → ${r.status} ${String(r.body.code)}`).toBe(`${path} ${JSON.stringify(body).slice(0, 200)} → ${status} ${code}`);
+    }
+    const deep = `${JSON.stringify(t(alice, bob)).slice(0, -1)},"metadata":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+    for (const path of ['/v1/transfers', `/v1/transfers/${gusHold.id}/void`]) {
+      const r = await call(keys.backend, 'POST', path, deep, true);
+      expect(r.status).toBe(400);
+    }
+    const form = await fetch(`${url}/v1/transfers`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'id=x&amount=1' });
+    expect(form.status).toBe(415);
+    const after = await call(keys.auditor, 'GET', '/v1/invariants');
+    expect(after.body).toMatchObject({ ok: true, sequence: before.body.sequence });
+    expect((await ledger.getTransfer(hold.id)).pendingState).toBe('pending');
+    const [row] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ledger.transfers WHERE id = 'fresh-pending'`);
+    expect(row.n).toBe('0');
+    // What is allowed still works: the client's own user accounts, pending and post included.
+    const own = await call(keys.globex, 'POST', `/v1/transfers/${gusHold.id}/post`, { id: tid('p') });
+    expect(own.status).toBe(201);
+  });
+
+  it("scopes reads: another client's accounts and transfers answer like missing ones", async () => {
+    const gus = await ledger.findAccount({ clientId: 'globex', ownerId: 'gus', asset: 'BTC', kind: 'user' });
+    const gusId = (gus as { id: string }).id;
+    const someAcme = (await call(keys.backend, 'GET', '/v1/accounts?clientId=acme&ownerId=alice')).body.accounts as Json[];
+    expect(someAcme.length).toBe(2);
+    const expectations: [Creds, string, number, string | undefined][] = [
+      [keys.globex, `/v1/accounts/${alice.id}`, 404, 'account.not_found'],
+      [keys.globex, `/v1/accounts/${alice.id}/balances`, 404, 'account.not_found'],
+      [keys.globex, '/v1/accounts?clientId=acme&ownerId=alice', 403, 'auth.forbidden_client'],
+      [keys.globex, '/v1/transfers/dep-1', 404, 'transfer.not_found'],
+      [keys.globexAuditor, `/v1/accounts/${alice.id}`, 404, 'account.not_found'],
+      [keys.globexAuditor, '/v1/transfers/dep-1', 404, 'transfer.not_found'],
+      [keys.globexAuditor, `/v1/accounts/${gusId}`, 200, undefined],
+      [keys.backend, `/v1/accounts/${gusId}`, 404, 'account.not_found'],
+      [keys.backend, `/v1/accounts/${custody.id}`, 404, 'account.not_found'],
+      [keys.backend, '/v1/transfers/dep-1', 200, undefined], // a deposit to alice: alice's side is in scope
+      [keys.auditor, `/v1/accounts/${gusId}`, 200, undefined],
+      [keys.admin, `/v1/accounts/${custody.id}`, 200, undefined],
+    ];
+    for (const [who, path, status, code] of expectations) {
+      const r = await call(who, 'GET', path);
+      expect(`${path} → ${r.status} ${r.status >= 400 ? String(r.body.code) : ''}`).toBe(`${path} → ${status} ${code ?? ''}`);
+    }
+  });
+
+  it('books a manual correction only once a second admin of another owner approves it, once, audited with both', async () => {
+    const { db } = ctx();
+    const aliceBefore = BigInt((await be('GET', `/v1/accounts/${alice.id}`)).body.creditsPosted as string);
+    const body = { asset: 'BTC', amount: '250', debit: { kind: 'equity', clientId: 'operator', ownerId: 'corrections' }, credit: { accountId: alice.id }, reason: 'cover the loss of incident 7' };
+    expect((await be('POST', '/v1/corrections', body)).status).toBe(403);
+    const bad: [unknown, number, string][] = [
+      [{ ...body, debit: { accountId: bob.id } }, 422, 'correction.sides_invalid'],
+      [{ ...body, credit: { accountId: custody.id }, debit: { accountId: custody.id } }, 422, 'correction.sides_invalid'],
+      [{ ...body, debit: { kind: 'in_flight', clientId: 'operator', ownerId: 'x' } }, 400, 'request.invalid'],
+      [{ ...body, credit: { accountId: aliceEth.id } }, 422, 'correction.asset_mismatch'],
+      [{ ...body, credit: { accountId: '00000000-0000-4000-8000-000000000000' } }, 422, 'correction.account_not_found'],
+      [{ ...body, amount: '0' }, 400, 'amount.not_positive'],
+      [{ ...body, reason: '' }, 400, 'correction.invalid'],
+      [{ ...body, reason: 'ok\u202Eevil' }, 400, 'correction.invalid'],
+    ];
+    for (const [b, status, code] of bad) {
+      const r = await call(keys.admin, 'POST', '/v1/corrections', b);
+      expect(`${JSON.stringify(b)} → ${r.status} ${String(r.body.code)}`).toBe(`${JSON.stringify(b)} → ${status} ${code}`);
+    }
+    const proposed = await call(keys.admin, 'POST', '/v1/corrections', body);
+    expect(proposed.status).toBe(202);
+    expect(proposed.body).toMatchObject({ kind: 'ledger.correction', status: 'pending', maker: { keyId: keys.admin.keyId } });
+    const id = proposed.body.id as string;
+    expect((await be('GET', `/v1/accounts/${alice.id}`)).body.creditsPosted).toBe(aliceBefore.toString());
+    const self = await call(keys.admin, 'POST', `/v1/changes/${id}/approve`);
+    expect([self.status, self.body.code]).toEqual([403, 'change.same_person']);
+    const approved = await call(keys.admin2, 'POST', `/v1/changes/${id}/approve`);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'executed', checker: { keyId: keys.admin2.keyId }, result: { id: `correction:${id.replace('_', '-')}`, amount: '250', code: 'correction' } });
+    const again = await call(keys.admin2, 'POST', `/v1/changes/${id}/approve`);
+    expect([again.status, again.body.code]).toEqual([409, 'change.not_pending']);
+    expect(BigInt((await be('GET', `/v1/accounts/${alice.id}`)).body.creditsPosted as string) - aliceBefore).toBe(250n);
+    const [audit] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM audit.entries WHERE subject_id = $1 AND action = 'change.executed'`, [id]);
+    expect(audit.n).toBe('1');
+    // A write-off of more than the user holds fails at approval, recorded, nothing booked.
+    const sequence = (await call(keys.auditor, 'GET', '/v1/invariants')).body.sequence;
+    const tooMuch = await call(keys.admin, 'POST', '/v1/corrections', { ...body, debit: { accountId: alice.id }, credit: body.debit, amount: '1000000000', reason: 'write-off' });
+    const failed = await call(keys.admin2, 'POST', `/v1/changes/${tooMuch.body.id as string}/approve`);
+    expect([failed.status, failed.body.code]).toEqual([422, 'account.debits_exceed_credits']);
+    expect((await call(keys.admin, 'GET', `/v1/changes/${tooMuch.body.id as string}`)).body.status).toBe('failed');
+    const inv = await call(keys.auditor, 'GET', '/v1/invariants');
+    expect(inv.body).toMatchObject({ ok: true, sequence });
   });
 
   it('documents every /v1 route in OpenAPI', async () => {

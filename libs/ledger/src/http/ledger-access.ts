@@ -109,7 +109,10 @@ export class LedgerAccess {
   private pair(who: Principal, debitId: string, creditId: string, index: number | undefined, hidden: () => DomainError): string {
     const debit = this.facts.get(canon(debitId));
     const credit = this.facts.get(canon(creditId));
-    if (!debit || !credit || !inClientScope(who, debit.clientId) || !inClientScope(who, credit.clientId)) throw hidden();
+    // Another client's user account answers like a missing one. System accounts are no secret
+    // (their ids appear in the transfers a key may read), and are refused for every key.
+    const hiddenUser = (f: Facts) => f.kind === 'user' && !inClientScope(who, f.clientId);
+    if (!debit || !credit || hiddenUser(debit) || hiddenUser(credit)) throw hidden();
     if (debit.kind !== 'user' || credit.kind !== 'user') {
       throw forbidden('transfer.system_account', 'the API moves value only between user accounts; system accounts are written by the contexts that own them or by an approved correction', at(index));
     }
