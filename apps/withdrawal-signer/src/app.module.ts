@@ -11,6 +11,7 @@ import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE, DatabaseModule, PlatformModule } from '@strongroom/shared-http';
 import {
   DIGEST_SIGNER,
+  SOLVENCY_HOLDINGS,
   SWEEP_SOURCE,
   WALLET_DIRECTORY,
   WITHDRAWAL_AUDIT,
@@ -25,6 +26,7 @@ import {
   type WalletDirectory,
 } from '@strongroom/withdrawals';
 import { KmsDigestSigner } from './kms-digest-signer';
+import { AdapterOnChainHoldings } from './onchain-holdings';
 import { RegistryWalletDirectory } from './registry-wallet-directory';
 
 /** Every schema this app reads or writes, in dependency order. */
@@ -72,6 +74,8 @@ export class WithdrawalSignerAppModule {
       { provide: WITHDRAWAL_AUDIT, useExisting: AuditLog },
       { provide: WITHDRAWAL_OUTBOX, useValue: outbox },
       { provide: CHAIN_ADAPTERS, useValue: config.adapters },
+      // The solvency gate compares liabilities with what custody holds on chain, per asset, before signing.
+      { provide: SOLVENCY_HOLDINGS, useValue: new AdapterOnChainHoldings(config.adapters) },
       // The sweeper learns which deposit addresses to look at from the deposits the watcher recorded.
       { provide: SWEEP_SOURCE, inject: [DATABASE], useFactory: (db: Database) => new DepositSweepFeed(db) },
       { provide: KeyRegistry, inject: [DATABASE], useFactory: (db: Database) => new KeyRegistry(db, new AuditLog(db)) },

@@ -1,5 +1,4 @@
-import { signedFetch } from '@strongroom/api-auth';
-import { assertAllRoutesGuarded } from '@strongroom/api-auth';
+import { assertAllRoutesGuarded, createApiKey, ensureClient, signedFetch, updateClient, type ApiCredentials } from '@strongroom/api-auth';
 import { testBackends } from '@strongroom/testing';
 import { ScriptedChainAdapter, type Withdrawal } from '@strongroom/withdrawals';
 import { btcAddress, ethAddress, stateCounts } from './testing/fixtures';
@@ -11,6 +10,8 @@ for (const backend of testBackends()) {
   describe(`withdrawal API over HTTP [${backend}]`, () => {
     let t: WithdrawalTestApp;
     let btc: ScriptedChainAdapter;
+    let beta: ApiCredentials;
+    let frozen: ApiCredentials;
     let n = 0;
     const key = () => `k-${++n}`;
     const request = (body: Record<string, unknown>, idem = key(), who = t.keys.backend) => t.call(who, 'POST', '/v1/withdrawals', body, { 'Idempotency-Key': idem });
@@ -22,6 +23,12 @@ for (const backend of testBackends()) {
     beforeAll(async () => {
       btc = new ScriptedChainAdapter('bitcoin');
       t = await startWithdrawalTestApp(backend, [btc, new ScriptedChainAdapter('ethereum')]);
+      // A backend key of another client only, and a suspended client.
+      beta = await createApiKey(t.tdb.db, { name: 'beta backend', role: 'backend', owner: 'beta ops', clients: ['beta'] });
+      await ensureClient(t.tdb.db, { id: 'frozen', name: 'frozen', custody: 'pooled' });
+      frozen = await createApiKey(t.tdb.db, { name: 'frozen backend', role: 'backend', clients: ['frozen'] });
+      await t.fund('frozen', 'u1', 'BTC', BTC);
+      await updateClient(t.tdb.db, 'frozen', { status: 'suspended' });
     });
     afterAll(async () => {
       await t?.close();
@@ -72,6 +79,12 @@ for (const backend of testBackends()) {
         [t.call(t.keys.backend, 'POST', '/v1/withdrawals', ok), 400, 'idempotency.key_required'],
         [request(ok, key(), t.keys.approver1), 403, 'auth.forbidden_role'],
         [request(ok, key(), t.keys.auditor), 403, 'auth.forbidden_role'],
+        // Only a backend key requests: an admin (who passes every role check) cannot push one through alone.
+        [request(ok, key(), t.keys.admin), 403, 'auth.forbidden_role'],
+        // Client scope and the registry: another client's key, an unknown client, a suspended one.
+        [request(ok, key(), beta), 403, 'auth.forbidden_client'],
+        [request({ ...ok, clientId: 'ghost' }), 403, 'auth.forbidden_client'],
+        [request({ ...ok, clientId: 'frozen', userId: 'u1' }, key(), frozen), 422, 'client.suspended'],
       ];
       for (const [res, status, code] of cases) {
         const r = await res;
@@ -89,14 +102,68 @@ for (const backend of testBackends()) {
       expect(afterFirst['withdrawals.withdrawals']).toBe(before['withdrawals.withdrawals'] + 1);
     });
 
-    it('denies by policy, records the rule, and only an admin changes policies', async () => {
+    it('denies by default: no policy for the asset and client is refused and holds nothing, until an admin pair sets one', async () => {
+      await t.fund('zeta', 'u1', 'ETH', 10n ** 18n);
+      // No asset default for ETH any more (the test app wrote an open one) and none for the client.
+      await t.tdb.db.query(`DELETE FROM withdrawals.policies WHERE asset = 'ETH'`);
+      const body = { clientId: 'zeta', userId: 'u1', asset: 'ETH', amount: '0.1', destination: ethAddress(50) };
+      const before = await stateCounts(t.tdb.db);
+      const r = await request(body, 'no-policy-1');
+      expect([r.status, (await problemOf(r)).code]).toEqual([422, 'withdrawal.no_policy']);
+      expect(await stateCounts(t.tdb.db)).toEqual(before);
+      // A proposal alone changes nothing; the second admin's approval sets the asset default.
+      const proposed = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/ETH/*', {});
+      expect(proposed.status).toBe(202);
+      expect(((await proposed.json()) as { status: string; kind: string })).toMatchObject({ status: 'pending', kind: 'withdrawals.policy' });
+      expect((await problemOf(await request(body, 'no-policy-1'))).code).toBe('withdrawal.no_policy');
+      expect((await t.changePolicy('ETH', '*', {})).status).toBe(200);
+      const ok = await request(body, 'no-policy-1');
+      expect(ok.status).toBe(201);
+    });
+
+    it('bounds policy values and refuses a policy that could never let a withdrawal through, before it is proposed', async () => {
+      const proposals = async () => Number((await t.tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM auth.change_requests`))[0].n);
+      const before = await proposals();
+      const cases: [Record<string, unknown>, number, string, string?][] = [
+        [{ maxAmount: '0' }, 422, 'policy.invalid', 'never_passes'],
+        [{ userDailyLimit: '0' }, 422, 'policy.invalid', 'never_passes'],
+        [{ allowlist: [] }, 422, 'policy.invalid', 'never_passes'],
+        [{ maxAmount: (2n ** 256n).toString() }, 422, 'policy.invalid', 'amount_out_of_range'],
+        [{ withdrawalFee: (2n ** 256n - 1n).toString() }, 422, 'policy.invalid', 'fee_not_below_max'],
+        [{ maxAmount: '1000', withdrawalFee: '1000' }, 422, 'policy.invalid', 'fee_not_below_max'],
+        [{ approvalsRequired: 11 }, 400, 'request.invalid'],
+        [{ approvalsRequired: -1 }, 400, 'request.invalid'],
+        [{ breakerLimit: '5' }, 400, 'request.invalid'],
+      ];
+      for (const [body, status, code, reason] of cases) {
+        const r = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/pol', body);
+        const p = await problemOf(r);
+        expect([r.status, p.code, p.reason]).toEqual([status, code, reason]);
+      }
+      expect((await problemOf(await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/ghost', {}))).code).toBe('client.not_found');
+      // A client override is checked overlaid on the asset default: a fee at the default's maximum is refused.
+      await t.setPolicy('USDC', '*', { maxAmount: 5_000_000n });
+      const over = await problemOf(await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/USDC/pol', { withdrawalFee: '5000000' }));
+      expect([over.code, over.reason]).toEqual(['policy.invalid', 'fee_not_below_max']);
+      await t.setPolicy('USDC', '*');
+      expect(await proposals()).toBe(before);
+    });
+
+    it('denies by policy, records the rule, and policies change only through two admins', async () => {
       await t.fund('pol', 'u1', 'BTC', 10n * BTC);
       await t.fund('pol', 'u2', 'BTC', 10n * BTC);
       const policy = { maxAmount: '200000000', userDailyLimit: '300000000', clientDailyLimit: '500000000', allowlist: [btcAddress(10), btcAddress(11)] };
       const denied = await t.call(t.keys.approver1, 'PUT', '/v1/withdrawal-policies/BTC/pol', policy);
       expect((await problemOf(denied)).code).toBe('auth.forbidden_role');
       const put = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/pol', policy);
-      expect(put.status).toBe(200);
+      expect(put.status).toBe(202);
+      const change = (await put.json()) as { id: string };
+      // The maker cannot check its own change; the second admin (another owner) can.
+      expect((await problemOf(await t.call(t.keys.admin, 'POST', `/v1/changes/${change.id}/approve`))).code).toBe('change.same_person');
+      expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.policies WHERE asset = 'BTC' AND client_id = 'pol'`)).length).toBe(0);
+      const approved = await t.call(t.keys.admin2, 'POST', `/v1/changes/${change.id}/approve`);
+      expect(approved.status).toBe(200);
+      expect(((await approved.json()) as { status: string }).status).toBe('executed');
       const changes = (await (await t.call(t.keys.auditor, 'GET', '/v1/withdrawal-policies/changes?asset=BTC')).json()) as { items: { clientId: string; changedBy: string; version: number }[] };
       expect(changes.items.filter((c) => c.clientId === 'pol')).toEqual([expect.objectContaining({ changedBy: t.keys.admin.keyId, version: 1 })]);
       const audited = await t.tdb.db.query(`SELECT 1 FROM audit.entries WHERE action = 'withdrawal_policy.changed' AND subject_id = 'BTC:pol'`);
@@ -127,7 +194,7 @@ for (const backend of testBackends()) {
 
     it('trips the circuit breaker, pauses the asset until an admin resets it', async () => {
       await t.fund('cb', 'u1', 'ETH', 100n * 10n ** 18n);
-      const put = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/ETH/*', { breakerWindowSeconds: 3600, breakerLimit: (5n * 10n ** 18n).toString() });
+      const put = await t.changePolicy('ETH', '*', { breakerWindowSeconds: 3600, breakerLimit: (5n * 10n ** 18n).toString() });
       expect(put.status).toBe(200);
       const base = { clientId: 'cb', userId: 'u1', asset: 'ETH', destination: ethAddress(20) };
       expect((await request({ ...base, amount: '4' })).status).toBe(201);
@@ -138,12 +205,12 @@ for (const backend of testBackends()) {
       expect((await problemOf(await t.call(t.keys.approver1, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset'))).code).toBe('auth.forbidden_role');
       expect((await t.call(t.keys.admin, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset')).status).toBe(200);
       expect((await request({ ...base, amount: '0.1' })).status).toBe(201);
-      await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/ETH/*', {});
+      await t.setPolicy('ETH', '*');
     });
 
-    it('needs distinct approvers above the threshold, never the requester; reject voids the hold', async () => {
+    it('needs approvals of distinct people above the threshold, never the requester nor an admin; reject voids the hold', async () => {
       const user = await t.fund('appr', 'u1', 'BTC', 10n * BTC);
-      await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/appr', { approvalThreshold: '100000000', approvalsRequired: 2, withdrawalFee: '1000' });
+      expect((await t.changePolicy('BTC', 'appr', { approvalThreshold: '100000000', approvalsRequired: 2, withdrawalFee: '1000' })).status).toBe(200);
       const body = { clientId: 'appr', userId: 'u1', asset: 'BTC', amount: '1.5', destination: btcAddress(30) };
       const w = (await (await request(body)).json()) as Withdrawal;
       expect(w).toMatchObject({ status: 'awaiting_approval', approvalsRequired: 2, rule: 'approval_threshold', fee: '0.00001' });
@@ -151,15 +218,31 @@ for (const backend of testBackends()) {
       const pending = (await (await t.call(t.keys.approver1, 'GET', '/v1/approvals')).json()) as { items: Withdrawal[] };
       expect(pending.items.map((x) => x.id)).toContain(w.id);
       expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('auth.forbidden_role');
-      // An admin may request and may approve, but never its own request.
-      const own = (await (await request(body, key(), t.keys.admin)).json()) as Withdrawal;
-      const self = await t.call(t.keys.admin, 'POST', `/v1/approvals/${own.id}/approve`);
+      // An admin approves nothing: it can mint keys, so it could otherwise approve for anyone.
+      const byAdmin = await t.call(t.keys.admin, 'POST', `/v1/approvals/${w.id}/approve`);
+      expect([byAdmin.status, (await problemOf(byAdmin)).code]).toEqual([403, 'approval.approver_role_required']);
+      // The attack: the requester's owner gets an approver key (minted for itself) and approves its own request through it.
+      const minted = await createApiKey(t.tdb.db, { name: 'minted approver', role: 'approver', owner: 'exchange backend' });
+      const self = await t.call(minted, 'POST', `/v1/approvals/${w.id}/approve`);
       expect([self.status, (await problemOf(self)).code]).toEqual([403, 'approval.self_approval']);
+      const own = (await (await request(body, key(), t.keys.backend2)).json()) as Withdrawal;
       expect(((await (await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal).status).toBe('awaiting_approval');
       expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('approval.duplicate');
+      // A second key of the same person does not count twice.
+      const alice2 = await createApiKey(t.tdb.db, { name: 'alice laptop', role: 'approver', owner: 'alice' });
+      const twice = await t.call(alice2, 'POST', `/v1/approvals/${w.id}/approve`);
+      expect([twice.status, (await problemOf(twice)).code]).toEqual([403, 'approval.same_owner']);
+      // An approver scoped to other clients sees and approves nothing of this one.
+      const betaApprover = await createApiKey(t.tdb.db, { name: 'beta approver', role: 'approver', owner: 'erin', clients: ['beta'] });
+      expect((await problemOf(await t.call(betaApprover, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('auth.forbidden_client');
+      const betaQueue = (await (await t.call(betaApprover, 'GET', '/v1/approvals')).json()) as { items: Withdrawal[] };
+      expect(betaQueue.items.map((x) => x.id)).not.toContain(w.id);
+      expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.approvals WHERE withdrawal_id = $1`, [w.id])).length).toBe(1);
       const done = (await (await t.call(t.keys.approver2, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal;
       expect(done).toMatchObject({ status: 'approved', rule: 'approvals_met' });
       expect(done.approvals.map((a) => a.approver).sort()).toEqual([t.keys.approver1.keyId, t.keys.approver2.keyId].sort());
+      expect(done.approvals.map((a) => a.approverOwner).sort()).toEqual(['alice', 'bob']);
+      expect(done.requesterOwner).toBe('exchange backend');
       // Reject with a reason: the hold is voided.
       const before = await available(user);
       expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${own.id}/reject`, {}))).code).toBe('request.invalid');
@@ -179,6 +262,14 @@ for (const backend of testBackends()) {
       expect(await available(user)).toBe(BTC / 2n + BTC / 10n);
       expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/${ids[0]}/cancel`, {}))).code).toBe('withdrawal.not_cancellable');
       expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/nope/cancel`, {}))).code).toBe('withdrawal.not_found');
+      // Another client's key can neither cancel nor read these.
+      const before = await stateCounts(t.tdb.db);
+      expect((await problemOf(await t.call(beta, 'POST', `/v1/withdrawals/${ids[1]}/cancel`, {}))).code).toBe('auth.forbidden_client');
+      expect((await problemOf(await t.call(beta, 'GET', `/v1/withdrawals/${ids[1]}`))).code).toBe('auth.forbidden_client');
+      expect((await problemOf(await t.call(beta, 'GET', '/v1/withdrawals?clientId=can'))).code).toBe('auth.forbidden_client');
+      const betaList = (await (await t.call(beta, 'GET', '/v1/withdrawals')).json()) as { items: Withdrawal[] };
+      expect(betaList.items.filter((x) => x.clientId !== 'beta')).toEqual([]);
+      expect(await stateCounts(t.tdb.db)).toEqual(before);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {

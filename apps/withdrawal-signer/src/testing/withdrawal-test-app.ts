@@ -15,6 +15,7 @@ import {
   PIPELINE_DEPS,
   PipelineRunner,
   type ChainPipelineOptions,
+  type PolicyInput,
   type FaultHook,
   type SignerDeps,
 } from '@strongroom/withdrawals';
@@ -42,16 +43,37 @@ export interface WithdrawalTestApp {
   clock: TestClock;
   kms: KmsLocalHandle;
   signer: KmsDigestSigner;
-  keys: Record<'backend' | 'backend2' | 'approver1' | 'approver2' | 'approver3' | 'admin' | 'auditor', ApiCredentials>;
+  keys: Record<'backend' | 'backend2' | 'approver1' | 'approver2' | 'approver3' | 'admin' | 'admin2' | 'auditor', ApiCredentials>;
   wallets: Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>;
   /** Signed request as `who`. */
   call(who: ApiCredentials, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Credits `amount` base units to a user, from the custody account of the chain's wallet. */
   fund(clientId: string, userId: string, asset: string, amount: bigint): Promise<string>;
+  /**
+   * Writes a policy directly (no dual control): the test-only path. `input` overrides an open
+   * policy (no limits, no fee, no approvals). Every asset of TEST_ASSETS starts with an open
+   * asset default ("*") written this way, the explicit default an admin pair would set.
+   */
+  setPolicy(asset: string, clientId: string, input?: Partial<PolicyInput>): Promise<void>;
+  /** A policy change over HTTP: PUT by `admin` (202, pending), approved by `admin2`; returns the approval's answer. */
+  changePolicy(asset: string, clientId: string, body: Record<string, unknown>): Promise<Response>;
   /** A runner over the app's pipeline with the given fault hook (a fresh "process"). */
   runner(chains: ChainPipelineOptions[], fault?: FaultHook): PipelineRunner;
   close(): Promise<void>;
 }
+
+/** No limits, no fee, no approvals: what a test that is not about policies runs under. */
+export const OPEN_POLICY: PolicyInput = {
+  maxAmount: null,
+  userDailyLimit: null,
+  clientDailyLimit: null,
+  allowlist: null,
+  approvalThreshold: null,
+  approvalsRequired: 1,
+  breakerWindowSeconds: null,
+  breakerLimit: null,
+  withdrawalFee: 0n,
+};
 
 export const TEST_ASSETS = new AssetRegistry().withAssets([
   { code: 'BTC', confirmations: 2 },
@@ -90,6 +112,8 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
     approver2: await createApiKey(tdb.db, { name: 'bob', role: 'approver' }),
     approver3: await createApiKey(tdb.db, { name: 'carol', role: 'approver' }),
     admin: await createApiKey(tdb.db, { name: 'root', role: 'admin' }),
+    // The checker of dual-control changes: another key of another owner.
+    admin2: await createApiKey(tdb.db, { name: 'second admin', role: 'admin', owner: 'dana' }),
     auditor: await createApiKey(tdb.db, { name: 'auditor', role: 'auditor' }),
   };
   const { app, url } = await startHttpApp(
@@ -98,6 +122,10 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
   );
   const ledger = app.get(LedgerService);
   const deps = app.get<SignerDeps>(PIPELINE_DEPS);
+  const setPolicy = async (asset: string, clientId: string, input: Partial<PolicyInput> = {}) => {
+    await deps.policies.put({ keyId: keys.admin.keyId, role: 'admin' }, asset, clientId, { ...OPEN_POLICY, ...input });
+  };
+  for (const asset of TEST_ASSETS.all()) await setPolicy(asset.code, '*');
   // House accounts opened up front: concurrent first requests would otherwise race to open them.
   await tdb.db.transaction(async (tx) => {
     for (const a of adapters) {
@@ -116,6 +144,13 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
     keys,
     wallets,
     call: (who, method, path, body, headers) => signedFetch(url, who, method, path, body, { headers }),
+    setPolicy,
+    async changePolicy(asset, clientId, body) {
+      const proposed = await signedFetch(url, keys.admin, 'PUT', `/v1/withdrawal-policies/${asset}/${clientId}`, body);
+      if (proposed.status !== 202) return proposed;
+      const change = (await proposed.json()) as { id: string };
+      return signedFetch(url, keys.admin2, 'POST', `/v1/changes/${change.id}/approve`);
+    },
     async fund(clientId, userId, asset, amount) {
       const info = TEST_ASSETS.get(asset);
       const wallet = wallets.get(info.chain);
