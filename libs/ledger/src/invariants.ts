@@ -4,7 +4,7 @@ import type { InvariantReport } from './ledger.types';
 type Sums = { asset: string; dp: string; cp: string; dq: string; cq: string };
 
 /**
- * The runtime invariant check (DESIGN §3), inside one REPEATABLE READ snapshot so rows and
+ * The runtime invariant check, inside one REPEATABLE READ snapshot so rows and
  * transfers are seen at the same instant:
  * - per asset, Σ debits = Σ credits, pending and posted;
  * - no account breaks its flags (or holds a negative column);

@@ -41,7 +41,7 @@ export const ACCOUNT_KINDS: readonly AccountKind[] = ['user', 'custody', 'in_fli
 export const OWNER = /^[A-Za-z0-9._:@/-]{1,200}$/;
 const MAX_ATTEMPTS = 8;
 
-/** Default flags per kind (DESIGN §3): user balances are liabilities, custody holdings assets. */
+/** Default flags per kind: user balances are liabilities (never negative), custody holdings assets. */
 export function defaultFlags(kind: AccountKind): Required<AccountFlags> {
   return { debitsMustNotExceedCredits: kind === 'user', creditsMustNotExceedDebits: kind === 'custody', closed: false };
 }

@@ -2,7 +2,7 @@ import type { AssetCode } from '@strongroom/shared-types';
 import type { Tx } from '@strongroom/persistence';
 
 /**
- * The ledger's public contract (DESIGN §3, TigerBeetle's model on PostgreSQL). Other bounded
+ * The ledger's public contract (TigerBeetle's model on PostgreSQL). Other bounded
  * contexts use only this, through LedgerService — never the ledger's tables.
  */
 
@@ -112,7 +112,7 @@ export interface InvariantReport {
 
 /**
  * The ledger service. Every write method accepts an optional `tx` so another context can make
- * its own state change and the ledger transfer commit together (DESIGN §2).
+ * its own state change and the ledger transfer commit together, in one transaction.
  */
 export interface LedgerApi {
   openAccount(input: OpenAccountInput, tx?: Tx): Promise<Account>;

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The ledger schema (DESIGN §3). Balances live on the account row (a balance read is one row);
+ * The ledger schema. Balances live on the account row (a balance read is one row);
  * each transfer row carries its signed pending/posted deltas so a balance "as of" a sequence is
  * a sum over an indexed (account, sequence) range. Transfers are immutable: a trigger refuses
  * UPDATE, DELETE and TRUNCATE. The one mutable fact about a transfer — whether a pending one is
