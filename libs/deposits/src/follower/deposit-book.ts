@@ -116,14 +116,26 @@ export class DepositBook {
         reversed++;
       } else {
         await tx.query(
-          `UPDATE deposits.deposits SET state = 'dropped', orphaned_until = NULL, confirmations = 0, updated_at = $2 WHERE seq = $1`,
+          `UPDATE deposits.deposits SET state = 'dropped', orphaned_until = NULL, confirmations = 0, drop_reason = 'reorged', dropped_at = $2, updated_at = $2 WHERE seq = $1`,
           [r.seq, this.clock()],
         );
-        await this.emit(tx, 'deposit.dropped', { ...r, state: 'dropped', block_height: null, block_hash: null, confirmations: 0 });
+        await this.emit(tx, 'deposit.dropped', { ...r, state: 'dropped', block_height: null, block_hash: null, confirmations: 0 }, { reason: 'reorged' });
         dropped++;
       }
     }
     return { dropped, reversed };
+  }
+
+  /**
+   * A `seen` deposit whose transaction has been neither in the mempool nor on chain since
+   * `missingSince` (decided by VanishedDeposits): dropped, never credited. Seen or mined again
+   * later, it is recorded again like any sighting and credited once.
+   */
+  async dropVanished(tx: Tx, seq: string, missingSince: Date): Promise<void> {
+    const [r] = await tx.query<DepositRow>(`${SELECT_DEPOSIT} WHERE d.seq = $1 AND d.state = 'seen' FOR UPDATE OF d`, [seq]);
+    if (!r) return;
+    await tx.query(`UPDATE deposits.deposits SET state = 'dropped', drop_reason = 'vanished', dropped_at = $2, updated_at = $2 WHERE seq = $1`, [seq, this.clock()]);
+    await this.emit(tx, 'deposit.dropped', { ...r, state: 'dropped' }, { reason: 'vanished', missingSince: missingSince.toISOString() });
   }
 
   private required(asset: string): number {
@@ -162,11 +174,23 @@ export class DepositBook {
         recorded++;
         continue;
       }
-      if (!block) continue; // a mempool sighting of something already known changes nothing
+      if (!block) {
+        // A mempool sighting of something known changes nothing, unless it had been dropped: then it is back.
+        if (existing.state === 'dropped') {
+          await tx.query(
+            `UPDATE deposits.deposits SET state = 'seen', drop_reason = NULL, dropped_at = NULL, missing_since = NULL, checked_at = NULL, updated_at = $2 WHERE seq = $1`,
+            [existing.seq, now],
+          );
+          await this.emit(tx, 'deposit.seen', { ...existing, state: 'seen' }, { again: true });
+          recorded++;
+        }
+        continue;
+      }
       // In a block: attach it (again) to this block. Credited stays credited; the rest confirm anew.
       const reactivate = existing.state !== 'credited' && existing.state !== 'confirming';
       await tx.query(
         `UPDATE deposits.deposits SET block_height = $2, block_hash = $3, orphaned_until = NULL, updated_at = $4,
+                missing_since = NULL, checked_at = NULL, drop_reason = NULL, dropped_at = NULL,
                 state = CASE WHEN state = 'credited' THEN 'credited' ELSE 'confirming' END
           WHERE seq = $1`,
         [existing.seq, block.height, block.hash, now],

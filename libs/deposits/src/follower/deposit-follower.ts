@@ -6,7 +6,8 @@ import type { LedgerPort } from '../ledger-port';
 import { DepositBook, type BookCheckpoint } from './deposit-book';
 import type { FollowerLock } from './follower-lock';
 import { watchedAddress } from '../addresses/watched-address';
-import { followerEvents, followerHeight } from './follower-metrics';
+import { followerEvents, followerHeight, OpenDepositsGauge } from './follower-metrics';
+import { vanishOptionsFor, VanishedDeposits, type VanishOptions } from './vanished-deposits';
 import type { AuditLog } from '@strongroom/audit';
 
 export interface FollowerLogger {
@@ -32,8 +33,13 @@ export interface DepositFollowerOptions {
   checkpoint?: BookCheckpoint;
   clock?: () => Date;
   logger?: FollowerLogger;
-  /** When given, every reversal of a credited deposit is recorded in the audit log. */
+  /** When given, every reversal of a credited deposit and every vanished deposit dropped is recorded in the audit log. */
   audit?: Pick<AuditLog, 'append'>;
+  /**
+   * Seen deposits whose transaction vanished (neither in the mempool nor on chain): dropped after
+   * `dropAfterMs` missing (default 24 h; 10 min on dev chains), a few checked per idle step.
+   */
+  vanish?: Partial<VanishOptions>;
 }
 
 export type StepResult =
@@ -64,6 +70,8 @@ const silent: FollowerLogger = { log: () => undefined, warn: () => undefined, er
 export class DepositFollower {
   readonly chain: ChainAdapter['chain'];
   private readonly book: DepositBook;
+  private readonly vanished: VanishedDeposits;
+  private readonly open: OpenDepositsGauge;
   private readonly keepBlocks: number;
   private readonly pollMs: number;
   private readonly clock: () => Date;
@@ -82,6 +90,9 @@ export class DepositFollower {
     this.logger = o.logger ?? silent;
     this.checkpoint = o.checkpoint ?? (() => undefined);
     this.book = new DepositBook(this.chain, o.assets, o.ledger, this.checkpoint, this.clock, o.audit);
+    const vanish = vanishOptionsFor(o.adapter.network, o.vanish);
+    this.vanished = new VanishedDeposits(o.db, this.chain, o.adapter, vanish, this.clock, (tx, seq, since) => this.book.dropVanished(tx, seq, since), o.audit);
+    this.open = new OpenDepositsGauge(o.db, this.chain, this.clock);
   }
 
   /** One unit of progress: apply the next block, handle a reorg, or (caught up) settle and scan the mempool. */
@@ -258,11 +269,25 @@ export class DepositFollower {
       }),
     );
     const pool = await this.o.adapter.mempool();
-    if (pool.length === 0) return;
-    await this.o.db.transaction(async (tx) => {
-      await this.holdCursor(tx, cursor);
-      await this.book.recordMempool(tx, pool);
-    });
+    if (pool.length > 0) {
+      await this.o.db.transaction(async (tx) => {
+        await this.holdCursor(tx, cursor);
+        await this.book.recordMempool(tx, pool);
+      });
+    }
+    await this.dropVanished(cursor);
+    await this.open.refresh();
+  }
+
+  /** A bounded round of presence checks of old `seen` deposits; drops those missing too long. */
+  private async dropVanished(cursor: Cursor): Promise<void> {
+    const round = await this.vanished.round(cursor, (tx) => this.holdCursor(tx, cursor));
+    if (round.dropped.length === 0) return;
+    this.count({ dropped: round.dropped.length, reversed: 0 });
+    followerEvents.inc({ chain: this.chain, event: 'vanished' }, round.dropped.length);
+    for (const d of round.dropped) {
+      this.logger.warn(`${this.chain} deposit ${d.txid}:${d.output_index} (${d.amount} ${d.asset} to ${d.address}) dropped: its transaction has been neither in the mempool nor on chain since ${d.missing_since}; never credited`);
+    }
   }
 
   private async moveCursor(tx: Tx, from: Cursor, to: Cursor): Promise<void> {

@@ -39,6 +39,8 @@ const h = (s: string): string => createHash('sha256').update(s).digest('hex');
 export class ScriptedChain {
   readonly blocks: ScriptedBlock[] = [];
   mempool: ScriptedTx[] = [];
+  /** While true, `status` throws as a node that does not answer would. */
+  nodeDown = false;
   private counter = 0;
 
   constructor(
@@ -154,8 +156,15 @@ class ScriptedAdapter implements ChainAdapter {
   broadcast(): Promise<{ txid: string; alreadyKnown: boolean }> {
     throw new Error('not scripted');
   }
-  async status(): Promise<TxStatus> {
-    return { state: 'unknown' };
+  /** Where a transaction is: in the mempool, on the main chain, or nowhere (`unknown`). */
+  async status(txid: string): Promise<TxStatus> {
+    this.calls++;
+    if (this.data.nodeDown) throw new Error('scripted node is not answering');
+    if (this.data.mempool.some((t) => t.txid === txid)) return { state: 'mempool' };
+    const at = this.data.heightOf(txid);
+    if (at === null) return { state: 'unknown' };
+    const b = this.data.blocks[at];
+    return { state: 'confirmed', height: at, blockHash: b.hash, confirmations: this.data.tip.height - at + 1 };
   }
 
   private match(txs: ScriptedTx[]): ChainTransfer[] {
