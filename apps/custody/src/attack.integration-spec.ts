@@ -91,7 +91,8 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
       await refused(k.attacker, 'ledger', 'POST', '/v1/accounts', { clientId: 'acme', ownerId: 'house', asset: 'BTC', kind }, 403, 'account.kind_forbidden');
       await refused(k.admin1, 'ledger', 'POST', '/v1/accounts', { clientId: 'operator', ownerId: 'house', asset: 'BTC', kind }, 403, 'account.kind_forbidden');
     }
-    await refused(k.attacker, 'ledger', 'POST', '/v1/accounts', { clientId: 'acme', ownerId: 'alice', asset: 'DOGE', kind: 'user' }, 404, 'asset.unknown');
+    // Only the assets this deployment serves (the embedded default: BTC and ETH, so not USDC either).
+    for (const asset of ['DOGE', 'USDC']) await refused(k.attacker, 'ledger', 'POST', '/v1/accounts', { clientId: 'acme', ownerId: 'alice', asset, kind: 'user' }, 404, 'asset.unknown');
     await refused(k.attacker, 'ledger', 'POST', '/v1/accounts', { clientId: 'acme', ownerId: 'mallory', asset: 'BTC', kind: 'user', flags: { debitsMustNotExceedCredits: false } }, 403, 'account.flags_forbidden');
 
     // 2. Move 0.2 BTC out of custody (or any system account) to a user: refused, plain, pending or batched.

@@ -23,7 +23,7 @@ export class CustodyLedgerApiModule {
         DatabaseModule.forInstance(db),
         AuthModule.forRoot({ keyRoutes: true }),
         LedgerModule.forRoot(),
-        LedgerHttpModule,
+        LedgerHttpModule.forRoot({ assets: o.assets }),
         ComplianceModule.register({ ports: o.compliancePorts, assets: o.assets, scheduleMs: o.reconcileEveryMs }),
       ],
     };
