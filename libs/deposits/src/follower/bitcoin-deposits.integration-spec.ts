@@ -145,4 +145,37 @@ describeEachBackend('Bitcoin deposits on a regtest node', { migrations: [...ledg
       expect((await ledger.checkInvariants()).ok).toBe(true);
     },
   );
+  it('a seen deposit whose transaction the node lost is dropped after the bound; resent, it is seen again and credited once', async () => {
+    const frank = await addressOf('frank');
+    const vanishing = new DepositFollower({ db: ctx().db, adapter: adapter(), assets, ledger, vanish: { dropAfterMs: 300, checkEveryMs: 0 } });
+    await vanishing.syncToTip();
+    const t = await node.fund(frank, 77_000n);
+    await vanishing.syncToTip();
+    expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
+    const raw = await node.rawTransaction(t.txid);
+    // The node loses it: mined in a block the follower never read, which a reorg then evicts.
+    await node.mine(1);
+    const reorg = await node.reorg(1, { extra: 1 });
+    expect(reorg.evicted).toContain(t.txid);
+    expect(await node.rpc<string[]>('getrawmempool')).not.toContain(t.txid);
+
+    let state = '';
+    for (let i = 0; i < 50 && state !== 'dropped'; i++) {
+      await vanishing.syncToTip();
+      state = (await depositsOf(t.txid))[0].state;
+      if (state !== 'dropped') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(state).toBe('dropped');
+    expect(await balance('frank')).toBe(0n);
+
+    await node.rpc('sendrawtransaction', [raw]); // its sender broadcasts it again
+    await vanishing.syncToTip();
+    expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
+    await node.mine(CONFIRMATIONS);
+    await vanishing.syncToTip();
+    await startFollower().syncToTip(); // a restarted follower credits nothing twice
+    expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([['credited', 1]]);
+    expect(await balance('frank')).toBe(77_000n);
+    expect((await ledger.checkInvariants()).ok).toBe(true);
+  });
 });
