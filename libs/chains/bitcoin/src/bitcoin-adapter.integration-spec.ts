@@ -2,9 +2,10 @@ import { IntentMismatchError, type ChainBlock, type CustodyWallet, type DigestSi
 import { KmsSigner } from '@strongroom/keys';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { address as baddress, networks, Psbt } from 'bitcoinjs-lib';
+import { address as baddress, networks, Psbt, Transaction } from 'bitcoinjs-lib';
 import { createHash } from 'node:crypto';
 import { BitcoinAdapter } from './bitcoin-adapter';
+import { outpointKey } from './logic/custody-utxo';
 import { depositAccount } from './logic/deposit-account';
 import { inputDigests } from './logic/input-digests';
 
@@ -142,13 +143,13 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     expect(nodeView.length).toBeGreaterThan(0);
   });
 
-  it('never selects an input a broadcast withdrawal already spends, even after its reservation is lost', async () => {
+  it('never selects an input a broadcast withdrawal already spends, even when the caller does not list it as taken', async () => {
     const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
     const first: WithdrawalBatch = { id: 'spend-1', wallet, outputs: [{ ref: 's1', address: payTo('s1'), asset: 'BTC', amount: 10_000_000n }], fee: { feeRate: '2' } };
     const unsigned = await adapter.buildWithdrawal(first);
     const signed = await adapter.finalize(unsigned, await signThroughKms(unsigned, first, [1, 2]));
     await adapter.broadcast(signed);
-    adapter.release(first.id); // as after a restart: the reservation is gone, the spend is only in the mempool
+    // No `taken` set below: the spend is known only to the node's mempool.
     const firstInputs = Psbt.fromBase64(unsigned.payload, { network: networks.regtest }).txInputs.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
 
     const second: WithdrawalBatch = { id: 'spend-2', wallet, outputs: [{ ref: 's2', address: payTo('s2'), asset: 'BTC', amount: 10_000_000n }], fee: { feeRate: '2' } };
@@ -160,6 +161,78 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     await node.mine(1);
     await follow();
     await expect(adapter.status(signedNext.txid)).resolves.toMatchObject({ state: 'confirmed' });
+  });
+
+  it('never selects an outpoint the caller lists as taken (the durable reservations), and says so when nothing else is left', async () => {
+    await follow();
+    const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
+    const batch = (id: string): WithdrawalBatch => ({ id, wallet, outputs: [{ ref: id, address: payTo(id), asset: 'BTC', amount: 1_000_000n }], fee: { feeRate: '2' } });
+    const all = adapter.custodyUtxos().filter((u) => u.height > 0).map((u) => outpointKey(u.txid, u.vout));
+    expect(all.length).toBeGreaterThan(1);
+    const first = await adapter.buildWithdrawal(batch('taken-1'));
+    const firstSpends = adapter.spentOutpoints(first.payload);
+    // The same build with the first one's inputs taken picks others…
+    const second = await adapter.buildWithdrawal(batch('taken-2'), { taken: new Set(firstSpends) });
+    expect(adapter.spentOutpoints(second.payload).filter((k) => firstSpends.includes(k))).toEqual([]);
+    // …without the set it would have picked the same (so the set is what kept them apart).
+    expect(adapter.spentOutpoints((await adapter.buildWithdrawal(batch('taken-3'))).payload)).toEqual(firstSpends);
+    await expect(adapter.buildWithdrawal(batch('taken-4'), { taken: new Set(all) })).rejects.toMatchObject({ code: 'withdrawal.insufficient_custody_funds' });
+  });
+
+  it('CPFP: a child spending a stuck withdrawal\'s change lifts the package to the target rate; bcoin accepts and mines both', async () => {
+    await follow();
+    const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
+    const parentBatch: WithdrawalBatch = { id: 'cpfp-parent', wallet, outputs: [{ ref: 'p', address: payTo('cpfp-p'), asset: 'BTC', amount: 2_000_000n }], fee: { feeRate: '1' } };
+    const unsigned = await adapter.buildWithdrawal(parentBatch);
+    const parent = await adapter.finalize(unsigned, await signThroughKms(unsigned, parentBatch, [0, 2]));
+    await adapter.broadcast(parent);
+    const child = adapter.buildCpfp(parent, unsigned.fee, wallet, 20);
+    expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, wallet)).not.toThrow();
+    // A child paying elsewhere, or taking more than the cap allows, is refused before KMS signs.
+    const greedy = adapter.buildCpfp(parent, unsigned.fee, wallet, 49);
+    expect(() => adapter.checkCpfpIntent({ ...greedy, fee: greedy.fee + 1n }, parent, unsigned.fee, wallet)).toThrow(IntentMismatchError);
+    expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, { ...wallet, threshold: 3 })).toThrow(IntentMismatchError);
+    const sigs: DigestSignature[] = [];
+    for (const d of child.digests) {
+      const i = wallet.publicKeys.indexOf(d.publicKey);
+      if (i === 2) continue;
+      const sig = await signer.signDigest(keyIds[i], Buffer.from(d.digest, 'hex'));
+      sigs.push({ publicKey: d.publicKey, digest: d.digest, r: sig.r.toString(16), s: sig.s.toString(16) });
+    }
+    const signedChild = await adapter.finalize(child, sigs);
+    await expect(adapter.broadcast(signedChild)).resolves.toMatchObject({ alreadyKnown: false });
+    const parentTx = Transaction.fromHex(parent.raw);
+    const childTx = Transaction.fromHex(signedChild.raw);
+    const rate = Number(unsigned.fee + child.fee) / (parentTx.virtualSize() + childTx.virtualSize());
+    expect(rate).toBeGreaterThanOrEqual(19.5);
+    expect(Number(unsigned.fee) / parentTx.virtualSize()).toBeLessThan(2);
+    await node.mine(1);
+    await follow();
+    await expect(adapter.status(parent.txid)).resolves.toMatchObject({ state: 'confirmed' });
+    await expect(adapter.status(signedChild.txid)).resolves.toMatchObject({ state: 'confirmed' });
+    expect(adapter.custodyUtxos().some((u) => u.txid === signedChild.txid)).toBe(true);
+  });
+
+  it('inputStates: a transaction whose input another mined transaction spent is a conflict; one whose parent is unknown is not', async () => {
+    await follow();
+    const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
+    const a: WithdrawalBatch = { id: 'conflict-a', wallet, outputs: [{ ref: 'a', address: payTo('ca'), asset: 'BTC', amount: 1_000_000n }], fee: { feeRate: '2' } };
+    const b: WithdrawalBatch = { id: 'conflict-b', wallet, outputs: [{ ref: 'b', address: payTo('cb'), asset: 'BTC', amount: 1_500_000n }], fee: { feeRate: '2' } };
+    const ua = await adapter.buildWithdrawal(a);
+    const ub = await adapter.buildWithdrawal(b); // same inputs: nothing reserved them
+    expect(adapter.spentOutpoints(ub.payload)).toEqual(adapter.spentOutpoints(ua.payload));
+    const sa = await adapter.finalize(ua, await signThroughKms(ua, a, [0, 1]));
+    const sb = await adapter.finalize(ub, await signThroughKms(ub, b, [0, 1]));
+    await adapter.broadcast(sa);
+    await node.mine(1);
+    await follow();
+    await expect(adapter.broadcast(sb)).rejects.toMatchObject({ code: 'bitcoin.broadcast_rejected', extra: { rpcCode: -25 } });
+    expect((await adapter.inputStates(sb.raw)).map((i) => i.state)).toContain('spent');
+    // A child of a transaction the node never saw: its input is missing, not spent by someone else.
+    const orphan = Transaction.fromHex(sb.raw);
+    orphan.ins[0].hash = h('never-seen');
+    expect((await adapter.inputStates(orphan.toHex()))[0].state).toBe('missing');
+    expect((await adapter.inputStates(sa.raw)).every((i) => i.state === 'spent')).toBe(true);
   });
 
   describe('a tampered PSBT is stopped by the intent check before KMS signs anything', () => {
@@ -184,8 +257,6 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
       batch = { id: 'batch-tamper', wallet, outputs: [1, 2, 3].map((i) => ({ ref: `t-${i}`, address: dest(`t${i}`), asset: 'BTC', amount: 500_000n * BigInt(i) })), fee: { feeRate: '2' } };
       honest = await adapter.buildWithdrawal(batch);
     });
-
-    afterAll(() => adapter.release(batch.id));
 
     const thief = () => Buffer.from(baddress.toOutputScript(dest('thief'), networks.regtest));
     const cases: [string, (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[]][] = [

@@ -34,6 +34,9 @@ import { ScriptSet } from './logic/script-set';
 import { selectCoins } from './logic/select-coins';
 import { UtxoTracker } from './logic/utxo-tracker';
 import { validateAddress } from './logic/validate-address';
+import { buildCpfp } from './logic/build-cpfp';
+import { checkCpfpIntent } from './logic/check-cpfp-intent';
+import { inputsOfRaw, outpointsOfPsbt, type SpentOutput } from './logic/spent-outpoints';
 import { BitcoinRpc } from './network/bitcoin-rpc';
 
 export interface BitcoinAdapterConfig {
@@ -47,6 +50,19 @@ export interface BitcoinAdapterConfig {
   minInputConfirmations?: number;
   /** Expected number of watched scripts, to size the match set up front. */
   expectedAddresses?: number;
+  /**
+   * The node relays BIP-125 replacements (Bitcoin Core does; bcoin does not). Fee bumps then
+   * replace the stuck transaction; otherwise a CPFP child spends its change (default false).
+   */
+  replaceByFee?: boolean;
+}
+
+/** Where one input of a transaction the node does not have stands (see `inputStates`). */
+export interface InputState extends SpentOutput {
+  /** unspent: still spendable; spent: spent by a mined transaction (a conflict); pending: the
+   * funding transaction or a spend of it is only in the mempool; missing: the node does not know
+   * the funding transaction (e.g. our own unconfirmed parent that was dropped too). */
+  state: 'unspent' | 'spent' | 'pending' | 'missing';
 }
 
 /**
@@ -62,12 +78,13 @@ export class BitcoinAdapter implements ChainAdapter {
   /** Witness scripts of watched custody scripts (hex → hex), for spending what they receive. */
   private readonly witnessScripts = new Map<string, string>();
   private readonly utxos = new UtxoTracker();
-  /** Outpoint keys reserved by a built, not yet mined withdrawal, by batch id. */
-  private readonly reserved = new Map<string, Set<string>>();
   private readonly mempoolSeen = new Map<string, ChainTransfer[]>();
+  /** Fee bumps replace the stuck transaction (BIP-125) instead of adding a CPFP child. */
+  readonly replaceByFee: boolean;
 
   constructor(private readonly config: BitcoinAdapterConfig) {
     this.network = config.network;
+    this.replaceByFee = config.replaceByFee ?? false;
     this.rpc = new BitcoinRpc({ url: config.rpcUrl, user: config.rpcUser, password: config.rpcPassword });
     this.scripts = new ScriptSet(config.expectedAddresses ?? 1024);
   }
@@ -166,12 +183,12 @@ export class BitcoinAdapter implements ChainAdapter {
     this.utxos.load(utxos.map((u) => [outpointKey(u.txid, u.vout), u]));
   }
 
-  /** Frees the inputs a batch reserved (the batch was abandoned before broadcast). */
-  release(batchId: string): void {
-    this.reserved.delete(batchId);
-  }
-
-  async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
+  /**
+   * `taken`: outpoint keys (`outpointKey`) other batches own — the caller's durable reservations
+   * (libs/withdrawals keeps them in the database, one owner per outpoint). The adapter keeps none
+   * of its own: a memory map is lost on a crash and not shared by replicas.
+   */
+  async buildWithdrawal(batch: WithdrawalBatch, opts: { taken?: ReadonlySet<string> } = {}): Promise<UnsignedWithdrawal> {
     if (batch.outputs.length === 0) throw new DomainError('withdrawal.empty_batch', 422, 'a batch needs at least one output', {});
     const targets = batch.outputs.map((o) => {
       if (o.asset !== 'BTC') throw new DomainError('withdrawal.wrong_asset', 422, `withdrawal ${o.ref} is in ${o.asset}, not BTC`, { ref: o.ref });
@@ -188,12 +205,11 @@ export class BitcoinAdapter implements ChainAdapter {
     const feeRate = feeRatePolicy(batch.fee?.feeRate, estimate, this.config.feeRate.default, this.config.feeRate);
 
     const change = this.changeAddress(batch.wallet);
-    this.reserved.delete(batch.id); // a rebuild of the same batch may reuse its own inputs
-    let spendable = await this.spendableUtxos(batch.wallet);
+    let spendable = await this.spendableUtxos(batch.wallet, opts.taken ?? new Set());
     const changeSpec = { script: Buffer.from(change.locator, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: batch.wallet.threshold };
     let selection = selectCoins(spendable, targets, changeSpec, feeRate);
-    // The node has the last word: an input already spent (e.g. by a withdrawal broadcast before a
-    // restart lost its reservation) is dropped and the selection made again.
+    // The node has the last word: an input already spent (by a transaction from outside, or one the
+    // reservations do not know about) is dropped and the selection made again.
     for (;;) {
       const gone = new Set<string>();
       for (const u of selection.inputs) if (!(await this.rpc.isUnspent(u.txid, u.vout))) gone.add(outpointKey(u.txid, u.vout));
@@ -203,7 +219,6 @@ export class BitcoinAdapter implements ChainAdapter {
     }
     const outputs = selection.change > 0n ? [...targets, { script: Buffer.from(change.locator, 'hex'), value: selection.change }] : targets;
     const psbt = buildWithdrawalPsbt(selection.inputs, outputs, this.network);
-    this.reserved.set(batch.id, new Set(selection.inputs.map((u) => outpointKey(u.txid, u.vout))));
     return {
       chain: 'bitcoin',
       batchId: batch.id,
@@ -246,6 +261,62 @@ export class BitcoinAdapter implements ChainAdapter {
     }
   }
 
+  /** The outpoints (`outpointKey`) a stored unsigned payload spends: what its batch reserves. */
+  spentOutpoints(payload: string): string[] {
+    return outpointsOfPsbt(payload);
+  }
+
+  /** The outputs a raw transaction spends (display-order txids), to order parents before children. */
+  inputsOf(raw: string): SpentOutput[] {
+    return inputsOfRaw(raw);
+  }
+
+  /**
+   * For a transaction in neither the chain nor the mempool: where each of its inputs stands. An
+   * input `spent` means another transaction, mined, took it: this one can never be mined.
+   */
+  async inputStates(raw: string): Promise<InputState[]> {
+    const out: InputState[] = [];
+    for (const i of inputsOfRaw(raw)) out.push({ ...i, state: await this.inputState(i) });
+    return out;
+  }
+
+  /**
+   * A CPFP child for a stuck withdrawal: spends its change output back to the change address so
+   * that parent and child together pay `feeRate` sat/vB. Checked by `checkCpfpIntent`, signed like
+   * a withdrawal (one input, the wallet's keys).
+   */
+  buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate: number): UnsignedWithdrawal {
+    const change = this.changeAddress(wallet);
+    const rate = feeRatePolicy(undefined, feeRate, this.config.feeRate.default, this.config.feeRate);
+    const plan = buildCpfp(parent.raw, parentFee, { script: Buffer.from(change.locator, 'hex'), witnessScript: Buffer.from(change.derivation, 'hex'), threshold: wallet.threshold }, rate, this.network);
+    return {
+      chain: 'bitcoin',
+      batchId: parent.batchId,
+      payload: plan.psbt.toBase64(),
+      digests: inputDigests(plan.psbt).flatMap((d) => d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `CPFP of ${parent.txid}:${plan.vout}` }))),
+      fee: plan.fee,
+    };
+  }
+
+  checkCpfpIntent(unsigned: UnsignedWithdrawal, parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet): void {
+    checkCpfpIntent(unsigned, {
+      network: this.network,
+      parentRaw: parent.raw,
+      parentFee,
+      changeScript: this.changeAddress(wallet).locator,
+      threshold: wallet.threshold,
+      publicKeys: wallet.publicKeys,
+      maxFeeRate: this.config.feeRate.max,
+    });
+  }
+
+  /** The node's fee-rate estimate within the policy bounds, or the policy default (sat/vB). */
+  async feeRate(): Promise<number> {
+    const estimate = await this.rpc.estimateFeeRate(this.config.feeRate.confirmationTarget ?? 6).catch(() => undefined);
+    return feeRatePolicy(undefined, estimate, this.config.feeRate.default, this.config.feeRate);
+  }
+
   async status(txid: string): Promise<TxStatus> {
     try {
       const info = await this.rpc.transactionInfo(txid);
@@ -258,6 +329,14 @@ export class BitcoinAdapter implements ChainAdapter {
       if (code === -5 || code === -8 || code === -1) return { state: 'unknown' };
       throw err;
     }
+  }
+
+  private async inputState(i: SpentOutput): Promise<InputState['state']> {
+    if ((await this.rpc.call<unknown>('gettxout', [i.txid, i.vout, false])) !== null) return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
+    const funding = await this.status(i.txid);
+    if (funding.state === 'unknown') return 'missing';
+    if (funding.state === 'mempool') return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
+    return 'spent';
   }
 
   private async blockRef(height: number): Promise<BlockRef> {
@@ -274,10 +353,9 @@ export class BitcoinAdapter implements ChainAdapter {
     }
   }
 
-  private async spendableUtxos(wallet: CustodyWallet): Promise<CustodyUtxo[]> {
+  private async spendableUtxos(wallet: CustodyWallet, taken: ReadonlySet<string>): Promise<CustodyUtxo[]> {
     const tip = await this.rpc.blockCount();
     const minConf = this.config.minInputConfirmations ?? 1;
-    const taken = new Set([...this.reserved.values()].flatMap((s) => [...s]));
     const keys = sortedKeys(wallet.publicKeys).map((k) => k.toString('hex')).join();
     return this.utxos.all().filter((u) => {
       if (u.height < 0 || tip - u.height + 1 < minConf || taken.has(outpointKey(u.txid, u.vout))) return false;

@@ -16,3 +16,4 @@ export * from './logic/scan-block';
 export * from './logic/script-set';
 export * from './logic/validate-address';
 export * from './logic/utxo-tracker';
+export * from './logic/spent-outpoints';

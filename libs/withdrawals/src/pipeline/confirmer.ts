@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { batchInput, intendedOutputs, type BatchRow } from './batch-row';
 import { failBatch, failWithdrawal } from './fail-batch';
+import { releaseOutpoints } from './outpoint-reservations';
 import type { FaultHook } from './fault-points';
 import { adapterFor, type SignerDeps } from './pipeline-deps';
 import { isRelayReplaceable } from './relay-round';
@@ -122,6 +123,8 @@ export class Confirmer {
         [b.id, st.height, st.blockHash, st.fee?.toString() ?? null, deps.clock.now(), minedTxid, lastError],
       );
       if (moved.length === 0) return;
+      // Mined at depth: its inputs are spent for good, the reservations have done their job.
+      await releaseOutpoints(tx, b.id);
       const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq FOR UPDATE`, [b.id]);
       const strangers = [...unpaid.keys()].filter((ref) => !ws.some((w) => w.id === ref));
       if (strangers.length > 0) throw new Error(`the chain names unpaid outputs ${strangers.join(', ')} that are not withdrawals of batch ${b.id}`);

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR, type WithdrawalStatus } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { voidHold } from '../withdrawal.service';
 import { networkFeeAccounts } from './network-fee-accounts';
+import { releaseOutpoints } from './outpoint-reservations';
 import type { PipelineDeps } from './pipeline-deps';
 import { audit, auditActor, runTx } from './run-tx';
 import { networkFeeLeg } from './settlement-legs';
@@ -39,6 +40,8 @@ export async function failBatch(deps: PipelineDeps, batchId: string, from: Withd
        WHERE id = $1`,
       [batchId, reason, deps.clock.now(), mined?.txid ?? null, mined?.fee.toString() ?? null, mined?.height ?? null, mined?.blockHash ?? null],
     );
+    // Its inputs (UTXO chains) are free again: nothing of this batch will ever be mined.
+    await releaseOutpoints(tx, batchId);
     const chain = mined ? { txid: mined.txid, height: mined.height, networkFee: mined.fee.toString() } : {};
     audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.failed', subject: { type: 'withdrawal_batch', id: batchId }, payload: { rule, reason, withdrawals: ws.map((w) => w.id), ...chain } });
   });

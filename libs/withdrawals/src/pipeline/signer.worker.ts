@@ -6,6 +6,7 @@ import type { WithdrawalRow } from '../withdrawal-row';
 import { batchInput, storedUnsigned, type BatchRow } from './batch-row';
 import type { FaultHook } from './fault-points';
 import { claimBatch } from './leases';
+import { buildReserving } from './outpoint-reservations';
 import { failBatch } from './fail-batch';
 import { isRelayCapable, signDigests } from './relay-round';
 import { adapterFor, type SignerDeps } from './pipeline-deps';
@@ -94,8 +95,9 @@ export class SignerWorker {
         feePolicy.relayerNonce = nonce.toString();
       }
       const input = batchInput({ ...b, fee_policy: feePolicy }, ws);
-      const unsigned = await adapter.buildWithdrawal(input).catch((err: unknown) => {
-        // Rolls this transaction back (nonce reservation included); the batch is failed after it.
+      // UTXO chains: the chosen outpoints are reserved in this transaction (outpoint-reservations.ts).
+      const unsigned = await buildReserving(tx, adapter, opts.chain, input, now).catch((err: unknown) => {
+        // Rolls this transaction back (nonce and outpoint reservations included); the batch is failed after it.
         throw refusesBatchForGood(err) ? new UnbuildableBatch(b.id, err) : err;
       });
       // The builder is not trusted: decode what it produced before storing anything to sign.
