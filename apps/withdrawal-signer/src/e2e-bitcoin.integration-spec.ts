@@ -47,7 +47,7 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     expect(adapter.custodyUtxos().map((u) => u.value)).toEqual([2n * BTC]);
     await t.fund('e2e', 'alice', 'BTC', 2n * BTC);
 
-    await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/e2e', { approvalThreshold: '10000000', approvalsRequired: 2, withdrawalFee: '1000' });
+    expect((await t.changePolicy('BTC', 'e2e', { approvalThreshold: '10000000', approvalsRequired: 2, withdrawalFee: '1000' })).status).toBe(200);
     const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'alice', asset: 'BTC', amount: '0.5', destination: btcAddress(1) }, { 'Idempotency-Key': 'e2e-1' });
     const w = (await res.json()) as Withdrawal;
     expect(w.status).toBe('awaiting_approval');

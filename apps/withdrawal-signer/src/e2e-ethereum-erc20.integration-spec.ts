@@ -94,7 +94,7 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
   });
 
   it('pays ETH and USDC withdrawals of several users in one MultiSendCallOnly batch signed 2-of-3, and settles custody per asset', async () => {
-    await c.t.call(c.t.keys.admin, 'PUT', '/v1/withdrawal-policies/USDC/erc20', { withdrawalFee: '250000' }); // 0.25 USDC
+    expect((await c.t.changePolicy('USDC', 'erc20', { withdrawalFee: '250000' })).status).toBe(200); // 0.25 USDC
     const alice = { ETH: await c.deposit('erc20', 'alice', 'ETH', 3n * ETH), USDC: await c.deposit('erc20', 'alice', 'USDC', 500n * USD) };
     const bob = { USDC: await c.deposit('erc20', 'bob', 'USDC', 200n * USD) };
     const carol = { ETH: await c.deposit('erc20', 'carol', 'ETH', ETH) };

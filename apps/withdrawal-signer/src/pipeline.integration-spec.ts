@@ -58,7 +58,7 @@ for (const backend of testBackends()) {
     });
 
     it('takes withdrawals from request to settlement with the exact ledger legs', async () => {
-      await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/flow', { withdrawalFee: '500', approvalThreshold: '100000000', approvalsRequired: 1 });
+      expect((await t.changePolicy('BTC', 'flow', { withdrawalFee: '500', approvalThreshold: '100000000', approvalsRequired: 1 })).status).toBe(200);
       await t.fund('flow', 'alice', 'BTC', 3n * BTC);
       await t.fund('flow', 'bob', 'ETH', 5n * ETH);
       const walletBtc = t.wallets.get('bitcoin')!.id;
@@ -122,10 +122,12 @@ for (const backend of testBackends()) {
       'settler.before_commit',
     ];
     it.each(points)('recovers from a worker dying at %s: one broadcast per batch, every hold posted', async (point) => {
-      const client = `crash-${point.replace(/[^a-z]/g, '')}`;
-      await t.fund(client, 'u', 'BTC', BTC);
+      // One registered client; a user per fault point.
+      const client = 'crash';
+      const user = point.replace(/[^a-z]/g, '');
+      await t.fund(client, user, 'BTC', BTC);
       const ws = [];
-      for (let i = 0; i < 3; i++) ws.push(await request({ clientId: client, userId: 'u', asset: 'BTC', amount: '0.1', destination: btcAddress(200 + i) }));
+      for (let i = 0; i < 3; i++) ws.push(await request({ clientId: client, userId: user, asset: 'BTC', amount: '0.1', destination: btcAddress(200 + i) }));
       let fired = 0;
       const dying = t.runner(chains, (p) => {
         if (p === point && fired === 0) {
@@ -155,7 +157,7 @@ for (const backend of testBackends()) {
       const sends = btc.broadcasts.slice(broadcastsBefore).filter((s) => batchIds.has(s.batchId));
       expect(sends.length).toBeGreaterThan(0);
       expect(new Set(sends.map((s) => JSON.parse(s.raw).payload)).size).toBe(1);
-      expect((await balance(client, 'u', 'BTC', 'user')).net).toBe(BTC - 30_000_000n);
+      expect((await balance(client, user, 'BTC', 'user')).net).toBe(BTC - 30_000_000n);
       await expectBalancedLedger();
     });
 

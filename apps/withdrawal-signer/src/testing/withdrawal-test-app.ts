@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import type { ChainAdapter, CustodyWallet } from '@strongroom/chains-core';
 import { KeyRegistry, KmsSigner } from '@strongroom/keys';
-import { LedgerService } from '@strongroom/ledger';
+import { LedgerService, type OpenAccountInput } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
@@ -14,6 +14,7 @@ import {
   OPERATOR,
   PIPELINE_DEPS,
   PipelineRunner,
+  ScriptedChainAdapter,
   type ChainPipelineOptions,
   type PolicyInput,
   type FaultHook,
@@ -47,6 +48,11 @@ export interface WithdrawalTestApp {
   wallets: Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>;
   /** Signed request as `who`. */
   call(who: ApiCredentials, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /**
+   * The test-only path for a liability without chain backing: moves `amount` from an operator
+   * `equity` account straight to a user (what the issue's attack did through the API).
+   */
+  injectLiability(clientId: string, userId: string, asset: string, amount: bigint): Promise<void>;
   /** Credits `amount` base units to a user, from the custody account of the chain's wallet. */
   fund(clientId: string, userId: string, asset: string, amount: bigint): Promise<string>;
   /**
@@ -82,6 +88,14 @@ export const TEST_ASSETS = new AssetRegistry().withAssets([
 ]);
 
 export const TEST_CLIENTS = ['acme', 'appr', 'beta', 'c', 'can', 'cancelpipe', 'cb', 'chainfail', 'crash', 'e2e', 'erc20', 'flow', 'intent', 'kill', 'pol', 'race', 'unserved', 'zeta'];
+
+/**
+ * Operator funds in custody on scripted chains: the scripted network fee (paid from custody on
+ * Bitcoin) is above the zero withdrawal fee most specs use, and without operator funds custody
+ * would fall below user balances after the first batch and the solvency gate would (rightly) stop
+ * signing. Real chains get none: there the ledger's custody must equal the chain.
+ */
+export const SCRIPTED_FLOAT: Record<string, bigint> = { BTC: 10_000_000n };
 
 export async function startWithdrawalTestApp(backend: BackendName, adapters: ChainAdapter[], opts: { relayer?: boolean } = {}): Promise<WithdrawalTestApp> {
   const tdb = await openTestDatabase(backend, { migrations: withdrawalSignerMigrations });
@@ -132,6 +146,21 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
       for (const asset of TEST_ASSETS.onChain(a.chain)) await deps.accounts.inFlight(tx, a.chain, asset.code);
     }
   });
+  /** One posted transfer between two accounts it opens if needed (debit → credit). */
+  const move = async (debit: OpenAccountInput, credit: OpenAccountInput, amount: bigint, id: string) => {
+    const [d, c] = [await ledger.openAccount(debit), await ledger.openAccount(credit)];
+    await ledger.transfer({ id, debitAccountId: d.id, creditAccountId: c.id, amount, code: 'test' });
+  };
+  for (const a of adapters.filter((x) => x instanceof ScriptedChainAdapter)) {
+    const wallet = wallets.get(a.chain);
+    for (const asset of TEST_ASSETS.onChain(a.chain)) {
+      const float = SCRIPTED_FLOAT[asset.code];
+      // Operator capital into custody: custody debited, the operator's equity credited.
+      if (float && wallet) {
+        await move({ clientId: OPERATOR, ownerId: wallet.id, asset: asset.code, kind: 'custody' }, { clientId: OPERATOR, ownerId: 'test-float', asset: asset.code, kind: 'equity' }, float, `test:float:${asset.code}`);
+      }
+    }
+  }
   return {
     url,
     app,
@@ -150,6 +179,10 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
       if (proposed.status !== 202) return proposed;
       const change = (await proposed.json()) as { id: string };
       return signedFetch(url, keys.admin2, 'POST', `/v1/changes/${change.id}/approve`);
+    },
+    async injectLiability(clientId, userId, asset, amount) {
+      const id = `test:inject:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`;
+      await move({ clientId: OPERATOR, ownerId: 'test-injection', asset, kind: 'equity' }, { clientId, ownerId: userId, asset, kind: 'user' }, amount, id);
     },
     async fund(clientId, userId, asset, amount) {
       const info = TEST_ASSETS.get(asset);
