@@ -7,6 +7,7 @@ import type { Database } from '@strongroom/persistence';
 import { InjectDatabase, parseWith } from '@strongroom/shared-http';
 import { ROLES, type Role } from '@strongroom/shared-types';
 import { createApiKey, listApiKeys, parseNewApiKey, revokeApiKey, type ApiKeyInfo, type ClientScope, type Principal } from './api-keys';
+import { requireClient } from './clients/clients';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { DUAL_CONTROL_ROLES } from './dual-control/auth-change-handlers';
 import type { ChangeRequestView } from './dual-control/change-handler';
@@ -57,6 +58,8 @@ export class ApiKeysController {
   ): Promise<CreatedKey | ChangeRequestView> {
     const k = parseNewApiKey(parseWith(CreateKey, body));
     if ((DUAL_CONTROL_ROLES as readonly string[]).includes(k.role)) {
+      // Unknown clients are refused now (404), not discovered at approval.
+      if (k.clients !== 'all') for (const id of k.clients) await requireClient(this.db, id);
       res.status(202);
       return this.dual.propose(by, 'auth.key', k);
     }

@@ -166,8 +166,10 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
       [{ name: 'b', role: 'backend', owner: 'o', clients: ['ac/me'] }, 400, 'auth.invalid_clients'],
       [{ name: 'b', role: 'auditor', owner: ' ', clients: 'all' }, 400, 'auth.invalid_owner'],
       [{ name: 'b', role: 'backend', clients: ['acme'] }, 400, 'request.invalid'],
+      [{ name: 'b', role: 'approver', owner: 'o', clients: ['nosuch'] }, 404, 'client.not_found'],
     ];
     const before = await count('auth.api_keys');
+    const changes = await count('auth.change_requests');
     for (const [body, status, code] of cases) {
       const r = await call(alice, 'POST', '/v1/auth/keys', body);
       expect([JSON.stringify(body), r.status, r.body.code]).toEqual([JSON.stringify(body), status, code]);
@@ -177,6 +179,7 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     const frozen = await call(alice, 'POST', '/v1/auth/keys', { name: 'b', role: 'backend', owner: 'o', clients: ['frozen'] });
     expect([frozen.status, frozen.body.code]).toEqual([422, 'client.suspended']);
     expect(await count('auth.api_keys')).toBe(before);
+    expect(await count('auth.change_requests')).toBe(changes);
   });
 
   it('creates and re-segregates clients only through dual control; unknown clients are 404, never a new namespace', async () => {
