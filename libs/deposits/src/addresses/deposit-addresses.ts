@@ -19,6 +19,12 @@ export interface IssueAddressInput {
 
 type Row = Record<string, unknown>;
 
+/**
+ * Runs first in the issuing transaction and throws to refuse the client (the HTTP API passes the
+ * client registry's active-client check, so a client id never opens a new namespace).
+ */
+export type AdmitClient = (tx: Tx) => Promise<unknown>;
+
 export function toDepositAddress(r: Row): DepositAddress {
   return {
     id: String(r.id),
@@ -54,7 +60,7 @@ export class DepositAddresses {
     this.adapters = new Map(adapters.map((a) => [a.chain, a]));
   }
 
-  async issue(input: IssueAddressInput): Promise<{ address: DepositAddress; created: boolean }> {
+  async issue(input: IssueAddressInput, opts: { admit?: AdmitClient } = {}): Promise<{ address: DepositAddress; created: boolean }> {
     if (!ID_PATTERN.test(input.clientId) || input.clientId === OPERATOR_CLIENT) {
       throw badRequest('request.invalid', 'clientId must be 1-64 of [A-Za-z0-9._-] and not "operator"', { field: 'clientId' });
     }
@@ -68,7 +74,7 @@ export class DepositAddresses {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.transaction((tx) => this.issueIn(tx, input, info, adapter));
+        return await this.db.transaction((tx) => this.issueIn(tx, input, info, adapter, opts.admit));
       } catch (err) {
         // Two first requests for the same user raced for index 0: the loser reads the winner's.
         if (sqlState(err) === '23505' && attempt < 3) continue;
@@ -99,7 +105,8 @@ export class DepositAddresses {
     }
   }
 
-  private async issueIn(tx: Tx, input: IssueAddressInput, info: AssetInfo, adapter: ChainAdapter): Promise<{ address: DepositAddress; created: boolean }> {
+  private async issueIn(tx: Tx, input: IssueAddressInput, info: AssetInfo, adapter: ChainAdapter, admit?: AdmitClient): Promise<{ address: DepositAddress; created: boolean }> {
+    await admit?.(tx);
     const [latest] = await tx.query<Row>(
       `SELECT * FROM deposits.addresses WHERE client_id = $1 AND user_id = $2 AND asset = $3 ORDER BY idx DESC LIMIT 1 FOR UPDATE`,
       [input.clientId, input.userId, info.code],
