@@ -86,7 +86,7 @@ function decode(s: string): string | null {
   }
 }
 
-/** Header values are Latin-1 on the wire, so only NUL is refused here (Node refuses most other controls). */
+/** Header values are Latin-1 on the wire, so only NUL is refused here (Node's parser refuses controls itself unless run lenient). */
 function headerProblem(req: IncomingMessage): DomainError | null {
   for (const [name, value] of Object.entries(req.headers)) {
     for (const v of Array.isArray(value) ? value : [value ?? '']) {
