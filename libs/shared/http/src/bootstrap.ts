@@ -55,6 +55,7 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
       `${options.description}\n\nEvery route except /health and /metrics needs a signed request: headers ` +
         '`X-Strongroom-Key` (key id), `X-Strongroom-Timestamp` (unix ms), `X-Strongroom-Nonce` and ' +
         '`X-Strongroom-Signature` = hex HMAC-SHA256 over `METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256(body)`. ' +
+        'Bodies are `application/json` in UTF-8, uncompressed (other media types, charsets and any Content-Encoding: 415). ' +
         'Errors are RFC 9457 problem+json with a stable `code`. Amounts are decimal strings.',
     )
     .setVersion('v1')

@@ -49,21 +49,34 @@ export function maxNesting(text: string): number {
   return max;
 }
 
+interface Node {
+  value: unknown;
+  key: string | number | null;
+  parent: Node | null;
+}
+
+const pathOf = (node: Node | null, last?: string): (string | number)[] => {
+  const parts: (string | number)[] = last === undefined ? [] : [last];
+  for (let n = node; n && n.key !== null; n = n.parent) parts.unshift(n.key);
+  return parts;
+};
+
 /** Throws the first string or member name that is not acceptable text, naming its JSON Pointer. */
 function checkStrings(root: unknown): void {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  // Iterative, with parent links: no path is built unless a string is refused.
+  const stack: Node[] = [{ value: root, key: null, parent: null }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    const node = stack.pop() as Node;
+    const value = node.value;
     if (typeof value === 'string') {
-      const problem = textProblem(value, 'body', pointerOf(path));
-      if (problem) throw problem;
+      if (textProblem(value, 'body')) throw textProblem(value, 'body', pointerOf(pathOf(node)));
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+      for (let i = 0; i < value.length; i++) if (typeof value[i] === 'string' || (value[i] !== null && typeof value[i] === 'object')) stack.push({ value: value[i], key: i, parent: node });
     } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        const problem = textProblem(k, 'body', pointerOf([...path, k]));
-        if (problem) throw problem;
-        stack.push({ value: v, path: [...path, k] });
+      for (const k of Object.keys(value)) {
+        if (textProblem(k, 'body')) throw textProblem(k, 'body', pointerOf(pathOf(node, k)));
+        const v = (value as Record<string, unknown>)[k];
+        if (typeof v === 'string' || (v !== null && typeof v === 'object')) stack.push({ value: v, key: k, parent: node });
       }
     }
   }

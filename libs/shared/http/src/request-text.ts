@@ -11,6 +11,9 @@ const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one (code units).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+// One cheap test that every acceptable string passes unless it holds astral characters (pairs).
+// eslint-disable-next-line no-control-regex
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]/;
 
 /**
  * The one rule for text the platform lets through (path ids, query values, header values, every
@@ -18,6 +21,7 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
  * TAB, LF and CR. Returns the refusal, or null when the text is fine.
  */
 export function textProblem(text: string, location: TextLocation, pointer?: string): DomainError | null {
+  if (!SUSPECT.test(text)) return null;
   const where = pointer === undefined ? { location } : { location, pointer };
   const place = pointer === undefined ? `the ${location}` : `${location} field ${pointer}`;
   if (NUL.test(text)) return badRequest('request.nul_character', `${place} contains a NUL character (U+0000)`, where);
