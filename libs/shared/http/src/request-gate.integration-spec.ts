@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { Body, Controller, Get, Module, Param, Post, Query, Req, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Module, Param, Post, Query, Req, type INestApplication } from '@nestjs/common';
 import type { Request } from 'express';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { startHttpApp } from './bootstrap';
@@ -25,6 +25,12 @@ class GateProbeController {
   item(@Param('id') id: string, @Query() query: unknown) {
     reached.count += 1;
     return { id, query };
+  }
+
+  @Public()
+  @Get('boom')
+  boom(): never {
+    throw new Error('a bug');
   }
 }
 
@@ -140,7 +146,19 @@ describe('the request gate (before routing and authentication)', () => {
     await expectRefused(() => fetch(`${url}/health`, { headers: { 'content-encoding': 'br' } }), 415, 'request.unsupported_encoding');
   });
 
-  it('counts refusals in /metrics instead of logging them', async () => {
+  it('counts refusals in /metrics instead of logging them; only a 5xx is logged at error level', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    for (let i = 0; i < 20; i++) {
+      await post('{}', { 'content-type': 'application/json; charset=latin1' }, '/health');
+      await post(Buffer.from('x'), { 'content-type': 'application/json', 'content-encoding': 'br' });
+      await fetch(`${url}/v1/items/%00`);
+    }
+    expect([errors.mock.calls.length, warnings.mock.calls.length]).toEqual([0, 0]);
+    expect((await fetch(`${url}/v1/boom`)).status).toBe(500);
+    expect(errors).toHaveBeenCalledTimes(1);
+    errors.mockRestore();
+    warnings.mockRestore();
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toMatch(/strongroom_http_refused_total\{app="gate",code="request.unsupported_encoding"\} [1-9]/);
   });
