@@ -1,7 +1,7 @@
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { testBackends } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
-import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
+import { PipelineRunner, type ChainPipelineOptions, type Withdrawal } from '@strongroom/withdrawals';
 import { Transaction } from 'bitcoinjs-lib';
 import { btcAddress } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
@@ -85,5 +85,29 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     const ub = await t.ledger.balances(user!.id);
     expect(ub.creditsPosted - ub.debitsPosted).toBe(2n * BTC - 50_000_000n - 1000n);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
+  });
+
+  it('refuses to sign when the ledger books custody the chain does not hold (on-chain solvency check), with no KMS Sign call', async () => {
+    // A credit the ledger balances (custody → user) but no output on chain backs: a forged deposit.
+    await t.fund('e2e', 'bob', 'BTC', BTC);
+    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'bob', asset: 'BTC', amount: '0.05', destination: btcAddress(2) }, { 'Idempotency-Key': 'e2e-2' });
+    const w = (await res.json()) as Withdrawal;
+    expect(w.status).toBe('approved');
+    const kmsSigns = () => t.kms.server.stats.byOperation.Sign ?? 0;
+    const before = kmsSigns();
+    const errors: string[] = [];
+    const runner = new PipelineRunner(t.deps, { chains: [{ chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000 }], onError: (err) => errors.push((err as { code?: string }).code ?? String(err)) });
+    await runner.tick();
+    expect(errors).toContain('solvency.breaker_tripped');
+    expect(kmsSigns()).toBe(before);
+    const got = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    expect(got.status).toBe('signing');
+    const [breaker] = await t.tdb.db.query<{ reason: string; detail: { onChain: { source: string }; shortfall: string } }>(`SELECT reason, detail FROM withdrawals.solvency_breakers WHERE asset = 'BTC' AND tripped`);
+    expect(breaker.reason).toBe('onchain_shortfall');
+    expect(breaker.detail.onChain.source).toBe('bitcoin:custody-utxo-set');
+    // The forged 1 BTC, less the operator's margin from the first withdrawal (its fee above the network fee).
+    const shortfall = BigInt(breaker.detail.shortfall);
+    expect(shortfall).toBeGreaterThan(BTC - 1000n);
+    expect(shortfall).toBeLessThan(BTC);
   });
 });
