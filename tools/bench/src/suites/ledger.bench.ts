@@ -15,8 +15,9 @@ import { percentile, printTable } from '../table';
  * `npm run bench -- ledger [--quick]`: transfers/s and latency of the ledger, in process and
  * over HTTP (the ledger app in its own process, loaded by autocannon), single and batched, on
  * PostgreSQL (a fresh database on DATABASE_URL's server) and on PGlite (a fresh data directory).
- * Workload: half deposits (custody wallet → user, the hot account) and half user → user moves
- * (a constrained debit, so a locked account), 1 base unit each, over 1,000 funded users.
+ * Workload in process: half deposits (custody wallet → user, the hot account) and half user → user
+ * moves (a constrained debit, so a locked account), 1 base unit each, over 1,000 funded users.
+ * Over HTTP only user → user moves: no API key may move value out of a system account.
  */
 const ROOT = path.resolve(__dirname, '../../../..');
 const MIGRATIONS = [...ledgerMigrations, ...authMigrations, ...auditMigrations];
@@ -37,6 +38,11 @@ function nextTransfer(f: Fixture): TransferInput {
   return i % 2 === 0
     ? { id: `b-${runId}-${i}`, debitAccountId: f.custody, creditAccountId: u, amount: 1n, code: 'deposit' }
     : { id: `b-${runId}-${i}`, debitAccountId: u, creditAccountId: f.users[(i * 7 + 1) % USERS], amount: 1n };
+}
+/** What an API key may send: user → user moves only. */
+function nextUserTransfer(f: Fixture): TransferInput {
+  const i = ++seq;
+  return { id: `b-${runId}-${i}`, debitAccountId: f.users[i % USERS], creditAccountId: f.users[(i * 7 + 1) % USERS], amount: 1n };
 }
 const json = (t: TransferInput) => ({ ...t, amount: t.amount?.toString() });
 
@@ -171,7 +177,7 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
           path: p,
           setupRequest: (req) => {
             if (method === 'GET') return { ...req, headers: p === '/health' ? {} : signRequest(creds, 'GET', p) };
-            const body = JSON.stringify(size === 0 ? json(nextTransfer(f)) : { transfers: Array.from({ length: size }, () => json(nextTransfer(f))) });
+            const body = JSON.stringify(size === 0 ? json(nextUserTransfer(f)) : { transfers: Array.from({ length: size }, () => json(nextUserTransfer(f))) });
             return { ...req, body, headers: { 'content-type': 'application/json', ...signRequest(creds, 'POST', p, body) } };
           },
         },
