@@ -1,3 +1,4 @@
+import { authMigrations, ensureClient } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations } from '@strongroom/audit';
 import type { CustodyWallet } from '@strongroom/chains-core';
 import { enqueue, eventsMigrations } from '@strongroom/events';
@@ -52,7 +53,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
   const clock = new TestClock();
 
   beforeAll(async () => {
-    tdb = await openTestDatabase(backend, { migrations: [...ledgerMigrations, ...auditMigrations, ...eventsMigrations, ...withdrawalsMigrations] });
+    tdb = await openTestDatabase(backend, { migrations: [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...withdrawalsMigrations] });
     kms = await startKmsLocal();
     const signer = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
     const keyIds = [await kms.createSigningKey(), await kms.createSigningKey(), await kms.createSigningKey()];
@@ -79,6 +80,16 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     });
     service = new WithdrawalService(deps);
     await tdb.db.transaction((tx) => deps.accounts.inFlight(tx, 'bitcoin', 'BTC'));
+    // A registered client, an open asset default (withdrawals deny by default), and operator
+    // capital in custody: the scripted network fee is above the zero withdrawal fee, and the
+    // solvency gate stops signing once custody falls below user balances.
+    await ensureClient(tdb.db, { id: 'c', name: 'c', custody: 'pooled' });
+    await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', {
+      maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+    });
+    const capital = await ledger.openAccount({ clientId: OPERATOR, ownerId: 'test-float', asset: 'BTC', kind: 'equity' });
+    const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
+    await ledger.transfer({ id: 'test:float:BTC', debitAccountId: custody.id, creditAccountId: capital.id, amount: 10_000_000n, code: 'test' });
   });
   afterAll(async () => {
     await kms?.stop();
