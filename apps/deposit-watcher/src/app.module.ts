@@ -19,6 +19,7 @@ export interface DepositWatcherAppOptions {
   startHeights?: Partial<Record<ChainId, number>>;
   follow?: boolean;
   pollMs?: number;
+  dropMissingAfterMs?: number;
   webhookUrl?: string;
   webhookSecret?: string;
 }
@@ -36,7 +37,7 @@ export class DepositWatcherAppModule {
         // The ledger's expiry sweeper belongs to the ledger app.
         LedgerModule.forRoot({ sweepIntervalMs: 0 }),
         EventsModule.forRoot({ webhookUrl: o.webhookUrl, webhookSecret: o.webhookSecret, roles: Roles }),
-        DepositsModule.forRoot({ assets: o.assets, adapters: o.adapters, follow: o.follow, startHeights: o.startHeights, pollMs: o.pollMs }),
+        DepositsModule.forRoot({ assets: o.assets, adapters: o.adapters, follow: o.follow, startHeights: o.startHeights, pollMs: o.pollMs, vanish: o.dropMissingAfterMs === undefined ? undefined : { dropAfterMs: o.dropMissingAfterMs } }),
       ],
     };
   }

@@ -19,3 +19,11 @@ describe('loadWatcherConfig: Ethereum', () => {
     expect(() => loadWatcherConfig({ ETHEREUM_RPC_URL: 'http://127.0.0.1:1', ETHEREUM_INTERNAL_TRANSFERS: 'traces' })).toThrow(/ETHEREUM_INTERNAL_TRANSFERS/);
   });
 });
+
+describe('loadWatcherConfig: vanished deposits', () => {
+  it('takes DEPOSITS_DROP_MISSING_AFTER_MS, leaves the network default when unset, refuses nonsense', () => {
+    expect(loadWatcherConfig({}).dropMissingAfterMs).toBeUndefined();
+    expect(loadWatcherConfig({ DEPOSITS_DROP_MISSING_AFTER_MS: '3600000' }).dropMissingAfterMs).toBe(3_600_000);
+    expect(() => loadWatcherConfig({ DEPOSITS_DROP_MISSING_AFTER_MS: 'soon' })).toThrow(/DEPOSITS_DROP_MISSING_AFTER_MS/);
+  });
+});

@@ -32,6 +32,8 @@ const envSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16).optional(),
   FOLLOW: z.enum(['true', 'false']).default('true'),
   POLL_MS: z.coerce.number().int().min(50).default(2000),
+  /** A seen deposit whose transaction is neither in the mempool nor on chain this long is dropped (default 24 h; 10 min on regtest/anvil). */
+  DEPOSITS_DROP_MISSING_AFTER_MS: z.coerce.number().int().min(1000).optional(),
 });
 
 export interface WatcherConfig {
@@ -45,6 +47,8 @@ export interface WatcherConfig {
   webhookSecret?: string;
   follow: boolean;
   pollMs: number;
+  /** Undefined: the follower's default for the network. */
+  dropMissingAfterMs?: number;
 }
 
 function pairs(spec: string | undefined, name: string): [string, string][] {
@@ -104,5 +108,6 @@ export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): Watcher
     webhookSecret: e.WEBHOOK_SECRET,
     follow: e.FOLLOW === 'true',
     pollMs: e.POLL_MS,
+    dropMissingAfterMs: e.DEPOSITS_DROP_MISSING_AFTER_MS,
   };
 }

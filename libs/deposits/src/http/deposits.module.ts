@@ -7,7 +7,7 @@ import { DATABASE } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
-import { DepositFollower } from '../follower/deposit-follower';
+import { DepositFollower, type DepositFollowerOptions } from '../follower/deposit-follower';
 import { followerLockFor } from '../follower/follower-lock';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { CustodyWalletsController, DepositAddressesController, DepositsController, IncidentsController } from './deposits.controllers';
@@ -22,6 +22,8 @@ export interface DepositsModuleOptions {
   /** Per chain: first block on a fresh database (default: the tip at first start). */
   startHeights?: Partial<Record<ChainId, number>>;
   pollMs?: number;
+  /** Seen deposits whose transaction vanished: dropped after `dropAfterMs` missing (default 24 h; 10 min on dev chains). */
+  vanish?: DepositFollowerOptions['vanish'];
 }
 
 export const DEPOSITS_OPTIONS = Symbol('DEPOSITS_OPTIONS');
@@ -47,6 +49,7 @@ export class DepositFollowers implements OnApplicationBootstrap, OnApplicationSh
           lock: followerLockFor(db, adapter.chain),
           startHeight: options.startHeights?.[adapter.chain],
           pollMs: options.pollMs,
+          vanish: options.vanish,
           logger: this.logger,
           audit: new AuditLog(db),
         }),
