@@ -113,6 +113,8 @@ export class DepositQueries {
       updatedAt: new Date(r.updated_at as string),
       creditedAt: date(r.credited_at),
       reversedAt: date(r.reversed_at),
+      droppedAt: date(r.dropped_at),
+      dropReason: (r.drop_reason as Deposit['dropReason'] | null) ?? null,
       seq: String(r.seq),
     };
   }

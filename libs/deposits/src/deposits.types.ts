@@ -2,7 +2,9 @@ import type { AssetCode, ChainId } from '@strongroom/shared-types';
 
 /**
  * seen: in the mempool, unconfirmed. confirming: in a block, not deep enough yet.
- * credited: the ledger transfer is posted. dropped: a reorg removed it before crediting.
+ * credited: the ledger transfer is posted. dropped: never credited, and gone — a reorg removed
+ * its block, or its transaction vanished (neither in the mempool nor on chain for the bound);
+ * seen or mined again, it leaves `dropped` like any sighting.
  * reversed: a reorg removed it after crediting; a correcting transfer and an incident exist.
  */
 export type DepositState = 'seen' | 'confirming' | 'credited' | 'dropped' | 'reversed';
@@ -32,6 +34,9 @@ export interface Deposit {
   updatedAt: Date;
   creditedAt: Date | null;
   reversedAt: Date | null;
+  /** Set while `dropped`: when, and why (`reorged`: its block left the chain; `vanished`: its transaction was gone). */
+  droppedAt: Date | null;
+  dropReason: 'reorged' | 'vanished' | null;
   /** Position in the deposit log; pass as `after` to page on. */
   seq: string;
 }
