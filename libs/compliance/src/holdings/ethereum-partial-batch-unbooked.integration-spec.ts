@@ -1,3 +1,4 @@
+import { authMigrations, ensureClient } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { EthereumAdapter, setupEthereumCustody, type EthereumCustody } from '@strongroom/chains-ethereum';
 import { depositsMigrations } from '@strongroom/deposits';
@@ -47,7 +48,7 @@ afterAll(async () => {
 
 describeEachBackend(
   'unbooked outflow of a partly paid Ethereum batch on anvil',
-  { migrations: [...ledgerMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  { migrations: [...ledgerMigrations, ...authMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([
       { code: 'ETH', confirmations: CONFIRMATIONS },
@@ -120,6 +121,13 @@ describeEachBackend(
 
     it('counts only the paid outputs of a partly paid batch that is mined but not yet confirmed deep enough, per asset, as the Safe lost them', async () => {
       const service = new WithdrawalService(deps);
+      // Withdrawals are for registered clients with a policy (deny by default): open asset defaults.
+      await ensureClient(ctx().db, { id: client, name: client, custody: 'pooled' });
+      for (const asset of ['ETH', 'USDC', 'BAD']) {
+        await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, asset, '*', {
+          maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+        });
+      }
       const actor = { keyId: 'backend-test', role: 'backend' };
       const plan = [
         ['alice', 'ETH', '0.5', to[0]],

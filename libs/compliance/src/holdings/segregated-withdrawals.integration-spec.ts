@@ -1,3 +1,4 @@
+import { authMigrations, ensureClient } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { BitcoinAdapter, bitcoinNetwork } from '@strongroom/chains-bitcoin';
 import { CustodyWallets, DepositAddresses, DepositFollower, depositsMigrations, toChainWallet, type CustodyWalletRecord } from '@strongroom/deposits';
@@ -59,7 +60,7 @@ async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWa
 
 describeEachBackend(
   'segregated client withdrawals on regtest',
-  { migrations: [...ledgerMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  { migrations: [...ledgerMigrations, ...authMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
     const suffix = Math.random().toString(36).slice(2, 8);
@@ -150,6 +151,8 @@ describeEachBackend(
       service = new WithdrawalService(deps);
       const actor = { keyId: 'backend-test', role: 'backend' };
       // A withdrawal fee above the network fee: it stays in custody, so paying the network fee never eats into what users are owed.
+      // Withdrawals are for registered clients only.
+      for (const id of [shared, segregated]) await ensureClient(ctx().db, { id, name: id, custody: id === segregated ? 'segregated' : 'pooled' });
       await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', { ...NO_LIMITS, withdrawalFee: FEE });
       aliceOut = (await service.request(actor, 'alice-1', { clientId: shared, userId: 'alice', asset: 'BTC', amount: '0.3', destination: outside(2) })).withdrawal.id;
       carolOut = (await service.request(actor, 'carol-1', { clientId: segregated, userId: 'carol', asset: 'BTC', amount: '0.5', destination: outside(1) })).withdrawal.id;
