@@ -116,6 +116,13 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
     await ledger.transfer({ id: `fund-${i}`, debitAccountId: custody.id, creditAccountId: u.id, amount: 10n ** 14n });
   }
   await tdb.db.transaction((tx) => deps.accounts.inFlight(tx, 'bitcoin', 'BTC'));
+  // Withdrawals deny by default: an open asset default. Operator capital in custody covers the
+  // scripted network fees (the solvency gate stops signing once custody is below user balances).
+  await deps.policies.put({ keyId: 'bench-admin', role: 'admin' }, 'BTC', '*', {
+    maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+  });
+  const capital = await ledger.openAccount({ clientId: OPERATOR, ownerId: 'bench-capital', asset: 'BTC', kind: 'equity' });
+  await ledger.transfer({ id: 'bench-capital', debitAccountId: custody.id, creditAccountId: capital.id, amount: 10n ** 12n });
 
   let seq = 0;
   const body = () => {
