@@ -186,10 +186,12 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     const unsigned = await adapter.buildWithdrawal(parentBatch);
     const parent = await adapter.finalize(unsigned, await signThroughKms(unsigned, parentBatch, [0, 2]));
     await adapter.broadcast(parent);
-    const child = adapter.buildCpfp(parent, unsigned.fee, wallet, 20);
+    const child = await adapter.buildCpfp(parent, unsigned.fee, wallet, 20);
     expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, wallet)).not.toThrow();
     // A child paying elsewhere, or taking more than the cap allows, is refused before KMS signs.
-    const greedy = adapter.buildCpfp(parent, unsigned.fee, wallet, 49);
+    const greedy = await adapter.buildCpfp(parent, unsigned.fee, wallet, 49);
+    // Without a rate: at least twice the parent's, within the ceiling.
+    expect((await adapter.buildCpfp(parent, unsigned.fee, wallet)).fee).toBeGreaterThan(0n);
     expect(() => adapter.checkCpfpIntent({ ...greedy, fee: greedy.fee + 1n }, parent, unsigned.fee, wallet)).toThrow(IntentMismatchError);
     expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, { ...wallet, threshold: 3 })).toThrow(IntentMismatchError);
     const sigs: DigestSignature[] = [];

@@ -283,12 +283,15 @@ export class BitcoinAdapter implements ChainAdapter {
 
   /**
    * A CPFP child for a stuck withdrawal: spends its change output back to the change address so
-   * that parent and child together pay `feeRate` sat/vB. Checked by `checkCpfpIntent`, signed like
+   * that parent and child together pay `feeRate` sat/vB (default: see below). Checked by `checkCpfpIntent`, signed like
    * a withdrawal (one input, the wallet's keys).
    */
-  buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate: number): UnsignedWithdrawal {
+  async buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate?: number): Promise<UnsignedWithdrawal> {
     const change = this.changeAddress(wallet);
-    const rate = feeRatePolicy(undefined, feeRate, this.config.feeRate.default, this.config.feeRate);
+    // Without a rate: the node's estimate, at least twice what the parent pays, within the policy's ceiling.
+    const parentRate = Number(parentFee) / Transaction.fromHex(parent.raw).virtualSize();
+    const wanted = feeRate ?? Math.min(this.config.feeRate.max, Math.max(await this.feeRate().catch(() => this.config.feeRate.min), 2 * parentRate, this.config.feeRate.min));
+    const rate = feeRatePolicy(undefined, Math.ceil(wanted * 1000) / 1000, this.config.feeRate.default, this.config.feeRate);
     const plan = buildCpfp(parent.raw, parentFee, { script: Buffer.from(change.locator, 'hex'), witnessScript: Buffer.from(change.derivation, 'hex'), threshold: wallet.threshold }, rate, this.network);
     return {
       chain: 'bitcoin',

@@ -27,6 +27,15 @@ export interface BatchRow {
   confirmed_height: number | null;
   lease_until: Date | null;
   last_error: string | null;
+  /** UTXO chains: no re-send before this time (back-off), re-sends so far, and the tip height at
+   * which an input was first seen spent by another mined transaction. */
+  resend_after: Date | null;
+  resends: number;
+  conflict_seen_height: number | null;
+  /** UTXO chains: the CPFP child bumping this batch (stored signed before it is sent) and its fee. */
+  cpfp_txid: string | null;
+  cpfp_raw: string | null;
+  cpfp_fee: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -3,7 +3,9 @@ import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
 import type { FaultHook } from './fault-points';
 import { claimBatch } from './leases';
-import { adapterFor, type PipelineDeps } from './pipeline-deps';
+import { adapterFor, type SignerDeps } from './pipeline-deps';
+import { isUtxoChain } from './utxo-chain';
+import { refusedForInputs, UtxoRecovery } from './utxo-recovery';
 import { runTx } from './run-tx';
 import { transition } from './transition';
 
@@ -14,10 +16,14 @@ import { transition } from './transition';
  */
 export class Broadcaster {
   constructor(
-    private readonly deps: PipelineDeps,
-    private readonly opts: { chain: ChainId; leaseMs: number },
+    private readonly deps: SignerDeps,
+    private readonly opts: { chain: ChainId; leaseMs: number; confirmations?: number },
     private readonly fault?: FaultHook,
   ) {}
+
+  private confirmations(): number {
+    return this.opts.confirmations ?? Math.max(1, ...this.deps.assets.onChain(this.opts.chain).map((a) => a.confirmations));
+  }
 
   async runOnce(): Promise<string | null> {
     const { deps, opts } = this;
@@ -28,9 +34,15 @@ export class Broadcaster {
     try {
       await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid, raw: b.signed_raw });
     } catch (err) {
-      // Left in `signed`: the lease expires and the same bytes are sent again.
-      await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1`, [b.id, String((err as Error).message ?? err).slice(0, 500)]);
-      throw err;
+      // A UTXO chain refusing for its inputs: maybe a conflict (the batch then fails), maybe a parent of ours not re-sent yet.
+      if (isUtxoChain(adapter) && refusedForInputs(err)) {
+        const judged = await new UtxoRecovery(deps, adapter, { rebroadcastAfterMs: opts.leaseMs, confirmations: this.confirmations() }).judge(b, 'signed');
+        return judged === 'failed' ? b.id : null;
+      }
+      // Left in `signed`: the lease expires and the same bytes are sent again. Reported once per new error.
+      const changed = await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`, [b.id, String((err as Error).message ?? err).slice(0, 500)]);
+      if (changed.length > 0) throw err;
+      return null;
     }
     await this.fault?.('broadcaster.after_broadcast', { batchId: b.id });
     await runTx(deps, async (tx) => {

@@ -5,6 +5,8 @@ import type { WithdrawalRow } from '../withdrawal-row';
 import { batchInput, intendedOutputs, type BatchRow } from './batch-row';
 import { failBatch, failWithdrawal } from './fail-batch';
 import { releaseOutpoints } from './outpoint-reservations';
+import { isUtxoChain } from './utxo-chain';
+import { UtxoRecovery } from './utxo-recovery';
 import type { FaultHook } from './fault-points';
 import { adapterFor, type SignerDeps } from './pipeline-deps';
 import { isRelayReplaceable } from './relay-round';
@@ -25,6 +27,8 @@ export interface ConfirmerOptions {
   bumpAfterMs?: number;
   /** Highest maxFeePerGas a replacement may offer (wei). */
   feeCeiling?: bigint;
+  /** UTXO chains: longest pause between two re-sends of a forgotten transaction (default 10 min). */
+  maxResendBackoffMs?: number;
 }
 
 /**
@@ -38,11 +42,23 @@ export interface ConfirmerOptions {
  * reason in last_error, for an operator: it is never settled or refunded on a guess.
  */
 export class Confirmer {
+  private recovery: UtxoRecovery | null | undefined;
+
   constructor(
     private readonly deps: SignerDeps,
     private readonly opts: ConfirmerOptions,
     private readonly fault?: FaultHook,
   ) {}
+
+  /** UTXO chains (Bitcoin): re-sends, conflicts and CPFP (utxo-recovery.ts). */
+  private utxo(adapter: ChainAdapter): UtxoRecovery | null {
+    if (this.recovery === undefined) {
+      this.recovery = isUtxoChain(adapter)
+        ? new UtxoRecovery(this.deps, adapter, { rebroadcastAfterMs: this.opts.rebroadcastAfterMs, maxResendBackoffMs: this.opts.maxResendBackoffMs, confirmations: this.opts.confirmations ?? Math.max(1, ...this.deps.assets.onChain(this.opts.chain).map((a) => a.confirmations)) })
+        : null;
+    }
+    return this.recovery;
+  }
 
   /** Follows every broadcast batch of the chain; a batch that cannot be followed does not stop the others. */
   async runOnce(): Promise<{ confirmed: string[]; failed: string[]; rebroadcast: string[] }> {
@@ -50,15 +66,18 @@ export class Confirmer {
     const adapter = adapterFor(deps, opts.chain);
     const out = { confirmed: [] as string[], failed: [] as string[], rebroadcast: [] as string[] };
     const errors: string[] = [];
-    const batches = await deps.db.query<BatchRow>(`SELECT * FROM withdrawals.batches WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`, [opts.chain]);
+    const rows = await deps.db.query<BatchRow>(`SELECT * FROM withdrawals.batches WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`, [opts.chain]);
+    // Parents before children: a child re-sent before its parent would be refused.
+    const batches = this.utxo(adapter)?.parentsFirst(rows) ?? rows;
     for (const b of batches) {
       try {
         const done = await this.follow(adapter, b);
         if (done) out[done].push(b.id);
       } catch (err) {
         const message = `cannot follow ${b.txid}: ${(err as Error).message ?? String(err)}`.slice(0, 1000);
-        await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND status = 'broadcast'`, [b.id, message]);
-        errors.push(`batch ${b.id}: ${message}`);
+        // Reported once per new error, not every round (the same refusal repeated is no news).
+        const changed = await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND status = 'broadcast' AND last_error IS DISTINCT FROM $2 RETURNING id`, [b.id, message]);
+        if (changed.length > 0) errors.push(`batch ${b.id}: ${message}`);
       }
     }
     if (errors.length > 0) throw new Error(`the confirmer left ${errors.length} batch(es) as they were: ${errors.join('; ')}`);
@@ -90,10 +109,26 @@ export class Confirmer {
         await failBatch(deps, b.id, 'broadcast', 'chain_failure', reason, { txid: minedTxid, height: st.height, blockHash: st.blockHash, fee: st.fee });
         return 'failed';
       }
-      await this.confirm(b, st, minedTxid);
+      const utxo = this.utxo(adapter);
+      if (utxo && st.state === 'confirmed') {
+        // A CPFP child still in the mempool is waited for, so its fee is booked with the batch's.
+        const paid = await utxo.minedFee(b);
+        if (paid.wait) return null;
+        if (paid.fee !== undefined) st = { ...st, fee: paid.fee };
+      }
+      await this.confirm(b, st as Extract<TxStatus, { state: 'confirmed' | 'partial' }>, minedTxid);
       return 'confirmed';
     }
     const idle = deps.clock.now().getTime() - new Date(b.updated_at).getTime();
+    const utxo = this.utxo(adapter);
+    if (utxo) {
+      if (st.state === 'unknown') return utxo.resend(b);
+      if (st.state === 'mempool') {
+        await utxo.resendChild(b);
+        if (opts.bumpAfterMs !== undefined && idle >= opts.bumpAfterMs && (await utxo.bump(b))) return 'rebroadcast';
+      }
+      return null;
+    }
     if (st.state === 'mempool' && this.canBump(b) && idle >= (opts.bumpAfterMs as number)) {
       await this.bump(b, ws);
       return 'rebroadcast';

@@ -24,7 +24,7 @@ export interface MinedFailure {
  * was mined and paid nothing: then its network fee (gas is paid by a reverted transaction too) is
  * booked as `batch:<id>:network_fee` in the same transaction, and becomes the batch's network_fee.
  */
-export async function failBatch(deps: PipelineDeps, batchId: string, from: WithdrawalStatus, rule: string, reason: string, mined?: MinedFailure): Promise<void> {
+export async function failBatch(deps: PipelineDeps, batchId: string, from: WithdrawalStatus, rule: string, reason: string, mined?: MinedFailure, detail: Record<string, unknown> = {}): Promise<void> {
   await runTx(deps, async (tx) => {
     const [b] = await tx.query<{ status: string; chain: ChainId; wallet_id: string }>(`SELECT status, chain, wallet_id FROM withdrawals.batches WHERE id = $1 FOR UPDATE`, [batchId]);
     if (!b || b.status !== from) return;
@@ -43,7 +43,7 @@ export async function failBatch(deps: PipelineDeps, batchId: string, from: Withd
     // Its inputs (UTXO chains) are free again: nothing of this batch will ever be mined.
     await releaseOutpoints(tx, batchId);
     const chain = mined ? { txid: mined.txid, height: mined.height, networkFee: mined.fee.toString() } : {};
-    audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.failed', subject: { type: 'withdrawal_batch', id: batchId }, payload: { rule, reason, withdrawals: ws.map((w) => w.id), ...chain } });
+    audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.failed', subject: { type: 'withdrawal_batch', id: batchId }, payload: { rule, reason, withdrawals: ws.map((w) => w.id), ...chain, ...detail } });
   });
 }
 

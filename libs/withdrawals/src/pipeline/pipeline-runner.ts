@@ -5,7 +5,10 @@ import { Confirmer } from './confirmer';
 import type { FaultHook } from './fault-points';
 import { NonceFiller } from './nonce-filler';
 import type { SignerDeps } from './pipeline-deps';
+import { measureBatches } from './batch-metrics';
+import { restoreReservations } from './outpoint-reservations';
 import { Settler } from './settler';
+import { isUtxoChain } from './utxo-chain';
 import { SignerWorker } from './signer.worker';
 import type { SweepOptions } from '../sweeps/sweep-options';
 import { Sweeper } from '../sweeps/sweeper';
@@ -28,6 +31,10 @@ export interface ChainPipelineOptions {
   settleRetryAfterMs?: number;
   /** Sweep this chain's deposit addresses into custody (Ethereum); absent = no sweeps here. */
   sweep?: SweepOptions;
+  /** A batch in a non-final state older than this counts in strongroom_withdrawal_batches_stuck (default 1 h). */
+  stuckAfterMs?: number;
+  /** UTXO chains: longest pause between two re-sends of a forgotten transaction (default 10 min). */
+  maxResendBackoffMs?: number;
 }
 
 export interface PipelineRunnerOptions {
@@ -50,13 +57,16 @@ export class PipelineRunner {
     sweeper: Sweeper | null;
     /** Fills reserved relayer nonces whose transaction will never be sent (chains whose adapter can build a fill). */
     nonceFiller: NonceFiller;
+    stuckAfterMs: number;
   }[];
+  /** Chains whose outpoint reservations were rebuilt from the stored batches (once per runner). */
+  private readonly restored = new Set<ChainId>();
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
   constructor(
-    deps: SignerDeps,
+    private readonly deps: SignerDeps,
     private readonly opts: PipelineRunnerOptions,
   ) {
     this.workers = opts.chains.map((c) => {
@@ -66,8 +76,13 @@ export class PipelineRunner {
         chain: c.chain,
         batcher: new Batcher(deps, { chain: c.chain, maxSize: c.batchMaxSize ?? 100, maxAgeMs: c.batchMaxAgeMs ?? 5_000 }, opts.fault),
         signer: new SignerWorker(deps, { chain: c.chain, leaseMs, feePolicy: c.feePolicy, sequential: c.sequential ?? c.chain === 'ethereum' }, opts.fault),
-        broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs }, opts.fault),
-        confirmer: new Confirmer(deps, { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000, bumpAfterMs: c.bumpAfterMs, feeCeiling: c.feeCeiling }, opts.fault),
+        broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs, confirmations: c.confirmations }, opts.fault),
+        confirmer: new Confirmer(
+          deps,
+          { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000, bumpAfterMs: c.bumpAfterMs, feeCeiling: c.feeCeiling, maxResendBackoffMs: c.maxResendBackoffMs },
+          opts.fault,
+        ),
+        stuckAfterMs: c.stuckAfterMs ?? 3_600_000,
         settler: new Settler(deps, { chain: c.chain, retryAfterMs: c.settleRetryAfterMs }, opts.fault),
         sweeper: c.sweep
           ? new Sweeper(
@@ -93,6 +108,7 @@ export class PipelineRunner {
   async tick(): Promise<boolean> {
     let moved = false;
     for (const w of this.workers) {
+      if (!(await this.restoreOnce(w.chain))) continue;
       const steps: [string, () => Promise<unknown>][] = [
         ['batcher', async () => (await w.batcher.runOnce()).length > 0],
         ['signer', async () => { const r = await w.signer.runOnce(); return r.prepared !== null || r.signed !== null; }],
@@ -102,6 +118,7 @@ export class PipelineRunner {
         ...(w.sweeper ? [['sweeper', () => (w.sweeper as Sweeper).runOnce()] as [string, () => Promise<unknown>]] : []),
         // Last: a batch or sweep refused earlier in this round gets its nonce filled in the same round.
         ['nonce-filler', () => w.nonceFiller.runOnce()],
+        ['metrics', async () => { await measureBatches(this.deps, w.chain, w.stuckAfterMs); return false; }],
       ];
       for (const [name, step] of steps) {
         // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).
@@ -118,6 +135,28 @@ export class PipelineRunner {
       }
     }
     return moved;
+  }
+
+  /**
+   * Before the first round of a UTXO chain: every batch that may still spend its inputs owns them
+   * again (batches stored before reservations existed included). Until that succeeds the chain's
+   * workers do not run, so no batch can be built over an outpoint another one spends.
+   */
+  private async restoreOnce(chain: ChainId): Promise<boolean> {
+    if (this.restored.has(chain)) return true;
+    const adapter = this.deps.adapters.get(chain);
+    try {
+      if (adapter && isUtxoChain(adapter)) {
+        const r = await restoreReservations(this.deps, adapter, chain);
+        if (r.contested.length > 0) this.opts.onError?.(new Error(`batches ${r.contested.join(', ')} claim outpoints an older batch owns; the chain decides which is mined`), `${chain}.reservations`);
+      }
+      this.restored.add(chain);
+      return true;
+    } catch (err) {
+      if (!this.opts.onError) throw err;
+      this.opts.onError(err, `${chain}.reservations`);
+      return false;
+    }
   }
 
   /** Runs rounds until `stop()`; errors go to `onError` and the round goes on. */

@@ -20,7 +20,7 @@ export interface UtxoChainAdapter extends ChainAdapter {
   spentOutpoints(payload: string): string[];
   inputsOf(raw: string): { txid: string; vout: number }[];
   inputStates(raw: string): Promise<InputVerdict[]>;
-  buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate: number): UnsignedWithdrawal;
+  buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate?: number): Promise<UnsignedWithdrawal>;
   checkCpfpIntent(unsigned: UnsignedWithdrawal, parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet): void;
   feeRate(): Promise<number>;
 }
