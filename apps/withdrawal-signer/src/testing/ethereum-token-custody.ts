@@ -39,6 +39,8 @@ export async function startTokenCustodyApp(backend: BackendName, specs: TestToke
   // Tokens the shared test registry does not list are served by this app only.
   const extra = specs.filter((s) => !TEST_ASSETS.has(s.asset)).map((s) => ({ code: s.asset, chain: 'ethereum' as const, decimals: s.decimals, confirmations: 2, native: false }));
   t.deps.assets = TEST_ASSETS.withAssets(extra);
+  // Withdrawals deny by default: the extra tokens get an open asset default like the others.
+  for (const e of extra) await t.setPolicy(e.code, '*');
 
   const [w] = await new KeyRegistry(t.tdb.db).wallets('ethereum');
   const registered = t.wallets.get('ethereum');

@@ -87,7 +87,7 @@ export const TEST_ASSETS = new AssetRegistry().withAssets([
   { code: 'USDC', confirmations: 2 },
 ]);
 
-export const TEST_CLIENTS = ['acme', 'appr', 'beta', 'c', 'can', 'cancelpipe', 'cb', 'chainfail', 'crash', 'e2e', 'erc20', 'flow', 'intent', 'kill', 'pol', 'race', 'unserved', 'zeta'];
+export const TEST_CLIENTS = ['acme', 'appr', 'beta', 'c', 'can', 'cancelpipe', 'cb', 'chainfail', 'crash', 'e2e', 'erc20', 'flow', 'intent', 'kill', 'pol', 'race', 'unserved', 'zeta', 'sweeps', 'fills'];
 
 /**
  * Operator funds in custody on scripted chains: the scripted network fee (paid from custody on
