@@ -17,8 +17,9 @@ async function main(): Promise<void> {
     .option('--strict', 'known regressions fail too', false)
     .option('--check-every <n>', 'run the per-step invariants every n steps', (v) => Number.parseInt(v, 10), 1)
     .option('--verbose', 'print every step', false)
+    .option('--stats', 'print each seed\'s counters', false)
     .parse();
-  const o = program.opts<{ seed?: number; seeds?: number; from: number; steps: number; mutation?: string; strict: boolean; checkEvery: number; verbose: boolean }>();
+  const o = program.opts<{ seed?: number; seeds?: number; from: number; steps: number; mutation?: string; strict: boolean; checkEvery: number; verbose: boolean; stats: boolean }>();
   if (o.mutation && !(MUTATIONS as readonly string[]).includes(o.mutation)) throw new Error(`unknown mutation ${o.mutation}`);
   const seeds = o.seed !== undefined ? [o.seed] : Array.from({ length: o.seeds ?? 10 }, (_, i) => o.from + i);
   let failed = 0;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     for (const k of r.known) known.set(k.code, (known.get(k.code) ?? 0) + 1);
     if (!r.ok) failed++;
     report(r, o);
+    if (o.stats) console.log(JSON.stringify({ stats: r.stats, crashes: r.crashes }));
   }
   const secs = (Date.now() - started) / 1000;
   console.log(`${seeds.length} seeds, ${failed} failed, ${steps} steps in ${secs.toFixed(1)} s (${(steps / secs).toFixed(0)} steps/s)`);
@@ -41,8 +43,8 @@ async function main(): Promise<void> {
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-function report(r: SimResult, o: { steps: number; mutation?: string }): void {
-  const replay = `npm run simulate -- --seed ${r.seed} --steps ${o.steps}${o.mutation ? ` --mutation ${o.mutation}` : ''}`;
+function report(r: SimResult, o: { steps: number; mutation?: string; strict?: boolean }): void {
+  const replay = `npm run simulate -- --seed ${r.seed} --steps ${o.steps}${o.mutation ? ` --mutation ${o.mutation}` : ''}${o.strict ? ' --strict' : ''}`;
   if (r.ok) {
     console.log(`seed ${r.seed} ok in ${r.elapsedMs} ms, trace ${r.traceHash.slice(0, 12)}, ${r.stats.restart ?? 0} restarts${r.known.length ? `, ${r.known.length} known` : ''}`);
     return;

@@ -7,6 +7,8 @@ import { InvariantFailure, KNOWN_REGRESSIONS, type Violation } from './check/vio
 import { withSeededUuids } from './deterministic-ids';
 import { mutatedConfig, type Mutation } from './mutations';
 import { Prng } from './prng';
+import { OPERATOR } from '@strongroom/withdrawals';
+import { simAddress } from './world/sim-adapter';
 import { CrashPlan, SimCrash, SimDbFault } from './process/crash-plan';
 import { CHAINS, SimProcess, type ProcessConfig } from './process/sim-process';
 import { ASSET_OF, createWallets, freshDatabase, randomPolicy, SIM_ASSETS } from './setup';
@@ -42,13 +44,25 @@ export interface SimResult {
 }
 
 const WEIGHTS = {
-  mine: 12, reorg: 1.5, evict: 2, resend: 1, deposit: 8, address: 4, withdraw: 9, approve: 5, cancel: 2, policy: 0.6,
+  mine: 12, reorg: 1.5, evict: 2, resend: 1, deposit: 8, address: 3, withdraw: 12, approve: 5, cancel: 2, policy: 0.6,
   follow: 16, work: 26, time: 4, crash: 1.5, nodeDown: 0.6, nodeLag: 0.5, kmsDisable: 0.4,
 } as const;
 type Action = keyof typeof WEIGHTS;
 
 /** Rounds of the settling phase (faults off, blocks mined) before anything unfinished counts as stuck. */
 const SETTLE_ROUNDS = 40;
+/** The operator float per asset, in whole units. */
+const FLOAT_UNITS = 100n;
+/** Blocks mined in the settling phase at least (deeper than any confirmation rule). */
+const SETTLE_MIN_ROUNDS = 6;
+
+/** Whether a worker's runOnce result says it did something (so it is worth running again). */
+function moved(r: unknown): boolean {
+  if (r === null || r === undefined) return false;
+  if (Array.isArray(r)) return r.length > 0;
+  if (typeof r === 'object') return Object.values(r).some((v) => (Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined));
+  return true;
+}
 
 /** One seeded run: the world, the process (rebuilt on every crash), the workload and the checks. */
 export function simulate(opts: SimOptions): Promise<SimResult> {
@@ -105,12 +119,16 @@ class Run {
         if (failed) return failed;
       }
     }
-    await this.settle();
+    const failed = await this.settle();
+    if (failed) return failed;
+    await this.countOutcomes();
     const end = [...(await this.checker.afterStep()), ...(await this.checker.atEnd())];
     return (await this.check(this.opts.steps, end)) ?? this.result(null, []);
   }
 
+  /** Setting up is not under test: no database faults until the workload starts. */
   private async setUp(): Promise<void> {
+    this.plan.quiet = true;
     for (const c of CLIENTS) await ensureClient(this.db, { id: c, name: `client ${c}`, custody: 'pooled' });
     for (const chain of CHAINS) {
       const w = this.config.wallets[chain];
@@ -118,7 +136,26 @@ class Run {
       await this.p.policies.put({ keyId: 'admin-0', role: 'admin' }, ASSET_OF[chain], '*', randomPolicy(this.world, ASSET_OF[chain]));
       await this.p.db.transaction((tx) => this.p.deps.accounts.inFlight(tx, chain, ASSET_OF[chain]));
     }
-    for (const chain of CHAINS) for (let i = 0; i < 3; i++) this.world.chains[chain].mine(this.world.clock.millis);
+    await this.fundFloat();
+    for (const chain of CHAINS) for (let i = 0; i < 3; i++) this.world.chains[chain].mine(this.world.clock.millis, 1);
+    for (let i = 0; i < 4; i++) await this.workload.issueAddress(this.p);
+    this.plan.quiet = false;
+  }
+
+  /**
+   * The operator's own funds in custody (paid on chain, booked custody → equity): network fees
+   * paid from custody come out of them, so user balances stay covered and the solvency gate
+   * has no reason to stop signing.
+   */
+  private async fundFloat(): Promise<void> {
+    for (const chain of CHAINS) {
+      const asset = ASSET_OF[chain];
+      const amount = FLOAT_UNITS * 10n ** BigInt(SIM_ASSETS.get(asset).decimals);
+      this.world.chains[chain].accept({ txid: createHash('sha256').update(`float-${chain}`).digest('hex'), fee: 0n, outputs: [{ address: simAddress(chain, 'custody-float'), asset, amount }] });
+      const custody = await this.p.ledger.openAccount({ clientId: OPERATOR, ownerId: this.config.wallets[chain].id, asset, kind: 'custody' });
+      const equity = await this.p.ledger.openAccount({ clientId: OPERATOR, ownerId: 'operator-float', asset, kind: 'equity' });
+      await this.p.ledger.transfer({ id: `float:${chain}`, debitAccountId: custody.id, creditAccountId: equity.id, amount, code: 'operator_float' });
+    }
   }
 
   private async step(step: number): Promise<void> {
@@ -132,7 +169,7 @@ class Run {
     }
     if (this.plan.dead) {
       line += ' → crash, restart';
-      this.restart([...this.plan.crashed.keys()].pop() ?? 'crash');
+      this.restart(this.plan.lastCrash || 'crash');
     }
     this.world.nodes.tick();
     this.world.kms.tick();
@@ -220,7 +257,7 @@ class Run {
   }
 
   /** The end: faults stop, approvers catch up, blocks are mined and the workers run until all is final. */
-  private async settle(): Promise<void> {
+  private async settle(): Promise<SimResult | null> {
     this.world.calm();
     this.plan.quiet = true;
     this.plan.disarm();
@@ -229,10 +266,31 @@ class Run {
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
       for (const c of CHAINS) this.world.chains[c].mine(this.world.clock.millis, 1);
       for (const c of CHAINS) await this.p.followers[c].syncToTip(1_000).catch((e: Error) => this.log(`settle follow ${c}: ${e.message}`));
-      await this.p.runner.tick().catch((e: Error) => this.log(`settle tick: ${e.message}`));
+      for (const w of this.p.runner.workers) {
+        for (const worker of ['batcher', 'signer', 'broadcaster', 'confirmer', 'settler'] as const) {
+          for (let i = 0; i < 10; i++) {
+            const r = await w[worker].runOnce().catch((e: Error) => (this.log(`settle ${w.chain} ${worker}: ${e.message}`), null));
+            if (!moved(r)) break;
+          }
+        }
+      }
+      const [{ n }] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE status NOT IN ('settled', 'failed', 'cancelled', 'rejected')`);
+      const failed = await this.check(this.opts.steps, await this.checker.afterStep());
+      if (failed) return failed;
+      if (round >= SETTLE_MIN_ROUNDS && n === '0') break;
       this.world.clock.advance(30_000);
     }
-    this.log(`settled after ${SETTLE_ROUNDS} rounds`);
+    this.log(`settling phase done`);
+    return null;
+  }
+
+  /** How the run's withdrawals and deposits ended, for the summary (and the trace hash). */
+  private async countOutcomes(): Promise<void> {
+    const w = await this.db.query<{ k: string; n: string }>(`SELECT chain || '.' || status AS k, count(*)::text AS n FROM withdrawals.withdrawals GROUP BY 1 ORDER BY 1`);
+    const d = await this.db.query<{ k: string; n: string }>(`SELECT chain || '.' || state AS k, count(*)::text AS n FROM deposits.deposits GROUP BY 1 ORDER BY 1`);
+    for (const r of w) this.stats[`withdrawals.${r.k}`] = Number(r.n);
+    for (const r of d) this.stats[`deposits.${r.k}`] = Number(r.n);
+    this.log(`outcomes ${JSON.stringify([...w, ...d])}`);
   }
 
   /** Splits violations into failures and known regressions; returns the failed result, if any. */

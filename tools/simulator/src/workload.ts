@@ -77,10 +77,11 @@ export class Workload {
     }
     const chain = this.chain();
     const asset = ASSET_OF[chain];
-    const clientId = this.rng.pick(CLIENTS);
-    const userId = this.rng.pick(USERS);
+    // Mostly users who have an account on this chain (a deposit address); now and then anyone.
+    const owners = [...this.addresses[chain].values()];
+    const { clientId, userId } = owners.length > 0 && this.rng.chance(0.9) ? this.rng.pick(owners) : { clientId: this.rng.pick(CLIENTS), userId: this.rng.pick(USERS) };
     const unit = 10n ** BigInt(SIM_ASSETS.get(asset).decimals);
-    const amount = (unit / 1000n) * BigInt(this.rng.int(1, 1500));
+    const amount = (unit / 1000n) * BigInt(this.rng.chance(0.9) ? this.rng.int(1, 400) : this.rng.int(400, 3000));
     const body = { clientId, userId, asset, amount: formatAssetUnits(amount, SIM_ASSETS.get(asset).decimals), destination: simAddress(chain, `dest-${this.rng.int(1, 50)}`) };
     const key = `w-${++this.requests}`;
     this.idempotencyKeys.push({ clientId, key, body });

@@ -102,6 +102,11 @@ export class Checker {
       const before = this.withdrawalState.get(w.id);
       this.withdrawalState.set(w.id, w.status);
       if (before && TERMINAL.has(before) && before !== w.status) out.push({ code: 'withdrawal.terminal_changed', detail: `${w.id} went ${before} → ${w.status}` });
+      if (w.status === 'confirmed' && before !== 'confirmed') {
+        const paid = this.world.chains[w.chain].payments(w.id);
+        const need = this.assets.get(w.asset).confirmations;
+        if (!paid.some((p) => p.depth >= need)) out.push({ code: 'withdrawal.confirmed_early', detail: `${w.id} confirmed with on-chain payments ${JSON.stringify(paid)} (need depth ≥ ${need})` });
+      }
       if (w.status === 'settled' && before !== 'settled') {
         const paid = this.world.chains[w.chain].payments(w.id);
         const need = this.assets.get(w.asset).confirmations;

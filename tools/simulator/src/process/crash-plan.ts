@@ -23,6 +23,8 @@ export class CrashPlan {
   private countdown = 0;
   /** Set once a crash fired: the dead process may do nothing more (see `guard`). */
   dead = false;
+  /** Where the last crash landed. */
+  lastCrash = '';
   readonly reached = new Map<string, number>();
   readonly crashed = new Map<string, number>();
   pDbFault = 0.01;
@@ -50,6 +52,7 @@ export class CrashPlan {
     if (this.countdown > 0 && --this.countdown === 0) {
       this.crashed.set(name, (this.crashed.get(name) ?? 0) + 1);
       this.dead = true;
+      this.lastCrash = name;
       throw new SimCrash(name);
     }
   }
