@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { transform, type Options } from '@swc/core';
+import { ENTRIES } from './entries';
 
 /**
  * `npm run build`: every deployable entry bundled to CommonJS under dist/, at its source path with
@@ -12,15 +13,8 @@ import { transform, type Options } from '@swc/core';
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DIST = path.join(ROOT, 'dist');
 
-/** The entries the image can run, by the name its command takes. */
-export const ENTRIES = {
-  custody: 'apps/custody/src/main.ts',
-  ledger: 'apps/ledger/src/main.ts',
-  'deposit-watcher': 'apps/deposit-watcher/src/main.ts',
-  'withdrawal-signer': 'apps/withdrawal-signer/src/main.ts',
-  cli: 'tools/cli/src/main.ts',
-  'kms-local': 'tools/kms-local/src/main.ts',
-} as const;
+/** The image's own launcher and healthcheck, bundled like the apps. */
+const IMAGE_TOOLS = ['tools/production/src/launch.ts', 'tools/production/src/healthcheck.ts'];
 
 /** Files read at run time beside the code (copied to the same relative place under dist/). */
 const ASSETS = ['apps/custody/prices.json'];
@@ -60,7 +54,7 @@ function cliCommands(): string[] {
 
 export async function buildAll(log: (line: string) => void = console.log): Promise<void> {
   rmSync(DIST, { recursive: true, force: true });
-  const entryPoints = [...Object.values(ENTRIES), ...cliCommands()];
+  const entryPoints = [...Object.values(ENTRIES), ...IMAGE_TOOLS, ...cliCommands()];
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints,
