@@ -1,5 +1,4 @@
 import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { DualControl } from '@strongroom/api-auth';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
@@ -8,10 +7,6 @@ import { ApprovalService } from './approval.service';
 import { ApprovalsController } from './http/approvals.controller';
 import { PoliciesController } from './http/policies.controller';
 import { SolvencyController } from './http/solvency.controller';
-import { policyChangeHandler } from './policy/policy-change.handler';
-import { solvencyClearHandler } from './solvency/solvency-clear.handler';
-import { useOnChainHoldings } from './solvency/solvency-gate';
-import { SOLVENCY_HOLDINGS, type OnChainHoldings } from './solvency/solvency.types';
 import { SweepsController } from './http/sweeps.controller';
 import { SweepQueries } from './sweeps/sweep-queries';
 import { WithdrawalsController } from './http/withdrawals.controller';
@@ -35,6 +30,7 @@ import {
   type WithdrawalLedger,
 } from './ports';
 import { WithdrawalService } from './withdrawal.service';
+import { WithdrawalsChangeHandlers } from './withdrawals-change-handlers';
 import { PIPELINE_DEPS, WITHDRAWALS_OPTIONS } from './withdrawals.tokens';
 
 export interface WithdrawalsModuleOptions {
@@ -96,17 +92,8 @@ export class WithdrawalsModule {
           ): SignerDeps => createPipelineDeps({ db, ledger, audit, outbox, wallets, signer, adapters, assets: options.assets, clock: options.clock, sweepSource }),
         },
         { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
-        {
-          // Dual-control kinds this context executes, and the app's on-chain view for the solvency gate.
-          provide: 'WITHDRAWALS_CHANGE_HANDLERS',
-          inject: [DualControl, PIPELINE_DEPS, { token: SOLVENCY_HOLDINGS, optional: true }],
-          useFactory: (dual: DualControl, d: SignerDeps, holdings?: OnChainHoldings) => {
-            dual.register(policyChangeHandler(d));
-            dual.register(solvencyClearHandler(d));
-            if (holdings) useOnChainHoldings(d, holdings);
-            return true;
-          },
-        },
+        // Dual-control kinds this context executes, and the app's on-chain view for the solvency gate.
+        WithdrawalsChangeHandlers,
         { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },
         { provide: ApprovalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new ApprovalService(d) },
         { provide: SweepQueries, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new SweepQueries(d) },
