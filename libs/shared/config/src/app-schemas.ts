@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ethereumAddress, host, intAtLeast, logLevel, nonEmpty, oneOf, port, url } from './env-fields';
+
+/** What every app reads: logging, the database, the chains' RPC endpoints. */
+const common = {
+  LOG_LEVEL: logLevel().optional(),
+  DATABASE_URL: url('postgres', 'postgresql').optional(),
+  STRONGROOM_DATA_DIR: nonEmpty().optional(),
+  BITCOIN_RPC_URL: url('http', 'https').optional(),
+  BITCOIN_NETWORK: oneOf(['mainnet', 'testnet', 'regtest'] as const).optional(),
+  ETHEREUM_RPC_URL: url('http', 'https').optional(),
+};
+
+/** apps/ledger. Its compliance ports read the chains and prices named here. */
+export const ledgerEnv = z.object({
+  ...common,
+  LEDGER_PORT: port().default(7001),
+  LEDGER_HOST: host().optional(),
+  RECONCILE_EVERY_MS: intAtLeast(0).default(0),
+  PRICES_URL: url('http', 'https').optional(),
+  PRICES_FILE: nonEmpty().optional(),
+});
+
+/** apps/deposit-watcher (its chain and asset settings are checked further by watcher-config.ts). */
+export const depositWatcherEnv = z.object({
+  ...common,
+  DEPOSITS_PORT: port().default(7002),
+  DEPOSITS_HOST: host().optional(),
+  WEBHOOK_URL: url('http', 'https').optional(),
+  POLL_MS: intAtLeast(50).optional(),
+  BITCOIN_START_HEIGHT: intAtLeast(0).optional(),
+  ETHEREUM_START_HEIGHT: intAtLeast(0).optional(),
+});
+
+/** apps/withdrawal-signer. */
+export const withdrawalSignerEnv = z.object({
+  ...common,
+  WITHDRAWALS_PORT: port().default(7003),
+  WITHDRAWALS_HOST: host().optional(),
+  KMS_ENDPOINT: url('http', 'https').optional(),
+  AWS_REGION: nonEmpty().optional(),
+  ETHEREUM_SAFE_ADDRESS: ethereumAddress().optional(),
+  WITHDRAWAL_WORKERS: oneOf(['0', '1'] as const).optional(),
+  WITHDRAWAL_BATCH_SIZE: intAtLeast(1).default(100),
+  WITHDRAWAL_BATCH_AGE_MS: intAtLeast(0).default(10_000),
+  BITCOIN_POLL_MS: intAtLeast(50).default(5000),
+  ETHEREUM_SWEEP_INTERVAL_MS: intAtLeast(0).optional(),
+});
+
+/** apps/custody (the embedded default): custody-config.ts checks the rest; here what it did not. */
+export const custodyEnv = z.object({
+  LOG_LEVEL: logLevel().optional(),
+  LEDGER_PORT: port().optional(),
+  DEPOSITS_PORT: port().optional(),
+  WITHDRAWALS_PORT: port().optional(),
+  WEBHOOK_URL: url('http', 'https').optional(),
+});
+
+export type LedgerEnv = z.output<typeof ledgerEnv>;
+export type DepositWatcherEnv = z.output<typeof depositWatcherEnv>;
+export type WithdrawalSignerEnv = z.output<typeof withdrawalSignerEnv>;

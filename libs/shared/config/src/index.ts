@@ -1,0 +1,3 @@
+export * from './env-fields';
+export * from './parse-env';
+export * from './app-schemas';
