@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { custodyEnv, loadConfigOrExit } from '@strongroom/shared-config';
 import { loadCustodyConfig } from './custody-config';
 import { lockDataDir } from './data-dir-lock';
 import type { RunningCustody } from './start-custody';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   // The AWS SDK warns that its releases from 2027 need Node 22; this workspace pins its own
   // SDK version and runs on Node 20 (the version this repository supports), so the banner would only bury the output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  loadConfigOrExit(custodyEnv); // LOG_LEVEL and the rest, before the key ceremony or the Safe (exit 2)
   const config = loadCustodyConfig();
   const log = (line: string) => console.log(line);
   log(`Strongroom custody (embedded default) — data directory ${config.dataDir}`);

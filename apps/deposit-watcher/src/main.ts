@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ensureFirstAdminKey } from '@strongroom/api-auth';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
+import { depositWatcherEnv, loadConfigOrExit } from '@strongroom/shared-config';
 import { DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { DepositWatcherAppModule } from './app.module';
 import { loadWatcherConfig } from './watcher-config';
@@ -12,6 +13,7 @@ import { loadWatcherConfig } from './watcher-config';
  * WEBHOOK_URL signed with WEBHOOK_SECRET.
  */
 async function main(): Promise<void> {
+  loadConfigOrExit(depositWatcherEnv); // before anything with an effect (exit 2)
   const config = loadWatcherConfig();
   const { app, url } = await startHttpApp(
     DepositWatcherAppModule.forRoot(

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ensureFirstAdminKey } from '@strongroom/api-auth';
+import { ledgerEnv, loadConfigOrExit } from '@strongroom/shared-config';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
 import { DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { LedgerAppModule } from './app.module';
@@ -11,12 +12,14 @@ import { LedgerAppModule } from './app.module';
  * or PRICES_FILE (see compliance-ports.ts); RECONCILE_EVERY_MS schedules snapshot + reconciliation.
  */
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const port = Number(process.env.LEDGER_PORT ?? 7001);
+  // The whole environment is checked before migrations or anything else with an effect (exit 2).
+  const env = loadConfigOrExit(ledgerEnv);
+  const databaseUrl = env.DATABASE_URL;
+  const port = env.LEDGER_PORT;
   const { app, url } = await startHttpApp(
     LedgerAppModule.forRoot(
       { options: { databaseUrl, dataDir: databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-ledger' } },
-      { reconcileEveryMs: Number(process.env.RECONCILE_EVERY_MS ?? 0) },
+      { reconcileEveryMs: env.RECONCILE_EVERY_MS },
     ),
     {
       name: 'ledger',
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
         'Double-entry balance ledger: accounts, transfers, holds, balances as of a sequence or time, invariants; ' +
         'user balance snapshots, reconciliation, segregation reports and proofs of liabilities.',
       port,
-      host: process.env.LEDGER_HOST,
+      host: env.LEDGER_HOST,
     },
   );
   const first = await ensureFirstAdminKey(app.get<Database>(DATABASE));

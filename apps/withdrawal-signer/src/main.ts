@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ensureFirstAdminKey } from '@strongroom/api-auth';
 import { kmsConfigFromEnv } from '@strongroom/keys';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
+import { loadConfigOrExit, withdrawalSignerEnv } from '@strongroom/shared-config';
 import { DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { WithdrawalSignerAppModule } from './app.module';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
@@ -16,8 +17,10 @@ import { sweepFromEnv } from './sweep-config';
  * deposit addresses are swept when ETHEREUM_SWEEP_THRESHOLDS is set (see sweep-config.ts).
  */
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const port = Number(process.env.WITHDRAWALS_PORT ?? 7003);
+  // The whole environment is checked before migrations or anything else with an effect (exit 2).
+  const env = loadConfigOrExit(withdrawalSignerEnv);
+  const databaseUrl = env.DATABASE_URL;
+  const port = env.WITHDRAWALS_PORT;
   const adapters = chainAdaptersFromEnv();
   const workers = process.env.WITHDRAWAL_WORKERS !== '0';
   const { app, url } = await startHttpApp(
@@ -30,8 +33,8 @@ async function main(): Promise<void> {
         ? {
             chains: adapters.map((a) => ({
               chain: a.chain,
-              batchMaxSize: Number(process.env.WITHDRAWAL_BATCH_SIZE ?? 100),
-              batchMaxAgeMs: Number(process.env.WITHDRAWAL_BATCH_AGE_MS ?? 10_000),
+              batchMaxSize: env.WITHDRAWAL_BATCH_SIZE,
+              batchMaxAgeMs: env.WITHDRAWAL_BATCH_AGE_MS,
               ...(a.chain === 'ethereum' ? sweepFromEnv(process.env) : {}),
             })),
           }
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
       title: 'Strongroom withdrawal signer',
       description: 'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
       port,
-      host: process.env.WITHDRAWALS_HOST,
+      host: env.WITHDRAWALS_HOST,
     },
   );
   const db = app.get<Database>(DATABASE);
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
   const bitcoin = adapters.find((a): a is BitcoinAdapter => a instanceof BitcoinAdapter);
   if (bitcoin && workers) {
     const scratch = () => chainAdaptersFromEnv({ ...process.env, ETHEREUM_RPC_URL: '' })[0] as BitcoinAdapter;
-    new BitcoinUtxoFeed(db, bitcoin, scratch, Number(process.env.BITCOIN_POLL_MS ?? 5000)).start();
+    new BitcoinUtxoFeed(db, bitcoin, scratch, env.BITCOIN_POLL_MS).start();
   }
   const first = await ensureFirstAdminKey(db);
   if (first) console.log(`first admin API key (shown once): keyId=${first.keyId} secret=${first.secret}`);
