@@ -229,7 +229,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     expect(await ensureFirstAdminKey(db)).toBeNull();
     await db.query("DELETE FROM auth.nonces WHERE key_id IN (SELECT key_id FROM auth.api_keys WHERE role = 'admin')");
     await db.query("DELETE FROM auth.api_keys WHERE role = 'admin'");
-    const results = await Promise.all([ensureFirstAdminKeys(db), ensureFirstAdminKeys(db), ensureFirstAdminKey(db)]);
+    const results = await Promise.all([ensureFirstAdminKeys(db), ensureFirstAdminKeys(db), ensureFirstAdminKeys(db)]);
     const created = results.filter((r) => r !== null);
     expect(created).toHaveLength(1);
     const pair = created[0] as Array<ApiCredentials & { owner: string }>;
@@ -240,6 +240,7 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
       expect(await res.json()).toEqual({ approvedBy: k.keyId, role: 'admin' });
     }
     expect(await ensureFirstAdminKeys(db)).toBeNull();
+    expect(await ensureFirstAdminKey(db)).toBeNull();
   });
 
   it('creates keys inside a caller transaction too', async () => {
