@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit, type Provider, Logger } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -7,6 +7,7 @@ import { ComplianceController } from './http/compliance.controller';
 import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED, type ChainHoldings, type ChainTips, type LedgerCut, type UnbookedMovements } from './ports';
 import type { PriceSource } from './prices/price-source';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { ReconciliationScheduler, snapshotAndReconcile } from './reconciliation/reconciliation-scheduler';
 import { SegregationService } from './segregation/segregation.service';
 import { SnapshotService } from './snapshot/snapshot.service';
 import { LiabilitiesService } from './proof/liabilities.service';
@@ -20,33 +21,6 @@ export interface ComplianceModuleOptions {
   /** Take a snapshot and reconcile it every this many ms (0 = only on demand). */
   scheduleMs?: number;
   imports?: DynamicModule['imports'];
-}
-
-class ReconciliationScheduler implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private readonly logger = new Logger('ReconciliationScheduler');
-  constructor(
-    private readonly everyMs: number,
-    private readonly snapshots: SnapshotService,
-    private readonly reconciliations: ReconciliationService,
-  ) {}
-  onModuleInit(): void {
-    if (this.everyMs <= 0) return;
-    this.timer = setInterval(() => void this.tick(), this.everyMs);
-    this.timer.unref();
-  }
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-  private async tick(): Promise<void> {
-    try {
-      const snap = await this.snapshots.take('system:scheduler');
-      const rec = await this.reconciliations.reconcile(snap.id);
-      if (rec.status !== 'balanced') this.logger.warn(`reconciliation ${rec.id} of snapshot ${snap.id}: ${rec.status}`);
-    } catch (e) {
-      this.logger.error(`scheduled reconciliation failed: ${(e as Error).message}`);
-    }
-  }
 }
 
 /** Compliance services and their HTTP API; the app supplies the ports (ledger, chains, prices). */
@@ -89,8 +63,9 @@ export class ComplianceModule {
         },
         {
           provide: ReconciliationScheduler,
-          inject: [SnapshotService, ReconciliationService],
-          useFactory: (s: SnapshotService, r: ReconciliationService) => new ReconciliationScheduler(options.scheduleMs ?? 0, s, r),
+          inject: [DATABASE, SnapshotService, ReconciliationService],
+          useFactory: (db: Database, s: SnapshotService, r: ReconciliationService) =>
+            new ReconciliationScheduler(db, options.scheduleMs ?? 0, () => snapshotAndReconcile(s, r)),
         },
       ],
       exports: [SnapshotService, ReconciliationService, SegregationService, LiabilitiesService, ProofOfAssetsService],

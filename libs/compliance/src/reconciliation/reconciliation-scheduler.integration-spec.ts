@@ -1,0 +1,58 @@
+import { openDatabase, type Database } from '@strongroom/persistence';
+import { describeEachBackend } from '@strongroom/testing';
+import { complianceMigrations } from '../index';
+import { ReconciliationScheduler } from './reconciliation-scheduler';
+
+const EVERY_MS = 60_000;
+
+describeEachBackend('reconciliation scheduled on two ledger replicas', { migrations: complianceMigrations }, (ctx) => {
+  let second: Database;
+  let ownSecond = false;
+
+  beforeAll(async () => {
+    const t = ctx();
+    // PostgreSQL: a second replica with its own pool on the same database. PGlite is held by one
+    // process, so its "replicas" share the one Database (the lock must still hold across them).
+    if (t.backend === 'postgres' && t.url) {
+      second = await openDatabase({ databaseUrl: t.url, migrate: false });
+      ownSecond = true;
+    } else second = t.db;
+  });
+  afterAll(async () => {
+    if (ownSecond) await second.close();
+  });
+
+  it('runs once per tick whichever replica ticks, and again in the next slot', async () => {
+    let clock = 1_800_000_000_000;
+    const runs: string[] = [];
+    const replica = (name: string, db: Database) =>
+      new ReconciliationScheduler(db, EVERY_MS, async () => {
+        runs.push(name);
+        await new Promise((r) => setTimeout(r, 20));
+      }, () => clock);
+    const a = replica('a', ctx().db);
+    const b = replica('b', second);
+
+    for (let tick = 0; tick < 5; tick++) {
+      // Both replicas tick in the same slot, together and then once more each (timers drift).
+      const together = await Promise.all([a.tick(), b.tick()]);
+      const late = await Promise.all([b.tick(), a.tick()]);
+      expect([...together, ...late].filter((r) => r === 'ran')).toHaveLength(1);
+      clock += EVERY_MS;
+    }
+    expect(runs).toHaveLength(5);
+  });
+
+  it('a failed run is reported and the next slot runs again', async () => {
+    let clock = 1_900_000_000_000;
+    let fail = true;
+    const s = new ReconciliationScheduler(ctx().db, EVERY_MS, async () => {
+      if (fail) throw new Error('chain unreachable');
+    }, () => clock);
+    expect(await s.tick()).toBe('failed');
+    fail = false;
+    expect(await s.tick()).toBe('skipped'); // the slot was claimed
+    clock += EVERY_MS;
+    expect(await s.tick()).toBe('ran');
+  });
+});
