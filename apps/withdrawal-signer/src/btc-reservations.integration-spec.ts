@@ -44,6 +44,10 @@ describe.each(testBackends())('Bitcoin outpoint reservations shared by replicas;
     // 1 BTC of the 6 on chain stays the operator's; a withdrawal fee above the network fee keeps
     // custody above what users are owed (the solvency gate checks it before signing).
     await t.fund('crash', 'alice', 'BTC', 5n * BTC);
+    // …and in the ledger too: custody debited, the operator's equity credited (so custody − users = 1 BTC).
+    const custody = await t.ledger.openAccount({ clientId: 'operator', ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
+    const equity = await t.ledger.openAccount({ clientId: 'operator', ownerId: 'float', asset: 'BTC', kind: 'equity' });
+    await t.ledger.transfer({ id: 'test:float:btc', debitAccountId: custody.id, creditAccountId: equity.id, amount: 1n * BTC, code: 'deposit' });
     const policy = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/crash', { approvalThreshold: '1000000000', approvalsRequired: 2, withdrawalFee: '100000' });
     if (policy.status >= 300) throw new Error(`policy refused: ${policy.status} ${await policy.text()}`);
   });
@@ -113,9 +117,8 @@ describe.each(testBackends())('Bitcoin outpoint reservations shared by replicas;
     const custody = await t.ledger.findAccount({ clientId: 'operator', ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
     const cb = await t.ledger.balances(custody!.id);
     const onChain = adapters[0].custodyUtxos().reduce((s, u) => s + u.value, 0n);
-    // The chain holds the operator's 1 BTC on top of the ledger's custody, to the satoshi: every
-    // fee the chain took (CPFP child included) is booked.
-    expect(onChain - (cb.debitsPosted - cb.creditsPosted)).toBe(1n * BTC);
+    // Every fee the chain took (CPFP child included) is booked: ledger custody = chain, to the satoshi.
+    expect(cb.debitsPosted - cb.creditsPosted).toBe(onChain);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });
 });

@@ -99,17 +99,21 @@ export class BitcoinAdapter implements ChainAdapter {
     const scanned = scanBlock(await this.rpc.blockRaw(hash), this.scripts, this.utxos);
     const transfers: ChainTransfer[] = [];
     const created: [string, CustodyUtxo][] = [];
-    for (const s of scanned.spends) {
-      const u = this.utxos.get(s.outpoint);
-      if (!u) continue;
-      transfers.push({ txid: s.txid, index: `vin:${s.vin}`, address: u.address, asset: 'BTC', amount: -u.value, script: u.script });
-    }
+    const received: ChainTransfer[] = [];
     for (const o of scanned.outputs) {
       const address = this.addressOf(o.script);
-      transfers.push({ txid: o.txid, index: String(o.vout), address, asset: 'BTC', amount: o.value, script: o.script });
+      received.push({ txid: o.txid, index: String(o.vout), address, asset: 'BTC', amount: o.value, script: o.script });
       const witnessScript = this.witnessScripts.get(o.script);
       if (witnessScript) created.push([outpointKey(o.txid, o.vout), { txid: o.txid, vout: o.vout, value: o.value, script: o.script, witnessScript, address, height }]);
     }
+    // Spends of outputs created in this same block (a chain mined together) count too.
+    const createdHere = new Map(created);
+    for (const s of scanned.spends) {
+      const u = this.utxos.get(s.outpoint) ?? createdHere.get(s.outpoint);
+      if (!u) continue;
+      transfers.push({ txid: s.txid, index: `vin:${s.vin}`, address: u.address, asset: 'BTC', amount: -u.value, script: u.script });
+    }
+    transfers.push(...received);
     this.utxos.apply(height, scanned.hash, created, scanned.spends.map((s) => s.outpoint));
     return { height, hash: scanned.hash, parentHash: scanned.parentHash, time: scanned.time, transfers };
   }

@@ -77,6 +77,9 @@ export function scanBlock(input: Uint8Array, watched: ScriptSet, tracked: Tracke
   const outputs: ScannedOutput[] = [];
   const spends: ScannedSpend[] = [];
   const checkSpends = tracked.size > 0;
+  // Watched outputs created earlier in this block: a later transaction of the block spending one
+  // (a chain mined together, e.g. a withdrawal and its CPFP child) is a spend too.
+  const local = new Set<string>();
   const txCount = varint();
   for (let t = 0; t < txCount; t++) {
     const start = pos;
@@ -91,9 +94,9 @@ export function scanBlock(input: Uint8Array, watched: ScriptSet, tracked: Tracke
       pos += 36;
       const scriptLength = varint(); // not `pos += varint()`: that reads pos before varint moves it
       pos += scriptLength + 4;
-      if (checkSpends && t > 0 && tracked.mayContain(raw, outpoint)) {
+      if (t > 0 && ((checkSpends && tracked.mayContain(raw, outpoint)) || local.size > 0)) {
         const key = spentKey(raw.subarray(outpoint, outpoint + 32), raw.readUInt32LE(outpoint + 32));
-        if (tracked.has(key)) (hits ??= []).push({ vin: i, key });
+        if (tracked.has(key) || local.has(key)) (hits ??= []).push({ vin: i, key });
       }
     }
     const nOut = varint();
@@ -122,7 +125,10 @@ export function scanBlock(input: Uint8Array, watched: ScriptSet, tracked: Tracke
       .reverse()
       .toString('hex');
     for (const h of hits ?? []) spends.push({ txid: id, vin: h.vin, outpoint: h.key });
-    for (const f of found ?? []) outputs.push({ txid: id, vout: f.vout, script: raw.toString('hex', f.start, f.end), value: f.value });
+    for (const f of found ?? []) {
+      outputs.push({ txid: id, vout: f.vout, script: raw.toString('hex', f.start, f.end), value: f.value });
+      local.add(`${Buffer.from(id, 'hex').reverse().toString('hex')}:${f.vout}`);
+    }
   }
   if (pos !== raw.length) throw new RangeError(`block has ${raw.length - pos} trailing bytes`);
   return {
