@@ -6,7 +6,7 @@
 export const KNOWN_REGRESSION_SEEDS: readonly { seed: number; steps: number; code: string; reason: string }[] = [
   {
     seed: 1,
-    steps: 200,
+    steps: 150,
     code: 'deposit.vanished_still_seen',
     reason: 'a seen Bitcoin deposit whose transaction the mempool lost stays seen forever (issue 17, deposits follower: no expiry of vanished deposits yet)',
   },

@@ -88,6 +88,8 @@ class Run {
   private readonly stats: Record<string, number> = {};
   private readonly known = new Map<string, Violation>();
   private readonly started = Date.now();
+  /** Probability that a follower or worker step arms a crash (drawn per seed). */
+  private pArm = 0.12;
 
   constructor(
     private readonly db: Database,
@@ -106,7 +108,20 @@ class Run {
       rebroadcastAfterMs: 20_000,
     };
     this.config = mutatedConfig(base, opts.mutation);
+    this.swarm(rng.fork('swarm'));
     for (const c of CLIENTS) this.checker.users.set(c, new Set(USERS));
+  }
+
+  /**
+   * Swarm testing: each seed draws its own fault rates (some seeds run with none of a kind, some
+   * with many), so rare interleavings that one fixed mix would never reach show up on some seed.
+   */
+  private swarm(r: Prng): void {
+    this.plan.pDbFault = r.pick([0, 0.005, 0.01, 0.03]);
+    this.world.nodes.pLostAck = r.pick([0, 0.05, 0.2]);
+    this.world.kms.pThrottle = r.pick([0, 0.03, 0.1]);
+    this.world.kms.pTimeout = r.pick([0, 0.02, 0.08]);
+    this.pArm = r.pick([0.03, 0.12, 0.25]);
   }
 
   async go(): Promise<SimResult> {
@@ -151,7 +166,8 @@ class Run {
     for (const chain of CHAINS) {
       const asset = ASSET_OF[chain];
       const amount = FLOAT_UNITS * 10n ** BigInt(SIM_ASSETS.get(asset).decimals);
-      this.world.chains[chain].accept({ txid: createHash('sha256').update(`float-${chain}`).digest('hex'), fee: 0n, outputs: [{ address: simAddress(chain, 'custody-float'), asset, amount }] });
+      this.checker.floatAddresses[chain] = simAddress(chain, 'custody-float');
+      this.world.chains[chain].accept({ txid: createHash('sha256').update(`float-${chain}`).digest('hex'), fee: 0n, outputs: [{ address: this.checker.floatAddresses[chain], asset, amount }] });
       const custody = await this.p.ledger.openAccount({ clientId: OPERATOR, ownerId: this.config.wallets[chain].id, asset, kind: 'custody' });
       const equity = await this.p.ledger.openAccount({ clientId: OPERATOR, ownerId: 'operator-float', asset, kind: 'equity' });
       await this.p.ledger.transfer({ id: `float:${chain}`, debitAccountId: custody.id, creditAccountId: equity.id, amount, code: 'operator_float' });
@@ -232,7 +248,7 @@ class Run {
   }
 
   private maybeArm(): void {
-    if (this.rng.chance(0.12)) this.plan.arm(this.rng.int(1, 4));
+    if (this.rng.chance(this.pArm)) this.plan.arm(this.rng.int(1, 4));
   }
 
   /** A crash: every in-memory object is dropped and the process is built again over the same database. */

@@ -4,6 +4,7 @@ import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import type { ChainId } from '@strongroom/shared-types';
 import type { World } from '../world/world';
+import { reconcileAgainstWorld } from './reconcile';
 import type { Violation } from './violation';
 
 interface DepositRow {
@@ -43,6 +44,8 @@ export class Checker {
   private readonly withdrawalState = new Map<string, string>();
   /** Users the workload touched: client → users. */
   readonly users = new Map<string, Set<string>>();
+  /** Where the operator's float sits on each chain (custody the deposits context does not know of). */
+  floatAddresses: Record<ChainId, string> = { bitcoin: '', ethereum: '' };
   private readonly ledger: LedgerService;
   private readonly audit: AuditLog;
 
@@ -192,6 +195,7 @@ export class Checker {
       const gone = chain.depth(d.txid) === 0 && !chain.inMempool(d.txid);
       if (gone && d.state === 'seen') out.push({ code: 'deposit.vanished_still_seen', detail: `${d.chain}:${d.txid}:${d.output_index} left the network but is still seen` });
     }
+    out.push(...(await reconcileAgainstWorld(this.db, this.world, this.assets, audit, this.floatAddresses)));
     const v = await audit.verify();
     if (!v.ok) out.push({ code: 'audit.broken', detail: JSON.stringify(v.problems.slice(0, 3)) });
     return out;
