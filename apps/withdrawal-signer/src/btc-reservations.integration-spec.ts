@@ -1,4 +1,4 @@
-import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
+import { BitcoinAdapter, outpointKey as outpointKeyOf } from '@strongroom/chains-bitcoin';
 import { testBackends } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { PipelineRunner, type ChainPipelineOptions, type Withdrawal } from '@strongroom/withdrawals';
@@ -119,6 +119,54 @@ describe.each(testBackends())('Bitcoin outpoint reservations shared by replicas;
     const onChain = adapters[0].custodyUtxos().reduce((s, u) => s + u.value, 0n);
     // Every fee the chain took (CPFP child included) is booked: ledger custody = chain, to the satoshi.
     expect(cb.debitsPosted - cb.creditsPosted).toBe(onChain);
+    expect((await t.ledger.checkInvariants()).ok).toBe(true);
+  });
+
+  it('a batch whose input another transaction spent (mined) is failed once the conflict is deep enough: holds voided, outpoints released, audited', async () => {
+    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '0.2', destination: btcAddress(398) }, { 'Idempotency-Key': 'rep-conflict' });
+    const w = (await res.json()) as Withdrawal;
+    const runner = t.runner([{ chain: 'bitcoin', batchMaxSize: 1, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2, rebroadcastAfterMs: 1_000 }]);
+    await runner.tick();
+    const sent = await status(w.id);
+    expect(sent.status).toBe('broadcast');
+    const [b] = await t.tdb.db.query<{ unsigned_payload: string }>(`SELECT unsigned_payload FROM withdrawals.batches WHERE id = $1`, [sent.batchId]);
+    const ours = adapters[0].spentOutpoints(b.unsigned_payload);
+    // The node loses it (mined, then that block reorged out: neither in chain nor mempool)…
+    await node.mine(1);
+    await node.reorg(1, { extra: 1 });
+    scanned -= 2;
+    await scan();
+    await expect(adapters[0].status(sent.txid as string)).resolves.toEqual({ state: 'unknown' });
+    // …and another transaction signed by the same keys spends the same input and is mined.
+    const wallet = t.wallets.get('bitcoin')!;
+    const others = adapters[0].custodyUtxos().map((u) => outpointKeyOf(u.txid, u.vout)).filter((k) => !ours.includes(k));
+    const thief = { id: 'outside', wallet, outputs: [{ ref: 'x', address: btcAddress(397), asset: 'BTC' as const, amount: 1_000_000n }], fee: { feeRate: '2' } };
+    const unsigned = await adapters[0].buildWithdrawal(thief, { taken: new Set(others) });
+    expect(adapters[0].spentOutpoints(unsigned.payload)).toEqual(ours);
+    const sigs = [];
+    for (const d of unsigned.digests.filter((d) => d.publicKey !== wallet.publicKeys[2])) sigs.push(await t.signer.sign(wallet.id, d.publicKey, d.digest));
+    await adapters[0].broadcast(await adapters[0].finalize(unsigned, sigs));
+    await node.mine(1);
+    await scan();
+    // First sighting: the conflict is 1 deep, 2 needed: the batch waits, its hold untouched.
+    t.clock.advance(1_001);
+    await runner.tick();
+    expect((await status(w.id)).status).toBe('broadcast');
+    await node.mine(1);
+    await scan();
+    t.clock.advance(600_001);
+    await runner.tick();
+    const done = await status(w.id);
+    expect(done.status).toBe('failed');
+    const [hold] = await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [`withdrawal:${w.id}:hold`]);
+    expect(hold.state).toBe('voided');
+    expect(await t.tdb.db.query(`SELECT 1 FROM withdrawals.outpoint_reservations WHERE batch_id = $1`, [sent.batchId])).toEqual([]);
+    const audits = await t.tdb.db.query<{ payload: { rule: string; conflict?: { outpoints: string[] } } }>(
+      `SELECT payload FROM audit.entries WHERE action = 'withdrawal_batch.failed' AND subject_id = $1`,
+      [sent.batchId],
+    );
+    expect(audits).toHaveLength(1);
+    expect(audits[0].payload.rule).toBe('inputs_spent_elsewhere');
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });
 });
