@@ -90,9 +90,11 @@ async function main(): Promise<void> {
     log(`OK in ${secs(started)}`);
     failed = false;
   } finally {
-    for (const p of procs.reverse()) await stop(p);
+    const stopping = Date.now();
+    await Promise.all(procs.map((p) => stop(p)));
     await bitcoin?.stop().catch(() => undefined);
     await anvil?.stop().catch(() => undefined);
+    log(`stopped what it started (${secs(stopping)})`);
     if (failed) log(`logs kept in ${logs}`);
     else rmSync(work, { recursive: true, force: true });
   }
