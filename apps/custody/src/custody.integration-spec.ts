@@ -35,6 +35,12 @@ interface CustodyWalletRecord {
 
 const DEST = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
 
+interface Change {
+  id: string;
+  status: string;
+  result: unknown;
+}
+
 async function json<T>(res: Response, status = 200): Promise<T> {
   const text = await res.text();
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text}`);
@@ -45,6 +51,7 @@ describe('custody app (npm start)', () => {
   let dataDir: string;
   let app: CustodyProcess | null = null;
   let admin: ApiCredentials;
+  let checker: ApiCredentials;
   const keys: Record<'backend' | 'approver' | 'auditor', ApiCredentials> = {} as never;
   let walletsBefore: CustodyWalletRecord[];
   let depositAddress: string;
@@ -57,13 +64,25 @@ describe('custody app (npm start)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('first start: runs the ceremony, prints an admin key once, serves three healthy APIs', async () => {
+  /** Proposed by the first admin, approved by the second (another owner), on the API that recorded it. */
+  async function dualControl(api: 'ledger' | 'withdrawals', method: string, p: string, body: unknown): Promise<Change> {
+    const a = app as CustodyProcess;
+    const proposed = await json<Change>(await a.call(admin, api, method, p, body), 202);
+    expect(proposed.status).toBe('pending');
+    // The maker cannot approve their own change.
+    expect((await a.call(admin, api, 'POST', `/v1/changes/${proposed.id}/approve`)).status).toBe(403);
+    const done = await json<Change>(await a.call(checker, api, 'POST', `/v1/changes/${proposed.id}/approve`));
+    expect(done.status).toBe('executed');
+    return done;
+  }
+
+  it('first start: runs the ceremony, prints two admin keys once, serves three healthy APIs', async () => {
     app = await startCustodyProcess(dataDir);
     expect(app.output()).toMatch(/key ceremony\s+bitcoin: 2-of-3/);
     expect(app.output()).toMatch(/key ceremony\s+ethereum: 2-of-3 .* \+ relayer/);
     expect(app.output()).toMatch(/custody Safe deployed at 0x[0-9a-fA-F]{40}/);
-    expect(app.admin).not.toBeNull();
-    admin = app.admin as ApiCredentials;
+    expect(app.admins).toHaveLength(2);
+    [admin, checker] = app.admins;
     for (const api of ['ledger', 'deposits', 'withdrawals'] as const) {
       const res = await fetch(`${app.urls[api]}/health`);
       expect(res.status).toBe(200);
@@ -72,7 +91,7 @@ describe('custody app (npm start)', () => {
     // The printed key works on an authenticated route; an unsigned request does not.
     expect((await fetch(`${app.urls.ledger}/v1/auth/keys`)).status).toBe(401);
     const listed = await json<{ keys: { keyId: string; role: string }[] }>(await app.call(admin, 'ledger', 'GET', '/v1/auth/keys'));
-    expect(listed.keys).toEqual([expect.objectContaining({ keyId: admin.keyId, role: 'admin' })]);
+    expect(listed.keys).toEqual([expect.objectContaining({ keyId: admin.keyId, role: 'admin' }), expect.objectContaining({ keyId: checker.keyId, role: 'admin' })]);
     // Both custody wallets, 2-of-3, registered for deposits; the Ethereum one with its Safe.
     walletsBefore = (await json<{ items: CustodyWalletRecord[] }>(await app.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))).items;
     expect(walletsBefore.map((w) => [w.chain, w.threshold, w.publicKeys.length]).sort()).toEqual([
@@ -88,9 +107,14 @@ describe('custody app (npm start)', () => {
 
   it('takes a BTC deposit to credit and a withdrawal through approval to settlement, over HTTP', async () => {
     const a = app as CustodyProcess;
-    for (const role of ['backend', 'approver', 'auditor'] as const) {
-      keys[role] = await json<ApiCredentials>(await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', { name: `test ${role}`, role }), 201);
-    }
+    // A client, then keys scoped to it: backend and auditor by one admin, an approver by two.
+    expect((await a.call(admin, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'alice', asset: 'BTC' })).status).toBe(404);
+    await dualControl('ledger', 'POST', '/v1/clients', { id: 'acme', name: 'Acme Exchange', custody: 'pooled' });
+    keys.backend = await json<ApiCredentials>(await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', { name: 'test backend', role: 'backend', owner: 'acme backend team', clients: ['acme'] }), 201);
+    keys.auditor = await json<ApiCredentials>(await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', { name: 'test auditor', role: 'auditor', owner: 'the auditor', clients: 'all' }), 201);
+    const minted = await dualControl('ledger', 'POST', '/v1/auth/keys', { name: 'test approver', role: 'approver', owner: 'treasury approver', clients: ['acme'] });
+    keys.approver = minted.result as ApiCredentials;
+    expect(keys.approver.secret).toMatch(/^srs_/);
     // The dev faucet is admin only.
     expect((await a.call(keys.backend, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 1 })).status).toBe(403);
 
@@ -109,15 +133,20 @@ describe('custody app (npm start)', () => {
     expect(await balance()).toMatchObject({ creditsPosted: '150000000', debitsPosted: '0' });
 
     // Above 0.1 BTC a withdrawal needs one approver; a 10,000 sat fee covers the network fee.
-    await json(await a.call(admin, 'withdrawals', 'PUT', '/v1/withdrawal-policies/BTC/acme', { approvalThreshold: '10000000', approvalsRequired: 1, withdrawalFee: '10000' }));
+    // Deny by default: no policy, no withdrawal; a policy takes two admins.
+    const early = await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST }, { 'Idempotency-Key': 'test-w0' });
+    expect(early.status).toBe(422);
+    expect(((await early.json()) as { code: string }).code).toBe('withdrawal.no_policy');
+    await dualControl('withdrawals', 'PUT', '/v1/withdrawal-policies/BTC/acme', { approvalThreshold: '10000000', approvalsRequired: 1, withdrawalFee: '10000' });
     const w = await json<Withdrawal>(
       await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST }, { 'Idempotency-Key': 'test-w1' }),
       201,
     );
     expect(w.status).toBe('awaiting_approval');
     expect((await balance()).debitsPending).toBe('40010000');
-    // The requester cannot approve; an approver can.
+    // The requester cannot approve, nor can an admin; an approver of another owner can.
     expect((await a.call(keys.backend, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`)).status).toBe(403);
+    expect((await a.call(admin, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`)).status).toBe(403);
     await json(await a.call(keys.approver, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`));
     const get = async () => json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
     const broadcast = await eventually('the withdrawal to be broadcast', async () => {
@@ -152,6 +181,7 @@ describe('custody app (npm start)', () => {
       return page.items.find((s) => s.status === 'broadcast' || s.status === 'settled');
     });
     expect(sweep.addresses).toEqual([addr.address]);
+    await dualControl('withdrawals', 'PUT', '/v1/withdrawal-policies/ETH/acme', { approvalsRequired: 0 });
     const w = await json<Withdrawal>(
       await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'bob', asset: 'ETH', amount: '0.5', destination: '0x000000000000000000000000000000000000dEaD' }, { 'Idempotency-Key': 'test-e1' }),
       201,

@@ -7,7 +7,7 @@ import type { RunningCustody } from './start-custody';
 /**
  * `npm start`: the embedded default. Ledger, deposit watcher and withdrawal signer in this one
  * process on PGlite under STRONGROOM_DATA_DIR (./data), with kms-local, a bcoin regtest node and
- * anvil on loopback. First start: key ceremony, Safe, wallets, and an admin API key shown once.
+ * anvil on loopback. First start: key ceremony, Safe, wallets, and two admin API keys (distinct owners) shown once.
  * Logs are JSON at LOG_LEVEL (default here: warn, so the banner stays readable).
  */
 async function main(): Promise<void> {
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   running = await start;
   if (stopping) return; // stop() is waiting for this start and closes it
 
-  const { firstAdmin, setup, apis } = running;
+  const { firstAdmins, setup, apis } = running;
   log('');
   if (setup.created.length > 0) {
     log('First start — created:');
@@ -64,12 +64,16 @@ async function main(): Promise<void> {
   log(`Custody wallets (2-of-3, keys in kms-local):`);
   log(`  bitcoin   ${setup.bitcoin.wallet.id}`);
   log(`  ethereum  ${setup.ethereum.wallet.id}  Safe ${setup.ethereum.safe}`);
-  if (firstAdmin) {
+  if (firstAdmins) {
     log('');
-    log('Admin API key — shown ONCE, store it now (it is kept only hashed):');
-    log(`  keyId:  ${firstAdmin.keyId}`);
-    log(`  secret: ${firstAdmin.secret}`);
-    log('  Mint backend / approver / auditor keys with it: POST /v1/auth/keys on the ledger API.');
+    log('Admin API keys — shown ONCE, store them now (they are kept only hashed). Give them to two');
+    log('people: what moves risk is proposed by one admin and approved by the other (POST /v1/changes/:id/approve).');
+    for (const k of firstAdmins) {
+      log(`  owner:  ${k.owner}`);
+      log(`  keyId:  ${k.keyId}`);
+      log(`  secret: ${k.secret}`);
+    }
+    log('  Mint backend / auditor keys with either: POST /v1/auth/keys on the ledger API.');
   }
   log('');
   const width = Math.max(...apis.map((a) => a.name.length));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { authMigrations, ensureFirstAdminKey, type ApiCredentials } from '@strongroom/api-auth';
+import { authMigrations, ensureFirstAdminKeys, type FirstAdminKey } from '@strongroom/api-auth';
 import { auditMigrations } from '@strongroom/audit';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
@@ -41,8 +41,11 @@ export interface ApiEndpoint {
 
 export interface RunningCustody {
   apis: ApiEndpoint[];
-  /** Set on the first start only: the admin key, to be shown once. */
-  firstAdmin: ApiCredentials | null;
+  /**
+   * Set on the first start only: two admin keys of distinct owners, to be shown once. Dual control
+   * needs a second person, so one admin key alone could do nothing that moves risk.
+   */
+  firstAdmins: FirstAdminKey[] | null;
   setup: CustodySetup;
   services: LocalServices;
   db: Database;
@@ -153,8 +156,8 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
     );
 
-    const firstAdmin = await ensureFirstAdminKey(db);
-    return { apis: [ledgerApi, depositsApi, withdrawalsApi], firstAdmin, setup, services, db, close: cleanup };
+    const firstAdmins = await ensureFirstAdminKeys(db);
+    return { apis: [ledgerApi, depositsApi, withdrawalsApi], firstAdmins, setup, services, db, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -11,8 +11,10 @@ export interface CustodyProcess {
   /** Everything printed so far (stdout and stderr interleaved). */
   output(): string;
   urls: { ledger: string; deposits: string; withdrawals: string };
-  /** The admin key, when this start printed one. */
+  /** The first admin key, when this start printed them. */
   admin: ApiCredentials | null;
+  /** Every admin key this start printed (two, of distinct owners, on a first start). */
+  admins: ApiCredentials[];
   call(who: ApiCredentials, api: keyof CustodyProcess['urls'], method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** SIGTERM (or `signal`) and the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -54,13 +56,15 @@ export async function startCustodyProcess(dataDir: string, env: Record<string, s
     return m[1];
   };
   const urls = { ledger: url('ledger'), deposits: url('deposits'), withdrawals: url('withdrawals') };
-  const keyId = /^\s+keyId:\s+(srk_\S+)$/m.exec(out)?.[1];
-  const secret = /^\s+secret:\s+(srs_\S+)$/m.exec(out)?.[1];
+  const keyIds = [...out.matchAll(/^\s+keyId:\s+(srk_\S+)$/gm)].map((m) => m[1]);
+  const secrets = [...out.matchAll(/^\s+secret:\s+(srs_\S+)$/gm)].map((m) => m[1]);
+  const admins = keyIds.map((keyId, i) => ({ keyId, secret: secrets[i] }));
   return {
     child,
     output: () => out,
     urls,
-    admin: keyId && secret ? { keyId, secret } : null,
+    admin: admins[0] ?? null,
+    admins,
     call: (who, api, method, p, body, headers) => signedFetch(urls[api], who, method, p, body, { headers }),
     exited,
     async stop(signal = 'SIGTERM') {
