@@ -82,8 +82,9 @@ async function main(): Promise<void> {
       const out = await runLogged('setup', 'sh', ['docker/setup.sh'], { cwd: srv, env: setupEnv, logDir: logs });
       const admin = JSON.parse(readFileSync(adminFile, 'utf8')) as { secret?: string };
       if (!admin.secret || out.includes(admin.secret)) throw new Error('setup: the first admin key must be in ADMIN_KEY_FILE and never in the log');
-      log(`setup (migrations, key ceremonies, admin key file) through the built CLI (${secs(started)})`);
+      log(`setup (migrations, key ceremonies, custody Safe, admin key file) from the built output (${secs(started)})`);
       const envFile = path.join(srv, 'strongroom.env');
+      if (!/^ETHEREUM_SAFE_ADDRESS=0x[0-9a-fA-F]{40}$/m.test(readFileSync(envFile, 'utf8'))) throw new Error('setup: no custody Safe address in the apps\' env file');
       Object.assign(dbEnv, { STRONGROOM_ENV_FILE: envFile });
       await startApps(srv, dbEnv, logs, procs);
     });
