@@ -8,7 +8,7 @@ import { UtxoRecovery } from './utxo-recovery';
 const adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: 'http://127.0.0.1:1/', feeRate: { default: 2, min: 1, max: 50 } });
 const recovery = new UtxoRecovery({} as SignerDeps, adapter, { rebroadcastAfterMs: 1000, confirmations: 2 });
 
-function tx(spends: { hash: Buffer; index: number }[]): Transaction {
+function tx(spends: { hash: Uint8Array; index: number }[]): Transaction {
   const t = new Transaction();
   for (const s of spends) t.addInput(s.hash, s.index);
   t.addOutput(Buffer.concat([Buffer.from([0, 32]), Buffer.alloc(32, 5)]), 1000n);
