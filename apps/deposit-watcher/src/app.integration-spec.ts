@@ -17,6 +17,7 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
   let url: string;
   let backend: ApiCredentials;
   let auditor: ApiCredentials;
+  let admin: ApiCredentials;
   let approver: ApiCredentials;
   // The real adapter: address derivation is pure, and with follow: false its RPC is never called.
   const bitcoin = new BitcoinAdapter({ network: 'regtest', rpcUrl: 'http://127.0.0.1:9/', feeRate: { min: 1, max: 100, default: 5 } });
@@ -26,6 +27,7 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
     await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
     backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
     auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
+    admin = await createApiKey(db, { name: 'admin', role: 'admin' });
     approver = await createApiKey(db, { name: 'approver', role: 'approver' });
     await new CustodyWallets(db).register({ id: 'btc-op', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)] });
     const config = loadWatcherConfig({});
@@ -93,7 +95,10 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
     expect((await signedFetch(url, auditor, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'x', asset: 'BTC' })).status).toBe(403);
     expect((await signedFetch(url, backend, 'GET', '/v1/deposits?state=bogus')).status).toBe(400);
     expect((await fetch(`${url}/v1/deposits`)).status).toBe(401);
-    const replay = await signedFetch(url, backend, 'POST', '/v1/webhooks/events/evt_x/replay');
+    // The outbox holds every client's events: admin only.
+    expect((await signedFetch(url, backend, 'GET', '/v1/webhooks/events')).status).toBe(403);
+    expect((await signedFetch(url, backend, 'POST', '/v1/webhooks/events/evt_x/replay')).status).toBe(403);
+    const replay = await signedFetch(url, admin, 'POST', '/v1/webhooks/events/evt_x/replay');
     expect(((await replay.json()) as Problem).code).toBe('webhook.not_configured');
   });
 });

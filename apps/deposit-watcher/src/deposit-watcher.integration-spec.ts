@@ -114,7 +114,8 @@ describeEachBackend('deposit watcher app following anvil, with webhooks', { migr
     expect(await one.json()).toMatchObject({ id: depositId, state: 'credited', credits: 1 });
     const missing = await signedFetch(url, backend, 'GET', `/v1/deposits/ethereum:${'0'.repeat(64)}:native`);
     expect(missing.status).toBe(404);
-    const deliveries = await signedFetch(url, backend, 'GET', `/v1/webhooks/deliveries?ok=true`);
+    const admin = await createApiKey(ctx().db, { name: 'admin', role: 'admin' });
+    const deliveries = await signedFetch(url, admin, 'GET', `/v1/webhooks/deliveries?ok=true`);
     expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
   });
 

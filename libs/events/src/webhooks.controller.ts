@@ -26,11 +26,14 @@ const deliveryQuery = z.object({
   ...page,
 });
 
-/** Builds the webhook API controller, guarded by the given role decorator (backend and admin). */
+/**
+ * Builds the webhook API controller, guarded by the given role decorator: admin only. The outbox
+ * holds every client's events, so a client-scoped key must not read or replay it (2026-12-02).
+ */
 export function webhooksController(roles: RolesDecorator): Type<unknown> {
   @ApiTags('webhooks')
   @Controller('v1/webhooks')
-  @roles('backend', 'admin')
+  @roles('admin')
   class WebhooksController {
     constructor(
       @Inject(WebhookLog) private readonly log: WebhookLog,
