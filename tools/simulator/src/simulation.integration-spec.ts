@@ -59,9 +59,9 @@ describe('deterministic simulation', () => {
     expect(codes.some((c) => expected.includes(c))).toBe(true);
   });
 
-  // Bugs the simulator found that another change is fixing: kept as failing seeds, skipped with the reason.
+  // Bugs the simulator found, fixed: their seeds stay as regressions, in strict mode.
   for (const k of KNOWN_REGRESSION_SEEDS) {
-    it.skip(`known regression: seed ${k.seed} (${k.code}) — ${k.reason}`, async () => {
+    it(`regression: seed ${k.seed} (${k.code}) — ${k.reason}`, async () => {
       const r = await simulate({ seed: k.seed, steps: k.steps, strict: true });
       if (!r.ok) throw new Error(explain(r, k.steps));
     });

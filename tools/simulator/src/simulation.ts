@@ -49,7 +49,7 @@ const WEIGHTS = {
 } as const;
 type Action = keyof typeof WEIGHTS;
 
-/** Rounds of the settling phase (faults off, blocks mined) before anything unfinished counts as stuck. */
+/** Rounds of the settling phase (faults off, blocks mined, 30 s each) before anything unfinished counts as stuck: longer than the vanished-deposit bound. */
 const SETTLE_ROUNDS = 40;
 /** The operator float per asset, in whole units. */
 const FLOAT_UNITS = 100n;
@@ -290,7 +290,10 @@ class Run {
           }
         }
       }
-      const [{ n }] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE status NOT IN ('settled', 'failed', 'cancelled', 'rejected')`);
+      const [{ n }] = await this.db.query<{ n: string }>(
+        `SELECT ((SELECT count(*) FROM withdrawals.withdrawals WHERE status NOT IN ('settled', 'failed', 'cancelled', 'rejected'))
+               + (SELECT count(*) FROM deposits.deposits WHERE state = 'seen'))::text AS n`,
+      );
       const failed = await this.check(this.opts.steps, await this.checker.afterStep());
       if (failed) return failed;
       if (round >= SETTLE_MIN_ROUNDS && n === '0') break;

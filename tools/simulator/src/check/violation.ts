@@ -9,10 +9,7 @@ export interface Violation {
  * reported on every run, but they fail a run only with `strict` (see docs/simulation.md). Each
  * entry says why it is known; remove it once the fix lands and the seeds pass.
  */
-export const KNOWN_REGRESSIONS: Readonly<Record<string, string>> = {
-  'deposit.vanished_still_seen':
-    'issue 17: a seen deposit whose transaction left the mempool and never got mined stays `seen` forever (the deposits follower has no expiry yet).',
-};
+export const KNOWN_REGRESSIONS: Readonly<Record<string, string>> = {};
 
 export class InvariantFailure extends Error {
   override name = 'InvariantFailure';

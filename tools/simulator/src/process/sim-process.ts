@@ -12,6 +12,9 @@ import { NETWORK_FEE, type World } from '../world/world';
 import type { CrashPlan } from './crash-plan';
 import { faultyDatabase } from './faulty-database';
 
+/** A seen deposit whose transaction left the simulated network is dropped after this long. */
+export const VANISH_AFTER_MS = 3 * 60_000;
+
 export const CHAINS: readonly ChainId[] = ['bitcoin', 'ethereum'];
 
 /** What the process is started with: the same after every crash (it is configuration, not memory). */
@@ -65,6 +68,8 @@ export class SimProcess {
         startHeight: 1,
         clock,
         audit: this.audit,
+        // Short enough that the settling phase (30 s a round) outlasts it.
+        vanish: { dropAfterMs: VANISH_AFTER_MS, checkEveryMs: 10_000 },
         checkpoint: (point) => plan.point(`follower.${point}`),
       });
     this.followers = { bitcoin: follower('bitcoin'), ethereum: follower('ethereum') };
