@@ -61,7 +61,7 @@ export const WITHDRAWAL_OUTBOX = Symbol('WITHDRAWAL_OUTBOX');
 
 /**
  * Signs one 32-byte digest with the wallet key whose compressed public key is given. Implemented
- * by apps/withdrawal-signer over KMS; this library may not import the keys library (DESIGN §1).
+ * by apps/withdrawal-signer over KMS; this library may not import the keys library (only signer apps hold keys; ARCHITECTURE.md, module boundaries).
  * Returns a low-S signature; callers never pass a digest that has not passed the intent check.
  */
 export interface DigestSigner {

@@ -1,6 +1,6 @@
 import type { AssetCode, ChainId } from '@strongroom/shared-types';
 
-/** The persisted state machine (DESIGN §2, issue 6). */
+/** The persisted state machine (libs/withdrawals/README.md draws it). */
 export type WithdrawalStatus =
   | 'requested'
   | 'held'

@@ -66,7 +66,7 @@ export interface InputState extends SpentOutput {
 }
 
 /**
- * Strongroom's Bitcoin chain (DESIGN §4): P2WSH m-of-n custody addresses with a per-account tag,
+ * Strongroom's Bitcoin chain: P2WSH m-of-n custody addresses with a per-account tag,
  * a block reader over Bitcoin Core JSON-RPC matching outputs by script, the custody UTXO set,
  * and PSBT withdrawals whose digests are signed elsewhere (KMS) and assembled here.
  */

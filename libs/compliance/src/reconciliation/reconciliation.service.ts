@@ -26,7 +26,7 @@ const shortfallGauge = new Gauge({
 });
 
 /**
- * Reconciles a complete snapshot against the chains at its recorded heights (DESIGN §6). Every
+ * Reconciles a complete snapshot against the chains at its recorded heights. Every
  * difference is stored with its accounts and addresses; a shortfall also raises an incident and
  * sets the shortfall metric, which alerting watches.
  */
