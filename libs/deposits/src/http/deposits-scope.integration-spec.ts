@@ -4,6 +4,7 @@ import { LedgerModule } from '@strongroom/ledger';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
+import { CustodyWallets } from '../wallets/custody-wallets';
 import { DepositsModule } from './deposits.module';
 
 type Json = Record<string, unknown>;
@@ -105,5 +106,14 @@ describeEachBackend('deposits API client scope', { migrations: [...followerTestM
     expect(await call(keys.auditorAcme, 'GET', path)).toMatchObject({ status: 403, body: { code: 'auth.forbidden_client' } });
     expect(await call(keys.beta, 'GET', path)).toMatchObject({ status: 200, body: { id: betaDepositId, clientId: 'beta', state: 'credited', amount: '700' } });
     expect((await call(keys.auditorAll, 'GET', path)).status).toBe(200);
+  });
+
+  it("lists custody wallets for a client-scoped auditor without other clients' segregated wallets", async () => {
+    const [operator] = (await call(keys.admin, 'GET', '/v1/custody-wallets')).body.items as { id: string; publicKeys: string[] }[];
+    await new CustodyWallets(ctx().db).register({ id: 'bitcoin-beta', chain: 'bitcoin', clientId: 'beta', threshold: 2, publicKeys: operator.publicKeys });
+    const ids = async (who: ApiCredentials) => ((await call(who, 'GET', '/v1/custody-wallets')).body.items as { id: string }[]).map((w) => w.id).sort();
+    expect(await ids(keys.auditorAll)).toEqual(['bitcoin-beta', operator.id].sort());
+    expect(await ids(keys.admin)).toEqual(['bitcoin-beta', operator.id].sort());
+    expect(await ids(keys.auditorAcme)).toEqual([operator.id]);
   });
 });

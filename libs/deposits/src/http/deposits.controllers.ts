@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { assertClientScope, CurrentPrincipal, requireActiveClient, requireClient, Roles, type Principal } from '@strongroom/api-auth';
+import { assertClientScope, CurrentPrincipal, inClientScope, requireActiveClient, requireClient, Roles, type Principal } from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
 import { DATABASE, parseWith } from '@strongroom/shared-http';
 import { badRequest } from '@strongroom/shared-types';
@@ -152,8 +152,10 @@ export class CustodyWalletsController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'Registered custody wallets (public keys, threshold, Safe): what deposit addresses derive from' })
-  async list(): Promise<{ items: CustodyWalletRecord[] }> {
-    return { items: await this.wallets.list() };
+  @ApiOperation({ summary: "Registered custody wallets (public keys, threshold, Safe): what deposit addresses derive from; a client-scoped auditor sees the operator's wallets and its clients' own" })
+  async list(@CurrentPrincipal() who: Principal): Promise<{ items: CustodyWalletRecord[] }> {
+    // A segregated client's wallet is that client's business; the shared operator wallet holds every pooled client's deposits.
+    const items = await this.wallets.list();
+    return { items: items.filter((w) => w.clientId === null || inClientScope(who, w.clientId)) };
   }
 }
