@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { KMS_DEFAULTS, type KmsConfig } from './kms-config';
 import { classifyKmsError, exhaustedError, KMS_ERROR_CODES, KmsKeyError } from './kms-errors';
+import { kmsErrors, kmsRetries, observeKmsCall, type KmsOperation } from './kms-metrics';
 import { publicKeyFromSpki, type KmsPublicKey } from './public-key';
 import { RateLimiter } from './rate-limiter';
 import { bitcoinSignature, ethereumSignature, normaliseSignature, parseDerSignature, SignatureCheckError, type EthereumSignature, type LowSSignature } from './signature';
@@ -84,7 +85,7 @@ export class KmsSigner {
       throw new KmsKeyError(KMS_ERROR_CODES.invalidRequest, 400, 'a digest to sign must be 32 bytes', { keyId });
     }
     const pub = await this.publicKey(keyId);
-    const res = await this.call(keyId, (abortSignal) =>
+    const res = await this.call('Sign', keyId, (abortSignal) =>
       this.client.send(new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }), { abortSignal }),
     );
     if (!res.Signature) throw new KmsKeyError(KMS_ERROR_CODES.unavailable, 503, `KMS returned no signature for ${keyId}`, { keyId });
@@ -97,6 +98,7 @@ export class KmsSigner {
     } catch (err) {
       if (!(err instanceof SignatureCheckError)) throw err;
       this.counters.failures += 1;
+      kmsErrors.inc({ operation: 'Sign', code: KMS_ERROR_CODES.signatureInvalid });
       // An alias re-pointed at another key, or a faulty KMS: never hand such a signature out.
       throw new KmsKeyError(KMS_ERROR_CODES.signatureInvalid, 502, `signature from KMS key ${keyId} refused: ${err.message}`, { keyId });
     }
@@ -118,7 +120,7 @@ export class KmsSigner {
   }
 
   private async fetchPublicKey(keyId: string): Promise<KmsPublicKey> {
-    const res = await this.call(keyId, (abortSignal) => this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }));
+    const res = await this.call('GetPublicKey', keyId, (abortSignal) => this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }));
     const spec = res.KeySpec ?? res.CustomerMasterKeySpec;
     if (spec !== 'ECC_SECG_P256K1' || res.KeyUsage !== 'SIGN_VERIFY' || !res.PublicKey) {
       throw new KmsKeyError(
@@ -139,7 +141,19 @@ export class KmsSigner {
    * One KMS call with retries: each attempt waits for the rate limiter and has its own deadline;
    * throttling and transient failures back off (full jitter), everything else fails at once.
    */
-  private async call<T>(keyId: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(operation: KmsOperation, keyId: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const res = await this.attempts(operation, keyId, attempt);
+      observeKmsCall(operation, started);
+      return res;
+    } catch (err) {
+      observeKmsCall(operation, started, err);
+      throw err;
+    }
+  }
+
+  private async attempts<T>(operation: KmsOperation, keyId: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.counters.calls += 1;
     for (let n = 1; ; n++) {
       await this.limiter.take();
@@ -159,6 +173,7 @@ export class KmsSigner {
           throw exhaustedError(c.retry, keyId, n, err);
         }
         this.counters.retries += 1;
+        kmsRetries.inc({ operation, reason: c.retry });
         await sleep(Math.random() * Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (n - 1)));
       }
     }
