@@ -3,6 +3,7 @@ import { notFound } from '@strongroom/shared-types';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '@strongroom/shared-http';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
+import { OutboxBacklogGauge } from './outbox-metrics';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
 
 const deliveries = new Counter({
@@ -66,6 +67,7 @@ export class WebhookDispatcher {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private readonly backlog: OutboxBacklogGauge;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -75,6 +77,7 @@ export class WebhookDispatcher {
     this.idleMs = options.idleMs ?? 1_000;
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.backlog = new OutboxBacklogGauge(options.db, this.clock);
   }
 
   get url(): string {
@@ -84,7 +87,9 @@ export class WebhookDispatcher {
   /** One round: claims what is due, delivers it, records every attempt. Returns the attempts made. */
   async dispatchOnce(): Promise<DeliveryAttempt[]> {
     const claimed = await this.claimDue();
-    return Promise.all(claimed.map((e) => this.deliver(e, false)));
+    const attempts = await Promise.all(claimed.map((e) => this.deliver(e, false)));
+    await this.backlog.refresh().catch(() => undefined); // a gauge never fails a round
+    return attempts;
   }
 
   /**
