@@ -6,7 +6,7 @@ import type { LedgerPort } from '../ledger-port';
 import { DepositBook, type BookCheckpoint } from './deposit-book';
 import type { FollowerLock } from './follower-lock';
 import { watchedAddress } from '../addresses/watched-address';
-import { followerEvents, followerHeight, OpenDepositsGauge } from './follower-metrics';
+import { followerEvents, followerHeight, observeTip, OpenDepositsGauge } from './follower-metrics';
 import { vanishOptionsFor, VanishedDeposits, type VanishOptions } from './vanished-deposits';
 import type { AuditLog } from '@strongroom/audit';
 
@@ -100,6 +100,7 @@ export class DepositFollower {
     await this.refreshWatched();
     const tip = await this.o.adapter.tip();
     const cursor = await this.cursor(tip);
+    observeTip(this.chain, tip.height, cursor.height, this.clock());
     try {
       if (tip.height > cursor.height) {
         const next = await this.o.adapter.block(cursor.height + 1);

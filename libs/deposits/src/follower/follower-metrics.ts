@@ -62,3 +62,33 @@ export class OpenDepositsGauge {
     }
   }
 }
+
+/** Blocks the follower is behind the node's tip (0 when caught up): a slow or stuck follower. */
+export const followerLag = new Gauge({
+  name: 'strongroom_deposits_follower_lag_blocks',
+  help: "Blocks between the node's tip and the deposit follower's cursor, per chain, at the last step",
+  labelNames: ['chain'] as const,
+  registers: [metricsRegistry],
+});
+
+export const chainTipHeight = new Gauge({
+  name: 'strongroom_deposits_chain_tip_height',
+  help: "The node's tip height as the deposit follower last read it, per chain",
+  labelNames: ['chain'] as const,
+  registers: [metricsRegistry],
+});
+
+/** When the node last answered: lag cannot be read from a node that is down, staleness can. */
+export const chainTipReadAt = new Gauge({
+  name: 'strongroom_deposits_chain_tip_last_read_timestamp_seconds',
+  help: "Unix time the deposit follower last read the node's tip, per chain",
+  labelNames: ['chain'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Records one tip read against the follower's cursor (no I/O). */
+export function observeTip(chain: ChainId, tipHeight: number, cursorHeight: number, at: Date): void {
+  chainTipHeight.set({ chain }, tipHeight);
+  followerLag.set({ chain }, Math.max(0, tipHeight - cursorHeight));
+  chainTipReadAt.set({ chain }, at.getTime() / 1000);
+}
