@@ -6,6 +6,7 @@ import type { FaultHook } from './fault-points';
 import { NonceFiller } from './nonce-filler';
 import type { SignerDeps } from './pipeline-deps';
 import { measureBatches } from './batch-metrics';
+import { measureWithdrawalQueue } from '../withdrawal-queue-metrics';
 import { restoreReservations } from './outpoint-reservations';
 import { Settler } from './settler';
 import { isUtxoChain } from './utxo-chain';
@@ -118,7 +119,7 @@ export class PipelineRunner {
         ...(w.sweeper ? [['sweeper', () => (w.sweeper as Sweeper).runOnce()] as [string, () => Promise<unknown>]] : []),
         // Last: a batch or sweep refused earlier in this round gets its nonce filled in the same round.
         ['nonce-filler', () => w.nonceFiller.runOnce()],
-        ['metrics', async () => { await measureBatches(this.deps, w.chain, w.stuckAfterMs); return false; }],
+        ['metrics', async () => { await measureBatches(this.deps, w.chain, w.stuckAfterMs); await measureWithdrawalQueue(this.deps.db, w.chain, this.deps.clock.now()); return false; }],
       ];
       for (const [name, step] of steps) {
         // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).
