@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { DEFAULT_DRAIN_MS, installGracefulClose } from './graceful-close';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_JSON_DEPTH, requestGate } from './request-gate';
 
 export interface HttpAppOptions {
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Deepest accepted nesting of JSON objects and arrays in a body (default 32). */
   maxJsonDepth?: number;
+  /** How long close/SIGTERM waits for in-flight requests before dropping them (default 10 s). */
+  drainMs?: number;
 }
 
 export interface RunningApp {
@@ -48,7 +51,6 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
       maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
     }),
   );
-  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle(options.title)
     .setDescription(
@@ -63,6 +65,7 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
   await app.listen(options.port, options.host ?? '127.0.0.1');
+  installGracefulClose(app, options.drainMs ?? DEFAULT_DRAIN_MS, options.shutdownHooks !== false);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, port, url: `http://${options.host ?? '127.0.0.1'}:${port}` };
 }
