@@ -269,6 +269,8 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
       expect(routes.sort()).toEqual(
         [
           'GET /health public',
+          'GET /health/live public',
+          'GET /health/ready public',
           'GET /metrics public',
           'GET /v1/things backend',
           'POST /v1/things backend',
