@@ -206,15 +206,21 @@ describe('custody app (npm start)', () => {
     expect(settledSweep.swept).toEqual([{ address: addr.address, asset: 'ETH', amount: '2' }]);
     expect(Number(settledSweep.fee)).toBeGreaterThan(0);
 
-    const snapshot = await json<{ id: string }>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/snapshots', {}), 202);
-    await eventually('the snapshot to complete', async () => {
-      const got = await json<{ status: string }>(await a.call(keys.auditor, 'ledger', 'GET', `/v1/snapshots/${snapshot.id}`));
-      return got.status === 'complete' ? got : undefined;
+    // A snapshot records the followers' chain tips; one taken before the ETH follower has read the
+    // settled withdrawal's block sees the Safe's older balance. Take snapshots until the tips include it.
+    type Rec = { assets: { asset: string; status: string; onChain: string; liabilities: string }[] };
+    const reconcile = async (): Promise<{ snapshot: { id: string }; rec: Rec }> => {
+      const snap = await json<{ id: string }>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/snapshots', {}), 202);
+      await eventually('the snapshot to complete', async () => {
+        const got = await json<{ status: string }>(await a.call(keys.auditor, 'ledger', 'GET', `/v1/snapshots/${snap.id}`));
+        return got.status === 'complete' ? got : undefined;
+      });
+      return { snapshot: snap, rec: await json<Rec>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/reconciliations', { snapshotId: snap.id }), 201) };
+    };
+    const { snapshot, rec } = await eventually('a snapshot past the settled ETH withdrawal', async () => {
+      const r = await reconcile();
+      return r.rec.assets.find((x) => x.asset === 'ETH')?.onChain === '1500000000000000000' ? r : undefined;
     });
-    const rec = await json<{ assets: { asset: string; status: string; onChain: string; liabilities: string }[] }>(
-      await a.call(keys.auditor, 'ledger', 'POST', '/v1/reconciliations', { snapshotId: snapshot.id }),
-      201,
-    );
     const byAsset = Object.fromEntries(rec.assets.map((r) => [r.asset, r]));
     // BTC: 1.5 deposited − 0.4 paid − the network fee, all in the change output; the user's fee covers that network fee.
     expect(byAsset.BTC).toMatchObject({ status: 'balanced', liabilities: '109990000' });
