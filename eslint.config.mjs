@@ -5,7 +5,16 @@ import tseslint from 'typescript-eslint';
 const layers = {
   'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
   // Only these may import libs/keys (tag type:keys): withdrawal-signer, custody, cli, bench.
-  'type:signer-app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:keys', 'type:testing', 'type:verifier'],
+  'type:signer-app': [
+    'type:feature',
+    'type:data-access',
+    'type:domain',
+    'type:chain',
+    'type:util',
+    'type:keys',
+    'type:testing',
+    'type:verifier',
+  ],
   // Features may use the stand-alone proof verifier's encoding so prover and verifier share one format.
   'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
   'type:data-access': ['type:data-access', 'type:domain', 'type:util'],
@@ -33,7 +42,8 @@ const chains = [
 const constraints = (extraForTests) => [
   ...Object.entries(layers).map(([sourceTag, allowed]) => ({
     sourceTag,
-    onlyDependOnLibsWithTags: extraForTests && sourceTag !== 'type:verifier' ? [...allowed, 'type:testing', 'type:keys'] : allowed,
+    onlyDependOnLibsWithTags:
+      extraForTests && sourceTag !== 'type:verifier' ? [...allowed, 'type:testing', 'type:keys'] : allowed,
   })),
   ...Object.entries(scopes).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
   ...chains,
@@ -44,7 +54,20 @@ const boundaries = (extraForTests) => [
 ];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'tmp/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs', '**/artifacts/**', '**/static/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'tmp/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/artifacts/**',
+      '**/static/**',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {

@@ -12,14 +12,22 @@ import type { Database } from '@strongroom/persistence';
  *   nothing older can be unspent custody). The follower then goes on from its cursor.
  * Returns the number of blocks read and the UTXOs found.
  */
-export async function restoreBitcoinCustody(db: Database, adapter: BitcoinAdapter, wallet: CustodyWallet): Promise<{ blocks: number; utxos: number; sats: bigint }> {
+export async function restoreBitcoinCustody(
+  db: Database,
+  adapter: BitcoinAdapter,
+  wallet: CustodyWallet,
+): Promise<{ blocks: number; utxos: number; sats: bigint }> {
   const change = adapter.changeAddress(wallet);
-  adapter.watch([{ address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${wallet.id}` }]);
+  adapter.watch([
+    { address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${wallet.id}` },
+  ]);
   const addresses = await db.query<{ id: string; address: string; locator: string; derivation: string }>(
     `SELECT id, address, locator, derivation FROM deposits.addresses WHERE chain = 'bitcoin' ORDER BY id`,
   );
   if (addresses.length > 0) adapter.watch(addresses.map((a) => watchedAddress('bitcoin', a)));
-  const [first] = await db.query<{ h: number | null }>(`SELECT min(block_height) AS h FROM deposits.deposits WHERE chain = 'bitcoin'`);
+  const [first] = await db.query<{ h: number | null }>(
+    `SELECT min(block_height) AS h FROM deposits.deposits WHERE chain = 'bitcoin'`,
+  );
   const [cursor] = await db.query<{ height: number }>(`SELECT height FROM deposits.cursors WHERE chain = 'bitcoin'`);
   let blocks = 0;
   if (first?.h !== null && first?.h !== undefined && cursor) {

@@ -34,13 +34,27 @@ export interface ComplianceChains {
  * Proof of assets in the embedded default: every registered wallet key signs through kms-local.
  * Only wallets the registry marks usable (keys re-checked against KMS) sign.
  */
-export function kmsCustodyKeySigner(kms: Pick<KmsSigner, 'signDigest'>, registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'>): CustodyKeySigner {
+export function kmsCustodyKeySigner(
+  kms: Pick<KmsSigner, 'signDigest'>,
+  registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'>,
+): CustodyKeySigner {
   return {
-    wallets: async () => (await registry.wallets()).map((w) => ({ walletId: w.id, chain: w.chain, threshold: w.threshold, publicKeys: w.keys.map((k) => k.publicKey) })),
+    wallets: async () =>
+      (await registry.wallets()).map((w) => ({
+        walletId: w.id,
+        chain: w.chain,
+        threshold: w.threshold,
+        publicKeys: w.keys.map((k) => k.publicKey),
+      })),
     async sign(walletId, publicKey, digest) {
       const wallet = await registry.assertUsable(walletId);
       const key = wallet.keys.find((k) => k.publicKey.toLowerCase() === publicKey.toLowerCase());
-      if (!key) throw new DomainError('keys.not_in_wallet', 409, `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`);
+      if (!key)
+        throw new DomainError(
+          'keys.not_in_wallet',
+          409,
+          `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`,
+        );
       const sig = await kms.signDigest(key.kmsKeyId, digest);
       return { r: sig.r, s: sig.s };
     },

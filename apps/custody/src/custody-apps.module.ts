@@ -15,7 +15,10 @@ import { DEV_CHAINS, DevChainsController, type DevChains } from './dev/dev-chain
  */
 @Module({})
 export class CustodyLedgerApiModule {
-  static forRoot(db: Database, o: { assets: AssetRegistry; compliancePorts: Provider[]; reconcileEveryMs: number }): DynamicModule {
+  static forRoot(
+    db: Database,
+    o: { assets: AssetRegistry; compliancePorts: Provider[]; reconcileEveryMs: number },
+  ): DynamicModule {
     return {
       module: CustodyLedgerApiModule,
       imports: [
@@ -34,7 +37,11 @@ export class CustodyLedgerApiModule {
 @Module({})
 export class DevChainsModule {
   static forChains(chains: DevChains): DynamicModule {
-    return { module: DevChainsModule, controllers: [DevChainsController], providers: [{ provide: DEV_CHAINS, useValue: chains }] };
+    return {
+      module: DevChainsModule,
+      controllers: [DevChainsController],
+      providers: [{ provide: DEV_CHAINS, useValue: chains }],
+    };
   }
 }
 
@@ -42,6 +49,9 @@ export class DevChainsModule {
 @Module({})
 export class CustodyDepositsApiModule {
   static forRoot(db: Database, o: DepositWatcherAppOptions, dev: DevChains): DynamicModule {
-    return { module: CustodyDepositsApiModule, imports: [DepositWatcherAppModule.forRoot({ db }, o), DevChainsModule.forChains(dev)] };
+    return {
+      module: CustodyDepositsApiModule,
+      imports: [DepositWatcherAppModule.forRoot({ db }, o), DevChainsModule.forChains(dev)],
+    };
   }
 }

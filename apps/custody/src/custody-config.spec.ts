@@ -13,7 +13,13 @@ describe('loadCustodyConfig', () => {
   });
 
   it('takes ports (0 = any free one), the data dir and confirmations from the environment', () => {
-    const c = loadCustodyConfig({ STRONGROOM_DATA_DIR: '/srv/sr', LEDGER_PORT: '0', DEPOSITS_PORT: '9002', WITHDRAWALS_PORT: '0', ASSET_CONFIRMATIONS: 'BTC:6' });
+    const c = loadCustodyConfig({
+      STRONGROOM_DATA_DIR: '/srv/sr',
+      LEDGER_PORT: '0',
+      DEPOSITS_PORT: '9002',
+      WITHDRAWALS_PORT: '0',
+      ASSET_CONFIRMATIONS: 'BTC:6',
+    });
     expect(c.dataDir).toBe('/srv/sr');
     expect(c.ports).toEqual({ ledger: 0, deposits: 9002, withdrawals: 0 });
     expect(c.assets.get('BTC').confirmations).toBe(6);

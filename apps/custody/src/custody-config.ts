@@ -27,7 +27,10 @@ const envSchema = z.object({
   /** Take a compliance snapshot + reconciliation this often (ms, 0 = only on demand). */
   RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(0),
   /** Prices for snapshot valuation (`{ "quote": "USD", "prices": { "BTC": "…" } }`), read at each snapshot. */
-  PRICES_FILE: z.string().min(1).default(path.join(__dirname, '..', 'prices.json')),
+  PRICES_FILE: z
+    .string()
+    .min(1)
+    .default(path.join(__dirname, '..', 'prices.json')),
 });
 
 export interface CustodyConfig {
@@ -46,16 +49,20 @@ export interface CustodyConfig {
 
 export function loadCustodyConfig(env: NodeJS.ProcessEnv = process.env): CustodyConfig {
   if (env.DATABASE_URL) {
-    throw new Error('the custody app is the embedded default (PGlite under STRONGROOM_DATA_DIR); unset DATABASE_URL, or run apps/ledger, apps/deposit-watcher and apps/withdrawal-signer against PostgreSQL');
+    throw new Error(
+      'the custody app is the embedded default (PGlite under STRONGROOM_DATA_DIR); unset DATABASE_URL, or run apps/ledger, apps/deposit-watcher and apps/withdrawal-signer against PostgreSQL',
+    );
   }
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   const overrides = e.ASSET_CONFIRMATIONS.split(',')
     .filter((p) => p.trim())
     .map((p) => {
       const [code, n] = p.split(':').map((s) => s.trim());
-      if (!code || !/^\d+$/.test(n ?? '') || Number(n) < 1) throw new Error(`configuration: ASSET_CONFIRMATIONS: "${p}" is not ASSET:N (N >= 1)`);
+      if (!code || !/^\d+$/.test(n ?? '') || Number(n) < 1)
+        throw new Error(`configuration: ASSET_CONFIRMATIONS: "${p}" is not ASSET:N (N >= 1)`);
       return { code, confirmations: Number(n) };
     });
   // USDC has no contract on the local anvil chain: the embedded default serves BTC and ETH.
@@ -69,7 +76,10 @@ export function loadCustodyConfig(env: NodeJS.ProcessEnv = process.env): Custody
     webhookSecret: e.WEBHOOK_SECRET,
     kmsLocalSecret: e.KMS_LOCAL_SECRET,
     batchMaxAgeMs: e.WITHDRAWAL_BATCH_AGE_MS,
-    sweep: { thresholds: parseAssetAmounts(e.SWEEP_THRESHOLDS, assets, 'configuration: SWEEP_THRESHOLDS'), intervalMs: e.SWEEP_INTERVAL_MS },
+    sweep: {
+      thresholds: parseAssetAmounts(e.SWEEP_THRESHOLDS, assets, 'configuration: SWEEP_THRESHOLDS'),
+      intervalMs: e.SWEEP_INTERVAL_MS,
+    },
     pollMs: e.POLL_MS,
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     pricesFile: path.resolve(e.PRICES_FILE),

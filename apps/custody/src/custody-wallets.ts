@@ -41,12 +41,15 @@ export async function ensureCustodyWallets(
   const created: string[] = [];
 
   const btcWallet = (await findWallet(registry, 'bitcoin')) ?? (await ceremony(registry, kms, 'bitcoin', log, created));
-  const ethWallet = (await findWallet(registry, 'ethereum')) ?? (await ceremony(registry, kms, 'ethereum', log, created));
+  const ethWallet =
+    (await findWallet(registry, 'ethereum')) ?? (await ceremony(registry, kms, 'ethereum', log, created));
 
   const verdicts = await registry.verifyAll(kms);
   const bad = verdicts.filter((v) => !v.usable);
   if (bad.length > 0) {
-    throw new Error(`custody keys do not match KMS, signing is refused: ${bad.map((b) => `${b.label}: ${b.reason ?? 'unusable'}`).join('; ')}`);
+    throw new Error(
+      `custody keys do not match KMS, signing is refused: ${bad.map((b) => `${b.label}: ${b.reason ?? 'unusable'}`).join('; ')}`,
+    );
   }
   log(`keys            ${verdicts.length} wallet(s) verified against KMS (${verdicts.map((v) => v.label).join(', ')})`);
 
@@ -61,19 +64,31 @@ export async function ensureCustodyWallets(
   if (!relayer) throw new Error(`ethereum wallet ${ethWallet.id} has no relayer key`);
   if (code === '0x') {
     const recorded = (await deposits.list('ethereum')).find((w) => w.id === ethWallet.id);
-    if (recorded) log(`WARNING: the custody Safe ${predicted} is missing from the anvil chain (its state was lost); deploying it again at the same address — ETH it held is gone`);
+    if (recorded)
+      log(
+        `WARNING: the custody Safe ${predicted} is missing from the anvil chain (its state was lost); deploying it again at the same address — ETH it held is gone`,
+      );
     const setup = await setupEthereumCustody(chains.anvil, kms, {
       owners: ethWallet.keys.map((k) => k.kmsKeyId),
       relayer: relayer.kmsKeyId,
       threshold: ethWallet.threshold,
     });
-    if (setup.safe.toLowerCase() !== predicted.toLowerCase()) throw new Error(`the Safe landed at ${setup.safe}, expected ${predicted}`);
+    if (setup.safe.toLowerCase() !== predicted.toLowerCase())
+      throw new Error(`the Safe landed at ${setup.safe}, expected ${predicted}`);
     created.push(`Safe ${predicted} (${THRESHOLD}-of-${COSIGNERS})`);
-    log(`ethereum        custody Safe deployed at ${predicted}; relayer ${relayer.ethereumAddress} funded with 100 ETH`);
+    log(
+      `ethereum        custody Safe deployed at ${predicted}; relayer ${relayer.ethereumAddress} funded with 100 ETH`,
+    );
   }
   const state = await chains.ethereum.safeState(predicted);
-  const owners = chains.ethereum.owners(ethCustody).map((a) => a.toLowerCase()).sort();
-  if (state.threshold !== ethWallet.threshold || JSON.stringify(state.owners.map((a) => a.toLowerCase()).sort()) !== JSON.stringify(owners)) {
+  const owners = chains.ethereum
+    .owners(ethCustody)
+    .map((a) => a.toLowerCase())
+    .sort();
+  if (
+    state.threshold !== ethWallet.threshold ||
+    JSON.stringify(state.owners.map((a) => a.toLowerCase()).sort()) !== JSON.stringify(owners)
+  ) {
     throw new Error(`the Safe at ${predicted} does not have the wallet's owners and threshold`);
   }
   ethCustody.safeAddress = predicted;
@@ -82,10 +97,22 @@ export async function ensureCustodyWallets(
   // The public side, for deposit addresses (idempotent; a different wallet under the id is a conflict).
   for (const w of [btcCustody, ethCustody]) {
     const before = (await deposits.list(w.chain)).some((r) => r.id === w.id);
-    await deposits.register({ id: w.id, chain: w.chain, clientId: null, threshold: w.threshold, publicKeys: w.publicKeys, safeAddress: w.safeAddress, relayerAddress: w.relayerAddress });
+    await deposits.register({
+      id: w.id,
+      chain: w.chain,
+      clientId: null,
+      threshold: w.threshold,
+      publicKeys: w.publicKeys,
+      safeAddress: w.safeAddress,
+      relayerAddress: w.relayerAddress,
+    });
     if (!before) created.push(`${w.chain} custody wallet ${w.id} registered for deposits`);
   }
-  return { bitcoin: { wallet: btcWallet, custody: btcCustody }, ethereum: { wallet: ethWallet, custody: ethCustody, safe: predicted }, created };
+  return {
+    bitcoin: { wallet: btcWallet, custody: btcCustody },
+    ethereum: { wallet: ethWallet, custody: ethCustody, safe: predicted },
+    created,
+  };
 }
 
 async function findWallet(registry: KeyRegistry, label: ChainId): Promise<Wallet | undefined> {
@@ -103,21 +130,40 @@ function toCustody(w: Wallet): CustodyWallet {
   };
 }
 
-async function ceremony(registry: KeyRegistry, kms: KmsSigner, chain: ChainId, log: (line: string) => void, created: string[]): Promise<Wallet> {
+async function ceremony(
+  registry: KeyRegistry,
+  kms: KmsSigner,
+  chain: ChainId,
+  log: (line: string) => void,
+  created: string[],
+): Promise<Wallet> {
   const admin = new KmsKeyAdmin(kms.client);
   const key = async (name: string): Promise<WalletKeyInput> => {
     const alias = `${ALIAS_PREFIX}/${chain}/${name}`;
     // An alias left by an interrupted first start is reused rather than orphaned.
     const existing = await kms.publicKey(alias, { refresh: true }).catch(() => null);
-    if (!existing) await admin.createSigningKey({ alias, description: `Strongroom ${chain} custody: ${name}`, tags: { strongroom: chain } });
+    if (!existing)
+      await admin.createSigningKey({
+        alias,
+        description: `Strongroom ${chain} custody: ${name}`,
+        tags: { strongroom: chain },
+      });
     const pub = existing ?? (await kms.publicKey(alias, { refresh: true }));
     return { kmsKeyId: alias, publicKey: pub.compressedHex, ...(pub.keyArn ? { keyArn: pub.keyArn } : {}) };
   };
   const keys: WalletKeyInput[] = [];
   for (let i = 1; i <= COSIGNERS; i++) keys.push(await key(`cosigner-${i}`));
   const relayer = chain === 'ethereum' ? await key('relayer') : undefined;
-  const wallet = await registry.registerWallet({ label: chain, chain, threshold: THRESHOLD, keys, ...(relayer ? { relayer } : {}) });
+  const wallet = await registry.registerWallet({
+    label: chain,
+    chain,
+    threshold: THRESHOLD,
+    keys,
+    ...(relayer ? { relayer } : {}),
+  });
   created.push(`${chain} wallet ${wallet.id}: ${THRESHOLD}-of-${COSIGNERS} KMS keys${relayer ? ' + relayer' : ''}`);
-  log(`key ceremony    ${chain}: ${THRESHOLD}-of-${COSIGNERS} in KMS under ${ALIAS_PREFIX}/${chain}/…${relayer ? ' + relayer' : ''} → wallet ${wallet.id}`);
+  log(
+    `key ceremony    ${chain}: ${THRESHOLD}-of-${COSIGNERS} in KMS under ${ALIAS_PREFIX}/${chain}/…${relayer ? ' + relayer' : ''} → wallet ${wallet.id}`,
+  );
   return registry.wallet(wallet.id);
 }

@@ -90,14 +90,21 @@ describe('custody app (npm start)', () => {
     }
     // The printed key works on an authenticated route; an unsigned request does not.
     expect((await fetch(`${app.urls.ledger}/v1/auth/keys`)).status).toBe(401);
-    const listed = await json<{ keys: { keyId: string; role: string }[] }>(await app.call(admin, 'ledger', 'GET', '/v1/auth/keys'));
+    const listed = await json<{ keys: { keyId: string; role: string }[] }>(
+      await app.call(admin, 'ledger', 'GET', '/v1/auth/keys'),
+    );
     // Both are minted in one transaction: the list's order between them is by key id.
     expect(listed.keys).toHaveLength(2);
     expect(listed.keys).toEqual(
-      expect.arrayContaining([expect.objectContaining({ keyId: admin.keyId, role: 'admin' }), expect.objectContaining({ keyId: checker.keyId, role: 'admin' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ keyId: admin.keyId, role: 'admin' }),
+        expect.objectContaining({ keyId: checker.keyId, role: 'admin' }),
+      ]),
     );
     // Both custody wallets, 2-of-3, registered for deposits; the Ethereum one with its Safe.
-    walletsBefore = (await json<{ items: CustodyWalletRecord[] }>(await app.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))).items;
+    walletsBefore = (
+      await json<{ items: CustodyWalletRecord[] }>(await app.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))
+    ).items;
     expect(walletsBefore.map((w) => [w.chain, w.threshold, w.publicKeys.length]).sort()).toEqual([
       ['bitcoin', 2, 3],
       ['ethereum', 2, 3],
@@ -106,44 +113,108 @@ describe('custody app (npm start)', () => {
   });
 
   it('refuses a second process on the same data directory', async () => {
-    await expect(startCustodyProcess(dataDir)).rejects.toThrow(/exited with 1[\s\S]*another custody process \(pid \d+\) is using/);
+    await expect(startCustodyProcess(dataDir)).rejects.toThrow(
+      /exited with 1[\s\S]*another custody process \(pid \d+\) is using/,
+    );
   });
 
   it('takes a BTC deposit to credit and a withdrawal through approval to settlement, over HTTP', async () => {
     const a = app as CustodyProcess;
     // A client, then keys scoped to it: backend and auditor by one admin, an approver by two.
-    expect((await a.call(admin, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'alice', asset: 'BTC' })).status).toBe(404);
+    expect(
+      (
+        await a.call(admin, 'deposits', 'POST', '/v1/deposit-addresses', {
+          clientId: 'acme',
+          userId: 'alice',
+          asset: 'BTC',
+        })
+      ).status,
+    ).toBe(404);
     await dualControl('ledger', 'POST', '/v1/clients', { id: 'acme', name: 'Acme Exchange', custody: 'pooled' });
-    keys.backend = await json<ApiCredentials>(await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', { name: 'test backend', role: 'backend', owner: 'acme backend team', clients: ['acme'] }), 201);
-    keys.auditor = await json<ApiCredentials>(await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', { name: 'test auditor', role: 'auditor', owner: 'the auditor', clients: 'all' }), 201);
-    const minted = await dualControl('ledger', 'POST', '/v1/auth/keys', { name: 'test approver', role: 'approver', owner: 'treasury approver', clients: ['acme'] });
+    keys.backend = await json<ApiCredentials>(
+      await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', {
+        name: 'test backend',
+        role: 'backend',
+        owner: 'acme backend team',
+        clients: ['acme'],
+      }),
+      201,
+    );
+    keys.auditor = await json<ApiCredentials>(
+      await a.call(admin, 'ledger', 'POST', '/v1/auth/keys', {
+        name: 'test auditor',
+        role: 'auditor',
+        owner: 'the auditor',
+        clients: 'all',
+      }),
+      201,
+    );
+    const minted = await dualControl('ledger', 'POST', '/v1/auth/keys', {
+      name: 'test approver',
+      role: 'approver',
+      owner: 'treasury approver',
+      clients: ['acme'],
+    });
     keys.approver = minted.result as ApiCredentials;
     expect(keys.approver.secret).toMatch(/^srs_/);
     // The dev faucet is admin only.
     expect((await a.call(keys.backend, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 1 })).status).toBe(403);
 
-    const addr = await json<{ address: string }>(await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'alice', asset: 'BTC' }), 201);
+    const addr = await json<{ address: string }>(
+      await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', {
+        clientId: 'acme',
+        userId: 'alice',
+        asset: 'BTC',
+      }),
+      201,
+    );
     depositAddress = addr.address;
     expect(depositAddress).toMatch(/^bcrt1q/);
-    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: depositAddress, amount: '1.5' }));
+    await json(
+      await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: depositAddress, amount: '1.5' }),
+    );
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 }));
     const deposit = await eventually('the deposit to be credited', async () => {
-      const page = await json<{ items: Deposit[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=alice'));
+      const page = await json<{ items: Deposit[] }>(
+        await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=alice'),
+      );
       return page.items.find((d) => d.state === 'credited');
     });
     expect(deposit.amount).toBe('150000000');
     const balance = async () =>
-      (await json<{ accounts: Account[] }>(await a.call(keys.backend, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'))).accounts[0];
+      (
+        await json<{ accounts: Account[] }>(
+          await a.call(keys.backend, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
+        )
+      ).accounts[0];
     expect(await balance()).toMatchObject({ creditsPosted: '150000000', debitsPosted: '0' });
 
     // Above 0.1 BTC a withdrawal needs one approver; a 10,000 sat fee covers the network fee.
     // Deny by default: no policy, no withdrawal; a policy takes two admins.
-    const early = await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST }, { 'Idempotency-Key': 'test-w0' });
+    const early = await a.call(
+      keys.backend,
+      'withdrawals',
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST },
+      { 'Idempotency-Key': 'test-w0' },
+    );
     expect(early.status).toBe(422);
     expect(((await early.json()) as { code: string }).code).toBe('withdrawal.no_policy');
-    await dualControl('withdrawals', 'PUT', '/v1/withdrawal-policies/BTC/acme', { approvalThreshold: '10000000', approvalsRequired: 1, withdrawalFee: '10000' });
+    await dualControl('withdrawals', 'PUT', '/v1/withdrawal-policies/BTC/acme', {
+      approvalThreshold: '10000000',
+      approvalsRequired: 1,
+      withdrawalFee: '10000',
+    });
     const w = await json<Withdrawal>(
-      await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST }, { 'Idempotency-Key': 'test-w1' }),
+      await a.call(
+        keys.backend,
+        'withdrawals',
+        'POST',
+        '/v1/withdrawals',
+        { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST },
+        { 'Idempotency-Key': 'test-w1' },
+      ),
       201,
     );
     expect(w.status).toBe('awaiting_approval');
@@ -152,7 +223,8 @@ describe('custody app (npm start)', () => {
     expect((await a.call(keys.backend, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`)).status).toBe(403);
     expect((await a.call(admin, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`)).status).toBe(403);
     await json(await a.call(keys.approver, 'withdrawals', 'POST', `/v1/approvals/${w.id}/approve`));
-    const get = async () => json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
+    const get = async () =>
+      json<Withdrawal>(await a.call(keys.backend, 'withdrawals', 'GET', `/v1/withdrawals/${w.id}`));
     const broadcast = await eventually('the withdrawal to be broadcast', async () => {
       const got = await get();
       return got.status === 'broadcast' ? got : undefined;
@@ -163,31 +235,70 @@ describe('custody app (npm start)', () => {
       const got = await get();
       return got.status === 'settled' ? got : undefined;
     });
-    expect(settled.history?.map((h) => h.to)).toEqual(['requested', 'held', 'awaiting_approval', 'approved', 'batched', 'signing', 'signed', 'broadcast', 'confirmed', 'settled']);
+    expect(settled.history?.map((h) => h.to)).toEqual([
+      'requested',
+      'held',
+      'awaiting_approval',
+      'approved',
+      'batched',
+      'signing',
+      'signed',
+      'broadcast',
+      'confirmed',
+      'settled',
+    ]);
     expect(await balance()).toMatchObject({ creditsPosted: '150000000', debitsPosted: '40010000', debitsPending: '0' });
-    const invariants = await json<{ ok: boolean; violations: unknown[] }>(await a.call(keys.auditor, 'ledger', 'GET', '/v1/invariants'));
+    const invariants = await json<{ ok: boolean; violations: unknown[] }>(
+      await a.call(keys.auditor, 'ledger', 'GET', '/v1/invariants'),
+    );
     expect(invariants).toMatchObject({ ok: true, violations: [] });
   });
 
   it('takes an ETH deposit, sweeps it into the Safe on schedule and pays a Safe withdrawal; the auditor reconciles both chains', async () => {
     const a = app as CustodyProcess;
-    const addr = await json<{ address: string }>(await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'bob', asset: 'ETH' }), 201);
-    await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/send', { address: addr.address, amount: '2' }));
+    const addr = await json<{ address: string }>(
+      await a.call(keys.backend, 'deposits', 'POST', '/v1/deposit-addresses', {
+        clientId: 'acme',
+        userId: 'bob',
+        asset: 'ETH',
+      }),
+      201,
+    );
+    await json(
+      await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/send', { address: addr.address, amount: '2' }),
+    );
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/mine', { blocks: 1 }));
     await eventually('the ETH deposit to be credited', async () => {
-      const page = await json<{ items: Deposit[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=bob'));
+      const page = await json<{ items: Deposit[] }>(
+        await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=bob'),
+      );
       return page.items.find((d) => d.state === 'credited');
     });
     // The sweeper finds the credited address above its threshold and sweeps it with the relayer key
     // (anvil mines it at once); the withdrawal can then be paid from the Safe.
     const sweep = await eventually('the deposit address to be swept', async () => {
-      const page = await json<{ items: { id: string; status: string; addresses: string[] }[] }>(await a.call(keys.auditor, 'withdrawals', 'GET', '/v1/sweeps?chain=ethereum'));
+      const page = await json<{ items: { id: string; status: string; addresses: string[] }[] }>(
+        await a.call(keys.auditor, 'withdrawals', 'GET', '/v1/sweeps?chain=ethereum'),
+      );
       return page.items.find((s) => s.status === 'broadcast' || s.status === 'settled');
     });
     expect(sweep.addresses).toEqual([addr.address]);
     await dualControl('withdrawals', 'PUT', '/v1/withdrawal-policies/ETH/acme', { approvalsRequired: 0 });
     const w = await json<Withdrawal>(
-      await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'bob', asset: 'ETH', amount: '0.5', destination: '0x000000000000000000000000000000000000dEaD' }, { 'Idempotency-Key': 'test-e1' }),
+      await a.call(
+        keys.backend,
+        'withdrawals',
+        'POST',
+        '/v1/withdrawals',
+        {
+          clientId: 'acme',
+          userId: 'bob',
+          asset: 'ETH',
+          amount: '0.5',
+          destination: '0x000000000000000000000000000000000000dEaD',
+        },
+        { 'Idempotency-Key': 'test-e1' },
+      ),
       201,
     );
     await eventually('the ETH withdrawal to be broadcast', async () => {
@@ -200,7 +311,9 @@ describe('custody app (npm start)', () => {
       return got.status === 'settled' ? got : undefined;
     });
     const settledSweep = await eventually('the sweep to settle', async () => {
-      const got = await json<{ status: string; swept: { asset: string; amount: string }[]; fee: string }>(await a.call(keys.auditor, 'withdrawals', 'GET', `/v1/sweeps/${sweep.id}`));
+      const got = await json<{ status: string; swept: { asset: string; amount: string }[]; fee: string }>(
+        await a.call(keys.auditor, 'withdrawals', 'GET', `/v1/sweeps/${sweep.id}`),
+      );
       return got.status === 'settled' ? got : undefined;
     });
     expect(settledSweep.swept).toEqual([{ address: addr.address, asset: 'ETH', amount: '2' }]);
@@ -212,10 +325,18 @@ describe('custody app (npm start)', () => {
     const reconcile = async (): Promise<{ snapshot: { id: string }; rec: Rec }> => {
       const snap = await json<{ id: string }>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/snapshots', {}), 202);
       await eventually('the snapshot to complete', async () => {
-        const got = await json<{ status: string }>(await a.call(keys.auditor, 'ledger', 'GET', `/v1/snapshots/${snap.id}`));
+        const got = await json<{ status: string }>(
+          await a.call(keys.auditor, 'ledger', 'GET', `/v1/snapshots/${snap.id}`),
+        );
         return got.status === 'complete' ? got : undefined;
       });
-      return { snapshot: snap, rec: await json<Rec>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/reconciliations', { snapshotId: snap.id }), 201) };
+      return {
+        snapshot: snap,
+        rec: await json<Rec>(
+          await a.call(keys.auditor, 'ledger', 'POST', '/v1/reconciliations', { snapshotId: snap.id }),
+          201,
+        ),
+      };
     };
     const { snapshot, rec } = await eventually('a snapshot past the settled ETH withdrawal', async () => {
       const r = await reconcile();
@@ -226,10 +347,20 @@ describe('custody app (npm start)', () => {
     expect(byAsset.BTC).toMatchObject({ status: 'balanced', liabilities: '109990000' });
     expect(BigInt(byAsset.BTC.onChain)).toBeGreaterThan(109990000n);
     // ETH: the Safe holds 2 − 0.5 (the relayer, not the Safe, paid the gas); bob is owed 1.5.
-    expect(byAsset.ETH).toMatchObject({ status: 'balanced', onChain: '1500000000000000000', liabilities: '1500000000000000000' });
+    expect(byAsset.ETH).toMatchObject({
+      status: 'balanced',
+      onChain: '1500000000000000000',
+      liabilities: '1500000000000000000',
+    });
 
     // Proof of assets: every custody key signs the auditor's challenge through kms-local.
-    const proof = await json<unknown>(await a.call(keys.auditor, 'ledger', 'POST', '/v1/proof-of-assets', { challenge: 'auditor challenge 2026-11', snapshotId: snapshot.id }), 201);
+    const proof = await json<unknown>(
+      await a.call(keys.auditor, 'ledger', 'POST', '/v1/proof-of-assets', {
+        challenge: 'auditor challenge 2026-11',
+        snapshotId: snapshot.id,
+      }),
+      201,
+    );
     const verdict = verifyAssetsProof(proof, { challenge: 'auditor challenge 2026-11' });
     expect(verdict.problems).toEqual([]);
     expect(verdict.wallets.map((w) => [w.chain, w.validSignatures, w.threshold]).sort()).toEqual([
@@ -250,16 +381,29 @@ describe('custody app (npm start)', () => {
     // The custody change output of the withdrawal is found again after the restart.
     expect(a.output()).toMatch(/custody UTXOs rebuilt from \d+ block\(s\): 1 output\(s\)/);
     // The first admin key still works; the wallets and their public keys did not change.
-    const wallets = (await json<{ items: CustodyWalletRecord[] }>(await a.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))).items;
+    const wallets = (
+      await json<{ items: CustodyWalletRecord[] }>(await a.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))
+    ).items;
     expect(wallets).toEqual(walletsBefore);
-    const addresses = await json<{ items: { address: string }[] }>(await a.call(keys.backend, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice'));
+    const addresses = await json<{ items: { address: string }[] }>(
+      await a.call(keys.backend, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice'),
+    );
     expect(addresses.items.map((i) => i.address)).toEqual([depositAddress]);
-    const accounts = await json<{ accounts: Account[] }>(await a.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'));
+    const accounts = await json<{ accounts: Account[] }>(
+      await a.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
+    );
     expect(accounts.accounts[0]).toMatchObject({ creditsPosted: '150000000', debitsPosted: '40010000' });
 
     // The rebuilt UTXO set is spendable: a second withdrawal settles after the restart.
     const w = await json<Withdrawal>(
-      await a.call(keys.backend, 'withdrawals', 'POST', '/v1/withdrawals', { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.05', destination: DEST }, { 'Idempotency-Key': 'test-w2' }),
+      await a.call(
+        keys.backend,
+        'withdrawals',
+        'POST',
+        '/v1/withdrawals',
+        { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.05', destination: DEST },
+        { 'Idempotency-Key': 'test-w2' },
+      ),
       201,
     );
     expect(w.status).toBe('approved');
@@ -276,14 +420,20 @@ describe('custody app (npm start)', () => {
 
   it('recovers from SIGKILL: the stale lock and the orphaned anvil are taken over, nothing is lost', async () => {
     const a = app as CustodyProcess;
-    const before = await json<{ items: { address: string }[] }>(await a.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'));
+    const before = await json<{ items: { address: string }[] }>(
+      await a.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'),
+    );
     expect(await a.stop('SIGKILL')).toBeNull();
     app = await startCustodyProcess(dataDir);
     expect(app.output()).toMatch(/anvil\s+stopping pid \d+, left running by a previous start/);
     expect(app.admin).toBeNull();
-    const after = await json<{ items: { address: string }[] }>(await app.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'));
+    const after = await json<{ items: { address: string }[] }>(
+      await app.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'),
+    );
     expect(after.items).toEqual(before.items);
-    const accounts = await json<{ accounts: Account[] }>(await app.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'));
+    const accounts = await json<{ accounts: Account[] }>(
+      await app.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
+    );
     expect(accounts.accounts[0].debitsPosted).toBe('45020000');
     expect(await app.stop('SIGTERM')).toBe(0);
     app = null;

@@ -60,16 +60,27 @@ async function stopOrphanAnvil(pidFile: string, stateFile: string, log: (line: s
 }
 
 /** Starts them in order, stopping what already runs if a later one fails. */
-export async function startLocalServices(dataDir: string, opts: { kmsLocalSecret?: string; log: (line: string) => void }): Promise<LocalServices> {
-  const dirs = { kms: path.join(dataDir, 'kms'), bitcoin: path.join(dataDir, 'bitcoin'), anvil: path.join(dataDir, 'anvil') };
+export async function startLocalServices(
+  dataDir: string,
+  opts: { kmsLocalSecret?: string; log: (line: string) => void },
+): Promise<LocalServices> {
+  const dirs = {
+    kms: path.join(dataDir, 'kms'),
+    bitcoin: path.join(dataDir, 'bitcoin'),
+    anvil: path.join(dataDir, 'anvil'),
+  };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const started: { name: string; stop(): Promise<void> }[] = [];
   const stopAll = async () => {
-    for (const s of started.reverse()) await s.stop().catch((err: unknown) => opts.log(`stopping ${s.name}: ${(err as Error).message}`));
+    for (const s of started.reverse())
+      await s.stop().catch((err: unknown) => opts.log(`stopping ${s.name}: ${(err as Error).message}`));
     started.length = 0;
   };
   try {
-    const kms = await startKmsLocal({ dataDir: path.join(dirs.kms, 'keys'), secret: kmsSecret(dirs.kms, opts.kmsLocalSecret) });
+    const kms = await startKmsLocal({
+      dataDir: path.join(dirs.kms, 'keys'),
+      secret: kmsSecret(dirs.kms, opts.kmsLocalSecret),
+    });
     started.push({ name: 'kms-local', stop: () => kms.stop() });
     opts.log(`kms-local       ${kms.endpoint}  (keys in ${path.join(dirs.kms, 'keys')})`);
 
@@ -90,7 +101,9 @@ export async function startLocalServices(dataDir: string, opts: { kmsLocalSecret
         rmSync(pidFile, { force: true });
       },
     });
-    opts.log(`anvil           ${anvil.rpcUrl}  (chain id ${anvil.chainId}, height ${await anvil.height()}, state in ${dirs.anvil})`);
+    opts.log(
+      `anvil           ${anvil.rpcUrl}  (chain id ${anvil.chainId}, height ${await anvil.height()}, state in ${dirs.anvil})`,
+    );
     return { kms, bitcoin, anvil, stop: stopAll };
   } catch (err) {
     await stopAll();

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { authMigrations, createApiKey, createClient, listRoutes, signedFetch, type ApiCredentials, type RouteInfo } from '@strongroom/api-auth';
+import {
+  authMigrations,
+  createApiKey,
+  createClient,
+  listRoutes,
+  signedFetch,
+  type ApiCredentials,
+  type RouteInfo,
+} from '@strongroom/api-auth';
 import { auditMigrations } from '@strongroom/audit';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { complianceMigrations } from '@strongroom/compliance';
@@ -42,13 +50,21 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function parseRouteMatrix(markdown: string): Row[] {
   const block = /<!-- route-matrix:start -->([\s\S]*?)<!-- route-matrix:end -->/.exec(markdown)?.[1];
   if (!block) throw new Error('no route-matrix block in the README');
-  const lines = block.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('|'));
-  const cellsOf = (l: string) => l.slice(1, -1).split('|').map((c) => c.trim());
+  const lines = block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('|'));
+  const cellsOf = (l: string) =>
+    l
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
   const header = cellsOf(lines[0]);
   expect(header).toEqual(['route', 'client from', ...ROLES]);
   return lines.slice(2).map((l) => {
     const [route, from, ...rest] = cellsOf(l);
-    if (!['body', 'query', 'path', 'resource', '-'].includes(from)) throw new Error(`${route}: bad "client from" ${from}`);
+    if (!['body', 'query', 'path', 'resource', '-'].includes(from))
+      throw new Error(`${route}: bad "client from" ${from}`);
     const cells = Object.fromEntries(
       ROLES.map((role, i) => {
         const v = rest[i];
@@ -88,15 +104,21 @@ const SAMPLES: Record<string, (client: string) => { body?: unknown; query?: stri
   'POST /v1/deposit-addresses': (c) => ({ body: { clientId: c, userId: uniq('u'), asset: 'BTC' } }),
   'GET /v1/deposit-addresses': (c) => ({ query: `clientId=${c}&userId=alice` }),
   'GET /v1/deposits': (c) => ({ query: `clientId=${c}` }),
-  'POST /v1/withdrawals': (c) => ({ body: { clientId: c, userId: 'alice', asset: 'BTC', amount: '0.1', destination: DEST } }),
+  'POST /v1/withdrawals': (c) => ({
+    body: { clientId: c, userId: 'alice', asset: 'BTC', amount: '0.1', destination: DEST },
+  }),
   'GET /v1/withdrawals': (c) => ({ query: `clientId=${c}` }),
-  'POST /v1/auth/keys': () => ({ body: { name: uniq('matrix'), role: 'approver', owner: uniq('owner'), clients: [OWN] } }),
+  'POST /v1/auth/keys': () => ({
+    body: { name: uniq('matrix'), role: 'approver', owner: uniq('owner'), clients: [OWN] },
+  }),
   'POST /v1/clients': () => ({ body: { id: uniq('c'), name: 'matrix client', custody: 'pooled' } }),
   'PATCH /v1/clients/:id': () => ({ body: { status: 'active' } }),
   'POST /v1/changes/:id/reject': () => ({ body: { reason: 'matrix' } }),
   'POST /v1/approvals/:id/reject': () => ({ body: { reason: 'matrix' } }),
   'POST /v1/reconciliations': () => ({ body: { snapshotId: UUID } }),
-  'PUT /v1/withdrawal-policies/:asset/:clientId': () => ({ body: { maxAmount: '100000000', dailyLimit: '100000000', approvalsRequired: 1, withdrawalFee: '0' } }),
+  'PUT /v1/withdrawal-policies/:asset/:clientId': () => ({
+    body: { maxAmount: '100000000', dailyLimit: '100000000', approvalsRequired: 1, withdrawalFee: '0' },
+  }),
   'POST /v1/solvency/:asset/clear': () => ({ body: { reason: 'matrix' } }),
   // Invalid on purpose: the dev chains are not running here, so the handler must refuse first.
   'POST /v1/dev/bitcoin/mine': () => ({ body: { blocks: 0 } }),
@@ -111,8 +133,20 @@ interface Prepared {
 }
 
 /** Dev chains that must never be reached (every sample above is refused before them). */
-const unreachable = new Proxy({}, { get: () => () => { throw new Error('dev chain reached in the route matrix'); } });
-const devChains = { bitcoin: unreachable, anvil: unreachable, adapters: { bitcoin: unreachable, ethereum: unreachable }, safe: '0x' } as unknown as DevChains;
+const unreachable = new Proxy(
+  {},
+  {
+    get: () => () => {
+      throw new Error('dev chain reached in the route matrix');
+    },
+  },
+);
+const devChains = {
+  bitcoin: unreachable,
+  anvil: unreachable,
+  adapters: { bitcoin: unreachable, ethereum: unreachable },
+  safe: '0x',
+} as unknown as DevChains;
 
 describeEachBackend('route matrix of the embedded default', { migrations }, (ctx) => {
   const apps: INestApplication[] = [];
@@ -127,29 +161,70 @@ describeEachBackend('route matrix of the embedded default', { migrations }, (ctx
     const { db } = ctx();
     await createClient(db, { id: OWN, name: 'Acme', custody: 'pooled' });
     await createClient(db, { id: OTHER, name: 'Globex', custody: 'segregated' });
-    keys.backend = await createApiKey(db, { name: 'matrix backend', role: 'backend', owner: 'acme ops', clients: [OWN] });
-    keys.approver = await createApiKey(db, { name: 'matrix approver', role: 'approver', owner: 'acme approver', clients: [OWN] });
-    keys.auditor = await createApiKey(db, { name: 'matrix auditor', role: 'auditor', owner: 'acme auditor', clients: [OWN] });
+    keys.backend = await createApiKey(db, {
+      name: 'matrix backend',
+      role: 'backend',
+      owner: 'acme ops',
+      clients: [OWN],
+    });
+    keys.approver = await createApiKey(db, {
+      name: 'matrix approver',
+      role: 'approver',
+      owner: 'acme approver',
+      clients: [OWN],
+    });
+    keys.auditor = await createApiKey(db, {
+      name: 'matrix auditor',
+      role: 'auditor',
+      owner: 'acme auditor',
+      clients: [OWN],
+    });
     keys.admin = await createApiKey(db, { name: 'matrix admin', role: 'admin', owner: 'ops admin' });
     // Deployment-wide data ('wide' cells) needs a key of every client.
-    wideAuditor = await createApiKey(db, { name: 'matrix wide auditor', role: 'auditor', owner: 'audit firm', clients: 'all' });
+    wideAuditor = await createApiKey(db, {
+      name: 'matrix wide auditor',
+      role: 'auditor',
+      owner: 'audit firm',
+      clients: 'all',
+    });
     const assets = new AssetRegistry();
     // Address derivation is pure; with no follower and no pipeline the RPC is never called.
-    const bitcoin = new BitcoinAdapter({ network: 'regtest', rpcUrl: 'http://127.0.0.1:9/', feeRate: { min: 1, max: 100, default: 5 } });
+    const bitcoin = new BitcoinAdapter({
+      network: 'regtest',
+      rpcUrl: 'http://127.0.0.1:9/',
+      feeRate: { min: 1, max: 100, default: 5 },
+    });
     const modules = [
-      CustodyLedgerApiModule.forRoot(db, { assets, compliancePorts: compliancePortsFromEnv(assets, {}), reconcileEveryMs: 0 }),
+      CustodyLedgerApiModule.forRoot(db, {
+        assets,
+        compliancePorts: compliancePortsFromEnv(assets, {}),
+        reconcileEveryMs: 0,
+      }),
       CustodyDepositsApiModule.forRoot(db, { assets, adapters: [bitcoin], follow: false }, devChains),
-      WithdrawalSignerAppModule.forRoot({ database: { instance: db }, kms: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1 }, adapters: [bitcoin], assets }),
+      WithdrawalSignerAppModule.forRoot({
+        database: { instance: db },
+        kms: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1 },
+        adapters: [bitcoin],
+        assets,
+      }),
     ];
     for (const [i, module] of modules.entries()) {
-      const started = await startHttpApp(module, { name: `matrix-${i}`, title: 't', description: 't', port: 0, shutdownHooks: false });
+      const started = await startHttpApp(module, {
+        name: `matrix-${i}`,
+        title: 't',
+        description: 't',
+        port: 0,
+        shutdownHooks: false,
+      });
       apps.push(started.app);
       for (const route of listRoutes(started.app)) {
         if (route.access.kind !== 'public') served.set(`${route.method} ${route.path}`, { url: started.url, route });
       }
     }
     ledger = apps[0].get(LedgerService);
-    custodyAccount = (await ledger.openAccount({ clientId: 'operator', ownerId: 'matrix-hot', asset: 'BTC', kind: 'custody' })).id;
+    custodyAccount = (
+      await ledger.openAccount({ clientId: 'operator', ownerId: 'matrix-hot', asset: 'BTC', kind: 'custody' })
+    ).id;
   });
   afterAll(async () => {
     for (const a of apps.reverse()) await a.close();
@@ -158,24 +233,50 @@ describeEachBackend('route matrix of the embedded default', { migrations }, (ctx
   /** A funded user account of the client (chain money, booked in process as deposits do). */
   const funded = async (client: string): Promise<string> => {
     const a = await ledger.openAccount({ clientId: client, ownerId: uniq('m'), asset: 'BTC', kind: 'user' });
-    await ledger.transfer({ id: uniq('dep'), debitAccountId: custodyAccount, creditAccountId: a.id, amount: 1000n, code: 'deposit' });
+    await ledger.transfer({
+      id: uniq('dep'),
+      debitAccountId: custodyAccount,
+      creditAccountId: a.id,
+      amount: 1000n,
+      code: 'deposit',
+    });
     return a.id;
   };
   const pending = async (client: string): Promise<string> => {
     const [from, to] = [await funded(client), await funded(client)];
-    return (await ledger.transfer({ id: uniq('p'), debitAccountId: from, creditAccountId: to, amount: 1n, flags: ['pending'] })).id;
+    return (
+      await ledger.transfer({
+        id: uniq('p'),
+        debitAccountId: from,
+        creditAccountId: to,
+        amount: 1n,
+        flags: ['pending'],
+      })
+    ).id;
   };
 
   /** Resources of one client for routes whose client comes from the id they name. */
   const FIXTURES: Record<string, (client: string) => Promise<Prepared>> = {
     'GET /v1/accounts/:id': async (c) => ({ params: { id: await funded(c) } }),
     'GET /v1/accounts/:id/balances': async (c) => ({ params: { id: await funded(c) } }),
-    'POST /v1/accounts/:id/close': async (c) => ({ params: { id: (await ledger.openAccount({ clientId: c, ownerId: uniq('z'), asset: 'BTC', kind: 'user' })).id } }),
-    'POST /v1/transfers': async (c) => ({ body: { id: uniq('t'), debitAccountId: await funded(c), creditAccountId: await funded(c), amount: '1' } }),
-    'POST /v1/transfers/batch': async (c) => ({ body: { transfers: [{ id: uniq('t'), debitAccountId: await funded(c), creditAccountId: await funded(c), amount: '1' }] } }),
+    'POST /v1/accounts/:id/close': async (c) => ({
+      params: { id: (await ledger.openAccount({ clientId: c, ownerId: uniq('z'), asset: 'BTC', kind: 'user' })).id },
+    }),
+    'POST /v1/transfers': async (c) => ({
+      body: { id: uniq('t'), debitAccountId: await funded(c), creditAccountId: await funded(c), amount: '1' },
+    }),
+    'POST /v1/transfers/batch': async (c) => ({
+      body: {
+        transfers: [{ id: uniq('t'), debitAccountId: await funded(c), creditAccountId: await funded(c), amount: '1' }],
+      },
+    }),
     'GET /v1/transfers/:id': async (c) => {
       const [from, to] = [await funded(c), await funded(c)];
-      return { params: { id: (await ledger.transfer({ id: uniq('t'), debitAccountId: from, creditAccountId: to, amount: 1n })).id } };
+      return {
+        params: {
+          id: (await ledger.transfer({ id: uniq('t'), debitAccountId: from, creditAccountId: to, amount: 1n })).id,
+        },
+      };
     },
     'POST /v1/transfers/:id/post': async (c) => ({ params: { id: await pending(c) }, body: { id: uniq('post') } }),
     'POST /v1/transfers/:id/void': async (c) => ({ params: { id: await pending(c) }, body: { id: uniq('void') } }),
@@ -236,13 +337,20 @@ describeEachBackend('route matrix of the embedded default', { migrations }, (ctx
           else if (cell.kind === 'wide' && role !== 'admin') {
             // The scoped key is refused whatever the client; the same role with every client passes.
             const wide = role === 'auditor' ? await send(row, role, client, wideAuditor) : undefined;
-            ok = r.status === 403 && r.code === 'auth.forbidden_client' && (!wide || (wide.status < 500 && !AUTHZ.has(wide.code)));
+            ok =
+              r.status === 403 &&
+              r.code === 'auth.forbidden_client' &&
+              (!wide || (wide.status < 500 && !AUTHZ.has(wide.code)));
           } else if (cell.kind === 'wide') ok = direct;
           else if (cell.kind === 'dual') ok = allowed && (r.proposal || r.status >= 400);
-          else if (cell.kind === 'all' || which === 'own' || row.from === '-') ok = direct && (!r.hasFixture || r.status < 400);
+          else if (cell.kind === 'all' || which === 'own' || row.from === '-')
+            ok = direct && (!r.hasFixture || r.status < 400);
           else if (row.from === 'resource') {
             // Another client's resource is refused, or hidden as not found; without a fixture only the role is checked.
-            ok = r.hasFixture ? (r.status === 403 && r.code === 'auth.forbidden_client') || (r.status === 404 && r.code.endsWith('.not_found')) : direct || r.code === 'auth.forbidden_client';
+            ok = r.hasFixture
+              ? (r.status === 403 && r.code === 'auth.forbidden_client') ||
+                (r.status === 404 && r.code.endsWith('.not_found'))
+              : direct || r.code === 'auth.forbidden_client';
           } else ok = r.status === 403 && r.code === 'auth.forbidden_client';
           if (!ok) wrong.push(`${what}; documented ${cell.kind === 'no' ? `no:${cell.code}` : cell.kind}`);
         }

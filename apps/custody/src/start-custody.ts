@@ -58,12 +58,18 @@ export interface RunningCustody {
  * ledger, deposits and withdrawals APIs in this process. Anything that fails stops what already
  * started, in reverse, and rethrows. `opts.release`: the data dir is already locked by the caller.
  */
-export async function startCustody(config: CustodyConfig, log: (line: string) => void, opts: { release?: () => void } = {}): Promise<RunningCustody> {
+export async function startCustody(
+  config: CustodyConfig,
+  log: (line: string) => void,
+  opts: { release?: () => void } = {},
+): Promise<RunningCustody> {
   const release = opts.release ?? lockDataDir(config.dataDir);
   const cleanups: { name: string; run(): Promise<void> }[] = [{ name: 'data dir lock', run: async () => release() }];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) {
-      await c.run().catch((err: unknown) => log(`shutdown: ${c.name}: ${err instanceof Error ? err.message : String(err)}`));
+      await c
+        .run()
+        .catch((err: unknown) => log(`shutdown: ${c.name}: ${err instanceof Error ? err.message : String(err)}`));
     }
     cleanups.length = 0;
   };
@@ -71,7 +77,12 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
     const services = await startLocalServices(config.dataDir, { kmsLocalSecret: config.kmsLocalSecret, log });
     cleanups.push({ name: 'local services', run: () => services.stop() });
 
-    const db = await openDatabase({ dataDir: config.dataDir, migrations: custodyMigrations, migrate: true, applicationName: 'strongroom-custody' });
+    const db = await openDatabase({
+      dataDir: config.dataDir,
+      migrations: custodyMigrations,
+      migrate: true,
+      applicationName: 'strongroom-custody',
+    });
     cleanups.push({ name: 'database', run: () => db.close() });
     log(`database        PGlite in ${path.join(config.dataDir, 'pglite')} (migrated)`);
 
@@ -89,12 +100,20 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       });
     const bitcoin = newBitcoinAdapter();
     // The tokens the configured assets have a contract for on the local chain (none by default).
-    const ethereum = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: tokenContracts(config.assets, 'ethereum', 'anvil') });
+    const ethereum = new EthereumAdapter({
+      rpcUrl: anvil.rpcUrl,
+      network: 'anvil',
+      chainId: anvil.chainId,
+      tokens: tokenContracts(config.assets, 'ethereum', 'anvil'),
+    });
     cleanups.push({ name: 'ethereum adapter', run: async () => ethereum.close() });
 
     const setup = await ensureCustodyWallets(db, kms, { ethereum, anvil }, log);
     const restored = await restoreBitcoinCustody(db, bitcoin, setup.bitcoin.custody);
-    if (restored.blocks > 0) log(`bitcoin         custody UTXOs rebuilt from ${restored.blocks} block(s): ${restored.utxos} output(s), ${restored.sats} sat`);
+    if (restored.blocks > 0)
+      log(
+        `bitcoin         custody UTXOs rebuilt from ${restored.blocks} block(s): ${restored.utxos} output(s), ${restored.sats} sat`,
+      );
 
     const adapters = [bitcoin, ethereum];
     const apps: { name: ApiEndpoint['name']; app: INestApplication }[] = [];
@@ -105,7 +124,13 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
         for (const a of [...apps].reverse()) await a.app.close();
       },
     });
-    const start = async (name: ApiEndpoint['name'], module: unknown, port: number, title: string, description: string) => {
+    const start = async (
+      name: ApiEndpoint['name'],
+      module: unknown,
+      port: number,
+      title: string,
+      description: string,
+    ) => {
       const running = await startHttpApp(module, { name, title, description, port, shutdownHooks: false });
       apps.push({ name, app: running.app });
       return { name, url: running.url };
@@ -116,7 +141,13 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       CustodyLedgerApiModule.forRoot(db, {
         assets: config.assets,
         reconcileEveryMs: config.reconcileEveryMs,
-        compliancePorts: compliancePorts(db, config.assets, { newBitcoinAdapter, bitcoin, ethereum }, config.pricesFile, { kms, registry: new KeyRegistry(db) }),
+        compliancePorts: compliancePorts(
+          db,
+          config.assets,
+          { newBitcoinAdapter, bitcoin, ethereum },
+          config.pricesFile,
+          { kms, registry: new KeyRegistry(db) },
+        ),
       }),
       config.ports.ledger,
       'Strongroom ledger',
@@ -126,7 +157,14 @@ export async function startCustody(config: CustodyConfig, log: (line: string) =>
       'deposits',
       CustodyDepositsApiModule.forRoot(
         db,
-        { assets: config.assets, adapters, follow: true, pollMs: config.pollMs, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
+        {
+          assets: config.assets,
+          adapters,
+          follow: true,
+          pollMs: config.pollMs,
+          webhookUrl: config.webhookUrl,
+          webhookSecret: config.webhookSecret,
+        },
         { bitcoin: node, anvil, adapters: { bitcoin, ethereum }, safe: setup.ethereum.safe },
       ),
       config.ports.deposits,

@@ -1,5 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { assertAllRoutesGuarded, createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import {
+  assertAllRoutesGuarded,
+  createApiKey,
+  ensureClient,
+  signedFetch,
+  type ApiCredentials,
+} from '@strongroom/api-auth';
 import { CustodyWallets } from '@strongroom/deposits';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
@@ -20,7 +26,11 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
   let admin: ApiCredentials;
   let approver: ApiCredentials;
   // The real adapter: address derivation is pure, and with follow: false its RPC is never called.
-  const bitcoin = new BitcoinAdapter({ network: 'regtest', rpcUrl: 'http://127.0.0.1:9/', feeRate: { min: 1, max: 100, default: 5 } });
+  const bitcoin = new BitcoinAdapter({
+    network: 'regtest',
+    rpcUrl: 'http://127.0.0.1:9/',
+    feeRate: { min: 1, max: 100, default: 5 },
+  });
 
   beforeAll(async () => {
     const { db } = ctx();
@@ -29,10 +39,19 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
     auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
     admin = await createApiKey(db, { name: 'admin', role: 'admin' });
     approver = await createApiKey(db, { name: 'approver', role: 'approver' });
-    await new CustodyWallets(db).register({ id: 'btc-op', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)] });
+    await new CustodyWallets(db).register({
+      id: 'btc-op',
+      chain: 'bitcoin',
+      clientId: null,
+      threshold: 2,
+      publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)],
+    });
     const config = loadWatcherConfig({});
     ({ app, url } = await startHttpApp(
-      DepositWatcherAppModule.forRoot({ db }, { assets: config.assets.withAssets([{ code: 'BTC', confirmations: 1 }]), adapters: [bitcoin], follow: false }),
+      DepositWatcherAppModule.forRoot(
+        { db },
+        { assets: config.assets.withAssets([{ code: 'BTC', confirmations: 1 }]), adapters: [bitcoin], follow: false },
+      ),
       { name: 'deposit-watcher-test', title: 't', description: 't', port: 0 },
     ));
   });
@@ -43,7 +62,13 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
   it('guards every route with a role', () => {
     const routes = assertAllRoutesGuarded(app);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['POST /v1/deposit-addresses', 'GET /v1/deposits', 'GET /v1/incidents', 'GET /v1/webhooks/deliveries', 'POST /v1/webhooks/events/:id/replay']),
+      expect.arrayContaining([
+        'POST /v1/deposit-addresses',
+        'GET /v1/deposits',
+        'GET /v1/incidents',
+        'GET /v1/webhooks/deliveries',
+        'POST /v1/webhooks/events/:id/replay',
+      ]),
     );
   });
 
@@ -64,7 +89,10 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
     expect(b.index).toBe(1);
     expect(b.address).not.toBe(a.address);
     const list = await signedFetch(url, backend, 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice');
-    expect(((await list.json()) as { items: { address: string }[] }).items.map((i) => i.address)).toEqual([a.address, b.address]);
+    expect(((await list.json()) as { items: { address: string }[] }).items.map((i) => i.address)).toEqual([
+      a.address,
+      b.address,
+    ]);
   });
 
   it('answers bad input with problem+json and changes nothing', async () => {
@@ -92,7 +120,15 @@ describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatche
     expect((await signedFetch(url, approver, 'GET', '/v1/deposits')).status).toBe(403);
     expect((await signedFetch(url, auditor, 'GET', '/v1/incidents')).status).toBe(200);
     expect((await signedFetch(url, backend, 'GET', '/v1/incidents')).status).toBe(403);
-    expect((await signedFetch(url, auditor, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'x', asset: 'BTC' })).status).toBe(403);
+    expect(
+      (
+        await signedFetch(url, auditor, 'POST', '/v1/deposit-addresses', {
+          clientId: 'acme',
+          userId: 'x',
+          asset: 'BTC',
+        })
+      ).status,
+    ).toBe(403);
     expect((await signedFetch(url, backend, 'GET', '/v1/deposits?state=bogus')).status).toBe(400);
     expect((await fetch(`${url}/v1/deposits`)).status).toBe(401);
     // The outbox holds every client's events: admin only.

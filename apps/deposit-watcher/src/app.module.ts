@@ -11,7 +11,13 @@ import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 
 /** Every migration the deposit watcher applies on start (it opens user and custody ledger accounts). */
-export const depositWatcherMigrations = [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...depositsMigrations];
+export const depositWatcherMigrations = [
+  ...ledgerMigrations,
+  ...authMigrations,
+  ...auditMigrations,
+  ...eventsMigrations,
+  ...depositsMigrations,
+];
 
 export interface DepositWatcherAppOptions {
   assets: AssetRegistry;
@@ -27,17 +33,29 @@ export interface DepositWatcherAppOptions {
 /** The deposit watcher: address API, deposits and incidents, chain followers, webhook delivery. */
 @Module({})
 export class DepositWatcherAppModule {
-  static forRoot(database: { options: DatabaseOptions } | { db: Database }, o: DepositWatcherAppOptions): DynamicModule {
+  static forRoot(
+    database: { options: DatabaseOptions } | { db: Database },
+    o: DepositWatcherAppOptions,
+  ): DynamicModule {
     return {
       module: DepositWatcherAppModule,
       imports: [
         PlatformModule.forApp('deposit-watcher'),
-        'db' in database ? DatabaseModule.forInstance(database.db) : DatabaseModule.forRoot({ ...database.options, migrations: depositWatcherMigrations }),
+        'db' in database
+          ? DatabaseModule.forInstance(database.db)
+          : DatabaseModule.forRoot({ ...database.options, migrations: depositWatcherMigrations }),
         AuthModule.forRoot(),
         // The ledger's expiry sweeper belongs to the ledger app.
         LedgerModule.forRoot({ sweepIntervalMs: 0 }),
         EventsModule.forRoot({ webhookUrl: o.webhookUrl, webhookSecret: o.webhookSecret, roles: Roles }),
-        DepositsModule.forRoot({ assets: o.assets, adapters: o.adapters, follow: o.follow, startHeights: o.startHeights, pollMs: o.pollMs, vanish: o.dropMissingAfterMs === undefined ? undefined : { dropAfterMs: o.dropMissingAfterMs } }),
+        DepositsModule.forRoot({
+          assets: o.assets,
+          adapters: o.adapters,
+          follow: o.follow,
+          startHeights: o.startHeights,
+          pollMs: o.pollMs,
+          vanish: o.dropMissingAfterMs === undefined ? undefined : { dropAfterMs: o.dropMissingAfterMs },
+        }),
       ],
     };
   }

@@ -43,98 +43,157 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-describeEachBackend('deposit watcher app following anvil, with webhooks', { migrations: depositWatcherMigrations }, (ctx) => {
-  let app: INestApplication;
-  let url: string;
-  let backend: ApiCredentials;
-  let auditor: ApiCredentials;
-  let receiver: Server;
-  let adapter: EthereumAdapter;
-  const hooks: Hook[] = [];
+describeEachBackend(
+  'deposit watcher app following anvil, with webhooks',
+  { migrations: depositWatcherMigrations },
+  (ctx) => {
+    let app: INestApplication;
+    let url: string;
+    let backend: ApiCredentials;
+    let auditor: ApiCredentials;
+    let receiver: Server;
+    let adapter: EthereumAdapter;
+    const hooks: Hook[] = [];
 
-  beforeAll(async () => {
-    const { db } = ctx();
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const valid = verifyWebhook({ secret: SECRET, body, timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string, signature: req.headers[WEBHOOK_HEADERS.signature] as string }).ok;
-        hooks.push({ envelope: JSON.parse(body) as Hook['envelope'], valid });
-        res.statusCode = 204;
-        res.end();
+    beforeAll(async () => {
+      const { db } = ctx();
+      receiver = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const valid = verifyWebhook({
+            secret: SECRET,
+            body,
+            timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string,
+            signature: req.headers[WEBHOOK_HEADERS.signature] as string,
+          }).ok;
+          hooks.push({ envelope: JSON.parse(body) as Hook['envelope'], valid });
+          res.statusCode = 204;
+          res.end();
+        });
       });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
+      backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
+      auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
+      const publicKeys = [1, 2, 3].map(() =>
+        Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
+      );
+      await new CustodyWallets(db).register({
+        id: 'eth-hot',
+        chain: 'ethereum',
+        clientId: null,
+        threshold: 2,
+        publicKeys,
+        safeAddress: Wallet.createRandom().address,
+      });
+      adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+      ({ app, url } = await startHttpApp(
+        DepositWatcherAppModule.forRoot(
+          { db },
+          {
+            assets: new AssetRegistry().withAssets([{ code: 'ETH', confirmations: 3 }]),
+            adapters: [adapter],
+            startHeights: { ethereum: (await anvil.height()) + 1 },
+            pollMs: 50,
+            webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+            webhookSecret: SECRET,
+          },
+        ),
+        { name: 'deposit-watcher-e2e', title: 't', description: 't', port: 0 },
+      ));
     });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
-    backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
-    auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
-    const publicKeys = [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
-    await new CustodyWallets(db).register({ id: 'eth-hot', chain: 'ethereum', clientId: null, threshold: 2, publicKeys, safeAddress: Wallet.createRandom().address });
-    adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
-    ({ app, url } = await startHttpApp(
-      DepositWatcherAppModule.forRoot(
-        { db },
-        {
-          assets: new AssetRegistry().withAssets([{ code: 'ETH', confirmations: 3 }]),
-          adapters: [adapter],
-          startHeights: { ethereum: (await anvil.height()) + 1 },
-          pollMs: 50,
-          webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-          webhookSecret: SECRET,
-        },
-      ),
-      { name: 'deposit-watcher-e2e', title: 't', description: 't', port: 0 },
-    ));
-  });
-  afterAll(async () => {
-    await app?.close();
-    adapter?.close();
-    await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
-  });
+    afterAll(async () => {
+      await app?.close();
+      adapter?.close();
+      await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+    });
 
-  it('credits a deposit after its confirmations and tells the backend through signed webhooks', async () => {
-    const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'alice', asset: 'ETH' });
-    expect(res.status).toBe(201);
-    const { address } = (await res.json()) as { address: string };
-    const txid = await anvil.sendEth(address, 3n * ETH);
-    const depositId = `ethereum:${txid}:native`;
-    await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.confirming'));
-    await anvil.mine(2);
-    const credited = await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.credited'));
-    expect(credited.envelope.data).toMatchObject({ state: 'credited', amount: (3n * ETH).toString(), userId: 'alice' });
-    const mine = hooks.filter((h) => h.envelope.data.depositId === depositId);
-    expect(mine.every((h) => h.valid)).toBe(true);
-    expect([...new Set(mine.map((h) => h.envelope.type))]).toEqual(['deposit.seen', 'deposit.confirming', 'deposit.credited']);
+    it('credits a deposit after its confirmations and tells the backend through signed webhooks', async () => {
+      const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', {
+        clientId: 'acme',
+        userId: 'alice',
+        asset: 'ETH',
+      });
+      expect(res.status).toBe(201);
+      const { address } = (await res.json()) as { address: string };
+      const txid = await anvil.sendEth(address, 3n * ETH);
+      const depositId = `ethereum:${txid}:native`;
+      await until(() =>
+        hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.confirming'),
+      );
+      await anvil.mine(2);
+      const credited = await until(() =>
+        hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.credited'),
+      );
+      expect(credited.envelope.data).toMatchObject({
+        state: 'credited',
+        amount: (3n * ETH).toString(),
+        userId: 'alice',
+      });
+      const mine = hooks.filter((h) => h.envelope.data.depositId === depositId);
+      expect(mine.every((h) => h.valid)).toBe(true);
+      expect([...new Set(mine.map((h) => h.envelope.type))]).toEqual([
+        'deposit.seen',
+        'deposit.confirming',
+        'deposit.credited',
+      ]);
 
-    const list = await signedFetch(url, backend, 'GET', `/v1/deposits?clientId=acme&userId=alice`);
-    const body = (await list.json()) as { items: { id: string; state: string; amount: string; confirmations: number }[] };
-    expect(body.items).toEqual([expect.objectContaining({ id: depositId, state: 'credited', amount: (3n * ETH).toString(), confirmations: 3 })]);
-    const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
-    expect(await one.json()).toMatchObject({ id: depositId, state: 'credited', credits: 1 });
-    const missing = await signedFetch(url, backend, 'GET', `/v1/deposits/ethereum:${'0'.repeat(64)}:native`);
-    expect(missing.status).toBe(404);
-    const admin = await createApiKey(ctx().db, { name: 'admin', role: 'admin' });
-    const deliveries = await signedFetch(url, admin, 'GET', `/v1/webhooks/deliveries?ok=true`);
-    expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
-  });
+      const list = await signedFetch(url, backend, 'GET', `/v1/deposits?clientId=acme&userId=alice`);
+      const body = (await list.json()) as {
+        items: { id: string; state: string; amount: string; confirmations: number }[];
+      };
+      expect(body.items).toEqual([
+        expect.objectContaining({ id: depositId, state: 'credited', amount: (3n * ETH).toString(), confirmations: 3 }),
+      ]);
+      const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
+      expect(await one.json()).toMatchObject({ id: depositId, state: 'credited', credits: 1 });
+      const missing = await signedFetch(url, backend, 'GET', `/v1/deposits/ethereum:${'0'.repeat(64)}:native`);
+      expect(missing.status).toBe(404);
+      const admin = await createApiKey(ctx().db, { name: 'admin', role: 'admin' });
+      const deliveries = await signedFetch(url, admin, 'GET', `/v1/webhooks/deliveries?ok=true`);
+      expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
+    });
 
-  it('turns a reorg of a credited deposit into an incident, a correcting transfer and a deposit.reversed webhook', async () => {
-    const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: 'bob', asset: 'ETH' });
-    const { address } = (await res.json()) as { address: string };
-    const txid = await anvil.sendEth(address, 1n * ETH);
-    await anvil.mine(2);
-    const depositId = `ethereum:${txid}:native`;
-    await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.credited'));
-    await anvil.reorg(3); // the deposit's block and the two above it, replaced without it
-    await anvil.mine(1);
-    const reversed = await until(() => hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.reversed'));
-    expect(reversed.valid).toBe(true);
-    expect(reversed.envelope.data).toMatchObject({ state: 'reversed', recovered: (1n * ETH).toString(), shortfall: '0' });
-    const incidents = await signedFetch(url, auditor, 'GET', '/v1/incidents?open=true');
-    const body = (await incidents.json()) as { items: { depositId: string; userId: string; amount: string; recovered: string }[] };
-    expect(body.items).toEqual([expect.objectContaining({ depositId, userId: 'bob', amount: (1n * ETH).toString(), recovered: (1n * ETH).toString() })]);
-    const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
-    expect(await one.json()).toMatchObject({ state: 'reversed', credits: 1, reversals: 1 });
-  });
-});
+    it('turns a reorg of a credited deposit into an incident, a correcting transfer and a deposit.reversed webhook', async () => {
+      const res = await signedFetch(url, backend, 'POST', '/v1/deposit-addresses', {
+        clientId: 'acme',
+        userId: 'bob',
+        asset: 'ETH',
+      });
+      const { address } = (await res.json()) as { address: string };
+      const txid = await anvil.sendEth(address, 1n * ETH);
+      await anvil.mine(2);
+      const depositId = `ethereum:${txid}:native`;
+      await until(() =>
+        hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.credited'),
+      );
+      await anvil.reorg(3); // the deposit's block and the two above it, replaced without it
+      await anvil.mine(1);
+      const reversed = await until(() =>
+        hooks.find((h) => h.envelope.data.depositId === depositId && h.envelope.type === 'deposit.reversed'),
+      );
+      expect(reversed.valid).toBe(true);
+      expect(reversed.envelope.data).toMatchObject({
+        state: 'reversed',
+        recovered: (1n * ETH).toString(),
+        shortfall: '0',
+      });
+      const incidents = await signedFetch(url, auditor, 'GET', '/v1/incidents?open=true');
+      const body = (await incidents.json()) as {
+        items: { depositId: string; userId: string; amount: string; recovered: string }[];
+      };
+      expect(body.items).toEqual([
+        expect.objectContaining({
+          depositId,
+          userId: 'bob',
+          amount: (1n * ETH).toString(),
+          recovered: (1n * ETH).toString(),
+        }),
+      ]);
+      const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
+      expect(await one.json()).toMatchObject({ state: 'reversed', credits: 1, reversals: 1 });
+    });
+  },
+);

@@ -17,13 +17,21 @@ async function main(): Promise<void> {
   const config = loadWatcherConfig();
   const { app, url } = await startHttpApp(
     DepositWatcherAppModule.forRoot(
-      { options: { databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-deposit-watcher' } },
+      {
+        options: {
+          databaseUrl: config.databaseUrl,
+          dataDir: config.databaseUrl ? undefined : defaultDataDir(),
+          migrate: true,
+          applicationName: 'strongroom-deposit-watcher',
+        },
+      },
       config,
     ),
     {
       name: 'deposit-watcher',
       title: 'Strongroom deposit watcher',
-      description: 'Deposit addresses, chain followers (one leader per chain), deposits with their confirmation state, reorg incidents, webhooks.',
+      description:
+        'Deposit addresses, chain followers (one leader per chain), deposits with their confirmation state, reorg incidents, webhooks.',
       port: config.port,
       host: config.host,
     },

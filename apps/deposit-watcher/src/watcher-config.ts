@@ -62,13 +62,26 @@ function pairs(spec: string | undefined, name: string): [string, string][] {
 
 export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): WatcherConfig {
   // An empty variable means unset (shells and compose files often export KEY= ).
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
   if (!parsed.success) {
-    throw new Error(`deposit watcher configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `deposit watcher configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
-  const overrides: Partial<AssetInfo>[] = pairs(e.ASSET_CONFIRMATIONS, 'ASSET_CONFIRMATIONS').map(([code, n]) => ({ code, confirmations: Number(n) }));
-  const assets = withTokenContracts(new AssetRegistry().withAssets(overrides), 'ethereum', e.ETHEREUM_NETWORK, e.ETHEREUM_TOKENS, 'ETHEREUM_TOKENS');
+  const overrides: Partial<AssetInfo>[] = pairs(e.ASSET_CONFIRMATIONS, 'ASSET_CONFIRMATIONS').map(([code, n]) => ({
+    code,
+    confirmations: Number(n),
+  }));
+  const assets = withTokenContracts(
+    new AssetRegistry().withAssets(overrides),
+    'ethereum',
+    e.ETHEREUM_NETWORK,
+    e.ETHEREUM_TOKENS,
+    'ETHEREUM_TOKENS',
+  );
 
   const adapters: ChainAdapter[] = [];
   if (e.BITCOIN_RPC_URL) {

@@ -38,7 +38,9 @@ function startWatcher(env: Record<string, string>): Promise<{ child: ChildProces
       if (m) resolve({ child, url: m[1] });
     });
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`watcher exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`watcher exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)),
+    );
   });
 }
 
@@ -64,7 +66,12 @@ async function waitForHeight(url: string, height: number, limitMs: number): Prom
 
 describe('deposit watcher on PGlite after a SIGKILL [pglite]', () => {
   it('leads again at once: the dead process’s lease is taken over, not waited out', async () => {
-    const env = { ETHEREUM_RPC_URL: anvil.rpcUrl, ETHEREUM_START_HEIGHT: String(await anvil.height()), STRONGROOM_DATA_DIR: dataDir, DATABASE_URL: '' };
+    const env = {
+      ETHEREUM_RPC_URL: anvil.rpcUrl,
+      ETHEREUM_START_HEIGHT: String(await anvil.height()),
+      STRONGROOM_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+    };
     await anvil.mine(1);
     const first = await startWatcher(env);
     try {

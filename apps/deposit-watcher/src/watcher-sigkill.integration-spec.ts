@@ -48,7 +48,9 @@ function startWatcher(env: Record<string, string>): Promise<{ child: ChildProces
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`watcher exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`watcher exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)),
+    );
   });
 }
 
@@ -85,16 +87,31 @@ for (const backend of testBackends().slice(-1)) {
       if (backend === 'postgres') pgTest = await openTestDatabase('postgres', { migrations: depositWatcherMigrations });
       else dataDir = mkdtempSync(path.join(tmpdir(), 'sr-watcher-'));
       const start = (await anvil.height()) + 1;
-      const adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+      const adapter = new EthereumAdapter({
+        rpcUrl: anvil.rpcUrl,
+        network: 'anvil',
+        chainId: anvil.chainId,
+        tokens: [],
+      });
       const addresses = await withDb(async (db) => {
         await ensureClient(db, { id: 'kill', name: 'kill', custody: 'pooled' });
         key = await createApiKey(db, { name: 'backend', role: 'backend', clients: ['kill'] });
         const wallets = new CustodyWallets(db);
-        const publicKeys = [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
-        await wallets.register({ id: `eth-${backend}`, chain: 'ethereum', clientId: null, threshold: 2, publicKeys, safeAddress: Wallet.createRandom().address });
+        const publicKeys = [1, 2, 3].map(() =>
+          Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
+        );
+        await wallets.register({
+          id: `eth-${backend}`,
+          chain: 'ethereum',
+          clientId: null,
+          threshold: 2,
+          publicKeys,
+          safeAddress: Wallet.createRandom().address,
+        });
         const issuer = new DepositAddresses(db, wallets, assets, [adapter], new LedgerService(db));
         const out: string[] = [];
-        for (let i = 0; i < USERS; i++) out.push((await issuer.issue({ clientId: 'kill', userId: `u${i}`, asset: 'ETH' })).address.address);
+        for (let i = 0; i < USERS; i++)
+          out.push((await issuer.issue({ clientId: 'kill', userId: `u${i}`, asset: 'ETH' })).address.address);
         return out;
       });
       adapter.close();
@@ -145,7 +162,9 @@ for (const backend of testBackends().slice(-1)) {
           const b = await ledger.balances(acct!.id);
           expect(b.creditsPosted - b.debitsPosted).toBe(d.amount);
         }
-        const credited = await db.query<{ n: string }>(`SELECT count(*) AS n FROM events.outbox WHERE type = 'deposit.credited' AND subject LIKE 'deposit:ethereum:%'`);
+        const credited = await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM events.outbox WHERE type = 'deposit.credited' AND subject LIKE 'deposit:ethereum:%'`,
+        );
         expect(Number(credited[0].n)).toBe(USERS);
         expect((await ledger.checkInvariants()).ok).toBe(true);
       });

@@ -38,17 +38,26 @@ export interface LedgerAppOptions {
 /** The ledger app: the ledger's API plus the compliance API (snapshots, reconciliation, proofs, audit-backed). */
 @Module({})
 export class LedgerAppModule {
-  static forRoot(database: { options: DatabaseOptions } | { db: Database }, options: LedgerAppOptions = {}): DynamicModule {
+  static forRoot(
+    database: { options: DatabaseOptions } | { db: Database },
+    options: LedgerAppOptions = {},
+  ): DynamicModule {
     const assets = options.assets ?? new AssetRegistry();
     return {
       module: LedgerAppModule,
       imports: [
         PlatformModule.forApp('ledger'),
-        'db' in database ? DatabaseModule.forInstance(database.db) : DatabaseModule.forRoot({ ...database.options, migrations: ledgerAppMigrations }),
+        'db' in database
+          ? DatabaseModule.forInstance(database.db)
+          : DatabaseModule.forRoot({ ...database.options, migrations: ledgerAppMigrations }),
         AuthModule.forRoot(),
         LedgerModule.forRoot(options.ledger ?? {}),
         LedgerHttpModule.forRoot({ assets }),
-        ComplianceModule.register({ ports: compliancePortsFromEnv(assets, options.env), assets, scheduleMs: options.reconcileEveryMs ?? 0 }),
+        ComplianceModule.register({
+          ports: compliancePortsFromEnv(assets, options.env),
+          assets,
+          scheduleMs: options.reconcileEveryMs ?? 0,
+        }),
       ],
     };
   }

@@ -35,7 +35,12 @@ import type { ChainId } from '@strongroom/shared-types';
  */
 export function compliancePortsFromEnv(assets: AssetRegistry, env: NodeJS.ProcessEnv = process.env): Provider[] {
   const bitcoinConfig = env.BITCOIN_RPC_URL
-    ? { network: (env.BITCOIN_NETWORK ?? 'regtest') as BitcoinNetworkName, rpcUrl: env.BITCOIN_RPC_URL, rpcUser: env.BITCOIN_RPC_USER, rpcPassword: env.BITCOIN_RPC_PASSWORD }
+    ? {
+        network: (env.BITCOIN_NETWORK ?? 'regtest') as BitcoinNetworkName,
+        rpcUrl: env.BITCOIN_RPC_URL,
+        rpcUser: env.BITCOIN_RPC_USER,
+        rpcPassword: env.BITCOIN_RPC_PASSWORD,
+      }
     : undefined;
   const network = env.ETHEREUM_NETWORK || 'anvil';
   const ethereum = env.ETHEREUM_RPC_URL
@@ -43,10 +48,17 @@ export function compliancePortsFromEnv(assets: AssetRegistry, env: NodeJS.Proces
         rpcUrl: env.ETHEREUM_RPC_URL,
         network,
         chainId: BigInt(env.ETHEREUM_CHAIN_ID ?? 31337),
-        tokens: tokenContracts(withTokenContracts(assets, 'ethereum', network, env.ETHEREUM_TOKENS, 'ETHEREUM_TOKENS'), 'ethereum', network),
+        tokens: tokenContracts(
+          withTokenContracts(assets, 'ethereum', network, env.ETHEREUM_TOKENS, 'ETHEREUM_TOKENS'),
+          'ethereum',
+          network,
+        ),
       })
     : undefined;
-  const chains: ChainId[] = [...(bitcoinConfig ? (['bitcoin'] as const) : []), ...(ethereum ? (['ethereum'] as const) : [])];
+  const chains: ChainId[] = [
+    ...(bitcoinConfig ? (['bitcoin'] as const) : []),
+    ...(ethereum ? (['ethereum'] as const) : []),
+  ];
   const prices: PriceSource = env.PRICES_URL
     ? new HttpPriceSource(env.PRICES_URL)
     : env.PRICES_FILE
@@ -62,7 +74,15 @@ export function compliancePortsFromEnv(assets: AssetRegistry, env: NodeJS.Proces
       useFactory: (db: Database) => {
         const wallets = new CustodyWallets(db);
         return new CustodyHoldings(assets, {
-          ...(bitcoinConfig ? { bitcoin: new BitcoinCustodyHoldings(db, wallets, () => new BitcoinAdapter({ ...bitcoinConfig, feeRate: { default: 2, min: 1, max: 500 } })) } : {}),
+          ...(bitcoinConfig
+            ? {
+                bitcoin: new BitcoinCustodyHoldings(
+                  db,
+                  wallets,
+                  () => new BitcoinAdapter({ ...bitcoinConfig, feeRate: { default: 2, min: 1, max: 500 } }),
+                ),
+              }
+            : {}),
           ...(ethereum ? { ethereum: new EthereumCustodyHoldings(db, wallets, ethereum) } : {}),
         });
       },
@@ -71,7 +91,12 @@ export function compliancePortsFromEnv(assets: AssetRegistry, env: NodeJS.Proces
       provide: UNBOOKED,
       inject: [DATABASE, LedgerService],
       useFactory: (db: Database, ledger: LedgerService) =>
-        new LedgerUnbooked(db, assets, ledger, [...(bitcoinConfig ? [new BitcoinAdapter({ ...bitcoinConfig, feeRate: { default: 2, min: 1, max: 500 } })] : []), ...(ethereum ? [ethereum] : [])]),
+        new LedgerUnbooked(db, assets, ledger, [
+          ...(bitcoinConfig
+            ? [new BitcoinAdapter({ ...bitcoinConfig, feeRate: { default: 2, min: 1, max: 500 } })]
+            : []),
+          ...(ethereum ? [ethereum] : []),
+        ]),
     },
   ];
 }

@@ -18,7 +18,14 @@ async function main(): Promise<void> {
   const port = env.LEDGER_PORT;
   const { app, url } = await startHttpApp(
     LedgerAppModule.forRoot(
-      { options: { databaseUrl, dataDir: databaseUrl ? undefined : defaultDataDir(), migrate: true, applicationName: 'strongroom-ledger' } },
+      {
+        options: {
+          databaseUrl,
+          dataDir: databaseUrl ? undefined : defaultDataDir(),
+          migrate: true,
+          applicationName: 'strongroom-ledger',
+        },
+      },
       { reconcileEveryMs: env.RECONCILE_EVERY_MS },
     ),
     {

@@ -68,7 +68,11 @@ export class WithdrawalSignerAppModule {
     const database =
       'instance' in config.database
         ? DatabaseModule.forInstance(config.database.instance)
-        : DatabaseModule.forRoot({ ...config.database, migrations: withdrawalSignerMigrations, applicationName: 'strongroom-withdrawal-signer' });
+        : DatabaseModule.forRoot({
+            ...config.database,
+            migrations: withdrawalSignerMigrations,
+            applicationName: 'strongroom-withdrawal-signer',
+          });
     const ports: Provider[] = [
       { provide: WITHDRAWAL_LEDGER, useExisting: LedgerService },
       { provide: WITHDRAWAL_AUDIT, useExisting: AuditLog },
@@ -82,10 +86,19 @@ export class WithdrawalSignerAppModule {
       { provide: KmsSigner, useFactory: () => new KmsSigner(config.kms) },
       config.signer
         ? { provide: DIGEST_SIGNER, useValue: config.signer }
-        : { provide: DIGEST_SIGNER, inject: [KmsSigner, KeyRegistry], useFactory: (kms: KmsSigner, registry: KeyRegistry) => new KmsDigestSigner(kms, registry) },
+        : {
+            provide: DIGEST_SIGNER,
+            inject: [KmsSigner, KeyRegistry],
+            useFactory: (kms: KmsSigner, registry: KeyRegistry) => new KmsDigestSigner(kms, registry),
+          },
       config.wallets
         ? { provide: WALLET_DIRECTORY, useValue: config.wallets }
-        : { provide: WALLET_DIRECTORY, inject: [KeyRegistry], useFactory: (registry: KeyRegistry) => new RegistryWalletDirectory(registry, { safeAddresses: config.safeAddresses }) },
+        : {
+            provide: WALLET_DIRECTORY,
+            inject: [KeyRegistry],
+            useFactory: (registry: KeyRegistry) =>
+              new RegistryWalletDirectory(registry, { safeAddresses: config.safeAddresses }),
+          },
     ];
     return {
       module: WithdrawalSignerAppModule,
@@ -94,7 +107,13 @@ export class WithdrawalSignerAppModule {
         database,
         AuthModule.forRoot(),
         LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-        WithdrawalsModule.forRoot({ imports: [AuditModule], ports, assets: config.assets, clock: config.clock, pipeline: config.pipeline }),
+        WithdrawalsModule.forRoot({
+          imports: [AuditModule],
+          ports,
+          assets: config.assets,
+          clock: config.clock,
+          pipeline: config.pipeline,
+        }),
       ],
     };
   }

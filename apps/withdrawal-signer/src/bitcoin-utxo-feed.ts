@@ -37,10 +37,18 @@ export class BitcoinUtxoFeed {
     for (const w of await new CustodyWallets(this.db).list('bitcoin')) {
       if (this.watchedChange.has(w.id)) continue;
       const change = this.adapter.changeAddress(toChainWallet(w));
-      this.adapter.watch([{ address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${w.id}` }]);
+      this.adapter.watch([
+        { address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${w.id}` },
+      ]);
       this.watchedChange.add(w.id);
     }
-    const fresh = await this.db.query<{ id: string; address: string; locator: string; derivation: string; first: number | null }>(
+    const fresh = await this.db.query<{
+      id: string;
+      address: string;
+      locator: string;
+      derivation: string;
+      first: number | null;
+    }>(
       `SELECT a.id::text AS id, a.address, a.locator, a.derivation,
               (SELECT min(d.block_height) FROM deposits.deposits d WHERE d.address = a.address AND d.chain = 'bitcoin') AS first
          FROM deposits.addresses a WHERE a.chain = 'bitcoin' AND a.id > $1 ORDER BY a.id`,
@@ -70,7 +78,9 @@ export class BitcoinUtxoFeed {
   start(): void {
     const tick = () => {
       this.running = this.sync()
-        .catch((err: unknown) => this.logger.error(`reading Bitcoin blocks for the custody UTXO set failed: ${String(err)}`))
+        .catch((err: unknown) =>
+          this.logger.error(`reading Bitcoin blocks for the custody UTXO set failed: ${String(err)}`),
+        )
         .finally(() => {
           this.running = undefined;
           if (this.timer !== undefined) this.timer = setTimeout(tick, this.pollMs);

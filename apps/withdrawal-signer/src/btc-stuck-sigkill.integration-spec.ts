@@ -18,7 +18,13 @@ const maybe = process.env.DATABASE_URL ? describe : describe.skip;
 /** A bcoin node, the signer app in this process (API, and the pipeline after the "restart"), custody funded on chain. */
 async function world(deposits: bigint[], userFunds: bigint) {
   const node = await startBitcoinRegtest();
-  const adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { default: 2, min: 1, max: 50 } });
+  const adapter = new BitcoinAdapter({
+    network: 'regtest',
+    rpcUrl: node.rpcUrl,
+    rpcUser: node.rpcUser,
+    rpcPassword: node.rpcPassword,
+    feeRate: { default: 2, min: 1, max: 50 },
+  });
   const t = await startWithdrawalTestApp('postgres', [adapter]);
   const wallet = t.wallets.get('bitcoin')!;
   const deposit = adapter.deriveDepositAddress(wallet, 'kill:alice');
@@ -32,7 +38,11 @@ async function world(deposits: bigint[], userFunds: bigint) {
   for (const d of deposits) await node.fund(deposit.address, d);
   await node.mine(1);
   await t.fund('crash', 'alice', 'BTC', userFunds);
-  await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/crash', { approvalThreshold: '1000000000', approvalsRequired: 2, withdrawalFee: '100000' });
+  await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/crash', {
+    approvalThreshold: '1000000000',
+    approvalsRequired: 2,
+    withdrawalFee: '100000',
+  });
   let scanned = from - 1;
   const scan = async (again = 0) => {
     scanned -= again; // after a reorg: read the replaced heights again
@@ -40,31 +50,42 @@ async function world(deposits: bigint[], userFunds: bigint) {
     for (; scanned < tip; scanned++) await adapter.block(scanned + 1);
   };
   const request = async (key: string, amount: string, i: number) => {
-    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'crash', userId: 'alice', asset: 'BTC', amount, destination: btcAddress(700 + i) }, { 'Idempotency-Key': key });
+    const res = await t.call(
+      t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'crash', userId: 'alice', asset: 'BTC', amount, destination: btcAddress(700 + i) },
+      { 'Idempotency-Key': key },
+    );
     const w = (await res.json()) as Withdrawal;
     if (!w.id) throw new Error(`refused: ${JSON.stringify(w)}`);
     return w.id;
   };
-  const get = async (id: string) => (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
+  const get = async (id: string) =>
+    (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
   const spawnChild = (confirmations: number, hangAt?: string) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'tools/run.js'), path.join(ROOT, 'apps/withdrawal-signer/src/testing/btc-pipeline-child.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: t.tdb.url,
-        KMS_CONFIG: JSON.stringify({ ...t.kms.config, requestsPerSecond: 1000 }),
-        BTC_RPC_URL: node.rpcUrl,
-        BTC_RPC_USER: node.rpcUser,
-        BTC_RPC_PASSWORD: node.rpcPassword,
-        WATCH: JSON.stringify(watch),
-        FROM_HEIGHT: String(from),
-        LEASE_MS: String(LEASE),
-        CONFIRMATIONS: String(confirmations),
-        HANG_AT: hangAt ?? '',
-        LOG_LEVEL: 'silent',
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'tools/run.js'), path.join(ROOT, 'apps/withdrawal-signer/src/testing/btc-pipeline-child.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: t.tdb.url,
+          KMS_CONFIG: JSON.stringify({ ...t.kms.config, requestsPerSecond: 1000 }),
+          BTC_RPC_URL: node.rpcUrl,
+          BTC_RPC_USER: node.rpcUser,
+          BTC_RPC_PASSWORD: node.rpcPassword,
+          WATCH: JSON.stringify(watch),
+          FROM_HEIGHT: String(from),
+          LEASE_MS: String(LEASE),
+          CONFIRMATIONS: String(confirmations),
+          HANG_AT: hangAt ?? '',
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -79,13 +100,27 @@ async function world(deposits: bigint[], userFunds: bigint) {
     }
   };
   const batchOf = async (id: string) => (await get(id)).batchId as string;
-  const batchRow = async (id: string) => (await t.tdb.db.query<{ status: string; txid: string | null; unsigned_payload: string | null; signed_raw: string | null }>(`SELECT status, txid, unsigned_payload, signed_raw FROM withdrawals.batches WHERE id = $1`, [id]))[0];
+  const batchRow = async (id: string) =>
+    (
+      await t.tdb.db.query<{
+        status: string;
+        txid: string | null;
+        unsigned_payload: string | null;
+        signed_raw: string | null;
+      }>(`SELECT status, txid, unsigned_payload, signed_raw FROM withdrawals.batches WHERE id = $1`, [id])
+    )[0];
   const settledOnce = async (ids: string[]) => {
     for (const id of ids) {
       expect((await get(id)).status).toBe('settled');
-      const rows = await t.tdb.db.query(`SELECT 1 FROM withdrawals.transitions WHERE withdrawal_id = $1 AND to_status = 'settled'`, [id]);
+      const rows = await t.tdb.db.query(
+        `SELECT 1 FROM withdrawals.transitions WHERE withdrawal_id = $1 AND to_status = 'settled'`,
+        [id],
+      );
       expect(rows).toHaveLength(1);
-      const [hold] = await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [`withdrawal:${id}:hold`]);
+      const [hold] = await t.tdb.db.query<{ state: string }>(
+        `SELECT state FROM ledger.pending_states WHERE pending_id = $1`,
+        [`withdrawal:${id}:hold`],
+      );
       expect(hold.state).toBe('posted');
     }
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
@@ -115,14 +150,19 @@ maybe('a Bitcoin batch whose signer was SIGKILLed at signing [postgres]', () => 
     const dead = await w.batchOf(first);
     expect((await w.batchRow(dead)).status).toBe('signing');
     const deadInputs = w.adapter.spentOutpoints((await w.batchRow(dead)).unsigned_payload as string);
-    const owned = await w.t.tdb.db.query<{ outpoint: string }>(`SELECT outpoint FROM withdrawals.outpoint_reservations WHERE batch_id = $1`, [dead]);
+    const owned = await w.t.tdb.db.query<{ outpoint: string }>(
+      `SELECT outpoint FROM withdrawals.outpoint_reservations WHERE batch_id = $1`,
+      [dead],
+    );
     expect(owned.map((o) => o.outpoint).sort()).toEqual([...deadInputs].sort());
 
     // Restart: this process's pipeline, a fresh adapter memory, the dead lease run out.
     const second = await w.request('kill-2', '0.1', 2);
     await w.scan();
     w.t.clock.advance(LEASE + 1);
-    const runner = w.t.runner([{ chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 2 }]);
+    const runner = w.t.runner([
+      { chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 2 },
+    ]);
     for (let i = 0; i < 6; i++) {
       await runner.tick();
       await w.node.mine(1);
@@ -132,7 +172,10 @@ maybe('a Bitcoin batch whose signer was SIGKILLed at signing [postgres]', () => 
     expect(next).not.toBe(dead);
     const nextInputs = w.adapter.spentOutpoints((await w.batchRow(next)).unsigned_payload as string);
     expect(nextInputs.filter((o) => deadInputs.includes(o))).toEqual([]);
-    for (const b of [dead, next]) await expect(w.adapter.status((await w.batchRow(b)).txid as string)).resolves.toMatchObject({ state: 'confirmed' });
+    for (const b of [dead, next])
+      await expect(w.adapter.status((await w.batchRow(b)).txid as string)).resolves.toMatchObject({
+        state: 'confirmed',
+      });
     await w.settledOnce([first, second]);
   });
 });
@@ -179,7 +222,16 @@ maybe('a broadcast Bitcoin batch and its child lost from the node, their signer 
     // Restart: this process's pipeline, after the re-send delay.
     await w.scan();
     w.t.clock.advance(LEASE + 1);
-    const runner = w.t.runner([{ chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 3, rebroadcastAfterMs: 1_000 }]);
+    const runner = w.t.runner([
+      {
+        chain: 'bitcoin',
+        batchMaxSize: 50,
+        batchMaxAgeMs: 0,
+        leaseMs: LEASE,
+        confirmations: 3,
+        rebroadcastAfterMs: 1_000,
+      },
+    ]);
     await runner.tick();
     const again = await w.node.rpc<string[]>('getrawmempool');
     expect(again).toEqual(expect.arrayContaining([parent.txid, kid.txid]));
@@ -188,7 +240,8 @@ maybe('a broadcast Bitcoin batch and its child lost from the node, their signer 
       await w.scan();
       await runner.tick();
     }
-    for (const tx of [parent.txid, kid.txid]) await expect(w.adapter.status(tx as string)).resolves.toMatchObject({ state: 'confirmed' });
+    for (const tx of [parent.txid, kid.txid])
+      await expect(w.adapter.status(tx as string)).resolves.toMatchObject({ state: 'confirmed' });
     const [resent] = await w.t.tdb.db.query<{ n: string }>(`SELECT sum(resends)::text AS n FROM withdrawals.batches`);
     expect(Number(resent.n)).toBe(2);
     await w.settledOnce([a, b]);

@@ -10,7 +10,10 @@ import { AssetRegistry, tokenContracts, withTokenContracts } from '@strongroom/s
  * get 503). The Ethereum adapter serves the tokens `assets` has a contract for on ETHEREUM_NETWORK,
  * with ETHEREUM_TOKENS (`USDC:0x…`) setting or replacing contracts; other tokens are refused.
  */
-export function chainAdaptersFromEnv(env: NodeJS.ProcessEnv = process.env, assets = new AssetRegistry()): ChainAdapter[] {
+export function chainAdaptersFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  assets = new AssetRegistry(),
+): ChainAdapter[] {
   const adapters: ChainAdapter[] = [];
   if (env.BITCOIN_RPC_URL) {
     adapters.push(

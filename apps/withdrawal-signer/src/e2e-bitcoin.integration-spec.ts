@@ -23,7 +23,13 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
 
   beforeAll(async () => {
     node = await startBitcoinRegtest();
-    adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { default: 2, min: 1, max: 50 } });
+    adapter = new BitcoinAdapter({
+      network: 'regtest',
+      rpcUrl: node.rpcUrl,
+      rpcUser: node.rpcUser,
+      rpcPassword: node.rpcPassword,
+      feeRate: { default: 2, min: 1, max: 50 },
+    });
     t = await startWithdrawalTestApp(backend, [adapter]);
   });
   afterAll(async () => {
@@ -47,8 +53,22 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     expect(adapter.custodyUtxos().map((u) => u.value)).toEqual([2n * BTC]);
     await t.fund('e2e', 'alice', 'BTC', 2n * BTC);
 
-    expect((await t.changePolicy('BTC', 'e2e', { approvalThreshold: '10000000', approvalsRequired: 2, withdrawalFee: '1000' })).status).toBe(200);
-    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'alice', asset: 'BTC', amount: '0.5', destination: btcAddress(1) }, { 'Idempotency-Key': 'e2e-1' });
+    expect(
+      (
+        await t.changePolicy('BTC', 'e2e', {
+          approvalThreshold: '10000000',
+          approvalsRequired: 2,
+          withdrawalFee: '1000',
+        })
+      ).status,
+    ).toBe(200);
+    const res = await t.call(
+      t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'e2e', userId: 'alice', asset: 'BTC', amount: '0.5', destination: btcAddress(1) },
+      { 'Idempotency-Key': 'e2e-1' },
+    );
     const w = (await res.json()) as Withdrawal;
     expect(w.status).toBe('awaiting_approval');
     await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`);
@@ -72,11 +92,19 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     await runner.tick();
     const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
     expect(done.status).toBe('settled');
-    const [batch] = await t.tdb.db.query<{ network_fee: string }>(`SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`, [done.batchId]);
+    const [batch] = await t.tdb.db.query<{ network_fee: string }>(
+      `SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`,
+      [done.batchId],
+    );
     const fee = BigInt(batch.network_fee);
     expect(fee).toBeGreaterThan(0n);
     // Custody on chain (the change) equals custody in the ledger.
-    const custody = await t.ledger.findAccount({ clientId: 'operator', ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
+    const custody = await t.ledger.findAccount({
+      clientId: 'operator',
+      ownerId: wallet.id,
+      asset: 'BTC',
+      kind: 'custody',
+    });
     const cb = await t.ledger.balances(custody!.id);
     const onChain = adapter.custodyUtxos().reduce((s, u) => s + u.value, 0n);
     expect(cb.debitsPosted - cb.creditsPosted).toBe(onChain);
@@ -90,19 +118,31 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
   it('refuses to sign when the ledger books custody the chain does not hold (on-chain solvency check), with no KMS Sign call', async () => {
     // A credit the ledger balances (custody → user) but no output on chain backs: a forged deposit.
     await t.fund('e2e', 'bob', 'BTC', BTC);
-    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'bob', asset: 'BTC', amount: '0.05', destination: btcAddress(2) }, { 'Idempotency-Key': 'e2e-2' });
+    const res = await t.call(
+      t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'e2e', userId: 'bob', asset: 'BTC', amount: '0.05', destination: btcAddress(2) },
+      { 'Idempotency-Key': 'e2e-2' },
+    );
     const w = (await res.json()) as Withdrawal;
     expect(w.status).toBe('approved');
     const kmsSigns = () => t.kms.server.stats.byOperation.Sign ?? 0;
     const before = kmsSigns();
     const errors: string[] = [];
-    const runner = new PipelineRunner(t.deps, { chains: [{ chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000 }], onError: (err) => errors.push((err as { code?: string }).code ?? String(err)) });
+    const runner = new PipelineRunner(t.deps, {
+      chains: [{ chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000 }],
+      onError: (err) => errors.push((err as { code?: string }).code ?? String(err)),
+    });
     await runner.tick();
     expect(errors).toContain('solvency.breaker_tripped');
     expect(kmsSigns()).toBe(before);
     const got = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
     expect(got.status).toBe('signing');
-    const [breaker] = await t.tdb.db.query<{ reason: string; detail: { onChain: { source: string }; shortfall: string } }>(`SELECT reason, detail FROM withdrawals.solvency_breakers WHERE asset = 'BTC' AND tripped`);
+    const [breaker] = await t.tdb.db.query<{
+      reason: string;
+      detail: { onChain: { source: string }; shortfall: string };
+    }>(`SELECT reason, detail FROM withdrawals.solvency_breakers WHERE asset = 'BTC' AND tripped`);
     expect(breaker.reason).toBe('onchain_shortfall');
     expect(breaker.detail.onChain.source).toBe('bitcoin:custody-utxo-set');
     // The forged 1 BTC, less the operator's margin from the first withdrawal (its fee above the network fee).

@@ -1,4 +1,11 @@
-import { decodeSafeTxOutputs, EthereumAdapter, EXECUTION_SUCCESS_TOPIC, SAFE_ABI, SAFE_V141, type SafeTx } from '@strongroom/chains-ethereum';
+import {
+  decodeSafeTxOutputs,
+  EthereumAdapter,
+  EXECUTION_SUCCESS_TOPIC,
+  SAFE_ABI,
+  SAFE_V141,
+  type SafeTx,
+} from '@strongroom/chains-ethereum';
 import { parseAssetUnits } from '@strongroom/shared-types';
 import { testBackends } from '@strongroom/testing';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
@@ -10,7 +17,9 @@ import { problemOf } from './testing/withdrawal-test-app';
 
 const ETH = 10n ** 18n;
 const USD = 10n ** 6n;
-const CHAINS: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 }];
+const CHAINS: ChainPipelineOptions[] = [
+  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
+];
 
 interface BatchRow {
   id: string;
@@ -39,13 +48,22 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
   });
 
   async function request(userId: string, asset: string, amount: string, destination: string): Promise<Response> {
-    return c.t.call(c.t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'erc20', userId, asset, amount, destination }, { 'Idempotency-Key': `erc20-${backend}-${++seq}` });
+    return c.t.call(
+      c.t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'erc20', userId, asset, amount, destination },
+      { 'Idempotency-Key': `erc20-${backend}-${++seq}` },
+    );
   }
   async function withdrawal(id: string): Promise<Withdrawal> {
     return (await (await c.t.call(c.t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
   }
   async function batch(id: string): Promise<BatchRow> {
-    const [b] = await c.t.tdb.db.query<BatchRow>(`SELECT id, status, txid, network_fee::text, last_error FROM withdrawals.batches WHERE id = $1`, [id]);
+    const [b] = await c.t.tdb.db.query<BatchRow>(
+      `SELECT id, status, txid, network_fee::text, last_error FROM withdrawals.batches WHERE id = $1`,
+      [id],
+    );
     return b;
   }
   /** What a user can spend (posted credits − posted debits − pending debits) and what is held. */
@@ -95,7 +113,10 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
 
   it('pays ETH and USDC withdrawals of several users in one MultiSendCallOnly batch signed 2-of-3, and settles custody per asset', async () => {
     expect((await c.t.changePolicy('USDC', 'erc20', { withdrawalFee: '250000' })).status).toBe(200); // 0.25 USDC
-    const alice = { ETH: await c.deposit('erc20', 'alice', 'ETH', 3n * ETH), USDC: await c.deposit('erc20', 'alice', 'USDC', 500n * USD) };
+    const alice = {
+      ETH: await c.deposit('erc20', 'alice', 'ETH', 3n * ETH),
+      USDC: await c.deposit('erc20', 'alice', 'USDC', 500n * USD),
+    };
     const bob = { USDC: await c.deposit('erc20', 'bob', 'USDC', 200n * USD) };
     const carol = { ETH: await c.deposit('erc20', 'carol', 'ETH', ETH) };
     const to = [ethAddress(201), ethAddress(202), ethAddress(203), ethAddress(204)];
@@ -109,14 +130,23 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     ];
     const eth0 = await houseNets(c.t.tdb.db, 'ETH');
     const usdc0 = await houseNets(c.t.tdb.db, 'USDC');
-    const safe0 = { ETH: await c.anvil.balance(c.custody.safe), USDC: await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe) };
+    const safe0 = {
+      ETH: await c.anvil.balance(c.custody.safe),
+      USDC: await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe),
+    };
     const ws: Withdrawal[] = [];
     for (const p of plan) {
       const res = await request(p.user, p.asset, p.amount, p.to);
       expect(res.status).toBe(201);
       ws.push((await res.json()) as Withdrawal);
     }
-    expect(ws.map((w) => [w.status, w.fee])).toEqual([['approved', '0'], ['approved', '0.25'], ['approved', '0.25'], ['approved', '0.25'], ['approved', '0']]);
+    expect(ws.map((w) => [w.status, w.fee])).toEqual([
+      ['approved', '0'],
+      ['approved', '0.25'],
+      ['approved', '0.25'],
+      ['approved', '0.25'],
+      ['approved', '0'],
+    ]);
 
     const runner = c.t.runner(CHAINS);
     const kmsSigns = c.t.signer.signatures;
@@ -137,9 +167,23 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     expect(getAddress(exec[0] as string)).toBe(SAFE_V141.multiSendCallOnly.address);
     expect(Number(exec[3])).toBe(1);
     expect((exec[9] as string).length).toBe(2 + 2 * 65 * 2);
-    const safeTx: SafeTx = { to: exec[0], value: exec[1], data: exec[2], operation: Number(exec[3]), safeTxGas: exec[4], baseGas: exec[5], gasPrice: exec[6], gasToken: exec[7], refundReceiver: exec[8], nonce: 0n };
-    const assetOf = (token: string) => Object.keys(c.tokens).find((a) => getAddress(c.tokens[a]) === getAddress(token)) ?? null;
-    expect(decodeSafeTxOutputs(safeTx, assetOf)).toEqual(plan.map((p) => ({ address: p.to, asset: p.asset, amount: p.base })));
+    const safeTx: SafeTx = {
+      to: exec[0],
+      value: exec[1],
+      data: exec[2],
+      operation: Number(exec[3]),
+      safeTxGas: exec[4],
+      baseGas: exec[5],
+      gasPrice: exec[6],
+      gasToken: exec[7],
+      refundReceiver: exec[8],
+      nonce: 0n,
+    };
+    const assetOf = (token: string) =>
+      Object.keys(c.tokens).find((a) => getAddress(c.tokens[a]) === getAddress(token)) ?? null;
+    expect(decodeSafeTxOutputs(safeTx, assetOf)).toEqual(
+      plan.map((p) => ({ address: p.to, asset: p.asset, amount: p.base })),
+    );
 
     await c.anvil.mine(2);
     await runner.tick();
@@ -153,13 +197,21 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     // On chain: every recipient got exactly its outputs (to[1] twice), the Safe paid exactly the
     // payouts in each asset and no gas.
     expect(await Promise.all(to.map((a) => c.anvil.balance(a)))).toEqual([15n * 10n ** 17n, 0n, 0n, 25n * 10n ** 16n]);
-    expect(await Promise.all(to.map((a) => c.anvil.tokenBalance(c.tokens.USDC, a)))).toEqual([0n, 1505n * 10n ** 5n, 75n * USD, 0n]);
+    expect(await Promise.all(to.map((a) => c.anvil.tokenBalance(c.tokens.USDC, a)))).toEqual([
+      0n,
+      1505n * 10n ** 5n,
+      75n * USD,
+      0n,
+    ]);
     expect(await c.anvil.balance(c.custody.safe)).toBe(safe0.ETH - 175n * 10n ** 16n);
     expect(await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe)).toBe(safe0.USDC - 2255n * 10n ** 5n);
 
     // Users: amount + withdrawal fee posted, nothing left held.
     expect(await userBalance(alice.ETH)).toEqual({ available: 15n * 10n ** 17n, held: 0n });
-    expect(await userBalance(alice.USDC)).toEqual({ available: 500n * USD - 1205n * 10n ** 5n - 25n * 10n ** 4n, held: 0n });
+    expect(await userBalance(alice.USDC)).toEqual({
+      available: 500n * USD - 1205n * 10n ** 5n - 25n * 10n ** 4n,
+      held: 0n,
+    });
     expect(await userBalance(bob.USDC)).toEqual({ available: 200n * USD - 105n * USD - 5n * 10n ** 5n, held: 0n });
     expect(await userBalance(carol.ETH)).toEqual({ available: 75n * 10n ** 16n, held: 0n });
 
@@ -180,7 +232,14 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
   });
 
   // Shared by the returns-false case and the check of its gas below.
-  let failed: { batchId: string; fee: bigint; ethBefore: Awaited<ReturnType<typeof houseNets>>; ethAfter: Awaited<ReturnType<typeof houseNets>> } | undefined;
+  let failed:
+    | {
+        batchId: string;
+        fee: bigint;
+        ethBefore: Awaited<ReturnType<typeof houseNets>>;
+        ethAfter: Awaited<ReturnType<typeof houseNets>>;
+      }
+    | undefined;
 
   it('fails a batch whose token transfers returned false although the Safe reported success, and gives the users their balances back', async () => {
     // The ledger credits more BAD than the Safe holds (10): each transfer below asks for more, so
@@ -190,7 +249,10 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     const to = [ethAddress(211), ethAddress(212)];
     const bad0 = await houseNets(c.t.tdb.db, 'BAD');
     const ws: Withdrawal[] = [];
-    for (const [user, amount, dest] of [['dave', '40', to[0]], ['erin', '25', to[1]]]) {
+    for (const [user, amount, dest] of [
+      ['dave', '40', to[0]],
+      ['erin', '25', to[1]],
+    ]) {
       const res = await request(user, 'BAD', amount, dest);
       expect(res.status).toBe(201);
       ws.push((await res.json()) as Withdrawal);
@@ -202,13 +264,18 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     const runner = c.t.runner(CHAINS);
     const ethBefore = await houseNets(c.t.tdb.db, 'ETH');
     await runner.tick();
-    expect((await Promise.all(ws.map((w) => withdrawal(w.id)))).map((w) => w.status)).toEqual(['broadcast', 'broadcast']);
+    expect((await Promise.all(ws.map((w) => withdrawal(w.id)))).map((w) => w.status)).toEqual([
+      'broadcast',
+      'broadcast',
+    ]);
     expect(await userBalance(dave)).toEqual({ available: 0n, held: 40n * USD });
     await c.anvil.mine(1);
     await runner.tick();
     const done = await Promise.all(ws.map((w) => withdrawal(w.id)));
     expect(done.map((w) => w.status)).toEqual(['failed', 'failed']);
-    expect(done.map((w) => w.history?.map((h) => h.to).slice(-3))).toEqual(done.map(() => ['signed', 'broadcast', 'failed']));
+    expect(done.map((w) => w.history?.map((h) => h.to).slice(-3))).toEqual(
+      done.map(() => ['signed', 'broadcast', 'failed']),
+    );
     const b = await batch(done[0].batchId as string);
     expect(b.status).toBe('failed');
     expect(b.last_error).toMatch(/no Transfer of .* BAD/);
@@ -217,7 +284,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     // On chain the relayer's transaction and the Safe both succeeded: only the events tell.
     const receipt = await c.anvil.provider.getTransactionReceipt(b.txid);
     expect(receipt!.status).toBe(1);
-    expect(receipt!.logs.some((l) => getAddress(l.address) === c.custody.safe && l.topics[0] === EXECUTION_SUCCESS_TOPIC)).toBe(true);
+    expect(
+      receipt!.logs.some((l) => getAddress(l.address) === c.custody.safe && l.topics[0] === EXECUTION_SUCCESS_TOPIC),
+    ).toBe(true);
     failed = { batchId: b.id, fee: await gasPaid(b.txid), ethBefore, ethAfter: await houseNets(c.t.tdb.db, 'ETH') };
 
     // Nothing moved on chain, and the holds are voided: the users have their whole balance back.
@@ -249,20 +318,34 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     if (!failed) throw new Error('the returns-false case did not run');
     expect(failed.fee).toBeGreaterThan(0n);
     expect(failed.ethAfter('fee_expense').posted - failed.ethBefore('fee_expense').posted).toBe(failed.fee);
-    expect(failed.ethAfter('equity', 'relayer-gas:').posted - failed.ethBefore('equity', 'relayer-gas:').posted).toBe(-failed.fee);
+    expect(failed.ethAfter('equity', 'relayer-gas:').posted - failed.ethBefore('equity', 'relayer-gas:').posted).toBe(
+      -failed.fee,
+    );
   });
 
   // A mixed batch: BAD returns false, but MultiSendCallOnly only reverts on a reverting call, so
   // the ETH and USDC transfers of the same batch are paid.
-  let mixed: { frank: { ETH: string; USDC: string }; gina: string; to: string[]; ws: Withdrawal[]; txid: string } | undefined;
+  let mixed:
+    { frank: { ETH: string; USDC: string }; gina: string; to: string[]; ws: Withdrawal[]; txid: string } | undefined;
 
   it('executes a mixed batch in which only the BAD transfer returned false: ETH and USDC reach their recipients', async () => {
-    const frank = { ETH: await c.deposit('erc20', 'frank', 'ETH', ETH), USDC: await c.deposit('erc20', 'frank', 'USDC', 20n * USD) };
+    const frank = {
+      ETH: await c.deposit('erc20', 'frank', 'ETH', ETH),
+      USDC: await c.deposit('erc20', 'frank', 'USDC', 20n * USD),
+    };
     const gina = await c.deposit('erc20', 'gina', 'BAD', 30n * USD, 0n);
     const to = [ethAddress(221), ethAddress(222), ethAddress(223)];
-    const safe0 = { ETH: await c.anvil.balance(c.custody.safe), USDC: await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe), BAD: await c.anvil.tokenBalance(c.tokens.BAD, c.custody.safe) };
+    const safe0 = {
+      ETH: await c.anvil.balance(c.custody.safe),
+      USDC: await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe),
+      BAD: await c.anvil.tokenBalance(c.tokens.BAD, c.custody.safe),
+    };
     const ws: Withdrawal[] = [];
-    for (const [user, asset, amount, dest] of [['frank', 'ETH', '0.5', to[0]], ['frank', 'USDC', '10', to[1]], ['gina', 'BAD', '30', to[2]]]) {
+    for (const [user, asset, amount, dest] of [
+      ['frank', 'ETH', '0.5', to[0]],
+      ['frank', 'USDC', '10', to[1]],
+      ['gina', 'BAD', '30', to[2]],
+    ]) {
       const res = await request(user, asset, amount, dest);
       expect(res.status).toBe(201);
       ws.push((await res.json()) as Withdrawal);
@@ -283,7 +366,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     expect(b.status).toBe('settled');
     const fee = await gasPaid(b.txid);
     expect(BigInt(b.network_fee)).toBe(fee);
-    expect((await houseNets(c.t.tdb.db, 'ETH'))('equity', 'relayer-gas:').posted - eth0('equity', 'relayer-gas:').posted).toBe(-fee);
+    expect(
+      (await houseNets(c.t.tdb.db, 'ETH'))('equity', 'relayer-gas:').posted - eth0('equity', 'relayer-gas:').posted,
+    ).toBe(-fee);
     expect(await c.anvil.balance(to[0])).toBe(5n * 10n ** 17n);
     expect(await c.anvil.tokenBalance(c.tokens.USDC, to[1])).toBe(10n * USD);
     expect(await c.anvil.tokenBalance(c.tokens.BAD, to[2])).toBe(0n);
@@ -299,7 +384,11 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
   it('debits each user of the mixed batch exactly what reached their recipient, and custody still mirrors the Safe', async () => {
     if (!mixed) throw new Error('the mixed batch did not run');
     const { frank, gina, to } = mixed;
-    const paid = { ETH: await c.anvil.balance(to[0]), USDC: await c.anvil.tokenBalance(c.tokens.USDC, to[1]), BAD: await c.anvil.tokenBalance(c.tokens.BAD, to[2]) };
+    const paid = {
+      ETH: await c.anvil.balance(to[0]),
+      USDC: await c.anvil.tokenBalance(c.tokens.USDC, to[1]),
+      BAD: await c.anvil.tokenBalance(c.tokens.BAD, to[2]),
+    };
     const usdcFee = paid.USDC > 0n ? 25n * 10n ** 4n : 0n;
     expect(await userBalance(frank.ETH)).toEqual({ available: ETH - paid.ETH, held: 0n });
     expect(await userBalance(frank.USDC)).toEqual({ available: 20n * USD - paid.USDC - usdcFee, held: 0n });
@@ -310,11 +399,24 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
   it('judges a mined batch against its approved outputs even when a token has left the configuration, and refuses to judge outputs it does not match', async () => {
     if (!mixed) throw new Error('the mixed batch did not run');
     const { ws, txid } = mixed;
-    const outputs = ws.map((w) => ({ ref: w.id, address: getAddress(w.destination), asset: w.asset, amount: parseAssetUnits(w.amount, c.t.deps.assets.get(w.asset).decimals) }));
+    const outputs = ws.map((w) => ({
+      ref: w.id,
+      address: getAddress(w.destination),
+      asset: w.asset,
+      amount: parseAssetUnits(w.amount, c.t.deps.assets.get(w.asset).decimals),
+    }));
     // An adapter configured with no token at all: the payouts are read from the executed calls.
-    const bare = new EthereumAdapter({ rpcUrl: c.anvil.rpcUrl, network: 'anvil', chainId: c.anvil.chainId, tokens: [] });
+    const bare = new EthereumAdapter({
+      rpcUrl: c.anvil.rpcUrl,
+      network: 'anvil',
+      chainId: c.anvil.chainId,
+      tokens: [],
+    });
     try {
-      expect(await bare.status(txid, outputs)).toMatchObject({ state: 'partial', unpaid: [{ ref: ws[2].id, reason: expect.stringMatching(/no Transfer of .* BAD/) }] });
+      expect(await bare.status(txid, outputs)).toMatchObject({
+        state: 'partial',
+        unpaid: [{ ref: ws[2].id, reason: expect.stringMatching(/no Transfer of .* BAD/) }],
+      });
       // Outputs that are not what the transaction pays cannot be judged: nothing is settled or refunded on a guess.
       const swapped = [outputs[0], { ...outputs[1], amount: outputs[1].amount + 1n }, outputs[2]];
       await expect(bare.status(txid, swapped)).rejects.toThrow(/cannot judge/);

@@ -19,11 +19,20 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
 
   beforeAll(async () => {
     anvil = await startAnvil();
-    const placeholder = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+    const placeholder = new EthereumAdapter({
+      rpcUrl: anvil.rpcUrl,
+      network: 'anvil',
+      chainId: anvil.chainId,
+      tokens: [],
+    });
     t = await startWithdrawalTestApp(backend, [placeholder]);
     const [w] = await new KeyRegistry(t.tdb.db).wallets('ethereum');
     const kms = new KmsSigner({ ...t.kms.config, requestsPerSecond: Infinity });
-    custody = await setupEthereumCustody(anvil, kms, { owners: [...w.keys].sort((a, b) => a.position - b.position).map((k) => k.kmsKeyId), relayer: w.relayer!.kmsKeyId, threshold: 2 });
+    custody = await setupEthereumCustody(anvil, kms, {
+      owners: [...w.keys].sort((a, b) => a.position - b.position).map((k) => k.kmsKeyId),
+      relayer: w.relayer!.kmsKeyId,
+      threshold: 2,
+    });
     // The pipeline uses the adapter that knows the deployed contracts and the wallet's Safe.
     t.deps.adapters.set('ethereum', custody.adapter);
     const wallet = { ...t.wallets.get('ethereum')!, safeAddress: custody.safe };
@@ -39,10 +48,18 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     await anvil.fund(custody.safe, 10n * ETH);
     await t.fund('e2e', 'bob', 'ETH', 10n * ETH);
     const to = ethAddress(77);
-    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'bob', asset: 'ETH', amount: '1.25', destination: to }, { 'Idempotency-Key': 'eth-e2e-1' });
+    const res = await t.call(
+      t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'e2e', userId: 'bob', asset: 'ETH', amount: '1.25', destination: to },
+      { 'Idempotency-Key': 'eth-e2e-1' },
+    );
     const w = (await res.json()) as Withdrawal;
     expect(w.status).toBe('approved');
-    const chains: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 }];
+    const chains: ChainPipelineOptions[] = [
+      { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
+    ];
     const runner = t.runner(chains);
     const signatures = t.signer.signatures;
     await runner.tick();
@@ -51,7 +68,10 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     // Two owners over the SafeTx hash, then the relayer over its transaction.
     expect(t.signer.signatures - signatures).toBe(3);
     // The relayer nonce came from the database reservation, after the Safe deployment's nonce 0.
-    const [n] = await t.tdb.db.query<{ nonce: string }>(`SELECT nonce::text FROM withdrawals.nonces WHERE batch_id = $1`, [sent.batchId]);
+    const [n] = await t.tdb.db.query<{ nonce: string }>(
+      `SELECT nonce::text FROM withdrawals.nonces WHERE batch_id = $1`,
+      [sent.batchId],
+    );
     expect(n.nonce).toBe('1');
     expect(BigInt(await anvil.rpc<string>('eth_getBalance', [to, 'latest']))).toBe(125n * 10n ** 16n);
 
@@ -59,8 +79,13 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     await runner.tick();
     const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
     expect(done.status).toBe('settled');
-    const [batch] = await t.tdb.db.query<{ network_fee: string }>(`SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`, [done.batchId]);
-    const receipt = await anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [done.txid]);
+    const [batch] = await t.tdb.db.query<{ network_fee: string }>(
+      `SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`,
+      [done.batchId],
+    );
+    const receipt = await anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [
+      done.txid,
+    ]);
     expect(BigInt(batch.network_fee)).toBe(BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice));
     const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'bob', asset: 'ETH', kind: 'user' });
     const ub = await t.ledger.balances(user!.id);
@@ -81,9 +106,17 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
   it('replaces a stuck relayer transaction with higher fees at the same nonce, then settles', async () => {
     await t.fund('e2e', 'carol', 'ETH', 5n * ETH);
     const to = ethAddress(78);
-    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'e2e', userId: 'carol', asset: 'ETH', amount: '0.5', destination: to }, { 'Idempotency-Key': 'eth-e2e-2' });
+    const res = await t.call(
+      t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'e2e', userId: 'carol', asset: 'ETH', amount: '0.5', destination: to },
+      { 'Idempotency-Key': 'eth-e2e-2' },
+    );
     const w = (await res.json()) as Withdrawal;
-    const chains: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2, bumpAfterMs: 60_000 }];
+    const chains: ChainPipelineOptions[] = [
+      { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2, bumpAfterMs: 60_000 },
+    ];
     const runner = t.runner(chains);
     await anvil.setAutomine(false);
     try {
@@ -93,7 +126,10 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
       const before = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [first.txid]));
       t.clock.advance(60_001);
       await runner.tick();
-      const [b] = await t.tdb.db.query<{ txid: string; previous_txids: string[]; attempt: number }>(`SELECT txid, previous_txids, attempt FROM withdrawals.batches WHERE id = $1`, [first.batchId]);
+      const [b] = await t.tdb.db.query<{ txid: string; previous_txids: string[]; attempt: number }>(
+        `SELECT txid, previous_txids, attempt FROM withdrawals.batches WHERE id = $1`,
+        [first.batchId],
+      );
       expect(b.attempt).toBe(1);
       expect(b.previous_txids).toEqual([first.txid]);
       expect(b.txid).not.toBe(first.txid);

@@ -20,20 +20,37 @@ export class KmsDigestSigner implements DigestSigner {
 
   async sign(walletId: string, publicKey: string, digest: string): Promise<DigestSignature> {
     const wallet = await this.wallet(walletId);
-    const key = [...wallet.keys, ...(wallet.relayer ? [wallet.relayer] : [])].find((k) => k.publicKey.toLowerCase() === publicKey.toLowerCase());
-    if (!key) throw new DomainError('keys.not_in_wallet', 409, `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`, { walletId });
+    const key = [...wallet.keys, ...(wallet.relayer ? [wallet.relayer] : [])].find(
+      (k) => k.publicKey.toLowerCase() === publicKey.toLowerCase(),
+    );
+    if (!key)
+      throw new DomainError(
+        'keys.not_in_wallet',
+        409,
+        `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`,
+        { walletId },
+      );
     const hex = digest.replace(/^0x/, '');
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new DomainError('keys.bad_digest', 400, 'a digest is 32 bytes of hex');
     const sig = await this.signWithRetry(key.kmsKeyId, Buffer.from(hex, 'hex'));
     this.signatures += 1;
-    return { publicKey, digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+    return {
+      publicKey,
+      digest,
+      r: sig.r.toString(16).padStart(64, '0'),
+      s: sig.s.toString(16).padStart(64, '0'),
+      recovery: sig.recovery,
+    };
   }
 
   /**
    * KmsSigner retries throttling and timeouts itself; an SDK-wrapped socket reset (a keep-alive
    * connection the server closed) still surfaces as kms.unavailable, so that gets two more tries.
    */
-  private async signWithRetry(keyId: string, digest: Uint8Array): Promise<Awaited<ReturnType<KmsSigner['signDigest']>>> {
+  private async signWithRetry(
+    keyId: string,
+    digest: Uint8Array,
+  ): Promise<Awaited<ReturnType<KmsSigner['signDigest']>>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.kms.signDigest(keyId, digest);

@@ -43,7 +43,8 @@ async function main(): Promise<void> {
     {
       name: 'withdrawal-signer',
       title: 'Strongroom withdrawal signer',
-      description: 'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
+      description:
+        'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
       port,
       host: env.WITHDRAWALS_HOST,
     },
@@ -57,7 +58,9 @@ async function main(): Promise<void> {
   }
   const first = await ensureFirstAdminKey(db);
   if (first) console.log(`first admin API key (shown once): keyId=${first.keyId} secret=${first.secret}`);
-  console.log(`withdrawal signer API: ${url}  (OpenAPI: ${url}/docs); chains: ${adapters.map((a) => a.chain).join(', ') || 'none configured'}`);
+  console.log(
+    `withdrawal signer API: ${url}  (OpenAPI: ${url}/docs); chains: ${adapters.map((a) => a.chain).join(', ') || 'none configured'}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -7,10 +7,21 @@ import { houseNets } from './testing/house-balances';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
 
 const ETH = 10n ** 18n;
-const CHAINS: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 }];
+const CHAINS: ChainPipelineOptions[] = [
+  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
+];
 const SWEEP: ChainPipelineOptions = { ...CHAINS[0], sweep: { thresholds: { ETH: ETH / 100n }, intervalMs: 0 } };
 
-type FillRow = { nonce: string; relayer: string; status: string; batch_id: string | null; sweep_id: string | null; txid: string; fee: string | null; broadcasts: number };
+type FillRow = {
+  nonce: string;
+  relayer: string;
+  status: string;
+  batch_id: string | null;
+  sweep_id: string | null;
+  txid: string;
+  fee: string | null;
+  broadcasts: number;
+};
 
 // A relayer nonce reserved in the database for a batch or a sweep that is then refused at the
 // sign step (its stored payload fails the intent check) is never used by its owner: without a
@@ -27,32 +38,58 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     const { t, custody, anvil } = app;
     const wallet = await t.deps.wallets.walletFor('ethereum', client);
     const wallets = new CustodyWallets(t.tdb.db);
-    await wallets.register({ id: wallet.id, chain: 'ethereum', clientId: null, threshold: 2, publicKeys: wallet.publicKeys, safeAddress: custody.safe, relayerAddress: wallet.relayerAddress });
+    await wallets.register({
+      id: wallet.id,
+      chain: 'ethereum',
+      clientId: null,
+      threshold: 2,
+      publicKeys: wallet.publicKeys,
+      safeAddress: custody.safe,
+      relayerAddress: wallet.relayerAddress,
+    });
     addresses = new DepositAddresses(t.tdb.db, wallets, t.deps.assets, [custody.adapter], t.ledger);
-    follower = new DepositFollower({ db: t.tdb.db, adapter: custody.adapter, assets: t.deps.assets, ledger: t.ledger, startHeight: (await anvil.height()) + 1 });
+    follower = new DepositFollower({
+      db: t.tdb.db,
+      adapter: custody.adapter,
+      assets: t.deps.assets,
+      ledger: t.ledger,
+      startHeight: (await anvil.height()) + 1,
+    });
   });
   afterAll(async () => {
     await app?.close();
   });
 
-  const relayerNonce = (at: 'latest' | 'pending' = 'latest') => app.anvil.rpc<string>('eth_getTransactionCount', [app.custody.relayer.address, at]).then(Number);
+  const relayerNonce = (at: 'latest' | 'pending' = 'latest') =>
+    app.anvil.rpc<string>('eth_getTransactionCount', [app.custody.relayer.address, at]).then(Number);
   const fills = (nonce?: number) =>
-    app.t.tdb.db.query<FillRow>(`SELECT nonce::text, relayer, status, batch_id, sweep_id, txid, fee::text, broadcasts FROM withdrawals.nonce_fills WHERE $1::bigint IS NULL OR nonce = $1 ORDER BY nonce`, [
-      nonce ?? null,
-    ]);
-  const statusOf = async (id: string) => ((await (await app.t.call(app.t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status;
+    app.t.tdb.db.query<FillRow>(
+      `SELECT nonce::text, relayer, status, batch_id, sweep_id, txid, fee::text, broadcasts FROM withdrawals.nonce_fills WHERE $1::bigint IS NULL OR nonce = $1 ORDER BY nonce`,
+      [nonce ?? null],
+    );
+  const statusOf = async (id: string) =>
+    ((await (await app.t.call(app.t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status;
   const gasOf = async (txid: string) => {
     const r = await app.anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [txid]);
     return BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice);
   };
   const withdraw = async (user: string, amount: string, destination: string, key: string) => {
-    const res = await app.t.call(app.t.keys.backend, 'POST', '/v1/withdrawals', { clientId: client, userId: user, asset: 'ETH', amount, destination }, { 'Idempotency-Key': key });
+    const res = await app.t.call(
+      app.t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: client, userId: user, asset: 'ETH', amount, destination },
+      { 'Idempotency-Key': key },
+    );
     const w = (await res.json()) as Withdrawal;
     expect(w.status).toBe('approved');
     return w;
   };
   const nonceOfBatch = async (batchId: string) => {
-    const [n] = await app.t.tdb.db.query<{ nonce: string }>(`SELECT nonce::text FROM withdrawals.nonces WHERE batch_id = $1`, [batchId]);
+    const [n] = await app.t.tdb.db.query<{ nonce: string }>(
+      `SELECT nonce::text FROM withdrawals.nonces WHERE batch_id = $1`,
+      [batchId],
+    );
     return Number(n.nonce);
   };
 
@@ -67,15 +104,30 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     const [worker] = runner.workers;
     await worker.batcher.runOnce();
     const batchId = (await worker.signer.prepare()) as string;
-    const [b] = await t.tdb.db.query<{ fee_policy: Record<string, string> }>(`SELECT fee_policy FROM withdrawals.batches WHERE id = $1`, [batchId]);
+    const [b] = await t.tdb.db.query<{ fee_policy: Record<string, string> }>(
+      `SELECT fee_policy FROM withdrawals.batches WHERE id = $1`,
+      [batchId],
+    );
     const wallet = await t.deps.wallets.walletFor('ethereum', client);
-    const evil = await custody.adapter.buildWithdrawal({ id: batchId, wallet, outputs: [{ ref: w.id, address: ethAddress(66), asset: 'ETH', amount: ETH }], fee: b.fee_policy });
-    await t.tdb.db.query(`UPDATE withdrawals.batches SET unsigned_payload = $2, digests = $3::jsonb WHERE id = $1`, [batchId, evil.payload, JSON.stringify(evil.digests)]);
+    const evil = await custody.adapter.buildWithdrawal({
+      id: batchId,
+      wallet,
+      outputs: [{ ref: w.id, address: ethAddress(66), asset: 'ETH', amount: ETH }],
+      fee: b.fee_policy,
+    });
+    await t.tdb.db.query(`UPDATE withdrawals.batches SET unsigned_payload = $2, digests = $3::jsonb WHERE id = $1`, [
+      batchId,
+      evil.payload,
+      JSON.stringify(evil.digests),
+    ]);
     const signatures = t.signer.signatures;
     await expect(worker.signer.runOnce()).rejects.toBeInstanceOf(IntentMismatchError);
     expect(t.signer.signatures).toBe(signatures);
     expect(await statusOf(w.id)).toBe('failed');
-    const [failed] = await t.tdb.db.query<{ status: string; signed_raw: string | null }>(`SELECT status, signed_raw FROM withdrawals.batches WHERE id = $1`, [batchId]);
+    const [failed] = await t.tdb.db.query<{ status: string; signed_raw: string | null }>(
+      `SELECT status, signed_raw FROM withdrawals.batches WHERE id = $1`,
+      [batchId],
+    );
     expect(failed).toEqual({ status: 'failed', signed_raw: null });
     // The hold is voided: the user can spend all of it again.
     const bal = await t.ledger.balances(userAccount);
@@ -97,24 +149,48 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     await worker.confirmer.runOnce();
     expect(await statusOf(w.id)).toBe('broadcast');
     expect(await relayerNonce()).toBe(hole);
-    const [b] = await app.t.tdb.db.query<{ id: string; txid: string }>(`SELECT b.id, b.txid FROM withdrawals.batches b JOIN withdrawals.withdrawals w ON w.batch_id = b.id WHERE w.id = $1`, [w.id]);
+    const [b] = await app.t.tdb.db.query<{ id: string; txid: string }>(
+      `SELECT b.id, b.txid FROM withdrawals.batches b JOIN withdrawals.withdrawals w ON w.batch_id = b.id WHERE w.id = $1`,
+      [w.id],
+    );
     expect(await app.anvil.rpc('eth_getTransactionReceipt', [b.txid])).toBeNull();
     return nonceOfBatch(b.id);
   };
 
   /** The fill of `nonce` is mined and settled, its gas booked once; the later withdrawal settled. */
-  const filledAndSettled = async (nonce: number, owner: { batchId?: string; sweepId?: string }, later: Withdrawal, paidTo: string, amount: bigint) => {
+  const filledAndSettled = async (
+    nonce: number,
+    owner: { batchId?: string; sweepId?: string },
+    later: Withdrawal,
+    paidTo: string,
+    amount: bigint,
+  ) => {
     const { t, anvil } = app;
     expect(await statusOf(later.id)).toBe('settled');
     expect(await anvil.balance(paidTo)).toBe(amount);
     const [fill] = await fills(nonce);
     expect(fill).toMatchObject({ status: 'settled', batch_id: owner.batchId ?? null, sweep_id: owner.sweepId ?? null });
-    const mined = await anvil.rpc<{ nonce: string; to: string; value: string; input: string; from: string }>('eth_getTransactionByHash', [fill.txid]);
-    expect([Number(mined.nonce), mined.to.toLowerCase(), BigInt(mined.value), mined.input, mined.from.toLowerCase()]).toEqual([nonce, fill.relayer, 0n, '0x', fill.relayer]);
+    const mined = await anvil.rpc<{ nonce: string; to: string; value: string; input: string; from: string }>(
+      'eth_getTransactionByHash',
+      [fill.txid],
+    );
+    expect([
+      Number(mined.nonce),
+      mined.to.toLowerCase(),
+      BigInt(mined.value),
+      mined.input,
+      mined.from.toLowerCase(),
+    ]).toEqual([nonce, fill.relayer, 0n, '0x', fill.relayer]);
     expect(BigInt(fill.fee as string)).toBe(await gasOf(fill.txid));
-    const legs = await t.tdb.db.query<{ id: string; amount: string }>(`SELECT id, amount::text FROM ledger.transfers WHERE id LIKE 'nonce-fill:%' AND id LIKE $1`, [`%:${nonce}:gas`]);
+    const legs = await t.tdb.db.query<{ id: string; amount: string }>(
+      `SELECT id, amount::text FROM ledger.transfers WHERE id LIKE 'nonce-fill:%' AND id LIKE $1`,
+      [`%:${nonce}:gas`],
+    );
     expect(legs).toEqual([{ id: `nonce-fill:ethereum:${fill.relayer}:${nonce}:gas`, amount: fill.fee }]);
-    const audited = await t.tdb.db.query<{ action: string }>(`SELECT action FROM audit.entries WHERE subject_type = 'relayer_nonce' AND subject_id = $1 ORDER BY seq`, [`ethereum:${fill.relayer}:${nonce}`]);
+    const audited = await t.tdb.db.query<{ action: string }>(
+      `SELECT action FROM audit.entries WHERE subject_type = 'relayer_nonce' AND subject_id = $1 ORDER BY seq`,
+      [`ethereum:${fill.relayer}:${nonce}`],
+    );
     expect(audited.map((a) => a.action)).toEqual(['nonce_fill.signed', 'nonce_fill.settled']);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   };
@@ -136,8 +212,13 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     expect(await anvil.balance(ethAddress(66))).toBe(0n);
     // The fill's gas is an expense of the wallet, paid from the relayer's gas budget, like the batch's.
     const [fill] = await fills(nonce);
-    const [paid] = await t.tdb.db.query<{ network_fee: string }>(`SELECT network_fee::text FROM withdrawals.batches WHERE id = (SELECT batch_id FROM withdrawals.withdrawals WHERE id = $1)`, [later.id]);
-    expect((await houseNets(t.tdb.db, 'ETH'))('fee_expense').posted - expenseBefore).toBe(BigInt(fill.fee as string) + BigInt(paid.network_fee));
+    const [paid] = await t.tdb.db.query<{ network_fee: string }>(
+      `SELECT network_fee::text FROM withdrawals.batches WHERE id = (SELECT batch_id FROM withdrawals.withdrawals WHERE id = $1)`,
+      [later.id],
+    );
+    expect((await houseNets(t.tdb.db, 'ETH'))('fee_expense').posted - expenseBefore).toBe(
+      BigInt(fill.fee as string) + BigInt(paid.network_fee),
+    );
 
     // Nothing more to fill: another round signs nothing and stores no second fill.
     const signatures = t.signer.signatures;
@@ -156,11 +237,16 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     const sweeper = runner.workers[0].sweeper!;
     await sweeper.planner.ingest();
     const [sweepId] = await sweeper.planner.plan(true);
-    const [row] = await t.tdb.db.query<{ nonce: string; wallet: { relayerPublicKey: string } }>(`SELECT nonce::text, wallet FROM withdrawals.sweeps WHERE id = $1`, [sweepId]);
+    const [row] = await t.tdb.db.query<{ nonce: string; wallet: { relayerPublicKey: string } }>(
+      `SELECT nonce::text, wallet FROM withdrawals.sweeps WHERE id = $1`,
+      [sweepId],
+    );
     const nonce = Number(row.nonce);
     // Same nonce, same deposit address, but into an attacker's "Safe".
     const wallet = await t.deps.wallets.walletFor('ethereum', client);
-    const [{ tag }] = await t.tdb.db.query<{ tag: string }>(`SELECT tag FROM deposits.addresses WHERE address = $1`, [bob]);
+    const [{ tag }] = await t.tdb.db.query<{ tag: string }>(`SELECT tag FROM deposits.addresses WHERE address = $1`, [
+      bob,
+    ]);
     const evil = await custody.adapter.buildSweep({ ...wallet, safeAddress: ethAddress(66) }, [tag], [], {
       relayerPublicKey: row.wallet.relayerPublicKey,
       nonce,
@@ -168,19 +254,34 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
       maxPriorityFeePerGas: 10n ** 9n,
       gasLimit: 200_000n,
     });
-    await t.tdb.db.query(`UPDATE withdrawals.sweeps SET unsigned_payload = $2, digests = $3::jsonb WHERE id = $1`, [sweepId, evil.payload, JSON.stringify(evil.digests)]);
+    await t.tdb.db.query(`UPDATE withdrawals.sweeps SET unsigned_payload = $2, digests = $3::jsonb WHERE id = $1`, [
+      sweepId,
+      evil.payload,
+      JSON.stringify(evil.digests),
+    ]);
     const signatures = t.signer.signatures;
     await expect(sweeper.signer.sign()).rejects.toBeInstanceOf(IntentMismatchError);
     expect(t.signer.signatures).toBe(signatures);
-    const [failed] = await t.tdb.db.query<{ status: string; failure: string; signed_raw: string | null }>(`SELECT status, failure, signed_raw FROM withdrawals.sweeps WHERE id = $1`, [sweepId]);
+    const [failed] = await t.tdb.db.query<{ status: string; failure: string; signed_raw: string | null }>(
+      `SELECT status, failure, signed_raw FROM withdrawals.sweeps WHERE id = $1`,
+      [sweepId],
+    );
     expect(failed.status).toBe('failed');
     expect(failed.failure).toMatch(/Safe/);
     expect(failed.signed_raw).toBeNull();
-    const refused = await t.tdb.db.query<{ payload: { nonce: string; rule: string } }>(`SELECT payload FROM audit.entries WHERE action = 'sweep.refused' AND subject_id = $1`, [sweepId]);
+    const refused = await t.tdb.db.query<{ payload: { nonce: string; rule: string } }>(
+      `SELECT payload FROM audit.entries WHERE action = 'sweep.refused' AND subject_id = $1`,
+      [sweepId],
+    );
     expect(refused.map((r) => [r.payload.nonce, r.payload.rule])).toEqual([[String(nonce), 'intent_mismatch']]);
     // Its address stays a candidate, and the wallet's one open-sweep slot is free again.
-    expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.sweep_candidates WHERE address = $1`, [bob])).length).toBe(1);
-    expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.sweeps WHERE status IN ('signing', 'signed', 'broadcast')`)).length).toBe(0);
+    expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.sweep_candidates WHERE address = $1`, [bob])).length).toBe(
+      1,
+    );
+    expect(
+      (await t.tdb.db.query(`SELECT 1 FROM withdrawals.sweeps WHERE status IN ('signing', 'signed', 'broadcast')`))
+        .length,
+    ).toBe(0);
 
     await app.deposit(client, 'carol', 'ETH', 2n * ETH);
     const later = await withdraw('carol', '0.25', ethAddress(62), 'after-refused-sweep');
@@ -190,7 +291,10 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     await anvil.mine(2);
     await runner.tick();
     await filledAndSettled(nonce, { sweepId }, later, ethAddress(62), ETH / 4n);
-    const swept = await t.tdb.db.query<{ id: string; status: string; nonce: string }>(`SELECT id, status, nonce::text FROM withdrawals.sweeps WHERE id <> $1`, [sweepId]);
+    const swept = await t.tdb.db.query<{ id: string; status: string; nonce: string }>(
+      `SELECT id, status, nonce::text FROM withdrawals.sweeps WHERE id <> $1`,
+      [sweepId],
+    );
     expect(swept).toEqual([{ id: expect.any(String), status: 'settled', nonce: String(nonce + 2) }]);
     expect(await anvil.balance(bob)).toBe(0n);
     expect(await relayerNonce()).toBe(nonce + 3);
@@ -201,20 +305,26 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     const runner = t.runner(CHAINS);
     const { batchId, nonce } = await refusedWithdrawal(runner, 'dave', 'refused-before-crash');
     const later = await withdraw('dave', '0.75', ethAddress(63), 'after-crash');
-    const crashAt = (point: FaultPoint): FaultHook => async (p) => {
-      if (p === point) throw new Error(`crash at ${p}`);
-    };
+    const crashAt =
+      (point: FaultPoint): FaultHook =>
+      async (p) => {
+        if (p === point) throw new Error(`crash at ${p}`);
+      };
 
     // Signed by KMS, then dead before it was stored: nothing stored, nothing sent.
     const signatures = t.signer.signatures;
-    await expect(t.runner(CHAINS, crashAt('nonce_filler.after_sign')).tick()).rejects.toThrow('crash at nonce_filler.after_sign');
+    await expect(t.runner(CHAINS, crashAt('nonce_filler.after_sign')).tick()).rejects.toThrow(
+      'crash at nonce_filler.after_sign',
+    );
     expect(t.signer.signatures).toBeGreaterThan(signatures);
     expect(await fills(nonce)).toEqual([]);
     expect(await relayerNonce('latest')).toBe(nonce);
     expect(await statusOf(later.id)).toBe('broadcast');
 
     // A new process signs a new fill, stores it, sends it and dies before recording the send.
-    await expect(t.runner(CHAINS, crashAt('nonce_filler.after_broadcast')).tick()).rejects.toThrow('crash at nonce_filler.after_broadcast');
+    await expect(t.runner(CHAINS, crashAt('nonce_filler.after_broadcast')).tick()).rejects.toThrow(
+      'crash at nonce_filler.after_broadcast',
+    );
     const [stored] = await fills(nonce);
     expect(stored).toMatchObject({ status: 'signed', batch_id: batchId, broadcasts: 0 });
 

@@ -5,7 +5,8 @@ import type { OnChainHoldings, OnChainReading } from '@strongroom/withdrawals';
 interface UtxoSetAdapter {
   custodyUtxos(): { value: bigint }[];
 }
-const hasUtxoSet = (a: ChainAdapter): a is ChainAdapter & UtxoSetAdapter => typeof (a as Partial<UtxoSetAdapter>).custodyUtxos === 'function';
+const hasUtxoSet = (a: ChainAdapter): a is ChainAdapter & UtxoSetAdapter =>
+  typeof (a as Partial<UtxoSetAdapter>).custodyUtxos === 'function';
 
 /**
  * The solvency gate's on-chain view, live and cheap: Bitcoin's custody UTXO set as the adapter

@@ -1,5 +1,10 @@
 import { testBackends } from '@strongroom/testing';
-import { ScriptedChainAdapter, type ChainPipelineOptions, type FaultPoint, type Withdrawal } from '@strongroom/withdrawals';
+import {
+  ScriptedChainAdapter,
+  type ChainPipelineOptions,
+  type FaultPoint,
+  type Withdrawal,
+} from '@strongroom/withdrawals';
 import { btcAddress, ethAddress } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
 
@@ -9,7 +14,14 @@ const LEASE = 30_000;
 
 const chains: ChainPipelineOptions[] = [
   { chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 2, rebroadcastAfterMs: 1_000 },
-  { chain: 'ethereum', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 2, rebroadcastAfterMs: 1_000 },
+  {
+    chain: 'ethereum',
+    batchMaxSize: 50,
+    batchMaxAgeMs: 0,
+    leaseMs: LEASE,
+    confirmations: 2,
+    rebroadcastAfterMs: 1_000,
+  },
 ];
 
 for (const backend of testBackends()) {
@@ -24,10 +36,20 @@ for (const backend of testBackends()) {
       if (res.status !== 201) throw new Error(`request failed: ${res.status} ${await res.text()}`);
       return (await res.json()) as Withdrawal;
     };
-    const get = async (id: string) => (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
+    const get = async (id: string) =>
+      (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
     const holdState = async (id: string) =>
-      (await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [`withdrawal:${id}:hold`]))[0]?.state;
-    const balance = async (clientId: string, ownerId: string, asset: string, kind: 'user' | 'custody' | 'in_flight' | 'fee_revenue' | 'fee_expense') => {
+      (
+        await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [
+          `withdrawal:${id}:hold`,
+        ])
+      )[0]?.state;
+    const balance = async (
+      clientId: string,
+      ownerId: string,
+      asset: string,
+      kind: 'user' | 'custody' | 'in_flight' | 'fee_revenue' | 'fee_expense',
+    ) => {
       const a = await t.ledger.findAccount({ clientId, ownerId, asset, kind });
       if (!a) return { net: 0n, pending: 0n };
       const b = await t.ledger.balances(a.id);
@@ -58,15 +80,41 @@ for (const backend of testBackends()) {
     });
 
     it('takes withdrawals from request to settlement with the exact ledger legs', async () => {
-      expect((await t.changePolicy('BTC', 'flow', { withdrawalFee: '500', approvalThreshold: '100000000', approvalsRequired: 1 })).status).toBe(200);
+      expect(
+        (
+          await t.changePolicy('BTC', 'flow', {
+            withdrawalFee: '500',
+            approvalThreshold: '100000000',
+            approvalsRequired: 1,
+          })
+        ).status,
+      ).toBe(200);
       await t.fund('flow', 'alice', 'BTC', 3n * BTC);
       await t.fund('flow', 'bob', 'ETH', 5n * ETH);
       const walletBtc = t.wallets.get('bitcoin')!.id;
       const walletEth = t.wallets.get('ethereum')!.id;
       const custodyBefore = await balance('operator', walletBtc, 'BTC', 'custody');
-      const w1 = await request({ clientId: 'flow', userId: 'alice', asset: 'BTC', amount: '0.5', destination: btcAddress(100) });
-      const w2 = await request({ clientId: 'flow', userId: 'alice', asset: 'BTC', amount: '1.2', destination: btcAddress(101) });
-      const w3 = await request({ clientId: 'flow', userId: 'bob', asset: 'ETH', amount: '1.5', destination: ethAddress(102) });
+      const w1 = await request({
+        clientId: 'flow',
+        userId: 'alice',
+        asset: 'BTC',
+        amount: '0.5',
+        destination: btcAddress(100),
+      });
+      const w2 = await request({
+        clientId: 'flow',
+        userId: 'alice',
+        asset: 'BTC',
+        amount: '1.2',
+        destination: btcAddress(101),
+      });
+      const w3 = await request({
+        clientId: 'flow',
+        userId: 'bob',
+        asset: 'ETH',
+        amount: '1.5',
+        destination: ethAddress(102),
+      });
       expect([w1.status, w2.status, w3.status]).toEqual(['approved', 'awaiting_approval', 'approved']);
       const signaturesBefore = t.signer.signatures;
 
@@ -90,7 +138,9 @@ for (const backend of testBackends()) {
       // 2-of-3 wallets, one digest per key on the scripted chain: two KMS signatures per batch.
       expect(t.signer.signatures - signaturesBefore).toBe(6);
       // The relayer nonce was reserved in the database for the Ethereum batch.
-      const nonces = await t.tdb.db.query<{ nonce: string }>(`SELECT nonce::text FROM withdrawals.nonces WHERE chain = 'ethereum' ORDER BY nonce`);
+      const nonces = await t.tdb.db.query<{ nonce: string }>(
+        `SELECT nonce::text FROM withdrawals.nonces WHERE chain = 'ethereum' ORDER BY nonce`,
+      );
       expect(nonces.map((r) => r.nonce)).toEqual(['0']);
 
       // User: −(amount + fee); custody: −(amount + network fee); revenue +fee; expense +network fee; in-flight 0.
@@ -105,8 +155,21 @@ for (const backend of testBackends()) {
       expect((await balance('operator', walletEth, 'ETH', 'fee_expense')).net).toBe(-eth.fee);
       await expectBalancedLedger();
       const history = (await (await t.call(t.keys.auditor, 'GET', `/v1/withdrawals/${w1.id}`)).json()) as Withdrawal;
-      expect(history.history?.map((h) => h.to)).toEqual(['requested', 'held', 'approved', 'batched', 'signing', 'signed', 'broadcast', 'confirmed', 'settled']);
-      const audited = await t.tdb.db.query(`SELECT action FROM audit.entries WHERE subject_type = 'withdrawal' AND subject_id = $1 ORDER BY seq`, [w1.id]);
+      expect(history.history?.map((h) => h.to)).toEqual([
+        'requested',
+        'held',
+        'approved',
+        'batched',
+        'signing',
+        'signed',
+        'broadcast',
+        'confirmed',
+        'settled',
+      ]);
+      const audited = await t.tdb.db.query(
+        `SELECT action FROM audit.entries WHERE subject_type = 'withdrawal' AND subject_id = $1 ORDER BY seq`,
+        [w1.id],
+      );
       expect(audited.map((a) => a.action)).toEqual(history.history?.map((h) => `withdrawal.${h.to}`));
       const events = await t.tdb.db.query(`SELECT type FROM events.outbox WHERE subject = $1`, [w1.id]);
       expect(events).toHaveLength(9);
@@ -127,7 +190,16 @@ for (const backend of testBackends()) {
       const user = point.replace(/[^a-z]/g, '');
       await t.fund(client, user, 'BTC', BTC);
       const ws = [];
-      for (let i = 0; i < 3; i++) ws.push(await request({ clientId: client, userId: user, asset: 'BTC', amount: '0.1', destination: btcAddress(200 + i) }));
+      for (let i = 0; i < 3; i++)
+        ws.push(
+          await request({
+            clientId: client,
+            userId: user,
+            asset: 'BTC',
+            amount: '0.1',
+            destination: btcAddress(200 + i),
+          }),
+        );
       let fired = 0;
       const dying = t.runner(chains, (p) => {
         if (p === point && fired === 0) {
@@ -163,7 +235,13 @@ for (const backend of testBackends()) {
 
     it('fails a batch whose built transaction does not match the approved outputs, before any signature', async () => {
       await t.fund('intent', 'u', 'BTC', BTC);
-      const w = await request({ clientId: 'intent', userId: 'u', asset: 'BTC', amount: '0.2', destination: btcAddress(300) });
+      const w = await request({
+        clientId: 'intent',
+        userId: 'u',
+        asset: 'BTC',
+        amount: '0.2',
+        destination: btcAddress(300),
+      });
       const signatures = t.signer.signatures;
       btc.tamper = (p) => ({ ...p, outputs: p.outputs.map((o) => ({ ...o, address: btcAddress(666) })) });
       try {
@@ -183,7 +261,13 @@ for (const backend of testBackends()) {
 
     it('voids the holds of a batch that fails on chain; re-sends the same bytes when the node was down', async () => {
       await t.fund('chainfail', 'u', 'BTC', BTC);
-      const w = await request({ clientId: 'chainfail', userId: 'u', asset: 'BTC', amount: '0.3', destination: btcAddress(400) });
+      const w = await request({
+        clientId: 'chainfail',
+        userId: 'u',
+        asset: 'BTC',
+        amount: '0.3',
+        destination: btcAddress(400),
+      });
       const runner = t.runner(chains);
       btc.failNextBroadcasts = 1;
       await runner.tick().catch(() => undefined);
@@ -202,8 +286,20 @@ for (const backend of testBackends()) {
 
     it('lets a batched withdrawal be cancelled but not a signed one', async () => {
       await t.fund('cancelpipe', 'u', 'ETH', ETH);
-      const a = await request({ clientId: 'cancelpipe', userId: 'u', asset: 'ETH', amount: '0.1', destination: ethAddress(500) });
-      const b = await request({ clientId: 'cancelpipe', userId: 'u', asset: 'ETH', amount: '0.2', destination: ethAddress(501) });
+      const a = await request({
+        clientId: 'cancelpipe',
+        userId: 'u',
+        asset: 'ETH',
+        amount: '0.1',
+        destination: ethAddress(500),
+      });
+      const b = await request({
+        clientId: 'cancelpipe',
+        userId: 'u',
+        asset: 'ETH',
+        amount: '0.2',
+        destination: ethAddress(501),
+      });
       const runner = t.runner(chains);
       const [w] = runner.workers.filter((x) => x.chain === 'ethereum');
       await w.batcher.runOnce();

@@ -43,9 +43,13 @@ for (const backend of testBackends()) {
       const b = await t.ledger.balances(account);
       expect(b.debitsPending).toBe(300n * 100_000n);
       expect(b.creditsPosted - b.debitsPosted - b.debitsPending).toBe(0n);
-      const [rows] = await t.tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE client_id = 'race' AND status = 'approved'`);
+      const [rows] = await t.tdb.db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE client_id = 'race' AND status = 'approved'`,
+      );
       expect(rows.n).toBe('300');
-      const [all] = await t.tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE client_id = 'race'`);
+      const [all] = await t.tdb.db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE client_id = 'race'`,
+      );
       expect(all.n).toBe('300'); // refused requests left no trace
       expect((await t.ledger.checkInvariants()).ok).toBe(true);
     });

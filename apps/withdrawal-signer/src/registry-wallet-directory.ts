@@ -21,13 +21,19 @@ export class RegistryWalletDirectory implements WalletDirectory {
 
   async walletFor(chain: ChainId, clientId: string): Promise<CustodyWallet & { relayerPublicKey?: string }> {
     const all = (await this.registry.wallets()).filter((w) => w.chain === chain && w.status === 'usable');
-    const pick = all.find((w) => w.label === `${chain}-${clientId}`) ?? all.find((w) => w.label === chain) ?? all.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
-    if (!pick) throw new DomainError('wallet.unavailable', 503, `no usable ${chain} custody wallet is registered`, { chain });
+    const pick =
+      all.find((w) => w.label === `${chain}-${clientId}`) ??
+      all.find((w) => w.label === chain) ??
+      all.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
+    if (!pick)
+      throw new DomainError('wallet.unavailable', 503, `no usable ${chain} custody wallet is registered`, { chain });
     return toCustodyWallet(pick, this.options.safeAddresses?.[pick.id] ?? this.options.safeAddresses?.[pick.label]);
   }
 
   async walletById(chain: ChainId, walletId: string): Promise<(CustodyWallet & { relayerPublicKey?: string }) | null> {
-    const w = (await this.registry.wallets()).find((x) => x.id === walletId && x.chain === chain && x.status === 'usable');
+    const w = (await this.registry.wallets()).find(
+      (x) => x.id === walletId && x.chain === chain && x.status === 'usable',
+    );
     return w ? toCustodyWallet(w, this.options.safeAddresses?.[w.id] ?? this.options.safeAddresses?.[w.label]) : null;
   }
 }

@@ -33,7 +33,13 @@ maybe('a withdrawal worker killed with SIGKILL after broadcasting [postgres]', (
     await t.fund('kill', 'u', 'BTC', 100_000_000n);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'kill', userId: 'u', asset: 'BTC', amount: '0.1', destination: btcAddress(900 + i) }, { 'Idempotency-Key': `kill-${i}` });
+      const res = await t.call(
+        t.keys.backend,
+        'POST',
+        '/v1/withdrawals',
+        { clientId: 'kill', userId: 'u', asset: 'BTC', amount: '0.1', destination: btcAddress(900 + i) },
+        { 'Idempotency-Key': `kill-${i}` },
+      );
       ids.push(((await res.json()) as Withdrawal).id);
     }
     const killed = new Promise<number | null>((resolve) => {
@@ -42,22 +48,38 @@ maybe('a withdrawal worker killed with SIGKILL after broadcasting [postgres]', (
         child?.kill('SIGKILL');
         node.onAccepted = null;
       };
-      child = spawn(process.execPath, [path.join(ROOT, 'tools/run.js'), path.join(ROOT, 'apps/withdrawal-signer/src/testing/pipeline-child.ts')], {
-        cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: t.tdb.url, KMS_CONFIG: JSON.stringify({ ...t.kms.config, requestsPerSecond: 1000 }), CHAIN_NODE_URL: node.url, LEASE_MS: String(LEASE), LOG_LEVEL: 'silent' },
-        stdio: 'ignore',
-      });
+      child = spawn(
+        process.execPath,
+        [path.join(ROOT, 'tools/run.js'), path.join(ROOT, 'apps/withdrawal-signer/src/testing/pipeline-child.ts')],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            DATABASE_URL: t.tdb.url,
+            KMS_CONFIG: JSON.stringify({ ...t.kms.config, requestsPerSecond: 1000 }),
+            CHAIN_NODE_URL: node.url,
+            LEASE_MS: String(LEASE),
+            LOG_LEVEL: 'silent',
+          },
+          stdio: 'ignore',
+        },
+      );
       child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? 9 : null));
     });
     expect(await killed).toBe(9);
     expect(node.adapter.broadcasts).toHaveLength(1);
     const [{ batchId, raw }] = node.adapter.broadcasts;
-    for (const id of ids) expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status).toBe('signed');
+    for (const id of ids)
+      expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status).toBe(
+        'signed',
+      );
 
     // Restart: a fresh pipeline (this process) once the dead worker's lease has run out.
     t.clock.advance(LEASE + 1);
     t.deps.adapters.set('bitcoin', new RemoteScriptedChainAdapter('bitcoin', node.url));
-    const runner = t.runner([{ chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 2 }]);
+    const runner = t.runner([
+      { chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: LEASE, confirmations: 2 },
+    ]);
     for (let i = 0; i < 6; i++) {
       await runner.tick();
       node.adapter.mine(2);
@@ -67,8 +89,13 @@ maybe('a withdrawal worker killed with SIGKILL after broadcasting [postgres]', (
     expect(node.adapter.broadcasts[1]).toMatchObject({ batchId, raw, alreadyKnown: true });
     expect(node.adapter.txidsByBatch().get(batchId)?.size).toBe(1);
     for (const id of ids) {
-      expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status).toBe('settled');
-      const [hold] = await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [`withdrawal:${id}:hold`]);
+      expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status).toBe(
+        'settled',
+      );
+      const [hold] = await t.tdb.db.query<{ state: string }>(
+        `SELECT state FROM ledger.pending_states WHERE pending_id = $1`,
+        [`withdrawal:${id}:hold`],
+      );
       expect(hold.state).toBe('posted');
     }
     expect((await t.ledger.checkInvariants()).ok).toBe(true);

@@ -11,8 +11,13 @@ export function sweepFromEnv(env: NodeJS.ProcessEnv, assets = new AssetRegistry(
   const text = env.ETHEREUM_SWEEP_THRESHOLDS?.trim();
   if (!text) return {};
   const interval = Number(env.ETHEREUM_SWEEP_INTERVAL_MS ?? 60_000);
-  if (!Number.isInteger(interval) || interval < 0) throw new Error(`ETHEREUM_SWEEP_INTERVAL_MS: "${env.ETHEREUM_SWEEP_INTERVAL_MS}" is not a whole number of milliseconds`);
-  const maxFee = env.ETHEREUM_SWEEP_MAX_FEE_GWEI ? parseAssetUnits(env.ETHEREUM_SWEEP_MAX_FEE_GWEI, 9, 'ETHEREUM_SWEEP_MAX_FEE_GWEI') : undefined;
+  if (!Number.isInteger(interval) || interval < 0)
+    throw new Error(
+      `ETHEREUM_SWEEP_INTERVAL_MS: "${env.ETHEREUM_SWEEP_INTERVAL_MS}" is not a whole number of milliseconds`,
+    );
+  const maxFee = env.ETHEREUM_SWEEP_MAX_FEE_GWEI
+    ? parseAssetUnits(env.ETHEREUM_SWEEP_MAX_FEE_GWEI, 9, 'ETHEREUM_SWEEP_MAX_FEE_GWEI')
+    : undefined;
   return {
     sweep: {
       thresholds: parseAssetAmounts(text, assets, 'ETHEREUM_SWEEP_THRESHOLDS'),

@@ -10,9 +10,25 @@ import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-t
 const ETH = 10n ** 18n;
 const USD = 10n ** 6n;
 const THRESHOLDS = { ETH: ETH / 100n, USDC: 100n * USD };
-const SWEEP: ChainPipelineOptions = { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2, sweep: { thresholds: THRESHOLDS, intervalMs: 0 } };
+const SWEEP: ChainPipelineOptions = {
+  chain: 'ethereum',
+  batchMaxSize: 10,
+  batchMaxAgeMs: 0,
+  leaseMs: 30_000,
+  confirmations: 2,
+  sweep: { thresholds: THRESHOLDS, intervalMs: 0 },
+};
 
-type SweepRow = { id: string; status: string; txid: string; fee: string | null; nonce: string; addresses: string[]; swept: { address: string; asset: string; amount: string }[] | null; last_error: string | null };
+type SweepRow = {
+  id: string;
+  status: string;
+  txid: string;
+  fee: string | null;
+  nonce: string;
+  addresses: string[];
+  swept: { address: string; asset: string; amount: string }[] | null;
+  last_error: string | null;
+};
 
 // Deposits recorded by the real deposit follower on anvil, swept by the withdrawal signer's
 // sweeper into the wallet's Safe through the sweeper factory, the relayer transaction signed by
@@ -29,21 +45,39 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     await anvil.mintToken(app.tokens.USDC, anvil.accounts[0], 1_000_000n * USD);
     const wallet = await t.deps.wallets.walletFor('ethereum', client);
     const wallets = new CustodyWallets(t.tdb.db);
-    await wallets.register({ id: wallet.id, chain: 'ethereum', clientId: null, threshold: 2, publicKeys: wallet.publicKeys, safeAddress: custody.safe, relayerAddress: wallet.relayerAddress });
+    await wallets.register({
+      id: wallet.id,
+      chain: 'ethereum',
+      clientId: null,
+      threshold: 2,
+      publicKeys: wallet.publicKeys,
+      safeAddress: custody.safe,
+      relayerAddress: wallet.relayerAddress,
+    });
     addresses = new DepositAddresses(t.tdb.db, wallets, t.deps.assets, [custody.adapter], t.ledger);
-    follower = new DepositFollower({ db: t.tdb.db, adapter: custody.adapter, assets: t.deps.assets, ledger: t.ledger, startHeight: (await anvil.height()) + 1 });
+    follower = new DepositFollower({
+      db: t.tdb.db,
+      adapter: custody.adapter,
+      assets: t.deps.assets,
+      ledger: t.ledger,
+      startHeight: (await anvil.height()) + 1,
+    });
   });
   afterAll(async () => {
     await app?.close();
   });
 
-  const addressOf = async (user: string, asset: string) => (await addresses.issue({ clientId: client, userId: user, asset })).address.address;
+  const addressOf = async (user: string, asset: string) =>
+    (await addresses.issue({ clientId: client, userId: user, asset })).address.address;
   /** Mines until every deposit so far is credited (confirmations 2). */
   const credit = async () => {
     await app.anvil.mine(2);
     await follower.syncToTip();
   };
-  const sweeps = () => app.t.tdb.db.query<SweepRow>(`SELECT id, status, txid, fee::text, nonce::text, addresses, swept, last_error FROM withdrawals.sweeps ORDER BY seq`);
+  const sweeps = () =>
+    app.t.tdb.db.query<SweepRow>(
+      `SELECT id, status, txid, fee::text, nonce::text, addresses, swept, last_error FROM withdrawals.sweeps ORDER BY seq`,
+    );
   const gasOf = async (txid: string) => {
     const r = await app.anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [txid]);
     return BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice);
@@ -52,7 +86,9 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
   const custodyMatchesChain = async (asset: 'ETH' | 'USDC') => {
     const { t, custody, anvil } = app;
     const held = async (a: string) => (asset === 'ETH' ? anvil.balance(a) : anvil.tokenBalance(app.tokens.USDC, a));
-    const rows = await t.tdb.db.query<{ address: string }>(`SELECT address FROM deposits.addresses WHERE chain = 'ethereum'`);
+    const rows = await t.tdb.db.query<{ address: string }>(
+      `SELECT address FROM deposits.addresses WHERE chain = 'ethereum'`,
+    );
     let onChain = await held(custody.safe);
     for (const r of rows) onChain += await held(r.address);
     return { ledger: (await houseNets(t.tdb.db, asset))('custody').posted, onChain };
@@ -68,7 +104,9 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     await anvil.sendEth(carol, ETH / 1000n); // below the ETH threshold
     await credit();
     const safeEth = await anvil.balance(custody.safe);
-    const relayerNonce = Number(await anvil.rpc<string>('eth_getTransactionCount', [custody.relayer.address, 'pending']));
+    const relayerNonce = Number(
+      await anvil.rpc<string>('eth_getTransactionCount', [custody.relayer.address, 'pending']),
+    );
 
     const runner = t.runner([SWEEP]);
     await runner.tick();
@@ -77,7 +115,10 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     expect([...s.addresses].sort()).toEqual([alice, bob].sort());
     // The nonce came from the database reservation, owned by the sweep.
     expect(Number(s.nonce)).toBe(relayerNonce);
-    const [n] = await t.tdb.db.query<{ sweep_id: string; batch_id: string | null }>(`SELECT sweep_id, batch_id FROM withdrawals.nonces WHERE nonce = $1`, [s.nonce]);
+    const [n] = await t.tdb.db.query<{ sweep_id: string; batch_id: string | null }>(
+      `SELECT sweep_id, batch_id FROM withdrawals.nonces WHERE nonce = $1`,
+      [s.nonce],
+    );
     expect(n).toEqual({ sweep_id: s.id, batch_id: null });
 
     await anvil.mine(1);
@@ -85,7 +126,9 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     const [done] = await sweeps();
     expect(done.status).toBe('settled');
     expect(BigInt(done.fee as string)).toBe(await gasOf(done.txid));
-    expect(done.swept?.map((x) => `${x.address} ${x.asset} ${x.amount}`).sort()).toEqual([`${alice} ETH ${2n * ETH}`, `${bob} USDC ${500n * USD}`].sort());
+    expect(done.swept?.map((x) => `${x.address} ${x.asset} ${x.amount}`).sort()).toEqual(
+      [`${alice} ETH ${2n * ETH}`, `${bob} USDC ${500n * USD}`].sort(),
+    );
     expect(await anvil.balance(custody.safe)).toBe(safeEth + 2n * ETH);
     expect(await anvil.tokenBalance(app.tokens.USDC, custody.safe)).toBe(500n * USD);
     expect(await anvil.balance(alice)).toBe(0n);
@@ -103,7 +146,9 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
 
     // Operators and auditors see it over the API, amounts in asset units; the exchange backend does not.
-    const listed = (await (await t.call(t.keys.auditor, 'GET', '/v1/sweeps?chain=ethereum&status=settled')).json()) as { items: { id: string; fee: string; feeAsset: string; swept: { asset: string; amount: string }[] }[] };
+    const listed = (await (await t.call(t.keys.auditor, 'GET', '/v1/sweeps?chain=ethereum&status=settled')).json()) as {
+      items: { id: string; fee: string; feeAsset: string; swept: { asset: string; amount: string }[] }[];
+    };
     expect(listed.items.map((i) => i.id)).toEqual([done.id]);
     expect(listed.items[0].feeAsset).toBe('ETH');
     expect(parseUnits(listed.items[0].fee, 18)).toBe(BigInt(done.fee as string));
@@ -121,14 +166,25 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     expect(left.map((l) => l.address)).toEqual([carol]);
 
     // A withdrawal after the sweep takes the next relayer nonce and pays from the swept ETH.
-    const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', { clientId: client, userId: 'alice', asset: 'ETH', amount: '0.5', destination: ethAddress(91) }, { 'Idempotency-Key': 'sweep-then-pay' });
+    const res = await t.call(
+      t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: client, userId: 'alice', asset: 'ETH', amount: '0.5', destination: ethAddress(91) },
+      { 'Idempotency-Key': 'sweep-then-pay' },
+    );
     const w = (await res.json()) as Withdrawal;
     await runner.tick();
-    const [b] = await t.tdb.db.query<{ nonce: string }>(`SELECT nonce::text FROM withdrawals.batches WHERE id = (SELECT batch_id FROM withdrawals.withdrawals WHERE id = $1)`, [w.id]);
+    const [b] = await t.tdb.db.query<{ nonce: string }>(
+      `SELECT nonce::text FROM withdrawals.batches WHERE id = (SELECT batch_id FROM withdrawals.withdrawals WHERE id = $1)`,
+      [w.id],
+    );
     expect(Number(b.nonce)).toBe(Number(done.nonce) + 1);
     await anvil.mine(2);
     await runner.tick();
-    expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal).status).toBe('settled');
+    expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal).status).toBe(
+      'settled',
+    );
     const c = await custodyMatchesChain('ETH');
     expect(c.onChain).toBe(c.ledger);
   });
@@ -139,13 +195,19 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     await anvil.sendEth(dave, ETH);
     await credit();
     const before = Number(await anvil.rpc<string>('eth_getTransactionCount', [custody.relayer.address, 'latest']));
-    const crashAt = (point: string): FaultHook => async (p) => {
-      if (p === point) throw new Error(`crash at ${p}`);
-    };
-    await expect(t.runner([SWEEP], crashAt('sweeper.after_sign')).tick()).rejects.toThrow('crash at sweeper.after_sign');
+    const crashAt =
+      (point: string): FaultHook =>
+      async (p) => {
+        if (p === point) throw new Error(`crash at ${p}`);
+      };
+    await expect(t.runner([SWEEP], crashAt('sweeper.after_sign')).tick()).rejects.toThrow(
+      'crash at sweeper.after_sign',
+    );
     const [, crashed] = await sweeps();
     expect(crashed.status).toBe('signing');
-    await expect(t.runner([SWEEP], crashAt('sweeper.after_broadcast')).tick()).rejects.toThrow('crash at sweeper.after_broadcast');
+    await expect(t.runner([SWEEP], crashAt('sweeper.after_broadcast')).tick()).rejects.toThrow(
+      'crash at sweeper.after_broadcast',
+    );
     expect((await sweeps())[1].status).toBe('signed');
     // The next process waits out the dead one's lease, then sends the same stored bytes again.
     t.clock.advance(30_001);
@@ -155,7 +217,9 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     await runner.tick();
     const [, s] = await sweeps();
     expect(s.status).toBe('settled');
-    expect(Number(await anvil.rpc<string>('eth_getTransactionCount', [custody.relayer.address, 'latest']))).toBe(before + 1);
+    expect(Number(await anvil.rpc<string>('eth_getTransactionCount', [custody.relayer.address, 'latest']))).toBe(
+      before + 1,
+    );
     expect(await anvil.balance(dave)).toBe(0n);
     const gasLegs = await t.tdb.db.query(`SELECT id FROM ledger.transfers WHERE id LIKE $1`, [`sweep:${s.id}:%`]);
     expect(gasLegs).toHaveLength(1);
@@ -169,10 +233,15 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     const planner = t.runner([SWEEP]).workers[0].sweeper!.planner;
     await planner.ingest();
     const [id] = await planner.plan(true);
-    const [row] = await t.tdb.db.query<{ nonce: string; wallet: { relayerPublicKey: string } }>(`SELECT nonce::text, wallet FROM withdrawals.sweeps WHERE id = $1`, [id]);
+    const [row] = await t.tdb.db.query<{ nonce: string; wallet: { relayerPublicKey: string } }>(
+      `SELECT nonce::text, wallet FROM withdrawals.sweeps WHERE id = $1`,
+      [id],
+    );
     // Same nonce, same deposit address tag, but into an attacker's "Safe".
     const wallet = await t.deps.wallets.walletFor('ethereum', client);
-    const [tag] = (await t.tdb.db.query<{ tag: string }>(`SELECT tag FROM deposits.addresses WHERE address = $1`, [erin])).map((r) => r.tag);
+    const [tag] = (
+      await t.tdb.db.query<{ tag: string }>(`SELECT tag FROM deposits.addresses WHERE address = $1`, [erin])
+    ).map((r) => r.tag);
     const evil = await custody.adapter.buildSweep({ ...wallet, safeAddress: ethAddress(66) }, [tag], [], {
       relayerPublicKey: row.wallet.relayerPublicKey,
       nonce: Number(row.nonce),
@@ -180,13 +249,20 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
       maxPriorityFeePerGas: 10n ** 9n,
       gasLimit: 200_000n,
     });
-    await t.tdb.db.query(`UPDATE withdrawals.sweeps SET unsigned_payload = $2, digests = $3::jsonb WHERE id = $1`, [id, evil.payload, JSON.stringify(evil.digests)]);
+    await t.tdb.db.query(`UPDATE withdrawals.sweeps SET unsigned_payload = $2, digests = $3::jsonb WHERE id = $1`, [
+      id,
+      evil.payload,
+      JSON.stringify(evil.digests),
+    ]);
     const signatures = t.signer.signatures;
     const sweeper = t.runner([SWEEP]).workers[0].sweeper!;
     await expect(sweeper.signer.sign()).rejects.toBeInstanceOf(IntentMismatchError);
     expect(t.signer.signatures).toBe(signatures);
     // Failed, not left in `signing`: its nonce goes to the nonce filler (nonce-fill-ethereum.integration-spec.ts).
-    const [after] = await t.tdb.db.query<{ status: string; failure: string }>(`SELECT status, failure FROM withdrawals.sweeps WHERE id = $1`, [id]);
+    const [after] = await t.tdb.db.query<{ status: string; failure: string }>(
+      `SELECT status, failure FROM withdrawals.sweeps WHERE id = $1`,
+      [id],
+    );
     expect(after.status).toBe('failed');
     expect(after.failure).toMatch(/Safe/);
     // Take the refused sweep and its nonce back so the rest of the suite reuses that nonce (no fill's gas in its figures).
@@ -207,7 +283,9 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     };
     const eth = async () => (await houseNets(t.tdb.db, 'ETH'))('fee_expense').posted;
     const expenseBefore = await eth();
-    const reverted = async () => (await sweepEvents.get()).values.find((v) => v.labels.chain === 'ethereum' && v.labels.outcome === 'reverted')?.value ?? 0;
+    const reverted = async () =>
+      (await sweepEvents.get()).values.find((v) => v.labels.chain === 'ethereum' && v.labels.outcome === 'reverted')
+        ?.value ?? 0;
     const revertedBefore = await reverted();
     const runner = t.runner([SWEEP], breakToken);
     try {
@@ -254,7 +332,10 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
       const before = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [first.txid]));
       t.clock.advance(60_001);
       await runner.tick();
-      const [row] = await t.tdb.db.query<{ txid: string; previous_txids: string[]; attempt: number }>(`SELECT txid, previous_txids, attempt FROM withdrawals.sweeps WHERE id = $1`, [first.id]);
+      const [row] = await t.tdb.db.query<{ txid: string; previous_txids: string[]; attempt: number }>(
+        `SELECT txid, previous_txids, attempt FROM withdrawals.sweeps WHERE id = $1`,
+        [first.id],
+      );
       expect(row.attempt).toBe(1);
       expect(row.previous_txids).toEqual([first.txid]);
       const after = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [row.txid]));

@@ -7,7 +7,9 @@ import { problemOf } from './testing/withdrawal-test-app';
 
 const ETH = 10n ** 18n;
 const USD = 10n ** 6n;
-const CHAINS: ChainPipelineOptions[] = [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 }];
+const CHAINS: ChainPipelineOptions[] = [
+  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
+];
 
 // A token whose contract the deployment's Ethereum adapter was not configured with cannot leave
 // the Safe. On anvil with a real Safe (2-of-3 kms-local owners, kms-local relayer): such a
@@ -25,7 +27,12 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     c = await startTokenCustodyApp(backend, [{ asset: 'USDC', decimals: 6 }]);
     bare = new EthereumAdapter({ rpcUrl: c.anvil.rpcUrl, network: 'anvil', chainId: c.anvil.chainId, tokens: [] });
     // Nothing listens on port 1: every call fails to connect.
-    unreachable = new EthereumAdapter({ rpcUrl: 'http://127.0.0.1:1', network: 'anvil', chainId: c.anvil.chainId, tokens: [{ asset: 'USDC', address: c.tokens.USDC }] });
+    unreachable = new EthereumAdapter({
+      rpcUrl: 'http://127.0.0.1:1',
+      network: 'anvil',
+      chainId: c.anvil.chainId,
+      tokens: [{ asset: 'USDC', address: c.tokens.USDC }],
+    });
     const wallet = await c.t.deps.wallets.walletFor('ethereum', 'unserved');
     for (const a of [bare, unreachable]) a.registerWallet(wallet);
   });
@@ -40,13 +47,22 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
 
   const use = (adapter: EthereumAdapter) => c.t.deps.adapters.set('ethereum', adapter);
   async function request(userId: string, asset: string, amount: string, destination: string): Promise<Response> {
-    return c.t.call(c.t.keys.backend, 'POST', '/v1/withdrawals', { clientId: 'unserved', userId, asset, amount, destination }, { 'Idempotency-Key': `unserved-${backend}-${++seq}` });
+    return c.t.call(
+      c.t.keys.backend,
+      'POST',
+      '/v1/withdrawals',
+      { clientId: 'unserved', userId, asset, amount, destination },
+      { 'Idempotency-Key': `unserved-${backend}-${++seq}` },
+    );
   }
   async function withdrawal(id: string): Promise<Withdrawal> {
     return (await (await c.t.call(c.t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
   }
   async function batchOf(id: string): Promise<{ status: string; last_error: string | null }> {
-    const [b] = await c.t.tdb.db.query<{ status: string; last_error: string | null }>(`SELECT status, last_error FROM withdrawals.batches WHERE id = $1`, [id]);
+    const [b] = await c.t.tdb.db.query<{ status: string; last_error: string | null }>(
+      `SELECT status, last_error FROM withdrawals.batches WHERE id = $1`,
+      [id],
+    );
     return b;
   }
   async function userBalance(accountId: string): Promise<{ available: bigint; held: bigint }> {
@@ -73,7 +89,10 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
   });
 
   it('fails a batch whose token lost its contract, voiding its holds, and the next batch still goes through; an RPC outage is only retried', async () => {
-    const bea = { USDC: await c.deposit('unserved', 'bea', 'USDC', 50n * USD), ETH: await c.deposit('unserved', 'bea', 'ETH', 2n * ETH) };
+    const bea = {
+      USDC: await c.deposit('unserved', 'bea', 'USDC', 50n * USD),
+      ETH: await c.deposit('unserved', 'bea', 'ETH', 2n * ETH),
+    };
     const runner = c.t.runner(CHAINS);
 
     // Accepted and batched while USDC's contract was configured...
@@ -100,7 +119,10 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     // The batch that cannot be built fails with the adapter's code, once, and its hold is voided.
     use(bare);
     await expect(runner.tick()).rejects.toMatchObject({ code: 'asset.unknown' });
-    expect(await batchOf(first)).toMatchObject({ status: 'failed', last_error: expect.stringContaining('has no token on anvil') });
+    expect(await batchOf(first)).toMatchObject({
+      status: 'failed',
+      last_error: expect.stringContaining('has no token on anvil'),
+    });
     expect(await withdrawal(usdc.id)).toMatchObject({ status: 'failed', rule: 'asset.unknown' });
     expect(await userBalance(bea.USDC)).toEqual({ available: 50n * USD, held: 0n });
 

@@ -1,4 +1,11 @@
-import { assertAllRoutesGuarded, createApiKey, ensureClient, signedFetch, updateClient, type ApiCredentials } from '@strongroom/api-auth';
+import {
+  assertAllRoutesGuarded,
+  createApiKey,
+  ensureClient,
+  signedFetch,
+  updateClient,
+  type ApiCredentials,
+} from '@strongroom/api-auth';
 import { testBackends } from '@strongroom/testing';
 import { ScriptedChainAdapter, type Withdrawal } from '@strongroom/withdrawals';
 import { btcAddress, ethAddress, stateCounts } from './testing/fixtures';
@@ -14,7 +21,8 @@ for (const backend of testBackends()) {
     let frozen: ApiCredentials;
     let n = 0;
     const key = () => `k-${++n}`;
-    const request = (body: Record<string, unknown>, idem = key(), who = t.keys.backend) => t.call(who, 'POST', '/v1/withdrawals', body, { 'Idempotency-Key': idem });
+    const request = (body: Record<string, unknown>, idem = key(), who = t.keys.backend) =>
+      t.call(who, 'POST', '/v1/withdrawals', body, { 'Idempotency-Key': idem });
     const available = async (accountId: string) => {
       const b = await t.ledger.balances(accountId);
       return b.creditsPosted - b.debitsPosted - b.debitsPending;
@@ -24,7 +32,12 @@ for (const backend of testBackends()) {
       btc = new ScriptedChainAdapter('bitcoin');
       t = await startWithdrawalTestApp(backend, [btc, new ScriptedChainAdapter('ethereum')]);
       // A backend key of another client only, and a suspended client.
-      beta = await createApiKey(t.tdb.db, { name: 'beta backend', role: 'backend', owner: 'beta ops', clients: ['beta'] });
+      beta = await createApiKey(t.tdb.db, {
+        name: 'beta backend',
+        role: 'backend',
+        owner: 'beta ops',
+        clients: ['beta'],
+      });
       await ensureClient(t.tdb.db, { id: 'frozen', name: 'frozen', custody: 'pooled' });
       frozen = await createApiKey(t.tdb.db, { name: 'frozen backend', role: 'backend', clients: ['frozen'] });
       await t.fund('frozen', 'u1', 'BTC', BTC);
@@ -40,7 +53,14 @@ for (const backend of testBackends()) {
 
     it('holds the amount and auto-approves below the threshold; a retry returns the original', async () => {
       const user = await t.fund('acme', 'u-hold', 'BTC', 1n * BTC);
-      const body = { clientId: 'acme', userId: 'u-hold', asset: 'BTC', amount: '0.25', destination: btcAddress(1), reference: 'r1' };
+      const body = {
+        clientId: 'acme',
+        userId: 'u-hold',
+        asset: 'BTC',
+        amount: '0.25',
+        destination: btcAddress(1),
+        reference: 'r1',
+      };
       const res = await request(body, 'same-key');
       expect(res.status).toBe(201);
       const w = (await res.json()) as Withdrawal;
@@ -71,7 +91,11 @@ for (const backend of testBackends()) {
         [request({ ...ok, amount: '0' }), 400, 'amount.not_positive'],
         [request({ ...ok, amount: 0.1 }), 400, 'request.invalid'],
         [request({ ...ok, destination: 'bc1qnotanaddress' }), 400, 'address.malformed'],
-        [request({ ...ok, asset: 'ETH', destination: ethAddress(3).toLowerCase().replace('0xa', '0xA') }), 400, 'address.checksum'],
+        [
+          request({ ...ok, asset: 'ETH', destination: ethAddress(3).toLowerCase().replace('0xa', '0xA') }),
+          400,
+          'address.checksum',
+        ],
         [request({ ...ok, asset: 'DOGE' }), 404, 'asset.unknown'],
         [request({ ...ok, userId: 'nobody' }), 404, 'user.unknown'],
         [request({ ...ok, extra: 1 }), 400, 'request.invalid'],
@@ -93,10 +117,24 @@ for (const backend of testBackends()) {
       }
       // A replayed signature (same nonce) is refused before anything runs.
       const headers = { 'Idempotency-Key': 'replay-1' };
-      const first = await signedFetch(t.url, t.keys.backend, 'POST', '/v1/withdrawals', { ...ok, amount: '0.0000001' }, { headers, nonce: 'fixed-nonce-0001' });
+      const first = await signedFetch(
+        t.url,
+        t.keys.backend,
+        'POST',
+        '/v1/withdrawals',
+        { ...ok, amount: '0.0000001' },
+        { headers, nonce: 'fixed-nonce-0001' },
+      );
       expect(first.status).toBe(201);
       const afterFirst = await stateCounts(t.tdb.db);
-      const replay = await signedFetch(t.url, t.keys.backend, 'POST', '/v1/withdrawals', { ...ok, amount: '0.0000001' }, { headers, nonce: 'fixed-nonce-0001' });
+      const replay = await signedFetch(
+        t.url,
+        t.keys.backend,
+        'POST',
+        '/v1/withdrawals',
+        { ...ok, amount: '0.0000001' },
+        { headers, nonce: 'fixed-nonce-0001' },
+      );
       expect((await problemOf(replay)).code).toBe('auth.replayed_nonce');
       expect(await stateCounts(t.tdb.db)).toEqual(afterFirst);
       expect(afterFirst['withdrawals.withdrawals']).toBe(before['withdrawals.withdrawals'] + 1);
@@ -114,7 +152,10 @@ for (const backend of testBackends()) {
       // A proposal alone changes nothing; the second admin's approval sets the asset default.
       const proposed = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/ETH/*', {});
       expect(proposed.status).toBe(202);
-      expect(((await proposed.json()) as { status: string; kind: string })).toMatchObject({ status: 'pending', kind: 'withdrawals.policy' });
+      expect((await proposed.json()) as { status: string; kind: string }).toMatchObject({
+        status: 'pending',
+        kind: 'withdrawals.policy',
+      });
       expect((await problemOf(await request(body, 'no-policy-1'))).code).toBe('withdrawal.no_policy');
       expect((await t.changePolicy('ETH', '*', {})).status).toBe(200);
       const ok = await request(body, 'no-policy-1');
@@ -122,7 +163,8 @@ for (const backend of testBackends()) {
     });
 
     it('bounds policy values and refuses a policy that could never let a withdrawal through, before it is proposed', async () => {
-      const proposals = async () => Number((await t.tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM auth.change_requests`))[0].n);
+      const proposals = async () =>
+        Number((await t.tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM auth.change_requests`))[0].n);
       const before = await proposals();
       const cases: [Record<string, unknown>, number, string, string?][] = [
         [{ maxAmount: '0' }, 422, 'policy.invalid', 'never_passes'],
@@ -140,10 +182,14 @@ for (const backend of testBackends()) {
         const p = await problemOf(r);
         expect([r.status, p.code, p.reason]).toEqual([status, code, reason]);
       }
-      expect((await problemOf(await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/ghost', {}))).code).toBe('client.not_found');
+      expect((await problemOf(await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/ghost', {}))).code).toBe(
+        'client.not_found',
+      );
       // A client override is checked overlaid on the asset default: a fee at the default's maximum is refused.
       await t.setPolicy('USDC', '*', { maxAmount: 5_000_000n });
-      const over = await problemOf(await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/USDC/pol', { withdrawalFee: '5000000' }));
+      const over = await problemOf(
+        await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/USDC/pol', { withdrawalFee: '5000000' }),
+      );
       expect([over.code, over.reason]).toEqual(['policy.invalid', 'fee_not_below_max']);
       await t.setPolicy('USDC', '*');
       expect(await proposals()).toBe(before);
@@ -152,21 +198,36 @@ for (const backend of testBackends()) {
     it('denies by policy, records the rule, and policies change only through two admins', async () => {
       await t.fund('pol', 'u1', 'BTC', 10n * BTC);
       await t.fund('pol', 'u2', 'BTC', 10n * BTC);
-      const policy = { maxAmount: '200000000', userDailyLimit: '300000000', clientDailyLimit: '500000000', allowlist: [btcAddress(10), btcAddress(11)] };
+      const policy = {
+        maxAmount: '200000000',
+        userDailyLimit: '300000000',
+        clientDailyLimit: '500000000',
+        allowlist: [btcAddress(10), btcAddress(11)],
+      };
       const denied = await t.call(t.keys.approver1, 'PUT', '/v1/withdrawal-policies/BTC/pol', policy);
       expect((await problemOf(denied)).code).toBe('auth.forbidden_role');
       const put = await t.call(t.keys.admin, 'PUT', '/v1/withdrawal-policies/BTC/pol', policy);
       expect(put.status).toBe(202);
       const change = (await put.json()) as { id: string };
       // The maker cannot check its own change; the second admin (another owner) can.
-      expect((await problemOf(await t.call(t.keys.admin, 'POST', `/v1/changes/${change.id}/approve`))).code).toBe('change.same_person');
-      expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.policies WHERE asset = 'BTC' AND client_id = 'pol'`)).length).toBe(0);
+      expect((await problemOf(await t.call(t.keys.admin, 'POST', `/v1/changes/${change.id}/approve`))).code).toBe(
+        'change.same_person',
+      );
+      expect(
+        (await t.tdb.db.query(`SELECT 1 FROM withdrawals.policies WHERE asset = 'BTC' AND client_id = 'pol'`)).length,
+      ).toBe(0);
       const approved = await t.call(t.keys.admin2, 'POST', `/v1/changes/${change.id}/approve`);
       expect(approved.status).toBe(200);
       expect(((await approved.json()) as { status: string }).status).toBe('executed');
-      const changes = (await (await t.call(t.keys.auditor, 'GET', '/v1/withdrawal-policies/changes?asset=BTC')).json()) as { items: { clientId: string; changedBy: string; version: number }[] };
-      expect(changes.items.filter((c) => c.clientId === 'pol')).toEqual([expect.objectContaining({ changedBy: t.keys.admin.keyId, version: 1 })]);
-      const audited = await t.tdb.db.query(`SELECT 1 FROM audit.entries WHERE action = 'withdrawal_policy.changed' AND subject_id = 'BTC:pol'`);
+      const changes = (await (
+        await t.call(t.keys.auditor, 'GET', '/v1/withdrawal-policies/changes?asset=BTC')
+      ).json()) as { items: { clientId: string; changedBy: string; version: number }[] };
+      expect(changes.items.filter((c) => c.clientId === 'pol')).toEqual([
+        expect.objectContaining({ changedBy: t.keys.admin.keyId, version: 1 }),
+      ]);
+      const audited = await t.tdb.db.query(
+        `SELECT 1 FROM audit.entries WHERE action = 'withdrawal_policy.changed' AND subject_id = 'BTC:pol'`,
+      );
       expect(audited).toHaveLength(1);
 
       const base = { clientId: 'pol', userId: 'u1', asset: 'BTC', destination: btcAddress(10) };
@@ -175,13 +236,19 @@ for (const backend of testBackends()) {
         const r = await request(body);
         const p = await problemOf(r);
         expect([r.status, p.code, p.rule]).toEqual([422, code, rule]);
-        const w = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${String(p.withdrawalId)}`)).json()) as Withdrawal;
+        const w = (await (
+          await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${String(p.withdrawalId)}`)
+        ).json()) as Withdrawal;
         expect(w).toMatchObject({ status: 'rejected', rule });
         const after = await t.ledger.balances(await t.fund('pol', String(body.userId), 'BTC', 1n));
         expect(after.debitsPending).toBe(before.debitsPending); // no hold was placed
       };
       await deny({ ...base, amount: '2.5' }, 'policy.max_amount_exceeded', 'max_amount');
-      await deny({ ...base, destination: btcAddress(12), amount: '0.1' }, 'policy.destination_not_allowed', 'allowlist');
+      await deny(
+        { ...base, destination: btcAddress(12), amount: '0.1' },
+        'policy.destination_not_allowed',
+        'allowlist',
+      );
       expect((await request({ ...base, amount: '2' })).status).toBe(201);
       await deny({ ...base, amount: '1.5' }, 'policy.velocity_user_exceeded', 'velocity_user');
       expect((await request({ ...base, amount: '1' })).status).toBe(201); // exactly at the user limit
@@ -194,7 +261,10 @@ for (const backend of testBackends()) {
 
     it('trips the circuit breaker, pauses the asset until an admin resets it', async () => {
       await t.fund('cb', 'u1', 'ETH', 100n * 10n ** 18n);
-      const put = await t.changePolicy('ETH', '*', { breakerWindowSeconds: 3600, breakerLimit: (5n * 10n ** 18n).toString() });
+      const put = await t.changePolicy('ETH', '*', {
+        breakerWindowSeconds: 3600,
+        breakerLimit: (5n * 10n ** 18n).toString(),
+      });
       expect(put.status).toBe(200);
       const base = { clientId: 'cb', userId: 'u1', asset: 'ETH', destination: ethAddress(20) };
       expect((await request({ ...base, amount: '4' })).status).toBe(201);
@@ -202,7 +272,9 @@ for (const backend of testBackends()) {
       expect(await problemOf(trip)).toMatchObject({ code: 'policy.circuit_breaker_tripped', rule: 'circuit_breaker' });
       const paused = await request({ ...base, amount: '0.1' });
       expect(await problemOf(paused)).toMatchObject({ code: 'policy.asset_paused', rule: 'circuit_breaker' });
-      expect((await problemOf(await t.call(t.keys.approver1, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset'))).code).toBe('auth.forbidden_role');
+      expect(
+        (await problemOf(await t.call(t.keys.approver1, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset'))).code,
+      ).toBe('auth.forbidden_role');
       expect((await t.call(t.keys.admin, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset')).status).toBe(200);
       expect((await request({ ...base, amount: '0.1' })).status).toBe(201);
       await t.setPolicy('ETH', '*');
@@ -210,77 +282,154 @@ for (const backend of testBackends()) {
 
     it('needs approvals of distinct people above the threshold, never the requester nor an admin; reject voids the hold', async () => {
       const user = await t.fund('appr', 'u1', 'BTC', 10n * BTC);
-      expect((await t.changePolicy('BTC', 'appr', { approvalThreshold: '100000000', approvalsRequired: 2, withdrawalFee: '1000' })).status).toBe(200);
+      expect(
+        (
+          await t.changePolicy('BTC', 'appr', {
+            approvalThreshold: '100000000',
+            approvalsRequired: 2,
+            withdrawalFee: '1000',
+          })
+        ).status,
+      ).toBe(200);
       const body = { clientId: 'appr', userId: 'u1', asset: 'BTC', amount: '1.5', destination: btcAddress(30) };
       const w = (await (await request(body)).json()) as Withdrawal;
-      expect(w).toMatchObject({ status: 'awaiting_approval', approvalsRequired: 2, rule: 'approval_threshold', fee: '0.00001' });
+      expect(w).toMatchObject({
+        status: 'awaiting_approval',
+        approvalsRequired: 2,
+        rule: 'approval_threshold',
+        fee: '0.00001',
+      });
       expect(await available(user)).toBe(10n * BTC - 150_001_000n);
-      const pending = (await (await t.call(t.keys.approver1, 'GET', '/v1/approvals')).json()) as { items: Withdrawal[] };
+      const pending = (await (await t.call(t.keys.approver1, 'GET', '/v1/approvals')).json()) as {
+        items: Withdrawal[];
+      };
       expect(pending.items.map((x) => x.id)).toContain(w.id);
-      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('auth.forbidden_role');
+      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe(
+        'auth.forbidden_role',
+      );
       // An admin approves nothing: it can mint keys, so it could otherwise approve for anyone.
       const byAdmin = await t.call(t.keys.admin, 'POST', `/v1/approvals/${w.id}/approve`);
       expect([byAdmin.status, (await problemOf(byAdmin)).code]).toEqual([403, 'approval.approver_role_required']);
       // The attack: the requester's owner gets an approver key (minted for itself) and approves its own request through it.
-      const minted = await createApiKey(t.tdb.db, { name: 'minted approver', role: 'approver', owner: 'exchange backend' });
+      const minted = await createApiKey(t.tdb.db, {
+        name: 'minted approver',
+        role: 'approver',
+        owner: 'exchange backend',
+      });
       const self = await t.call(minted, 'POST', `/v1/approvals/${w.id}/approve`);
       expect([self.status, (await problemOf(self)).code]).toEqual([403, 'approval.self_approval']);
       const own = (await (await request(body, key(), t.keys.backend2)).json()) as Withdrawal;
-      expect(((await (await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal).status).toBe('awaiting_approval');
-      expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('approval.duplicate');
+      expect(
+        ((await (await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal).status,
+      ).toBe('awaiting_approval');
+      expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe(
+        'approval.duplicate',
+      );
       // A second key of the same person does not count twice.
       const alice2 = await createApiKey(t.tdb.db, { name: 'alice laptop', role: 'approver', owner: 'alice' });
       const twice = await t.call(alice2, 'POST', `/v1/approvals/${w.id}/approve`);
       expect([twice.status, (await problemOf(twice)).code]).toEqual([403, 'approval.same_owner']);
       // An approver scoped to other clients sees and approves nothing of this one.
-      const betaApprover = await createApiKey(t.tdb.db, { name: 'beta approver', role: 'approver', owner: 'erin', clients: ['beta'] });
-      expect((await problemOf(await t.call(betaApprover, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe('auth.forbidden_client');
+      const betaApprover = await createApiKey(t.tdb.db, {
+        name: 'beta approver',
+        role: 'approver',
+        owner: 'erin',
+        clients: ['beta'],
+      });
+      expect((await problemOf(await t.call(betaApprover, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe(
+        'auth.forbidden_client',
+      );
       const betaQueue = (await (await t.call(betaApprover, 'GET', '/v1/approvals')).json()) as { items: Withdrawal[] };
       expect(betaQueue.items.map((x) => x.id)).not.toContain(w.id);
-      expect((await t.tdb.db.query(`SELECT 1 FROM withdrawals.approvals WHERE withdrawal_id = $1`, [w.id])).length).toBe(1);
-      const done = (await (await t.call(t.keys.approver2, 'POST', `/v1/approvals/${w.id}/approve`)).json()) as Withdrawal;
+      expect(
+        (await t.tdb.db.query(`SELECT 1 FROM withdrawals.approvals WHERE withdrawal_id = $1`, [w.id])).length,
+      ).toBe(1);
+      const done = (await (
+        await t.call(t.keys.approver2, 'POST', `/v1/approvals/${w.id}/approve`)
+      ).json()) as Withdrawal;
       expect(done).toMatchObject({ status: 'approved', rule: 'approvals_met' });
-      expect(done.approvals.map((a) => a.approver).sort()).toEqual([t.keys.approver1.keyId, t.keys.approver2.keyId].sort());
+      expect(done.approvals.map((a) => a.approver).sort()).toEqual(
+        [t.keys.approver1.keyId, t.keys.approver2.keyId].sort(),
+      );
       expect(done.approvals.map((a) => a.approverOwner).sort()).toEqual(['alice', 'bob']);
       expect(done.requesterOwner).toBe('exchange backend');
       // Reject with a reason: the hold is voided.
       const before = await available(user);
-      expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${own.id}/reject`, {}))).code).toBe('request.invalid');
-      const rej = (await (await t.call(t.keys.approver3, 'POST', `/v1/approvals/${own.id}/reject`, { reason: 'looks odd' })).json()) as Withdrawal;
+      expect((await problemOf(await t.call(t.keys.approver1, 'POST', `/v1/approvals/${own.id}/reject`, {}))).code).toBe(
+        'request.invalid',
+      );
+      const rej = (await (
+        await t.call(t.keys.approver3, 'POST', `/v1/approvals/${own.id}/reject`, { reason: 'looks odd' })
+      ).json()) as Withdrawal;
       expect(rej).toMatchObject({ status: 'rejected', reason: 'looks odd' });
       expect(await available(user)).toBe(before + 150_001_000n); // the rejected one's hold (amount + fee) is released
-      expect((await problemOf(await t.call(t.keys.approver2, 'POST', `/v1/approvals/${own.id}/approve`))).code).toBe('withdrawal.not_awaiting_approval');
+      expect((await problemOf(await t.call(t.keys.approver2, 'POST', `/v1/approvals/${own.id}/approve`))).code).toBe(
+        'withdrawal.not_awaiting_approval',
+      );
     });
 
     it('cancels before signing, voiding the hold; lists with filters and a cursor', async () => {
       const user = await t.fund('can', 'u1', 'BTC', BTC);
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push(((await (await request({ clientId: 'can', userId: 'u1', asset: 'BTC', amount: '0.1', destination: btcAddress(40 + i) })).json()) as Withdrawal).id);
+      for (let i = 0; i < 5; i++)
+        ids.push(
+          (
+            (await (
+              await request({
+                clientId: 'can',
+                userId: 'u1',
+                asset: 'BTC',
+                amount: '0.1',
+                destination: btcAddress(40 + i),
+              })
+            ).json()) as Withdrawal
+          ).id,
+        );
       expect(await available(user)).toBe(BTC / 2n);
       const c = await t.call(t.keys.backend, 'POST', `/v1/withdrawals/${ids[0]}/cancel`, { reason: 'user asked' });
       expect(((await c.json()) as Withdrawal).status).toBe('cancelled');
       expect(await available(user)).toBe(BTC / 2n + BTC / 10n);
-      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/${ids[0]}/cancel`, {}))).code).toBe('withdrawal.not_cancellable');
-      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/nope/cancel`, {}))).code).toBe('withdrawal.not_found');
+      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/${ids[0]}/cancel`, {}))).code).toBe(
+        'withdrawal.not_cancellable',
+      );
+      expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/withdrawals/nope/cancel`, {}))).code).toBe(
+        'withdrawal.not_found',
+      );
       // Another client's key can neither cancel nor read these.
       const before = await stateCounts(t.tdb.db);
-      expect((await problemOf(await t.call(beta, 'POST', `/v1/withdrawals/${ids[1]}/cancel`, {}))).code).toBe('auth.forbidden_client');
-      expect((await problemOf(await t.call(beta, 'GET', `/v1/withdrawals/${ids[1]}`))).code).toBe('auth.forbidden_client');
-      expect((await problemOf(await t.call(beta, 'GET', '/v1/withdrawals?clientId=can'))).code).toBe('auth.forbidden_client');
+      expect((await problemOf(await t.call(beta, 'POST', `/v1/withdrawals/${ids[1]}/cancel`, {}))).code).toBe(
+        'auth.forbidden_client',
+      );
+      expect((await problemOf(await t.call(beta, 'GET', `/v1/withdrawals/${ids[1]}`))).code).toBe(
+        'auth.forbidden_client',
+      );
+      expect((await problemOf(await t.call(beta, 'GET', '/v1/withdrawals?clientId=can'))).code).toBe(
+        'auth.forbidden_client',
+      );
       const betaList = (await (await t.call(beta, 'GET', '/v1/withdrawals')).json()) as { items: Withdrawal[] };
       expect(betaList.items.filter((x) => x.clientId !== 'beta')).toEqual([]);
       expect(await stateCounts(t.tdb.db)).toEqual(before);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals?clientId=can&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: Withdrawal[]; nextCursor: string | null };
+        const page = (await (
+          await t.call(
+            t.keys.backend,
+            'GET',
+            `/v1/withdrawals?clientId=can&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          )
+        ).json()) as { items: Withdrawal[]; nextCursor: string | null };
         seen.push(...page.items.map((w) => w.id));
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...ids].reverse());
-      const cancelled = (await (await t.call(t.keys.backend, 'GET', '/v1/withdrawals?clientId=can&status=cancelled')).json()) as { items: Withdrawal[] };
+      const cancelled = (await (
+        await t.call(t.keys.backend, 'GET', '/v1/withdrawals?clientId=can&status=cancelled')
+      ).json()) as { items: Withdrawal[] };
       expect(cancelled.items.map((w) => w.id)).toEqual([ids[0]]);
-      expect((await problemOf(await t.call(t.keys.backend, 'GET', '/v1/withdrawals?status=bogus'))).code).toBe('request.invalid');
+      expect((await problemOf(await t.call(t.keys.backend, 'GET', '/v1/withdrawals?status=bogus'))).code).toBe(
+        'request.invalid',
+      );
     });
   });
 }

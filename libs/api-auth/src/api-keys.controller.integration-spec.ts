@@ -22,8 +22,15 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
     backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
     // A nonce whose window closed long ago: the new app's guard purges it on its first request.
-    await db.query("INSERT INTO auth.nonces (key_id, nonce, expires_at) VALUES ($1, 'long-expired-nonce-01', 1)", [backend.keyId]);
-    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), { name: 't', title: 't', description: 't', port: 0 }));
+    await db.query("INSERT INTO auth.nonces (key_id, nonce, expires_at) VALUES ($1, 'long-expired-nonce-01', 1)", [
+      backend.keyId,
+    ]);
+    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), {
+      name: 't',
+      title: 't',
+      description: 't',
+      port: 0,
+    }));
   });
   afterAll(async () => {
     await app?.close();
@@ -41,7 +48,9 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
   });
 
   it('guards every route, key management included', () => {
-    const routes = assertAllRoutesGuarded(app).filter((r) => r.path.startsWith('/v1/auth/keys') || r.path.startsWith('/v1/changes'));
+    const routes = assertAllRoutesGuarded(app).filter(
+      (r) => r.path.startsWith('/v1/auth/keys') || r.path.startsWith('/v1/changes'),
+    );
     expect(routes.map((r) => r.access)).toEqual([
       { kind: 'roles', roles: ['admin'] },
       { kind: 'roles', roles: ['admin'] },
@@ -54,7 +63,12 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
   });
 
   it('lets one admin mint an auditor key that works at once, then revoke it, with both recorded in the audit log', async () => {
-    const created = await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'auditor bob', role: 'auditor', owner: 'bob', clients: ['acme'] });
+    const created = await signedFetch(url, admin, 'POST', '/v1/auth/keys', {
+      name: 'auditor bob',
+      role: 'auditor',
+      owner: 'bob',
+      clients: ['acme'],
+    });
     expect(created.status).toBe(201);
     const bob = (await created.json()) as ApiCredentials & { role: string; name: string };
     expect(bob).toMatchObject({ name: 'auditor bob', role: 'auditor', owner: 'bob', clients: ['acme'] });
@@ -80,12 +94,40 @@ describeEachBackend('api key management over HTTP', { migrations: [...authMigrat
   it('refuses non-admins and bad input, changing nothing', async () => {
     const { db } = ctx();
     const before = (await db.query('SELECT key_id FROM auth.api_keys')).length;
-    expect(await code(await signedFetch(url, backend, 'POST', '/v1/auth/keys', { name: 'x', role: 'admin', owner: 'x', clients: 'all' }))).toBe('auth.forbidden_role');
+    expect(
+      await code(
+        await signedFetch(url, backend, 'POST', '/v1/auth/keys', {
+          name: 'x',
+          role: 'admin',
+          owner: 'x',
+          clients: 'all',
+        }),
+      ),
+    ).toBe('auth.forbidden_role');
     expect(await code(await signedFetch(url, backend, 'GET', '/v1/auth/keys'))).toBe('auth.forbidden_role');
-    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'root', owner: 'x', clients: 'all' }))).toBe('request.invalid');
-    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'auditor', clients: 'all' }))).toBe('request.invalid');
-    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: '', role: 'backend', owner: 'x', clients: ['acme'] }))).toBe('auth.invalid_name');
-    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys/srk_ffffffffffffffffffffffff/revoke'))).toBe('auth.key_not_found');
+    expect(
+      await code(
+        await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'root', owner: 'x', clients: 'all' }),
+      ),
+    ).toBe('request.invalid');
+    expect(
+      await code(
+        await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x', role: 'auditor', clients: 'all' }),
+      ),
+    ).toBe('request.invalid');
+    expect(
+      await code(
+        await signedFetch(url, admin, 'POST', '/v1/auth/keys', {
+          name: '',
+          role: 'backend',
+          owner: 'x',
+          clients: ['acme'],
+        }),
+      ),
+    ).toBe('auth.invalid_name');
+    expect(await code(await signedFetch(url, admin, 'POST', '/v1/auth/keys/srk_ffffffffffffffffffffffff/revoke'))).toBe(
+      'auth.key_not_found',
+    );
     expect((await db.query('SELECT key_id FROM auth.api_keys')).length).toBe(before);
   });
 });

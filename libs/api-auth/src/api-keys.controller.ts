@@ -6,7 +6,15 @@ import { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase, parseWith } from '@strongroom/shared-http';
 import { ROLES, type Role } from '@strongroom/shared-types';
-import { createApiKey, listApiKeys, parseNewApiKey, revokeApiKey, type ApiKeyInfo, type ClientScope, type Principal } from './api-keys';
+import {
+  createApiKey,
+  listApiKeys,
+  parseNewApiKey,
+  revokeApiKey,
+  type ApiKeyInfo,
+  type ClientScope,
+  type Principal,
+} from './api-keys';
 import { requireClient } from './clients/clients';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { DUAL_CONTROL_ROLES } from './dual-control/auth-change-handlers';
@@ -50,7 +58,10 @@ export class ApiKeysController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a backend or auditor key (201, secret here only); propose an admin or approver key (202, dual control)' })
+  @ApiOperation({
+    summary:
+      'Create a backend or auditor key (201, secret here only); propose an admin or approver key (202, dual control)',
+  })
   async create(
     @CurrentPrincipal() by: Principal,
     @Body() body: unknown,
@@ -69,7 +80,13 @@ export class ApiKeysController {
         actor: { id: by.keyId, role: by.role },
         action: 'auth.key_created',
         subject: { type: 'api_key', id: made.keyId },
-        payload: { name: k.name, role: k.role, owner: k.owner, clients: k.clients, by: { keyId: by.keyId, owner: by.owner } },
+        payload: {
+          name: k.name,
+          role: k.role,
+          owner: k.owner,
+          clients: k.clients,
+          by: { keyId: by.keyId, owner: by.owner },
+        },
       });
       return made;
     });
@@ -85,7 +102,9 @@ export class ApiKeysController {
 
   @Post(':keyId/revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke an API key; its requests are refused from now on (one admin: revoking only removes power)' })
+  @ApiOperation({
+    summary: 'Revoke an API key; its requests are refused from now on (one admin: revoking only removes power)',
+  })
   async revoke(@CurrentPrincipal() by: Principal, @Param('keyId') keyId: string): Promise<ApiKeyInfo> {
     return this.db.transaction(async (tx) => {
       await revokeApiKey(tx, keyId);

@@ -39,7 +39,8 @@ export const isKeyIdFormat = (s: string): boolean => KEY_ID.test(s);
 /** Checks a new key's fields (400 codes), without touching the database. */
 export function parseNewApiKey(input: NewApiKey): Required<NewApiKey> {
   const name = safeLabel(input.name, 'auth.invalid_name', 'an API key name');
-  if (!ROLES.includes(input.role)) throw badRequest('auth.invalid_role', `role must be one of ${ROLES.join(', ')}`, { roles: ROLES });
+  if (!ROLES.includes(input.role))
+    throw badRequest('auth.invalid_role', `role must be one of ${ROLES.join(', ')}`, { roles: ROLES });
   const owner = safeLabel(input.owner ?? name, 'auth.invalid_owner', 'an API key owner');
   return { name, role: input.role, owner, clients: parseScope(input.role, input.clients) };
 }
@@ -73,19 +74,16 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<Api
   if (k.clients !== 'all') {
     for (const id of k.clients) {
       const client = await requireClient(db, id);
-      if (k.role === 'backend' && client.status !== 'active') throw unprocessable('client.suspended', 'this client is suspended', { clientId: id });
+      if (k.role === 'backend' && client.status !== 'active')
+        throw unprocessable('client.suspended', 'this client is suspended', { clientId: id });
     }
   }
   const keyId = `srk_${randomBytes(12).toString('hex')}`;
   const secret = `srs_${randomBytes(32).toString('base64url')}`;
-  await db.query('INSERT INTO auth.api_keys (key_id, name, role, owner, clients, verifier) VALUES ($1, $2, $3, $4, $5, $6)', [
-    keyId,
-    k.name,
-    k.role,
-    k.owner,
-    k.clients === 'all' ? null : [...k.clients],
-    signingKeyOf(secret),
-  ]);
+  await db.query(
+    'INSERT INTO auth.api_keys (key_id, name, role, owner, clients, verifier) VALUES ($1, $2, $3, $4, $5, $6)',
+    [keyId, k.name, k.role, k.owner, k.clients === 'all' ? null : [...k.clients], signingKeyOf(secret)],
+  );
   // A snapshot cache (PGlite) must see the new key at once.
   invalidateKeyCache();
   return { keyId, secret };
@@ -107,11 +105,16 @@ export async function revokeApiKey(db: Queryable, keyId: string): Promise<void> 
 
 /** Re-scopes a key (CLI, for backend keys carried over from before client scopes). */
 export async function setApiKeyClients(db: Queryable, keyId: string, clients: ClientScope): Promise<void> {
-  const [row] = isKeyIdFormat(keyId) ? await db.query<{ role: Role }>('SELECT role FROM auth.api_keys WHERE key_id = $1', [keyId]) : [];
+  const [row] = isKeyIdFormat(keyId)
+    ? await db.query<{ role: Role }>('SELECT role FROM auth.api_keys WHERE key_id = $1', [keyId])
+    : [];
   if (!row) throw notFound('auth.key_not_found', 'no such API key', { keyId });
   const scope = parseScope(row.role, clients);
   if (scope !== 'all') for (const id of scope) await requireClient(db, id);
-  await db.query('UPDATE auth.api_keys SET clients = $2 WHERE key_id = $1', [keyId, scope === 'all' ? null : [...scope]]);
+  await db.query('UPDATE auth.api_keys SET clients = $2 WHERE key_id = $1', [
+    keyId,
+    scope === 'all' ? null : [...scope],
+  ]);
   invalidateKeyCache();
 }
 
@@ -127,15 +130,26 @@ interface KeyRow {
   revoked_at: Date | string | null;
 }
 
-const COLUMNS = 'key_id, name, role, owner, clients, verifier, revoked_at IS NOT NULL AS revoked, created_at, revoked_at';
+const COLUMNS =
+  'key_id, name, role, owner, clients, verifier, revoked_at IS NOT NULL AS revoked, created_at, revoked_at';
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
-const principalOf = (r: KeyRow): Principal => ({ keyId: r.key_id, name: r.name, role: r.role, owner: r.owner, clients: r.clients === null ? 'all' : r.clients });
+const principalOf = (r: KeyRow): Principal => ({
+  keyId: r.key_id,
+  name: r.name,
+  role: r.role,
+  owner: r.owner,
+  clients: r.clients === null ? 'all' : r.clients,
+});
 const storedOf = (r: KeyRow): StoredApiKey => ({ ...principalOf(r), verifier: r.verifier, revoked: r.revoked });
 
 /** Every key, oldest first, without any secret material. */
 export async function listApiKeys(db: Queryable): Promise<ApiKeyInfo[]> {
   const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM auth.api_keys ORDER BY created_at, key_id`);
-  return rows.map((r) => ({ ...principalOf(r), createdAt: iso(r.created_at), revokedAt: r.revoked_at === null ? null : iso(r.revoked_at) }));
+  return rows.map((r) => ({
+    ...principalOf(r),
+    createdAt: iso(r.created_at),
+    revokedAt: r.revoked_at === null ? null : iso(r.revoked_at),
+  }));
 }
 
 export async function findApiKey(db: Queryable, keyId: string): Promise<StoredApiKey | undefined> {
@@ -164,14 +178,23 @@ type TxRunner = { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> 
  * `strongroom admin create-key`. The advisory lock keeps replicas starting together from minting
  * twice. Dual control needs two admins of distinct owners, so the embedded default mints two.
  */
-export async function ensureFirstAdminKeys(db: TxRunner, owners: readonly string[] = ['first admin 1', 'first admin 2']): Promise<FirstAdminKey[] | null> {
-  if (owners.length === 0 || new Set(owners).size !== owners.length) throw new Error('ensureFirstAdminKeys needs distinct owners');
+export async function ensureFirstAdminKeys(
+  db: TxRunner,
+  owners: readonly string[] = ['first admin 1', 'first admin 2'],
+): Promise<FirstAdminKey[] | null> {
+  if (owners.length === 0 || new Set(owners).size !== owners.length)
+    throw new Error('ensureFirstAdminKeys needs distinct owners');
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7324502)');
     const [row] = await tx.query<{ n: string }>("SELECT count(*) AS n FROM auth.api_keys WHERE role = 'admin'");
     if (Number(row.n) > 0) return null;
     const made: FirstAdminKey[] = [];
-    for (const owner of owners) made.push({ ...(await createApiKey(tx, { name: owner, role: 'admin', owner, clients: 'all' })), name: owner, owner });
+    for (const owner of owners)
+      made.push({
+        ...(await createApiKey(tx, { name: owner, role: 'admin', owner, clients: 'all' })),
+        name: owner,
+        owner,
+      });
     return made;
   });
 }

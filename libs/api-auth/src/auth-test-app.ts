@@ -14,7 +14,10 @@ export const effects = { count: 0 };
 export class ThingsController {
   @Roles('backend')
   @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): { principal: Principal; query: Record<string, string> } {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string>,
+  ): { principal: Principal; query: Record<string, string> } {
     return { principal, query };
   }
 
@@ -60,7 +63,10 @@ export class NakedController {
 
 @Module({})
 export class AuthTestAppModule {
-  static with(db: Database, options: { unguarded?: boolean; replayWindowMs?: number; keyRoutes?: boolean } = {}): DynamicModule {
+  static with(
+    db: Database,
+    options: { unguarded?: boolean; replayWindowMs?: number; keyRoutes?: boolean } = {},
+  ): DynamicModule {
     return {
       module: AuthTestAppModule,
       imports: [

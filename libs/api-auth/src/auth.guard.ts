@@ -75,7 +75,10 @@ export class ApiKeyGuard implements CanActivate {
     const access = routeAccess(context.getHandler(), context.getClass());
     if (access.kind === 'public') return true;
     if (context.getType() !== 'http' || access.kind === 'unguarded') {
-      throw authError('auth.route_unguarded', 'this route declares no roles and is refused; mark it @Roles(...) or @Public()');
+      throw authError(
+        'auth.route_unguarded',
+        'this route declares no roles and is refused; mark it @Roles(...) or @Public()',
+      );
     }
     const req = context.switchToHttp().getRequest<RawRequest>();
     const header = (name: string): string | undefined => {
@@ -91,27 +94,40 @@ export class ApiKeyGuard implements CanActivate {
       [HEADER_TIMESTAMP, timestamp],
       [HEADER_NONCE, nonce],
       [HEADER_SIGNATURE, signature],
-    ].filter(([, v]) => v === undefined).map(([h]) => h);
+    ]
+      .filter(([, v]) => v === undefined)
+      .map(([h]) => h);
     if (missing.length > 0 || !keyId || !timestamp || !nonce || !signature) {
       throw authError('auth.missing', `signed request headers missing: ${missing.join(', ')}`, { missing });
     }
-    if (!NONCE.test(nonce)) throw authError('auth.missing', 'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]');
+    if (!NONCE.test(nonce))
+      throw authError('auth.missing', 'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]');
     if (!SIGNATURE.test(signature)) throw invalidCredentials();
 
     const now = Date.now();
     const ts = TIMESTAMP.test(timestamp) ? Number(timestamp) : NaN;
     if (!Number.isSafeInteger(ts) || Math.abs(now - ts) > this.windowMs) {
-      throw authError('auth.stale_timestamp', `X-Strongroom-Timestamp must be unix milliseconds within ${this.windowMs} ms of the server clock`, {
-        serverTime: now,
-      });
+      throw authError(
+        'auth.stale_timestamp',
+        `X-Strongroom-Timestamp must be unix milliseconds within ${this.windowMs} ms of the server clock`,
+        {
+          serverTime: now,
+        },
+      );
     }
 
     // No oracle: an unknown id (well formed or not) and a wrong secret take the same steps — one
     // lookup, one HMAC, one constant-time compare — and get the same answer.
-    const found: StoredApiKey | undefined = await this.keys.get(isKeyIdFormat(keyId) ? keyId : ABSENT_KEY_ID, this.source);
+    const found: StoredApiKey | undefined = await this.keys.get(
+      isKeyIdFormat(keyId) ? keyId : ABSENT_KEY_ID,
+      this.source,
+    );
     const key = found?.keyId === keyId ? found : undefined;
     const path = req.originalUrl ?? req.url;
-    const expected = signCanonical(key?.verifier ?? DUMMY_VERIFIER, canonicalRequest(req.method, path, timestamp, nonce, sha256Hex(req.rawBody)));
+    const expected = signCanonical(
+      key?.verifier ?? DUMMY_VERIFIER,
+      canonicalRequest(req.method, path, timestamp, nonce, sha256Hex(req.rawBody)),
+    );
     if (!signaturesEqual(expected, signature) || !key) throw invalidCredentials();
     if (key.revoked) throw authError('auth.revoked', 'this API key has been revoked');
 
@@ -128,14 +144,21 @@ export class ApiKeyGuard implements CanActivate {
     const principal = { keyId: key.keyId, name: key.name, role: key.role, owner: key.owner, clients: key.clients };
     req[PRINCIPAL] = principal;
     if (!roleAllows(access.roles, key.role)) {
-      throw authError('auth.forbidden_role', `role ${key.role} may not call this route; it needs ${access.roles.join(' or ')}`, {
-        role: key.role,
-        allowed: access.roles,
-      });
+      throw authError(
+        'auth.forbidden_role',
+        `role ${key.role} may not call this route; it needs ${access.roles.join(' or ')}`,
+        {
+          role: key.role,
+          allowed: access.roles,
+        },
+      );
     }
     return true;
   }
 }
 
 const invalidCredentials = () =>
-  authError('auth.invalid_credentials', 'the key id and signature do not verify (unknown key, wrong secret, or a request changed in transit)');
+  authError(
+    'auth.invalid_credentials',
+    'the key id and signature do not verify (unknown key, wrong secret, or a request changed in transit)',
+  );

@@ -2,7 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { createApiKey, ensureFirstAdminKey, ensureFirstAdminKeys, listApiKeys, revokeApiKey, type Queryable } from './api-keys';
+import {
+  createApiKey,
+  ensureFirstAdminKey,
+  ensureFirstAdminKeys,
+  listApiKeys,
+  revokeApiKey,
+  type Queryable,
+} from './api-keys';
 import { createClient } from './clients/clients';
 import { AuthTestAppModule, effects } from './auth-test-app';
 import { authMigrations } from './index';
@@ -38,7 +45,12 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
   beforeAll(async () => {
     const { db } = ctx();
     await createClient(db, { id: 'acme', name: 'Acme exchange', custody: 'pooled' });
-    backend = await createApiKey(db, { name: 'exchange backend', role: 'backend', owner: 'acme ops', clients: ['acme'] });
+    backend = await createApiKey(db, {
+      name: 'exchange backend',
+      role: 'backend',
+      owner: 'acme ops',
+      clients: ['acme'],
+    });
     approver = await createApiKey(db, { name: 'alice', role: 'approver' });
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
     ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { unguarded: true, replayWindowMs: WINDOW }), {
@@ -56,7 +68,13 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     const res = await signedFetch(url, backend, 'GET', '/v1/things?asset=BTC&limit=2');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      principal: { keyId: backend.keyId, name: 'exchange backend', role: 'backend', owner: 'acme ops', clients: ['acme'] },
+      principal: {
+        keyId: backend.keyId,
+        name: 'exchange backend',
+        role: 'backend',
+        owner: 'acme ops',
+        clients: ['acme'],
+      },
       query: { asset: 'BTC', limit: '2' },
     });
   });
@@ -79,7 +97,9 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
   });
 
   it('publishes the roles of each route in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = (await (await fetch(`${url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     expect(doc.paths['/v1/things'].get['x-strongroom-roles']).toEqual(['backend']);
     expect(doc.paths['/v1/things/approve'].post['x-strongroom-roles']).toEqual(['approver']);
     expect(doc.paths['/v1/reports'].get['x-strongroom-roles']).toEqual(['auditor']);
@@ -102,7 +122,9 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     });
 
     it('refuses a signature made with the wrong secret', async () => {
-      const res = await signedFetch(url, { keyId: backend.keyId, secret: approver.secret }, 'POST', '/v1/things', { a: 1 });
+      const res = await signedFetch(url, { keyId: backend.keyId, secret: approver.secret }, 'POST', '/v1/things', {
+        a: 1,
+      });
       expect(res.status).toBe(401);
       expect((await problemOf(res)).code).toBe('auth.invalid_credentials');
     });
@@ -138,7 +160,12 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     });
 
     it('refuses an unknown key', async () => {
-      const res = await signedFetch(url, { keyId: 'srk_000000000000000000000000', secret: backend.secret }, 'GET', '/v1/things');
+      const res = await signedFetch(
+        url,
+        { keyId: 'srk_000000000000000000000000', secret: backend.secret },
+        'GET',
+        '/v1/things',
+      );
       expect(res.status).toBe(401);
       expect((await problemOf(res)).code).toBe('auth.invalid_credentials');
     });
@@ -204,7 +231,9 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
 
   it('stores no secret: only the derived verification key', async () => {
     const { db } = ctx();
-    const rows = await db.query<Record<string, unknown>>('SELECT * FROM auth.api_keys WHERE key_id = $1', [backend.keyId]);
+    const rows = await db.query<Record<string, unknown>>('SELECT * FROM auth.api_keys WHERE key_id = $1', [
+      backend.keyId,
+    ]);
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(backend.secret);
     expect(dump).not.toContain(backend.secret.slice(4));
@@ -215,7 +244,8 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
   it('purges nonces once their window has closed', async () => {
     const { db } = ctx();
     await signedFetch(url, backend, 'GET', '/v1/things');
-    const count = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM auth.nonces'))[0].n);
+    const count = async (): Promise<number> =>
+      Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM auth.nonces'))[0].n);
     expect(await count()).toBeGreaterThan(0);
     expect(await purgeExpiredNonces(db, Date.now())).toBe(0);
     const purged = await purgeExpiredNonces(db, Date.now() + 3 * WINDOW);
@@ -251,9 +281,16 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
 
   it('refuses invalid key input', async () => {
     const { db } = ctx();
-    await expect(createApiKey(db, { name: '  ', role: 'backend', clients: ['acme'] })).rejects.toMatchObject({ code: 'auth.invalid_name' });
-    await expect(createApiKey(db, { name: 'x', role: 'root' as never })).rejects.toMatchObject({ code: 'auth.invalid_role' });
-    await expect(revokeApiKey(db, 'srk_ffffffffffffffffffffffff')).rejects.toMatchObject({ code: 'auth.key_not_found', status: 404 });
+    await expect(createApiKey(db, { name: '  ', role: 'backend', clients: ['acme'] })).rejects.toMatchObject({
+      code: 'auth.invalid_name',
+    });
+    await expect(createApiKey(db, { name: 'x', role: 'root' as never })).rejects.toMatchObject({
+      code: 'auth.invalid_role',
+    });
+    await expect(revokeApiKey(db, 'srk_ffffffffffffffffffffffff')).rejects.toMatchObject({
+      code: 'auth.key_not_found',
+      status: 404,
+    });
   });
 
   it('enumerates the routes and names the unguarded one', () => {
@@ -265,7 +302,9 @@ describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) 
     const guarded = await NestFactory.create(AuthTestAppModule.with(ctx().db), { logger: false });
     try {
       await guarded.init();
-      const routes = assertAllRoutesGuarded(guarded).map((r) => `${r.method} ${r.path} ${r.access.kind === 'roles' ? r.access.roles.join('|') : r.access.kind}`);
+      const routes = assertAllRoutesGuarded(guarded).map(
+        (r) => `${r.method} ${r.path} ${r.access.kind === 'roles' ? r.access.roles.join('|') : r.access.kind}`,
+      );
       expect(routes.sort()).toEqual(
         [
           'GET /health public',

@@ -25,7 +25,12 @@ export class AuthModule {
       module: AuthModule,
       imports: [AuditModule],
       controllers: [ChangesController, ...(options.keyRoutes ? [ApiKeysController, ClientsController] : [])],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, ApiKeyGuard, { provide: APP_GUARD, useExisting: ApiKeyGuard }, DualControl],
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        ApiKeyGuard,
+        { provide: APP_GUARD, useExisting: ApiKeyGuard },
+        DualControl,
+      ],
       exports: [ApiKeyGuard, AUTH_OPTIONS, DualControl],
     };
   }

@@ -52,7 +52,11 @@ describe('KeyCache', () => {
     const c = counter([key]);
     const cache = new KeyCache(Number.POSITIVE_INFINITY);
     invalidateKeyCache();
-    await Promise.all([cache.get(key.keyId, c, 0), cache.get('srk_ffffffffffffffffffffffff', c, 0), cache.get(key.keyId, c, 0)]);
+    await Promise.all([
+      cache.get(key.keyId, c, 0),
+      cache.get('srk_ffffffffffffffffffffffff', c, 0),
+      cache.get(key.keyId, c, 0),
+    ]);
     expect(c.all).toHaveBeenCalledTimes(1);
   });
 });

@@ -38,7 +38,12 @@ describeEachBackend('no oracle on key ids', { migrations: [...authMigrations, ..
     revoked = await createApiKey(db, { name: 'old', role: 'backend', clients: ['acme'] });
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
     await revokeApiKey(db, revoked.keyId);
-    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), { name: 't', title: 't', description: 't', port: 0 }));
+    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), {
+      name: 't',
+      title: 't',
+      description: 't',
+      port: 0,
+    }));
   });
   afterAll(async () => {
     await app?.close();
@@ -51,7 +56,9 @@ describeEachBackend('no oracle on key ids', { migrations: [...authMigrations, ..
   };
 
   it('gives an unknown id (well formed or not) and a wrong secret the same status, code and body', async () => {
-    const answers = await Promise.all(Object.entries(probes()).map(async ([what, creds]) => [what, await answer(creds)] as const));
+    const answers = await Promise.all(
+      Object.entries(probes()).map(async ([what, creds]) => [what, await answer(creds)] as const),
+    );
     const [first] = answers;
     expect(first[1]).toMatchObject({ status: 401, body: { code: 'auth.invalid_credentials' } });
     for (const [what, a] of answers) expect([what, a]).toEqual([what, first[1]]);
@@ -76,7 +83,11 @@ describeEachBackend('no oracle on key ids', { migrations: [...authMigrations, ..
         hmacs.mockClear();
         compares.mockClear();
         await answer(creds);
-        steps[what] = [reads.mock.calls.filter(([sql]) => String(sql).includes('auth.api_keys')).length, hmacs.mock.calls.length, compares.mock.calls.length];
+        steps[what] = [
+          reads.mock.calls.filter(([sql]) => String(sql).includes('auth.api_keys')).length,
+          hmacs.mock.calls.length,
+          compares.mock.calls.length,
+        ];
       }
       // HMACs: two by signedFetch (this process signs too), one by the guard.
       const expected = db.backend === 'pglite' ? [0, 3, 1] : [1, 3, 1];
@@ -114,20 +125,48 @@ describeEachBackend('no oracle on key ids', { migrations: [...authMigrations, ..
 
   it('refuses key names with control characters, terminal escapes, bidi overrides, NUL or lone surrogates, creating nothing', async () => {
     const { db } = ctx();
-    const bad = ['\u001b[2J\u001b[Hfake', 'nul\u0000', 'evil\u202Egnp.exe', 'iso\u2067x', 'lone\ud800', 'c1\u0085x', 'line\nbreak'];
+    const bad = [
+      '\u001b[2J\u001b[Hfake',
+      'nul\u0000',
+      'evil\u202Egnp.exe',
+      'iso\u2067x',
+      'lone\ud800',
+      'c1\u0085x',
+      'line\nbreak',
+    ];
     for (const name of bad) {
-      await expect(createApiKey(db, { name, role: 'auditor' })).rejects.toMatchObject({ code: 'auth.invalid_name', status: 400 });
-      await expect(createApiKey(db, { name: 'ok', owner: name, role: 'auditor' })).rejects.toMatchObject({ code: 'auth.invalid_owner', status: 400 });
+      await expect(createApiKey(db, { name, role: 'auditor' })).rejects.toMatchObject({
+        code: 'auth.invalid_name',
+        status: 400,
+      });
+      await expect(createApiKey(db, { name: 'ok', owner: name, role: 'auditor' })).rejects.toMatchObject({
+        code: 'auth.invalid_owner',
+        status: 400,
+      });
     }
     const before = (await listApiKeys(db)).length;
     for (const name of bad) {
-      const res = await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name, role: 'auditor', owner: 'o', clients: 'all' });
+      const res = await signedFetch(url, admin, 'POST', '/v1/auth/keys', {
+        name,
+        role: 'auditor',
+        owner: 'o',
+        clients: 'all',
+      });
       const body = (await res.json()) as Json;
       // The platform's request gate refuses NUL, controls and lone surrogates in any JSON string
       // first (request.*); what it lets through (bidi) is refused here.
-      expect([name, res.status, String(body.code)]).toEqual([name, 400, expect.stringMatching(/^(request\.|auth\.invalid_name$)/)]);
+      expect([name, res.status, String(body.code)]).toEqual([
+        name,
+        400,
+        expect.stringMatching(/^(request\.|auth\.invalid_name$)/),
+      ]);
     }
-    const bidi = await signedFetch(url, admin, 'POST', '/v1/auth/keys', { name: 'x\u202Ey', role: 'auditor', owner: 'o', clients: 'all' });
+    const bidi = await signedFetch(url, admin, 'POST', '/v1/auth/keys', {
+      name: 'x\u202Ey',
+      role: 'auditor',
+      owner: 'o',
+      clients: 'all',
+    });
     expect(((await bidi.json()) as Json).code).toBe('auth.invalid_name');
     expect((await listApiKeys(db)).length).toBe(before);
   });

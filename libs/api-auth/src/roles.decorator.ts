@@ -16,8 +16,12 @@ export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
     // The OpenAPI document shows who may call what.
     ApiSecurity('key'),
     ApiExtension('x-strongroom-roles', [...roles]),
-    ApiUnauthorizedResponse({ description: 'auth.missing, auth.invalid_credentials, auth.stale_timestamp, auth.replayed_nonce, auth.revoked' }),
-    ApiForbiddenResponse({ description: `auth.forbidden_role: needs ${roles.join(' or ')} (admin passes every role check)` }),
+    ApiUnauthorizedResponse({
+      description: 'auth.missing, auth.invalid_credentials, auth.stale_timestamp, auth.replayed_nonce, auth.revoked',
+    }),
+    ApiForbiddenResponse({
+      description: `auth.forbidden_role: needs ${roles.join(' or ')} (admin passes every role check)`,
+    }),
   ) as MethodDecorator & ClassDecorator;
 }
 

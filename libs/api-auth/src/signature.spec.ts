@@ -15,12 +15,26 @@ const creds = { keyId: 'srk_0123456789abcdef01234567', secret: 'srs_test-secret'
 
 describe('request signatures', () => {
   it('match an independent implementation of the documented scheme', () => {
-    const h = signRequest(creds, 'post', '/v1/withdrawals?dry=1', '{"amount":"1"}', 1763800000000, 'nonce-0000000000000001');
+    const h = signRequest(
+      creds,
+      'post',
+      '/v1/withdrawals?dry=1',
+      '{"amount":"1"}',
+      1763800000000,
+      'nonce-0000000000000001',
+    );
     expect(h).toEqual({
       'X-Strongroom-Key': creds.keyId,
       'X-Strongroom-Timestamp': '1763800000000',
       'X-Strongroom-Nonce': 'nonce-0000000000000001',
-      'X-Strongroom-Signature': reference(creds.secret, 'POST', '/v1/withdrawals?dry=1', '1763800000000', 'nonce-0000000000000001', '{"amount":"1"}'),
+      'X-Strongroom-Signature': reference(
+        creds.secret,
+        'POST',
+        '/v1/withdrawals?dry=1',
+        '1763800000000',
+        'nonce-0000000000000001',
+        '{"amount":"1"}',
+      ),
     });
     // An empty body is signed as SHA-256 of nothing.
     expect(sha256Hex(undefined)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
@@ -34,7 +48,8 @@ describe('request signatures', () => {
         fc.pre(parts[i] !== replacement);
         const changed = [...parts] as typeof parts;
         changed[i] = replacement;
-        const sign = (p: typeof parts): string => signCanonical(key, canonicalRequest(p[0], p[1], p[2], p[3], sha256Hex(p[4])));
+        const sign = (p: typeof parts): string =>
+          signCanonical(key, canonicalRequest(p[0], p[1], p[2], p[3], sha256Hex(p[4])));
         // Newlines inside a part could shift it into the next; the server only accepts
         // methods, timestamps and nonces without them, and paths never carry a raw newline.
         fc.pre(!parts.join('').includes('\n') && !replacement.includes('\n'));

@@ -31,11 +31,19 @@ export function signingKeyOf(secret: string): string {
 }
 
 export function sha256Hex(body: string | Uint8Array | undefined): string {
-  return createHash('sha256').update(body ?? '').digest('hex');
+  return createHash('sha256')
+    .update(body ?? '')
+    .digest('hex');
 }
 
 /** `METHOD\nPATH(with query)\nTIMESTAMP\nNONCE\nhex(SHA256(body))`. */
-export function canonicalRequest(method: string, path: string, timestamp: string, nonce: string, bodySha256Hex: string): string {
+export function canonicalRequest(
+  method: string,
+  path: string,
+  timestamp: string,
+  nonce: string,
+  bodySha256Hex: string,
+): string {
   return `${method.toUpperCase()}\n${path}\n${timestamp}\n${nonce}\n${bodySha256Hex}`;
 }
 
@@ -67,7 +75,10 @@ export function signRequest(
   nonce: string = newNonce(),
 ): SignedHeaders {
   const timestamp = String(Math.trunc(now));
-  const signature = signCanonical(signingKeyOf(creds.secret), canonicalRequest(method, path, timestamp, nonce, sha256Hex(body)));
+  const signature = signCanonical(
+    signingKeyOf(creds.secret),
+    canonicalRequest(method, path, timestamp, nonce, sha256Hex(body)),
+  );
   return {
     'X-Strongroom-Key': creds.keyId,
     'X-Strongroom-Timestamp': timestamp,

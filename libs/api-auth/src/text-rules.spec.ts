@@ -21,7 +21,9 @@ describe('safeLabel', () => {
 
   it.each(refused)('refuses %j with the given code', (name) => {
     expect(unsafeTextReason(name)).not.toBeNull();
-    expect(() => safeLabel(name, 'auth.invalid_name', 'a name')).toThrow(expect.objectContaining({ code: 'auth.invalid_name', status: 400 }));
+    expect(() => safeLabel(name, 'auth.invalid_name', 'a name')).toThrow(
+      expect.objectContaining({ code: 'auth.invalid_name', status: 400 }),
+    );
   });
 
   it('accepts ordinary names in any script, emoji (a valid surrogate pair) included, and trims them', () => {
@@ -33,7 +35,9 @@ describe('safeLabel', () => {
 
   it('refuses empty and over-long names, and non-strings', () => {
     for (const v of ['', '   ', 'x'.repeat(201), 42, null, undefined]) {
-      expect(() => safeLabel(v, 'auth.invalid_name', 'a name')).toThrow(expect.objectContaining({ code: 'auth.invalid_name' }));
+      expect(() => safeLabel(v, 'auth.invalid_name', 'a name')).toThrow(
+        expect.objectContaining({ code: 'auth.invalid_name' }),
+      );
     }
     expect(safeLabel('x'.repeat(200), 'c', 'n')).toHaveLength(200);
   });

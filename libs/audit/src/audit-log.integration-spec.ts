@@ -39,7 +39,12 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
     for (let i = 1; i <= 5; i++) {
       await db.transaction(async (tx) => {
         await tx.query('INSERT INTO probe.things (id, state) VALUES ($1, $2)', [`t${i}`, 'open']);
-        await log.append(tx, { actor, action: 'thing.opened', subject: { type: 'thing', id: `t${i}` }, payload: { n: i, amount: '12.5', at: new Date(0), nested: { z: 1, a: [1, 'x'] } } });
+        await log.append(tx, {
+          actor,
+          action: 'thing.opened',
+          subject: { type: 'thing', id: `t${i}` },
+          payload: { n: i, amount: '12.5', at: new Date(0), nested: { z: 1, a: [1, 'x'] } },
+        });
       });
     }
     await expect(
@@ -51,7 +56,10 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
     ).rejects.toThrow('abort');
     const entries = await log.list({ fromSeq: 1, limit: 100 });
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(entries[0]).toMatchObject({ prevHash: '0'.repeat(64), payload: { n: 1, amount: '12.5', at: '1970-01-01T00:00:00.000Z' } });
+    expect(entries[0]).toMatchObject({
+      prevHash: '0'.repeat(64),
+      payload: { n: 1, amount: '12.5', at: '1970-01-01T00:00:00.000Z' },
+    });
     expect(entries[1].prevHash).toBe(entries[0].hash);
     expect(entries[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await db.query('SELECT 1 FROM probe.things WHERE id = $1', ['t-rolled-back'])).toEqual([]);
@@ -64,7 +72,11 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
       Array.from({ length: 24 }, (_, i) =>
         db.transaction(async (tx) => {
           await tx.query('INSERT INTO probe.things (id, state) VALUES ($1, $2)', [`c${i}`, 'open']);
-          await log.append(tx, { actor: { id: `w${i % 3}`, role: 'system' }, action: 'thing.opened', subject: { type: 'thing', id: `c${i}` } });
+          await log.append(tx, {
+            actor: { id: `w${i % 3}`, role: 'system' },
+            action: 'thing.opened',
+            subject: { type: 'thing', id: `c${i}` },
+          });
         }),
       ),
     );
@@ -73,7 +85,9 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
   });
 
   it('lists by subject', async () => {
-    expect((await log.list({ fromSeq: 1, limit: 10, subjectType: 'thing', subjectId: 't3' })).map((e) => e.seq)).toEqual([3]);
+    expect(
+      (await log.list({ fromSeq: 1, limit: 10, subjectType: 'thing', subjectId: 't3' })).map((e) => e.seq),
+    ).toEqual([3]);
     expect((await log.list({ fromSeq: 4, limit: 2 })).map((e) => e.seq)).toEqual([4, 5]);
     await expect(log.list({ limit: 5000 })).rejects.toThrow(/limit/);
   });
@@ -81,7 +95,9 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
   it('is not confused by entries appended while it verifies', async () => {
     const [v] = await Promise.all([
       log.verify({ pageSize: 2 }),
-      ...Array.from({ length: 6 }, (_, i) => log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: `late${i}` } })),
+      ...Array.from({ length: 6 }, (_, i) =>
+        log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: `late${i}` } }),
+      ),
     ]);
     expect(v.ok).toBe(true);
     const all = await log.verify();
@@ -130,9 +146,13 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
   it('detects an edited payload', async () => {
     const { db } = ctx();
     const [original] = await db.query<{ payload: unknown }>('SELECT payload FROM audit.entries WHERE seq = 4');
-    await db.transaction((tx) => tamper(tx, `UPDATE audit.entries SET payload = jsonb_set(payload, '{amount}', '"99"') WHERE seq = 4`));
+    await db.transaction((tx) =>
+      tamper(tx, `UPDATE audit.entries SET payload = jsonb_set(payload, '{amount}', '"99"') WHERE seq = 4`),
+    );
     expect((await log.verify()).problems).toEqual([expect.objectContaining({ seq: 4, kind: 'payload_altered' })]);
-    await db.transaction((tx) => tamper(tx, `UPDATE audit.entries SET payload = '${JSON.stringify(original.payload)}'::jsonb WHERE seq = 4`));
+    await db.transaction((tx) =>
+      tamper(tx, `UPDATE audit.entries SET payload = '${JSON.stringify(original.payload)}'::jsonb WHERE seq = 4`),
+    );
     expect((await log.verify()).ok).toBe(true);
   });
 
@@ -159,7 +179,10 @@ describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState17
     const { db } = ctx();
     await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq = 10'));
     const v = await log.verify();
-    expect(v.problems).toEqual([expect.objectContaining({ seq: 10, kind: 'missing' }), expect.objectContaining({ seq: 11, kind: 'chain_broken' })]);
+    expect(v.problems).toEqual([
+      expect.objectContaining({ seq: 10, kind: 'missing' }),
+      expect.objectContaining({ seq: 11, kind: 'chain_broken' }),
+    ]);
     await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq >= 28'));
     expect((await log.verify()).problems).toContainEqual(expect.objectContaining({ seq: 28, kind: 'missing' }));
   });

@@ -12,7 +12,14 @@ export interface AuditListQuery {
   subjectId?: string;
 }
 
-export type AuditProblemKind = 'missing' | 'payload_altered' | 'entry_altered' | 'chain_broken' | 'beyond_head' | 'head_mismatch' | 'anchor_mismatch';
+export type AuditProblemKind =
+  | 'missing'
+  | 'payload_altered'
+  | 'entry_altered'
+  | 'chain_broken'
+  | 'beyond_head'
+  | 'head_mismatch'
+  | 'anchor_mismatch';
 
 export interface AuditProblem {
   seq: number;
@@ -83,7 +90,19 @@ export class AuditLog {
     await tx.query(
       `INSERT INTO audit.entries (seq, at, actor_id, actor_role, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash)
        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)`,
-      [base.seq, base.at, base.actor.id, base.actor.role, base.action, base.subject.type, base.subject.id, JSON.stringify(payload), payloadHash, base.prevHash, hash],
+      [
+        base.seq,
+        base.at,
+        base.actor.id,
+        base.actor.role,
+        base.action,
+        base.subject.type,
+        base.subject.id,
+        JSON.stringify(payload),
+        payloadHash,
+        base.prevHash,
+        hash,
+      ],
     );
     return { ...base, payload, hash };
   }
@@ -101,8 +120,10 @@ export class AuditLog {
   async list(query: AuditListQuery = {}): Promise<AuditEntry[]> {
     const fromSeq = query.fromSeq ?? 1;
     const limit = query.limit ?? 100;
-    if (!Number.isSafeInteger(fromSeq) || fromSeq < 1) throw badRequest('audit.bad_from_seq', 'fromSeq must be a positive integer');
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw badRequest('audit.bad_limit', 'limit must be an integer from 1 to 1000');
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 1)
+      throw badRequest('audit.bad_from_seq', 'fromSeq must be a positive integer');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
+      throw badRequest('audit.bad_limit', 'limit must be an integer from 1 to 1000');
     if (query.subjectId !== undefined && query.subjectType === undefined) {
       throw badRequest('audit.bad_subject', 'subjectId needs subjectType');
     }
@@ -116,7 +137,10 @@ export class AuditLog {
       params.push(query.subjectId);
       where += ` AND subject_id = $${params.length}`;
     }
-    const rows = await this.db.query<EntryRow>(`SELECT ${COLUMNS} FROM audit.entries WHERE ${where} ORDER BY seq LIMIT $2`, params);
+    const rows = await this.db.query<EntryRow>(
+      `SELECT ${COLUMNS} FROM audit.entries WHERE ${where} ORDER BY seq LIMIT $2`,
+      params,
+    );
     return rows.map(toEntry);
   }
 
@@ -140,21 +164,41 @@ export class AuditLog {
     let last = 0;
     for (;;) {
       // Up to the head read above: entries appended while verifying are not part of this check.
-      const rows = await this.db.query<EntryRow>(`SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2`, [last, pageSize, head.seq]);
+      const rows = await this.db.query<EntryRow>(
+        `SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2`,
+        [last, pageSize, head.seq],
+      );
       for (const row of rows) {
         const e = toEntry(row);
         checked++;
         if (e.seq !== expectedSeq) {
-          report(expectedSeq, 'missing', e.seq - expectedSeq === 1 ? `entry ${expectedSeq} is missing` : `entries ${expectedSeq}–${e.seq - 1} are missing`);
+          report(
+            expectedSeq,
+            'missing',
+            e.seq - expectedSeq === 1
+              ? `entry ${expectedSeq} is missing`
+              : `entries ${expectedSeq}–${e.seq - 1} are missing`,
+          );
         }
-        if (payloadHashOf(e.payload) !== e.payloadHash) report(e.seq, 'payload_altered', `entry ${e.seq}: the payload does not match its payload hash`);
-        if (entryHash(e) !== e.hash) report(e.seq, 'entry_altered', `entry ${e.seq}: its fields do not hash to its stored hash (altered or moved)`);
+        if (payloadHashOf(e.payload) !== e.payloadHash)
+          report(e.seq, 'payload_altered', `entry ${e.seq}: the payload does not match its payload hash`);
+        if (entryHash(e) !== e.hash)
+          report(
+            e.seq,
+            'entry_altered',
+            `entry ${e.seq}: its fields do not hash to its stored hash (altered or moved)`,
+          );
         if (e.prevHash !== prevHash) {
-          report(e.seq, 'chain_broken', `entry ${e.seq} does not link to the entry before it (that one was removed, altered or reordered)`);
+          report(
+            e.seq,
+            'chain_broken',
+            `entry ${e.seq} does not link to the entry before it (that one was removed, altered or reordered)`,
+          );
         }
         if (options.anchor && e.seq === options.anchor.seq) {
           anchorSeen = true;
-          if (e.hash !== options.anchor.hash) report(e.seq, 'anchor_mismatch', `entry ${e.seq} no longer has the published hash ${options.anchor.hash}`);
+          if (e.hash !== options.anchor.hash)
+            report(e.seq, 'anchor_mismatch', `entry ${e.seq} no longer has the published hash ${options.anchor.hash}`);
         }
         prevHash = e.hash;
         expectedSeq = e.seq + 1;
@@ -163,11 +207,24 @@ export class AuditLog {
       if (rows.length < pageSize) break;
     }
     // One statement, so one snapshot: rows past the current head were not appended through the trigger.
-    const [beyond] = await this.db.query<{ seq: string | null }>('SELECT min(seq) AS seq FROM audit.entries WHERE seq > (SELECT seq FROM audit.head WHERE id = 1)');
-    if (beyond.seq !== null) report(Number(beyond.seq), 'beyond_head', `entry ${beyond.seq} lies beyond the head: inserted outside the append path`);
+    const [beyond] = await this.db.query<{ seq: string | null }>(
+      'SELECT min(seq) AS seq FROM audit.entries WHERE seq > (SELECT seq FROM audit.head WHERE id = 1)',
+    );
+    if (beyond.seq !== null)
+      report(
+        Number(beyond.seq),
+        'beyond_head',
+        `entry ${beyond.seq} lies beyond the head: inserted outside the append path`,
+      );
     if (last < head.seq) report(last + 1, 'missing', `entries ${last + 1}–${head.seq} (up to the head) are missing`);
-    else if (last === head.seq && prevHash !== head.hash) report(head.seq, 'head_mismatch', `the head hash does not match entry ${head.seq}`);
-    if (options.anchor && !anchorSeen) report(options.anchor.seq, 'anchor_mismatch', `the published entry ${options.anchor.seq} is no longer in the log`);
+    else if (last === head.seq && prevHash !== head.hash)
+      report(head.seq, 'head_mismatch', `the head hash does not match entry ${head.seq}`);
+    if (options.anchor && !anchorSeen)
+      report(
+        options.anchor.seq,
+        'anchor_mismatch',
+        `the published entry ${options.anchor.seq} is no longer in the log`,
+      );
     problems.sort((a, b) => a.seq - b.seq);
     return { ok: problems.length === 0, checked, head, problems };
   }
@@ -196,6 +253,7 @@ function checkInput(input: AuditEntryInput): void {
     ['subject.id', input.subject?.id],
   ];
   for (const [name, v] of fields) {
-    if (typeof v !== 'string' || v.length === 0) throw badRequest('audit.bad_entry', `${name} must be a non-empty string`);
+    if (typeof v !== 'string' || v.length === 0)
+      throw badRequest('audit.bad_entry', `${name} must be a non-empty string`);
   }
 }

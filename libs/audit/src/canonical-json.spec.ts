@@ -3,7 +3,9 @@ import { canonicalJson, toJsonValue, type JsonValue } from './canonical-json';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops whitespace', () => {
-    expect(canonicalJson({ b: 1, a: [{ d: true, c: null }], '€': 'x', A: '\u2028"' })).toBe('{"A":"\u2028\\"","a":[{"c":null,"d":true}],"b":1,"€":"x"}');
+    expect(canonicalJson({ b: 1, a: [{ d: true, c: null }], '€': 'x', A: '\u2028"' })).toBe(
+      '{"A":"\u2028\\"","a":[{"c":null,"d":true}],"b":1,"€":"x"}',
+    );
   });
 
   it('numbers as ECMAScript prints them (RFC 8785)', () => {
@@ -13,7 +15,11 @@ describe('canonicalJson', () => {
   it('is independent of key order (property)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
-        const shuffled = JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x))) as JsonValue;
+        const shuffled = JSON.parse(
+          JSON.stringify(v, (_k, x: unknown) =>
+            x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+          ),
+        ) as JsonValue;
         expect(canonicalJson(toJsonValue(shuffled))).toBe(canonicalJson(toJsonValue(v)));
       }),
     );

@@ -4,7 +4,17 @@ import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
 import { ComplianceController } from './http/compliance.controller';
-import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED, type ChainHoldings, type ChainTips, type LedgerCut, type UnbookedMovements } from './ports';
+import {
+  CHAIN_HOLDINGS,
+  CHAIN_TIPS,
+  LEDGER_CUT,
+  PRICE_SOURCE,
+  UNBOOKED,
+  type ChainHoldings,
+  type ChainTips,
+  type LedgerCut,
+  type UnbookedMovements,
+} from './ports';
 import type { PriceSource } from './prices/price-source';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReconciliationScheduler, snapshotAndReconcile } from './reconciliation/reconciliation-scheduler';
@@ -37,7 +47,8 @@ export class ComplianceModule {
         {
           provide: SnapshotService,
           inject: [DATABASE, LEDGER_CUT, CHAIN_TIPS, PRICE_SOURCE],
-          useFactory: (db: Database, cut: LedgerCut, tips: ChainTips, prices: PriceSource) => new SnapshotService(db, cut, tips, prices, options.assets, new AuditLog(db)),
+          useFactory: (db: Database, cut: LedgerCut, tips: ChainTips, prices: PriceSource) =>
+            new SnapshotService(db, cut, tips, prices, options.assets, new AuditLog(db)),
         },
         {
           provide: ReconciliationService,
@@ -48,7 +59,8 @@ export class ComplianceModule {
         {
           provide: SegregationService,
           inject: [DATABASE, SnapshotService, CHAIN_HOLDINGS],
-          useFactory: (db: Database, s: SnapshotService, h: ChainHoldings) => new SegregationService(db, s, h, options.assets),
+          useFactory: (db: Database, s: SnapshotService, h: ChainHoldings) =>
+            new SegregationService(db, s, h, options.assets),
         },
         {
           provide: LiabilitiesService,
@@ -72,4 +84,3 @@ export class ComplianceModule {
     };
   }
 }
-

@@ -4,7 +4,12 @@ import { ComplianceLiabilityProofs1763800100200 } from './proof/liabilities.migr
 import { ComplianceScheduleClaims1764790000000 } from './reconciliation/schedule-claims.migration';
 
 /** Migrations of the `compliance` schema, in order. */
-export const complianceMigrations = [ComplianceInit1763800100000, ComplianceReconciliation1763800100100, ComplianceLiabilityProofs1763800100200, ComplianceScheduleClaims1764790000000];
+export const complianceMigrations = [
+  ComplianceInit1763800100000,
+  ComplianceReconciliation1763800100100,
+  ComplianceLiabilityProofs1763800100200,
+  ComplianceScheduleClaims1764790000000,
+];
 
 export * from './assets/proof-of-assets.service';
 export * from './compliance.module';

@@ -24,7 +24,11 @@ export interface LedgerCut {
    * `afterAccountId`. Zero balances are omitted; `next` is where the scan stopped (null at the end),
    * so a page may hold fewer rows than `limit` without meaning the end.
    */
-  userBalancesAsOf(sequence: bigint, afterAccountId: string | null, limit: number): Promise<{ rows: UserBalance[]; next: string | null }>;
+  userBalancesAsOf(
+    sequence: bigint,
+    afterAccountId: string | null,
+    limit: number,
+  ): Promise<{ rows: UserBalance[]; next: string | null }>;
   /** The sequence in force at a time (the last transfer committed at or before it). */
   sequenceAt(time: Date): Promise<bigint>;
   /** One user's balances as of a sequence. */
@@ -63,7 +67,11 @@ export interface ChainHoldings {
  * height whose holds are not yet settled.
  */
 export interface UnbookedMovements {
-  unbooked(asset: AssetCode, tip: ChainTip, sequence: bigint): Promise<{ incoming: bigint; outgoing: bigint; refs: string[] }>;
+  unbooked(
+    asset: AssetCode,
+    tip: ChainTip,
+    sequence: bigint,
+  ): Promise<{ incoming: bigint; outgoing: bigint; refs: string[] }>;
 }
 
 export interface ChainTip {

@@ -54,7 +54,10 @@ export class DepositQueries {
   async deposit(id: string): Promise<Deposit> {
     const m = /^(bitcoin|ethereum):((?:0x)?[0-9a-fA-F]{64}):([A-Za-z0-9:]{1,20})$/.exec(id);
     const [row] = m
-      ? await this.db.query<Row>('SELECT * FROM deposits.deposits WHERE chain = $1 AND txid = $2 AND output_index = $3', [m[1], m[2], m[3]])
+      ? await this.db.query<Row>(
+          'SELECT * FROM deposits.deposits WHERE chain = $1 AND txid = $2 AND output_index = $3',
+          [m[1], m[2], m[3]],
+        )
       : [];
     if (!row) throw notFound('deposit.not_found', `no deposit ${id}`, { depositId: id });
     return this.toDeposit(row);

@@ -7,14 +7,23 @@
 export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function depositTag(clientId: string, userId: string, asset: string, index: number): string {
-  if (!ID_PATTERN.test(clientId) || !ID_PATTERN.test(userId)) throw new Error('client and user ids must match [A-Za-z0-9._-]{1,64}');
+  if (!ID_PATTERN.test(clientId) || !ID_PATTERN.test(userId))
+    throw new Error('client and user ids must match [A-Za-z0-9._-]{1,64}');
   if (!Number.isInteger(index) || index < 0) throw new Error('index must be a non-negative integer');
   return `${clientId}/${userId}/${asset}/${index}`;
 }
 
-export function parseDepositTag(tag: string): { clientId: string; userId: string; asset: string; index: number } | null {
+export function parseDepositTag(
+  tag: string,
+): { clientId: string; userId: string; asset: string; index: number } | null {
   const parts = tag.split('/');
-  if (parts.length !== 4 || !ID_PATTERN.test(parts[0]) || !ID_PATTERN.test(parts[1]) || !/^(0|[1-9][0-9]*)$/.test(parts[3])) return null;
+  if (
+    parts.length !== 4 ||
+    !ID_PATTERN.test(parts[0]) ||
+    !ID_PATTERN.test(parts[1]) ||
+    !/^(0|[1-9][0-9]*)$/.test(parts[3])
+  )
+    return null;
   return { clientId: parts[0], userId: parts[1], asset: parts[2], index: Number(parts[3]) };
 }
 

@@ -29,11 +29,18 @@ export interface LedgerTransferInput {
   metadata?: Record<string, unknown>;
 }
 
-export type LedgerTransferResult = { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
+export type LedgerTransferResult =
+  { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
 
 export interface LedgerPort {
-  openAccount(input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind }, tx?: Tx): Promise<LedgerAccountRef>;
-  findAccount(q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind }, tx?: Tx): Promise<LedgerAccountRef | null>;
+  openAccount(
+    input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
+    tx?: Tx,
+  ): Promise<LedgerAccountRef>;
+  findAccount(
+    q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
+    tx?: Tx,
+  ): Promise<LedgerAccountRef | null>;
   balances(accountId: string, asOf?: undefined, tx?: Tx): Promise<LedgerBalances>;
   createTransfers(batch: LedgerTransferInput[], tx?: Tx): Promise<LedgerTransferResult[]>;
 }

@@ -50,7 +50,12 @@ export class EventsModule {
           inject: [DATABASE],
           useFactory: (db: Database) =>
             options.webhookUrl
-              ? new WebhookDispatcher({ db, url: options.webhookUrl, secret: options.webhookSecret as string, backoff: options.backoff })
+              ? new WebhookDispatcher({
+                  db,
+                  url: options.webhookUrl,
+                  secret: options.webhookSecret as string,
+                  backoff: options.backoff,
+                })
               : null,
         },
         {
@@ -63,4 +68,3 @@ export class EventsModule {
     };
   }
 }
-

@@ -28,8 +28,17 @@ describeEachBackend('webhook backlog metrics', { migrations: eventsMigrations },
   it('a failing receiver leaves the event in the backlog (count 1, aging); once delivered the backlog is 0', async () => {
     const { db } = ctx();
     let now = new Date('2026-12-02T10:00:00Z');
-    const dispatcher = new WebhookDispatcher({ db, url, secret: 'whsec_test', clock: () => now, backoff: { baseMs: 1_000, maxMs: 10_000 }, random: () => 1 });
-    await db.transaction((tx) => enqueue(tx, { type: 'deposit.credited', subject: 'dep-1', payload: { amount: 1n }, at: now }));
+    const dispatcher = new WebhookDispatcher({
+      db,
+      url,
+      secret: 'whsec_test',
+      clock: () => now,
+      backoff: { baseMs: 1_000, maxMs: 10_000 },
+      random: () => 1,
+    });
+    await db.transaction((tx) =>
+      enqueue(tx, { type: 'deposit.credited', subject: 'dep-1', payload: { amount: 1n }, at: now }),
+    );
 
     answer = 500;
     now = new Date(now.getTime() + 30_000);

@@ -46,7 +46,13 @@ export async function enqueue(tx: Tx, input: OutboxEventInput): Promise<Enqueued
   if (!input.subject) throw new Error('event subject is required');
   const id = `evt_${randomUUID()}`;
   const createdAt = input.at ?? new Date();
-  const envelope: WebhookEnvelope = { id, type: input.type, subject: input.subject, createdAt: createdAt.toISOString(), data: input.payload };
+  const envelope: WebhookEnvelope = {
+    id,
+    type: input.type,
+    subject: input.subject,
+    createdAt: createdAt.toISOString(),
+    data: input.payload,
+  };
   const body = jsonWithBigints(envelope);
   await tx.query(
     `INSERT INTO events.outbox (id, type, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)`,

@@ -73,7 +73,9 @@ describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) 
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       for (const subject of ['dep:a', 'dep:b', 'dep:c']) {
-        const e = await db.transaction((tx) => enqueue(tx, { type: 'deposit.seen', subject, payload: { n: i, amount: 10n ** 20n }, at: now }));
+        const e = await db.transaction((tx) =>
+          enqueue(tx, { type: 'deposit.seen', subject, payload: { n: i, amount: 10n ** 20n }, at: now }),
+        );
         ids.push(e.id);
       }
     }
@@ -115,9 +117,16 @@ describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) 
     for (const r of receiver.received) {
       // Checked as the receiver would at arrival (the dispatcher's clock is the test's).
       const at = new Date(Number(r.timestamp) * 1000);
-      expect(verifyWebhook({ secret: SECRET, body: r.body, timestamp: r.timestamp, signature: r.signature, now: at })).toEqual({ ok: true });
-      expect(verifyWebhook({ secret: 'wrong', body: r.body, timestamp: r.timestamp, signature: r.signature, now: at }).ok).toBe(false);
-      expect(verifyWebhook({ secret: SECRET, body: r.body + ' ', timestamp: r.timestamp, signature: r.signature, now: at }).ok).toBe(false);
+      expect(
+        verifyWebhook({ secret: SECRET, body: r.body, timestamp: r.timestamp, signature: r.signature, now: at }),
+      ).toEqual({ ok: true });
+      expect(
+        verifyWebhook({ secret: 'wrong', body: r.body, timestamp: r.timestamp, signature: r.signature, now: at }).ok,
+      ).toBe(false);
+      expect(
+        verifyWebhook({ secret: SECRET, body: r.body + ' ', timestamp: r.timestamp, signature: r.signature, now: at })
+          .ok,
+      ).toBe(false);
       const env = JSON.parse(r.body) as WebhookEnvelope<{ n: number; amount: string }>;
       expect(env.id).toBe(r.id);
       expect(env.data.amount).toBe('100000000000000000000');
@@ -149,7 +158,9 @@ describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) 
     const receiver = new Receiver();
     await receiver.up();
     const dispatcher = new WebhookDispatcher({ db, url: `http://127.0.0.1:${receiver.port}/`, secret: SECRET, clock });
-    const e = await db.transaction((tx) => enqueue(tx, { type: 'withdrawal.settled', subject: 'wd:1', payload: { ok: true }, at: now }));
+    const e = await db.transaction((tx) =>
+      enqueue(tx, { type: 'withdrawal.settled', subject: 'wd:1', payload: { ok: true }, at: now }),
+    );
     advance(1);
     const first = await dispatcher.dispatchOnce();
     expect(first.map((a) => a.eventId)).toContain(e.id);
@@ -166,10 +177,18 @@ describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) 
     const { db } = ctx();
     const receiver = new Receiver();
     await receiver.up();
-    const make = () => new WebhookDispatcher({ db, url: `http://127.0.0.1:${receiver.port}/`, secret: SECRET, clock, batchSize: 7 });
+    const make = () =>
+      new WebhookDispatcher({ db, url: `http://127.0.0.1:${receiver.port}/`, secret: SECRET, clock, batchSize: 7 });
     const [a, b] = [make(), make()];
     const ids = new Set<string>();
-    for (let i = 0; i < 40; i++) ids.add((await db.transaction((tx) => enqueue(tx, { type: 'deposit.seen', subject: `race:${i % 25}`, payload: { i }, at: now }))).id);
+    for (let i = 0; i < 40; i++)
+      ids.add(
+        (
+          await db.transaction((tx) =>
+            enqueue(tx, { type: 'deposit.seen', subject: `race:${i % 25}`, payload: { i }, at: now }),
+          )
+        ).id,
+      );
     advance(1);
     for (let round = 0; round < 12; round++) await Promise.all([a.dispatchOnce(), b.dispatchOnce()]);
     await receiver.down();
@@ -184,6 +203,9 @@ describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) 
     expect(verifyWebhook({ secret: SECRET, body, timestamp: ts, signature: undefined, now }).ok).toBe(false);
     const late = new Date(now.getTime() + 301_000);
     const sig = '0'.repeat(64);
-    expect(verifyWebhook({ secret: SECRET, body, timestamp: ts, signature: sig, now: late })).toEqual({ ok: false, reason: 'stale_timestamp' });
+    expect(verifyWebhook({ secret: SECRET, body, timestamp: ts, signature: sig, now: late })).toEqual({
+      ok: false,
+      reason: 'stale_timestamp',
+    });
   });
 });

@@ -117,13 +117,14 @@ export class WebhookDispatcher {
         } catch {
           // The database may be briefly unavailable; the next round retries.
         }
-        if (!worked && this.running) await new Promise<void>((r) => {
-          const t = setTimeout(r, this.idleMs);
-          this.wake = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
+        if (!worked && this.running)
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, this.idleMs);
+            this.wake = () => {
+              clearTimeout(t);
+              r();
+            };
+          });
       }
     })();
   }

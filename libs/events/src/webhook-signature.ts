@@ -24,7 +24,8 @@ export interface VerifyWebhookInput {
   now?: Date;
 }
 
-export type WebhookVerification = { ok: true } | { ok: false; reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature' };
+export type WebhookVerification =
+  { ok: true } | { ok: false; reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature' };
 
 /**
  * For receivers: checks a delivery's signature and freshness. Compare in constant time;
@@ -36,7 +37,8 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
     return { ok: false, reason: 'missing_headers' };
   }
   const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - Number(timestamp)) > (input.toleranceSeconds ?? 300)) return { ok: false, reason: 'stale_timestamp' };
+  if (Math.abs(now - Number(timestamp)) > (input.toleranceSeconds ?? 300))
+    return { ok: false, reason: 'stale_timestamp' };
   const body = typeof input.body === 'string' ? input.body : input.body.toString('utf8');
   const expected = Buffer.from(signWebhook(input.secret, timestamp, body), 'hex');
   const given = Buffer.from(signature, 'hex');

@@ -8,11 +8,16 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookLog, type DeliveryView, type OutboxEventView } from './webhook-log';
 
 /** The role decorator of the app's auth layer (api-auth's `Roles`), passed in so this lib stays data-access. */
-export type RolesDecorator = (...roles: ('backend' | 'admin' | 'auditor' | 'approver')[]) => MethodDecorator & ClassDecorator;
+export type RolesDecorator = (
+  ...roles: ('backend' | 'admin' | 'auditor' | 'approver')[]
+) => MethodDecorator & ClassDecorator;
 
 const page = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  after: z.string().regex(/^[0-9]{1,19}$/).optional(),
+  after: z
+    .string()
+    .regex(/^[0-9]{1,19}$/)
+    .optional(),
 };
 const eventQuery = z.object({
   state: z.enum(['pending', 'delivered']).optional(),
@@ -22,7 +27,10 @@ const eventQuery = z.object({
 });
 const deliveryQuery = z.object({
   eventId: z.string().max(100).optional(),
-  ok: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  ok: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   ...page,
 });
 
@@ -41,7 +49,9 @@ export function webhooksController(roles: RolesDecorator): Type<unknown> {
     ) {}
 
     @Get('events')
-    @ApiOperation({ summary: 'Outbox events with their delivery state (filter by state, type, subject; page with after)' })
+    @ApiOperation({
+      summary: 'Outbox events with their delivery state (filter by state, type, subject; page with after)',
+    })
     async events(@Query() query: unknown): Promise<{ items: OutboxEventView[]; next: string | null }> {
       const q = parseWith(eventQuery, query);
       const items = await this.log.events(q);
@@ -60,7 +70,8 @@ export function webhooksController(roles: RolesDecorator): Type<unknown> {
     @HttpCode(200)
     @ApiOperation({ summary: 'Re-sends one event now with its original id and body; returns the attempt' })
     async replay(@Param('id') id: string): Promise<DeliveryAttempt> {
-      if (!this.dispatcher) throw unprocessable('webhook.not_configured', 'no webhook URL is configured for this deployment');
+      if (!this.dispatcher)
+        throw unprocessable('webhook.not_configured', 'no webhook URL is configured for this deployment');
       return this.dispatcher.replay(id);
     }
   }

@@ -3,8 +3,21 @@ import { kmsConfigFromEnv } from './kms-config';
 describe('kmsConfigFromEnv', () => {
   it('reads endpoint, region, credentials and limits', () => {
     expect(
-      kmsConfigFromEnv({ KMS_ENDPOINT: 'http://127.0.0.1:4599', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', KMS_REQUESTS_PER_SECOND: 'Infinity', KMS_MAX_ATTEMPTS: '5' }),
-    ).toEqual({ endpoint: 'http://127.0.0.1:4599', region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, requestsPerSecond: Infinity, maxAttempts: 5 });
+      kmsConfigFromEnv({
+        KMS_ENDPOINT: 'http://127.0.0.1:4599',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'a',
+        AWS_SECRET_ACCESS_KEY: 'b',
+        KMS_REQUESTS_PER_SECOND: 'Infinity',
+        KMS_MAX_ATTEMPTS: '5',
+      }),
+    ).toEqual({
+      endpoint: 'http://127.0.0.1:4599',
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      requestsPerSecond: Infinity,
+      maxAttempts: 5,
+    });
   });
 
   it('fails fast with a clear message', () => {

@@ -21,7 +21,12 @@ export type KmsErrorCode = (typeof KMS_ERROR_CODES)[keyof typeof KMS_ERROR_CODES
  * attempts made, so logs say which key and what AWS answered.
  */
 export class KmsKeyError extends DomainError {
-  constructor(code: KmsErrorCode, status: number, detail: string, extra: { keyId: string; awsError?: string; attempts?: number }) {
+  constructor(
+    code: KmsErrorCode,
+    status: number,
+    detail: string,
+    extra: { keyId: string; awsError?: string; attempts?: number },
+  ) {
     super(code, status, detail, extra);
     this.name = 'KmsKeyError';
   }
@@ -38,10 +43,47 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number };
 }
 
-const THROTTLING = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown']);
-const TRANSIENT = new Set(['KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException', 'InternalFailure', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'AbortError']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-const ACCESS = new Set(['AccessDeniedException', 'NotAuthorizedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignature', 'MissingAuthenticationTokenException', 'ExpiredTokenException', 'InvalidClientTokenId', 'CredentialsProviderError']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'SlowDown',
+]);
+const TRANSIENT = new Set([
+  'KMSInternalException',
+  'DependencyTimeoutException',
+  'KeyUnavailableException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'AbortError',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
+const ACCESS = new Set([
+  'AccessDeniedException',
+  'NotAuthorizedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'CredentialsProviderError',
+]);
 
 const NETWORK_MESSAGE = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ECONNABORTED|socket hang up)\b/;
 
@@ -54,7 +96,12 @@ function isNetworkFailure(err: unknown): boolean {
   let e = err as (SdkErrorLike & { cause?: unknown }) | undefined;
   if (e?.$metadata?.httpStatusCode !== undefined) return false;
   for (let depth = 0; e && depth < 4; depth++, e = e.cause as typeof e) {
-    if ((e.code !== undefined && NETWORK_CODES.has(e.code)) || TRANSIENT.has(e.name ?? '') || NETWORK_MESSAGE.test(e.message ?? '')) return true;
+    if (
+      (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+      TRANSIENT.has(e.name ?? '') ||
+      NETWORK_MESSAGE.test(e.message ?? '')
+    )
+      return true;
   }
   return false;
 }
@@ -77,29 +124,60 @@ export function classifyKmsError(err: unknown, keyId: string): Classified {
     case 'NotFoundException':
       return fail(KMS_ERROR_CODES.keyNotFound, 404, `KMS key ${keyId} does not exist (${message})`);
     case 'DisabledException':
-      return fail(KMS_ERROR_CODES.keyDisabled, 409, `KMS key ${keyId} is disabled; enable it in KMS before signing (${message})`);
+      return fail(
+        KMS_ERROR_CODES.keyDisabled,
+        409,
+        `KMS key ${keyId} is disabled; enable it in KMS before signing (${message})`,
+      );
     case 'KMSInvalidStateException':
       return /pending ?deletion/i.test(message)
-        ? fail(KMS_ERROR_CODES.keyPendingDeletion, 409, `KMS key ${keyId} is scheduled for deletion; cancel the deletion before signing (${message})`)
+        ? fail(
+            KMS_ERROR_CODES.keyPendingDeletion,
+            409,
+            `KMS key ${keyId} is scheduled for deletion; cancel the deletion before signing (${message})`,
+          )
         : fail(KMS_ERROR_CODES.keyInvalidState, 409, `KMS key ${keyId} is not in a state that can sign (${message})`);
     case 'InvalidKeyUsageException':
     case 'UnsupportedOperationException':
-      return fail(KMS_ERROR_CODES.wrongKeySpec, 422, `KMS key ${keyId} is not an ECC_SECG_P256K1 SIGN_VERIFY key (${message})`);
+      return fail(
+        KMS_ERROR_CODES.wrongKeySpec,
+        422,
+        `KMS key ${keyId} is not an ECC_SECG_P256K1 SIGN_VERIFY key (${message})`,
+      );
     case 'ValidationException':
     case 'SerializationException':
       return fail(KMS_ERROR_CODES.invalidRequest, 400, `KMS refused the request for ${keyId}: ${message}`);
   }
   if (ACCESS.has(name) || status === 403) {
-    return fail(KMS_ERROR_CODES.accessDenied, 502, `KMS denied access to key ${keyId}; check the credentials and the key policy (${name}: ${message})`);
+    return fail(
+      KMS_ERROR_CODES.accessDenied,
+      502,
+      `KMS denied access to key ${keyId}; check the credentials and the key policy (${name}: ${message})`,
+    );
   }
   return fail(KMS_ERROR_CODES.unavailable, 503, `KMS call for key ${keyId} failed: ${name}: ${message}`);
 }
 
 /** The domain error once every attempt was used up on retryable failures. */
-export function exhaustedError(kind: 'throttled' | 'unavailable', keyId: string, attempts: number, last: unknown): KmsKeyError {
+export function exhaustedError(
+  kind: 'throttled' | 'unavailable',
+  keyId: string,
+  attempts: number,
+  last: unknown,
+): KmsKeyError {
   const name = (last as SdkErrorLike)?.name ?? 'Error';
   const message = (last as SdkErrorLike)?.message ?? String(last);
   return kind === 'throttled'
-    ? new KmsKeyError(KMS_ERROR_CODES.throttled, 503, `KMS kept throttling requests for key ${keyId} after ${attempts} attempts (${message})`, { keyId, awsError: name, attempts })
-    : new KmsKeyError(KMS_ERROR_CODES.unavailable, 503, `KMS was unavailable for key ${keyId} after ${attempts} attempts (${name}: ${message})`, { keyId, awsError: name, attempts });
+    ? new KmsKeyError(
+        KMS_ERROR_CODES.throttled,
+        503,
+        `KMS kept throttling requests for key ${keyId} after ${attempts} attempts (${message})`,
+        { keyId, awsError: name, attempts },
+      )
+    : new KmsKeyError(
+        KMS_ERROR_CODES.unavailable,
+        503,
+        `KMS was unavailable for key ${keyId} after ${attempts} attempts (${name}: ${message})`,
+        { keyId, awsError: name, attempts },
+      );
 }

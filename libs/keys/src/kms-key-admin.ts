@@ -9,8 +9,15 @@ export class KmsKeyAdmin {
   constructor(private readonly client: KMSClient) {}
 
   /** A new ECC_SECG_P256K1 SIGN_VERIFY key, with an alias if given; returns the key id. */
-  async createSigningKey(options: { alias?: string; description?: string; tags?: Record<string, string> } = {}): Promise<string> {
-    const alias = options.alias === undefined ? undefined : options.alias.startsWith('alias/') ? options.alias : `alias/${options.alias}`;
+  async createSigningKey(
+    options: { alias?: string; description?: string; tags?: Record<string, string> } = {},
+  ): Promise<string> {
+    const alias =
+      options.alias === undefined
+        ? undefined
+        : options.alias.startsWith('alias/')
+          ? options.alias
+          : `alias/${options.alias}`;
     try {
       const res = await this.client.send(
         new CreateKeyCommand({

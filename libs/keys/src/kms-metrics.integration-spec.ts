@@ -4,9 +4,17 @@ import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { KmsSigner } from './kms-signer';
 import { kmsCallDuration, kmsErrors, kmsRetries } from './kms-metrics';
 
-async function value(metric: { get(): Promise<{ values: { labels: object; value: number; metricName?: string }[] }> }, labels: Record<string, string>, name?: string): Promise<number> {
+async function value(
+  metric: { get(): Promise<{ values: { labels: object; value: number; metricName?: string }[] }> },
+  labels: Record<string, string>,
+  name?: string,
+): Promise<number> {
   const { values } = await metric.get();
-  const hit = values.find((v) => (!name || v.metricName === name) && Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x));
+  const hit = values.find(
+    (v) =>
+      (!name || v.metricName === name) &&
+      Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x),
+  );
   return hit?.value ?? 0;
 }
 
@@ -20,19 +28,39 @@ describe('KMS metrics (kms-local over HTTP)', () => {
   it('a successful Sign is timed under outcome ok', async () => {
     const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
     const keyId = await kms.createSigningKey();
-    const before = await value(kmsCallDuration, { operation: 'Sign', outcome: 'ok' }, 'strongroom_kms_request_duration_seconds_count');
+    const before = await value(
+      kmsCallDuration,
+      { operation: 'Sign', outcome: 'ok' },
+      'strongroom_kms_request_duration_seconds_count',
+    );
     await s.signDigest(keyId, randomBytes(32));
-    expect(await value(kmsCallDuration, { operation: 'Sign', outcome: 'ok' }, 'strongroom_kms_request_duration_seconds_count')).toBe(before + 1);
+    expect(
+      await value(
+        kmsCallDuration,
+        { operation: 'Sign', outcome: 'ok' },
+        'strongroom_kms_request_duration_seconds_count',
+      ),
+    ).toBe(before + 1);
     s.destroy();
   });
 
   it('a key failing with 500s: retries counted, then one kms.unavailable error', async () => {
-    const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity, maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 5 });
+    const s = new KmsSigner({
+      ...kms.config,
+      requestsPerSecond: Infinity,
+      maxAttempts: 3,
+      retryBaseMs: 1,
+      retryMaxMs: 5,
+    });
     const keyId = await kms.createSigningKey();
     await s.publicKey(keyId);
     const errors = await value(kmsErrors, { operation: 'Sign', code: 'kms.unavailable' });
     const retries = await value(kmsRetries, { operation: 'Sign', reason: 'unavailable' });
-    const failedCalls = await value(kmsCallDuration, { operation: 'Sign', outcome: 'error' }, 'strongroom_kms_request_duration_seconds_count');
+    const failedCalls = await value(
+      kmsCallDuration,
+      { operation: 'Sign', outcome: 'error' },
+      'strongroom_kms_request_duration_seconds_count',
+    );
     kms.server.failKey(keyId, { type: 'KMSInternalException', status: 500 });
     try {
       await expect(s.signDigest(keyId, randomBytes(32))).rejects.toMatchObject({ code: 'kms.unavailable' });
@@ -42,7 +70,13 @@ describe('KMS metrics (kms-local over HTTP)', () => {
     }
     expect(await value(kmsErrors, { operation: 'Sign', code: 'kms.unavailable' })).toBe(errors + 1);
     expect(await value(kmsRetries, { operation: 'Sign', reason: 'unavailable' })).toBe(retries + 2);
-    expect(await value(kmsCallDuration, { operation: 'Sign', outcome: 'error' }, 'strongroom_kms_request_duration_seconds_count')).toBe(failedCalls + 1);
+    expect(
+      await value(
+        kmsCallDuration,
+        { operation: 'Sign', outcome: 'error' },
+        'strongroom_kms_request_duration_seconds_count',
+      ),
+    ).toBe(failedCalls + 1);
   });
 
   it('a disabled key counts kms.key_disabled under its operation, without retries', async () => {

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, ScheduleKeyDeletionCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
+  ScheduleKeyDeletionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-kms';
 import { script } from 'bitcoinjs-lib';
 import { recoverAddress } from 'ethers';
 import * as ecc from 'tiny-secp256k1';
@@ -48,7 +54,10 @@ interface Check {
   address: string;
 }
 
-function startVerifier(): { check(batch: Check[]): Promise<{ checked: number; failures: string[] }>; stop(): Promise<number> } {
+function startVerifier(): {
+  check(batch: Check[]): Promise<{ checked: number; failures: string[] }>;
+  stop(): Promise<number>;
+} {
   const worker = new Worker(VERIFIER, { eval: true });
   const waiting: ((r: { checked: number; failures: string[] }) => void)[] = [];
   worker.on('message', (r: { checked: number; failures: string[] }) => waiting.shift()!(r));
@@ -73,7 +82,11 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
   beforeAll(async () => {
     kms = await startKmsLocal();
     signer = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
-    keys = [await kms.createSigningKey('alias/test/cosigner-1'), await kms.createSigningKey(), await kms.createSigningKey()];
+    keys = [
+      await kms.createSigningKey('alias/test/cosigner-1'),
+      await kms.createSigningKey(),
+      await kms.createSigningKey(),
+    ];
     pubs = await Promise.all(keys.map((k) => signer.publicKey(k)));
   });
   afterAll(async () => {
@@ -169,7 +182,13 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
   });
 
   it('30% throttling: every signature still succeeds and the retries are visible', async () => {
-    const throttled = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity, maxAttempts: 15, retryBaseMs: 5, retryMaxMs: 100 });
+    const throttled = new KmsSigner({
+      ...kms.config,
+      requestsPerSecond: Infinity,
+      maxAttempts: 15,
+      retryBaseMs: 5,
+      retryMaxMs: 100,
+    });
     await throttled.publicKey(keys[0]);
     kms.server.resetStats();
     kms.server.setFaults({ throttleRate: 0.3 });
@@ -197,11 +216,20 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
   });
 
   it('throttling that never ends: kms.throttled after maxAttempts, not an endless loop', async () => {
-    const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity, maxAttempts: 4, retryBaseMs: 1, retryMaxMs: 5 });
+    const s = new KmsSigner({
+      ...kms.config,
+      requestsPerSecond: Infinity,
+      maxAttempts: 4,
+      retryBaseMs: 1,
+      retryMaxMs: 5,
+    });
     await s.publicKey(keys[1]);
     kms.server.setFaults({ throttleRate: 1, operations: ['Sign'] });
     try {
-      await expect(s.signDigest(keys[1], randomBytes(32))).rejects.toMatchObject({ code: 'kms.throttled', extra: { attempts: 4 } });
+      await expect(s.signDigest(keys[1], randomBytes(32))).rejects.toMatchObject({
+        code: 'kms.throttled',
+        extra: { attempts: 4 },
+      });
       expect(s.metrics.attempts).toBe(1 + 4);
     } finally {
       kms.server.clearFaults();
@@ -210,11 +238,21 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
   });
 
   it('a key failing with 500s: retried, then kms.unavailable', async () => {
-    const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity, maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 5 });
+    const s = new KmsSigner({
+      ...kms.config,
+      requestsPerSecond: Infinity,
+      maxAttempts: 3,
+      retryBaseMs: 1,
+      retryMaxMs: 5,
+    });
     await s.publicKey(keys[2]);
     kms.server.failKey(keys[2], { type: 'KMSInternalException', status: 500 });
     try {
-      await expect(s.signDigest(keys[2], randomBytes(32))).rejects.toMatchObject({ code: 'kms.unavailable', status: 503, extra: { attempts: 3 } });
+      await expect(s.signDigest(keys[2], randomBytes(32))).rejects.toMatchObject({
+        code: 'kms.unavailable',
+        status: 503,
+        extra: { attempts: 3 },
+      });
     } finally {
       kms.server.clearFaults();
       s.destroy();
@@ -222,11 +260,21 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
   });
 
   it('a response slower than the timeout is retried and then reported as kms.unavailable', async () => {
-    const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity, maxAttempts: 2, timeoutMs: 50, retryBaseMs: 1, retryMaxMs: 5 });
+    const s = new KmsSigner({
+      ...kms.config,
+      requestsPerSecond: Infinity,
+      maxAttempts: 2,
+      timeoutMs: 50,
+      retryBaseMs: 1,
+      retryMaxMs: 5,
+    });
     await s.publicKey(keys[2]);
     kms.server.setFaults({ latencyMs: 300 });
     try {
-      await expect(s.signDigest(keys[2], randomBytes(32))).rejects.toMatchObject({ code: 'kms.unavailable', extra: { attempts: 2 } });
+      await expect(s.signDigest(keys[2], randomBytes(32))).rejects.toMatchObject({
+        code: 'kms.unavailable',
+        extra: { attempts: 2 },
+      });
     } finally {
       kms.server.clearFaults();
       s.destroy();
@@ -258,13 +306,27 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
     const doomed = await kms.createSigningKey();
     await s.publicKey(doomed);
     await kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: doomed, PendingWindowInDays: 7 }));
-    await expect(s.signDigest(doomed, randomBytes(32))).rejects.toMatchObject({ code: 'kms.key_pending_deletion', status: 409 });
+    await expect(s.signDigest(doomed, randomBytes(32))).rejects.toMatchObject({
+      code: 'kms.key_pending_deletion',
+      status: 409,
+    });
     await expect(s.publicKey('alias/does-not-exist')).rejects.toMatchObject({ code: 'kms.key_not_found', status: 404 });
-    await expect(s.signDigest('6f0b3a3e-0000-4000-8000-000000000000', randomBytes(32))).rejects.toMatchObject({ code: 'kms.key_not_found' });
+    await expect(s.signDigest('6f0b3a3e-0000-4000-8000-000000000000', randomBytes(32))).rejects.toMatchObject({
+      code: 'kms.key_not_found',
+    });
     const symmetric = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    await expect(s.signDigest(symmetric, randomBytes(32))).rejects.toMatchObject({ code: 'kms.wrong_key_spec', status: 422 });
-    const stranger = new KmsSigner({ ...kms.config, credentials: { accessKeyId: 'AKIASOMEONEELSE', secretAccessKey: 'x' } });
-    await expect(stranger.publicKey(keys[0])).rejects.toMatchObject({ code: 'kms.access_denied', extra: { awsError: 'UnrecognizedClientException' } });
+    await expect(s.signDigest(symmetric, randomBytes(32))).rejects.toMatchObject({
+      code: 'kms.wrong_key_spec',
+      status: 422,
+    });
+    const stranger = new KmsSigner({
+      ...kms.config,
+      credentials: { accessKeyId: 'AKIASOMEONEELSE', secretAccessKey: 'x' },
+    });
+    await expect(stranger.publicKey(keys[0])).rejects.toMatchObject({
+      code: 'kms.access_denied',
+      extra: { awsError: 'UnrecognizedClientException' },
+    });
     await expect(s.signDigest(keys[0], new Uint8Array(31))).rejects.toMatchObject({ code: 'kms.invalid_request' });
     expect(s.metrics.retries).toBe(0);
     s.destroy();
@@ -277,7 +339,9 @@ describe('KmsSigner against kms-local over HTTP (real AWS SDK)', () => {
     const s = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
     await s.publicKey('alias/test/moving');
     await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/test/moving', TargetKeyId: b }));
-    await expect(s.signDigest('alias/test/moving', randomBytes(32))).rejects.toMatchObject({ code: 'kms.signature_invalid' });
+    await expect(s.signDigest('alias/test/moving', randomBytes(32))).rejects.toMatchObject({
+      code: 'kms.signature_invalid',
+    });
     expect(a).not.toBe(b);
     s.destroy();
   });

@@ -7,7 +7,15 @@ import { classifyKmsError, exhaustedError, KMS_ERROR_CODES, KmsKeyError } from '
 import { kmsErrors, kmsRetries, observeKmsCall, type KmsOperation } from './kms-metrics';
 import { publicKeyFromSpki, type KmsPublicKey } from './public-key';
 import { RateLimiter } from './rate-limiter';
-import { bitcoinSignature, ethereumSignature, normaliseSignature, parseDerSignature, SignatureCheckError, type EthereumSignature, type LowSSignature } from './signature';
+import {
+  bitcoinSignature,
+  ethereumSignature,
+  normaliseSignature,
+  parseDerSignature,
+  SignatureCheckError,
+  type EthereumSignature,
+  type LowSSignature,
+} from './signature';
 
 /** Counters for metrics and tests (monotonic since construction). */
 export interface KmsSignerMetrics {
@@ -38,7 +46,15 @@ export class KmsSigner {
   private readonly timeoutMs: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
-  private readonly counters: KmsSignerMetrics = { calls: 0, attempts: 0, retries: 0, throttled: 0, signatures: 0, highSNormalised: 0, failures: 0 };
+  private readonly counters: KmsSignerMetrics = {
+    calls: 0,
+    attempts: 0,
+    retries: 0,
+    throttled: 0,
+    signatures: 0,
+    highSNormalised: 0,
+    failures: 0,
+  };
 
   constructor(config: KmsConfig) {
     this.maxAttempts = Math.max(1, config.maxAttempts ?? KMS_DEFAULTS.maxAttempts);
@@ -86,9 +102,13 @@ export class KmsSigner {
     }
     const pub = await this.publicKey(keyId);
     const res = await this.call('Sign', keyId, (abortSignal) =>
-      this.client.send(new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }), { abortSignal }),
+      this.client.send(
+        new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+        { abortSignal },
+      ),
     );
-    if (!res.Signature) throw new KmsKeyError(KMS_ERROR_CODES.unavailable, 503, `KMS returned no signature for ${keyId}`, { keyId });
+    if (!res.Signature)
+      throw new KmsKeyError(KMS_ERROR_CODES.unavailable, 503, `KMS returned no signature for ${keyId}`, { keyId });
     try {
       const { r, s } = parseDerSignature(res.Signature);
       const sig = normaliseSignature(r, s, digest, pub.uncompressed);
@@ -100,7 +120,12 @@ export class KmsSigner {
       this.counters.failures += 1;
       kmsErrors.inc({ operation: 'Sign', code: KMS_ERROR_CODES.signatureInvalid });
       // An alias re-pointed at another key, or a faulty KMS: never hand such a signature out.
-      throw new KmsKeyError(KMS_ERROR_CODES.signatureInvalid, 502, `signature from KMS key ${keyId} refused: ${err.message}`, { keyId });
+      throw new KmsKeyError(
+        KMS_ERROR_CODES.signatureInvalid,
+        502,
+        `signature from KMS key ${keyId} refused: ${err.message}`,
+        { keyId },
+      );
     }
   }
 
@@ -120,7 +145,9 @@ export class KmsSigner {
   }
 
   private async fetchPublicKey(keyId: string): Promise<KmsPublicKey> {
-    const res = await this.call('GetPublicKey', keyId, (abortSignal) => this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }));
+    const res = await this.call('GetPublicKey', keyId, (abortSignal) =>
+      this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
     const spec = res.KeySpec ?? res.CustomerMasterKeySpec;
     if (spec !== 'ECC_SECG_P256K1' || res.KeyUsage !== 'SIGN_VERIFY' || !res.PublicKey) {
       throw new KmsKeyError(
@@ -141,7 +168,11 @@ export class KmsSigner {
    * One KMS call with retries: each attempt waits for the rate limiter and has its own deadline;
    * throttling and transient failures back off (full jitter), everything else fails at once.
    */
-  private async call<T>(operation: KmsOperation, keyId: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(
+    operation: KmsOperation,
+    keyId: string,
+    attempt: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const started = performance.now();
     try {
       const res = await this.attempts(operation, keyId, attempt);
@@ -153,7 +184,11 @@ export class KmsSigner {
     }
   }
 
-  private async attempts<T>(operation: KmsOperation, keyId: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async attempts<T>(
+    operation: KmsOperation,
+    keyId: string,
+    attempt: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     this.counters.calls += 1;
     for (let n = 1; ; n++) {
       await this.limiter.take();

@@ -26,12 +26,16 @@ export function publicKeyFromSpki(keyId: string, spki: Uint8Array, keyArn?: stri
   try {
     jwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' });
   } catch (err) {
-    throw new Error(`KMS returned a public key for ${keyId} that is not valid DER SubjectPublicKeyInfo: ${(err as Error).message}`);
+    throw new Error(
+      `KMS returned a public key for ${keyId} that is not valid DER SubjectPublicKeyInfo: ${(err as Error).message}`,
+    );
   }
   if (jwk.crv !== 'secp256k1' || !jwk.x || !jwk.y) {
     throw new Error(`KMS key ${keyId} is on curve ${jwk.crv ?? 'unknown'}, not secp256k1`);
   }
-  const uncompressed = new Uint8Array(Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]));
+  const uncompressed = new Uint8Array(
+    Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]),
+  );
   return publicKeyFromPoint(keyId, uncompressed, keyArn);
 }
 

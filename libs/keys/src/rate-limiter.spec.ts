@@ -29,14 +29,19 @@ describe('RateLimiter', () => {
 
   it('never lets more than burst + rate·t calls through by time t', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 300 }), async (rate, burst, calls) => {
-        const clock = fakeClock();
-        const limiter = new RateLimiter(rate, burst, clock);
-        for (let i = 1; i <= calls; i++) {
-          await limiter.take();
-          expect(i).toBeLessThanOrEqual(burst + (rate * clock.t) / 1000 + 1e-6);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 500 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 300 }),
+        async (rate, burst, calls) => {
+          const clock = fakeClock();
+          const limiter = new RateLimiter(rate, burst, clock);
+          for (let i = 1; i <= calls; i++) {
+            await limiter.take();
+            expect(i).toBeLessThanOrEqual(burst + (rate * clock.t) / 1000 + 1e-6);
+          }
+        },
+      ),
     );
   });
 

@@ -4,7 +4,13 @@ import { recoverAddress } from 'ethers';
 import fc from 'fast-check';
 import * as ecc from 'tiny-secp256k1';
 import { publicKeyFromPoint } from './public-key';
-import { bitcoinSignature, ethereumSignature, normaliseSignature, parseDerSignature, SignatureCheckError } from './signature';
+import {
+  bitcoinSignature,
+  ethereumSignature,
+  normaliseSignature,
+  parseDerSignature,
+  SignatureCheckError,
+} from './signature';
 
 const N = secp256k1.CURVE.n;
 

@@ -32,7 +32,8 @@ export function parseDerSignature(der: Uint8Array): { r: bigint; s: bigint } {
   } catch (err) {
     throw new SignatureCheckError(`KMS returned a signature that is not valid DER: ${(err as Error).message}`);
   }
-  if (sig.r <= 0n || sig.r >= N || sig.s <= 0n || sig.s >= N) throw new SignatureCheckError('KMS returned a signature with r or s out of range');
+  if (sig.r <= 0n || sig.r >= N || sig.s <= 0n || sig.s >= N)
+    throw new SignatureCheckError('KMS returned a signature with r or s out of range');
   return { r: sig.r, s: sig.s };
 }
 
@@ -41,7 +42,12 @@ export function parseDerSignature(der: Uint8Array): { r: bigint; s: bigint } {
  * the result strictly. Anything that does not check out is refused: a signature that does not
  * verify must never leave the library.
  */
-export function normaliseSignature(r: bigint, s: bigint, digest: Uint8Array, publicKey: Uint8Array): LowSSignature & { wasHighS: boolean } {
+export function normaliseSignature(
+  r: bigint,
+  s: bigint,
+  digest: Uint8Array,
+  publicKey: Uint8Array,
+): LowSSignature & { wasHighS: boolean } {
   const wasHighS = s > HALF_N;
   const low = wasHighS ? N - s : s;
   const compact = compact64(r, low);

@@ -31,5 +31,7 @@ export function transferBodyHash(t: TransferInput): string {
     t.code ?? null,
   ];
   const metadata = t.metadata && Object.keys(t.metadata).length > 0 ? canonicalJson(t.metadata) : '{}';
-  return createHash('sha256').update(`${JSON.stringify(fields)}\n${metadata}`).digest('hex');
+  return createHash('sha256')
+    .update(`${JSON.stringify(fields)}\n${metadata}`)
+    .digest('hex');
 }

@@ -19,7 +19,13 @@ export async function checkInvariants(tx: Tx): Promise<InvariantReport> {
      FROM ledger.accounts GROUP BY asset ORDER BY asset`,
   );
   const perAsset = sums.map((s) => {
-    const v = { asset: s.asset, debitsPending: BigInt(s.dp), creditsPending: BigInt(s.cp), debitsPosted: BigInt(s.dq), creditsPosted: BigInt(s.cq) };
+    const v = {
+      asset: s.asset,
+      debitsPending: BigInt(s.dp),
+      creditsPending: BigInt(s.cp),
+      debitsPosted: BigInt(s.dq),
+      creditsPosted: BigInt(s.cq),
+    };
     return { ...v, balanced: v.debitsPending === v.creditsPending && v.debitsPosted === v.creditsPosted };
   });
   const violations: InvariantReport['violations'] = [];
@@ -34,7 +40,17 @@ export async function checkInvariants(tx: Tx): Promise<InvariantReport> {
         OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted)`,
   );
   for (const r of flagRows) violations.push({ accountId: r.id, rule: r.rule, detail: `account breaks ${r.rule}` });
-  const drift = await tx.query<{ id: string; dp: string; dq: string; cp: string; cq: string; tdp: string; tdq: string; tcp: string; tcq: string }>(
+  const drift = await tx.query<{
+    id: string;
+    dp: string;
+    dq: string;
+    cp: string;
+    cq: string;
+    tdp: string;
+    tdq: string;
+    tcp: string;
+    tcq: string;
+  }>(
     `WITH d AS (SELECT debit_account_id AS id, sum(pending_delta) AS p, sum(posted_delta) AS q FROM ledger.transfers GROUP BY 1),
           c AS (SELECT credit_account_id AS id, sum(pending_delta) AS p, sum(posted_delta) AS q FROM ledger.transfers GROUP BY 1)
      SELECT a.id, a.debits_pending AS dp, a.debits_posted AS dq, a.credits_pending AS cp, a.credits_posted AS cq,
@@ -57,11 +73,21 @@ export async function checkInvariants(tx: Tx): Promise<InvariantReport> {
      WHERE (p.state = 'pending') <> (r.id IS NULL) OR (r.id IS NOT NULL AND r.id <> p.resolved_by)`,
   );
   for (const r of pendings) {
-    violations.push({ accountId: r.debit_account_id, rule: 'pending_resolved_once', detail: `pending ${r.pending_id} is ${r.state} but its resolution disagrees` });
+    violations.push({
+      accountId: r.debit_account_id,
+      rule: 'pending_resolved_once',
+      detail: `pending ${r.pending_id} is ${r.state} but its resolution disagrees`,
+    });
   }
-  const [g] = await tx.query<{ n: string; max: string | null }>('SELECT count(*) AS n, max(sequence) AS max FROM ledger.transfers');
+  const [g] = await tx.query<{ n: string; max: string | null }>(
+    'SELECT count(*) AS n, max(sequence) AS max FROM ledger.transfers',
+  );
   if (BigInt(g.n) !== BigInt(last) || BigInt(g.max ?? '0') !== BigInt(last)) {
-    violations.push({ accountId: '-', rule: 'sequence_gap_free', detail: `${g.n} transfers, highest sequence ${g.max ?? 0}, sequencer at ${last}` });
+    violations.push({
+      accountId: '-',
+      rule: 'sequence_gap_free',
+      detail: `${g.n} transfers, highest sequence ${g.max ?? 0}, sequencer at ${last}`,
+    });
   }
   const ok = violations.length === 0 && perAsset.every((a) => a.balanced);
   return { ok, checkedAt: new Date(), sequence: BigInt(last), perAsset, violations };

@@ -39,8 +39,19 @@ export class LedgerCutReader {
     return rows.length ? BigInt(rows[0].sequence) : 0n;
   }
 
-  async userBalancesAsOf(sequence: bigint, afterAccountId: string | null, limit: number): Promise<{ rows: CutBalance[]; next: string | null }> {
-    const accounts = await this.db.query<{ id: string; client_id: string; owner_id: string; asset: string; cq: string; dq: string }>(
+  async userBalancesAsOf(
+    sequence: bigint,
+    afterAccountId: string | null,
+    limit: number,
+  ): Promise<{ rows: CutBalance[]; next: string | null }> {
+    const accounts = await this.db.query<{
+      id: string;
+      client_id: string;
+      owner_id: string;
+      asset: string;
+      cq: string;
+      dq: string;
+    }>(
       `SELECT a.id, a.client_id, a.owner_id, a.asset,
               (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.credit_account_id = a.id AND t.sequence <= $1) AS cq,
               (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.debit_account_id = a.id AND t.sequence <= $1) AS dq
@@ -67,13 +78,28 @@ export class LedgerCutReader {
   }
 
   async houseAccountsAsOf(sequence: bigint): Promise<CutHouseAccount[]> {
-    const rows = await this.db.query<{ id: string; client_id: string; owner_id: string; asset: string; kind: string; cq: string; dq: string }>(
+    const rows = await this.db.query<{
+      id: string;
+      client_id: string;
+      owner_id: string;
+      asset: string;
+      kind: string;
+      cq: string;
+      dq: string;
+    }>(
       `SELECT a.id, a.client_id, a.owner_id, a.asset, a.kind,
               (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.credit_account_id = a.id AND t.sequence <= $1) AS cq,
               (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.debit_account_id = a.id AND t.sequence <= $1) AS dq
          FROM ledger.accounts a WHERE a.kind <> 'user' ORDER BY a.id`,
       [sequence.toString()],
     );
-    return rows.map((r) => ({ accountId: r.id, clientId: r.client_id, ownerId: r.owner_id, asset: r.asset, kind: r.kind, netDebit: BigInt(r.dq) - BigInt(r.cq) }));
+    return rows.map((r) => ({
+      accountId: r.id,
+      clientId: r.client_id,
+      ownerId: r.owner_id,
+      asset: r.asset,
+      kind: r.kind,
+      netDebit: BigInt(r.dq) - BigInt(r.cq),
+    }));
   }
 }

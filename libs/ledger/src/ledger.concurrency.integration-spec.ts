@@ -21,7 +21,8 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
 
   const funded = async (amount: bigint): Promise<Account> => {
     const a = await ledger.openAccount({ clientId: 'acme', ownerId: owner(), asset: 'BTC', kind: 'user' });
-    if (amount > 0n) await ledger.transfer({ id: `fund-${a.id}`, debitAccountId: custody.id, creditAccountId: a.id, amount });
+    if (amount > 0n)
+      await ledger.transfer({ id: `fund-${a.id}`, debitAccountId: custody.id, creditAccountId: a.id, amount });
     return a;
   };
 
@@ -29,7 +30,15 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
     const user = await funded(100n);
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        ledger.createTransfers([{ id: `hold-sep-${user.id}-${i}`, debitAccountId: user.id, creditAccountId: fees.id, amount: 1n, flags: ['pending'] }]),
+        ledger.createTransfers([
+          {
+            id: `hold-sep-${user.id}-${i}`,
+            debitAccountId: user.id,
+            creditAccountId: fees.id,
+            amount: 1n,
+            flags: ['pending'],
+          },
+        ]),
       ),
     );
     const flat = results.map((r) => r[0]);
@@ -44,11 +53,19 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
     const user = await funded(100n);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 200 }, (_, i) =>
-        ledger.transfer({ id: `hold-gc-${user.id}-${i}`, debitAccountId: user.id, creditAccountId: fees.id, amount: 1n, flags: ['pending'] }),
+        ledger.transfer({
+          id: `hold-gc-${user.id}-${i}`,
+          debitAccountId: user.id,
+          creditAccountId: fees.id,
+          amount: 1n,
+          flags: ['pending'],
+        }),
       ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(100);
-    const reasons = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => (o.reason as { code?: string }).code);
+    const reasons = outcomes
+      .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+      .map((o) => (o.reason as { code?: string }).code);
     expect(new Set(reasons)).toEqual(new Set(['account.debits_exceed_credits']));
     const a = await ledger.getAccount(user.id);
     expect(a.debitsPending).toBe(100n);
@@ -62,7 +79,9 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
     const flat: TransferResult[] = separate.map((r) => r[0]);
     expect(flat.every((r) => r.ok)).toBe(true);
     expect(flat.filter((r) => r.ok && !r.replayed).length).toBe(1);
-    expect(new Set([...flat.map((r) => (r.ok ? r.transfer.sequence : -1n)), ...grouped.map((t) => t.sequence)]).size).toBe(1);
+    expect(
+      new Set([...flat.map((r) => (r.ok ? r.transfer.sequence : -1n)), ...grouped.map((t) => t.sequence)]).size,
+    ).toBe(1);
     expect((await ledger.getAccount(user.id)).creditsPosted).toBe(42n);
   });
 
@@ -74,7 +93,13 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         ledger.createTransfers([
-          { id: `chain-${user.id}-${i}-amt`, debitAccountId: user.id, creditAccountId: sink.id, amount: 90n, flags: ['linked'] },
+          {
+            id: `chain-${user.id}-${i}-amt`,
+            debitAccountId: user.id,
+            creditAccountId: sink.id,
+            amount: 90n,
+            flags: ['linked'],
+          },
           { id: `chain-${user.id}-${i}-fee`, debitAccountId: user.id, creditAccountId: fees.id, amount: 10n },
         ]),
       ),
@@ -91,13 +116,30 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
     const user = await funded(50n);
     const holds = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        ledger.transfer({ id: `to-${user.id}-${i}`, debitAccountId: user.id, creditAccountId: fees.id, amount: 2n, flags: ['pending'], timeoutSeconds: 30 }),
+        ledger.transfer({
+          id: `to-${user.id}-${i}`,
+          debitAccountId: user.id,
+          creditAccountId: fees.id,
+          amount: 2n,
+          flags: ['pending'],
+          timeoutSeconds: 30,
+        }),
       ),
     );
     const sweepAt = new Date(Math.max(...holds.map((h) => h.timeoutAt!.getTime())) + 1000);
     const [, ...posts] = await Promise.all([
       ledger.expirePending(sweepAt),
-      ...holds.map((h, i) => ledger.createTransfers([{ id: `to-post-${user.id}-${i}`, debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: h.id }])),
+      ...holds.map((h, i) =>
+        ledger.createTransfers([
+          {
+            id: `to-post-${user.id}-${i}`,
+            debitAccountId: '',
+            creditAccountId: '',
+            flags: ['post_pending'],
+            pendingId: h.id,
+          },
+        ]),
+      ),
     ]);
     const posted = posts.filter((r) => r[0].ok).length;
     const states = await Promise.all(holds.map((h) => ledger.getTransfer(h.id)));
@@ -114,8 +156,14 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
       const a = users[i % 5];
       const b = users[(i * 7 + 3) % 5 === i % 5 ? (i + 1) % 5 : (i * 7 + 3) % 5];
       const kind = i % 3;
-      if (kind === 0) return ledger.createTransfers([{ id: `mix-${a.id}-${i}`, debitAccountId: custody.id, creditAccountId: a.id, amount: 5n }]);
-      if (kind === 1) return ledger.createTransfers([{ id: `mix-${a.id}-${i}`, debitAccountId: a.id, creditAccountId: b.id, amount: 7n, flags: ['pending'] }]);
+      if (kind === 0)
+        return ledger.createTransfers([
+          { id: `mix-${a.id}-${i}`, debitAccountId: custody.id, creditAccountId: a.id, amount: 5n },
+        ]);
+      if (kind === 1)
+        return ledger.createTransfers([
+          { id: `mix-${a.id}-${i}`, debitAccountId: a.id, creditAccountId: b.id, amount: 7n, flags: ['pending'] },
+        ]);
       return ledger.createTransfers([
         { id: `mix-${a.id}-${i}-x`, debitAccountId: a.id, creditAccountId: b.id, amount: 3n, flags: ['linked'] },
         { id: `mix-${a.id}-${i}-y`, debitAccountId: b.id, creditAccountId: a.id, amount: 2n },
@@ -136,7 +184,13 @@ describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }
       while (writing) {
         await ledger.createTransfers([
           { id: `flow-${user.id}-${i}`, debitAccountId: custody.id, creditAccountId: user.id, amount: 1n },
-          { id: `flow-${user.id}-${i}-h`, debitAccountId: user.id, creditAccountId: fees.id, amount: 1n, flags: ['pending'] },
+          {
+            id: `flow-${user.id}-${i}-h`,
+            debitAccountId: user.id,
+            creditAccountId: fees.id,
+            amount: 1n,
+            flags: ['pending'],
+          },
         ]);
         i++;
       }

@@ -1,4 +1,13 @@
-import { Inject, Injectable, Logger, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { LEDGER_OPTIONS, LedgerService, type LedgerOptions } from './ledger.service';
 
 /** Voids timed-out pendings on an interval, writing void records so history stays complete. */

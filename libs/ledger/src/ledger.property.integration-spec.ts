@@ -46,7 +46,11 @@ describeEachBackend('ledger properties against the database', { migrations: ledg
         }
         for (const a of model.accounts) {
           const row = await ledger.getAccount(a.id);
-          same([row.debitsPending, row.debitsPosted, row.creditsPending, row.creditsPosted], [a.dp, a.dq, a.cp, a.cq], `balances of ${a.id}`);
+          same(
+            [row.debitsPending, row.debitsPosted, row.creditsPending, row.creditsPosted],
+            [a.dp, a.dq, a.cp, a.cq],
+            `balances of ${a.id}`,
+          );
         }
         checkModel(model, acc, deposits);
       }),

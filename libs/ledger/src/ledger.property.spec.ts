@@ -11,7 +11,11 @@ import { PlannerLedger } from './model/planner-ledger';
  * and balance, and both must keep the ledger invariants.
  */
 const ids: Accounts = {
-  users: ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'],
+  users: [
+    '00000000-0000-4000-8000-000000000001',
+    '00000000-0000-4000-8000-000000000002',
+    '00000000-0000-4000-8000-000000000003',
+  ],
   custody: '00000000-0000-4000-8000-0000000000c0',
   fee: '00000000-0000-4000-8000-0000000000f0',
   ethUser: '00000000-0000-4000-8000-0000000000e0',
@@ -31,7 +35,8 @@ const account = (id: string, asset: string, dmnec: boolean, cmned: boolean): Acc
   createdAt: new Date(0),
 });
 
-const summary = (r: { ok: boolean; code?: string; replayed?: boolean }) => (r.ok ? (r.replayed ? 'replay' : 'ok') : r.code);
+const summary = (r: { ok: boolean; code?: string; replayed?: boolean }) =>
+  r.ok ? (r.replayed ? 'replay' : 'ok') : r.code;
 
 describe('ledger properties (planner against the reference model)', () => {
   it('agrees with the model and keeps the invariants over 10,000 random sequences', () => {
@@ -59,7 +64,11 @@ describe('ledger properties (planner against the reference model)', () => {
         }
         for (const a of model.accounts) {
           const p = planner.accounts.get(a.id)!;
-          same([p.debitsPending, p.debitsPosted, p.creditsPending, p.creditsPosted], [a.dp, a.dq, a.cp, a.cq], `balances of ${a.id}`);
+          same(
+            [p.debitsPending, p.debitsPosted, p.creditsPending, p.creditsPosted],
+            [a.dp, a.dq, a.cp, a.cq],
+            `balances of ${a.id}`,
+          );
         }
         checkModel(model, ids, deposits);
       }),

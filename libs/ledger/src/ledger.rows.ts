@@ -60,7 +60,8 @@ export function toAccount(r: AccountRow): Account {
 }
 
 export function toKnownTransfer(r: TransferRow): KnownTransfer {
-  const metadata = typeof r.metadata === 'string' ? (JSON.parse(r.metadata) as Record<string, unknown>) : (r.metadata ?? {});
+  const metadata =
+    typeof r.metadata === 'string' ? (JSON.parse(r.metadata) as Record<string, unknown>) : (r.metadata ?? {});
   return {
     id: r.id,
     sequence: BigInt(r.sequence),

@@ -39,12 +39,27 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
     expect(custody.flags.creditsMustNotExceedDebits).toBe(true);
     const again = await ledger.openAccount({ clientId: 'acme', ownerId: 'alice', asset: 'BTC', kind: 'user' });
     expect(again.id).toBe(alice.id);
-    expect(await refusal(ledger.openAccount({ clientId: 'acme', ownerId: 'alice', asset: 'BTC', kind: 'user', flags: { debitsMustNotExceedCredits: false } }))).toBe(
-      'account.exists',
+    expect(
+      await refusal(
+        ledger.openAccount({
+          clientId: 'acme',
+          ownerId: 'alice',
+          asset: 'BTC',
+          kind: 'user',
+          flags: { debitsMustNotExceedCredits: false },
+        }),
+      ),
+    ).toBe('account.exists');
+    expect(await refusal(ledger.openAccount({ clientId: 'acme', ownerId: 'x', asset: 'btc', kind: 'user' }))).toBe(
+      'account.invalid',
     );
-    expect(await refusal(ledger.openAccount({ clientId: 'acme', ownerId: 'x', asset: 'btc', kind: 'user' }))).toBe('account.invalid');
-    expect((await ledger.findAccount({ clientId: 'acme', ownerId: 'bob', asset: 'BTC', kind: 'user' }))?.id).toBe(bob.id);
-    expect((await ledger.listAccounts({ clientId: 'acme', ownerId: 'alice' })).map((a) => a.asset)).toEqual(['BTC', 'ETH']);
+    expect((await ledger.findAccount({ clientId: 'acme', ownerId: 'bob', asset: 'BTC', kind: 'user' }))?.id).toBe(
+      bob.id,
+    );
+    expect((await ledger.listAccounts({ clientId: 'acme', ownerId: 'alice' })).map((a) => a.asset)).toEqual([
+      'BTC',
+      'ETH',
+    ]);
   });
 
   it('posts a transfer, moving both rows, with a sequence and a replay for the same body', async () => {
@@ -52,10 +67,14 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
     expect(t.sequence).toBeGreaterThan(0n);
     expect((await ledger.getAccount(alice.id)).creditsPosted).toBe(1000n);
     expect((await ledger.getAccount(custody.id)).debitsPosted).toBe(1000n);
-    const [replay] = await ledger.createTransfers([{ id: 'dep-first', debitAccountId: custody.id, creditAccountId: alice.id, amount: 1000n, code: 'deposit' }]);
+    const [replay] = await ledger.createTransfers([
+      { id: 'dep-first', debitAccountId: custody.id, creditAccountId: alice.id, amount: 1000n, code: 'deposit' },
+    ]);
     expect(replay).toMatchObject({ ok: true, replayed: true });
     expect(replay.ok && replay.transfer.sequence).toBe(t.sequence);
-    const [conflict] = await ledger.createTransfers([{ id: 'dep-first', debitAccountId: custody.id, creditAccountId: alice.id, amount: 1001n, code: 'deposit' }]);
+    const [conflict] = await ledger.createTransfers([
+      { id: 'dep-first', debitAccountId: custody.id, creditAccountId: alice.id, amount: 1001n, code: 'deposit' },
+    ]);
     expect(conflict).toMatchObject({ ok: false, code: 'transfer.id_conflict' });
     expect((await ledger.getAccount(alice.id)).creditsPosted).toBe(1000n);
     expect((await ledger.getTransfer('dep-first')).amount).toBe(1000n);
@@ -78,10 +97,16 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
       [{ flags: ['linked'] }, 'transfer.linked_chain_open'],
     ];
     for (const [patch, code] of cases) {
-      const input = { id: id('bad'), debitAccountId: alice.id, creditAccountId: bob.id, amount: 1n, ...patch } as TransferInput;
-      expect(`${JSON.stringify(patch, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))} → ${await refusal(ledger.transfer(input))}`).toBe(
-        `${JSON.stringify(patch, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))} → ${code}`,
-      );
+      const input = {
+        id: id('bad'),
+        debitAccountId: alice.id,
+        creditAccountId: bob.id,
+        amount: 1n,
+        ...patch,
+      } as TransferInput;
+      expect(
+        `${JSON.stringify(patch, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))} → ${await refusal(ledger.transfer(input))}`,
+      ).toBe(`${JSON.stringify(patch, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))} → ${code}`);
     }
     const after = await ledger.checkInvariants();
     expect(after.sequence).toBe(before.sequence);
@@ -90,29 +115,91 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
 
   it('holds, partially posts, voids, refuses a second resolution and over-posting', async () => {
     await deposit(bob, 500n);
-    const hold = await ledger.transfer({ id: id('hold'), debitAccountId: bob.id, creditAccountId: alice.id, amount: 300n, flags: ['pending'] });
+    const hold = await ledger.transfer({
+      id: id('hold'),
+      debitAccountId: bob.id,
+      creditAccountId: alice.id,
+      amount: 300n,
+      flags: ['pending'],
+    });
     expect(hold.pendingState).toBe('pending');
     let b = await ledger.getAccount(bob.id);
     expect([b.debitsPending, b.debitsPosted]).toEqual([300n, 0n]);
-    expect(await refusal(ledger.transfer({ id: id('p'), debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: hold.id, amount: 301n }))).toBe(
-      'pending.amount_exceeds',
-    );
+    expect(
+      await refusal(
+        ledger.transfer({
+          id: id('p'),
+          debitAccountId: '',
+          creditAccountId: '',
+          flags: ['post_pending'],
+          pendingId: hold.id,
+          amount: 301n,
+        }),
+      ),
+    ).toBe('pending.amount_exceeds');
     // The hold counts against the balance: 500 - 300 leaves 200.
-    expect(await refusal(ledger.transfer({ id: id('x'), debitAccountId: bob.id, creditAccountId: alice.id, amount: 201n }))).toBe('account.debits_exceed_credits');
-    const post = await ledger.transfer({ id: id('post'), debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: hold.id, amount: 120n });
+    expect(
+      await refusal(ledger.transfer({ id: id('x'), debitAccountId: bob.id, creditAccountId: alice.id, amount: 201n })),
+    ).toBe('account.debits_exceed_credits');
+    const post = await ledger.transfer({
+      id: id('post'),
+      debitAccountId: '',
+      creditAccountId: '',
+      flags: ['post_pending'],
+      pendingId: hold.id,
+      amount: 120n,
+    });
     expect(post.amount).toBe(120n);
     b = await ledger.getAccount(bob.id);
     expect([b.debitsPending, b.debitsPosted]).toEqual([0n, 120n]);
     expect((await ledger.getTransfer(hold.id)).pendingState).toBe('posted');
-    expect(await refusal(ledger.transfer({ id: id('void'), debitAccountId: '', creditAccountId: '', flags: ['void_pending'], pendingId: hold.id }))).toBe(
-      'pending.already_resolved',
-    );
-    const hold2 = await ledger.transfer({ id: id('hold'), debitAccountId: bob.id, creditAccountId: alice.id, amount: 50n, flags: ['pending'] });
-    await ledger.transfer({ id: id('void'), debitAccountId: bob.id, creditAccountId: alice.id, flags: ['void_pending'], pendingId: hold2.id });
-    expect(await refusal(ledger.transfer({ id: id('void'), debitAccountId: '', creditAccountId: '', flags: ['void_pending'], pendingId: hold2.id }))).toBe(
-      'pending.already_resolved',
-    );
-    expect(await refusal(ledger.transfer({ id: id('post'), debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: 'nope' }))).toBe('pending.not_found');
+    expect(
+      await refusal(
+        ledger.transfer({
+          id: id('void'),
+          debitAccountId: '',
+          creditAccountId: '',
+          flags: ['void_pending'],
+          pendingId: hold.id,
+        }),
+      ),
+    ).toBe('pending.already_resolved');
+    const hold2 = await ledger.transfer({
+      id: id('hold'),
+      debitAccountId: bob.id,
+      creditAccountId: alice.id,
+      amount: 50n,
+      flags: ['pending'],
+    });
+    await ledger.transfer({
+      id: id('void'),
+      debitAccountId: bob.id,
+      creditAccountId: alice.id,
+      flags: ['void_pending'],
+      pendingId: hold2.id,
+    });
+    expect(
+      await refusal(
+        ledger.transfer({
+          id: id('void'),
+          debitAccountId: '',
+          creditAccountId: '',
+          flags: ['void_pending'],
+          pendingId: hold2.id,
+        }),
+      ),
+    ).toBe('pending.already_resolved');
+    expect(
+      await refusal(
+        ledger.transfer({
+          id: id('post'),
+          debitAccountId: '',
+          creditAccountId: '',
+          flags: ['post_pending'],
+          pendingId: 'nope',
+        }),
+      ),
+    ).toBe('pending.not_found');
     b = await ledger.getAccount(bob.id);
     expect([b.debitsPending, b.debitsPosted, b.creditsPosted]).toEqual([0n, 120n, 500n]);
     expect((await ledger.checkInvariants()).ok).toBe(true);
@@ -129,7 +216,13 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
       { id: id('amt'), debitAccountId: carol.id, creditAccountId: bob.id, amount: 80n, flags: ['linked'] },
       { id: id('fee'), debitAccountId: carol.id, creditAccountId: fees.id, amount: 20n },
     ]);
-    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'transfer.linked_failed', 'account.debits_exceed_credits', 'ok', 'ok']);
+    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual([
+      'ok',
+      'transfer.linked_failed',
+      'account.debits_exceed_credits',
+      'ok',
+      'ok',
+    ]);
     const c = await ledger.getAccount(carol.id);
     expect(c.creditsPosted - c.debitsPosted).toBe(1n);
     const seqs = results.filter((r) => r.ok).map((r) => (r.ok ? r.transfer.sequence : 0n));
@@ -140,7 +233,14 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
   it('voids timed-out pendings by itself with a void record, and refuses to post them', async () => {
     const dave = await ledger.openAccount({ clientId: 'acme', ownerId: 'dave', asset: 'BTC', kind: 'user' });
     await deposit(dave, 10n);
-    const hold = await ledger.transfer({ id: id('hold'), debitAccountId: dave.id, creditAccountId: bob.id, amount: 10n, flags: ['pending'], timeoutSeconds: 60 });
+    const hold = await ledger.transfer({
+      id: id('hold'),
+      debitAccountId: dave.id,
+      creditAccountId: bob.id,
+      amount: 10n,
+      flags: ['pending'],
+      timeoutSeconds: 60,
+    });
     expect(hold.timeoutAt!.getTime() - hold.createdAt.getTime()).toBe(60_000);
     expect(await ledger.expirePending(new Date(hold.createdAt.getTime() + 59_000))).toBe(0);
     const expired = await ledger.expirePending(new Date(hold.createdAt.getTime() + 61_000));
@@ -149,19 +249,49 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
     const record = await ledger.getTransfer(`expired~${hold.id}`);
     expect(record).toMatchObject({ pendingId: hold.id, code: 'expired', amount: 10n, flags: ['void_pending'] });
     expect((await ledger.getAccount(dave.id)).debitsPending).toBe(0n);
-    expect(await refusal(ledger.transfer({ id: id('post'), debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: hold.id }))).toBe(
-      'pending.already_resolved',
-    );
+    expect(
+      await refusal(
+        ledger.transfer({
+          id: id('post'),
+          debitAccountId: '',
+          creditAccountId: '',
+          flags: ['post_pending'],
+          pendingId: hold.id,
+        }),
+      ),
+    ).toBe('pending.already_resolved');
   });
 
   it('refuses transfers to and from a closed account, but still voids its pendings', async () => {
     const frank = await ledger.openAccount({ clientId: 'acme', ownerId: 'frank', asset: 'BTC', kind: 'user' });
     await deposit(frank, 10n);
-    const hold = await ledger.transfer({ id: id('hold'), debitAccountId: frank.id, creditAccountId: bob.id, amount: 4n, flags: ['pending'] });
+    const hold = await ledger.transfer({
+      id: id('hold'),
+      debitAccountId: frank.id,
+      creditAccountId: bob.id,
+      amount: 4n,
+      flags: ['pending'],
+    });
     await ledger.closeAccount(frank.id);
     expect(await refusal(deposit(frank, 1n))).toBe('account.closed');
-    expect(await refusal(ledger.transfer({ id: id('post'), debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: hold.id }))).toBe('account.closed');
-    await ledger.transfer({ id: id('void'), debitAccountId: '', creditAccountId: '', flags: ['void_pending'], pendingId: hold.id });
+    expect(
+      await refusal(
+        ledger.transfer({
+          id: id('post'),
+          debitAccountId: '',
+          creditAccountId: '',
+          flags: ['post_pending'],
+          pendingId: hold.id,
+        }),
+      ),
+    ).toBe('account.closed');
+    await ledger.transfer({
+      id: id('void'),
+      debitAccountId: '',
+      creditAccountId: '',
+      flags: ['void_pending'],
+      pendingId: hold.id,
+    });
     expect((await ledger.getAccount(frank.id)).debitsPending).toBe(0n);
   });
 
@@ -169,12 +299,28 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
     const gina = await ledger.openAccount({ clientId: 'acme', ownerId: 'gina', asset: 'BTC', kind: 'user' });
     const t1 = await deposit(gina, 100n);
     const t2 = await deposit(gina, 50n);
-    const t3 = await ledger.transfer({ id: id('hold'), debitAccountId: gina.id, creditAccountId: bob.id, amount: 30n, flags: ['pending'] });
-    expect(await ledger.balances(gina.id, { sequence: t1.sequence })).toMatchObject({ creditsPosted: 100n, debitsPending: 0n, sequence: t1.sequence });
+    const t3 = await ledger.transfer({
+      id: id('hold'),
+      debitAccountId: gina.id,
+      creditAccountId: bob.id,
+      amount: 30n,
+      flags: ['pending'],
+    });
+    expect(await ledger.balances(gina.id, { sequence: t1.sequence })).toMatchObject({
+      creditsPosted: 100n,
+      debitsPending: 0n,
+      sequence: t1.sequence,
+    });
     expect(await ledger.balances(gina.id, { sequence: t2.sequence - 1n })).toMatchObject({ creditsPosted: 100n });
-    expect(await ledger.balances(gina.id, { sequence: t3.sequence })).toMatchObject({ creditsPosted: 150n, debitsPending: 30n });
+    expect(await ledger.balances(gina.id, { sequence: t3.sequence })).toMatchObject({
+      creditsPosted: 150n,
+      debitsPending: 30n,
+    });
     expect(await ledger.balances(gina.id, { sequence: t1.sequence - 1n })).toMatchObject({ creditsPosted: 0n });
-    expect(await ledger.balances(gina.id, { timestamp: t3.createdAt })).toMatchObject({ creditsPosted: 150n, debitsPending: 30n });
+    expect(await ledger.balances(gina.id, { timestamp: t3.createdAt })).toMatchObject({
+      creditsPosted: 150n,
+      debitsPending: 30n,
+    });
     const now = await ledger.balances(gina.id);
     expect(now).toMatchObject({ creditsPosted: 150n, debitsPending: 30n });
     expect(now.sequence).toBeGreaterThanOrEqual(t3.sequence);
@@ -183,10 +329,14 @@ describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => 
 
   it('refuses UPDATE and DELETE of transfers in the database itself', async () => {
     const { db } = ctx();
-    await expect(db.query("UPDATE ledger.transfers SET amount = 1 WHERE id = 'dep-first'")).rejects.toThrow(/immutable/);
+    await expect(db.query("UPDATE ledger.transfers SET amount = 1 WHERE id = 'dep-first'")).rejects.toThrow(
+      /immutable/,
+    );
     await expect(db.query("DELETE FROM ledger.transfers WHERE id = 'dep-first'")).rejects.toThrow(/immutable/);
     // The CHECK constraints enforce the flags even if the service were bypassed.
-    await expect(db.query('UPDATE ledger.accounts SET debits_posted = credits_posted + 1 WHERE id = $1', [alice.id])).rejects.toThrow(/debits_must_not_exceed_credits/);
+    await expect(
+      db.query('UPDATE ledger.accounts SET debits_posted = credits_posted + 1 WHERE id = $1', [alice.id]),
+    ).rejects.toThrow(/debits_must_not_exceed_credits/);
   });
 
   it('keeps the invariants and reports drift when a row is tampered with', async () => {

@@ -17,8 +17,22 @@ import type {
 } from './ledger.types';
 import { refusalError, RetryBatch } from './ledger.errors';
 import { decodeFlags } from './transfer-flags';
-import { TRANSFER_COLUMNS, publicTransfer, toAccount, toKnownTransfer, type AccountRow, type TransferRow } from './ledger.rows';
-import { accountsToLock, planBatch, type KnownTransfer, type PlanItem, type PlannedTransfer, type PendingState } from './transfer-planner';
+import {
+  TRANSFER_COLUMNS,
+  publicTransfer,
+  toAccount,
+  toKnownTransfer,
+  type AccountRow,
+  type TransferRow,
+} from './ledger.rows';
+import {
+  accountsToLock,
+  planBatch,
+  type KnownTransfer,
+  type PlanItem,
+  type PlannedTransfer,
+  type PendingState,
+} from './transfer-planner';
 import { TRANSFER_ID, UUID } from './transfer-input';
 import { TransferBatcher } from './transfer-batcher';
 import { checkInvariants } from './invariants';
@@ -36,7 +50,15 @@ export interface LedgerOptions {
   sweepIntervalMs?: number;
 }
 
-export const ACCOUNT_KINDS: readonly AccountKind[] = ['user', 'custody', 'in_flight', 'fee_expense', 'fee_revenue', 'incident', 'equity'];
+export const ACCOUNT_KINDS: readonly AccountKind[] = [
+  'user',
+  'custody',
+  'in_flight',
+  'fee_expense',
+  'fee_revenue',
+  'incident',
+  'equity',
+];
 /** Client and owner ids. */
 export const OWNER = /^[A-Za-z0-9._:@/-]{1,200}$/;
 const MAX_ATTEMPTS = 8;
@@ -74,26 +96,38 @@ export class LedgerService implements LedgerApi {
   async openAccount(input: OpenAccountInput, tx?: Tx): Promise<Account> {
     checkOwner(input.clientId, 'clientId');
     checkOwner(input.ownerId, 'ownerId');
-    if (typeof input.asset !== 'string' || !ASSET_CODE.test(input.asset)) throw badRequest('account.invalid', 'asset must be an asset code such as BTC');
-    if (!ACCOUNT_KINDS.includes(input.kind)) throw badRequest('account.invalid', `kind must be one of ${ACCOUNT_KINDS.join(', ')}`);
+    if (typeof input.asset !== 'string' || !ASSET_CODE.test(input.asset))
+      throw badRequest('account.invalid', 'asset must be an asset code such as BTC');
+    if (!ACCOUNT_KINDS.includes(input.kind))
+      throw badRequest('account.invalid', `kind must be one of ${ACCOUNT_KINDS.join(', ')}`);
     const flags = { ...defaultFlags(input.kind), ...stripUndefined(input.flags ?? {}) };
     if (flags.debitsMustNotExceedCredits && flags.creditsMustNotExceedDebits) {
-      throw badRequest('account.flags_invalid', 'debitsMustNotExceedCredits and creditsMustNotExceedDebits are exclusive');
+      throw badRequest(
+        'account.flags_invalid',
+        'debitsMustNotExceedCredits and creditsMustNotExceedDebits are exclusive',
+      );
     }
     const run = async (t: Tx): Promise<Account> => {
       const inserted = await t.query<AccountRow>(
         `INSERT INTO ledger.accounts (id, client_id, owner_id, asset, kind, debits_must_not_exceed_credits, credits_must_not_exceed_debits, closed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (client_id, owner_id, asset, kind) DO NOTHING RETURNING *`,
-        [crypto.randomUUID(), input.clientId, input.ownerId, input.asset, input.kind, flags.debitsMustNotExceedCredits, flags.creditsMustNotExceedDebits, flags.closed],
+        [
+          crypto.randomUUID(),
+          input.clientId,
+          input.ownerId,
+          input.asset,
+          input.kind,
+          flags.debitsMustNotExceedCredits,
+          flags.creditsMustNotExceedDebits,
+          flags.closed,
+        ],
       );
       if (inserted.length > 0) return toAccount(inserted[0]);
-      const [row] = await t.query<AccountRow>('SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 AND asset = $3 AND kind = $4', [
-        input.clientId,
-        input.ownerId,
-        input.asset,
-        input.kind,
-      ]);
+      const [row] = await t.query<AccountRow>(
+        'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 AND asset = $3 AND kind = $4',
+        [input.clientId, input.ownerId, input.asset, input.kind],
+      );
       const existing = toAccount(row);
       // Opening is idempotent; opening the same account with other flags is a conflict.
       if (
@@ -101,7 +135,9 @@ export class LedgerService implements LedgerApi {
         existing.flags.creditsMustNotExceedDebits !== flags.creditsMustNotExceedDebits ||
         existing.flags.closed !== flags.closed
       ) {
-        throw conflict('account.exists', `account ${existing.id} already exists with other flags`, { accountId: existing.id });
+        throw conflict('account.exists', `account ${existing.id} already exists with other flags`, {
+          accountId: existing.id,
+        });
       }
       return existing;
     };
@@ -114,19 +150,23 @@ export class LedgerService implements LedgerApi {
     return toAccount(rows[0]);
   }
 
-  async findAccount(q: { clientId: string; ownerId: string; asset: AssetCode; kind: AccountKind }, tx?: Tx): Promise<Account | null> {
-    const rows = await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 AND asset = $3 AND kind = $4', [
-      q.clientId,
-      q.ownerId,
-      q.asset,
-      q.kind,
-    ]);
+  async findAccount(
+    q: { clientId: string; ownerId: string; asset: AssetCode; kind: AccountKind },
+    tx?: Tx,
+  ): Promise<Account | null> {
+    const rows = await this.q<AccountRow>(
+      tx,
+      'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 AND asset = $3 AND kind = $4',
+      [q.clientId, q.ownerId, q.asset, q.kind],
+    );
     return rows.length ? toAccount(rows[0]) : null;
   }
 
   /** The accounts among these ids that exist (any order); ids that are not uuids are skipped. */
   async getAccounts(ids: readonly string[], tx?: Tx): Promise<Account[]> {
-    const valid = [...new Set(ids.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase()))];
+    const valid = [
+      ...new Set(ids.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase())),
+    ];
     if (valid.length === 0) return [];
     const rows = await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [valid]);
     return rows.map(toAccount);
@@ -134,10 +174,11 @@ export class LedgerService implements LedgerApi {
 
   /** Every account of an owner (all assets and kinds), oldest first. */
   async listAccounts(q: { clientId: string; ownerId: string }, tx?: Tx): Promise<Account[]> {
-    const rows = await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 ORDER BY created_at, id', [
-      q.clientId,
-      q.ownerId,
-    ]);
+    const rows = await this.q<AccountRow>(
+      tx,
+      'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 ORDER BY created_at, id',
+      [q.clientId, q.ownerId],
+    );
     return rows.map(toAccount);
   }
 
@@ -149,7 +190,9 @@ export class LedgerService implements LedgerApi {
     const run = async (t: Tx): Promise<Account> => {
       await this.getAccount(id, t);
       await t.query('SELECT last FROM ledger.sequencer WHERE id = 1 FOR UPDATE');
-      const [row] = await t.query<AccountRow>('UPDATE ledger.accounts SET closed = true WHERE id = $1 RETURNING *', [id]);
+      const [row] = await t.query<AccountRow>('UPDATE ledger.accounts SET closed = true WHERE id = $1 RETURNING *', [
+        id,
+      ]);
       return toAccount(row);
     };
     return tx ? run(tx) : this.db.transaction(run);
@@ -159,11 +202,21 @@ export class LedgerService implements LedgerApi {
     if (!asOf || (asOf.sequence === undefined && asOf.timestamp === undefined)) {
       // One statement reads the row and the sequence together: the pair is consistent.
       const rows = UUID.test(accountId)
-        ? await this.q<AccountRow & { last: string }>(tx, 'SELECT a.*, s.last FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1', [accountId])
+        ? await this.q<AccountRow & { last: string }>(
+            tx,
+            'SELECT a.*, s.last FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1',
+            [accountId],
+          )
         : [];
       if (rows.length === 0) throw notFound('account.not_found', `account ${accountId} not found`);
       const a = toAccount(rows[0]);
-      return { debitsPending: a.debitsPending, debitsPosted: a.debitsPosted, creditsPending: a.creditsPending, creditsPosted: a.creditsPosted, sequence: BigInt(rows[0].last) };
+      return {
+        debitsPending: a.debitsPending,
+        debitsPosted: a.debitsPosted,
+        creditsPending: a.creditsPending,
+        creditsPosted: a.creditsPosted,
+        sequence: BigInt(rows[0].last),
+      };
     }
     const account = await this.getAccount(accountId, tx);
     const [{ last }] = await this.q<{ last: string }>(tx, 'SELECT last FROM ledger.sequencer WHERE id = 1', []);
@@ -171,7 +224,11 @@ export class LedgerService implements LedgerApi {
     let sequence: bigint;
     if (asOf.sequence !== undefined) {
       if (asOf.sequence < 0n) throw badRequest('balance.as_of_invalid', 'asOfSequence must be >= 0');
-      if (asOf.sequence > current) throw unprocessable('balance.as_of_future', `sequence ${asOf.sequence} is beyond the last committed sequence ${current}`);
+      if (asOf.sequence > current)
+        throw unprocessable(
+          'balance.as_of_future',
+          `sequence ${asOf.sequence} is beyond the last committed sequence ${current}`,
+        );
       sequence = asOf.sequence;
     } else {
       const ts = must(asOf.timestamp, 'timestamp');
@@ -193,7 +250,13 @@ export class LedgerService implements LedgerApi {
          (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers WHERE credit_account_id = $1 AND sequence <= $2) AS cq`,
       [account.id, sequence.toString()],
     );
-    return { debitsPending: BigInt(s.dp), debitsPosted: BigInt(s.dq), creditsPending: BigInt(s.cp), creditsPosted: BigInt(s.cq), sequence };
+    return {
+      debitsPending: BigInt(s.dp),
+      debitsPosted: BigInt(s.dq),
+      creditsPending: BigInt(s.cp),
+      creditsPosted: BigInt(s.cq),
+      sequence,
+    };
   }
 
   // ---- transfers -----------------------------------------------------------------------
@@ -201,7 +264,8 @@ export class LedgerService implements LedgerApi {
   async createTransfers(batch: TransferInput[], tx?: Tx): Promise<TransferResult[]> {
     if (!Array.isArray(batch)) throw badRequest('transfer.batch_invalid', 'a batch is an array of transfers');
     if (batch.length === 0) return [];
-    if (batch.length > this.maxBatch) throw badRequest('transfer.batch_invalid', `a batch holds at most ${this.maxBatch} transfers`);
+    if (batch.length > this.maxBatch)
+      throw badRequest('transfer.batch_invalid', `a batch holds at most ${this.maxBatch} transfers`);
     return this.runBatch(batch, new Date(), tx);
   }
 
@@ -219,7 +283,12 @@ export class LedgerService implements LedgerApi {
   /** Like `transfer`, with the replay flag kept (the HTTP API reports it). */
   async submitTransfer(input: TransferInput): Promise<TransferResult> {
     if (Array.isArray(input.flags) && input.flags.includes('linked')) {
-      return { id: input.id, ok: false, code: 'transfer.linked_chain_open', detail: 'a single transfer cannot be linked; send the chain as a batch' };
+      return {
+        id: input.id,
+        ok: false,
+        code: 'transfer.linked_chain_open',
+        detail: 'a single transfer cannot be linked; send the chain as a batch',
+      };
     }
     return this.batcher.submit(input);
   }
@@ -232,7 +301,9 @@ export class LedgerService implements LedgerApi {
 
   /** The transfers among these ids that exist (any order). */
   async findTransfers(ids: readonly string[], tx?: Tx): Promise<Transfer[]> {
-    const valid = [...new Set(ids.filter((id) => typeof id === 'string' && (TRANSFER_ID.test(id) || id.startsWith('expired~'))))];
+    const valid = [
+      ...new Set(ids.filter((id) => typeof id === 'string' && (TRANSFER_ID.test(id) || id.startsWith('expired~')))),
+    ];
     return (await this.loadTransfers(tx, valid)).map(publicTransfer);
   }
 
@@ -305,14 +376,17 @@ export class LedgerService implements LedgerApi {
     const pendingIds = new Set<string>();
     for (const t of batch) {
       if (typeof t.id === 'string') ids.add(t.id);
-      const resolving = Array.isArray(t.flags) && (t.flags.includes('post_pending') || t.flags.includes('void_pending'));
+      const resolving =
+        Array.isArray(t.flags) && (t.flags.includes('post_pending') || t.flags.includes('void_pending'));
       if (resolving && typeof t.pendingId === 'string' && TRANSFER_ID.test(t.pendingId)) pendingIds.add(t.pendingId);
     }
     // Flags decide which accounts to lock; they are cached, so a warm batch reads once.
     const accountIds = new Set<string>();
     for (const t of batch) {
-      if (typeof t.debitAccountId === 'string' && UUID.test(t.debitAccountId)) accountIds.add(t.debitAccountId.toLowerCase());
-      if (typeof t.creditAccountId === 'string' && UUID.test(t.creditAccountId)) accountIds.add(t.creditAccountId.toLowerCase());
+      if (typeof t.debitAccountId === 'string' && UUID.test(t.debitAccountId))
+        accountIds.add(t.debitAccountId.toLowerCase());
+      if (typeof t.creditAccountId === 'string' && UUID.test(t.creditAccountId))
+        accountIds.add(t.creditAccountId.toLowerCase());
     }
     const idList = [...accountIds];
     const unknown = idList.filter((id) => !this.flagCache.has(id));
@@ -332,7 +406,8 @@ export class LedgerService implements LedgerApi {
       'SELECT ledger.read_batch($1::text[], $2::text[], $3::bigint[], $4::uuid[]) AS data',
       [[...new Set([...ids, ...pendingIds])], [...pendingIds].sort(), keys, idList],
     );
-    const read = typeof data === 'string' ? (JSON.parse(data) as { transfers: TransferRow[]; accounts: AccountRow[] }) : data;
+    const read =
+      typeof data === 'string' ? (JSON.parse(data) as { transfers: TransferRow[]; accounts: AccountRow[] }) : data;
     const known = new Map(read.transfers.map((r) => [r.id, toKnownTransfer(r)]));
     const accounts = new Map(read.accounts.map((r) => [r.id, toAccount(r)]));
 
@@ -388,7 +463,12 @@ export class LedgerService implements LedgerApi {
     return this.results(batch, plan.outcomes, BigInt(applied.base), new Date(applied.committed_at));
   }
 
-  private results(batch: PlanItem[], outcomes: ReturnType<typeof planBatch>['outcomes'], base: bigint, ts: Date): TransferResult[] {
+  private results(
+    batch: PlanItem[],
+    outcomes: ReturnType<typeof planBatch>['outcomes'],
+    base: bigint,
+    ts: Date,
+  ): TransferResult[] {
     const position = new Map<PlannedTransfer, number>();
     const finalState = new Map<string, PendingState>();
     let pos = 0;
@@ -456,7 +536,8 @@ function observe(results: TransferResult[]): TransferResult[] {
 }
 
 function checkOwner(v: unknown, field: string): void {
-  if (typeof v !== 'string' || !OWNER.test(v)) throw badRequest('account.invalid', `${field} must match [A-Za-z0-9._:@/-]{1,200}`);
+  if (typeof v !== 'string' || !OWNER.test(v))
+    throw badRequest('account.invalid', `${field} must match [A-Za-z0-9._:@/-]{1,200}`);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -50,7 +50,8 @@ export interface Account extends Balances {
   createdAt: Date;
 }
 
-export type TransferFlag = 'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
+export type TransferFlag =
+  'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
 
 export interface TransferInput {
   /** Client-chosen idempotency id, [A-Za-z0-9._:/-]{1,160}: e.g. `deposit:bitcoin:<txid>:<vout>`. */
@@ -90,7 +91,12 @@ export interface Transfer {
 
 /** Per-transfer outcome of a batch: the committed transfer, or why it was refused. */
 export type TransferResult =
-  | { id: string; ok: true; transfer: Transfer; /** true when this id already existed with the same body */ replayed: boolean }
+  | {
+      id: string;
+      ok: true;
+      transfer: Transfer;
+      /** true when this id already existed with the same body */ replayed: boolean;
+    }
   | { id: string; ok: false; code: string; detail: string };
 
 export interface AsOf {
@@ -105,7 +111,14 @@ export interface InvariantReport {
   checkedAt: Date;
   /** Highest sequence included in the check. */
   sequence: bigint;
-  perAsset: { asset: AssetCode; debitsPending: bigint; creditsPending: bigint; debitsPosted: bigint; creditsPosted: bigint; balanced: boolean }[];
+  perAsset: {
+    asset: AssetCode;
+    debitsPending: bigint;
+    creditsPending: bigint;
+    debitsPosted: bigint;
+    creditsPosted: bigint;
+    balanced: boolean;
+  }[];
   /** Accounts whose row balances break their flags or differ from the sum of their transfers. */
   violations: { accountId: string; rule: string; detail: string }[];
 }
@@ -117,7 +130,10 @@ export interface InvariantReport {
 export interface LedgerApi {
   openAccount(input: OpenAccountInput, tx?: Tx): Promise<Account>;
   getAccount(id: string, tx?: Tx): Promise<Account>;
-  findAccount(q: { clientId: string; ownerId: string; asset: AssetCode; kind: AccountKind }, tx?: Tx): Promise<Account | null>;
+  findAccount(
+    q: { clientId: string; ownerId: string; asset: AssetCode; kind: AccountKind },
+    tx?: Tx,
+  ): Promise<Account | null>;
   /** Current balances (one row read), or as of a sequence/time (summed from transfers). */
   balances(accountId: string, asOf?: AsOf, tx?: Tx): Promise<Balances & { sequence: bigint }>;
   /**

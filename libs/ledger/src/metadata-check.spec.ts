@@ -24,14 +24,24 @@ describe('transfer metadata bounds', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(checkMetadata({ deep })?.code).toBe('transfer.metadata_too_deep');
-    expect(checkTransferInput({ id: 't', debitAccountId: 'a', creditAccountId: 'b', amount: 1n, metadata: { deep } as never })?.code).toBe('transfer.metadata_too_deep');
+    expect(
+      checkTransferInput({
+        id: 't',
+        debitAccountId: 'a',
+        creditAccountId: 'b',
+        amount: 1n,
+        metadata: { deep } as never,
+      })?.code,
+    ).toBe('transfer.metadata_too_deep');
   });
 
   it('refuses more than 4 KiB of canonical JSON, counting escapes', () => {
     expect(checkMetadata({ s: 'x'.repeat(MAX_METADATA_BYTES - 7) })?.code).toBe('transfer.metadata_too_large');
     // Each quote is escaped as \" in JSON: 2,100 of them take 4,200 bytes.
     expect(checkMetadata({ s: '"'.repeat(2100) })?.code).toBe('transfer.metadata_too_large');
-    expect(checkMetadata({ many: Array.from({ length: 100_000 }, () => 'abc') })?.code).toBe('transfer.metadata_too_large');
+    expect(checkMetadata({ many: Array.from({ length: 100_000 }, () => 'abc') })?.code).toBe(
+      'transfer.metadata_too_large',
+    );
   });
 
   it('refuses NUL and lone surrogates in keys and values; accepts paired surrogates', () => {
@@ -47,9 +57,14 @@ describe('transfer metadata bounds', () => {
   });
 
   it('agrees with a direct definition on generated JSON', () => {
-    const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v as object).map(depthOf)) : 0);
+    const depthOf = (v: unknown): number =>
+      v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v as object).map(depthOf)) : 0;
     const hasBad = (v: unknown): boolean =>
-      typeof v === 'string' ? !isStorableString(v) : v !== null && typeof v === 'object' ? Object.entries(v as object).some(([k, x]) => !isStorableString(k) || hasBad(x)) : false;
+      typeof v === 'string'
+        ? !isStorableString(v)
+        : v !== null && typeof v === 'object'
+          ? Object.entries(v as object).some(([k, x]) => !isStorableString(k) || hasBad(x))
+          : false;
     fc.assert(
       fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ maxDepth: 12 })), (m) => {
         const got = checkMetadata(m)?.code ?? null;

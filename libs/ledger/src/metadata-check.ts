@@ -4,7 +4,10 @@ import { canonicalJson } from './canonical-body';
 export const MAX_METADATA_BYTES = 4096;
 export const MAX_METADATA_DEPTH = 8;
 
-export type MetadataProblem = { code: 'transfer.metadata_invalid' | 'transfer.metadata_too_deep' | 'transfer.metadata_too_large'; detail: string };
+export type MetadataProblem = {
+  code: 'transfer.metadata_invalid' | 'transfer.metadata_too_deep' | 'transfer.metadata_too_large';
+  detail: string;
+};
 
 // With the u flag, \p{Cs} matches only a surrogate that is not part of a pair.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -21,24 +24,35 @@ export function isStorableString(s: string): boolean {
  * byte budget. Then the exact canonical size (safe to build once the value is shallow).
  */
 export function checkMetadata(metadata: unknown): MetadataProblem | null {
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return { code: 'transfer.metadata_invalid', detail: 'metadata must be an object' };
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+    return { code: 'transfer.metadata_invalid', detail: 'metadata must be an object' };
   const stack: { value: unknown; depth: number }[] = [{ value: metadata, depth: 1 }];
   let bytes = 0;
   while (stack.length > 0) {
     const { value, depth } = stack.pop() as { value: unknown; depth: number };
     if (value === null || typeof value === 'boolean') bytes += 4;
     else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return { code: 'transfer.metadata_invalid', detail: 'metadata numbers must be finite' };
+      if (!Number.isFinite(value))
+        return { code: 'transfer.metadata_invalid', detail: 'metadata numbers must be finite' };
       bytes += String(value).length;
     } else if (typeof value === 'string') {
-      if (!isStorableString(value)) return { code: 'transfer.metadata_invalid', detail: 'metadata strings must not contain NUL or lone UTF-16 surrogates' };
+      if (!isStorableString(value))
+        return {
+          code: 'transfer.metadata_invalid',
+          detail: 'metadata strings must not contain NUL or lone UTF-16 surrogates',
+        };
       bytes += Buffer.byteLength(value) + 2;
     } else if (typeof value === 'object') {
-      if (depth > MAX_METADATA_DEPTH) return { code: 'transfer.metadata_too_deep', detail: `metadata may nest at most ${MAX_METADATA_DEPTH} levels` };
+      if (depth > MAX_METADATA_DEPTH)
+        return { code: 'transfer.metadata_too_deep', detail: `metadata may nest at most ${MAX_METADATA_DEPTH} levels` };
       const isArray = Array.isArray(value);
       const entries = isArray ? value.map((v) => ['', v] as const) : Object.entries(value as Record<string, unknown>);
       for (const [key, child] of entries) {
-        if (!isStorableString(key)) return { code: 'transfer.metadata_invalid', detail: 'metadata keys must not contain NUL or lone UTF-16 surrogates' };
+        if (!isStorableString(key))
+          return {
+            code: 'transfer.metadata_invalid',
+            detail: 'metadata keys must not contain NUL or lone UTF-16 surrogates',
+          };
         if (child === undefined) continue;
         bytes += isArray ? 1 : Buffer.byteLength(key) + 4; // separator (+ quoted key and colon)
         stack.push({ value: child, depth: depth + 1 });
@@ -47,10 +61,17 @@ export function checkMetadata(metadata: unknown): MetadataProblem | null {
     } else return { code: 'transfer.metadata_invalid', detail: 'metadata holds only JSON values' };
     // About the JSON size (escapes only add): well past the budget, stop walking. The exact
     // canonical size is measured by the caller once the value is known to be small and shallow.
-    if (bytes > MAX_METADATA_BYTES * 2) return { code: 'transfer.metadata_too_large', detail: `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON` };
+    if (bytes > MAX_METADATA_BYTES * 2)
+      return {
+        code: 'transfer.metadata_too_large',
+        detail: `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
+      };
   }
   if (Buffer.byteLength(canonicalJson(metadata)) > MAX_METADATA_BYTES) {
-    return { code: 'transfer.metadata_too_large', detail: `metadata must be at most ${MAX_METADATA_BYTES} bytes of canonical JSON` };
+    return {
+      code: 'transfer.metadata_too_large',
+      detail: `metadata must be at most ${MAX_METADATA_BYTES} bytes of canonical JSON`,
+    };
   }
   return null;
 }

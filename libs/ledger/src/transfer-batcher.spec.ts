@@ -37,13 +37,18 @@ describe('TransferBatcher (group commit)', () => {
       { maxBatch: 10, maxInFlight: 1 },
     );
     const blocker = b.submit(0);
-    const ps = [12, 13, 14].map((i) => b.submit(i).then((r) => r, (e: Error) => e.message));
+    const ps = [12, 13, 14].map((i) =>
+      b.submit(i).then(
+        (r) => r,
+        (e: Error) => e.message,
+      ),
+    );
     expect(await blocker).toBe('ok0');
     expect(await Promise.all(ps)).toEqual(['ok12', 'poison', 'ok14']);
     expect(seen).toEqual([[0], [12, 13, 14], [12], [13], [14]]);
   });
 
-  it("runs batches in its own async context, not in the context of the caller that triggered them", async () => {
+  it('runs batches in its own async context, not in the context of the caller that triggered them', async () => {
     const als = new AsyncLocalStorage<string>();
     const seen: (string | undefined)[] = [];
     const b = new TransferBatcher<number, string>(

@@ -47,10 +47,12 @@ export class TransferBatcher<I, R> {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const group = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
-      this.scope.runInAsyncScope(() => this.execute(group)).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      this.scope
+        .runInAsyncScope(() => this.execute(group))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 

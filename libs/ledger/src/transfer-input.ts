@@ -20,21 +20,28 @@ const refuse = (code: LedgerRefusalCode, detail: string): Refusal => ({ code, de
 
 /** Checks what can be checked without the database. Returns the first refusal, or null. */
 export function checkTransferInput(t: TransferInput): Refusal | null {
-  if (typeof t.id !== 'string' || !TRANSFER_ID.test(t.id)) return refuse('transfer.id_invalid', 'id must match [A-Za-z0-9._:/-]{1,160}');
+  if (typeof t.id !== 'string' || !TRANSFER_ID.test(t.id))
+    return refuse('transfer.id_invalid', 'id must match [A-Za-z0-9._:/-]{1,160}');
   const flags = t.flags ?? [];
-  if (!Array.isArray(flags) || !flags.every(isTransferFlag)) return refuse('transfer.flags_invalid', 'unknown transfer flag');
+  if (!Array.isArray(flags) || !flags.every(isTransferFlag))
+    return refuse('transfer.flags_invalid', 'unknown transfer flag');
   if (new Set(flags).size !== flags.length) return refuse('transfer.flags_invalid', 'a flag is repeated');
   const has = (f: string) => (flags as string[]).includes(f);
   const resolving = has('post_pending') || has('void_pending');
-  if (has('post_pending') && has('void_pending')) return refuse('transfer.flags_invalid', 'post_pending and void_pending are exclusive');
-  if (resolving && has('pending')) return refuse('transfer.flags_invalid', 'a transfer cannot both be pending and resolve a pending one');
+  if (has('post_pending') && has('void_pending'))
+    return refuse('transfer.flags_invalid', 'post_pending and void_pending are exclusive');
+  if (resolving && has('pending'))
+    return refuse('transfer.flags_invalid', 'a transfer cannot both be pending and resolve a pending one');
   if (resolving && (has('balancing_debit') || has('balancing_credit'))) {
     return refuse('transfer.flags_invalid', 'balancing flags do not apply to post_pending/void_pending');
   }
   if (t.timeoutSeconds !== undefined && t.timeoutSeconds !== 0) {
     if (!has('pending')) return refuse('transfer.timeout_invalid', 'timeoutSeconds applies to pending transfers only');
     if (!Number.isSafeInteger(t.timeoutSeconds) || t.timeoutSeconds < 0 || t.timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-      return refuse('transfer.timeout_invalid', `timeoutSeconds must be an integer between 0 and ${MAX_TIMEOUT_SECONDS}`);
+      return refuse(
+        'transfer.timeout_invalid',
+        `timeoutSeconds must be an integer between 0 and ${MAX_TIMEOUT_SECONDS}`,
+      );
     }
   }
   if (t.amount !== undefined) {
@@ -43,16 +50,24 @@ export function checkTransferInput(t: TransferInput): Refusal | null {
     if (t.amount > MAX_AMOUNT) return refuse('amount.too_large', 'amount exceeds 2^256-1');
   }
   if (resolving) {
-    if (typeof t.pendingId !== 'string' || t.pendingId === '') return refuse('pending.id_required', 'post_pending/void_pending need pendingId');
+    if (typeof t.pendingId !== 'string' || t.pendingId === '')
+      return refuse('pending.id_required', 'post_pending/void_pending need pendingId');
     if (!TRANSFER_ID.test(t.pendingId)) return refuse('pending.not_found', `no pending transfer ${t.pendingId}`);
   } else {
-    if (t.pendingId !== undefined && t.pendingId !== null) return refuse('transfer.flags_invalid', 'pendingId is only for post_pending/void_pending');
+    if (t.pendingId !== undefined && t.pendingId !== null)
+      return refuse('transfer.flags_invalid', 'pendingId is only for post_pending/void_pending');
     if (t.amount === undefined) return refuse('amount.required', 'amount is required');
-    if (typeof t.debitAccountId !== 'string' || typeof t.creditAccountId !== 'string' || !t.debitAccountId || !t.creditAccountId) {
+    if (
+      typeof t.debitAccountId !== 'string' ||
+      typeof t.creditAccountId !== 'string' ||
+      !t.debitAccountId ||
+      !t.creditAccountId
+    ) {
       return refuse('account.not_found', 'debitAccountId and creditAccountId are required');
     }
   }
-  if (t.debitAccountId && t.debitAccountId === t.creditAccountId) return refuse('transfer.accounts_same', 'debit and credit accounts must differ');
+  if (t.debitAccountId && t.debitAccountId === t.creditAccountId)
+    return refuse('transfer.accounts_same', 'debit and credit accounts must differ');
   if (t.code !== undefined && t.code !== null && (typeof t.code !== 'string' || !TRANSFER_CODE.test(t.code))) {
     return refuse('transfer.code_invalid', 'code must match [a-z0-9_.:-]{1,64}');
   }

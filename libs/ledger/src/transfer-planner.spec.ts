@@ -22,7 +22,14 @@ const other = account('o', {});
 const accounts = new Map([user, custody, other].map((a) => [a.id, a]));
 
 const pending = (over: Partial<KnownTransfer> = {}): KnownTransfer => {
-  const input = { id: 'h1', debitAccountId: 'u', creditAccountId: 'o', amount: 40n, flags: ['pending' as const], timeoutSeconds: 60 };
+  const input = {
+    id: 'h1',
+    debitAccountId: 'u',
+    creditAccountId: 'o',
+    amount: 40n,
+    flags: ['pending' as const],
+    timeoutSeconds: 60,
+  };
   return {
     id: 'h1',
     sequence: 1n,
@@ -47,13 +54,24 @@ const codes = (p: ReturnType<typeof planBatch>) => p.outcomes.map((o) => (o.kind
 describe('planBatch', () => {
   it('refuses to post a pending whose timeout passed, but lets the sweeper expire it', () => {
     const known = new Map([['h1', pending()]]);
-    const post = { id: 'p1', debitAccountId: '', creditAccountId: '', flags: ['post_pending' as const], pendingId: 'h1' };
+    const post = {
+      id: 'p1',
+      debitAccountId: '',
+      creditAccountId: '',
+      flags: ['post_pending' as const],
+      pendingId: 'h1',
+    };
     expect(codes(planBatch([post], { accounts, known, now: new Date(59_999) }))).toEqual(['new']);
     expect(codes(planBatch([post], { accounts, known, now: new Date(60_000) }))).toEqual(['pending.expired']);
     const expire = { ...post, id: 'expired~h1', flags: ['void_pending' as const], expire: true };
     const plan = planBatch([expire], { accounts, known, now: new Date(60_000) });
     expect(plan.transfers[0].resolves).toEqual({ pendingId: 'h1', state: 'expired' });
-    expect(plan.deltas.get('u')).toEqual({ debitsPending: -40n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n });
+    expect(plan.deltas.get('u')).toEqual({
+      debitsPending: -40n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: 0n,
+    });
     expect(codes(planBatch([expire], { accounts, known, now: new Date(59_000) }))).toEqual(['pending.not_found']);
   });
 
@@ -67,7 +85,12 @@ describe('planBatch', () => {
       { accounts, known: new Map(), now: new Date(0) },
     );
     expect(codes(plan)).toEqual(['new', 'new', 'pending.already_resolved']);
-    expect(plan.deltas.get('u')).toEqual({ debitsPending: 0n, debitsPosted: 10n, creditsPending: 0n, creditsPosted: 0n });
+    expect(plan.deltas.get('u')).toEqual({
+      debitsPending: 0n,
+      debitsPosted: 10n,
+      creditsPending: 0n,
+      creditsPosted: 0n,
+    });
   });
 
   it('sees the effects of earlier transfers in the batch and undoes a failed chain', () => {
@@ -92,16 +115,23 @@ describe('planBatch', () => {
   });
 
   it('clamps balancing debits to what is available', () => {
-    const plan = planBatch([{ id: 'b', debitAccountId: 'u', creditAccountId: 'o', amount: 1000n, flags: ['balancing_debit'] }], {
-      accounts,
-      known: new Map(),
-      now: new Date(0),
-    });
+    const plan = planBatch(
+      [{ id: 'b', debitAccountId: 'u', creditAccountId: 'o', amount: 1000n, flags: ['balancing_debit'] }],
+      {
+        accounts,
+        known: new Map(),
+        now: new Date(0),
+      },
+    );
     expect(plan.transfers[0].amount).toBe(100n);
   });
 
   it('refuses credits to a custody account beyond its debits', () => {
-    const plan = planBatch([{ id: 'x', debitAccountId: 'o', creditAccountId: 'c', amount: 1001n }], { accounts, known: new Map(), now: new Date(0) });
+    const plan = planBatch([{ id: 'x', debitAccountId: 'o', creditAccountId: 'c', amount: 1001n }], {
+      accounts,
+      known: new Map(),
+      now: new Date(0),
+    });
     expect(codes(plan)).toEqual(['account.credits_exceed_debits']);
   });
 });
@@ -111,8 +141,21 @@ describe('accountsToLock', () => {
   it('locks only accounts a transfer could push past their flag', () => {
     // A deposit (custody debit, user credit) moves both away from a violation: nothing to lock.
     expect(accountsToLock([{ id: '1', debitAccountId: 'c', creditAccountId: 'u', amount: 1n }], flagsOf)).toEqual([]);
-    expect(accountsToLock([{ id: '2', debitAccountId: 'u', creditAccountId: 'c', amount: 1n }], flagsOf)).toEqual(['c', 'u']);
-    expect(accountsToLock([{ id: '3', debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: 'h' }], flagsOf)).toEqual([]);
-    expect(accountsToLock([{ id: '4', debitAccountId: 'o', creditAccountId: 'u', amount: 1n, flags: ['balancing_debit'] }], flagsOf)).toEqual(['o']);
+    expect(accountsToLock([{ id: '2', debitAccountId: 'u', creditAccountId: 'c', amount: 1n }], flagsOf)).toEqual([
+      'c',
+      'u',
+    ]);
+    expect(
+      accountsToLock(
+        [{ id: '3', debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: 'h' }],
+        flagsOf,
+      ),
+    ).toEqual([]);
+    expect(
+      accountsToLock(
+        [{ id: '4', debitAccountId: 'o', creditAccountId: 'u', amount: 1n, flags: ['balancing_debit'] }],
+        flagsOf,
+      ),
+    ).toEqual(['o']);
   });
 });

@@ -80,7 +80,10 @@ const has = (t: TransferInput, flag: string): boolean => Array.isArray(t.flags) 
  * user, debits to custody, posting or voiding a pending — only moves balances away from a
  * violation, so such accounts are never read-locked and a hot account does not serialise checks.
  */
-export function accountsToLock(batch: readonly TransferInput[], flagsOf: (id: string) => Account['flags'] | undefined): string[] {
+export function accountsToLock(
+  batch: readonly TransferInput[],
+  flagsOf: (id: string) => Account['flags'] | undefined,
+): string[] {
   const out = new Set<string>();
   for (const t of batch) {
     if (has(t, 'post_pending') || has(t, 'void_pending')) continue;
@@ -100,7 +103,12 @@ export function accountsToLock(batch: readonly TransferInput[], flagsOf: (id: st
 export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
   const balances = new Map<string, Balances>();
   for (const [id, a] of ctx.accounts) {
-    balances.set(id, { debitsPending: a.debitsPending, debitsPosted: a.debitsPosted, creditsPending: a.creditsPending, creditsPosted: a.creditsPosted });
+    balances.set(id, {
+      debitsPending: a.debitsPending,
+      debitsPosted: a.debitsPosted,
+      creditsPending: a.creditsPending,
+      creditsPosted: a.creditsPosted,
+    });
   }
   const pendings = new Map<string, PendingView>();
   const batchNew = new Map<string, PlannedTransfer>();
@@ -190,28 +198,43 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       const p = pendingOf(pendingId);
       if (p === undefined) return refused('pending.not_found', `no pending transfer ${pendingId}`);
       if (p === 'not_pending') return refused('pending.not_pending', `transfer ${pendingId} is not a pending transfer`);
-      if (p.state !== 'pending') return refused('pending.already_resolved', `pending transfer ${pendingId} is already ${p.state}`);
+      if (p.state !== 'pending')
+        return refused('pending.already_resolved', `pending transfer ${pendingId} is already ${p.state}`);
       const due = p.timeoutAt !== null && p.timeoutAt.getTime() <= ctx.now.getTime();
       if (t.expire && !due) return refused('pending.not_found', `pending transfer ${pendingId} has not timed out`);
-      if (!t.expire && due) return refused('pending.expired', `pending transfer ${pendingId} timed out at ${must(p.timeoutAt, 'timeoutAt').toISOString()}`);
-      if ((t.debitAccountId && t.debitAccountId !== p.debitAccountId) || (t.creditAccountId && t.creditAccountId !== p.creditAccountId)) {
+      if (!t.expire && due)
+        return refused(
+          'pending.expired',
+          `pending transfer ${pendingId} timed out at ${must(p.timeoutAt, 'timeoutAt').toISOString()}`,
+        );
+      if (
+        (t.debitAccountId && t.debitAccountId !== p.debitAccountId) ||
+        (t.creditAccountId && t.creditAccountId !== p.creditAccountId)
+      ) {
         return refused('pending.accounts_mismatch', `the accounts differ from those of pending transfer ${pendingId}`);
       }
       const post = has(t, 'post_pending');
       let amount = p.amount;
       if (post) {
         if (t.amount !== undefined && t.amount > p.amount) {
-          return refused('pending.amount_exceeds', `cannot post ${t.amount}: pending transfer ${pendingId} holds ${p.amount}`);
+          return refused(
+            'pending.amount_exceeds',
+            `cannot post ${t.amount}: pending transfer ${pendingId} holds ${p.amount}`,
+          );
         }
         amount = t.amount ?? p.amount;
         const dr = must(ctx.accounts.get(p.debitAccountId), 'pending debit account');
         const cr = must(ctx.accounts.get(p.creditAccountId), 'pending credit account');
-        if (dr.flags.closed || cr.flags.closed) return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
+        if (dr.flags.closed || cr.flags.closed)
+          return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
       } else if (t.amount !== undefined && t.amount !== p.amount) {
         return refused('pending.amount_mismatch', `a void releases the whole pending amount (${p.amount})`);
       }
       const postedDelta = post ? amount : 0n;
-      if (overflows(p.debitAccountId, 'debit', 0n, postedDelta) || overflows(p.creditAccountId, 'credit', 0n, postedDelta)) {
+      if (
+        overflows(p.debitAccountId, 'debit', 0n, postedDelta) ||
+        overflows(p.creditAccountId, 'credit', 0n, postedDelta)
+      ) {
         return refused('transfer.overflow', 'the balance would exceed numeric(78,0)');
       }
       const state: Exclude<PendingState, 'pending'> = post ? 'posted' : t.expire ? 'expired' : 'voided';
@@ -239,8 +262,10 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     if (!dr) return refused('account.not_found', `debit account ${t.debitAccountId} not found`);
     const cr = ctx.accounts.get(t.creditAccountId);
     if (!cr) return refused('account.not_found', `credit account ${t.creditAccountId} not found`);
-    if (dr.asset !== cr.asset) return refused('transfer.asset_mismatch', `debit account is ${dr.asset}, credit account is ${cr.asset}`);
-    if (dr.flags.closed || cr.flags.closed) return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
+    if (dr.asset !== cr.asset)
+      return refused('transfer.asset_mismatch', `debit account is ${dr.asset}, credit account is ${cr.asset}`);
+    if (dr.flags.closed || cr.flags.closed)
+      return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
     const db = must(balances.get(dr.id), 'debit balances');
     const cb = must(balances.get(cr.id), 'credit balances');
     let amount = must(t.amount, 'amount');
@@ -267,11 +292,28 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       return refused('transfer.overflow', 'the balance would exceed numeric(78,0)');
     }
     apply(
-      { ...base, debitAccountId: dr.id, creditAccountId: cr.id, asset: dr.asset, amount, pendingId: null, pendingDelta, postedDelta, resolves: null },
+      {
+        ...base,
+        debitAccountId: dr.id,
+        creditAccountId: cr.id,
+        asset: dr.asset,
+        amount,
+        pendingId: null,
+        pendingDelta,
+        postedDelta,
+        resolves: null,
+      },
       pending
         ? () => {
             const timeoutAt = null; // set at commit; a pending made in this batch cannot have timed out yet
-            pendings.set(t.id, { debitAccountId: dr.id, creditAccountId: cr.id, asset: dr.asset, amount, timeoutAt, state: 'pending' });
+            pendings.set(t.id, {
+              debitAccountId: dr.id,
+              creditAccountId: cr.id,
+              asset: dr.asset,
+              amount,
+              timeoutAt,
+              state: 'pending',
+            });
             return () => pendings.delete(t.id);
           }
         : undefined,
@@ -284,7 +326,8 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     let end = i;
     while (end < batch.length && has(batch[end], 'linked')) end++;
     if (end === batch.length) {
-      for (let k = i; k < batch.length; k++) outcomes[k] = refused('transfer.linked_chain_open', 'the last transfer of a batch cannot be linked');
+      for (let k = i; k < batch.length; k++)
+        outcomes[k] = refused('transfer.linked_chain_open', 'the last transfer of a batch cannot be linked');
       break;
     }
     const mark = undo.length;
@@ -299,7 +342,8 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     if (failed >= 0 && end > i) {
       while (undo.length > mark) must(undo.pop(), 'undo step')();
       for (let k = i; k <= end; k++) {
-        if (k !== failed) outcomes[k] = refused('transfer.linked_failed', `linked transfer ${batch[failed].id} was refused`);
+        if (k !== failed)
+          outcomes[k] = refused('transfer.linked_failed', `linked transfer ${batch[failed].id} was refused`);
       }
     }
     i = end + 1;

@@ -9,7 +9,10 @@ const HOLDER = 'libs/persistence/src/testing/hold-data-dir.ts';
 
 /** A real second process holding the lock; resolves once it says so. */
 function holdInChild(dir: string, mode: 'lock' | 'open' = 'lock'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['tools/run.js', HOLDER, dir, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['tools/run.js', HOLDER, dir, mode], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
@@ -57,7 +60,9 @@ describe('lockDataDir', () => {
   it('refuses a directory locked by a live process (a pid-only file, as older versions wrote)', () => {
     // The parent of this test process is alive for as long as the test runs.
     writeFileSync(file(), `${process.ppid}\n`);
-    expect(() => lockDataDir(dir)).toThrow(new RegExp(`another custody process \\(pid ${process.ppid}\\) is using .*stop it first \\(or use its HTTP API`));
+    expect(() => lockDataDir(dir)).toThrow(
+      new RegExp(`another custody process \\(pid ${process.ppid}\\) is using .*stop it first \\(or use its HTTP API`),
+    );
   });
 
   it('takes over a lock left by a process that is gone', () => {

@@ -76,7 +76,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     release?.();
     throw err;
   }
-  const db = new Database(dataSource, pglite ? 'pglite' : 'postgres', pglite, { exclusive: pglite !== undefined, onClose: release });
+  const db = new Database(dataSource, pglite ? 'pglite' : 'postgres', pglite, {
+    exclusive: pglite !== undefined,
+    onClose: release,
+  });
   if (options.migrate !== false) {
     try {
       await runMigrations(db);

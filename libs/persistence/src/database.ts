@@ -105,11 +105,14 @@ function txOf(runner: QueryRunner): Tx {
 
 /** True if a PostgreSQL error is a serialization failure or deadlock worth retrying. */
 export function isRetryableTxError(err: unknown): boolean {
-  const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  const code =
+    (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
   return code === '40001' || code === '40P01';
 }
 
 /** The PostgreSQL error code (SQLSTATE) behind a TypeORM QueryFailedError, if any. */
 export function sqlState(err: unknown): string | undefined {
-  return (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  return (
+    (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code
+  );
 }

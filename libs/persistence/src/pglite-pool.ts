@@ -30,8 +30,7 @@ class PGliteClient extends EventEmitter {
       const command = sql.trimStart().split(/\s+/, 1)[0]?.toUpperCase() ?? '';
       // Parameterised queries use the extended protocol (one statement); plain SQL may hold
       // several statements (migrations), and TypeORM expects the last one's result.
-      const results =
-        params && params.length > 0 ? [await this.db.query(sql, params)] : await this.db.exec(sql);
+      const results = params && params.length > 0 ? [await this.db.query(sql, params)] : await this.db.exec(sql);
       const last = results[results.length - 1] ?? { rows: [], fields: [], affectedRows: 0 };
       return {
         rows: last.rows,
@@ -41,7 +40,11 @@ class PGliteClient extends EventEmitter {
       };
     };
     const p = run();
-    if (cb) p.then((r) => cb(null, r), (e: Error) => cb(e));
+    if (cb)
+      p.then(
+        (r) => cb(null, r),
+        (e: Error) => cb(e),
+      );
     return p;
   }
 
@@ -59,7 +62,9 @@ export class PGlitePool extends EventEmitter {
     this.client = new PGliteClient(db);
   }
 
-  connect(cb?: (err: Error | null, client?: PGliteClient, release?: (err?: Error) => void) => void): Promise<PGliteClient> {
+  connect(
+    cb?: (err: Error | null, client?: PGliteClient, release?: (err?: Error) => void) => void,
+  ): Promise<PGliteClient> {
     let releaseLease!: () => void;
     const previous = this.tail;
     this.tail = new Promise<void>((resolve) => (releaseLease = resolve));
@@ -96,14 +101,20 @@ export class PGlitePool extends EventEmitter {
     return new Promise<PgResult>((resolve, reject) => {
       this.connect((err, client, release) => {
         if (err || !client || !release) return reject(err ?? new Error('PGlite lease failed'));
-        client.query(sql, params).then(resolve, reject).finally(() => release());
+        client
+          .query(sql, params)
+          .then(resolve, reject)
+          .finally(() => release());
       });
     });
   }
 
   end(cb?: (err?: Error | null) => void): Promise<void> {
     const p = this.tail.then(() => this.db.close());
-    p.then(() => cb?.(null), (e: Error) => cb?.(e));
+    p.then(
+      () => cb?.(null),
+      (e: Error) => cb?.(e),
+    );
     return p;
   }
 }
@@ -115,7 +126,8 @@ export async function openPGlite(dataDir: string | undefined, options: PGliteOpt
     dataDir,
     parsers: { [types.INT8]: (v: string) => v, ...(options.parsers ?? {}) },
     serializers: {
-      [types.BOOL]: (v: unknown) => (v === true || v === 'true' ? 'true' : v === false || v === 'false' ? 'false' : String(v)),
+      [types.BOOL]: (v: unknown) =>
+        v === true || v === 'true' ? 'true' : v === false || v === 'false' ? 'false' : String(v),
       ...(options.serializers ?? {}),
     },
   });

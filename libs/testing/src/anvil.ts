@@ -1,7 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { concat, Contract, ContractFactory, getCreate2Address, JsonRpcProvider, keccak256, toQuantity, ZeroHash, type InterfaceAbi, type JsonRpcSigner } from 'ethers';
+import {
+  concat,
+  Contract,
+  ContractFactory,
+  getCreate2Address,
+  JsonRpcProvider,
+  keccak256,
+  toQuantity,
+  ZeroHash,
+  type InterfaceAbi,
+  type JsonRpcSigner,
+} from 'ethers';
 
 /** One Safe contract as deployed by the harness, with its code hash checked. */
 export interface DeploymentCheck {
@@ -26,7 +37,9 @@ const SAFE_ARTIFACTS = {
 
 function testTokenArtifact(): { abi: InterfaceAbi; bytecode: string } {
   const file = path.join(__dirname, '..', '..', 'chains', 'ethereum', 'contracts', 'artifacts', 'contracts.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { contracts: Record<string, { abi: InterfaceAbi; bytecode: string }> }).contracts.TestToken;
+  return (
+    JSON.parse(readFileSync(file, 'utf8')) as { contracts: Record<string, { abi: InterfaceAbi; bytecode: string }> }
+  ).contracts.TestToken;
 }
 
 export interface AnvilOptions {
@@ -119,7 +132,16 @@ function waitForListening(child: ChildProcess): Promise<number> {
 
 export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const chainId = opts.chainId ?? 31337;
-  const args = ['--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--chain-id', String(chainId), '--hardfork', 'prague'];
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(opts.port ?? 0),
+    '--chain-id',
+    String(chainId),
+    '--hardfork',
+    'prague',
+  ];
   if (opts.automine === false) args.push('--no-mining');
   if (opts.stateFile) args.push('--state', opts.stateFile);
   args.push(...(opts.args ?? []));
@@ -149,7 +171,10 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     return hash;
   };
   const blockAt = async (height: number): Promise<BlockSummary> => {
-    const b = await rpc<{ number: string; hash: string; parentHash: string } | null>('eth_getBlockByNumber', [toQuantity(height), false]);
+    const b = await rpc<{ number: string; hash: string; parentHash: string } | null>('eth_getBlockByNumber', [
+      toQuantity(height),
+      false,
+    ]);
     if (!b) throw new Error(`no block ${height}`);
     return { height: Number(b.number), hash: b.hash, parentHash: b.parentHash };
   };
@@ -186,7 +211,9 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
       await rpc('anvil_setBalance', [address, toQuantity(current + wei)]);
     },
     async sendEth(to, wei, fromIndex = 0) {
-      const hash = await rpc<string>('eth_sendTransaction', [{ from: accounts[fromIndex], to, value: toQuantity(wei) }]);
+      const hash = await rpc<string>('eth_sendTransaction', [
+        { from: accounts[fromIndex], to, value: toQuantity(wei) },
+      ]);
       return waitReceipt(hash);
     },
     snapshot: () => rpc<string>('evm_snapshot'),
@@ -216,10 +243,15 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
       if (!(await hash(SAFE_SINGLETON_FACTORY))) await rpc('anvil_setCode', [SAFE_SINGLETON_FACTORY, FACTORY_RUNTIME]);
       const checks: DeploymentCheck[] = [];
       for (const [contract, artifact] of Object.entries(SAFE_ARTIFACTS)) {
-        const a = require(`@safe-global/safe-contracts/build/artifacts/contracts/${artifact}.json`) as { bytecode: string; deployedBytecode: string };
+        const a = require(`@safe-global/safe-contracts/build/artifacts/contracts/${artifact}.json`) as {
+          bytecode: string;
+          deployedBytecode: string;
+        };
         const address = getCreate2Address(SAFE_SINGLETON_FACTORY, ZeroHash, keccak256(a.bytecode));
         if (!(await hash(address))) {
-          const tx = await rpc<string>('eth_sendTransaction', [{ from: accounts[0], to: SAFE_SINGLETON_FACTORY, data: concat([ZeroHash, a.bytecode]), gas: '0x989680' }]);
+          const tx = await rpc<string>('eth_sendTransaction', [
+            { from: accounts[0], to: SAFE_SINGLETON_FACTORY, data: concat([ZeroHash, a.bytecode]), gas: '0x989680' },
+          ]);
           if (await rpc<boolean>('anvil_getAutomine')) await waitReceipt(tx);
           else {
             await rpc('anvil_mine', ['0x1']);
@@ -229,13 +261,21 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
         checks.push({ contract, address, expected: keccak256(a.deployedBytecode), actual: await hash(address) });
       }
       const bad = checks.filter((c) => c.actual !== c.expected);
-      if (bad.length > 0) throw new Error(`Safe contracts not as expected: ${bad.map((b) => `${b.contract} at ${b.address}`).join(', ')}`);
+      if (bad.length > 0)
+        throw new Error(
+          `Safe contracts not as expected: ${bad.map((b) => `${b.contract} at ${b.address}`).join(', ')}`,
+        );
       return checks;
     },
     async deployToken(o = {}) {
       const { abi, bytecode } = testTokenArtifact();
       const factory = new ContractFactory(abi, bytecode, await signer(0));
-      const c = await factory.deploy(o.name ?? 'Test USD', o.symbol ?? 'TUSD', o.decimals ?? 6, o.returnsFalse ?? false);
+      const c = await factory.deploy(
+        o.name ?? 'Test USD',
+        o.symbol ?? 'TUSD',
+        o.decimals ?? 6,
+        o.returnsFalse ?? false,
+      );
       const tx = c.deploymentTransaction();
       if (tx) await waitReceipt(tx.hash);
       return c.getAddress();

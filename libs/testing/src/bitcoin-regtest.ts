@@ -27,21 +27,28 @@ async function startInWorker(options: BitcoinRegtestOptions): Promise<BitcoinReg
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;
   let height = 0;
-  worker.on('message', (msg: { id: number; result?: unknown; error?: { message: string; code?: number }; height?: number }) => {
-    if (msg.height !== undefined) height = msg.height;
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
-    else p.resolve(msg.result);
-  });
+  worker.on(
+    'message',
+    (msg: { id: number; result?: unknown; error?: { message: string; code?: number }; height?: number }) => {
+      if (msg.height !== undefined) height = msg.height;
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+      else p.resolve(msg.result);
+    },
+  );
   worker.on('error', (err) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   });
-  const ready = new Promise<{ rpcUrl: string; rpcUser: string; rpcPassword: string; faucetAddress: string; height: number }>((resolve, reject) =>
-    pending.set(0, { resolve: resolve as (v: unknown) => void, reject }),
-  );
+  const ready = new Promise<{
+    rpcUrl: string;
+    rpcUser: string;
+    rpcPassword: string;
+    faucetAddress: string;
+    height: number;
+  }>((resolve, reject) => pending.set(0, { resolve: resolve as (v: unknown) => void, reject }));
   const info = await ready;
   height = info.height;
   const call = <T>(op: string, ...args: unknown[]): Promise<T> =>

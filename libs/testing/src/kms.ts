@@ -26,7 +26,9 @@ const CREDENTIALS = { accessKeyId: 'AKIAKMSLOCALTEST0001', secretAccessKey: 'kms
  * (a fresh temporary directory, removed on stop, when not given), so a test can stop and start
  * again on the same directory to check that keys survive.
  */
-export async function startKmsLocal(opts: { dataDir?: string; secret?: string; faults?: Faults } = {}): Promise<KmsLocalHandle> {
+export async function startKmsLocal(
+  opts: { dataDir?: string; secret?: string; faults?: Faults } = {},
+): Promise<KmsLocalHandle> {
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'kms-local-')));
   const server = await KmsLocalServer.start({
@@ -44,9 +46,17 @@ export async function startKmsLocal(opts: { dataDir?: string; secret?: string; f
     client,
     dataDir,
     async createSigningKey(alias?: string) {
-      const res = await client.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY', Description: 'test key' }));
+      const res = await client.send(
+        new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY', Description: 'test key' }),
+      );
       const keyId = res.KeyMetadata!.KeyId!;
-      if (alias) await client.send(new CreateAliasCommand({ AliasName: alias.startsWith('alias/') ? alias : `alias/${alias}`, TargetKeyId: keyId }));
+      if (alias)
+        await client.send(
+          new CreateAliasCommand({
+            AliasName: alias.startsWith('alias/') ? alias : `alias/${alias}`,
+            TargetKeyId: keyId,
+          }),
+        );
       return keyId;
     },
     async stop() {

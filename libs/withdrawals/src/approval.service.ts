@@ -24,39 +24,75 @@ export class ApprovalService {
       `SELECT * FROM withdrawals.withdrawals WHERE status = 'awaiting_approval' ORDER BY seq LIMIT $1`,
       [Math.min(Math.max(limit, 1), 500)],
     );
-    return rows.filter((r) => !viewer || inClientScope(scopeOf(viewer), r.client_id)).map((r) => toWithdrawal(r, this.deps.assets));
+    return rows
+      .filter((r) => !viewer || inClientScope(scopeOf(viewer), r.client_id))
+      .map((r) => toWithdrawal(r, this.deps.assets));
   }
 
   /** Records one person's approval; the withdrawal moves to `approved` when enough distinct owners approved. */
   async approve(actor: Actor, id: string): Promise<void> {
     const { deps } = this;
     if (actor.role !== 'approver') {
-      throw new DomainError('approval.approver_role_required', 403, 'only an approver key can approve a withdrawal (an admin cannot)', { withdrawalId: id });
+      throw new DomainError(
+        'approval.approver_role_required',
+        403,
+        'only an approver key can approve a withdrawal (an admin cannot)',
+        { withdrawalId: id },
+      );
     }
     const owner = ownerOf(actor);
     await runTx(deps, async (tx) => {
       const w = await this.lockAwaiting(tx, id, actor);
       if (w.requested_by === actor.keyId || (w.requester_owner ?? w.requested_by) === owner) {
-        throw new DomainError('approval.self_approval', 403, 'the person who requested a withdrawal cannot approve it, with any of their keys', { withdrawalId: id });
+        throw new DomainError(
+          'approval.self_approval',
+          403,
+          'the person who requested a withdrawal cannot approve it, with any of their keys',
+          { withdrawalId: id },
+        );
       }
       const counted = await tx.query<{ approver: string; owner: string }>(
         `SELECT approver, COALESCE(approver_owner, approver) AS owner FROM withdrawals.approvals WHERE withdrawal_id = $1 AND decision = 'approve' ORDER BY at`,
         [id],
       );
-      if (counted.some((a) => a.approver === actor.keyId)) throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', { withdrawalId: id });
+      if (counted.some((a) => a.approver === actor.keyId))
+        throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', {
+          withdrawalId: id,
+        });
       if (counted.some((a) => a.owner === owner)) {
-        throw new DomainError('approval.same_owner', 403, 'another key of the same owner has already approved this withdrawal; approvals count distinct people', { withdrawalId: id });
+        throw new DomainError(
+          'approval.same_owner',
+          403,
+          'another key of the same owner has already approved this withdrawal; approvals count distinct people',
+          { withdrawalId: id },
+        );
       }
       const ins = await tx.query(
         `INSERT INTO withdrawals.approvals (withdrawal_id, approver, approver_owner, decision, at) VALUES ($1,$2,$3,'approve',$4) ON CONFLICT DO NOTHING RETURNING approver`,
         [id, actor.keyId, owner, deps.clock.now()],
       );
-      if (ins.length === 0) throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', { withdrawalId: id });
+      if (ins.length === 0)
+        throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', {
+          withdrawalId: id,
+        });
       const approvers = [...counted.map((a) => a.approver), actor.keyId];
       const owners = [...counted.map((a) => a.owner), owner];
-      audit(tx, { actor: auditActor(actor.keyId, actor.role), action: 'withdrawal.approval_recorded', subject: { type: 'withdrawal', id }, payload: { approvers, owners, required: Number(w.approvals_required) } });
+      audit(tx, {
+        actor: auditActor(actor.keyId, actor.role),
+        action: 'withdrawal.approval_recorded',
+        subject: { type: 'withdrawal', id },
+        payload: { approvers, owners, required: Number(w.approvals_required) },
+      });
       if (owners.length >= Number(w.approvals_required)) {
-        await transition(tx, deps, id, 'awaiting_approval', 'approved', { actor: actor.keyId, actorRole: actor.role, rule: 'approvals_met', detail: { approvers, owners } }, { rule: 'approvals_met' });
+        await transition(
+          tx,
+          deps,
+          id,
+          'awaiting_approval',
+          'approved',
+          { actor: actor.keyId, actorRole: actor.role, rule: 'approvals_met', detail: { approvers, owners } },
+          { rule: 'approvals_met' },
+        );
       }
     });
   }
@@ -70,9 +106,20 @@ export class ApprovalService {
         `INSERT INTO withdrawals.approvals (withdrawal_id, approver, approver_owner, decision, reason, at) VALUES ($1,$2,$3,'reject',$4,$5) ON CONFLICT DO NOTHING RETURNING approver`,
         [id, actor.keyId, ownerOf(actor), reason, deps.clock.now()],
       );
-      if (ins.length === 0) throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', { withdrawalId: id });
+      if (ins.length === 0)
+        throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', {
+          withdrawalId: id,
+        });
       await voidHold(tx, deps, w);
-      await transition(tx, deps, id, 'awaiting_approval', 'rejected', { actor: actor.keyId, actorRole: actor.role, rule: 'rejected_by_approver', detail: { reason } }, { rule: 'rejected_by_approver', reason });
+      await transition(
+        tx,
+        deps,
+        id,
+        'awaiting_approval',
+        'rejected',
+        { actor: actor.keyId, actorRole: actor.role, rule: 'rejected_by_approver', detail: { reason } },
+        { rule: 'rejected_by_approver', reason },
+      );
     });
   }
 
@@ -81,7 +128,10 @@ export class ApprovalService {
     if (!w) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
     assertClientScope(scopeOf(actor), w.client_id);
     if (w.status !== 'awaiting_approval') {
-      throw conflict('withdrawal.not_awaiting_approval', `withdrawal ${id} is ${w.status}, not awaiting approval`, { withdrawalId: id, currentStatus: w.status });
+      throw conflict('withdrawal.not_awaiting_approval', `withdrawal ${id} is ${w.status}, not awaiting approval`, {
+        withdrawalId: id,
+        currentStatus: w.status,
+      });
     }
     return w;
   }

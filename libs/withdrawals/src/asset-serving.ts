@@ -18,6 +18,10 @@ export function isAssetServing(a: ChainAdapter): a is ChainAdapter & AssetServin
 /** Refuses a request for an asset the chain adapter of this deployment cannot move (no token contract configured). */
 export function assertAssetServed(adapter: ChainAdapter, asset: Pick<AssetInfo, 'code' | 'chain'>): void {
   if (isAssetServing(adapter) && !adapter.servesAsset(asset.code)) {
-    throw unprocessable('asset.not_configured', `asset ${asset.code} has no token contract configured on this deployment's ${asset.chain} network`, { asset: asset.code, chain: asset.chain });
+    throw unprocessable(
+      'asset.not_configured',
+      `asset ${asset.code} has no token contract configured on this deployment's ${asset.chain} network`,
+      { asset: asset.code, chain: asset.chain },
+    );
   }
 }

@@ -9,7 +9,12 @@ export { evaluatePolicy, effectivePolicy } from './policy/evaluate-policy';
 export { AMOUNT_LIMIT, MAX_APPROVALS } from './policy/policy-bounds';
 export { POLICY_CHANGE_KIND } from './policy/policy-change.handler';
 export * from './solvency/solvency.types';
-export { assertSolventBeforeSigning, checkSolvency, SolvencyRefused, useOnChainHoldings } from './solvency/solvency-gate';
+export {
+  assertSolventBeforeSigning,
+  checkSolvency,
+  SolvencyRefused,
+  useOnChainHoldings,
+} from './solvency/solvency-gate';
 export { listBreakers, listIncidents, type SolvencyBreaker } from './solvency/solvency-breaker';
 export { SOLVENCY_CLEAR_KIND } from './solvency/solvency-clear.handler';
 export * from './pipeline/pipeline-deps';
@@ -20,7 +25,13 @@ export { LedgerAccounts, OPERATOR } from './pipeline/ledger-accounts';
 export { settlementLegs, holdId } from './pipeline/settlement-legs';
 export { Batcher } from './pipeline/batcher';
 export { SignerWorker } from './pipeline/signer.worker';
-export { isNonceFillable, isRelayCapable, signDigests, type NonceFillable, type RelayCapable } from './pipeline/relay-round';
+export {
+  isNonceFillable,
+  isRelayCapable,
+  signDigests,
+  type NonceFillable,
+  type RelayCapable,
+} from './pipeline/relay-round';
 export { NonceFiller, nonceFillGasLeg, type NonceFillerOptions } from './pipeline/nonce-filler';
 export { Broadcaster } from './pipeline/broadcaster';
 export { Confirmer } from './pipeline/confirmer';

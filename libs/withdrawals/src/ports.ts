@@ -9,8 +9,10 @@ import type { CustodyWallet, DigestSignature } from '@strongroom/chains-core';
  */
 
 /** The subset of the ledger's `LedgerApi` (libs/ledger/src/ledger.types.ts) used here. */
-export type LedgerAccountKind = 'user' | 'custody' | 'in_flight' | 'fee_expense' | 'fee_revenue' | 'incident' | 'equity';
-export type LedgerTransferFlag = 'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
+export type LedgerAccountKind =
+  'user' | 'custody' | 'in_flight' | 'fee_expense' | 'fee_revenue' | 'incident' | 'equity';
+export type LedgerTransferFlag =
+  'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
 
 export interface LedgerTransferInput {
   id: string;
@@ -23,15 +25,22 @@ export interface LedgerTransferInput {
   metadata?: Record<string, unknown>;
 }
 
-export type LedgerTransferResult = { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
+export type LedgerTransferResult =
+  { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
 
 export interface LedgerAccountRef {
   id: string;
 }
 
 export interface WithdrawalLedger {
-  openAccount(input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind }, tx?: Tx): Promise<LedgerAccountRef>;
-  findAccount(q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind }, tx?: Tx): Promise<LedgerAccountRef | null>;
+  openAccount(
+    input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
+    tx?: Tx,
+  ): Promise<LedgerAccountRef>;
+  findAccount(
+    q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
+    tx?: Tx,
+  ): Promise<LedgerAccountRef | null>;
   createTransfers(batch: LedgerTransferInput[], tx?: Tx): Promise<LedgerTransferResult[]>;
 }
 export const WITHDRAWAL_LEDGER = Symbol('WITHDRAWAL_LEDGER');

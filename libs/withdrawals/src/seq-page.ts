@@ -14,7 +14,8 @@ export function seqPage(q: { limit?: number; cursor?: string }): {
   let before: string | null = null;
   if (q.cursor) {
     const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (!/^[0-9]{1,19}$/.test(decoded)) throw new DomainError('request.invalid_cursor', 400, 'the cursor is not one this API returned');
+    if (!/^[0-9]{1,19}$/.test(decoded))
+      throw new DomainError('request.invalid_cursor', 400, 'the cursor is not one this API returned');
     before = decoded;
   }
   return {
@@ -22,7 +23,10 @@ export function seqPage(q: { limit?: number; cursor?: string }): {
     before,
     cut(rows) {
       const page = rows.slice(0, limit);
-      return { page, nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url') : null };
+      return {
+        page,
+        nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url') : null,
+      };
     },
   };
 }

@@ -25,10 +25,23 @@ describe.each(testBackends())('withdrawal queue metrics [%s]', (backend) => {
   let tdb: TestDatabase;
   let deps: SignerDeps;
   let now = new Date('2026-12-02T09:00:00Z');
-  const wallet: CustodyWallet = { id: 'wallet-btc', chain: 'bitcoin', threshold: 2, publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)] };
+  const wallet: CustodyWallet = {
+    id: 'wallet-btc',
+    chain: 'bitcoin',
+    threshold: 2,
+    publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)],
+  };
 
   beforeAll(async () => {
-    tdb = await openTestDatabase(backend, { migrations: [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...withdrawalsMigrations] });
+    tdb = await openTestDatabase(backend, {
+      migrations: [
+        ...ledgerMigrations,
+        ...authMigrations,
+        ...auditMigrations,
+        ...eventsMigrations,
+        ...withdrawalsMigrations,
+      ],
+    });
     const ledger = new LedgerService(tdb.db);
     deps = createPipelineDeps({
       db: tdb.db,
@@ -44,18 +57,38 @@ describe.each(testBackends())('withdrawal queue metrics [%s]', (backend) => {
     await ensureClient(tdb.db, { id: 'c', name: 'c', custody: 'pooled' });
     // Every withdrawal above 1 base unit waits for one approval, so the runner leaves it queued.
     await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', {
-      maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: 1n, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+      maxAmount: null,
+      userDailyLimit: null,
+      clientDailyLimit: null,
+      allowlist: null,
+      approvalThreshold: 1n,
+      approvalsRequired: 1,
+      breakerWindowSeconds: null,
+      breakerLimit: null,
+      withdrawalFee: 0n,
     });
     const user = await ledger.openAccount({ clientId: 'c', ownerId: 'alice', asset: 'BTC', kind: 'user' });
     const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
-    await ledger.transfer({ id: 'deposit:test:alice', debitAccountId: custody.id, creditAccountId: user.id, amount: BTC, code: 'deposit' });
+    await ledger.transfer({
+      id: 'deposit:test:alice',
+      debitAccountId: custody.id,
+      creditAccountId: user.id,
+      amount: BTC,
+      code: 'deposit',
+    });
   });
   afterAll(async () => tdb?.close());
 
   it('counts a waiting withdrawal and its age per status, and drops it once cancelled', async () => {
     const service = new WithdrawalService(deps);
     const to = payments.p2wpkh({ hash: Buffer.alloc(20, 1), network: networks.regtest }).address as string;
-    const { withdrawal } = await service.request({ keyId: 'backend', role: 'backend' }, `k-${backend}`, { clientId: 'c', userId: 'alice', asset: 'BTC', amount: '0.1', destination: to });
+    const { withdrawal } = await service.request({ keyId: 'backend', role: 'backend' }, `k-${backend}`, {
+      clientId: 'c',
+      userId: 'alice',
+      asset: 'BTC',
+      amount: '0.1',
+      destination: to,
+    });
     expect(withdrawal.status).toBe('awaiting_approval');
 
     const runner = new PipelineRunner(deps, { chains: [{ chain: 'bitcoin', batchMaxAgeMs: 0 }] });

@@ -5,7 +5,17 @@ import { Gauge } from 'prom-client';
 import type { WithdrawalStatus } from './withdrawal.types';
 
 /** Every state a withdrawal waits in before it is final (settled, rejected, cancelled, failed). */
-export const OPEN_WITHDRAWAL_STATUSES: readonly WithdrawalStatus[] = ['requested', 'held', 'awaiting_approval', 'approved', 'batched', 'signing', 'signed', 'broadcast', 'confirmed'];
+export const OPEN_WITHDRAWAL_STATUSES: readonly WithdrawalStatus[] = [
+  'requested',
+  'held',
+  'awaiting_approval',
+  'approved',
+  'batched',
+  'signing',
+  'signed',
+  'broadcast',
+  'confirmed',
+];
 
 /** The withdrawal queue (withdrawals, not batches): how many wait in each state, and how long the oldest has. */
 export const withdrawalsOpen = new Gauge({

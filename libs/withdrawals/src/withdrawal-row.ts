@@ -30,7 +30,11 @@ export interface WithdrawalRow {
 }
 
 /** The API view of a withdrawal: amounts back in asset units, as the exchange sent them. */
-export function toWithdrawal(r: WithdrawalRow, assets: AssetRegistry, approvals: Withdrawal['approvals'] = []): Withdrawal {
+export function toWithdrawal(
+  r: WithdrawalRow,
+  assets: AssetRegistry,
+  approvals: Withdrawal['approvals'] = [],
+): Withdrawal {
   const decimals = assets.has(r.asset) ? assets.get(r.asset).decimals : 0;
   return {
     id: r.id,

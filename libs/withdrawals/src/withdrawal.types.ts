@@ -17,8 +17,19 @@ export type WithdrawalStatus =
   | 'failed';
 
 export const WITHDRAWAL_STATUSES: readonly WithdrawalStatus[] = [
-  'requested', 'held', 'awaiting_approval', 'approved', 'batched', 'signing', 'signed', 'broadcast',
-  'confirmed', 'settled', 'rejected', 'cancelled', 'failed',
+  'requested',
+  'held',
+  'awaiting_approval',
+  'approved',
+  'batched',
+  'signing',
+  'signed',
+  'broadcast',
+  'confirmed',
+  'settled',
+  'rejected',
+  'cancelled',
+  'failed',
 ];
 
 /** Which moves are legal; anything else is a bug and is refused by `transition`. */
@@ -41,7 +52,8 @@ export const NEXT: Record<WithdrawalStatus, readonly WithdrawalStatus[]> = {
 /** States before any signature exists: the exchange may still cancel. */
 export const CANCELLABLE: readonly WithdrawalStatus[] = ['held', 'awaiting_approval', 'approved', 'batched'];
 
-export type BatchStatus = 'batched' | 'signing' | 'signed' | 'broadcast' | 'confirmed' | 'settled' | 'failed' | 'cancelled';
+export type BatchStatus =
+  'batched' | 'signing' | 'signed' | 'broadcast' | 'confirmed' | 'settled' | 'failed' | 'cancelled';
 
 export interface Withdrawal {
   id: string;
@@ -57,7 +69,13 @@ export interface Withdrawal {
   reference: string | null;
   status: WithdrawalStatus;
   approvalsRequired: number;
-  approvals: { approver: string; approverOwner: string; decision: 'approve' | 'reject'; reason: string | null; at: string }[];
+  approvals: {
+    approver: string;
+    approverOwner: string;
+    decision: 'approve' | 'reject';
+    reason: string | null;
+    at: string;
+  }[];
   rule: string | null;
   reason: string | null;
   batchId: string | null;
@@ -86,6 +104,9 @@ export interface Actor {
 /** The accountable person behind a key: approvals count owners, not keys. */
 export const ownerOf = (a: Pick<Actor, 'keyId' | 'owner'>): string => a.owner ?? a.keyId;
 /** The client scope of a caller, for `assertClientScope` / `inClientScope`. */
-export const scopeOf = (a: Actor): { keyId: string; clients: readonly string[] | 'all' } => ({ keyId: a.keyId, clients: a.clients ?? 'all' });
+export const scopeOf = (a: Actor): { keyId: string; clients: readonly string[] | 'all' } => ({
+  keyId: a.keyId,
+  clients: a.clients ?? 'all',
+});
 
 export const SYSTEM_ACTOR = 'system:withdrawal-pipeline';

@@ -1,4 +1,12 @@
-import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type ModuleMetadata, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
@@ -73,13 +81,28 @@ export class WithdrawalsModule {
     return {
       module: WithdrawalsModule,
       imports: options.imports ?? [],
-      controllers: [WithdrawalsController, ApprovalsController, PoliciesController, SweepsController, SolvencyController],
+      controllers: [
+        WithdrawalsController,
+        ApprovalsController,
+        PoliciesController,
+        SweepsController,
+        SolvencyController,
+      ],
       providers: [
         ...options.ports,
         { provide: WITHDRAWALS_OPTIONS, useValue: options },
         {
           provide: PIPELINE_DEPS,
-          inject: [DATABASE, WITHDRAWAL_LEDGER, WITHDRAWAL_AUDIT, WITHDRAWAL_OUTBOX, WALLET_DIRECTORY, DIGEST_SIGNER, CHAIN_ADAPTERS, { token: SWEEP_SOURCE, optional: true }],
+          inject: [
+            DATABASE,
+            WITHDRAWAL_LEDGER,
+            WITHDRAWAL_AUDIT,
+            WITHDRAWAL_OUTBOX,
+            WALLET_DIRECTORY,
+            DIGEST_SIGNER,
+            CHAIN_ADAPTERS,
+            { token: SWEEP_SOURCE, optional: true },
+          ],
           useFactory: (
             db: Database,
             ledger: WithdrawalLedger,
@@ -89,24 +112,49 @@ export class WithdrawalsModule {
             signer: DigestSigner,
             adapters: ChainAdapter[],
             sweepSource?: SweepSource,
-          ): SignerDeps => createPipelineDeps({ db, ledger, audit, outbox, wallets, signer, adapters, assets: options.assets, clock: options.clock, sweepSource }),
+          ): SignerDeps =>
+            createPipelineDeps({
+              db,
+              ledger,
+              audit,
+              outbox,
+              wallets,
+              signer,
+              adapters,
+              assets: options.assets,
+              clock: options.clock,
+              sweepSource,
+            }),
         },
         { provide: PolicyService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => d.policies },
         // Dual-control kinds this context executes, and the app's on-chain view for the solvency gate.
         WithdrawalsChangeHandlers,
-        { provide: WithdrawalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new WithdrawalService(d) },
+        {
+          provide: WithdrawalService,
+          inject: [PIPELINE_DEPS],
+          useFactory: (d: SignerDeps) => new WithdrawalService(d),
+        },
         { provide: ApprovalService, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new ApprovalService(d) },
         { provide: SweepQueries, inject: [PIPELINE_DEPS], useFactory: (d: SignerDeps) => new SweepQueries(d) },
         {
           provide: PipelineRunner,
           inject: [PIPELINE_DEPS],
           useFactory: (d: SignerDeps) =>
-            options.pipeline ? new PipelineRunner(d, { ...options.pipeline, onError: (err, worker) => logger.error(`${worker}: ${err instanceof Error ? err.message : String(err)}`) }) : null,
+            options.pipeline
+              ? new PipelineRunner(d, {
+                  ...options.pipeline,
+                  onError: (err, worker) =>
+                    logger.error(`${worker}: ${err instanceof Error ? err.message : String(err)}`),
+                })
+              : null,
         },
-        { provide: PipelineLifecycle, inject: [PipelineRunner], useFactory: (r: PipelineRunner | null) => new PipelineLifecycle(r) },
+        {
+          provide: PipelineLifecycle,
+          inject: [PipelineRunner],
+          useFactory: (r: PipelineRunner | null) => new PipelineLifecycle(r),
+        },
       ],
       exports: [WithdrawalService, ApprovalService, PolicyService, PipelineRunner, PIPELINE_DEPS],
     };
   }
 }
-

@@ -23,19 +23,27 @@ interface Run {
 
 function cli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['tools/run.js', 'tools/cli/src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1', ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['tools/run.js', 'tools/cli/src/main.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 /** A real process holding the database open; resolves once it has. */
 function startService(dir: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['tools/run.js', 'libs/persistence/src/testing/hold-data-dir.ts', dir, 'open'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['tools/run.js', 'libs/persistence/src/testing/hold-data-dir.ts', dir, 'open'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
@@ -43,7 +51,9 @@ function startService(dir: string, env: Record<string, string>): Promise<ChildPr
       if (out.includes('held ')) resolve(child);
     });
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`service exited (${code ?? signal}) before holding the database:\n${out.slice(-3000)}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`service exited (${code ?? signal}) before holding the database:\n${out.slice(-3000)}`)),
+    );
   });
 }
 
@@ -59,7 +69,13 @@ async function seedAudit(open: () => ReturnType<typeof openDatabase>): Promise<v
   const db = await open();
   try {
     const log = new AuditLog(db);
-    for (let i = 0; i < 3; i++) await log.record({ actor: { id: 'op', role: 'admin' }, action: 'policy.changed', subject: { type: 'policy', id: 'p1' }, payload: { i } });
+    for (let i = 0; i < 3; i++)
+      await log.record({
+        actor: { id: 'op', role: 'admin' },
+        action: 'policy.changed',
+        subject: { type: 'policy', id: 'p1' },
+        payload: { i },
+      });
   } finally {
     await db.close();
   }
@@ -75,11 +91,20 @@ describe('CLI while the service runs [pglite]', () => {
     const env = { STRONGROOM_DATA_DIR: dir, DATABASE_URL: '' };
     const service = await startService(dir, env);
     try {
-      for (const args of [['admin', 'list-keys'], ['audit', 'verify'], ['db', 'migrate'], ['keys', 'list']]) {
+      for (const args of [
+        ['admin', 'list-keys'],
+        ['audit', 'verify'],
+        ['db', 'migrate'],
+        ['keys', 'list'],
+      ]) {
         const r = await cli(args, env);
         expect({ args, code: r.code }).toEqual({ args, code: 1 });
         expect(r.stderr.trim().split('\n')).toEqual([
-          expect.stringMatching(new RegExp(`^strongroom: another custody process \\(pid ${service.pid}\\) is using .*stop it first \\(or use its HTTP API while it runs\\)`)),
+          expect.stringMatching(
+            new RegExp(
+              `^strongroom: another custody process \\(pid ${service.pid}\\) is using .*stop it first \\(or use its HTTP API while it runs\\)`,
+            ),
+          ),
         ]);
       }
       expect(service.exitCode).toBeNull(); // the service was not disturbed

@@ -13,7 +13,9 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   const dir = path.join(__dirname, 'commands');
-  for (const file of readdirSync(dir).filter((f) => /\.command\.(ts|js)$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.command\.(ts|js)$/.test(f))
+    .sort()) {
     const mod = (await import(path.join(dir, file))) as { register(program: Command): void };
     mod.register(program);
   }

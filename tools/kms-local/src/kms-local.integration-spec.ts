@@ -54,7 +54,8 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
       return dataDir;
     },
     async createSigningKey(alias?: string) {
-      const id = (await client.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.KeyId!;
+      const id = (await client.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' })))
+        .KeyMetadata!.KeyId!;
       if (alias) await client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: id }));
       return id;
     },
@@ -63,7 +64,12 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'kms-local-spec-'));
     server = await KmsLocalServer.start({ dataDir, secret: 'spec-secret' });
-    client = new KMSClient({ endpoint: server.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'AKIASPEC', secretAccessKey: 'x' }, maxAttempts: 1 });
+    client = new KMSClient({
+      endpoint: server.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIASPEC', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     keyId = await kms.createSigningKey('alias/spec/signer');
   });
   afterAll(async () => {
@@ -74,7 +80,14 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
 
   it('describes keys with AWS metadata and lists keys and aliases', async () => {
     const { KeyMetadata: m } = await client.send(new DescribeKeyCommand({ KeyId: 'alias/spec/signer' }));
-    expect(m).toMatchObject({ KeyId: keyId, KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY', KeyState: 'Enabled', Enabled: true, SigningAlgorithms: ['ECDSA_SHA_256'] });
+    expect(m).toMatchObject({
+      KeyId: keyId,
+      KeySpec: 'ECC_SECG_P256K1',
+      KeyUsage: 'SIGN_VERIFY',
+      KeyState: 'Enabled',
+      Enabled: true,
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+    });
     expect(m!.Arn).toBe(`arn:aws:kms:eu-west-1:111122223333:key/${keyId}`);
     expect(m!.CreationDate).toBeInstanceOf(Date);
     const keys = await client.send(new ListKeysCommand({}));
@@ -83,7 +96,9 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
     expect(aliases.Aliases).toEqual([expect.objectContaining({ AliasName: 'alias/spec/signer', TargetKeyId: keyId })]);
     // By ARN and alias ARN too.
     await expect(client.send(new DescribeKeyCommand({ KeyId: m!.Arn }))).resolves.toBeDefined();
-    await expect(client.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:eu-west-1:111122223333:alias/spec/signer' }))).resolves.toBeDefined();
+    await expect(
+      client.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:eu-west-1:111122223333:alias/spec/signer' })),
+    ).resolves.toBeDefined();
   });
 
   it('signs DIGEST and RAW with random k, often high-S, verifiable with the public key; Verify agrees', async () => {
@@ -105,29 +120,57 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
     const message = Buffer.from('hello kms');
     const raw = await client.send(sign(keyId, message, 'RAW'));
     const rawSig = secp256k1.Signature.fromDER(raw.Signature!);
-    expect(secp256k1.verify(rawSig.toCompactRawBytes(), createHash('sha256').update(message).digest(), point, { lowS: false })).toBe(true);
-    const ok = await client.send(new VerifyCommand({ KeyId: keyId, Message: message, MessageType: 'RAW', Signature: raw.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
+    expect(
+      secp256k1.verify(rawSig.toCompactRawBytes(), createHash('sha256').update(message).digest(), point, {
+        lowS: false,
+      }),
+    ).toBe(true);
+    const ok = await client.send(
+      new VerifyCommand({
+        KeyId: keyId,
+        Message: message,
+        MessageType: 'RAW',
+        Signature: raw.Signature,
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
     expect(ok.SignatureValid).toBe(true);
     await expect(
-      client.send(new VerifyCommand({ KeyId: keyId, Message: Buffer.from('other'), MessageType: 'RAW', Signature: raw.Signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
+      client.send(
+        new VerifyCommand({
+          KeyId: keyId,
+          Message: Buffer.from('other'),
+          MessageType: 'RAW',
+          Signature: raw.Signature,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      ),
     ).rejects.toBeInstanceOf(KMSInvalidSignatureException);
   });
 
   it('encrypts, decrypts and generates data keys with symmetric keys, bound to the encryption context', async () => {
     const sym = (await client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
     const ctx = { purpose: 'test' };
-    const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: sym, Plaintext: Buffer.from('secret'), EncryptionContext: ctx }));
+    const { CiphertextBlob } = await client.send(
+      new EncryptCommand({ KeyId: sym, Plaintext: Buffer.from('secret'), EncryptionContext: ctx }),
+    );
     const { Plaintext, KeyId } = await client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: ctx }));
     expect(Buffer.from(Plaintext!).toString()).toBe('secret');
     expect(KeyId).toContain(sym);
-    await expect(client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { purpose: 'other' } }))).rejects.toBeInstanceOf(InvalidCiphertextException);
+    await expect(
+      client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { purpose: 'other' } })),
+    ).rejects.toBeInstanceOf(InvalidCiphertextException);
     const dk = await client.send(new GenerateDataKeyCommand({ KeyId: sym, KeySpec: 'AES_256' }));
     expect(dk.Plaintext).toHaveLength(32);
     const back = await client.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob }));
     expect(Buffer.from(back.Plaintext!).equals(Buffer.from(dk.Plaintext!))).toBe(true);
     await expect(client.send(sign(sym, randomBytes(32)))).rejects.toBeInstanceOf(InvalidKeyUsageException);
-    await expect(client.send(new GetPublicKeyCommand({ KeyId: sym }))).rejects.toBeInstanceOf(UnsupportedOperationException);
-    await expect(client.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
+    await expect(client.send(new GetPublicKeyCommand({ KeyId: sym }))).rejects.toBeInstanceOf(
+      UnsupportedOperationException,
+    );
+    await expect(client.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }))).rejects.toBeInstanceOf(
+      InvalidKeyUsageException,
+    );
   });
 
   it('error shapes parse in the SDK as the named exceptions', async () => {
@@ -148,8 +191,12 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
     await client.send(new CancelKeyDeletionCommand({ KeyId: k }));
     expect((await client.send(new DescribeKeyCommand({ KeyId: k }))).KeyMetadata!.KeyState).toBe('Disabled');
 
-    await expect(client.send(new CreateAliasCommand({ AliasName: 'alias/spec/signer', TargetKeyId: k }))).rejects.toBeInstanceOf(AlreadyExistsException);
-    await expect(client.send(new UpdateAliasCommand({ AliasName: 'alias/spec/absent', TargetKeyId: k }))).rejects.toBeInstanceOf(NotFoundException);
+    await expect(
+      client.send(new CreateAliasCommand({ AliasName: 'alias/spec/signer', TargetKeyId: k })),
+    ).rejects.toBeInstanceOf(AlreadyExistsException);
+    await expect(
+      client.send(new UpdateAliasCommand({ AliasName: 'alias/spec/absent', TargetKeyId: k })),
+    ).rejects.toBeInstanceOf(NotFoundException);
     const badDigest = await client.send(sign(keyId, randomBytes(31))).catch((e: unknown) => e);
     expect(badDigest).toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
 
@@ -160,7 +207,11 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
     kms.server.failKey('alias/spec/signer', { type: 'KMSInternalException', status: 500 });
     const internal = await client.send(new DescribeKeyCommand({ KeyId: keyId })).catch((e: unknown) => e);
     kms.server.clearFaults();
-    expect(internal).toMatchObject({ name: 'KMSInternalException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    expect(internal).toMatchObject({
+      name: 'KMSInternalException',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 500 },
+    });
   });
 
   it('refuses requests without a SigV4 Authorization header', async () => {
@@ -171,7 +222,10 @@ describe('kms-local speaks the KMS protocol to the real SDK', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
-    expect(await res.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    expect(await res.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 
   it('stores keys encrypted, 0600, one file per key', async () => {

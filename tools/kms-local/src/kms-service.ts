@@ -52,7 +52,9 @@ export class KmsService {
   /** Resolves a key id, key ARN, alias name or alias ARN to its key (NotFoundException if none). */
   resolve(id: unknown, ctx: RequestContext): KeyRecord {
     if (typeof id !== 'string' || id.length === 0 || id.length > 2048) {
-      throw validation("1 validation error detected: Value at 'keyId' failed to satisfy constraint: Member must not be null");
+      throw validation(
+        "1 validation error detected: Value at 'keyId' failed to satisfy constraint: Member must not be null",
+      );
     }
     const aliasName = id.startsWith('alias/') ? id : /^arn:aws:kms:[^:]*:[^:]*:(alias\/.+)$/.exec(id)?.[1];
     if (aliasName) {
@@ -70,10 +72,16 @@ export class KmsService {
   private createKey(req: Json, ctx: RequestContext): Json {
     const keySpec = (req.KeySpec ?? req.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT') as string;
     const keyUsage = (req.KeyUsage ?? 'ENCRYPT_DECRYPT') as string;
-    const supported: Record<string, KeyUsage> = { ECC_SECG_P256K1: 'SIGN_VERIFY', SYMMETRIC_DEFAULT: 'ENCRYPT_DECRYPT' };
-    if (!(keySpec in supported)) throw validation(`kms-local supports KeySpec ECC_SECG_P256K1 and SYMMETRIC_DEFAULT, not ${keySpec}`);
-    if (supported[keySpec] !== keyUsage) throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
-    if (req.Origin !== undefined && req.Origin !== 'AWS_KMS') throw unsupported(`Origin ${String(req.Origin)} is not supported`);
+    const supported: Record<string, KeyUsage> = {
+      ECC_SECG_P256K1: 'SIGN_VERIFY',
+      SYMMETRIC_DEFAULT: 'ENCRYPT_DECRYPT',
+    };
+    if (!(keySpec in supported))
+      throw validation(`kms-local supports KeySpec ECC_SECG_P256K1 and SYMMETRIC_DEFAULT, not ${keySpec}`);
+    if (supported[keySpec] !== keyUsage)
+      throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+    if (req.Origin !== undefined && req.Origin !== 'AWS_KMS')
+      throw unsupported(`Origin ${String(req.Origin)} is not supported`);
     const material = keySpec === 'ECC_SECG_P256K1' ? Buffer.from(newPrivateKey()) : randomBytes(32);
     const rec: KeyRecord = {
       keyId: randomUUID(),
@@ -107,11 +115,20 @@ export class KmsService {
     }
     if (name.startsWith('alias/aws/')) throw new KmsError('NotAuthorizedException', 'alias/aws/ is reserved for AWS');
     const target = this.resolve(req.TargetKeyId, ctx);
-    if (String(req.TargetKeyId).includes('alias/')) throw validation('TargetKeyId must be a key id or key ARN, not an alias');
+    if (String(req.TargetKeyId).includes('alias/'))
+      throw validation('TargetKeyId must be a key id or key ARN, not an alias');
     const existing = this.store.alias(name);
     if (update && !existing) throw notFound(`Alias ${aliasArn(ctx.region, name)} is not found.`);
-    if (!update && existing) throw new KmsError('AlreadyExistsException', `An alias with the name ${aliasArn(ctx.region, name)} already exists`);
-    this.store.putAlias({ aliasName: name, targetKeyId: target.keyId, createdAt: existing?.createdAt ?? Date.now() / 1000 });
+    if (!update && existing)
+      throw new KmsError(
+        'AlreadyExistsException',
+        `An alias with the name ${aliasArn(ctx.region, name)} already exists`,
+      );
+    this.store.putAlias({
+      aliasName: name,
+      targetKeyId: target.keyId,
+      createdAt: existing?.createdAt ?? Date.now() / 1000,
+    });
     return {};
   }
 
@@ -133,7 +150,10 @@ export class KmsService {
 
   private getPublicKey(req: Json, ctx: RequestContext): Json {
     const key = this.usable(req.KeyId, ctx);
-    if (key.keySpec !== 'ECC_SECG_P256K1') throw unsupported(`${keyArn(key.region, key.keyId)} key usage is ENCRYPT_DECRYPT which is not valid for GetPublicKey.`);
+    if (key.keySpec !== 'ECC_SECG_P256K1')
+      throw unsupported(
+        `${keyArn(key.region, key.keyId)} key usage is ENCRYPT_DECRYPT which is not valid for GetPublicKey.`,
+      );
     return {
       KeyId: keyArn(key.region, key.keyId),
       PublicKey: publicKeySpki(Buffer.from(key.material, 'hex')).toString('base64'),
@@ -150,7 +170,11 @@ export class KmsService {
     const sig = signDigest(Buffer.from(key.material, 'hex'), digest);
     this.signStats.signatures += 1;
     if (sig.highS) this.signStats.highS += 1;
-    return { KeyId: keyArn(key.region, key.keyId), Signature: sig.der.toString('base64'), SigningAlgorithm: SIGNING_ALGORITHM };
+    return {
+      KeyId: keyArn(key.region, key.keyId),
+      Signature: sig.der.toString('base64'),
+      SigningAlgorithm: SIGNING_ALGORITHM,
+    };
   }
 
   private verify(req: Json, ctx: RequestContext): Json {
@@ -175,18 +199,28 @@ export class KmsService {
 
   private decrypt(req: Json, ctx: RequestContext): Json {
     const ciphertext = blob(req.CiphertextBlob, 'CiphertextBlob');
-    if (ciphertext.length < 1 + 36 + 28 || ciphertext[0] !== 1) throw new KmsError('InvalidCiphertextException', 'Ciphertext is not valid');
+    if (ciphertext.length < 1 + 36 + 28 || ciphertext[0] !== 1)
+      throw new KmsError('InvalidCiphertextException', 'Ciphertext is not valid');
     const keyId = ciphertext.subarray(1, 37).toString('utf8');
     const key = this.symmetricKey(keyId, ctx, 'Decrypt');
     if (req.KeyId !== undefined && this.resolve(req.KeyId, ctx).keyId !== key.keyId) {
-      throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext');
+      throw new KmsError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify the key that encrypted the ciphertext',
+      );
     }
     const aad = Buffer.concat([Buffer.from(key.keyId), Buffer.from(canonicalContext(req.EncryptionContext))]);
     try {
-      const d = createDecipheriv('aes-256-gcm', Buffer.from(key.material, 'hex'), ciphertext.subarray(37, 49)).setAAD(aad);
+      const d = createDecipheriv('aes-256-gcm', Buffer.from(key.material, 'hex'), ciphertext.subarray(37, 49)).setAAD(
+        aad,
+      );
       d.setAuthTag(ciphertext.subarray(49, 65));
       const plaintext = Buffer.concat([d.update(ciphertext.subarray(65)), d.final()]);
-      return { KeyId: keyArn(key.region, key.keyId), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+      return {
+        KeyId: keyArn(key.region, key.keyId),
+        Plaintext: plaintext.toString('base64'),
+        EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      };
     } catch {
       throw new KmsError('InvalidCiphertextException', 'Ciphertext or encryption context is not valid');
     }
@@ -223,12 +257,18 @@ export class KmsService {
     // The key material is never removed: kms-local keeps keys forever (losing one loses funds).
     const deletionDate = Math.floor(Date.now() / 1000) + days * 86400;
     this.store.putKey({ ...key, state: 'PendingDeletion', deletionDate });
-    return { KeyId: keyArn(key.region, key.keyId), DeletionDate: deletionDate, KeyState: 'PendingDeletion', PendingWindowInDays: days };
+    return {
+      KeyId: keyArn(key.region, key.keyId),
+      DeletionDate: deletionDate,
+      KeyState: 'PendingDeletion',
+      PendingWindowInDays: days,
+    };
   }
 
   private cancelDeletion(req: Json, ctx: RequestContext): Json {
     const key = this.resolve(req.KeyId, ctx);
-    if (key.state !== 'PendingDeletion') throw invalidState(`${keyArn(key.region, key.keyId)} is not pending deletion.`);
+    if (key.state !== 'PendingDeletion')
+      throw invalidState(`${keyArn(key.region, key.keyId)} is not pending deletion.`);
     this.store.putKey({ ...key, state: 'Disabled', deletionDate: undefined });
     return { KeyId: keyArn(key.region, key.keyId) };
   }
@@ -244,7 +284,9 @@ export class KmsService {
   private signingKey(req: Json, ctx: RequestContext, op: string): KeyRecord {
     const key = this.usable(req.KeyId, ctx);
     if (key.keyUsage !== 'SIGN_VERIFY') {
-      throw invalidKeyUsage(`${keyArn(key.region, key.keyId)} key usage is ${key.keyUsage} which is not valid for ${op}.`);
+      throw invalidKeyUsage(
+        `${keyArn(key.region, key.keyId)} key usage is ${key.keyUsage} which is not valid for ${op}.`,
+      );
     }
     if (req.SigningAlgorithm !== SIGNING_ALGORITHM) {
       throw invalidKeyUsage(`Algorithm ${String(req.SigningAlgorithm)} is incompatible with key spec ${key.keySpec}.`);
@@ -255,7 +297,9 @@ export class KmsService {
   private symmetricKey(id: unknown, ctx: RequestContext, op: string): KeyRecord {
     const key = this.usable(id, ctx);
     if (key.keyUsage !== 'ENCRYPT_DECRYPT') {
-      throw invalidKeyUsage(`${keyArn(key.region, key.keyId)} key usage is ${key.keyUsage} which is not valid for ${op}.`);
+      throw invalidKeyUsage(
+        `${keyArn(key.region, key.keyId)} key usage is ${key.keyUsage} which is not valid for ${op}.`,
+      );
     }
     return key;
   }
@@ -303,7 +347,8 @@ function metadata(k: KeyRecord): Json {
 }
 
 function blob(value: unknown, field: string): Buffer {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw validation(`${field} must be a base64 blob`);
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+    throw validation(`${field} must be a base64 blob`);
   return Buffer.from(value, 'base64');
 }
 

@@ -16,12 +16,15 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: npm run kms-local -- [--port 4599] [--host 127.0.0.1] [--data-dir data/kms-local]\n' +
-      'env: KMS_LOCAL_SECRET encrypts keys at rest (required for anything but throwaway keys)');
+    console.log(
+      'usage: npm run kms-local -- [--port 4599] [--host 127.0.0.1] [--data-dir data/kms-local]\n' +
+        'env: KMS_LOCAL_SECRET encrypts keys at rest (required for anything but throwaway keys)',
+    );
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, not ${values.port}`);
   const dataDir = path.resolve(values['data-dir']);
   const server = await KmsLocalServer.start({ host: values.host, port, dataDir });
   console.log(JSON.stringify({ endpoint: server.endpoint, dataDir }));

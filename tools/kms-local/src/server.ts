@@ -40,7 +40,12 @@ const MAX_BODY = 1 << 20;
  */
 export class KmsLocalServer {
   faults: Faults;
-  private readonly counters = { requests: 0, byOperation: {} as Record<string, number>, throttled: 0, injectedErrors: 0 };
+  private readonly counters = {
+    requests: 0,
+    byOperation: {} as Record<string, number>,
+    throttled: 0,
+    injectedErrors: 0,
+  };
   private readonly http: Server;
   private address = { endpoint: '', port: 0 };
 
@@ -50,7 +55,9 @@ export class KmsLocalServer {
   ) {
     this.faults = { ...(options.faults ?? {}) };
     this.http = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => sendError(res, new KmsError('KMSInternalException', String(err), 500)));
+      this.handle(req, res).catch((err: unknown) =>
+        sendError(res, new KmsError('KMSInternalException', String(err), 500)),
+      );
     });
   }
 
@@ -67,7 +74,10 @@ export class KmsLocalServer {
     const warn = options.warn ?? ((m: string) => console.warn(m));
     let secret = options.secret ?? process.env.KMS_LOCAL_SECRET;
     if (!secret) {
-      if (options.dataDir) warn('kms-local: KMS_LOCAL_SECRET is not set; keys are encrypted with the public development secret. Never hold real funds with these keys.');
+      if (options.dataDir)
+        warn(
+          'kms-local: KMS_LOCAL_SECRET is not set; keys are encrypted with the public development secret. Never hold real funds with these keys.',
+        );
       secret = DEV_SECRET;
     }
     const server = new KmsLocalServer(new KmsService(new KeyStore(options.dataDir, secret)), options);
@@ -114,17 +124,31 @@ export class KmsLocalServer {
     const body = await readBody(req);
     this.counters.requests += 1;
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
-      return sendError(res, new KmsError('UnknownOperationException', `${req.method} ${req.url} is not a KMS operation`, 404));
+      return sendError(
+        res,
+        new KmsError('UnknownOperationException', `${req.method} ${req.url} is not a KMS operation`, 404),
+      );
     }
     const auth = req.headers.authorization;
-    const scope = typeof auth === 'string' ? /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/kms\/aws4_request,/.exec(auth) : null;
-    if (!scope) return sendError(res, new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
+    const scope =
+      typeof auth === 'string'
+        ? /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/kms\/aws4_request,/.exec(auth)
+        : null;
+    if (!scope)
+      return sendError(res, new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
     if (this.options.accessKeyId && scope[1] !== this.options.accessKeyId) {
-      return sendError(res, new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.'));
+      return sendError(
+        res,
+        new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.'),
+      );
     }
     const target = /^TrentService\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
     const op = target ? this.service.operations[target] : undefined;
-    if (!target || !op) return sendError(res, new KmsError('UnknownOperationException', `Unknown operation ${String(req.headers['x-amz-target'])}`));
+    if (!target || !op)
+      return sendError(
+        res,
+        new KmsError('UnknownOperationException', `Unknown operation ${String(req.headers['x-amz-target'])}`),
+      );
     this.counters.byOperation[target] = (this.counters.byOperation[target] ?? 0) + 1;
     let request: Json;
     try {
@@ -147,7 +171,10 @@ export class KmsLocalServer {
 
   private injectedFault(op: string, req: Json, ctx: RequestContext): KmsError | undefined {
     const f = this.faults;
-    const named = f.failKeys && typeof req.KeyId === 'string' ? (f.failKeys[req.KeyId] ?? this.faultByResolvedKey(req.KeyId, ctx)) : undefined;
+    const named =
+      f.failKeys && typeof req.KeyId === 'string'
+        ? (f.failKeys[req.KeyId] ?? this.faultByResolvedKey(req.KeyId, ctx))
+        : undefined;
     if (named) {
       this.counters.injectedErrors += 1;
       return new KmsError(named.type, named.message ?? `injected ${named.type}`, named.status ?? 400);
@@ -178,7 +205,6 @@ export class KmsLocalServer {
       return undefined;
     }
   }
-
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

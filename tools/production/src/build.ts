@@ -14,7 +14,11 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DIST = path.join(ROOT, 'dist');
 
 /** The image's own launcher and healthcheck, bundled like the apps. */
-const IMAGE_TOOLS = ['tools/production/src/launch.ts', 'tools/production/src/healthcheck.ts', 'tools/production/src/dev-custody-setup.ts'];
+const IMAGE_TOOLS = [
+  'tools/production/src/launch.ts',
+  'tools/production/src/healthcheck.ts',
+  'tools/production/src/dev-custody-setup.ts',
+];
 
 /** Files read at run time beside the code (copied to the same relative place under dist/). */
 const ASSETS = ['apps/custody/prices.json'];

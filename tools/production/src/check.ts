@@ -20,15 +20,35 @@ import { lintCompose, checkAlertRules } from './static-checks';
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PG = process.env.CI_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const BUILD_COPY = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json', '.swcrc', 'apps', 'libs', 'tools'];
-const RUNTIME_STEPS = ['COPY package.json package-lock.json ./', 'RUN npm ci --omit=dev', 'COPY --from=build /src/dist ./dist', 'COPY docker/setup.sh ./docker/setup.sh', 'USER node', 'HEALTHCHECK', 'ENTRYPOINT ["node", "dist/tools/production/src/launch.js"]'];
+const BUILD_COPY = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.base.json',
+  'tsconfig.json',
+  '.swcrc',
+  'apps',
+  'libs',
+  'tools',
+];
+const RUNTIME_STEPS = [
+  'COPY package.json package-lock.json ./',
+  'RUN npm ci --omit=dev',
+  'COPY --from=build /src/dist ./dist',
+  'COPY docker/setup.sh ./docker/setup.sh',
+  'USER node',
+  'HEALTHCHECK',
+  'ENTRYPOINT ["node", "dist/tools/production/src/launch.js"]',
+];
 const log = (line: string) => console.log(`production-check: ${line}`);
 
 /** The steps below mirror docker/Dockerfile; fail if it changed under them. */
 function dockerfileInStep(): void {
   const text = readFileSync(path.join(ROOT, 'docker/Dockerfile'), 'utf8');
   const missing = [...BUILD_COPY.filter((p) => !text.includes(p)), ...RUNTIME_STEPS.filter((s) => !text.includes(s))];
-  if (missing.length) throw new Error(`docker/Dockerfile no longer has ${missing.join(', ')}: update tools/production/src/check.ts with it`);
+  if (missing.length)
+    throw new Error(
+      `docker/Dockerfile no longer has ${missing.join(', ')}: update tools/production/src/check.ts with it`,
+    );
 }
 
 async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
@@ -65,7 +85,11 @@ async function main(): Promise<void> {
 
     const srv = path.join(work, 'srv');
     copyContext(ROOT, srv, ['package.json', 'package-lock.json']);
-    await runLogged('npm-ci', 'npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: srv, env: { ...process.env, NODE_ENV: 'production' }, logDir: logs });
+    await runLogged('npm-ci', 'npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: srv,
+      env: { ...process.env, NODE_ENV: 'production' },
+      logDir: logs,
+    });
     cpSync(path.join(build, 'dist'), path.join(srv, 'dist'), { recursive: true });
     copyContext(ROOT, srv, ['docker/setup.sh']);
     log(`runtime stage done: npm ci --omit=dev + dist/ (${secs(started)})`);
@@ -75,16 +99,18 @@ async function main(): Promise<void> {
     const env = await imageEnv(srv, logs, procs, bitcoin, anvil);
     await withDatabase(async (databaseUrl) => {
       const dbEnv = { ...env, DATABASE_URL: databaseUrl };
-            // The compose stack's one-shot setup: migrations, key ceremonies, the first admin key to a file.
+      // The compose stack's one-shot setup: migrations, key ceremonies, the first admin key to a file.
       const adminFile = path.join(srv, 'secrets', 'first-admin.json');
       mkdirSync(path.dirname(adminFile));
       const setupEnv = { ...dbEnv, STRONGROOM_HOME: srv, SETUP_DIR: srv, ADMIN_KEY_FILE: adminFile };
       const out = await runLogged('setup', 'sh', ['docker/setup.sh'], { cwd: srv, env: setupEnv, logDir: logs });
       const admin = JSON.parse(readFileSync(adminFile, 'utf8')) as { secret?: string };
-      if (!admin.secret || out.includes(admin.secret)) throw new Error('setup: the first admin key must be in ADMIN_KEY_FILE and never in the log');
+      if (!admin.secret || out.includes(admin.secret))
+        throw new Error('setup: the first admin key must be in ADMIN_KEY_FILE and never in the log');
       log(`setup (migrations, key ceremonies, custody Safe, admin key file) from the built output (${secs(started)})`);
       const envFile = path.join(srv, 'strongroom.env');
-      if (!/^ETHEREUM_SAFE_ADDRESS=0x[0-9a-fA-F]{40}$/m.test(readFileSync(envFile, 'utf8'))) throw new Error('setup: no custody Safe address in the apps\' env file');
+      if (!/^ETHEREUM_SAFE_ADDRESS=0x[0-9a-fA-F]{40}$/m.test(readFileSync(envFile, 'utf8')))
+        throw new Error("setup: no custody Safe address in the apps' env file");
       Object.assign(dbEnv, { STRONGROOM_ENV_FILE: envFile });
       await startApps(srv, dbEnv, logs, procs);
     });
@@ -102,11 +128,35 @@ async function main(): Promise<void> {
 }
 
 /** kms-local from the built image, plus the chain endpoints, as compose hands them to the apps. */
-async function imageEnv(srv: string, logs: string, procs: Started[], bitcoin: BitcoinRegtest, anvil: Anvil): Promise<NodeJS.ProcessEnv> {
+async function imageEnv(
+  srv: string,
+  logs: string,
+  procs: Started[],
+  bitcoin: BitcoinRegtest,
+  anvil: Anvil,
+): Promise<NodeJS.ProcessEnv> {
   const kmsPort = await freePort();
-  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', NODE_BACKEND: 'js', LOG_LEVEL: 'info' };
+  const base: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    NODE_BACKEND: 'js',
+    LOG_LEVEL: 'info',
+  };
   const kmsEnv = { ...base, KMS_LOCAL_SECRET: 'production-check-kms-secret' };
-  const kms = startLogged('kms-local', 'node', ['dist/tools/production/src/launch.js', 'kms-local', '--port', String(kmsPort), '--data-dir', path.join(srv, 'kms')], { cwd: srv, env: kmsEnv, logDir: logs });
+  const kms = startLogged(
+    'kms-local',
+    'node',
+    [
+      'dist/tools/production/src/launch.js',
+      'kms-local',
+      '--port',
+      String(kmsPort),
+      '--data-dir',
+      path.join(srv, 'kms'),
+    ],
+    { cwd: srv, env: kmsEnv, logDir: logs },
+  );
   procs.push(kms);
   await waitForLine(kms, /"endpoint"/, 20_000);
   return {
@@ -132,7 +182,11 @@ async function startApps(srv: string, env: NodeJS.ProcessEnv, logs: string, proc
   // Started together, as compose does: migrations are already applied, and their lock makes a race harmless.
   const running = apps.map((a) => {
     const appEnv = { ...env, [a.portVar]: String(a.port), [a.hostVar]: '127.0.0.1' };
-    const p = startLogged(a.name, 'node', ['dist/tools/production/src/launch.js', a.name], { cwd: srv, env: appEnv, logDir: logs });
+    const p = startLogged(a.name, 'node', ['dist/tools/production/src/launch.js', a.name], {
+      cwd: srv,
+      env: appEnv,
+      logDir: logs,
+    });
     procs.push(p);
     return { ...a, p, appEnv };
   });
@@ -141,9 +195,14 @@ async function startApps(srv: string, env: NodeJS.ProcessEnv, logs: string, proc
       const base = `http://127.0.0.1:${a.port}`;
       await waitFor200(`${base}/health`, a.p, 60_000);
       const ready = await fetch(`${base}/health/ready`);
-      if (ready.status !== 200 && ready.status !== 404) throw new Error(`${a.name}: /health/ready answered ${ready.status}`);
+      if (ready.status !== 200 && ready.status !== 404)
+        throw new Error(`${a.name}: /health/ready answered ${ready.status}`);
       // The image's HEALTHCHECK, with only this app's environment (it finds the port itself).
-      await runLogged(`${a.name}-healthcheck`, 'node', ['dist/tools/production/src/healthcheck.js'], { cwd: srv, env: a.appEnv, logDir: logs });
+      await runLogged(`${a.name}-healthcheck`, 'node', ['dist/tools/production/src/healthcheck.js'], {
+        cwd: srv,
+        env: a.appEnv,
+        logDir: logs,
+      });
       log(`${a.name}: /health${ready.status === 200 ? ' and /health/ready' : ''} 200, HEALTHCHECK passes`);
     }),
   );

@@ -41,9 +41,19 @@ async function main(envFile: string | undefined): Promise<void> {
   const rpcUrl = process.env.ETHEREUM_RPC_URL;
   if (!databaseUrl || !rpcUrl) throw new Error('DATABASE_URL and ETHEREUM_RPC_URL must be set');
   const anvil = await devChain(rpcUrl);
-  const db = await openDatabase({ databaseUrl, migrations: allMigrations, migrate: false, applicationName: 'strongroom-setup' });
+  const db = await openDatabase({
+    databaseUrl,
+    migrations: allMigrations,
+    migrate: false,
+    applicationName: 'strongroom-setup',
+  });
   const kms = new KmsSigner(kmsConfigFromEnv(process.env));
-  const ethereum = new EthereumAdapter({ rpcUrl, network: process.env.ETHEREUM_NETWORK ?? 'anvil', chainId: anvil.chainId, tokens: [] });
+  const ethereum = new EthereumAdapter({
+    rpcUrl,
+    network: process.env.ETHEREUM_NETWORK ?? 'anvil',
+    chainId: anvil.chainId,
+    tokens: [],
+  });
   try {
     const setup = await ensureCustodyWallets(db, kms, { ethereum, anvil }, (line) => console.log(`setup: ${line}`));
     for (const c of setup.created) console.log(`setup: created ${c}`);

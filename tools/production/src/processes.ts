@@ -11,7 +11,12 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-export function startLogged(name: string, cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logDir: string }): Started {
+export function startLogged(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; logDir: string },
+): Started {
   const log = path.join(opts.logDir, `${name}.log`);
   const fd = openSync(log, 'w');
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', fd, fd], detached: true });
@@ -21,7 +26,12 @@ export function startLogged(name: string, cmd: string, args: string[], opts: { c
 }
 
 /** Runs to completion; rejects with the log's tail when the exit code is not 0. */
-export async function runLogged(name: string, cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logDir: string }): Promise<string> {
+export async function runLogged(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; logDir: string },
+): Promise<string> {
   const p = startLogged(name, cmd, args, opts);
   const code = await p.exited;
   const text = readFileSync(p.log, 'utf8');
@@ -66,7 +76,10 @@ export async function waitFor200(url: string, p: Started, timeoutMs: number): Pr
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode} before ${url} answered:\n${tail(readFileSync(p.log, 'utf8'))}`);
+    if (p.child.exitCode !== null)
+      throw new Error(
+        `${p.name} exited with ${p.child.exitCode} before ${url} answered:\n${tail(readFileSync(p.log, 'utf8'))}`,
+      );
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
@@ -76,5 +89,7 @@ export async function waitFor200(url: string, p: Started, timeoutMs: number): Pr
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`${p.name}: ${url} did not answer 200 within ${timeoutMs} ms (last: ${last}):\n${tail(readFileSync(p.log, 'utf8'))}`);
+  throw new Error(
+    `${p.name}: ${url} did not answer 200 within ${timeoutMs} ms (last: ${last}):\n${tail(readFileSync(p.log, 'utf8'))}`,
+  );
 }

@@ -23,7 +23,14 @@ export async function checkAlertRules(root: string, log: (line: string) => void)
   const rules = path.join(root, 'docker/prometheus/alerts.yml');
   if (!has('promtool')) {
     log('installing prometheus (Debian) for promtool');
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null'], { stdio: 'inherit' });
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null',
+      ],
+      { stdio: 'inherit' },
+    );
   }
   try {
     execFileSync('promtool', ['check', 'rules', rules], { stdio: 'pipe' });

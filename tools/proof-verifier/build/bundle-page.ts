@@ -21,7 +21,9 @@ export async function bundlePage(): Promise<string> {
     charset: 'utf8',
     legalComments: 'inline',
     logLevel: 'silent',
-    banner: { js: '// Generated from tools/proof-verifier/src by build/bundle-page.ts; do not edit. Rebuild: node tools/run.js tools/proof-verifier/build/write-page.ts' },
+    banner: {
+      js: '// Generated from tools/proof-verifier/src by build/bundle-page.ts; do not edit. Rebuild: node tools/run.js tools/proof-verifier/build/write-page.ts',
+    },
   });
   return result.outputFiles[0].text;
 }

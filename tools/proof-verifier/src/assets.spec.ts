@@ -36,7 +36,10 @@ function proof(signers: number[], challenge = 'audit 2026-Q4 #7'): AssetsProof {
 
 describe('verifyAssetsProof', () => {
   it('accepts m-of-n signatures over the challenge and totals the holdings', () => {
-    const r = verifyAssetsProof(proof([0, 2]), { challenge: 'audit 2026-Q4 #7', published: [{ walletId: 'btc-main', threshold: 2, publicKeys: pubs }] });
+    const r = verifyAssetsProof(proof([0, 2]), {
+      challenge: 'audit 2026-Q4 #7',
+      published: [{ walletId: 'btc-main', threshold: 2, publicKeys: pubs }],
+    });
     expect(r.problems).toEqual([]);
     expect(r.valid).toBe(true);
     expect(r.totals).toEqual({ BTC: '200000000' });
@@ -52,8 +55,10 @@ describe('verifyAssetsProof', () => {
     forged.wallets[0].signatures[1].s = forged.wallets[0].signatures[0].s;
     expect(verifyAssetsProof(forged).valid).toBe(false);
     const other = bytesToHex(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true));
-    expect(verifyAssetsProof(proof([0, 1]), { published: [{ walletId: 'btc-main', threshold: 2, publicKeys: [pubs[0], pubs[1], other] }] }).problems).toEqual([
-      'wallet btc-main: keys or threshold differ from the published ones',
-    ]);
+    expect(
+      verifyAssetsProof(proof([0, 1]), {
+        published: [{ walletId: 'btc-main', threshold: 2, publicKeys: [pubs[0], pubs[1], other] }],
+      }).problems,
+    ).toEqual(['wallet btc-main: keys or threshold differ from the published ones']);
   });
 });

@@ -34,7 +34,12 @@ export interface AssetsProof {
 }
 
 /** The message a wallet's keys sign: one line per field, the challenge hex-encoded (any text is safe). */
-export function assetsChallengeDigest(challenge: string, walletId: string, chain: string, snapshotId: string | null): Uint8Array {
+export function assetsChallengeDigest(
+  challenge: string,
+  walletId: string,
+  chain: string,
+  snapshotId: string | null,
+): Uint8Array {
   const text =
     `${ASSETS_FORMAT}-v${ASSETS_VERSION}\n` +
     `challenge=${bytesToHex(new TextEncoder().encode(challenge))}\n` +
@@ -46,7 +51,13 @@ export interface AssetsVerifyResult {
   valid: boolean;
   /** Why the proof fails, one line per problem (empty when valid). */
   problems: string[];
-  wallets: { walletId: string; chain: string; validSignatures: number; threshold: number; holdings: Record<string, string> }[];
+  wallets: {
+    walletId: string;
+    chain: string;
+    validSignatures: number;
+    threshold: number;
+    holdings: Record<string, string>;
+  }[];
   /** Σ holdings per asset over every wallet whose signatures verified. */
   totals: Record<string, string>;
 }
@@ -66,7 +77,8 @@ export function verifyAssetsProof(
   if (doc?.format !== ASSETS_FORMAT || doc.version !== ASSETS_VERSION || !Array.isArray(doc.wallets)) {
     return { valid: false, problems: ['not a strongroom proof of assets v1 document'], wallets: [], totals: {} };
   }
-  if (options.challenge !== undefined && doc.challenge !== options.challenge) problems.push('the proof answers a different challenge');
+  if (options.challenge !== undefined && doc.challenge !== options.challenge)
+    problems.push('the proof answers a different challenge');
   const totals = new Map<string, bigint>();
   const wallets: AssetsVerifyResult['wallets'] = [];
   for (const w of doc.wallets) {
@@ -74,7 +86,11 @@ export function verifyAssetsProof(
     if (w.digest !== expected) problems.push(`wallet ${w.walletId}: digest does not match the challenge`);
     const published = options.published?.find((p) => p.walletId === w.walletId);
     if (options.published && !published) problems.push(`wallet ${w.walletId}: not among the published wallets`);
-    if (published && (published.threshold !== w.threshold || [...published.publicKeys].sort().join() !== [...w.publicKeys].sort().join())) {
+    if (
+      published &&
+      (published.threshold !== w.threshold ||
+        [...published.publicKeys].sort().join() !== [...w.publicKeys].sort().join())
+    ) {
       problems.push(`wallet ${w.walletId}: keys or threshold differ from the published ones`);
     }
     const signed = new Set<string>();
@@ -86,17 +102,22 @@ export function verifyAssetsProof(
       let ok = false;
       try {
         const signature = new secp256k1.Signature(BigInt(`0x${sig.r}`), BigInt(`0x${sig.s}`));
-        ok = secp256k1.verify(signature.toCompactRawBytes(), hexToBytes(expected), hexToBytes(sig.publicKey), { prehash: false, lowS: true });
+        ok = secp256k1.verify(signature.toCompactRawBytes(), hexToBytes(expected), hexToBytes(sig.publicKey), {
+          prehash: false,
+          lowS: true,
+        });
       } catch {
         ok = false;
       }
       if (ok) signed.add(sig.publicKey);
       else problems.push(`wallet ${w.walletId}: signature by ${sig.publicKey.slice(0, 16)}… does not verify`);
     }
-    if (signed.size < w.threshold) problems.push(`wallet ${w.walletId}: ${signed.size} valid signature(s), ${w.threshold} needed`);
+    if (signed.size < w.threshold)
+      problems.push(`wallet ${w.walletId}: ${signed.size} valid signature(s), ${w.threshold} needed`);
     const holdings: Record<string, bigint> = {};
     for (const h of w.holdings) holdings[h.asset] = (holdings[h.asset] ?? 0n) + BigInt(h.amount);
-    if (signed.size >= w.threshold) for (const [a, v] of Object.entries(holdings)) totals.set(a, (totals.get(a) ?? 0n) + v);
+    if (signed.size >= w.threshold)
+      for (const [a, v] of Object.entries(holdings)) totals.set(a, (totals.get(a) ?? 0n) + v);
     wallets.push({
       walletId: w.walletId,
       chain: w.chain,
@@ -105,5 +126,10 @@ export function verifyAssetsProof(
       holdings: Object.fromEntries(Object.entries(holdings).map(([a, v]) => [a, v.toString()])),
     });
   }
-  return { valid: problems.length === 0, problems, wallets, totals: Object.fromEntries([...totals].map(([a, v]) => [a, v.toString()])) };
+  return {
+    valid: problems.length === 0,
+    problems,
+    wallets,
+    totals: Object.fromEntries([...totals].map(([a, v]) => [a, v.toString()])),
+  };
 }

@@ -7,7 +7,10 @@ const HEX32 = /^[0-9a-f]{64}$/;
 const utf8 = new TextEncoder();
 
 export class FormatError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'FormatError';
   }
@@ -40,7 +43,8 @@ export function readU256(bytes: Uint8Array, offset: number): bigint {
 }
 
 export function parseHash(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string' || !HEX32.test(value)) throw new FormatError(field, 'expected 64 lower-case hex characters');
+  if (typeof value !== 'string' || !HEX32.test(value))
+    throw new FormatError(field, 'expected 64 lower-case hex characters');
   return hexToBytes(value);
 }
 
@@ -70,7 +74,8 @@ export function checkAssets(assets: unknown): string[] {
   }
   const seen = new Set<string>();
   for (const a of assets) {
-    if (typeof a !== 'string' || !ASSET_CODE.test(a)) throw new FormatError('assets', `invalid asset code ${JSON.stringify(a)}`);
+    if (typeof a !== 'string' || !ASSET_CODE.test(a))
+      throw new FormatError('assets', `invalid asset code ${JSON.stringify(a)}`);
     if (seen.has(a)) throw new FormatError('assets', `duplicate asset code ${a}`);
     seen.add(a);
   }
@@ -97,7 +102,8 @@ export function contextMessage(snapshotId: string, assets: string[]): Uint8Array
 
 /** commitment = [0x05, v, context hash, nonce, len(userId), userId]: hides the user id behind the per-user nonce. */
 export function commitmentMessage(context: Uint8Array, nonce: Uint8Array, userId: Uint8Array): Uint8Array {
-  if (context.length !== HASH_BYTES || nonce.length !== NONCE_BYTES) throw new RangeError('context and nonce must be 32 bytes');
+  if (context.length !== HASH_BYTES || nonce.length !== NONCE_BYTES)
+    throw new RangeError('context and nonce must be 32 bytes');
   return concat([[TAG.commitment, VERSION], context, nonce, [userId.length], userId]);
 }
 
@@ -112,7 +118,12 @@ export function leafMessage(commitment: Uint8Array, balances: bigint[]): Uint8Ar
 }
 
 /** node = [0x01, v, left hash, left sums, right hash, right sums]: the parent commits to each child's sums. */
-export function nodeMessage(leftHash: Uint8Array, leftSums: bigint[], rightHash: Uint8Array, rightSums: bigint[]): Uint8Array {
+export function nodeMessage(
+  leftHash: Uint8Array,
+  leftSums: bigint[],
+  rightHash: Uint8Array,
+  rightSums: bigint[],
+): Uint8Array {
   const n = leftSums.length;
   const half = HASH_BYTES + AMOUNT_BYTES * n;
   const out = new Uint8Array(2 + 2 * half);
@@ -144,7 +155,8 @@ export function rootMessage(context: Uint8Array, depth: number, topHash: Uint8Ar
 
 /** Per-asset amounts from a JSON map that must hold exactly the published assets. */
 export function amountsInOrder(map: unknown, assets: string[], field: string): bigint[] {
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new FormatError(field, 'expected an object of asset → amount');
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new FormatError(field, 'expected an object of asset → amount');
   const record = map as Record<string, unknown>;
   const extra = Object.keys(record).filter((k) => !assets.includes(k));
   if (extra.length > 0) throw new FormatError(field, `unknown asset(s) ${extra.join(', ')}`);

@@ -33,18 +33,31 @@ if (!haveChromium) console.warn(`SKIPPED: ${CHROMIUM} not found; install it with
   const requested: string[] = [];
 
   beforeAll(async () => {
-    const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+    const types: Record<string, string> = {
+      '.html': 'text/html; charset=utf-8',
+      '.js': 'text/javascript; charset=utf-8',
+    };
     server = createServer((req, res) => {
       const name = req.url === '/' ? 'index.html' : (req.url ?? '').replace(/^\//, '');
       const file = path.join(staticDir, path.basename(name));
       if (!existsSync(file)) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+      res
+        .writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage();
     page.on('request', (r) => requested.push(r.url()));
@@ -59,11 +72,17 @@ if (!haveChromium) console.warn(`SKIPPED: ${CHROMIUM} not found; install it with
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function verifyInPage(p: Page, proof: unknown, root?: string): Promise<{ result: string | null; status: string }> {
+  async function verifyInPage(
+    p: Page,
+    proof: unknown,
+    root?: string,
+  ): Promise<{ result: string | null; status: string }> {
     await p.fill('#proof', JSON.stringify(proof, null, 2));
     await p.fill('#root', root ?? '');
     await p.evaluate(() => {
-      const s = (globalThis as unknown as { document: { getElementById(id: string): { removeAttribute(n: string): void } } }).document.getElementById('status');
+      const s = (
+        globalThis as unknown as { document: { getElementById(id: string): { removeAttribute(n: string): void } } }
+      ).document.getElementById('status');
       s.removeAttribute('data-result');
     });
     await p.click('#verify');
@@ -71,14 +90,17 @@ if (!haveChromium) console.warn(`SKIPPED: ${CHROMIUM} not found; install it with
     return { result: await p.getAttribute('#status', 'data-result'), status: (await p.textContent('#status')) ?? '' };
   }
 
-  it.each(small.proofs.map((p, i) => [p.userId, i] as const))('shows the proof of %s as valid with its balances', async (userId, i) => {
-    const proof = small.proofs[i];
-    const r = await verifyInPage(page, proof, small.published.root);
-    expect(r).toEqual({ result: 'valid', status: expect.stringContaining(userId) });
-    for (const asset of small.published.assets) {
-      expect(await page.textContent(`tr[data-asset="${asset}"] td.balance`)).toBe(proof.balances[asset]);
-    }
-  });
+  it.each(small.proofs.map((p, i) => [p.userId, i] as const))(
+    'shows the proof of %s as valid with its balances',
+    async (userId, i) => {
+      const proof = small.proofs[i];
+      const r = await verifyInPage(page, proof, small.published.root);
+      expect(r).toEqual({ result: 'valid', status: expect.stringContaining(userId) });
+      for (const asset of small.published.assets) {
+        expect(await page.textContent(`tr[data-asset="${asset}"] td.balance`)).toBe(proof.balances[asset]);
+      }
+    },
+  );
 
   it.each(negative.cases.map((c) => [c.name, c] as const))('shows %s as invalid', async (_name, c) => {
     const r = await verifyInPage(page, c.proof, c.expectedRoot);
@@ -100,7 +122,19 @@ if (!haveChromium) console.warn(`SKIPPED: ${CHROMIUM} not found; install it with
     const nonce = new Uint8Array(32).fill(9);
     const leaf = sha256(leafMessage(sha256(commitmentMessage(context, nonce, new TextEncoder().encode(userId))), [5n]));
     const root = bytesToHex(sha256(rootMessage(context, 0, leaf, [5n])));
-    const proof = { format: FORMAT, version: VERSION, snapshotId: 's', assets, root, totals: { BTC: '5' }, userId, nonce: bytesToHex(nonce), balances: { BTC: '5' }, leafIndex: 0, path: [] };
+    const proof = {
+      format: FORMAT,
+      version: VERSION,
+      snapshotId: 's',
+      assets,
+      root,
+      totals: { BTC: '5' },
+      userId,
+      nonce: bytesToHex(nonce),
+      balances: { BTC: '5' },
+      leafIndex: 0,
+      path: [],
+    };
     const r = await verifyInPage(page, proof, root);
     expect(r).toEqual({ result: 'valid', status: `Valid: ${userId} is included in snapshot s` });
     expect(await page.$('img')).toBeNull();

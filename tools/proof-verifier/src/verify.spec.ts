@@ -19,7 +19,12 @@ const vectors = path.resolve(__dirname, '../vectors');
 const load = <T>(name: string): T => JSON.parse(readFileSync(path.join(vectors, name), 'utf8')) as T;
 
 interface SmallTree {
-  input: { snapshotId: string; assets: string[]; salt: string; users: { userId: string; balances: Record<string, string> }[] };
+  input: {
+    snapshotId: string;
+    assets: string[];
+    salt: string;
+    users: { userId: string; balances: Record<string, string> }[];
+  };
   intermediate: { context: string; paddingLeaf: string };
   published: PublishedRoot;
   proofs: InclusionProof[];
@@ -33,12 +38,21 @@ const negative = load<Negative>('v1-negative.json');
 const enc = new TextEncoder();
 
 describe('proof verifier against the committed vectors', () => {
-  it.each(small.proofs.map((p) => [p.userId, p] as const))('accepts the proof of %s with its balances', (userId, proof) => {
-    const result = verifyProof(JSON.stringify(proof), { expectedRoot: small.published.root });
-    expect(result).toMatchObject({ valid: true, userId, root: small.published.root, totals: small.published.totals, rootChecked: true });
-    const input = small.input.users.find((u) => u.userId === userId)!;
-    if (result.valid) for (const a of small.input.assets) expect(result.balances[a]).toBe(input.balances[a] ?? '0');
-  });
+  it.each(small.proofs.map((p) => [p.userId, p] as const))(
+    'accepts the proof of %s with its balances',
+    (userId, proof) => {
+      const result = verifyProof(JSON.stringify(proof), { expectedRoot: small.published.root });
+      expect(result).toMatchObject({
+        valid: true,
+        userId,
+        root: small.published.root,
+        totals: small.published.totals,
+        rootChecked: true,
+      });
+      const input = small.input.users.find((u) => u.userId === userId)!;
+      if (result.valid) for (const a of small.input.assets) expect(result.balances[a]).toBe(input.balances[a] ?? '0');
+    },
+  );
 
   it.each(negative.cases.map((c) => [c.name, c] as const))('rejects %s', (_name, c) => {
     const result = verifyProof(c.proof, c.expectedRoot ? { expectedRoot: c.expectedRoot } : {});
@@ -55,7 +69,11 @@ describe('proof verifier against the committed vectors', () => {
         const label = enc.encode('strongroom-pol-v1-nonce');
         const nonce = sha256(Uint8Array.from([...label, ...hexToBytes(salt), ...context, id.length, ...id]));
         const balances = assets.map((a) => BigInt(u.balances[a] ?? '0'));
-        return { nonce, hash: sha256(leafMessage(sha256(commitmentMessage(context, nonce, id)), balances)), sums: balances };
+        return {
+          nonce,
+          hash: sha256(leafMessage(sha256(commitmentMessage(context, nonce, id)), balances)),
+          sums: balances,
+        };
       })
       .sort((a, b) => (bytesToHex(a.nonce) < bytesToHex(b.nonce) ? -1 : 1));
     const pad = { hash: sha256(paddingMessage(context)), sums: assets.map(() => 0n) };
@@ -65,7 +83,10 @@ describe('proof verifier against the committed vectors', () => {
       const next = [];
       for (let i = 0; i < level.length; i += 2) {
         const [l, r] = [level[i], level[i + 1]];
-        next.push({ hash: sha256(nodeMessage(l.hash, l.sums, r.hash, r.sums)), sums: l.sums.map((s, k) => s + r.sums[k]) });
+        next.push({
+          hash: sha256(nodeMessage(l.hash, l.sums, r.hash, r.sums)),
+          sums: l.sums.map((s, k) => s + r.sums[k]),
+        });
       }
       level = next;
     }
@@ -75,12 +96,29 @@ describe('proof verifier against the committed vectors', () => {
 
   it('explains what is wrong with input that is not a proof', () => {
     expect(verifyProof('{oops')).toMatchObject({ valid: false, code: 'malformed' });
-    expect(verifyProof({ ...small.proofs[0], extra: 1 })).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(/extra/) });
+    expect(verifyProof({ ...small.proofs[0], extra: 1 })).toMatchObject({
+      valid: false,
+      code: 'malformed',
+      reason: expect.stringMatching(/extra/),
+    });
     const withStepField = JSON.parse(JSON.stringify(small.proofs[0])) as { path: Record<string, unknown>[] };
     withStepField.path[0].note = 'x';
-    expect(verifyProof(withStepField)).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(/path\[0\]\.note/) });
-    expect(verifyProof({ ...small.proofs[0], balances: { BTC: '1' } })).toMatchObject({ valid: false, reason: expect.stringMatching(/missing asset ETH/) });
-    expect(verifyProof({ ...small.proofs[0], balances: { ...small.proofs[0].balances, DOGE: '1' } })).toMatchObject({ valid: false, reason: expect.stringMatching(/DOGE/) });
-    expect(verifyProof({ ...small.proofs[0], balances: { ...small.proofs[0].balances, BTC: '01' } })).toMatchObject({ valid: false, code: 'malformed' });
+    expect(verifyProof(withStepField)).toMatchObject({
+      valid: false,
+      code: 'malformed',
+      reason: expect.stringMatching(/path\[0\]\.note/),
+    });
+    expect(verifyProof({ ...small.proofs[0], balances: { BTC: '1' } })).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/missing asset ETH/),
+    });
+    expect(verifyProof({ ...small.proofs[0], balances: { ...small.proofs[0].balances, DOGE: '1' } })).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/DOGE/),
+    });
+    expect(verifyProof({ ...small.proofs[0], balances: { ...small.proofs[0].balances, BTC: '01' } })).toMatchObject({
+      valid: false,
+      code: 'malformed',
+    });
   });
 });

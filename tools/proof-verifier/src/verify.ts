@@ -17,12 +17,7 @@ import { FORMAT, MAX_DEPTH, VERSION, type AmountMap } from './format';
 import { sha256 } from './hash';
 
 export type VerifyFailure =
-  | 'malformed'
-  | 'unsupported_version'
-  | 'sum_overflow'
-  | 'root_mismatch'
-  | 'totals_mismatch'
-  | 'expected_root_mismatch';
+  'malformed' | 'unsupported_version' | 'sum_overflow' | 'root_mismatch' | 'totals_mismatch' | 'expected_root_mismatch';
 
 export interface VerifyOk {
   valid: true;
@@ -76,11 +71,28 @@ export function verifyProof(input: unknown, options: VerifyOptions = {}): Verify
 }
 
 function verifyParsed(proof: unknown, options: VerifyOptions): VerifyResult {
-  if (typeof proof !== 'object' || proof === null || Array.isArray(proof)) return fail('malformed', 'expected a JSON object');
+  if (typeof proof !== 'object' || proof === null || Array.isArray(proof))
+    return fail('malformed', 'expected a JSON object');
   const p = proof as Record<string, unknown>;
   if (p.format !== FORMAT) return fail('malformed', `format: expected "${FORMAT}"`);
-  if (p.version !== VERSION) return fail('unsupported_version', `version ${JSON.stringify(p.version)} is not supported (this verifier knows ${VERSION})`);
-  const known = new Set(['format', 'version', 'snapshotId', 'assets', 'root', 'totals', 'userId', 'nonce', 'balances', 'leafIndex', 'path']);
+  if (p.version !== VERSION)
+    return fail(
+      'unsupported_version',
+      `version ${JSON.stringify(p.version)} is not supported (this verifier knows ${VERSION})`,
+    );
+  const known = new Set([
+    'format',
+    'version',
+    'snapshotId',
+    'assets',
+    'root',
+    'totals',
+    'userId',
+    'nonce',
+    'balances',
+    'leafIndex',
+    'path',
+  ]);
   const unknown = Object.keys(p).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new FormatError(unknown[0], 'unknown field');
 
@@ -92,7 +104,8 @@ function verifyParsed(proof: unknown, options: VerifyOptions): VerifyResult {
   const balances = amountsInOrder(p.balances, assets, 'balances');
   const claimedRoot = parseHash(p.root, 'root');
   const claimedTotals = amountsInOrder(p.totals, assets, 'totals');
-  if (!Array.isArray(p.path) || p.path.length > MAX_DEPTH) throw new FormatError('path', `expected an array of at most ${MAX_DEPTH} steps`);
+  if (!Array.isArray(p.path) || p.path.length > MAX_DEPTH)
+    throw new FormatError('path', `expected an array of at most ${MAX_DEPTH} steps`);
   const depth = p.path.length;
   const leafIndex = p.leafIndex;
   if (typeof leafIndex !== 'number' || !Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= 2 ** depth) {
@@ -111,7 +124,9 @@ function verifyParsed(proof: unknown, options: VerifyOptions): VerifyResult {
     const siblingHash = parseHash(s.hash, `path[${level}].hash`);
     const siblingSums = amountsInOrder(s.sums, assets, `path[${level}].sums`);
     const isRight = Math.floor(leafIndex / 2 ** level) % 2 === 1;
-    hash = isRight ? sha256(nodeMessage(siblingHash, siblingSums, hash, sums)) : sha256(nodeMessage(hash, sums, siblingHash, siblingSums));
+    hash = isRight
+      ? sha256(nodeMessage(siblingHash, siblingSums, hash, sums))
+      : sha256(nodeMessage(hash, sums, siblingHash, siblingSums));
     const parent = sums.map((v, i) => v + siblingSums[i]);
     const over = parent.findIndex((v) => v >= AMOUNT_LIMIT);
     if (over >= 0) return fail('sum_overflow', `the ${assets[over]} sum at level ${level + 1} exceeds 2^256-1`);
@@ -128,11 +143,18 @@ function verifyParsed(proof: unknown, options: VerifyOptions): VerifyResult {
   }
   const wrongTotal = claimedTotals.findIndex((t, i) => t !== sums[i]);
   if (wrongTotal >= 0) {
-    return fail('totals_mismatch', `the proof claims ${assets[wrongTotal]} total ${claimedTotals[wrongTotal]} but its path sums to ${sums[wrongTotal]}`);
+    return fail(
+      'totals_mismatch',
+      `the proof claims ${assets[wrongTotal]} total ${claimedTotals[wrongTotal]} but its path sums to ${sums[wrongTotal]}`,
+    );
   }
   if (options.expectedRoot !== undefined) {
     const expected = options.expectedRoot.trim().toLowerCase().replace(/^0x/, '');
-    if (expected !== rootHex) return fail('expected_root_mismatch', `the proof leads to root ${rootHex}, not to the published root ${expected}`);
+    if (expected !== rootHex)
+      return fail(
+        'expected_root_mismatch',
+        `the proof leads to root ${rootHex}, not to the published root ${expected}`,
+      );
   }
   return {
     valid: true,

@@ -49,7 +49,8 @@
     }
   }
   function parseHash(value, field) {
-    if (typeof value !== "string" || !HEX32.test(value)) throw new FormatError(field, "expected 64 lower-case hex characters");
+    if (typeof value !== "string" || !HEX32.test(value))
+      throw new FormatError(field, "expected 64 lower-case hex characters");
     return hexToBytes(value);
   }
   function hexToBytes(hex) {
@@ -74,7 +75,8 @@
     }
     const seen = /* @__PURE__ */ new Set();
     for (const a of assets) {
-      if (typeof a !== "string" || !ASSET_CODE.test(a)) throw new FormatError("assets", `invalid asset code ${JSON.stringify(a)}`);
+      if (typeof a !== "string" || !ASSET_CODE.test(a))
+        throw new FormatError("assets", `invalid asset code ${JSON.stringify(a)}`);
       if (seen.has(a)) throw new FormatError("assets", `duplicate asset code ${a}`);
       seen.add(a);
     }
@@ -96,7 +98,8 @@
     return concat([[TAG.context, VERSION, sid.length], sid, [codes.length], ...codes.flatMap((c) => [[c.length], c])]);
   }
   function commitmentMessage(context, nonce, userId) {
-    if (context.length !== HASH_BYTES || nonce.length !== NONCE_BYTES) throw new RangeError("context and nonce must be 32 bytes");
+    if (context.length !== HASH_BYTES || nonce.length !== NONCE_BYTES)
+      throw new RangeError("context and nonce must be 32 bytes");
     return concat([[TAG.commitment, VERSION], context, nonce, [userId.length], userId]);
   }
   function leafMessage(commitment, balances) {
@@ -130,7 +133,8 @@
     return out;
   }
   function amountsInOrder(map, assets, field) {
-    if (typeof map !== "object" || map === null || Array.isArray(map)) throw new FormatError(field, "expected an object of asset → amount");
+    if (typeof map !== "object" || map === null || Array.isArray(map))
+      throw new FormatError(field, "expected an object of asset → amount");
     const record = map;
     const extra = Object.keys(record).filter((k) => !assets.includes(k));
     if (extra.length > 0) throw new FormatError(field, `unknown asset(s) ${extra.join(", ")}`);
@@ -484,11 +488,28 @@
     }
   }
   function verifyParsed(proof, options) {
-    if (typeof proof !== "object" || proof === null || Array.isArray(proof)) return fail("malformed", "expected a JSON object");
+    if (typeof proof !== "object" || proof === null || Array.isArray(proof))
+      return fail("malformed", "expected a JSON object");
     const p = proof;
     if (p.format !== FORMAT) return fail("malformed", `format: expected "${FORMAT}"`);
-    if (p.version !== VERSION) return fail("unsupported_version", `version ${JSON.stringify(p.version)} is not supported (this verifier knows ${VERSION})`);
-    const known = /* @__PURE__ */ new Set(["format", "version", "snapshotId", "assets", "root", "totals", "userId", "nonce", "balances", "leafIndex", "path"]);
+    if (p.version !== VERSION)
+      return fail(
+        "unsupported_version",
+        `version ${JSON.stringify(p.version)} is not supported (this verifier knows ${VERSION})`
+      );
+    const known = /* @__PURE__ */ new Set([
+      "format",
+      "version",
+      "snapshotId",
+      "assets",
+      "root",
+      "totals",
+      "userId",
+      "nonce",
+      "balances",
+      "leafIndex",
+      "path"
+    ]);
     const unknown = Object.keys(p).filter((k) => !known.has(k));
     if (unknown.length > 0) throw new FormatError(unknown[0], "unknown field");
     const assets = checkAssets(p.assets);
@@ -499,7 +520,8 @@
     const balances = amountsInOrder(p.balances, assets, "balances");
     const claimedRoot = parseHash(p.root, "root");
     const claimedTotals = amountsInOrder(p.totals, assets, "totals");
-    if (!Array.isArray(p.path) || p.path.length > MAX_DEPTH) throw new FormatError("path", `expected an array of at most ${MAX_DEPTH} steps`);
+    if (!Array.isArray(p.path) || p.path.length > MAX_DEPTH)
+      throw new FormatError("path", `expected an array of at most ${MAX_DEPTH} steps`);
     const depth = p.path.length;
     const leafIndex = p.leafIndex;
     if (typeof leafIndex !== "number" || !Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= 2 ** depth) {
@@ -533,11 +555,18 @@
     }
     const wrongTotal = claimedTotals.findIndex((t, i) => t !== sums[i]);
     if (wrongTotal >= 0) {
-      return fail("totals_mismatch", `the proof claims ${assets[wrongTotal]} total ${claimedTotals[wrongTotal]} but its path sums to ${sums[wrongTotal]}`);
+      return fail(
+        "totals_mismatch",
+        `the proof claims ${assets[wrongTotal]} total ${claimedTotals[wrongTotal]} but its path sums to ${sums[wrongTotal]}`
+      );
     }
     if (options.expectedRoot !== void 0) {
       const expected = options.expectedRoot.trim().toLowerCase().replace(/^0x/, "");
-      if (expected !== rootHex) return fail("expected_root_mismatch", `the proof leads to root ${rootHex}, not to the published root ${expected}`);
+      if (expected !== rootHex)
+        return fail(
+          "expected_root_mismatch",
+          `the proof leads to root ${rootHex}, not to the published root ${expected}`
+        );
     }
     return {
       valid: true,

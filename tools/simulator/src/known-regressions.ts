@@ -7,6 +7,7 @@ export const KNOWN_REGRESSION_SEEDS: readonly { seed: number; steps: number; cod
     seed: 1,
     steps: 150,
     code: 'deposit.vanished_still_seen',
-    reason: 'a seen Bitcoin deposit whose transaction the mempool lost stayed seen forever (fixed 2026-12-02: vanished deposits are dropped after a bound)',
+    reason:
+      'a seen Bitcoin deposit whose transaction the mempool lost stayed seen forever (fixed 2026-12-02: vanished deposits are dropped after a bound)',
   },
 ];

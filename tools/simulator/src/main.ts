@@ -17,10 +17,21 @@ async function main(): Promise<void> {
     .option('--strict', 'known regressions fail too', false)
     .option('--check-every <n>', 'run the per-step invariants every n steps', (v) => Number.parseInt(v, 10), 1)
     .option('--verbose', 'print every step', false)
-    .option('--stats', 'print each seed\'s counters', false)
+    .option('--stats', "print each seed's counters", false)
     .parse();
-  const o = program.opts<{ seed?: number; seeds?: number; from: number; steps: number; mutation?: string; strict: boolean; checkEvery: number; verbose: boolean; stats: boolean }>();
-  if (o.mutation && !(MUTATIONS as readonly string[]).includes(o.mutation)) throw new Error(`unknown mutation ${o.mutation}`);
+  const o = program.opts<{
+    seed?: number;
+    seeds?: number;
+    from: number;
+    steps: number;
+    mutation?: string;
+    strict: boolean;
+    checkEvery: number;
+    verbose: boolean;
+    stats: boolean;
+  }>();
+  if (o.mutation && !(MUTATIONS as readonly string[]).includes(o.mutation))
+    throw new Error(`unknown mutation ${o.mutation}`);
   const seeds = o.seed !== undefined ? [o.seed] : Array.from({ length: o.seeds ?? 10 }, (_, i) => o.from + i);
   let failed = 0;
   let steps = 0;
@@ -28,7 +39,11 @@ async function main(): Promise<void> {
   const known = new Map<string, number>();
   for (const seed of seeds) {
     const r = await simulate({
-      seed, steps: o.steps, mutation: o.mutation as Mutation | undefined, strict: o.strict, checkEvery: o.checkEvery,
+      seed,
+      steps: o.steps,
+      mutation: o.mutation as Mutation | undefined,
+      strict: o.strict,
+      checkEvery: o.checkEvery,
       onLine: o.verbose ? (l) => console.log(l) : undefined,
     });
     steps += o.steps;
@@ -38,7 +53,9 @@ async function main(): Promise<void> {
     if (o.stats) console.log(JSON.stringify({ stats: r.stats, crashes: r.crashes }));
   }
   const secs = (Date.now() - started) / 1000;
-  console.log(`${seeds.length} seeds, ${failed} failed, ${steps} steps in ${secs.toFixed(1)} s (${(steps / secs).toFixed(0)} steps/s)`);
+  console.log(
+    `${seeds.length} seeds, ${failed} failed, ${steps} steps in ${secs.toFixed(1)} s (${(steps / secs).toFixed(0)} steps/s)`,
+  );
   for (const [code, n] of known) console.log(`known regression ${code}: in ${n} seed(s)`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
@@ -46,7 +63,9 @@ async function main(): Promise<void> {
 function report(r: SimResult, o: { steps: number; mutation?: string; strict?: boolean }): void {
   const replay = `npm run simulate -- --seed ${r.seed} --steps ${o.steps}${o.mutation ? ` --mutation ${o.mutation}` : ''}${o.strict ? ' --strict' : ''}`;
   if (r.ok) {
-    console.log(`seed ${r.seed} ok in ${r.elapsedMs} ms, trace ${r.traceHash.slice(0, 12)}, ${r.stats.restart ?? 0} restarts${r.known.length ? `, ${r.known.length} known` : ''}`);
+    console.log(
+      `seed ${r.seed} ok in ${r.elapsedMs} ms, trace ${r.traceHash.slice(0, 12)}, ${r.stats.restart ?? 0} restarts${r.known.length ? `, ${r.known.length} known` : ''}`,
+    );
     return;
   }
   console.log(`seed ${r.seed} FAILED at step ${r.failedAt}:`);

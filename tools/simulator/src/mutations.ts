@@ -43,8 +43,13 @@ export function followerLedger(ledger: LedgerService, mutation: Mutation | undef
         const v = Reflect.get(target, prop, receiver) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       }
-      return (batch: Parameters<LedgerService['createTransfers']>[0], tx?: Parameters<LedgerService['createTransfers']>[1]) => {
-        const dup = batch.filter((t) => t.id.startsWith('deposit:') && !(t.flags ?? []).includes('linked')).map((t) => ({ ...t, id: `${t.id}:again` }));
+      return (
+        batch: Parameters<LedgerService['createTransfers']>[0],
+        tx?: Parameters<LedgerService['createTransfers']>[1],
+      ) => {
+        const dup = batch
+          .filter((t) => t.id.startsWith('deposit:') && !(t.flags ?? []).includes('linked'))
+          .map((t) => ({ ...t, id: `${t.id}:again` }));
         return target.createTransfers([...batch, ...dup], tx).then((r) => r.slice(0, batch.length));
       };
     },

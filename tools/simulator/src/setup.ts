@@ -11,7 +11,15 @@ import type { ChainId } from '@strongroom/shared-types';
 import { withdrawalsMigrations, type PolicyInput } from '@strongroom/withdrawals';
 import type { World } from './world/world';
 
-const MIGRATIONS = [...authMigrations, ...ledgerMigrations, ...auditMigrations, ...eventsMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations];
+const MIGRATIONS = [
+  ...authMigrations,
+  ...ledgerMigrations,
+  ...auditMigrations,
+  ...eventsMigrations,
+  ...depositsMigrations,
+  ...withdrawalsMigrations,
+  ...complianceMigrations,
+];
 
 /** The assets the simulated deployment serves (the truth the checker uses). */
 export const SIM_ASSETS = new AssetRegistry([

@@ -55,7 +55,11 @@ describe('deterministic simulation', () => {
     }
     expect(found).toHaveLength(1);
     const codes = found[0].violations.map((v) => v.code);
-    const expected = { 'credit-early': ['deposit.credited_early'], 'settle-early': ['withdrawal.confirmed_early', 'withdrawal.settled_unpaid'], 'double-credit': ['balance.mismatch'] }[mutation];
+    const expected = {
+      'credit-early': ['deposit.credited_early'],
+      'settle-early': ['withdrawal.confirmed_early', 'withdrawal.settled_unpaid'],
+      'double-credit': ['balance.mismatch'],
+    }[mutation];
     expect(codes.some((c) => expected.includes(c))).toBe(true);
   });
 

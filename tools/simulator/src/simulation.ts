@@ -44,8 +44,23 @@ export interface SimResult {
 }
 
 const WEIGHTS = {
-  mine: 12, reorg: 1.5, evict: 2, resend: 1, deposit: 8, address: 3, withdraw: 12, approve: 5, cancel: 2, policy: 0.6,
-  follow: 16, work: 26, time: 4, crash: 1.5, nodeDown: 0.6, nodeLag: 0.5, kmsDisable: 0.4,
+  mine: 12,
+  reorg: 1.5,
+  evict: 2,
+  resend: 1,
+  deposit: 8,
+  address: 3,
+  withdraw: 12,
+  approve: 5,
+  cancel: 2,
+  policy: 0.6,
+  follow: 16,
+  work: 26,
+  time: 4,
+  crash: 1.5,
+  nodeDown: 0.6,
+  nodeLag: 0.5,
+  kmsDisable: 0.4,
 } as const;
 type Action = keyof typeof WEIGHTS;
 
@@ -60,7 +75,8 @@ const SETTLE_MIN_ROUNDS = 6;
 function moved(r: unknown): boolean {
   if (r === null || r === undefined) return false;
   if (Array.isArray(r)) return r.length > 0;
-  if (typeof r === 'object') return Object.values(r).some((v) => (Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined));
+  if (typeof r === 'object')
+    return Object.values(r).some((v) => (Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined));
   return true;
 }
 
@@ -103,7 +119,10 @@ class Run {
     const base: ProcessConfig = {
       assets: SIM_ASSETS,
       wallets: createWallets(this.world),
-      settleConfirmations: { bitcoin: SIM_ASSETS.get('BTC').confirmations, ethereum: SIM_ASSETS.get('ETH').confirmations },
+      settleConfirmations: {
+        bitcoin: SIM_ASSETS.get('BTC').confirmations,
+        ethereum: SIM_ASSETS.get('ETH').confirmations,
+      },
       leaseMs: 30_000,
       rebroadcastAfterMs: 20_000,
     };
@@ -147,8 +166,19 @@ class Run {
     for (const c of CLIENTS) await ensureClient(this.db, { id: c, name: `client ${c}`, custody: 'pooled' });
     for (const chain of CHAINS) {
       const w = this.config.wallets[chain];
-      await this.p.custodyWallets.register({ id: w.id, chain, clientId: null, threshold: w.threshold, publicKeys: w.publicKeys });
-      await this.p.policies.put({ keyId: 'admin-0', role: 'admin' }, ASSET_OF[chain], '*', randomPolicy(this.world, ASSET_OF[chain]));
+      await this.p.custodyWallets.register({
+        id: w.id,
+        chain,
+        clientId: null,
+        threshold: w.threshold,
+        publicKeys: w.publicKeys,
+      });
+      await this.p.policies.put(
+        { keyId: 'admin-0', role: 'admin' },
+        ASSET_OF[chain],
+        '*',
+        randomPolicy(this.world, ASSET_OF[chain]),
+      );
       await this.p.db.transaction((tx) => this.p.deps.accounts.inFlight(tx, chain, ASSET_OF[chain]));
     }
     await this.fundFloat();
@@ -167,10 +197,30 @@ class Run {
       const asset = ASSET_OF[chain];
       const amount = FLOAT_UNITS * 10n ** BigInt(SIM_ASSETS.get(asset).decimals);
       this.checker.floatAddresses[chain] = simAddress(chain, 'custody-float');
-      this.world.chains[chain].accept({ txid: createHash('sha256').update(`float-${chain}`).digest('hex'), fee: 0n, outputs: [{ address: this.checker.floatAddresses[chain], asset, amount }] });
-      const custody = await this.p.ledger.openAccount({ clientId: OPERATOR, ownerId: this.config.wallets[chain].id, asset, kind: 'custody' });
-      const equity = await this.p.ledger.openAccount({ clientId: OPERATOR, ownerId: 'operator-float', asset, kind: 'equity' });
-      await this.p.ledger.transfer({ id: `float:${chain}`, debitAccountId: custody.id, creditAccountId: equity.id, amount, code: 'operator_float' });
+      this.world.chains[chain].accept({
+        txid: createHash('sha256').update(`float-${chain}`).digest('hex'),
+        fee: 0n,
+        outputs: [{ address: this.checker.floatAddresses[chain], asset, amount }],
+      });
+      const custody = await this.p.ledger.openAccount({
+        clientId: OPERATOR,
+        ownerId: this.config.wallets[chain].id,
+        asset,
+        kind: 'custody',
+      });
+      const equity = await this.p.ledger.openAccount({
+        clientId: OPERATOR,
+        ownerId: 'operator-float',
+        asset,
+        kind: 'equity',
+      });
+      await this.p.ledger.transfer({
+        id: `float:${chain}`,
+        debitAccountId: custody.id,
+        creditAccountId: equity.id,
+        amount,
+        code: 'operator_float',
+      });
     }
   }
 
@@ -196,7 +246,8 @@ class Run {
     const chain: ChainId = this.rng.chance(0.5) ? 'bitcoin' : 'ethereum';
     const sim = this.world.chains[chain];
     switch (action) {
-      case 'mine': return `mine ${chain} ${sim.mine(this.world.clock.millis, 0.85).height}`;
+      case 'mine':
+        return `mine ${chain} ${sim.mine(this.world.clock.millis, 0.85).height}`;
       case 'reorg': {
         const depth = this.rng.int(1, SIM_ASSETS.get(ASSET_OF[chain]).confirmations - 1);
         const r = sim.reorg(depth, this.rng.int(0, 2), this.world.clock.millis);
@@ -207,23 +258,42 @@ class Run {
         if (lost && !lost.batchId) this.workload.lostDeposits.push(lost);
         return `evict ${chain} ${lost ? lost.txid.slice(0, 8) : 'nothing'}`;
       }
-      case 'resend': return this.workload.resendLostDeposit();
-      case 'deposit': return this.workload.deposit();
-      case 'address': return this.workload.issueAddress(this.p);
-      case 'withdraw': return this.workload.requestWithdrawal(this.p);
-      case 'approve': return this.workload.approve(this.p);
-      case 'cancel': return this.workload.cancel(this.p);
-      case 'policy': return this.workload.changePolicy(this.p);
-      case 'follow': return this.follow(chain);
-      case 'work': return this.work(chain);
+      case 'resend':
+        return this.workload.resendLostDeposit();
+      case 'deposit':
+        return this.workload.deposit();
+      case 'address':
+        return this.workload.issueAddress(this.p);
+      case 'withdraw':
+        return this.workload.requestWithdrawal(this.p);
+      case 'approve':
+        return this.workload.approve(this.p);
+      case 'cancel':
+        return this.workload.cancel(this.p);
+      case 'policy':
+        return this.workload.changePolicy(this.p);
+      case 'follow':
+        return this.follow(chain);
+      case 'work':
+        return this.work(chain);
       case 'time': {
         const ms = this.rng.int(5_000, 90_000);
         this.world.clock.advance(ms);
         return `time +${ms}ms`;
       }
-      case 'crash': this.restart('between steps'); return 'crash between steps, restart';
-      case 'nodeDown': { const n = this.rng.int(1, 8); this.world.nodes.down(chain, n); return `${chain} node down for ${n} steps`; }
-      case 'nodeLag': { const n = this.rng.int(1, 2); this.world.nodes.lagBehind(chain, n, this.rng.int(2, 10)); return `${chain} node ${n} blocks behind`; }
+      case 'crash':
+        this.restart('between steps');
+        return 'crash between steps, restart';
+      case 'nodeDown': {
+        const n = this.rng.int(1, 8);
+        this.world.nodes.down(chain, n);
+        return `${chain} node down for ${n} steps`;
+      }
+      case 'nodeLag': {
+        const n = this.rng.int(1, 2);
+        this.world.nodes.lagBehind(chain, n, this.rng.int(2, 10));
+        return `${chain} node ${n} blocks behind`;
+      }
       case 'kmsDisable': {
         const key = this.rng.pick(this.config.wallets[chain].publicKeys);
         this.world.kms.disable(key, this.rng.int(2, 10));
@@ -267,7 +337,10 @@ class Run {
     if (err instanceof SimCrash || err instanceof SimDbFault || this.plan.dead) return name;
     const apiCall = ['address', 'withdraw', 'approve', 'cancel', 'policy'].includes(action);
     if (apiCall && !(err instanceof DomainError && err.status < 500)) {
-      this.known.set(`api:${name}`, { code: 'api.unexpected_error', detail: `${action}: ${err instanceof Error ? err.message : String(err)}` });
+      this.known.set(`api:${name}`, {
+        code: 'api.unexpected_error',
+        detail: `${action}: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
     return `${name}: ${(err instanceof Error ? err.message : String(err)).slice(0, 100)}`;
   }
@@ -281,11 +354,14 @@ class Run {
     await this.workload.approveAll(this.p).catch(() => 0);
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
       for (const c of CHAINS) this.world.chains[c].mine(this.world.clock.millis, 1);
-      for (const c of CHAINS) await this.p.followers[c].syncToTip(1_000).catch((e: Error) => this.log(`settle follow ${c}: ${e.message}`));
+      for (const c of CHAINS)
+        await this.p.followers[c].syncToTip(1_000).catch((e: Error) => this.log(`settle follow ${c}: ${e.message}`));
       for (const w of this.p.runner.workers) {
         for (const worker of ['batcher', 'signer', 'broadcaster', 'confirmer', 'settler'] as const) {
           for (let i = 0; i < 10; i++) {
-            const r = await w[worker].runOnce().catch((e: Error) => (this.log(`settle ${w.chain} ${worker}: ${e.message}`), null));
+            const r = await w[worker]
+              .runOnce()
+              .catch((e: Error) => (this.log(`settle ${w.chain} ${worker}: ${e.message}`), null));
             if (!moved(r)) break;
           }
         }
@@ -305,8 +381,12 @@ class Run {
 
   /** How the run's withdrawals and deposits ended, for the summary (and the trace hash). */
   private async countOutcomes(): Promise<void> {
-    const w = await this.db.query<{ k: string; n: string }>(`SELECT chain || '.' || status AS k, count(*)::text AS n FROM withdrawals.withdrawals GROUP BY 1 ORDER BY 1`);
-    const d = await this.db.query<{ k: string; n: string }>(`SELECT chain || '.' || state AS k, count(*)::text AS n FROM deposits.deposits GROUP BY 1 ORDER BY 1`);
+    const w = await this.db.query<{ k: string; n: string }>(
+      `SELECT chain || '.' || status AS k, count(*)::text AS n FROM withdrawals.withdrawals GROUP BY 1 ORDER BY 1`,
+    );
+    const d = await this.db.query<{ k: string; n: string }>(
+      `SELECT chain || '.' || state AS k, count(*)::text AS n FROM deposits.deposits GROUP BY 1 ORDER BY 1`,
+    );
     for (const r of w) this.stats[`withdrawals.${r.k}`] = Number(r.n);
     for (const r of d) this.stats[`deposits.${r.k}`] = Number(r.n);
     this.log(`outcomes ${JSON.stringify([...w, ...d])}`);
@@ -337,7 +417,13 @@ class Run {
       known: [...this.known.values()],
       traceHash: hash.digest('hex'),
       trace: this.trace,
-      stats: { ...this.stats, steps: this.opts.steps, nodeDown: this.world.nodes.counts.down, lostAcks: this.world.nodes.counts.lostAck, ...prefixed('kms', this.world.kms.counts) },
+      stats: {
+        ...this.stats,
+        steps: this.opts.steps,
+        nodeDown: this.world.nodes.counts.down,
+        lostAcks: this.world.nodes.counts.lostAck,
+        ...prefixed('kms', this.world.kms.counts),
+      },
       crashes: Object.fromEntries(this.plan.crashed),
       elapsedMs: Date.now() - this.started,
     };

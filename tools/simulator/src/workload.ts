@@ -10,16 +10,27 @@ import type { World } from './world/world';
 
 export const CLIENTS = ['c1', 'c2'];
 export const USERS = ['u1', 'u2', 'u3'];
-const APPROVERS = [{ keyId: 'approver-1', role: 'approver' }, { keyId: 'approver-2', role: 'approver' }, { keyId: 'approver-3', role: 'approver' }];
+const APPROVERS = [
+  { keyId: 'approver-1', role: 'approver' },
+  { keyId: 'approver-2', role: 'approver' },
+  { keyId: 'approver-3', role: 'approver' },
+];
 const ADMIN = { keyId: 'admin-1', role: 'admin' };
 
 /** What users, exchanges and operators do: each action is one call of the public API (or a payment on a chain). */
 export class Workload {
   /** Deposit addresses issued so far, per chain: address → owner. */
-  readonly addresses: Record<ChainId, Map<string, { clientId: string; userId: string }>> = { bitcoin: new Map(), ethereum: new Map() };
+  readonly addresses: Record<ChainId, Map<string, { clientId: string; userId: string }>> = {
+    bitcoin: new Map(),
+    ethereum: new Map(),
+  };
   /** Deposit transactions the network lost, which a user may send again. */
   readonly lostDeposits: SimTx[] = [];
-  private readonly idempotencyKeys: { clientId: string; key: string; body: Parameters<SimProcess['withdrawals']['request']>[2] }[] = [];
+  private readonly idempotencyKeys: {
+    clientId: string;
+    key: string;
+    body: Parameters<SimProcess['withdrawals']['request']>[2];
+  }[] = [];
   private deposits = 0;
   private requests = 0;
 
@@ -36,7 +47,8 @@ export class Workload {
     const clientId = this.rng.pick(CLIENTS);
     const userId = this.rng.pick(USERS);
     const chain = this.chain();
-    const issued = (await p.addresses.issue({ clientId, userId, asset: ASSET_OF[chain], fresh: this.rng.chance(0.3) })).address;
+    const issued = (await p.addresses.issue({ clientId, userId, asset: ASSET_OF[chain], fresh: this.rng.chance(0.3) }))
+      .address;
     this.addresses[chain].set(issued.address, { clientId, userId });
     return `address ${chain} ${clientId}/${userId}`;
   }
@@ -53,8 +65,13 @@ export class Workload {
       amount: (unit / 1000n) * BigInt(this.rng.int(1, 2000)),
     }));
     // Sometimes a payment to a stranger rides along (change, other customers): ignored by us.
-    if (this.rng.chance(0.3)) outputs.push({ address: simAddress(chain, `stranger-${this.rng.u32()}`), asset: ASSET_OF[chain], amount: unit });
-    const tx: SimTx = { txid: createHash('sha256').update(`deposit-${chain}-${++this.deposits}`).digest('hex'), outputs, fee: 0n };
+    if (this.rng.chance(0.3))
+      outputs.push({ address: simAddress(chain, `stranger-${this.rng.u32()}`), asset: ASSET_OF[chain], amount: unit });
+    const tx: SimTx = {
+      txid: createHash('sha256').update(`deposit-${chain}-${++this.deposits}`).digest('hex'),
+      outputs,
+      fee: 0n,
+    };
     this.world.chains[chain].accept(tx);
     return `deposit ${chain} ${tx.txid.slice(0, 8)} ${outputs.map((o) => o.amount).join('+')}`;
   }
@@ -79,10 +96,19 @@ export class Workload {
     const asset = ASSET_OF[chain];
     // Mostly users who have an account on this chain (a deposit address); now and then anyone.
     const owners = [...this.addresses[chain].values()];
-    const { clientId, userId } = owners.length > 0 && this.rng.chance(0.9) ? this.rng.pick(owners) : { clientId: this.rng.pick(CLIENTS), userId: this.rng.pick(USERS) };
+    const { clientId, userId } =
+      owners.length > 0 && this.rng.chance(0.9)
+        ? this.rng.pick(owners)
+        : { clientId: this.rng.pick(CLIENTS), userId: this.rng.pick(USERS) };
     const unit = 10n ** BigInt(SIM_ASSETS.get(asset).decimals);
     const amount = (unit / 1000n) * BigInt(this.rng.chance(0.9) ? this.rng.int(1, 400) : this.rng.int(400, 3000));
-    const body = { clientId, userId, asset, amount: formatAssetUnits(amount, SIM_ASSETS.get(asset).decimals), destination: simAddress(chain, `dest-${this.rng.int(1, 50)}`) };
+    const body = {
+      clientId,
+      userId,
+      asset,
+      amount: formatAssetUnits(amount, SIM_ASSETS.get(asset).decimals),
+      destination: simAddress(chain, `dest-${this.rng.int(1, 50)}`),
+    };
     const key = `w-${++this.requests}`;
     this.idempotencyKeys.push({ clientId, key, body });
     const r = await p.withdrawals.request(this.backend(clientId), key, body);

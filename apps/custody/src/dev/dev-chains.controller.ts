@@ -50,7 +50,10 @@ export class DevChainsController {
 
   @Post('bitcoin/send')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pay regtest BTC from the faucet to an address (lands in the mempool; mine to confirm)', description: 'Body `{ "address": "bcrt1…", "amount": "0.5" }`.' })
+  @ApiOperation({
+    summary: 'Pay regtest BTC from the faucet to an address (lands in the mempool; mine to confirm)',
+    description: 'Body `{ "address": "bcrt1…", "amount": "0.5" }`.',
+  })
   async sendBitcoin(@Body() body: unknown): Promise<{ txid: string; vout: number; amount: string }> {
     const input = parseWith(Send, body);
     const sats = parseAssetUnits(input.amount, 8);
@@ -70,7 +73,10 @@ export class DevChainsController {
 
   @Post('ethereum/send')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send anvil ETH from a dev account (mined at once)', description: 'Body `{ "address": "0x…", "amount": "1.5" }`.' })
+  @ApiOperation({
+    summary: 'Send anvil ETH from a dev account (mined at once)',
+    description: 'Body `{ "address": "0x…", "amount": "1.5" }`.',
+  })
   async sendEthereum(@Body() body: unknown): Promise<{ txid: string; height: number; amount: string }> {
     const input = parseWith(Send, body);
     const wei = parseAssetUnits(input.amount, 18);

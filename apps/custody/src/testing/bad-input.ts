@@ -3,7 +3,14 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { canonicalRequest, newNonce, sha256Hex, signCanonical, signingKeyOf, type ApiCredentials } from '@strongroom/api-auth';
+import {
+  canonicalRequest,
+  newNonce,
+  sha256Hex,
+  signCanonical,
+  signingKeyOf,
+  type ApiCredentials,
+} from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
 
 export interface RawRequest {
@@ -31,13 +38,22 @@ export function sendRaw(baseUrl: string, who: ApiCredentials | null, r: RawReque
     headers['x-strongroom-key'] = who.keyId;
     headers['x-strongroom-timestamp'] = ts;
     headers['x-strongroom-nonce'] = nonce;
-    headers['x-strongroom-signature'] = signCanonical(signingKeyOf(who.secret), canonicalRequest(r.method, r.path, ts, nonce, sha256Hex(r.body)));
+    headers['x-strongroom-signature'] = signCanonical(
+      signingKeyOf(who.secret),
+      canonicalRequest(r.method, r.path, ts, nonce, sha256Hex(r.body)),
+    );
   }
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          text: Buffer.concat(chunks).toString(),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -55,7 +71,9 @@ export function percentEncode(s: string): string {
       out += encodeURIComponent(s.slice(i, i + 2));
       i++;
     } else if (c >= 0xd800 && c <= 0xdfff) {
-      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else out += encodeURIComponent(s[i]);
   }
   return out;
@@ -67,17 +85,31 @@ export const badChar: fc.Arbitrary<BadChar> = fc.oneof(
   fc.constant<BadChar>({ char: '\u0000', kind: 'nul' }),
   fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff').map((char): BadChar => ({ char, kind: 'surrogate' })),
   fc
-    .oneof(fc.integer({ min: 0x01, max: 0x08 }), fc.constantFrom(0x0b, 0x0c), fc.integer({ min: 0x0e, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }))
+    .oneof(
+      fc.integer({ min: 0x01, max: 0x08 }),
+      fc.constantFrom(0x0b, 0x0c),
+      fc.integer({ min: 0x0e, max: 0x1f }),
+      fc.integer({ min: 0x7f, max: 0x9f }),
+    )
     .map((c): BadChar => ({ char: String.fromCharCode(c), kind: 'control' })),
 );
-export const BODY_CODES: Record<BadChar['kind'], string> = { nul: 'request.nul_character', surrogate: 'request.lone_surrogate', control: 'request.control_character' };
+export const BODY_CODES: Record<BadChar['kind'], string> = {
+  nul: 'request.nul_character',
+  surrogate: 'request.lone_surrogate',
+  control: 'request.control_character',
+};
 // In a URL a lone surrogate can only arrive as invalid UTF-8, which does not decode.
-export const URL_CODES: Record<BadChar['kind'], string> = { nul: 'request.nul_character', surrogate: 'request.malformed_url', control: 'request.control_character' };
+export const URL_CODES: Record<BadChar['kind'], string> = {
+  nul: 'request.nul_character',
+  surrogate: 'request.malformed_url',
+  control: 'request.control_character',
+};
 
 // eslint-disable-next-line no-control-regex
 const ANY_BAD = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** Text of any plane with nothing the platform refuses. */
-export const cleanString = (maxLength: number) => fc.string({ unit: 'binary', maxLength }).filter((s) => !ANY_BAD.test(s));
+export const cleanString = (maxLength: number) =>
+  fc.string({ unit: 'binary', maxLength }).filter((s) => !ANY_BAD.test(s));
 
 /** Clean text with exactly one bad character somewhere in it (so the answer's code is known). */
 export const badString: fc.Arbitrary<{ text: string; kind: BadChar['kind'] }> = fc
@@ -107,7 +139,11 @@ export const gzip = (b: Buffer) => gzipSync(b);
  * A cheap fingerprint of every row the service stores: per table, a count and an md5 over its rows
  * as text in a fixed order. Two equal fingerprints mean nothing was inserted, updated or deleted.
  */
-export async function stateFingerprint(db: Database, schemas: readonly string[], except: readonly string[] = []): Promise<Record<string, string>> {
+export async function stateFingerprint(
+  db: Database,
+  schemas: readonly string[],
+  except: readonly string[] = [],
+): Promise<Record<string, string>> {
   const tables = await db.query<{ s: string; t: string }>(
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
       WHERE table_type = 'BASE TABLE' AND table_schema = ANY($1::text[]) ORDER BY 1, 2`,
@@ -115,7 +151,10 @@ export async function stateFingerprint(db: Database, schemas: readonly string[],
   );
   const wanted = tables.filter((x) => !except.includes(`${x.s}.${x.t}`));
   const sql = wanted
-    .map((x) => `SELECT '${x.s}.${x.t}' AS k, count(*) || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '') AS v FROM "${x.s}"."${x.t}" r`)
+    .map(
+      (x) =>
+        `SELECT '${x.s}.${x.t}' AS k, count(*) || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '') AS v FROM "${x.s}"."${x.t}" r`,
+    )
     .join(' UNION ALL ');
   const rows = await db.query<{ k: string; v: string }>(sql);
   return Object.fromEntries(rows.map((r) => [r.k, r.v]));

@@ -15,19 +15,42 @@ export interface CustodyProcess {
   admin: ApiCredentials | null;
   /** Every admin key this start printed (two, of distinct owners, on a first start). */
   admins: ApiCredentials[];
-  call(who: ApiCredentials, api: keyof CustodyProcess['urls'], method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  call(
+    who: ApiCredentials,
+    api: keyof CustodyProcess['urls'],
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   /** SIGTERM (or `signal`) and the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
 }
 
 /** Starts the custody app on `dataDir` with ports 0; resolves once it printed "Ready.", rejects if it exits first. */
-export async function startCustodyProcess(dataDir: string, env: Record<string, string> = {}, readyTimeoutMs = 90_000): Promise<CustodyProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, STRONGROOM_DATA_DIR: dataDir, LEDGER_PORT: '0', DEPOSITS_PORT: '0', WITHDRAWALS_PORT: '0', LOG_LEVEL: 'warn', ...env };
+export async function startCustodyProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 90_000,
+): Promise<CustodyProcess> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    STRONGROOM_DATA_DIR: dataDir,
+    LEDGER_PORT: '0',
+    DEPOSITS_PORT: '0',
+    WITHDRAWALS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
   // Under Jest the regtest harness would move bcoin to a worker thread; the app runs as `npm start` does.
   delete childEnv.JEST_WORKER_ID;
   delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, [path.join(ROOT, 'tools', 'run.js'), path.join(ROOT, 'apps', 'custody', 'src', 'main.ts')], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'tools', 'run.js'), path.join(ROOT, 'apps', 'custody', 'src', 'main.ts')],
+    { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,7 +59,10 @@ export async function startCustodyProcess(dataDir: string, env: Record<string, s
   process.once('exit', killOnExit);
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`custody did not get ready in ${readyTimeoutMs} ms:\n${out.slice(-3000)}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`custody did not get ready in ${readyTimeoutMs} ms:\n${out.slice(-3000)}`)),
+      readyTimeoutMs,
+    );
     const check = () => {
       if (/^Ready\./m.test(out)) {
         clearTimeout(timer);

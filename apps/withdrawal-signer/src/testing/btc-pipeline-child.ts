@@ -19,7 +19,13 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, migrate: false, poolSize: 4 });
   const kms = new KmsSigner(JSON.parse(env.KMS_CONFIG) as KmsConfig);
   const registry = new KeyRegistry(db);
-  const adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: env.BTC_RPC_URL, rpcUser: env.BTC_RPC_USER, rpcPassword: env.BTC_RPC_PASSWORD, feeRate: { default: 2, min: 1, max: 50 } });
+  const adapter = new BitcoinAdapter({
+    network: 'regtest',
+    rpcUrl: env.BTC_RPC_URL,
+    rpcUser: env.BTC_RPC_USER,
+    rpcPassword: env.BTC_RPC_PASSWORD,
+    feeRate: { default: 2, min: 1, max: 50 },
+  });
   adapter.watch(JSON.parse(env.WATCH) as WatchedAddress[]);
   let scanned = Number(env.FROM_HEIGHT) - 1;
   const deps = createPipelineDeps({
@@ -33,7 +39,15 @@ async function main(): Promise<void> {
     assets: TEST_ASSETS,
   });
   const runner = new PipelineRunner(deps, {
-    chains: [{ chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: Number(env.LEASE_MS), confirmations: Number(env.CONFIRMATIONS) }],
+    chains: [
+      {
+        chain: 'bitcoin',
+        batchMaxSize: 50,
+        batchMaxAgeMs: 0,
+        leaseMs: Number(env.LEASE_MS),
+        confirmations: Number(env.CONFIRMATIONS),
+      },
+    ],
     onError: (err) => console.error(String(err)),
     fault: async (point: FaultPoint, ctx) => {
       if (point !== env.HANG_AT) return;

@@ -33,11 +33,23 @@ export interface TokenCustodyApp {
 export async function startTokenCustodyApp(backend: BackendName, specs: TestTokenSpec[]): Promise<TokenCustodyApp> {
   const anvil = await startAnvil();
   const tokens: Record<string, string> = {};
-  for (const s of specs) tokens[s.asset] = await anvil.deployToken({ symbol: s.asset, decimals: s.decimals, returnsFalse: s.returnsFalse ?? false });
-  const placeholder = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
+  for (const s of specs)
+    tokens[s.asset] = await anvil.deployToken({
+      symbol: s.asset,
+      decimals: s.decimals,
+      returnsFalse: s.returnsFalse ?? false,
+    });
+  const placeholder = new EthereumAdapter({
+    rpcUrl: anvil.rpcUrl,
+    network: 'anvil',
+    chainId: anvil.chainId,
+    tokens: [],
+  });
   const t = await startWithdrawalTestApp(backend, [placeholder]);
   // Tokens the shared test registry does not list are served by this app only.
-  const extra = specs.filter((s) => !TEST_ASSETS.has(s.asset)).map((s) => ({ code: s.asset, chain: 'ethereum' as const, decimals: s.decimals, confirmations: 2, native: false }));
+  const extra = specs
+    .filter((s) => !TEST_ASSETS.has(s.asset))
+    .map((s) => ({ code: s.asset, chain: 'ethereum' as const, decimals: s.decimals, confirmations: 2, native: false }));
   t.deps.assets = TEST_ASSETS.withAssets(extra);
   // Withdrawals deny by default: the extra tokens get an open asset default like the others.
   for (const e of extra) await t.setPolicy(e.code, '*');
@@ -47,12 +59,20 @@ export async function startTokenCustodyApp(backend: BackendName, specs: TestToke
   if (!w?.relayer || !registered) throw new Error('the test app registered no Ethereum wallet with a relayer');
   const kms = new KmsSigner({ ...t.kms.config, requestsPerSecond: Infinity });
   const owners = [...w.keys].sort((a, b) => a.position - b.position).map((k) => k.kmsKeyId);
-  const custody = await setupEthereumCustody(anvil, kms, { owners, relayer: w.relayer.kmsKeyId, threshold: 2 }, Object.entries(tokens).map(([asset, address]) => ({ asset, address })));
+  const custody = await setupEthereumCustody(
+    anvil,
+    kms,
+    { owners, relayer: w.relayer.kmsKeyId, threshold: 2 },
+    Object.entries(tokens).map(([asset, address]) => ({ asset, address })),
+  );
   // The pipeline and the request path use the adapter that knows the tokens and the wallet's Safe.
   t.deps.adapters.set('ethereum', custody.adapter);
   const wallet = { ...registered, safeAddress: custody.safe };
   custody.adapter.registerWallet(wallet);
-  t.deps.wallets = { walletFor: async () => wallet, walletById: async (_chain, id) => (id === wallet.id ? wallet : null) };
+  t.deps.wallets = {
+    walletFor: async () => wallet,
+    walletById: async (_chain, id) => (id === wallet.id ? wallet : null),
+  };
   await t.tdb.db.transaction(async (tx) => {
     for (const e of extra) await t.deps.accounts.inFlight(tx, 'ethereum', e.code);
   });
@@ -67,7 +87,13 @@ export async function startTokenCustodyApp(backend: BackendName, specs: TestToke
       else if (onChain > 0n) await anvil.mintToken(tokens[asset], custody.safe, onChain);
       const user = await t.ledger.openAccount({ clientId, ownerId: userId, asset, kind: 'user' });
       const house = await t.ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset, kind: 'custody' });
-      await t.ledger.transfer({ id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`, debitAccountId: house.id, creditAccountId: user.id, amount, code: 'deposit' });
+      await t.ledger.transfer({
+        id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`,
+        debitAccountId: house.id,
+        creditAccountId: user.id,
+        amount,
+        code: 'deposit',
+      });
       return user.id;
     },
     async close() {

@@ -17,7 +17,16 @@ export function ethAddress(i: number): string {
 
 /** Row counts of everything a withdrawal request could write: equal before and after = no state change. */
 export async function stateCounts(db: Database): Promise<Record<string, number>> {
-  const tables = ['withdrawals.withdrawals', 'withdrawals.transitions', 'withdrawals.approvals', 'withdrawals.batches', 'withdrawals.policy_changes', 'ledger.transfers', 'audit.entries', 'events.outbox'];
+  const tables = [
+    'withdrawals.withdrawals',
+    'withdrawals.transitions',
+    'withdrawals.approvals',
+    'withdrawals.batches',
+    'withdrawals.policy_changes',
+    'ledger.transfers',
+    'audit.entries',
+    'events.outbox',
+  ];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${t}`))[0].n);
   return out;

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     assets: TEST_ASSETS,
   });
   const runner = new PipelineRunner(deps, {
-    chains: [{ chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: Number(process.env.LEASE_MS), confirmations: 2 }],
+    chains: [
+      { chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: Number(process.env.LEASE_MS), confirmations: 2 },
+    ],
     onError: (err) => console.error(String(err)),
   });
   console.log('pipeline child ready');

@@ -24,18 +24,27 @@ export async function startChainNode(chain: ChainId): Promise<ChainNodeServer> {
     req.on('end', () => {
       void (async () => {
         try {
-          const body = JSON.parse(text || '{}') as { signed?: SignedWithdrawal; txid?: string; outputs?: (Omit<IntendedOutput, 'amount'> & { amount: string })[] };
+          const body = JSON.parse(text || '{}') as {
+            signed?: SignedWithdrawal;
+            txid?: string;
+            outputs?: (Omit<IntendedOutput, 'amount'> & { amount: string })[];
+          };
           let out: unknown;
           if (req.url === '/broadcast' && body.signed) {
             out = await adapter.broadcast(body.signed);
             node.onAccepted?.((out as { txid: string }).txid);
           } else if (req.url === '/status' && body.txid) {
-            out = await adapter.status(body.txid, body.outputs?.map((o) => ({ ...o, amount: BigInt(o.amount) })));
+            out = await adapter.status(
+              body.txid,
+              body.outputs?.map((o) => ({ ...o, amount: BigInt(o.amount) })),
+            );
           } else {
             res.writeHead(404).end();
             return;
           }
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
         } catch (err) {
           res.writeHead(500).end(String(err));
         }
@@ -66,14 +75,21 @@ export class RemoteScriptedChainAdapter extends ScriptedChainAdapter {
   }
 
   override async status(txid: string, outputs?: readonly IntendedOutput[]): Promise<TxStatus> {
-    const s = (await this.post('/status', { txid, outputs: outputs?.map((o) => ({ ...o, amount: o.amount.toString() })) })) as TxStatus;
+    const s = (await this.post('/status', {
+      txid,
+      outputs: outputs?.map((o) => ({ ...o, amount: o.amount.toString() })),
+    })) as TxStatus;
     if (s.state === 'mempool' || s.state === 'unknown') return s;
     const fee = (s as { fee?: string }).fee;
     return { ...s, fee: fee === undefined ? undefined : BigInt(fee) } as TxStatus;
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {
-    const res = await fetch(this.nodeUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(this.nodeUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`chain node ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   }

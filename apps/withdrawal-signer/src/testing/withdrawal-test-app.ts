@@ -44,10 +44,19 @@ export interface WithdrawalTestApp {
   clock: TestClock;
   kms: KmsLocalHandle;
   signer: KmsDigestSigner;
-  keys: Record<'backend' | 'backend2' | 'approver1' | 'approver2' | 'approver3' | 'admin' | 'admin2' | 'auditor', ApiCredentials>;
+  keys: Record<
+    'backend' | 'backend2' | 'approver1' | 'approver2' | 'approver3' | 'admin' | 'admin2' | 'auditor',
+    ApiCredentials
+  >;
   wallets: Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>;
   /** Signed request as `who`. */
-  call(who: ApiCredentials, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  call(
+    who: ApiCredentials,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   /**
    * The test-only path for a liability without chain backing: moves `amount` from an operator
    * `equity` account straight to a user (what the issue's attack did through the API).
@@ -87,7 +96,28 @@ export const TEST_ASSETS = new AssetRegistry().withAssets([
   { code: 'USDC', confirmations: 2 },
 ]);
 
-export const TEST_CLIENTS = ['acme', 'appr', 'beta', 'c', 'can', 'cancelpipe', 'cb', 'chainfail', 'crash', 'e2e', 'erc20', 'flow', 'intent', 'kill', 'pol', 'race', 'unserved', 'zeta', 'sweeps', 'fills'];
+export const TEST_CLIENTS = [
+  'acme',
+  'appr',
+  'beta',
+  'c',
+  'can',
+  'cancelpipe',
+  'cb',
+  'chainfail',
+  'crash',
+  'e2e',
+  'erc20',
+  'flow',
+  'intent',
+  'kill',
+  'pol',
+  'race',
+  'unserved',
+  'zeta',
+  'sweeps',
+  'fills',
+];
 
 /**
  * Operator funds in custody on scripted chains: the scripted network fee (paid from custody on
@@ -97,7 +127,11 @@ export const TEST_CLIENTS = ['acme', 'appr', 'beta', 'c', 'can', 'cancelpipe', '
  */
 export const SCRIPTED_FLOAT: Record<string, bigint> = { BTC: 10_000_000n };
 
-export async function startWithdrawalTestApp(backend: BackendName, adapters: ChainAdapter[], opts: { relayer?: boolean } = {}): Promise<WithdrawalTestApp> {
+export async function startWithdrawalTestApp(
+  backend: BackendName,
+  adapters: ChainAdapter[],
+  opts: { relayer?: boolean } = {},
+): Promise<WithdrawalTestApp> {
   const tdb = await openTestDatabase(backend, { migrations: withdrawalSignerMigrations });
   const kms = await startKmsLocal();
   const clock = new TestClock();
@@ -106,13 +140,21 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
   const wallets = new Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>();
   for (const a of adapters) {
     const keyIds = [await kms.createSigningKey(), await kms.createSigningKey(), await kms.createSigningKey()];
-    const keys = await Promise.all(keyIds.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await kmsSigner.publicKey(kmsKeyId)).compressedHex })));
+    const keys = await Promise.all(
+      keyIds.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await kmsSigner.publicKey(kmsKeyId)).compressedHex })),
+    );
     let relayer;
     if (a.chain === 'ethereum' && opts.relayer !== false) {
       const id = await kms.createSigningKey();
       relayer = { kmsKeyId: id, publicKey: (await kmsSigner.publicKey(id)).compressedHex };
     }
-    const w = await registry.registerWallet({ label: a.chain, chain: a.chain, threshold: 2, keys, ...(relayer ? { relayer } : {}) });
+    const w = await registry.registerWallet({
+      label: a.chain,
+      chain: a.chain,
+      threshold: 2,
+      keys,
+      ...(relayer ? { relayer } : {}),
+    });
     await registry.verifyWallet(w.id, kmsSigner);
     wallets.set(a.chain, toCustodyWallet(await registry.wallet(w.id)));
   }
@@ -131,7 +173,14 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
     auditor: await createApiKey(tdb.db, { name: 'auditor', role: 'auditor' }),
   };
   const { app, url } = await startHttpApp(
-    WithdrawalSignerAppModule.forRoot({ database: { instance: tdb.db }, kms: kms.config, adapters, assets: TEST_ASSETS, clock, signer }),
+    WithdrawalSignerAppModule.forRoot({
+      database: { instance: tdb.db },
+      kms: kms.config,
+      adapters,
+      assets: TEST_ASSETS,
+      clock,
+      signer,
+    }),
     { name: 'withdrawal-signer-test', title: 'withdrawals', description: 'test', port: 0 },
   );
   const ledger = app.get(LedgerService);
@@ -157,7 +206,12 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
       const float = SCRIPTED_FLOAT[asset.code];
       // Operator capital into custody: custody debited, the operator's equity credited.
       if (float && wallet) {
-        await move({ clientId: OPERATOR, ownerId: wallet.id, asset: asset.code, kind: 'custody' }, { clientId: OPERATOR, ownerId: 'test-float', asset: asset.code, kind: 'equity' }, float, `test:float:${asset.code}`);
+        await move(
+          { clientId: OPERATOR, ownerId: wallet.id, asset: asset.code, kind: 'custody' },
+          { clientId: OPERATOR, ownerId: 'test-float', asset: asset.code, kind: 'equity' },
+          float,
+          `test:float:${asset.code}`,
+        );
       }
     }
   }
@@ -182,7 +236,12 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
     },
     async injectLiability(clientId, userId, asset, amount) {
       const id = `test:inject:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`;
-      await move({ clientId: OPERATOR, ownerId: 'test-injection', asset, kind: 'equity' }, { clientId, ownerId: userId, asset, kind: 'user' }, amount, id);
+      await move(
+        { clientId: OPERATOR, ownerId: 'test-injection', asset, kind: 'equity' },
+        { clientId, ownerId: userId, asset, kind: 'user' },
+        amount,
+        id,
+      );
     },
     async fund(clientId, userId, asset, amount) {
       const info = TEST_ASSETS.get(asset);
@@ -190,7 +249,13 @@ export async function startWithdrawalTestApp(backend: BackendName, adapters: Cha
       if (!wallet) throw new Error(`no ${info.chain} wallet`);
       const user = await ledger.openAccount({ clientId, ownerId: userId, asset, kind: 'user' });
       const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset, kind: 'custody' });
-      await ledger.transfer({ id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`, debitAccountId: custody.id, creditAccountId: user.id, amount, code: 'deposit' });
+      await ledger.transfer({
+        id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`,
+        debitAccountId: custody.id,
+        creditAccountId: user.id,
+        amount,
+        code: 'deposit',
+      });
       return user.id;
     },
     runner: (chains, fault) => new PipelineRunner(deps, { chains, fault }),
@@ -213,8 +278,10 @@ export interface Problem {
 /** Reads a problem+json answer, checking its shape. */
 export async function problemOf(res: Response): Promise<Problem> {
   const type = res.headers.get('content-type') ?? '';
-  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${res.status} ${type}: ${await res.text()}`);
+  if (!type.startsWith('application/problem+json'))
+    throw new Error(`expected problem+json, got ${res.status} ${type}: ${await res.text()}`);
   const body = (await res.json()) as Problem;
-  if (body.status !== res.status || body.type !== `urn:strongroom:problem:${body.code}`) throw new Error(`malformed problem ${JSON.stringify(body)}`);
+  if (body.status !== res.status || body.type !== `urn:strongroom:problem:${body.code}`)
+    throw new Error(`malformed problem ${JSON.stringify(body)}`);
   return body;
 }

@@ -13,7 +13,11 @@ import { findClient, listClients, parseClientChange, parseNewClient, requireClie
 
 const CreateBody = z.object({ id: z.string(), name: z.string(), custody: z.enum(['segregated', 'pooled']) }).strict();
 const PatchBody = z
-  .object({ name: z.string().optional(), custody: z.enum(['segregated', 'pooled']).optional(), status: z.enum(['active', 'suspended']).optional() })
+  .object({
+    name: z.string().optional(),
+    custody: z.enum(['segregated', 'pooled']).optional(),
+    status: z.enum(['active', 'suspended']).optional(),
+  })
   .strict();
 
 /**
@@ -35,15 +39,22 @@ export class ClientsController {
   @ApiOperation({ summary: 'Propose a new client (dual control: a second admin approves at /v1/changes/:id/approve)' })
   async create(@CurrentPrincipal() by: Principal, @Body() body: unknown): Promise<ChangeRequestView> {
     const c = parseNewClient(parseWith(CreateBody, body));
-    if (await findClient(this.db, c.id)) throw conflict('client.exists', 'a client with this id exists', { clientId: c.id });
+    if (await findClient(this.db, c.id))
+      throw conflict('client.exists', 'a client with this id exists', { clientId: c.id });
     return this.dual.propose(by, 'auth.client', { op: 'create', ...c });
   }
 
   @Roles('admin')
   @Patch(':id')
   @HttpCode(202)
-  @ApiOperation({ summary: "Propose a change of a client's custody model (segregated/pooled), status or name (dual control)" })
-  async update(@CurrentPrincipal() by: Principal, @Param('id') id: string, @Body() body: unknown): Promise<ChangeRequestView> {
+  @ApiOperation({
+    summary: "Propose a change of a client's custody model (segregated/pooled), status or name (dual control)",
+  })
+  async update(
+    @CurrentPrincipal() by: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<ChangeRequestView> {
     const change = parseClientChange(parseWith(PatchBody, body));
     await requireClient(this.db, id);
     return this.dual.propose(by, 'auth.client', { op: 'update', id, ...change });

@@ -41,7 +41,10 @@ const toClient = (r: ClientRow): Client => ({
 /** The client, or undefined if unknown (an id that is not even well formed is unknown too). */
 export async function findClient(db: Queryable, id: string): Promise<Client | undefined> {
   if (!isClientIdFormat(id)) return undefined;
-  const [row] = await db.query<ClientRow>('SELECT id, name, custody, status, created_at FROM auth.clients WHERE id = $1', [id]);
+  const [row] = await db.query<ClientRow>(
+    'SELECT id, name, custody, status, created_at FROM auth.clients WHERE id = $1',
+    [id],
+  );
   return row && toClient(row);
 }
 
@@ -71,9 +74,12 @@ export interface NewClient {
 /** Validates a new client's fields (400 `client.invalid`); used at propose time and by createClient. */
 export function parseNewClient(input: unknown): NewClient {
   const o = (input ?? {}) as Record<string, unknown>;
-  if (!isClientIdFormat(o.id)) throw badRequest('client.invalid', 'client id must be 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit');
-  if (RESERVED_CLIENT_IDS.includes(o.id)) throw badRequest('client.reserved', `client id ${o.id} is reserved for the service's own accounts`);
-  if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody)) throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
+  if (!isClientIdFormat(o.id))
+    throw badRequest('client.invalid', 'client id must be 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit');
+  if (RESERVED_CLIENT_IDS.includes(o.id))
+    throw badRequest('client.reserved', `client id ${o.id} is reserved for the service's own accounts`);
+  if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody))
+    throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
   return { id: o.id, name: safeLabel(o.name, 'client.invalid', 'client name'), custody: o.custody as ClientCustody };
 }
 
@@ -104,15 +110,18 @@ export function parseClientChange(input: unknown): ClientChange {
   const o = (input ?? {}) as Record<string, unknown>;
   const out: ClientChange = {};
   if (o.custody !== undefined) {
-    if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody)) throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
+    if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody))
+      throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
     out.custody = o.custody as ClientCustody;
   }
   if (o.status !== undefined) {
-    if (!CLIENT_STATUS.includes(o.status as ClientStatus)) throw badRequest('client.invalid', `status must be one of ${CLIENT_STATUS.join(', ')}`);
+    if (!CLIENT_STATUS.includes(o.status as ClientStatus))
+      throw badRequest('client.invalid', `status must be one of ${CLIENT_STATUS.join(', ')}`);
     out.status = o.status as ClientStatus;
   }
   if (o.name !== undefined) out.name = safeLabel(o.name, 'client.invalid', 'client name');
-  if (Object.keys(out).length === 0) throw badRequest('client.invalid', 'nothing to change: give custody, status or name');
+  if (Object.keys(out).length === 0)
+    throw badRequest('client.invalid', 'nothing to change: give custody, status or name');
   return out;
 }
 
@@ -134,6 +143,9 @@ export async function listClients(db: Queryable, ids: readonly string[] | 'all' 
   const rows =
     ids === 'all'
       ? await db.query<ClientRow>('SELECT id, name, custody, status, created_at FROM auth.clients ORDER BY id')
-      : await db.query<ClientRow>('SELECT id, name, custody, status, created_at FROM auth.clients WHERE id = ANY($1::text[]) ORDER BY id', [[...ids]]);
+      : await db.query<ClientRow>(
+          'SELECT id, name, custody, status, created_at FROM auth.clients WHERE id = ANY($1::text[]) ORDER BY id',
+          [[...ids]],
+        );
   return rows.map(toClient);
 }

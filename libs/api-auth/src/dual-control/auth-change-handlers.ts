@@ -2,7 +2,15 @@ import type { AuditLog } from '@strongroom/audit';
 import type { Tx } from '@strongroom/persistence';
 import { badRequest } from '@strongroom/shared-types';
 import { createApiKey, parseNewApiKey, type NewApiKey } from '../api-keys';
-import { createClient, isClientIdFormat, parseClientChange, parseNewClient, updateClient, type ClientChange, type NewClient } from '../clients/clients';
+import {
+  createClient,
+  isClientIdFormat,
+  parseClientChange,
+  parseNewClient,
+  updateClient,
+  type ClientChange,
+  type NewClient,
+} from '../clients/clients';
 import type { ChangeContext, ChangeHandler } from './change-handler';
 
 /** Roles whose keys are minted only through dual control: each can approve something. */

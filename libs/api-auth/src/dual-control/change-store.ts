@@ -40,11 +40,15 @@ export function viewOf(r: ChangeRow, result: unknown = json(r.result)): ChangeRe
 }
 
 /** JSON text for a jsonb parameter; bigint as a decimal string. */
-export const toJsonText = (v: unknown): string => JSON.stringify(v ?? null, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+export const toJsonText = (v: unknown): string =>
+  JSON.stringify(v ?? null, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 
 export async function readChange(db: Queryable, id: string, lock = false): Promise<ChangeRow | undefined> {
   if (!CHANGE_ID.test(id)) return undefined;
-  const [row] = await db.query<ChangeRow>(`SELECT * FROM auth.change_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const [row] = await db.query<ChangeRow>(
+    `SELECT * FROM auth.change_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return row;
 }
 
@@ -68,12 +72,24 @@ export async function listChanges(db: Queryable, q: ChangeListQuery): Promise<Ch
 export async function decideChange(
   db: Queryable,
   id: string,
-  d: { status: Exclude<ChangeStatus, 'pending'>; checker: { keyId: string; owner: string }; result?: unknown; reason?: string },
+  d: {
+    status: Exclude<ChangeStatus, 'pending'>;
+    checker: { keyId: string; owner: string };
+    result?: unknown;
+    reason?: string;
+  },
 ): Promise<ChangeRow | undefined> {
   const [row] = await db.query<ChangeRow>(
     `UPDATE auth.change_requests SET status = $2, checker_key_id = $3, checker_owner = $4, result = $5::jsonb, reason = $6, decided_at = now()
      WHERE id = $1 AND status = 'pending' RETURNING *`,
-    [id, d.status, d.checker.keyId, d.checker.owner, d.result === undefined ? null : toJsonText(d.result), d.reason ?? null],
+    [
+      id,
+      d.status,
+      d.checker.keyId,
+      d.checker.owner,
+      d.result === undefined ? null : toJsonText(d.result),
+      d.reason ?? null,
+    ],
   );
   return row;
 }

@@ -11,7 +11,10 @@ import { DualControl } from './dual-control.service';
 const ListQuery = z
   .object({
     status: z.enum(['pending', 'executed', 'rejected', 'failed']).optional(),
-    kind: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/).optional(),
+    kind: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.]{0,63}$/)
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();
@@ -38,7 +41,10 @@ export class ChangesController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve and execute a change: a second admin (different key and owner than the maker), on the API that recorded it' })
+  @ApiOperation({
+    summary:
+      'Approve and execute a change: a second admin (different key and owner than the maker), on the API that recorded it',
+  })
   approve(@CurrentPrincipal() by: Principal, @Param('id') id: string): Promise<ChangeRequestView> {
     return this.dual.approve(id, by);
   }
@@ -46,7 +52,11 @@ export class ChangesController {
   @Post(':id/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a pending change (any admin; the maker withdraws their own this way)' })
-  reject(@CurrentPrincipal() by: Principal, @Param('id') id: string, @Body() body: unknown): Promise<ChangeRequestView> {
+  reject(
+    @CurrentPrincipal() by: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<ChangeRequestView> {
     return this.dual.reject(id, by, parseWith(RejectBody, body ?? {}).reason);
   }
 }

@@ -27,7 +27,8 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
   };
-  const count = async (sql: string, params: unknown[] = []) => Number((await ctx().db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params))[0].n);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await ctx().db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params))[0].n);
   const propose = async (who: ApiCredentials, body: Json) => {
     const r = await call(who, 'POST', '/v1/auth/keys', body);
     expect(r.status).toBe(202);
@@ -43,7 +44,12 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     bob = await createApiKey(db, { name: 'bob', role: 'admin', owner: 'bob' });
     carol = await createApiKey(db, { name: 'carol', role: 'admin', owner: 'carol' });
     backend = await createApiKey(db, { name: 'exchange', role: 'backend', owner: 'acme ops', clients: ['acme'] });
-    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), { name: 't', title: 't', description: 't', port: 0 }));
+    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), {
+      name: 't',
+      title: 't',
+      description: 't',
+      port: 0,
+    }));
   });
   afterAll(async () => {
     await app?.close();
@@ -52,7 +58,13 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
   it('records an admin key as a pending change: nothing is minted until a second admin approves', async () => {
     const before = await count('auth.api_keys');
     const change = await propose(alice, newAdmin('dave'));
-    expect(change).toMatchObject({ kind: 'auth.key', status: 'pending', api: 'auth-test', maker: { keyId: alice.keyId, owner: 'alice' }, checker: null });
+    expect(change).toMatchObject({
+      kind: 'auth.key',
+      status: 'pending',
+      api: 'auth-test',
+      maker: { keyId: alice.keyId, owner: 'alice' },
+      checker: null,
+    });
     expect(await count('auth.api_keys')).toBe(before);
     const listed = await call(bob, 'GET', '/v1/changes?status=pending');
     expect((listed.body.changes as ChangeRequestView[]).map((c) => c.id)).toContain(change.id);
@@ -72,10 +84,22 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     const revoked = await call(doomed, 'POST', `/v1/changes/${change.id}/approve`);
     expect([revoked.status, revoked.body.code]).toEqual([401, 'auth.revoked']);
     // Revoked between the guard and the approval (the service re-reads the checker in its transaction).
-    const asRevoked = { keyId: doomed.keyId, name: 'frank', role: 'admin' as const, owner: 'frank', clients: 'all' as const };
-    await expect(app.get(DualControl).approve(change.id, asRevoked)).rejects.toMatchObject({ code: 'auth.revoked', status: 401 });
+    const asRevoked = {
+      keyId: doomed.keyId,
+      name: 'frank',
+      role: 'admin' as const,
+      owner: 'frank',
+      clients: 'all' as const,
+    };
+    await expect(app.get(DualControl).approve(change.id, asRevoked)).rejects.toMatchObject({
+      code: 'auth.revoked',
+      status: 401,
+    });
     expect(await count('auth.api_keys')).toBe(before);
-    expect((await call(bob, 'GET', `/v1/changes/${change.id}`)).body).toMatchObject({ status: 'pending', checker: null });
+    expect((await call(bob, 'GET', `/v1/changes/${change.id}`)).body).toMatchObject({
+      status: 'pending',
+      checker: null,
+    });
   });
 
   it('executes once when a distinct owner approves: the checker receives the secret, the row and the audit log do not', async () => {
@@ -84,7 +108,11 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     const before = await count('auth.api_keys');
     const approved = await call(bob, 'POST', `/v1/changes/${change.id}/approve`);
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'executed', checker: { keyId: bob.keyId, owner: 'bob' }, result: { role: 'approver', owner: 'gina', clients: ['acme'] } });
+    expect(approved.body).toMatchObject({
+      status: 'executed',
+      checker: { keyId: bob.keyId, owner: 'bob' },
+      result: { role: 'approver', owner: 'gina', clients: ['acme'] },
+    });
     const made = approved.body.result as ApiCredentials;
     expect(made.secret).toMatch(/^srs_/);
     expect(await count('auth.api_keys')).toBe(before + 1);
@@ -108,7 +136,10 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
       ['change.proposed', alice.keyId],
       ['change.executed', bob.keyId],
     ]);
-    expect(entries[1].payload).toMatchObject({ maker: { keyId: alice.keyId, owner: 'alice' }, checker: { keyId: bob.keyId, owner: 'bob' } });
+    expect(entries[1].payload).toMatchObject({
+      maker: { keyId: alice.keyId, owner: 'alice' },
+      checker: { keyId: bob.keyId, owner: 'bob' },
+    });
     const created = await audit.list({ subjectType: 'api_key', subjectId: made.keyId });
     expect(created.map((e) => e.action)).toEqual(['auth.key_created']);
     expect(JSON.stringify([entries, created])).not.toContain(made.secret);
@@ -117,7 +148,9 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
   it('executes once under concurrent approvals by distinct owners', async () => {
     const change = await propose(alice, newAdmin('hank'));
     const before = await count('auth.api_keys');
-    const results = await Promise.all([bob, carol, bob, carol, bob].map((who) => call(who, 'POST', `/v1/changes/${change.id}/approve`)));
+    const results = await Promise.all(
+      [bob, carol, bob, carol, bob].map((who) => call(who, 'POST', `/v1/changes/${change.id}/approve`)),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
     expect(await count('auth.api_keys')).toBe(before + 1);
     expect(await count("auth.api_keys WHERE owner = 'hank'")).toBe(1);
@@ -128,7 +161,9 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     const rejected = await call(alice, 'POST', `/v1/changes/${change.id}/reject`, { reason: 'wrong owner' });
     expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'wrong owner' });
     expect((await call(bob, 'POST', `/v1/changes/${change.id}/approve`)).body.code).toBe('change.not_pending');
-    expect((await call(bob, 'POST', `/v1/changes/${change.id}/reject`, { reason: '' })).body.code).toBe('change.invalid_reason');
+    expect((await call(bob, 'POST', `/v1/changes/${change.id}/reject`, { reason: '' })).body.code).toBe(
+      'change.invalid_reason',
+    );
     expect(await count("auth.api_keys WHERE owner = 'ivan'")).toBe(0);
   });
 
@@ -155,7 +190,12 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
   });
 
   it('mints backend and auditor keys with one admin, but only for existing active clients', async () => {
-    const ok = await call(alice, 'POST', '/v1/auth/keys', { name: 'acme backend 2', role: 'backend', owner: 'acme ops', clients: ['acme'] });
+    const ok = await call(alice, 'POST', '/v1/auth/keys', {
+      name: 'acme backend 2',
+      role: 'backend',
+      owner: 'acme ops',
+      clients: ['acme'],
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ role: 'backend', owner: 'acme ops', clients: ['acme'] });
     const cases: [Json, number, string][] = [
@@ -176,7 +216,12 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     }
     await createClient(ctx().db, { id: 'frozen', name: 'Frozen', custody: 'segregated' });
     await ctx().db.query("UPDATE auth.clients SET status = 'suspended' WHERE id = 'frozen'");
-    const frozen = await call(alice, 'POST', '/v1/auth/keys', { name: 'b', role: 'backend', owner: 'o', clients: ['frozen'] });
+    const frozen = await call(alice, 'POST', '/v1/auth/keys', {
+      name: 'b',
+      role: 'backend',
+      owner: 'o',
+      clients: ['frozen'],
+    });
     expect([frozen.status, frozen.body.code]).toEqual([422, 'client.suspended']);
     expect(await count('auth.api_keys')).toBe(before);
     expect(await count('auth.change_requests')).toBe(changes);
@@ -187,11 +232,20 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     const proposed = await call(alice, 'POST', '/v1/clients', { id: 'globex', name: 'Globex', custody: 'segregated' });
     expect(proposed.status).toBe(202);
     expect(await findClient(db, 'globex')).toBeUndefined();
-    expect((await call(alice, 'POST', `/v1/changes/${proposed.body.id as string}/approve`)).body.code).toBe('change.same_person');
+    expect((await call(alice, 'POST', `/v1/changes/${proposed.body.id as string}/approve`)).body.code).toBe(
+      'change.same_person',
+    );
     const done = await call(bob, 'POST', `/v1/changes/${proposed.body.id as string}/approve`);
-    expect(done.body).toMatchObject({ status: 'executed', result: { id: 'globex', custody: 'segregated', status: 'active' } });
-    expect((await call(alice, 'POST', '/v1/clients', { id: 'globex', name: 'again', custody: 'pooled' })).body.code).toBe('client.exists');
-    expect((await call(alice, 'POST', '/v1/clients', { id: 'operator', name: 'x', custody: 'pooled' })).body.code).toBe('client.reserved');
+    expect(done.body).toMatchObject({
+      status: 'executed',
+      result: { id: 'globex', custody: 'segregated', status: 'active' },
+    });
+    expect(
+      (await call(alice, 'POST', '/v1/clients', { id: 'globex', name: 'again', custody: 'pooled' })).body.code,
+    ).toBe('client.exists');
+    expect((await call(alice, 'POST', '/v1/clients', { id: 'operator', name: 'x', custody: 'pooled' })).body.code).toBe(
+      'client.reserved',
+    );
 
     const patch = await call(carol, 'PATCH', '/v1/clients/globex', { custody: 'pooled', status: 'suspended' });
     expect(patch.status).toBe(202);
@@ -213,14 +267,21 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
   it('shows a scoped auditor only its own clients', async () => {
     const { db } = ctx();
     await createClient(db, { id: 'initech', name: 'Initech', custody: 'pooled' });
-    const auditor = await createApiKey(db, { name: 'acme auditor', role: 'auditor', owner: 'audit firm', clients: ['acme'] });
+    const auditor = await createApiKey(db, {
+      name: 'acme auditor',
+      role: 'auditor',
+      owner: 'audit firm',
+      clients: ['acme'],
+    });
     expect(((await call(auditor, 'GET', '/v1/clients')).body.clients as Json[]).map((c) => c.id)).toEqual(['acme']);
     expect((await call(auditor, 'GET', '/v1/clients/acme')).body).toMatchObject({ id: 'acme', name: 'Acme' });
     for (const id of ['initech', 'nosuch']) {
       const r = await call(auditor, 'GET', `/v1/clients/${id}`);
       expect([r.status, r.body.code, r.body.clientId]).toEqual([403, 'auth.forbidden_client', id]);
     }
-    expect(((await call(alice, 'GET', '/v1/clients')).body.clients as Json[]).map((c) => c.id)).toEqual(expect.arrayContaining(['acme', 'initech']));
+    expect(((await call(alice, 'GET', '/v1/clients')).body.clients as Json[]).map((c) => c.id)).toEqual(
+      expect.arrayContaining(['acme', 'initech']),
+    );
     expect((await call(backend, 'GET', '/v1/clients')).body.code).toBe('auth.forbidden_role');
   });
 
@@ -230,8 +291,13 @@ describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, 
     await createClient(db, { id: 'umbrella', name: 'Umbrella (CLI)', custody: 'segregated' });
     const failed = await call(bob, 'POST', `/v1/changes/${proposed.body.id as string}/approve`);
     expect([failed.status, failed.body.code]).toEqual([409, 'client.exists']);
-    expect((await call(bob, 'GET', `/v1/changes/${proposed.body.id as string}`)).body).toMatchObject({ status: 'failed', result: { code: 'client.exists' } });
-    expect((await call(bob, 'POST', `/v1/changes/${proposed.body.id as string}/approve`)).body.code).toBe('change.not_pending');
+    expect((await call(bob, 'GET', `/v1/changes/${proposed.body.id as string}`)).body).toMatchObject({
+      status: 'failed',
+      result: { code: 'client.exists' },
+    });
+    expect((await call(bob, 'POST', `/v1/changes/${proposed.body.id as string}/approve`)).body.code).toBe(
+      'change.not_pending',
+    );
     expect((await findClient(db, 'umbrella'))?.name).toBe('Umbrella (CLI)');
   });
 });

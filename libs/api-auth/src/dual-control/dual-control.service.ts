@@ -11,7 +11,15 @@ import type { Principal } from '../principal';
 import { safeLabel } from '../text-rules';
 import { authClientHandler, authKeyHandler } from './auth-change-handlers';
 import type { ChangeHandler, ChangeRequestView } from './change-handler';
-import { decideChange, listChanges, readChange, toJsonText, viewOf, type ChangeListQuery, type ChangeRow } from './change-store';
+import {
+  decideChange,
+  listChanges,
+  readChange,
+  toJsonText,
+  viewOf,
+  type ChangeListQuery,
+  type ChangeRow,
+} from './change-store';
 
 const KIND = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
@@ -66,7 +74,11 @@ export class DualControl {
   /** Records a pending change proposed by `maker` (the 202 body of a proposing route). Audited. */
   async propose(maker: Principal, kind: string, payload: unknown): Promise<ChangeRequestView> {
     const handler = this.handlers.get(kind);
-    if (!handler) throw badRequest('change.unknown_kind', `this API executes no change of kind ${kind}`, { kind, kinds: this.kinds() });
+    if (!handler)
+      throw badRequest('change.unknown_kind', `this API executes no change of kind ${kind}`, {
+        kind,
+        kinds: this.kinds(),
+      });
     assertStorable(payload);
     handler.parse(payload);
     const id = `chg_${randomBytes(12).toString('hex')}`;
@@ -79,7 +91,12 @@ export class DualControl {
         actor: { id: maker.keyId, role: maker.role },
         action: 'change.proposed',
         subject: { type: 'change_request', id },
-        payload: { kind, api: this.api, maker: { keyId: maker.keyId, owner: maker.owner }, payload: JSON.parse(toJsonText(payload)) as unknown },
+        payload: {
+          kind,
+          api: this.api,
+          maker: { keyId: maker.keyId, owner: maker.owner },
+          payload: JSON.parse(toJsonText(payload)) as unknown,
+        },
       });
       return viewOf(row);
     });
@@ -106,7 +123,12 @@ export class DualControl {
       if (!(err instanceof HandlerRefused)) throw err;
       await this.db.transaction(async (tx) => {
         const reason = `${err.refusal.code}: ${err.refusal.detail}`;
-        const row = await decideChange(tx, id, { status: 'failed', checker, result: { code: err.refusal.code, detail: err.refusal.detail }, reason });
+        const row = await decideChange(tx, id, {
+          status: 'failed',
+          checker,
+          result: { code: err.refusal.code, detail: err.refusal.detail },
+          reason,
+        });
         if (row) await this.audit.append(tx, decisionEntry(row, checker, 'change.failed'));
       });
       throw err.refusal;
@@ -129,20 +151,40 @@ export class DualControl {
     const row = await this.pending(tx, id);
     const handler = this.handlers.get(row.kind);
     if (row.api !== this.api || !handler) {
-      throw conflict('change.other_api', `this change is executed by the ${row.api} API`, { changeId: id, api: row.api });
+      throw conflict('change.other_api', `this change is executed by the ${row.api} API`, {
+        changeId: id,
+        api: row.api,
+      });
     }
     if (checker.keyId === row.maker_key_id || checker.owner === row.maker_owner) {
-      throw new DomainError('change.same_person', 403, 'a change needs a second admin: a different key with a different owner than the maker', {
-        changeId: id,
-        owner: row.maker_owner,
-      });
+      throw new DomainError(
+        'change.same_person',
+        403,
+        'a change needs a second admin: a different key with a different owner than the maker',
+        {
+          changeId: id,
+          owner: row.maker_owner,
+        },
+      );
     }
     const [makerKey, checkerKey] = [await findApiKey(tx, row.maker_key_id), await findApiKey(tx, checker.keyId)];
     // The guard checked the checker at the door; a revocation since (or of the maker) still stops it.
-    if (!checkerKey || checkerKey.revoked || checkerKey.owner !== checker.owner) throw authError('auth.revoked', 'this API key has been revoked');
-    if (checkerKey.role !== 'admin') throw authError('auth.forbidden_role', 'only an admin approves a change', { role: checkerKey.role, allowed: ['admin'] });
-    if (!makerKey || makerKey.revoked) throw conflict('change.maker_revoked', "the maker's key has been revoked since; propose again", { changeId: id });
-    const maker: Principal = { keyId: makerKey.keyId, name: makerKey.name, role: makerKey.role, owner: makerKey.owner, clients: makerKey.clients };
+    if (!checkerKey || checkerKey.revoked || checkerKey.owner !== checker.owner)
+      throw authError('auth.revoked', 'this API key has been revoked');
+    if (checkerKey.role !== 'admin')
+      throw authError('auth.forbidden_role', 'only an admin approves a change', {
+        role: checkerKey.role,
+        allowed: ['admin'],
+      });
+    if (!makerKey || makerKey.revoked)
+      throw conflict('change.maker_revoked', "the maker's key has been revoked since; propose again", { changeId: id });
+    const maker: Principal = {
+      keyId: makerKey.keyId,
+      name: makerKey.name,
+      role: makerKey.role,
+      owner: makerKey.owner,
+      clients: makerKey.clients,
+    };
     let result: unknown;
     try {
       const payload = handler.parse(row.payload);
@@ -195,7 +237,8 @@ function decisionEntry(row: ChangeRow, checker: Principal, action: string) {
 function assertStorable(v: unknown, depth = 0): void {
   if (depth > 32) throw badRequest('change.invalid_payload', 'the change payload is nested too deeply');
   if (typeof v === 'string') {
-    if (v.includes('\u0000') || /\p{Cs}/u.test(v)) throw badRequest('change.invalid_payload', 'the change payload contains NUL or a lone UTF-16 surrogate');
+    if (v.includes('\u0000') || /\p{Cs}/u.test(v))
+      throw badRequest('change.invalid_payload', 'the change payload contains NUL or a lone UTF-16 surrogate');
   } else if (Array.isArray(v)) {
     for (const x of v) assertStorable(x, depth + 1);
   } else if (v !== null && typeof v === 'object') {

@@ -1,4 +1,12 @@
-import { IntentMismatchError, type ChainBlock, type CustodyWallet, type DigestSignature, type IntendedOutput, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
+import {
+  IntentMismatchError,
+  type ChainBlock,
+  type CustodyWallet,
+  type DigestSignature,
+  type IntendedOutput,
+  type UnsignedWithdrawal,
+  type WithdrawalBatch,
+} from '@strongroom/chains-core';
 import { KmsSigner } from '@strongroom/keys';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
@@ -39,7 +47,11 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
   }
 
   /** The signing step as the withdrawal signer runs it: intent check first, then one KMS call per digest and key. */
-  async function signThroughKms(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch, signers: number[]): Promise<DigestSignature[]> {
+  async function signThroughKms(
+    unsigned: UnsignedWithdrawal,
+    batch: WithdrawalBatch,
+    signers: number[],
+  ): Promise<DigestSignature[]> {
     adapter.checkIntent(unsigned, batch);
     const out: DigestSignature[] = [];
     for (const d of unsigned.digests) {
@@ -59,7 +71,13 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     keyIds = await Promise.all([0, 1, 2].map(() => kms.createSigningKey()));
     const publicKeys = await Promise.all(keyIds.map(async (k) => (await signer.publicKey(k)).compressedHex));
     wallet = { id: 'hot-1', chain: 'bitcoin', threshold: 2, publicKeys };
-    adapter = new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { min: 1, max: 50, default: 3 } });
+    adapter = new BitcoinAdapter({
+      network: 'regtest',
+      rpcUrl: node.rpcUrl,
+      rpcUser: node.rpcUser,
+      rpcPassword: node.rpcPassword,
+      feeRate: { min: 1, max: 50, default: 3 },
+    });
     const change = adapter.changeAddress(wallet);
     adapter.watch([{ address: change.address, script: change.locator, ref: 'change', derivation: change.derivation }]);
     custodyAddresses.push(change.address);
@@ -93,7 +111,9 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     );
     await node.mine(1);
     const [block] = await follow();
-    expect(block.transfers.map((t) => `${t.txid}:${t.index}:${t.amount}`).sort()).toEqual(seen.map((t) => `${t.txid}:${t.index}:${t.amount}`).sort());
+    expect(block.transfers.map((t) => `${t.txid}:${t.index}:${t.amount}`).sort()).toEqual(
+      seen.map((t) => `${t.txid}:${t.index}:${t.amount}`).sort(),
+    );
     expect(await adapter.mempool()).toEqual([]);
   });
 
@@ -108,7 +128,12 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
       (i: number) => baddress.toBase58Check(h(`pkh${i}`).subarray(0, 20), networks.regtest.pubKeyHash),
       (i: number) => baddress.toBase58Check(h(`sh${i}`).subarray(0, 20), networks.regtest.scriptHash),
     ];
-    const outputs: IntendedOutput[] = Array.from({ length: 55 }, (_, i) => ({ ref: `wd-${i}`, address: kinds[i % 4](i), asset: 'BTC', amount: 1_000_000n + BigInt(i) }));
+    const outputs: IntendedOutput[] = Array.from({ length: 55 }, (_, i) => ({
+      ref: `wd-${i}`,
+      address: kinds[i % 4](i),
+      asset: 'BTC',
+      amount: 1_000_000n + BigInt(i),
+    }));
     const batch: WithdrawalBatch = { id: 'batch-55', wallet, outputs, fee: { feeRate: '4' } };
     const unsigned = await adapter.buildWithdrawal(batch);
     const signsBefore = kmsSignCalls();
@@ -138,23 +163,40 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
 
     // Every output the node holds for our custody addresses is in the adapter's UTXO set, and nothing else.
     const nodeView = (await node.unspent(custodyAddresses)).map((u) => `${u.txid}:${u.vout}:${u.value}`).sort();
-    const ourView = adapter.custodyUtxos().map((u) => `${u.txid}:${u.vout}:${u.value}`).sort();
+    const ourView = adapter
+      .custodyUtxos()
+      .map((u) => `${u.txid}:${u.vout}:${u.value}`)
+      .sort();
     expect(ourView).toEqual(nodeView);
     expect(nodeView.length).toBeGreaterThan(0);
   });
 
   it('never selects an input a broadcast withdrawal already spends, even when the caller does not list it as taken', async () => {
     const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
-    const first: WithdrawalBatch = { id: 'spend-1', wallet, outputs: [{ ref: 's1', address: payTo('s1'), asset: 'BTC', amount: 10_000_000n }], fee: { feeRate: '2' } };
+    const first: WithdrawalBatch = {
+      id: 'spend-1',
+      wallet,
+      outputs: [{ ref: 's1', address: payTo('s1'), asset: 'BTC', amount: 10_000_000n }],
+      fee: { feeRate: '2' },
+    };
     const unsigned = await adapter.buildWithdrawal(first);
     const signed = await adapter.finalize(unsigned, await signThroughKms(unsigned, first, [1, 2]));
     await adapter.broadcast(signed);
     // No `taken` set below: the spend is known only to the node's mempool.
-    const firstInputs = Psbt.fromBase64(unsigned.payload, { network: networks.regtest }).txInputs.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
+    const firstInputs = Psbt.fromBase64(unsigned.payload, { network: networks.regtest }).txInputs.map(
+      (i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`,
+    );
 
-    const second: WithdrawalBatch = { id: 'spend-2', wallet, outputs: [{ ref: 's2', address: payTo('s2'), asset: 'BTC', amount: 10_000_000n }], fee: { feeRate: '2' } };
+    const second: WithdrawalBatch = {
+      id: 'spend-2',
+      wallet,
+      outputs: [{ ref: 's2', address: payTo('s2'), asset: 'BTC', amount: 10_000_000n }],
+      fee: { feeRate: '2' },
+    };
     const next = await adapter.buildWithdrawal(second);
-    const nextInputs = Psbt.fromBase64(next.payload, { network: networks.regtest }).txInputs.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
+    const nextInputs = Psbt.fromBase64(next.payload, { network: networks.regtest }).txInputs.map(
+      (i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`,
+    );
     expect(nextInputs.filter((k) => firstInputs.includes(k))).toEqual([]);
     const signedNext = await adapter.finalize(next, await signThroughKms(next, second, [0, 1]));
     await expect(adapter.broadcast(signedNext)).resolves.toMatchObject({ alreadyKnown: false });
@@ -166,8 +208,16 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
   it('never selects an outpoint the caller lists as taken (the durable reservations), and says so when nothing else is left', async () => {
     await follow();
     const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
-    const batch = (id: string): WithdrawalBatch => ({ id, wallet, outputs: [{ ref: id, address: payTo(id), asset: 'BTC', amount: 1_000_000n }], fee: { feeRate: '2' } });
-    const all = adapter.custodyUtxos().filter((u) => u.height > 0).map((u) => outpointKey(u.txid, u.vout));
+    const batch = (id: string): WithdrawalBatch => ({
+      id,
+      wallet,
+      outputs: [{ ref: id, address: payTo(id), asset: 'BTC', amount: 1_000_000n }],
+      fee: { feeRate: '2' },
+    });
+    const all = adapter
+      .custodyUtxos()
+      .filter((u) => u.height > 0)
+      .map((u) => outpointKey(u.txid, u.vout));
     expect(all.length).toBeGreaterThan(1);
     const first = await adapter.buildWithdrawal(batch('taken-1'));
     const firstSpends = adapter.spentOutpoints(first.payload);
@@ -176,13 +226,20 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     expect(adapter.spentOutpoints(second.payload).filter((k) => firstSpends.includes(k))).toEqual([]);
     // …without the set it would have picked the same (so the set is what kept them apart).
     expect(adapter.spentOutpoints((await adapter.buildWithdrawal(batch('taken-3'))).payload)).toEqual(firstSpends);
-    await expect(adapter.buildWithdrawal(batch('taken-4'), { taken: new Set(all) })).rejects.toMatchObject({ code: 'withdrawal.insufficient_custody_funds' });
+    await expect(adapter.buildWithdrawal(batch('taken-4'), { taken: new Set(all) })).rejects.toMatchObject({
+      code: 'withdrawal.insufficient_custody_funds',
+    });
   });
 
-  it('CPFP: a child spending a stuck withdrawal\'s change lifts the package to the target rate; bcoin accepts and mines both', async () => {
+  it("CPFP: a child spending a stuck withdrawal's change lifts the package to the target rate; bcoin accepts and mines both", async () => {
     await follow();
     const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
-    const parentBatch: WithdrawalBatch = { id: 'cpfp-parent', wallet, outputs: [{ ref: 'p', address: payTo('cpfp-p'), asset: 'BTC', amount: 2_000_000n }], fee: { feeRate: '1' } };
+    const parentBatch: WithdrawalBatch = {
+      id: 'cpfp-parent',
+      wallet,
+      outputs: [{ ref: 'p', address: payTo('cpfp-p'), asset: 'BTC', amount: 2_000_000n }],
+      fee: { feeRate: '1' },
+    };
     const unsigned = await adapter.buildWithdrawal(parentBatch);
     const parent = await adapter.finalize(unsigned, await signThroughKms(unsigned, parentBatch, [0, 2]));
     await adapter.broadcast(parent);
@@ -192,8 +249,12 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     const greedy = await adapter.buildCpfp(parent, unsigned.fee, wallet, 49);
     // Without a rate: at least twice the parent's, within the ceiling.
     expect((await adapter.buildCpfp(parent, unsigned.fee, wallet)).fee).toBeGreaterThan(0n);
-    expect(() => adapter.checkCpfpIntent({ ...greedy, fee: greedy.fee + 1n }, parent, unsigned.fee, wallet)).toThrow(IntentMismatchError);
-    expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, { ...wallet, threshold: 3 })).toThrow(IntentMismatchError);
+    expect(() => adapter.checkCpfpIntent({ ...greedy, fee: greedy.fee + 1n }, parent, unsigned.fee, wallet)).toThrow(
+      IntentMismatchError,
+    );
+    expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, { ...wallet, threshold: 3 })).toThrow(
+      IntentMismatchError,
+    );
     const sigs: DigestSignature[] = [];
     for (const d of child.digests) {
       const i = wallet.publicKeys.indexOf(d.publicKey);
@@ -218,8 +279,18 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
   it('inputStates: a transaction whose input another mined transaction spent is a conflict; one whose parent is unknown is not', async () => {
     await follow();
     const payTo = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
-    const a: WithdrawalBatch = { id: 'conflict-a', wallet, outputs: [{ ref: 'a', address: payTo('ca'), asset: 'BTC', amount: 1_000_000n }], fee: { feeRate: '2' } };
-    const b: WithdrawalBatch = { id: 'conflict-b', wallet, outputs: [{ ref: 'b', address: payTo('cb'), asset: 'BTC', amount: 1_500_000n }], fee: { feeRate: '2' } };
+    const a: WithdrawalBatch = {
+      id: 'conflict-a',
+      wallet,
+      outputs: [{ ref: 'a', address: payTo('ca'), asset: 'BTC', amount: 1_000_000n }],
+      fee: { feeRate: '2' },
+    };
+    const b: WithdrawalBatch = {
+      id: 'conflict-b',
+      wallet,
+      outputs: [{ ref: 'b', address: payTo('cb'), asset: 'BTC', amount: 1_500_000n }],
+      fee: { feeRate: '2' },
+    };
     const ua = await adapter.buildWithdrawal(a);
     const ub = await adapter.buildWithdrawal(b); // same inputs: nothing reserved them
     expect(adapter.spentOutpoints(ub.payload)).toEqual(adapter.spentOutpoints(ua.payload));
@@ -228,7 +299,10 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     await adapter.broadcast(sa);
     await node.mine(1);
     await follow();
-    await expect(adapter.broadcast(sb)).rejects.toMatchObject({ code: 'bitcoin.broadcast_rejected', extra: { rpcCode: -25 } });
+    await expect(adapter.broadcast(sb)).rejects.toMatchObject({
+      code: 'bitcoin.broadcast_rejected',
+      extra: { rpcCode: -25 },
+    });
     expect((await adapter.inputStates(sb.raw)).map((i) => i.state)).toContain('spent');
     // A child of a transaction the node never saw: its input is missing, not spent by someone else.
     const orphan = Transaction.fromHex(sb.raw);
@@ -243,28 +317,60 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     let honest: UnsignedWithdrawal;
 
     /** An attacker rewriting the PSBT's outputs and (consistently) the digests to sign. */
-    function tamper(unsigned: UnsignedWithdrawal, mutate: (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[]): UnsignedWithdrawal {
+    function tamper(
+      unsigned: UnsignedWithdrawal,
+      mutate: (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[],
+    ): UnsignedWithdrawal {
       const original = Psbt.fromBase64(unsigned.payload, { network: networks.regtest });
       const psbt = new Psbt({ network: networks.regtest });
       original.txInputs.forEach((input, i) => {
         const data = original.data.inputs[i];
-        psbt.addInput({ hash: input.hash, index: input.index, sequence: input.sequence, witnessUtxo: data.witnessUtxo, witnessScript: data.witnessScript });
+        psbt.addInput({
+          hash: input.hash,
+          index: input.index,
+          sequence: input.sequence,
+          witnessUtxo: data.witnessUtxo,
+          witnessScript: data.witnessScript,
+        });
       });
-      for (const o of mutate(original.txOutputs.map((o) => ({ script: Buffer.from(o.script), value: o.value })))) psbt.addOutput(o);
-      const digests = inputDigests(psbt).flatMap((d) => d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input}` })));
+      for (const o of mutate(original.txOutputs.map((o) => ({ script: Buffer.from(o.script), value: o.value }))))
+        psbt.addOutput(o);
+      const digests = inputDigests(psbt).flatMap((d) =>
+        d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input}` })),
+      );
       return { ...unsigned, payload: psbt.toBase64(), digests };
     }
 
     beforeAll(async () => {
-      batch = { id: 'batch-tamper', wallet, outputs: [1, 2, 3].map((i) => ({ ref: `t-${i}`, address: dest(`t${i}`), asset: 'BTC', amount: 500_000n * BigInt(i) })), fee: { feeRate: '2' } };
+      batch = {
+        id: 'batch-tamper',
+        wallet,
+        outputs: [1, 2, 3].map((i) => ({
+          ref: `t-${i}`,
+          address: dest(`t${i}`),
+          asset: 'BTC',
+          amount: 500_000n * BigInt(i),
+        })),
+        fee: { feeRate: '2' },
+      };
       honest = await adapter.buildWithdrawal(batch);
     });
 
     const thief = () => Buffer.from(baddress.toOutputScript(dest('thief'), networks.regtest));
     const cases: [string, (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[]][] = [
       ['a changed amount', (outs) => outs.map((o, i) => (i === 0 ? { ...o, value: o.value + 100_000n } : o))],
-      ['an extra output', (outs) => [...outs.slice(0, -1), { ...outs[outs.length - 1], value: outs[outs.length - 1].value - 100_000n }, { script: thief(), value: 90_000n }]],
-      ['a changed change address', (outs) => outs.map((o, i) => (i === outs.length - 1 ? { ...o, script: thief() } : o))],
+      [
+        'an extra output',
+        (outs) => [
+          ...outs.slice(0, -1),
+          { ...outs[outs.length - 1], value: outs[outs.length - 1].value - 100_000n },
+          { script: thief(), value: 90_000n },
+        ],
+      ],
+      [
+        'a changed change address',
+        (outs) => outs.map((o, i) => (i === outs.length - 1 ? { ...o, script: thief() } : o)),
+      ],
       ['a missing output', (outs) => outs.slice(1)],
     ];
 
@@ -281,13 +387,29 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
 
   it('refuses bad destinations, dust and fee rates outside the policy with clear codes', async () => {
     const one = (address: string, amount = 100_000n, fee: Record<string, string> = { feeRate: '2' }) =>
-      adapter.buildWithdrawal({ id: `bad-${address}-${amount}`, wallet, outputs: [{ ref: 'x', address, asset: 'BTC', amount }], fee });
-    await expect(one('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4')).rejects.toMatchObject({ code: 'address.wrong_network' });
-    await expect(one('bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt08q')).rejects.toMatchObject({ code: 'address.checksum' });
+      adapter.buildWithdrawal({
+        id: `bad-${address}-${amount}`,
+        wallet,
+        outputs: [{ ref: 'x', address, asset: 'BTC', amount }],
+        fee,
+      });
+    await expect(one('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4')).rejects.toMatchObject({
+      code: 'address.wrong_network',
+    });
+    await expect(one('bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt08q')).rejects.toMatchObject({
+      code: 'address.checksum',
+    });
     await expect(one('not-an-address')).rejects.toMatchObject({ code: 'address.malformed' });
-    await expect(one(baddress.toBech32(h('d').subarray(0, 20), 0, 'bcrt'), 293n)).rejects.toMatchObject({ code: 'withdrawal.dust_output' });
-    await expect(one(baddress.toBech32(h('d').subarray(0, 20), 0, 'bcrt'), 100_000n, { feeRate: '500' })).rejects.toMatchObject({ code: 'withdrawal.fee_rate_out_of_bounds' });
-    expect(adapter.validateAddress('BCRT1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KYGT080')).toEqual({ ok: true, normalized: 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080' });
+    await expect(one(baddress.toBech32(h('d').subarray(0, 20), 0, 'bcrt'), 293n)).rejects.toMatchObject({
+      code: 'withdrawal.dust_output',
+    });
+    await expect(
+      one(baddress.toBech32(h('d').subarray(0, 20), 0, 'bcrt'), 100_000n, { feeRate: '500' }),
+    ).rejects.toMatchObject({ code: 'withdrawal.fee_rate_out_of_bounds' });
+    expect(adapter.validateAddress('BCRT1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KYGT080')).toEqual({
+      ok: true,
+      normalized: 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080',
+    });
   });
 
   it('a real reorg shows in block(height).parentHash, and drops the deposit the orphaned block carried', async () => {

@@ -104,17 +104,33 @@ export class BitcoinAdapter implements ChainAdapter {
       const address = this.addressOf(o.script);
       received.push({ txid: o.txid, index: String(o.vout), address, asset: 'BTC', amount: o.value, script: o.script });
       const witnessScript = this.witnessScripts.get(o.script);
-      if (witnessScript) created.push([outpointKey(o.txid, o.vout), { txid: o.txid, vout: o.vout, value: o.value, script: o.script, witnessScript, address, height }]);
+      if (witnessScript)
+        created.push([
+          outpointKey(o.txid, o.vout),
+          { txid: o.txid, vout: o.vout, value: o.value, script: o.script, witnessScript, address, height },
+        ]);
     }
     // Spends of outputs created in this same block (a chain mined together) count too.
     const createdHere = new Map(created);
     for (const s of scanned.spends) {
       const u = this.utxos.get(s.outpoint) ?? createdHere.get(s.outpoint);
       if (!u) continue;
-      transfers.push({ txid: s.txid, index: `vin:${s.vin}`, address: u.address, asset: 'BTC', amount: -u.value, script: u.script });
+      transfers.push({
+        txid: s.txid,
+        index: `vin:${s.vin}`,
+        address: u.address,
+        asset: 'BTC',
+        amount: -u.value,
+        script: u.script,
+      });
     }
     transfers.push(...received);
-    this.utxos.apply(height, scanned.hash, created, scanned.spends.map((s) => s.outpoint));
+    this.utxos.apply(
+      height,
+      scanned.hash,
+      created,
+      scanned.spends.map((s) => s.outpoint),
+    );
     return { height, hash: scanned.hash, parentHash: scanned.parentHash, time: scanned.time, transfers };
   }
 
@@ -135,7 +151,14 @@ export class BitcoinAdapter implements ChainAdapter {
       tx.outs.forEach((out, vout) => {
         if (!this.scripts.has(out.script)) return;
         const script = Buffer.from(out.script).toString('hex');
-        found.push({ txid, index: String(vout), address: this.addressOf(script), asset: 'BTC', amount: out.value, script });
+        found.push({
+          txid,
+          index: String(vout),
+          address: this.addressOf(script),
+          asset: 'BTC',
+          amount: out.value,
+          script,
+        });
       });
       this.mempoolSeen.set(txid, found);
     }
@@ -147,12 +170,20 @@ export class BitcoinAdapter implements ChainAdapter {
       let script = a.script;
       if (!script) {
         const decoded = decodeAddress(a.address, this.network);
-        if (!decoded.ok) throw new DomainError(decoded.code, 422, `cannot watch ${a.address}: ${decoded.reason}`, { address: a.address });
+        if (!decoded.ok)
+          throw new DomainError(decoded.code, 422, `cannot watch ${a.address}: ${decoded.reason}`, {
+            address: a.address,
+          });
         script = decoded.script.toString('hex');
       }
       if (a.derivation) {
         if (custodyScriptPubKey(Buffer.from(a.derivation, 'hex')).toString('hex') !== script.toLowerCase()) {
-          throw new DomainError('bitcoin.derivation_mismatch', 422, `the witness script given for ${a.address} does not hash to its script`, { address: a.address });
+          throw new DomainError(
+            'bitcoin.derivation_mismatch',
+            422,
+            `the witness script given for ${a.address} does not hash to its script`,
+            { address: a.address },
+          );
         }
         this.witnessScripts.set(script.toLowerCase(), a.derivation.toLowerCase());
       }
@@ -192,43 +223,76 @@ export class BitcoinAdapter implements ChainAdapter {
    * (libs/withdrawals keeps them in the database, one owner per outpoint). The adapter keeps none
    * of its own: a memory map is lost on a crash and not shared by replicas.
    */
-  async buildWithdrawal(batch: WithdrawalBatch, opts: { taken?: ReadonlySet<string> } = {}): Promise<UnsignedWithdrawal> {
-    if (batch.outputs.length === 0) throw new DomainError('withdrawal.empty_batch', 422, 'a batch needs at least one output', {});
+  async buildWithdrawal(
+    batch: WithdrawalBatch,
+    opts: { taken?: ReadonlySet<string> } = {},
+  ): Promise<UnsignedWithdrawal> {
+    if (batch.outputs.length === 0)
+      throw new DomainError('withdrawal.empty_batch', 422, 'a batch needs at least one output', {});
     const targets = batch.outputs.map((o) => {
-      if (o.asset !== 'BTC') throw new DomainError('withdrawal.wrong_asset', 422, `withdrawal ${o.ref} is in ${o.asset}, not BTC`, { ref: o.ref });
+      if (o.asset !== 'BTC')
+        throw new DomainError('withdrawal.wrong_asset', 422, `withdrawal ${o.ref} is in ${o.asset}, not BTC`, {
+          ref: o.ref,
+        });
       const check = validateAddress(o.address, this.network);
-      if (!check.ok) throw new DomainError(check.code, 422, `withdrawal ${o.ref}: ${check.reason}`, { ref: o.ref, address: o.address });
+      if (!check.ok)
+        throw new DomainError(check.code, 422, `withdrawal ${o.ref}: ${check.reason}`, {
+          ref: o.ref,
+          address: o.address,
+        });
       const script = decodeAddress(check.normalized, this.network);
       if (!script.ok) throw new Error('unreachable');
-      if (o.amount <= 0n) throw new DomainError('withdrawal.bad_amount', 422, `withdrawal ${o.ref} pays ${o.amount}`, { ref: o.ref });
+      if (o.amount <= 0n)
+        throw new DomainError('withdrawal.bad_amount', 422, `withdrawal ${o.ref} pays ${o.amount}`, { ref: o.ref });
       const dust = dustThreshold(script.script);
-      if (o.amount < dust) throw new DomainError('withdrawal.dust_output', 422, `withdrawal ${o.ref} pays ${o.amount} sat, below the ${dust} sat dust limit`, { ref: o.ref });
+      if (o.amount < dust)
+        throw new DomainError(
+          'withdrawal.dust_output',
+          422,
+          `withdrawal ${o.ref} pays ${o.amount} sat, below the ${dust} sat dust limit`,
+          { ref: o.ref },
+        );
       return { script: script.script, value: o.amount };
     });
-    const estimate = batch.fee?.feeRate === undefined ? await this.rpc.estimateFeeRate(this.config.feeRate.confirmationTarget ?? 6).catch(() => undefined) : undefined;
+    const estimate =
+      batch.fee?.feeRate === undefined
+        ? await this.rpc.estimateFeeRate(this.config.feeRate.confirmationTarget ?? 6).catch(() => undefined)
+        : undefined;
     const feeRate = feeRatePolicy(batch.fee?.feeRate, estimate, this.config.feeRate.default, this.config.feeRate);
 
     const change = this.changeAddress(batch.wallet);
     let spendable = await this.spendableUtxos(batch.wallet, opts.taken ?? new Set());
-    const changeSpec = { script: Buffer.from(change.locator, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: batch.wallet.threshold };
+    const changeSpec = {
+      script: Buffer.from(change.locator, 'hex'),
+      witnessScriptLength: change.derivation.length / 2,
+      threshold: batch.wallet.threshold,
+    };
     let selection = selectCoins(spendable, targets, changeSpec, feeRate);
     // The node has the last word: an input already spent (by a transaction from outside, or one the
     // reservations do not know about) is dropped and the selection made again.
     for (;;) {
       const gone = new Set<string>();
-      for (const u of selection.inputs) if (!(await this.rpc.isUnspent(u.txid, u.vout))) gone.add(outpointKey(u.txid, u.vout));
+      for (const u of selection.inputs)
+        if (!(await this.rpc.isUnspent(u.txid, u.vout))) gone.add(outpointKey(u.txid, u.vout));
       if (gone.size === 0) break;
       spendable = spendable.filter((u) => !gone.has(outpointKey(u.txid, u.vout)));
       selection = selectCoins(spendable, targets, changeSpec, feeRate);
     }
-    const outputs = selection.change > 0n ? [...targets, { script: Buffer.from(change.locator, 'hex'), value: selection.change }] : targets;
+    const outputs =
+      selection.change > 0n
+        ? [...targets, { script: Buffer.from(change.locator, 'hex'), value: selection.change }]
+        : targets;
     const psbt = buildWithdrawalPsbt(selection.inputs, outputs, this.network);
     return {
       chain: 'bitcoin',
       batchId: batch.id,
       payload: psbt.toBase64(),
       digests: inputDigests(psbt).flatMap((d) =>
-        d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input} (${selection.inputs[d.input].txid}:${selection.inputs[d.input].vout})` })),
+        d.keys.map((publicKey) => ({
+          publicKey,
+          digest: d.digest,
+          purpose: `input ${d.input} (${selection.inputs[d.input].txid}:${selection.inputs[d.input].vout})`,
+        })),
       ),
       fee: selection.fee,
     };
@@ -257,9 +321,13 @@ export class BitcoinAdapter implements ChainAdapter {
     } catch (err) {
       const e = err as { code?: number; message: string };
       // -27: already in the chain; Core < 0.21 and some nodes answer "already in mempool/known" as errors.
-      if (e.code === -27 || /already (in|known)|txn-already/i.test(e.message)) return { txid: signed.txid, alreadyKnown: true };
+      if (e.code === -27 || /already (in|known)|txn-already/i.test(e.message))
+        return { txid: signed.txid, alreadyKnown: true };
       if (e.code !== undefined && e.code < 0) {
-        throw new DomainError('bitcoin.broadcast_rejected', 502, `the node refused the transaction: ${e.message}`, { txid: signed.txid, rpcCode: e.code });
+        throw new DomainError('bitcoin.broadcast_rejected', 502, `the node refused the transaction: ${e.message}`, {
+          txid: signed.txid,
+          rpcCode: e.code,
+        });
       }
       throw err;
     }
@@ -290,23 +358,55 @@ export class BitcoinAdapter implements ChainAdapter {
    * that parent and child together pay `feeRate` sat/vB (default: see below). Checked by `checkCpfpIntent`, signed like
    * a withdrawal (one input, the wallet's keys).
    */
-  async buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate?: number): Promise<UnsignedWithdrawal> {
+  async buildCpfp(
+    parent: SignedWithdrawal,
+    parentFee: bigint,
+    wallet: CustodyWallet,
+    feeRate?: number,
+  ): Promise<UnsignedWithdrawal> {
     const change = this.changeAddress(wallet);
     // Without a rate: the node's estimate, at least twice what the parent pays, within the policy's ceiling.
     const parentRate = Number(parentFee) / Transaction.fromHex(parent.raw).virtualSize();
-    const wanted = feeRate ?? Math.min(this.config.feeRate.max, Math.max(await this.feeRate().catch(() => this.config.feeRate.min), 2 * parentRate, this.config.feeRate.min));
-    const rate = feeRatePolicy(undefined, Math.ceil(wanted * 1000) / 1000, this.config.feeRate.default, this.config.feeRate);
-    const plan = buildCpfp(parent.raw, parentFee, { script: Buffer.from(change.locator, 'hex'), witnessScript: Buffer.from(change.derivation, 'hex'), threshold: wallet.threshold }, rate, this.network);
+    const wanted =
+      feeRate ??
+      Math.min(
+        this.config.feeRate.max,
+        Math.max(await this.feeRate().catch(() => this.config.feeRate.min), 2 * parentRate, this.config.feeRate.min),
+      );
+    const rate = feeRatePolicy(
+      undefined,
+      Math.ceil(wanted * 1000) / 1000,
+      this.config.feeRate.default,
+      this.config.feeRate,
+    );
+    const plan = buildCpfp(
+      parent.raw,
+      parentFee,
+      {
+        script: Buffer.from(change.locator, 'hex'),
+        witnessScript: Buffer.from(change.derivation, 'hex'),
+        threshold: wallet.threshold,
+      },
+      rate,
+      this.network,
+    );
     return {
       chain: 'bitcoin',
       batchId: parent.batchId,
       payload: plan.psbt.toBase64(),
-      digests: inputDigests(plan.psbt).flatMap((d) => d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `CPFP of ${parent.txid}:${plan.vout}` }))),
+      digests: inputDigests(plan.psbt).flatMap((d) =>
+        d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `CPFP of ${parent.txid}:${plan.vout}` })),
+      ),
       fee: plan.fee,
     };
   }
 
-  checkCpfpIntent(unsigned: UnsignedWithdrawal, parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet): void {
+  checkCpfpIntent(
+    unsigned: UnsignedWithdrawal,
+    parent: SignedWithdrawal,
+    parentFee: bigint,
+    wallet: CustodyWallet,
+  ): void {
     checkCpfpIntent(unsigned, {
       network: this.network,
       parentRaw: parent.raw,
@@ -330,7 +430,12 @@ export class BitcoinAdapter implements ChainAdapter {
       if (!info.blockhash) return { state: 'mempool' };
       const header = await this.rpc.blockHeader(info.blockhash);
       if (header.confirmations < 1) return { state: 'unknown' }; // in a block that left the best chain
-      return { state: 'confirmed', height: header.height, blockHash: info.blockhash, confirmations: header.confirmations };
+      return {
+        state: 'confirmed',
+        height: header.height,
+        blockHash: info.blockhash,
+        confirmations: header.confirmations,
+      };
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code === -5 || code === -8 || code === -1) return { state: 'unknown' };
@@ -339,7 +444,8 @@ export class BitcoinAdapter implements ChainAdapter {
   }
 
   private async inputState(i: SpentOutput): Promise<InputState['state']> {
-    if ((await this.rpc.call<unknown>('gettxout', [i.txid, i.vout, false])) !== null) return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
+    if ((await this.rpc.call<unknown>('gettxout', [i.txid, i.vout, false])) !== null)
+      return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
     const funding = await this.status(i.txid);
     if (funding.state === 'unknown') return 'missing';
     if (funding.state === 'mempool') return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
@@ -349,7 +455,12 @@ export class BitcoinAdapter implements ChainAdapter {
   private async blockRef(height: number): Promise<BlockRef> {
     const hash = await this.rpc.blockHash(height);
     const header = await this.rpc.blockHeaderRaw(hash);
-    return { height, hash, parentHash: Buffer.from(header.subarray(4, 36)).reverse().toString('hex'), time: header.readUInt32LE(68) };
+    return {
+      height,
+      hash,
+      parentHash: Buffer.from(header.subarray(4, 36)).reverse().toString('hex'),
+      time: header.readUInt32LE(68),
+    };
   }
 
   private addressOf(script: string): string {
@@ -363,11 +474,15 @@ export class BitcoinAdapter implements ChainAdapter {
   private async spendableUtxos(wallet: CustodyWallet, taken: ReadonlySet<string>): Promise<CustodyUtxo[]> {
     const tip = await this.rpc.blockCount();
     const minConf = this.config.minInputConfirmations ?? 1;
-    const keys = sortedKeys(wallet.publicKeys).map((k) => k.toString('hex')).join();
+    const keys = sortedKeys(wallet.publicKeys)
+      .map((k) => k.toString('hex'))
+      .join();
     return this.utxos.all().filter((u) => {
       if (u.height < 0 || tip - u.height + 1 < minConf || taken.has(outpointKey(u.txid, u.vout))) return false;
       const parts = parseCustodyWitnessScript(Buffer.from(u.witnessScript, 'hex'));
-      return !!parts && parts.threshold === wallet.threshold && parts.keys.map((k) => k.toString('hex')).join() === keys;
+      return (
+        !!parts && parts.threshold === wallet.threshold && parts.keys.map((k) => k.toString('hex')).join() === keys
+      );
     });
   }
 }

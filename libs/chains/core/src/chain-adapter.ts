@@ -65,7 +65,11 @@ export interface DerivedAddress {
 
 export type AddressCheck =
   | { ok: true; normalized: string }
-  | { ok: false; code: 'address.malformed' | 'address.checksum' | 'address.wrong_network' | 'address.refused'; reason: string };
+  | {
+      ok: false;
+      code: 'address.malformed' | 'address.checksum' | 'address.wrong_network' | 'address.refused';
+      reason: string;
+    };
 
 /** An output of an approved withdrawal batch: what the cosigners agreed to pay. */
 export interface IntendedOutput {

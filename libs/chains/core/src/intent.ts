@@ -19,10 +19,13 @@ export function checkOutputsMatch(decoded: Omit<IntendedOutput, 'ref'>[], approv
   for (const o of decoded) {
     const list = want.get(key(o));
     if (!list || list.length === 0) {
-      throw new IntentMismatchError(`the transaction pays ${o.amount} ${o.asset} to ${o.address}, which no approved withdrawal asks for`, {
-        address: o.address,
-        amount: o.amount.toString(),
-      });
+      throw new IntentMismatchError(
+        `the transaction pays ${o.amount} ${o.asset} to ${o.address}, which no approved withdrawal asks for`,
+        {
+          address: o.address,
+          amount: o.amount.toString(),
+        },
+      );
     }
     list.pop();
     if (list.length === 0) want.delete(key(o));

@@ -22,7 +22,10 @@ const SETTINGS = { evmVersion: 'cancun', optimizer: { enabled: true, runs: 200 }
 
 interface SolcOutput {
   errors?: { severity: string; formattedMessage: string }[];
-  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>;
+  contracts: Record<
+    string,
+    Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>
+  >;
 }
 
 /** Compiles the sources with the installed solc-js (offline). Throws on any compiler error. */
@@ -31,7 +34,10 @@ export function compileContracts(): ArtifactsFile {
   const input = {
     language: 'Solidity',
     sources: Object.fromEntries(SOURCES.map((s) => [s, { content: readFileSync(path.join(__dirname, s), 'utf8') }])),
-    settings: { ...SETTINGS, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } } },
+    settings: {
+      ...SETTINGS,
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
+    },
   };
   const out = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error');
@@ -40,7 +46,11 @@ export function compileContracts(): ArtifactsFile {
   for (const file of Object.keys(out.contracts).sort()) {
     for (const [name, c] of Object.entries(out.contracts[file])) {
       if (c.evm.bytecode.object.length === 0) continue; // interfaces
-      contracts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` };
+      contracts[name] = {
+        abi: c.abi,
+        bytecode: `0x${c.evm.bytecode.object}`,
+        deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
+      };
     }
   }
   return { compiler: solc.version(), settings: SETTINGS, contracts };

@@ -6,10 +6,26 @@ import { id, Interface } from 'ethers';
  * `@safe-global/safe-contracts@1.4.1` artifacts. On a real chain we only check the code hashes.
  */
 export const SAFE_V141 = {
-  singleton: { address: '0x41675C099F32341bf84BFc5382aF534df5C7461a', codeHash: '0x1fe2df852ba3299d6534ef416eefa406e56ced995bca886ab7a553e6d0c5e1c4', artifact: 'Safe.sol/Safe' },
-  proxyFactory: { address: '0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67', codeHash: '0x50c3cdc4074750a7a974204a716c999edd37482f907608d960b2b025ee0b3317', artifact: 'proxies/SafeProxyFactory.sol/SafeProxyFactory' },
-  multiSendCallOnly: { address: '0x9641d764fc13c8B624c04430C7356C1C7C8102e2', codeHash: '0xecd5bd14a08c5d2122379900b2f272bdf107a7e92423c10dd5fe3254386c9939', artifact: 'libraries/MultiSendCallOnly.sol/MultiSendCallOnly' },
-  fallbackHandler: { address: '0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99', codeHash: '0x7c6007a5d711cea8dfd5d91f5940ec29c7f200fe511eb1fc1397b367af3c42f9', artifact: 'handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler' },
+  singleton: {
+    address: '0x41675C099F32341bf84BFc5382aF534df5C7461a',
+    codeHash: '0x1fe2df852ba3299d6534ef416eefa406e56ced995bca886ab7a553e6d0c5e1c4',
+    artifact: 'Safe.sol/Safe',
+  },
+  proxyFactory: {
+    address: '0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67',
+    codeHash: '0x50c3cdc4074750a7a974204a716c999edd37482f907608d960b2b025ee0b3317',
+    artifact: 'proxies/SafeProxyFactory.sol/SafeProxyFactory',
+  },
+  multiSendCallOnly: {
+    address: '0x9641d764fc13c8B624c04430C7356C1C7C8102e2',
+    codeHash: '0xecd5bd14a08c5d2122379900b2f272bdf107a7e92423c10dd5fe3254386c9939',
+    artifact: 'libraries/MultiSendCallOnly.sol/MultiSendCallOnly',
+  },
+  fallbackHandler: {
+    address: '0xfd0732Dc9E303f09fCEf3a7388Ad10A83459Ec99',
+    codeHash: '0x7c6007a5d711cea8dfd5d91f5940ec29c7f200fe511eb1fc1397b367af3c42f9',
+    artifact: 'handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler',
+  },
 } as const;
 export type SafeContractName = keyof typeof SAFE_V141;
 

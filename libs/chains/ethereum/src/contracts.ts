@@ -7,6 +7,10 @@ export const SWEEPER_CREATION_CODE: string = artifacts.contracts.DepositSweeper.
 export const SWEEPER_FACTORY_CREATION_CODE: string = artifacts.contracts.DepositSweeperFactory.bytecode;
 export const SWEEPER_FACTORY_CODE_HASH = keccak256(artifacts.contracts.DepositSweeperFactory.deployedBytecode);
 /** Where the sweeper factory lives on every chain: deployed with a zero salt by the deterministic deployer. */
-export const SWEEPER_FACTORY_ADDRESS = getCreate2Address(DETERMINISTIC_DEPLOYER, ZeroHash, keccak256(SWEEPER_FACTORY_CREATION_CODE));
+export const SWEEPER_FACTORY_ADDRESS = getCreate2Address(
+  DETERMINISTIC_DEPLOYER,
+  ZeroHash,
+  keccak256(SWEEPER_FACTORY_CREATION_CODE),
+);
 export const TEST_TOKEN_CREATION_CODE: string = artifacts.contracts.TestToken.bytecode;
 export const TEST_TOKEN_ABI = artifacts.contracts.TestToken.abi;

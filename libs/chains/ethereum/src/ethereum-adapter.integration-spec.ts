@@ -46,13 +46,20 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     await Promise.all([anvil?.stop(), kms?.stop()]);
   });
 
-  const batchOf = (id: string, outputs: WithdrawalBatch['outputs']): WithdrawalBatch => ({ id, wallet: c.wallet, outputs });
+  const batchOf = (id: string, outputs: WithdrawalBatch['outputs']): WithdrawalBatch => ({
+    id,
+    wallet: c.wallet,
+    outputs,
+  });
 
   /** The full signing path: build → intent check → owners (2 of 3) → relay round → intent check → relayer → broadcast. */
   async function withdraw(batch: WithdrawalBatch, signers = [0, 1]) {
     const unsigned = await c.adapter.buildWithdrawal(batch);
     c.adapter.checkIntent(unsigned, batch);
-    const sigs = await c.sign(unsigned.digests, signers.map((i) => c.owners[i].publicKey));
+    const sigs = await c.sign(
+      unsigned.digests,
+      signers.map((i) => c.owners[i].publicKey),
+    );
     const relay = await c.adapter.prepareRelay(unsigned, sigs, await c.relayOptions());
     c.adapter.checkIntent(relay, batch);
     const txid = await c.submit(relay);
@@ -61,7 +68,13 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
 
   it('deploys the Safe v1.4.1 contracts at their canonical addresses with the expected code hashes, and the Safe with KMS owners', async () => {
     const checks = await c.adapter.ensureDeployment();
-    expect(checks.map((x) => x.contract)).toEqual(['singleton', 'proxyFactory', 'multiSendCallOnly', 'fallbackHandler', 'sweeperFactory']);
+    expect(checks.map((x) => x.contract)).toEqual([
+      'singleton',
+      'proxyFactory',
+      'multiSendCallOnly',
+      'fallbackHandler',
+      'sweeperFactory',
+    ]);
     for (const x of checks) expect(x.actual).toBe(x.expected);
     const state = await c.adapter.safeState(c.safe);
     expect(new Set(state.owners)).toEqual(new Set(c.owners.map((o) => o.address)));
@@ -69,19 +82,37 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
   });
 
   it('derives the same CREATE2 deposit address as the factory contract does', async () => {
-    const d = c.adapter.deriveDepositAddress(c.wallet, depositTag({ client: 'acme', user: 'u1', asset: 'ETH', index: 0 }));
+    const d = c.adapter.deriveDepositAddress(
+      c.wallet,
+      depositTag({ client: 'acme', user: 'u1', asset: 'ETH', index: 0 }),
+    );
     const onChain = SWEEPER_FACTORY_ABI.decodeFunctionResult(
       'depositAddress',
-      await anvil.rpc('eth_call', [{ to: SWEEPER_FACTORY_ADDRESS, data: SWEEPER_FACTORY_ABI.encodeFunctionData('depositAddress', [c.safe, d.locator]) }, 'latest']),
+      await anvil.rpc('eth_call', [
+        {
+          to: SWEEPER_FACTORY_ADDRESS,
+          data: SWEEPER_FACTORY_ABI.encodeFunctionData('depositAddress', [c.safe, d.locator]),
+        },
+        'latest',
+      ]),
     )[0];
     expect(onChain).toBe(d.address);
   });
 
   it('reports ETH and ERC-20 deposits to watched addresses from block(height), keyed by (txhash, native|logIndex), and nothing else', async () => {
-    const a = c.adapter.deriveDepositAddress(c.wallet, depositTag({ client: 'acme', user: 'u2', asset: 'ETH', index: 0 })).address;
-    const b = c.adapter.deriveDepositAddress(c.wallet, depositTag({ client: 'acme', user: 'u3', asset: 'USDC', index: 0 })).address;
+    const a = c.adapter.deriveDepositAddress(
+      c.wallet,
+      depositTag({ client: 'acme', user: 'u2', asset: 'ETH', index: 0 }),
+    ).address;
+    const b = c.adapter.deriveDepositAddress(
+      c.wallet,
+      depositTag({ client: 'acme', user: 'u3', asset: 'USDC', index: 0 }),
+    ).address;
     const stranger = Wallet.createRandom().address;
-    c.adapter.watch([{ address: a, ref: 'a' }, { address: b, ref: 'b' }]);
+    c.adapter.watch([
+      { address: a, ref: 'a' },
+      { address: b, ref: 'b' },
+    ]);
     const ethTx = await anvil.sendEth(a, 3n * ETH);
     const hEth = await anvil.height();
     await anvil.sendEth(stranger, ETH);
@@ -94,7 +125,9 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     expect(blockEth.transfers).toEqual([{ txid: ethTx, index: 'native', address: a, asset: 'ETH', amount: 3n * ETH }]);
     const blockTok = await c.adapter.block(hTok);
     const receipt = await anvil.provider.getTransactionReceipt(tokTx);
-    expect(blockTok.transfers).toEqual([{ txid: tokTx, index: String(receipt!.logs[0].index), address: b, asset: 'USDC', amount: 250n * USD }]);
+    expect(blockTok.transfers).toEqual([
+      { txid: tokTx, index: String(receipt!.logs[0].index), address: b, asset: 'USDC', amount: 250n * USD },
+    ]);
     expect(blockTok.parentHash).toBe((await c.adapter.block(hTok - 1)).hash);
     expect((await c.adapter.block(hTok + 1)).transfers).toEqual([]);
   });
@@ -133,7 +166,9 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
 
     // A later plain deposit to the same address, and a second sweep deploying there again.
     await anvil.sendEth(a, ETH);
-    const again = await c.adapter.sweepResult(await c.submit(await c.adapter.buildSweep(c.wallet, [tags[0]], ['ETH'], await c.relayOptions())));
+    const again = await c.adapter.sweepResult(
+      await c.submit(await c.adapter.buildSweep(c.wallet, [tags[0]], ['ETH'], await c.relayOptions())),
+    );
     expect(again.swept).toEqual([{ address: a, asset: 'ETH', amount: ETH }]);
     expect(await anvil.balance(c.safe)).toBe(safeEth + 3n * ETH);
   });
@@ -141,7 +176,9 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
   it('executes a batch of ETH and ERC-20 withdrawals signed 2-of-3 through kms-local', async () => {
     await anvil.fund(c.safe, 10n * ETH);
     await anvil.mintToken(usdc, c.safe, 500n * USD);
-    const before = await Promise.all(recipients.map((r) => Promise.all([anvil.balance(r), anvil.tokenBalance(usdc, r)])));
+    const before = await Promise.all(
+      recipients.map((r) => Promise.all([anvil.balance(r), anvil.tokenBalance(usdc, r)])),
+    );
     const safeUsd = await anvil.tokenBalance(usdc, c.safe);
     const batch = batchOf('batch-1', [
       { ref: 'w1', address: recipients[0], asset: 'ETH', amount: ETH },
@@ -156,7 +193,24 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     const t = p.safeTx;
     const onChainHash = SAFE_ABI.decodeFunctionResult(
       'getTransactionHash',
-      await anvil.rpc('eth_call', [{ to: c.safe, data: SAFE_ABI.encodeFunctionData('getTransactionHash', [t.to, t.value, t.data, t.operation, t.safeTxGas, t.baseGas, t.gasPrice, t.gasToken, t.refundReceiver, t.nonce]) }, 'latest']),
+      await anvil.rpc('eth_call', [
+        {
+          to: c.safe,
+          data: SAFE_ABI.encodeFunctionData('getTransactionHash', [
+            t.to,
+            t.value,
+            t.data,
+            t.operation,
+            t.safeTxGas,
+            t.baseGas,
+            t.gasPrice,
+            t.gasToken,
+            t.refundReceiver,
+            t.nonce,
+          ]),
+        },
+        'latest',
+      ]),
     )[0];
     expect(unsigned.digests.map((d) => d.digest)).toEqual([onChainHash, onChainHash, onChainHash]);
 
@@ -167,7 +221,9 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     expect(await anvil.balance(recipients[2])).toBe(before[2][0] + 2n * ETH);
     expect(await anvil.tokenBalance(usdc, c.safe)).toBe(safeUsd - 42n * USD);
     const receipt = await anvil.provider.getTransactionReceipt(txid);
-    const transfers = receipt!.logs.filter((l) => l.address === usdc).map((l) => [dataSlice(l.topics[2], 12), BigInt(l.data)]);
+    const transfers = receipt!.logs
+      .filter((l) => l.address === usdc)
+      .map((l) => [dataSlice(l.topics[2], 12), BigInt(l.data)]);
     expect(transfers).toEqual([
       [recipients[1].toLowerCase(), 12n * USD],
       [recipients[2].toLowerCase(), 30n * USD],
@@ -177,7 +233,11 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
   it('re-broadcasting a signed transaction after a crash submits it once: the second send is "already known"', async () => {
     const batch = batchOf('batch-7', [{ ref: 'w11', address: recipients[1], asset: 'ETH', amount: 11n }]);
     const unsigned = await c.adapter.buildWithdrawal(batch);
-    const relay = await c.adapter.prepareRelay(unsigned, await c.sign(unsigned.digests, [c.owners[0].publicKey, c.owners[1].publicKey]), await c.relayOptions());
+    const relay = await c.adapter.prepareRelay(
+      unsigned,
+      await c.sign(unsigned.digests, [c.owners[0].publicKey, c.owners[1].publicKey]),
+      await c.relayOptions(),
+    );
     // The signed transaction is what libs/withdrawals stores before the first send.
     const signed = await c.adapter.finalize(relay, await c.sign(relay.digests));
     const before = await anvil.balance(recipients[1]);
@@ -208,23 +268,41 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     const unsigned = await c.adapter.buildWithdrawal(batch);
     const [one] = await c.sign(unsigned.digests, [c.owners[0].publicKey]);
     const nonceBefore = await anvil.provider.getTransactionCount(c.relayer.address);
-    await expect(c.adapter.prepareRelay(unsigned, [one], await c.relayOptions())).rejects.toMatchObject({ code: 'withdrawal.signatures_short' });
-    await expect(c.adapter.prepareRelay(unsigned, [one, one], await c.relayOptions())).rejects.toMatchObject({ code: 'withdrawal.signatures_short' });
+    await expect(c.adapter.prepareRelay(unsigned, [one], await c.relayOptions())).rejects.toMatchObject({
+      code: 'withdrawal.signatures_short',
+    });
+    await expect(c.adapter.prepareRelay(unsigned, [one, one], await c.relayOptions())).rejects.toMatchObject({
+      code: 'withdrawal.signatures_short',
+    });
 
     const stranger = await kms.createSigningKey();
     const pk = await signer.publicKey(stranger);
     const sig = await signer.signDigest(stranger, getBytes(unsigned.digests[0].digest));
-    const foreign = { publicKey: pk.compressedHex, digest: unsigned.digests[0].digest, r: toBeHex(sig.r, 32), s: toBeHex(sig.s, 32), recovery: sig.recovery };
-    await expect(c.adapter.prepareRelay(unsigned, [one, foreign], await c.relayOptions())).rejects.toMatchObject({ code: 'withdrawal.signature_not_owner' });
+    const foreign = {
+      publicKey: pk.compressedHex,
+      digest: unsigned.digests[0].digest,
+      r: toBeHex(sig.r, 32),
+      s: toBeHex(sig.s, 32),
+      recovery: sig.recovery,
+    };
+    await expect(c.adapter.prepareRelay(unsigned, [one, foreign], await c.relayOptions())).rejects.toMatchObject({
+      code: 'withdrawal.signature_not_owner',
+    });
     // A non-owner key passed off as an owner's: recovers to the stranger, not the owner.
-    await expect(c.adapter.prepareRelay(unsigned, [one, { ...foreign, publicKey: c.owners[1].publicKey }], await c.relayOptions())).rejects.toMatchObject({ code: 'withdrawal.signature_invalid' });
+    await expect(
+      c.adapter.prepareRelay(unsigned, [one, { ...foreign, publicKey: c.owners[1].publicKey }], await c.relayOptions()),
+    ).rejects.toMatchObject({ code: 'withdrawal.signature_invalid' });
     expect(await anvil.provider.getTransactionCount(c.relayer.address)).toBe(nonceBefore);
   });
 
   it('refuses at broadcast a relayer transaction whose Safe signatures are unsorted or short, checked against the Safe on chain', async () => {
     const batch = batchOf('batch-3', [{ ref: 'w6', address: recipients[1], asset: 'ETH', amount: 5n }]);
     const unsigned = await c.adapter.buildWithdrawal(batch);
-    const relay = await c.adapter.prepareRelay(unsigned, await c.sign(unsigned.digests, [c.owners[0].publicKey, c.owners[1].publicKey]), await c.relayOptions());
+    const relay = await c.adapter.prepareRelay(
+      unsigned,
+      await c.sign(unsigned.digests, [c.owners[0].publicKey, c.owners[1].publicKey]),
+      await c.relayOptions(),
+    );
     const p = parsePayload(relay.payload);
     if (p.kind !== 'relay') throw new Error('relay payload expected');
     const tx = Transaction.from(p.unsignedTx);
@@ -233,11 +311,16 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     const swapped = concat([sigBytes.slice(65, 130), sigBytes.slice(0, 65)]);
     const short = concat([sigBytes.slice(0, 65)]);
     const safeNonce = (await c.adapter.safeState(c.safe)).nonce;
-    for (const [bytes, code] of [[swapped, 'withdrawal.signatures_unsorted'], [short, 'withdrawal.signatures_short']] as const) {
+    for (const [bytes, code] of [
+      [swapped, 'withdrawal.signatures_unsorted'],
+      [short, 'withdrawal.signatures_short'],
+    ] as const) {
       const forged = Transaction.from({ ...tx.toJSON(), data: encodeExecTransaction(safeTx, bytes) });
       const sig = await signer.signDigest(c.relayer.keyId, getBytes(forged.unsignedHash));
       forged.signature = { r: toBeHex(sig.r, 32), s: toBeHex(sig.s, 32), yParity: sig.recovery };
-      await expect(c.adapter.broadcast({ chain: 'ethereum', batchId: 'forged', txid: forged.hash!, raw: forged.serialized })).rejects.toMatchObject({ code });
+      await expect(
+        c.adapter.broadcast({ chain: 'ethereum', batchId: 'forged', txid: forged.hash!, raw: forged.serialized }),
+      ).rejects.toMatchObject({ code });
     }
     expect(await anvil.provider.getTransactionCount(c.relayer.address)).toBe(tx.nonce);
     expect((await c.adapter.safeState(c.safe)).nonce).toBe(safeNonce);
@@ -255,11 +338,16 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     if (p.kind !== 'safe-tx') throw new Error('safe-tx payload expected');
     const attacker = Wallet.createRandom().address;
     // Tampered payload: the same batch re-pointed at an attacker, digests recomputed to match.
-    const evil = await c.adapter.buildWithdrawal(batchOf('batch-4', [batch.outputs[0], { ...batch.outputs[1], address: attacker }]));
+    const evil = await c.adapter.buildWithdrawal(
+      batchOf('batch-4', [batch.outputs[0], { ...batch.outputs[1], address: attacker }]),
+    );
     // Tampered approval: the payload is honest but the approved batch says something else.
     const otherBatch = batchOf('batch-4', [batch.outputs[0], { ...batch.outputs[1], amount: 4n * USD }]);
     // Tampered digests: honest payload, but one requested digest is another hash.
-    const swappedDigest = { ...unsigned, digests: unsigned.digests.map((d, i) => (i === 0 ? { ...d, digest: evil.digests[0].digest } : d)) };
+    const swappedDigest = {
+      ...unsigned,
+      digests: unsigned.digests.map((d, i) => (i === 0 ? { ...d, digest: evil.digests[0].digest } : d)),
+    };
     // A delegatecall somewhere else than MultiSendCallOnly.
     const delegate = { ...p, safeTx: { ...p.safeTx, to: SAFE_V141.singleton.address } };
     // Owners swapped for the attacker's key in the payload (prepareRelay would trust them).
@@ -272,7 +360,9 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     await expect(signIfIntentHolds(evil, batch)).rejects.toThrow(IntentMismatchError);
     await expect(signIfIntentHolds(unsigned, otherBatch)).rejects.toThrow(IntentMismatchError);
     await expect(signIfIntentHolds(swappedDigest, batch)).rejects.toThrow(IntentMismatchError);
-    await expect(signIfIntentHolds({ ...unsigned, payload: serializePayload(delegate) }, batch)).rejects.toThrow(IntentMismatchError);
+    await expect(signIfIntentHolds({ ...unsigned, payload: serializePayload(delegate) }, batch)).rejects.toThrow(
+      IntentMismatchError,
+    );
     await expect(signIfIntentHolds(fakeOwners, batch)).rejects.toThrow(IntentMismatchError);
     expect(kmsSignatures()).toBe(signedBefore);
     // And the honest pair passes and signs.
@@ -286,8 +376,15 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     const { txid } = await withdraw(batch);
     const receipt = await anvil.provider.getTransactionReceipt(txid);
     expect(receipt!.status).toBe(1);
-    expect(receipt!.logs.some((l) => l.address === c.safe && l.topics[0] === SAFE_ABI.getEvent('ExecutionSuccess')!.topicHash)).toBe(true);
-    expect(await c.adapter.status(txid)).toMatchObject({ state: 'failed', reason: expect.stringMatching(/Transfer|returned false/) });
+    expect(
+      receipt!.logs.some(
+        (l) => l.address === c.safe && l.topics[0] === SAFE_ABI.getEvent('ExecutionSuccess')!.topicHash,
+      ),
+    ).toBe(true);
+    expect(await c.adapter.status(txid)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/Transfer|returned false/),
+    });
   });
 
   it('makes a reorg visible through parent hashes, and a reorged-away deposit disappears', async () => {
@@ -318,17 +415,27 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     const sigs = await c.sign(unsigned.digests, [c.owners[1].publicKey, c.owners[2].publicKey]);
     await anvil.setAutomine(false);
     try {
-      const relay = await c.adapter.prepareRelay(unsigned, sigs, await c.relayOptions({ maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n }));
+      const relay = await c.adapter.prepareRelay(
+        unsigned,
+        sigs,
+        await c.relayOptions({ maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n }),
+      );
       const first = await c.submit(relay);
       expect(await c.adapter.status(first)).toEqual({ state: 'mempool' });
       const bumped = c.adapter.replaceRelay(relay, { maxPriorityFeePerGas: 2_000_000_000n });
       c.adapter.checkIntent(bumped, batch);
-      const a = Transaction.from(parsePayload(relay.payload).kind === 'relay' ? (parsePayload(relay.payload) as { unsignedTx: string }).unsignedTx : '0x');
+      const a = Transaction.from(
+        parsePayload(relay.payload).kind === 'relay'
+          ? (parsePayload(relay.payload) as { unsignedTx: string }).unsignedTx
+          : '0x',
+      );
       const b = Transaction.from((parsePayload(bumped.payload) as { unsignedTx: string }).unsignedTx);
       expect(b.nonce).toBe(a.nonce);
       expect(b.maxPriorityFeePerGas! * 10n).toBeGreaterThanOrEqual(a.maxPriorityFeePerGas! * 11n);
       expect(b.maxFeePerGas! * 10n).toBeGreaterThanOrEqual(a.maxFeePerGas! * 11n);
-      expect(() => c.adapter.replaceRelay(relay, {}, a.maxFeePerGas!)).toThrow(expect.objectContaining({ code: 'withdrawal.fee_ceiling' }));
+      expect(() => c.adapter.replaceRelay(relay, {}, a.maxFeePerGas!)).toThrow(
+        expect.objectContaining({ code: 'withdrawal.fee_ceiling' }),
+      );
       const second = await c.submit(bumped);
       expect(second).not.toBe(first);
       await anvil.mine(1);
@@ -345,7 +452,8 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
     expect(c.adapter.validateAddress(recipients[0].toLowerCase())).toEqual({ ok: true, normalized: recipients[0] });
     expect(c.adapter.validateAddress('0x1234')).toMatchObject({ ok: false, code: 'address.malformed' });
     const flipped = recipients[0].replace(/[a-f]/, (ch) => ch.toUpperCase());
-    if (flipped !== recipients[0]) expect(c.adapter.validateAddress(flipped)).toMatchObject({ ok: false, code: 'address.checksum' });
+    if (flipped !== recipients[0])
+      expect(c.adapter.validateAddress(flipped)).toMatchObject({ ok: false, code: 'address.checksum' });
     for (const ours of [c.safe, c.relayer.address, deposit, usdc, '0x0000000000000000000000000000000000000000']) {
       expect(c.adapter.validateAddress(ours)).toMatchObject({ ok: false, code: 'address.refused' });
     }

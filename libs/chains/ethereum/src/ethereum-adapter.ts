@@ -19,7 +19,16 @@ import {
 } from '@strongroom/chains-core';
 import { badRequest, conflict, unprocessable } from '@strongroom/shared-types';
 import { getAddress, toQuantity, Transaction } from 'ethers';
-import { ERC20_ABI, EXEC_TRANSACTION_SELECTOR as EXEC_SELECTOR, PROXY_FACTORY_ABI, SAFE_ABI, SAFE_V141, SWEEPER_FACTORY_ABI, SWEPT_TOPIC, TRANSFER_TOPIC } from './constants';
+import {
+  ERC20_ABI,
+  EXEC_TRANSACTION_SELECTOR as EXEC_SELECTOR,
+  PROXY_FACTORY_ABI,
+  SAFE_ABI,
+  SAFE_V141,
+  SWEEPER_FACTORY_ABI,
+  SWEPT_TOPIC,
+  TRANSFER_TOPIC,
+} from './constants';
 import { SWEEPER_CREATION_CODE, SWEEPER_FACTORY_ADDRESS } from './contracts';
 import { AddressSet } from './logic/address-set';
 import { buildRelayerTx } from './logic/build-relayer-tx';
@@ -146,7 +155,8 @@ export class EthereumAdapter implements ChainAdapter {
     if (DEV_NETWORKS.has(this.network)) return ensureDevDeployment(this.rpc);
     const checks = await checkDeployment(this.rpc);
     const bad = checks.filter((c) => c.actual !== c.expected);
-    if (bad.length > 0) throw new Error(`unexpected code at ${bad.map((b) => `${b.contract} ${b.address}`).join(', ')}`);
+    if (bad.length > 0)
+      throw new Error(`unexpected code at ${bad.map((b) => `${b.contract} ${b.address}`).join(', ')}`);
     return checks;
   }
 
@@ -163,13 +173,27 @@ export class EthereumAdapter implements ChainAdapter {
 
   /** The Safe address a wallet gets with `saltNonce`, and the relayer round that deploys it. */
   async predictSafe(wallet: CustodyWallet, saltNonce: bigint): Promise<{ address: string; factoryCalldata: string }> {
-    const proxyCode = SAFE_ABI.getAbiCoder().decode(['bytes'], await this.rpc.call(SAFE_V141.proxyFactory.address, PROXY_FACTORY_ABI.encodeFunctionData('proxyCreationCode')))[0] as string;
+    const proxyCode = SAFE_ABI.getAbiCoder().decode(
+      ['bytes'],
+      await this.rpc.call(SAFE_V141.proxyFactory.address, PROXY_FACTORY_ABI.encodeFunctionData('proxyCreationCode')),
+    )[0] as string;
     return safeSetup(this.owners(wallet), wallet.threshold, saltNonce, proxyCode);
   }
 
-  async buildSafeDeployment(wallet: CustodyWallet, saltNonce: bigint, opts: RelayOptions): Promise<UnsignedWithdrawal & { safeAddress: string }> {
+  async buildSafeDeployment(
+    wallet: CustodyWallet,
+    saltNonce: bigint,
+    opts: RelayOptions,
+  ): Promise<UnsignedWithdrawal & { safeAddress: string }> {
     const { address, factoryCalldata } = await this.predictSafe(wallet, saltNonce);
-    const unsigned = await this.relayRound('deploy-safe', `safe-${address}`, SAFE_V141.proxyFactory.address, factoryCalldata, opts, {});
+    const unsigned = await this.relayRound(
+      'deploy-safe',
+      `safe-${address}`,
+      SAFE_V141.proxyFactory.address,
+      factoryCalldata,
+      opts,
+      {},
+    );
     return { ...unsigned, safeAddress: address };
   }
 
@@ -180,7 +204,14 @@ export class EthereumAdapter implements ChainAdapter {
    */
   async buildNonceFill(opts: RelayOptions): Promise<UnsignedWithdrawal> {
     const self = ownerAddress(opts.relayerPublicKey);
-    return this.relayRound('cancel', `nonce-${opts.nonce}`, self, '0x', { ...opts, gasLimit: opts.gasLimit ?? 21_000n }, {});
+    return this.relayRound(
+      'cancel',
+      `nonce-${opts.nonce}`,
+      self,
+      '0x',
+      { ...opts, gasLimit: opts.gasLimit ?? 21_000n },
+      {},
+    );
   }
 
   /** The nonce fill's intent check (see checkNonceFillIntent), before its relayer digest goes to KMS. */
@@ -218,13 +249,27 @@ export class EthereumAdapter implements ChainAdapter {
     const failed = new Set<string>();
     const [receipts, internal] = await Promise.all([
       Promise.all(candidates.map((c) => this.rpc.receipt(c.hash))),
-      fetchInternalTransfers(this.rpc, this.internalTransfers, got.ref, got.txs.map((t) => t.hash), this.watched, this.nativeAsset),
+      fetchInternalTransfers(
+        this.rpc,
+        this.internalTransfers,
+        got.ref,
+        got.txs.map((t) => t.hash),
+        this.watched,
+        this.nativeAsset,
+      ),
     ]);
     candidates.forEach((c, i) => {
       const r = receipts[i];
       if (!r || r.status !== 1 || r.blockHash !== got.ref.hash) failed.add(c.hash);
     });
-    const transfers = matchBlockTransfers(got.txs, got.logs, this.watched, this.assetOf, (h) => failed.has(h), this.nativeAsset);
+    const transfers = matchBlockTransfers(
+      got.txs,
+      got.logs,
+      this.watched,
+      this.assetOf,
+      (h) => failed.has(h),
+      this.nativeAsset,
+    );
     return { ...got.ref, transfers: [...transfers, ...internal] };
   }
 
@@ -244,7 +289,12 @@ export class EthereumAdapter implements ChainAdapter {
   deriveDepositAddress(wallet: CustodyWallet, tag: string): DerivedAddress {
     if (!wallet.safeAddress) throw badRequest('wallet.no_safe', `wallet ${wallet.id} has no Safe yet`);
     const salt = depositSalt(tag);
-    const { address, initCodeHash } = depositAddress(SWEEPER_FACTORY_ADDRESS, SWEEPER_CREATION_CODE, getAddress(wallet.safeAddress), salt);
+    const { address, initCodeHash } = depositAddress(
+      SWEEPER_FACTORY_ADDRESS,
+      SWEEPER_CREATION_CODE,
+      getAddress(wallet.safeAddress),
+      salt,
+    );
     return { address, locator: salt, derivation: initCodeHash };
   }
 
@@ -264,10 +314,14 @@ export class EthereumAdapter implements ChainAdapter {
     const at = height === undefined ? 'latest' : toQuantity(height);
     const entries = await Promise.all(
       assets.map(async (asset): Promise<[string, bigint]> => {
-        if (asset === this.nativeAsset) return [asset, BigInt(await this.rpc.send<string>('eth_getBalance', [address, at]))];
+        if (asset === this.nativeAsset)
+          return [asset, BigInt(await this.rpc.send<string>('eth_getBalance', [address, at]))];
         const token = this.tokenOf(asset);
         if (!token) throw badRequest('asset.unknown', `asset ${asset} has no token on ${this.network}`);
-        const ret = await this.rpc.send<string>('eth_call', [{ to: token, data: ERC20_ABI.encodeFunctionData('balanceOf', [address]) }, at]);
+        const ret = await this.rpc.send<string>('eth_call', [
+          { to: token, data: ERC20_ABI.encodeFunctionData('balanceOf', [address]) },
+          at,
+        ]);
         return [asset, BigInt(ret)];
       }),
     );
@@ -280,9 +334,19 @@ export class EthereumAdapter implements ChainAdapter {
    * The relayer round that sweeps the deposit addresses of `tags` (all their ETH, and the given
    * assets' tokens) into the wallet's Safe. `id` names the round (the sweep's id).
    */
-  async buildSweep(wallet: CustodyWallet, tags: string[], assets: string[], opts: RelayOptions, id = `sweep-${wallet.id}`): Promise<UnsignedWithdrawal> {
+  async buildSweep(
+    wallet: CustodyWallet,
+    tags: string[],
+    assets: string[],
+    opts: RelayOptions,
+    id = `sweep-${wallet.id}`,
+  ): Promise<UnsignedWithdrawal> {
     if (!wallet.safeAddress) throw badRequest('wallet.no_safe', `wallet ${wallet.id} has no Safe yet`);
-    const data = SWEEPER_FACTORY_ABI.encodeFunctionData('sweep', [getAddress(wallet.safeAddress), tags.map(depositSalt), this.sweepTokens(assets)]);
+    const data = SWEEPER_FACTORY_ABI.encodeFunctionData('sweep', [
+      getAddress(wallet.safeAddress),
+      tags.map(depositSalt),
+      this.sweepTokens(assets),
+    ]);
     return this.relayRound('sweep', id, SWEEPER_FACTORY_ADDRESS, data, opts, {});
   }
 
@@ -292,11 +356,13 @@ export class EthereumAdapter implements ChainAdapter {
   }
 
   private sweepTokens(assets: string[]): string[] {
-    return assets.filter((a) => a !== this.nativeAsset).map((a) => {
-      const t = this.tokenOf(a);
-      if (!t) throw badRequest('asset.unknown', `asset ${a} has no token on ${this.network}`);
-      return t;
-    });
+    return assets
+      .filter((a) => a !== this.nativeAsset)
+      .map((a) => {
+        const t = this.tokenOf(a);
+        if (!t) throw badRequest('asset.unknown', `asset ${a} has no token on ${this.network}`);
+        return t;
+      });
   }
 
   /**
@@ -306,7 +372,15 @@ export class EthereumAdapter implements ChainAdapter {
   async sweepResult(txid: string): Promise<SweepResult> {
     const r = await this.rpc.receipt(txid);
     if (!r) throw badRequest('chain.tx_unknown', `sweep ${txid} is not mined`);
-    if (r.status !== 1) return { txid, height: r.blockNumber, gasUsed: r.gasUsed, fee: r.gasUsed * r.effectiveGasPrice, swept: [], reverted: true };
+    if (r.status !== 1)
+      return {
+        txid,
+        height: r.blockNumber,
+        gasUsed: r.gasUsed,
+        fee: r.gasUsed * r.effectiveGasPrice,
+        swept: [],
+        reverted: true,
+      };
     const swept = r.logs
       .filter((l) => l.topics[0] === SWEPT_TOPIC)
       .map((l) => {
@@ -314,7 +388,14 @@ export class EthereumAdapter implements ChainAdapter {
         const asset = BigInt(token) === 0n ? this.nativeAsset : (this.assetOf(token) ?? token);
         return { address: getAddress(l.address), asset, amount: BigInt(l.data) };
       });
-    return { txid, height: r.blockNumber, gasUsed: r.gasUsed, fee: r.gasUsed * r.effectiveGasPrice, swept, reverted: false };
+    return {
+      txid,
+      height: r.blockNumber,
+      gasUsed: r.gasUsed,
+      fee: r.gasUsed * r.effectiveGasPrice,
+      swept,
+      reverted: false,
+    };
   }
 
   // ---- withdrawals --------------------------------------------------------------------------
@@ -328,19 +409,36 @@ export class EthereumAdapter implements ChainAdapter {
   async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
     const safe = this.safeOf(batch.wallet);
     for (const o of batch.outputs) {
-      if (!this.servesAsset(o.asset)) throw badRequest('asset.unknown', `withdrawal ${o.ref}: asset ${o.asset} has no token on ${this.network}`, { ref: o.ref, asset: o.asset });
+      if (!this.servesAsset(o.asset))
+        throw badRequest('asset.unknown', `withdrawal ${o.ref}: asset ${o.asset} has no token on ${this.network}`, {
+          ref: o.ref,
+          asset: o.asset,
+        });
       const check = this.validateAddress(o.address);
-      if (!check.ok) throw badRequest(check.code, `withdrawal ${o.ref}: ${check.reason}`, { ref: o.ref, address: o.address });
+      if (!check.ok)
+        throw badRequest(check.code, `withdrawal ${o.ref}: ${check.reason}`, { ref: o.ref, address: o.address });
     }
     const nonce = batch.fee?.safeNonce !== undefined ? BigInt(batch.fee.safeNonce) : (await this.safeState(safe)).nonce;
     const safeTx = buildSafeTx(batch.outputs, this.tokenOf, nonce, this.nativeAsset);
     const hash = safeTxHash(this.chainId, safe, safeTx);
-    const payload: EthereumPayload = { kind: 'safe-tx', chainId: this.chainId, safe, safeTx, safeTxHash: hash, owners: this.owners(batch.wallet), threshold: batch.wallet.threshold };
+    const payload: EthereumPayload = {
+      kind: 'safe-tx',
+      chainId: this.chainId,
+      safe,
+      safeTx,
+      safeTxHash: hash,
+      owners: this.owners(batch.wallet),
+      threshold: batch.wallet.threshold,
+    };
     return {
       chain: 'ethereum',
       batchId: batch.id,
       payload: serializePayload(payload),
-      digests: batch.wallet.publicKeys.map((publicKey) => ({ publicKey, digest: hash, purpose: `SafeTx hash (nonce ${nonce}, any ${batch.wallet.threshold} of ${batch.wallet.publicKeys.length} owners)` })),
+      digests: batch.wallet.publicKeys.map((publicKey) => ({
+        publicKey,
+        digest: hash,
+        purpose: `SafeTx hash (nonce ${nonce}, any ${batch.wallet.threshold} of ${batch.wallet.publicKeys.length} owners)`,
+      })),
       fee: 0n,
     };
   }
@@ -357,25 +455,43 @@ export class EthereumAdapter implements ChainAdapter {
     const safe = this.safeOf(batch.wallet);
     if (p.chainId !== this.chainId) throw new IntentMismatchError(`payload is for chain ${p.chainId}`, {});
     if (p.kind === 'safe-tx') {
-      if (getAddress(p.safe) !== safe) throw new IntentMismatchError(`payload spends from ${p.safe}, not the wallet's Safe ${safe}`, {});
+      if (getAddress(p.safe) !== safe)
+        throw new IntentMismatchError(`payload spends from ${p.safe}, not the wallet's Safe ${safe}`, {});
       const walletOwners = this.owners(batch.wallet);
-      if (p.threshold !== batch.wallet.threshold || p.owners.length !== walletOwners.length || !p.owners.every((o, i) => getAddress(o) === walletOwners[i])) {
+      if (
+        p.threshold !== batch.wallet.threshold ||
+        p.owners.length !== walletOwners.length ||
+        !p.owners.every((o, i) => getAddress(o) === walletOwners[i])
+      ) {
         throw new IntentMismatchError('the payload names other owners or another threshold than the wallet', {});
       }
       const hash = safeTxHash(this.chainId, safe, p.safeTx);
       const owners = new Set(batch.wallet.publicKeys);
       for (const d of unsigned.digests) {
-        if (d.digest.toLowerCase() !== hash.toLowerCase()) throw new IntentMismatchError('a requested digest is not the SafeTx hash of the payload', { digest: d.digest });
-        if (!owners.has(d.publicKey)) throw new IntentMismatchError('a digest is requested from a key that is not an owner of this wallet', { publicKey: d.publicKey });
+        if (d.digest.toLowerCase() !== hash.toLowerCase())
+          throw new IntentMismatchError('a requested digest is not the SafeTx hash of the payload', {
+            digest: d.digest,
+          });
+        if (!owners.has(d.publicKey))
+          throw new IntentMismatchError('a digest is requested from a key that is not an owner of this wallet', {
+            publicKey: d.publicKey,
+          });
       }
       checkOutputsMatch(decodeSafeTxOutputs(p.safeTx, this.assetOf, this.nativeAsset), batch.outputs);
       return;
     }
     if (p.purpose !== 'exec') throw new IntentMismatchError(`a ${p.purpose} transaction is not a withdrawal`, {});
     const tx = Transaction.from(p.unsignedTx);
-    if (tx.chainId !== this.chainId || tx.type !== 2) throw new IntentMismatchError('the relayer transaction is not an EIP-1559 transaction for this chain', {});
-    if (!tx.to || getAddress(tx.to) !== safe || tx.value !== 0n) throw new IntentMismatchError('the relayer transaction does not call the wallet Safe without value', { to: tx.to });
-    if (batch.wallet.relayerAddress && getAddress(ownerAddress(p.relayerPublicKey)) !== getAddress(batch.wallet.relayerAddress)) {
+    if (tx.chainId !== this.chainId || tx.type !== 2)
+      throw new IntentMismatchError('the relayer transaction is not an EIP-1559 transaction for this chain', {});
+    if (!tx.to || getAddress(tx.to) !== safe || tx.value !== 0n)
+      throw new IntentMismatchError('the relayer transaction does not call the wallet Safe without value', {
+        to: tx.to,
+      });
+    if (
+      batch.wallet.relayerAddress &&
+      getAddress(ownerAddress(p.relayerPublicKey)) !== getAddress(batch.wallet.relayerAddress)
+    ) {
       throw new IntentMismatchError('the relayer key is not the wallet relayer', {});
     }
     for (const d of unsigned.digests) {
@@ -384,7 +500,12 @@ export class EthereumAdapter implements ChainAdapter {
       }
     }
     const { tx: safeTx, signatures } = this.decodeExec(tx.data, p.safeNonce ?? -1n);
-    checkSafeSignatures(safeTxHash(this.chainId, safe, safeTx), signatures, this.owners(batch.wallet), batch.wallet.threshold);
+    checkSafeSignatures(
+      safeTxHash(this.chainId, safe, safeTx),
+      signatures,
+      this.owners(batch.wallet),
+      batch.wallet.threshold,
+    );
     checkOutputsMatch(decodeSafeTxOutputs(safeTx, this.assetOf, this.nativeAsset), batch.outputs);
   }
 
@@ -393,40 +514,70 @@ export class EthereumAdapter implements ChainAdapter {
    * refuses a short or non-owner set, and returns the relayer's unsigned EIP-1559 transaction
    * with the nonce and fee caps the caller reserved. Its single digest is for the relayer key.
    */
-  async prepareRelay(unsigned: UnsignedWithdrawal, ownerSignatures: DigestSignature[], opts: RelayOptions): Promise<UnsignedWithdrawal> {
+  async prepareRelay(
+    unsigned: UnsignedWithdrawal,
+    ownerSignatures: DigestSignature[],
+    opts: RelayOptions,
+  ): Promise<UnsignedWithdrawal> {
     const p = parsePayload(unsigned.payload);
-    if (p.kind !== 'safe-tx') throw badRequest('withdrawal.payload_invalid', 'prepareRelay takes the round-1 (safe-tx) payload');
+    if (p.kind !== 'safe-tx')
+      throw badRequest('withdrawal.payload_invalid', 'prepareRelay takes the round-1 (safe-tx) payload');
     const hash = safeTxHash(this.chainId, p.safe, p.safeTx);
     if (hash !== p.safeTxHash) throw new IntentMismatchError('payload SafeTx hash does not match its fields', {});
     const signatures = encodeSafeSignatures(hash, ownerSignatures, p.owners, p.threshold);
     const data = encodeExecTransaction(p.safeTx, signatures);
-    return this.relayRound('exec', unsigned.batchId, p.safe, data, opts, { safe: p.safe, safeNonce: p.safeTx.nonce, owners: p.owners, threshold: p.threshold });
+    return this.relayRound('exec', unsigned.batchId, p.safe, data, opts, {
+      safe: p.safe,
+      safeNonce: p.safeTx.nonce,
+      owners: p.owners,
+      threshold: p.threshold,
+    });
   }
 
   /**
    * The same relayer transaction with the same nonce and fees raised by at least 10% (both
    * caps), to replace a stuck submission. Needs a new relayer signature.
    */
-  replaceRelay(unsigned: UnsignedWithdrawal, wanted: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint } = {}, ceiling?: bigint): UnsignedWithdrawal {
+  replaceRelay(
+    unsigned: UnsignedWithdrawal,
+    wanted: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint } = {},
+    ceiling?: bigint,
+  ): UnsignedWithdrawal {
     const p = parsePayload(unsigned.payload);
-    if (p.kind !== 'relay') throw badRequest('withdrawal.payload_invalid', 'only a relayer transaction can be replaced');
+    if (p.kind !== 'relay')
+      throw badRequest('withdrawal.payload_invalid', 'only a relayer transaction can be replaced');
     const tx = Transaction.from(p.unsignedTx);
-    if (tx.maxFeePerGas === null || tx.maxPriorityFeePerGas === null || tx.to === null) throw badRequest('withdrawal.payload_invalid', 'not an EIP-1559 call');
-    const fees = bumpFees({ maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas }, wanted, ceiling);
-    const { unsignedTx, digest } = buildRelayerTx(this.chainId, tx.to, tx.data, { nonce: tx.nonce, gasLimit: tx.gasLimit, ...fees });
+    if (tx.maxFeePerGas === null || tx.maxPriorityFeePerGas === null || tx.to === null)
+      throw badRequest('withdrawal.payload_invalid', 'not an EIP-1559 call');
+    const fees = bumpFees(
+      { maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas },
+      wanted,
+      ceiling,
+    );
+    const { unsignedTx, digest } = buildRelayerTx(this.chainId, tx.to, tx.data, {
+      nonce: tx.nonce,
+      gasLimit: tx.gasLimit,
+      ...fees,
+    });
     return this.relayUnsigned(unsigned.batchId, { ...p, unsignedTx }, digest, tx.gasLimit * fees.maxFeePerGas);
   }
 
   async finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal> {
     const p = parsePayload(unsigned.payload);
     if (p.kind !== 'relay') {
-      throw conflict('withdrawal.relay_round_required', 'Ethereum withdrawals take two rounds: pass the owners’ signatures to prepareRelay, then the relayer signature to finalize');
+      throw conflict(
+        'withdrawal.relay_round_required',
+        'Ethereum withdrawals take two rounds: pass the owners’ signatures to prepareRelay, then the relayer signature to finalize',
+      );
     }
     const tx = Transaction.from(p.unsignedTx);
-    const sig = signatures.find((s) => s.digest.toLowerCase().replace(/^0x/, '') === tx.unsignedHash.slice(2).toLowerCase());
+    const sig = signatures.find(
+      (s) => s.digest.toLowerCase().replace(/^0x/, '') === tx.unsignedHash.slice(2).toLowerCase(),
+    );
     if (!sig) throw unprocessable('withdrawal.signatures_short', 'no relayer signature over the relayer transaction');
     if (p.purpose === 'exec') {
-      if (p.safe === undefined || p.safeNonce === undefined || p.owners === undefined || p.threshold === undefined) throw badRequest('withdrawal.payload_invalid', 'exec payload lacks its Safe');
+      if (p.safe === undefined || p.safeNonce === undefined || p.owners === undefined || p.threshold === undefined)
+        throw badRequest('withdrawal.payload_invalid', 'exec payload lacks its Safe');
       const { tx: safeTx, signatures: safeSigs } = this.decodeExec(tx.data, p.safeNonce);
       checkSafeSignatures(safeTxHash(this.chainId, p.safe, safeTx), safeSigs, p.owners, p.threshold);
     }
@@ -441,14 +592,21 @@ export class EthereumAdapter implements ChainAdapter {
    */
   async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
     const tx = Transaction.from(signed.raw);
-    if (!tx.hash || tx.hash !== signed.txid) throw badRequest('withdrawal.raw_invalid', 'the raw transaction does not hash to the txid');
-    if (tx.chainId !== this.chainId) throw badRequest('withdrawal.raw_invalid', `the transaction is for chain ${tx.chainId}`);
+    if (!tx.hash || tx.hash !== signed.txid)
+      throw badRequest('withdrawal.raw_invalid', 'the raw transaction does not hash to the txid');
+    if (tx.chainId !== this.chainId)
+      throw badRequest('withdrawal.raw_invalid', `the transaction is for chain ${tx.chainId}`);
     if (tx.to && tx.data.startsWith(EXEC_SELECTOR)) {
       const known = await this.rpc.receipt(tx.hash);
       if (!known) {
         const state = await this.safeState(tx.to);
         const { tx: safeTx, signatures } = this.decodeExec(tx.data, state.nonce);
-        checkSafeSignatures(safeTxHash(this.chainId, getAddress(tx.to), safeTx), signatures, state.owners, state.threshold);
+        checkSafeSignatures(
+          safeTxHash(this.chainId, getAddress(tx.to), safeTx),
+          signatures,
+          state.owners,
+          state.threshold,
+        );
       }
     }
     return this.rpc.sendRaw(signed.raw, tx.hash);
@@ -469,32 +627,57 @@ export class EthereumAdapter implements ChainAdapter {
       return t ? { state: 'mempool' } : { state: 'unknown' };
     }
     const tip = await this.tip();
-    const mined = { height: r.blockNumber, blockHash: r.blockHash, confirmations: tip.height - r.blockNumber + 1, fee: r.gasUsed * r.effectiveGasPrice };
+    const mined = {
+      height: r.blockNumber,
+      blockHash: r.blockHash,
+      confirmations: tip.height - r.blockNumber + 1,
+      fee: r.gasUsed * r.effectiveGasPrice,
+    };
     const t = await this.rpc.transaction(txid);
     if (!t?.to || !t.input.startsWith(EXEC_SELECTOR)) {
-      return r.status === 1 ? { state: 'confirmed', ...mined } : { state: 'failed', reason: 'the transaction reverted', ...mined };
+      return r.status === 1
+        ? { state: 'confirmed', ...mined }
+        : { state: 'failed', reason: 'the transaction reverted', ...mined };
     }
     const verdict = judgeExecution(r, t.to, this.decodeExec(t.input, 0n).tx);
     if (!verdict.executed) return { state: 'failed', reason: verdict.reason, ...mined };
     if (outputs && outputs.length !== verdict.payouts.length) {
-      throw new Error(`cannot judge ${txid}: it makes ${verdict.payouts.length} payments, its batch has ${outputs.length} outputs`);
+      throw new Error(
+        `cannot judge ${txid}: it makes ${verdict.payouts.length} payments, its batch has ${outputs.length} outputs`,
+      );
     }
     const unpaid: UnpaidOutput[] = [];
     verdict.payouts.forEach((p, i) => {
       const o = outputs?.[i];
       const token = o ? this.tokenOf(o.asset) : null;
-      const same = !o || (getAddress(o.address) === p.address && o.amount === p.amount && (o.asset === this.nativeAsset ? p.token === null : p.token !== null && (token === null || token === p.token)));
-      if (!same) throw new Error(`cannot judge ${txid}: payment ${i} (${p.amount} of ${p.token ?? this.nativeAsset} to ${p.address}) is not output ${o.ref} (${o.amount} ${o.asset} to ${o.address})`);
+      const same =
+        !o ||
+        (getAddress(o.address) === p.address &&
+          o.amount === p.amount &&
+          (o.asset === this.nativeAsset
+            ? p.token === null
+            : p.token !== null && (token === null || token === p.token)));
+      if (!same)
+        throw new Error(
+          `cannot judge ${txid}: payment ${i} (${p.amount} of ${p.token ?? this.nativeAsset} to ${p.address}) is not output ${o.ref} (${o.amount} ${o.asset} to ${o.address})`,
+        );
       const asset = o?.asset ?? (p.token === null ? this.nativeAsset : (this.assetOf(p.token) ?? p.token));
-      if (!p.paid) unpaid.push({ ref: o?.ref ?? String(i), reason: `no Transfer of ${p.amount} ${asset} to ${p.address}: the token did not move (it may have returned false)` });
+      if (!p.paid)
+        unpaid.push({
+          ref: o?.ref ?? String(i),
+          reason: `no Transfer of ${p.amount} ${asset} to ${p.address}: the token did not move (it may have returned false)`,
+        });
     });
     if (unpaid.length === 0) return { state: 'confirmed', ...mined };
-    if (unpaid.length === verdict.payouts.length) return { state: 'failed', reason: unpaid.map((u) => u.reason).join('; '), ...mined };
+    if (unpaid.length === verdict.payouts.length)
+      return { state: 'failed', reason: unpaid.map((u) => u.reason).join('; '), ...mined };
     return { state: 'partial', unpaid, ...mined };
   }
 
   /** Suggested EIP-1559 caps and the relayer's pending nonce on chain (input for nextRelayerNonce). */
-  async relayerChainState(relayer: string): Promise<{ pendingNonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+  async relayerChainState(
+    relayer: string,
+  ): Promise<{ pendingNonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
     const [pendingNonce, fees] = await Promise.all([this.rpc.pendingNonce(relayer), this.rpc.suggestFees()]);
     return { pendingNonce, ...fees };
   }
@@ -529,9 +712,22 @@ export class EthereumAdapter implements ChainAdapter {
     const relayer = ownerAddress(opts.relayerPublicKey);
     // Estimated from the relayer with the real calldata (signatures included), plus 25% headroom.
     const gasLimit = opts.gasLimit ?? ((await this.rpc.estimateGas(relayer, to, data)) * 125n) / 100n;
-    const params: RelayerTxParams = { nonce: opts.nonce, maxFeePerGas: opts.maxFeePerGas, maxPriorityFeePerGas: opts.maxPriorityFeePerGas, gasLimit };
+    const params: RelayerTxParams = {
+      nonce: opts.nonce,
+      maxFeePerGas: opts.maxFeePerGas,
+      maxPriorityFeePerGas: opts.maxPriorityFeePerGas,
+      gasLimit,
+    };
     const { unsignedTx, digest } = buildRelayerTx(this.chainId, to, data, params);
-    const payload: EthereumPayload = { kind: 'relay', purpose, chainId: this.chainId, relayer, relayerPublicKey: opts.relayerPublicKey, unsignedTx, ...extra };
+    const payload: EthereumPayload = {
+      kind: 'relay',
+      purpose,
+      chainId: this.chainId,
+      relayer,
+      relayerPublicKey: opts.relayerPublicKey,
+      unsignedTx,
+      ...extra,
+    };
     return this.relayUnsigned(batchId, payload, digest, gasLimit * opts.maxFeePerGas);
   }
 

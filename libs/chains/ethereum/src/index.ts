@@ -21,4 +21,10 @@ export { parsePayload } from './logic/parse-payload';
 export { safeTxHash } from './logic/safe-tx-hash';
 export { validateAddress } from './logic/validate-address';
 export type { DeploymentCheck } from './network/dev-deployment';
-export { setupEthereumCustody, toDigestSignature, type DevChain, type DigestSigner, type EthereumCustody } from './dev/dev-custody';
+export {
+  setupEthereumCustody,
+  toDigestSignature,
+  type DevChain,
+  type DigestSigner,
+  type EthereumCustody,
+} from './dev/dev-custody';

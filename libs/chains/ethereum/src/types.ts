@@ -57,7 +57,15 @@ export interface BlockLog {
  * sweep, or a Safe deployment) whose hash the relayer key signs.
  */
 export type EthereumPayload =
-  | { kind: 'safe-tx'; chainId: bigint; safe: string; safeTx: SafeTx; safeTxHash: string; owners: string[]; threshold: number }
+  | {
+      kind: 'safe-tx';
+      chainId: bigint;
+      safe: string;
+      safeTx: SafeTx;
+      safeTxHash: string;
+      owners: string[];
+      threshold: number;
+    }
   | {
       kind: 'relay';
       purpose: 'exec' | 'sweep' | 'deploy-safe' | 'cancel';

@@ -34,7 +34,9 @@ describe('proof of assets through kms-local', () => {
     await kms?.stop();
   });
 
-  const holdings = { holdings: async () => [{ address: 'bcrt1qcustody', amount: 123456789n, walletId: 'btc-main', clientId: null }] };
+  const holdings = {
+    holdings: async () => [{ address: 'bcrt1qcustody', amount: 123456789n, walletId: 'btc-main', clientId: null }],
+  };
   const tips = { tips: async () => [{ chain: 'bitcoin' as const, height: 812, hash: 'cd'.repeat(32) }] };
 
   it("signs the auditor's challenge with every custody key; the verifier accepts it against the published keys", async () => {
@@ -42,7 +44,10 @@ describe('proof of assets through kms-local', () => {
     const proof = await service.prove('auditor nonce 5b1f-7c2e', null);
     expect(proof.wallets[0].signatures).toHaveLength(3);
     expect(proof.chainTips[0].height).toBe(812);
-    const ok = verifyAssetsProof(proof, { challenge: 'auditor nonce 5b1f-7c2e', published: [{ walletId: 'btc-main', threshold: 2, publicKeys: pubs }] });
+    const ok = verifyAssetsProof(proof, {
+      challenge: 'auditor nonce 5b1f-7c2e',
+      published: [{ walletId: 'btc-main', threshold: 2, publicKeys: pubs }],
+    });
     expect(ok).toMatchObject({ valid: true, totals: { BTC: '123456789' } });
     expect(verifyAssetsProof(proof, { challenge: 'a replayed older challenge' }).valid).toBe(false);
     const stolen = JSON.parse(JSON.stringify(proof));
@@ -52,10 +57,20 @@ describe('proof of assets through kms-local', () => {
   });
 
   it('refuses without custody keys and refuses a too-short challenge', async () => {
-    await expect(new ProofOfAssetsService(null, {} as SnapshotService, tips, holdings, new AssetRegistry()).prove('long enough', null)).rejects.toMatchObject({
+    await expect(
+      new ProofOfAssetsService(null, {} as SnapshotService, tips, holdings, new AssetRegistry()).prove(
+        'long enough',
+        null,
+      ),
+    ).rejects.toMatchObject({
       code: 'proof_of_assets.unavailable',
     });
-    await expect(new ProofOfAssetsService(custody, {} as SnapshotService, tips, holdings, new AssetRegistry()).prove('short', null)).rejects.toMatchObject({
+    await expect(
+      new ProofOfAssetsService(custody, {} as SnapshotService, tips, holdings, new AssetRegistry()).prove(
+        'short',
+        null,
+      ),
+    ).rejects.toMatchObject({
       code: 'proof_of_assets.challenge_invalid',
     });
   });
@@ -68,13 +83,37 @@ describe('proof of assets through kms-local', () => {
     const root = path.resolve(__dirname, '../../../..');
     try {
       await writeFile(path.join(dir, 'proof.json'), JSON.stringify(proof));
-      await writeFile(path.join(dir, 'keys.json'), JSON.stringify([{ walletId: 'btc-main', threshold: 2, publicKeys: pubs }]));
-      await writeFile(path.join(dir, 'other.json'), JSON.stringify([{ walletId: 'btc-main', threshold: 3, publicKeys: pubs }]));
-      const cli = (keys: string) => run('node', ['tools/run.js', 'tools/cli/src/main.ts', 'assets', 'verify', path.join(dir, 'proof.json'), '--challenge', 'cli challenge 42', '--keys', path.join(dir, keys)], { cwd: root });
+      await writeFile(
+        path.join(dir, 'keys.json'),
+        JSON.stringify([{ walletId: 'btc-main', threshold: 2, publicKeys: pubs }]),
+      );
+      await writeFile(
+        path.join(dir, 'other.json'),
+        JSON.stringify([{ walletId: 'btc-main', threshold: 3, publicKeys: pubs }]),
+      );
+      const cli = (keys: string) =>
+        run(
+          'node',
+          [
+            'tools/run.js',
+            'tools/cli/src/main.ts',
+            'assets',
+            'verify',
+            path.join(dir, 'proof.json'),
+            '--challenge',
+            'cli challenge 42',
+            '--keys',
+            path.join(dir, keys),
+          ],
+          { cwd: root },
+        );
       const ok = await cli('keys.json');
       expect(ok.stdout).toContain('btc-main (bitcoin): 3/2 signatures valid; holds 123456789 BTC');
       expect(ok.stdout).toContain('VALID');
-      await expect(cli('other.json')).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('keys or threshold differ') });
+      await expect(cli('other.json')).rejects.toMatchObject({
+        code: 1,
+        stdout: expect.stringContaining('keys or threshold differ'),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

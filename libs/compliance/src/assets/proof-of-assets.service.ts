@@ -1,4 +1,10 @@
-import { ASSETS_FORMAT, ASSETS_VERSION, assetsChallengeDigest, bytesToHex, type AssetsProof } from '@strongroom/proof-verifier';
+import {
+  ASSETS_FORMAT,
+  ASSETS_VERSION,
+  assetsChallengeDigest,
+  bytesToHex,
+  type AssetsProof,
+} from '@strongroom/proof-verifier';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { badRequest, DomainError } from '@strongroom/shared-types';
 import type { ChainHoldings, ChainTip, ChainTips } from '../ports';
@@ -38,28 +44,49 @@ export class ProofOfAssetsService {
   ) {}
 
   async prove(challenge: string, snapshotId: string | null): Promise<AssetsProof> {
-    if (!this.signer) throw new DomainError('proof_of_assets.unavailable', 503, 'this app holds no custody keys; ask the withdrawal-signer or custody app');
-    if (challenge.length < 8 || challenge.length > 1000) throw badRequest('proof_of_assets.challenge_invalid', 'the challenge must be 8 to 1000 characters');
-    const chainTips: ChainTip[] = snapshotId ? (await this.snapshots.get(snapshotId)).chainTips : await this.tips.tips();
+    if (!this.signer)
+      throw new DomainError(
+        'proof_of_assets.unavailable',
+        503,
+        'this app holds no custody keys; ask the withdrawal-signer or custody app',
+      );
+    if (challenge.length < 8 || challenge.length > 1000)
+      throw badRequest('proof_of_assets.challenge_invalid', 'the challenge must be 8 to 1000 characters');
+    const chainTips: ChainTip[] = snapshotId
+      ? (await this.snapshots.get(snapshotId)).chainTips
+      : await this.tips.tips();
     const wallets: AssetsProof['wallets'] = [];
     for (const w of await this.signer.wallets()) {
       const digest = assetsChallengeDigest(challenge, w.walletId, w.chain, snapshotId);
       const signatures = [];
       for (const publicKey of w.publicKeys) {
         const sig = await this.signer.sign(w.walletId, publicKey, digest);
-        signatures.push({ publicKey, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0') });
+        signatures.push({
+          publicKey,
+          r: sig.r.toString(16).padStart(64, '0'),
+          s: sig.s.toString(16).padStart(64, '0'),
+        });
       }
       const tip = chainTips.find((t) => t.chain === w.chain);
       const held: AssetsProof['wallets'][number]['holdings'] = [];
       if (tip) {
         for (const asset of this.assets.onChain(tip.chain)) {
           for (const h of await this.holdings.holdings(asset.code, tip)) {
-            if (h.walletId === w.walletId) held.push({ address: h.address, asset: asset.code, amount: h.amount.toString() });
+            if (h.walletId === w.walletId)
+              held.push({ address: h.address, asset: asset.code, amount: h.amount.toString() });
           }
         }
       }
       wallets.push({ ...w, digest: bytesToHex(digest), signatures, holdings: held });
     }
-    return { format: ASSETS_FORMAT, version: ASSETS_VERSION, challenge, snapshotId, chainTips, createdAt: new Date().toISOString(), wallets };
+    return {
+      format: ASSETS_FORMAT,
+      version: ASSETS_VERSION,
+      challenge,
+      snapshotId,
+      chainTips,
+      createdAt: new Date().toISOString(),
+      wallets,
+    };
   }
 }

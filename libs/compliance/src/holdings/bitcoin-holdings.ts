@@ -26,7 +26,13 @@ interface Owner {
  * snapshots).
  */
 export class BitcoinCustodyHoldings {
-  private replay: { adapter: ReplayAdapter; start: number; height: number; hashes: Map<number, string>; lastAddressId: bigint } | null = null;
+  private replay: {
+    adapter: ReplayAdapter;
+    start: number;
+    height: number;
+    hashes: Map<number, string>;
+    lastAddressId: bigint;
+  } | null = null;
   private readonly owners = new Map<string, Owner>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -86,11 +92,16 @@ export class BitcoinCustodyHoldings {
       r.height = h;
     }
     if (r.hashes.get(tip.height) !== tip.hash) {
-      throw new DomainError('reconciliation.chain_changed', 409, `bitcoin block ${tip.height} is no longer ${tip.hash}: the snapshot's chain view was reorganised away`, {
-        height: tip.height,
-        expected: tip.hash,
-        actual: r.hashes.get(tip.height),
-      });
+      throw new DomainError(
+        'reconciliation.chain_changed',
+        409,
+        `bitcoin block ${tip.height} is no longer ${tip.hash}: the snapshot's chain view was reorganised away`,
+        {
+          height: tip.height,
+          expected: tip.hash,
+          actual: r.hashes.get(tip.height),
+        },
+      );
     }
     return r;
   }
@@ -115,20 +126,29 @@ export class BitcoinCustodyHoldings {
     for (const w of wallets) {
       const change = r.adapter.changeAddress(toChainWallet(w));
       if (this.owners.has(change.address)) continue;
-      r.adapter.watch([{ address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${w.id}` }]);
+      r.adapter.watch([
+        { address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${w.id}` },
+      ]);
       this.owners.set(change.address, { walletId: w.id, clientId: w.clientId });
     }
     const walletClient = new Map(wallets.map((w) => [w.id, w.clientId]));
     let lowest: number | null = null;
     const firstNew = r.lastAddressId;
     for (;;) {
-      const rows = await this.db.query<{ id: string; address: string; locator: string; derivation: string; wallet_id: string }>(
+      const rows = await this.db.query<{
+        id: string;
+        address: string;
+        locator: string;
+        derivation: string;
+        wallet_id: string;
+      }>(
         `SELECT id, address, locator, derivation, wallet_id FROM deposits.addresses WHERE chain = 'bitcoin' AND id > $1 ORDER BY id LIMIT 10000`,
         [r.lastAddressId.toString()],
       );
       if (rows.length === 0) break;
       r.adapter.watch(rows.map((a) => watchedAddress('bitcoin', a)));
-      for (const a of rows) this.owners.set(a.address, { walletId: a.wallet_id, clientId: walletClient.get(a.wallet_id) ?? null });
+      for (const a of rows)
+        this.owners.set(a.address, { walletId: a.wallet_id, clientId: walletClient.get(a.wallet_id) ?? null });
       r.lastAddressId = BigInt(rows[rows.length - 1].id);
     }
     if (firstNew > 0n && r.lastAddressId > firstNew) {
@@ -143,7 +163,9 @@ export class BitcoinCustodyHoldings {
 
   /** Every custody output is a deposit or the change of a later withdrawal: nothing older can be custody. */
   private async firstDepositHeight(): Promise<number | null> {
-    const [row] = await this.db.query<{ h: number | null }>(`SELECT min(block_height) AS h FROM deposits.deposits WHERE chain = 'bitcoin'`);
+    const [row] = await this.db.query<{ h: number | null }>(
+      `SELECT min(block_height) AS h FROM deposits.deposits WHERE chain = 'bitcoin'`,
+    );
     return row?.h === null || row?.h === undefined ? null : Number(row.h);
   }
 }

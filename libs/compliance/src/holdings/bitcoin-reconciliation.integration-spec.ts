@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { CustodyWallets, DepositAddresses, DepositFollower, depositsMigrations, toChainWallet, type CustodyWalletRecord } from '@strongroom/deposits';
+import {
+  CustodyWallets,
+  DepositAddresses,
+  DepositFollower,
+  depositsMigrations,
+  toChainWallet,
+  type CustodyWalletRecord,
+} from '@strongroom/deposits';
 import { eventsMigrations } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
@@ -57,7 +64,15 @@ async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWa
 
 describeEachBackend(
   'Bitcoin reconciliation and segregation on regtest',
-  { migrations: [...ledgerMigrations, ...eventsMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  {
+    migrations: [
+      ...ledgerMigrations,
+      ...eventsMigrations,
+      ...depositsMigrations,
+      ...withdrawalsMigrations,
+      ...complianceMigrations,
+    ],
+  },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
     const suffix = Math.random().toString(36).slice(2, 8);
@@ -74,13 +89,24 @@ describeEachBackend(
     const addr: Record<string, string> = {};
     let firstSnapshot: string;
 
-    const adapter = () => new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { min: 1, max: 50, default: 2 } });
+    const adapter = () =>
+      new BitcoinAdapter({
+        network: 'regtest',
+        rpcUrl: node.rpcUrl,
+        rpcUser: node.rpcUser,
+        rpcPassword: node.rpcPassword,
+        feeRate: { min: 1, max: 50, default: 2 },
+      });
     const sync = () => follower.syncToTip();
-    const reconcileNow = async (): Promise<Reconciliation> => reconciliations.reconcile((await snapshots.take('auditor:test')).id);
+    const reconcileNow = async (): Promise<Reconciliation> =>
+      reconciliations.reconcile((await snapshots.take('auditor:test')).id);
     const accountOf = async (clientId: string, ownerId: string, kind: 'user' | 'custody' | 'equity') =>
-      (await ledger.findAccount({ clientId, ownerId, asset: 'BTC', kind })) ?? (await ledger.openAccount({ clientId, ownerId, asset: 'BTC', kind }));
+      (await ledger.findAccount({ clientId, ownerId, asset: 'BTC', kind })) ??
+      (await ledger.openAccount({ clientId, ownerId, asset: 'BTC', kind }));
     const transfer = async (debitAccountId: string, creditAccountId: string, amount: bigint) => {
-      const [r] = await ledger.createTransfers([{ id: randomUUID(), debitAccountId, creditAccountId, amount, code: 'test_adjustment' }]);
+      const [r] = await ledger.createTransfers([
+        { id: randomUUID(), debitAccountId, creditAccountId, amount, code: 'test_adjustment' },
+      ]);
       expect(r.ok).toBe(true);
     };
 
@@ -93,12 +119,30 @@ describeEachBackend(
       addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
       follower = new DepositFollower({ db, adapter: adapter(), assets, ledger, startHeight: node.height() + 1 });
       const cut = new LedgerCutReader(db);
-      snapshots = new SnapshotService(db, cut, new FollowerChainTips(db, ['bitcoin']), new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }), assets);
+      snapshots = new SnapshotService(
+        db,
+        cut,
+        new FollowerChainTips(db, ['bitcoin']),
+        new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }),
+        assets,
+      );
       const holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets, adapter) });
-      reconciliations = new ReconciliationService(db, snapshots, cut, holdings, new LedgerUnbooked(db, assets, ledger, [adapter()]), assets);
+      reconciliations = new ReconciliationService(
+        db,
+        snapshots,
+        cut,
+        holdings,
+        new LedgerUnbooked(db, assets, ledger, [adapter()]),
+        assets,
+      );
       segregation = new SegregationService(db, snapshots, holdings, assets);
 
-      for (const [client, user] of [[shared, 'alice'], [shared, 'bob'], [shared, 'dave'], [segregated, 'carol']]) {
+      for (const [client, user] of [
+        [shared, 'alice'],
+        [shared, 'bob'],
+        [shared, 'dave'],
+        [segregated, 'carol'],
+      ]) {
         addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
       }
       await node.send([
@@ -116,7 +160,10 @@ describeEachBackend(
 
     it('deposits credited (and one confirming): balanced, holdings per deposit address with its wallet and client', async () => {
       const { db } = ctx();
-      const [wallet] = await db.query<{ wallet_id: string }>(`SELECT wallet_id FROM deposits.addresses WHERE address = $1`, [addr.carol]);
+      const [wallet] = await db.query<{ wallet_id: string }>(
+        `SELECT wallet_id FROM deposits.addresses WHERE address = $1`,
+        [addr.carol],
+      );
       expect(wallet.wallet_id).toBe(own.id); // the segregated client's user got an address of its own wallet
 
       const rec = await reconcileNow();
@@ -124,12 +171,24 @@ describeEachBackend(
       expect(rec.differences).toEqual([]);
       expect(rec.status).toBe('balanced');
       expect(rec.assets).toEqual([
-        expect.objectContaining({ asset: 'BTC', liabilities: String(35n * BTC / 10n), onChain: String(36n * BTC / 10n), incoming: String(BTC / 10n), outgoing: '0', coverage: '0', ledgerCustody: String(35n * BTC / 10n) }),
+        expect.objectContaining({
+          asset: 'BTC',
+          liabilities: String((35n * BTC) / 10n),
+          onChain: String((36n * BTC) / 10n),
+          incoming: String(BTC / 10n),
+          outgoing: '0',
+          coverage: '0',
+          ledgerCustody: String((35n * BTC) / 10n),
+        }),
       ]);
 
       const snap = await snapshots.get(rec.snapshotId);
       const report = await segregation.report(snap.id, segregated);
-      expect(report).toMatchObject({ clientId: segregated, covered: true, lines: [{ asset: 'BTC', balances: String(2n * BTC), holdings: String(2n * BTC), covered: true }] });
+      expect(report).toMatchObject({
+        clientId: segregated,
+        covered: true,
+        lines: [{ asset: 'BTC', balances: String(2n * BTC), holdings: String(2n * BTC), covered: true }],
+      });
       expect(report.lines[0].addresses).toEqual([{ address: addr.carol, amount: String(2n * BTC), walletId: own.id }]);
     });
 
@@ -140,7 +199,13 @@ describeEachBackend(
       const rec = await reconcileNow();
       expect(rec.status).toBe('discrepancy');
       expect(rec.differences).toEqual([
-        expect.objectContaining({ asset: 'BTC', kind: 'custody_mismatch', amount: '12345', accounts: expect.arrayContaining([custody.id]), addresses: expect.arrayContaining([addr.alice, addr.carol]) }),
+        expect.objectContaining({
+          asset: 'BTC',
+          kind: 'custody_mismatch',
+          amount: '12345',
+          accounts: expect.arrayContaining([custody.id]),
+          addresses: expect.arrayContaining([addr.alice, addr.carol]),
+        }),
       ]);
       await transfer(equity.id, custody.id, 12_345n);
       expect((await reconcileNow()).status).toBe('balanced');
@@ -157,7 +222,9 @@ describeEachBackend(
         ['custody_mismatch', '7000'],
       ]);
       expect(rec.differences[0].accounts).toContain(custody.id);
-      expect((await reconciliations.incidents()).filter((i) => i.reconciliationId === rec.id).map((i) => i.kind)).toEqual(['reserve_shortfall']);
+      expect(
+        (await reconciliations.incidents()).filter((i) => i.reconciliationId === rec.id).map((i) => i.kind),
+      ).toEqual(['reserve_shortfall']);
       expect(await shortfallMetric()).toBe(7000);
       await transfer(alice.id, custody.id, 7_000n);
       expect((await reconcileNow()).status).toBe('balanced');
@@ -168,19 +235,37 @@ describeEachBackend(
       // The thief's view: an adapter that knows the segregated wallet's deposit and change scripts.
       const thief = adapter();
       const change = thief.changeAddress(toChainWallet(own));
-      const carolScript = (await ctx().db.query<{ id: string; address: string; locator: string; derivation: string }>(`SELECT id, address, locator, derivation FROM deposits.addresses WHERE address = $1`, [addr.carol]))[0];
+      const carolScript = (
+        await ctx().db.query<{ id: string; address: string; locator: string; derivation: string }>(
+          `SELECT id, address, locator, derivation FROM deposits.addresses WHERE address = $1`,
+          [addr.carol],
+        )
+      )[0];
       thief.watch([
         { address: carolScript.address, script: carolScript.locator, derivation: carolScript.derivation, ref: 'carol' },
         { address: change.address, script: change.locator, derivation: change.derivation, ref: 'change' },
       ]);
-      const [first] = await ctx().db.query<{ h: number }>(`SELECT min(block_height) AS h FROM deposits.deposits WHERE address = $1`, [addr.carol]);
+      const [first] = await ctx().db.query<{ h: number }>(
+        `SELECT min(block_height) AS h FROM deposits.deposits WHERE address = $1`,
+        [addr.carol],
+      );
       for (let h = Number(first.h); h <= node.height(); h++) await thief.block(h);
-      const stolen = 7n * BTC / 10n;
-      const unsigned = await thief.buildWithdrawal({ id: 'theft', wallet: toChainWallet(own), outputs: [{ ref: 'theft', address: node.faucetAddress, asset: 'BTC', amount: stolen }] });
+      const stolen = (7n * BTC) / 10n;
+      const unsigned = await thief.buildWithdrawal({
+        id: 'theft',
+        wallet: toChainWallet(own),
+        outputs: [{ ref: 'theft', address: node.faucetAddress, asset: 'BTC', amount: stolen }],
+      });
       const signatures = await Promise.all(
         unsigned.digests.map(async (d) => {
           const sig = await kmsSigner.signDigest(keyIdOf.get(d.publicKey)!, Buffer.from(d.digest, 'hex'));
-          return { publicKey: d.publicKey, digest: d.digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+          return {
+            publicKey: d.publicKey,
+            digest: d.digest,
+            r: sig.r.toString(16).padStart(64, '0'),
+            s: sig.s.toString(16).padStart(64, '0'),
+            recovery: sig.recovery,
+          };
         }),
       );
       await thief.broadcast(await thief.finalize(unsigned, signatures));
@@ -195,26 +280,46 @@ describeEachBackend(
       expect(shortfall.addresses).toEqual(expect.arrayContaining([change.address, addr.alice, addr.bob, addr.dave]));
       expect(shortfall.addresses).not.toContain(addr.carol); // spent
       expect(rec.differences.find((d) => d.kind === 'custody_mismatch')?.amount).toBe(String(missing));
-      expect((await reconciliations.incidents()).some((i) => i.reconciliationId === rec.id && i.kind === 'reserve_shortfall')).toBe(true);
+      expect(
+        (await reconciliations.incidents()).some(
+          (i) => i.reconciliationId === rec.id && i.kind === 'reserve_shortfall',
+        ),
+      ).toBe(true);
       expect(await shortfallMetric()).toBe(Number(missing));
 
       const report = await segregation.report(rec.snapshotId, segregated);
       expect(report.covered).toBe(false);
-      expect(report.lines).toEqual([{ asset: 'BTC', balances: String(2n * BTC), holdings: String(2n * BTC - missing), covered: false, addresses: [{ address: change.address, amount: String(2n * BTC - missing), walletId: own.id }] }]);
+      expect(report.lines).toEqual([
+        {
+          asset: 'BTC',
+          balances: String(2n * BTC),
+          holdings: String(2n * BTC - missing),
+          covered: false,
+          addresses: [{ address: change.address, amount: String(2n * BTC - missing), walletId: own.id }],
+        },
+      ]);
       // The shared wallet still holds exactly what its clients are owed (dave's deposit has been credited since).
-      const held = await new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(ctx().db, wallets, adapter) }).holdings('BTC', (await snapshots.get(rec.snapshotId)).chainTips[0]);
+      const held = await new CustodyHoldings(assets, {
+        bitcoin: new BitcoinCustodyHoldings(ctx().db, wallets, adapter),
+      }).holdings('BTC', (await snapshots.get(rec.snapshotId)).chainTips[0]);
       const poolHeld = held.filter((h) => h.walletId === pool.id);
       expect(poolHeld.every((h) => h.clientId === null)).toBe(true);
-      expect(poolHeld.reduce((s, h) => s + h.amount, 0n)).toBe(16n * BTC / 10n);
-      const owedShared = (await snapshots.balances(rec.snapshotId, null, 100)).filter((b) => b.clientId === shared).reduce((s, b) => s + b.balance, 0n);
-      expect(owedShared).toBe(16n * BTC / 10n);
+      expect(poolHeld.reduce((s, h) => s + h.amount, 0n)).toBe((16n * BTC) / 10n);
+      const owedShared = (await snapshots.balances(rec.snapshotId, null, 100))
+        .filter((b) => b.clientId === shared)
+        .reduce((s, b) => s + b.balance, 0n);
+      expect(owedShared).toBe((16n * BTC) / 10n);
     });
 
     it('the first snapshot, reconciled again after all that, is still balanced: holdings at its height, deposits credited after its cut', async () => {
       const again = await reconciliations.reconcile(firstSnapshot);
       expect(again.differences).toEqual([]);
       expect(again.status).toBe('balanced');
-      expect(again.assets[0]).toMatchObject({ onChain: String(36n * BTC / 10n), incoming: String(BTC / 10n), coverage: '0' });
+      expect(again.assets[0]).toMatchObject({
+        onChain: String((36n * BTC) / 10n),
+        incoming: String(BTC / 10n),
+        coverage: '0',
+      });
       const report = await segregation.report(firstSnapshot, segregated);
       expect(report.covered).toBe(true);
       expect(report.lines[0].addresses).toEqual([{ address: addr.carol, amount: String(2n * BTC), walletId: own.id }]);

@@ -31,11 +31,19 @@ export class EthereumCustodyHoldings {
     const targets: { address: string; walletId: string; clientId: string | null; safe: boolean }[] = [];
     for (const w of wallets) {
       if (w.safeAddress) targets.push({ address: w.safeAddress, walletId: w.id, clientId: w.clientId, safe: true });
-      for (const r of rows.filter((x) => x.wallet_id === w.id)) targets.push({ address: r.address, walletId: w.id, clientId: w.clientId, safe: false });
+      for (const r of rows.filter((x) => x.wallet_id === w.id))
+        targets.push({ address: r.address, walletId: w.id, clientId: w.clientId, safe: false });
     }
     const read = await Promise.all(
-      targets.map((t) => this.limit(async () => ({ ...t, amount: (await this.adapter.balances(t.address, [asset], tip.height))[asset] ?? 0n }))),
+      targets.map((t) =>
+        this.limit(async () => ({
+          ...t,
+          amount: (await this.adapter.balances(t.address, [asset], tip.height))[asset] ?? 0n,
+        })),
+      ),
     );
-    return read.filter((t) => t.safe || t.amount > 0n).map((t) => ({ address: t.address, amount: t.amount, walletId: t.walletId, clientId: t.clientId }));
+    return read
+      .filter((t) => t.safe || t.amount > 0n)
+      .map((t) => ({ address: t.address, amount: t.amount, walletId: t.walletId, clientId: t.clientId }));
   }
 }

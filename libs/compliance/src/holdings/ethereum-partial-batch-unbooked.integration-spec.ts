@@ -10,7 +10,14 @@ import { parseAssetUnits } from '@strongroom/shared-types';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { createPipelineDeps, OPERATOR, PipelineRunner, WithdrawalService, withdrawalsMigrations, type SignerDeps } from '@strongroom/withdrawals';
+import {
+  createPipelineDeps,
+  OPERATOR,
+  PipelineRunner,
+  WithdrawalService,
+  withdrawalsMigrations,
+  type SignerDeps,
+} from '@strongroom/withdrawals';
 import { Wallet } from 'ethers';
 import { complianceMigrations } from '../index';
 import type { ChainTip } from '../ports';
@@ -48,7 +55,17 @@ afterAll(async () => {
 
 describeEachBackend(
   'unbooked outflow of a partly paid Ethereum batch on anvil',
-  { migrations: [...ledgerMigrations, ...authMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  {
+    migrations: [
+      ...ledgerMigrations,
+      ...authMigrations,
+      ...eventsMigrations,
+      ...auditMigrations,
+      ...depositsMigrations,
+      ...withdrawalsMigrations,
+      ...complianceMigrations,
+    ],
+  },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([
       { code: 'ETH', confirmations: CONFIRMATIONS },
@@ -57,7 +74,12 @@ describeEachBackend(
     ]);
     const suffix = Math.random().toString(36).slice(2, 8);
     const client = `partial${suffix}`;
-    const to = [Wallet.createRandom().address, Wallet.createRandom().address, Wallet.createRandom().address, Wallet.createRandom().address];
+    const to = [
+      Wallet.createRandom().address,
+      Wallet.createRandom().address,
+      Wallet.createRandom().address,
+      Wallet.createRandom().address,
+    ];
     let custody: EthereumCustody;
     let chain: EthereumAdapter;
     let ledger: LedgerService;
@@ -84,13 +106,29 @@ describeEachBackend(
         audit: new AuditLog(db),
         outbox: { enqueue: (tx, e) => enqueue(tx, e) },
         wallets: { walletFor: async () => wallet },
-        signer: { sign: async (_walletId, publicKey, digest) => (await custody.sign([{ publicKey, digest, purpose: 'test' }]))[0] },
+        signer: {
+          sign: async (_walletId, publicKey, digest) =>
+            (await custody.sign([{ publicKey, digest, purpose: 'test' }]))[0],
+        },
         adapters: [custody.adapter],
         assets,
       });
-      runner = new PipelineRunner(deps, { chains: [{ chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: CONFIRMATIONS }], onError: (e) => errors.push(String(e)) });
+      runner = new PipelineRunner(deps, {
+        chains: [
+          { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: CONFIRMATIONS },
+        ],
+        onError: (e) => errors.push(String(e)),
+      });
       // Compliance asks the chain through an adapter of its own, as the ledger app wires it.
-      chain = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [{ asset: 'USDC', address: usdc }, { asset: 'BAD', address: bad }] });
+      chain = new EthereumAdapter({
+        rpcUrl: anvil.rpcUrl,
+        network: 'anvil',
+        chainId: anvil.chainId,
+        tokens: [
+          { asset: 'USDC', address: usdc },
+          { asset: 'BAD', address: bad },
+        ],
+      });
       unbooked = new LedgerUnbooked(db, assets, ledger, [chain]);
 
       // Deposits without a follower: the Safe holds what the users are credited, except BAD (10 held, 13 credited).
@@ -100,10 +138,21 @@ describeEachBackend(
       await db.transaction(async (tx) => {
         for (const asset of ['ETH', 'USDC', 'BAD']) await deps.accounts.inFlight(tx, 'ethereum', asset);
       });
-      for (const [user, asset, amount] of [['alice', 'ETH', 2n * ETH], ['alice', 'USDC', 50n * USD], ['bob', 'BAD', 8n * USD], ['carol', 'BAD', 5n * USD]] as const) {
+      for (const [user, asset, amount] of [
+        ['alice', 'ETH', 2n * ETH],
+        ['alice', 'USDC', 50n * USD],
+        ['bob', 'BAD', 8n * USD],
+        ['carol', 'BAD', 5n * USD],
+      ] as const) {
         const account = await ledger.openAccount({ clientId: client, ownerId: user, asset, kind: 'user' });
         const house = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset, kind: 'custody' });
-        await ledger.transfer({ id: `deposit:test:${client}:${user}:${asset}`, debitAccountId: house.id, creditAccountId: account.id, amount, code: 'deposit' });
+        await ledger.transfer({
+          id: `deposit:test:${client}:${user}:${asset}`,
+          debitAccountId: house.id,
+          creditAccountId: account.id,
+          amount,
+          code: 'deposit',
+        });
       }
     });
     afterAll(() => {
@@ -111,8 +160,16 @@ describeEachBackend(
       custody?.adapter.close();
     });
 
-    const tipAt = async (height: number): Promise<ChainTip> => ({ chain: 'ethereum', height, hash: (await anvil.blockAt(height)).hash });
-    const safeHolds = async () => ({ ETH: await anvil.balance(custody.safe), USDC: await anvil.tokenBalance(usdc, custody.safe), BAD: await anvil.tokenBalance(bad, custody.safe) });
+    const tipAt = async (height: number): Promise<ChainTip> => ({
+      chain: 'ethereum',
+      height,
+      hash: (await anvil.blockAt(height)).hash,
+    });
+    const safeHolds = async () => ({
+      ETH: await anvil.balance(custody.safe),
+      USDC: await anvil.tokenBalance(usdc, custody.safe),
+      BAD: await anvil.tokenBalance(bad, custody.safe),
+    });
 
     let batch: { id: string; txid: string; status: string };
     let minedAt: number;
@@ -125,7 +182,15 @@ describeEachBackend(
       await ensureClient(ctx().db, { id: client, name: client, custody: 'pooled' });
       for (const asset of ['ETH', 'USDC', 'BAD']) {
         await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, asset, '*', {
-          maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+          maxAmount: null,
+          userDailyLimit: null,
+          clientDailyLimit: null,
+          allowlist: null,
+          approvalThreshold: null,
+          approvalsRequired: 1,
+          breakerWindowSeconds: null,
+          breakerLimit: null,
+          withdrawalFee: 0n,
         });
       }
       const actor = { keyId: 'backend-test', role: 'backend' };
@@ -137,7 +202,17 @@ describeEachBackend(
       ] as const;
       const ids: string[] = [];
       for (const [user, asset, amount, destination] of plan) {
-        ids.push((await service.request(actor, `${user}-${asset}`, { clientId: client, userId: user, asset, amount, destination })).withdrawal.id);
+        ids.push(
+          (
+            await service.request(actor, `${user}-${asset}`, {
+              clientId: client,
+              userId: user,
+              asset,
+              amount,
+              destination,
+            })
+          ).withdrawal.id,
+        );
       }
       safeBefore = await safeHolds();
       // One round: batched, signed 2-of-3 plus the relayer, sent; anvil mines it at once (one block deep).
@@ -151,10 +226,19 @@ describeEachBackend(
       expect(minedAt).toBe(await anvil.height());
 
       // The chain's verdict: carol's BAD transfer returned false; the others were paid.
-      const outputs = plan.map(([, asset, amount, address], i) => ({ ref: ids[i], address, asset, amount: parseAssetUnits(amount, assets.get(asset).decimals) }));
+      const outputs = plan.map(([, asset, amount, address], i) => ({
+        ref: ids[i],
+        address,
+        asset,
+        amount: parseAssetUnits(amount, assets.get(asset).decimals),
+      }));
       expect(await chain.status(batch.txid, outputs)).toMatchObject({ state: 'partial', unpaid: [{ ref: ids[3] }] });
       const safeAfter = await safeHolds();
-      expect(safeAfter).toEqual({ ETH: safeBefore.ETH - 5n * 10n ** 17n, USDC: safeBefore.USDC - 10n * USD, BAD: safeBefore.BAD - 8n * USD });
+      expect(safeAfter).toEqual({
+        ETH: safeBefore.ETH - 5n * 10n ** 17n,
+        USDC: safeBefore.USDC - 10n * USD,
+        BAD: safeBefore.BAD - 8n * USD,
+      });
 
       // Not settled in the ledger: unbooked outgoing is what left the Safe — BAD 8, not the batch's 13.
       sequence = await cut.currentSequence();
@@ -189,7 +273,9 @@ describeEachBackend(
       await anvil.mine(CONFIRMATIONS);
       await runner.tick();
       expect(errors).toEqual([]);
-      const statuses = await ctx().db.query<{ asset: string; amount: string; status: string }>(`SELECT asset, amount::text, status FROM withdrawals.withdrawals ORDER BY seq`);
+      const statuses = await ctx().db.query<{ asset: string; amount: string; status: string }>(
+        `SELECT asset, amount::text, status FROM withdrawals.withdrawals ORDER BY seq`,
+      );
       expect(statuses.map((w) => w.status)).toEqual(['settled', 'settled', 'settled', 'failed']);
       const tip = await tipAt(minedAt);
       const bad = await unbooked.unbooked('BAD', tip, sequence);

@@ -1,6 +1,12 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { CustodyWallets, DepositAddresses, DepositFollower, depositsMigrations, type CustodyWalletRecord } from '@strongroom/deposits';
+import {
+  CustodyWallets,
+  DepositAddresses,
+  DepositFollower,
+  depositsMigrations,
+  type CustodyWalletRecord,
+} from '@strongroom/deposits';
 import { eventsMigrations } from '@strongroom/events';
 import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -42,11 +48,20 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-const keys = () => [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
+const keys = () =>
+  [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
 
 describeEachBackend(
   'Ethereum reconciliation and segregation on anvil',
-  { migrations: [...ledgerMigrations, ...eventsMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  {
+    migrations: [
+      ...ledgerMigrations,
+      ...eventsMigrations,
+      ...depositsMigrations,
+      ...withdrawalsMigrations,
+      ...complianceMigrations,
+    ],
+  },
   (ctx) => {
     let assets: AssetRegistry;
     const suffix = Math.random().toString(36).slice(2, 8);
@@ -61,7 +76,12 @@ describeEachBackend(
     let first: Reconciliation;
 
     const adapter = () => {
-      const a = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [{ asset: 'USDC', address: usdc }] });
+      const a = new EthereumAdapter({
+        rpcUrl: anvil.rpcUrl,
+        network: 'anvil',
+        chainId: anvil.chainId,
+        tokens: [{ asset: 'USDC', address: usdc }],
+      });
       opened.push(a);
       return a;
     };
@@ -76,17 +96,55 @@ describeEachBackend(
       ]);
       const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
       const wallets = new CustodyWallets(db);
-      pool = await wallets.register({ id: `eth-pool-${suffix}`, chain: 'ethereum', clientId: null, threshold: 2, publicKeys: keys(), safeAddress: Wallet.createRandom().address });
-      own = await wallets.register({ id: `eth-${segregated}`, chain: 'ethereum', clientId: segregated, threshold: 2, publicKeys: keys(), safeAddress: Wallet.createRandom().address });
+      pool = await wallets.register({
+        id: `eth-pool-${suffix}`,
+        chain: 'ethereum',
+        clientId: null,
+        threshold: 2,
+        publicKeys: keys(),
+        safeAddress: Wallet.createRandom().address,
+      });
+      own = await wallets.register({
+        id: `eth-${segregated}`,
+        chain: 'ethereum',
+        clientId: segregated,
+        threshold: 2,
+        publicKeys: keys(),
+        safeAddress: Wallet.createRandom().address,
+      });
       const addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
-      follower = new DepositFollower({ db, adapter: adapter(), assets, ledger, startHeight: (await anvil.height()) + 1 });
+      follower = new DepositFollower({
+        db,
+        adapter: adapter(),
+        assets,
+        ledger,
+        startHeight: (await anvil.height()) + 1,
+      });
       const cut = new LedgerCutReader(db);
-      snapshots = new SnapshotService(db, cut, new FollowerChainTips(db, ['ethereum']), new StaticPriceSource({ quote: 'USD', prices: { ETH: '3000', USDC: '1' } }), assets);
+      snapshots = new SnapshotService(
+        db,
+        cut,
+        new FollowerChainTips(db, ['ethereum']),
+        new StaticPriceSource({ quote: 'USD', prices: { ETH: '3000', USDC: '1' } }),
+        assets,
+      );
       const holdings = new CustodyHoldings(assets, { ethereum: new EthereumCustodyHoldings(db, wallets, adapter()) });
-      reconciliations = new ReconciliationService(db, snapshots, cut, holdings, new LedgerUnbooked(db, assets, ledger), assets);
+      reconciliations = new ReconciliationService(
+        db,
+        snapshots,
+        cut,
+        holdings,
+        new LedgerUnbooked(db, assets, ledger),
+        assets,
+      );
       segregation = new SegregationService(db, snapshots, holdings, assets);
 
-      for (const [client, user, asset] of [[shared, 'alice', 'ETH'], [shared, 'alice', 'USDC'], [shared, 'bob', 'ETH'], [segregated, 'carol', 'ETH']]) {
+      for (const [client, user, asset] of [
+        [shared, 'alice', 'ETH'],
+        [shared, 'alice', 'USDC'],
+        [shared, 'bob', 'ETH'],
+        [segregated, 'carol', 'ETH'],
+      ]) {
         addr[`${user}:${asset}`] = (await addresses.issue({ clientId: client, userId: user, asset })).address.address;
       }
       await follower.syncToTip();
@@ -102,8 +160,18 @@ describeEachBackend(
       first = await reconcileNow();
       expect(first.differences).toEqual([]);
       expect(first.status).toBe('balanced');
-      expect(byAsset(first, 'ETH')).toMatchObject({ liabilities: String(5n * ETH), onChain: String(5n * ETH + ETH / 4n), incoming: String(ETH / 4n), coverage: '0' });
-      expect(byAsset(first, 'USDC')).toMatchObject({ liabilities: String(250n * USD), onChain: String(250n * USD), coverage: '0', status: 'balanced' });
+      expect(byAsset(first, 'ETH')).toMatchObject({
+        liabilities: String(5n * ETH),
+        onChain: String(5n * ETH + ETH / 4n),
+        incoming: String(ETH / 4n),
+        coverage: '0',
+      });
+      expect(byAsset(first, 'USDC')).toMatchObject({
+        liabilities: String(250n * USD),
+        onChain: String(250n * USD),
+        coverage: '0',
+        status: 'balanced',
+      });
       const report = await segregation.report(first.snapshotId, segregated);
       expect(report.covered).toBe(true);
       expect(report.lines).toEqual([
@@ -125,7 +193,9 @@ describeEachBackend(
       const from = addr['carol:ETH'];
       const before = await anvil.balance(from);
       await anvil.rpc('anvil_impersonateAccount', [from]);
-      const hash = await anvil.rpc<string>('eth_sendTransaction', [{ from, to: anvil.accounts[1], value: '0x' + (ETH / 2n).toString(16) }]);
+      const hash = await anvil.rpc<string>('eth_sendTransaction', [
+        { from, to: anvil.accounts[1], value: '0x' + (ETH / 2n).toString(16) },
+      ]);
       expect((await anvil.waitMined(hash)).status).toBe(1);
       await anvil.rpc('anvil_stopImpersonatingAccount', [from]);
       const gone = before - (await anvil.balance(from)); // half an ETH plus the gas it paid
@@ -136,16 +206,27 @@ describeEachBackend(
       expect(rec.status).toBe('shortfall');
       const shortfall = rec.differences.find((d) => d.kind === 'shortfall')!;
       expect(shortfall).toMatchObject({ asset: 'ETH', amount: String(gone) });
-      expect(shortfall.addresses).toEqual(expect.arrayContaining([from, addr['alice:ETH'], addr['bob:ETH'], pool.safeAddress, own.safeAddress]));
+      expect(shortfall.addresses).toEqual(
+        expect.arrayContaining([from, addr['alice:ETH'], addr['bob:ETH'], pool.safeAddress, own.safeAddress]),
+      );
       expect(byAsset(rec, 'USDC').status).toBe('balanced');
 
       const report = await segregation.report(rec.snapshotId, segregated);
       expect(report.covered).toBe(false);
-      expect(report.lines[0]).toMatchObject({ asset: 'ETH', balances: String(2n * ETH), holdings: String(2n * ETH - gone), covered: false });
+      expect(report.lines[0]).toMatchObject({
+        asset: 'ETH',
+        balances: String(2n * ETH),
+        holdings: String(2n * ETH - gone),
+        covered: false,
+      });
       // The shared wallet's clients: everything they are owed is still held by the pool's addresses.
-      const owed = (await snapshots.balances(rec.snapshotId, null, 100)).filter((b) => b.clientId === shared && b.asset === 'ETH').reduce((s, b) => s + b.balance, 0n);
+      const owed = (await snapshots.balances(rec.snapshotId, null, 100))
+        .filter((b) => b.clientId === shared && b.asset === 'ETH')
+        .reduce((s, b) => s + b.balance, 0n);
       expect(owed).toBe(3n * ETH + ETH / 4n);
-      const poolHeld = await Promise.all([addr['alice:ETH'], addr['bob:ETH'], pool.safeAddress!].map((a) => anvil.balance(a)));
+      const poolHeld = await Promise.all(
+        [addr['alice:ETH'], addr['bob:ETH'], pool.safeAddress!].map((a) => anvil.balance(a)),
+      );
       expect(poolHeld.reduce((s, v) => s + v, 0n)).toBe(owed);
 
       const again = await reconciliations.reconcile(first.snapshotId);

@@ -1,7 +1,14 @@
 import { authMigrations, ensureClient } from '@strongroom/api-auth';
 import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { BitcoinAdapter, bitcoinNetwork } from '@strongroom/chains-bitcoin';
-import { CustodyWallets, DepositAddresses, DepositFollower, depositsMigrations, toChainWallet, type CustodyWalletRecord } from '@strongroom/deposits';
+import {
+  CustodyWallets,
+  DepositAddresses,
+  DepositFollower,
+  depositsMigrations,
+  toChainWallet,
+  type CustodyWalletRecord,
+} from '@strongroom/deposits';
 import { enqueue, eventsMigrations } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
@@ -9,7 +16,13 @@ import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { createPipelineDeps, PipelineRunner, WithdrawalService, withdrawalsMigrations, type SignerDeps } from '@strongroom/withdrawals';
+import {
+  createPipelineDeps,
+  PipelineRunner,
+  WithdrawalService,
+  withdrawalsMigrations,
+  type SignerDeps,
+} from '@strongroom/withdrawals';
 import { Transaction, address as baddress } from 'bitcoinjs-lib';
 import { complianceMigrations } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
@@ -31,7 +44,16 @@ import { LedgerUnbooked } from './unbooked-movements';
 const BTC = 100_000_000n;
 const CONFIRMATIONS = 2;
 const FEE = 10_000n;
-const NO_LIMITS = { maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null };
+const NO_LIMITS = {
+  maxAmount: null,
+  userDailyLimit: null,
+  clientDailyLimit: null,
+  allowlist: null,
+  approvalThreshold: null,
+  approvalsRequired: 1,
+  breakerWindowSeconds: null,
+  breakerLimit: null,
+};
 
 let node: BitcoinRegtest;
 let kms: KmsLocalHandle;
@@ -60,7 +82,17 @@ async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWa
 
 describeEachBackend(
   'segregated client withdrawals on regtest',
-  { migrations: [...ledgerMigrations, ...authMigrations, ...eventsMigrations, ...auditMigrations, ...depositsMigrations, ...withdrawalsMigrations, ...complianceMigrations] },
+  {
+    migrations: [
+      ...ledgerMigrations,
+      ...authMigrations,
+      ...eventsMigrations,
+      ...auditMigrations,
+      ...depositsMigrations,
+      ...withdrawalsMigrations,
+      ...complianceMigrations,
+    ],
+  },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
     const suffix = Math.random().toString(36).slice(2, 8);
@@ -79,7 +111,14 @@ describeEachBackend(
     let own: CustodyWalletRecord;
     const addr: Record<string, string> = {};
 
-    const adapter = () => new BitcoinAdapter({ network: 'regtest', rpcUrl: node.rpcUrl, rpcUser: node.rpcUser, rpcPassword: node.rpcPassword, feeRate: { min: 1, max: 50, default: 2 } });
+    const adapter = () =>
+      new BitcoinAdapter({
+        network: 'regtest',
+        rpcUrl: node.rpcUrl,
+        rpcUser: node.rpcUser,
+        rpcPassword: node.rpcPassword,
+        feeRate: { min: 1, max: 50, default: 2 },
+      });
     const outside = (i: number) => baddress.toBech32(Buffer.alloc(20, i), 0, bitcoinNetwork('regtest').bech32);
 
     beforeAll(async () => {
@@ -102,24 +141,54 @@ describeEachBackend(
         audit: new AuditLog(db),
         outbox: { enqueue: (tx, e) => enqueue(tx, e) },
         // The deposits context's choice: the client's own wallet if it has one, else the operator's.
-        wallets: { walletFor: async (c, clientId) => toChainWallet(await db.transaction((tx) => wallets.forClient(tx, c, clientId))) },
+        wallets: {
+          walletFor: async (c, clientId) =>
+            toChainWallet(await db.transaction((tx) => wallets.forClient(tx, c, clientId))),
+        },
         signer: {
           sign: async (_walletId, publicKey, digest) => {
             const sig = await kmsSigner.signDigest(keyIdOf.get(publicKey)!, Buffer.from(digest, 'hex'));
-            return { publicKey, digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+            return {
+              publicKey,
+              digest,
+              r: sig.r.toString(16).padStart(64, '0'),
+              s: sig.s.toString(16).padStart(64, '0'),
+              recovery: sig.recovery,
+            };
           },
         },
         adapters: [chain],
         assets,
       });
-      runner = new PipelineRunner(deps, { chains: [{ chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: CONFIRMATIONS }], onError: (e) => errors.push(String(e)) });
+      runner = new PipelineRunner(deps, {
+        chains: [
+          { chain: 'bitcoin', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: CONFIRMATIONS },
+        ],
+        onError: (e) => errors.push(String(e)),
+      });
       const cut = new LedgerCutReader(db);
-      snapshots = new SnapshotService(db, cut, new FollowerChainTips(db, ['bitcoin']), new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }), assets);
+      snapshots = new SnapshotService(
+        db,
+        cut,
+        new FollowerChainTips(db, ['bitcoin']),
+        new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }),
+        assets,
+      );
       holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets, adapter) });
-      reconciliations = new ReconciliationService(db, snapshots, cut, holdings, new LedgerUnbooked(db, assets, ledger, [adapter()]), assets);
+      reconciliations = new ReconciliationService(
+        db,
+        snapshots,
+        cut,
+        holdings,
+        new LedgerUnbooked(db, assets, ledger, [adapter()]),
+        assets,
+      );
       segregation = new SegregationService(db, snapshots, holdings, assets);
 
-      for (const [client, user] of [[shared, 'alice'], [segregated, 'carol']]) {
+      for (const [client, user] of [
+        [shared, 'alice'],
+        [segregated, 'carol'],
+      ]) {
         addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
       }
       await node.send([
@@ -132,7 +201,9 @@ describeEachBackend(
 
     const heldBy = async (walletId: string, snapshotId: string) => {
       const tip = (await snapshots.get(snapshotId)).chainTips[0];
-      return (await holdings.holdings('BTC', tip)).filter((h) => h.walletId === walletId).reduce((s, h) => s + h.amount, 0n);
+      return (await holdings.holdings('BTC', tip))
+        .filter((h) => h.walletId === walletId)
+        .reduce((s, h) => s + h.amount, 0n);
     };
 
     const errors: string[] = [];
@@ -152,20 +223,47 @@ describeEachBackend(
       const actor = { keyId: 'backend-test', role: 'backend' };
       // A withdrawal fee above the network fee: it stays in custody, so paying the network fee never eats into what users are owed.
       // Withdrawals are for registered clients only.
-      for (const id of [shared, segregated]) await ensureClient(ctx().db, { id, name: id, custody: id === segregated ? 'segregated' : 'pooled' });
+      for (const id of [shared, segregated])
+        await ensureClient(ctx().db, { id, name: id, custody: id === segregated ? 'segregated' : 'pooled' });
       await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', { ...NO_LIMITS, withdrawalFee: FEE });
-      aliceOut = (await service.request(actor, 'alice-1', { clientId: shared, userId: 'alice', asset: 'BTC', amount: '0.3', destination: outside(2) })).withdrawal.id;
-      carolOut = (await service.request(actor, 'carol-1', { clientId: segregated, userId: 'carol', asset: 'BTC', amount: '0.5', destination: outside(1) })).withdrawal.id;
+      aliceOut = (
+        await service.request(actor, 'alice-1', {
+          clientId: shared,
+          userId: 'alice',
+          asset: 'BTC',
+          amount: '0.3',
+          destination: outside(2),
+        })
+      ).withdrawal.id;
+      carolOut = (
+        await service.request(actor, 'carol-1', {
+          clientId: segregated,
+          userId: 'carol',
+          asset: 'BTC',
+          amount: '0.5',
+          destination: outside(1),
+        })
+      ).withdrawal.id;
       await runner.tick();
-      const batches = await ctx().db.query<typeof ownBatch>(`SELECT id, wallet_id, txid, status, network_fee::text FROM withdrawals.batches ORDER BY wallet_id`);
-      expect(batches.map((b) => [b.wallet_id, b.status]).sort()).toEqual([[pool.id, 'broadcast'], [own.id, 'broadcast']].sort());
+      const batches = await ctx().db.query<typeof ownBatch>(
+        `SELECT id, wallet_id, txid, status, network_fee::text FROM withdrawals.batches ORDER BY wallet_id`,
+      );
+      expect(batches.map((b) => [b.wallet_id, b.status]).sort()).toEqual(
+        [
+          [pool.id, 'broadcast'],
+          [own.id, 'broadcast'],
+        ].sort(),
+      );
       ownBatch = batches.find((b) => b.wallet_id === own.id)!;
       poolBatch = batches.find((b) => b.wallet_id === pool.id)!;
 
       // On chain: the segregated batch spends only the segregated wallet's coins and returns change to it.
       const ownTx = Transaction.fromHex(await node.rpc<string>('getrawtransaction', [ownBatch.txid, 0]));
       const spent = ownTx.ins.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
-      const [carolDeposit] = await ctx().db.query<{ txid: string; output_index: string }>(`SELECT txid, output_index FROM deposits.deposits WHERE address = $1`, [addr.carol]);
+      const [carolDeposit] = await ctx().db.query<{ txid: string; output_index: string }>(
+        `SELECT txid, output_index FROM deposits.deposits WHERE address = $1`,
+        [addr.carol],
+      );
       expect(spent).toEqual([`${carolDeposit.txid}:${carolDeposit.output_index}`]);
       const paidTo = ownTx.outs.map((o) => baddress.fromOutputScript(o.script, bitcoinNetwork('regtest')));
       expect(paidTo.sort()).toEqual([outside(1), chain.changeAddress(toChainWallet(own)).address].sort());
@@ -176,10 +274,13 @@ describeEachBackend(
       mined = (await snapshots.take('auditor:test')).id;
       const midway = await reconciliations.reconcile(mined);
       expect(midway.differences).toEqual([]);
-      expect(midway.assets[0]).toMatchObject({ status: 'balanced', outgoing: String(8n * BTC / 10n + BigInt(ownBatch.network_fee) + BigInt(poolBatch.network_fee)) });
+      expect(midway.assets[0]).toMatchObject({
+        status: 'balanced',
+        outgoing: String((8n * BTC) / 10n + BigInt(ownBatch.network_fee) + BigInt(poolBatch.network_fee)),
+      });
       // Each wallet paid exactly its own client's withdrawal and its own network fee.
       expect(await heldBy(own.id, mined)).toBe(2n * BTC - BTC / 2n - BigInt(ownBatch.network_fee));
-      expect(await heldBy(pool.id, mined)).toBe(1n * BTC - 3n * BTC / 10n - BigInt(poolBatch.network_fee));
+      expect(await heldBy(pool.id, mined)).toBe(1n * BTC - (3n * BTC) / 10n - BigInt(poolBatch.network_fee));
     });
 
     it('after confirmation both batches settle against their own wallets; reconciliation stays balanced', async () => {
@@ -209,7 +310,15 @@ describeEachBackend(
       const held = 2n * BTC - BTC / 2n - BigInt(ownBatch.network_fee);
       const report = await segregation.report(after.id, segregated);
       expect(report.lines).toEqual([
-        { asset: 'BTC', balances: String(2n * BTC - BTC / 2n - FEE), holdings: String(held), covered: true, addresses: [{ address: chain.changeAddress(toChainWallet(own)).address, amount: String(held), walletId: own.id }] },
+        {
+          asset: 'BTC',
+          balances: String(2n * BTC - BTC / 2n - FEE),
+          holdings: String(held),
+          covered: true,
+          addresses: [
+            { address: chain.changeAddress(toChainWallet(own)).address, amount: String(held), walletId: own.id },
+          ],
+        },
       ]);
     });
   },

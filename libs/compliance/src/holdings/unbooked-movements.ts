@@ -46,7 +46,11 @@ export class LedgerUnbooked implements UnbookedMovements {
     this.adapters = new Map(adapters.map((a) => [a.chain, a]));
   }
 
-  async unbooked(asset: string, tip: ChainTip, sequence: bigint): Promise<{ incoming: bigint; outgoing: bigint; refs: string[] }> {
+  async unbooked(
+    asset: string,
+    tip: ChainTip,
+    sequence: bigint,
+  ): Promise<{ incoming: bigint; outgoing: bigint; refs: string[] }> {
     const refs: string[] = [];
     const incoming = await this.incoming(asset, tip, sequence, refs);
     const outgoing = await this.outgoing(asset, tip, sequence, refs);
@@ -73,7 +77,9 @@ export class LedgerUnbooked implements UnbookedMovements {
       );
       let after = 0;
       for (const d of credited) {
-        const t = await this.ledger.getTransfer(depositTransferId('deposit', tip.chain, d.txid, d.output_index, Number(d.credits)));
+        const t = await this.ledger.getTransfer(
+          depositTransferId('deposit', tip.chain, d.txid, d.output_index, Number(d.credits)),
+        );
         if (t.sequence <= sequence) continue;
         after++;
         total += BigInt(d.amount);
@@ -86,7 +92,14 @@ export class LedgerUnbooked implements UnbookedMovements {
 
   private async outgoing(asset: string, tip: ChainTip, sequence: bigint, refs: string[]): Promise<bigint> {
     const native = this.assets.get(asset).native && this.feeFromCustody[tip.chain] === true;
-    type Batch = { id: string; txid: string | null; status: string; amount: string; network_fee: string | null; first: string };
+    type Batch = {
+      id: string;
+      txid: string | null;
+      status: string;
+      amount: string;
+      network_fee: string | null;
+      first: string;
+    };
     const select = `SELECT b.id, b.txid, b.status, COALESCE(sum(w.amount) FILTER (WHERE w.asset = $2), 0)::text AS amount,
                            b.network_fee::text AS network_fee, min(w.id) AS first
                       FROM withdrawals.batches b JOIN withdrawals.withdrawals w ON w.batch_id = b.id AND w.status <> 'failed'
@@ -100,13 +113,19 @@ export class LedgerUnbooked implements UnbookedMovements {
       refs.push(`batch ${b.id} ${b.txid ?? ''} ${why}`.trim());
     };
 
-    const confirmed = await this.db.query<Batch>(`${select} b.status = 'confirmed' AND b.confirmed_height <= $3 GROUP BY b.id ORDER BY b.id`, [tip.chain, asset, tip.height]);
+    const confirmed = await this.db.query<Batch>(
+      `${select} b.status = 'confirmed' AND b.confirmed_height <= $3 GROUP BY b.id ORDER BY b.id`,
+      [tip.chain, asset, tip.height],
+    );
     for (const b of confirmed) count(b, 'mined, not settled');
 
     // Sent but not judged deep enough: the chain says whether it was mined by the snapshot height.
     const adapter = this.adapters.get(tip.chain);
     if (adapter) {
-      const sent = await this.db.query<Batch>(`${select} b.status IN ('signed', 'broadcast') AND b.txid IS NOT NULL GROUP BY b.id ORDER BY b.id`, [tip.chain, asset]);
+      const sent = await this.db.query<Batch>(
+        `${select} b.status IN ('signed', 'broadcast') AND b.txid IS NOT NULL GROUP BY b.id ORDER BY b.id`,
+        [tip.chain, asset],
+      );
       for (const b of sent) {
         if (!b.txid) continue;
         // The batch's approved outputs, in signing order, so the chain can say which were paid.
@@ -114,12 +133,17 @@ export class LedgerUnbooked implements UnbookedMovements {
           `SELECT id, destination, asset, amount::text FROM withdrawals.withdrawals WHERE batch_id = $1 ORDER BY seq`,
           [b.id],
         );
-        const st = await adapter.status(b.txid, ws.map((w) => ({ ref: w.id, address: w.destination, asset: w.asset, amount: BigInt(w.amount) })));
+        const st = await adapter.status(
+          b.txid,
+          ws.map((w) => ({ ref: w.id, address: w.destination, asset: w.asset, amount: BigInt(w.amount) })),
+        );
         if (st.state === 'confirmed' && st.height <= tip.height) count(b, 'mined, not yet confirmed');
         if (st.state === 'partial' && st.height <= tip.height) {
           // Only the outputs that were paid left custody (an Ethereum batch where a token returned false).
           const unpaid = new Set(st.unpaid.map((u) => u.ref));
-          const paid = ws.filter((w) => w.asset === asset && !unpaid.has(w.id)).reduce((s, w) => s + BigInt(w.amount), 0n);
+          const paid = ws
+            .filter((w) => w.asset === asset && !unpaid.has(w.id))
+            .reduce((s, w) => s + BigInt(w.amount), 0n);
           count({ ...b, amount: paid.toString() }, 'mined, partly paid, not yet confirmed');
         }
       }

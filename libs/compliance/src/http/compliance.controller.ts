@@ -32,7 +32,12 @@ const snapshotBody = z.strictObject({}).optional();
  */
 function assertAllClients(who: Principal): void {
   if (who.clients !== 'all') {
-    throw new DomainError('auth.forbidden_client', 403, 'this route covers every client; this API key is scoped to some clients only', { clients: 'all' });
+    throw new DomainError(
+      'auth.forbidden_client',
+      403,
+      'this route covers every client; this API key is scoped to some clients only',
+      { clients: 'all' },
+    );
   }
 }
 
@@ -56,7 +61,9 @@ export class ComplianceController {
 
   @Post('proof-of-assets')
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: "Every custody key signs the auditor's challenge through KMS; lists holdings at the snapshot heights" })
+  @ApiOperation({
+    summary: "Every custody key signs the auditor's challenge through KMS; lists holdings at the snapshot heights",
+  })
   proveAssets(@Body() body: unknown, @CurrentPrincipal() who: Principal) {
     assertAllClients(who);
     const b = parseWith(assetsBody, body);
@@ -80,8 +87,16 @@ export class ComplianceController {
 
   @Get('snapshots/:id/liabilities/proofs/:clientId/:userId')
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: "A user's inclusion proof, to hand to the user (verify with `strongroom proof verify` or the verifier page)" })
-  userProof(@Param('id') snapshotId: string, @Param('clientId') clientId: string, @Param('userId') userId: string, @CurrentPrincipal() who: Principal) {
+  @ApiOperation({
+    summary:
+      "A user's inclusion proof, to hand to the user (verify with `strongroom proof verify` or the verifier page)",
+  })
+  userProof(
+    @Param('id') snapshotId: string,
+    @Param('clientId') clientId: string,
+    @Param('userId') userId: string,
+    @CurrentPrincipal() who: Principal,
+  ) {
     assertClientScope(who, clientId);
     return this.liabilities.proof(parseWith(id, snapshotId), clientId, userId);
   }
@@ -118,7 +133,10 @@ export class ComplianceController {
   async snapshotBalances(@Param('id') snapshotId: string, @Query() q: unknown, @CurrentPrincipal() who: Principal) {
     assertAllClients(who);
     const p = parseWith(balancesQuery, q);
-    const after = p.afterClient !== undefined && p.afterUser !== undefined && p.afterAsset !== undefined ? { clientId: p.afterClient, userId: p.afterUser, asset: p.afterAsset } : null;
+    const after =
+      p.afterClient !== undefined && p.afterUser !== undefined && p.afterAsset !== undefined
+        ? { clientId: p.afterClient, userId: p.afterUser, asset: p.afterAsset }
+        : null;
     const rows = await this.snapshots.balances(parseWith(id, snapshotId), after, p.limit);
     return { balances: rows.map((r) => ({ ...r, balance: r.balance.toString() })) };
   }
@@ -126,7 +144,12 @@ export class ComplianceController {
   @Get('clients/:clientId/users/:userId/holdings')
   @Roles('backend', 'auditor')
   @ApiOperation({ summary: "A user's holdings with valuation, now or as of a time" })
-  async holdings(@Param('clientId') clientId: string, @Param('userId') userId: string, @Query() q: unknown, @CurrentPrincipal() who: Principal) {
+  async holdings(
+    @Param('clientId') clientId: string,
+    @Param('userId') userId: string,
+    @Query() q: unknown,
+    @CurrentPrincipal() who: Principal,
+  ) {
     assertClientScope(who, clientId);
     const { asOf } = parseWith(holdingsQuery, q);
     const r = await this.snapshots.userHoldings(clientId, userId, asOf ? new Date(asOf) : undefined);

@@ -19,13 +19,20 @@ export interface PriceSource {
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 const priceFile = z.object({
   quote: z.string().regex(/^[A-Z]{3,5}$/),
-  prices: z.record(z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/), z.string().regex(DECIMAL, 'a price is a non-negative decimal string')),
+  prices: z.record(
+    z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/),
+    z.string().regex(DECIMAL, 'a price is a non-negative decimal string'),
+  ),
 });
 
 function parsePrices(raw: unknown, source: string): PriceSet {
   const r = priceFile.safeParse(raw);
   if (!r.success) {
-    throw new DomainError('prices.invalid', 502, `price source ${source} returned an invalid document: ${r.error.issues.map((i) => i.message).join('; ')}`);
+    throw new DomainError(
+      'prices.invalid',
+      502,
+      `price source ${source} returned an invalid document: ${r.error.issues.map((i) => i.message).join('; ')}`,
+    );
   }
   return { ...r.data, source, fetchedAt: new Date().toISOString() };
 }
@@ -53,9 +60,16 @@ export class HttpPriceSource implements PriceSource {
   async current(): Promise<PriceSet> {
     let res: Response;
     try {
-      res = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } });
+      res = await fetch(this.url, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
     } catch (e) {
-      throw new DomainError('prices.unavailable', 503, `price source ${this.url} did not answer: ${(e as Error).message}`);
+      throw new DomainError(
+        'prices.unavailable',
+        503,
+        `price source ${this.url} did not answer: ${(e as Error).message}`,
+      );
     }
     if (!res.ok) throw new DomainError('prices.unavailable', 503, `price source ${this.url} answered ${res.status}`);
     return parsePrices(await res.json(), this.url);

@@ -11,9 +11,15 @@ describe('valueOf', () => {
 
   it('is additive: value(a)+value(b) = value(a+b), exactly', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 18 }), fc.stringMatching(/^[0-9]{1,7}\.[0-9]{1,8}$/), (a, b, d, p) => {
-        expect(sumDecimals([valueOf(a, d, p), valueOf(b, d, p)])).toBe(valueOf(a + b, d, p));
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        fc.integer({ min: 0, max: 18 }),
+        fc.stringMatching(/^[0-9]{1,7}\.[0-9]{1,8}$/),
+        (a, b, d, p) => {
+          expect(sumDecimals([valueOf(a, d, p), valueOf(b, d, p)])).toBe(valueOf(a + b, d, p));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -4,7 +4,9 @@ import { orderByNonce } from './leaf-order';
 
 describe('orderByNonce', () => {
   const sortedByWholeNonce = (nonces: Buffer, n: number) =>
-    Array.from({ length: n }, (_, i) => i).sort((a, b) => Buffer.compare(nonces.subarray(a * 32, a * 32 + 32), nonces.subarray(b * 32, b * 32 + 32)) || a - b);
+    Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => Buffer.compare(nonces.subarray(a * 32, a * 32 + 32), nonces.subarray(b * 32, b * 32 + 32)) || a - b,
+    );
 
   it('orders by the whole nonce, also within runs that share the leading 32 bits', () => {
     const n = 500;

@@ -6,7 +6,12 @@ import type { Arena } from './arena';
  * those leading bits are then ordered by the whole nonce. Two equal nonces (only possible for the
  * same user id twice) are reported to `onDuplicate` with their input indexes.
  */
-export function orderByNonce(nonces: Buffer, n: number, arena: Arena, onDuplicate: (a: number, b: number) => void = () => undefined): Uint32Array {
+export function orderByNonce(
+  nonces: Buffer,
+  n: number,
+  arena: Arena,
+  onDuplicate: (a: number, b: number) => void = () => undefined,
+): Uint32Array {
   let indexBits = 0;
   while (2 ** indexBits < n) indexBits++;
   const shift = Math.max(0, 32 + indexBits - 53);
@@ -16,12 +21,14 @@ export function orderByNonce(nonces: Buffer, n: number, arena: Arena, onDuplicat
   keys.sort();
   const order = arena.uint32(n);
   for (let pos = 0; pos < n; pos++) order[pos] = keys[pos] % scale;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     // Sorted keys share their leading bits exactly when their integer parts over `scale` agree.
     while (end < n && Math.floor(keys[end] / scale) === Math.floor(keys[start] / scale)) end++;
     if (end - start > 1) {
-      const run = Array.from(order.subarray(start, end)).sort((a, b) => nonces.compare(nonces, b * 32, b * 32 + 32, a * 32, a * 32 + 32) || a - b);
+      const run = Array.from(order.subarray(start, end)).sort(
+        (a, b) => nonces.compare(nonces, b * 32, b * 32 + 32, a * 32, a * 32 + 32) || a - b,
+      );
       order.set(run, start);
       for (let k = 1; k < run.length; k++) {
         const [a, b] = [run[k - 1], run[k]];

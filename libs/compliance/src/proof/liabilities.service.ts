@@ -25,7 +25,10 @@ export class LiabilitiesService {
   ) {}
 
   /** Builds and publishes the root of a snapshot (once; later calls return the same root). */
-  async publish(snapshotId: string, actor: { id: string; role: string } = { id: 'liabilities', role: 'system' }): Promise<PublishedRoot> {
+  async publish(
+    snapshotId: string,
+    actor: { id: string; role: string } = { id: 'liabilities', role: 'system' },
+  ): Promise<PublishedRoot> {
     const existing = await this.published(snapshotId).catch(() => null);
     if (existing) return existing;
     const salt = randomBytes(32);
@@ -38,7 +41,12 @@ export class LiabilitiesService {
         [snapshotId, salt, JSON.stringify(published)],
       );
       if (inserted.length > 0) {
-        await this.audit?.append(tx, { actor, action: 'proof_of_liabilities.published', subject: { type: 'snapshot', id: snapshotId }, payload: published });
+        await this.audit?.append(tx, {
+          actor,
+          action: 'proof_of_liabilities.published',
+          subject: { type: 'snapshot', id: snapshotId },
+          payload: published,
+        });
       }
       return inserted;
     });
@@ -49,8 +57,12 @@ export class LiabilitiesService {
   }
 
   async published(snapshotId: string): Promise<PublishedRoot> {
-    const [row] = await this.db.query<{ published: PublishedRoot | string }>('SELECT published FROM compliance.liability_proofs WHERE snapshot_id = $1', [snapshotId]);
-    if (!row) throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
+    const [row] = await this.db.query<{ published: PublishedRoot | string }>(
+      'SELECT published FROM compliance.liability_proofs WHERE snapshot_id = $1',
+      [snapshotId],
+    );
+    if (!row)
+      throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
     return typeof row.published === 'string' ? (JSON.parse(row.published) as PublishedRoot) : row.published;
   }
 
@@ -58,25 +70,35 @@ export class LiabilitiesService {
   async proof(snapshotId: string, clientId: string, userId: string): Promise<InclusionProof> {
     const tree = await this.tree(snapshotId);
     const proof = tree.proofFor(proofUserId(clientId, userId));
-    if (!proof) throw notFound('proof.user_not_in_snapshot', `user ${clientId}/${userId} has no balance in snapshot ${snapshotId}`);
+    if (!proof)
+      throw notFound(
+        'proof.user_not_in_snapshot',
+        `user ${clientId}/${userId} has no balance in snapshot ${snapshotId}`,
+      );
     return proof;
   }
 
   private async tree(snapshotId: string): Promise<LiabilityTree> {
     if (this.cached?.snapshotId === snapshotId) return this.cached.tree;
-    const [row] = await this.db.query<{ salt: Buffer | Uint8Array }>('SELECT salt FROM compliance.liability_proofs WHERE snapshot_id = $1', [snapshotId]);
-    if (!row) throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
+    const [row] = await this.db.query<{ salt: Buffer | Uint8Array }>(
+      'SELECT salt FROM compliance.liability_proofs WHERE snapshot_id = $1',
+      [snapshotId],
+    );
+    if (!row)
+      throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
     const tree = await this.build(snapshotId, Buffer.from(row.salt));
     const published = await this.published(snapshotId);
     // The stored rows are immutable, so this can only fail if the database was tampered with.
-    if (tree.root !== published.root) throw new Error(`snapshot ${snapshotId}: rebuilt root ${tree.root} differs from the published ${published.root}`);
+    if (tree.root !== published.root)
+      throw new Error(`snapshot ${snapshotId}: rebuilt root ${tree.root} differs from the published ${published.root}`);
     this.cached = { snapshotId, tree };
     return tree;
   }
 
   private async build(snapshotId: string, salt: Uint8Array): Promise<LiabilityTree> {
     const snap = await this.snapshots.get(snapshotId);
-    if (snap.status !== 'complete') throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+    if (snap.status !== 'complete')
+      throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
     const users = new Map<string, UserBalances>();
     let after: { clientId: string; userId: string; asset: string } | null = null;
     for (;;) {

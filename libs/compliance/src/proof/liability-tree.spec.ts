@@ -11,18 +11,31 @@ function tree(users: UserBalances[], assets = ASSETS): LiabilityTree {
 }
 
 const users = (n: number): UserBalances[] =>
-  Array.from({ length: n }, (_, i) => ({ userId: `user-${i}`, balances: { BTC: BigInt(i), ETH: BigInt(i * 1000), USDC: 5n } }));
+  Array.from({ length: n }, (_, i) => ({
+    userId: `user-${i}`,
+    balances: { BTC: BigInt(i), ETH: BigInt(i * 1000), USDC: 5n },
+  }));
 
 describe('LiabilityTree', () => {
   it('every user proof verifies and the totals are the sums of the balances (property)', () => {
-    const balance = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.constant(0n), fc.bigInt({ min: 0n, max: 1n << 200n }));
+    const balance = fc.oneof(
+      fc.bigInt({ min: 0n, max: 10n ** 30n }),
+      fc.constant(0n),
+      fc.bigInt({ min: 0n, max: 1n << 200n }),
+    );
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.record({ userId: fc.string({ minLength: 1, maxLength: 20 }), b: fc.array(balance, { minLength: 3, maxLength: 3 }) }), {
-          minLength: 0,
-          maxLength: 40,
-          selector: (u) => u.userId,
-        }),
+        fc.uniqueArray(
+          fc.record({
+            userId: fc.string({ minLength: 1, maxLength: 20 }),
+            b: fc.array(balance, { minLength: 3, maxLength: 3 }),
+          }),
+          {
+            minLength: 0,
+            maxLength: 40,
+            selector: (u) => u.userId,
+          },
+        ),
         (rows) => {
           const input = rows.map((r) => ({ userId: r.userId, balances: { BTC: r.b[0], ETH: r.b[1], USDC: r.b[2] } }));
           const t = tree(input);
@@ -52,12 +65,17 @@ describe('LiabilityTree', () => {
     const order = Array.from({ length: 64 }, (_, i) => a.proofAt(i).userId);
     expect(order).not.toEqual([...order].sort());
     expect(tree(users(64)).root).toBe(a.root);
-    expect(LiabilityTree.build({ snapshotId: 'snap-1', assets: ASSETS, salt: new Uint8Array(32).fill(8), users: users(64) }).root).not.toBe(a.root);
+    expect(
+      LiabilityTree.build({ snapshotId: 'snap-1', assets: ASSETS, salt: new Uint8Array(32).fill(8), users: users(64) })
+        .root,
+    ).not.toBe(a.root);
   });
 
   it('gives different roots for another snapshot id or asset order', () => {
     const base = tree(users(4));
-    expect(LiabilityTree.build({ snapshotId: 'snap-2', assets: ASSETS, salt, users: users(4) }).root).not.toBe(base.root);
+    expect(LiabilityTree.build({ snapshotId: 'snap-2', assets: ASSETS, salt, users: users(4) }).root).not.toBe(
+      base.root,
+    );
     expect(tree(users(4), ['ETH', 'BTC', 'USDC']).root).not.toBe(base.root);
   });
 
@@ -65,8 +83,18 @@ describe('LiabilityTree', () => {
     expect(() => tree([{ userId: 'a', balances: { BTC: -1n } }])).toThrow(/balance_range/);
     expect(() => tree([{ userId: 'a', balances: { BTC: MAX + 1n } }])).toThrow(/balance_range/);
     expect(() => tree([{ userId: 'a', balances: { DOGE: 1n } }])).toThrow(/unknown_asset/);
-    expect(() => tree([{ userId: 'a', balances: {} }, { userId: 'a', balances: {} }])).toThrow(/duplicate_user/);
-    expect(() => tree([{ userId: 'a', balances: { BTC: MAX } }, { userId: 'b', balances: { BTC: 1n } }])).toThrow(/sum_overflow/);
+    expect(() =>
+      tree([
+        { userId: 'a', balances: {} },
+        { userId: 'a', balances: {} },
+      ]),
+    ).toThrow(/duplicate_user/);
+    expect(() =>
+      tree([
+        { userId: 'a', balances: { BTC: MAX } },
+        { userId: 'b', balances: { BTC: 1n } },
+      ]),
+    ).toThrow(/sum_overflow/);
   });
 
   it('handles an empty snapshot and a single user', () => {
@@ -93,7 +121,10 @@ describe('LiabilityTree', () => {
       expect(verifyProof(p)).toMatchObject({ valid: false, code: 'root_mismatch' });
     });
     it('a wrong published root', () => {
-      expect(verifyProof(proof(), { expectedRoot: '00'.repeat(32) })).toMatchObject({ valid: false, code: 'expected_root_mismatch' });
+      expect(verifyProof(proof(), { expectedRoot: '00'.repeat(32) })).toMatchObject({
+        valid: false,
+        code: 'expected_root_mismatch',
+      });
     });
     it('a sibling with a forged sum (hiding liabilities below it)', () => {
       const p = proof();
@@ -114,21 +145,34 @@ describe('LiabilityTree', () => {
 });
 
 describe('LiabilityTree.buildParallel', () => {
-  it.each([0, 1, 2, 3, 4, 5, 17, 64, 1000, 1025])('gives the same tree as build for %i users, on worker threads', async (n) => {
-    const input = { snapshotId: 'snap-p', assets: ASSETS, salt, users: users(n) };
-    const serial = LiabilityTree.build(input);
-    const parallel = await LiabilityTree.buildParallel({ ...input, workers: n > 100 ? 4 : 2 });
-    expect(parallel.root).toBe(serial.root);
-    expect(parallel.totals).toEqual(serial.totals);
-    for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 50))) {
-      expect(parallel.proofAt(i)).toEqual(serial.proofAt(i));
-      expect(verifyProof(parallel.proofAt(i), { expectedRoot: serial.root }).valid).toBe(true);
-    }
-  });
+  it.each([0, 1, 2, 3, 4, 5, 17, 64, 1000, 1025])(
+    'gives the same tree as build for %i users, on worker threads',
+    async (n) => {
+      const input = { snapshotId: 'snap-p', assets: ASSETS, salt, users: users(n) };
+      const serial = LiabilityTree.build(input);
+      const parallel = await LiabilityTree.buildParallel({ ...input, workers: n > 100 ? 4 : 2 });
+      expect(parallel.root).toBe(serial.root);
+      expect(parallel.totals).toEqual(serial.totals);
+      for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 50))) {
+        expect(parallel.proofAt(i)).toEqual(serial.proofAt(i));
+        expect(verifyProof(parallel.proofAt(i), { expectedRoot: serial.root }).valid).toBe(true);
+      }
+    },
+  );
 
   it('reports input errors and overflow as build does', async () => {
-    await expect(LiabilityTree.buildParallel({ snapshotId: 's', assets: ASSETS, salt, users: [...users(8), { userId: 'user-3', balances: {} }], workers: 2 })).rejects.toThrow(/duplicate_user/);
+    await expect(
+      LiabilityTree.buildParallel({
+        snapshotId: 's',
+        assets: ASSETS,
+        salt,
+        users: [...users(8), { userId: 'user-3', balances: {} }],
+        workers: 2,
+      }),
+    ).rejects.toThrow(/duplicate_user/);
     const big = users(8).map((u, i) => ({ ...u, balances: { BTC: i === 5 || i === 6 ? MAX : 0n } }));
-    await expect(LiabilityTree.buildParallel({ snapshotId: 's', assets: ASSETS, salt, users: big, workers: 2 })).rejects.toThrow(/sum_overflow/);
+    await expect(
+      LiabilityTree.buildParallel({ snapshotId: 's', assets: ASSETS, salt, users: big, workers: 2 }),
+    ).rejects.toThrow(/sum_overflow/);
   });
 });

@@ -121,7 +121,8 @@ export class LiabilityTree {
     if (of === 1) return LiabilityTree.build(input);
     const pool = new KernelPool(job.layout, of);
     try {
-      const slices = (count: number) => Array.from({ length: of }, (_, w) => [Math.floor((w * count) / of), Math.floor(((w + 1) * count) / of)]);
+      const slices = (count: number) =>
+        Array.from({ length: of }, (_, w) => [Math.floor((w * count) / of), Math.floor(((w + 1) * count) / of)]);
       await Promise.all(slices(n).map(([lo, hi], w) => pool.run(w, { op: 'nonces', lo, hi })));
       job.lap('nonces');
       job.orderLeaves();
@@ -131,7 +132,9 @@ export class LiabilityTree {
       job.padLeaves();
       // Each worker takes an aligned slice of every level up to where each slice is one node.
       const split = depth - Math.log2(of);
-      const done = await Promise.all(Array.from({ length: of }, (_, w) => pool.run(w, { op: 'nodes', from: 1, to: split, w, of })));
+      const done = await Promise.all(
+        Array.from({ length: of }, (_, w) => pool.run(w, { op: 'nodes', from: 1, to: split, w, of })),
+      );
       if (done.includes(false) || !mainKernels().nodes(job.layout, split + 1, depth, 0, 1)) throw overflow();
       job.lap('nodes');
     } finally {
@@ -149,13 +152,17 @@ export class LiabilityTree {
       assets: [...this.assets],
       depth: this.depth,
       root: this.root,
-      totals: amountMap(this.assets, this.assets.map((a) => this.totals[a])),
+      totals: amountMap(
+        this.assets,
+        this.assets.map((a) => this.totals[a]),
+      ),
     };
   }
 
   /** The inclusion proof of one user, or undefined if the user is not in the tree. */
   proofFor(userId: string): InclusionProof | undefined {
-    if (!this.indexByUser) this.indexByUser = new Map(Array.from(this.order, (input, leaf) => [this.userIds[input], leaf]));
+    if (!this.indexByUser)
+      this.indexByUser = new Map(Array.from(this.order, (input, leaf) => [this.userIds[input], leaf]));
     const index = this.indexByUser.get(userId);
     return index === undefined ? undefined : this.proofAt(index);
   }
@@ -168,7 +175,8 @@ export class LiabilityTree {
     for (let level = 0; level < this.depth; level++) {
       const sibling = (index >>> level) ^ 1;
       const buf = this.levels[level];
-      const record = (sibling + 1) * rec <= buf.length ? buf.subarray(sibling * rec, (sibling + 1) * rec) : this.padding[level];
+      const record =
+        (sibling + 1) * rec <= buf.length ? buf.subarray(sibling * rec, (sibling + 1) * rec) : this.padding[level];
       path.push({ hash: record.subarray(0, HASH_BYTES).toString('hex'), sums: this.sumsOf(record) });
     }
     const leaf = this.levels[0].subarray(index * rec, (index + 1) * rec);
@@ -178,7 +186,10 @@ export class LiabilityTree {
       snapshotId: this.snapshotId,
       assets: [...this.assets],
       root: this.root,
-      totals: amountMap(this.assets, this.assets.map((a) => this.totals[a])),
+      totals: amountMap(
+        this.assets,
+        this.assets.map((a) => this.totals[a]),
+      ),
       userId: this.userIds[this.order[index]],
       nonce: this.nonces.subarray(this.order[index] * 32, this.order[index] * 32 + 32).toString('hex'),
       balances: this.sumsOf(leaf),
@@ -210,7 +221,11 @@ interface TreeParts {
 
 interface BuildJob {
   layout: TreeLayout;
-  kernels: { nonces(lo: number, hi: number): void; leaves(lo: number, hi: number): void; nodes(from: number, to: number, w: number, of: number): boolean };
+  kernels: {
+    nonces(lo: number, hi: number): void;
+    leaves(lo: number, hi: number): void;
+    nodes(from: number, to: number, w: number, of: number): boolean;
+  };
   lap(phase: string): void;
   orderLeaves(): void;
   padLeaves(): void;
@@ -255,7 +270,8 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
   let idBytes = 0;
   for (let i = 0; i < n; i++) {
     const len = Buffer.byteLength(users[i].userId, 'utf8');
-    if (len === 0 || len > MAX_ID_BYTES) throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
+    if (len === 0 || len > MAX_ID_BYTES)
+      throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
     idBytes += len;
   }
   let size = 0;
@@ -296,7 +312,11 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
     offsets[i + 1] = at;
     const balances = user.balances;
     for (const a in balances) {
-      if (!known.has(a)) throw unprocessable('proof.unknown_asset', `user ${user.userId} holds ${a}, which is not in the published asset list`);
+      if (!known.has(a))
+        throw unprocessable(
+          'proof.unknown_asset',
+          `user ${user.userId} holds ${a}, which is not in the published asset list`,
+        );
     }
     const row = layout.balances + rowBytes * i;
     for (let k = 0; k < assetCount; k++) writeAmount(balances[assets[k]] ?? 0n, view, row + AB * k, user.userId);
@@ -356,7 +376,8 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
  */
 export function deriveNonce(salt: Uint8Array, context: Uint8Array, userId: string): Buffer {
   const id = Buffer.from(userId, 'utf8');
-  if (id.length === 0 || id.length > MAX_ID_BYTES) throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
+  if (id.length === 0 || id.length > MAX_ID_BYTES)
+    throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
   return sha256(Buffer.concat([NONCE_LABEL, salt, context, Buffer.from([id.length]), id]));
 }
 
@@ -365,7 +386,10 @@ const SAFE_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
 /** Writes a balance as u256 into a zero-filled region (only the non-zero low bytes are written). */
 function writeAmount(value: bigint, out: Buffer, offset: number, userId: string): void {
   if (typeof value !== 'bigint' || value < 0n || value >= U256_LIMIT) {
-    throw unprocessable('proof.balance_range', `user ${userId}: balance ${String(value)} is not an integer in [0, 2^256)`);
+    throw unprocessable(
+      'proof.balance_range',
+      `user ${userId}: balance ${String(value)} is not an integer in [0, 2^256)`,
+    );
   }
   if (value <= SAFE_LIMIT) {
     // The common case, without BigInt arithmetic: two 32-bit halves of an exact double.

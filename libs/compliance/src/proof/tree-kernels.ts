@@ -57,7 +57,10 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
   const hashInto = (message: Buffer, out: Buffer, offset: number): void => {
     out.write(hash('sha256', message, 'binary'), offset, 'binary');
   };
-  const ids = (l: TreeLayout) => ({ offsets: new Uint32Array(l.buffer, l.idOffsets, l.n + 1), bytes: buf(l, l.ids, Math.max(new Uint32Array(l.buffer, l.idOffsets, l.n + 1)[l.n], 1)) });
+  const ids = (l: TreeLayout) => ({
+    offsets: new Uint32Array(l.buffer, l.idOffsets, l.n + 1),
+    bytes: buf(l, l.ids, Math.max(new Uint32Array(l.buffer, l.idOffsets, l.n + 1)[l.n], 1)),
+  });
   // The first `fixed + len` bytes of `msg`, one view per id length (not one per user).
   const byLength = (msg: Buffer, fixed: number): ((len: number) => Buffer) => {
     const views: Buffer[] = [];
@@ -82,7 +85,15 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
   };
 
   // Parent of the two adjacent records at below[offset…]: H(01 ‖ v ‖ left ‖ right) and the sums.
-  const parent = (below: Buffer, offset: number, rec: number, assetCount: number, msg: Buffer, out: Buffer, outOffset: number): boolean => {
+  const parent = (
+    below: Buffer,
+    offset: number,
+    rec: number,
+    assetCount: number,
+    msg: Buffer,
+    out: Buffer,
+    outOffset: number,
+  ): boolean => {
     copy(below, offset, msg, 2, 2 * rec);
     hashInto(msg, out, outOffset);
     for (let k = 0; k < assetCount; k++) {
@@ -179,7 +190,8 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
           if (!parent(below, 2 * j * l.rec, l.rec, l.assetCount, msg, out, j * l.rec)) return false;
         }
         // An odd count of real nodes gets the padding subtree as the last one's sibling.
-        if (real % 2 === 1 && k < l.depth && real >= start && real < start + size) copy(pad, k * l.rec, out, real * l.rec, l.rec);
+        if (real % 2 === 1 && k < l.depth && real >= start && real < start + size)
+          copy(pad, k * l.rec, out, real * l.rec, l.rec);
       }
       return true;
     },

@@ -26,10 +26,15 @@ describeEachBackend('reconciliation scheduled on two ledger replicas', { migrati
     let clock = 1_800_000_000_000;
     const runs: string[] = [];
     const replica = (name: string, db: Database) =>
-      new ReconciliationScheduler(db, EVERY_MS, async () => {
-        runs.push(name);
-        await new Promise((r) => setTimeout(r, 20));
-      }, () => clock);
+      new ReconciliationScheduler(
+        db,
+        EVERY_MS,
+        async () => {
+          runs.push(name);
+          await new Promise((r) => setTimeout(r, 20));
+        },
+        () => clock,
+      );
     const a = replica('a', ctx().db);
     const b = replica('b', second);
 
@@ -46,9 +51,14 @@ describeEachBackend('reconciliation scheduled on two ledger replicas', { migrati
   it('a failed run is reported and the next slot runs again', async () => {
     let clock = 1_900_000_000_000;
     let fail = true;
-    const s = new ReconciliationScheduler(ctx().db, EVERY_MS, async () => {
-      if (fail) throw new Error('chain unreachable');
-    }, () => clock);
+    const s = new ReconciliationScheduler(
+      ctx().db,
+      EVERY_MS,
+      async () => {
+        if (fail) throw new Error('chain unreachable');
+      },
+      () => clock,
+    );
     expect(await s.tick()).toBe('failed');
     fail = false;
     expect(await s.tick()).toBe('skipped'); // the slot was claimed

@@ -19,7 +19,10 @@ const JOB = 'reconciliation';
 const logger = new Logger('ReconciliationScheduler');
 
 /** The scheduled job: a snapshot taken by the scheduler, reconciled; anything but balanced is logged. */
-export async function snapshotAndReconcile(snapshots: SnapshotService, reconciliations: ReconciliationService): Promise<void> {
+export async function snapshotAndReconcile(
+  snapshots: SnapshotService,
+  reconciliations: ReconciliationService,
+): Promise<void> {
   const snap = await snapshots.take('system:scheduler');
   const rec = await reconciliations.reconcile(snap.id);
   if (rec.status !== 'balanced') logger.warn(`reconciliation ${rec.id} of snapshot ${snap.id}: ${rec.status}`);
@@ -80,7 +83,8 @@ export class ReconciliationScheduler implements OnModuleInit, OnModuleDestroy {
         `INSERT INTO compliance.schedule_claims (job, slot, claimed_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING slot`,
         [JOB, slot, this.owner],
       );
-      if (won.length > 0) await tx.query(`DELETE FROM compliance.schedule_claims WHERE job = $1 AND slot < $2`, [JOB, slot - KEEP_SLOTS]);
+      if (won.length > 0)
+        await tx.query(`DELETE FROM compliance.schedule_claims WHERE job = $1 AND slot < $2`, [JOB, slot - KEEP_SLOTS]);
       return won.length > 0;
     });
   }

@@ -42,9 +42,13 @@ export class ReconciliationService {
     private readonly audit?: Pick<AuditLog, 'append'>,
   ) {}
 
-  async reconcile(snapshotId: string, actor: { id: string; role: string } = { id: 'reconciliation', role: 'system' }): Promise<Reconciliation> {
+  async reconcile(
+    snapshotId: string,
+    actor: { id: string; role: string } = { id: 'reconciliation', role: 'system' },
+  ): Promise<Reconciliation> {
     const snap = await this.snapshots.get(snapshotId);
-    if (snap.status !== 'complete') throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+    if (snap.status !== 'complete')
+      throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
     const sequence = BigInt(snap.sequence);
     const house = await this.ledger.houseAccountsAsOf(sequence);
     const liabilities = new Map((snap.totals ?? []).map((t) => [t.asset, BigInt(t.balance)]));
@@ -53,7 +57,10 @@ export class ReconciliationService {
     for (const asset of this.assets.all()) {
       const tip = snap.chainTips.find((t) => t.chain === asset.chain);
       if (!tip) continue;
-      const [holdings, unbooked] = await Promise.all([this.chains.holdings(asset.code, tip), this.unbooked.unbooked(asset.code, tip, sequence)]);
+      const [holdings, unbooked] = await Promise.all([
+        this.chains.holdings(asset.code, tip),
+        this.unbooked.unbooked(asset.code, tip, sequence),
+      ]);
       const r = reconcileAsset({
         asset: asset.code,
         liabilities: liabilities.get(asset.code) ?? 0n,
@@ -64,26 +71,33 @@ export class ReconciliationService {
       });
       summaries.push(r.summary);
       differences.push(...r.differences);
-      shortfallGauge.set({ asset: asset.code }, Number(r.summary.status === 'shortfall' ? -BigInt(r.summary.coverage) : 0n));
+      shortfallGauge.set(
+        { asset: asset.code },
+        Number(r.summary.status === 'shortfall' ? -BigInt(r.summary.coverage) : 0n),
+      );
     }
-    const status = summaries.some((s) => s.status === 'shortfall') ? 'shortfall' : summaries.some((s) => s.status === 'discrepancy') ? 'discrepancy' : 'balanced';
+    const status = summaries.some((s) => s.status === 'shortfall')
+      ? 'shortfall'
+      : summaries.some((s) => s.status === 'discrepancy')
+        ? 'discrepancy'
+        : 'balanced';
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO compliance.reconciliations (id, snapshot_id, status, assets, differences) VALUES ($1, $2, $3, $4, $5)`, [
-        id,
-        snapshotId,
-        status,
-        JSON.stringify(summaries),
-        JSON.stringify(differences),
-      ]);
-      await this.audit?.append(tx, { actor, action: 'reconciliation.completed', subject: { type: 'reconciliation', id }, payload: { snapshotId, status, differences } });
+      await tx.query(
+        `INSERT INTO compliance.reconciliations (id, snapshot_id, status, assets, differences) VALUES ($1, $2, $3, $4, $5)`,
+        [id, snapshotId, status, JSON.stringify(summaries), JSON.stringify(differences)],
+      );
+      await this.audit?.append(tx, {
+        actor,
+        action: 'reconciliation.completed',
+        subject: { type: 'reconciliation', id },
+        payload: { snapshotId, status, differences },
+      });
       for (const d of differences.filter((x) => x.kind === 'shortfall')) {
-        await tx.query(`INSERT INTO compliance.incidents (id, kind, asset, reconciliation_id, detail) VALUES ($1, 'reserve_shortfall', $2, $3, $4)`, [
-          randomUUID(),
-          d.asset,
-          id,
-          JSON.stringify(d),
-        ]);
+        await tx.query(
+          `INSERT INTO compliance.incidents (id, kind, asset, reconciliation_id, detail) VALUES ($1, 'reserve_shortfall', $2, $3, $4)`,
+          [randomUUID(), d.asset, id, JSON.stringify(d)],
+        );
       }
     });
     return this.get(id);
@@ -96,16 +110,39 @@ export class ReconciliationService {
   }
 
   async list(limit = 50): Promise<Reconciliation[]> {
-    const rows = await this.db.query<RecRow>('SELECT * FROM compliance.reconciliations ORDER BY created_at DESC, id LIMIT $1', [Math.min(Math.max(limit, 1), 500)]);
+    const rows = await this.db.query<RecRow>(
+      'SELECT * FROM compliance.reconciliations ORDER BY created_at DESC, id LIMIT $1',
+      [Math.min(Math.max(limit, 1), 500)],
+    );
     return rows.map(toRec);
   }
 
-  async incidents(limit = 100): Promise<{ id: string; createdAt: string; kind: string; asset: string | null; reconciliationId: string | null; detail: unknown }[]> {
-    const rows = await this.db.query<{ id: string; created_at: Date; kind: string; asset: string | null; reconciliation_id: string | null; detail: unknown }>(
-      'SELECT * FROM compliance.incidents ORDER BY created_at DESC, id LIMIT $1',
-      [Math.min(Math.max(limit, 1), 500)],
-    );
-    return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), kind: r.kind, asset: r.asset, reconciliationId: r.reconciliation_id, detail: parse(r.detail) }));
+  async incidents(limit = 100): Promise<
+    {
+      id: string;
+      createdAt: string;
+      kind: string;
+      asset: string | null;
+      reconciliationId: string | null;
+      detail: unknown;
+    }[]
+  > {
+    const rows = await this.db.query<{
+      id: string;
+      created_at: Date;
+      kind: string;
+      asset: string | null;
+      reconciliation_id: string | null;
+      detail: unknown;
+    }>('SELECT * FROM compliance.incidents ORDER BY created_at DESC, id LIMIT $1', [Math.min(Math.max(limit, 1), 500)]);
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: new Date(r.created_at).toISOString(),
+      kind: r.kind,
+      asset: r.asset,
+      reconciliationId: r.reconciliation_id,
+      detail: parse(r.detail),
+    }));
   }
 }
 
@@ -121,5 +158,12 @@ interface RecRow {
 const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 function toRec(r: RecRow): Reconciliation {
-  return { id: r.id, snapshotId: r.snapshot_id, createdAt: new Date(r.created_at).toISOString(), status: r.status, assets: parse(r.assets), differences: parse(r.differences) };
+  return {
+    id: r.id,
+    snapshotId: r.snapshot_id,
+    createdAt: new Date(r.created_at).toISOString(),
+    status: r.status,
+    assets: parse(r.assets),
+    differences: parse(r.differences),
+  };
 }

@@ -36,7 +36,8 @@ export class SegregationService {
 
   async report(snapshotId: string, clientId: string): Promise<SegregationReport> {
     const snap = await this.snapshots.get(snapshotId);
-    if (snap.status !== 'complete') throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+    if (snap.status !== 'complete')
+      throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
     const sums = await this.db.query<{ asset: string; total: string }>(
       `SELECT asset, sum(balance)::text AS total FROM compliance.snapshot_balances WHERE snapshot_id = $1 AND client_id = $2 GROUP BY asset`,
       [snapshotId, clientId],

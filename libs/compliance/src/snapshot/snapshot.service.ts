@@ -57,7 +57,11 @@ export class SnapshotService {
 
   /** Records the cut (sequence, tips, prices) and returns it; `run` fills it in. */
   async start(requestedBy: string): Promise<Snapshot> {
-    const [sequence, chainTips, prices] = await Promise.all([this.ledger.currentSequence(), this.tips.tips(), this.prices.current()]);
+    const [sequence, chainTips, prices] = await Promise.all([
+      this.ledger.currentSequence(),
+      this.tips.tips(),
+      this.prices.current(),
+    ]);
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
       await tx.query(
@@ -65,7 +69,12 @@ export class SnapshotService {
          VALUES ($1, 'running', $2, now(), $3, $4, $5)`,
         [id, sequence.toString(), JSON.stringify(chainTips), JSON.stringify(prices), requestedBy],
       );
-      await this.audit?.append(tx, { actor: actorOf(requestedBy), action: 'snapshot.started', subject: { type: 'snapshot', id }, payload: { sequence: sequence.toString(), chainTips, prices } });
+      await this.audit?.append(tx, {
+        actor: actorOf(requestedBy),
+        action: 'snapshot.started',
+        subject: { type: 'snapshot', id },
+        payload: { sequence: sequence.toString(), chainTips, prices },
+      });
     });
     return this.get(id);
   }
@@ -82,7 +91,11 @@ export class SnapshotService {
     let rowsDone = 0;
     try {
       do {
-        const page: { rows: UserBalance[]; next: string | null } = await this.ledger.userBalancesAsOf(sequence, after, pageSize);
+        const page: { rows: UserBalance[]; next: string | null } = await this.ledger.userBalancesAsOf(
+          sequence,
+          after,
+          pageSize,
+        );
         after = page.next;
         if (page.rows.length === 0) continue;
         const rows = page.rows.map((r) => ({ ...r, value: this.value(r, snap.prices) }));
@@ -99,7 +112,14 @@ export class SnapshotService {
           await tx.query(
             `INSERT INTO compliance.snapshot_balances (snapshot_id, client_id, user_id, asset, balance, value)
              SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[])`,
-            [id, rows.map((r) => r.clientId), rows.map((r) => r.userId), rows.map((r) => r.asset), rows.map((r) => r.balance.toString()), rows.map((r) => r.value)],
+            [
+              id,
+              rows.map((r) => r.clientId),
+              rows.map((r) => r.userId),
+              rows.map((r) => r.asset),
+              rows.map((r) => r.balance.toString()),
+              rows.map((r) => r.value),
+            ],
           );
           await tx.query('UPDATE compliance.snapshots SET rows_done = $2 WHERE id = $1', [id, rowsDone]);
         });
@@ -108,7 +128,12 @@ export class SnapshotService {
       const contentHash = await this.contentHash(snap, pageSize);
       const totalList: AssetTotal[] = [...totals.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([asset, t]) => ({ asset, balance: t.balance.toString(), value: t.values.length ? sumDecimals(t.values) : null, users: t.users }));
+        .map(([asset, t]) => ({
+          asset,
+          balance: t.balance.toString(),
+          value: t.values.length ? sumDecimals(t.values) : null,
+          users: t.users,
+        }));
       await this.db.transaction(async (tx) => {
         await tx.query(
           `UPDATE compliance.snapshots SET status = 'complete', completed_at = now(), user_count = $2, totals = $3, content_hash = $4, rows_done = $5 WHERE id = $1`,
@@ -122,7 +147,10 @@ export class SnapshotService {
         });
       });
     } catch (err) {
-      await this.db.query(`UPDATE compliance.snapshots SET status = 'failed', error = $2 WHERE id = $1`, [id, (err as Error).message]);
+      await this.db.query(`UPDATE compliance.snapshots SET status = 'failed', error = $2 WHERE id = $1`, [
+        id,
+        (err as Error).message,
+      ]);
       throw err;
     }
     return this.get(id);
@@ -149,8 +177,17 @@ export class SnapshotService {
   }
 
   /** Recomputes a snapshot's content hash from its stored rows (auditors can do the same). */
-  async contentHash(snap: Pick<Snapshot, 'id' | 'sequence' | 'takenAt' | 'chainTips' | 'prices'>, pageSize = 5000): Promise<string> {
-    const hasher = new SnapshotHasher({ id: snap.id, sequence: snap.sequence, takenAt: snap.takenAt, chainTips: snap.chainTips, prices: snap.prices });
+  async contentHash(
+    snap: Pick<Snapshot, 'id' | 'sequence' | 'takenAt' | 'chainTips' | 'prices'>,
+    pageSize = 5000,
+  ): Promise<string> {
+    const hasher = new SnapshotHasher({
+      id: snap.id,
+      sequence: snap.sequence,
+      takenAt: snap.takenAt,
+      chainTips: snap.chainTips,
+      prices: snap.prices,
+    });
     let after: BalanceKey | null = null;
     for (;;) {
       const page = await this.balances(snap.id, after, pageSize);
@@ -163,23 +200,58 @@ export class SnapshotService {
   }
 
   /** Balances stored in a snapshot, in content-hash (byte) order, paged. */
-  async balances(id: string, after: BalanceKey | null, limit: number): Promise<(UserBalance & { value: string | null })[]> {
-    const rows = await this.db.query<{ client_id: string; user_id: string; asset: string; balance: string; value: string | null }>(
+  async balances(
+    id: string,
+    after: BalanceKey | null,
+    limit: number,
+  ): Promise<(UserBalance & { value: string | null })[]> {
+    const rows = await this.db.query<{
+      client_id: string;
+      user_id: string;
+      asset: string;
+      balance: string;
+      value: string | null;
+    }>(
       `SELECT client_id, user_id, asset, balance, value FROM compliance.snapshot_balances
         WHERE snapshot_id = $1 AND ($2::text IS NULL OR (client_id, user_id, asset) > ($2::text COLLATE "C", $3::text COLLATE "C", $4::text COLLATE "C"))
         ORDER BY client_id, user_id, asset LIMIT $5`,
       [id, after?.clientId ?? null, after?.userId ?? null, after?.asset ?? null, limit],
     );
-    return rows.map((r) => ({ clientId: r.client_id, userId: r.user_id, asset: r.asset, balance: BigInt(r.balance), value: r.value }));
+    return rows.map((r) => ({
+      clientId: r.client_id,
+      userId: r.user_id,
+      asset: r.asset,
+      balance: BigInt(r.balance),
+      value: r.value,
+    }));
   }
 
   /** One user's holdings with valuation as of a time (for the exchange backend). */
-  async userHoldings(clientId: string, userId: string, asOf: Date | undefined): Promise<{ sequence: string; asOf: string; prices: PriceSet; holdings: (UserBalance & { value: string | null })[]; totalValue: string | null }> {
+  async userHoldings(
+    clientId: string,
+    userId: string,
+    asOf: Date | undefined,
+  ): Promise<{
+    sequence: string;
+    asOf: string;
+    prices: PriceSet;
+    holdings: (UserBalance & { value: string | null })[];
+    totalValue: string | null;
+  }> {
     const sequence = asOf ? await this.ledger.sequenceAt(asOf) : await this.ledger.currentSequence();
-    const [rows, prices] = await Promise.all([this.ledger.balancesOfUser(clientId, userId, sequence), this.prices.current()]);
+    const [rows, prices] = await Promise.all([
+      this.ledger.balancesOfUser(clientId, userId, sequence),
+      this.prices.current(),
+    ]);
     const holdings = rows.map((r) => ({ ...r, value: this.value(r, prices) }));
     const values = holdings.map((h) => h.value).filter((v): v is string => v !== null);
-    return { sequence: sequence.toString(), asOf: (asOf ?? new Date()).toISOString(), prices, holdings, totalValue: values.length ? sumDecimals(values) : null };
+    return {
+      sequence: sequence.toString(),
+      asOf: (asOf ?? new Date()).toISOString(),
+      prices,
+      holdings,
+      totalValue: values.length ? sumDecimals(values) : null,
+    };
   }
 
   private value(row: UserBalance, prices: PriceSet): string | null {

@@ -60,17 +60,30 @@ export class DepositAddresses {
     this.adapters = new Map(adapters.map((a) => [a.chain, a]));
   }
 
-  async issue(input: IssueAddressInput, opts: { admit?: AdmitClient } = {}): Promise<{ address: DepositAddress; created: boolean }> {
+  async issue(
+    input: IssueAddressInput,
+    opts: { admit?: AdmitClient } = {},
+  ): Promise<{ address: DepositAddress; created: boolean }> {
     if (!ID_PATTERN.test(input.clientId) || input.clientId === OPERATOR_CLIENT) {
-      throw badRequest('request.invalid', 'clientId must be 1-64 of [A-Za-z0-9._-] and not "operator"', { field: 'clientId' });
+      throw badRequest('request.invalid', 'clientId must be 1-64 of [A-Za-z0-9._-] and not "operator"', {
+        field: 'clientId',
+      });
     }
-    if (!ID_PATTERN.test(input.userId)) throw badRequest('request.invalid', 'userId must be 1-64 of [A-Za-z0-9._-]', { field: 'userId' });
+    if (!ID_PATTERN.test(input.userId))
+      throw badRequest('request.invalid', 'userId must be 1-64 of [A-Za-z0-9._-]', { field: 'userId' });
     const info = this.assetInfo(input.asset);
     const adapter = this.adapters.get(info.chain);
-    if (!adapter) throw unprocessable('chain.not_configured', `this deployment does not follow ${info.chain}`, { chain: info.chain });
+    if (!adapter)
+      throw unprocessable('chain.not_configured', `this deployment does not follow ${info.chain}`, {
+        chain: info.chain,
+      });
     // A token whose contract this deployment does not know: its deposits would never be seen.
     if (!servesAsset(adapter, info.code)) {
-      throw unprocessable('asset.not_configured', `asset ${info.code} has no token contract configured on this deployment's ${info.chain} network`, { asset: info.code, chain: info.chain });
+      throw unprocessable(
+        'asset.not_configured',
+        `asset ${info.code} has no token contract configured on this deployment's ${info.chain} network`,
+        { asset: info.code, chain: info.chain },
+      );
     }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -83,7 +96,13 @@ export class DepositAddresses {
     }
   }
 
-  async list(q: { clientId: string; userId?: string; asset?: string; after?: string; limit?: number }): Promise<DepositAddress[]> {
+  async list(q: {
+    clientId: string;
+    userId?: string;
+    asset?: string;
+    after?: string;
+    limit?: number;
+  }): Promise<DepositAddress[]> {
     const params: unknown[] = [q.clientId];
     const where = ['client_id = $1'];
     if (q.userId) where.push(`user_id = $${params.push(q.userId)}`);
@@ -100,12 +119,19 @@ export class DepositAddresses {
     try {
       return this.assets.get(code);
     } catch (err) {
-      if (isDomainError(err, 'asset.unknown')) throw unprocessable('asset.unknown', `asset ${code} is not served by this deployment`, { asset: code });
+      if (isDomainError(err, 'asset.unknown'))
+        throw unprocessable('asset.unknown', `asset ${code} is not served by this deployment`, { asset: code });
       throw err;
     }
   }
 
-  private async issueIn(tx: Tx, input: IssueAddressInput, info: AssetInfo, adapter: ChainAdapter, admit?: AdmitClient): Promise<{ address: DepositAddress; created: boolean }> {
+  private async issueIn(
+    tx: Tx,
+    input: IssueAddressInput,
+    info: AssetInfo,
+    adapter: ChainAdapter,
+    admit?: AdmitClient,
+  ): Promise<{ address: DepositAddress; created: boolean }> {
     await admit?.(tx);
     const [latest] = await tx.query<Row>(
       `SELECT * FROM deposits.addresses WHERE client_id = $1 AND user_id = $2 AND asset = $3 ORDER BY idx DESC LIMIT 1 FOR UPDATE`,
@@ -119,9 +145,25 @@ export class DepositAddresses {
     const [row] = await tx.query<Row>(
       `INSERT INTO deposits.addresses (chain, asset, client_id, user_id, idx, wallet_id, tag, address, address_key, locator, derivation)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [info.chain, info.code, input.clientId, input.userId, index, wallet.id, tag, derived.address, addressKey(derived.address), derived.locator, derived.derivation],
+      [
+        info.chain,
+        info.code,
+        input.clientId,
+        input.userId,
+        index,
+        wallet.id,
+        tag,
+        derived.address,
+        addressKey(derived.address),
+        derived.locator,
+        derived.derivation,
+      ],
     );
-    await accountFor(this.ledger, { clientId: input.clientId, ownerId: input.userId, asset: info.code, kind: 'user' }, tx);
+    await accountFor(
+      this.ledger,
+      { clientId: input.clientId, ownerId: input.userId, asset: info.code, kind: 'user' },
+      tx,
+    );
     const address = toDepositAddress(row);
     adapter.watch([watchedAddress(info.chain, address)]);
     return { address, created: true };

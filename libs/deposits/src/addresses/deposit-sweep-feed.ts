@@ -10,7 +10,11 @@ import type { ChainId } from '@strongroom/shared-types';
 export class DepositSweepFeed {
   constructor(private readonly db: Database) {}
 
-  async depositsAfter(chain: ChainId, position: bigint, limit: number): Promise<{ position: bigint; address: string; tag: string; walletId: string }[]> {
+  async depositsAfter(
+    chain: ChainId,
+    position: bigint,
+    limit: number,
+  ): Promise<{ position: bigint; address: string; tag: string; walletId: string }[]> {
     const rows = await this.db.query<{ seq: string; address: string; tag: string; wallet_id: string }>(
       `SELECT d.seq::text AS seq, a.address, a.tag, a.wallet_id FROM deposits.deposits d JOIN deposits.addresses a ON a.id = d.address_id
         WHERE d.chain = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,

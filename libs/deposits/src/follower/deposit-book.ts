@@ -33,7 +33,13 @@ const SELECT_DEPOSIT = `SELECT d.*, a.wallet_id, w.client_id AS wallet_client_id
   FROM deposits.deposits d JOIN deposits.addresses a ON a.id = d.address_id JOIN deposits.wallets w ON w.id = a.wallet_id`;
 
 /** Ledger transfer ids: deterministic, and numbered when a deposit is credited or reversed again after a reorg. */
-export function depositTransferId(kind: 'deposit' | 'reversal' | 'reversal-shortfall', chain: string, txid: string, index: string, n: number): string {
+export function depositTransferId(
+  kind: 'deposit' | 'reversal' | 'reversal-shortfall',
+  chain: string,
+  txid: string,
+  index: string,
+  n: number,
+): string {
   return n <= 1 ? `${kind}:${chain}:${txid}:${index}` : `${kind}:${chain}:${txid}:${index}:${n}`;
 }
 
@@ -77,7 +83,11 @@ export class DepositBook {
         await this.credit(tx, r, confirmations);
         credited++;
       } else if (confirmations !== Number(r.confirmations)) {
-        await tx.query('UPDATE deposits.deposits SET confirmations = $2, updated_at = $3 WHERE seq = $1', [r.seq, Math.max(0, confirmations), this.clock()]);
+        await tx.query('UPDATE deposits.deposits SET confirmations = $2, updated_at = $3 WHERE seq = $1', [
+          r.seq,
+          Math.max(0, confirmations),
+          this.clock(),
+        ]);
       }
     }
     return credited;
@@ -119,7 +129,12 @@ export class DepositBook {
           `UPDATE deposits.deposits SET state = 'dropped', orphaned_until = NULL, confirmations = 0, drop_reason = 'reorged', dropped_at = $2, updated_at = $2 WHERE seq = $1`,
           [r.seq, this.clock()],
         );
-        await this.emit(tx, 'deposit.dropped', { ...r, state: 'dropped', block_height: null, block_hash: null, confirmations: 0 }, { reason: 'reorged' });
+        await this.emit(
+          tx,
+          'deposit.dropped',
+          { ...r, state: 'dropped', block_height: null, block_hash: null, confirmations: 0 },
+          { reason: 'reorged' },
+        );
         dropped++;
       }
     }
@@ -132,18 +147,34 @@ export class DepositBook {
    * later, it is recorded again like any sighting and credited once.
    */
   async dropVanished(tx: Tx, seq: string, missingSince: Date): Promise<void> {
-    const [r] = await tx.query<DepositRow>(`${SELECT_DEPOSIT} WHERE d.seq = $1 AND d.state = 'seen' FOR UPDATE OF d`, [seq]);
+    const [r] = await tx.query<DepositRow>(`${SELECT_DEPOSIT} WHERE d.seq = $1 AND d.state = 'seen' FOR UPDATE OF d`, [
+      seq,
+    ]);
     if (!r) return;
-    await tx.query(`UPDATE deposits.deposits SET state = 'dropped', drop_reason = 'vanished', dropped_at = $2, updated_at = $2 WHERE seq = $1`, [seq, this.clock()]);
-    await this.emit(tx, 'deposit.dropped', { ...r, state: 'dropped' }, { reason: 'vanished', missingSince: missingSince.toISOString() });
+    await tx.query(
+      `UPDATE deposits.deposits SET state = 'dropped', drop_reason = 'vanished', dropped_at = $2, updated_at = $2 WHERE seq = $1`,
+      [seq, this.clock()],
+    );
+    await this.emit(
+      tx,
+      'deposit.dropped',
+      { ...r, state: 'dropped' },
+      { reason: 'vanished', missingSince: missingSince.toISOString() },
+    );
   }
 
   private required(asset: string): number {
     return this.assets.get(asset).confirmations;
   }
 
-  private async record(tx: Tx, transfers: ChainTransfer[], block: { height: number; hash: string } | null): Promise<number> {
-    const incoming = transfers.filter((t) => t.amount > 0n && this.assets.has(t.asset) && this.assets.get(t.asset).chain === this.chain);
+  private async record(
+    tx: Tx,
+    transfers: ChainTransfer[],
+    block: { height: number; hash: string } | null,
+  ): Promise<number> {
+    const incoming = transfers.filter(
+      (t) => t.amount > 0n && this.assets.has(t.asset) && this.assets.get(t.asset).chain === this.chain,
+    );
     if (incoming.length === 0) return 0;
     const keys = [...new Set(incoming.map((t) => addressKey(t.address)))];
     const addresses = await tx.query<{ id: string; address_key: string; client_id: string; user_id: string }>(
@@ -166,9 +197,26 @@ export class DepositBook {
           `INSERT INTO deposits.deposits (chain, txid, output_index, address_id, address, client_id, user_id, asset, amount, state,
                                           block_height, block_hash, confirmations, first_seen_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)`,
-          [this.chain, t.txid, t.index, a.id, t.address, a.client_id, a.user_id, t.asset, t.amount.toString(), state, block?.height ?? null, block?.hash ?? null, now],
+          [
+            this.chain,
+            t.txid,
+            t.index,
+            a.id,
+            t.address,
+            a.client_id,
+            a.user_id,
+            t.asset,
+            t.amount.toString(),
+            state,
+            block?.height ?? null,
+            block?.hash ?? null,
+            now,
+          ],
         );
-        const [row] = await tx.query<DepositRow>(`${SELECT_DEPOSIT} WHERE d.chain = $1 AND d.txid = $2 AND d.output_index = $3`, [this.chain, t.txid, t.index]);
+        const [row] = await tx.query<DepositRow>(
+          `${SELECT_DEPOSIT} WHERE d.chain = $1 AND d.txid = $2 AND d.output_index = $3`,
+          [this.chain, t.txid, t.index],
+        );
         await this.emit(tx, 'deposit.seen', row);
         if (block) await this.emit(tx, 'deposit.confirming', row);
         recorded++;
@@ -196,7 +244,12 @@ export class DepositBook {
         [existing.seq, block.height, block.hash, now],
       );
       if (reactivate) {
-        await this.emit(tx, 'deposit.confirming', { ...existing, state: 'confirming', block_height: block.height, block_hash: block.hash });
+        await this.emit(tx, 'deposit.confirming', {
+          ...existing,
+          state: 'confirming',
+          block_height: block.height,
+          block_hash: block.hash,
+        });
       }
       recorded++;
     }
@@ -211,10 +264,22 @@ export class DepositBook {
     const n = Number(r.credits) + 1;
     const id = depositTransferId('deposit', r.chain, r.txid, r.output_index, n);
     const [result] = await this.ledger.createTransfers(
-      [{ id, debitAccountId: custody, creditAccountId: user, amount: BigInt(r.amount), code: 'deposit', metadata: { depositId: depositId(r.chain, r.txid, r.output_index), blockHash: r.block_hash } }],
+      [
+        {
+          id,
+          debitAccountId: custody,
+          creditAccountId: user,
+          amount: BigInt(r.amount),
+          code: 'deposit',
+          metadata: { depositId: depositId(r.chain, r.txid, r.output_index), blockHash: r.block_hash },
+        },
+      ],
       tx,
     );
-    if (!result?.ok) throw new Error(`the ledger refused deposit transfer ${id}: ${result ? `${result.code} ${result.detail}` : 'no result'}`);
+    if (!result?.ok)
+      throw new Error(
+        `the ledger refused deposit transfer ${id}: ${result ? `${result.code} ${result.detail}` : 'no result'}`,
+      );
     await this.checkpoint('ledger-credited');
     await tx.query(
       `UPDATE deposits.deposits SET state = 'credited', credits = $2, confirmations = $3, credited_at = $4, updated_at = $4 WHERE seq = $1 AND state = 'confirming'`,
@@ -229,7 +294,11 @@ export class DepositBook {
    * reported per wallet from the chain, not from the account's client.
    */
   private custodyAccount(tx: Tx, r: DepositRow): Promise<string> {
-    return accountFor(this.ledger, { clientId: OPERATOR_CLIENT, ownerId: r.wallet_id, asset: r.asset, kind: 'custody' }, tx);
+    return accountFor(
+      this.ledger,
+      { clientId: OPERATOR_CLIENT, ownerId: r.wallet_id, asset: r.asset, kind: 'custody' },
+      tx,
+    );
   }
 
   /**
@@ -251,37 +320,79 @@ export class DepositBook {
     const transfers: LedgerTransferInput[] = [];
     const meta = { depositId: depositId(r.chain, r.txid, r.output_index) };
     if (recovered > 0n) {
-      transfers.push({ id: depositTransferId('reversal', r.chain, r.txid, r.output_index, n), debitAccountId: user, creditAccountId: custody, amount: recovered, code: 'deposit_reversal', metadata: meta });
+      transfers.push({
+        id: depositTransferId('reversal', r.chain, r.txid, r.output_index, n),
+        debitAccountId: user,
+        creditAccountId: custody,
+        amount: recovered,
+        code: 'deposit_reversal',
+        metadata: meta,
+      });
     }
     if (shortfall > 0n) {
-      const incidentAccount = await accountFor(this.ledger, { clientId: r.client_id, ownerId: 'deposit-reversals', asset, kind: 'incident' }, tx);
-      transfers.push({ id: depositTransferId('reversal-shortfall', r.chain, r.txid, r.output_index, n), debitAccountId: incidentAccount, creditAccountId: custody, amount: shortfall, code: 'deposit_reversal_shortfall', metadata: meta });
+      const incidentAccount = await accountFor(
+        this.ledger,
+        { clientId: r.client_id, ownerId: 'deposit-reversals', asset, kind: 'incident' },
+        tx,
+      );
+      transfers.push({
+        id: depositTransferId('reversal-shortfall', r.chain, r.txid, r.output_index, n),
+        debitAccountId: incidentAccount,
+        creditAccountId: custody,
+        amount: shortfall,
+        code: 'deposit_reversal_shortfall',
+        metadata: meta,
+      });
     }
     if (transfers.length === 2) transfers[0].flags = ['linked'];
     const results = await this.ledger.createTransfers(transfers, tx);
     const refused = results.find((x) => !x.ok);
-    if (refused && !refused.ok) throw new Error(`the ledger refused reversal ${refused.id}: ${refused.code} ${refused.detail}`);
+    if (refused && !refused.ok)
+      throw new Error(`the ledger refused reversal ${refused.id}: ${refused.code} ${refused.detail}`);
     const [incident] = await tx.query<{ id: string }>(
       `INSERT INTO deposits.incidents (kind, chain, deposit_seq, txid, output_index, client_id, user_id, asset, amount, recovered, shortfall, detail)
        VALUES ('credited_deposit_reorged', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) RETURNING id`,
-      [r.chain, r.seq, r.txid, r.output_index, r.client_id, r.user_id, asset, amount.toString(), recovered.toString(), shortfall.toString(),
-        JSON.stringify({ orphanedBlockHash: r.block_hash, transferIds: transfers.map((t) => t.id), reversal: n })],
+      [
+        r.chain,
+        r.seq,
+        r.txid,
+        r.output_index,
+        r.client_id,
+        r.user_id,
+        asset,
+        amount.toString(),
+        recovered.toString(),
+        shortfall.toString(),
+        JSON.stringify({ orphanedBlockHash: r.block_hash, transferIds: transfers.map((t) => t.id), reversal: n }),
+      ],
     );
     await tx.query(
       `UPDATE deposits.deposits SET state = 'reversed', reversals = $2, orphaned_until = NULL, confirmations = 0, reversed_at = $3, updated_at = $3 WHERE seq = $1`,
       [r.seq, n, this.clock()],
     );
-    await this.emit(tx, 'deposit.reversed', { ...r, state: 'reversed', block_height: null, block_hash: null, confirmations: 0 }, {
-      incidentId: incident.id,
-      recovered: recovered,
-      shortfall: shortfall,
-      transferIds: transfers.map((t) => t.id),
-    });    // Last in the transaction: the audit head row is held until commit.
+    await this.emit(
+      tx,
+      'deposit.reversed',
+      { ...r, state: 'reversed', block_height: null, block_hash: null, confirmations: 0 },
+      {
+        incidentId: incident.id,
+        recovered: recovered,
+        shortfall: shortfall,
+        transferIds: transfers.map((t) => t.id),
+      },
+    ); // Last in the transaction: the audit head row is held until commit.
     await this.audit?.append(tx, {
       actor: { id: `follower:${r.chain}`, role: 'system' },
       action: 'deposit.reversed',
       subject: { type: 'deposit', id: depositId(r.chain, r.txid, r.output_index) },
-      payload: { incidentId: incident.id, amount: amount.toString(), recovered: recovered.toString(), shortfall: shortfall.toString(), transferIds: transfers.map((t) => t.id), orphanedBlockHash: r.block_hash },
+      payload: {
+        incidentId: incident.id,
+        amount: amount.toString(),
+        recovered: recovered.toString(),
+        shortfall: shortfall.toString(),
+        transferIds: transfers.map((t) => t.id),
+        orphanedBlockHash: r.block_hash,
+      },
     });
   }
 

@@ -1,7 +1,8 @@
 import { enqueue } from '@strongroom/events';
 import type { Tx } from '@strongroom/persistence';
 
-export type DepositEventType = 'deposit.seen' | 'deposit.confirming' | 'deposit.credited' | 'deposit.reversed' | 'deposit.dropped';
+export type DepositEventType =
+  'deposit.seen' | 'deposit.confirming' | 'deposit.credited' | 'deposit.reversed' | 'deposit.dropped';
 
 export interface DepositEventData {
   depositId: string;

@@ -59,11 +59,20 @@ describeEachBackend('deposit follower on a scripted chain', { migrations: follow
       ['bob', 2000n, 'credited', 1],
       ['alice', 300n, 'credited', 1],
     ]);
-    expect(await f.existingTransfers(['0', '1', '3'].map((i) => depositTransferId('deposit', 'bitcoin', t1.txid, i, 1)))).toHaveLength(3);
+    expect(
+      await f.existingTransfers(['0', '1', '3'].map((i) => depositTransferId('deposit', 'bitcoin', t1.txid, i, 1))),
+    ).toHaveLength(3);
     const events = await f.events(`deposit:bitcoin:${t1.txid}:0`);
     expect(events.map((e) => e.type)).toEqual(['deposit.seen', 'deposit.confirming', 'deposit.credited']);
     const credited = JSON.parse(events[2].body) as { data: Record<string, unknown> };
-    expect(credited.data).toMatchObject({ amount: '1000', state: 'credited', confirmations: 3, requiredConfirmations: 3, userId: 'alice', clientId: 'acme' });
+    expect(credited.data).toMatchObject({
+      amount: '1000',
+      state: 'credited',
+      confirmations: 3,
+      requiredConfirmations: 3,
+      userId: 'alice',
+      clientId: 'acme',
+    });
   });
 
   it('drops an unconfirmed deposit a reorg removes, and keeps one the new branch includes again', async () => {
@@ -78,12 +87,19 @@ describeEachBackend('deposit follower on a scripted chain', { migrations: follow
     const steps = await follower.syncToTip();
     expect(steps.some((s) => s.kind === 'reorg')).toBe(true);
     expect((await f.queries.deposits({ txid: gone.txid }))[0].state).toBe('dropped');
-    expect((await f.queries.deposits({ txid: moved.txid }))[0]).toMatchObject({ state: 'confirming', blockHeight: f.chain.heightOf(moved.txid) });
+    expect((await f.queries.deposits({ txid: moved.txid }))[0]).toMatchObject({
+      state: 'confirming',
+      blockHeight: f.chain.heightOf(moved.txid),
+    });
     f.chain.mineEmpty(2);
     await follower.syncToTip();
     expect((await f.queries.deposits({ txid: moved.txid }))[0].state).toBe('credited');
     expect(await f.userBalance('acme', 'carol')).toBe(20n);
-    expect((await f.events(`deposit:bitcoin:${gone.txid}`)).map((e) => e.type)).toEqual(['deposit.seen', 'deposit.confirming', 'deposit.dropped']);
+    expect((await f.events(`deposit:bitcoin:${gone.txid}`)).map((e) => e.type)).toEqual([
+      'deposit.seen',
+      'deposit.confirming',
+      'deposit.dropped',
+    ]);
   });
 
   it('reverses a credited deposit a deep reorg removes: correcting transfer, incident, event; shortfall to the incident account', async () => {
@@ -101,8 +117,18 @@ describeEachBackend('deposit follower on a scripted chain', { migrations: follow
 
     // Erin spends 6000 of her 7000 before the reorg (a transfer out of her account).
     const erinAcct = (await f.ledger.findAccount({ clientId: 'beta', ownerId: 'erin', asset: 'BTC', kind: 'user' }))!;
-    const spent = await f.ledger.openAccount({ clientId: 'operator', ownerId: 'payouts', asset: 'BTC', kind: 'equity' });
-    await f.ledger.transfer({ id: `spend:${e1.txid}`, debitAccountId: erinAcct.id, creditAccountId: spent.id, amount: 6000n });
+    const spent = await f.ledger.openAccount({
+      clientId: 'operator',
+      ownerId: 'payouts',
+      asset: 'BTC',
+      kind: 'equity',
+    });
+    await f.ledger.transfer({
+      id: `spend:${e1.txid}`,
+      debitAccountId: erinAcct.id,
+      creditAccountId: spent.id,
+      amount: 6000n,
+    });
 
     f.chain.reorg(5, [[], [], [], [], [], []]); // both evicted, the new branch is longer
     await follower.syncToTip();
@@ -116,16 +142,26 @@ describeEachBackend('deposit follower on a scripted chain', { migrations: follow
       ['dave', 5000n, 5000n, 0n],
       ['erin', 7000n, 1000n, 6000n],
     ]);
-    expect(await f.existingTransfers([
-      depositTransferId('reversal', 'bitcoin', d1.txid, '0', 1),
-      depositTransferId('reversal', 'bitcoin', e1.txid, '0', 1),
-      depositTransferId('reversal-shortfall', 'bitcoin', e1.txid, '0', 1),
-    ])).toHaveLength(3);
-    const incidentAcct = (await f.ledger.findAccount({ clientId: 'beta', ownerId: 'deposit-reversals', asset: 'BTC', kind: 'incident' }))!;
+    expect(
+      await f.existingTransfers([
+        depositTransferId('reversal', 'bitcoin', d1.txid, '0', 1),
+        depositTransferId('reversal', 'bitcoin', e1.txid, '0', 1),
+        depositTransferId('reversal-shortfall', 'bitcoin', e1.txid, '0', 1),
+      ]),
+    ).toHaveLength(3);
+    const incidentAcct = (await f.ledger.findAccount({
+      clientId: 'beta',
+      ownerId: 'deposit-reversals',
+      asset: 'BTC',
+      kind: 'incident',
+    }))!;
     const ib = await f.ledger.balances(incidentAcct.id);
     expect(ib.debitsPosted - ib.creditsPosted).toBe(6000n);
     expect((await f.events(`deposit:bitcoin:${d1.txid}`)).map((e) => e.type)).toEqual([
-      'deposit.seen', 'deposit.confirming', 'deposit.credited', 'deposit.reversed',
+      'deposit.seen',
+      'deposit.confirming',
+      'deposit.credited',
+      'deposit.reversed',
     ]);
     const audited = await new AuditLog(f.db).list({ subjectType: 'deposit' });
     expect(audited.map((e) => [e.action, e.subject.id, (e.payload as { shortfall: string }).shortfall])).toEqual([

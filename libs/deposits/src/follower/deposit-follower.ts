@@ -91,7 +91,15 @@ export class DepositFollower {
     this.checkpoint = o.checkpoint ?? (() => undefined);
     this.book = new DepositBook(this.chain, o.assets, o.ledger, this.checkpoint, this.clock, o.audit);
     const vanish = vanishOptionsFor(o.adapter.network, o.vanish);
-    this.vanished = new VanishedDeposits(o.db, this.chain, o.adapter, vanish, this.clock, (tx, seq, since) => this.book.dropVanished(tx, seq, since), o.audit);
+    this.vanished = new VanishedDeposits(
+      o.db,
+      this.chain,
+      o.adapter,
+      vanish,
+      this.clock,
+      (tx, seq, since) => this.book.dropVanished(tx, seq, since),
+      o.audit,
+    );
     this.open = new OpenDepositsGauge(o.db, this.chain, this.clock);
   }
 
@@ -117,7 +125,8 @@ export class DepositFollower {
       }
       return await this.reorg(cursor, tip);
     } catch (err) {
-      if (err instanceof CursorMoved || err instanceof WatchSetStale) return { kind: 'retry', reason: err.constructor.name };
+      if (err instanceof CursorMoved || err instanceof WatchSetStale)
+        return { kind: 'retry', reason: err.constructor.name };
       throw err;
     }
   }
@@ -142,12 +151,16 @@ export class DepositFollower {
         let pause = 0;
         try {
           const lead = this.o.lock ? await this.o.lock.acquire() : true;
-          if (lead !== leading) this.logger.log(`${this.chain} follower ${lead ? 'is now the leader' : 'is standing by (another replica leads)'}`);
+          if (lead !== leading)
+            this.logger.log(
+              `${this.chain} follower ${lead ? 'is now the leader' : 'is standing by (another replica leads)'}`,
+            );
           leading = lead;
           if (!lead) pause = this.pollMs;
           else {
             const r = await this.step();
-            if (r.kind === 'reorg') this.logger.warn(`${this.chain} reorg: back to height ${r.forkHeight} (depth ${r.depth})`);
+            if (r.kind === 'reorg')
+              this.logger.warn(`${this.chain} reorg: back to height ${r.forkHeight} (depth ${r.depth})`);
             if (r.kind === 'idle') pause = this.pollMs;
           }
         } catch (err) {
@@ -191,7 +204,10 @@ export class DepositFollower {
   }
 
   private async cursor(tip: BlockRef): Promise<Cursor> {
-    const [row] = await this.o.db.query<{ height: number; hash: string }>('SELECT height, hash FROM deposits.cursors WHERE chain = $1', [this.chain]);
+    const [row] = await this.o.db.query<{ height: number; hash: string }>(
+      'SELECT height, hash FROM deposits.cursors WHERE chain = $1',
+      [this.chain],
+    );
     if (row) return { height: Number(row.height), hash: row.hash };
     const start = Math.min(this.o.startHeight ?? tip.height, tip.height + 1);
     const base = start > 0 ? await this.o.adapter.block(start - 1) : null;
@@ -209,7 +225,10 @@ export class DepositFollower {
   private async apply(cursor: Cursor, block: ChainBlock, tipHeight: number): Promise<void> {
     const done = await this.o.db.transaction(async (tx) => {
       await this.moveCursor(tx, cursor, { height: block.height, hash: block.hash });
-      const [{ max }] = await tx.query<{ max: string }>('SELECT COALESCE(MAX(id), 0) AS max FROM deposits.addresses WHERE chain = $1', [this.chain]);
+      const [{ max }] = await tx.query<{ max: string }>(
+        'SELECT COALESCE(MAX(id), 0) AS max FROM deposits.addresses WHERE chain = $1',
+        [this.chain],
+      );
       if (BigInt(max) > this.lastAddressId) throw new WatchSetStale();
       await this.storeBlock(tx, block);
       await this.book.recordBlock(tx, block);
@@ -244,7 +263,11 @@ export class DepositFollower {
       }
     }
     if (!fork) {
-      throw new DomainError('deposits.reorg_too_deep', 500, `${this.chain}: no stored block hash at or below height ${cursor.height} is on the chain any more; the reorg is deeper than the ${this.keepBlocks} blocks kept`);
+      throw new DomainError(
+        'deposits.reorg_too_deep',
+        500,
+        `${this.chain}: no stored block hash at or below height ${cursor.height} is on the chain any more; the reorg is deeper than the ${this.keepBlocks} blocks kept`,
+      );
     }
     const forkPoint = fork;
     await this.checkpoint('fork-found');
@@ -287,7 +310,9 @@ export class DepositFollower {
     this.count({ dropped: round.dropped.length, reversed: 0 });
     followerEvents.inc({ chain: this.chain, event: 'vanished' }, round.dropped.length);
     for (const d of round.dropped) {
-      this.logger.warn(`${this.chain} deposit ${d.txid}:${d.output_index} (${d.amount} ${d.asset} to ${d.address}) dropped: its transaction has been neither in the mempool nor on chain since ${d.missing_since}; never credited`);
+      this.logger.warn(
+        `${this.chain} deposit ${d.txid}:${d.output_index} (${d.amount} ${d.asset} to ${d.address}) dropped: its transaction has been neither in the mempool nor on chain since ${d.missing_since}; never credited`,
+      );
     }
   }
 
@@ -300,7 +325,10 @@ export class DepositFollower {
   }
 
   private async holdCursor(tx: Tx, at: Cursor): Promise<void> {
-    const rows = await tx.query('SELECT chain FROM deposits.cursors WHERE chain = $1 AND height = $2 AND hash = $3 FOR UPDATE', [this.chain, at.height, at.hash]);
+    const rows = await tx.query(
+      'SELECT chain FROM deposits.cursors WHERE chain = $1 AND height = $2 AND hash = $3 FOR UPDATE',
+      [this.chain, at.height, at.hash],
+    );
     if (rows.length !== 1) throw new CursorMoved();
   }
 
@@ -310,6 +338,9 @@ export class DepositFollower {
        ON CONFLICT (chain, height) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash`,
       [this.chain, b.height, b.hash, b.parentHash],
     );
-    await tx.query('DELETE FROM deposits.blocks WHERE chain = $1 AND height < $2', [this.chain, b.height - this.keepBlocks]);
+    await tx.query('DELETE FROM deposits.blocks WHERE chain = $1 AND height < $2', [
+      this.chain,
+      b.height - this.keepBlocks,
+    ]);
   }
 }

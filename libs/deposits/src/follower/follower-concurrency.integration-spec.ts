@@ -18,7 +18,10 @@ describeEachBackend('deposit followers and address requests racing', { migration
   it('two followers stepping at the same time credit each deposit exactly once', async () => {
     const addrs = await Promise.all(['r1', 'r2', 'r3'].map((u) => f.address('race', u)));
     let n = 0;
-    const tx = (i: number): ScriptedTx => ({ txid: (++n).toString(16).padStart(64, 'c'), outputs: [{ address: addrs[i % 3], asset: 'BTC', amount: BigInt(100 + i) }] });
+    const tx = (i: number): ScriptedTx => ({
+      txid: (++n).toString(16).padStart(64, 'c'),
+      outputs: [{ address: addrs[i % 3], asset: 'BTC', amount: BigInt(100 + i) }],
+    });
     for (let i = 0; i < 12; i++) f.chain.mine([tx(i), tx(i + 1)]);
     f.chain.mineEmpty(3);
     const a = f.follower();
@@ -66,7 +69,10 @@ describeEachBackend('deposit followers and address requests racing', { migration
     const { db, backend } = ctx();
     if (backend === 'postgres') return; // leases are PGlite's; PostgreSQL releases a dead session's advisory lock itself
     const future = new Date(Date.now() + 3_600_000);
-    await db.query(`INSERT INTO deposits.leases (chain, holder, expires_at, process) VALUES ('bitcoin', 'lease_of_a_dead_process', $1, '999999:gone')`, [future]);
+    await db.query(
+      `INSERT INTO deposits.leases (chain, holder, expires_at, process) VALUES ('bitcoin', 'lease_of_a_dead_process', $1, '999999:gone')`,
+      [future],
+    );
     const patient = new TableLeaseFollowerLock(db, 'bitcoin', 30_000, undefined, false);
     expect(await patient.acquire()).toBe(false); // would wait an hour
     expect(db.exclusive).toBe(true); // in-memory PGlite: no other process can have it
@@ -78,10 +84,16 @@ describeEachBackend('deposit followers and address requests racing', { migration
   });
 
   it('answers concurrent first requests for one user with one address', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => f.addresses.issue({ clientId: 'race', userId: 'same', asset: 'BTC' })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => f.addresses.issue({ clientId: 'race', userId: 'same', asset: 'BTC' })),
+    );
     expect(new Set(results.map((r) => r.address.address)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    const fresh = await Promise.all(Array.from({ length: 4 }, () => f.addresses.issue({ clientId: 'race', userId: 'same', asset: 'BTC', fresh: true })));
+    const fresh = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        f.addresses.issue({ clientId: 'race', userId: 'same', asset: 'BTC', fresh: true }),
+      ),
+    );
     expect(fresh.map((r) => r.address.index).sort()).toEqual([1, 2, 3, 4]);
   });
 });

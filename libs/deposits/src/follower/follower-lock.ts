@@ -28,7 +28,8 @@ export class AdvisoryFollowerLock implements FollowerLock {
     private readonly db: Database,
     private readonly chain: ChainId,
   ) {
-    if (db.backend !== 'postgres') throw new Error('advisory locks need PostgreSQL; use TableLeaseFollowerLock on PGlite');
+    if (db.backend !== 'postgres')
+      throw new Error('advisory locks need PostgreSQL; use TableLeaseFollowerLock on PGlite');
   }
 
   async acquire(): Promise<boolean> {
@@ -43,7 +44,10 @@ export class AdvisoryFollowerLock implements FollowerLock {
     const runner = this.db.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [row] = (await runner.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, CHAIN_KEY[this.chain]])) as { ok: boolean }[];
+      const [row] = (await runner.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+        LOCK_CLASS,
+        CHAIN_KEY[this.chain],
+      ])) as { ok: boolean }[];
       if (row?.ok === true) {
         this.runner = runner;
         return true;
@@ -57,7 +61,9 @@ export class AdvisoryFollowerLock implements FollowerLock {
 
   async release(): Promise<void> {
     if (!this.runner) return;
-    await this.runner.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, CHAIN_KEY[this.chain]]).catch(() => undefined);
+    await this.runner
+      .query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, CHAIN_KEY[this.chain]])
+      .catch(() => undefined);
     await this.drop();
   }
 
@@ -111,5 +117,7 @@ export class TableLeaseFollowerLock implements FollowerLock {
 
 /** The follower lock for this database: advisory on PostgreSQL, a lease on PGlite (taken over at once when this process holds the data directory). */
 export function followerLockFor(db: Database, chain: ChainId, options: { leaseTtlMs?: number } = {}): FollowerLock {
-  return db.backend === 'postgres' ? new AdvisoryFollowerLock(db, chain) : new TableLeaseFollowerLock(db, chain, options.leaseTtlMs, undefined, db.exclusive);
+  return db.backend === 'postgres'
+    ? new AdvisoryFollowerLock(db, chain)
+    : new TableLeaseFollowerLock(db, chain, options.leaseTtlMs, undefined, db.exclusive);
 }

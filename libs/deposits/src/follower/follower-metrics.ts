@@ -58,7 +58,10 @@ export class OpenDepositsGauge {
     for (const state of OPEN_STATES) {
       const r = rows.find((x) => x.state === state);
       openDeposits.set({ chain: this.chain, state }, r ? Number(r.n) : 0);
-      openDepositsOldestAge.set({ chain: this.chain, state }, r?.oldest ? Math.max(0, (now - new Date(r.oldest).getTime()) / 1000) : 0);
+      openDepositsOldestAge.set(
+        { chain: this.chain, state },
+        r?.oldest ? Math.max(0, (now - new Date(r.oldest).getTime()) / 1000) : 0,
+      );
     }
   }
 }

@@ -11,7 +11,10 @@ import type { DepositFollower } from './deposit-follower';
  * is handled once. The scripted chain's `status` answers from its own mempool and blocks.
  */
 let n = 0;
-const tx = (address: string, amount: bigint): ScriptedTx => ({ txid: (++n).toString(16).padStart(64, 'e'), outputs: [{ address, asset: 'BTC', amount }] });
+const tx = (address: string, amount: bigint): ScriptedTx => ({
+  txid: (++n).toString(16).padStart(64, 'e'),
+  outputs: [{ address, asset: 'BTC', amount }],
+});
 const SEC = 1_000;
 const BOUND = 60 * SEC;
 
@@ -20,15 +23,22 @@ describeEachBackend('vanished deposits', { migrations: followerTestMigrations },
   let now: Date;
   const clock = () => now;
   const advance = (ms: number) => (now = new Date(now.getTime() + ms));
-  const follower = (): DepositFollower => f.follower({ clock, vanish: { dropAfterMs: BOUND, checkEveryMs: 10 * SEC, maxChecks: 5 } });
+  const follower = (): DepositFollower =>
+    f.follower({ clock, vanish: { dropAfterMs: BOUND, checkEveryMs: 10 * SEC, maxChecks: 5 } });
   const state = async (txid: string) => {
     const [d] = await f.queries.deposits({ txid });
-    const [row] = await ctx().db.query<{ missing_since: string | null }>('SELECT missing_since FROM deposits.deposits WHERE txid = $1', [txid]);
+    const [row] = await ctx().db.query<{ missing_since: string | null }>(
+      'SELECT missing_since FROM deposits.deposits WHERE txid = $1',
+      [txid],
+    );
     expect(d.droppedAt === null).toBe(d.dropReason === null);
     return { state: d.state, credits: d.credits, missing: row.missing_since !== null, reason: d.dropReason };
   };
   const events = (txid: string) =>
-    ctx().db.query<{ type: string; body: string }>(`SELECT type, body FROM events.outbox WHERE subject = $1 ORDER BY seq`, [`deposit:bitcoin:${txid}:0`]);
+    ctx().db.query<{ type: string; body: string }>(
+      `SELECT type, body FROM events.outbox WHERE subject = $1 ORDER BY seq`,
+      [`deposit:bitcoin:${txid}:0`],
+    );
   /** Sees `t` in the mempool, then the node loses it. */
   const seenThenLost = async (fw: DepositFollower, t: ScriptedTx) => {
     f.chain.mempool.push(t);
@@ -66,9 +76,20 @@ describeEachBackend('vanished deposits', { migrations: followerTestMigrations },
 
     const evts = await events(t.txid);
     expect(evts.map((e) => e.type)).toEqual(['deposit.seen', 'deposit.dropped']);
-    expect(JSON.parse(evts[1].body)).toMatchObject({ type: 'deposit.dropped', data: { reason: 'vanished', state: 'dropped', amount: '5000' } });
-    const audit = await ctx().db.query<{ action: string; payload: unknown }>(`SELECT action, payload FROM audit.entries WHERE subject_id = $1`, [`bitcoin:${t.txid}:0`]);
-    expect(audit).toEqual([{ action: 'deposit.dropped', payload: expect.objectContaining({ reason: 'vanished', amount: '5000', asset: 'BTC' }) }]);
+    expect(JSON.parse(evts[1].body)).toMatchObject({
+      type: 'deposit.dropped',
+      data: { reason: 'vanished', state: 'dropped', amount: '5000' },
+    });
+    const audit = await ctx().db.query<{ action: string; payload: unknown }>(
+      `SELECT action, payload FROM audit.entries WHERE subject_id = $1`,
+      [`bitcoin:${t.txid}:0`],
+    );
+    expect(audit).toEqual([
+      {
+        action: 'deposit.dropped',
+        payload: expect.objectContaining({ reason: 'vanished', amount: '5000', asset: 'BTC' }),
+      },
+    ]);
     expect(await f.userBalance('vanish', 'alice')).toBe(0n);
   });
 
@@ -116,7 +137,13 @@ describeEachBackend('vanished deposits', { migrations: followerTestMigrations },
     await follower().syncToTip();
     expect(await state(t.txid)).toEqual({ state: 'credited', credits: 1, missing: false, reason: null });
     expect(await f.userBalance('vanish', 'carol')).toBe(1234n);
-    expect((await events(t.txid)).map((e) => e.type)).toEqual(['deposit.seen', 'deposit.dropped', 'deposit.seen', 'deposit.confirming', 'deposit.credited']);
+    expect((await events(t.txid)).map((e) => e.type)).toEqual([
+      'deposit.seen',
+      'deposit.dropped',
+      'deposit.seen',
+      'deposit.confirming',
+      'deposit.credited',
+    ]);
     const id = depositTransferId('deposit', 'bitcoin', t.txid, '0', 1);
     expect(await f.existingTransfers([id, depositTransferId('deposit', 'bitcoin', t.txid, '0', 2)])).toEqual([id]);
   });
@@ -147,7 +174,14 @@ describeEachBackend('vanished deposits', { migrations: followerTestMigrations },
     f.chain.mempool = [];
     advance(11 * SEC);
     await fw.step();
-    const missing = async () => Number((await ctx().db.query<{ n: string }>(`SELECT count(*) AS n FROM deposits.deposits WHERE user_id = 'erin' AND missing_since IS NOT NULL`))[0].n);
+    const missing = async () =>
+      Number(
+        (
+          await ctx().db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM deposits.deposits WHERE user_id = 'erin' AND missing_since IS NOT NULL`,
+          )
+        )[0].n,
+      );
     expect(await missing()).toBe(5); // maxChecks
     await fw.step();
     await fw.step();
@@ -197,11 +231,15 @@ describeEachBackend('vanished deposits', { migrations: followerTestMigrations },
       `SELECT state, count(*) AS n, min(first_seen_at) AS oldest FROM deposits.deposits WHERE chain = 'bitcoin' AND state IN ('seen', 'confirming') GROUP BY state`,
     );
     const metrics = await metricsRegistry.getMetricsAsJSON();
-    const value = (name: string, st: string) => metrics.find((m) => m.name === name)?.values.find((v) => v.labels.chain === 'bitcoin' && v.labels.state === st)?.value;
+    const value = (name: string, st: string) =>
+      metrics.find((m) => m.name === name)?.values.find((v) => v.labels.chain === 'bitcoin' && v.labels.state === st)
+        ?.value;
     for (const st of ['seen', 'confirming']) {
       const r = rows.find((x) => x.state === st);
       expect(value('strongroom_deposits_open', st)).toBe(r ? Number(r.n) : 0);
-      expect(value('strongroom_deposits_open_oldest_age_seconds', st)).toBe(r ? (now.getTime() - new Date(r.oldest).getTime()) / 1000 : 0);
+      expect(value('strongroom_deposits_open_oldest_age_seconds', st)).toBe(
+        r ? (now.getTime() - new Date(r.oldest).getTime()) / 1000 : 0,
+      );
     }
     expect(value('strongroom_deposits_open', 'confirming')).toBeGreaterThanOrEqual(1);
     expect(value('strongroom_deposits_open_oldest_age_seconds', 'confirming')).toBeGreaterThanOrEqual(62);

@@ -8,7 +8,15 @@ describe('vanishOptionsFor', () => {
   });
 
   it('takes what is given, deriving the check interval from the bound', () => {
-    expect(vanishOptionsFor('mainnet', { dropAfterMs: 48_000 })).toEqual({ dropAfterMs: 48_000, checkEveryMs: 2_000, maxChecks: 5 });
-    expect(vanishOptionsFor('mainnet', { dropAfterMs: 1_000, checkEveryMs: 0, maxChecks: 1 })).toEqual({ dropAfterMs: 1_000, checkEveryMs: 0, maxChecks: 1 });
+    expect(vanishOptionsFor('mainnet', { dropAfterMs: 48_000 })).toEqual({
+      dropAfterMs: 48_000,
+      checkEveryMs: 2_000,
+      maxChecks: 5,
+    });
+    expect(vanishOptionsFor('mainnet', { dropAfterMs: 1_000, checkEveryMs: 0, maxChecks: 1 })).toEqual({
+      dropAfterMs: 1_000,
+      checkEveryMs: 0,
+      maxChecks: 1,
+    });
   });
 });

@@ -22,7 +22,11 @@ const DEV_NETWORKS = new Set(['regtest', 'anvil', 'devnet', 'localhost', 'script
 /** 24 h on real networks (a node may lose a low-fee transaction that another still mines), 10 min on dev chains. */
 export function vanishOptionsFor(network: string, given: Partial<VanishOptions> = {}): VanishOptions {
   const dropAfterMs = given.dropAfterMs ?? (DEV_NETWORKS.has(network) ? 10 * 60_000 : 24 * 3_600_000);
-  return { dropAfterMs, checkEveryMs: given.checkEveryMs ?? Math.max(1_000, Math.floor(dropAfterMs / 24)), maxChecks: given.maxChecks ?? 5 };
+  return {
+    dropAfterMs,
+    checkEveryMs: given.checkEveryMs ?? Math.max(1_000, Math.floor(dropAfterMs / 24)),
+    maxChecks: given.maxChecks ?? 5,
+  };
 }
 
 type Verdict = 'present' | 'gone' | 'unknowable';
@@ -72,7 +76,10 @@ export class VanishedDeposits {
   ) {}
 
   /** One bounded round at `cursor`; `hold` re-checks the cursor inside the transaction. */
-  async round(cursor: BlockRef | { height: number; hash: string }, hold: (tx: Tx) => Promise<void>): Promise<VanishRound> {
+  async round(
+    cursor: BlockRef | { height: number; hash: string },
+    hold: (tx: Tx) => Promise<void>,
+  ): Promise<VanishRound> {
     const now = this.clock();
     const due = new Date(now.getTime() - this.options.checkEveryMs);
     const candidates = await this.db.query<Candidate>(
@@ -114,17 +121,32 @@ export class VanishedDeposits {
     }
   }
 
-  private async apply(tx: Tx, c: Candidate, verdict: Verdict, now: Date): Promise<'skipped' | Verdict | 'missing' | 'dropped'> {
-    const [row] = await tx.query<{ missing_since: string | null }>(`SELECT missing_since FROM deposits.deposits WHERE seq = $1 AND state = 'seen' FOR UPDATE`, [c.seq]);
+  private async apply(
+    tx: Tx,
+    c: Candidate,
+    verdict: Verdict,
+    now: Date,
+  ): Promise<'skipped' | Verdict | 'missing' | 'dropped'> {
+    const [row] = await tx.query<{ missing_since: string | null }>(
+      `SELECT missing_since FROM deposits.deposits WHERE seq = $1 AND state = 'seen' FOR UPDATE`,
+      [c.seq],
+    );
     if (!row) return 'skipped'; // confirmed, or otherwise moved on meanwhile
     if (verdict !== 'gone') {
       // Present: the clock of its absence restarts. Unknowable: nothing learnt, only its turn is used up.
-      await tx.query(`UPDATE deposits.deposits SET checked_at = $2${verdict === 'present' ? ', missing_since = NULL' : ''} WHERE seq = $1`, [c.seq, now]);
+      await tx.query(
+        `UPDATE deposits.deposits SET checked_at = $2${verdict === 'present' ? ', missing_since = NULL' : ''} WHERE seq = $1`,
+        [c.seq, now],
+      );
       return verdict;
     }
     const since = row.missing_since ? new Date(row.missing_since) : now;
     if (now.getTime() - since.getTime() < this.options.dropAfterMs) {
-      await tx.query('UPDATE deposits.deposits SET checked_at = $2, missing_since = $3 WHERE seq = $1', [c.seq, now, since]);
+      await tx.query('UPDATE deposits.deposits SET checked_at = $2, missing_since = $3 WHERE seq = $1', [
+        c.seq,
+        now,
+        since,
+      ]);
       return 'missing';
     }
     await tx.query('UPDATE deposits.deposits SET checked_at = $2 WHERE seq = $1', [c.seq, now]);
@@ -138,7 +160,14 @@ export class VanishedDeposits {
       actor: { id: `follower:${this.chain}`, role: 'system' },
       action: 'deposit.dropped',
       subject: { type: 'deposit', id: depositId(this.chain, d.txid, d.output_index) },
-      payload: { reason: 'vanished', amount: d.amount, asset: d.asset, firstSeenAt: new Date(d.first_seen_at).toISOString(), missingSince: d.missing_since, droppedAt: now.toISOString() },
+      payload: {
+        reason: 'vanished',
+        amount: d.amount,
+        asset: d.asset,
+        firstSeenAt: new Date(d.first_seen_at).toISOString(),
+        missingSince: d.missing_since,
+        droppedAt: now.toISOString(),
+      },
     });
   }
 }

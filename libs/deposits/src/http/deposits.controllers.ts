@@ -2,7 +2,15 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { assertClientScope, CurrentPrincipal, inClientScope, requireActiveClient, requireClient, Roles, type Principal } from '@strongroom/api-auth';
+import {
+  assertClientScope,
+  CurrentPrincipal,
+  inClientScope,
+  requireActiveClient,
+  requireClient,
+  Roles,
+  type Principal,
+} from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
 import { DATABASE, parseWith } from '@strongroom/shared-http';
 import { badRequest } from '@strongroom/shared-types';
@@ -10,14 +18,24 @@ import { CHAIN_IDS } from '@strongroom/shared-types';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
 import { ID_PATTERN } from '../deposit-tag';
-import { DEPOSIT_STATES, OPERATOR_CLIENT, type CustodyWalletRecord, type Deposit, type DepositAddress, type Incident } from '../deposits.types';
+import {
+  DEPOSIT_STATES,
+  OPERATOR_CLIENT,
+  type CustodyWalletRecord,
+  type Deposit,
+  type DepositAddress,
+  type Incident,
+} from '../deposits.types';
 import { CustodyWallets } from '../wallets/custody-wallets';
 
 const id = z.string().regex(ID_PATTERN, 'must be 1-64 of [A-Za-z0-9._-]');
 const asset = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an asset code such as BTC');
 const page = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  after: z.string().regex(/^[0-9]{1,19}$/, 'must be the seq of the last item of the previous page').optional(),
+  after: z
+    .string()
+    .regex(/^[0-9]{1,19}$/, 'must be the seq of the last item of the previous page')
+    .optional(),
 };
 
 // "operator" is the house's own namespace, never a client's (refused before any scope check).
@@ -30,13 +48,19 @@ const depositQuery = z.strictObject({
   asset: asset.optional(),
   chain: z.enum(CHAIN_IDS as [string, ...string[]]).optional(),
   state: z.enum(DEPOSIT_STATES as [string, ...string[]]).optional(),
-  txid: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/).optional(),
+  txid: z
+    .string()
+    .regex(/^(0x)?[0-9a-fA-F]{64}$/)
+    .optional(),
   ...page,
 });
 const incidentQuery = z.strictObject({
   clientId: id.optional(),
   chain: z.enum(CHAIN_IDS as [string, ...string[]]).optional(),
-  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   ...page,
 });
 
@@ -49,7 +73,9 @@ async function readableClient(db: Database, who: Principal, clientId: string | u
   if (clientId === undefined) {
     if (who.clients === 'all') return undefined;
     if (who.clients.length === 1) return who.clients[0];
-    throw badRequest('request.invalid', 'clientId is required: this API key is scoped to several clients', { field: 'clientId' });
+    throw badRequest('request.invalid', 'clientId is required: this API key is scoped to several clients', {
+      field: 'clientId',
+    });
   }
   assertClientScope(who, clientId);
   await requireClient(db, clientId);
@@ -81,11 +107,17 @@ export class DepositAddressesController {
       'Idempotent: the same address on every call (200) until `fresh: true` asks for a new one (201, next index). ' +
       'The address is derived from the custody wallet and the tag `<clientId>/<userId>/<asset>/<index>`.',
   })
-  async issue(@Body() body: unknown, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response): Promise<DepositAddress> {
+  async issue(
+    @Body() body: unknown,
+    @CurrentPrincipal() who: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DepositAddress> {
     const input = parseWith(issueBody, body);
     assertClientScope(who, input.clientId);
     // The client must exist and be active, checked in the issuing transaction.
-    const { address, created } = await this.addresses.issue(input, { admit: (tx) => requireActiveClient(tx, input.clientId) });
+    const { address, created } = await this.addresses.issue(input, {
+      admit: (tx) => requireActiveClient(tx, input.clientId),
+    });
     res.status(created ? 201 : 200);
     return address;
   }
@@ -110,7 +142,9 @@ export class DepositsController {
 
   @Get()
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: 'Deposits, oldest first, filtered by client, user, asset, chain, state or txid; page with `after`' })
+  @ApiOperation({
+    summary: 'Deposits, oldest first, filtered by client, user, asset, chain, state or txid; page with `after`',
+  })
   async list(@Query() query: unknown, @CurrentPrincipal() who: Principal): Promise<Page<Deposit>> {
     const q = parseWith(depositQuery, query);
     q.clientId = await readableClient(this.db, who, q.clientId);
@@ -119,7 +153,9 @@ export class DepositsController {
 
   @Get(':id')
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: 'One deposit by id `<chain>:<txid>:<index>` (the webhook subject without its `deposit:` prefix)' })
+  @ApiOperation({
+    summary: 'One deposit by id `<chain>:<txid>:<index>` (the webhook subject without its `deposit:` prefix)',
+  })
   async one(@Param('id') id: string, @CurrentPrincipal() who: Principal): Promise<Deposit> {
     const deposit = await this.queries.deposit(id);
     assertClientScope(who, deposit.clientId);
@@ -152,7 +188,10 @@ export class CustodyWalletsController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: "Registered custody wallets (public keys, threshold, Safe): what deposit addresses derive from; a client-scoped auditor sees the operator's wallets and its clients' own" })
+  @ApiOperation({
+    summary:
+      "Registered custody wallets (public keys, threshold, Safe): what deposit addresses derive from; a client-scoped auditor sees the operator's wallets and its clients' own",
+  })
   async list(@CurrentPrincipal() who: Principal): Promise<{ items: CustodyWalletRecord[] }> {
     // A segregated client's wallet is that client's business; the shared operator wallet holds every pooled client's deposits.
     const items = await this.wallets.list();

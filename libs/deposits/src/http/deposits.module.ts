@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ChainAdapter } from '@strongroom/chains-core';
 import { LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
@@ -10,7 +18,12 @@ import { DepositQueries } from '../deposit-queries';
 import { DepositFollower, type DepositFollowerOptions } from '../follower/deposit-follower';
 import { followerLockFor } from '../follower/follower-lock';
 import { CustodyWallets } from '../wallets/custody-wallets';
-import { CustodyWalletsController, DepositAddressesController, DepositsController, IncidentsController } from './deposits.controllers';
+import {
+  CustodyWalletsController,
+  DepositAddressesController,
+  DepositsController,
+  IncidentsController,
+} from './deposits.controllers';
 import { AuditLog } from '@strongroom/audit';
 
 export interface DepositsModuleOptions {
@@ -86,9 +99,14 @@ export class DepositsModule {
         {
           provide: DepositAddresses,
           inject: [DATABASE, CustodyWallets, LedgerService],
-          useFactory: (db: Database, wallets: CustodyWallets, ledger: LedgerService) => new DepositAddresses(db, wallets, options.assets, options.adapters, ledger),
+          useFactory: (db: Database, wallets: CustodyWallets, ledger: LedgerService) =>
+            new DepositAddresses(db, wallets, options.assets, options.adapters, ledger),
         },
-        { provide: DepositQueries, inject: [DATABASE], useFactory: (db: Database) => new DepositQueries(db, options.assets) },
+        {
+          provide: DepositQueries,
+          inject: [DATABASE],
+          useFactory: (db: Database) => new DepositQueries(db, options.assets),
+        },
         DepositFollowers,
       ],
       exports: [CustodyWallets, DepositAddresses, DepositQueries, DepositFollowers],

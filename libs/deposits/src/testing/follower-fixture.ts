@@ -11,13 +11,14 @@ import { depositsMigrations } from '../migrations/deposits-init.migration';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { ScriptedChain } from './scripted-chain';
 
-export const followerTestMigrations = [...ledgerMigrations, ...auditMigrations, ...eventsMigrations, ...depositsMigrations];
-
-export const TEST_KEYS = [
-  '02' + '11'.repeat(32),
-  '03' + '22'.repeat(32),
-  '02' + '33'.repeat(32),
+export const followerTestMigrations = [
+  ...ledgerMigrations,
+  ...auditMigrations,
+  ...eventsMigrations,
+  ...depositsMigrations,
 ];
+
+export const TEST_KEYS = ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)];
 
 /** Everything a follower test needs over one database: a scripted chain, real ledger, real tables. */
 export class FollowerFixture {
@@ -29,7 +30,7 @@ export class FollowerFixture {
   readonly wallets: CustodyWallets;
   readonly queries: DepositQueries;
   readonly chain: ScriptedChain;
-  adapter: ReturnType<ScriptedChain["adapter"]>;
+  adapter: ReturnType<ScriptedChain['adapter']>;
   addresses: DepositAddresses;
 
   constructor(
@@ -52,7 +53,15 @@ export class FollowerFixture {
   /** A follower as a freshly started process would build it: new adapter view, empty watch set. */
   follower(options: Partial<DepositFollowerOptions> = {}): DepositFollower {
     this.adapter = this.chain.adapter();
-    return new DepositFollower({ db: this.db, adapter: this.adapter, assets: this.assets, ledger: this.ledger, startHeight: 1, audit: new AuditLog(this.db), ...options });
+    return new DepositFollower({
+      db: this.db,
+      adapter: this.adapter,
+      assets: this.assets,
+      ledger: this.ledger,
+      startHeight: 1,
+      audit: new AuditLog(this.db),
+      ...options,
+    });
   }
 
   async address(clientId: string, userId: string, asset = 'BTC', fresh = false): Promise<string> {
@@ -81,6 +90,8 @@ export class FollowerFixture {
   }
 
   async events(subjectPrefix: string): Promise<{ type: string; subject: string; body: string }[]> {
-    return this.db.query(`SELECT type, subject, body FROM events.outbox WHERE subject LIKE $1 ORDER BY seq`, [`${subjectPrefix}%`]);
+    return this.db.query(`SELECT type, subject, body FROM events.outbox WHERE subject LIKE $1 ORDER BY seq`, [
+      `${subjectPrefix}%`,
+    ]);
   }
 }

@@ -57,7 +57,12 @@ export class ScriptedChain {
   /** Mines a block holding `txs` (and removes them from the mempool). */
   mine(txs: ScriptedTx[] = []): ScriptedBlock {
     const parent = this.tip;
-    const block = { height: parent.height + 1, hash: h(`${this.salt}:${++this.counter}:${parent.hash}`), parentHash: parent.hash, txs };
+    const block = {
+      height: parent.height + 1,
+      hash: h(`${this.salt}:${++this.counter}:${parent.hash}`),
+      parentHash: parent.hash,
+      txs,
+    };
     this.blocks.push(block);
     const mined = new Set(txs.map((t) => t.txid));
     this.mempool = this.mempool.filter((t) => !mined.has(t.txid));
@@ -72,7 +77,11 @@ export class ScriptedChain {
    * Replaces the top `depth` blocks with `replacement` blocks (each a list of txs). Orphaned txs
    * not in the replacement go back to the mempool unless `evict` says otherwise.
    */
-  reorg(depth: number, replacement: ScriptedTx[][], evict: (tx: ScriptedTx) => boolean = () => true): { orphaned: ScriptedTx[] } {
+  reorg(
+    depth: number,
+    replacement: ScriptedTx[][],
+    evict: (tx: ScriptedTx) => boolean = () => true,
+  ): { orphaned: ScriptedTx[] } {
     if (depth >= this.blocks.length) throw new Error('cannot reorg the genesis block');
     const removed = this.blocks.splice(this.blocks.length - depth, depth);
     for (const txs of replacement) this.mine(txs);
@@ -141,7 +150,9 @@ class ScriptedAdapter implements ChainAdapter {
   }
 
   validateAddress(address: string): AddressCheck {
-    return address.length > 10 ? { ok: true, normalized: address } : { ok: false, code: 'address.malformed', reason: 'too short' };
+    return address.length > 10
+      ? { ok: true, normalized: address }
+      : { ok: false, code: 'address.malformed', reason: 'too short' };
   }
 
   buildWithdrawal(): Promise<UnsignedWithdrawal> {

@@ -10,7 +10,10 @@ describeEachBackend('custody wallet registry', { migrations: depositsMigrations 
     const operator = { id: 'btc-op', chain: 'bitcoin' as const, clientId: null, threshold: 2, publicKeys: TEST_KEYS };
     await wallets.register(operator);
     await expect(wallets.register(operator)).resolves.toEqual(operator);
-    await expect(wallets.register({ ...operator, threshold: 3 })).rejects.toMatchObject({ code: 'wallet.conflict', status: 409 });
+    await expect(wallets.register({ ...operator, threshold: 3 })).rejects.toMatchObject({
+      code: 'wallet.conflict',
+      status: 409,
+    });
     await expect(wallets.register({ ...operator, id: 'btc-op-2' })).rejects.toMatchObject({ code: 'wallet.conflict' });
     await wallets.register({ ...operator, id: 'btc-acme', clientId: 'acme', publicKeys: [...TEST_KEYS].reverse() });
     const bad: [Record<string, unknown>, string][] = [
@@ -22,11 +25,19 @@ describeEachBackend('custody wallet registry', { migrations: depositsMigrations 
       [{ chain: 'dogecoin' }, 'chain'],
     ];
     for (const [patch, words] of bad) {
-      await expect(wallets.register({ ...operator, id: 'x1', clientId: 'zeta', ...patch } as never)).rejects.toMatchObject({ code: 'wallet.invalid', detail: expect.stringContaining(words) });
+      await expect(
+        wallets.register({ ...operator, id: 'x1', clientId: 'zeta', ...patch } as never),
+      ).rejects.toMatchObject({ code: 'wallet.invalid', detail: expect.stringContaining(words) });
     }
-    const picked = await db.transaction(async (tx) => [await wallets.forClient(tx, 'bitcoin', 'acme'), await wallets.forClient(tx, 'bitcoin', 'other')]);
+    const picked = await db.transaction(async (tx) => [
+      await wallets.forClient(tx, 'bitcoin', 'acme'),
+      await wallets.forClient(tx, 'bitcoin', 'other'),
+    ]);
     expect(picked.map((w) => w.id)).toEqual(['btc-acme', 'btc-op']);
-    await expect(db.transaction((tx) => wallets.forClient(tx, 'ethereum', 'acme'))).rejects.toMatchObject({ code: 'deposit_address.no_custody_wallet', status: 422 });
+    await expect(db.transaction((tx) => wallets.forClient(tx, 'ethereum', 'acme'))).rejects.toMatchObject({
+      code: 'deposit_address.no_custody_wallet',
+      status: 422,
+    });
     expect((await wallets.list('bitcoin')).map((w) => w.id)).toEqual(['btc-acme', 'btc-op']);
   });
 });

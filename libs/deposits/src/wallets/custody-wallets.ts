@@ -6,7 +6,15 @@ import type { CustodyWalletRecord } from '../deposits.types';
 const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const PUBKEY = /^0[23][0-9a-f]{64}$/;
 
-type Row = { id: string; chain: string; client_id: string | null; threshold: number; public_keys: string[] | string; safe_address: string | null; relayer_address: string | null };
+type Row = {
+  id: string;
+  chain: string;
+  client_id: string | null;
+  threshold: number;
+  public_keys: string[] | string;
+  safe_address: string | null;
+  relayer_address: string | null;
+};
 
 function toRecord(r: Row): CustodyWalletRecord {
   const keys = typeof r.public_keys === 'string' ? (JSON.parse(r.public_keys) as string[]) : r.public_keys;
@@ -22,7 +30,14 @@ function toRecord(r: Row): CustodyWalletRecord {
 }
 
 export function toChainWallet(w: CustodyWalletRecord): CustodyWallet {
-  return { id: w.id, chain: w.chain, threshold: w.threshold, publicKeys: w.publicKeys, safeAddress: w.safeAddress, relayerAddress: w.relayerAddress };
+  return {
+    id: w.id,
+    chain: w.chain,
+    threshold: w.threshold,
+    publicKeys: w.publicKeys,
+    safeAddress: w.safeAddress,
+    relayerAddress: w.relayerAddress,
+  };
 }
 
 /**
@@ -45,19 +60,34 @@ export class CustodyWallets {
       for (const row of existing) {
         const rec = toRecord(row);
         if (JSON.stringify(rec) === JSON.stringify(w)) return rec;
-        throw conflict('wallet.conflict', `a different custody wallet is already registered as ${row.id} for this chain and owner`, { walletId: row.id });
+        throw conflict(
+          'wallet.conflict',
+          `a different custody wallet is already registered as ${row.id} for this chain and owner`,
+          { walletId: row.id },
+        );
       }
       await tx.query(
         `INSERT INTO deposits.wallets (id, chain, client_id, threshold, public_keys, safe_address, relayer_address)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
-        [w.id, w.chain, w.clientId, w.threshold, JSON.stringify(w.publicKeys), w.safeAddress ?? null, w.relayerAddress ?? null],
+        [
+          w.id,
+          w.chain,
+          w.clientId,
+          w.threshold,
+          JSON.stringify(w.publicKeys),
+          w.safeAddress ?? null,
+          w.relayerAddress ?? null,
+        ],
       );
       return w;
     });
   }
 
   async list(chain?: ChainId): Promise<CustodyWalletRecord[]> {
-    const rows = await this.db.query<Row>(`SELECT * FROM deposits.wallets ${chain ? 'WHERE chain = $1' : ''} ORDER BY id`, chain ? [chain] : []);
+    const rows = await this.db.query<Row>(
+      `SELECT * FROM deposits.wallets ${chain ? 'WHERE chain = $1' : ''} ORDER BY id`,
+      chain ? [chain] : [],
+    );
     return rows.map(toRecord);
   }
 
@@ -68,7 +98,12 @@ export class CustodyWallets {
         ORDER BY client_id NULLS LAST LIMIT 1`,
       [chain, clientId],
     );
-    if (!rows[0]) throw unprocessable('deposit_address.no_custody_wallet', `no custody wallet is registered on ${chain} for client ${clientId} nor for the operator`, { chain, clientId });
+    if (!rows[0])
+      throw unprocessable(
+        'deposit_address.no_custody_wallet',
+        `no custody wallet is registered on ${chain} for client ${clientId} nor for the operator`,
+        { chain, clientId },
+      );
     return toRecord(rows[0]);
   }
 
@@ -82,11 +117,14 @@ export class CustodyWallets {
 function validate(w: CustodyWalletRecord): CustodyWalletRecord {
   if (!ID.test(w.id ?? '')) throw badRequest('wallet.invalid', 'wallet id must be 1-100 of [A-Za-z0-9._:-]');
   if (!CHAIN_IDS.includes(w.chain)) throw badRequest('wallet.invalid', `unknown chain ${String(w.chain)}`);
-  if (w.clientId !== null && !ID.test(w.clientId)) throw badRequest('wallet.invalid', 'clientId must be null (operator) or 1-100 of [A-Za-z0-9._:-]');
+  if (w.clientId !== null && !ID.test(w.clientId))
+    throw badRequest('wallet.invalid', 'clientId must be null (operator) or 1-100 of [A-Za-z0-9._:-]');
   const keys = w.publicKeys ?? [];
-  if (keys.length < 1 || !keys.every((k) => PUBKEY.test(k))) throw badRequest('wallet.invalid', 'publicKeys must be compressed secp256k1 keys (hex)');
+  if (keys.length < 1 || !keys.every((k) => PUBKEY.test(k)))
+    throw badRequest('wallet.invalid', 'publicKeys must be compressed secp256k1 keys (hex)');
   if (new Set(keys).size !== keys.length) throw badRequest('wallet.invalid', 'publicKeys must be distinct');
-  if (!Number.isInteger(w.threshold) || w.threshold < 1 || w.threshold > keys.length) throw badRequest('wallet.invalid', 'threshold must be between 1 and the number of keys');
+  if (!Number.isInteger(w.threshold) || w.threshold < 1 || w.threshold > keys.length)
+    throw badRequest('wallet.invalid', 'threshold must be between 1 and the number of keys');
   return {
     id: w.id,
     chain: w.chain,

@@ -26,7 +26,9 @@ describeEachBackend('KeyRegistry', { migrations: [...keysMigrations, ...auditMig
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push(`alias/${run}/${prefix}-${i}`);
     for (const alias of ids) await kms.createSigningKey(alias);
-    return Promise.all(ids.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await signer.publicKey(kmsKeyId)).compressedHex })));
+    return Promise.all(
+      ids.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await signer.publicKey(kmsKeyId)).compressedHex })),
+    );
   }
 
   it('registers a Bitcoin 2-of-3 wallet, verifies it and lets it sign', async () => {
@@ -74,13 +76,18 @@ describeEachBackend('KeyRegistry', { migrations: [...keysMigrations, ...auditMig
     expect((await registry.verifyWallet(w.id, signer)).usable).toBe(true);
     // The registration and each change of verdict are audited; a repeated verdict is not.
     const audited = await new AuditLog(ctx().db).list({ subjectType: 'wallet', subjectId: w.id });
-    expect(audited.map((e) => e.action)).toEqual(['keys.wallet_registered', 'keys.wallet_unusable', 'keys.wallet_usable']);
+    expect(audited.map((e) => e.action)).toEqual([
+      'keys.wallet_registered',
+      'keys.wallet_unusable',
+      'keys.wallet_usable',
+    ]);
     expect((audited[0].payload as { keys: unknown[] }).keys).toHaveLength(2);
   });
 
   it('refuses malformed wallets and keys registered twice', async () => {
     const keys = await ceremony(2, 'bad');
-    const bad = (input: Parameters<KeyRegistry['registerWallet']>[0]) => expect(registry.registerWallet(input)).rejects.toMatchObject({ code: 'keys.invalid_wallet', status: 400 });
+    const bad = (input: Parameters<KeyRegistry['registerWallet']>[0]) =>
+      expect(registry.registerWallet(input)).rejects.toMatchObject({ code: 'keys.invalid_wallet', status: 400 });
     await bad({ chain: 'bitcoin', threshold: 3, keys });
     await bad({ chain: 'bitcoin', threshold: 0, keys });
     await bad({ chain: 'ethereum', threshold: 1, keys });
@@ -88,7 +95,10 @@ describeEachBackend('KeyRegistry', { migrations: [...keysMigrations, ...auditMig
     await bad({ chain: 'bitcoin', threshold: 1, keys: [keys[0], keys[0]] });
     await bad({ chain: 'bitcoin', threshold: 1, keys: [{ kmsKeyId: 'x', publicKey: '02' + '00'.repeat(32) }] });
     await registry.registerWallet({ chain: 'bitcoin', threshold: 1, keys: [keys[0]] });
-    await expect(registry.registerWallet({ chain: 'bitcoin', threshold: 1, keys: [keys[0]] })).rejects.toMatchObject({ code: 'keys.duplicate', status: 409 });
+    await expect(registry.registerWallet({ chain: 'bitcoin', threshold: 1, keys: [keys[0]] })).rejects.toMatchObject({
+      code: 'keys.duplicate',
+      status: 409,
+    });
     await expect(registry.wallet('no-such-wallet')).rejects.toMatchObject({ code: 'keys.wallet_not_found' });
   });
 });

@@ -111,13 +111,10 @@ export class KeyRegistry {
     const label = input.label?.trim() || `${input.chain}-${id.slice(0, 8)}`;
     try {
       await this.db.transaction(async (tx) => {
-        await tx.execute(`INSERT INTO keys.wallets (id, label, chain, threshold, key_count) VALUES ($1, $2, $3, $4, $5)`, [
-          id,
-          label,
-          input.chain,
-          input.threshold,
-          input.keys.length,
-        ]);
+        await tx.execute(
+          `INSERT INTO keys.wallets (id, label, chain, threshold, key_count) VALUES ($1, $2, $3, $4, $5)`,
+          [id, label, input.chain, input.threshold, input.keys.length],
+        );
         for (const k of keys) {
           await tx.execute(
             `INSERT INTO keys.wallet_keys (wallet_id, role, position, kms_key_id, kms_key_arn, public_key, ethereum_address)
@@ -129,12 +126,25 @@ export class KeyRegistry {
           actor: { id: 'key-ceremony', role: 'admin' },
           action: 'keys.wallet_registered',
           subject: { type: 'wallet', id },
-          payload: { label, chain: input.chain, threshold: input.threshold, keys: keys.map((k) => ({ role: k.role, position: k.position, kmsKeyId: k.kmsKeyId, publicKey: k.publicKey })) },
+          payload: {
+            label,
+            chain: input.chain,
+            threshold: input.threshold,
+            keys: keys.map((k) => ({
+              role: k.role,
+              position: k.position,
+              kmsKeyId: k.kmsKeyId,
+              publicKey: k.publicKey,
+            })),
+          },
         });
       });
     } catch (err) {
-      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
-      if (code === '23505') throw conflict('keys.duplicate', `a wallet labelled "${label}" or one of these keys is already registered`);
+      const code =
+        (err as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+        (err as { code?: string }).code;
+      if (code === '23505')
+        throw conflict('keys.duplicate', `a wallet labelled "${label}" or one of these keys is already registered`);
       throw err;
     }
     return this.wallet(id);
@@ -161,9 +171,16 @@ export class KeyRegistry {
     const w = await this.wallet(id);
     if (w.status === 'usable') return w;
     if (w.status === 'unverified') {
-      throw conflict('keys.wallet_unverified', `wallet ${w.label} has not been verified against KMS yet; run the key verification first`, { walletId: w.id });
+      throw conflict(
+        'keys.wallet_unverified',
+        `wallet ${w.label} has not been verified against KMS yet; run the key verification first`,
+        { walletId: w.id },
+      );
     }
-    throw conflict('keys.wallet_unusable', `wallet ${w.label} may not sign: ${w.statusReason ?? 'unknown reason'}`, { walletId: w.id, reason: w.statusReason });
+    throw conflict('keys.wallet_unusable', `wallet ${w.label} may not sign: ${w.statusReason ?? 'unknown reason'}`, {
+      walletId: w.id,
+      reason: w.statusReason,
+    });
   }
 
   /** Fetches every key of every wallet from KMS, compares with the record and stores the verdicts. */
@@ -203,10 +220,19 @@ export class KeyRegistry {
     const reason = failed.length ? failed.map((c) => c.reason).join('; ') : undefined;
     const status = failed.length ? 'unusable' : 'usable';
     await this.db.transaction(async (tx) => {
-      await tx.query(`UPDATE keys.wallets SET status = $2, status_reason = $3, verified_at = now() WHERE id = $1`, [w.id, status, reason ?? null]);
+      await tx.query(`UPDATE keys.wallets SET status = $2, status_reason = $3, verified_at = now() WHERE id = $1`, [
+        w.id,
+        status,
+        reason ?? null,
+      ]);
       // Only a change of verdict is an event worth an audit record (every start re-verifies).
       if (w.status !== status) {
-        await this.audit?.append(tx, { actor: { id: 'key-verification', role: 'system' }, action: `keys.wallet_${status}`, subject: { type: 'wallet', id: w.id }, payload: { reason: reason ?? null } });
+        await this.audit?.append(tx, {
+          actor: { id: 'key-verification', role: 'system' },
+          action: `keys.wallet_${status}`,
+          subject: { type: 'wallet', id: w.id },
+          payload: { reason: reason ?? null },
+        });
       }
     });
     return { walletId: w.id, label: w.label, usable: failed.length === 0, ...(reason ? { reason } : {}), keys: checks };
@@ -231,7 +257,14 @@ function validate(input: RegisterWalletInput): WalletKey[] {
     } catch {
       throw bad(`public key of ${k.kmsKeyId} is not a secp256k1 point: ${k.publicKey}`);
     }
-    return { role, position, kmsKeyId: k.kmsKeyId, ...(k.keyArn ? { keyArn: k.keyArn } : {}), publicKey: pub.compressedHex, ethereumAddress: pub.ethereumAddress };
+    return {
+      role,
+      position,
+      kmsKeyId: k.kmsKeyId,
+      ...(k.keyArn ? { keyArn: k.keyArn } : {}),
+      publicKey: pub.compressedHex,
+      ethereumAddress: pub.ethereumAddress,
+    };
   };
   const keys = input.keys.map((k, i) => parse(k, 'cosigner', i));
   if (input.relayer) keys.push(parse(input.relayer, 'relayer', 0));
@@ -242,7 +275,10 @@ function validate(input: RegisterWalletInput): WalletKey[] {
 async function loadWallets(tx: Tx, where: string, params: unknown[]): Promise<Wallet[]> {
   const rows = await tx.query<WalletRow>(`SELECT * FROM keys.wallets ${where} ORDER BY created_at, label`, params);
   if (rows.length === 0) return [];
-  const keyRows = await tx.query<KeyRow>(`SELECT * FROM keys.wallet_keys WHERE wallet_id = ANY($1::uuid[]) ORDER BY role, position`, [rows.map((r) => r.id)]);
+  const keyRows = await tx.query<KeyRow>(
+    `SELECT * FROM keys.wallet_keys WHERE wallet_id = ANY($1::uuid[]) ORDER BY role, position`,
+    [rows.map((r) => r.id)],
+  );
   return rows.map((r) => {
     const mine = keyRows.filter((k) => k.wallet_id === r.id).map(toKey);
     const relayer = mine.find((k) => k.role === 'relayer');

@@ -23,12 +23,17 @@ export class AccountsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Open a user account (idempotent per client, owner, asset and kind)',
-    description: 'Only `user` accounts, with the default flags, of an active client in the key\'s scope, in an asset this deployment serves. System accounts are opened by the contexts that own them, never over the API (not even by admin).',
+    description:
+      "Only `user` accounts, with the default flags, of an active client in the key's scope, in an asset this deployment serves. System accounts are opened by the contexts that own them, never over the API (not even by admin).",
   })
   @ApiBody({ schema: openApi(OpenAccountBody) })
   @ApiResponse({ status: 201, schema: AccountSchema })
   @ApiResponse({ status: 400, description: 'account.invalid, request.invalid', schema: ProblemSchema })
-  @ApiResponse({ status: 403, description: 'account.kind_forbidden, account.flags_forbidden, auth.forbidden_client', schema: ProblemSchema })
+  @ApiResponse({
+    status: 403,
+    description: 'account.kind_forbidden, account.flags_forbidden, auth.forbidden_client',
+    schema: ProblemSchema,
+  })
   @ApiResponse({ status: 404, description: 'asset.unknown, client.not_found', schema: ProblemSchema })
   @ApiResponse({ status: 409, description: 'account.exists (same key, other flags)', schema: ProblemSchema })
   @ApiResponse({ status: 422, description: 'client.suspended', schema: ProblemSchema })
@@ -54,7 +59,11 @@ export class AccountsController {
   @Roles('backend', 'auditor')
   @ApiOperation({ summary: 'Get an account with its current balances' })
   @ApiOkResponse({ schema: AccountSchema })
-  @ApiResponse({ status: 404, description: "account.not_found (also for another client's account)", schema: ProblemSchema })
+  @ApiResponse({
+    status: 404,
+    description: "account.not_found (also for another client's account)",
+    schema: ProblemSchema,
+  })
   async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     return accountView(await this.access.readableAccount(who, id));
   }
@@ -65,12 +74,20 @@ export class AccountsController {
   @ApiQuery({ name: 'asOfSequence', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiOkResponse({ schema: BalancesSchema })
-  @ApiResponse({ status: 404, description: "account.not_found (also for another client's account)", schema: ProblemSchema })
+  @ApiResponse({
+    status: 404,
+    description: "account.not_found (also for another client's account)",
+    schema: ProblemSchema,
+  })
   @ApiResponse({ status: 422, description: 'balance.as_of_future', schema: ProblemSchema })
   async balances(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Query() query: unknown) {
     const q = parseWith(BalancesQuery, query);
     await this.access.readableAccount(who, id);
-    const asOf: AsOf | undefined = q.asOfSequence ? { sequence: BigInt(q.asOfSequence) } : q.asOf ? { timestamp: new Date(q.asOf) } : undefined;
+    const asOf: AsOf | undefined = q.asOfSequence
+      ? { sequence: BigInt(q.asOfSequence) }
+      : q.asOf
+        ? { timestamp: new Date(q.asOf) }
+        : undefined;
     return balancesView(id, await this.ledger.balances(id, asOf));
   }
 

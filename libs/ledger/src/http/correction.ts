@@ -11,7 +11,12 @@ import { UUID } from '../transfer-input';
 /** The dual-control kind of a manual ledger correction. */
 export const CORRECTION_KIND = 'ledger.correction';
 /** The sides a correction takes value from or gives it to: operator adjustment accounts. */
-export const ADJUSTMENT_KINDS = ['equity', 'incident', 'fee_expense', 'fee_revenue'] as const satisfies readonly AccountKind[];
+export const ADJUSTMENT_KINDS = [
+  'equity',
+  'incident',
+  'fee_expense',
+  'fee_revenue',
+] as const satisfies readonly AccountKind[];
 /** The balances a correction exists to fix. `in_flight` is never touched: it belongs to withdrawals being paid. */
 export const CORRECTED_KINDS = ['user', 'custody'] as const satisfies readonly AccountKind[];
 
@@ -30,7 +35,9 @@ export const CorrectionBody = z
   .object({
     asset: z.string().regex(ASSET_CODE, 'an asset code such as BTC'),
     amount: z.string().describe('base units as a decimal integer string'),
-    debit: side.describe('the account debited: { accountId } or an adjustment account { kind, clientId, ownerId } (opened when approved if missing)'),
+    debit: side.describe(
+      'the account debited: { accountId } or an adjustment account { kind, clientId, ownerId } (opened when approved if missing)',
+    ),
     credit: side.describe('the account credited, the same two forms'),
     reason: z.string().describe('why, for the audit log (1 to 500 characters, printable)'),
   })
@@ -66,7 +73,11 @@ export const correctionTransferId = (changeId: string) => `correction:${changeId
  * With `tx`, a missing adjustment account is opened (in that transaction); without, it is only
  * looked up (propose time) and may be missing.
  */
-export async function resolveCorrection(ledger: LedgerService, c: Correction, tx?: Tx): Promise<{ debit: Account | null; credit: Account | null }> {
+export async function resolveCorrection(
+  ledger: LedgerService,
+  c: Correction,
+  tx?: Tx,
+): Promise<{ debit: Account | null; credit: Account | null }> {
   const debit = await resolveSide(ledger, c, c.debit, 'debit', tx);
   const credit = await resolveSide(ledger, c, c.credit, 'credit', tx);
   const kindOf = (s: Side, a: Account | null) => ('accountId' in s ? (a as Account).kind : s.kind);
@@ -82,13 +93,26 @@ export async function resolveCorrection(ledger: LedgerService, c: Correction, tx
   return { debit, credit };
 }
 
-async function resolveSide(ledger: LedgerService, c: Correction, s: Side, which: string, tx?: Tx): Promise<Account | null> {
+async function resolveSide(
+  ledger: LedgerService,
+  c: Correction,
+  s: Side,
+  which: string,
+  tx?: Tx,
+): Promise<Account | null> {
   if ('accountId' in s) {
     const a = await ledger.getAccount(s.accountId, tx).catch((err: unknown) => {
-      if (err instanceof DomainError && err.code === 'account.not_found') throw unprocessable('correction.account_not_found', `the ${which} account does not exist`, { accountId: s.accountId });
+      if (err instanceof DomainError && err.code === 'account.not_found')
+        throw unprocessable('correction.account_not_found', `the ${which} account does not exist`, {
+          accountId: s.accountId,
+        });
       throw err;
     });
-    if (a.asset !== c.asset) throw unprocessable('correction.asset_mismatch', `the ${which} account is in ${a.asset}, the correction in ${c.asset}`);
+    if (a.asset !== c.asset)
+      throw unprocessable(
+        'correction.asset_mismatch',
+        `the ${which} account is in ${a.asset}, the correction in ${c.asset}`,
+      );
     return a;
   }
   const key = { clientId: s.clientId, ownerId: s.ownerId, asset: c.asset, kind: s.kind };

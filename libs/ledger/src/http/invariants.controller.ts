@@ -15,7 +15,8 @@ export class InvariantsController {
   @Roles('auditor')
   @ApiOperation({
     summary: 'Check the ledger invariants now',
-    description: 'Per asset Σdebits = Σcredits (pending and posted); no account breaks its flags; each row equals the sum of its transfers; pendings resolve at most once; sequences are gap-free.',
+    description:
+      'Per asset Σdebits = Σcredits (pending and posted); no account breaks its flags; each row equals the sum of its transfers; pendings resolve at most once; sequences are gap-free.',
   })
   @ApiOkResponse({ schema: InvariantSchema })
   async check() {

@@ -18,7 +18,8 @@ interface Facts {
   debitsMustNotExceedCredits: boolean;
 }
 
-const forbidden = (code: string, detail: string, extra?: Record<string, unknown>) => new DomainError(code, 403, detail, extra);
+const forbidden = (code: string, detail: string, extra?: Record<string, unknown>) =>
+  new DomainError(code, 403, detail, extra);
 const at = (index: number | undefined) => (index === undefined ? {} : { index });
 
 /**
@@ -44,10 +45,17 @@ export class LedgerAccess {
   /** Opens a user account of an active client in the key's scope, in an asset this deployment serves. */
   async openAccount(who: Principal, input: OpenAccountInput): Promise<Account> {
     if (input.kind !== 'user') {
-      throw forbidden('account.kind_forbidden', 'only user accounts are opened over the API; system accounts belong to the contexts that own them', { kind: input.kind });
+      throw forbidden(
+        'account.kind_forbidden',
+        'only user accounts are opened over the API; system accounts belong to the contexts that own them',
+        { kind: input.kind },
+      );
     }
     if (!sameFlags(input.flags, defaultFlags('user'))) {
-      throw forbidden('account.flags_forbidden', 'a user account opened over the API has the default flags (it can never go negative)');
+      throw forbidden(
+        'account.flags_forbidden',
+        'a user account opened over the API has the default flags (it can never go negative)',
+      );
     }
     this.assets.get(input.asset);
     assertClientScope(who, input.clientId);
@@ -70,7 +78,11 @@ export class LedgerAccess {
     items.forEach((t, i) => {
       const index = single ? undefined : i;
       if (!isResolving(t)) {
-        clients.add(this.pair(who, t.debitAccountId, t.creditAccountId, index, () => notFound('account.not_found', 'no such account', at(index))));
+        clients.add(
+          this.pair(who, t.debitAccountId, t.creditAccountId, index, () =>
+            notFound('account.not_found', 'no such account', at(index)),
+          ),
+        );
         return;
       }
       const pendingId = t.pendingId;
@@ -106,7 +118,13 @@ export class LedgerAccess {
   }
 
   /** The client both accounts belong to, or the reason the pair is refused. */
-  private pair(who: Principal, debitId: string, creditId: string, index: number | undefined, hidden: () => DomainError): string {
+  private pair(
+    who: Principal,
+    debitId: string,
+    creditId: string,
+    index: number | undefined,
+    hidden: () => DomainError,
+  ): string {
     const debit = this.facts.get(canon(debitId));
     const credit = this.facts.get(canon(creditId));
     // Another client's user account answers like a missing one. System accounts are no secret
@@ -114,10 +132,20 @@ export class LedgerAccess {
     const hiddenUser = (f: Facts) => f.kind === 'user' && !inClientScope(who, f.clientId);
     if (!debit || !credit || hiddenUser(debit) || hiddenUser(credit)) throw hidden();
     if (debit.kind !== 'user' || credit.kind !== 'user') {
-      throw forbidden('transfer.system_account', 'the API moves value only between user accounts; system accounts are written by the contexts that own them or by an approved correction', at(index));
+      throw forbidden(
+        'transfer.system_account',
+        'the API moves value only between user accounts; system accounts are written by the contexts that own them or by an approved correction',
+        at(index),
+      );
     }
-    if (debit.clientId !== credit.clientId) throw forbidden('transfer.cross_client', 'both accounts must belong to the same client', at(index));
-    if (!debit.debitsMustNotExceedCredits) throw forbidden('transfer.debit_unbounded', 'the debited account can go negative; the API debits only bounded user accounts', at(index));
+    if (debit.clientId !== credit.clientId)
+      throw forbidden('transfer.cross_client', 'both accounts must belong to the same client', at(index));
+    if (!debit.debitsMustNotExceedCredits)
+      throw forbidden(
+        'transfer.debit_unbounded',
+        'the debited account can go negative; the API debits only bounded user accounts',
+        at(index),
+      );
     return debit.clientId;
   }
 
@@ -128,19 +156,28 @@ export class LedgerAccess {
   }
 
   private async load(ids: readonly string[]): Promise<void> {
-    const missing = [...new Set(ids.filter((id) => typeof id === 'string').map(canon))].filter((id) => !this.facts.has(id));
+    const missing = [...new Set(ids.filter((id) => typeof id === 'string').map(canon))].filter(
+      (id) => !this.facts.has(id),
+    );
     if (missing.length === 0) return;
     if (this.facts.size > 200_000) this.facts.clear();
     for (const a of await this.ledger.getAccounts(missing)) {
-      this.facts.set(a.id, { clientId: a.clientId, kind: a.kind, debitsMustNotExceedCredits: a.flags.debitsMustNotExceedCredits });
+      this.facts.set(a.id, {
+        clientId: a.clientId,
+        kind: a.kind,
+        debitsMustNotExceedCredits: a.flags.debitsMustNotExceedCredits,
+      });
     }
   }
 }
 
 const canon = (id: string) => (typeof id === 'string' ? id.toLowerCase() : id);
-const isResolving = (t: TransferInput) => Array.isArray(t.flags) && (t.flags.includes('post_pending') || t.flags.includes('void_pending'));
+const isResolving = (t: TransferInput) =>
+  Array.isArray(t.flags) && (t.flags.includes('post_pending') || t.flags.includes('void_pending'));
 
 function sameFlags(given: AccountFlags | undefined, defaults: Required<AccountFlags>): boolean {
   if (!given) return true;
-  return (Object.keys(defaults) as (keyof AccountFlags)[]).every((k) => given[k] === undefined || given[k] === defaults[k]);
+  return (Object.keys(defaults) as (keyof AccountFlags)[]).every(
+    (k) => given[k] === undefined || given[k] === defaults[k],
+  );
 }

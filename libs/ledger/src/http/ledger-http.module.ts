@@ -27,7 +27,10 @@ export class LedgerHttpModule implements OnModuleInit {
   ) {}
 
   static forRoot(options: { assets?: AssetRegistry } = {}): DynamicModule {
-    return { module: LedgerHttpModule, providers: options.assets ? [{ provide: LEDGER_ASSETS, useValue: options.assets }] : [] };
+    return {
+      module: LedgerHttpModule,
+      providers: options.assets ? [{ provide: LEDGER_ASSETS, useValue: options.assets }] : [],
+    };
   }
 
   onModuleInit(): void {

@@ -17,7 +17,11 @@ export const OpenAccountBody = z
     asset: z.string().regex(ASSET_CODE, 'an asset code such as BTC'),
     kind: z.enum(ACCOUNT_KINDS as [string, ...string[]]),
     flags: z
-      .object({ debitsMustNotExceedCredits: z.boolean().optional(), creditsMustNotExceedDebits: z.boolean().optional(), closed: z.boolean().optional() })
+      .object({
+        debitsMustNotExceedCredits: z.boolean().optional(),
+        creditsMustNotExceedDebits: z.boolean().optional(),
+        closed: z.boolean().optional(),
+      })
       .strict()
       .optional(),
   })
@@ -50,11 +54,16 @@ export const ResolveBody = z
   })
   .strict();
 
-export const ListAccountsQuery = z.object({ clientId: z.string().regex(OWNER), ownerId: z.string().regex(OWNER) }).strict();
+export const ListAccountsQuery = z
+  .object({ clientId: z.string().regex(OWNER), ownerId: z.string().regex(OWNER) })
+  .strict();
 
 export const BalancesQuery = z
   .object({
-    asOfSequence: z.string().regex(/^[0-9]{1,19}$/, 'a non-negative integer').optional(),
+    asOfSequence: z
+      .string()
+      .regex(/^[0-9]{1,19}$/, 'a non-negative integer')
+      .optional(),
     asOf: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((q) => !(q.asOfSequence && q.asOf), 'give asOfSequence or asOf, not both');
@@ -86,11 +95,17 @@ export function toTransferInput(body: z.infer<typeof TransferBody>, index?: numb
 export function checkEdgeMetadata(metadata: unknown, index?: number): void {
   if (metadata === undefined) return;
   const bad = checkMetadata(metadata);
-  if (bad) throw badRequest(bad.code, index === undefined ? bad.detail : `transfers[${index}].metadata: ${bad.detail}`, index === undefined ? {} : { index });
+  if (bad)
+    throw badRequest(
+      bad.code,
+      index === undefined ? bad.detail : `transfers[${index}].metadata: ${bad.detail}`,
+      index === undefined ? {} : { index },
+    );
 }
 
 export function parseTransferBody(raw: unknown): TransferInput {
-  if (raw === undefined || raw === null || typeof raw !== 'object') throw badRequest('request.invalid', 'the body must be a JSON object');
+  if (raw === undefined || raw === null || typeof raw !== 'object')
+    throw badRequest('request.invalid', 'the body must be a JSON object');
   // Amounts are checked with their own codes before the shape, so `"amount": 5` says why.
   const amountRaw = (raw as { amount?: unknown }).amount;
   if (amountRaw !== undefined) parseBaseUnits(amountRaw);

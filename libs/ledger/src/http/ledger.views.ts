@@ -44,7 +44,9 @@ export const transferView = (t: Transfer) => ({
 });
 
 export const resultView = (r: TransferResult) =>
-  r.ok ? { id: r.id, ok: true, replayed: r.replayed, transfer: transferView(r.transfer) } : { id: r.id, ok: false, code: r.code, detail: r.detail };
+  r.ok
+    ? { id: r.id, ok: true, replayed: r.replayed, transfer: transferView(r.transfer) }
+    : { id: r.id, ok: false, code: r.code, detail: r.detail };
 
 export const invariantView = (r: InvariantReport) => ({
   ok: r.ok,

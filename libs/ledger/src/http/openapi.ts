@@ -10,10 +10,17 @@ export const AccountSchema: SchemaObject = {
     clientId: { type: 'string' },
     ownerId: { type: 'string' },
     asset: { type: 'string', example: 'BTC' },
-    kind: { type: 'string', enum: ['user', 'custody', 'in_flight', 'fee_expense', 'fee_revenue', 'incident', 'equity'] },
+    kind: {
+      type: 'string',
+      enum: ['user', 'custody', 'in_flight', 'fee_expense', 'fee_revenue', 'incident', 'equity'],
+    },
     flags: {
       type: 'object',
-      properties: { debitsMustNotExceedCredits: { type: 'boolean' }, creditsMustNotExceedDebits: { type: 'boolean' }, closed: { type: 'boolean' } },
+      properties: {
+        debitsMustNotExceedCredits: { type: 'boolean' },
+        creditsMustNotExceedDebits: { type: 'boolean' },
+        closed: { type: 'boolean' },
+      },
     },
     debitsPending: amount,
     debitsPosted: amount,
@@ -25,7 +32,14 @@ export const AccountSchema: SchemaObject = {
 
 export const BalancesSchema: SchemaObject = {
   type: 'object',
-  properties: { accountId: { type: 'string' }, sequence: amount, debitsPending: amount, debitsPosted: amount, creditsPending: amount, creditsPosted: amount },
+  properties: {
+    accountId: { type: 'string' },
+    sequence: amount,
+    debitsPending: amount,
+    debitsPosted: amount,
+    creditsPending: amount,
+    creditsPosted: amount,
+  },
 };
 
 export const TransferSchema: SchemaObject = {
@@ -62,7 +76,13 @@ export const TransferResultSchema: SchemaObject = {
 export const ProblemSchema: SchemaObject = {
   type: 'object',
   description: 'RFC 9457 problem+json',
-  properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' } },
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string' },
+    detail: { type: 'string' },
+  },
 };
 
 export const InvariantSchema: SchemaObject = {
@@ -72,6 +92,12 @@ export const InvariantSchema: SchemaObject = {
     checkedAt: { type: 'string', format: 'date-time' },
     sequence: amount,
     perAsset: { type: 'array', items: { type: 'object' } },
-    violations: { type: 'array', items: { type: 'object', properties: { accountId: { type: 'string' }, rule: { type: 'string' }, detail: { type: 'string' } } } },
+    violations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { accountId: { type: 'string' }, rule: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
   },
 };

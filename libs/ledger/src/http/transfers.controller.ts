@@ -8,7 +8,15 @@ import { LedgerService } from '../ledger.service';
 import { refusalError } from '../ledger.errors';
 import type { TransferInput, TransferResult } from '../ledger.types';
 import { checkTransferInput } from '../transfer-input';
-import { BatchBody, ResolveBody, TransferBody, checkEdgeMetadata, openApi, parseBatchBody, parseTransferBody } from './ledger.schemas';
+import {
+  BatchBody,
+  ResolveBody,
+  TransferBody,
+  checkEdgeMetadata,
+  openApi,
+  parseBatchBody,
+  parseTransferBody,
+} from './ledger.schemas';
 import { LedgerAccess } from './ledger-access';
 import { resultView, transferView } from './ledger.views';
 import { ProblemSchema, TransferResultSchema, TransferSchema } from './openapi';
@@ -17,7 +25,8 @@ const REFUSALS =
   'amount.not_positive, amount.not_integer, amount.too_large, amount.malformed, account.not_found, transfer.asset_mismatch, ' +
   'account.closed, account.debits_exceed_credits, account.credits_exceed_debits, transfer.id_conflict, pending.*, request.malformed_json, ' +
   'transfer.metadata_invalid, transfer.metadata_too_deep, transfer.metadata_too_large';
-const FORBIDDEN = 'transfer.system_account, transfer.cross_client, transfer.debit_unbounded (403); account.not_found / pending.not_found also for what the key may not see (404); client.not_found (404), client.suspended (422)';
+const FORBIDDEN =
+  'transfer.system_account, transfer.cross_client, transfer.debit_unbounded (403); account.not_found / pending.not_found also for what the key may not see (404); client.not_found (404), client.suspended (422)';
 
 @ApiTags('ledger: transfers')
 @ApiSecurity('key')
@@ -32,7 +41,8 @@ export class TransfersController {
   @Roles('backend')
   @ApiOperation({
     summary: 'Create one transfer (plain, pending, post_pending or void_pending)',
-    description: 'Idempotent: the same id and body again returns the original transfer with `replayed: true` (200); another body with the same id is `transfer.id_conflict` (409).',
+    description:
+      'Idempotent: the same id and body again returns the original transfer with `replayed: true` (200); another body with the same id is `transfer.id_conflict` (409).',
   })
   @ApiBody({ schema: openApi(TransferBody) })
   @ApiResponse({ status: 201, description: 'created', schema: TransferResultSchema })
@@ -48,11 +58,18 @@ export class TransfersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Create up to 8000 transfers in one database transaction',
-    description: 'Each transfer succeeds or fails on its own, except linked chains (every member but the last flagged `linked`), which commit or fail together.',
+    description:
+      'Each transfer succeeds or fails on its own, except linked chains (every member but the last flagged `linked`), which commit or fail together.',
   })
   @ApiBody({ schema: openApi(BatchBody) })
-  @ApiOkResponse({ schema: { type: 'object', properties: { results: { type: 'array', items: TransferResultSchema } } } })
-  @ApiResponse({ status: 400, description: 'request.invalid, amount.*, transfer.metadata_* (with the index), transfer.batch_invalid', schema: ProblemSchema })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { results: { type: 'array', items: TransferResultSchema } } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'request.invalid, amount.*, transfer.metadata_* (with the index), transfer.batch_invalid',
+    schema: ProblemSchema,
+  })
   @ApiResponse({ status: 403, description: `the whole batch, with the index: ${FORBIDDEN}`, schema: ProblemSchema })
   async batch(@CurrentPrincipal() who: Principal, @Body() body: unknown) {
     const items = parseBatchBody(body);
@@ -65,7 +82,11 @@ export class TransfersController {
   @Roles('backend', 'auditor')
   @ApiOperation({ summary: 'Get a transfer (with the current state of a pending one)' })
   @ApiOkResponse({ schema: TransferSchema })
-  @ApiResponse({ status: 404, description: 'transfer.not_found (also when neither account is of a client in scope)', schema: ProblemSchema })
+  @ApiResponse({
+    status: 404,
+    description: 'transfer.not_found (also when neither account is of a client in scope)',
+    schema: ProblemSchema,
+  })
   async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     return transferView(await this.access.readableTransfer(who, id));
   }
@@ -75,10 +96,19 @@ export class TransfersController {
   @ApiOperation({ summary: 'Post a pending transfer, fully or partly (amount ≤ pending)' })
   @ApiBody({ schema: openApi(ResolveBody) })
   @ApiResponse({ status: 201, schema: TransferResultSchema })
-  @ApiResponse({ status: 409, description: 'pending.already_resolved, pending.expired, transfer.id_conflict', schema: ProblemSchema })
+  @ApiResponse({
+    status: 409,
+    description: 'pending.already_resolved, pending.expired, transfer.id_conflict',
+    schema: ProblemSchema,
+  })
   @ApiResponse({ status: 422, description: 'pending.amount_exceeds, account.closed', schema: ProblemSchema })
   @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
-  async post(@CurrentPrincipal() who: Principal, @Param('id') pendingId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async post(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') pendingId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.single(who, this.resolve(pendingId, body, 'post_pending'), res);
   }
 
@@ -87,9 +117,18 @@ export class TransfersController {
   @ApiOperation({ summary: 'Void a pending transfer, releasing the whole held amount' })
   @ApiBody({ schema: openApi(ResolveBody) })
   @ApiResponse({ status: 201, schema: TransferResultSchema })
-  @ApiResponse({ status: 409, description: 'pending.already_resolved, pending.expired, transfer.id_conflict', schema: ProblemSchema })
+  @ApiResponse({
+    status: 409,
+    description: 'pending.already_resolved, pending.expired, transfer.id_conflict',
+    schema: ProblemSchema,
+  })
   @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
-  async void(@CurrentPrincipal() who: Principal, @Param('id') pendingId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async void(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') pendingId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.single(who, this.resolve(pendingId, body, 'void_pending'), res);
   }
 

@@ -35,7 +35,15 @@ interface State {
 }
 
 const body = (t: TransferInput): string =>
-  JSON.stringify([t.id, t.debitAccountId ?? '', t.creditAccountId ?? '', t.amount?.toString() ?? null, [...(t.flags ?? [])].sort(), t.pendingId ?? null, t.timeoutSeconds ?? 0]);
+  JSON.stringify([
+    t.id,
+    t.debitAccountId ?? '',
+    t.creditAccountId ?? '',
+    t.amount?.toString() ?? null,
+    [...(t.flags ?? [])].sort(),
+    t.pendingId ?? null,
+    t.timeoutSeconds ?? 0,
+  ]);
 
 const clone = (s: State): State => ({
   accounts: new Map([...s.accounts].map(([k, v]) => [k, { ...v }])),
@@ -92,7 +100,15 @@ export class LedgerModel {
       if (t.state === 'pending' && t.timeout > 0) {
         this.release(t, 0n);
         t.state = 'expired';
-        this.s.transfers.set(`expired~${id}`, { body: 'expiry', debit: t.debit, credit: t.credit, amount: t.amount, pending: false, timeout: 0, state: null });
+        this.s.transfers.set(`expired~${id}`, {
+          body: 'expiry',
+          debit: t.debit,
+          credit: t.credit,
+          amount: t.amount,
+          pending: false,
+          timeout: 0,
+          state: null,
+        });
         n++;
       }
     }
@@ -126,7 +142,15 @@ export class LedgerModel {
       const posted = post ? (t.amount ?? p.amount) : 0n;
       this.release(p, posted);
       p.state = post ? 'posted' : 'voided';
-      this.s.transfers.set(t.id, { body: body(t), debit: p.debit, credit: p.credit, amount: post ? posted : p.amount, pending: false, timeout: 0, state: null });
+      this.s.transfers.set(t.id, {
+        body: body(t),
+        debit: p.debit,
+        credit: p.credit,
+        amount: post ? posted : p.amount,
+        pending: false,
+        timeout: 0,
+        state: null,
+      });
       return { ok: true, replayed: false };
     }
     const d = this.s.accounts.get(t.debitAccountId);
@@ -144,7 +168,15 @@ export class LedgerModel {
       d.dq += amount;
       c.cq += amount;
     }
-    this.s.transfers.set(t.id, { body: body(t), debit: d.id, credit: c.id, amount, pending, timeout: t.timeoutSeconds ?? 0, state: pending ? 'pending' : null });
+    this.s.transfers.set(t.id, {
+      body: body(t),
+      debit: d.id,
+      credit: c.id,
+      amount,
+      pending,
+      timeout: t.timeoutSeconds ?? 0,
+      state: pending ? 'pending' : null,
+    });
     return { ok: true, replayed: false };
   }
 }

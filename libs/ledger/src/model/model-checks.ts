@@ -16,11 +16,23 @@ export function checkModel(m: LedgerModel, acc: Accounts, depositsPosted: bigint
   for (const asset of ['BTC', 'ETH']) {
     const xs = all.filter((a) => a.asset === asset);
     const sum = (f: (a: (typeof xs)[number]) => bigint) => xs.reduce((s, a) => s + f(a), 0n);
-    same(sum((a) => a.dp), sum((a) => a.cp), `${asset} pending debits = credits`);
-    same(sum((a) => a.dq), sum((a) => a.cq), `${asset} posted debits = credits`);
+    same(
+      sum((a) => a.dp),
+      sum((a) => a.cp),
+      `${asset} pending debits = credits`,
+    );
+    same(
+      sum((a) => a.dq),
+      sum((a) => a.cq),
+      `${asset} posted debits = credits`,
+    );
   }
   for (const a of all) {
-    same([a.dp, a.dq, a.cp, a.cq].every((v) => v >= 0n), true, `${a.id} non-negative`);
+    same(
+      [a.dp, a.dq, a.cp, a.cq].every((v) => v >= 0n),
+      true,
+      `${a.id} non-negative`,
+    );
     if (a.dmnec) same(a.dp + a.dq <= a.cq, true, `${a.id} debits must not exceed credits`);
     if (a.cmned) same(a.cp + a.cq <= a.dq, true, `${a.id} credits must not exceed debits`);
   }
@@ -37,4 +49,3 @@ export function same(actual: unknown, expected: unknown, what: string): void {
   const e = JSON.stringify(expected, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
-

@@ -27,10 +27,29 @@ const amount = fc.integer({ min: 1, max: 120 });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('deposit' as const), user, amount }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('move' as const), from: user, to: dest, amount }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('hold' as const), from: user, to: dest, amount, timeout: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('post' as const), hold: fc.nat(8), amount: fc.option(amount, { nil: null }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ t: fc.constant('hold' as const), from: user, to: dest, amount, timeout: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('post' as const),
+      hold: fc.nat(8),
+      amount: fc.option(amount, { nil: null }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('void' as const), hold: fc.nat(8) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('chain' as const), from: user, to: dest, amount, fee: fc.integer({ min: 1, max: 20 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('chain' as const),
+      from: user,
+      to: dest,
+      amount,
+      fee: fc.integer({ min: 1, max: 20 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('retry' as const), ref: fc.nat(30) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('conflict' as const), ref: fc.nat(30) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('zero' as const), from: user }) },
@@ -75,7 +94,15 @@ export function toSteps(ops: Op[], acc: Accounts, prefix: string): Step[] {
   for (const op of ops) {
     switch (op.t) {
       case 'deposit':
-        emit([{ id: id(), debitAccountId: acc.custody, creditAccountId: acc.users[op.user], amount: BigInt(op.amount), code: 'deposit' }]);
+        emit([
+          {
+            id: id(),
+            debitAccountId: acc.custody,
+            creditAccountId: acc.users[op.user],
+            amount: BigInt(op.amount),
+            code: 'deposit',
+          },
+        ]);
         break;
       case 'move':
         emit([{ id: id(), debitAccountId: acc.users[op.from], creditAccountId: to(op.to), amount: BigInt(op.amount) }]);
@@ -83,18 +110,50 @@ export function toSteps(ops: Op[], acc: Accounts, prefix: string): Step[] {
       case 'hold': {
         const h = id();
         holds.push(h);
-        emit([{ id: h, debitAccountId: acc.users[op.from], creditAccountId: to(op.to), amount: BigInt(op.amount), flags: ['pending'], timeoutSeconds: op.timeout ? 3600 : 0 }]);
+        emit([
+          {
+            id: h,
+            debitAccountId: acc.users[op.from],
+            creditAccountId: to(op.to),
+            amount: BigInt(op.amount),
+            flags: ['pending'],
+            timeoutSeconds: op.timeout ? 3600 : 0,
+          },
+        ]);
         break;
       }
       case 'post':
-        emit([{ id: id(), debitAccountId: '', creditAccountId: '', flags: ['post_pending'], pendingId: holds[op.hold] ?? `${prefix}-missing`, amount: op.amount === null ? undefined : BigInt(op.amount) }]);
+        emit([
+          {
+            id: id(),
+            debitAccountId: '',
+            creditAccountId: '',
+            flags: ['post_pending'],
+            pendingId: holds[op.hold] ?? `${prefix}-missing`,
+            amount: op.amount === null ? undefined : BigInt(op.amount),
+          },
+        ]);
         break;
       case 'void':
-        emit([{ id: id(), debitAccountId: '', creditAccountId: '', flags: ['void_pending'], pendingId: holds[op.hold] ?? `${prefix}-missing` }]);
+        emit([
+          {
+            id: id(),
+            debitAccountId: '',
+            creditAccountId: '',
+            flags: ['void_pending'],
+            pendingId: holds[op.hold] ?? `${prefix}-missing`,
+          },
+        ]);
         break;
       case 'chain':
         emit([
-          { id: id(), debitAccountId: acc.users[op.from], creditAccountId: to(op.to), amount: BigInt(op.amount), flags: ['linked'] },
+          {
+            id: id(),
+            debitAccountId: acc.users[op.from],
+            creditAccountId: to(op.to),
+            amount: BigInt(op.amount),
+            flags: ['linked'],
+          },
           { id: id(), debitAccountId: acc.users[op.from], creditAccountId: acc.fee, amount: BigInt(op.fee) },
         ]);
         break;
@@ -125,6 +184,7 @@ export function toSteps(ops: Op[], acc: Accounts, prefix: string): Step[] {
         break;
     }
   }
-  if (pendingBatch && (pendingBatch as TransferInput[]).length > 0) steps.push({ kind: 'batch', transfers: pendingBatch });
+  if (pendingBatch && (pendingBatch as TransferInput[]).length > 0)
+    steps.push({ kind: 'batch', transfers: pendingBatch });
   return steps;
 }

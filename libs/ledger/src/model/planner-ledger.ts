@@ -30,7 +30,8 @@ export class PlannerLedger {
         amount: p.amount,
         flags: decodeFlags(p.flags),
         pendingId: p.pendingId,
-        timeoutAt: p.pendingDelta > 0n && p.timeoutSeconds > 0 ? new Date(now.getTime() + p.timeoutSeconds * 1000) : null,
+        timeoutAt:
+          p.pendingDelta > 0n && p.timeoutSeconds > 0 ? new Date(now.getTime() + p.timeoutSeconds * 1000) : null,
         pendingState: p.pendingDelta > 0n ? 'pending' : null,
         code: p.code,
         metadata: p.metadata,
@@ -58,9 +59,18 @@ export class PlannerLedger {
 
   /** The sweeper's work at time `now`. */
   expire(now: Date): number {
-    const due = [...this.transfers.values()].filter((t) => t.pendingState === 'pending' && t.timeoutAt && t.timeoutAt <= now);
-    const items: PlanItem[] = due.map((t) => ({ id: `expired~${t.id}`, debitAccountId: '', creditAccountId: '', flags: ['void_pending'], pendingId: t.id, code: 'expired', expire: true }));
+    const due = [...this.transfers.values()].filter(
+      (t) => t.pendingState === 'pending' && t.timeoutAt && t.timeoutAt <= now,
+    );
+    const items: PlanItem[] = due.map((t) => ({
+      id: `expired~${t.id}`,
+      debitAccountId: '',
+      creditAccountId: '',
+      flags: ['void_pending'],
+      pendingId: t.id,
+      code: 'expired',
+      expire: true,
+    }));
     return items.length ? this.apply(items, now).filter((r) => r.ok).length : 0;
   }
 }
-

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const [dir, mode = 'lock'] = process.argv.slice(2);
   if (!dir) throw new Error('usage: hold-data-dir <dir> [lock|open]');
   const url = process.env.DATABASE_URL;
-  if (mode === 'open') await openDatabase(url ? { databaseUrl: url, migrate: false, poolSize: 2 } : { dataDir: dir, migrate: false });
+  if (mode === 'open')
+    await openDatabase(url ? { databaseUrl: url, migrate: false, poolSize: 2 } : { dataDir: dir, migrate: false });
   else lockDataDir(dir);
   console.log(`held ${process.pid}`);
   setInterval(() => undefined, 60_000);

@@ -17,7 +17,14 @@ export const DEFAULT_ASSETS: readonly AssetInfo[] = [
   { code: 'BTC', chain: 'bitcoin', decimals: 8, confirmations: 3, native: true },
   { code: 'ETH', chain: 'ethereum', decimals: 18, confirmations: 12, native: true },
   // Circle's USDC on mainnet; other networks take theirs from configuration (ETHEREUM_TOKENS).
-  { code: 'USDC', chain: 'ethereum', decimals: 6, confirmations: 12, native: false, contracts: { mainnet: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48' } },
+  {
+    code: 'USDC',
+    chain: 'ethereum',
+    decimals: 6,
+    confirmations: 12,
+    native: false,
+    contracts: { mainnet: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48' },
+  },
 ];
 
 /**

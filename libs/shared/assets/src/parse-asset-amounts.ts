@@ -8,7 +8,10 @@ import type { AssetRegistry } from './assets';
  */
 export function parseAssetAmounts(text: string, assets: AssetRegistry, what = 'amounts'): Record<string, bigint> {
   const out: Record<string, bigint> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9]{1,16})\s*:\s*(\S+)$/.exec(pair);
     if (!m) throw new Error(`${what}: "${pair}" is not ASSET:amount`);
     const [, code, amount] = m;

@@ -33,13 +33,19 @@ describe('withTokenContracts', () => {
   it('sets configured contracts on the network, keeping the others and the asset metadata', () => {
     const next = withTokenContracts(assets, 'ethereum', 'anvil', ` USDC : ${A} `, 'ETHEREUM_TOKENS');
     expect(tokenContracts(next, 'ethereum', 'anvil')).toEqual([{ asset: 'USDC', address: A }]);
-    expect(next.get('USDC')).toMatchObject({ decimals: 6, confirmations: 12, contracts: { mainnet: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', anvil: A } });
+    expect(next.get('USDC')).toMatchObject({
+      decimals: 6,
+      confirmations: 12,
+      contracts: { mainnet: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', anvil: A },
+    });
     // The registry given is not changed, and nothing configured returns it as it is.
     expect(tokenContracts(assets, 'ethereum', 'anvil')).toEqual([]);
     expect(withTokenContracts(assets, 'ethereum', 'anvil', undefined)).toBe(assets);
     expect(withTokenContracts(assets, 'ethereum', 'anvil', ' ,')).toBe(assets);
     // Configuration replaces the registry's contract on that network.
-    expect(tokenContracts(withTokenContracts(assets, 'ethereum', 'mainnet', `USDC:${A}`), 'ethereum', 'mainnet')).toEqual([{ asset: 'USDC', address: A }]);
+    expect(
+      tokenContracts(withTokenContracts(assets, 'ethereum', 'mainnet', `USDC:${A}`), 'ethereum', 'mainnet'),
+    ).toEqual([{ asset: 'USDC', address: A }]);
   });
 
   it('refuses what it cannot serve safely, naming the setting and the pair', () => {
@@ -50,9 +56,17 @@ describe('withTokenContracts', () => {
     expect(bad(`USDC:${A},USDC:${B}`)).toThrow('ETHEREUM_TOKENS: asset USDC is given twice');
     expect(bad('USDC:0x1234')).toThrow('ETHEREUM_TOKENS: "USDC:0x1234" is not ASSET:0x<40 hex digits>');
     expect(bad(`USDC=${A}`)).toThrow(`"USDC=${A}" is not ASSET:0x<40 hex digits>`);
-    const withDai = new AssetRegistry().withAssets([{ code: 'DAI', chain: 'ethereum', decimals: 18, confirmations: 12, native: false }]);
-    expect(() => withTokenContracts(withDai, 'ethereum', 'anvil', `USDC:${A},DAI:${A.toUpperCase().replace('0X', '0x')}`, 'ETHEREUM_TOKENS')).toThrow(
-      `ETHEREUM_TOKENS: USDC and DAI have the same contract`,
-    );
+    const withDai = new AssetRegistry().withAssets([
+      { code: 'DAI', chain: 'ethereum', decimals: 18, confirmations: 12, native: false },
+    ]);
+    expect(() =>
+      withTokenContracts(
+        withDai,
+        'ethereum',
+        'anvil',
+        `USDC:${A},DAI:${A.toUpperCase().replace('0X', '0x')}`,
+        'ETHEREUM_TOKENS',
+      ),
+    ).toThrow(`ETHEREUM_TOKENS: USDC and DAI have the same contract`);
   });
 });

@@ -26,9 +26,18 @@ export function tokenContracts(assets: AssetRegistry, chain: ChainId, network: s
  * what it lists there. Only tokens the registry already serves on `chain` are taken: their
  * decimals come from the registry, never from a guess. Anything else throws, naming the pair.
  */
-export function withTokenContracts(assets: AssetRegistry, chain: ChainId, network: string, text: string | undefined, what = 'token contracts'): AssetRegistry {
+export function withTokenContracts(
+  assets: AssetRegistry,
+  chain: ChainId,
+  network: string,
+  text: string | undefined,
+  what = 'token contracts',
+): AssetRegistry {
   const given = new Map<string, string>();
-  for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9]{1,16})\s*:\s*(\S+)$/.exec(pair);
     if (!m || !CONTRACT.test(m[2])) throw new Error(`${what}: "${pair}" is not ASSET:0x<40 hex digits>`);
     const [, code, address] = m;
@@ -39,7 +48,12 @@ export function withTokenContracts(assets: AssetRegistry, chain: ChainId, networ
     given.set(code, address);
   }
   if (given.size === 0) return assets;
-  const next = assets.withAssets([...given].map(([code, address]): Partial<AssetInfo> => ({ code, contracts: { ...assets.get(code).contracts, [network]: address } })));
+  const next = assets.withAssets(
+    [...given].map(([code, address]): Partial<AssetInfo> => ({
+      code,
+      contracts: { ...assets.get(code).contracts, [network]: address },
+    })),
+  );
   // One contract, one asset: the adapter maps Transfer logs back to assets by contract.
   const seen = new Map<string, string>();
   for (const t of tokenContracts(next, chain, network)) {

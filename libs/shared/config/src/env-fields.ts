@@ -25,10 +25,15 @@ const integer = (raw: string, min: number, max: number): number | undefined => {
 export const port = () => field('a port number (1-65535)', (raw) => integer(raw, 0, 65535));
 
 /** A host name or address to bind or reach (no scheme, no port, no spaces). */
-export const host = () => field('a host name or IP address', (raw) => (/^[A-Za-z0-9.:\-[\]]+$/.test(raw) && !raw.includes('://') ? raw : undefined));
+export const host = () =>
+  field('a host name or IP address', (raw) =>
+    /^[A-Za-z0-9.:\-[\]]+$/.test(raw) && !raw.includes('://') ? raw : undefined,
+  );
 
 export const intAtLeast = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  field(`a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}`, (raw) => integer(raw, min, max));
+  field(`a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}`, (raw) =>
+    integer(raw, min, max),
+  );
 
 /** An absolute URL with one of `schemes` (without the colon). */
 export const url = (...schemes: string[]) =>
@@ -46,6 +51,7 @@ export const oneOf = <const T extends readonly string[]>(values: T) =>
 
 export const logLevel = () => oneOf(LOG_LEVELS);
 
-export const ethereumAddress = () => field('an Ethereum address (0x and 40 hex digits)', (raw) => (/^0x[0-9a-fA-F]{40}$/.test(raw) ? raw : undefined));
+export const ethereumAddress = () =>
+  field('an Ethereum address (0x and 40 hex digits)', (raw) => (/^0x[0-9a-fA-F]{40}$/.test(raw) ? raw : undefined));
 
 export const nonEmpty = () => field('a non-empty string', (raw) => (raw.length > 0 ? raw : undefined));

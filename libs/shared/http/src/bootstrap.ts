@@ -40,7 +40,10 @@ export interface RunningApp {
  */
 export async function startHttpApp(rootModule: unknown, options: HttpAppOptions): Promise<RunningApp> {
   // Nest's own body parsers are off: the gate reads every body itself (JSON only, no urlencoded).
-  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.set('trust proxy', false);

@@ -24,8 +24,17 @@ function appModule(db: Database) {
 describe('graceful close under load', () => {
   it('finishes every accepted request, then refuses new connections', async () => {
     const db = await openDatabase({ memory: true, migrations: [] });
-    const { app, url } = await startHttpApp(appModule(db), { name: 'drain', title: 'd', description: 'd', port: 0, shutdownHooks: false, drainMs: 5_000 });
-    const inFlight = Array.from({ length: 30 }, () => fetch(`${url}/slow`).then(async (r) => ({ status: r.status, body: await r.json() })));
+    const { app, url } = await startHttpApp(appModule(db), {
+      name: 'drain',
+      title: 'd',
+      description: 'd',
+      port: 0,
+      shutdownHooks: false,
+      drainMs: 5_000,
+    });
+    const inFlight = Array.from({ length: 30 }, () =>
+      fetch(`${url}/slow`).then(async (r) => ({ status: r.status, body: await r.json() })),
+    );
     await new Promise((r) => setTimeout(r, 150)); // all accepted, none answered yet
     const closed = app.close();
     const results = await Promise.all(inFlight);
@@ -34,5 +43,4 @@ describe('graceful close under load', () => {
     await expect(fetch(`${url}/health/live`)).rejects.toThrow();
     await db.close().catch(() => undefined);
   });
-
 });

@@ -27,7 +27,9 @@ export class HealthController {
   @Get('health')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness and database reachability' })
-  async health(@Res({ passthrough: true }) res: Response): Promise<{ status: string; database: string; backend: string }> {
+  async health(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: string; database: string; backend: string }> {
     try {
       await this.db.query('SELECT 1');
       return { status: 'ok', database: 'up', backend: this.db.backend };

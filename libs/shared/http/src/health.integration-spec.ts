@@ -17,7 +17,13 @@ describe('/health/live and /health/ready', () => {
 
   beforeAll(async () => {
     db = await openDatabase({ memory: true, migrations: [] });
-    const r = await startHttpApp(appModule(db), { name: 'health', title: 'h', description: 'h', port: 0, shutdownHooks: false });
+    const r = await startHttpApp(appModule(db), {
+      name: 'health',
+      title: 'h',
+      description: 'h',
+      port: 0,
+      shutdownHooks: false,
+    });
     app = r.app;
     url = r.url;
   });
@@ -31,7 +37,12 @@ describe('/health/live and /health/ready', () => {
     expect(await live.json()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ok', info: { database: { status: 'up' } }, error: {}, details: { database: { status: 'up' } } });
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      info: { database: { status: 'up' } },
+      error: {},
+      details: { database: { status: 'up' } },
+    });
   });
 
   it('stays live but answers 503 on ready once the database is gone', async () => {

@@ -4,7 +4,11 @@ import { textProblem } from './request-text';
 
 /** Reference depth over the parsed value (recursive: fine for the small values generated here). */
 const depthOf = (v: unknown): number =>
-  Array.isArray(v) ? 1 + Math.max(0, ...v.map(depthOf)) : v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
+  Array.isArray(v)
+    ? 1 + Math.max(0, ...v.map(depthOf))
+    : v !== null && typeof v === 'object'
+      ? 1 + Math.max(0, ...Object.values(v).map(depthOf))
+      : 0;
 
 // The reference rule, written as plainly as possible: code unit by code unit.
 function acceptable(s: string): boolean {
@@ -41,7 +45,10 @@ describe('JSON body rules', () => {
   });
 
   it('accepts a string exactly when the code-unit reference rule does', () => {
-    const units = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));
+    const units = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+    );
     fc.assert(
       fc.property(units, (s) => {
         expect(textProblem(s, 'body') === null).toBe(acceptable(s));

@@ -21,7 +21,8 @@ export function parseJsonBody(bytes: Buffer, maxDepth: number): unknown {
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') throw malformed('the request body must be a JSON object or array');
   const depth = maxNesting(text);
-  if (depth > maxDepth) throw badRequest('request.too_deep', `the request body nests deeper than ${maxDepth} levels`, { maxDepth });
+  if (depth > maxDepth)
+    throw badRequest('request.too_deep', `the request body nests deeper than ${maxDepth} levels`, { maxDepth });
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -40,7 +41,8 @@ export function maxNesting(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
@@ -71,12 +73,15 @@ function checkStrings(root: unknown): void {
     if (typeof value === 'string') {
       if (textProblem(value, 'body')) throw textProblem(value, 'body', pointerOf(pathOf(node)));
     } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) if (typeof value[i] === 'string' || (value[i] !== null && typeof value[i] === 'object')) stack.push({ value: value[i], key: i, parent: node });
+      for (let i = 0; i < value.length; i++)
+        if (typeof value[i] === 'string' || (value[i] !== null && typeof value[i] === 'object'))
+          stack.push({ value: value[i], key: i, parent: node });
     } else if (value !== null && typeof value === 'object') {
       for (const k of Object.keys(value)) {
         if (textProblem(k, 'body')) throw textProblem(k, 'body', pointerOf(pathOf(node, k)));
         const v = (value as Record<string, unknown>)[k];
-        if (typeof v === 'string' || (v !== null && typeof v === 'object')) stack.push({ value: v, key: k, parent: node });
+        if (typeof v === 'string' || (v !== null && typeof v === 'object'))
+          stack.push({ value: v, key: k, parent: node });
       }
     }
   }

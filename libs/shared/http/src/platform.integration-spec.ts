@@ -11,7 +11,11 @@ class ProbeController {
   @Public()
   @Get('fail')
   fail(): never {
-    throw new DomainError('probe.refused', 422, 'the probe refuses', { field: 'x', status: 'not a status', code: 'spoofed' });
+    throw new DomainError('probe.refused', 422, 'the probe refuses', {
+      field: 'x',
+      status: 'not a status',
+      code: 'spoofed',
+    });
   }
 
   @Public()
@@ -44,7 +48,13 @@ describe('the shared HTTP platform', () => {
   beforeAll(async () => {
     db = await openDatabase({ memory: true, migrations: [] });
     for (const name of ['alpha', 'beta']) {
-      const r = await startHttpApp(appModule(name, db), { name, title: name, description: 'probe', port: 0, shutdownHooks: false });
+      const r = await startHttpApp(appModule(name, db), {
+        name,
+        title: name,
+        description: 'probe',
+        port: 0,
+        shutdownHooks: false,
+      });
       apps.push(r.app);
       urls.push(r.url);
     }
@@ -63,8 +73,18 @@ describe('the shared HTTP platform', () => {
   it('renders domain errors, malformed JSON, unknown routes and crashes as problem+json with stable codes', async () => {
     const fail = await fetch(`${urls[0]}/v1/fail`);
     expect([fail.status, fail.headers.get('content-type')]).toEqual([422, 'application/problem+json; charset=utf-8']);
-    expect(await json(fail)).toMatchObject({ type: 'urn:strongroom:problem:probe.refused', code: 'probe.refused', status: 422, field: 'x', instance: '/v1/fail' });
-    const bad = await fetch(`${urls[0]}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    expect(await json(fail)).toMatchObject({
+      type: 'urn:strongroom:problem:probe.refused',
+      code: 'probe.refused',
+      status: 422,
+      field: 'x',
+      instance: '/v1/fail',
+    });
+    const bad = await fetch(`${urls[0]}/v1/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect([bad.status, (await json(bad)).code]).toEqual([400, 'request.malformed_json']);
     const missing = await fetch(`${urls[0]}/v1/nothing-here`);
     expect([missing.status, (await json(missing)).code]).toEqual([404, 'route.not_found']);
@@ -75,15 +95,23 @@ describe('the shared HTTP platform', () => {
   });
 
   it('renders bigint as a decimal string', async () => {
-    const res = await fetch(`${urls[1]}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await fetch(`${urls[1]}/v1/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(await json(res)).toEqual({ body: { a: 1 }, big: '1180591620717411303424' });
   });
 
   it('labels metrics with the app that served the request, even with two apps in one process', async () => {
     await fetch(`${urls[1]}/v1/fail`);
     const text = await (await fetch(`${urls[0]}/metrics`)).text();
-    expect(text).toMatch(/strongroom_http_request_duration_seconds_count\{app="alpha",method="GET",route="\/v1\/fail",status="422"\} [1-9]/);
-    expect(text).toMatch(/strongroom_http_request_duration_seconds_count\{app="beta",method="GET",route="\/v1\/fail",status="422"\} [1-9]/);
+    expect(text).toMatch(
+      /strongroom_http_request_duration_seconds_count\{app="alpha",method="GET",route="\/v1\/fail",status="422"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /strongroom_http_request_duration_seconds_count\{app="beta",method="GET",route="\/v1\/fail",status="422"\} [1-9]/,
+    );
   });
 
   it('serves the OpenAPI document', async () => {

@@ -17,13 +17,21 @@ export class PlatformModule implements NestModule {
             name: app,
             level: process.env.LOG_LEVEL ?? 'info',
             // Request bodies may carry addresses and amounts; signatures must never reach logs.
-            redact: ['req.headers.authorization', 'req.headers["x-strongroom-signature"]', 'req.headers["x-strongroom-key"]'],
+            redact: [
+              'req.headers.authorization',
+              'req.headers["x-strongroom-signature"]',
+              'req.headers["x-strongroom-key"]',
+            ],
             autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },
         }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_NAME, useValue: app }, HttpMetricsMiddleware],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_NAME, useValue: app },
+        HttpMetricsMiddleware,
+      ],
     };
   }
 

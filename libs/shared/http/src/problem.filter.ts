@@ -54,20 +54,54 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof DomainError) {
     // Extra members first: they may never override the standard ones (a field named `status` would
     // otherwise turn the answer into an invalid HTTP status).
-    return { ...err.extra, type: problemType(err.code), title: TITLES[err.status] ?? 'Error', status: err.status, code: err.code, detail: err.detail };
+    return {
+      ...err.extra,
+      type: problemType(err.code),
+      title: TITLES[err.status] ?? 'Error',
+      status: err.status,
+      code: err.code,
+      detail: err.detail,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse() as { message?: string | string[] } | string;
-    const message = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? err.message);
+    const message =
+      typeof body === 'string'
+        ? body
+        : Array.isArray(body.message)
+          ? body.message.join('; ')
+          : (body.message ?? err.message);
     // body-parser reports malformed JSON as a 400 whose message names the JSON position.
-    const code = status === 404 ? 'route.not_found' : status === 400 && /JSON/i.test(message) ? 'request.malformed_json' : status === 413 ? 'request.too_large' : `http.${status}`;
+    const code =
+      status === 404
+        ? 'route.not_found'
+        : status === 400 && /JSON/i.test(message)
+          ? 'request.malformed_json'
+          : status === 413
+            ? 'request.too_large'
+            : `http.${status}`;
     return { type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail: message };
   }
-  return fromHttpError(err) ?? fromDatabase(err) ?? { type: problemType('internal'), title: TITLES[500], status: 500, code: 'internal', detail: 'an internal error occurred; it has been logged' };
+  return (
+    fromHttpError(err) ??
+    fromDatabase(err) ?? {
+      type: problemType('internal'),
+      title: TITLES[500],
+      status: 500,
+      code: 'internal',
+      detail: 'an internal error occurred; it has been logged',
+    }
+  );
 }
 
-const problem = (status: number, code: string, detail: string): Problem => ({ type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail });
+const problem = (status: number, code: string, detail: string): Problem => ({
+  type: problemType(code),
+  title: TITLES[status] ?? 'Error',
+  status,
+  code,
+  detail,
+});
 
 // What Express and body-parser style errors (http-errors) mean, by their `type`.
 const HTTP_ERROR_TYPES: Record<string, [number, string, string]> = {
@@ -85,7 +119,8 @@ function fromHttpError(err: unknown): Problem | null {
   const known = typeof e?.type === 'string' ? HTTP_ERROR_TYPES[e.type] : undefined;
   if (known) return problem(...known);
   const status = e?.status ?? e?.statusCode;
-  if (e?.expose === true && typeof status === 'number' && status >= 400 && status < 500) return problem(status, `http.${status}`, 'the request was refused');
+  if (e?.expose === true && typeof status === 'number' && status >= 400 && status < 500)
+    return problem(status, `http.${status}`, 'the request was refused');
   return null;
 }
 
@@ -96,7 +131,8 @@ function fromHttpError(err: unknown): Problem | null {
  */
 function fromDatabase(err: unknown): Problem | null {
   const state = sqlState(err);
-  if (state === '22021' || state === '22P05') return problem(400, 'request.invalid_text', 'the request holds text the database cannot store');
+  if (state === '22021' || state === '22P05')
+    return problem(400, 'request.invalid_text', 'the request holds text the database cannot store');
   if (state === '54001') return problem(400, 'request.too_deep', 'the request nests too deep');
   return null;
 }

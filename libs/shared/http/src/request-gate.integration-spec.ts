@@ -49,15 +49,26 @@ describe('the request gate (before routing and authentication)', () => {
     db = await openDatabase({ memory: true, migrations: [] });
     @Module({ imports: [GateProbeModule, DatabaseModule.forInstance(db)] })
     class Root {}
-    ({ app, url, port } = await startHttpApp(Root, { name: 'gate', title: 'gate', description: 'probe', port: 0, shutdownHooks: false, bodyLimitBytes: 64 * 1024, maxJsonDepth: 8 }));
+    ({ app, url, port } = await startHttpApp(Root, {
+      name: 'gate',
+      title: 'gate',
+      description: 'probe',
+      port: 0,
+      shutdownHooks: false,
+      bodyLimitBytes: 64 * 1024,
+      maxJsonDepth: 8,
+    }));
   });
   afterAll(async () => {
     await app.close();
     await db.close();
   });
 
-  const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, path = '/v1/echo') =>
-    fetch(`${url}${path}`, { method: 'POST', headers, body });
+  const post = (
+    body: string | Buffer,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    path = '/v1/echo',
+  ) => fetch(`${url}${path}`, { method: 'POST', headers, body });
   const refusal = async (res: Response): Promise<[number, string, string | null]> => {
     const type = res.headers.get('content-type');
     const code = ((await res.json()) as Json).code as string;
@@ -110,7 +121,11 @@ describe('the request gate (before routing and authentication)', () => {
   });
 
   it('refuses bodies that are not UTF-8 JSON, or that are too large or too deep', async () => {
-    await expectRefused(() => post(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])), 400, 'request.invalid_utf8');
+    await expectRefused(
+      () => post(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])),
+      400,
+      'request.invalid_utf8',
+    );
     await expectRefused(() => post(Buffer.from('{"a":"\xed\xa0\x80"}', 'latin1')), 400, 'request.invalid_utf8');
     await expectRefused(() => post('{"a":'), 400, 'request.malformed_json');
     await expectRefused(() => post('"just a string"'), 400, 'request.malformed_json');
@@ -124,12 +139,27 @@ describe('the request gate (before routing and authentication)', () => {
   });
 
   it('refuses other media types, charsets and any Content-Encoding with 415 (even on /health)', async () => {
-    for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'application/jsonx', ';', '']) {
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+      ';',
+      '',
+    ]) {
       await expectRefused(() => post('a=1', { 'content-type': type }), 415, 'request.unsupported_media_type');
     }
-    await expectRefused(() => fetch(`${url}/v1/echo`, { method: 'POST', body: new Uint8Array(Buffer.from('{}')) }), 415, 'request.unsupported_media_type');
+    await expectRefused(
+      () => fetch(`${url}/v1/echo`, { method: 'POST', body: new Uint8Array(Buffer.from('{}')) }),
+      415,
+      'request.unsupported_media_type',
+    );
     for (const charset of ['latin1', 'utf8', 'ascii', 'utf-16', 'x-unknown', '']) {
-      await expectRefused(() => post('{}', { 'content-type': `application/json; charset=${charset}` }), 415, 'request.unsupported_charset');
+      await expectRefused(
+        () => post('{}', { 'content-type': `application/json; charset=${charset}` }),
+        415,
+        'request.unsupported_charset',
+      );
     }
     const gz = gzipSync(Buffer.from('{"a":1}'));
     for (const [encoding, body] of [
@@ -139,11 +169,23 @@ describe('the request gate (before routing and authentication)', () => {
       ['compress', Buffer.from('junk')],
       ['deflate', Buffer.from('{}')],
     ] as const) {
-      await expectRefused(() => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }), 415, 'request.unsupported_encoding');
+      await expectRefused(
+        () => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }),
+        415,
+        'request.unsupported_encoding',
+      );
     }
     expect((await post('{}', { 'content-type': 'application/json', 'content-encoding': 'identity' })).status).toBe(201);
-    await expectRefused(() => post('{}', { 'content-type': 'application/json; charset=latin1' }, '/health'), 415, 'request.unsupported_charset');
-    await expectRefused(() => fetch(`${url}/health`, { headers: { 'content-encoding': 'br' } }), 415, 'request.unsupported_encoding');
+    await expectRefused(
+      () => post('{}', { 'content-type': 'application/json; charset=latin1' }, '/health'),
+      415,
+      'request.unsupported_charset',
+    );
+    await expectRefused(
+      () => fetch(`${url}/health`, { headers: { 'content-encoding': 'br' } }),
+      415,
+      'request.unsupported_encoding',
+    );
   });
 
   it('counts refusals in /metrics instead of logging them; only a 5xx is logged at error level', async () => {
@@ -176,7 +218,9 @@ describe('the request gate (before routing and authentication)', () => {
     const nul = await raw('GET /v1/items/x HTTP/1.1\r\nHost: a\r\nX-Thing: a\u0000b\r\nConnection: close\r\n\r\n');
     expect(nul).toMatch(/^HTTP\/1\.1 400 /);
     expect(nul).not.toMatch(/ 5\d\d /);
-    const big = await raw('POST /v1/echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n{"a":');
+    const big = await raw(
+      'POST /v1/echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n{"a":',
+    );
     expect(big).toMatch(/^HTTP\/1\.1 413 /);
     expect(big).toMatch(/connection: close/i);
     expect(big).toContain('"code":"request.too_large"');

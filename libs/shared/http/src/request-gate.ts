@@ -21,7 +21,8 @@ export const DEFAULT_MAX_JSON_DEPTH = 32;
 
 type GatedRequest = Request & { rawBody?: Buffer };
 
-const unsupported = (code: string, detail: string, extra?: Record<string, unknown>) => new DomainError(code, 415, detail, extra);
+const unsupported = (code: string, detail: string, extra?: Record<string, unknown>) =>
+  new DomainError(code, 415, detail, extra);
 
 /**
  * The first thing every request meets, before routing and authentication: refuses what no route
@@ -66,12 +67,16 @@ export function urlProblem(url: string): DomainError | null {
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : url.slice(q + 1);
   const decoded = decode(path);
-  if (decoded === null) return badRequest('request.malformed_url', 'the path holds an invalid percent-encoding', { location: 'path' });
+  if (decoded === null)
+    return badRequest('request.malformed_url', 'the path holds an invalid percent-encoding', { location: 'path' });
   const inPath = textProblem(decoded, 'path');
   if (inPath) return inPath;
   for (const part of query.split(/[&=]/)) {
     const text = decode(part.replace(/\+/g, ' '));
-    if (text === null) return badRequest('request.malformed_url', 'the query string holds an invalid percent-encoding', { location: 'query' });
+    if (text === null)
+      return badRequest('request.malformed_url', 'the query string holds an invalid percent-encoding', {
+        location: 'query',
+      });
     const inQuery = textProblem(text, 'query');
     if (inQuery) return inQuery;
   }
@@ -90,7 +95,11 @@ function decode(s: string): string | null {
 function headerProblem(req: IncomingMessage): DomainError | null {
   for (const [name, value] of Object.entries(req.headers)) {
     for (const v of Array.isArray(value) ? value : [value ?? '']) {
-      if (v.includes('\u0000')) return badRequest('request.nul_character', `header ${name} contains a NUL character (U+0000)`, { location: 'header', header: name });
+      if (v.includes('\u0000'))
+        return badRequest('request.nul_character', `header ${name} contains a NUL character (U+0000)`, {
+          location: 'header',
+          header: name,
+        });
     }
   }
   return null;
@@ -103,22 +112,41 @@ function headerProblem(req: IncomingMessage): DomainError | null {
 function mediaProblem(req: IncomingMessage): DomainError | null {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    return unsupported('request.unsupported_encoding', 'request bodies are accepted uncompressed only (no Content-Encoding)', { contentEncoding: encoding.slice(0, 100) });
+    return unsupported(
+      'request.unsupported_encoding',
+      'request bodies are accepted uncompressed only (no Content-Encoding)',
+      { contentEncoding: encoding.slice(0, 100) },
+    );
   }
   const type = req.headers['content-type'];
   if (type === undefined) {
-    return hasBody(req) ? unsupported('request.unsupported_media_type', 'a request body must be sent as Content-Type: application/json') : null;
+    return hasBody(req)
+      ? unsupported('request.unsupported_media_type', 'a request body must be sent as Content-Type: application/json')
+      : null;
   }
   const [media, ...params] = type.split(';');
   if (media.trim().toLowerCase() !== 'application/json') {
-    return unsupported('request.unsupported_media_type', 'request bodies are accepted as application/json only', { contentType: type.slice(0, 100) });
+    return unsupported('request.unsupported_media_type', 'request bodies are accepted as application/json only', {
+      contentType: type.slice(0, 100),
+    });
   }
   for (const p of params) {
     const eq = p.indexOf('=');
     const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    const value =
+      eq < 0
+        ? ''
+        : p
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1')
+            .toLowerCase();
     if (name === 'charset' && value !== 'utf-8') {
-      return unsupported('request.unsupported_charset', 'JSON bodies are accepted in UTF-8 only (charset=utf-8 or no charset)', { contentType: type.slice(0, 100) });
+      return unsupported(
+        'request.unsupported_charset',
+        'JSON bodies are accepted in UTF-8 only (charset=utf-8 or no charset)',
+        { contentType: type.slice(0, 100) },
+      );
     }
   }
   return null;
@@ -129,7 +157,8 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-const tooLarge = (limit: number) => new DomainError('request.too_large', 413, `the request body is larger than ${limit} bytes`, { limitBytes: limit });
+const tooLarge = (limit: number) =>
+  new DomainError('request.too_large', 413, `the request body is larger than ${limit} bytes`, { limitBytes: limit });
 
 /** Reads the whole body, refusing it as soon as it passes `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -25,8 +25,14 @@ export function textProblem(text: string, location: TextLocation, pointer?: stri
   const where = pointer === undefined ? { location } : { location, pointer };
   const place = pointer === undefined ? `the ${location}` : `${location} field ${pointer}`;
   if (NUL.test(text)) return badRequest('request.nul_character', `${place} contains a NUL character (U+0000)`, where);
-  if (LONE_SURROGATE.test(text)) return badRequest('request.lone_surrogate', `${place} contains a lone UTF-16 surrogate (not Unicode text)`, where);
-  if (CONTROL.test(text)) return badRequest('request.control_character', `${place} contains a control character other than tab, line feed or carriage return`, where);
+  if (LONE_SURROGATE.test(text))
+    return badRequest('request.lone_surrogate', `${place} contains a lone UTF-16 surrogate (not Unicode text)`, where);
+  if (CONTROL.test(text))
+    return badRequest(
+      'request.control_character',
+      `${place} contains a control character other than tab, line feed or carriage return`,
+      where,
+    );
   return null;
 }
 

@@ -11,11 +11,13 @@ const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
  * Used by the ledger API, whose amounts are base units like TigerBeetle's.
  */
 export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
-  if (typeof input !== 'string') throw badRequest('amount.malformed', `${field} must be a decimal string of base units`, { field });
+  if (typeof input !== 'string')
+    throw badRequest('amount.malformed', `${field} must be a decimal string of base units`, { field });
   const m = DECIMAL.exec(input);
   if (!m) throw badRequest('amount.malformed', `${field} "${clip(input)}" is not a decimal number`, { field });
   if (m[1] === '-') throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
-  if (m[3] !== undefined) throw badRequest('amount.not_integer', `${field} is in base units and cannot have a fractional part`, { field });
+  if (m[3] !== undefined)
+    throw badRequest('amount.not_integer', `${field} is in base units and cannot have a fractional part`, { field });
   return checkRange(BigInt(m[2]), field);
 }
 
@@ -30,7 +32,10 @@ export function parseAssetUnits(input: unknown, decimals: number, field = 'amoun
   if (m[1] === '-') throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
   const frac = (m[3] ?? '').replace(/0+$/, '');
   if (frac.length > decimals) {
-    throw badRequest('amount.too_precise', `${field} has ${frac.length} decimals; this asset has ${decimals}`, { field, decimals });
+    throw badRequest('amount.too_precise', `${field} has ${frac.length} decimals; this asset has ${decimals}`, {
+      field,
+      decimals,
+    });
   }
   return checkRange(BigInt(m[2] + frac.padEnd(decimals, '0')), field);
 }

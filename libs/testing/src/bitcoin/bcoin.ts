@@ -105,7 +105,9 @@ export interface BcoinModule {
   Address: { fromString(addr: string, network?: unknown): BcoinAddress };
   MTX: new () => BcoinMtx;
   TX: { fromRaw(raw: Buffer): BcoinTx & { verify(view: unknown, flags?: number): boolean } };
-  Coin: { fromOptions(options: { hash: string; index: number; value: number; script: unknown; height?: number }): unknown };
+  Coin: {
+    fromOptions(options: { hash: string; index: number; value: number; script: unknown; height?: number }): unknown;
+  };
   CoinView: new () => { addCoin(coin: unknown): void };
   Script: { fromRaw(raw: Buffer): unknown };
 }

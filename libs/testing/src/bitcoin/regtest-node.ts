@@ -71,7 +71,10 @@ export interface BitcoinRegtest {
    * the tip, so the node switches to the longer fork. By default the orphaned blocks' transactions
    * are evicted from the mempool (as a double spend would); `keepTransactions` returns them to it.
    */
-  reorg(depth: number, options?: { extra?: number; keepTransactions?: boolean; address?: string }): Promise<ReorgResult>;
+  reorg(
+    depth: number,
+    options?: { extra?: number; keepTransactions?: boolean; address?: string },
+  ): Promise<ReorgResult>;
   stop(): Promise<void>;
 }
 
@@ -121,7 +124,8 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
   const known = new Map<string, { hash: string; index: number }>();
   const track = (tx: BcoinTx) =>
     tx.outputs.forEach((o, index) => {
-      if (o.script.toRaw().toString('hex') === faucetScript) known.set(`${tx.txid()}:${index}`, { hash: tx.hash('hex'), index });
+      if (o.script.toRaw().toString('hex') === faucetScript)
+        known.set(`${tx.txid()}:${index}`, { hash: tx.hash('hex'), index });
     });
   const coinsOfFaucet = async (coinbase: boolean): Promise<BcoinCoin[]> => {
     const coins: BcoinCoin[] = [];
@@ -148,7 +152,8 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
     block?.txs.forEach(track);
   }
   // Segwit activates at height 432 on bcoin's regtest; coinbase needs 100 confirmations to spend.
-  if (node.chain.height < SEGWIT_AND_MATURITY_HEIGHT) await mineTo(SEGWIT_AND_MATURITY_HEIGHT - node.chain.height, faucetAddr);
+  if (node.chain.height < SEGWIT_AND_MATURITY_HEIGHT)
+    await mineTo(SEGWIT_AND_MATURITY_HEIGHT - node.chain.height, faucetAddr);
 
   // bcoin evicts every mempool transaction that spends a coinbase output on any reorg, so the
   // faucet pays from ordinary outputs: coinbase coins are split into a pool of them first.
@@ -156,7 +161,12 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
   const refill = async () => {
     const mtx = new bcoin.MTX();
     for (let i = 0; i < FAUCET_SPLIT_OUTPUTS; i++) mtx.addOutput(faucetAddr, FAUCET_SPLIT_SATS);
-    await mtx.fund(await coinsOfFaucet(true), { changeAddress: faucetAddr, rate: FUND_FEE_RATE, height: node.chain.height, selection: 'value' });
+    await mtx.fund(await coinsOfFaucet(true), {
+      changeAddress: faucetAddr,
+      rate: FUND_FEE_RATE,
+      height: node.chain.height,
+      selection: 'value',
+    });
     mtx.sign(faucet);
     const tx = mtx.toTX();
     await node.mempool.addTX(tx);
@@ -188,7 +198,12 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
     // Only confirmed coins: chaining unconfirmed change would hit the mempool's ancestor limit.
     if ((await faucetCoins()).length < FAUCET_LOW_WATER) await refill();
     const coins = await faucetCoins();
-    await mtx.fund(coins, { changeAddress: faucetAddr, rate: FUND_FEE_RATE, height: node.chain.height, selection: 'age' });
+    await mtx.fund(coins, {
+      changeAddress: faucetAddr,
+      rate: FUND_FEE_RATE,
+      height: node.chain.height,
+      selection: 'age',
+    });
     mtx.sign(faucet);
     const tx = mtx.toTX();
     await rpc('sendrawtransaction', [tx.toRaw().toString('hex')]);
@@ -197,7 +212,10 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
     outputs.forEach((o) => {
       const script = address(o.address);
       const idx = tx.outputs.findIndex(
-        (out, i) => !vouts.includes(i) && out.value === Number(o.sats) && out.getAddress()?.toString('regtest') === script.toString('regtest'),
+        (out, i) =>
+          !vouts.includes(i) &&
+          out.value === Number(o.sats) &&
+          out.getAddress()?.toString('regtest') === script.toString('regtest'),
       );
       vouts.push(idx);
     });
@@ -232,7 +250,14 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
       const coins = await node.getCoinsByAddress(addresses.map(address));
       return coins.map((c) => {
         const script = c.script.toRaw().toString('hex');
-        return { txid: c.txid(), vout: c.index, value: BigInt(c.value), script, address: addresses.find((a) => scriptOf(bcoin, a) === script) ?? '', height: c.height };
+        return {
+          txid: c.txid(),
+          vout: c.index,
+          value: BigInt(c.value),
+          script,
+          address: addresses.find((a) => scriptOf(bcoin, a) === script) ?? '',
+          height: c.height,
+        };
       });
     },
     reorg: async (depth, opts = {}) => {
@@ -287,7 +312,10 @@ export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Pro
 
 function scriptOf(bcoin: BcoinModule, address: string): string {
   // bcoin's Address has no toScript in its typings here; go through an MTX output.
-  const mtx = new bcoin.MTX() as unknown as { addOutput(a: BcoinAddress, v: number): void; outputs: { script: { toRaw(): Buffer } }[] };
+  const mtx = new bcoin.MTX() as unknown as {
+    addOutput(a: BcoinAddress, v: number): void;
+    outputs: { script: { toRaw(): Buffer } }[];
+  };
   mtx.addOutput(bcoin.Address.fromString(address, 'regtest'), 0);
   return mtx.outputs[0].script.toRaw().toString('hex');
 }
@@ -303,7 +331,12 @@ function installSendRawTransaction(bcoin: BcoinModule, node: BcoinFullNode): voi
   const gettxout = node.rpc.calls.gettxout;
   node.rpc.calls.gettxout = async (args: unknown[], help: boolean) => {
     const [txid, index, includeMempool] = args;
-    if (typeof txid === 'string' && /^[0-9a-fA-F]{64}$/.test(txid) && typeof index === 'number' && includeMempool !== false) {
+    if (
+      typeof txid === 'string' &&
+      /^[0-9a-fA-F]{64}$/.test(txid) &&
+      typeof index === 'number' &&
+      includeMempool !== false
+    ) {
       if (node.mempool.isSpent(Buffer.from(txid, 'hex').reverse().toString('hex'), index)) return null;
     }
     return gettxout.call(node.rpc, args, help);

@@ -17,7 +17,16 @@ async function main(): Promise<void> {
     port.postMessage({ id: 0, error: { message: (err as Error).message } });
     return;
   }
-  port.postMessage({ id: 0, result: { rpcUrl: regtest.rpcUrl, rpcUser: regtest.rpcUser, rpcPassword: regtest.rpcPassword, faucetAddress: regtest.faucetAddress, height: regtest.height() } });
+  port.postMessage({
+    id: 0,
+    result: {
+      rpcUrl: regtest.rpcUrl,
+      rpcUser: regtest.rpcUser,
+      rpcPassword: regtest.rpcPassword,
+      faucetAddress: regtest.faucetAddress,
+      height: regtest.height(),
+    },
+  });
   port.on('message', async (msg: { id: number; op: Op; args: unknown[] }) => {
     try {
       const fn = regtest[msg.op] as (...args: unknown[]) => Promise<unknown>;

@@ -19,15 +19,22 @@ export class ApprovalsController {
 
   @Get()
   @ApiOperation({ summary: 'Withdrawals awaiting approval in the key’s client scope, oldest first' })
-  async pending(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Withdrawal[] }> {
-    const { limit } = parseWith(z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict(), query);
+  async pending(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string>,
+  ): Promise<{ items: Withdrawal[] }> {
+    const { limit } = parseWith(
+      z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict(),
+      query,
+    );
     return { items: await this.approvals.pending(limit, principal) };
   }
 
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Approve: counts only from an approver key (admin: approval.approver_role_required) whose owner is not the requester’s ' +
+    summary:
+      'Approve: counts only from an approver key (admin: approval.approver_role_required) whose owner is not the requester’s ' +
       '(approval.self_approval) nor that of an approval already counted (approval.same_owner)',
   })
   async approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Withdrawal> {
@@ -38,7 +45,11 @@ export class ApprovalsController {
   @Post(':id/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject with a reason; the hold is voided' })
-  async reject(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Withdrawal> {
+  async reject(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<Withdrawal> {
     const { reason } = parseWith(rejectSchema, body);
     await this.approvals.reject(principal, id, reason);
     return this.withdrawals.get(id, { history: true, viewer: principal });

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, DualControl, inClientScope, Roles, type ChangeRequestView, type Principal } from '@strongroom/api-auth';
+import {
+  CurrentPrincipal,
+  DualControl,
+  inClientScope,
+  Roles,
+  type ChangeRequestView,
+  type Principal,
+} from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { z } from 'zod';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
@@ -24,7 +31,10 @@ export class PoliciesController {
   @Roles('approver', 'auditor')
   @Get()
   @ApiOperation({ summary: 'Policies in the caller’s client scope (asset defaults have clientId "*")' })
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Record<string, unknown>[] }> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string>,
+  ): Promise<{ items: Record<string, unknown>[] }> {
     const { asset } = parseWith(z.object({ asset: z.string().max(16).optional() }).strict(), query);
     return { items: (await this.policies.list(asset)).filter((p) => visible(principal, p.clientId)).map(policyJson) };
   }
@@ -32,7 +42,10 @@ export class PoliciesController {
   @Roles('approver', 'auditor')
   @Get('changes')
   @ApiOperation({ summary: 'The change log of policies in the caller’s client scope: before/after, who and when' })
-  async changes(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Record<string, unknown>[] }> {
+  async changes(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string>,
+  ): Promise<{ items: Record<string, unknown>[] }> {
     const { asset } = parseWith(z.object({ asset: z.string().max(16).optional() }).strict(), query);
     return { items: (await this.policies.changes(asset)).filter((c) => visible(principal, c.clientId as string)) };
   }
@@ -47,7 +60,12 @@ export class PoliciesController {
       'could never let a withdrawal through is refused (policy.invalid, reason never_passes). Answers 202 with the pending ' +
       'change (kind withdrawals.policy); a second admin of another owner approves it at POST /v1/changes/:id/approve.',
   })
-  async put(@CurrentPrincipal() principal: Principal, @Param('asset') asset: string, @Param('clientId') clientId: string, @Body() body: unknown): Promise<ChangeRequestView> {
+  async put(
+    @CurrentPrincipal() principal: Principal,
+    @Param('asset') asset: string,
+    @Param('clientId') clientId: string,
+    @Body() body: unknown,
+  ): Promise<ChangeRequestView> {
     // Everything the approval will check is checked now too, so a change that cannot execute is never proposed.
     const { payload, input } = parsePolicyChange(this.deps, { asset, clientId, policy: body ?? {} });
     await assertPolicyClient(this.deps.db, payload.clientId);
@@ -59,7 +77,10 @@ export class PoliciesController {
   @Post(':asset/breaker/reset')
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-open an asset paused by its velocity circuit breaker (admin only, audited)' })
-  reset(@CurrentPrincipal() principal: Principal, @Param('asset') asset: string): Promise<{ asset: string; paused: boolean }> {
+  reset(
+    @CurrentPrincipal() principal: Principal,
+    @Param('asset') asset: string,
+  ): Promise<{ asset: string; paused: boolean }> {
     return this.policies.reset(principal, this.deps.assets.get(asset).code);
   }
 }

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { badRequest } from '@strongroom/shared-types';
 import { WITHDRAWAL_STATUSES } from '../withdrawal.types';
 
-const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@/-]+$/, 'letters, digits and . _ : @ / - only');
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@/-]+$/, 'letters, digits and . _ : @ / - only');
 
 export const withdrawalRequestSchema = z
   .object({
@@ -41,17 +45,27 @@ export const policySchema = z
     allowlist: z.array(z.string().min(1).max(200)).max(10_000).nullable().default(null),
     approvalThreshold: baseUnits.nullable().default(null),
     approvalsRequired: z.number().int().min(0).max(10).default(1),
-    breakerWindowSeconds: z.number().int().min(1).max(30 * 86_400).nullable().default(null),
+    breakerWindowSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .nullable()
+      .default(null),
     breakerLimit: baseUnits.nullable().default(null),
     withdrawalFee: baseUnits.default('0'),
   })
   .strict()
-  .refine((p) => (p.breakerLimit === null) === (p.breakerWindowSeconds === null), 'breakerLimit and breakerWindowSeconds go together');
+  .refine(
+    (p) => (p.breakerLimit === null) === (p.breakerWindowSeconds === null),
+    'breakerLimit and breakerWindowSeconds go together',
+  );
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function idempotencyKeyOf(header: string | undefined): string {
   if (!header) throw badRequest('idempotency.key_required', 'POST /v1/withdrawals needs an Idempotency-Key header');
-  if (!IDEMPOTENCY_KEY.test(header)) throw badRequest('idempotency.key_invalid', 'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -');
+  if (!IDEMPOTENCY_KEY.test(header))
+    throw badRequest('idempotency.key_invalid', 'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -');
   return header;
 }

@@ -34,13 +34,22 @@ export class SweepsController {
   @Roles('admin', 'auditor')
   @Get()
   @ApiOperation({
-    summary: 'List sweeps of deposit addresses into custody (newest first), filtered by chain and status; cursor-paginated',
-    description: 'A sweep moves what deposit addresses hold into the wallet’s Safe; its gas is booked as fee expense out of the relayer’s gas budget.',
+    summary:
+      'List sweeps of deposit addresses into custody (newest first), filtered by chain and status; cursor-paginated',
+    description:
+      'A sweep moves what deposit addresses hold into the wallet’s Safe; its gas is booked as fee expense out of the relayer’s gas budget.',
   })
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Sweep[]; nextCursor: string | null }> {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string>,
+  ): Promise<{ items: Sweep[]; nextCursor: string | null }> {
     assertOperatorScope(principal);
     const q = parseWith(sweepListSchema, query);
-    return this.sweeps.list({ ...q, chain: q.chain as ChainId | undefined, status: q.status as SweepStatus | undefined });
+    return this.sweeps.list({
+      ...q,
+      chain: q.chain as ChainId | undefined,
+      status: q.status as SweepStatus | undefined,
+    });
   }
 
   @Roles('admin', 'auditor')

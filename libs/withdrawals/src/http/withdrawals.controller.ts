@@ -33,7 +33,10 @@ export class WithdrawalsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<Withdrawal> {
     // Strictly backend: an admin (who passes every role check) must not be able to push a withdrawal through alone.
-    if (principal.role !== 'backend') throw new DomainError('auth.forbidden_role', 403, 'only a backend key may request withdrawals', { role: principal.role });
+    if (principal.role !== 'backend')
+      throw new DomainError('auth.forbidden_role', 403, 'only a backend key may request withdrawals', {
+        role: principal.role,
+      });
     const idempotencyKey = idempotencyKeyOf(key);
     const input = parseWith(withdrawalRequestSchema, body);
     const { withdrawal, created } = await this.withdrawals.request(principal, idempotencyKey, input);
@@ -43,8 +46,14 @@ export class WithdrawalsController {
 
   @Roles('backend', 'auditor')
   @Get()
-  @ApiOperation({ summary: 'List withdrawals (newest first) of the clients in the key’s scope, filtered by clientId, userId, asset, status, batchId; cursor-paginated' })
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
+  @ApiOperation({
+    summary:
+      'List withdrawals (newest first) of the clients in the key’s scope, filtered by clientId, userId, asset, status, batchId; cursor-paginated',
+  })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string>,
+  ): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
     const q = parseWith(listQuerySchema, query);
     return this.withdrawals.list({ ...q, status: q.status as WithdrawalStatus | undefined }, principal);
   }
@@ -60,7 +69,11 @@ export class WithdrawalsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a withdrawal not yet being signed; its hold is voided' })
-  cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Withdrawal> {
+  cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<Withdrawal> {
     const { reason } = parseWith(cancelSchema, body ?? {});
     return this.withdrawals.cancel(principal, id, reason);
   }

@@ -4,4 +4,10 @@ import { WithdrawalsNonceFills1764200000000 } from './withdrawals-nonce-fills.mi
 import { WithdrawalsOutpointReservations1764731000000 } from './withdrawals-outpoint-reservations.migration';
 import { WithdrawalsSweeps1764100000000 } from './withdrawals-sweeps.migration';
 
-export const withdrawalsMigrations = [WithdrawalsInit1763900000000, WithdrawalsSweeps1764100000000, WithdrawalsNonceFills1764200000000, WithdrawalsOutpointReservations1764731000000, WithdrawalsLeastPrivilege1764740000000];
+export const withdrawalsMigrations = [
+  WithdrawalsInit1763900000000,
+  WithdrawalsSweeps1764100000000,
+  WithdrawalsNonceFills1764200000000,
+  WithdrawalsOutpointReservations1764731000000,
+  WithdrawalsLeastPrivilege1764740000000,
+];

@@ -74,7 +74,9 @@ export class WithdrawalsInit1763900000000 implements MigrationInterface {
         UNIQUE (requested_by, idempotency_key)
       )`);
     await q.query(`CREATE INDEX withdrawals_status_idx ON withdrawals.withdrawals (status, chain, seq)`);
-    await q.query(`CREATE INDEX withdrawals_user_idx ON withdrawals.withdrawals (client_id, user_id, asset, created_at)`);
+    await q.query(
+      `CREATE INDEX withdrawals_user_idx ON withdrawals.withdrawals (client_id, user_id, asset, created_at)`,
+    );
     await q.query(`CREATE INDEX withdrawals_asset_idx ON withdrawals.withdrawals (asset, created_at)`);
     await q.query(`CREATE INDEX withdrawals_batch_idx ON withdrawals.withdrawals (batch_id)`);
     await q.query(`

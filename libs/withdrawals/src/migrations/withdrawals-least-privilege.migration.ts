@@ -17,7 +17,9 @@ export class WithdrawalsLeastPrivilege1764740000000 implements MigrationInterfac
     await q.query(`ALTER TABLE withdrawals.withdrawals ADD COLUMN requester_owner text`);
     await q.query(`ALTER TABLE withdrawals.approvals ADD COLUMN approver_owner text`);
     await q.query(`ALTER TABLE withdrawals.policies DROP CONSTRAINT IF EXISTS policies_approvals_required_check`);
-    await q.query(`ALTER TABLE withdrawals.policies ADD CONSTRAINT policies_approvals_required_range CHECK (approvals_required BETWEEN 0 AND 10)`);
+    await q.query(
+      `ALTER TABLE withdrawals.policies ADD CONSTRAINT policies_approvals_required_range CHECK (approvals_required BETWEEN 0 AND 10)`,
+    );
     await q.query(`
       CREATE TABLE withdrawals.solvency_breakers (
         asset text PRIMARY KEY,
@@ -46,7 +48,9 @@ export class WithdrawalsLeastPrivilege1764740000000 implements MigrationInterfac
     await q.query(`DROP TABLE withdrawals.solvency_incidents`);
     await q.query(`DROP TABLE withdrawals.solvency_breakers`);
     await q.query(`ALTER TABLE withdrawals.policies DROP CONSTRAINT policies_approvals_required_range`);
-    await q.query(`ALTER TABLE withdrawals.policies ADD CONSTRAINT policies_approvals_required_check CHECK (approvals_required >= 1)`);
+    await q.query(
+      `ALTER TABLE withdrawals.policies ADD CONSTRAINT policies_approvals_required_check CHECK (approvals_required >= 1)`,
+    );
     await q.query(`ALTER TABLE withdrawals.approvals DROP COLUMN approver_owner`);
     await q.query(`ALTER TABLE withdrawals.withdrawals DROP COLUMN requester_owner`);
   }

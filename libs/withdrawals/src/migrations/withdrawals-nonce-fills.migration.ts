@@ -33,11 +33,17 @@ export class WithdrawalsNonceFills1764200000000 implements MigrationInterface {
         FOREIGN KEY (chain, relayer, nonce) REFERENCES withdrawals.nonces (chain, relayer, nonce),
         CHECK ((batch_id IS NULL) <> (sweep_id IS NULL))
       )`);
-    await q.query(`CREATE INDEX nonce_fills_open_idx ON withdrawals.nonce_fills (chain, status) WHERE status <> 'settled'`);
+    await q.query(
+      `CREATE INDEX nonce_fills_open_idx ON withdrawals.nonce_fills (chain, status) WHERE status <> 'settled'`,
+    );
     // The filler looks for failed owners whose transaction was never stored as signed: rare rows,
     // so these partial indexes keep that look-up small however many batches and sweeps there are.
-    await q.query(`CREATE INDEX batches_failed_unsent_idx ON withdrawals.batches (chain) WHERE status = 'failed' AND signed_raw IS NULL AND txid IS NULL AND nonce IS NOT NULL`);
-    await q.query(`CREATE INDEX sweeps_failed_unsent_idx ON withdrawals.sweeps (chain) WHERE status = 'failed' AND signed_raw IS NULL AND txid IS NULL`);
+    await q.query(
+      `CREATE INDEX batches_failed_unsent_idx ON withdrawals.batches (chain) WHERE status = 'failed' AND signed_raw IS NULL AND txid IS NULL AND nonce IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX sweeps_failed_unsent_idx ON withdrawals.sweeps (chain) WHERE status = 'failed' AND signed_raw IS NULL AND txid IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

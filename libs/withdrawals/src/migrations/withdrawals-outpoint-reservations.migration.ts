@@ -22,14 +22,20 @@ export class WithdrawalsOutpointReservations1764731000000 implements MigrationIn
         PRIMARY KEY (chain, outpoint)
       )`);
     await q.query(`CREATE INDEX outpoint_reservations_batch_idx ON withdrawals.outpoint_reservations (batch_id)`);
-    await q.query(`ALTER TABLE withdrawals.batches ADD COLUMN resend_after timestamptz, ADD COLUMN resends integer NOT NULL DEFAULT 0, ADD COLUMN conflict_seen_height integer`);
+    await q.query(
+      `ALTER TABLE withdrawals.batches ADD COLUMN resend_after timestamptz, ADD COLUMN resends integer NOT NULL DEFAULT 0, ADD COLUMN conflict_seen_height integer`,
+    );
     // A CPFP child (one per batch) spending the batch's change, stored signed before it is sent.
-    await q.query(`ALTER TABLE withdrawals.batches ADD COLUMN cpfp_txid text, ADD COLUMN cpfp_raw text, ADD COLUMN cpfp_fee numeric(78,0)`);
+    await q.query(
+      `ALTER TABLE withdrawals.batches ADD COLUMN cpfp_txid text, ADD COLUMN cpfp_raw text, ADD COLUMN cpfp_fee numeric(78,0)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE withdrawals.batches DROP COLUMN cpfp_fee, DROP COLUMN cpfp_raw, DROP COLUMN cpfp_txid`);
-    await q.query(`ALTER TABLE withdrawals.batches DROP COLUMN conflict_seen_height, DROP COLUMN resends, DROP COLUMN resend_after`);
+    await q.query(
+      `ALTER TABLE withdrawals.batches DROP COLUMN conflict_seen_height, DROP COLUMN resends, DROP COLUMN resend_after`,
+    );
     await q.query(`DROP TABLE withdrawals.outpoint_reservations`);
   }
 }

@@ -44,7 +44,9 @@ export class WithdrawalsSweeps1764100000000 implements MigrationInterface {
       )`);
     // One sweep in flight per wallet: its relayer transactions stay in nonce order and a planner
     // never sweeps the same addresses twice at once.
-    await q.query(`CREATE UNIQUE INDEX sweeps_open_per_wallet ON withdrawals.sweeps (chain, wallet_id) WHERE status IN ('signing', 'signed', 'broadcast')`);
+    await q.query(
+      `CREATE UNIQUE INDEX sweeps_open_per_wallet ON withdrawals.sweeps (chain, wallet_id) WHERE status IN ('signing', 'signed', 'broadcast')`,
+    );
     await q.query(`CREATE INDEX sweeps_status_idx ON withdrawals.sweeps (status, chain, seq)`);
     await q.query(`
       CREATE TABLE withdrawals.sweep_candidates (
@@ -61,13 +63,19 @@ export class WithdrawalsSweeps1764100000000 implements MigrationInterface {
         retry_after timestamptz,
         PRIMARY KEY (chain, address)
       )`);
-    await q.query(`CREATE INDEX sweep_candidates_wallet_idx ON withdrawals.sweep_candidates (chain, wallet_id, checked_at NULLS FIRST)`);
+    await q.query(
+      `CREATE INDEX sweep_candidates_wallet_idx ON withdrawals.sweep_candidates (chain, wallet_id, checked_at NULLS FIRST)`,
+    );
     await q.query(`CREATE TABLE withdrawals.sweep_feed (chain text PRIMARY KEY, position bigint NOT NULL)`);
     // The nonce is reserved before the sweep row it belongs to exists (the row stores the payload
     // built with it), hence the deferred reference.
     await q.query(`ALTER TABLE withdrawals.nonces ALTER COLUMN batch_id DROP NOT NULL`);
-    await q.query(`ALTER TABLE withdrawals.nonces ADD COLUMN sweep_id text UNIQUE REFERENCES withdrawals.sweeps(id) DEFERRABLE INITIALLY DEFERRED`);
-    await q.query(`ALTER TABLE withdrawals.nonces ADD CONSTRAINT nonces_one_owner CHECK ((batch_id IS NULL) <> (sweep_id IS NULL))`);
+    await q.query(
+      `ALTER TABLE withdrawals.nonces ADD COLUMN sweep_id text UNIQUE REFERENCES withdrawals.sweeps(id) DEFERRABLE INITIALLY DEFERRED`,
+    );
+    await q.query(
+      `ALTER TABLE withdrawals.nonces ADD CONSTRAINT nonces_one_owner CHECK ((batch_id IS NULL) <> (sweep_id IS NULL))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -34,7 +34,11 @@ export const batchRecoveries = new Counter({
 });
 
 /** One grouped read per round: the stuck count and oldest age per open state of the chain. */
-export async function measureBatches(deps: PipelineDeps, chain: ChainId, stuckAfterMs: number): Promise<Record<string, { stuck: number; oldestSeconds: number }>> {
+export async function measureBatches(
+  deps: PipelineDeps,
+  chain: ChainId,
+  stuckAfterMs: number,
+): Promise<Record<string, { stuck: number; oldestSeconds: number }>> {
   const now = deps.clock.now();
   const rows = await deps.db.query<{ status: string; stuck: string; oldest: Date | null }>(
     `SELECT status, count(*) FILTER (WHERE created_at <= $2)::text AS stuck, min(created_at) AS oldest
@@ -44,7 +48,10 @@ export async function measureBatches(deps: PipelineDeps, chain: ChainId, stuckAf
   const out: Record<string, { stuck: number; oldestSeconds: number }> = {};
   for (const state of OPEN_STATES) {
     const r = rows.find((x) => x.status === state);
-    const m = { stuck: Number(r?.stuck ?? 0), oldestSeconds: r?.oldest ? Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000) : 0 };
+    const m = {
+      stuck: Number(r?.stuck ?? 0),
+      oldestSeconds: r?.oldest ? Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000) : 0,
+    };
     batchesStuck.set({ chain, state }, m.stuck);
     oldestBatchAge.set({ chain, state }, m.oldestSeconds);
     out[state] = m;

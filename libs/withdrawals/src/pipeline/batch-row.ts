@@ -1,4 +1,11 @@
-import type { CustodyWallet, DigestRequest, DigestSignature, IntendedOutput, UnsignedWithdrawal, WithdrawalBatch } from '@strongroom/chains-core';
+import type {
+  CustodyWallet,
+  DigestRequest,
+  DigestSignature,
+  IntendedOutput,
+  UnsignedWithdrawal,
+  WithdrawalBatch,
+} from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import type { BatchStatus } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
@@ -51,6 +58,7 @@ export function batchInput(b: BatchRow, ws: WithdrawalRow[]): WithdrawalBatch {
 
 /** The unsigned transaction exactly as stored before signing. */
 export function storedUnsigned(b: BatchRow): UnsignedWithdrawal {
-  if (b.unsigned_payload === null || b.digests === null || b.network_fee === null) throw new Error(`batch ${b.id} has no stored unsigned transaction`);
+  if (b.unsigned_payload === null || b.digests === null || b.network_fee === null)
+    throw new Error(`batch ${b.id} has no stored unsigned transaction`);
   return { chain: b.chain, batchId: b.id, payload: b.unsigned_payload, digests: b.digests, fee: BigInt(b.network_fee) };
 }

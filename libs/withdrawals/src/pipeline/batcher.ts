@@ -62,14 +62,23 @@ export class Batcher {
           const group = all.slice(i, i + opts.maxSize);
           const full = group.length >= opts.maxSize;
           // A partial batch waits until its oldest withdrawal has waited maxAgeMs.
-          if (!full && now.getTime() - Math.min(...group.map((r) => new Date(r.updated_at).getTime())) < opts.maxAgeMs) continue;
+          if (!full && now.getTime() - Math.min(...group.map((r) => new Date(r.updated_at).getTime())) < opts.maxAgeMs)
+            continue;
           const batchId = randomUUID();
           await tx.query(
             `INSERT INTO withdrawals.batches (id, chain, wallet_id, wallet, status, created_at, updated_at) VALUES ($1,$2,$3,$4::jsonb,'batched',$5,$5)`,
             [batchId, opts.chain, wallet.id, JSON.stringify(wallet), now],
           );
           for (const r of group) {
-            await transition(tx, deps, r.id, 'approved', 'batched', { actor: SYSTEM_ACTOR, rule: full ? 'batch_size' : 'batch_age', detail: { batchId } }, { batchId });
+            await transition(
+              tx,
+              deps,
+              r.id,
+              'approved',
+              'batched',
+              { actor: SYSTEM_ACTOR, rule: full ? 'batch_size' : 'batch_age', detail: { batchId } },
+              { batchId },
+            );
           }
           ids.push(batchId);
         }

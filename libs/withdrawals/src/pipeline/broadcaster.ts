@@ -22,7 +22,9 @@ export class Broadcaster {
   ) {}
 
   private confirmations(): number {
-    return this.opts.confirmations ?? Math.max(1, ...this.deps.assets.onChain(this.opts.chain).map((a) => a.confirmations));
+    return (
+      this.opts.confirmations ?? Math.max(1, ...this.deps.assets.onChain(this.opts.chain).map((a) => a.confirmations))
+    );
   }
 
   async runOnce(): Promise<string | null> {
@@ -36,11 +38,17 @@ export class Broadcaster {
     } catch (err) {
       // A UTXO chain refusing for its inputs: maybe a conflict (the batch then fails), maybe a parent of ours not re-sent yet.
       if (isUtxoChain(adapter) && refusedForInputs(err)) {
-        const judged = await new UtxoRecovery(deps, adapter, { rebroadcastAfterMs: opts.leaseMs, confirmations: this.confirmations() }).judge(b, 'signed');
+        const judged = await new UtxoRecovery(deps, adapter, {
+          rebroadcastAfterMs: opts.leaseMs,
+          confirmations: this.confirmations(),
+        }).judge(b, 'signed');
         return judged === 'failed' ? b.id : null;
       }
       // Left in `signed`: the lease expires and the same bytes are sent again. Reported once per new error.
-      const changed = await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`, [b.id, String((err as Error).message ?? err).slice(0, 500)]);
+      const changed = await deps.db.query(
+        `UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`,
+        [b.id, String((err as Error).message ?? err).slice(0, 500)],
+      );
       if (changed.length > 0) throw err;
       return null;
     }
@@ -52,8 +60,15 @@ export class Broadcaster {
         [b.id, deps.clock.now()],
       );
       if (moved.length === 0) return;
-      const ws = await tx.query<WithdrawalRow>(`SELECT id FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'signed' ORDER BY seq`, [b.id]);
-      for (const w of ws) await transition(tx, deps, w.id, 'signed', 'broadcast', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: b.txid } });
+      const ws = await tx.query<WithdrawalRow>(
+        `SELECT id FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'signed' ORDER BY seq`,
+        [b.id],
+      );
+      for (const w of ws)
+        await transition(tx, deps, w.id, 'signed', 'broadcast', {
+          actor: SYSTEM_ACTOR,
+          detail: { batchId: b.id, txid: b.txid },
+        });
     });
     return b.id;
   }

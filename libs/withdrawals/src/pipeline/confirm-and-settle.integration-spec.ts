@@ -19,7 +19,16 @@ import { PipelineRunner, type ChainPipelineOptions } from './pipeline-runner';
 
 const BTC = 100_000_000n;
 const RETRY_AFTER_MS = 60_000;
-const CHAINS: ChainPipelineOptions[] = [{ chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2, rebroadcastAfterMs: 1_000 }];
+const CHAINS: ChainPipelineOptions[] = [
+  {
+    chain: 'bitcoin',
+    batchMaxSize: 50,
+    batchMaxAgeMs: 0,
+    leaseMs: 30_000,
+    confirmations: 2,
+    rebroadcastAfterMs: 1_000,
+  },
+];
 
 class TestClock {
   offsetMs = 0;
@@ -29,7 +38,8 @@ class TestClock {
 }
 
 /** A regtest P2WPKH address, distinct per n. */
-const destination = (n: number) => payments.p2wpkh({ hash: Buffer.alloc(20, n), network: networks.regtest }).address as string;
+const destination = (n: number) =>
+  payments.p2wpkh({ hash: Buffer.alloc(20, n), network: networks.regtest }).address as string;
 
 interface BatchRow {
   status: string;
@@ -53,7 +63,15 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
   const clock = new TestClock();
 
   beforeAll(async () => {
-    tdb = await openTestDatabase(backend, { migrations: [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...withdrawalsMigrations] });
+    tdb = await openTestDatabase(backend, {
+      migrations: [
+        ...ledgerMigrations,
+        ...authMigrations,
+        ...auditMigrations,
+        ...eventsMigrations,
+        ...withdrawalsMigrations,
+      ],
+    });
     kms = await startKmsLocal();
     const signer = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
     const keyIds = [await kms.createSigningKey(), await kms.createSigningKey(), await kms.createSigningKey()];
@@ -71,7 +89,13 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
       signer: {
         async sign(_walletId, publicKey, digest) {
           const sig = await signer.signDigest(keyOf.get(publicKey) as string, Buffer.from(digest, 'hex'));
-          return { publicKey, digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+          return {
+            publicKey,
+            digest,
+            r: sig.r.toString(16).padStart(64, '0'),
+            s: sig.s.toString(16).padStart(64, '0'),
+            recovery: sig.recovery,
+          };
         },
       },
       adapters: [btc],
@@ -85,11 +109,30 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     // solvency gate stops signing once custody falls below user balances.
     await ensureClient(tdb.db, { id: 'c', name: 'c', custody: 'pooled' });
     await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', {
-      maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+      maxAmount: null,
+      userDailyLimit: null,
+      clientDailyLimit: null,
+      allowlist: null,
+      approvalThreshold: null,
+      approvalsRequired: 1,
+      breakerWindowSeconds: null,
+      breakerLimit: null,
+      withdrawalFee: 0n,
     });
-    const capital = await ledger.openAccount({ clientId: OPERATOR, ownerId: 'test-float', asset: 'BTC', kind: 'equity' });
+    const capital = await ledger.openAccount({
+      clientId: OPERATOR,
+      ownerId: 'test-float',
+      asset: 'BTC',
+      kind: 'equity',
+    });
     const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
-    await ledger.transfer({ id: 'test:float:BTC', debitAccountId: custody.id, creditAccountId: capital.id, amount: 10_000_000n, code: 'test' });
+    await ledger.transfer({
+      id: 'test:float:BTC',
+      debitAccountId: custody.id,
+      creditAccountId: capital.id,
+      amount: 10_000_000n,
+      code: 'test',
+    });
   });
   afterAll(async () => {
     await kms?.stop();
@@ -99,15 +142,32 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
   async function fund(userId: string, amount: bigint): Promise<string> {
     const user = await ledger.openAccount({ clientId: 'c', ownerId: userId, asset: 'BTC', kind: 'user' });
     const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
-    await ledger.transfer({ id: `deposit:test:${userId}:${++n}`, debitAccountId: custody.id, creditAccountId: user.id, amount, code: 'deposit' });
+    await ledger.transfer({
+      id: `deposit:test:${userId}:${++n}`,
+      debitAccountId: custody.id,
+      creditAccountId: user.id,
+      amount,
+      code: 'deposit',
+    });
     return user.id;
   }
   async function request(userId: string, amount: string, to: string): Promise<Withdrawal> {
-    return (await service.request({ keyId: 'backend', role: 'backend' }, `k-${backend}-${++n}`, { clientId: 'c', userId, asset: 'BTC', amount, destination: to })).withdrawal;
+    return (
+      await service.request({ keyId: 'backend', role: 'backend' }, `k-${backend}-${++n}`, {
+        clientId: 'c',
+        userId,
+        asset: 'BTC',
+        amount,
+        destination: to,
+      })
+    ).withdrawal;
   }
   const get = (id: string) => service.get(id);
   async function batch(id: string): Promise<BatchRow> {
-    const [b] = await tdb.db.query<BatchRow>(`SELECT status, network_fee::text, last_error, lease_until FROM withdrawals.batches WHERE id = $1`, [id]);
+    const [b] = await tdb.db.query<BatchRow>(
+      `SELECT status, network_fee::text, last_error, lease_until FROM withdrawals.batches WHERE id = $1`,
+      [id],
+    );
     return b;
   }
   async function holdState(withdrawalId: string): Promise<string> {
@@ -125,7 +185,10 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     return b.debitsPosted - b.creditsPosted;
   }
   async function audits(action: string, subject: string): Promise<number> {
-    const [r] = await tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM audit.entries WHERE action = $1 AND subject_id = $2`, [action, subject]);
+    const [r] = await tdb.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM audit.entries WHERE action = $1 AND subject_id = $2`,
+      [action, subject],
+    );
     return Number(r.n);
   }
   /** Requests, batches, signs and broadcasts one batch; returns the withdrawals in it. */
@@ -146,7 +209,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     await runner.tick();
     expect((await get(w.id)).status).toBe('broadcast');
     expect(await holdState(w.id)).toBe('pending');
-    expect(await spendable(user)).toBe(BTC - 3n * BTC / 10n);
+    expect(await spendable(user)).toBe(BTC - (3n * BTC) / 10n);
 
     // A reorg takes the failing block away; the same bytes are mined again and this time pay.
     btc.unmine(w.txid as string);
@@ -154,7 +217,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     await runner.tick();
     expect((await get(w.id)).status).toBe('settled');
     expect(await holdState(w.id)).toBe('posted');
-    expect(await spendable(user)).toBe(BTC - 3n * BTC / 10n);
+    expect(await spendable(user)).toBe(BTC - (3n * BTC) / 10n);
     await expectBalancedLedger();
   });
 
@@ -170,7 +233,9 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     btc.failTx(w.txid as string, 'reverted', 1);
     await runner.tick();
     expect((await get(w.id)).status).toBe('broadcast');
-    await expect(ledger.getTransfer(`batch:${batchId}:network_fee`)).rejects.toMatchObject({ code: 'transfer.not_found' });
+    await expect(ledger.getTransfer(`batch:${batchId}:network_fee`)).rejects.toMatchObject({
+      code: 'transfer.not_found',
+    });
 
     btc.mine(1);
     await runner.tick();
@@ -179,7 +244,10 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     expect(await holdState(w.id)).toBe('voided');
     expect(await spendable(user)).toBe(BTC);
     // Paid from custody on Bitcoin, where the fee comes out of the custody inputs.
-    expect(await ledger.getTransfer(`batch:${batchId}:network_fee`)).toMatchObject({ amount: 4_321n, code: 'network_fee' });
+    expect(await ledger.getTransfer(`batch:${batchId}:network_fee`)).toMatchObject({
+      amount: 4_321n,
+      code: 'network_fee',
+    });
     expect(await house('fee_expense')).toBe(expense0 + 4_321n);
     expect(await house('custody')).toBe(custody0 - 4_321n);
     expect(await audits('withdrawal_batch.failed', batchId)).toBe(1);
@@ -191,7 +259,11 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     const paid = await fund('paid', BTC);
     const unpaid = await fund('unpaid', BTC);
     const runner = new PipelineRunner(deps, { chains: CHAINS });
-    const [a, b] = await broadcastBatch(runner, await request('paid', '0.4', destination(3)), await request('unpaid', '0.25', destination(4)));
+    const [a, b] = await broadcastBatch(
+      runner,
+      await request('paid', '0.4', destination(3)),
+      await request('unpaid', '0.25', destination(4)),
+    );
     expect(a.batchId).toBe(b.batchId);
     const batchId = a.batchId as string;
     btc.unpaidAddresses.add(destination(4));
@@ -204,16 +276,30 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     btc.mine(1);
     await runner.tick();
     expect((await get(a.id)).status).toBe('settled');
-    expect(await get(b.id)).toMatchObject({ status: 'failed', rule: 'output_unpaid', reason: expect.stringContaining(destination(4)) });
+    expect(await get(b.id)).toMatchObject({
+      status: 'failed',
+      rule: 'output_unpaid',
+      reason: expect.stringContaining(destination(4)),
+    });
     expect([await holdState(a.id), await holdState(b.id)]).toEqual(['posted', 'voided']);
-    expect([await spendable(paid), await spendable(unpaid)]).toEqual([BTC - 4n * BTC / 10n, BTC]);
+    expect([await spendable(paid), await spendable(unpaid)]).toEqual([BTC - (4n * BTC) / 10n, BTC]);
     // Custody is down by what left (the paid output) and the fee, not by the unpaid output.
-    expect(await house('custody')).toBe(custody0 - 4n * BTC / 10n - btc.fee);
-    expect(await batch(batchId)).toMatchObject({ status: 'settled', network_fee: btc.fee.toString(), last_error: expect.stringContaining(destination(4)) });
+    expect(await house('custody')).toBe(custody0 - (4n * BTC) / 10n - btc.fee);
+    expect(await batch(batchId)).toMatchObject({
+      status: 'settled',
+      network_fee: btc.fee.toString(),
+      last_error: expect.stringContaining(destination(4)),
+    });
     expect(await audits('withdrawal_batch.partially_paid', batchId)).toBe(1);
     expect(await audits('withdrawal.failed', b.id)).toBe(1);
-    const [event] = await tdb.db.query<{ body: string }>(`SELECT body FROM events.outbox WHERE type = 'withdrawal.failed' AND subject = $1`, [b.id]);
-    expect(JSON.parse(event.body)).toMatchObject({ type: 'withdrawal.failed', data: { withdrawalId: b.id, rule: 'output_unpaid', batchId } });
+    const [event] = await tdb.db.query<{ body: string }>(
+      `SELECT body FROM events.outbox WHERE type = 'withdrawal.failed' AND subject = $1`,
+      [b.id],
+    );
+    expect(JSON.parse(event.body)).toMatchObject({
+      type: 'withdrawal.failed',
+      data: { withdrawalId: b.id, rule: 'output_unpaid', batchId },
+    });
     btc.unpaidAddresses.clear();
     await expectBalancedLedger();
   });
@@ -231,7 +317,9 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     await expect(worker.confirmer.runOnce()).rejects.toThrow(/a token this deployment no longer knows/);
     expect((await get(x.id)).status).toBe('broadcast');
     expect(await holdState(x.id)).toBe('pending');
-    expect((await batch(x.batchId as string)).last_error).toMatch(/cannot follow .*a token this deployment no longer knows/);
+    expect((await batch(x.batchId as string)).last_error).toMatch(
+      /cannot follow .*a token this deployment no longer knows/,
+    );
     expect((await get(y.id)).status).toBe('confirmed');
 
     btc.unjudgeable.clear();
@@ -251,14 +339,23 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     const room = await house('custody');
     const loss = await ledger.openAccount({ clientId: OPERATOR, ownerId: 'test-loss', asset: 'BTC', kind: 'equity' });
     const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
-    await ledger.transfer({ id: `loss:${backend}:${++n}`, debitAccountId: loss.id, creditAccountId: custody.id, amount: room - 3n * BTC / 10n, code: 'adjustment' });
+    await ledger.transfer({
+      id: `loss:${backend}:${++n}`,
+      debitAccountId: loss.id,
+      creditAccountId: custody.id,
+      amount: room - (3n * BTC) / 10n,
+      code: 'adjustment',
+    });
 
     btc.mine(2);
     await runner.tick();
     const b1 = w1.batchId as string;
     expect((await get(w1.id)).status).toBe('confirmed');
     expect((await get(w2.id)).status).toBe('settled');
-    expect(await batch(b1)).toMatchObject({ status: 'confirmed', last_error: expect.stringMatching(/ledger refused settlement: .*account\.credits_exceed_debits/) });
+    expect(await batch(b1)).toMatchObject({
+      status: 'confirmed',
+      last_error: expect.stringMatching(/ledger refused settlement: .*account\.credits_exceed_debits/),
+    });
     expect(await holdState(w1.id)).toBe('pending');
     expect(await audits('withdrawal_batch.settlement_refused', b1)).toBe(1);
 

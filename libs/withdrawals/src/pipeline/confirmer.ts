@@ -54,7 +54,13 @@ export class Confirmer {
   private utxo(adapter: ChainAdapter): UtxoRecovery | null {
     if (this.recovery === undefined) {
       this.recovery = isUtxoChain(adapter)
-        ? new UtxoRecovery(this.deps, adapter, { rebroadcastAfterMs: this.opts.rebroadcastAfterMs, maxResendBackoffMs: this.opts.maxResendBackoffMs, confirmations: this.opts.confirmations ?? Math.max(1, ...this.deps.assets.onChain(this.opts.chain).map((a) => a.confirmations)) })
+        ? new UtxoRecovery(this.deps, adapter, {
+            rebroadcastAfterMs: this.opts.rebroadcastAfterMs,
+            maxResendBackoffMs: this.opts.maxResendBackoffMs,
+            confirmations:
+              this.opts.confirmations ??
+              Math.max(1, ...this.deps.assets.onChain(this.opts.chain).map((a) => a.confirmations)),
+          })
         : null;
     }
     return this.recovery;
@@ -66,7 +72,10 @@ export class Confirmer {
     const adapter = adapterFor(deps, opts.chain);
     const out = { confirmed: [] as string[], failed: [] as string[], rebroadcast: [] as string[] };
     const errors: string[] = [];
-    const rows = await deps.db.query<BatchRow>(`SELECT * FROM withdrawals.batches WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`, [opts.chain]);
+    const rows = await deps.db.query<BatchRow>(
+      `SELECT * FROM withdrawals.batches WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`,
+      [opts.chain],
+    );
     // Parents before children: a child re-sent before its parent would be refused.
     const batches = this.utxo(adapter)?.parentsFirst(rows) ?? rows;
     for (const b of batches) {
@@ -76,17 +85,24 @@ export class Confirmer {
       } catch (err) {
         const message = `cannot follow ${b.txid}: ${(err as Error).message ?? String(err)}`.slice(0, 1000);
         // Reported once per new error, not every round (the same refusal repeated is no news).
-        const changed = await deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND status = 'broadcast' AND last_error IS DISTINCT FROM $2 RETURNING id`, [b.id, message]);
+        const changed = await deps.db.query(
+          `UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND status = 'broadcast' AND last_error IS DISTINCT FROM $2 RETURNING id`,
+          [b.id, message],
+        );
         if (changed.length > 0) errors.push(`batch ${b.id}: ${message}`);
       }
     }
-    if (errors.length > 0) throw new Error(`the confirmer left ${errors.length} batch(es) as they were: ${errors.join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(`the confirmer left ${errors.length} batch(es) as they were: ${errors.join('; ')}`);
     return out;
   }
 
   private async follow(adapter: ChainAdapter, b: BatchRow): Promise<'confirmed' | 'failed' | 'rebroadcast' | null> {
     const { deps, opts } = this;
-    const ws = await deps.db.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq`, [b.id]);
+    const ws = await deps.db.query<WithdrawalRow>(
+      `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq`,
+      [b.id],
+    );
     // The approved outputs in the order the batch was built from: the adapter names unpaid ones by ref.
     const outputs = intendedOutputs(ws);
     let st = await adapter.status(b.txid as string, outputs);
@@ -106,7 +122,12 @@ export class Confirmer {
       // A partial verdict naming every withdrawal paid nothing: the batch fails as a whole.
       if (st.state === 'failed' || (st.state === 'partial' && ws.every((w) => unpaid?.has(w.id)))) {
         const reason = st.state === 'failed' ? st.reason : st.unpaid.map((u) => u.reason).join('; ');
-        await failBatch(deps, b.id, 'broadcast', 'chain_failure', reason, { txid: minedTxid, height: st.height, blockHash: st.blockHash, fee: st.fee });
+        await failBatch(deps, b.id, 'broadcast', 'chain_failure', reason, {
+          txid: minedTxid,
+          height: st.height,
+          blockHash: st.blockHash,
+          fee: st.fee,
+        });
         return 'failed';
       }
       const utxo = this.utxo(adapter);
@@ -135,7 +156,10 @@ export class Confirmer {
     }
     if (st.state === 'unknown' && idle >= opts.rebroadcastAfterMs) {
       await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid as string, raw: b.signed_raw as string });
-      await deps.db.query(`UPDATE withdrawals.batches SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [b.id, deps.clock.now()]);
+      await deps.db.query(`UPDATE withdrawals.batches SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [
+        b.id,
+        deps.clock.now(),
+      ]);
       return 'rebroadcast';
     }
     return null;
@@ -146,7 +170,11 @@ export class Confirmer {
    * settler posts their holds), the unpaid ones to `failed` with their holds voided — one
    * transaction, so a user is never both refunded and debited for the same withdrawal.
    */
-  private async confirm(b: BatchRow, st: Extract<TxStatus, { state: 'confirmed' | 'partial' }>, minedTxid: string): Promise<void> {
+  private async confirm(
+    b: BatchRow,
+    st: Extract<TxStatus, { state: 'confirmed' | 'partial' }>,
+    minedTxid: string,
+  ): Promise<void> {
     const { deps } = this;
     const unpaid = new Map(st.state === 'partial' ? st.unpaid.map((u) => [u.ref, u.reason]) : []);
     const lastError = unpaid.size > 0 ? [...unpaid.values()].join('; ') : null;
@@ -160,15 +188,29 @@ export class Confirmer {
       if (moved.length === 0) return;
       // Mined at depth: its inputs are spent for good, the reservations have done their job.
       await releaseOutpoints(tx, b.id);
-      const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq FOR UPDATE`, [b.id]);
+      const ws = await tx.query<WithdrawalRow>(
+        `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'broadcast' ORDER BY seq FOR UPDATE`,
+        [b.id],
+      );
       const strangers = [...unpaid.keys()].filter((ref) => !ws.some((w) => w.id === ref));
-      if (strangers.length > 0) throw new Error(`the chain names unpaid outputs ${strangers.join(', ')} that are not withdrawals of batch ${b.id}`);
+      if (strangers.length > 0)
+        throw new Error(
+          `the chain names unpaid outputs ${strangers.join(', ')} that are not withdrawals of batch ${b.id}`,
+        );
       for (const w of ws) {
         const reason = unpaid.get(w.id);
         if (reason !== undefined) {
-          await failWithdrawal(tx, deps, w, 'broadcast', 'output_unpaid', { batchId: b.id, txid: minedTxid, height: st.height, reason });
+          await failWithdrawal(tx, deps, w, 'broadcast', 'output_unpaid', {
+            batchId: b.id,
+            txid: minedTxid,
+            height: st.height,
+            reason,
+          });
         } else {
-          await transition(tx, deps, w.id, 'broadcast', 'confirmed', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: minedTxid, height: st.height, confirmations: st.confirmations } });
+          await transition(tx, deps, w.id, 'broadcast', 'confirmed', {
+            actor: SYSTEM_ACTOR,
+            detail: { batchId: b.id, txid: minedTxid, height: st.height, confirmations: st.confirmations },
+          });
         }
       }
       if (unpaid.size > 0) {
@@ -176,7 +218,12 @@ export class Confirmer {
           actor: auditActor(SYSTEM_ACTOR),
           action: 'withdrawal_batch.partially_paid',
           subject: { type: 'withdrawal_batch', id: b.id },
-          payload: { txid: minedTxid, height: st.height, unpaid: [...unpaid].map(([withdrawalId, reason]) => ({ withdrawalId, reason })), paid: ws.filter((w) => !unpaid.has(w.id)).map((w) => w.id) },
+          payload: {
+            txid: minedTxid,
+            height: st.height,
+            unpaid: [...unpaid].map(([withdrawalId, reason]) => ({ withdrawalId, reason })),
+            paid: ws.filter((w) => !unpaid.has(w.id)).map((w) => w.id),
+          },
         });
       }
       await this.fault?.('confirmer.before_commit', { batchId: b.id });
@@ -184,7 +231,11 @@ export class Confirmer {
   }
 
   private canBump(b: BatchRow): boolean {
-    return this.opts.bumpAfterMs !== undefined && b.relay_payload !== null && isRelayReplaceable(adapterFor(this.deps, b.chain));
+    return (
+      this.opts.bumpAfterMs !== undefined &&
+      b.relay_payload !== null &&
+      isRelayReplaceable(adapterFor(this.deps, b.chain))
+    );
   }
 
   /**
@@ -197,19 +248,48 @@ export class Confirmer {
     const adapter = adapterFor(deps, b.chain);
     if (!isRelayReplaceable(adapter) || !b.relay_payload || !b.relay_digests) return;
     const input = batchInput(b, ws);
-    const previous = { chain: b.chain, batchId: b.id, payload: b.relay_payload, digests: b.relay_digests, fee: BigInt(b.network_fee ?? '0') };
+    const previous = {
+      chain: b.chain,
+      batchId: b.id,
+      payload: b.relay_payload,
+      digests: b.relay_digests,
+      fee: BigInt(b.network_fee ?? '0'),
+    };
     const check = (replacement: UnsignedWithdrawal) => adapter.checkIntent(replacement, input);
-    await replaceStuckRelay(adapter, deps.signer, b.wallet_id, previous, this.opts.feeCeiling, check, (replacement, signed) => runTx(deps, async (tx) => {
-      const moved = await tx.query(
-        `UPDATE withdrawals.batches SET signed_raw = $2, txid = $3, relay_payload = $4, relay_digests = $5::jsonb, network_fee = $6,
+    await replaceStuckRelay(
+      adapter,
+      deps.signer,
+      b.wallet_id,
+      previous,
+      this.opts.feeCeiling,
+      check,
+      (replacement, signed) =>
+        runTx(deps, async (tx) => {
+          const moved = await tx.query(
+            `UPDATE withdrawals.batches SET signed_raw = $2, txid = $3, relay_payload = $4, relay_digests = $5::jsonb, network_fee = $6,
            previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
          WHERE id = $1 AND status = 'broadcast' AND txid = $7 RETURNING id`,
-        [b.id, signed.raw, signed.txid, replacement.payload, JSON.stringify(replacement.digests), replacement.fee.toString(), b.txid, deps.clock.now()],
-      );
-      if (moved.length === 0) return false;
-      audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.fee_bumped', subject: { type: 'withdrawal_batch', id: b.id }, payload: { replaced: b.txid, txid: signed.txid, attempt: b.attempt + 1 } });
-      return true;
-    }));
+            [
+              b.id,
+              signed.raw,
+              signed.txid,
+              replacement.payload,
+              JSON.stringify(replacement.digests),
+              replacement.fee.toString(),
+              b.txid,
+              deps.clock.now(),
+            ],
+          );
+          if (moved.length === 0) return false;
+          audit(tx, {
+            actor: auditActor(SYSTEM_ACTOR),
+            action: 'withdrawal_batch.fee_bumped',
+            subject: { type: 'withdrawal_batch', id: b.id },
+            payload: { replaced: b.txid, txid: signed.txid, attempt: b.attempt + 1 },
+          });
+          return true;
+        }),
+    );
   }
 
   private required(b: BatchRow): number {

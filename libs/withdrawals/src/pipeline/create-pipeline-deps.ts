@@ -2,7 +2,16 @@ import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { PolicyService } from '../policy/policy.service';
-import { systemClock, type AuditPort, type Clock, type DigestSigner, type OutboxPort, type SweepSource, type WalletDirectory, type WithdrawalLedger } from '../ports';
+import {
+  systemClock,
+  type AuditPort,
+  type Clock,
+  type DigestSigner,
+  type OutboxPort,
+  type SweepSource,
+  type WalletDirectory,
+  type WithdrawalLedger,
+} from '../ports';
 import { LedgerAccounts } from './ledger-accounts';
 import type { SignerDeps } from './pipeline-deps';
 

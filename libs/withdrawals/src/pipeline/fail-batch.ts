@@ -24,31 +24,77 @@ export interface MinedFailure {
  * was mined and paid nothing: then its network fee (gas is paid by a reverted transaction too) is
  * booked as `batch:<id>:network_fee` in the same transaction, and becomes the batch's network_fee.
  */
-export async function failBatch(deps: PipelineDeps, batchId: string, from: WithdrawalStatus, rule: string, reason: string, mined?: MinedFailure, detail: Record<string, unknown> = {}): Promise<void> {
+export async function failBatch(
+  deps: PipelineDeps,
+  batchId: string,
+  from: WithdrawalStatus,
+  rule: string,
+  reason: string,
+  mined?: MinedFailure,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
   await runTx(deps, async (tx) => {
-    const [b] = await tx.query<{ status: string; chain: ChainId; wallet_id: string }>(`SELECT status, chain, wallet_id FROM withdrawals.batches WHERE id = $1 FOR UPDATE`, [batchId]);
+    const [b] = await tx.query<{ status: string; chain: ChainId; wallet_id: string }>(
+      `SELECT status, chain, wallet_id FROM withdrawals.batches WHERE id = $1 FOR UPDATE`,
+      [batchId],
+    );
     if (!b || b.status !== from) return;
-    const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = $2 ORDER BY seq FOR UPDATE`, [batchId, from]);
+    const ws = await tx.query<WithdrawalRow>(
+      `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = $2 ORDER BY seq FOR UPDATE`,
+      [batchId, from],
+    );
     for (const w of ws) await failWithdrawal(tx, deps, w, from, rule, { batchId, reason });
     if (mined && mined.fee > 0n) {
-      const [r] = await deps.ledger.createTransfers([networkFeeLeg(batchId, mined.fee, await networkFeeAccounts(tx, deps, b.chain, b.wallet_id))], tx);
-      if (!r.ok) throw new Error(`the ledger refused the network fee of failed batch ${batchId}: ${r.code} ${r.detail}`);
+      const [r] = await deps.ledger.createTransfers(
+        [networkFeeLeg(batchId, mined.fee, await networkFeeAccounts(tx, deps, b.chain, b.wallet_id))],
+        tx,
+      );
+      if (!r.ok)
+        throw new Error(`the ledger refused the network fee of failed batch ${batchId}: ${r.code} ${r.detail}`);
     }
     await tx.query(
       `UPDATE withdrawals.batches SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = $3,
          txid = COALESCE($4, txid), network_fee = COALESCE($5, network_fee), confirmed_height = COALESCE($6, confirmed_height), confirmed_block = COALESCE($7, confirmed_block)
        WHERE id = $1`,
-      [batchId, reason, deps.clock.now(), mined?.txid ?? null, mined?.fee.toString() ?? null, mined?.height ?? null, mined?.blockHash ?? null],
+      [
+        batchId,
+        reason,
+        deps.clock.now(),
+        mined?.txid ?? null,
+        mined?.fee.toString() ?? null,
+        mined?.height ?? null,
+        mined?.blockHash ?? null,
+      ],
     );
     // Its inputs (UTXO chains) are free again: nothing of this batch will ever be mined.
     await releaseOutpoints(tx, batchId);
     const chain = mined ? { txid: mined.txid, height: mined.height, networkFee: mined.fee.toString() } : {};
-    audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.failed', subject: { type: 'withdrawal_batch', id: batchId }, payload: { rule, reason, withdrawals: ws.map((w) => w.id), ...chain, ...detail } });
+    audit(tx, {
+      actor: auditActor(SYSTEM_ACTOR),
+      action: 'withdrawal_batch.failed',
+      subject: { type: 'withdrawal_batch', id: batchId },
+      payload: { rule, reason, withdrawals: ws.map((w) => w.id), ...chain, ...detail },
+    });
   });
 }
 
 /** Voids one withdrawal's hold and moves it to `failed`, inside the caller's transaction. */
-export async function failWithdrawal(tx: Tx, deps: PipelineDeps, w: WithdrawalRow, from: WithdrawalStatus, rule: string, detail: { batchId: string; reason: string } & Record<string, unknown>): Promise<void> {
+export async function failWithdrawal(
+  tx: Tx,
+  deps: PipelineDeps,
+  w: WithdrawalRow,
+  from: WithdrawalStatus,
+  rule: string,
+  detail: { batchId: string; reason: string } & Record<string, unknown>,
+): Promise<void> {
   await voidHold(tx, deps, w);
-  await transition(tx, deps, w.id, from, 'failed', { actor: SYSTEM_ACTOR, rule, detail }, { rule, reason: detail.reason });
+  await transition(
+    tx,
+    deps,
+    w.id,
+    from,
+    'failed',
+    { actor: SYSTEM_ACTOR, rule, detail },
+    { rule, reason: detail.reason },
+  );
 }

@@ -18,4 +18,7 @@ export type FaultPoint =
   | 'nonce_filler.after_broadcast'
   | 'nonce_filler.settle.before_commit';
 
-export type FaultHook = (point: FaultPoint, ctx: { batchId?: string; sweepId?: string; nonce?: string }) => void | Promise<void>;
+export type FaultHook = (
+  point: FaultPoint,
+  ctx: { batchId?: string; sweepId?: string; nonce?: string },
+) => void | Promise<void>;

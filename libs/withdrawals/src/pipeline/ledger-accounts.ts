@@ -17,7 +17,12 @@ export class LedgerAccounts {
 
   async user(tx: Tx, clientId: string, userId: string, asset: AssetCode): Promise<string> {
     const a = await this.ledger.findAccount({ clientId, ownerId: userId, asset, kind: 'user' }, tx);
-    if (!a) throw notFound('user.unknown', `client ${clientId} has no ${asset} account for user ${userId}`, { clientId, userId, asset });
+    if (!a)
+      throw notFound('user.unknown', `client ${clientId} has no ${asset} account for user ${userId}`, {
+        clientId,
+        userId,
+        asset,
+      });
     return a.id;
   }
 

@@ -8,11 +8,19 @@ import type { NetworkFeeAccounts } from './settlement-legs';
  * Bitcoin (the fee comes out of the custody inputs) and from the relayer's gas budget on
  * Ethereum (the relayer pays the gas; the Safe never does).
  */
-export async function networkFeeAccounts(tx: Tx, deps: Pick<PipelineDeps, 'accounts' | 'assets'>, chain: ChainId, walletId: string): Promise<NetworkFeeAccounts> {
+export async function networkFeeAccounts(
+  tx: Tx,
+  deps: Pick<PipelineDeps, 'accounts' | 'assets'>,
+  chain: ChainId,
+  walletId: string,
+): Promise<NetworkFeeAccounts> {
   const native = deps.assets.onChain(chain).find((a) => a.native);
   if (!native) throw new Error(`no native asset for ${chain}`);
   return {
     feeExpense: await deps.accounts.feeExpense(tx, walletId, native.code),
-    networkFeePayer: chain === 'ethereum' ? await deps.accounts.relayerGas(tx, walletId, native.code) : await deps.accounts.custody(tx, walletId, native.code),
+    networkFeePayer:
+      chain === 'ethereum'
+        ? await deps.accounts.relayerGas(tx, walletId, native.code)
+        : await deps.accounts.custody(tx, walletId, native.code),
   };
 }

@@ -70,7 +70,8 @@ export class NonceFiller {
     const filled = await this.fill(adapter, errors);
     const sent = await this.send(adapter, errors);
     const settled = await this.follow(adapter, errors);
-    if (errors.length > 0) throw new Error(`the nonce filler left ${errors.length} nonce(s) as they were: ${errors.join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(`the nonce filler left ${errors.length} nonce(s) as they were: ${errors.join('; ')}`);
     return filled + sent + settled > 0;
   }
 
@@ -109,18 +110,40 @@ export class NonceFiller {
       throw new Error(`wallet ${h.wallet_id} does not hold relayer ${h.relayer}'s key`);
     }
     const fees = await adapter.relayerChainState(h.relayer);
-    const unsigned = await adapter.buildNonceFill({ relayerPublicKey, nonce, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
+    const unsigned = await adapter.buildNonceFill({
+      relayerPublicKey,
+      nonce,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+    });
     // The builder is not trusted: decode what it produced before its digest goes to KMS.
     adapter.checkNonceFillIntent(unsigned, h.wallet, nonce);
-    const signatures = await signDigests(unsigned, 1, (publicKey, digest) => deps.signer.sign(h.wallet_id, publicKey, digest));
+    const signatures = await signDigests(unsigned, 1, (publicKey, digest) =>
+      deps.signer.sign(h.wallet_id, publicKey, digest),
+    );
     const signed = await adapter.finalize(unsigned, signatures);
-    await this.fault?.('nonce_filler.after_sign', { batchId: h.batch_id ?? undefined, sweepId: h.sweep_id ?? undefined, nonce: h.nonce });
+    await this.fault?.('nonce_filler.after_sign', {
+      batchId: h.batch_id ?? undefined,
+      sweepId: h.sweep_id ?? undefined,
+      nonce: h.nonce,
+    });
     return runTx(deps, async (tx) => {
       const now = deps.clock.now();
       const inserted = await tx.query(
         `INSERT INTO withdrawals.nonce_fills (chain, relayer, nonce, batch_id, sweep_id, wallet_id, status, unsigned_payload, signed_raw, txid, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, 'signed', $7, $8, $9, $10, $10) ON CONFLICT (chain, relayer, nonce) DO NOTHING RETURNING nonce`,
-        [opts.chain, h.relayer, h.nonce, h.batch_id, h.sweep_id, h.wallet_id, unsigned.payload, signed.raw, signed.txid, now],
+        [
+          opts.chain,
+          h.relayer,
+          h.nonce,
+          h.batch_id,
+          h.sweep_id,
+          h.wallet_id,
+          unsigned.payload,
+          signed.raw,
+          signed.txid,
+          now,
+        ],
       );
       // Another filler stored one first: ours is dropped unsent.
       if (inserted.length === 0) return false;
@@ -128,7 +151,15 @@ export class NonceFiller {
         actor: auditActor(SYSTEM_ACTOR),
         action: 'nonce_fill.signed',
         subject: { type: 'relayer_nonce', id: fillId(opts.chain, h.relayer, h.nonce) },
-        payload: { chain: opts.chain, relayer: h.relayer, nonce: h.nonce, walletId: h.wallet_id, batchId: h.batch_id, sweepId: h.sweep_id, txid: signed.txid },
+        payload: {
+          chain: opts.chain,
+          relayer: h.relayer,
+          nonce: h.nonce,
+          walletId: h.wallet_id,
+          batchId: h.batch_id,
+          sweepId: h.sweep_id,
+          txid: signed.txid,
+        },
       });
       return true;
     });
@@ -137,11 +168,19 @@ export class NonceFiller {
   /** Sends stored fills not yet known to be sent; re-sending the same bytes is harmless ("already known"). */
   private async send(adapter: FillAdapter, errors: string[]): Promise<number> {
     const { deps, opts } = this;
-    const rows = await deps.db.query<FillRow>(`SELECT * FROM withdrawals.nonce_fills WHERE chain = $1 AND status = 'signed' ORDER BY relayer, nonce LIMIT ${PAGE}`, [opts.chain]);
+    const rows = await deps.db.query<FillRow>(
+      `SELECT * FROM withdrawals.nonce_fills WHERE chain = $1 AND status = 'signed' ORDER BY relayer, nonce LIMIT ${PAGE}`,
+      [opts.chain],
+    );
     let sent = 0;
     for (const f of rows) {
       try {
-        await adapter.broadcast({ chain: f.chain, batchId: fillId(f.chain, f.relayer, f.nonce), txid: f.txid, raw: f.signed_raw });
+        await adapter.broadcast({
+          chain: f.chain,
+          batchId: fillId(f.chain, f.relayer, f.nonce),
+          txid: f.txid,
+          raw: f.signed_raw,
+        });
       } catch (err) {
         await this.noteError(f, err, errors);
         continue;
@@ -159,21 +198,30 @@ export class NonceFiller {
   /** Books the gas of fills mined deep enough; re-sends the stored bytes of those the node forgot. */
   private async follow(adapter: FillAdapter, errors: string[]): Promise<number> {
     const { deps, opts } = this;
-    const rows = await deps.db.query<FillRow>(`SELECT * FROM withdrawals.nonce_fills WHERE chain = $1 AND status = 'broadcast' ORDER BY relayer, nonce LIMIT ${PAGE}`, [opts.chain]);
+    const rows = await deps.db.query<FillRow>(
+      `SELECT * FROM withdrawals.nonce_fills WHERE chain = $1 AND status = 'broadcast' ORDER BY relayer, nonce LIMIT ${PAGE}`,
+      [opts.chain],
+    );
     let settled = 0;
     for (const f of rows) {
       try {
         const st = await adapter.status(f.txid);
         if (st.state === 'confirmed' || st.state === 'failed' || st.state === 'partial') {
           if (st.confirmations >= opts.confirmations && (await this.settle(f, st))) settled += 1;
-        } else if (st.state === 'unknown' && deps.clock.now().getTime() - new Date(f.updated_at).getTime() >= opts.rebroadcastAfterMs) {
-          await adapter.broadcast({ chain: f.chain, batchId: fillId(f.chain, f.relayer, f.nonce), txid: f.txid, raw: f.signed_raw });
-          await deps.db.query(`UPDATE withdrawals.nonce_fills SET broadcasts = broadcasts + 1, last_error = NULL, updated_at = $4 WHERE chain = $1 AND relayer = $2 AND nonce = $3`, [
-            f.chain,
-            f.relayer,
-            f.nonce,
-            deps.clock.now(),
-          ]);
+        } else if (
+          st.state === 'unknown' &&
+          deps.clock.now().getTime() - new Date(f.updated_at).getTime() >= opts.rebroadcastAfterMs
+        ) {
+          await adapter.broadcast({
+            chain: f.chain,
+            batchId: fillId(f.chain, f.relayer, f.nonce),
+            txid: f.txid,
+            raw: f.signed_raw,
+          });
+          await deps.db.query(
+            `UPDATE withdrawals.nonce_fills SET broadcasts = broadcasts + 1, last_error = NULL, updated_at = $4 WHERE chain = $1 AND relayer = $2 AND nonce = $3`,
+            [f.chain, f.relayer, f.nonce, deps.clock.now()],
+          );
         }
       } catch (err) {
         await this.noteError(f, err, errors);
@@ -183,12 +231,18 @@ export class NonceFiller {
   }
 
   /** The fill's gas, once, in the transaction that ends it (reverted or not, gas was paid). */
-  private async settle(f: FillRow, st: Extract<TxStatus, { state: 'confirmed' | 'partial' | 'failed' }>): Promise<boolean> {
+  private async settle(
+    f: FillRow,
+    st: Extract<TxStatus, { state: 'confirmed' | 'partial' | 'failed' }>,
+  ): Promise<boolean> {
     const { deps } = this;
     const native = deps.assets.onChain(f.chain).find((a) => a.native);
     if (!native) throw new Error(`no native asset for ${f.chain}`);
     return runTx(deps, async (tx) => {
-      const [locked] = await tx.query(`SELECT nonce FROM withdrawals.nonce_fills WHERE chain = $1 AND relayer = $2 AND nonce = $3 AND status = 'broadcast' FOR UPDATE`, [f.chain, f.relayer, f.nonce]);
+      const [locked] = await tx.query(
+        `SELECT nonce FROM withdrawals.nonce_fills WHERE chain = $1 AND relayer = $2 AND nonce = $3 AND status = 'broadcast' FOR UPDATE`,
+        [f.chain, f.relayer, f.nonce],
+      );
       if (!locked) return false;
       const fee = st.fee ?? 0n;
       if (fee > 0n) {
@@ -207,7 +261,15 @@ export class NonceFiller {
         actor: auditActor(SYSTEM_ACTOR),
         action: 'nonce_fill.settled',
         subject: { type: 'relayer_nonce', id: fillId(f.chain, f.relayer, f.nonce) },
-        payload: { chain: f.chain, relayer: f.relayer, nonce: f.nonce, walletId: f.wallet_id, txid: f.txid, height: st.height, fee: fee.toString() },
+        payload: {
+          chain: f.chain,
+          relayer: f.relayer,
+          nonce: f.nonce,
+          walletId: f.wallet_id,
+          txid: f.txid,
+          height: st.height,
+          fee: fee.toString(),
+        },
       });
       await this.fault?.('nonce_filler.settle.before_commit', { nonce: f.nonce });
       return true;
@@ -216,7 +278,10 @@ export class NonceFiller {
 
   private async noteError(f: FillRow, err: unknown, errors: string[]): Promise<void> {
     const message = String((err as Error).message ?? err).slice(0, 500);
-    await this.deps.db.query(`UPDATE withdrawals.nonce_fills SET last_error = $4 WHERE chain = $1 AND relayer = $2 AND nonce = $3`, [f.chain, f.relayer, f.nonce, message]);
+    await this.deps.db.query(
+      `UPDATE withdrawals.nonce_fills SET last_error = $4 WHERE chain = $1 AND relayer = $2 AND nonce = $3`,
+      [f.chain, f.relayer, f.nonce, message],
+    );
     errors.push(`nonce ${f.nonce} of ${f.relayer}: ${message}`);
   }
 }
@@ -231,13 +296,22 @@ function fillId(chain: ChainId, relayer: string, nonce: string): string {
  * gas budget, like every relayer transaction's. The id names the nonce, so a retried settlement
  * has one effect.
  */
-export function nonceFillGasLeg(f: Pick<FillRow, 'chain' | 'relayer' | 'nonce' | 'txid' | 'batch_id' | 'sweep_id'>, fee: bigint, accounts: { feeExpense: string; relayerGas: string }): LedgerTransferInput {
+export function nonceFillGasLeg(
+  f: Pick<FillRow, 'chain' | 'relayer' | 'nonce' | 'txid' | 'batch_id' | 'sweep_id'>,
+  fee: bigint,
+  accounts: { feeExpense: string; relayerGas: string },
+): LedgerTransferInput {
   return {
     id: `nonce-fill:${fillId(f.chain, f.relayer, f.nonce)}:gas`,
     debitAccountId: accounts.feeExpense,
     creditAccountId: accounts.relayerGas,
     amount: fee,
     code: 'nonce_fill_gas',
-    metadata: { txid: f.txid, nonce: f.nonce, ...(f.batch_id ? { batchId: f.batch_id } : {}), ...(f.sweep_id ? { sweepId: f.sweep_id } : {}) },
+    metadata: {
+      txid: f.txid,
+      nonce: f.nonce,
+      ...(f.batch_id ? { batchId: f.batch_id } : {}),
+      ...(f.sweep_id ? { sweepId: f.sweep_id } : {}),
+    },
   };
 }

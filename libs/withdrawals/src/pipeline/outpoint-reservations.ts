@@ -7,7 +7,10 @@ import { isUtxoChain, type UtxoChainAdapter } from './utxo-chain';
 
 /** Another signer reserved one of the outpoints first: this build is rolled back and made again. */
 export class OutpointTaken extends Error {
-  constructor(readonly batchId: string, readonly outpoints: string[]) {
+  constructor(
+    readonly batchId: string,
+    readonly outpoints: string[],
+  ) {
     super(`batch ${batchId}: outpoint(s) ${outpoints.join(', ')} already belong to another batch; selecting again`);
   }
 }
@@ -23,12 +26,21 @@ export async function lockCoinSelection(tx: Tx, chain: ChainId): Promise<void> {
 
 /** Outpoints owned by batches of this chain (any batch that may still spend them). */
 export async function takenOutpoints(tx: Tx, chain: ChainId): Promise<Set<string>> {
-  const rows = await tx.query<{ outpoint: string }>(`SELECT outpoint FROM withdrawals.outpoint_reservations WHERE chain = $1`, [chain]);
+  const rows = await tx.query<{ outpoint: string }>(
+    `SELECT outpoint FROM withdrawals.outpoint_reservations WHERE chain = $1`,
+    [chain],
+  );
   return new Set(rows.map((r) => r.outpoint));
 }
 
 /** Records the batch as the one owner of `outpoints`, in the caller's transaction; throws OutpointTaken if any has another. */
-export async function reserveOutpoints(tx: Tx, chain: ChainId, batchId: string, outpoints: string[], now: Date): Promise<void> {
+export async function reserveOutpoints(
+  tx: Tx,
+  chain: ChainId,
+  batchId: string,
+  outpoints: string[],
+  now: Date,
+): Promise<void> {
   const mine = await tx.query<{ outpoint: string }>(
     `INSERT INTO withdrawals.outpoint_reservations (chain, outpoint, batch_id, reserved_at)
        SELECT $1, o, $2, $4 FROM unnest($3::text[]) AS o
@@ -38,7 +50,10 @@ export async function reserveOutpoints(tx: Tx, chain: ChainId, batchId: string, 
   );
   if (mine.length !== outpoints.length) {
     const got = new Set(mine.map((r) => r.outpoint));
-    throw new OutpointTaken(batchId, outpoints.filter((o) => !got.has(o)));
+    throw new OutpointTaken(
+      batchId,
+      outpoints.filter((o) => !got.has(o)),
+    );
   }
 }
 
@@ -53,7 +68,11 @@ export async function releaseOutpoints(tx: Tx, batchId: string): Promise<void> {
  * two stored batches claim one outpoint (the state a lost in-memory reservation left behind), the
  * older keeps it and the other is reported, to be judged a conflict from the chain.
  */
-export async function restoreReservations(deps: PipelineDeps, adapter: UtxoChainAdapter, chain: ChainId): Promise<{ restored: number; contested: string[] }> {
+export async function restoreReservations(
+  deps: PipelineDeps,
+  adapter: UtxoChainAdapter,
+  chain: ChainId,
+): Promise<{ restored: number; contested: string[] }> {
   const batches = await deps.db.query<BatchRow>(
     `SELECT * FROM withdrawals.batches b WHERE chain = $1 AND status IN ('signing', 'signed', 'broadcast') AND unsigned_payload IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM withdrawals.outpoint_reservations r WHERE r.batch_id = b.id) ORDER BY seq`,
@@ -81,7 +100,13 @@ export async function restoreReservations(deps: PipelineDeps, adapter: UtxoChain
  * other batches own are excluded and the chosen ones recorded as this batch's, in the caller's
  * transaction (the one that moves the batch to `signing`), so they commit or roll back together.
  */
-export async function buildReserving(tx: Tx, adapter: ChainAdapter, chain: ChainId, input: WithdrawalBatch, now: Date): Promise<UnsignedWithdrawal> {
+export async function buildReserving(
+  tx: Tx,
+  adapter: ChainAdapter,
+  chain: ChainId,
+  input: WithdrawalBatch,
+  now: Date,
+): Promise<UnsignedWithdrawal> {
   if (!isUtxoChain(adapter)) return adapter.buildWithdrawal(input);
   await lockCoinSelection(tx, chain);
   const unsigned = await adapter.buildWithdrawal(input, { taken: await takenOutpoints(tx, chain) });

@@ -3,7 +3,15 @@ import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DomainError, type ChainId } from '@strongroom/shared-types';
 import type { PolicyService } from '../policy/policy.service';
-import type { AuditPort, Clock, DigestSigner, OutboxPort, SweepSource, WalletDirectory, WithdrawalLedger } from '../ports';
+import type {
+  AuditPort,
+  Clock,
+  DigestSigner,
+  OutboxPort,
+  SweepSource,
+  WalletDirectory,
+  WithdrawalLedger,
+} from '../ports';
 import type { LedgerAccounts } from './ledger-accounts';
 
 /** Everything the services and workers of the pipeline share (wired by WithdrawalsModule or a test). */
@@ -28,6 +36,7 @@ export interface SignerDeps extends PipelineDeps {
 
 export function adapterFor(deps: PipelineDeps, chain: ChainId): ChainAdapter {
   const a = deps.adapters.get(chain);
-  if (!a) throw new DomainError('chain.unavailable', 503, `no ${chain} adapter is configured in this deployment`, { chain });
+  if (!a)
+    throw new DomainError('chain.unavailable', 503, `no ${chain} adapter is configured in this deployment`, { chain });
   return a;
 }

@@ -75,12 +75,27 @@ export class PipelineRunner {
       const confirmations = c.confirmations ?? Math.max(1, ...deps.assets.onChain(c.chain).map((a) => a.confirmations));
       return {
         chain: c.chain,
-        batcher: new Batcher(deps, { chain: c.chain, maxSize: c.batchMaxSize ?? 100, maxAgeMs: c.batchMaxAgeMs ?? 5_000 }, opts.fault),
-        signer: new SignerWorker(deps, { chain: c.chain, leaseMs, feePolicy: c.feePolicy, sequential: c.sequential ?? c.chain === 'ethereum' }, opts.fault),
+        batcher: new Batcher(
+          deps,
+          { chain: c.chain, maxSize: c.batchMaxSize ?? 100, maxAgeMs: c.batchMaxAgeMs ?? 5_000 },
+          opts.fault,
+        ),
+        signer: new SignerWorker(
+          deps,
+          { chain: c.chain, leaseMs, feePolicy: c.feePolicy, sequential: c.sequential ?? c.chain === 'ethereum' },
+          opts.fault,
+        ),
         broadcaster: new Broadcaster(deps, { chain: c.chain, leaseMs, confirmations: c.confirmations }, opts.fault),
         confirmer: new Confirmer(
           deps,
-          { chain: c.chain, confirmations: c.confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000, bumpAfterMs: c.bumpAfterMs, feeCeiling: c.feeCeiling, maxResendBackoffMs: c.maxResendBackoffMs },
+          {
+            chain: c.chain,
+            confirmations: c.confirmations,
+            rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000,
+            bumpAfterMs: c.bumpAfterMs,
+            feeCeiling: c.feeCeiling,
+            maxResendBackoffMs: c.maxResendBackoffMs,
+          },
           opts.fault,
         ),
         stuckAfterMs: c.stuckAfterMs ?? 3_600_000,
@@ -100,7 +115,11 @@ export class PipelineRunner {
               opts.fault,
             )
           : null,
-        nonceFiller: new NonceFiller(deps, { chain: c.chain, confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000 }, opts.fault),
+        nonceFiller: new NonceFiller(
+          deps,
+          { chain: c.chain, confirmations, rebroadcastAfterMs: c.rebroadcastAfterMs ?? 60_000 },
+          opts.fault,
+        ),
       };
     });
   }
@@ -112,14 +131,33 @@ export class PipelineRunner {
       if (!(await this.restoreOnce(w.chain))) continue;
       const steps: [string, () => Promise<unknown>][] = [
         ['batcher', async () => (await w.batcher.runOnce()).length > 0],
-        ['signer', async () => { const r = await w.signer.runOnce(); return r.prepared !== null || r.signed !== null; }],
+        [
+          'signer',
+          async () => {
+            const r = await w.signer.runOnce();
+            return r.prepared !== null || r.signed !== null;
+          },
+        ],
         ['broadcaster', async () => (await w.broadcaster.runOnce()) !== null],
-        ['confirmer', async () => { const r = await w.confirmer.runOnce(); return r.confirmed.length + r.failed.length > 0; }],
+        [
+          'confirmer',
+          async () => {
+            const r = await w.confirmer.runOnce();
+            return r.confirmed.length + r.failed.length > 0;
+          },
+        ],
         ['settler', async () => (await w.settler.runOnce()) !== null],
         ...(w.sweeper ? [['sweeper', () => (w.sweeper as Sweeper).runOnce()] as [string, () => Promise<unknown>]] : []),
         // Last: a batch or sweep refused earlier in this round gets its nonce filled in the same round.
         ['nonce-filler', () => w.nonceFiller.runOnce()],
-        ['metrics', async () => { await measureBatches(this.deps, w.chain, w.stuckAfterMs); await measureWithdrawalQueue(this.deps.db, w.chain, this.deps.clock.now()); return false; }],
+        [
+          'metrics',
+          async () => {
+            await measureBatches(this.deps, w.chain, w.stuckAfterMs);
+            await measureWithdrawalQueue(this.deps.db, w.chain, this.deps.clock.now());
+            return false;
+          },
+        ],
       ];
       for (const [name, step] of steps) {
         // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).
@@ -149,7 +187,13 @@ export class PipelineRunner {
     try {
       if (adapter && isUtxoChain(adapter)) {
         const r = await restoreReservations(this.deps, adapter, chain);
-        if (r.contested.length > 0) this.opts.onError?.(new Error(`batches ${r.contested.join(', ')} claim outpoints an older batch owns; the chain decides which is mined`), `${chain}.reservations`);
+        if (r.contested.length > 0)
+          this.opts.onError?.(
+            new Error(
+              `batches ${r.contested.join(', ')} claim outpoints an older batch owns; the chain decides which is mined`,
+            ),
+            `${chain}.reservations`,
+          );
       }
       this.restored.add(chain);
       return true;

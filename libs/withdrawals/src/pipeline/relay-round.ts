@@ -11,12 +11,18 @@ export interface RelayCapable {
     ownerSignatures: DigestSignature[],
     opts: { relayerPublicKey: string; nonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint },
   ): Promise<UnsignedWithdrawal>;
-  relayerChainState(relayer: string): Promise<{ pendingNonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>;
+  relayerChainState(
+    relayer: string,
+  ): Promise<{ pendingNonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>;
 }
 
 /** Optional: the same relayer transaction (same nonce) with fees raised, to replace a stuck one. */
 export interface RelayReplaceable {
-  replaceRelay(unsigned: UnsignedWithdrawal, wanted?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint }, ceiling?: bigint): UnsignedWithdrawal;
+  replaceRelay(
+    unsigned: UnsignedWithdrawal,
+    wanted?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint },
+    ceiling?: bigint,
+  ): UnsignedWithdrawal;
 }
 
 /**
@@ -24,7 +30,12 @@ export interface RelayReplaceable {
  * itself), to fill a reserved nonce whose own transaction will never be sent, and its intent check.
  */
 export interface NonceFillable {
-  buildNonceFill(opts: { relayerPublicKey: string; nonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }): Promise<UnsignedWithdrawal>;
+  buildNonceFill(opts: {
+    relayerPublicKey: string;
+    nonce: number;
+    maxFeePerGas: bigint;
+    maxPriorityFeePerGas: bigint;
+  }): Promise<UnsignedWithdrawal>;
   checkNonceFillIntent(unsigned: UnsignedWithdrawal, wallet: CustodyWallet, nonce: number): void;
 }
 

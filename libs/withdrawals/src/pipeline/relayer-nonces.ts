@@ -18,20 +18,26 @@ export async function reserveRelayerNonce(
   now: Date,
 ): Promise<bigint> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:nonce:${chain}:${relayer.toLowerCase()}`]);
-  const [m] = await tx.query<{ next: string | null }>(`SELECT (MAX(nonce) + 1)::text AS next FROM withdrawals.nonces WHERE chain = $1 AND relayer = $2`, [chain, relayer.toLowerCase()]);
+  const [m] = await tx.query<{ next: string | null }>(
+    `SELECT (MAX(nonce) + 1)::text AS next FROM withdrawals.nonces WHERE chain = $1 AND relayer = $2`,
+    [chain, relayer.toLowerCase()],
+  );
   let nonce = m.next === null ? 0n : BigInt(m.next);
   if (isRelayCapable(adapter)) {
     // Anything the relayer sent outside this service (the Safe deployment) moved it on.
     const onChain = BigInt((await adapter.relayerChainState(relayer)).pendingNonce);
     if (onChain > nonce) nonce = onChain;
   }
-  await tx.query(`INSERT INTO withdrawals.nonces (chain, relayer, nonce, batch_id, sweep_id, reserved_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    chain,
-    relayer.toLowerCase(),
-    nonce.toString(),
-    'batchId' in owner ? owner.batchId : null,
-    'sweepId' in owner ? owner.sweepId : null,
-    now,
-  ]);
+  await tx.query(
+    `INSERT INTO withdrawals.nonces (chain, relayer, nonce, batch_id, sweep_id, reserved_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      chain,
+      relayer.toLowerCase(),
+      nonce.toString(),
+      'batchId' in owner ? owner.batchId : null,
+      'sweepId' in owner ? owner.sweepId : null,
+      now,
+    ],
+  );
   return nonce;
 }

@@ -31,15 +31,42 @@ export interface SettledWithdrawal {
  * Net: user −(amount+fee), custody −(amount) per asset (and −(network fee) on Bitcoin),
  * fee_revenue +fee, fee_expense +network fee, in_flight back to zero.
  */
-export function settlementLegs(batchId: string, withdrawals: SettledWithdrawal[], networkFee: bigint, accounts: SettlementAccounts): LedgerTransferInput[] {
+export function settlementLegs(
+  batchId: string,
+  withdrawals: SettledWithdrawal[],
+  networkFee: bigint,
+  accounts: SettlementAccounts,
+): LedgerTransferInput[] {
   const legs: LedgerTransferInput[] = [];
   for (const w of withdrawals) {
     const a = accounts.perAsset.get(w.asset);
     if (!a) throw new Error(`no settlement accounts for ${w.asset}`);
-    legs.push({ id: holdId(w.id, 'post'), debitAccountId: w.userAccountId, creditAccountId: a.inFlight, pendingId: holdId(w.id, 'hold'), flags: ['post_pending'], code: 'withdrawal_post', metadata: { withdrawalId: w.id, batchId } });
-    legs.push({ id: holdId(w.id, 'payout'), debitAccountId: a.inFlight, creditAccountId: a.custody, amount: w.amount, code: 'withdrawal_settle', metadata: { withdrawalId: w.id, batchId } });
+    legs.push({
+      id: holdId(w.id, 'post'),
+      debitAccountId: w.userAccountId,
+      creditAccountId: a.inFlight,
+      pendingId: holdId(w.id, 'hold'),
+      flags: ['post_pending'],
+      code: 'withdrawal_post',
+      metadata: { withdrawalId: w.id, batchId },
+    });
+    legs.push({
+      id: holdId(w.id, 'payout'),
+      debitAccountId: a.inFlight,
+      creditAccountId: a.custody,
+      amount: w.amount,
+      code: 'withdrawal_settle',
+      metadata: { withdrawalId: w.id, batchId },
+    });
     if (w.fee > 0n) {
-      legs.push({ id: holdId(w.id, 'fee'), debitAccountId: a.inFlight, creditAccountId: a.feeRevenue, amount: w.fee, code: 'withdrawal_fee', metadata: { withdrawalId: w.id, batchId } });
+      legs.push({
+        id: holdId(w.id, 'fee'),
+        debitAccountId: a.inFlight,
+        creditAccountId: a.feeRevenue,
+        amount: w.fee,
+        code: 'withdrawal_fee',
+        metadata: { withdrawalId: w.id, batchId },
+      });
     }
   }
   if (networkFee > 0n) legs.push(networkFeeLeg(batchId, networkFee, accounts));
@@ -52,7 +79,14 @@ export function settlementLegs(batchId: string, withdrawals: SettledWithdrawal[]
  * whether or not the transaction paid anything).
  */
 export function networkFeeLeg(batchId: string, fee: bigint, accounts: NetworkFeeAccounts): LedgerTransferInput {
-  return { id: `batch:${batchId}:network_fee`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.networkFeePayer, amount: fee, code: 'network_fee', metadata: { batchId } };
+  return {
+    id: `batch:${batchId}:network_fee`,
+    debitAccountId: accounts.feeExpense,
+    creditAccountId: accounts.networkFeePayer,
+    amount: fee,
+    code: 'network_fee',
+    metadata: { batchId },
+  };
 }
 
 /** Deterministic ledger transfer ids of a withdrawal: retries of any step have one effect. */

@@ -43,8 +43,14 @@ export class Settler {
       );
       if (!b) return null;
       // Only the withdrawals the chain paid are `confirmed`; unpaid ones were failed by the confirmer.
-      const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'confirmed' ORDER BY seq FOR UPDATE`, [b.id]);
-      const accounts: SettlementAccounts = { perAsset: new Map(), ...(await networkFeeAccounts(tx, deps, b.chain, b.wallet_id)) };
+      const ws = await tx.query<WithdrawalRow>(
+        `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'confirmed' ORDER BY seq FOR UPDATE`,
+        [b.id],
+      );
+      const accounts: SettlementAccounts = {
+        perAsset: new Map(),
+        ...(await networkFeeAccounts(tx, deps, b.chain, b.wallet_id)),
+      };
       const settled = [];
       for (const w of ws) {
         if (!accounts.perAsset.has(w.asset)) {
@@ -54,7 +60,13 @@ export class Settler {
             feeRevenue: await deps.accounts.feeRevenue(tx, w.asset),
           });
         }
-        settled.push({ id: w.id, asset: w.asset, userAccountId: await deps.accounts.user(tx, w.client_id, w.user_id, w.asset), amount: BigInt(w.amount), fee: BigInt(w.fee) });
+        settled.push({
+          id: w.id,
+          asset: w.asset,
+          userAccountId: await deps.accounts.user(tx, w.client_id, w.user_id, w.asset),
+          amount: BigInt(w.amount),
+          fee: BigInt(w.fee),
+        });
       }
       const legs = settlementLegs(b.id, settled, BigInt(b.network_fee ?? '0'), accounts);
       const results = await deps.ledger.createTransfers(legs, tx);
@@ -65,12 +77,20 @@ export class Settler {
         // The linked chain moved nothing. Park the batch so the ones after it are not held up.
         const retryAt = new Date(now.getTime() + (opts.retryAfterMs ?? RETRY_AFTER_MS));
         const reason = `the ledger refused settlement: ${refused.id} ${refused.code} ${refused.detail}`;
-        await tx.query(`UPDATE withdrawals.batches SET lease_until = $2, last_error = $3, updated_at = $4 WHERE id = $1`, [b.id, retryAt, reason, now]);
+        await tx.query(
+          `UPDATE withdrawals.batches SET lease_until = $2, last_error = $3, updated_at = $4 WHERE id = $1`,
+          [b.id, retryAt, reason, now],
+        );
         audit(tx, {
           actor: auditActor(SYSTEM_ACTOR),
           action: 'withdrawal_batch.settlement_refused',
           subject: { type: 'withdrawal_batch', id: b.id },
-          payload: { transferId: refused.id, code: refused.code, detail: refused.detail, retryAt: retryAt.toISOString() },
+          payload: {
+            transferId: refused.id,
+            code: refused.code,
+            detail: refused.detail,
+            retryAt: retryAt.toISOString(),
+          },
         });
         return b.id;
       }
@@ -80,7 +100,10 @@ export class Settler {
         [b.id, now],
       );
       for (const w of ws) {
-        await transition(tx, deps, w.id, 'confirmed', 'settled', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: b.txid, networkFee: b.network_fee } });
+        await transition(tx, deps, w.id, 'confirmed', 'settled', {
+          actor: SYSTEM_ACTOR,
+          detail: { batchId: b.id, txid: b.txid, networkFee: b.network_fee },
+        });
       }
       await this.fault?.('settler.before_commit', { batchId: b.id });
       return b.id;

@@ -1,4 +1,11 @@
-import { IntentMismatchError, type ChainAdapter, type DigestSignature, type SignedWithdrawal, type UnsignedWithdrawal, type WithdrawalBatch } from '@strongroom/chains-core';
+import {
+  IntentMismatchError,
+  type ChainAdapter,
+  type DigestSignature,
+  type SignedWithdrawal,
+  type UnsignedWithdrawal,
+  type WithdrawalBatch,
+} from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import { assertSolventBeforeSigning } from '../solvency/solvency-gate';
@@ -54,7 +61,10 @@ export class SignerWorker {
    * would block every later batch of the chain): the batch fails, holds are voided, the audit log
    * says why (`intent_mismatch`, or the adapter's code such as `asset.unknown`).
    */
-  private async refuseMismatch(from: 'batched' | 'signing', step: () => Promise<string | null>): Promise<string | null> {
+  private async refuseMismatch(
+    from: 'batched' | 'signing',
+    step: () => Promise<string | null>,
+  ): Promise<string | null> {
     try {
       return await step();
     } catch (err) {
@@ -81,10 +91,16 @@ export class SignerWorker {
         [opts.chain, opts.sequential],
       );
       if (!b) return null;
-      const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'batched' ORDER BY seq FOR UPDATE`, [b.id]);
+      const ws = await tx.query<WithdrawalRow>(
+        `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'batched' ORDER BY seq FOR UPDATE`,
+        [b.id],
+      );
       const now = deps.clock.now();
       if (ws.length === 0) {
-        await tx.query(`UPDATE withdrawals.batches SET status = 'cancelled', updated_at = $2 WHERE id = $1`, [b.id, now]);
+        await tx.query(`UPDATE withdrawals.batches SET status = 'cancelled', updated_at = $2 WHERE id = $1`, [
+          b.id,
+          now,
+        ]);
         return null;
       }
       const feePolicy: Record<string, string> = { ...(opts.feePolicy ?? {}) };
@@ -105,10 +121,22 @@ export class SignerWorker {
       await tx.query(
         `UPDATE withdrawals.batches SET status = 'signing', unsigned_payload = $2, digests = $3::jsonb, network_fee = $4, fee_policy = $5::jsonb,
            relayer = $6, nonce = $7, lease_until = NULL, updated_at = $8 WHERE id = $1`,
-        [b.id, unsigned.payload, JSON.stringify(unsigned.digests), unsigned.fee.toString(), JSON.stringify(feePolicy), relayer, nonce?.toString() ?? null, now],
+        [
+          b.id,
+          unsigned.payload,
+          JSON.stringify(unsigned.digests),
+          unsigned.fee.toString(),
+          JSON.stringify(feePolicy),
+          relayer,
+          nonce?.toString() ?? null,
+          now,
+        ],
       );
       for (const w of ws) {
-        await transition(tx, deps, w.id, 'batched', 'signing', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, digests: unsigned.digests.length, nonce: nonce?.toString() ?? null } });
+        await transition(tx, deps, w.id, 'batched', 'signing', {
+          actor: SYSTEM_ACTOR,
+          detail: { batchId: b.id, digests: unsigned.digests.length, nonce: nonce?.toString() ?? null },
+        });
       }
       await this.fault?.('signer.prepare.before_commit', { batchId: b.id });
       return b.id;
@@ -121,7 +149,10 @@ export class SignerWorker {
     const claimed = await deps.db.transaction(async (tx) => {
       const b = await claimBatch(tx, opts.chain, 'signing', deps.clock.now(), opts.leaseMs);
       if (!b) return null;
-      const ws = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'signing' ORDER BY seq`, [b.id]);
+      const ws = await tx.query<WithdrawalRow>(
+        `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'signing' ORDER BY seq`,
+        [b.id],
+      );
       return { b, ws };
     });
     if (!claimed) return null;
@@ -139,7 +170,10 @@ export class SignerWorker {
       ({ signed, final, signatures } = await this.signStored(adapter, b, unsigned, input));
     } catch (err) {
       // Nothing was stored or sent: free the lease so the next round retries at once.
-      await deps.db.query(`UPDATE withdrawals.batches SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`, [b.id, String((err as Error).message ?? err).slice(0, 500)]);
+      await deps.db.query(
+        `UPDATE withdrawals.batches SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`,
+        [b.id, String((err as Error).message ?? err).slice(0, 500)],
+      );
       throw err;
     }
     await this.fault?.('signer.after_sign', { batchId: b.id });
@@ -149,11 +183,23 @@ export class SignerWorker {
         `UPDATE withdrawals.batches SET status = 'signed', signatures = $2::jsonb, signed_raw = $3, txid = $4, lease_until = NULL, updated_at = $5,
            relay_payload = $6, relay_digests = $7::jsonb, network_fee = CASE WHEN $8::numeric > 0 THEN $8::numeric ELSE network_fee END
           WHERE id = $1 AND status = 'signing' RETURNING id`,
-        [b.id, JSON.stringify(signatures), signed.raw, signed.txid, now, final === unsigned ? null : final.payload,
-          final === unsigned ? null : JSON.stringify(final.digests), final.fee.toString()],
+        [
+          b.id,
+          JSON.stringify(signatures),
+          signed.raw,
+          signed.txid,
+          now,
+          final === unsigned ? null : final.payload,
+          final === unsigned ? null : JSON.stringify(final.digests),
+          final.fee.toString(),
+        ],
       );
       if (moved.length === 0) return; // another signer finished first after our lease ran out
-      for (const w of ws) await transition(tx, deps, w.id, 'signing', 'signed', { actor: SYSTEM_ACTOR, detail: { batchId: b.id, txid: signed.txid } });
+      for (const w of ws)
+        await transition(tx, deps, w.id, 'signing', 'signed', {
+          actor: SYSTEM_ACTOR,
+          detail: { batchId: b.id, txid: signed.txid },
+        });
     });
     return b.id;
   }
@@ -174,7 +220,12 @@ export class SignerWorker {
       const relayerPublicKey = b.wallet.relayerPublicKey;
       if (!relayerPublicKey) throw new Error(`wallet ${b.wallet_id} has a relayer address but no relayer public key`);
       const fees = await adapter.relayerChainState(b.relayer);
-      final = await adapter.prepareRelay(unsigned, signatures, { relayerPublicKey, nonce: Number(b.nonce), maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
+      final = await adapter.prepareRelay(unsigned, signatures, {
+        relayerPublicKey,
+        nonce: Number(b.nonce),
+        maxFeePerGas: fees.maxFeePerGas,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      });
       checkIntentOf(adapter, final, input);
       signatures = await signDigests(final, 1, signWith);
     }
@@ -188,7 +239,8 @@ function checkIntentOf(adapter: ChainAdapter, unsigned: UnsignedWithdrawal, inpu
   try {
     adapter.checkIntent(unsigned, input);
   } catch (err) {
-    if (err instanceof IntentMismatchError) throw new IntentMismatchError(err.detail, { ...err.extra, batchId: input.id });
+    if (err instanceof IntentMismatchError)
+      throw new IntentMismatchError(err.detail, { ...err.extra, batchId: input.id });
     throw err;
   }
 }

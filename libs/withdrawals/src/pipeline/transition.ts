@@ -35,9 +35,23 @@ export async function transition(
          batch_id = CASE WHEN $5::boolean THEN $6 ELSE batch_id END,
          reason = COALESCE($7, reason), rule = COALESCE($8, rule), approvals_required = COALESCE($9, approvals_required)
        WHERE id = $1 AND status = $2 RETURNING id`,
-      [withdrawalId, from, to, now, 'batchId' in set, set.batchId ?? null, set.reason ?? null, set.rule ?? null, set.approvalsRequired ?? null],
+      [
+        withdrawalId,
+        from,
+        to,
+        now,
+        'batchId' in set,
+        set.batchId ?? null,
+        set.reason ?? null,
+        set.rule ?? null,
+        set.approvalsRequired ?? null,
+      ],
     );
-    if (rows.length !== 1) throw conflict('withdrawal.state_changed', `withdrawal ${withdrawalId} is no longer ${from}`, { withdrawalId, expected: from });
+    if (rows.length !== 1)
+      throw conflict('withdrawal.state_changed', `withdrawal ${withdrawalId} is no longer ${from}`, {
+        withdrawalId,
+        expected: from,
+      });
   }
   const detail = ctx.detail ?? {};
   await tx.query(
@@ -45,6 +59,11 @@ export async function transition(
     [withdrawalId, from, to, ctx.actor, ctx.rule ?? null, JSON.stringify(detail), now],
   );
   const payload = { withdrawalId, from, to, rule: ctx.rule ?? null, ...detail };
-  audit(tx, { actor: auditActor(ctx.actor, ctx.actorRole), action: `withdrawal.${to}`, subject: { type: 'withdrawal', id: withdrawalId }, payload });
+  audit(tx, {
+    actor: auditActor(ctx.actor, ctx.actorRole),
+    action: `withdrawal.${to}`,
+    subject: { type: 'withdrawal', id: withdrawalId },
+    payload,
+  });
   await deps.outbox.enqueue(tx, { type: `withdrawal.${to}`, subject: withdrawalId, payload });
 }

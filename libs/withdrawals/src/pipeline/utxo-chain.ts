@@ -1,4 +1,10 @@
-import type { ChainAdapter, CustodyWallet, SignedWithdrawal, UnsignedWithdrawal, WithdrawalBatch } from '@strongroom/chains-core';
+import type {
+  ChainAdapter,
+  CustodyWallet,
+  SignedWithdrawal,
+  UnsignedWithdrawal,
+  WithdrawalBatch,
+} from '@strongroom/chains-core';
 
 /** One input of a transaction the node does not have, as the UTXO adapter judges it. */
 export interface InputVerdict {
@@ -20,12 +26,24 @@ export interface UtxoChainAdapter extends ChainAdapter {
   spentOutpoints(payload: string): string[];
   inputsOf(raw: string): { txid: string; vout: number }[];
   inputStates(raw: string): Promise<InputVerdict[]>;
-  buildCpfp(parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet, feeRate?: number): Promise<UnsignedWithdrawal>;
-  checkCpfpIntent(unsigned: UnsignedWithdrawal, parent: SignedWithdrawal, parentFee: bigint, wallet: CustodyWallet): void;
+  buildCpfp(
+    parent: SignedWithdrawal,
+    parentFee: bigint,
+    wallet: CustodyWallet,
+    feeRate?: number,
+  ): Promise<UnsignedWithdrawal>;
+  checkCpfpIntent(
+    unsigned: UnsignedWithdrawal,
+    parent: SignedWithdrawal,
+    parentFee: bigint,
+    wallet: CustodyWallet,
+  ): void;
   feeRate(): Promise<number>;
 }
 
 export function isUtxoChain(adapter: ChainAdapter): adapter is UtxoChainAdapter {
   const a = adapter as Partial<UtxoChainAdapter>;
-  return typeof a.spentOutpoints === 'function' && typeof a.inputStates === 'function' && typeof a.inputsOf === 'function';
+  return (
+    typeof a.spentOutpoints === 'function' && typeof a.inputStates === 'function' && typeof a.inputsOf === 'function'
+  );
 }

@@ -65,7 +65,9 @@ export class UtxoRecovery {
   /** A `broadcast` batch in neither the chain nor the mempool: re-send when due. */
   async resend(b: BatchRow): Promise<'rebroadcast' | 'failed' | null> {
     const now = this.deps.clock.now();
-    const since = b.resend_after ? new Date(b.resend_after).getTime() : new Date(b.updated_at).getTime() + this.opts.rebroadcastAfterMs;
+    const since = b.resend_after
+      ? new Date(b.resend_after).getTime()
+      : new Date(b.updated_at).getTime() + this.opts.rebroadcastAfterMs;
     if (now.getTime() < since) return null;
     try {
       await this.adapter.broadcast(this.stored(b));
@@ -79,7 +81,9 @@ export class UtxoRecovery {
       [b.id, new Date(now.getTime() + this.backoff(b.resends + 1))],
     );
     batchRecoveries.inc({ chain: b.chain, outcome: 'resent' });
-    this.logger.warn(`batch ${b.id}: ${b.txid} was in neither the chain nor the mempool; re-sent from its stored bytes (re-send ${b.resends + 1})`);
+    this.logger.warn(
+      `batch ${b.id}: ${b.txid} was in neither the chain nor the mempool; re-sent from its stored bytes (re-send ${b.resends + 1})`,
+    );
     return 'rebroadcast';
   }
 
@@ -91,25 +95,43 @@ export class UtxoRecovery {
   async judge(b: BatchRow, from: Extract<WithdrawalStatus, 'signed' | 'broadcast'>): Promise<'failed' | null> {
     const verdicts = await this.adapter.inputStates(b.signed_raw as string);
     const missing = verdicts.filter((v) => v.state === 'missing').map((v) => v.txid);
-    const deadParents = missing.length === 0 ? [] : await this.deps.db.query<{ txid: string }>(
-      `SELECT txid FROM withdrawals.batches WHERE chain = $1 AND status = 'failed' AND txid = ANY($2::text[])`,
-      [b.chain, missing],
-    );
-    const taken = [...verdicts.filter((v) => v.state === 'spent'), ...verdicts.filter((v) => deadParents.some((p) => p.txid === v.txid))];
+    const deadParents =
+      missing.length === 0
+        ? []
+        : await this.deps.db.query<{ txid: string }>(
+            `SELECT txid FROM withdrawals.batches WHERE chain = $1 AND status = 'failed' AND txid = ANY($2::text[])`,
+            [b.chain, missing],
+          );
+    const taken = [
+      ...verdicts.filter((v) => v.state === 'spent'),
+      ...verdicts.filter((v) => deadParents.some((p) => p.txid === v.txid)),
+    ];
     if (taken.length === 0) {
-      await this.noteOnce(b, `the node refused ${b.txid}: inputs missing or spent only in the mempool (${verdicts.map((v) => `${v.txid}:${v.vout} ${v.state}`).join(', ')}); waiting`);
+      await this.noteOnce(
+        b,
+        `the node refused ${b.txid}: inputs missing or spent only in the mempool (${verdicts.map((v) => `${v.txid}:${v.vout} ${v.state}`).join(', ')}); waiting`,
+      );
       return null;
     }
     const tip = (await this.adapter.tip()).height;
     const seen = b.conflict_seen_height ?? tip;
-    if (b.conflict_seen_height === null) await this.deps.db.query(`UPDATE withdrawals.batches SET conflict_seen_height = $2 WHERE id = $1 AND conflict_seen_height IS NULL`, [b.id, tip]);
+    if (b.conflict_seen_height === null)
+      await this.deps.db.query(
+        `UPDATE withdrawals.batches SET conflict_seen_height = $2 WHERE id = $1 AND conflict_seen_height IS NULL`,
+        [b.id, tip],
+      );
     const outpoints = taken.map((v) => `${v.txid}:${v.vout}`);
     if (tip - seen + 1 < this.opts.confirmations) {
-      await this.noteOnce(b, `inputs ${outpoints.join(', ')} of ${b.txid} are spent by another transaction; failing the batch once that is ${this.opts.confirmations} deep`);
+      await this.noteOnce(
+        b,
+        `inputs ${outpoints.join(', ')} of ${b.txid} are spent by another transaction; failing the batch once that is ${this.opts.confirmations} deep`,
+      );
       return null;
     }
     const reason = `inputs ${outpoints.join(', ')} were spent by another transaction: ${b.txid} can never be mined`;
-    await failBatch(this.deps, b.id, from, 'inputs_spent_elsewhere', reason, undefined, { conflict: { txid: b.txid, outpoints, seenAtHeight: seen, tip } });
+    await failBatch(this.deps, b.id, from, 'inputs_spent_elsewhere', reason, undefined, {
+      conflict: { txid: b.txid, outpoints, seenAtHeight: seen, tip },
+    });
     batchRecoveries.inc({ chain: b.chain, outcome: 'conflicted' });
     this.logger.error(`batch ${b.id} conflicted: ${reason}; its withdrawals failed and their holds were voided`);
     return 'failed';
@@ -128,7 +150,9 @@ export class UtxoRecovery {
     const parentFee = BigInt(b.network_fee);
     const unsigned = await adapter.buildCpfp(parent, parentFee, b.wallet);
     adapter.checkCpfpIntent(unsigned, parent, parentFee, b.wallet);
-    const sigs = await signDigests(unsigned, b.wallet.threshold, (publicKey, digest) => deps.signer.sign(b.wallet_id, publicKey, digest));
+    const sigs = await signDigests(unsigned, b.wallet.threshold, (publicKey, digest) =>
+      deps.signer.sign(b.wallet_id, publicKey, digest),
+    );
     adapter.checkCpfpIntent(unsigned, parent, parentFee, b.wallet);
     const child = await adapter.finalize(unsigned, sigs);
     const changeOutpoint = adapter.spentOutpoints(unsigned.payload);
@@ -139,7 +163,12 @@ export class UtxoRecovery {
       );
       if (moved.length === 0) return false;
       await reserveOutpoints(tx, b.chain, b.id, changeOutpoint, deps.clock.now());
-      audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'withdrawal_batch.fee_bumped', subject: { type: 'withdrawal_batch', id: b.id }, payload: { method: 'cpfp', parent: b.txid, txid: child.txid, fee: unsigned.fee.toString() } });
+      audit(tx, {
+        actor: auditActor(SYSTEM_ACTOR),
+        action: 'withdrawal_batch.fee_bumped',
+        subject: { type: 'withdrawal_batch', id: b.id },
+        payload: { method: 'cpfp', parent: b.txid, txid: child.txid, fee: unsigned.fee.toString() },
+      });
       return true;
     });
     if (!stored) return false;
@@ -152,7 +181,9 @@ export class UtxoRecovery {
   async resendChild(b: BatchRow): Promise<void> {
     if (!b.cpfp_txid || !b.cpfp_raw) return;
     if ((await this.adapter.status(b.cpfp_txid)).state !== 'unknown') return;
-    await this.adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.cpfp_txid, raw: b.cpfp_raw }).catch((err: unknown) => this.noteOnce(b, `CPFP child ${b.cpfp_txid}: ${(err as Error).message}`));
+    await this.adapter
+      .broadcast({ chain: b.chain, batchId: b.id, txid: b.cpfp_txid, raw: b.cpfp_raw })
+      .catch((err: unknown) => this.noteOnce(b, `CPFP child ${b.cpfp_txid}: ${(err as Error).message}`));
   }
 
   /**
@@ -177,12 +208,18 @@ export class UtxoRecovery {
   }
 
   private async backOff(b: BatchRow): Promise<void> {
-    await this.deps.db.query(`UPDATE withdrawals.batches SET resends = resends + 1, resend_after = $2 WHERE id = $1`, [b.id, new Date(this.deps.clock.now().getTime() + this.backoff(b.resends + 1))]);
+    await this.deps.db.query(`UPDATE withdrawals.batches SET resends = resends + 1, resend_after = $2 WHERE id = $1`, [
+      b.id,
+      new Date(this.deps.clock.now().getTime() + this.backoff(b.resends + 1)),
+    ]);
   }
 
   /** Records why a batch waits, logging only when the reason changes (not every round). */
   private async noteOnce(b: BatchRow, message: string): Promise<void> {
-    const changed = await this.deps.db.query(`UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`, [b.id, message.slice(0, 1000)]);
+    const changed = await this.deps.db.query(
+      `UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`,
+      [b.id, message.slice(0, 1000)],
+    );
     if (changed.length > 0) this.logger.warn(`batch ${b.id}: ${message}`);
   }
 }

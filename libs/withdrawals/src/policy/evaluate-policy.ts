@@ -7,24 +7,59 @@ import type { Policy, PolicyDecision, PolicyFacts } from './policy.types';
  */
 export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): PolicyDecision {
   if (facts.paused) {
-    return { outcome: 'deny', rule: 'circuit_breaker', code: 'policy.asset_paused', detail: 'withdrawals of this asset are paused by the circuit breaker until an admin resets it' };
+    return {
+      outcome: 'deny',
+      rule: 'circuit_breaker',
+      code: 'policy.asset_paused',
+      detail: 'withdrawals of this asset are paused by the circuit breaker until an admin resets it',
+    };
   }
   // Deny by default: no effective policy (no client override and no asset default an admin set).
-  if (!policy) return { outcome: 'deny', rule: 'no_policy', code: 'withdrawal.no_policy', detail: 'no withdrawal policy applies to this asset and client; an admin must set one' };
+  if (!policy)
+    return {
+      outcome: 'deny',
+      rule: 'no_policy',
+      code: 'withdrawal.no_policy',
+      detail: 'no withdrawal policy applies to this asset and client; an admin must set one',
+    };
   const { amount } = facts;
   if (policy.maxAmount !== null && amount > policy.maxAmount) {
-    return { outcome: 'deny', rule: 'max_amount', code: 'policy.max_amount_exceeded', detail: `the amount exceeds the per-withdrawal maximum of ${policy.maxAmount} base units` };
+    return {
+      outcome: 'deny',
+      rule: 'max_amount',
+      code: 'policy.max_amount_exceeded',
+      detail: `the amount exceeds the per-withdrawal maximum of ${policy.maxAmount} base units`,
+    };
   }
   if (policy.allowlist !== null && !policy.allowlist.some((a) => a.toLowerCase() === facts.destination.toLowerCase())) {
-    return { outcome: 'deny', rule: 'allowlist', code: 'policy.destination_not_allowed', detail: 'the destination is not on the allowlist for this asset' };
+    return {
+      outcome: 'deny',
+      rule: 'allowlist',
+      code: 'policy.destination_not_allowed',
+      detail: 'the destination is not on the allowlist for this asset',
+    };
   }
   if (policy.userDailyLimit !== null && facts.userOutflow24h + amount > policy.userDailyLimit) {
-    return { outcome: 'deny', rule: 'velocity_user', code: 'policy.velocity_user_exceeded', detail: `the user's withdrawals over 24 h would exceed ${policy.userDailyLimit} base units` };
+    return {
+      outcome: 'deny',
+      rule: 'velocity_user',
+      code: 'policy.velocity_user_exceeded',
+      detail: `the user's withdrawals over 24 h would exceed ${policy.userDailyLimit} base units`,
+    };
   }
   if (policy.clientDailyLimit !== null && facts.clientOutflow24h + amount > policy.clientDailyLimit) {
-    return { outcome: 'deny', rule: 'velocity_client', code: 'policy.velocity_client_exceeded', detail: `the client's withdrawals over 24 h would exceed ${policy.clientDailyLimit} base units` };
+    return {
+      outcome: 'deny',
+      rule: 'velocity_client',
+      code: 'policy.velocity_client_exceeded',
+      detail: `the client's withdrawals over 24 h would exceed ${policy.clientDailyLimit} base units`,
+    };
   }
-  if (policy.breakerLimit !== null && policy.breakerWindowSeconds !== null && facts.windowOutflow + amount > policy.breakerLimit) {
+  if (
+    policy.breakerLimit !== null &&
+    policy.breakerWindowSeconds !== null &&
+    facts.windowOutflow + amount > policy.breakerLimit
+  ) {
     return {
       outcome: 'deny',
       rule: 'circuit_breaker',
@@ -52,7 +87,8 @@ export function effectivePolicy(assetDefault: Policy | null, clientOverride: Pol
     clientDailyLimit: pick(clientOverride.clientDailyLimit, assetDefault.clientDailyLimit),
     allowlist: pick(clientOverride.allowlist, assetDefault.allowlist),
     approvalThreshold: pick(clientOverride.approvalThreshold, assetDefault.approvalThreshold),
-    approvalsRequired: clientOverride.approvalThreshold !== null ? clientOverride.approvalsRequired : assetDefault.approvalsRequired,
+    approvalsRequired:
+      clientOverride.approvalThreshold !== null ? clientOverride.approvalsRequired : assetDefault.approvalsRequired,
     // The breaker protects the asset as a whole: only the asset default sets it.
     breakerWindowSeconds: assetDefault.breakerWindowSeconds,
     breakerLimit: assetDefault.breakerLimit,

@@ -41,15 +41,39 @@ describe('policy bounds', () => {
   it('a policy it accepts lets some withdrawal through; one it refuses as never_passes lets none through', () => {
     const limit = fc.option(fc.bigInt({ min: 0n, max: 1000n }), { nil: null });
     fc.assert(
-      fc.property(limit, limit, limit, limit, fc.bigInt({ min: 0n, max: 1000n }), fc.boolean(), (maxAmount, userDailyLimit, clientDailyLimit, breakerLimit, withdrawalFee, emptyAllowlist) => {
-        const p: Policy = { ...open, maxAmount, userDailyLimit, clientDailyLimit, breakerLimit, breakerWindowSeconds: breakerLimit === null ? null : 60, withdrawalFee, allowlist: emptyAllowlist ? [] : null };
-        const reason = reasonOf(() => assertPolicyCanPass(p));
-        // The smallest withdrawal (one base unit) to an allowed address on an idle day.
-        const d = evaluatePolicy(p, { amount: 1n, destination: 'bcrt1qa', userOutflow24h: 0n, clientOutflow24h: 0n, windowOutflow: 0n, paused: false });
-        if (reason === null) expect(d.outcome).not.toBe('deny');
-        if (reason === 'never_passes') expect(d.outcome).toBe('deny');
-        if (reason === 'fee_not_below_max') expect(withdrawalFee >= (maxAmount ?? AMOUNT_LIMIT - 1n)).toBe(true);
-      }),
+      fc.property(
+        limit,
+        limit,
+        limit,
+        limit,
+        fc.bigInt({ min: 0n, max: 1000n }),
+        fc.boolean(),
+        (maxAmount, userDailyLimit, clientDailyLimit, breakerLimit, withdrawalFee, emptyAllowlist) => {
+          const p: Policy = {
+            ...open,
+            maxAmount,
+            userDailyLimit,
+            clientDailyLimit,
+            breakerLimit,
+            breakerWindowSeconds: breakerLimit === null ? null : 60,
+            withdrawalFee,
+            allowlist: emptyAllowlist ? [] : null,
+          };
+          const reason = reasonOf(() => assertPolicyCanPass(p));
+          // The smallest withdrawal (one base unit) to an allowed address on an idle day.
+          const d = evaluatePolicy(p, {
+            amount: 1n,
+            destination: 'bcrt1qa',
+            userOutflow24h: 0n,
+            clientOutflow24h: 0n,
+            windowOutflow: 0n,
+            paused: false,
+          });
+          if (reason === null) expect(d.outcome).not.toBe('deny');
+          if (reason === 'never_passes') expect(d.outcome).toBe('deny');
+          if (reason === 'fee_not_below_max') expect(withdrawalFee >= (maxAmount ?? AMOUNT_LIMIT - 1n)).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

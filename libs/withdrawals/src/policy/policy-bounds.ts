@@ -6,9 +6,27 @@ export const AMOUNT_LIMIT = 2n ** 256n;
 /** The most approvers a policy may ask for (more distinct people than any deployment has). */
 export const MAX_APPROVALS = 10;
 
-type Limits = Pick<Policy, 'maxAmount' | 'userDailyLimit' | 'clientDailyLimit' | 'allowlist' | 'approvalThreshold' | 'approvalsRequired' | 'breakerLimit' | 'breakerWindowSeconds' | 'withdrawalFee'>;
+type Limits = Pick<
+  Policy,
+  | 'maxAmount'
+  | 'userDailyLimit'
+  | 'clientDailyLimit'
+  | 'allowlist'
+  | 'approvalThreshold'
+  | 'approvalsRequired'
+  | 'breakerLimit'
+  | 'breakerWindowSeconds'
+  | 'withdrawalFee'
+>;
 
-const AMOUNT_FIELDS = ['maxAmount', 'userDailyLimit', 'clientDailyLimit', 'approvalThreshold', 'breakerLimit', 'withdrawalFee'] as const;
+const AMOUNT_FIELDS = [
+  'maxAmount',
+  'userDailyLimit',
+  'clientDailyLimit',
+  'approvalThreshold',
+  'breakerLimit',
+  'withdrawalFee',
+] as const;
 /** A limit of 0 refuses every withdrawal (an amount is at least one base unit). */
 const NEVER_AT_ZERO = ['maxAmount', 'userDailyLimit', 'clientDailyLimit', 'breakerLimit'] as const;
 
@@ -20,10 +38,13 @@ function invalid(reason: string, detail: string, extra: Record<string, unknown> 
 export function assertPolicyBounds(p: Limits): void {
   for (const f of AMOUNT_FIELDS) {
     const v = p[f];
-    if (v !== null && (v < 0n || v >= AMOUNT_LIMIT)) throw invalid('amount_out_of_range', `${f} must be an integer from 0 to 2^256 − 1 base units`, { field: f });
+    if (v !== null && (v < 0n || v >= AMOUNT_LIMIT))
+      throw invalid('amount_out_of_range', `${f} must be an integer from 0 to 2^256 − 1 base units`, { field: f });
   }
   if (!Number.isInteger(p.approvalsRequired) || p.approvalsRequired < 0 || p.approvalsRequired > MAX_APPROVALS) {
-    throw invalid('approvals_out_of_range', `approvalsRequired must be from 0 to ${MAX_APPROVALS}`, { field: 'approvalsRequired' });
+    throw invalid('approvals_out_of_range', `approvalsRequired must be from 0 to ${MAX_APPROVALS}`, {
+      field: 'approvalsRequired',
+    });
   }
   if ((p.breakerLimit === null) !== (p.breakerWindowSeconds === null)) {
     throw invalid('breaker_incomplete', 'breakerLimit and breakerWindowSeconds go together', { field: 'breakerLimit' });
@@ -37,10 +58,17 @@ export function assertPolicyBounds(p: Limits): void {
  */
 export function assertPolicyCanPass(p: Limits): void {
   for (const f of NEVER_AT_ZERO) {
-    if (p[f] === 0n) throw invalid('never_passes', `${f} = 0 refuses every withdrawal; to stop withdrawals, pause the asset instead`, { field: f });
+    if (p[f] === 0n)
+      throw invalid('never_passes', `${f} = 0 refuses every withdrawal; to stop withdrawals, pause the asset instead`, {
+        field: f,
+      });
   }
-  if (p.allowlist !== null && p.allowlist.length === 0) throw invalid('never_passes', 'an empty allowlist refuses every destination', { field: 'allowlist' });
+  if (p.allowlist !== null && p.allowlist.length === 0)
+    throw invalid('never_passes', 'an empty allowlist refuses every destination', { field: 'allowlist' });
   // The fee is charged on top of the amount and the hold covers both: it must stay below the largest withdrawal.
   const ceiling = p.maxAmount ?? AMOUNT_LIMIT - 1n;
-  if (p.withdrawalFee >= ceiling) throw invalid('fee_not_below_max', `withdrawalFee must be below the maximum amount (${ceiling} base units)`, { field: 'withdrawalFee' });
+  if (p.withdrawalFee >= ceiling)
+    throw invalid('fee_not_below_max', `withdrawalFee must be below the maximum amount (${ceiling} base units)`, {
+      field: 'withdrawalFee',
+    });
 }

@@ -9,7 +9,8 @@ export const POLICY_CHANGE_KIND = 'withdrawals.policy';
 
 /** 404 `client.not_found` unless the policy is the asset default or names a registered client. */
 export async function assertPolicyClient(db: Pick<Tx, 'query'>, clientId: string): Promise<void> {
-  if (clientId !== '*' && !(await findClient(db, clientId))) throw notFound('client.not_found', `no client ${clientId}`, { clientId });
+  if (clientId !== '*' && !(await findClient(db, clientId)))
+    throw notFound('client.not_found', `no client ${clientId}`, { clientId });
 }
 
 /**
@@ -21,10 +22,18 @@ export function policyChangeHandler(deps: PipelineDeps): ChangeHandler<PolicyCha
   return {
     kind: POLICY_CHANGE_KIND,
     parse: (payload) => parsePolicyChange(deps, payload).payload,
-    async execute(tx: Tx, payload: PolicyChangePayload, ctx: { changeId: string; maker: Principal; checker: Principal }) {
+    async execute(
+      tx: Tx,
+      payload: PolicyChangePayload,
+      ctx: { changeId: string; maker: Principal; checker: Principal },
+    ) {
       const { asset, clientId, input } = parsePolicyChange(deps, payload);
       await assertPolicyClient(tx, clientId);
-      const approval = { changeId: ctx.changeId, maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner }, checker: { keyId: ctx.checker.keyId, owner: ctx.checker.owner } };
+      const approval = {
+        changeId: ctx.changeId,
+        maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner },
+        checker: { keyId: ctx.checker.keyId, owner: ctx.checker.owner },
+      };
       const { policy, record } = await deps.policies.write(tx, ctx.maker, asset, clientId, input, approval);
       await deps.audit.append(tx, record);
       return policyJson(policy);

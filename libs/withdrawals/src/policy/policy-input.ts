@@ -15,13 +15,18 @@ export interface PolicyChangePayload {
   policy: z.input<typeof policySchema>;
 }
 
-const payloadSchema = z.object({ asset: z.string().min(1).max(16), clientId: z.string().min(1).max(128), policy: z.unknown() }).strict();
+const payloadSchema = z
+  .object({ asset: z.string().min(1).max(16), clientId: z.string().min(1).max(128), policy: z.unknown() })
+  .strict();
 
 /**
  * Validates a policy for (asset, client): schema, asset served, allowlist addresses normalised by the
  * chain adapter, value bounds. Runs when the change is proposed and again when it is approved.
  */
-export function parsePolicyChange(deps: PipelineDeps, raw: unknown): { payload: PolicyChangePayload; asset: string; clientId: string; input: PolicyInput } {
+export function parsePolicyChange(
+  deps: PipelineDeps,
+  raw: unknown,
+): { payload: PolicyChangePayload; asset: string; clientId: string; input: PolicyInput } {
   const { asset: code, clientId, policy } = parseWith(payloadSchema, raw);
   const info = deps.assets.get(code);
   if (!CLIENT.test(clientId)) throw badRequest('request.invalid', 'clientId must be "*" or a client id');

@@ -79,7 +79,10 @@ export class PolicyService {
 
   /** The policy that applies to (asset, client): the asset default overlaid with the client's override. */
   async effective(tx: Tx, asset: AssetCode, clientId: string): Promise<Policy | null> {
-    const rows = await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1 AND client_id IN ('*', $2)`, [asset, clientId]);
+    const rows = await tx.query<PolicyRow>(
+      `SELECT * FROM withdrawals.policies WHERE asset = $1 AND client_id IN ('*', $2)`,
+      [asset, clientId],
+    );
     const def = rows.find((r) => r.client_id === '*');
     const own = rows.find((r) => r.client_id === clientId && clientId !== '*');
     return effectivePolicy(def ? fromRow(def) : null, own ? fromRow(own) : null);
@@ -94,10 +97,16 @@ export class PolicyService {
   }
 
   async changes(asset?: AssetCode): Promise<Record<string, unknown>[]> {
-    const rows = await this.db.query<{ id: string; asset: string; client_id: string; version: number; before: unknown; after: unknown; changed_by: string; changed_at: Date }>(
-      `SELECT * FROM withdrawals.policy_changes WHERE ($1::text IS NULL OR asset = $1) ORDER BY id`,
-      [asset ?? null],
-    );
+    const rows = await this.db.query<{
+      id: string;
+      asset: string;
+      client_id: string;
+      version: number;
+      before: unknown;
+      after: unknown;
+      changed_by: string;
+      changed_at: Date;
+    }>(`SELECT * FROM withdrawals.policy_changes WHERE ($1::text IS NULL OR asset = $1) ORDER BY id`, [asset ?? null]);
     return rows.map((r) => ({
       id: String(r.id),
       asset: r.asset,
@@ -127,11 +136,21 @@ export class PolicyService {
    * policy row with its change-log entry, in the caller's transaction. Returns the audit record
    * for the caller to append last.
    */
-  async write(tx: Tx, actor: Actor, asset: AssetCode, clientId: string, input: PolicyInput, approval?: Record<string, unknown>): Promise<{ policy: Policy; record: AuditRecord }> {
+  async write(
+    tx: Tx,
+    actor: Actor,
+    asset: AssetCode,
+    clientId: string,
+    input: PolicyInput,
+    approval?: Record<string, unknown>,
+  ): Promise<{ policy: Policy; record: AuditRecord }> {
     assertPolicyBounds(input);
     const now = this.clock.now();
     await this.assertEffectiveCanPass(tx, asset, clientId, input);
-    const [old] = await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1 AND client_id = $2 FOR UPDATE`, [asset, clientId]);
+    const [old] = await tx.query<PolicyRow>(
+      `SELECT * FROM withdrawals.policies WHERE asset = $1 AND client_id = $2 FOR UPDATE`,
+      [asset, clientId],
+    );
     const version = old ? Number(old.version) + 1 : 1;
     const s = (v: bigint | null) => (v === null ? null : v.toString());
     const [row] = await tx.query<PolicyRow>(
@@ -145,9 +164,20 @@ export class PolicyService {
          updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
        RETURNING *`,
       [
-        asset, clientId, s(input.maxAmount), s(input.userDailyLimit), s(input.clientDailyLimit),
-        input.allowlist === null ? null : JSON.stringify(input.allowlist), s(input.approvalThreshold), input.approvalsRequired,
-        input.breakerWindowSeconds, s(input.breakerLimit), input.withdrawalFee.toString(), version, actor.keyId, now,
+        asset,
+        clientId,
+        s(input.maxAmount),
+        s(input.userDailyLimit),
+        s(input.clientDailyLimit),
+        input.allowlist === null ? null : JSON.stringify(input.allowlist),
+        s(input.approvalThreshold),
+        input.approvalsRequired,
+        input.breakerWindowSeconds,
+        s(input.breakerLimit),
+        input.withdrawalFee.toString(),
+        version,
+        actor.keyId,
+        now,
       ],
     );
     const policy = fromRow(row);
@@ -155,7 +185,15 @@ export class PolicyService {
     const after = policyJson(policy);
     await tx.query(
       `INSERT INTO withdrawals.policy_changes (asset, client_id, version, before, after, changed_by, changed_at) VALUES ($1,$2,$3,$4::jsonb,$5::jsonb,$6,$7)`,
-      [asset, clientId, version, before === null ? null : JSON.stringify(before), JSON.stringify(after), actor.keyId, now],
+      [
+        asset,
+        clientId,
+        version,
+        before === null ? null : JSON.stringify(before),
+        JSON.stringify(after),
+        actor.keyId,
+        now,
+      ],
     );
     const record: AuditRecord = {
       actor: auditActor(actor.keyId, actor.role),
@@ -167,19 +205,35 @@ export class PolicyService {
   }
 
   /** The new row overlaid as requests would meet it: on the asset default, or under it for every client override. */
-  async assertEffectiveCanPass(tx: Pick<Tx, 'query'>, asset: AssetCode, clientId: string, input: PolicyInput): Promise<void> {
-    const rows = (await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1`, [asset])).map(fromRow);
+  async assertEffectiveCanPass(
+    tx: Pick<Tx, 'query'>,
+    asset: AssetCode,
+    clientId: string,
+    input: PolicyInput,
+  ): Promise<void> {
+    const rows = (await tx.query<PolicyRow>(`SELECT * FROM withdrawals.policies WHERE asset = $1`, [asset])).map(
+      fromRow,
+    );
     const candidate: Policy = { ...input, asset, clientId, version: 0, updatedBy: '', updatedAt: new Date(0) };
     if (clientId === '*') {
       assertPolicyCanPass(candidate);
-      for (const own of rows.filter((r) => r.clientId !== '*')) assertPolicyCanPass(effectivePolicy(candidate, own) as Policy);
+      for (const own of rows.filter((r) => r.clientId !== '*'))
+        assertPolicyCanPass(effectivePolicy(candidate, own) as Policy);
     } else {
       assertPolicyCanPass(effectivePolicy(rows.find((r) => r.clientId === '*') ?? null, candidate) as Policy);
     }
   }
 
-  async breaker(tx: Tx, asset: AssetCode): Promise<{ paused: boolean; trippedAt: Date | null; reason: string | null; resetAt: Date | null }> {
-    const [b] = await tx.query<{ paused: boolean; tripped_at: Date | null; reason: string | null; reset_at: Date | null }>(`SELECT * FROM withdrawals.breakers WHERE asset = $1`, [asset]);
+  async breaker(
+    tx: Tx,
+    asset: AssetCode,
+  ): Promise<{ paused: boolean; trippedAt: Date | null; reason: string | null; resetAt: Date | null }> {
+    const [b] = await tx.query<{
+      paused: boolean;
+      tripped_at: Date | null;
+      reason: string | null;
+      reset_at: Date | null;
+    }>(`SELECT * FROM withdrawals.breakers WHERE asset = $1`, [asset]);
     return {
       paused: b?.paused ?? false,
       trippedAt: b?.tripped_at ? new Date(b.tripped_at) : null,
@@ -194,7 +248,12 @@ export class PolicyService {
        ON CONFLICT (asset) DO UPDATE SET paused = true, tripped_at = EXCLUDED.tripped_at, reason = EXCLUDED.reason`,
       [asset, this.clock.now(), reason],
     );
-    audit(tx, { actor: auditActor('system:circuit-breaker'), action: 'withdrawal_breaker.tripped', subject: { type: 'asset', id: asset }, payload: { reason } });
+    audit(tx, {
+      actor: auditActor('system:circuit-breaker'),
+      action: 'withdrawal_breaker.tripped',
+      subject: { type: 'asset', id: asset },
+      payload: { reason },
+    });
   }
 
   /** Re-opens a paused asset. Outflows already counted stay counted: the window rolls on by itself. */
@@ -206,7 +265,12 @@ export class PolicyService {
          ON CONFLICT (asset) DO UPDATE SET paused = false, reset_by = EXCLUDED.reset_by, reset_at = EXCLUDED.reset_at`,
         [asset, actor.keyId, now],
       );
-      audit(tx, { actor: auditActor(actor.keyId, actor.role), action: 'withdrawal_breaker.reset', subject: { type: 'asset', id: asset }, payload: {} });
+      audit(tx, {
+        actor: auditActor(actor.keyId, actor.role),
+        action: 'withdrawal_breaker.reset',
+        subject: { type: 'asset', id: asset },
+        payload: {},
+      });
       return { asset, paused: false };
     });
   }

@@ -36,5 +36,7 @@ export async function holdReadings(q: Q, ids: string[]): Promise<Map<string, Hol
       WHERE t.id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
     [JSON.stringify(ids)],
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, amount: BigInt(r.amount), debitAccountId: r.debit_account_id, state: r.state }]));
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, amount: BigInt(r.amount), debitAccountId: r.debit_account_id, state: r.state }]),
+  );
 }

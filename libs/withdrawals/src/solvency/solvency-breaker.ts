@@ -58,18 +58,37 @@ export async function listBreakers(q: Pick<Tx, 'query'>): Promise<SolvencyBreake
 }
 
 export async function listIncidents(q: Pick<Tx, 'query'>, limit = 100): Promise<Record<string, unknown>[]> {
-  const rows = await q.query<{ id: string; asset: string; batch_id: string | null; kind: string; detail: unknown; created_at: Date }>(
-    `SELECT * FROM withdrawals.solvency_incidents ORDER BY created_at DESC, id LIMIT $1`,
-    [Math.min(Math.max(limit, 1), 500)],
-  );
-  return rows.map((r) => ({ id: r.id, asset: r.asset, batchId: r.batch_id, kind: r.kind, detail: r.detail, createdAt: new Date(r.created_at).toISOString() }));
+  const rows = await q.query<{
+    id: string;
+    asset: string;
+    batch_id: string | null;
+    kind: string;
+    detail: unknown;
+    created_at: Date;
+  }>(`SELECT * FROM withdrawals.solvency_incidents ORDER BY created_at DESC, id LIMIT $1`, [
+    Math.min(Math.max(limit, 1), 500),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    asset: r.asset,
+    batchId: r.batch_id,
+    kind: r.kind,
+    detail: r.detail,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
 }
 
 /**
  * Trips the asset's breaker (once: a breaker already tripped keeps its first reason), raising an
  * incident, a webhook event and an audit record in one transaction.
  */
-export async function tripBreaker(deps: PipelineDeps, asset: AssetCode, batchId: string, reason: string, detail: Record<string, unknown>): Promise<void> {
+export async function tripBreaker(
+  deps: PipelineDeps,
+  asset: AssetCode,
+  batchId: string,
+  reason: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await runTx(deps, async (tx) => {
     const now = deps.clock.now();
     const incidentId = `solv_${randomUUID()}`;
@@ -82,11 +101,21 @@ export async function tripBreaker(deps: PipelineDeps, asset: AssetCode, batchId:
       [asset, now, reason, JSON.stringify(detail), incidentId],
     );
     if (tripped.length === 0) return; // another signer tripped it first
-    await tx.query(`INSERT INTO withdrawals.solvency_incidents (id, asset, batch_id, kind, detail, created_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)`, [
-      incidentId, asset, batchId, reason, JSON.stringify(detail), now,
-    ]);
-    await deps.outbox.enqueue(tx, { type: 'withdrawals.solvency_breaker_tripped', subject: `asset:${asset}`, payload: { asset, incidentId, batchId, reason, detail } });
-    audit(tx, { actor: auditActor(SOLVENCY_ACTOR), action: 'withdrawal_solvency_breaker.tripped', subject: { type: 'asset', id: asset }, payload: { incidentId, batchId, reason, detail } });
+    await tx.query(
+      `INSERT INTO withdrawals.solvency_incidents (id, asset, batch_id, kind, detail, created_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)`,
+      [incidentId, asset, batchId, reason, JSON.stringify(detail), now],
+    );
+    await deps.outbox.enqueue(tx, {
+      type: 'withdrawals.solvency_breaker_tripped',
+      subject: `asset:${asset}`,
+      payload: { asset, incidentId, batchId, reason, detail },
+    });
+    audit(tx, {
+      actor: auditActor(SOLVENCY_ACTOR),
+      action: 'withdrawal_solvency_breaker.tripped',
+      subject: { type: 'asset', id: asset },
+      payload: { incidentId, batchId, reason, detail },
+    });
   });
   solvencyBreakerTripped.set({ asset }, 1);
 }

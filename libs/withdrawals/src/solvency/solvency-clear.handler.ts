@@ -27,18 +27,43 @@ export function solvencyClearHandler(deps: PipelineDeps): ChangeHandler<Solvency
       const p = parseWith(schema, payload);
       return { asset: deps.assets.get(p.asset).code, reason: p.reason };
     },
-    async execute(tx: Tx, payload: SolvencyClearPayload, ctx: { changeId: string; maker: Principal; checker: Principal }) {
+    async execute(
+      tx: Tx,
+      payload: SolvencyClearPayload,
+      ctx: { changeId: string; maker: Principal; checker: Principal },
+    ) {
       const now = deps.clock.now();
-      const clearedBy = { maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner }, checker: { keyId: ctx.checker.keyId, owner: ctx.checker.owner } };
+      const clearedBy = {
+        maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner },
+        checker: { keyId: ctx.checker.keyId, owner: ctx.checker.owner },
+      };
       const rows = await tx.query<{ incident_id: string | null }>(
         `UPDATE withdrawals.solvency_breakers SET tripped = false, cleared_by = $2::jsonb, cleared_at = $3, clear_change_id = $4
           WHERE asset = $1 AND tripped RETURNING incident_id`,
         [payload.asset, JSON.stringify(clearedBy), now, ctx.changeId],
       );
-      if (rows.length === 0) throw conflict('solvency.not_tripped', `the solvency breaker of ${payload.asset} is not tripped`, { asset: payload.asset });
-      const body = { asset: payload.asset, incidentId: rows[0].incident_id, reason: payload.reason, changeId: ctx.changeId, clearedBy };
-      await deps.outbox.enqueue(tx, { type: 'withdrawals.solvency_breaker_cleared', subject: `asset:${payload.asset}`, payload: body });
-      await deps.audit.append(tx, { actor: auditActor(ctx.checker.keyId, ctx.checker.role), action: 'withdrawal_solvency_breaker.cleared', subject: { type: 'asset', id: payload.asset }, payload: body });
+      if (rows.length === 0)
+        throw conflict('solvency.not_tripped', `the solvency breaker of ${payload.asset} is not tripped`, {
+          asset: payload.asset,
+        });
+      const body = {
+        asset: payload.asset,
+        incidentId: rows[0].incident_id,
+        reason: payload.reason,
+        changeId: ctx.changeId,
+        clearedBy,
+      };
+      await deps.outbox.enqueue(tx, {
+        type: 'withdrawals.solvency_breaker_cleared',
+        subject: `asset:${payload.asset}`,
+        payload: body,
+      });
+      await deps.audit.append(tx, {
+        actor: auditActor(ctx.checker.keyId, ctx.checker.role),
+        action: 'withdrawal_solvency_breaker.cleared',
+        subject: { type: 'asset', id: payload.asset },
+        payload: body,
+      });
       solvencyBreakerTripped.set({ asset: payload.asset }, 0);
       return { asset: payload.asset, tripped: false, clearedAt: now.toISOString() };
     },

@@ -30,4 +30,9 @@ export interface SolvencyFigures {
 
 export type SolvencyVerdict =
   | { ok: true; figures: SolvencyFigures[] }
-  | { ok: false; asset: AssetCode; reason: 'ledger_shortfall' | 'onchain_shortfall' | 'hold_invalid'; detail: Record<string, unknown> };
+  | {
+      ok: false;
+      asset: AssetCode;
+      reason: 'ledger_shortfall' | 'onchain_shortfall' | 'hold_invalid';
+      detail: Record<string, unknown>;
+    };

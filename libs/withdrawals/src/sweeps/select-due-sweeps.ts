@@ -11,7 +11,12 @@ export function selectDueSweeps(
   max: number,
 ): { tags: string[]; assets: string[] } {
   const due = holdings
-    .map((h) => ({ tag: h.tag, assets: Object.entries(h.balances).filter(([a, v]) => thresholds[a] !== undefined && v > 0n && v >= thresholds[a]).map(([a]) => a) }))
+    .map((h) => ({
+      tag: h.tag,
+      assets: Object.entries(h.balances)
+        .filter(([a, v]) => thresholds[a] !== undefined && v > 0n && v >= thresholds[a])
+        .map(([a]) => a),
+    }))
     .filter((h) => h.assets.length > 0)
     .sort((a, b) => b.assets.length - a.assets.length || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
     .slice(0, max);

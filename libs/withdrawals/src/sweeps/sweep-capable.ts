@@ -32,5 +32,11 @@ export type SweepAdapter = ChainAdapter & SweepCapable & RelayCapable & Partial<
 
 export function isSweepCapable(a: ChainAdapter): a is SweepAdapter {
   const s = a as Partial<SweepCapable>;
-  return isRelayCapable(a) && typeof s.buildSweep === 'function' && typeof s.checkSweepIntent === 'function' && typeof s.sweepResult === 'function' && typeof s.balances === 'function';
+  return (
+    isRelayCapable(a) &&
+    typeof s.buildSweep === 'function' &&
+    typeof s.checkSweepIntent === 'function' &&
+    typeof s.sweepResult === 'function' &&
+    typeof s.balances === 'function'
+  );
 }

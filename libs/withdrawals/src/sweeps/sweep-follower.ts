@@ -39,7 +39,10 @@ export class SweepFollower {
   async runOnce(): Promise<{ ended: string[]; resent: string[] }> {
     const { deps, opts, adapter } = this;
     const out = { ended: [] as string[], resent: [] as string[] };
-    const sweeps = await deps.db.query<SweepRow>(`SELECT * FROM withdrawals.sweeps WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`, [opts.chain]);
+    const sweeps = await deps.db.query<SweepRow>(
+      `SELECT * FROM withdrawals.sweeps WHERE status = 'broadcast' AND chain = $1 ORDER BY seq LIMIT 100`,
+      [opts.chain],
+    );
     for (const s of sweeps) {
       let mined: string | null = null;
       let latest: TxStatus['state'] | null = null;
@@ -68,7 +71,10 @@ export class SweepFollower {
         }
       } else if (idle >= opts.rebroadcastAfterMs) {
         await adapter.broadcast({ chain: s.chain, batchId: s.id, txid: s.txid as string, raw: s.signed_raw as string });
-        await deps.db.query(`UPDATE withdrawals.sweeps SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [s.id, deps.clock.now()]);
+        await deps.db.query(
+          `UPDATE withdrawals.sweeps SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`,
+          [s.id, deps.clock.now()],
+        );
         out.resent.push(s.id);
         sweepEvents.inc({ chain: s.chain, outcome: 'resent' });
       }
@@ -81,7 +87,10 @@ export class SweepFollower {
     const native = deps.assets.onChain(s.chain).find((a) => a.native);
     if (!native) throw new Error(`no native asset for ${s.chain}`);
     return runTx(deps, async (tx) => {
-      const [locked] = await tx.query<{ id: string }>(`SELECT id FROM withdrawals.sweeps WHERE id = $1 AND status = 'broadcast' FOR UPDATE`, [s.id]);
+      const [locked] = await tx.query<{ id: string }>(
+        `SELECT id FROM withdrawals.sweeps WHERE id = $1 AND status = 'broadcast' FOR UPDATE`,
+        [s.id],
+      );
       if (!locked) return false;
       const now = deps.clock.now();
       if (outcome.fee > 0n) {
@@ -96,20 +105,35 @@ export class SweepFollower {
       const swept = outcome.swept.map((x) => ({ ...x, amount: x.amount.toString() }));
       await tx.query(
         `UPDATE withdrawals.sweeps SET status = $2, txid = $3, fee = $4, swept = $5::jsonb, mined_height = $6, failure = $7, lease_until = NULL, updated_at = $8 WHERE id = $1`,
-        [s.id, status, outcome.txid, outcome.fee.toString(), JSON.stringify(swept), outcome.height, outcome.reverted ? 'the sweep transaction reverted' : null, now],
+        [
+          s.id,
+          status,
+          outcome.txid,
+          outcome.fee.toString(),
+          JSON.stringify(swept),
+          outcome.height,
+          outcome.reverted ? 'the sweep transaction reverted' : null,
+          now,
+        ],
       );
       if (outcome.reverted) {
-        await tx.query(`UPDATE withdrawals.sweep_candidates SET retry_after = $3 WHERE chain = $1 AND address = ANY($2::text[])`, [
-          s.chain,
-          s.addresses,
-          new Date(now.getTime() + opts.retryAfterMs),
-        ]);
+        await tx.query(
+          `UPDATE withdrawals.sweep_candidates SET retry_after = $3 WHERE chain = $1 AND address = ANY($2::text[])`,
+          [s.chain, s.addresses, new Date(now.getTime() + opts.retryAfterMs)],
+        );
       }
       audit(tx, {
         actor: auditActor(SYSTEM_ACTOR),
         action: outcome.reverted ? 'sweep.reverted' : 'sweep.settled',
         subject: { type: 'sweep', id: s.id },
-        payload: { chain: s.chain, walletId: s.wallet_id, txid: outcome.txid, height: outcome.height, fee: outcome.fee.toString(), swept },
+        payload: {
+          chain: s.chain,
+          walletId: s.wallet_id,
+          txid: outcome.txid,
+          height: outcome.height,
+          fee: outcome.fee.toString(),
+          swept,
+        },
       });
       await this.fault?.('sweeper.settle.before_commit', { sweepId: s.id });
       return true;
@@ -119,18 +143,48 @@ export class SweepFollower {
   private async bump(s: SweepRow): Promise<void> {
     const { deps, adapter } = this;
     if (!isRelayReplaceable(adapter)) return;
-    const previous = { chain: s.chain, batchId: s.id, payload: s.unsigned_payload, digests: s.digests, fee: BigInt(s.max_fee) };
-    const check = (replacement: UnsignedWithdrawal) => adapter.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
-    await replaceStuckRelay(adapter, deps.signer, s.wallet_id, previous, this.opts.feeCeiling, check, (replacement, signed) => runTx(deps, async (tx) => {
-      const moved = await tx.query(
-        `UPDATE withdrawals.sweeps SET signed_raw = $2, txid = $3, unsigned_payload = $4, digests = $5::jsonb, max_fee = $6,
+    const previous = {
+      chain: s.chain,
+      batchId: s.id,
+      payload: s.unsigned_payload,
+      digests: s.digests,
+      fee: BigInt(s.max_fee),
+    };
+    const check = (replacement: UnsignedWithdrawal) =>
+      adapter.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
+    await replaceStuckRelay(
+      adapter,
+      deps.signer,
+      s.wallet_id,
+      previous,
+      this.opts.feeCeiling,
+      check,
+      (replacement, signed) =>
+        runTx(deps, async (tx) => {
+          const moved = await tx.query(
+            `UPDATE withdrawals.sweeps SET signed_raw = $2, txid = $3, unsigned_payload = $4, digests = $5::jsonb, max_fee = $6,
            previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
          WHERE id = $1 AND status = 'broadcast' AND txid = $7 RETURNING id`,
-        [s.id, signed.raw, signed.txid, replacement.payload, JSON.stringify(replacement.digests), replacement.fee.toString(), s.txid, deps.clock.now()],
-      );
-      if (moved.length === 0) return false;
-      audit(tx, { actor: auditActor(SYSTEM_ACTOR), action: 'sweep.fee_bumped', subject: { type: 'sweep', id: s.id }, payload: { replaced: s.txid, txid: signed.txid, attempt: s.attempt + 1 } });
-      return true;
-    }));
+            [
+              s.id,
+              signed.raw,
+              signed.txid,
+              replacement.payload,
+              JSON.stringify(replacement.digests),
+              replacement.fee.toString(),
+              s.txid,
+              deps.clock.now(),
+            ],
+          );
+          if (moved.length === 0) return false;
+          audit(tx, {
+            actor: auditActor(SYSTEM_ACTOR),
+            action: 'sweep.fee_bumped',
+            subject: { type: 'sweep', id: s.id },
+            payload: { replaced: s.txid, txid: signed.txid, attempt: s.attempt + 1 },
+          });
+          return true;
+        }),
+    );
   }
 }

@@ -6,6 +6,18 @@ import type { LedgerTransferInput } from '../ports';
  * needs no entry: custody mirrors the Safe AND the deposit addresses, and a sweep only moves
  * value between them. The id is the sweep's, so a retried settlement has one effect.
  */
-export function sweepGasLeg(sweepId: string, txid: string, fee: bigint, accounts: { feeExpense: string; relayerGas: string }): LedgerTransferInput {
-  return { id: `sweep:${sweepId}:gas`, debitAccountId: accounts.feeExpense, creditAccountId: accounts.relayerGas, amount: fee, code: 'sweep_gas', metadata: { sweepId, txid } };
+export function sweepGasLeg(
+  sweepId: string,
+  txid: string,
+  fee: bigint,
+  accounts: { feeExpense: string; relayerGas: string },
+): LedgerTransferInput {
+  return {
+    id: `sweep:${sweepId}:gas`,
+    debitAccountId: accounts.feeExpense,
+    creditAccountId: accounts.relayerGas,
+    amount: fee,
+    code: 'sweep_gas',
+    metadata: { sweepId, txid },
+  };
 }

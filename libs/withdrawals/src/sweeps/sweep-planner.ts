@@ -41,8 +41,14 @@ export class SweepPlanner {
    */
   async ingest(): Promise<number> {
     const { deps, opts } = this;
-    await deps.db.query(`INSERT INTO withdrawals.sweep_feed (chain, position) VALUES ($1, 0) ON CONFLICT (chain) DO NOTHING`, [opts.chain]);
-    const [f] = await deps.db.query<{ position: string }>(`SELECT position::text FROM withdrawals.sweep_feed WHERE chain = $1`, [opts.chain]);
+    await deps.db.query(
+      `INSERT INTO withdrawals.sweep_feed (chain, position) VALUES ($1, 0) ON CONFLICT (chain) DO NOTHING`,
+      [opts.chain],
+    );
+    const [f] = await deps.db.query<{ position: string }>(
+      `SELECT position::text FROM withdrawals.sweep_feed WHERE chain = $1`,
+      [opts.chain],
+    );
     const items = await this.source.depositsAfter(opts.chain, BigInt(f.position), FEED_PAGE);
     if (items.length === 0) return 0;
     const latest = new Map<string, (typeof items)[number]>();
@@ -53,13 +59,22 @@ export class SweepPlanner {
     const rows = [...latest.values()];
     const last = items.reduce((m, it) => (it.position > m ? it.position : m), 0n);
     return runTx(deps, async (tx) => {
-      const moved = await tx.query(`UPDATE withdrawals.sweep_feed SET position = $3 WHERE chain = $1 AND position = $2 RETURNING chain`, [opts.chain, f.position, last.toString()]);
+      const moved = await tx.query(
+        `UPDATE withdrawals.sweep_feed SET position = $3 WHERE chain = $1 AND position = $2 RETURNING chain`,
+        [opts.chain, f.position, last.toString()],
+      );
       if (moved.length === 0) return 0;
       await tx.query(
         `INSERT INTO withdrawals.sweep_candidates (chain, address, tag, wallet_id, fed_at_position)
          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
          ON CONFLICT (chain, address) DO UPDATE SET fed_at_position = GREATEST(withdrawals.sweep_candidates.fed_at_position, EXCLUDED.fed_at_position), checked_at = NULL`,
-        [opts.chain, rows.map((r) => r.address), rows.map((r) => r.tag), rows.map((r) => r.walletId), rows.map((r) => r.position.toString())],
+        [
+          opts.chain,
+          rows.map((r) => r.address),
+          rows.map((r) => r.tag),
+          rows.map((r) => r.walletId),
+          rows.map((r) => r.position.toString()),
+        ],
       );
       return items.length;
     });
@@ -104,7 +119,9 @@ export class SweepPlanner {
       [opts.chain, walletId, deps.clock.now(), opts.sweep.maxChecks ?? 500],
     );
     const limit = pLimit(8);
-    const holdings = await Promise.all(candidates.map((c) => limit(async () => ({ ...c, balances: await adapter.balances(c.address, assets) }))));
+    const holdings = await Promise.all(
+      candidates.map((c) => limit(async () => ({ ...c, balances: await adapter.balances(c.address, assets) }))),
+    );
     const empty = holdings.filter((h) => Object.values(h.balances).every((v) => v === 0n));
     // Empty ones go; one the feed named again meanwhile (fed_at_position moved) stays.
     await deps.db.query(
@@ -112,11 +129,10 @@ export class SweepPlanner {
         WHERE c.chain = $1 AND c.address = e.address AND c.fed_at_position = e.pos`,
       [opts.chain, empty.map((e) => e.address), empty.map((e) => e.fed_at_position)],
     );
-    await deps.db.query(`UPDATE withdrawals.sweep_candidates SET checked_at = $3 WHERE chain = $1 AND address = ANY($2::text[])`, [
-      opts.chain,
-      holdings.filter((h) => !empty.includes(h)).map((h) => h.address),
-      deps.clock.now(),
-    ]);
+    await deps.db.query(
+      `UPDATE withdrawals.sweep_candidates SET checked_at = $3 WHERE chain = $1 AND address = ANY($2::text[])`,
+      [opts.chain, holdings.filter((h) => !empty.includes(h)).map((h) => h.address), deps.clock.now()],
+    );
     const due = selectDueSweeps(holdings, opts.sweep.thresholds, opts.sweep.maxAddresses ?? 50);
     if (due.tags.length === 0) return null;
     const fees = await adapter.relayerChainState(wallet.relayerAddress as string);
@@ -128,11 +144,22 @@ export class SweepPlanner {
       const derived = adapter.deriveDepositAddress(wallet, tag).address;
       const held = (byTag.get(tag) as (typeof holdings)[number]).address;
       if (derived.toLowerCase() !== held.toLowerCase()) {
-        throw new DomainError('sweep.address_mismatch', 500, `wallet ${wallet.id} derives ${derived} for tag ${tag}, but deposits recorded ${held}`, { walletId: wallet.id, tag });
+        throw new DomainError(
+          'sweep.address_mismatch',
+          500,
+          `wallet ${wallet.id} derives ${derived} for tag ${tag}, but deposits recorded ${held}`,
+          { walletId: wallet.id, tag },
+        );
       }
     }
     const tokenAssets = due.assets.filter((a) => a !== native);
-    return this.prepare(wallet, due.tags, tokenAssets, due.tags.map((t) => byTag.get(t) as (typeof holdings)[number]), fees);
+    return this.prepare(
+      wallet,
+      due.tags,
+      tokenAssets,
+      due.tags.map((t) => byTag.get(t) as (typeof holdings)[number]),
+      fees,
+    );
   }
 
   private async prepare(
@@ -146,26 +173,62 @@ export class SweepPlanner {
     const relayer = wallet.relayerAddress as string;
     return runTx(deps, async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:sweep:${opts.chain}:${wallet.id}`]);
-      const open = await tx.query(`SELECT 1 FROM withdrawals.sweeps WHERE chain = $1 AND wallet_id = $2 AND status IN ('signing', 'signed', 'broadcast')`, [opts.chain, wallet.id]);
+      const open = await tx.query(
+        `SELECT 1 FROM withdrawals.sweeps WHERE chain = $1 AND wallet_id = $2 AND status IN ('signing', 'signed', 'broadcast')`,
+        [opts.chain, wallet.id],
+      );
       if (open.length > 0) return null;
       const id = `sweep_${randomUUID()}`;
       const now = deps.clock.now();
       const nonce = await reserveRelayerNonce(tx, adapter, opts.chain, relayer, { sweepId: id }, now);
-      const unsigned = await adapter.buildSweep(wallet, tags, tokenAssets, { relayerPublicKey: wallet.relayerPublicKey as string, nonce: Number(nonce), ...fees }, id);
+      const unsigned = await adapter.buildSweep(
+        wallet,
+        tags,
+        tokenAssets,
+        { relayerPublicKey: wallet.relayerPublicKey as string, nonce: Number(nonce), ...fees },
+        id,
+      );
       // The builder is not trusted: decode what it produced before storing anything to sign.
       adapter.checkSweepIntent(unsigned, wallet, tags, tokenAssets);
-      const expected = Object.fromEntries(holdings.map((h) => [h.address, Object.fromEntries(Object.entries(h.balances).map(([a, v]) => [a, v.toString()]))]));
+      const expected = Object.fromEntries(
+        holdings.map((h) => [
+          h.address,
+          Object.fromEntries(Object.entries(h.balances).map(([a, v]) => [a, v.toString()])),
+        ]),
+      );
       await tx.query(
         `INSERT INTO withdrawals.sweeps (id, chain, wallet_id, wallet, status, tags, addresses, assets, expected, relayer, nonce, unsigned_payload, digests, max_fee, created_at, updated_at)
          VALUES ($1, $2, $3, $4::jsonb, 'signing', $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12::jsonb, $13, $14, $14)`,
-        [id, opts.chain, wallet.id, JSON.stringify(wallet), JSON.stringify(tags), JSON.stringify(holdings.map((h) => h.address)), JSON.stringify(tokenAssets),
-          JSON.stringify(expected), relayer.toLowerCase(), nonce.toString(), unsigned.payload, JSON.stringify(unsigned.digests), unsigned.fee.toString(), now],
+        [
+          id,
+          opts.chain,
+          wallet.id,
+          JSON.stringify(wallet),
+          JSON.stringify(tags),
+          JSON.stringify(holdings.map((h) => h.address)),
+          JSON.stringify(tokenAssets),
+          JSON.stringify(expected),
+          relayer.toLowerCase(),
+          nonce.toString(),
+          unsigned.payload,
+          JSON.stringify(unsigned.digests),
+          unsigned.fee.toString(),
+          now,
+        ],
       );
       audit(tx, {
         actor: auditActor(SYSTEM_ACTOR),
         action: 'sweep.planned',
         subject: { type: 'sweep', id },
-        payload: { chain: opts.chain, walletId: wallet.id, safe: wallet.safeAddress, addresses: holdings.map((h) => h.address), tokens: tokenAssets, expected, nonce: nonce.toString() },
+        payload: {
+          chain: opts.chain,
+          walletId: wallet.id,
+          safe: wallet.safeAddress,
+          addresses: holdings.map((h) => h.address),
+          tokens: tokenAssets,
+          expected,
+          nonce: nonce.toString(),
+        },
       });
       await this.fault?.('sweeper.prepare.before_commit', { sweepId: id });
       return id;
@@ -174,11 +237,24 @@ export class SweepPlanner {
 
   private async wallet(walletId: string): Promise<Wallet> {
     const { deps, opts } = this;
-    if (!deps.wallets.walletById) throw new DomainError('sweep.wallet_directory', 500, 'the wallet directory cannot look wallets up by id, which the sweeper needs');
+    if (!deps.wallets.walletById)
+      throw new DomainError(
+        'sweep.wallet_directory',
+        500,
+        'the wallet directory cannot look wallets up by id, which the sweeper needs',
+      );
     const w = await deps.wallets.walletById(opts.chain, walletId);
-    if (!w) throw new DomainError('sweep.wallet_unknown', 500, `deposit addresses name wallet ${walletId}, which the wallet directory does not know`, { walletId });
+    if (!w)
+      throw new DomainError(
+        'sweep.wallet_unknown',
+        500,
+        `deposit addresses name wallet ${walletId}, which the wallet directory does not know`,
+        { walletId },
+      );
     if (!w.safeAddress || !w.relayerAddress || !w.relayerPublicKey) {
-      throw new DomainError('sweep.wallet_incomplete', 500, `wallet ${walletId} lacks its Safe or relayer key`, { walletId });
+      throw new DomainError('sweep.wallet_incomplete', 500, `wallet ${walletId} lacks its Safe or relayer key`, {
+        walletId,
+      });
     }
     return w;
   }

@@ -57,7 +57,8 @@ export class SweepQueries {
   private toSweep(r: SweepRow): Sweep {
     const assets = this.deps.assets;
     const native = assets.onChain(r.chain).find((a) => a.native);
-    const units = (asset: string, amount: string) => (assets.has(asset) ? formatAssetUnits(BigInt(amount), assets.get(asset).decimals) : amount);
+    const units = (asset: string, amount: string) =>
+      assets.has(asset) ? formatAssetUnits(BigInt(amount), assets.get(asset).decimals) : amount;
     return {
       id: r.id,
       chain: r.chain,

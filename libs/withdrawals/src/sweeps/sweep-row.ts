@@ -41,13 +41,22 @@ export function storedSweep(s: SweepRow): UnsignedWithdrawal {
 }
 
 /** Claims the oldest sweep in `status` whose lease is free or expired (see claimBatch: the lease covers KMS calls and broadcasting). */
-export async function claimSweep(tx: Tx, chain: ChainId, status: SweepStatus, now: Date, leaseMs: number): Promise<SweepRow | null> {
+export async function claimSweep(
+  tx: Tx,
+  chain: ChainId,
+  status: SweepStatus,
+  now: Date,
+  leaseMs: number,
+): Promise<SweepRow | null> {
   const [s] = await tx.query<SweepRow>(
     `SELECT * FROM withdrawals.sweeps WHERE status = $1 AND chain = $2 AND (lease_until IS NULL OR lease_until <= $3)
       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [status, chain, now],
   );
   if (!s) return null;
-  await tx.query(`UPDATE withdrawals.sweeps SET lease_until = $2 WHERE id = $1`, [s.id, new Date(now.getTime() + leaseMs)]);
+  await tx.query(`UPDATE withdrawals.sweeps SET lease_until = $2 WHERE id = $1`, [
+    s.id,
+    new Date(now.getTime() + leaseMs),
+  ]);
   return s;
 }

@@ -30,7 +30,9 @@ export class SweepSigner {
     const unsigned = storedSweep(s);
     try {
       adapter.checkSweepIntent(unsigned, s.wallet, s.tags, s.assets);
-      const signatures = await signDigests(unsigned, 1, (publicKey, digest) => deps.signer.sign(s.wallet_id, publicKey, digest));
+      const signatures = await signDigests(unsigned, 1, (publicKey, digest) =>
+        deps.signer.sign(s.wallet_id, publicKey, digest),
+      );
       const signed = await adapter.finalize(unsigned, signatures);
       await this.fault?.('sweeper.after_sign', { sweepId: s.id });
       await deps.db.query(
@@ -41,7 +43,11 @@ export class SweepSigner {
       // A stored payload that fails its intent check is never signed, whatever a retry does.
       if (err instanceof IntentMismatchError) await this.refuse(s, err);
       // Otherwise nothing was stored or sent: free the lease so a later round retries.
-      else await deps.db.query(`UPDATE withdrawals.sweeps SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`, [s.id, String((err as Error).message ?? err).slice(0, 500)]);
+      else
+        await deps.db.query(
+          `UPDATE withdrawals.sweeps SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`,
+          [s.id, String((err as Error).message ?? err).slice(0, 500)],
+        );
       throw err;
     }
     return s.id;
@@ -64,7 +70,13 @@ export class SweepSigner {
         actor: auditActor(SYSTEM_ACTOR),
         action: 'sweep.refused',
         subject: { type: 'sweep', id: s.id },
-        payload: { chain: s.chain, walletId: s.wallet_id, nonce: String(s.nonce), rule: 'intent_mismatch', reason: err.detail },
+        payload: {
+          chain: s.chain,
+          walletId: s.wallet_id,
+          nonce: String(s.nonce),
+          rule: 'intent_mismatch',
+          reason: err.detail,
+        },
       });
       return true;
     });
@@ -79,7 +91,10 @@ export class SweepSigner {
     try {
       await adapter.broadcast({ chain: s.chain, batchId: s.id, txid: s.txid, raw: s.signed_raw });
     } catch (err) {
-      await deps.db.query(`UPDATE withdrawals.sweeps SET last_error = $2 WHERE id = $1`, [s.id, String((err as Error).message ?? err).slice(0, 500)]);
+      await deps.db.query(`UPDATE withdrawals.sweeps SET last_error = $2 WHERE id = $1`, [
+        s.id,
+        String((err as Error).message ?? err).slice(0, 500),
+      ]);
       throw err;
     }
     await this.fault?.('sweeper.after_broadcast', { sweepId: s.id });

@@ -30,8 +30,17 @@ export class Sweeper {
 
   constructor(deps: SignerDeps, opts: SweeperOptions, fault?: FaultHook) {
     const adapter = adapterFor(deps, opts.chain);
-    if (!isSweepCapable(adapter)) throw new DomainError('sweep.unsupported', 500, `the ${opts.chain} adapter cannot sweep deposit addresses`, { chain: opts.chain });
-    if (!deps.sweepSource) throw new DomainError('sweep.no_source', 500, 'sweeping needs the deposit feed (SWEEP_SOURCE), which is not wired', { chain: opts.chain });
+    if (!isSweepCapable(adapter))
+      throw new DomainError('sweep.unsupported', 500, `the ${opts.chain} adapter cannot sweep deposit addresses`, {
+        chain: opts.chain,
+      });
+    if (!deps.sweepSource)
+      throw new DomainError(
+        'sweep.no_source',
+        500,
+        'sweeping needs the deposit feed (SWEEP_SOURCE), which is not wired',
+        { chain: opts.chain },
+      );
     this.planner = new SweepPlanner(deps, deps.sweepSource, adapter, { chain: opts.chain, sweep: opts.sweep }, fault);
     this.signer = new SweepSigner(deps, adapter, { chain: opts.chain, leaseMs: opts.leaseMs }, fault);
     this.follower = new SweepFollower(

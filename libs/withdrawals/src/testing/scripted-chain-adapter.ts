@@ -66,10 +66,15 @@ export class ScriptedChainAdapter implements ChainAdapter {
         btcAddress.toOutputScript(address, networks.regtest);
         return { ok: true, normalized: address.toLowerCase().startsWith('bcrt1') ? address.toLowerCase() : address };
       } catch (err) {
-        return { ok: false, code: 'address.malformed', reason: `not a regtest Bitcoin address: ${(err as Error).message}` };
+        return {
+          ok: false,
+          code: 'address.malformed',
+          reason: `not a regtest Bitcoin address: ${(err as Error).message}`,
+        };
       }
     }
-    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return { ok: false, code: 'address.malformed', reason: 'not a 20-byte hex Ethereum address' };
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address))
+      return { ok: false, code: 'address.malformed', reason: 'not a 20-byte hex Ethereum address' };
     try {
       return { ok: true, normalized: getAddress(address) };
     } catch {
@@ -90,7 +95,11 @@ export class ScriptedChainAdapter implements ChainAdapter {
       chain: this.chain,
       batchId: batch.id,
       payload: text,
-      digests: keys.map((publicKey, i) => ({ publicKey, digest: sha256(`${text}|${publicKey}`), purpose: `cosigner ${i + 1}` })),
+      digests: keys.map((publicKey, i) => ({
+        publicKey,
+        digest: sha256(`${text}|${publicKey}`),
+        purpose: `cosigner ${i + 1}`,
+      })),
       fee: this.fee,
     };
   }
@@ -98,9 +107,13 @@ export class ScriptedChainAdapter implements ChainAdapter {
   checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void {
     const p = JSON.parse(unsigned.payload) as ScriptedPayload;
     if (p.batchId !== batch.id) throw new IntentMismatchError(`payload is for batch ${p.batchId}, not ${batch.id}`);
-    checkOutputsMatch(p.outputs.map((o) => ({ address: o.address, asset: o.asset, amount: BigInt(o.amount) })), batch.outputs);
+    checkOutputsMatch(
+      p.outputs.map((o) => ({ address: o.address, asset: o.asset, amount: BigInt(o.amount) })),
+      batch.outputs,
+    );
     for (const d of unsigned.digests) {
-      if (d.digest !== sha256(`${unsigned.payload}|${d.publicKey}`)) throw new IntentMismatchError(`digest for ${d.purpose} is not over this payload`);
+      if (d.digest !== sha256(`${unsigned.payload}|${d.publicKey}`))
+        throw new IntentMismatchError(`digest for ${d.purpose} is not over this payload`);
     }
   }
 
@@ -109,12 +122,19 @@ export class ScriptedChainAdapter implements ChainAdapter {
       const sig = signatures.find((s) => s.digest === d.digest && s.publicKey === d.publicKey);
       if (!sig) throw new Error(`missing signature for ${d.purpose}`);
       const hex = (v: string) => v.replace(/^0x/, '').padStart(64, '0');
-      const ok = secp256k1.verify(hexToBytes(hex(sig.r) + hex(sig.s)), hexToBytes(d.digest), hexToBytes(d.publicKey), { lowS: true });
+      const ok = secp256k1.verify(hexToBytes(hex(sig.r) + hex(sig.s)), hexToBytes(d.digest), hexToBytes(d.publicKey), {
+        lowS: true,
+      });
       if (!ok) throw new Error(`invalid or high-S signature for ${d.purpose}`);
     }
     // Like a segwit txid: independent of the signatures, so re-signing the same payload keeps it.
     const txid = sha256(unsigned.payload);
-    return { chain: this.chain, batchId: unsigned.batchId, txid, raw: JSON.stringify({ payload: unsigned.payload, signatures }) };
+    return {
+      chain: this.chain,
+      batchId: unsigned.batchId,
+      txid,
+      raw: JSON.stringify({ payload: unsigned.payload, signatures }),
+    };
   }
 
   async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
@@ -142,10 +162,18 @@ export class ScriptedChainAdapter implements ChainAdapter {
     if (f) return { state: 'failed', reason: f.reason, ...mined };
     const paid = this.payloads.get(txid)?.outputs ?? [];
     const unpaid: UnpaidOutput[] = paid.flatMap((o, i) =>
-      this.unpaidAddresses.has(o.address) ? [{ ref: outputs?.[i]?.ref ?? String(i), reason: `${o.amount} ${o.asset} to ${o.address} was not paid (scripted)` }] : [],
+      this.unpaidAddresses.has(o.address)
+        ? [
+            {
+              ref: outputs?.[i]?.ref ?? String(i),
+              reason: `${o.amount} ${o.asset} to ${o.address} was not paid (scripted)`,
+            },
+          ]
+        : [],
     );
     if (unpaid.length === 0) return { state: 'confirmed', ...mined };
-    if (unpaid.length === paid.length) return { state: 'failed', reason: unpaid.map((u) => u.reason).join('; '), ...mined };
+    if (unpaid.length === paid.length)
+      return { state: 'failed', reason: unpaid.map((u) => u.reason).join('; '), ...mined };
     return { state: 'partial', unpaid, ...mined };
   }
 

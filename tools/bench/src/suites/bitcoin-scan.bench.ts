@@ -25,10 +25,14 @@ export async function run(args: string[]): Promise<void> {
     return m.heapUsed + m.arrayBuffers;
   };
 
-  const watchedScript = (i: number) => Buffer.concat([Buffer.from([0, 32]), createHash('sha256').update(`watched-${i}`).digest()]);
+  const watchedScript = (i: number) =>
+    Buffer.concat([Buffer.from([0, 32]), createHash('sha256').update(`watched-${i}`).digest()]);
 
   // Custody outpoints the scan must notice being spent (keys as scanBlock renders them).
-  const keys = Array.from({ length: trackedCount }, (_, i) => `${createHash('sha256').update(`utxo-${i}`).digest('hex')}:0`);
+  const keys = Array.from(
+    { length: trackedCount },
+    (_, i) => `${createHash('sha256').update(`utxo-${i}`).digest('hex')}:0`,
+  );
   const utxo: CustodyUtxo = { txid: '', vout: 0, value: 0n, script: '', witnessScript: '', address: '', height: 0 };
   const raws = Array.from({ length: blocks }, (_, b) => syntheticBlock(b, txsPerBlock, watchedCount, watchedScript));
   const totalTx = blocks * txsPerBlock;
@@ -47,7 +51,16 @@ export async function run(args: string[]): Promise<void> {
       passes.push(Number(process.hrtime.bigint() - t0) / 1e9);
     }
     const seconds = passes.sort((a, b) => a - b)[1];
-    return { matcher: label, blocks, 'tx/block': txsPerBlock, watched: watchedCount, 'matched outputs': matched, 'tx/s': Math.round(totalTx / seconds), 'ms/block': (seconds * 1000) / blocks, 'matcher MB': mb(matcherBytes) };
+    return {
+      matcher: label,
+      blocks,
+      'tx/block': txsPerBlock,
+      watched: watchedCount,
+      'matched outputs': matched,
+      'tx/s': Math.round(totalTx / seconds),
+      'ms/block': (seconds * 1000) / blocks,
+      'matcher MB': mb(matcherBytes),
+    };
   };
 
   const rows: Record<string, string | number>[] = [];
@@ -79,10 +92,18 @@ export async function run(args: string[]): Promise<void> {
     rows.push(measure('scanBlock: raw walk + ScriptSet', bytes, (raw) => scanBlock(raw, set, tracker).outputs.length));
     // What block() does per block after the RPC answer arrives: hex (getblock verbosity 0) to bytes, then scan.
     const hexes = new Map(raws.map((r) => [r, r.toString('hex')]));
-    rows.push(measure('same, from RPC hex', bytes, (raw) => scanBlock(Buffer.from(hexes.get(raw) ?? '', 'hex'), set, tracker).outputs.length));
+    rows.push(
+      measure(
+        'same, from RPC hex',
+        bytes,
+        (raw) => scanBlock(Buffer.from(hexes.get(raw) ?? '', 'hex'), set, tracker).outputs.length,
+      ),
+    );
   }
   printTable([...rows.slice(1), rows[0]]);
-  console.log(`\n${blocks} blocks of ${txsPerBlock} tx (${mb(raws.reduce((a, r) => a + r.length, 0))} MB raw), ${trackedCount.toLocaleString('en-US')} tracked custody outpoints; node ${process.version}, one core.`);
+  console.log(
+    `\n${blocks} blocks of ${txsPerBlock} tx (${mb(raws.reduce((a, r) => a + r.length, 0))} MB raw), ${trackedCount.toLocaleString('en-US')} tracked custody outpoints; node ${process.version}, one core.`,
+  );
 }
 
 /** A block of `n` transactions: 1–2 inputs (segwit or legacy), 2 outputs, ~1% paying a watched script. */
@@ -107,7 +128,12 @@ function syntheticBlock(seed: number, n: number, watchedCount: number, watchedSc
       tx.addInput(randomBytes(32), j, 0xfffffffd, segwit ? Buffer.alloc(0) : randomBytes(106));
       if (segwit) tx.setWitness(j, [randomBytes(72), randomBytes(33)]);
     }
-    const pay = i % 100 === 0 ? watchedScript((seed * n + i) % watchedCount) : i % 5 === 0 ? Buffer.concat([Buffer.from([0x76, 0xa9, 20]), randomBytes(20), Buffer.from([0x88, 0xac])]) : Buffer.concat([Buffer.from([0, 20]), randomBytes(20)]);
+    const pay =
+      i % 100 === 0
+        ? watchedScript((seed * n + i) % watchedCount)
+        : i % 5 === 0
+          ? Buffer.concat([Buffer.from([0x76, 0xa9, 20]), randomBytes(20), Buffer.from([0x88, 0xac])])
+          : Buffer.concat([Buffer.from([0, 20]), randomBytes(20)]);
     tx.addOutput(pay, 50_000n + BigInt(i));
     tx.addOutput(Buffer.concat([Buffer.from([0, 32]), randomBytes(32)]), 1_000_000n);
     txs.push(tx);

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import type { WithdrawalBatch } from '@strongroom/chains-core';
-import { AddressSet, EthereumAdapter, matchBlockTransfers, setupEthereumCustody, TRANSFER_TOPIC, type BlockLog, type BlockTx, type DigestSigner, type EthereumCustody } from '@strongroom/chains-ethereum';
+import {
+  AddressSet,
+  EthereumAdapter,
+  matchBlockTransfers,
+  setupEthereumCustody,
+  TRANSFER_TOPIC,
+  type BlockLog,
+  type BlockTx,
+  type DigestSigner,
+  type EthereumCustody,
+} from '@strongroom/chains-ethereum';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
 import { AbiCoder, hexlify, keccak256, SigningKey, toQuantity, toUtf8Bytes, Wallet, zeroPadValue } from 'ethers';
 import { printTable } from '../table';
@@ -32,11 +42,23 @@ function localSigner(): DigestSigner {
   };
 }
 
-function synthetic(watchedList: string[], blocks: number, txsPerBlock: number, logsPerBlock: number, hitRate: number, token: string) {
+function synthetic(
+  watchedList: string[],
+  blocks: number,
+  txsPerBlock: number,
+  logsPerBlock: number,
+  hitRate: number,
+  token: string,
+) {
   const out: { txs: BlockTx[]; logs: BlockLog[] }[] = [];
-  const pick = () => (Math.random() < hitRate ? watchedList[Math.floor(Math.random() * watchedList.length)] : hexlify(randomBytes(20)));
+  const pick = () =>
+    Math.random() < hitRate ? watchedList[Math.floor(Math.random() * watchedList.length)] : hexlify(randomBytes(20));
   for (let b = 0; b < blocks; b++) {
-    const txs = Array.from({ length: txsPerBlock }, () => ({ hash: hexlify(randomBytes(32)), to: pick(), value: 10n ** 15n }));
+    const txs = Array.from({ length: txsPerBlock }, () => ({
+      hash: hexlify(randomBytes(32)),
+      to: pick(),
+      value: 10n ** 15n,
+    }));
     const logs = Array.from({ length: logsPerBlock }, (_, i) => ({
       transactionHash: hexlify(randomBytes(32)),
       logIndex: i,
@@ -76,16 +98,39 @@ async function matchingCore(): Promise<Record<string, string | number>[]> {
   const lookupS = (performance.now() - lookups) / 1000;
   if (hits !== 1_000_000) throw new Error('lookup lost an address');
   return [
-    { measure: 'watched set: build 1,000,000 addresses', value: Math.round(buildMs), unit: 'ms', note: `${heapMb.toFixed(0)} MB heap` },
-    { measure: 'watched set: lookups', value: Math.round(1_000_000 / lookupS), unit: 'lookups/s', note: 'hex string → 5-word probe' },
-    { measure: 'match core (synthetic): blocks', value: Math.round(blocks.length / s), unit: 'blocks/s', note: '180 txs + 400 logs per block' },
-    { measure: 'match core (synthetic): logs', value: Math.round((blocks.length * 400) / s), unit: 'logs/s', note: `${found} deposits found` },
+    {
+      measure: 'watched set: build 1,000,000 addresses',
+      value: Math.round(buildMs),
+      unit: 'ms',
+      note: `${heapMb.toFixed(0)} MB heap`,
+    },
+    {
+      measure: 'watched set: lookups',
+      value: Math.round(1_000_000 / lookupS),
+      unit: 'lookups/s',
+      note: 'hex string → 5-word probe',
+    },
+    {
+      measure: 'match core (synthetic): blocks',
+      value: Math.round(blocks.length / s),
+      unit: 'blocks/s',
+      note: '180 txs + 400 logs per block',
+    },
+    {
+      measure: 'match core (synthetic): logs',
+      value: Math.round((blocks.length * 400) / s),
+      unit: 'logs/s',
+      note: `${found} deposits found`,
+    },
   ];
 }
 
 async function realAnvil(anvil: Anvil, c: EthereumCustody, token: string): Promise<Record<string, string | number>[]> {
   const list = randomAddresses(WATCHED - 200);
-  const deposits = Array.from({ length: 200 }, (_, i) => c.adapter.deriveDepositAddress(c.wallet, `bench/u${i}/ETH/0`).address);
+  const deposits = Array.from(
+    { length: 200 },
+    (_, i) => c.adapter.deriveDepositAddress(c.wallet, `bench/u${i}/ETH/0`).address,
+  );
   const watched = [...list, ...deposits].map((address, i) => ({ address, ref: String(i) }));
   const from = anvil.accounts[0];
   await anvil.mintToken(token, from, 10n ** 15n);
@@ -99,7 +144,12 @@ async function realAnvil(anvil: Anvil, c: EthereumCustody, token: string): Promi
       const to = i % 4 === 0 ? deposits[(b * perBlock + i) % deposits.length] : hexlify(randomBytes(20));
       const tx =
         i < 40
-          ? { from, to: token, data: `0xa9059cbb${coder.encode(['address', 'uint256'], [to, 1000n]).slice(2)}`, gas: '0x186a0' }
+          ? {
+              from,
+              to: token,
+              data: `0xa9059cbb${coder.encode(['address', 'uint256'], [to, 1000n]).slice(2)}`,
+              gas: '0x186a0',
+            }
           : { from, to, value: toQuantity(10n ** 12n), gas: '0x5208' };
       return { ...tx, nonce: toQuantity(nonce++) };
     });
@@ -110,7 +160,14 @@ async function realAnvil(anvil: Anvil, c: EthereumCustody, token: string): Promi
   const rows: Record<string, string | number>[] = [];
   // The same blocks read without traces and with each tracer (internal ETH transfers): the trace is the price.
   for (const mode of ['off', 'callTracer', 'parityTrace'] as const) {
-    const adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [{ asset: 'USDC', address: token }], expectedAddresses: WATCHED, internalTransfers: mode });
+    const adapter = new EthereumAdapter({
+      rpcUrl: anvil.rpcUrl,
+      network: 'anvil',
+      chainId: anvil.chainId,
+      tokens: [{ asset: 'USDC', address: token }],
+      expectedAddresses: WATCHED,
+      internalTransfers: mode,
+    });
     adapter.watch(watched);
     const t0 = performance.now();
     let transfers = 0;
@@ -125,15 +182,34 @@ async function realAnvil(anvil: Anvil, c: EthereumCustody, token: string): Promi
     adapter.close();
     const tracing = mode === 'off' ? 'internal transfers off' : `internal transfers by ${mode}`;
     rows.push(
-      { measure: `anvil follower (${tracing}): blocks`, value: Math.round(blocks / s), unit: 'blocks/s', note: `${perBlock} txs (40 token) per block, JSON-RPC, one block at a time` },
-      { measure: `anvil follower (${tracing}): logs`, value: Math.round((blocks * 40) / s), unit: 'logs/s', note: `${transfers} deposits matched of ${(blocks * perBlock) / 4} sent` },
-      { measure: `anvil follower (${tracing}), 8 blocks in flight: blocks`, value: Math.round(blocks / sPar), unit: 'blocks/s', note: '' },
+      {
+        measure: `anvil follower (${tracing}): blocks`,
+        value: Math.round(blocks / s),
+        unit: 'blocks/s',
+        note: `${perBlock} txs (40 token) per block, JSON-RPC, one block at a time`,
+      },
+      {
+        measure: `anvil follower (${tracing}): logs`,
+        value: Math.round((blocks * 40) / s),
+        unit: 'logs/s',
+        note: `${transfers} deposits matched of ${(blocks * perBlock) / 4} sent`,
+      },
+      {
+        measure: `anvil follower (${tracing}), 8 blocks in flight: blocks`,
+        value: Math.round(blocks / sPar),
+        unit: 'blocks/s',
+        note: '',
+      },
     );
   }
   return rows;
 }
 
-async function withdrawalGas(anvil: Anvil, c: EthereumCustody, token: string): Promise<Record<string, string | number>[]> {
+async function withdrawalGas(
+  anvil: Anvil,
+  c: EthereumCustody,
+  token: string,
+): Promise<Record<string, string | number>[]> {
   await anvil.fund(c.safe, 1_000n * 10n ** 18n);
   await anvil.mintToken(token, c.safe, 10n ** 15n);
   const rows: Record<string, string | number>[] = [];
@@ -149,7 +225,10 @@ async function withdrawalGas(anvil: Anvil, c: EthereumCustody, token: string): P
       const batch: WithdrawalBatch = { id: `bench-${id++}`, wallet: c.wallet, outputs };
       const unsigned = await c.adapter.buildWithdrawal(batch);
       c.adapter.checkIntent(unsigned, batch);
-      const sigs = await c.sign(unsigned.digests, c.owners.slice(0, 2).map((o) => o.publicKey));
+      const sigs = await c.sign(
+        unsigned.digests,
+        c.owners.slice(0, 2).map((o) => o.publicKey),
+      );
       const relay = await c.adapter.prepareRelay(unsigned, sigs, await c.relayOptions());
       const txid = await c.submit(relay);
       const st = await c.adapter.status(txid);
@@ -168,20 +247,35 @@ async function withdrawalGas(anvil: Anvil, c: EthereumCustody, token: string): P
       await anvil.fund(a, 10n ** 16n);
       await anvil.mintToken(token, a, 5_000n);
     }
-    const res = await c.adapter.sweepResult(await c.submit(await c.adapter.buildSweep(c.wallet, tags, ['ETH', 'USDC'], await c.relayOptions())));
-    if (res.swept.length !== size * 2) throw new Error(`sweep moved ${res.swept.length} balances, expected ${size * 2}`);
-    rows.push({ 'batch size': size, outputs: 'sweep ETH+USDC', 'gas total': Number(res.gasUsed), 'gas per output': Math.round(Number(res.gasUsed) / size) });
+    const res = await c.adapter.sweepResult(
+      await c.submit(await c.adapter.buildSweep(c.wallet, tags, ['ETH', 'USDC'], await c.relayOptions())),
+    );
+    if (res.swept.length !== size * 2)
+      throw new Error(`sweep moved ${res.swept.length} balances, expected ${size * 2}`);
+    rows.push({
+      'batch size': size,
+      outputs: 'sweep ETH+USDC',
+      'gas total': Number(res.gasUsed),
+      'gas per output': Math.round(Number(res.gasUsed) / size),
+    });
   }
   return rows;
 }
 
 export async function run(): Promise<void> {
-  console.log(`### Deposit matching against 1,000,000 watched addresses (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)\n`);
+  console.log(
+    `### Deposit matching against 1,000,000 watched addresses (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)\n`,
+  );
   const core = await matchingCore();
   const anvil = await startAnvil();
   try {
     const token = await anvil.deployToken({ symbol: 'USDC', decimals: 6 });
-    const c = await setupEthereumCustody(anvil, localSigner(), { owners: ['o1', 'o2', 'o3'], relayer: 'relayer', threshold: 2 }, [{ asset: 'USDC', address: token }]);
+    const c = await setupEthereumCustody(
+      anvil,
+      localSigner(),
+      { owners: ['o1', 'o2', 'o3'], relayer: 'relayer', threshold: 2 },
+      [{ asset: 'USDC', address: token }],
+    );
     const real = await realAnvil(anvil, c, token);
     printTable([...core, ...real]);
     console.log('\n### Gas per Safe withdrawal (2-of-3, anvil, prague) and per sweep\n');

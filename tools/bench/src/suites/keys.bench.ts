@@ -17,11 +17,15 @@ async function startServer(dataDir: string, inProcess: boolean): Promise<{ endpo
     const server = await KmsLocalServer.start({ dataDir, secret: 'bench' });
     return { endpoint: server.endpoint, stop: () => server.close() };
   }
-  const child: ChildProcess = spawn(process.execPath, ['tools/run.js', 'tools/kms-local/src/main.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, KMS_LOCAL_SECRET: 'bench' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['tools/run.js', 'tools/kms-local/src/main.ts', '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, KMS_LOCAL_SECRET: 'bench' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const stdout = child.stdout;
   if (!stdout) throw new Error('kms-local has no stdout');
   const first = await new Promise<string>((resolve, reject) => {
@@ -68,7 +72,12 @@ export async function run(args: string[]): Promise<void> {
   if (!Number.isInteger(count) || count < 1) throw new Error('--count=N needs a positive integer');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kms-bench-'));
   const server = await startServer(dataDir, inProcess);
-  const config: KmsConfig = { endpoint: server.endpoint, region: 'eu-west-1', credentials: CREDENTIALS, requestsPerSecond: Infinity };
+  const config: KmsConfig = {
+    endpoint: server.endpoint,
+    region: 'eu-west-1',
+    credentials: CREDENTIALS,
+    requestsPerSecond: Infinity,
+  };
   const signer = new KmsSigner(config);
   try {
     const keyId = await new KmsKeyAdmin(signer.client).createSigningKey({ alias: 'alias/bench/signer' });

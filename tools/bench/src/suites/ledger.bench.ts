@@ -42,16 +42,25 @@ function nextTransfer(f: Fixture): TransferInput {
 /** What an API key may send: user → user moves only. */
 function nextUserTransfer(f: Fixture): TransferInput {
   const i = ++seq;
-  return { id: `b-${runId}-${i}`, debitAccountId: f.users[i % USERS], creditAccountId: f.users[(i * 7 + 1) % USERS], amount: 1n };
+  return {
+    id: `b-${runId}-${i}`,
+    debitAccountId: f.users[i % USERS],
+    creditAccountId: f.users[(i * 7 + 1) % USERS],
+    amount: 1n,
+  };
 }
 const json = (t: TransferInput) => ({ ...t, amount: t.amount?.toString() });
 
 async function setup(db: Database): Promise<{ fixture: Fixture; creds: ApiCredentials }> {
   const ledger = new LedgerService(db);
-  const custody = (await ledger.openAccount({ clientId: 'operator', ownerId: 'hot', asset: 'BTC', kind: 'custody' })).id;
+  const custody = (await ledger.openAccount({ clientId: 'operator', ownerId: 'hot', asset: 'BTC', kind: 'custody' }))
+    .id;
   const users: string[] = [];
-  for (let i = 0; i < USERS; i++) users.push((await ledger.openAccount({ clientId: 'bench', ownerId: `u${i}`, asset: 'BTC', kind: 'user' })).id);
-  await ledger.createTransfers(users.map((u) => ({ id: `fund-${runId}-${u}`, debitAccountId: custody, creditAccountId: u, amount: 10n ** 15n })));
+  for (let i = 0; i < USERS; i++)
+    users.push((await ledger.openAccount({ clientId: 'bench', ownerId: `u${i}`, asset: 'BTC', kind: 'user' })).id);
+  await ledger.createTransfers(
+    users.map((u) => ({ id: `fund-${runId}-${u}`, debitAccountId: custody, creditAccountId: u, amount: 10n ** 15n })),
+  );
   await ensureClient(db, { id: 'bench', name: 'bench', custody: 'pooled' });
   const creds = await createApiKey(db, { name: 'bench', role: 'backend', clients: ['bench'] });
   return { fixture: { custody, users }, creds };
@@ -79,7 +88,9 @@ async function drive(count: number, clients: number, fn: () => Promise<unknown>)
  * round trip, and 1,000-row inserts of a ledger-sized row into a table with a primary key only.
  */
 async function baseline(backend: string, db: Database, scale: number): Promise<Row[]> {
-  await db.query('CREATE TABLE IF NOT EXISTS public.bench_baseline (id text PRIMARY KEY, a uuid, b uuid, amount numeric(78,0), meta jsonb)');
+  await db.query(
+    'CREATE TABLE IF NOT EXISTS public.bench_baseline (id text PRIMARY KEY, a uuid, b uuid, amount numeric(78,0), meta jsonb)',
+  );
   const rt = await drive(Math.round(300 * scale), 1, () => db.query('SELECT 1'));
   let n = 0;
   const batches = Math.max(5, Math.round(20 * scale));
@@ -103,14 +114,24 @@ async function baseline(backend: string, db: Database, scale: number): Promise<R
   });
   return [
     row('baseline: SELECT 1 round trip', '-', rt.lat),
-    row('baseline: INSERT 1,000 plain rows/tx', `(${Math.round((batches * 1000) / ins.seconds).toLocaleString('en-US')} rows/s)`, ins.lat),
+    row(
+      'baseline: INSERT 1,000 plain rows/tx',
+      `(${Math.round((batches * 1000) / ins.seconds).toLocaleString('en-US')} rows/s)`,
+      ins.lat,
+    ),
   ];
 }
 
 async function inProcess(backend: string, db: Database, f: Fixture, scale: number): Promise<Row[]> {
   const ledger = new LedgerService(db);
   const rows: Row[] = [];
-  const row = (mode: string, batch: number, clients: number, transfers: number, r: { seconds: number; lat: number[] }) =>
+  const row = (
+    mode: string,
+    batch: number,
+    clients: number,
+    transfers: number,
+    r: { seconds: number; lat: number[] },
+  ) =>
     rows.push({
       backend,
       transport: 'in-process',
@@ -135,7 +156,15 @@ async function inProcess(backend: string, db: Database, f: Fixture, scale: numbe
     [100, Math.round(60 * scale)],
     [1000, Math.max(5, Math.round(20 * scale))],
   ] as const) {
-    row('batch', size, 1, size * batches, await drive(batches, 1, async () => expectOk(await ledger.createTransfers(Array.from({ length: size }, () => nextTransfer(f))))));
+    row(
+      'batch',
+      size,
+      1,
+      size * batches,
+      await drive(batches, 1, async () =>
+        expectOk(await ledger.createTransfers(Array.from({ length: size }, () => nextTransfer(f)))),
+      ),
+    );
   }
   return rows;
 }
@@ -163,9 +192,22 @@ async function startApp(env: Record<string, string>): Promise<{ url: string; sto
   };
 }
 
-async function overHttp(backend: string, url: string, creds: ApiCredentials, f: Fixture, scale: number): Promise<Row[]> {
+async function overHttp(
+  backend: string,
+  url: string,
+  creds: ApiCredentials,
+  f: Fixture,
+  scale: number,
+): Promise<Row[]> {
   const rows: Row[] = [];
-  const run = async (mode: string, p: string, size: number, connections: number, amount: number, method: 'POST' | 'GET' = 'POST') => {
+  const run = async (
+    mode: string,
+    p: string,
+    size: number,
+    connections: number,
+    amount: number,
+    method: 'POST' | 'GET' = 'POST',
+  ) => {
     const started = performance.now();
     const result = await autocannon({
       url,
@@ -177,15 +219,26 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
           path: p,
           setupRequest: (req) => {
             if (method === 'GET') return { ...req, headers: p === '/health' ? {} : signRequest(creds, 'GET', p) };
-            const body = JSON.stringify(size === 0 ? json(nextUserTransfer(f)) : { transfers: Array.from({ length: size }, () => json(nextUserTransfer(f))) });
-            return { ...req, body, headers: { 'content-type': 'application/json', ...signRequest(creds, 'POST', p, body) } };
+            const body = JSON.stringify(
+              size === 0
+                ? json(nextUserTransfer(f))
+                : { transfers: Array.from({ length: size }, () => json(nextUserTransfer(f))) },
+            );
+            return {
+              ...req,
+              body,
+              headers: { 'content-type': 'application/json', ...signRequest(creds, 'POST', p, body) },
+            };
           },
         },
       ],
     });
     const seconds = (performance.now() - started) / 1000;
     const bad = result.non2xx + result.errors + result.timeouts;
-    if (bad > 0) console.log(`WARNING: ${backend} ${mode} (batch ${size}): ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ${JSON.stringify(result.statusCodeStats)})`);
+    if (bad > 0)
+      console.log(
+        `WARNING: ${backend} ${mode} (batch ${size}): ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ${JSON.stringify(result.statusCodeStats)})`,
+      );
     const per = Math.max(size, 1);
     rows.push({
       backend,
@@ -193,7 +246,10 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
       mode,
       batch: method === 'GET' ? '-' : per,
       clients: connections,
-      'transfers/s': method === 'GET' ? `(${Math.round(result.requests.total / seconds)} req/s)` : Math.round((result.requests.total / seconds) * per),
+      'transfers/s':
+        method === 'GET'
+          ? `(${Math.round(result.requests.total / seconds)} req/s)`
+          : Math.round((result.requests.total / seconds) * per),
       'p50 ms': result.latency.p50,
       'p99 ms': result.latency.p99,
     });
@@ -214,7 +270,9 @@ async function overHttp(backend: string, url: string, creds: ApiCredentials, f: 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const rows: Row[] = [];
-  const loadBefore = loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loadBefore = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
   if (process.env.DATABASE_URL) {
     const scale = quick ? 0.2 : 1;
     const t = await openTestDatabase('postgres', { migrations: MIGRATIONS });
@@ -222,7 +280,7 @@ export async function run(args: string[]): Promise<void> {
       const { fixture, creds } = await setup(t.db);
       rows.push(...(await baseline('postgres', t.db, scale)));
       rows.push(...(await inProcess('postgres', t.db, fixture, scale)));
-      const app = await startApp({ DATABASE_URL: t.url ?? "" });
+      const app = await startApp({ DATABASE_URL: t.url ?? '' });
       try {
         rows.push(...(await overHttp('postgres', app.url, creds, fixture, scale)));
       } finally {
@@ -252,5 +310,9 @@ export async function run(args: string[]): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   printTable(rows);
-  console.log(`\nload average (1/5/15 min) before: ${loadBefore}; after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; cores: 2`);
+  console.log(
+    `\nload average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; cores: 2`,
+  );
 }

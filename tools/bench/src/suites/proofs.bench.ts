@@ -33,7 +33,14 @@ export async function run(args: string[]): Promise<void> {
   const parallelTimings: Record<string, number> = {};
   let t0 = performance.now();
   let c0 = cpuMs();
-  let tree = await LiabilityTree.buildParallel({ snapshotId: 'bench-snapshot', assets, salt, users: input, timings: parallelTimings, workers });
+  let tree = await LiabilityTree.buildParallel({
+    snapshotId: 'bench-snapshot',
+    assets,
+    salt,
+    users: input,
+    timings: parallelTimings,
+    workers,
+  });
   const parallelMs = performance.now() - t0;
   const parallelCpuMs = cpuMs() - c0;
   const rssAfter = process.memoryUsage().rss;
@@ -61,7 +68,8 @@ export async function run(args: string[]): Promise<void> {
   const proofs = Array.from({ length: sample }, (_, i) => tree.proofAt(Math.floor((i * users) / sample)));
   const texts = proofs.map((p) => JSON.stringify(p));
   const v0 = performance.now();
-  for (const t of texts) if (!verifyProof(t, { expectedRoot: tree.root }).valid) throw new Error('a proof did not verify');
+  for (const t of texts)
+    if (!verifyProof(t, { expectedRoot: tree.root }).valid) throw new Error('a proof did not verify');
   const verifyMs = (performance.now() - v0) / sample;
   const p0 = performance.now();
   for (let i = 0; i < sample; i++) tree.proofAt(Math.floor((i * users) / sample));
@@ -98,7 +106,11 @@ function generateUsers(n: number): UserBalances[] {
   };
   return Array.from({ length: n }, (_, i) => ({
     userId: `user-${i.toString().padStart(8, '0')}`,
-    balances: { BTC: BigInt(next() % 100_000_000), ETH: BigInt(next()) * 1_000_000_000n, USDC: next() % 4 === 0 ? 0n : BigInt(next()) },
+    balances: {
+      BTC: BigInt(next() % 100_000_000),
+      ETH: BigInt(next()) * 1_000_000_000n,
+      USDC: next() % 4 === 0 ? 0n : BigInt(next()),
+    },
   }));
 }
 

@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
 import autocannon from 'autocannon';
-import { AuthModule, authMigrations, createApiKey, ensureClient, signedFetch, signRequest, type ApiCredentials } from '@strongroom/api-auth';
+import {
+  AuthModule,
+  authMigrations,
+  createApiKey,
+  ensureClient,
+  signedFetch,
+  signRequest,
+  type ApiCredentials,
+} from '@strongroom/api-auth';
 import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type CustodyWallet, type DigestSignature } from '@strongroom/chains-core';
 import { enqueue, eventsMigrations } from '@strongroom/events';
@@ -37,7 +45,14 @@ import { percentile, printTable } from '../table';
  * a real Bitcoin batch needs threshold × inputs signatures. PostgreSQL when DATABASE_URL is set,
  * and PGlite (in memory).
  */
-const MIGRATIONS = [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...eventsMigrations, ...keysMigrations, ...withdrawalsMigrations];
+const MIGRATIONS = [
+  ...ledgerMigrations,
+  ...authMigrations,
+  ...auditMigrations,
+  ...eventsMigrations,
+  ...keysMigrations,
+  ...withdrawalsMigrations,
+];
 const USERS = 200;
 type Row = Record<string, string | number>;
 
@@ -50,10 +65,17 @@ class CountingKmsSigner implements DigestSigner {
     private readonly registry: KeyRegistry,
   ) {}
   async sign(walletId: string, publicKey: string, digest: string): Promise<DigestSignature> {
-    if (!this.keyIds.has(publicKey)) for (const k of (await this.registry.assertUsable(walletId)).keys) this.keyIds.set(k.publicKey, k.kmsKeyId);
+    if (!this.keyIds.has(publicKey))
+      for (const k of (await this.registry.assertUsable(walletId)).keys) this.keyIds.set(k.publicKey, k.kmsKeyId);
     const sig = await this.kms.signDigest(this.keyIds.get(publicKey) as string, Buffer.from(digest, 'hex'));
     this.count += 1;
-    return { publicKey, digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+    return {
+      publicKey,
+      digest,
+      r: sig.r.toString(16).padStart(64, '0'),
+      s: sig.s.toString(16).padStart(64, '0'),
+      recovery: sig.recovery,
+    };
   }
 }
 
@@ -75,7 +97,12 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   }
   const reg = await registry.registerWallet({ label: 'bitcoin', chain: 'bitcoin', threshold: 2, keys });
   await registry.verifyWallet(reg.id, kmsSigner);
-  const wallet: CustodyWallet = { id: reg.id, chain: 'bitcoin', threshold: 2, publicKeys: keys.map((k) => k.publicKey) };
+  const wallet: CustodyWallet = {
+    id: reg.id,
+    chain: 'bitcoin',
+    threshold: 2,
+    publicKeys: keys.map((k) => k.publicKey),
+  };
   const signer = new CountingKmsSigner(kmsSigner, registry);
   const adapter = new ScriptedChainAdapter('bitcoin');
   const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: 1 }]);
@@ -103,11 +130,20 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
       }),
     ],
   };
-  const { app, url } = await startHttpApp(root, { name: 'withdrawals-bench', title: 'bench', description: 'bench', port: 0 });
+  const { app, url } = await startHttpApp(root, {
+    name: 'withdrawals-bench',
+    title: 'bench',
+    description: 'bench',
+    port: 0,
+  });
   const ledger = app.get(LedgerService);
   const deps = app.get<SignerDeps>(PIPELINE_DEPS);
   await ensureClient(tdb.db as Database, { id: 'bench', name: 'bench', custody: 'pooled' });
-  const creds: ApiCredentials = await createApiKey(tdb.db as Database, { name: 'bench', role: 'backend', clients: ['bench'] });
+  const creds: ApiCredentials = await createApiKey(tdb.db as Database, {
+    name: 'bench',
+    role: 'backend',
+    clients: ['bench'],
+  });
   const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
   const users: string[] = [];
   for (let i = 0; i < USERS; i++) {
@@ -119,10 +155,28 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   // Withdrawals deny by default: an open asset default. Operator capital in custody covers the
   // scripted network fees (the solvency gate stops signing once custody is below user balances).
   await deps.policies.put({ keyId: 'bench-admin', role: 'admin' }, 'BTC', '*', {
-    maxAmount: null, userDailyLimit: null, clientDailyLimit: null, allowlist: null, approvalThreshold: null, approvalsRequired: 1, breakerWindowSeconds: null, breakerLimit: null, withdrawalFee: 0n,
+    maxAmount: null,
+    userDailyLimit: null,
+    clientDailyLimit: null,
+    allowlist: null,
+    approvalThreshold: null,
+    approvalsRequired: 1,
+    breakerWindowSeconds: null,
+    breakerLimit: null,
+    withdrawalFee: 0n,
   });
-  const capital = await ledger.openAccount({ clientId: OPERATOR, ownerId: 'bench-capital', asset: 'BTC', kind: 'equity' });
-  await ledger.transfer({ id: 'bench-capital', debitAccountId: custody.id, creditAccountId: capital.id, amount: 10n ** 12n });
+  const capital = await ledger.openAccount({
+    clientId: OPERATOR,
+    ownerId: 'bench-capital',
+    asset: 'BTC',
+    kind: 'equity',
+  });
+  await ledger.transfer({
+    id: 'bench-capital',
+    debitAccountId: custody.id,
+    creditAccountId: capital.id,
+    amount: 10n ** 12n,
+  });
 
   let seq = 0;
   const body = () => {
@@ -130,7 +184,9 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
     return { clientId: 'bench', userId: users[i % USERS], asset: 'BTC', amount: '0.0001', destination: destination(i) };
   };
   const post = async () => {
-    const res = await signedFetch(url, creds, 'POST', '/v1/withdrawals', body(), { headers: { 'Idempotency-Key': `b-${backend}-${++seq}` } });
+    const res = await signedFetch(url, creds, 'POST', '/v1/withdrawals', body(), {
+      headers: { 'Idempotency-Key': `b-${backend}-${++seq}` },
+    });
     if (res.status !== 201) throw new Error(`request refused: ${res.status} ${await res.text()}`);
   };
   const rows: Row[] = [];
@@ -142,7 +198,10 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   while (await warm.tick()) adapter.mine(1);
 
   for (const size of [1, 10, 100]) {
-    const count = Math.max(size, Math.round((size === 1 ? 100 : size === 10 ? 300 : 1000) * scale * (backend === 'pglite' ? 0.5 : 1)));
+    const count = Math.max(
+      size,
+      Math.round((size === 1 ? 100 : size === 10 ? 300 : 1000) * scale * (backend === 'pglite' ? 0.5 : 1)),
+    );
     const signedBefore = signer.count;
     const runner = new PipelineRunner(deps, { chains: [{ chain: 'bitcoin', batchMaxSize: size, batchMaxAgeMs: 0 }] });
     const start = performance.now();
@@ -157,7 +216,9 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
     void clients.then(() => (done = true));
     for (;;) {
       const moved = await runner.tick();
-      const [{ n }] = await tdb.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE status IN ('approved', 'batched', 'signing')`);
+      const [{ n }] = await tdb.db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM withdrawals.withdrawals WHERE status IN ('approved', 'batched', 'signing')`,
+      );
       if (done && n === '0' && !moved) break;
       // Idle rounds yield: on PGlite a spinning poller would starve the API of the one session.
       if (!moved) await new Promise((r) => setTimeout(r, 20));
@@ -192,7 +253,15 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
         path,
         setupRequest: (req) => {
           const text = JSON.stringify(body());
-          return { ...req, body: text, headers: { 'content-type': 'application/json', 'idempotency-key': `ac-${backend}-${++seq}`, ...signRequest(creds, 'POST', path, text) } };
+          return {
+            ...req,
+            body: text,
+            headers: {
+              'content-type': 'application/json',
+              'idempotency-key': `ac-${backend}-${++seq}`,
+              ...signRequest(creds, 'POST', path, text),
+            },
+          };
         },
       },
     ],
@@ -214,7 +283,16 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
     await post();
     lat.push(performance.now() - t);
   }
-  rows.push({ backend, measure: 'POST /v1/withdrawals, one client', 'batch size': '-', withdrawals: 50, 'withdrawals/s': 1000 / percentile(lat, 50), 'KMS signatures/withdrawal': '-', 'p50 ms': percentile(lat, 50), 'p99 ms': percentile(lat, 99) });
+  rows.push({
+    backend,
+    measure: 'POST /v1/withdrawals, one client',
+    'batch size': '-',
+    withdrawals: 50,
+    'withdrawals/s': 1000 / percentile(lat, 50),
+    'KMS signatures/withdrawal': '-',
+    'p50 ms': percentile(lat, 50),
+    'p99 ms': percentile(lat, 99),
+  });
 
   await app.close();
   await kms.stop();

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import { Command } from 'commander';
-import { authMigrations, AuthModule, CurrentPrincipal, listApiKeys, Roles, signedFetch, type Principal } from '@strongroom/api-auth';
+import {
+  authMigrations,
+  AuthModule,
+  CurrentPrincipal,
+  listApiKeys,
+  Roles,
+  signedFetch,
+  type Principal,
+} from '@strongroom/api-auth';
 import { AuditLog, auditMigrations } from '@strongroom/audit';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
@@ -66,7 +74,20 @@ for (const backend of testBackends()) {
     });
 
     it('creates a key (migrating a fresh database) that then authenticates; on PostgreSQL, revoking it takes effect at once', async () => {
-      const out = JSON.parse(await cli(env, 'admin', 'create-key', '--role', 'admin', '--name', 'first operator', '--owner', 'ops lead', '--json')) as {
+      const out = JSON.parse(
+        await cli(
+          env,
+          'admin',
+          'create-key',
+          '--role',
+          'admin',
+          '--name',
+          'first operator',
+          '--owner',
+          'ops lead',
+          '--json',
+        ),
+      ) as {
         keyId: string;
         secret: string;
         role: string;
@@ -74,17 +95,28 @@ for (const backend of testBackends()) {
       expect(out.role).toBe('admin');
       expect(out.keyId).toMatch(/^srk_/);
       expect(out.secret).toMatch(/^srs_/);
-      expect(await cli(env, 'admin', 'list-keys')).toMatch(new RegExp(`^${out.keyId}\\tadmin\\tactive\\tops lead\\tall\\tfirst operator$`, 'm'));
+      expect(await cli(env, 'admin', 'list-keys')).toMatch(
+        new RegExp(`^${out.keyId}\\tadmin\\tactive\\tops lead\\tall\\tfirst operator$`, 'm'),
+      );
 
       const db = await open();
       const { app, url } = await startHttpApp(
-        { module: CliTestModule, imports: [PlatformModule.forApp('cli-test'), DatabaseModule.forInstance(db), AuthModule.forRoot()] },
+        {
+          module: CliTestModule,
+          imports: [PlatformModule.forApp('cli-test'), DatabaseModule.forInstance(db), AuthModule.forRoot()],
+        },
         { name: 'cli-test', title: 't', description: 't', port: 0 },
       );
       try {
         const res = await signedFetch(url, out, 'GET', '/v1/whoami');
         expect(res.status).toBe(200);
-        expect(await res.json()).toEqual({ keyId: out.keyId, name: 'first operator', role: 'admin', owner: 'ops lead', clients: 'all' });
+        expect(await res.json()).toEqual({
+          keyId: out.keyId,
+          name: 'first operator',
+          role: 'admin',
+          owner: 'ops lead',
+          clients: 'all',
+        });
         if (pg) {
           // PostgreSQL serves the CLI and the app at once; PGlite's data dir has one owner.
           expect(await cli(env, 'admin', 'revoke-key', out.keyId)).toBe(`revoked ${out.keyId}`);
@@ -99,29 +131,66 @@ for (const backend of testBackends()) {
     });
 
     it('refuses an unknown role, a missing owner, and a backend key without clients or for an unknown client', async () => {
-      await expect(cli(env, 'admin', 'create-key', '--role', 'root', '--name', 'x', '--owner', 'o')).rejects.toMatchObject({
+      await expect(
+        cli(env, 'admin', 'create-key', '--role', 'root', '--name', 'x', '--owner', 'o'),
+      ).rejects.toMatchObject({
         code: 'commander.invalidArgument',
       });
-      await expect(cli(env, 'admin', 'create-key', '--role', 'auditor', '--name', 'x')).rejects.toMatchObject({ code: 'commander.missingMandatoryOptionValue' });
-      await expect(cli(env, 'admin', 'create-key', '--role', 'backend', '--name', 'x', '--owner', 'o')).rejects.toMatchObject({ code: 'auth.invalid_clients' });
-      await expect(cli(env, 'admin', 'create-key', '--role', 'backend', '--name', 'x', '--owner', 'o', '--clients', 'nosuch')).rejects.toMatchObject({
+      await expect(cli(env, 'admin', 'create-key', '--role', 'auditor', '--name', 'x')).rejects.toMatchObject({
+        code: 'commander.missingMandatoryOptionValue',
+      });
+      await expect(
+        cli(env, 'admin', 'create-key', '--role', 'backend', '--name', 'x', '--owner', 'o'),
+      ).rejects.toMatchObject({ code: 'auth.invalid_clients' });
+      await expect(
+        cli(env, 'admin', 'create-key', '--role', 'backend', '--name', 'x', '--owner', 'o', '--clients', 'nosuch'),
+      ).rejects.toMatchObject({
         code: 'client.not_found',
       });
-      await expect(cli(env, 'admin', 'create-key', '--role', 'auditor', '--name', '\u001b[2Jx', '--owner', 'o')).rejects.toMatchObject({ code: 'auth.invalid_name' });
+      await expect(
+        cli(env, 'admin', 'create-key', '--role', 'auditor', '--name', '\u001b[2Jx', '--owner', 'o'),
+      ).rejects.toMatchObject({ code: 'auth.invalid_name' });
     });
 
     it('registers clients, mints a backend key scoped to one, re-scopes a key, all audited as the operator', async () => {
-      expect(await cli(env, 'admin', 'create-client', '--id', 'acme', '--name', 'Acme', '--custody', 'segregated')).toBe('client acme (segregated, active)');
-      expect(await cli(env, 'admin', 'create-client', '--id', 'globex', '--name', 'Globex', '--custody', 'pooled')).toBe('client globex (pooled, active)');
-      expect(await cli(env, 'admin', 'list-clients')).toBe('acme\tsegregated\tactive\tAcme\nglobex\tpooled\tactive\tGlobex');
-      const made = JSON.parse(await cli(env, 'admin', 'create-key', '--role', 'backend', '--name', 'acme api', '--owner', 'acme ops', '--clients', 'acme', '--json')) as {
+      expect(
+        await cli(env, 'admin', 'create-client', '--id', 'acme', '--name', 'Acme', '--custody', 'segregated'),
+      ).toBe('client acme (segregated, active)');
+      expect(
+        await cli(env, 'admin', 'create-client', '--id', 'globex', '--name', 'Globex', '--custody', 'pooled'),
+      ).toBe('client globex (pooled, active)');
+      expect(await cli(env, 'admin', 'list-clients')).toBe(
+        'acme\tsegregated\tactive\tAcme\nglobex\tpooled\tactive\tGlobex',
+      );
+      const made = JSON.parse(
+        await cli(
+          env,
+          'admin',
+          'create-key',
+          '--role',
+          'backend',
+          '--name',
+          'acme api',
+          '--owner',
+          'acme ops',
+          '--clients',
+          'acme',
+          '--json',
+        ),
+      ) as {
         keyId: string;
         clients: string[];
       };
       expect(made.clients).toEqual(['acme']);
-      expect(await cli(env, 'admin', 'scope-key', made.keyId, '--clients', 'acme,globex')).toBe(`${made.keyId} clients: acme,globex`);
-      await expect(cli(env, 'admin', 'scope-key', made.keyId, '--clients', 'all')).rejects.toMatchObject({ code: 'auth.invalid_clients' });
-      expect(await cli(env, 'admin', 'list-keys')).toMatch(new RegExp(`^${made.keyId}\\tbackend\\tactive\\tacme ops\\tacme,globex\\tacme api$`, 'm'));
+      expect(await cli(env, 'admin', 'scope-key', made.keyId, '--clients', 'acme,globex')).toBe(
+        `${made.keyId} clients: acme,globex`,
+      );
+      await expect(cli(env, 'admin', 'scope-key', made.keyId, '--clients', 'all')).rejects.toMatchObject({
+        code: 'auth.invalid_clients',
+      });
+      expect(await cli(env, 'admin', 'list-keys')).toMatch(
+        new RegExp(`^${made.keyId}\\tbackend\\tactive\\tacme ops\\tacme,globex\\tacme api$`, 'm'),
+      );
       const db = await open();
       try {
         const entries = await new AuditLog(db).list({ subjectType: 'api_key', subjectId: made.keyId });

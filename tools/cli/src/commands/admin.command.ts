@@ -36,23 +36,38 @@ async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
  * The operator with database access is the root of trust: the CLI acts directly (no dual control),
  * and every change it makes is in the audit log under this actor, in the same transaction.
  */
-async function audited<T>(fn: (tx: Tx, audit: (action: string, subject: { type: string; id: string }, payload: unknown) => Promise<void>) => Promise<T>): Promise<T> {
+async function audited<T>(
+  fn: (
+    tx: Tx,
+    audit: (action: string, subject: { type: string; id: string }, payload: unknown) => Promise<void>,
+  ) => Promise<T>,
+): Promise<T> {
   return withDatabase((db) => {
     const log = new AuditLog(db);
     const actor = { id: `cli:${userInfo().username}`, role: 'operator' };
-    return db.transaction((tx) => fn(tx, async (action, subject, payload) => void (await log.append(tx, { actor, action, subject, payload: { ...(payload as object), via: 'cli' } }))));
+    return db.transaction((tx) =>
+      fn(
+        tx,
+        async (action, subject, payload) =>
+          void (await log.append(tx, { actor, action, subject, payload: { ...(payload as object), via: 'cli' } })),
+      ),
+    );
   });
 }
 
 function parseRole(value: string): Role {
-  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
   return value as Role;
 }
 
 /** `--clients all` or `--clients acme,globex`. */
 function parseClients(value: string): ClientScope {
   if (value === 'all') return 'all';
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new InvalidArgumentError("give 'all' or a comma-separated list of client ids");
   return ids;
 }
@@ -64,7 +79,10 @@ function parseCustody(value: string): ClientCustody {
 
 /** Names stored before names were checked may hold terminal escapes: never print them raw. */
 const printable = (s: string): string =>
-  s.replace(/[\p{Cc}\p{Cs}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  s.replace(
+    /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 const scopeText = (c: ClientScope): string => (c === 'all' ? 'all' : c.length === 0 ? '(none)' : c.join(','));
 
 /** `strongroom admin …`: API keys and clients, directly on the database (the operator is the root of trust). */
@@ -73,22 +91,34 @@ export function register(program: Command): void {
 
   admin
     .command('create-key')
-    .description('create an API key and print its id and secret (the secret is shown only this once); audited, no dual control')
+    .description(
+      'create an API key and print its id and secret (the secret is shown only this once); audited, no dual control',
+    )
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, parseRole)
     .requiredOption('--name <name>', 'what the key is for')
     .requiredOption('--owner <owner>', 'the accountable person or team (dual control counts owners, not keys)')
-    .option('--clients <ids>', "'all' or client ids, comma-separated (required for backend keys; admin keys are always all)", parseClients)
+    .option(
+      '--clients <ids>',
+      "'all' or client ids, comma-separated (required for backend keys; admin keys are always all)",
+      parseClients,
+    )
     .option('--json', 'print {"keyId","secret","role","name","owner","clients"} as JSON')
     .action(async (opts: { role: Role; name: string; owner: string; clients?: ClientScope; json?: boolean }) => {
       const clients = opts.clients ?? (opts.role === 'admin' ? 'all' : undefined);
       const creds = await audited(async (tx, audit) => {
         const made = await createApiKey(tx, { name: opts.name, role: opts.role, owner: opts.owner, clients });
-        await audit('auth.key_created', { type: 'api_key', id: made.keyId }, { name: opts.name.trim(), role: opts.role, owner: opts.owner.trim(), clients: clients ?? null });
+        await audit(
+          'auth.key_created',
+          { type: 'api_key', id: made.keyId },
+          { name: opts.name.trim(), role: opts.role, owner: opts.owner.trim(), clients: clients ?? null },
+        );
         return made;
       });
       const [info] = (await withDatabase((db) => listApiKeys(db))).filter((k) => k.keyId === creds.keyId);
       if (opts.json) {
-        console.log(JSON.stringify({ ...creds, role: info.role, name: info.name, owner: info.owner, clients: info.clients }));
+        console.log(
+          JSON.stringify({ ...creds, role: info.role, name: info.name, owner: info.owner, clients: info.clients }),
+        );
       } else {
         console.log(`key id:  ${creds.keyId}`);
         console.log(`secret:  ${creds.secret}`);
@@ -105,7 +135,9 @@ export function register(program: Command): void {
     .action(async () => {
       const keys = await withDatabase((db) => listApiKeys(db));
       for (const k of keys) {
-        console.log(`${k.keyId}\t${k.role}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${printable(k.owner)}\t${scopeText(k.clients)}\t${printable(k.name)}`);
+        console.log(
+          `${k.keyId}\t${k.role}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${printable(k.owner)}\t${scopeText(k.clients)}\t${printable(k.name)}`,
+        );
       }
     });
 
@@ -122,7 +154,9 @@ export function register(program: Command): void {
 
   admin
     .command('scope-key <keyId>')
-    .description("set the clients a key may act for ('all' or ids, comma-separated): for backend keys carried over from before client scopes (audited)")
+    .description(
+      "set the clients a key may act for ('all' or ids, comma-separated): for backend keys carried over from before client scopes (audited)",
+    )
     .requiredOption('--clients <ids>', "'all' or client ids, comma-separated", parseClients)
     .action(async (keyId: string, opts: { clients: ClientScope }) => {
       await audited(async (tx, audit) => {
@@ -151,6 +185,7 @@ export function register(program: Command): void {
     .command('list-clients')
     .description('list clients: id, custody, status, name')
     .action(async () => {
-      for (const c of await withDatabase((db) => listClients(db))) console.log(`${c.id}\t${c.custody}\t${c.status}\t${printable(c.name)}`);
+      for (const c of await withDatabase((db) => listClients(db)))
+        console.log(`${c.id}\t${c.custody}\t${c.status}\t${printable(c.name)}`);
     });
 }

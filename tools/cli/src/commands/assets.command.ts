@@ -30,8 +30,13 @@ export function register(program: Command): void {
         console.log(JSON.stringify(r, null, 2));
       } else {
         for (const w of r.wallets) {
-          const held = Object.entries(w.holdings).map(([a, v]) => `${v} ${a}`).join(', ') || 'nothing';
-          console.log(`${w.walletId} (${w.chain}): ${w.validSignatures}/${w.threshold} signatures valid; holds ${held} (base units)`);
+          const held =
+            Object.entries(w.holdings)
+              .map(([a, v]) => `${v} ${a}`)
+              .join(', ') || 'nothing';
+          console.log(
+            `${w.walletId} (${w.chain}): ${w.validSignatures}/${w.threshold} signatures valid; holds ${held} (base units)`,
+          );
         }
         console.log(`totals: ${JSON.stringify(r.totals)}`);
         if (!opts.keys) console.log('note: no --keys given, so the keys were not compared with the published ones');

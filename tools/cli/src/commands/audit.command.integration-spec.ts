@@ -6,7 +6,10 @@ import { openDatabase, type Database } from '@strongroom/persistence';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 import { runAuditVerify } from './audit.command';
 
-async function cli(env: Record<string, string | undefined>, opts: { anchor?: string } = {}): Promise<{ code: number; text: string }> {
+async function cli(
+  env: Record<string, string | undefined>,
+  opts: { anchor?: string } = {},
+): Promise<{ code: number; text: string }> {
   const saved = { DATABASE_URL: process.env.DATABASE_URL, STRONGROOM_DATA_DIR: process.env.STRONGROOM_DATA_DIR };
   const lines: string[] = [];
   for (const [k, v] of Object.entries(env)) {
@@ -14,7 +17,11 @@ async function cli(env: Record<string, string | undefined>, opts: { anchor?: str
     else process.env[k] = v;
   }
   try {
-    const code = await runAuditVerify(opts, (l) => lines.push(l), (l) => lines.push(l));
+    const code = await runAuditVerify(
+      opts,
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     return { code, text: lines.join('\n') };
   } finally {
     for (const [k, v] of Object.entries(saved)) {
@@ -27,7 +34,15 @@ async function cli(env: Record<string, string | undefined>, opts: { anchor?: str
 async function seed(db: Database): Promise<string> {
   const log = new AuditLog(db);
   let hash = '';
-  for (let i = 1; i <= 4; i++) hash = (await log.record({ actor: { id: 'op', role: 'admin' }, action: 'policy.changed', subject: { type: 'policy', id: 'p1' }, payload: { i } })).hash;
+  for (let i = 1; i <= 4; i++)
+    hash = (
+      await log.record({
+        actor: { id: 'op', role: 'admin' },
+        action: 'policy.changed',
+        subject: { type: 'policy', id: 'p1' },
+        payload: { i },
+      })
+    ).hash;
   return hash;
 }
 
@@ -64,7 +79,10 @@ describe('strongroom audit verify', () => {
   it('says so when the database has no audit log', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-empty-'));
     try {
-      expect(await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir })).toEqual({ code: 2, text: expect.stringContaining('no audit log') });
+      expect(await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir })).toEqual({
+        code: 2,
+        text: expect.stringContaining('no audit log'),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,11 +15,19 @@ export function register(program: Command): void {
     .option('--anchor <seq:hash>', 'a head published earlier that must still be in the chain')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { anchor?: string; json?: boolean }) => {
-      process.exitCode = await runAuditVerify(opts, (l) => console.log(l), (l) => console.error(l));
+      process.exitCode = await runAuditVerify(
+        opts,
+        (l) => console.log(l),
+        (l) => console.error(l),
+      );
     });
 }
 
-export async function runAuditVerify(opts: { anchor?: string; json?: boolean }, out: (l: string) => void, err: (l: string) => void): Promise<number> {
+export async function runAuditVerify(
+  opts: { anchor?: string; json?: boolean },
+  out: (l: string) => void,
+  err: (l: string) => void,
+): Promise<number> {
   let anchor: { seq: number; hash: string } | undefined;
   if (opts.anchor !== undefined) {
     const m = /^(\d+):([0-9a-f]{64})$/.exec(opts.anchor);
@@ -55,5 +63,8 @@ function openAuditDatabase(): Promise<Database> {
 
 function describe(r: AuditVerification): string {
   if (r.ok) return `OK: ${r.checked} entries, chain intact up to seq ${r.head.seq} (head ${r.head.hash})`;
-  return [`TAMPERED: ${r.problems.length} problem(s) in ${r.checked} entries (head seq ${r.head.seq})`, ...r.problems.map((p) => `  seq ${p.seq}: ${p.kind}: ${p.detail}`)].join('\n');
+  return [
+    `TAMPERED: ${r.problems.length} problem(s) in ${r.checked} entries (head seq ${r.head.seq})`,
+    ...r.problems.map((p) => `  seq ${p.seq}: ${p.kind}: ${p.detail}`),
+  ].join('\n');
 }

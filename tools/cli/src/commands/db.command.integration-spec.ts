@@ -27,8 +27,19 @@ describe('strongroom db migrate (npm run migrate)', () => {
     expect(second.stdout).toContain('is up to date');
     const db = await openDatabase({ dataDir: dir, migrations: allMigrations, migrate: false });
     try {
-      const schemas = await db.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname IN ('ledger','auth','audit','events','keys','deposits','withdrawals','compliance') ORDER BY 1`);
-      expect(schemas.map((s) => s.nspname)).toEqual(['audit', 'auth', 'compliance', 'deposits', 'events', 'keys', 'ledger', 'withdrawals']);
+      const schemas = await db.query<{ nspname: string }>(
+        `SELECT nspname FROM pg_namespace WHERE nspname IN ('ledger','auth','audit','events','keys','deposits','withdrawals','compliance') ORDER BY 1`,
+      );
+      expect(schemas.map((s) => s.nspname)).toEqual([
+        'audit',
+        'auth',
+        'compliance',
+        'deposits',
+        'events',
+        'keys',
+        'ledger',
+        'withdrawals',
+      ]);
     } finally {
       await db.close();
     }

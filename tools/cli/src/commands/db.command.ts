@@ -9,11 +9,22 @@ export function register(program: Command): void {
     .description('Apply pending migrations of every schema')
     .action(async () => {
       const url = process.env.DATABASE_URL;
-      const database = await openDatabase({ databaseUrl: url, dataDir: defaultDataDir(), migrations: allMigrations, migrate: false });
+      const database = await openDatabase({
+        databaseUrl: url,
+        dataDir: defaultDataDir(),
+        migrations: allMigrations,
+        migrate: false,
+      });
       try {
         const applied = await runMigrations(database);
-        const where = url ? `PostgreSQL (${new URL(url).host}${new URL(url).pathname})` : `PGlite at ${defaultDataDir()}`;
-        console.log(applied.length ? `applied ${applied.length} migration(s) to ${where}:\n  ${applied.join('\n  ')}` : `${where} is up to date`);
+        const where = url
+          ? `PostgreSQL (${new URL(url).host}${new URL(url).pathname})`
+          : `PGlite at ${defaultDataDir()}`;
+        console.log(
+          applied.length
+            ? `applied ${applied.length} migration(s) to ${where}:\n  ${applied.join('\n  ')}`
+            : `${where} is up to date`,
+        );
       } finally {
         await database.close();
       }

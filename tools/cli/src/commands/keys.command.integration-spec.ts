@@ -58,7 +58,20 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
   });
 
   it('ceremony --chain bitcoin: creates the keys, records them and prints the checksummed descriptor', async () => {
-    const r = await cli(['keys', 'ceremony', '--chain', 'bitcoin', '--threshold', '2', '--keys', '3', '--label', 'treasury', '--network', 'regtest']);
+    const r = await cli([
+      'keys',
+      'ceremony',
+      '--chain',
+      'bitcoin',
+      '--threshold',
+      '2',
+      '--keys',
+      '3',
+      '--label',
+      'treasury',
+      '--network',
+      'regtest',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const pubs = await Promise.all([1, 2, 3].map((i) => signer.publicKey(`alias/strongroom/treasury/cosigner-${i}`)));
@@ -68,17 +81,36 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
     expect(r.stdout).toMatch(/per-user tag/);
     // The wallet's first address: its change address, by the Bitcoin library's own rule.
     const id = /Wallet treasury \(([0-9a-f-]{36})\)/.exec(r.stdout)![1];
-    const change = custodyDescriptor({ id, chain: 'bitcoin', threshold: 2, publicKeys: pubs.map((p) => p.compressedHex) }, changeAccount(id), 'regtest');
+    const change = custodyDescriptor(
+      { id, chain: 'bitcoin', threshold: 2, publicKeys: pubs.map((p) => p.compressedHex) },
+      changeAccount(id),
+      'regtest',
+    );
     expect(change.address).toMatch(/^bcrt1q/);
     expect(r.stdout).toContain(`change address (regtest): ${change.address}`);
   });
 
   it('ceremony --chain ethereum --relayer: prints owners, threshold and relayer address', async () => {
-    const r = await cli(['keys', 'ceremony', '--chain', 'ethereum', '--threshold', '2', '--keys', '3', '--relayer', '--label', 'hot']);
+    const r = await cli([
+      'keys',
+      'ceremony',
+      '--chain',
+      'ethereum',
+      '--threshold',
+      '2',
+      '--keys',
+      '3',
+      '--relayer',
+      '--label',
+      'hot',
+    ]);
     expect(r.code).toBe(0);
-    for (const i of [1, 2, 3]) expect(r.stdout).toContain((await signer.publicKey(`alias/strongroom/hot/cosigner-${i}`)).ethereumAddress);
+    for (const i of [1, 2, 3])
+      expect(r.stdout).toContain((await signer.publicKey(`alias/strongroom/hot/cosigner-${i}`)).ethereumAddress);
     expect(r.stdout).toContain('threshold 2 of 3');
-    expect(r.stdout).toMatch(new RegExp(`relayer .*${(await signer.publicKey('alias/strongroom/hot/relayer')).ethereumAddress}`));
+    expect(r.stdout).toMatch(
+      new RegExp(`relayer .*${(await signer.publicKey('alias/strongroom/hot/relayer')).ethereumAddress}`),
+    );
   });
 
   it('verify passes while KMS matches the record, then fails with the reason when a key changes', async () => {
@@ -87,7 +119,9 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
     expect(ok.stdout).toContain('All 2 wallet(s) match KMS.');
 
     const other = await kms.createSigningKey();
-    await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/strongroom/treasury/cosigner-2', TargetKeyId: other }));
+    await kms.client.send(
+      new UpdateAliasCommand({ AliasName: 'alias/strongroom/treasury/cosigner-2', TargetKeyId: other }),
+    );
     const bad = await cli(['keys', 'verify']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAIL treasury \(bitcoin 2 of 3\)/);

@@ -6,17 +6,20 @@ import { withKeysContext } from '../keys/keys-context';
 
 const positiveInt = (name: string) => (raw: string) => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError(`${name} must be an integer from 1 to 20`);
+  if (!Number.isInteger(n) || n < 1 || n > 20)
+    throw new InvalidArgumentError(`${name} must be an integer from 1 to 20`);
   return n;
 };
 
 const network = (raw: string): BitcoinNetworkName => {
-  if (!['mainnet', 'testnet', 'regtest'].includes(raw)) throw new InvalidArgumentError('must be mainnet, testnet or regtest');
+  if (!['mainnet', 'testnet', 'regtest'].includes(raw))
+    throw new InvalidArgumentError('must be mainnet, testnet or regtest');
   return raw as BitcoinNetworkName;
 };
 
 const chain = (raw: string): ChainId => {
-  if (!(CHAIN_IDS as readonly string[]).includes(raw)) throw new InvalidArgumentError(`must be one of ${CHAIN_IDS.join(', ')}`);
+  if (!(CHAIN_IDS as readonly string[]).includes(raw))
+    throw new InvalidArgumentError(`must be one of ${CHAIN_IDS.join(', ')}`);
   return raw as ChainId;
 };
 
@@ -37,20 +40,38 @@ export function register(program: Command): void {
     .option('--relayer', 'also create the relayer key (Ethereum: pays gas, submits Safe transactions)', false)
     .option('--label <name>', 'wallet name (default <chain>-<timestamp>)')
     .option('--alias-prefix <prefix>', 'KMS alias prefix', 'strongroom')
-    .option('--network <network>', 'Bitcoin network for the printed addresses: mainnet, testnet or regtest', network, 'mainnet')
-    .action(async (o: { chain: ChainId; threshold: number; keys: number; relayer: boolean; label?: string; aliasPrefix: string; network: BitcoinNetworkName }) => {
-      if (o.threshold > o.keys) throw new Error(`--threshold (${o.threshold}) cannot exceed --keys (${o.keys})`);
-      await withKeysContext(async (ctx) => {
-        const { wallet, verification } = await runCeremony(ctx, o, (l) => console.log(l));
-        console.log(`Recorded in the key registry at ${ctx.databaseLabel}.\n`);
-        for (const line of formatWallet(wallet, o.network)) console.log(line);
-        if (!verification.usable) throw new Error(`the new wallet failed verification against KMS: ${verification.reason}`);
-      });
-    });
+    .option(
+      '--network <network>',
+      'Bitcoin network for the printed addresses: mainnet, testnet or regtest',
+      network,
+      'mainnet',
+    )
+    .action(
+      async (o: {
+        chain: ChainId;
+        threshold: number;
+        keys: number;
+        relayer: boolean;
+        label?: string;
+        aliasPrefix: string;
+        network: BitcoinNetworkName;
+      }) => {
+        if (o.threshold > o.keys) throw new Error(`--threshold (${o.threshold}) cannot exceed --keys (${o.keys})`);
+        await withKeysContext(async (ctx) => {
+          const { wallet, verification } = await runCeremony(ctx, o, (l) => console.log(l));
+          console.log(`Recorded in the key registry at ${ctx.databaseLabel}.\n`);
+          for (const line of formatWallet(wallet, o.network)) console.log(line);
+          if (!verification.usable)
+            throw new Error(`the new wallet failed verification against KMS: ${verification.reason}`);
+        });
+      },
+    );
 
   keys
     .command('verify')
-    .description('fetch every registered key from KMS and compare it with the recorded public key (exit 1 on any mismatch)')
+    .description(
+      'fetch every registered key from KMS and compare it with the recorded public key (exit 1 on any mismatch)',
+    )
     .action(async () => {
       await withKeysContext(async (ctx) => {
         const wallets = await ctx.registry.wallets();
@@ -65,7 +86,9 @@ export function register(program: Command): void {
         }
         const bad = results.filter((r) => !r.usable);
         if (bad.length > 0) {
-          throw new Error(`${bad.length} of ${results.length} wallet(s) failed verification and may not sign: ${bad.map((b) => b.label).join(', ')}`);
+          throw new Error(
+            `${bad.length} of ${results.length} wallet(s) failed verification and may not sign: ${bad.map((b) => b.label).join(', ')}`,
+          );
         }
         console.log(`All ${results.length} wallet(s) match KMS.`);
       });
@@ -76,10 +99,13 @@ export function register(program: Command): void {
     .description('print the registered wallets, their keys and status (no KMS calls)')
     .option('--network <network>', 'Bitcoin network for the printed addresses', network, 'mainnet')
     .action(async (o: { network: BitcoinNetworkName }) => {
-      await withKeysContext(async (ctx) => {
-        const wallets = await ctx.registry.wallets();
-        if (wallets.length === 0) console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
-        for (const w of wallets) console.log([...formatWallet(w, o.network), ''].join('\n'));
-      }, { kmsRequired: false });
+      await withKeysContext(
+        async (ctx) => {
+          const wallets = await ctx.registry.wallets();
+          if (wallets.length === 0) console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
+          for (const w of wallets) console.log([...formatWallet(w, o.network), ''].join('\n'));
+        },
+        { kmsRequired: false },
+      );
     });
 }

@@ -6,7 +6,10 @@ import { runVerify } from './proof.command';
 
 const repo = path.resolve(__dirname, '../../../..');
 const vectors = path.join(repo, 'tools/proof-verifier/vectors');
-const small = JSON.parse(readFileSync(path.join(vectors, 'v1-small-tree.json'), 'utf8')) as { published: { root: string }; proofs: { userId: string }[] };
+const small = JSON.parse(readFileSync(path.join(vectors, 'v1-small-tree.json'), 'utf8')) as {
+  published: { root: string };
+  proofs: { userId: string }[];
+};
 const negative = JSON.parse(readFileSync(path.join(vectors, 'v1-negative.json'), 'utf8')) as {
   cases: { name: string; proof: unknown; expectedRoot?: string; code: string }[];
 };
@@ -15,7 +18,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'proof-cli-'));
 function run(file: string, root?: string): { code: number; out: string; err: string } {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runVerify(file, root ? { root } : {}, (l) => out.push(l), (l) => err.push(l));
+  const code = runVerify(
+    file,
+    root ? { root } : {},
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -16,7 +16,12 @@ export function register(program: Command): void {
     .option('--root <hex>', 'the root published by the operator; without it only self-consistency is checked')
     .option('--json', 'print the result as JSON')
     .action((file: string, opts: { root?: string; json?: boolean }) => {
-      process.exitCode = runVerify(file, opts, (line) => console.log(line), (line) => console.error(line));
+      process.exitCode = runVerify(
+        file,
+        opts,
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
     });
 }
 
@@ -46,6 +51,7 @@ function describe(r: VerifyResult): string {
     `root: ${r.root}${r.rootChecked ? ' (matches the published root given)' : ''}`,
     ...r.assets.map((a) => `  ${a.padEnd(6)} balance ${r.balances[a]}  (total liabilities ${r.totals[a]})`),
   ];
-  if (!r.rootChecked) lines.push('note: compare the root above with the one the operator published, or pass --root <hex>');
+  if (!r.rootChecked)
+    lines.push('note: compare the root above with the one the operator published, or pass --root <hex>');
   return lines.join('\n');
 }

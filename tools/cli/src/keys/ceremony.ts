@@ -24,24 +24,44 @@ export interface CeremonyResult {
  * verifies them against KMS once more. Each key is reported as soon as it exists, so a ceremony
  * that fails half way leaves the operator a list of what was created.
  */
-export async function runCeremony(ctx: KeysContext, o: CeremonyOptions, log: (line: string) => void): Promise<CeremonyResult> {
-  if (o.chain === 'ethereum' && !o.relayer) throw new Error('an Ethereum wallet needs a relayer key (it pays gas and submits Safe transactions): add --relayer');
+export async function runCeremony(
+  ctx: KeysContext,
+  o: CeremonyOptions,
+  log: (line: string) => void,
+): Promise<CeremonyResult> {
+  if (o.chain === 'ethereum' && !o.relayer)
+    throw new Error(
+      'an Ethereum wallet needs a relayer key (it pays gas and submits Safe transactions): add --relayer',
+    );
   if (o.chain === 'bitcoin' && o.relayer) throw new Error('a Bitcoin wallet has no relayer key: drop --relayer');
   const label = o.label ?? `${o.chain}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
-  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(label)) throw new Error(`--label may use letters, digits, - and _ (1-64), not ${JSON.stringify(label)}`);
+  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(label))
+    throw new Error(`--label may use letters, digits, - and _ (1-64), not ${JSON.stringify(label)}`);
   const admin = new KmsKeyAdmin(ctx.signer.client);
   const create = async (name: string) => {
     const alias = `alias/${o.aliasPrefix}/${label}/${name}`;
-    const keyId = await admin.createSigningKey({ alias, description: `Strongroom ${o.chain} wallet ${label}: ${name}`, tags: { strongroom: label } });
+    const keyId = await admin.createSigningKey({
+      alias,
+      description: `Strongroom ${o.chain} wallet ${label}: ${name}`,
+      tags: { strongroom: label },
+    });
     const pub = await ctx.signer.publicKey(alias);
     log(`  created ${alias}  key ${keyId}  ${o.chain === 'bitcoin' ? pub.compressedHex : pub.ethereumAddress}`);
     return { kmsKeyId: alias, publicKey: pub.compressedHex, ...(pub.keyArn ? { keyArn: pub.keyArn } : {}) };
   };
-  log(`Creating ${o.keys} ECC_SECG_P256K1 key(s) in KMS (${ctx.kms.endpoint ?? `AWS ${ctx.kms.region}`})${o.relayer ? ' and a relayer key' : ''}:`);
+  log(
+    `Creating ${o.keys} ECC_SECG_P256K1 key(s) in KMS (${ctx.kms.endpoint ?? `AWS ${ctx.kms.region}`})${o.relayer ? ' and a relayer key' : ''}:`,
+  );
   const keys = [];
   for (let i = 1; i <= o.keys; i++) keys.push(await create(`cosigner-${i}`));
   const relayer = o.relayer ? await create('relayer') : undefined;
-  const wallet = await ctx.registry.registerWallet({ chain: o.chain, threshold: o.threshold, label, keys, ...(relayer ? { relayer } : {}) });
+  const wallet = await ctx.registry.registerWallet({
+    chain: o.chain,
+    threshold: o.threshold,
+    label,
+    keys,
+    ...(relayer ? { relayer } : {}),
+  });
   const verification = await ctx.registry.verifyWallet(wallet.id, ctx.signer);
   return { wallet: await ctx.registry.wallet(wallet.id), verification };
 }
@@ -56,7 +76,12 @@ export function formatWallet(w: Wallet, network: BitcoinNetworkName = 'mainnet')
     lines.push('  cosigner public keys (compressed):');
     for (const k of w.keys) lines.push(`    ${k.position + 1}. ${k.publicKey}  ${k.kmsKeyId}`);
     lines.push('  multisig descriptor:');
-    lines.push(`    ${multisigDescriptor(w.threshold, w.keys.map((k) => k.publicKey))}`);
+    lines.push(
+      `    ${multisigDescriptor(
+        w.threshold,
+        w.keys.map((k) => k.publicKey),
+      )}`,
+    );
     lines.push(
       '  note: deposit addresses add a per-user tag to this policy — witness script',
       `        <tag> OP_DROP ${w.threshold} <K1> … <K${w.keys.length}> ${w.keys.length} OP_CHECKMULTISIG (keys sorted) — so each user`,
@@ -64,14 +89,27 @@ export function formatWallet(w: Wallet, network: BitcoinNetworkName = 'mainnet')
       '        chain library; the descriptor above is the untagged policy, for the record.',
     );
     // The change address is the wallet's own first address (withdrawals pay change only there).
-    const change = custodyDescriptor({ id: w.id, chain: 'bitcoin', threshold: w.threshold, publicKeys: w.keys.map((k) => k.publicKey) }, changeAccount(w.id), network);
-    lines.push(`  change address (${network}): ${change.address}`, `    ${change.derivation}`, `    watch-only: ${change.descriptor}`);
+    const change = custodyDescriptor(
+      { id: w.id, chain: 'bitcoin', threshold: w.threshold, publicKeys: w.keys.map((k) => k.publicKey) },
+      changeAccount(w.id),
+      network,
+    );
+    lines.push(
+      `  change address (${network}): ${change.address}`,
+      `    ${change.derivation}`,
+      `    watch-only: ${change.descriptor}`,
+    );
   } else {
-    lines.push(`  Safe owners (threshold ${w.threshold} of ${w.keys.length}), sorted by address as the Safe orders signatures:`);
-    for (const k of [...w.keys].sort((a, b) => a.ethereumAddress.toLowerCase().localeCompare(b.ethereumAddress.toLowerCase()))) {
+    lines.push(
+      `  Safe owners (threshold ${w.threshold} of ${w.keys.length}), sorted by address as the Safe orders signatures:`,
+    );
+    for (const k of [...w.keys].sort((a, b) =>
+      a.ethereumAddress.toLowerCase().localeCompare(b.ethereumAddress.toLowerCase()),
+    )) {
       lines.push(`    ${k.ethereumAddress}  ${k.kmsKeyId}`);
     }
-    if (w.relayer) lines.push(`  relayer (pays gas, submits execTransaction): ${w.relayer.ethereumAddress}  ${w.relayer.kmsKeyId}`);
+    if (w.relayer)
+      lines.push(`  relayer (pays gas, submits execTransaction): ${w.relayer.ethereumAddress}  ${w.relayer.kmsKeyId}`);
   }
   return lines;
 }

@@ -15,15 +15,29 @@ export interface KeysContext {
  * KMS from the environment (KMS_ENDPOINT, AWS_REGION, credentials) and the key registry on
  * DATABASE_URL or the embedded data directory (STRONGROOM_DATA_DIR), migrated on open.
  */
-export async function withKeysContext<T>(fn: (ctx: KeysContext) => Promise<T>, options: { kmsRequired?: boolean } = {}): Promise<T> {
+export async function withKeysContext<T>(
+  fn: (ctx: KeysContext) => Promise<T>,
+  options: { kmsRequired?: boolean } = {},
+): Promise<T> {
   // Listing reads only the registry: it must work where no KMS configuration is at hand.
-  const kms = options.kmsRequired === false && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? { region: 'unset' } : kmsConfigFromEnv();
+  const kms =
+    options.kmsRequired === false && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION
+      ? { region: 'unset' }
+      : kmsConfigFromEnv();
   const url = process.env.DATABASE_URL;
   const migrations = [...keysMigrations, ...auditMigrations];
-  const db = await openDatabase(url ? { databaseUrl: url, migrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations });
+  const db = await openDatabase(
+    url ? { databaseUrl: url, migrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations },
+  );
   const signer = new KmsSigner(kms);
   try {
-    return await fn({ kms, signer, db, registry: new KeyRegistry(db, new AuditLog(db)), databaseLabel: url ? redact(url) : `${defaultDataDir()} (embedded)` });
+    return await fn({
+      kms,
+      signer,
+      db,
+      registry: new KeyRegistry(db, new AuditLog(db)),
+      databaseLabel: url ? redact(url) : `${defaultDataDir()} (embedded)`,
+    });
   } finally {
     signer.destroy();
     await db.close();

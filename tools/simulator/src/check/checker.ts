@@ -30,7 +30,16 @@ interface WithdrawalRow {
   status: string;
 }
 
-const LIVE = new Set(['held', 'awaiting_approval', 'approved', 'batched', 'signing', 'signed', 'broadcast', 'confirmed']);
+const LIVE = new Set([
+  'held',
+  'awaiting_approval',
+  'approved',
+  'batched',
+  'signing',
+  'signed',
+  'broadcast',
+  'confirmed',
+]);
 const TERMINAL = new Set(['settled', 'rejected', 'cancelled', 'failed']);
 
 /**
@@ -63,15 +72,25 @@ export class Checker {
   async afterStep(): Promise<Violation[]> {
     const ledger = this.ledger;
     const out: Violation[] = [];
-    const deposits = await this.db.query<DepositRow>(`SELECT chain, txid, output_index, address, client_id, user_id, asset, amount::text, state FROM deposits.deposits ORDER BY seq`);
-    const withdrawals = await this.db.query<WithdrawalRow>(`SELECT id, client_id, user_id, asset, chain, amount::text, fee::text, status FROM withdrawals.withdrawals ORDER BY seq`);
+    const deposits = await this.db.query<DepositRow>(
+      `SELECT chain, txid, output_index, address, client_id, user_id, asset, amount::text, state FROM deposits.deposits ORDER BY seq`,
+    );
+    const withdrawals = await this.db.query<WithdrawalRow>(
+      `SELECT id, client_id, user_id, asset, chain, amount::text, fee::text, status FROM withdrawals.withdrawals ORDER BY seq`,
+    );
     this.checkDeposits(deposits, out);
     this.checkWithdrawals(withdrawals, out);
     this.checkPayments(withdrawals, out);
     await this.checkBalances(ledger, deposits, withdrawals, out);
     const inv = await ledger.checkInvariants();
-    for (const a of inv.perAsset) if (!a.balanced) out.push({ code: 'ledger.unbalanced', detail: `${a.asset}: debits ${a.debitsPosted}/${a.debitsPending} credits ${a.creditsPosted}/${a.creditsPending}` });
-    for (const v of inv.violations) out.push({ code: 'ledger.account', detail: `${v.accountId} ${v.rule}: ${v.detail}` });
+    for (const a of inv.perAsset)
+      if (!a.balanced)
+        out.push({
+          code: 'ledger.unbalanced',
+          detail: `${a.asset}: debits ${a.debitsPosted}/${a.debitsPending} credits ${a.creditsPosted}/${a.creditsPending}`,
+        });
+    for (const v of inv.violations)
+      out.push({ code: 'ledger.account', detail: `${v.accountId} ${v.rule}: ${v.detail}` });
     return out;
   }
 
@@ -85,16 +104,23 @@ export class Checker {
       const tx = chain.everSeen.get(d.txid);
       const o = tx?.outputs[Number(d.output_index)];
       if (!o || o.address !== d.address || o.amount !== BigInt(d.amount) || o.asset !== d.asset) {
-        out.push({ code: 'deposit.not_on_chain', detail: `${key} (${d.amount} ${d.asset}) matches no output the network ever saw` });
+        out.push({
+          code: 'deposit.not_on_chain',
+          detail: `${key} (${d.amount} ${d.asset}) matches no output the network ever saw`,
+        });
         continue;
       }
       if (d.state === 'credited' && before !== 'credited') {
         const depth = chain.depth(d.txid);
         const need = this.assets.get(d.asset).confirmations;
-        if (depth < need) out.push({ code: 'deposit.credited_early', detail: `${key} credited at depth ${depth} < ${need}` });
+        if (depth < need)
+          out.push({ code: 'deposit.credited_early', detail: `${key} credited at depth ${depth} < ${need}` });
       }
       if (d.state === 'reversed' && before !== 'reversed') {
-        out.push({ code: 'deposit.reversed_within_rules', detail: `${key} reversed though no reorg reached its confirmations` });
+        out.push({
+          code: 'deposit.reversed_within_rules',
+          detail: `${key} reversed though no reorg reached its confirmations`,
+        });
       }
     }
   }
@@ -104,17 +130,25 @@ export class Checker {
     for (const w of rows) {
       const before = this.withdrawalState.get(w.id);
       this.withdrawalState.set(w.id, w.status);
-      if (before && TERMINAL.has(before) && before !== w.status) out.push({ code: 'withdrawal.terminal_changed', detail: `${w.id} went ${before} → ${w.status}` });
+      if (before && TERMINAL.has(before) && before !== w.status)
+        out.push({ code: 'withdrawal.terminal_changed', detail: `${w.id} went ${before} → ${w.status}` });
       if (w.status === 'confirmed' && before !== 'confirmed') {
         const paid = this.world.chains[w.chain].payments(w.id);
         const need = this.assets.get(w.asset).confirmations;
-        if (!paid.some((p) => p.depth >= need)) out.push({ code: 'withdrawal.confirmed_early', detail: `${w.id} confirmed with on-chain payments ${JSON.stringify(paid)} (need depth ≥ ${need})` });
+        if (!paid.some((p) => p.depth >= need))
+          out.push({
+            code: 'withdrawal.confirmed_early',
+            detail: `${w.id} confirmed with on-chain payments ${JSON.stringify(paid)} (need depth ≥ ${need})`,
+          });
       }
       if (w.status === 'settled' && before !== 'settled') {
         const paid = this.world.chains[w.chain].payments(w.id);
         const need = this.assets.get(w.asset).confirmations;
         if (paid.length !== 1 || paid[0].depth < need) {
-          out.push({ code: 'withdrawal.settled_unpaid', detail: `${w.id} settled with on-chain payments ${JSON.stringify(paid)} (need one at depth ≥ ${need})` });
+          out.push({
+            code: 'withdrawal.settled_unpaid',
+            detail: `${w.id} settled with on-chain payments ${JSON.stringify(paid)} (need one at depth ≥ ${need})`,
+          });
         }
       }
     }
@@ -124,10 +158,17 @@ export class Checker {
   private checkPayments(rows: WithdrawalRow[], out: Violation[]): void {
     for (const w of rows) {
       const paid = this.world.chains[w.chain].payments(w.id);
-      if (paid.length > 1) out.push({ code: 'withdrawal.paid_twice', detail: `${w.id} paid by ${paid.map((p) => p.txid).join(', ')}` });
+      if (paid.length > 1)
+        out.push({ code: 'withdrawal.paid_twice', detail: `${w.id} paid by ${paid.map((p) => p.txid).join(', ')}` });
       const need = this.assets.get(w.asset).confirmations;
-      if ((w.status === 'failed' || w.status === 'cancelled' || w.status === 'rejected') && paid.some((p) => p.depth >= need)) {
-        out.push({ code: 'withdrawal.paid_but_refunded', detail: `${w.id} is ${w.status} but paid by ${paid[0].txid}` });
+      if (
+        (w.status === 'failed' || w.status === 'cancelled' || w.status === 'rejected') &&
+        paid.some((p) => p.depth >= need)
+      ) {
+        out.push({
+          code: 'withdrawal.paid_but_refunded',
+          detail: `${w.id} is ${w.status} but paid by ${paid[0].txid}`,
+        });
       }
     }
   }
@@ -137,7 +178,12 @@ export class Checker {
    * minus what their settled withdrawals took (amount + fee); their pending debits are exactly
    * the amount + fee of their live withdrawals.
    */
-  private async checkBalances(ledger: LedgerService, deposits: DepositRow[], withdrawals: WithdrawalRow[], out: Violation[]): Promise<void> {
+  private async checkBalances(
+    ledger: LedgerService,
+    deposits: DepositRow[],
+    withdrawals: WithdrawalRow[],
+    out: Violation[],
+  ): Promise<void> {
     const want = new Map<string, { posted: bigint; pending: bigint }>();
     const at = (c: string, u: string, a: string) => {
       const k = `${c}/${u}/${a}`;
@@ -145,7 +191,8 @@ export class Checker {
       want.set(k, v);
       return v;
     };
-    for (const d of deposits) if (d.state === 'credited') at(d.client_id, d.user_id, d.asset).posted += BigInt(d.amount);
+    for (const d of deposits)
+      if (d.state === 'credited') at(d.client_id, d.user_id, d.asset).posted += BigInt(d.amount);
     for (const w of withdrawals) {
       const total = BigInt(w.amount) + BigInt(w.fee);
       if (w.status === 'settled') at(w.client_id, w.user_id, w.asset).posted -= total;
@@ -161,13 +208,19 @@ export class Checker {
           const w = want.get(k) ?? { posted: 0n, pending: 0n };
           const posted = acct.creditsPosted - acct.debitsPosted;
           if (posted !== w.posted || acct.debitsPending !== w.pending || acct.creditsPending !== 0n) {
-            out.push({ code: 'balance.mismatch', detail: `${k}: ledger posted ${posted} pending ${acct.debitsPending}/${acct.creditsPending}, operations imply ${w.posted}/${w.pending}` });
+            out.push({
+              code: 'balance.mismatch',
+              detail: `${k}: ledger posted ${posted} pending ${acct.debitsPending}/${acct.creditsPending}, operations imply ${w.posted}/${w.pending}`,
+            });
           }
-          if (posted - acct.debitsPending < 0n) out.push({ code: 'balance.negative', detail: `${k}: available ${posted - acct.debitsPending}` });
+          if (posted - acct.debitsPending < 0n)
+            out.push({ code: 'balance.negative', detail: `${k}: available ${posted - acct.debitsPending}` });
         }
       }
     }
-    for (const [k, w] of want) if (!seen.has(k) && (w.posted !== 0n || w.pending !== 0n)) out.push({ code: 'balance.no_account', detail: `${k} should hold ${w.posted}/${w.pending}` });
+    for (const [k, w] of want)
+      if (!seen.has(k) && (w.posted !== 0n || w.pending !== 0n))
+        out.push({ code: 'balance.no_account', detail: `${k} should hold ${w.posted}/${w.pending}` });
   }
 
   /**
@@ -178,22 +231,40 @@ export class Checker {
   async atEnd(): Promise<Violation[]> {
     const { ledger, audit } = this;
     const out: Violation[] = [];
-    const withdrawals = await this.db.query<WithdrawalRow>(`SELECT id, client_id, user_id, asset, chain, amount::text, fee::text, status FROM withdrawals.withdrawals ORDER BY seq`);
+    const withdrawals = await this.db.query<WithdrawalRow>(
+      `SELECT id, client_id, user_id, asset, chain, amount::text, fee::text, status FROM withdrawals.withdrawals ORDER BY seq`,
+    );
     for (const w of withdrawals) {
-      if (!TERMINAL.has(w.status)) out.push({ code: 'withdrawal.stuck', detail: `${w.id} (${w.chain}) still ${w.status}` });
+      if (!TERMINAL.has(w.status))
+        out.push({ code: 'withdrawal.stuck', detail: `${w.id} (${w.chain}) still ${w.status}` });
       if (w.status === 'rejected' && !(await holdExists(ledger, w.id))) continue;
       const hold = await holdState(ledger, w.id);
       const expected = w.status === 'settled' ? 'posted' : TERMINAL.has(w.status) ? 'voided' : 'pending';
-      if (hold !== null && hold !== expected) out.push({ code: 'hold.unresolved', detail: `${w.id} is ${w.status} but its hold is ${hold}` });
+      if (hold !== null && hold !== expected)
+        out.push({ code: 'hold.unresolved', detail: `${w.id} is ${w.status} but its hold is ${hold}` });
     }
-    const deposits = await this.db.query<DepositRow>(`SELECT chain, txid, output_index, address, client_id, user_id, asset, amount::text, state FROM deposits.deposits ORDER BY seq`);
+    const deposits = await this.db.query<DepositRow>(
+      `SELECT chain, txid, output_index, address, client_id, user_id, asset, amount::text, state FROM deposits.deposits ORDER BY seq`,
+    );
     for (const d of deposits) {
       const chain = this.world.chains[d.chain];
       const deep = chain.depth(d.txid) >= this.assets.get(d.asset).confirmations;
-      if (deep && d.state !== 'credited') out.push({ code: 'deposit.stuck', detail: `${d.chain}:${d.txid}:${d.output_index} is deep on chain but ${d.state}` });
-      if (!deep && d.state === 'credited') out.push({ code: 'deposit.credited_off_chain', detail: `${d.chain}:${d.txid}:${d.output_index} credited but at depth ${chain.depth(d.txid)}` });
+      if (deep && d.state !== 'credited')
+        out.push({
+          code: 'deposit.stuck',
+          detail: `${d.chain}:${d.txid}:${d.output_index} is deep on chain but ${d.state}`,
+        });
+      if (!deep && d.state === 'credited')
+        out.push({
+          code: 'deposit.credited_off_chain',
+          detail: `${d.chain}:${d.txid}:${d.output_index} credited but at depth ${chain.depth(d.txid)}`,
+        });
       const gone = chain.depth(d.txid) === 0 && !chain.inMempool(d.txid);
-      if (gone && d.state === 'seen') out.push({ code: 'deposit.vanished_still_seen', detail: `${d.chain}:${d.txid}:${d.output_index} left the network but is still seen` });
+      if (gone && d.state === 'seen')
+        out.push({
+          code: 'deposit.vanished_still_seen',
+          detail: `${d.chain}:${d.txid}:${d.output_index} left the network but is still seen`,
+        });
     }
     out.push(...(await reconcileAgainstWorld(this.db, this.world, this.assets, audit, this.floatAddresses)));
     const v = await audit.verify();

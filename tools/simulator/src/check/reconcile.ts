@@ -1,5 +1,12 @@
 import type { AuditLog } from '@strongroom/audit';
-import { FollowerChainTips, LedgerUnbooked, ReconciliationService, SnapshotService, type ChainHoldings, type ChainTip } from '@strongroom/compliance';
+import {
+  FollowerChainTips,
+  LedgerUnbooked,
+  ReconciliationService,
+  SnapshotService,
+  type ChainHoldings,
+  type ChainTip,
+} from '@strongroom/compliance';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
@@ -34,16 +41,45 @@ function worldHoldings(world: World, ours: Set<string>): ChainHoldings {
 }
 
 /** A snapshot and a reconciliation by the compliance library, over the world's holdings; balanced or a violation. */
-export async function reconcileAgainstWorld(db: Database, world: World, assets: AssetRegistry, audit: AuditLog, floatAddresses: Record<ChainId, string>): Promise<Violation[]> {
+export async function reconcileAgainstWorld(
+  db: Database,
+  world: World,
+  assets: AssetRegistry,
+  audit: AuditLog,
+  floatAddresses: Record<ChainId, string>,
+): Promise<Violation[]> {
   const cut = new LedgerCutReader(db);
   const tips = new FollowerChainTips(db, ['bitcoin', 'ethereum']);
-  const prices = { current: async () => ({ quote: 'USD', prices: {}, source: 'simulator', fetchedAt: world.clock.now().toISOString() }) };
+  const prices = {
+    current: async () => ({
+      quote: 'USD',
+      prices: {},
+      source: 'simulator',
+      fetchedAt: world.clock.now().toISOString(),
+    }),
+  };
   const snapshots = new SnapshotService(db, cut, tips, prices, assets, audit);
   const snap = await snapshots.take('simulator');
   const rows = await db.query<{ address: string }>(`SELECT address FROM deposits.addresses`);
   const ours = new Set([...rows.map((r) => r.address), ...Object.values(floatAddresses)]);
-  const service = new ReconciliationService(db, snapshots, cut, worldHoldings(world, ours), new LedgerUnbooked(db, assets, new LedgerService(db)), assets, audit);
+  const service = new ReconciliationService(
+    db,
+    snapshots,
+    cut,
+    worldHoldings(world, ours),
+    new LedgerUnbooked(db, assets, new LedgerService(db)),
+    assets,
+    audit,
+  );
   const r = await service.reconcile(snap.id);
   if (r.status === 'balanced') return [];
-  return [{ code: `reconciliation.${r.status}`, detail: JSON.stringify(r.differences, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).slice(0, 600) }];
+  return [
+    {
+      code: `reconciliation.${r.status}`,
+      detail: JSON.stringify(r.differences, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).slice(
+        0,
+        600,
+      ),
+    },
+  ];
 }

@@ -17,6 +17,8 @@ export class InvariantFailure extends Error {
     readonly violations: Violation[],
     readonly step: number,
   ) {
-    super(`${violations.length} invariant(s) broken at step ${step}: ${violations.map((v) => `${v.code}: ${v.detail}`).join('; ')}`);
+    super(
+      `${violations.length} invariant(s) broken at step ${step}: ${violations.map((v) => `${v.code}: ${v.detail}`).join('; ')}`,
+    );
   }
 }

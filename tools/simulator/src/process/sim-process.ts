@@ -6,7 +6,14 @@ import { LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import type { ChainId } from '@strongroom/shared-types';
-import { ApprovalService, createPipelineDeps, PipelineRunner, WithdrawalService, type PolicyService, type SignerDeps } from '@strongroom/withdrawals';
+import {
+  ApprovalService,
+  createPipelineDeps,
+  PipelineRunner,
+  WithdrawalService,
+  type PolicyService,
+  type SignerDeps,
+} from '@strongroom/withdrawals';
 import { SimAdapter } from '../world/sim-adapter';
 import { NETWORK_FEE, type World } from '../world/world';
 import type { CrashPlan } from './crash-plan';
@@ -55,7 +62,9 @@ export class SimProcess {
     this.ledger = new LedgerService(db);
     this.audit = new AuditLog(db);
     this.custodyWallets = new CustodyWallets(db);
-    const adapters = CHAINS.map((c) => guardedAdapter(new SimAdapter(world.chains[c], world.nodes, NETWORK_FEE[c]), plan));
+    const adapters = CHAINS.map((c) =>
+      guardedAdapter(new SimAdapter(world.chains[c], world.nodes, NETWORK_FEE[c]), plan),
+    );
     this.adapters = { bitcoin: adapters[0], ethereum: adapters[1] };
     this.addresses = new DepositAddresses(db, this.custodyWallets, config.assets, adapters, this.ledger);
     const clock = () => world.clock.now();

@@ -86,14 +86,21 @@ export class SimAdapter implements ChainAdapter {
 
   validateAddress(address: string): AddressCheck {
     const re = new RegExp(`^${ADDRESS_PREFIX[this.chain]}[0-9a-f]{40}$`);
-    return re.test(address) ? { ok: true, normalized: address } : { ok: false, code: 'address.malformed', reason: `not a simulated ${this.chain} address` };
+    return re.test(address)
+      ? { ok: true, normalized: address }
+      : { ok: false, code: 'address.malformed', reason: `not a simulated ${this.chain} address` };
   }
 
   async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
     this.faults.call(this.chain, 'build');
     const payload: SimPayload = {
       batchId: batch.id,
-      outputs: batch.outputs.map((o) => ({ ref: o.ref, address: o.address, asset: o.asset, amount: o.amount.toString() })),
+      outputs: batch.outputs.map((o) => ({
+        ref: o.ref,
+        address: o.address,
+        asset: o.asset,
+        amount: o.amount.toString(),
+      })),
     };
     const text = JSON.stringify(payload);
     const keys = batch.wallet.publicKeys.slice(0, batch.wallet.threshold);
@@ -101,7 +108,11 @@ export class SimAdapter implements ChainAdapter {
       chain: this.chain,
       batchId: batch.id,
       payload: text,
-      digests: keys.map((publicKey, i) => ({ publicKey, digest: sha(`${text}|${publicKey}`), purpose: `cosigner ${i + 1}` })),
+      digests: keys.map((publicKey, i) => ({
+        publicKey,
+        digest: sha(`${text}|${publicKey}`),
+        purpose: `cosigner ${i + 1}`,
+      })),
       fee: this.fee,
     };
   }
@@ -109,11 +120,16 @@ export class SimAdapter implements ChainAdapter {
   checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void {
     const p = JSON.parse(unsigned.payload) as SimPayload;
     if (p.batchId !== batch.id) throw new IntentMismatchError(`payload is for batch ${p.batchId}, not ${batch.id}`);
-    checkOutputsMatch(p.outputs.map((o) => ({ address: o.address, asset: o.asset, amount: BigInt(o.amount) })), batch.outputs);
+    checkOutputsMatch(
+      p.outputs.map((o) => ({ address: o.address, asset: o.asset, amount: BigInt(o.amount) })),
+      batch.outputs,
+    );
     const refs = new Set(batch.outputs.map((o) => o.ref));
-    for (const o of p.outputs) if (!refs.has(o.ref)) throw new IntentMismatchError(`output for ${o.ref} is not in the batch`);
+    for (const o of p.outputs)
+      if (!refs.has(o.ref)) throw new IntentMismatchError(`output for ${o.ref} is not in the batch`);
     for (const d of unsigned.digests) {
-      if (d.digest !== sha(`${unsigned.payload}|${d.publicKey}`)) throw new IntentMismatchError(`digest for ${d.purpose} is not over this payload`);
+      if (d.digest !== sha(`${unsigned.payload}|${d.publicKey}`))
+        throw new IntentMismatchError(`digest for ${d.purpose} is not over this payload`);
     }
   }
 
@@ -122,11 +138,18 @@ export class SimAdapter implements ChainAdapter {
       const sig = signatures.find((s) => s.digest === d.digest && s.publicKey === d.publicKey);
       if (!sig) throw new Error(`missing signature for ${d.purpose}`);
       const hex = (v: string) => v.replace(/^0x/, '').padStart(64, '0');
-      const ok = secp256k1.verify(hexToBytes(hex(sig.r) + hex(sig.s)), hexToBytes(d.digest), hexToBytes(d.publicKey), { lowS: true });
+      const ok = secp256k1.verify(hexToBytes(hex(sig.r) + hex(sig.s)), hexToBytes(d.digest), hexToBytes(d.publicKey), {
+        lowS: true,
+      });
       if (!ok) throw new Error(`invalid or high-S signature for ${d.purpose}`);
     }
     // Like a segwit txid: independent of the signatures, so re-signing the same payload keeps it.
-    return { chain: this.chain, batchId: unsigned.batchId, txid: sha(unsigned.payload), raw: JSON.stringify({ payload: unsigned.payload, fee: unsigned.fee.toString() }) };
+    return {
+      chain: this.chain,
+      batchId: unsigned.batchId,
+      txid: sha(unsigned.payload),
+      raw: JSON.stringify({ payload: unsigned.payload, fee: unsigned.fee.toString() }),
+    };
   }
 
   async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {

@@ -98,7 +98,8 @@ export class SimChain {
   }
 
   heightOf(txid: string): number | null {
-    for (let i = this.blocks.length - 1; i >= 0; i--) if (this.blocks[i].txs.some((t) => t.txid === txid)) return this.blocks[i].height;
+    for (let i = this.blocks.length - 1; i >= 0; i--)
+      if (this.blocks[i].txs.some((t) => t.txid === txid)) return this.blocks[i].height;
     return null;
   }
 
@@ -116,7 +117,8 @@ export class SimChain {
   payments(ref: string): { txid: string; depth: number }[] {
     const out: { txid: string; depth: number }[] = [];
     for (const b of this.blocks) {
-      for (const t of b.txs) if (t.outputs.some((o) => o.ref === ref)) out.push({ txid: t.txid, depth: this.tip.height - b.height + 1 });
+      for (const t of b.txs)
+        if (t.outputs.some((o) => o.ref === ref)) out.push({ txid: t.txid, depth: this.tip.height - b.height + 1 });
     }
     return out;
   }

@@ -39,7 +39,9 @@ export class SimKms implements DigestSigner {
   }
 
   tick(): void {
-    for (const [k, n] of this.disabled) if (n <= 1) this.disabled.delete(k); else this.disabled.set(k, n - 1);
+    for (const [k, n] of this.disabled)
+      if (n <= 1) this.disabled.delete(k);
+      else this.disabled.set(k, n - 1);
   }
 
   reset(): void {
@@ -65,6 +67,12 @@ export class SimKms implements DigestSigner {
     }
     const sig = secp256k1.sign(hexToBytes(digest), secret, { lowS: true });
     this.counts.signed++;
-    return { publicKey, digest, r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0'), recovery: sig.recovery };
+    return {
+      publicKey,
+      digest,
+      r: sig.r.toString(16).padStart(64, '0'),
+      s: sig.s.toString(16).padStart(64, '0'),
+      recovery: sig.recovery,
+    };
   }
 }

@@ -19,7 +19,10 @@ export class World {
   readonly kms: SimKms;
 
   constructor(readonly rng: Prng) {
-    this.chains = { bitcoin: new SimChain('bitcoin', rng.fork('bitcoin')), ethereum: new SimChain('ethereum', rng.fork('ethereum')) };
+    this.chains = {
+      bitcoin: new SimChain('bitcoin', rng.fork('bitcoin')),
+      ethereum: new SimChain('ethereum', rng.fork('ethereum')),
+    };
     this.nodes = new NodeFaults(rng.fork('nodes'));
     this.kms = new SimKms(rng.fork('kms'));
   }

@@ -26,20 +26,46 @@ export function buildCpfp(
 ): CpfpPlan {
   const parent = Transaction.fromHex(parentRaw);
   const vout = parent.outs.findIndex((o) => Buffer.from(o.script).equals(change.script));
-  if (vout < 0) throw new DomainError('bitcoin.cpfp_no_change', 422, `transaction ${parent.getId()} has no change output to bump from`, { txid: parent.getId() });
+  if (vout < 0)
+    throw new DomainError(
+      'bitcoin.cpfp_no_change',
+      422,
+      `transaction ${parent.getId()} has no change output to bump from`,
+      { txid: parent.getId() },
+    );
   const value = parent.outs[vout].value;
   // Child: version, locktime, counts, one output (8 + 1 + 34), marker/flag; plus the input's weight.
-  const childWeight = 4 * (4 + 4 + 1 + 1 + 8 + 1 + change.script.length) + 2 + custodyInputWeight(change.threshold, change.witnessScript.length);
+  const childWeight =
+    4 * (4 + 4 + 1 + 1 + 8 + 1 + change.script.length) +
+    2 +
+    custodyInputWeight(change.threshold, change.witnessScript.length);
   const packageVsize = parent.virtualSize() + Math.ceil(childWeight / 4);
   const fee = BigInt(Math.ceil(feeRate * packageVsize)) - parentFee;
-  if (fee <= 0n) throw new DomainError('bitcoin.cpfp_not_needed', 422, `the parent already pays ${parentFee} sat, at least ${feeRate} sat/vB for the package`, {});
+  if (fee <= 0n)
+    throw new DomainError(
+      'bitcoin.cpfp_not_needed',
+      422,
+      `the parent already pays ${parentFee} sat, at least ${feeRate} sat/vB for the package`,
+      {},
+    );
   if (value - fee < BigInt(dustThreshold(change.script))) {
-    throw new DomainError('bitcoin.cpfp_change_too_small', 422, `the change output holds ${value} sat, not enough for a ${fee} sat child`, { value: value.toString(), fee: fee.toString() });
+    throw new DomainError(
+      'bitcoin.cpfp_change_too_small',
+      422,
+      `the change output holds ${value} sat, not enough for a ${fee} sat child`,
+      { value: value.toString(), fee: fee.toString() },
+    );
   }
   const psbt = new Psbt({ network: bitcoinNetwork(network) });
   psbt.setVersion(2);
   psbt.setLocktime(0);
-  psbt.addInput({ hash: parent.getId(), index: vout, sequence: 0xfffffffd, witnessUtxo: { script: change.script, value }, witnessScript: change.witnessScript });
+  psbt.addInput({
+    hash: parent.getId(),
+    index: vout,
+    sequence: 0xfffffffd,
+    witnessUtxo: { script: change.script, value },
+    witnessScript: change.witnessScript,
+  });
   psbt.addOutput({ script: change.script, value: value - fee });
   return { psbt, fee, vout };
 }

@@ -6,7 +6,11 @@ import type { CustodyUtxo } from './custody-utxo';
  * An unsigned PSBT spending `inputs` (each with its witness UTXO and witness script, BIP-174) to
  * `outputs` in the given order. Version 2, locktime 0, final sequences: nothing time-locked.
  */
-export function buildWithdrawalPsbt(inputs: CustodyUtxo[], outputs: { script: Buffer; value: bigint }[], network: BitcoinNetworkName): Psbt {
+export function buildWithdrawalPsbt(
+  inputs: CustodyUtxo[],
+  outputs: { script: Buffer; value: bigint }[],
+  network: BitcoinNetworkName,
+): Psbt {
   const psbt = new Psbt({ network: bitcoinNetwork(network) });
   psbt.setVersion(2);
   psbt.setLocktime(0);

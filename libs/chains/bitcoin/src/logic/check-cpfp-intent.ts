@@ -30,13 +30,21 @@ export function checkCpfpIntent(unsigned: UnsignedWithdrawal, ctx: CpfpIntentCon
   }
   const parent = Transaction.fromHex(ctx.parentRaw);
   const tx = psbt.txInputs;
-  if (tx.length !== 1 || Buffer.from(tx[0].hash).reverse().toString('hex') !== parent.getId()) throw new IntentMismatchError('a CPFP child must spend one output of its parent, nothing else');
+  if (tx.length !== 1 || Buffer.from(tx[0].hash).reverse().toString('hex') !== parent.getId())
+    throw new IntentMismatchError('a CPFP child must spend one output of its parent, nothing else');
   const spent = parent.outs[tx[0].index];
-  if (!spent || Buffer.from(spent.script).toString('hex') !== ctx.changeScript) throw new IntentMismatchError('a CPFP child may only spend the parent\'s change output');
+  if (!spent || Buffer.from(spent.script).toString('hex') !== ctx.changeScript)
+    throw new IntentMismatchError("a CPFP child may only spend the parent's change output");
   const witnessUtxo = psbt.data.inputs[0].witnessUtxo;
-  if (!witnessUtxo || witnessUtxo.value !== spent.value || !Buffer.from(witnessUtxo.script).equals(Buffer.from(spent.script))) throw new IntentMismatchError('the CPFP input does not describe the parent\'s output');
+  if (
+    !witnessUtxo ||
+    witnessUtxo.value !== spent.value ||
+    !Buffer.from(witnessUtxo.script).equals(Buffer.from(spent.script))
+  )
+    throw new IntentMismatchError("the CPFP input does not describe the parent's output");
   const outs = psbt.txOutputs;
-  if (outs.length !== 1 || Buffer.from(outs[0].script).toString('hex') !== ctx.changeScript) throw new IntentMismatchError('a CPFP child must pay only back to the change script');
+  if (outs.length !== 1 || Buffer.from(outs[0].script).toString('hex') !== ctx.changeScript)
+    throw new IntentMismatchError('a CPFP child must pay only back to the change script');
   let digests;
   try {
     digests = inputDigests(psbt);
@@ -44,13 +52,26 @@ export function checkCpfpIntent(unsigned: UnsignedWithdrawal, ctx: CpfpIntentCon
     throw new IntentMismatchError((err as Error).message);
   }
   const wanted = sortedKeys(ctx.publicKeys).map((k) => k.toString('hex'));
-  if (digests[0].threshold !== ctx.threshold || digests[0].keys.join() !== wanted.join()) throw new IntentMismatchError('the CPFP input is not locked by this wallet\'s keys');
+  if (digests[0].threshold !== ctx.threshold || digests[0].keys.join() !== wanted.join())
+    throw new IntentMismatchError("the CPFP input is not locked by this wallet's keys");
   const expected = digests[0].keys.map((k) => `${k}|${digests[0].digest}`).sort();
   const given = unsigned.digests.map((r) => `${r.publicKey.toLowerCase()}|${r.digest.toLowerCase()}`).sort();
-  if (expected.join() !== given.join()) throw new IntentMismatchError('the digests to sign are not the ones of this CPFP child');
+  if (expected.join() !== given.join())
+    throw new IntentMismatchError('the digests to sign are not the ones of this CPFP child');
   const fee = spent.value - outs[0].value;
-  if (fee !== unsigned.fee) throw new IntentMismatchError(`the CPFP fee is ${fee} sat, not the ${unsigned.fee} sat recorded`);
-  const childVsize = Math.ceil((psbt.data.globalMap.unsignedTx.toBuffer().length * 4 + 2 + 1 + 1 + ctx.threshold * 73 + 3 + digests[0].witnessScript.length) / 4);
+  if (fee !== unsigned.fee)
+    throw new IntentMismatchError(`the CPFP fee is ${fee} sat, not the ${unsigned.fee} sat recorded`);
+  const childVsize = Math.ceil(
+    (psbt.data.globalMap.unsignedTx.toBuffer().length * 4 +
+      2 +
+      1 +
+      1 +
+      ctx.threshold * 73 +
+      3 +
+      digests[0].witnessScript.length) /
+      4,
+  );
   const cap = BigInt(Math.ceil(ctx.maxFeeRate * (parent.virtualSize() + childVsize)));
-  if (fee + ctx.parentFee > cap) throw new IntentMismatchError(`the package would pay ${fee + ctx.parentFee} sat, over ${ctx.maxFeeRate} sat/vB`);
+  if (fee + ctx.parentFee > cap)
+    throw new IntentMismatchError(`the package would pay ${fee + ctx.parentFee} sat, over ${ctx.maxFeeRate} sat/vB`);
 }

@@ -1,4 +1,9 @@
-import { checkOutputsMatch, IntentMismatchError, type IntendedOutput, type UnsignedWithdrawal } from '@strongroom/chains-core';
+import {
+  checkOutputsMatch,
+  IntentMismatchError,
+  type IntendedOutput,
+  type UnsignedWithdrawal,
+} from '@strongroom/chains-core';
 import { Psbt } from 'bitcoinjs-lib';
 import { bitcoinNetwork, type BitcoinNetworkName } from './bitcoin-network';
 import { decodeAddress } from './decode-address';
@@ -24,7 +29,11 @@ export interface IntentContext {
  * exactly the ones recomputed here, and (5) the fee stays within the fee-rate ceiling.
  * Returns the decoded PSBT for the caller to sign from.
  */
-export function checkWithdrawalIntent(unsigned: UnsignedWithdrawal, approved: IntendedOutput[], ctx: IntentContext): Psbt {
+export function checkWithdrawalIntent(
+  unsigned: UnsignedWithdrawal,
+  approved: IntendedOutput[],
+  ctx: IntentContext,
+): Psbt {
   let psbt: Psbt;
   try {
     psbt = Psbt.fromBase64(unsigned.payload, { network: bitcoinNetwork(ctx.network) });
@@ -33,7 +42,10 @@ export function checkWithdrawalIntent(unsigned: UnsignedWithdrawal, approved: In
   }
   const approvedAsScripts = approved.map((o) => {
     const decoded = decodeAddress(o.address, ctx.network);
-    if (!decoded.ok) throw new IntentMismatchError(`approved withdrawal ${o.ref} has an unusable address: ${decoded.reason}`, { ref: o.ref });
+    if (!decoded.ok)
+      throw new IntentMismatchError(`approved withdrawal ${o.ref} has an unusable address: ${decoded.reason}`, {
+        ref: o.ref,
+      });
     return { ...o, address: decoded.script.toString('hex') };
   });
   const outs = psbt.txOutputs;
@@ -53,24 +65,39 @@ export function checkWithdrawalIntent(unsigned: UnsignedWithdrawal, approved: In
   const wanted = sortedKeys(ctx.publicKeys).map((k) => k.toString('hex'));
   for (const d of digests) {
     if (d.threshold !== ctx.threshold || d.keys.join() !== wanted.join()) {
-      throw new IntentMismatchError(`input ${d.input} is not locked by this wallet's ${ctx.threshold}-of-${wanted.length} keys`);
+      throw new IntentMismatchError(
+        `input ${d.input} is not locked by this wallet's ${ctx.threshold}-of-${wanted.length} keys`,
+      );
     }
   }
   const expected = digests.flatMap((d) => d.keys.map((k) => `${k}|${d.digest}`)).sort();
   const given = unsigned.digests.map((r) => `${r.publicKey.toLowerCase()}|${r.digest.toLowerCase()}`).sort();
-  if (expected.join() !== given.join()) throw new IntentMismatchError('the digests to sign are not the ones of this transaction');
+  if (expected.join() !== given.join())
+    throw new IntentMismatchError('the digests to sign are not the ones of this transaction');
 
   const inValue = psbt.data.inputs.reduce((a, i) => a + (i.witnessUtxo?.value ?? 0n), 0n);
   const outValue = outs.reduce((a, o) => a + o.value, 0n);
   const fee = inValue - outValue;
   // Upper bound of the final size: unsigned size plus worst-case witnesses.
-  const vbytes = BigInt(Math.ceil(estimateVsize(psbt, digests.map((d) => ({ threshold: d.threshold, scriptLength: d.witnessScript.length })))));
+  const vbytes = BigInt(
+    Math.ceil(
+      estimateVsize(
+        psbt,
+        digests.map((d) => ({ threshold: d.threshold, scriptLength: d.witnessScript.length })),
+      ),
+    ),
+  );
   if (fee < 0n) throw new IntentMismatchError('the outputs exceed the inputs');
   // Coin selection may leave a below-dust remainder to the fee instead of making change.
   if (fee > (BigInt(Math.ceil(ctx.maxFeeRate * 1000)) * vbytes) / 1000n + REMAINDER_SLACK) {
-    throw new IntentMismatchError(`the fee ${fee} sat exceeds ${ctx.maxFeeRate} sat/vB over ${vbytes} vB`, { fee: fee.toString() });
+    throw new IntentMismatchError(`the fee ${fee} sat exceeds ${ctx.maxFeeRate} sat/vB over ${vbytes} vB`, {
+      fee: fee.toString(),
+    });
   }
-  if (fee !== unsigned.fee) throw new IntentMismatchError(`the fee is ${fee} sat, not the ${unsigned.fee} sat recorded`, { fee: fee.toString() });
+  if (fee !== unsigned.fee)
+    throw new IntentMismatchError(`the fee is ${fee} sat, not the ${unsigned.fee} sat recorded`, {
+      fee: fee.toString(),
+    });
   return psbt;
 }
 

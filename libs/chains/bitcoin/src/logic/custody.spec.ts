@@ -10,7 +10,8 @@ import { deriveCustodyAddress } from './derive-custody-address';
 import { descriptorChecksum } from './descriptor-checksum';
 import { parseCustodyWitnessScript } from './parse-custody-witness-script';
 
-const key = (i: number) => Buffer.from(secp256k1.getPublicKey(createHash('sha256').update(`k${i}`).digest(), true)).toString('hex');
+const key = (i: number) =>
+  Buffer.from(secp256k1.getPublicKey(createHash('sha256').update(`k${i}`).digest(), true)).toString('hex');
 const wallet: CustodyWallet = { id: 'w1', chain: 'bitcoin', threshold: 2, publicKeys: [key(1), key(2), key(3)] };
 
 describe('custody addresses', () => {
@@ -19,19 +20,30 @@ describe('custody addresses', () => {
     const script = custodyWitnessScript(tag, 2, [key(3), key(1), key(2)]);
     const sorted = [key(1), key(2), key(3)].sort();
     expect(script.toString('hex')).toBe(`14${tag.toString('hex')}7552${sorted.map((k) => `21${k}`).join('')}53ae`);
-    expect(parseCustodyWitnessScript(script)).toEqual({ tag, threshold: 2, keys: sorted.map((k) => Buffer.from(k, 'hex')) });
+    expect(parseCustodyWitnessScript(script)).toEqual({
+      tag,
+      threshold: 2,
+      keys: sorted.map((k) => Buffer.from(k, 'hex')),
+    });
   });
 
   it('derives the tag by the documented rule', () => {
     const account = depositAccount('c1', 'u1', 'BTC', 7);
     expect(account).toBe('["c1","u1","BTC",7]');
-    const expected = createHash('sha256').update(Buffer.concat([Buffer.from('strongroom/btc-deposit-tag/v1'), Buffer.from([0]), Buffer.from(account)])).digest().subarray(0, 20);
+    const expected = createHash('sha256')
+      .update(Buffer.concat([Buffer.from('strongroom/btc-deposit-tag/v1'), Buffer.from([0]), Buffer.from(account)]))
+      .digest()
+      .subarray(0, 20);
     expect(depositTag(account)).toEqual(expected);
   });
 
   it('is deterministic, independent of key order, and distinct per account', () => {
     const a = deriveCustodyAddress(wallet, depositAccount('c1', 'u1', 'BTC', 0), 'regtest');
-    const again = deriveCustodyAddress({ ...wallet, publicKeys: [...wallet.publicKeys].reverse() }, depositAccount('c1', 'u1', 'BTC', 0), 'regtest');
+    const again = deriveCustodyAddress(
+      { ...wallet, publicKeys: [...wallet.publicKeys].reverse() },
+      depositAccount('c1', 'u1', 'BTC', 0),
+      'regtest',
+    );
     const other = deriveCustodyAddress(wallet, depositAccount('c1', 'u2', 'BTC', 0), 'regtest');
     expect(again).toEqual(a);
     expect(other.address).not.toBe(a.address);
@@ -62,11 +74,23 @@ describe('custody addresses', () => {
   it('pins the rule with a known answer, cross-checked with the address encoding of bcoin', () => {
     const account = 'client-1/user-7/BTC/0';
     const tag = createHash('sha256').update(`strongroom/btc-deposit-tag/v1\u0000${account}`).digest().subarray(0, 20);
-    const script = Buffer.from(`14${tag.toString('hex')}7552${[...wallet.publicKeys].sort().map((k) => `21${k}`).join('')}53ae`, 'hex');
-    const bcoin = loadBcoin() as unknown as { Address: { fromWitnessScripthash(h: Buffer): { toString(n: string): string } } };
-    const independent = bcoin.Address.fromWitnessScripthash(createHash('sha256').update(script).digest()).toString('main');
+    const script = Buffer.from(
+      `14${tag.toString('hex')}7552${[...wallet.publicKeys]
+        .sort()
+        .map((k) => `21${k}`)
+        .join('')}53ae`,
+      'hex',
+    );
+    const bcoin = loadBcoin() as unknown as {
+      Address: { fromWitnessScripthash(h: Buffer): { toString(n: string): string } };
+    };
+    const independent = bcoin.Address.fromWitnessScripthash(createHash('sha256').update(script).digest()).toString(
+      'main',
+    );
     expect(deriveCustodyAddress(wallet, account, 'mainnet').address).toBe(independent);
     expect(independent).toBe('bc1ql5uwqe53lkjedqrsgumxn8hmnf444hgs8u9nh98yce5xd9pckx0q4ljk5z');
-    expect(deriveCustodyAddress(wallet, account, 'regtest').address).toBe('bcrt1ql5uwqe53lkjedqrsgumxn8hmnf444hgs8u9nh98yce5xd9pckx0q0wwlmh');
+    expect(deriveCustodyAddress(wallet, account, 'regtest').address).toBe(
+      'bcrt1ql5uwqe53lkjedqrsgumxn8hmnf444hgs8u9nh98yce5xd9pckx0q0wwlmh',
+    );
   });
 });

@@ -18,15 +18,21 @@ const KNOWN_BASE58 = new Set([0x00, 0x05, 0x6f, 0xc4]);
  */
 export function decodeAddress(input: string, networkName: BitcoinNetworkName): DecodedAddress {
   const network = bitcoinNetwork(networkName);
-  const fail = (code: Extract<DecodedAddress, { ok: false }>['code'], reason: string): DecodedAddress => ({ ok: false, code, reason });
-  if (typeof input !== 'string' || input.length === 0 || input.length > 90) return fail('address.malformed', 'empty or longer than 90 characters');
+  const fail = (code: Extract<DecodedAddress, { ok: false }>['code'], reason: string): DecodedAddress => ({
+    ok: false,
+    code,
+    reason,
+  });
+  if (typeof input !== 'string' || input.length === 0 || input.length > 90)
+    return fail('address.malformed', 'empty or longer than 90 characters');
   const sep = input.lastIndexOf('1');
   const lower = input.toLowerCase();
   const looksBech32 = sep > 0 && KNOWN_HRPS.includes(lower.slice(0, sep));
   if (looksBech32) {
     if (input !== lower && input !== input.toUpperCase()) return fail('address.malformed', 'mixed case');
     const data = lower.slice(sep + 1);
-    if (data.length < 6 || [...data].some((c) => !BECH32_CHARSET.includes(c))) return fail('address.malformed', 'not bech32 characters');
+    if (data.length < 6 || [...data].some((c) => !BECH32_CHARSET.includes(c)))
+      return fail('address.malformed', 'not bech32 characters');
     const hrp = lower.slice(0, sep);
     const asBech32 = bech32.decodeUnsafe(lower, 90);
     const asBech32m = bech32m.decodeUnsafe(lower, 90);
@@ -36,14 +42,23 @@ export function decodeAddress(input: string, networkName: BitcoinNetworkName): D
     const version = decoded.words[0];
     if (version > 16) return fail('address.malformed', `witness version ${version} > 16`);
     if ((version === 0 && !asBech32) || (version > 0 && !asBech32m)) {
-      return fail('address.checksum', version === 0 ? 'witness v0 must use bech32 (BIP-173)' : 'witness v1+ must use bech32m (BIP-350)');
+      return fail(
+        'address.checksum',
+        version === 0 ? 'witness v0 must use bech32 (BIP-173)' : 'witness v1+ must use bech32m (BIP-350)',
+      );
     }
     const program = bech32.fromWordsUnsafe(decoded.words.slice(1));
     if (!program) return fail('address.malformed', 'bad padding in witness program');
-    if (program.length < 2 || program.length > 40) return fail('address.malformed', `witness program of ${program.length} bytes`);
-    if (version === 0 && program.length !== 20 && program.length !== 32) return fail('address.malformed', 'v0 program must be 20 or 32 bytes');
-    if (hrp !== network.bech32) return fail('address.wrong_network', `address for "${hrp}", this network uses "${network.bech32}"`);
-    const script = Buffer.concat([Buffer.from([version === 0 ? 0 : 0x50 + version, program.length]), Buffer.from(program)]);
+    if (program.length < 2 || program.length > 40)
+      return fail('address.malformed', `witness program of ${program.length} bytes`);
+    if (version === 0 && program.length !== 20 && program.length !== 32)
+      return fail('address.malformed', 'v0 program must be 20 or 32 bytes');
+    if (hrp !== network.bech32)
+      return fail('address.wrong_network', `address for "${hrp}", this network uses "${network.bech32}"`);
+    const script = Buffer.concat([
+      Buffer.from([version === 0 ? 0 : 0x50 + version, program.length]),
+      Buffer.from(program),
+    ]);
     return { ok: true, kind: 'witness', witnessVersion: version, script, normalized: lower };
   }
   if (!BASE58.test(input)) return fail('address.malformed', 'neither bech32 nor base58');
@@ -58,11 +73,22 @@ export function decodeAddress(input: string, networkName: BitcoinNetworkName): D
   const version = payload[0];
   const hash = Buffer.from(payload.subarray(1));
   if (version === network.pubKeyHash) {
-    return { ok: true, kind: 'p2pkh', script: Buffer.concat([Buffer.from([0x76, 0xa9, 0x14]), hash, Buffer.from([0x88, 0xac])]), normalized: input };
+    return {
+      ok: true,
+      kind: 'p2pkh',
+      script: Buffer.concat([Buffer.from([0x76, 0xa9, 0x14]), hash, Buffer.from([0x88, 0xac])]),
+      normalized: input,
+    };
   }
   if (version === network.scriptHash) {
-    return { ok: true, kind: 'p2sh', script: Buffer.concat([Buffer.from([0xa9, 0x14]), hash, Buffer.from([0x87])]), normalized: input };
+    return {
+      ok: true,
+      kind: 'p2sh',
+      script: Buffer.concat([Buffer.from([0xa9, 0x14]), hash, Buffer.from([0x87])]),
+      normalized: input,
+    };
   }
-  if (KNOWN_BASE58.has(version)) return fail('address.wrong_network', `base58 version 0x${version.toString(16)} belongs to another network`);
+  if (KNOWN_BASE58.has(version))
+    return fail('address.wrong_network', `base58 version 0x${version.toString(16)} belongs to another network`);
   return fail('address.malformed', `unknown base58 version 0x${version.toString(16)}`);
 }

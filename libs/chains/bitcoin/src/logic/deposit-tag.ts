@@ -9,5 +9,10 @@ export const DEPOSIT_TAG_DOMAIN = 'strongroom/btc-deposit-tag/v1';
  * stable account string, e.g. `depositAccount(...)`. Anyone with the account string can re-derive it.
  */
 export function depositTag(account: string): Buffer {
-  return createHash('sha256').update(DEPOSIT_TAG_DOMAIN, 'utf8').update(Buffer.from([0])).update(account, 'utf8').digest().subarray(0, 20);
+  return createHash('sha256')
+    .update(DEPOSIT_TAG_DOMAIN, 'utf8')
+    .update(Buffer.from([0]))
+    .update(account, 'utf8')
+    .digest()
+    .subarray(0, 20);
 }

@@ -9,7 +9,11 @@ import { depositTag } from './deposit-tag';
  * The P2WSH custody address of `account` under `wallet`: every deposit lands directly in m-of-n
  * custody. `locator` is the scriptPubKey the follower matches; `derivation` the witness script.
  */
-export function deriveCustodyAddress(wallet: CustodyWallet, account: string, network: BitcoinNetworkName): DerivedAddress {
+export function deriveCustodyAddress(
+  wallet: CustodyWallet,
+  account: string,
+  network: BitcoinNetworkName,
+): DerivedAddress {
   const witnessScript = custodyWitnessScript(depositTag(account), wallet.threshold, wallet.publicKeys);
   const output = custodyScriptPubKey(witnessScript);
   return {

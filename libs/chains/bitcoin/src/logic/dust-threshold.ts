@@ -3,7 +3,11 @@
  * the size of the input that would spend it (67 vB for witness programs, 148 otherwise).
  */
 export function dustThreshold(script: Uint8Array, dustRelayFeeRate = 3): bigint {
-  const isWitness = script.length >= 4 && script.length <= 42 && (script[0] === 0 || (script[0] >= 0x51 && script[0] <= 0x60)) && script[1] === script.length - 2;
+  const isWitness =
+    script.length >= 4 &&
+    script.length <= 42 &&
+    (script[0] === 0 || (script[0] >= 0x51 && script[0] <= 0x60)) &&
+    script[1] === script.length - 2;
   const outputSize = 8 + 1 + script.length;
   return BigInt((outputSize + (isWitness ? 67 : 148)) * dustRelayFeeRate);
 }

@@ -10,9 +10,15 @@ describe('feeRatePolicy', () => {
     expect(feeRatePolicy(undefined, undefined, 5, bounds)).toBe(5);
   });
   it('refuses rates outside the bounds instead of clamping', () => {
-    expect(() => feeRatePolicy('0.5', undefined, 5, bounds)).toThrow(expect.objectContaining({ code: 'withdrawal.fee_rate_out_of_bounds' }));
-    expect(() => feeRatePolicy(undefined, 500, 5, bounds)).toThrow(expect.objectContaining({ code: 'withdrawal.fee_rate_out_of_bounds' }));
-    expect(() => feeRatePolicy('1e3', undefined, 5, bounds)).toThrow(expect.objectContaining({ code: 'withdrawal.fee_rate_invalid' }));
+    expect(() => feeRatePolicy('0.5', undefined, 5, bounds)).toThrow(
+      expect.objectContaining({ code: 'withdrawal.fee_rate_out_of_bounds' }),
+    );
+    expect(() => feeRatePolicy(undefined, 500, 5, bounds)).toThrow(
+      expect.objectContaining({ code: 'withdrawal.fee_rate_out_of_bounds' }),
+    );
+    expect(() => feeRatePolicy('1e3', undefined, 5, bounds)).toThrow(
+      expect.objectContaining({ code: 'withdrawal.fee_rate_invalid' }),
+    );
   });
 });
 

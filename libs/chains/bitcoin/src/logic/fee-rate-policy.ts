@@ -12,11 +12,17 @@ export interface FeeRateBounds {
  * estimate, else the configured default. Outside the bounds it is refused, never clamped: the
  * node accepts any fee (bcoin even zero), so this check is the only guard against overpaying.
  */
-export function feeRatePolicy(explicit: string | undefined, estimate: number | undefined, fallback: number, bounds: FeeRateBounds): number {
+export function feeRatePolicy(
+  explicit: string | undefined,
+  estimate: number | undefined,
+  fallback: number,
+  bounds: FeeRateBounds,
+): number {
   let rate: number;
   let source: string;
   if (explicit !== undefined) {
-    if (!/^\d+(\.\d{1,3})?$/.test(explicit)) throw new DomainError('withdrawal.fee_rate_invalid', 400, `fee rate "${explicit}" is not a decimal sat/vB`, {});
+    if (!/^\d+(\.\d{1,3})?$/.test(explicit))
+      throw new DomainError('withdrawal.fee_rate_invalid', 400, `fee rate "${explicit}" is not a decimal sat/vB`, {});
     rate = Number(explicit);
     source = 'batch';
   } else if (estimate !== undefined && Number.isFinite(estimate) && estimate > 0) {
@@ -27,12 +33,17 @@ export function feeRatePolicy(explicit: string | undefined, estimate: number | u
     source = 'default';
   }
   if (rate < bounds.min || rate > bounds.max) {
-    throw new DomainError('withdrawal.fee_rate_out_of_bounds', 422, `fee rate ${rate} sat/vB (${source}) is outside ${bounds.min}..${bounds.max} sat/vB`, {
-      feeRate: String(rate),
-      source,
-      min: String(bounds.min),
-      max: String(bounds.max),
-    });
+    throw new DomainError(
+      'withdrawal.fee_rate_out_of_bounds',
+      422,
+      `fee rate ${rate} sat/vB (${source}) is outside ${bounds.min}..${bounds.max} sat/vB`,
+      {
+        feeRate: String(rate),
+        source,
+        min: String(bounds.min),
+        max: String(bounds.max),
+      },
+    );
   }
   return rate;
 }

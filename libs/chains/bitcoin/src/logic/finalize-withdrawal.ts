@@ -19,17 +19,27 @@ export function finalizeWithdrawal(psbt: Psbt, signatures: DigestSignature[]): {
     const chosen: Buffer[] = [];
     for (const key of d.keys) {
       if (chosen.length === d.threshold) break;
-      const sig = signatures.find((s) => s.publicKey.toLowerCase() === key && s.digest.toLowerCase() === d.digest && verifies(s, digest, key));
+      const sig = signatures.find(
+        (s) => s.publicKey.toLowerCase() === key && s.digest.toLowerCase() === d.digest && verifies(s, digest, key),
+      );
       if (!sig) continue;
       let s = BigInt(`0x${sig.s}`);
       if (s > N / 2n) s = N - s;
-      const rs = Buffer.concat([Buffer.from(BigInt(`0x${sig.r}`).toString(16).padStart(64, '0'), 'hex'), Buffer.from(s.toString(16).padStart(64, '0'), 'hex')]);
+      const rs = Buffer.concat([
+        Buffer.from(BigInt(`0x${sig.r}`).toString(16).padStart(64, '0'), 'hex'),
+        Buffer.from(s.toString(16).padStart(64, '0'), 'hex'),
+      ]);
       chosen.push(Buffer.from(bscript.signature.encode(rs, Transaction.SIGHASH_ALL)));
     }
     if (chosen.length < d.threshold) {
-      throw new DomainError('withdrawal.signatures_missing', 409, `input ${d.input} has ${chosen.length} valid signatures of the ${d.threshold} it needs`, {
-        input: d.input,
-      });
+      throw new DomainError(
+        'withdrawal.signatures_missing',
+        409,
+        `input ${d.input} has ${chosen.length} valid signatures of the ${d.threshold} it needs`,
+        {
+          input: d.input,
+        },
+      );
     }
     tx.setWitness(d.input, [Buffer.alloc(0), ...chosen, d.witnessScript]);
   }
@@ -40,7 +50,10 @@ function verifies(sig: DigestSignature, digest: Uint8Array, key: string): boolea
   try {
     const r = BigInt(`0x${sig.r}`);
     const s = BigInt(`0x${sig.s}`);
-    return secp256k1.verify(new secp256k1.Signature(r, s).toCompactRawBytes(), digest, Buffer.from(key, 'hex'), { lowS: false, prehash: false });
+    return secp256k1.verify(new secp256k1.Signature(r, s).toCompactRawBytes(), digest, Buffer.from(key, 'hex'), {
+      lowS: false,
+      prehash: false,
+    });
   } catch {
     return false;
   }

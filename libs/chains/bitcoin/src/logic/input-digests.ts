@@ -23,10 +23,17 @@ export function inputDigests(psbt: Psbt): InputDigest[] {
     const { witnessUtxo, witnessScript } = input;
     if (!witnessUtxo || !witnessScript) throw new Error(`input ${i} lacks its witness UTXO or witness script`);
     const program = Buffer.concat([Buffer.from([0, 32]), createHash('sha256').update(witnessScript).digest()]);
-    if (!program.equals(Buffer.from(witnessUtxo.script))) throw new Error(`input ${i}: witness script does not hash to the UTXO's script`);
+    if (!program.equals(Buffer.from(witnessUtxo.script)))
+      throw new Error(`input ${i}: witness script does not hash to the UTXO's script`);
     const parts = parseCustodyWitnessScript(Buffer.from(witnessScript));
     if (!parts) throw new Error(`input ${i} is not a custody script`);
     const digest = tx.hashForWitnessV0(i, Buffer.from(witnessScript), witnessUtxo.value, Transaction.SIGHASH_ALL);
-    return { input: i, digest: Buffer.from(digest).toString('hex'), keys: parts.keys.map((k) => k.toString('hex')), threshold: parts.threshold, witnessScript: Buffer.from(witnessScript) };
+    return {
+      input: i,
+      digest: Buffer.from(digest).toString('hex'),
+      keys: parts.keys.map((k) => k.toString('hex')),
+      threshold: parts.threshold,
+      witnessScript: Buffer.from(witnessScript),
+    };
   });
 }

@@ -15,7 +15,15 @@ describe('scanBlock: a chain mined in one block', () => {
     child.addInput(parent.getHash(), 0);
     child.addOutput(custody, 59_999_000n);
     const block = new Block();
-    Object.assign(block, { version: 0x20000000, prevHash: Buffer.alloc(32, 2), merkleRoot: Buffer.alloc(32, 7), timestamp: 1_700_000_000, bits: 0x207fffff, nonce: 1, transactions: [coinbase, parent, child] });
+    Object.assign(block, {
+      version: 0x20000000,
+      prevHash: Buffer.alloc(32, 2),
+      merkleRoot: Buffer.alloc(32, 7),
+      timestamp: 1_700_000_000,
+      bits: 0x207fffff,
+      nonce: 1,
+      transactions: [coinbase, parent, child],
+    });
     const watched = new ScriptSet(4);
     watched.add(custody);
     const nothingTracked: TrackedOutpoints = { size: 0, mayContain: () => false, has: () => false };

@@ -9,23 +9,51 @@ function reference(raw: Buffer, watched: Set<string>, tracked: Set<string>) {
   const outputs: string[] = [];
   const spends: string[] = [];
   (block.transactions ?? []).forEach((tx, t) => {
-    if (t > 0) tx.ins.forEach((input, vin) => tracked.has(spentKey(input.hash, input.index)) && spends.push(`${tx.getId()}|${vin}|${spentKey(input.hash, input.index)}`));
-    tx.outs.forEach((out, vout) => watched.has(Buffer.from(out.script).toString('hex')) && outputs.push(`${tx.getId()}|${vout}|${Buffer.from(out.script).toString('hex')}|${out.value}`));
+    if (t > 0)
+      tx.ins.forEach(
+        (input, vin) =>
+          tracked.has(spentKey(input.hash, input.index)) &&
+          spends.push(`${tx.getId()}|${vin}|${spentKey(input.hash, input.index)}`),
+      );
+    tx.outs.forEach(
+      (out, vout) =>
+        watched.has(Buffer.from(out.script).toString('hex')) &&
+        outputs.push(`${tx.getId()}|${vout}|${Buffer.from(out.script).toString('hex')}|${out.value}`),
+    );
   });
   return { hash: block.getId(), outputs, spends, txCount: block.transactions?.length ?? 0 };
 }
 
-const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((a) => Buffer.from(a));
+const bytes = (min: number, max: number) =>
+  fc.uint8Array({ minLength: min, maxLength: max }).map((a) => Buffer.from(a));
 
 describe('scanBlock', () => {
   it('finds exactly what a bitcoinjs-lib walk finds, with the same txids, on random blocks (property)', () => {
-    const watchedPool = Array.from({ length: 8 }, (_, i) => Buffer.concat([Buffer.from([0, 32]), Buffer.alloc(32, i + 1)]));
+    const watchedPool = Array.from({ length: 8 }, (_, i) =>
+      Buffer.concat([Buffer.from([0, 32]), Buffer.alloc(32, i + 1)]),
+    );
     const outpointPool = Array.from({ length: 8 }, (_, i) => ({ hash: Buffer.alloc(32, 0x40 + i), index: i }));
     const txArb = fc.record({
       version: fc.integer({ min: 1, max: 2 }),
       locktime: fc.nat(),
-      ins: fc.array(fc.record({ pick: fc.nat(15), hash: bytes(32, 32), index: fc.nat(300), script: bytes(0, 300), witness: fc.array(bytes(0, 300), { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }),
-      outs: fc.array(fc.record({ pick: fc.nat(11), script: bytes(0, 260), value: fc.bigInt({ min: 0n, max: 2_100_000_000_000_000n }) }), { minLength: 1, maxLength: 5 }),
+      ins: fc.array(
+        fc.record({
+          pick: fc.nat(15),
+          hash: bytes(32, 32),
+          index: fc.nat(300),
+          script: bytes(0, 300),
+          witness: fc.array(bytes(0, 300), { maxLength: 3 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+      outs: fc.array(
+        fc.record({
+          pick: fc.nat(11),
+          script: bytes(0, 260),
+          value: fc.bigInt({ min: 0n, max: 2_100_000_000_000_000n }),
+        }),
+        { minLength: 1, maxLength: 5 },
+      ),
     });
     fc.assert(
       fc.property(fc.array(txArb, { minLength: 1, maxLength: 12 }), bytes(32, 32), (specs, prev) => {
@@ -38,11 +66,20 @@ describe('scanBlock', () => {
             tx.addInput(op.hash, op.index, 0xffffffff, i.script);
             tx.setWitness(n, i.witness);
           });
-          for (const o of spec.outs) tx.addOutput(o.pick < watchedPool.length ? watchedPool[o.pick] : o.script, o.value);
+          for (const o of spec.outs)
+            tx.addOutput(o.pick < watchedPool.length ? watchedPool[o.pick] : o.script, o.value);
           return tx;
         });
         const block = new Block();
-        Object.assign(block, { version: 0x20000000, prevHash: prev, merkleRoot: Buffer.alloc(32, 7), timestamp: 1_700_000_000, bits: 0x207fffff, nonce: 1, transactions: txs });
+        Object.assign(block, {
+          version: 0x20000000,
+          prevHash: prev,
+          merkleRoot: Buffer.alloc(32, 7),
+          timestamp: 1_700_000_000,
+          bits: 0x207fffff,
+          nonce: 1,
+          transactions: txs,
+        });
         const raw = Buffer.from(block.toBuffer());
 
         const watched = new ScriptSet(4);
@@ -55,7 +92,11 @@ describe('scanBlock', () => {
           b.writeUInt32LE(o.index, 32);
           prefilter.add(b);
         });
-        const tracked: TrackedOutpoints = { size: trackedKeys.size, mayContain: (r, s) => prefilter.has(r, s, s + 36), has: (k) => trackedKeys.has(k) };
+        const tracked: TrackedOutpoints = {
+          size: trackedKeys.size,
+          mayContain: (r, s) => prefilter.has(r, s, s + 36),
+          has: (k) => trackedKeys.has(k),
+        };
 
         const got = scanBlock(raw, watched, tracked);
         const want = reference(raw, new Set(watchedPool.slice(0, 5).map((s) => s.toString('hex'))), trackedKeys);
@@ -74,7 +115,15 @@ describe('scanBlock', () => {
     tx.addInput(Buffer.alloc(32, 1), 0);
     tx.addOutput(Buffer.from([0x51]), 1n);
     const block = new Block();
-    Object.assign(block, { version: 1, prevHash: Buffer.alloc(32), merkleRoot: Buffer.alloc(32), timestamp: 1, bits: 1, nonce: 1, transactions: [tx] });
+    Object.assign(block, {
+      version: 1,
+      prevHash: Buffer.alloc(32),
+      merkleRoot: Buffer.alloc(32),
+      timestamp: 1,
+      bits: 1,
+      nonce: 1,
+      transactions: [tx],
+    });
     const raw = Buffer.from(block.toBuffer());
     const none: TrackedOutpoints = { size: 0, mayContain: () => false, has: () => false };
     expect(() => scanBlock(raw.subarray(0, raw.length - 2), new ScriptSet(), none)).toThrow(RangeError);

@@ -105,7 +105,8 @@ export function scanBlock(input: Uint8Array, watched: ScriptSet, tracked: Tracke
       const valueAt = pos;
       pos += 8;
       const len = varint();
-      if (watched.has(raw, pos, pos + len)) (found ??= []).push({ vout: o, start: pos, end: pos + len, value: raw.readBigUInt64LE(valueAt) });
+      if (watched.has(raw, pos, pos + len))
+        (found ??= []).push({ vout: o, start: pos, end: pos + len, value: raw.readBigUInt64LE(valueAt) });
       pos += len;
     }
     const bodyEnd = pos;
@@ -121,7 +122,11 @@ export function scanBlock(input: Uint8Array, watched: ScriptSet, tracked: Tracke
     pos += 4;
     if (pos > raw.length) throw new RangeError(`block truncated in transaction ${t}`);
     if (!hits && !found) continue;
-    const id = (segwit ? sha256d(raw.subarray(start, start + 4), raw.subarray(bodyStart, bodyEnd), raw.subarray(pos - 4, pos)) : sha256d(raw.subarray(start, pos)))
+    const id = (
+      segwit
+        ? sha256d(raw.subarray(start, start + 4), raw.subarray(bodyStart, bodyEnd), raw.subarray(pos - 4, pos))
+        : sha256d(raw.subarray(start, pos))
+    )
       .reverse()
       .toString('hex');
     for (const h of hits ?? []) spends.push({ txid: id, vin: h.vin, outpoint: h.key });

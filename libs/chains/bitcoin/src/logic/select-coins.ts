@@ -50,7 +50,8 @@ function asOutput(script: Buffer, spendWeight: number): OutputInstance {
   return new ScriptOutput(script, spendWeight) as unknown as OutputInstance;
 }
 
-const destinationSpendWeight = (script: Buffer) => (script[0] === 0 || (script[0] >= 0x51 && script[0] <= 0x60) ? 67 * 4 : 148 * 4);
+const destinationSpendWeight = (script: Buffer) =>
+  script[0] === 0 || (script[0] >= 0x51 && script[0] <= 0x60) ? 67 * 4 : 148 * 4;
 
 /**
  * Chooses custody inputs for `targets` at `feeRate` sat/vB with @bitcoinerlab/coinselect
@@ -63,18 +64,36 @@ export function selectCoins(
   feeRate: number,
 ): CoinSelection {
   const inputWeight = (u: CustodyUtxo) => custodyInputWeight(change.threshold, u.witnessScript.length / 2);
-  const candidates = utxos.map((u) => ({ output: asOutput(Buffer.from(u.script, 'hex'), inputWeight(u)), value: Number(u.value), utxo: u }));
+  const candidates = utxos.map((u) => ({
+    output: asOutput(Buffer.from(u.script, 'hex'), inputWeight(u)),
+    value: Number(u.value),
+    utxo: u,
+  }));
   const remainder = asOutput(change.script, custodyInputWeight(change.threshold, change.witnessScriptLength));
-  const wanted = targets.map((t) => ({ output: asOutput(t.script, destinationSpendWeight(t.script)), value: Number(t.value) }));
+  const wanted = targets.map((t) => ({
+    output: asOutput(t.script, destinationSpendWeight(t.script)),
+    value: Number(t.value),
+  }));
   const total = targets.reduce((a, t) => a + t.value, 0n);
-  if (candidates.length === 0) throw new DomainError('withdrawal.insufficient_custody_funds', 409, `no spendable custody outputs for ${total} sat`, {});
+  if (candidates.length === 0)
+    throw new DomainError(
+      'withdrawal.insufficient_custody_funds',
+      409,
+      `no spendable custody outputs for ${total} sat`,
+      {},
+    );
   const result = coinselect({ utxos: candidates, targets: wanted, remainder, feeRate });
   if (!result) {
     const available = utxos.reduce((a, u) => a + u.value, 0n);
-    throw new DomainError('withdrawal.insufficient_custody_funds', 409, `custody holds ${available} sat in ${utxos.length} outputs, not enough for ${total} sat plus fees`, {
-      available: available.toString(),
-      required: total.toString(),
-    });
+    throw new DomainError(
+      'withdrawal.insufficient_custody_funds',
+      409,
+      `custody holds ${available} sat in ${utxos.length} outputs, not enough for ${total} sat plus fees`,
+      {
+        available: available.toString(),
+        required: total.toString(),
+      },
+    );
   }
   const byOutput = new Map(candidates.map((c) => [c.output, c.utxo]));
   const inputs = result.utxos.map((sel) => {
@@ -83,5 +102,10 @@ export function selectCoins(
     return u;
   });
   const changeTarget = result.targets.find((t) => t.output === remainder);
-  return { inputs, change: changeTarget ? BigInt(changeTarget.value) : 0n, fee: BigInt(result.fee), vsize: result.vsize };
+  return {
+    inputs,
+    change: changeTarget ? BigInt(changeTarget.value) : 0n,
+    fee: BigInt(result.fee),
+    vsize: result.vsize,
+  };
 }

@@ -9,7 +9,10 @@ export interface SpentOutput {
 
 /** The outputs a raw transaction (hex) spends, in input order. */
 export function inputsOfRaw(raw: string): SpentOutput[] {
-  return Transaction.fromHex(raw).ins.map((i) => ({ txid: Buffer.from(i.hash).reverse().toString('hex'), vout: i.index }));
+  return Transaction.fromHex(raw).ins.map((i) => ({
+    txid: Buffer.from(i.hash).reverse().toString('hex'),
+    vout: i.index,
+  }));
 }
 
 /** The outputs an unsigned PSBT (base64) spends, as `outpointKey`s (the reservations' key). */

@@ -13,7 +13,11 @@ export function validateAddress(address: string, network: BitcoinNetworkName): A
   if (decoded.kind === 'witness' && (decoded.witnessVersion ?? 0) > 0) {
     const programLength = decoded.script.length - 2;
     if (decoded.witnessVersion !== 1 || programLength !== 32) {
-      return { ok: false, code: 'address.refused', reason: `witness v${decoded.witnessVersion} with a ${programLength}-byte program has no spending rules yet` };
+      return {
+        ok: false,
+        code: 'address.refused',
+        reason: `witness v${decoded.witnessVersion} with a ${programLength}-byte program has no spending rules yet`,
+      };
     }
   }
   return { ok: true, normalized: decoded.normalized };

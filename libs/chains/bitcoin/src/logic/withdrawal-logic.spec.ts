@@ -1,5 +1,11 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { IntentMismatchError, type CustodyWallet, type DigestSignature, type IntendedOutput, type UnsignedWithdrawal } from '@strongroom/chains-core';
+import {
+  IntentMismatchError,
+  type CustodyWallet,
+  type DigestSignature,
+  type IntendedOutput,
+  type UnsignedWithdrawal,
+} from '@strongroom/chains-core';
 import { loadBcoin } from '@strongroom/testing/bitcoin/bcoin';
 import { createHash } from 'node:crypto';
 import { address as baddress, networks, Psbt } from 'bitcoinjs-lib';
@@ -21,7 +27,15 @@ const h = (s: string) => createHash('sha256').update(s).digest();
 
 const utxos: CustodyUtxo[] = [0, 1, 2, 3].map((i) => {
   const d = deriveCustodyAddress(wallet, depositAccount('c', `u${i}`, 'BTC', 0), 'regtest');
-  return { txid: h(`tx${i}`).toString('hex'), vout: i, value: 50_000_000n + BigInt(i), script: d.locator, witnessScript: d.derivation, address: d.address, height: 100 };
+  return {
+    txid: h(`tx${i}`).toString('hex'),
+    vout: i,
+    value: 50_000_000n + BigInt(i),
+    script: d.locator,
+    witnessScript: d.derivation,
+    address: d.address,
+    height: 100,
+  };
 });
 const approved: IntendedOutput[] = Array.from({ length: 60 }, (_, i) => ({
   ref: `wd${i}`,
@@ -29,13 +43,33 @@ const approved: IntendedOutput[] = Array.from({ length: 60 }, (_, i) => ({
   asset: 'BTC',
   amount: 100_000n + BigInt(i) * 1000n,
 }));
-const ctx: IntentContext = { network: 'regtest', threshold: 2, publicKeys: pub, changeScript: change.locator, maxFeeRate: 50 };
+const ctx: IntentContext = {
+  network: 'regtest',
+  threshold: 2,
+  publicKeys: pub,
+  changeScript: change.locator,
+  maxFeeRate: 50,
+};
 
 function build(outputs: IntendedOutput[] = approved, changeScript = change.locator): UnsignedWithdrawal {
-  const targets = outputs.map((o) => ({ script: Buffer.from(baddress.toOutputScript(o.address, networks.regtest)), value: o.amount }));
-  const sel = selectCoins(utxos, targets, { script: Buffer.from(changeScript, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: 2 }, 5);
-  const psbt = buildWithdrawalPsbt(sel.inputs, [...targets, { script: Buffer.from(changeScript, 'hex'), value: sel.change }], 'regtest');
-  const digests = inputDigests(psbt).flatMap((d) => d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input}` })));
+  const targets = outputs.map((o) => ({
+    script: Buffer.from(baddress.toOutputScript(o.address, networks.regtest)),
+    value: o.amount,
+  }));
+  const sel = selectCoins(
+    utxos,
+    targets,
+    { script: Buffer.from(changeScript, 'hex'), witnessScriptLength: change.derivation.length / 2, threshold: 2 },
+    5,
+  );
+  const psbt = buildWithdrawalPsbt(
+    sel.inputs,
+    [...targets, { script: Buffer.from(changeScript, 'hex'), value: sel.change }],
+    'regtest',
+  );
+  const digests = inputDigests(psbt).flatMap((d) =>
+    d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `input ${d.input}` })),
+  );
   return { chain: 'bitcoin', batchId: 'b1', payload: psbt.toBase64(), digests, fee: sel.fee };
 }
 
@@ -54,7 +88,15 @@ function verifiesWithBcoin(raw: string, spent: CustodyUtxo[]): boolean {
   const bcoin = loadBcoin();
   const view = new bcoin.CoinView();
   for (const u of spent) {
-    view.addCoin(bcoin.Coin.fromOptions({ hash: Buffer.from(u.txid, 'hex').reverse().toString('hex'), index: u.vout, value: Number(u.value), script: bcoin.Script.fromRaw(Buffer.from(u.script, 'hex')), height: u.height }));
+    view.addCoin(
+      bcoin.Coin.fromOptions({
+        hash: Buffer.from(u.txid, 'hex').reverse().toString('hex'),
+        index: u.vout,
+        value: Number(u.value),
+        script: bcoin.Script.fromRaw(Buffer.from(u.script, 'hex')),
+        height: u.height,
+      }),
+    );
   }
   return bcoin.TX.fromRaw(Buffer.from(raw, 'hex')).verify(view);
 }
@@ -68,7 +110,12 @@ describe('withdrawal logic: select, build, check, finalize', () => {
     const signed = finalizeWithdrawal(psbt, sign(unsigned, [0, 2], true));
     expect(verifiesWithBcoin(signed.raw, utxos)).toBe(true);
     // The check can fail: BIP-143 commits to the amount spent, so a different amount breaks every signature.
-    expect(verifiesWithBcoin(signed.raw, utxos.map((u) => ({ ...u, value: u.value + 1n })))).toBe(false);
+    expect(
+      verifiesWithBcoin(
+        signed.raw,
+        utxos.map((u) => ({ ...u, value: u.value + 1n })),
+      ),
+    ).toBe(false);
     const vsize = Math.ceil(Buffer.from(signed.raw, 'hex').length); // upper bound on vsize
     expect(unsigned.fee).toBeGreaterThanOrEqual(BigInt(Math.ceil((5 * vsize) / 4)) - 1000n);
   });
@@ -83,9 +130,13 @@ describe('withdrawal logic: select, build, check, finalize', () => {
   it('refuses to finalize with too few or wrong signatures', () => {
     const unsigned = build();
     const psbt = Psbt.fromBase64(unsigned.payload, { network: networks.regtest });
-    expect(() => finalizeWithdrawal(psbt, sign(unsigned, [1]))).toThrow(expect.objectContaining({ code: 'withdrawal.signatures_missing' }));
+    expect(() => finalizeWithdrawal(psbt, sign(unsigned, [1]))).toThrow(
+      expect.objectContaining({ code: 'withdrawal.signatures_missing' }),
+    );
     const forged = sign(unsigned, [0, 1]).map((s) => ({ ...s, r: (BigInt(`0x${s.r}`) ^ 1n).toString(16) }));
-    expect(() => finalizeWithdrawal(psbt, forged)).toThrow(expect.objectContaining({ code: 'withdrawal.signatures_missing' }));
+    expect(() => finalizeWithdrawal(psbt, forged)).toThrow(
+      expect.objectContaining({ code: 'withdrawal.signatures_missing' }),
+    );
   });
 
   describe('checkWithdrawalIntent', () => {
@@ -94,7 +145,10 @@ describe('withdrawal logic: select, build, check, finalize', () => {
       expect(() => checkWithdrawalIntent(tampered, approved, ctx)).toThrow(IntentMismatchError);
     });
     it('refuses an extra output and a missing one', () => {
-      const extra = build([...approved, { ref: 'x', address: baddress.toBech32(h('thief').subarray(0, 20), 0, 'bcrt'), asset: 'BTC', amount: 5000n }]);
+      const extra = build([
+        ...approved,
+        { ref: 'x', address: baddress.toBech32(h('thief').subarray(0, 20), 0, 'bcrt'), asset: 'BTC', amount: 5000n },
+      ]);
       expect(() => checkWithdrawalIntent(extra, approved, ctx)).toThrow(IntentMismatchError);
       const missing = build(approved.slice(1));
       expect(() => checkWithdrawalIntent(missing, approved, ctx)).toThrow(/wd0/);
@@ -105,13 +159,18 @@ describe('withdrawal logic: select, build, check, finalize', () => {
     });
     it('refuses digests that are not the PSBT’s, and a fee above the ceiling', () => {
       const good = build();
-      const swapped = { ...build(approved.map((o, i) => (i === 0 ? { ...o, amount: o.amount + 1n } : o))), payload: good.payload };
+      const swapped = {
+        ...build(approved.map((o, i) => (i === 0 ? { ...o, amount: o.amount + 1n } : o))),
+        payload: good.payload,
+      };
       expect(() => checkWithdrawalIntent(swapped, approved, ctx)).toThrow(/digests/);
       expect(() => checkWithdrawalIntent(good, approved, { ...ctx, maxFeeRate: 1 })).toThrow(/exceeds/);
       expect(() => checkWithdrawalIntent({ ...good, fee: good.fee - 1n }, approved, ctx)).toThrow(/recorded/);
     });
     it('refuses inputs of another wallet', () => {
-      expect(() => checkWithdrawalIntent(build(), approved, { ...ctx, threshold: 3 })).toThrow(/not locked by this wallet/);
+      expect(() => checkWithdrawalIntent(build(), approved, { ...ctx, threshold: 3 })).toThrow(
+        /not locked by this wallet/,
+      );
     });
   });
 });

@@ -13,7 +13,11 @@ describe('dev custody bootstrap (what the embedded default runs on its local cha
     const kms = await startKmsLocal({ dataDir: path.join(dir, 'kms') });
     const signer = new KmsSigner(kms.config);
     try {
-      const keys = { owners: await Promise.all([1, 2, 3].map(() => kms.createSigningKey())), relayer: await kms.createSigningKey(), threshold: 2 };
+      const keys = {
+        owners: await Promise.all([1, 2, 3].map(() => kms.createSigningKey())),
+        relayer: await kms.createSigningKey(),
+        threshold: 2,
+      };
       const first = await startAnvil({ stateFile });
       const a = await setupEthereumCustody(first, signer, keys);
       await first.fund(a.safe, 5n);

@@ -35,7 +35,11 @@ export interface EthereumCustody {
 }
 
 /** A DigestSignature from a signer's low-S signature (r, s as 32-byte hex). */
-export function toDigestSignature(publicKey: string, digest: string, sig: { r: bigint; s: bigint; recovery: 0 | 1 }): DigestSignature {
+export function toDigestSignature(
+  publicKey: string,
+  digest: string,
+  sig: { r: bigint; s: bigint; recovery: 0 | 1 },
+): DigestSignature {
   return { publicKey, digest, r: toBeHex(sig.r, 32), s: toBeHex(sig.s, 32), recovery: sig.recovery };
 }
 
@@ -54,16 +58,24 @@ export async function setupEthereumCustody(
 ): Promise<EthereumCustody> {
   const adapter = new EthereumAdapter({ rpcUrl: chain.rpcUrl, network: 'anvil', chainId: chain.chainId, tokens });
   await adapter.ensureDeployment();
-  const owners = await Promise.all(keys.owners.map(async (keyId) => {
-    const pk = await signer.publicKey(keyId);
-    return { keyId, publicKey: pk.compressedHex, address: pk.ethereumAddress };
-  }));
+  const owners = await Promise.all(
+    keys.owners.map(async (keyId) => {
+      const pk = await signer.publicKey(keyId);
+      return { keyId, publicKey: pk.compressedHex, address: pk.ethereumAddress };
+    }),
+  );
   const rpk = await signer.publicKey(keys.relayer);
   const relayer = { keyId: keys.relayer, publicKey: rpk.compressedHex, address: rpk.ethereumAddress };
   await chain.fund(relayer.address, 100n * 10n ** 18n);
   const keyOf = new Map([...owners, relayer].map((k) => [k.publicKey, k.keyId]));
 
-  const wallet: CustodyWallet = { id: 'eth-wallet-1', chain: 'ethereum', threshold: keys.threshold, publicKeys: owners.map((o) => o.publicKey), relayerAddress: relayer.address };
+  const wallet: CustodyWallet = {
+    id: 'eth-wallet-1',
+    chain: 'ethereum',
+    threshold: keys.threshold,
+    publicKeys: owners.map((o) => o.publicKey),
+    relayerAddress: relayer.address,
+  };
   // Stands in for the database reservation: the highest nonce actually handed to a signed
   // transaction. Options are only a proposal until submit, so a refused round leaves no hole.
   let highestReserved: number | null = null;
@@ -81,7 +93,12 @@ export async function setupEthereumCustody(
   const relayOptions = async (fees: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint } = {}) => {
     const state = await adapter.relayerChainState(relayer.address);
     const nonce = nextRelayerNonce(state.pendingNonce, highestReserved);
-    return { relayerPublicKey: relayer.publicKey, nonce, maxFeePerGas: fees.maxFeePerGas ?? state.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? state.maxPriorityFeePerGas };
+    return {
+      relayerPublicKey: relayer.publicKey,
+      nonce,
+      maxFeePerGas: fees.maxFeePerGas ?? state.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? state.maxPriorityFeePerGas,
+    };
   };
   const submit = async (relay: UnsignedWithdrawal) => {
     const signed = await adapter.finalize(relay, await sign(relay.digests));
@@ -101,7 +118,11 @@ export async function setupEthereumCustody(
     if ((await chain.waitMined(txid)).status !== 1) throw new Error('Safe deployment failed');
   }
   const state = await adapter.safeState(predicted);
-  if (state.threshold !== keys.threshold || new Set(state.owners).size !== owners.length || !owners.every((o) => state.owners.includes(o.address))) {
+  if (
+    state.threshold !== keys.threshold ||
+    new Set(state.owners).size !== owners.length ||
+    !owners.every((o) => state.owners.includes(o.address))
+  ) {
     throw new Error(`the Safe at ${predicted} does not have the expected owners and threshold`);
   }
   wallet.safeAddress = predicted;

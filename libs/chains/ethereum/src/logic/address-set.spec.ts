@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { hexlify } from 'ethers';
 import { AddressSet } from './address-set';
 
-const addr = fc.uint8Array({ minLength: 20, maxLength: 20 }).filter((b) => b.some((x) => x !== 0)).map((b) => hexlify(b));
+const addr = fc
+  .uint8Array({ minLength: 20, maxLength: 20 })
+  .filter((b) => b.some((x) => x !== 0))
+  .map((b) => hexlify(b));
 
 describe('AddressSet', () => {
   it('answers membership exactly like a Set of lower-case strings, across growth and any case', () => {
@@ -10,7 +13,8 @@ describe('AddressSet', () => {
       fc.property(fc.array(addr, { maxLength: 300 }), fc.array(addr, { maxLength: 50 }), (members, others) => {
         const set = new AddressSet(4);
         const ref = new Set<string>();
-        for (const m of members) expect(set.add(m.toUpperCase().replace('0X', '0x'))).toBe(!ref.has(m) && ref.add(m) !== undefined);
+        for (const m of members)
+          expect(set.add(m.toUpperCase().replace('0X', '0x'))).toBe(!ref.has(m) && ref.add(m) !== undefined);
         expect(set.size).toBe(ref.size);
         for (const m of [...members, ...others]) expect(set.has(m)).toBe(ref.has(m));
       }),

@@ -39,7 +39,8 @@ export class AddressSet {
       const o = slot * 5;
       const w = this.words;
       if (w[o] === 0 && w[o + 1] === 0 && w[o + 2] === 0 && w[o + 3] === 0 && w[o + 4] === 0) return -1;
-      if (w[o] === key[0] && w[o + 1] === key[1] && w[o + 2] === key[2] && w[o + 3] === key[3] && w[o + 4] === key[4]) return slot;
+      if (w[o] === key[0] && w[o + 1] === key[1] && w[o + 2] === key[2] && w[o + 3] === key[3] && w[o + 4] === key[4])
+        return slot;
     }
   }
 
@@ -49,7 +50,13 @@ export class AddressSet {
     if (this.find(key) >= 0) return false;
     const mask = this.capacity - 1;
     let slot = key[0] & mask;
-    while (this.words[slot * 5] !== 0 || this.words[slot * 5 + 1] !== 0 || this.words[slot * 5 + 2] !== 0 || this.words[slot * 5 + 3] !== 0 || this.words[slot * 5 + 4] !== 0) {
+    while (
+      this.words[slot * 5] !== 0 ||
+      this.words[slot * 5 + 1] !== 0 ||
+      this.words[slot * 5 + 2] !== 0 ||
+      this.words[slot * 5 + 3] !== 0 ||
+      this.words[slot * 5 + 4] !== 0
+    ) {
       slot = (slot + 1) & mask;
     }
     this.words.set(key, slot * 5);

@@ -15,7 +15,11 @@ export function bumpFees(
   let fee = [floor(prev.maxFeePerGas), wanted.maxFeePerGas ?? 0n].reduce((a, b) => (a > b ? a : b));
   if (fee < tip) fee = tip;
   if (ceiling !== undefined && fee > ceiling) {
-    throw unprocessable('withdrawal.fee_ceiling', `replacement needs maxFeePerGas ${fee}, above the ceiling ${ceiling}`, { fee: fee.toString() });
+    throw unprocessable(
+      'withdrawal.fee_ceiling',
+      `replacement needs maxFeePerGas ${fee}, above the ceiling ${ceiling}`,
+      { fee: fee.toString() },
+    );
   }
   return { maxFeePerGas: fee, maxPriorityFeePerGas: tip };
 }

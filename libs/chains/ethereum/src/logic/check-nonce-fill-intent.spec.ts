@@ -6,14 +6,41 @@ import { serializePayload } from './serialize-payload';
 const key = new SigningKey(keccak256(toUtf8Bytes('relayer')));
 const relayer = new Wallet(key).address;
 const other = new SigningKey(keccak256(toUtf8Bytes('someone else')));
-const base: TransactionLike = { type: 2, chainId: 31337n, nonce: 7, to: relayer, value: 0n, data: '0x', gasLimit: 21_000n, maxFeePerGas: 2n * 10n ** 9n, maxPriorityFeePerGas: 10n ** 9n };
+const base: TransactionLike = {
+  type: 2,
+  chainId: 31337n,
+  nonce: 7,
+  to: relayer,
+  value: 0n,
+  data: '0x',
+  gasLimit: 21_000n,
+  maxFeePerGas: 2n * 10n ** 9n,
+  maxPriorityFeePerGas: 10n ** 9n,
+};
 
 /** A fill as buildNonceFill stores it, with `change` applied to the transaction, the payload or the digests. */
-function fill(change: { tx?: Partial<TransactionLike>; purpose?: 'cancel' | 'exec'; publicKey?: string; digest?: string; digests?: [] } = {}): UnsignedWithdrawal {
+function fill(
+  change: {
+    tx?: Partial<TransactionLike>;
+    purpose?: 'cancel' | 'exec';
+    publicKey?: string;
+    digest?: string;
+    digests?: [];
+  } = {},
+): UnsignedWithdrawal {
   const tx = Transaction.from({ ...base, ...change.tx });
   const publicKey = change.publicKey ?? key.compressedPublicKey;
-  const payload = serializePayload({ kind: 'relay', purpose: change.purpose ?? 'cancel', chainId: 31337n, relayer: new Wallet(change.publicKey ? other : key).address, relayerPublicKey: publicKey, unsignedTx: tx.unsignedSerialized });
-  const digests = change.digests ?? [{ publicKey, digest: change.digest ?? tx.unsignedHash, purpose: 'relayer cancel transaction' }];
+  const payload = serializePayload({
+    kind: 'relay',
+    purpose: change.purpose ?? 'cancel',
+    chainId: 31337n,
+    relayer: new Wallet(change.publicKey ? other : key).address,
+    relayerPublicKey: publicKey,
+    unsignedTx: tx.unsignedSerialized,
+  });
+  const digests = change.digests ?? [
+    { publicKey, digest: change.digest ?? tx.unsignedHash, purpose: 'relayer cancel transaction' },
+  ];
   return { chain: 'ethereum', batchId: 'nonce-7', payload, digests, fee: 21_000n * 2n * 10n ** 9n };
 }
 
@@ -37,7 +64,10 @@ describe('checkNonceFillIntent', () => {
     ['calldata', { tx: { data: '0x00' } }],
     ['another nonce', { tx: { nonce: 8 } }],
     ['another chain in the transaction', { tx: { chainId: 1n } }],
-    ['a legacy transaction', { tx: { type: 0, gasPrice: 10n ** 9n, maxFeePerGas: undefined, maxPriorityFeePerGas: undefined } }],
+    [
+      'a legacy transaction',
+      { tx: { type: 0, gasPrice: 10n ** 9n, maxFeePerGas: undefined, maxPriorityFeePerGas: undefined } },
+    ],
     ['another purpose', { purpose: 'exec' }],
     ['another relayer key', { publicKey: other.compressedPublicKey, tx: { to: new Wallet(other).address } }],
     ['a digest that is not the transaction hash', { digest: keccak256('0x01') }],
@@ -50,6 +80,8 @@ describe('checkNonceFillIntent', () => {
     expect(refused(fill(), 6)).toBe('withdrawal.intent_mismatch');
     expect(refused(fill(), 7, 1n)).toBe('withdrawal.intent_mismatch');
     expect(refused(fill(), 7, 31337n, Wallet.createRandom().address)).toBe('withdrawal.intent_mismatch');
-    expect(() => checkNonceFillIntent(fill(), undefined, 7, 31337n)).toThrow(expect.objectContaining({ code: 'withdrawal.intent_mismatch' }));
+    expect(() => checkNonceFillIntent(fill(), undefined, 7, 31337n)).toThrow(
+      expect.objectContaining({ code: 'withdrawal.intent_mismatch' }),
+    );
   });
 });

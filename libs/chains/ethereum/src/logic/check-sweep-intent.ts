@@ -22,7 +22,8 @@ export function checkSweepIntent(
   if (p.kind !== 'relay' || p.purpose !== 'sweep') throw new IntentMismatchError('the payload is not a sweep', {});
   if (p.chainId !== chainId) throw new IntentMismatchError(`payload is for chain ${p.chainId}`, {});
   const tx = Transaction.from(p.unsignedTx);
-  if (tx.chainId !== chainId || tx.type !== 2) throw new IntentMismatchError('the sweep is not an EIP-1559 transaction for this chain', {});
+  if (tx.chainId !== chainId || tx.type !== 2)
+    throw new IntentMismatchError('the sweep is not an EIP-1559 transaction for this chain', {});
   if (!tx.to || getAddress(tx.to) !== getAddress(SWEEPER_FACTORY_ADDRESS) || tx.value !== 0n) {
     throw new IntentMismatchError('the sweep does not call the sweeper factory without value', { to: tx.to });
   }
@@ -45,7 +46,10 @@ export function checkSweepIntent(
     throw new IntentMismatchError(`the sweep pays ${decoded.safe}, not the wallet's Safe`, { safe: decoded.safe });
   }
   const salts = intended.tags.map(depositSalt);
-  if (decoded.salts.length !== salts.length || decoded.salts.some((s, i) => s.toLowerCase() !== salts[i].toLowerCase())) {
+  if (
+    decoded.salts.length !== salts.length ||
+    decoded.salts.some((s, i) => s.toLowerCase() !== salts[i].toLowerCase())
+  ) {
     throw new IntentMismatchError('the sweep names other deposit addresses than the approved ones', {});
   }
   const tokens = intended.tokens.map((t) => getAddress(t));

@@ -14,7 +14,9 @@ describe('deposit tags and salts', () => {
         expect(depositSalt(t1) === depositSalt(t2)).toBe(same);
       }),
     );
-    expect(depositTag({ client: 'a/b', user: 'c', asset: 'ETH', index: 0 })).not.toBe(depositTag({ client: 'a', user: 'b/c', asset: 'ETH', index: 0 }));
+    expect(depositTag({ client: 'a/b', user: 'c', asset: 'ETH', index: 0 })).not.toBe(
+      depositTag({ client: 'a', user: 'b/c', asset: 'ETH', index: 0 }),
+    );
     expect(() => depositTag({ client: 'a', user: 'b', asset: 'ETH', index: -1 })).toThrow();
     expect(() => depositSalt('')).toThrow();
   });

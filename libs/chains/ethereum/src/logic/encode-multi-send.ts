@@ -9,7 +9,13 @@ import type { MultiSendCall } from '../types';
 export function encodeMultiSend(calls: MultiSendCall[]): string {
   const packed = concat(
     calls.map((c) =>
-      concat([toBeHex(c.operation, 1), getAddress(c.to), zeroPadValue(toBeHex(c.value), 32), zeroPadValue(toBeHex(dataLength(c.data)), 32), c.data]),
+      concat([
+        toBeHex(c.operation, 1),
+        getAddress(c.to),
+        zeroPadValue(toBeHex(c.value), 32),
+        zeroPadValue(toBeHex(dataLength(c.data)), 32),
+        c.data,
+      ]),
     ),
   );
   return MULTI_SEND_ABI.encodeFunctionData('multiSend', [packed]);

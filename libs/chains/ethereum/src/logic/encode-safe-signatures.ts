@@ -14,14 +14,26 @@ function normaliseHex32(h: string): string {
  * given recovery id, or found by trying both when absent). Sorted by owner address ascending,
  * then checked with checkSafeSignatures — a short or non-owner set throws here, before submission.
  */
-export function encodeSafeSignatures(hash: string, sigs: readonly DigestSignature[], owners: readonly string[], threshold: number): string {
+export function encodeSafeSignatures(
+  hash: string,
+  sigs: readonly DigestSignature[],
+  owners: readonly string[],
+  threshold: number,
+): string {
   const ownerSet = new Set(owners.map((o) => getAddress(o)));
   const byOwner = new Map<string, string>();
   for (const sig of sigs) {
     const owner = ownerAddress(sig.publicKey);
-    if (!ownerSet.has(owner)) throw unprocessable('withdrawal.signature_not_owner', `key ${sig.publicKey} (${owner}) is not an owner of the Safe`, { owner });
+    if (!ownerSet.has(owner))
+      throw unprocessable(
+        'withdrawal.signature_not_owner',
+        `key ${sig.publicKey} (${owner}) is not an owner of the Safe`,
+        { owner },
+      );
     if (sig.digest.toLowerCase().replace(/^0x/, '') !== hash.toLowerCase().replace(/^0x/, '')) {
-      throw unprocessable('withdrawal.signature_wrong_digest', `the signature of ${owner} is over another digest`, { owner });
+      throw unprocessable('withdrawal.signature_wrong_digest', `the signature of ${owner} is over another digest`, {
+        owner,
+      });
     }
     const r = normaliseHex32(sig.r);
     const s = normaliseHex32(sig.s);
@@ -33,7 +45,10 @@ export function encodeSafeSignatures(hash: string, sigs: readonly DigestSignatur
         return false;
       }
     });
-    if (v === undefined) throw unprocessable('withdrawal.signature_invalid', `the signature does not recover to owner ${owner}`, { owner });
+    if (v === undefined)
+      throw unprocessable('withdrawal.signature_invalid', `the signature does not recover to owner ${owner}`, {
+        owner,
+      });
     byOwner.set(owner, concat([r, s, toBeHex(v, 1)]));
   }
   const sorted = [...byOwner.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));

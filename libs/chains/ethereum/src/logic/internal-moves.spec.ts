@@ -1,5 +1,11 @@
 import { AddressSet } from './address-set';
-import { movesFromCallTracer, movesFromParityTraces, type CallFrame, type CallTracerTx, type ParityTrace } from './internal-moves';
+import {
+  movesFromCallTracer,
+  movesFromParityTraces,
+  type CallFrame,
+  type CallTracerTx,
+  type ParityTrace,
+} from './internal-moves';
 import { matchInternalTransfers } from './match-internal-transfers';
 
 // Recorded from anvil 1.7.1 (debug_traceBlockByHash with callTracer, and trace_block) for
@@ -18,12 +24,48 @@ const TX = {
 };
 
 const callTracer: CallTracerTx[] = [
-  { txHash: TX.forward, result: { from: EOA, to: FWD, value: '0xc', type: 'CALL', calls: [{ from: FWD, to: DEP, value: '0x5', type: 'CALL' }, { from: FWD, to: DEP2, value: '0x7', type: 'CALL' }] } },
+  {
+    txHash: TX.forward,
+    result: {
+      from: EOA,
+      to: FWD,
+      value: '0xc',
+      type: 'CALL',
+      calls: [
+        { from: FWD, to: DEP, value: '0x5', type: 'CALL' },
+        { from: FWD, to: DEP2, value: '0x7', type: 'CALL' },
+      ],
+    },
+  },
   {
     txHash: TX.reverted,
-    result: { from: EOA, to: FWD, value: '0x3', type: 'CALL', calls: [{ from: FWD, to: FWD, error: 'execution reverted', value: '0x3', type: 'CALL', calls: [{ from: FWD, to: DEP, value: '0x3', type: 'CALL' }] }] },
+    result: {
+      from: EOA,
+      to: FWD,
+      value: '0x3',
+      type: 'CALL',
+      calls: [
+        {
+          from: FWD,
+          to: FWD,
+          error: 'execution reverted',
+          value: '0x3',
+          type: 'CALL',
+          calls: [{ from: FWD, to: DEP, value: '0x3', type: 'CALL' }],
+        },
+      ],
+    },
   },
-  { txHash: TX.delegate, result: { from: EOA, to: FWD, value: '0x4', type: 'CALL', calls: [{ from: FWD, to: DEP, value: '0x4', type: 'DELEGATECALL' }] } },
+  {
+    txHash: TX.delegate,
+    result: {
+      from: EOA,
+      to: FWD,
+      value: '0x4',
+      type: 'CALL',
+      calls: [{ from: FWD, to: DEP, value: '0x4', type: 'DELEGATECALL' }],
+    },
+  },
   {
     txHash: TX.destroy,
     result: {
@@ -31,16 +73,37 @@ const callTracer: CallTracerTx[] = [
       to: FWD,
       value: '0x9',
       type: 'CALL',
-      calls: [{ from: FWD, to: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', value: '0x9', type: 'CREATE', calls: [{ from: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', to: DEP, value: '0x9', type: 'SELFDESTRUCT' }] }],
+      calls: [
+        {
+          from: FWD,
+          to: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be',
+          value: '0x9',
+          type: 'CREATE',
+          calls: [{ from: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', to: DEP, value: '0x9', type: 'SELFDESTRUCT' }],
+        },
+      ],
     },
   },
   {
     txHash: TX.failedTop,
-    result: { from: EOA, to: FWD, error: 'execution reverted', value: '0x1', type: 'CALL', calls: [{ from: FWD, to: DEP, error: 'insufficient balance for transfer', value: '0x32', type: 'CALL' }] },
+    result: {
+      from: EOA,
+      to: FWD,
+      error: 'execution reverted',
+      value: '0x1',
+      type: 'CALL',
+      calls: [{ from: FWD, to: DEP, error: 'insufficient balance for transfer', value: '0x32', type: 'CALL' }],
+    },
   },
 ];
 
-const p = (txHash: string, traceAddress: number[], type: string, action: ParityTrace['action'], extra: Partial<ParityTrace> = {}): ParityTrace => ({ type, action, traceAddress, transactionHash: txHash, blockHash: BLOCK, result: {}, ...extra });
+const p = (
+  txHash: string,
+  traceAddress: number[],
+  type: string,
+  action: ParityTrace['action'],
+  extra: Partial<ParityTrace> = {},
+): ParityTrace => ({ type, action, traceAddress, transactionHash: txHash, blockHash: BLOCK, result: {}, ...extra });
 const parity: ParityTrace[] = [
   p(TX.forward, [], 'call', { from: EOA, callType: 'call', to: FWD, value: '0xc' }),
   p(TX.forward, [0], 'call', { from: FWD, callType: 'call', to: DEP, value: '0x5' }),
@@ -51,12 +114,36 @@ const parity: ParityTrace[] = [
   p(TX.delegate, [], 'call', { from: EOA, callType: 'call', to: FWD, value: '0x4' }),
   p(TX.delegate, [0], 'call', { from: FWD, callType: 'delegatecall', to: DEP, value: '0x4' }),
   p(TX.destroy, [], 'call', { from: EOA, callType: 'call', to: FWD, value: '0x9' }),
-  p(TX.destroy, [0], 'create', { from: FWD, value: '0x9' }, { result: { address: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be' } }),
-  p(TX.destroy, [0, 0], 'suicide', { address: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', balance: '0x9', refundAddress: DEP }, { result: null }),
+  p(
+    TX.destroy,
+    [0],
+    'create',
+    { from: FWD, value: '0x9' },
+    { result: { address: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be' } },
+  ),
+  p(
+    TX.destroy,
+    [0, 0],
+    'suicide',
+    { address: '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', balance: '0x9', refundAddress: DEP },
+    { result: null },
+  ),
   p(TX.failedTop, [], 'call', { from: EOA, callType: 'call', to: FWD, value: '0x1' }, { error: 'Reverted' }),
-  p(TX.failedTop, [0], 'call', { from: FWD, callType: 'call', to: DEP, value: '0x32' }, { error: 'Insufficient balance for transfer', result: null }),
+  p(
+    TX.failedTop,
+    [0],
+    'call',
+    { from: FWD, callType: 'call', to: DEP, value: '0x32' },
+    { error: 'Insufficient balance for transfer', result: null },
+  ),
   // A block reward (pre-merge chains) belongs to no transaction.
-  { type: 'reward', action: { value: '0x1bc16d674ec80000' }, traceAddress: [], transactionHash: null, blockHash: BLOCK },
+  {
+    type: 'reward',
+    action: { value: '0x1bc16d674ec80000' },
+    traceAddress: [],
+    transactionHash: null,
+    blockHash: BLOCK,
+  },
 ];
 const hashes = Object.values(TX);
 
@@ -69,10 +156,16 @@ describe('internal ETH moves from call traces', () => {
     const fromCalls = movesFromCallTracer(callTracer, hashes);
     expect(movesFromParityTraces(parity, BLOCK, hashes)).toEqual(fromCalls);
     expect(fromCalls.map((t) => t.moves.map((m) => [m.kind, m.to, m.value]))).toEqual([
-      [['call', DEP, 5n], ['call', DEP2, 7n]],
+      [
+        ['call', DEP, 5n],
+        ['call', DEP2, 7n],
+      ],
       [], // paid inside a frame that reverted: the payment has no error of its own
       [], // a DELEGATECALL shows the caller's value but moves nothing
-      [['create', '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', 9n], ['selfdestruct', DEP, 9n]],
+      [
+        ['create', '0xa16e02e87b7454126e5e10d957a927a7f5b5d2be', 9n],
+        ['selfdestruct', DEP, 9n],
+      ],
       [], // the whole transaction reverted
     ]);
   });
@@ -88,10 +181,28 @@ describe('internal ETH moves from call traces', () => {
   });
 
   it('never credits a CREATE or CREATE2 with value at a watched address (only our sweeper is created there)', () => {
-    const tx: CallTracerTx = { txHash: TX.forward, result: { from: EOA, to: FWD, type: 'CALL', calls: [{ from: FWD, to: DEP, value: '0x64', type: 'CREATE2', calls: [{ from: DEP, to: DEP2, value: '0x64', type: 'SELFDESTRUCT' }] }] } };
+    const tx: CallTracerTx = {
+      txHash: TX.forward,
+      result: {
+        from: EOA,
+        to: FWD,
+        type: 'CALL',
+        calls: [
+          {
+            from: FWD,
+            to: DEP,
+            value: '0x64',
+            type: 'CREATE2',
+            calls: [{ from: DEP, to: DEP2, value: '0x64', type: 'SELFDESTRUCT' }],
+          },
+        ],
+      },
+    };
     const moves = movesFromCallTracer([tx], [TX.forward]);
     expect(moves[0].moves.map((m) => m.kind)).toEqual(['create', 'selfdestruct']);
-    expect(matchInternalTransfers(moves, watched).map((t) => [t.index, t.address.toLowerCase()])).toEqual([['i1', DEP2]]);
+    expect(matchInternalTransfers(moves, watched).map((t) => [t.index, t.address.toLowerCase()])).toEqual([
+      ['i1', DEP2],
+    ]);
   });
 
   it('skips CALLCODE, STATICCALL, value-less calls and self-payments; ignores precompile calls only geth lists', () => {
@@ -103,7 +214,10 @@ describe('internal ETH moves from call traces', () => {
       { from: FWD, to: FWD, value: '0x3', type: 'CALL' },
       { from: FWD, to: DEP, value: '0x4', type: 'CALL' },
     ];
-    const geth = movesFromCallTracer([{ txHash: TX.forward, result: { from: EOA, to: FWD, type: 'CALL', calls: frames } }], [TX.forward]);
+    const geth = movesFromCallTracer(
+      [{ txHash: TX.forward, result: { from: EOA, to: FWD, type: 'CALL', calls: frames } }],
+      [TX.forward],
+    );
     const parityStyle = movesFromParityTraces(
       [
         p(TX.forward, [], 'call', { from: EOA, callType: 'call', to: FWD, value: '0x0' }),
@@ -120,9 +234,18 @@ describe('internal ETH moves from call traces', () => {
   });
 
   it('ignores every descendant of a failed frame, however deep, and keeps its later siblings', () => {
-    const deep: CallFrame = { from: FWD, to: FWD, type: 'CALL', error: 'out of gas', calls: [{ from: FWD, to: FWD, type: 'CALL', calls: [{ from: FWD, to: DEP, value: '0x1', type: 'CALL' }] }] };
+    const deep: CallFrame = {
+      from: FWD,
+      to: FWD,
+      type: 'CALL',
+      error: 'out of gas',
+      calls: [{ from: FWD, to: FWD, type: 'CALL', calls: [{ from: FWD, to: DEP, value: '0x1', type: 'CALL' }] }],
+    };
     const after: CallFrame = { from: FWD, to: DEP2, value: '0x2', type: 'CALL' };
-    const moves = movesFromCallTracer([{ txHash: TX.forward, result: { from: EOA, to: FWD, type: 'CALL', calls: [deep, after] } }], [TX.forward]);
+    const moves = movesFromCallTracer(
+      [{ txHash: TX.forward, result: { from: EOA, to: FWD, type: 'CALL', calls: [deep, after] } }],
+      [TX.forward],
+    );
     expect(moves[0].moves).toEqual([{ kind: 'call', from: FWD, to: DEP2, value: 2n }]);
     // The same in parity form, listed out of order: sorting by trace address restores execution order.
     const flat = movesFromParityTraces(
@@ -147,9 +270,17 @@ describe('internal ETH moves from call traces', () => {
   it('refuses a trace that does not describe exactly the block it was asked for', () => {
     expect(() => movesFromCallTracer(callTracer.slice(1), hashes)).toThrow(/4 traces for 5 transactions/);
     expect(() => movesFromCallTracer([callTracer[1], callTracer[0], ...callTracer.slice(2)], hashes)).toThrow(/is for/);
-    expect(() => movesFromCallTracer([{ txHash: TX.forward, error: 'execution timeout' }], [TX.forward])).toThrow(/execution timeout/);
+    expect(() => movesFromCallTracer([{ txHash: TX.forward, error: 'execution timeout' }], [TX.forward])).toThrow(
+      /execution timeout/,
+    );
     expect(() => movesFromParityTraces(parity, `0x${'ab'.repeat(32)}`, hashes)).toThrow(/expected/);
-    expect(() => movesFromParityTraces(parity.filter((t) => t.transactionHash !== TX.delegate), BLOCK, hashes)).toThrow(/no root trace/);
+    expect(() =>
+      movesFromParityTraces(
+        parity.filter((t) => t.transactionHash !== TX.delegate),
+        BLOCK,
+        hashes,
+      ),
+    ).toThrow(/no root trace/);
     expect(() => movesFromParityTraces(parity, BLOCK, hashes.slice(1))).toThrow(/not in block/);
   });
 });

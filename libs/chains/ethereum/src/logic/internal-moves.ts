@@ -29,7 +29,15 @@ export interface CallTracerTx {
 /** One entry of a parity-style `trace_block`. */
 export interface ParityTrace {
   type: string;
-  action: { callType?: string; from?: string; to?: string; value?: string; address?: string; refundAddress?: string; balance?: string };
+  action: {
+    callType?: string;
+    from?: string;
+    to?: string;
+    value?: string;
+    address?: string;
+    refundAddress?: string;
+    balance?: string;
+  };
   result?: { address?: string } | null;
   error?: string;
   traceAddress: number[];
@@ -65,7 +73,14 @@ const amount = (hex: string | undefined): bigint => (hex && hex !== '0x' ? BigIn
 /** A callTracer frame's own ETH movement, or null (DELEGATECALL, STATICCALL and CALLCODE move none). */
 function callFrameMove(f: CallFrame): InternalMove | null {
   const type = f.type.toUpperCase();
-  const kind = type === 'CALL' ? 'call' : type === 'CREATE' || type === 'CREATE2' ? 'create' : type === 'SELFDESTRUCT' ? 'selfdestruct' : null;
+  const kind =
+    type === 'CALL'
+      ? 'call'
+      : type === 'CREATE' || type === 'CREATE2'
+        ? 'create'
+        : type === 'SELFDESTRUCT'
+          ? 'selfdestruct'
+          : null;
   if (!kind || !f.to) return null;
   return { kind, from: f.from, to: f.to, value: amount(f.value) };
 }
@@ -76,10 +91,12 @@ function callFrameMove(f: CallFrame): InternalMove | null {
  * and we refuse it rather than miss a deposit.
  */
 export function movesFromCallTracer(traces: readonly CallTracerTx[], txHashes: readonly string[]): TxMoves[] {
-  if (traces.length !== txHashes.length) throw new Error(`callTracer returned ${traces.length} traces for ${txHashes.length} transactions`);
+  if (traces.length !== txHashes.length)
+    throw new Error(`callTracer returned ${traces.length} traces for ${txHashes.length} transactions`);
   return traces.map((t, i) => {
     const txHash = txHashes[i];
-    if (t.txHash !== undefined && t.txHash.toLowerCase() !== txHash.toLowerCase()) throw new Error(`callTracer trace ${i} is for ${t.txHash}, the block has ${txHash}`);
+    if (t.txHash !== undefined && t.txHash.toLowerCase() !== txHash.toLowerCase())
+      throw new Error(`callTracer trace ${i} is for ${t.txHash}, the block has ${txHash}`);
     if (!t.result) throw new Error(`callTracer could not trace ${txHash}: ${t.error ?? 'no result'}`);
     const moves: InternalMove[] = [];
     // The root frame is the transaction itself (its value is the "native" transfer). A frame
@@ -98,9 +115,18 @@ export function movesFromCallTracer(traces: readonly CallTracerTx[], txHashes: r
 /** A parity trace's own ETH movement, or null. */
 function parityMove(t: ParityTrace): InternalMove | null {
   const a = t.action;
-  if (t.type === 'call') return a.callType === 'call' && a.from && a.to ? { kind: 'call', from: a.from, to: a.to, value: amount(a.value) } : null;
-  if (t.type === 'create') return a.from && t.result?.address ? { kind: 'create', from: a.from, to: t.result.address, value: amount(a.value) } : null;
-  if (t.type === 'suicide' || t.type === 'selfdestruct') return a.address && a.refundAddress ? { kind: 'selfdestruct', from: a.address, to: a.refundAddress, value: amount(a.balance) } : null;
+  if (t.type === 'call')
+    return a.callType === 'call' && a.from && a.to
+      ? { kind: 'call', from: a.from, to: a.to, value: amount(a.value) }
+      : null;
+  if (t.type === 'create')
+    return a.from && t.result?.address
+      ? { kind: 'create', from: a.from, to: t.result.address, value: amount(a.value) }
+      : null;
+  if (t.type === 'suicide' || t.type === 'selfdestruct')
+    return a.address && a.refundAddress
+      ? { kind: 'selfdestruct', from: a.address, to: a.refundAddress, value: amount(a.balance) }
+      : null;
   return null; // 'reward' and anything newer
 }
 
@@ -114,18 +140,25 @@ const comparePaths = (a: readonly number[], b: readonly number[]) => {
  * (the block asked for by number may have been replaced meanwhile) and every transaction of
  * the block must have its root trace.
  */
-export function movesFromParityTraces(traces: readonly ParityTrace[], blockHash: string, txHashes: readonly string[]): TxMoves[] {
+export function movesFromParityTraces(
+  traces: readonly ParityTrace[],
+  blockHash: string,
+  txHashes: readonly string[],
+): TxMoves[] {
   const byTx = new Map<string, ParityTrace[]>(txHashes.map((h) => [h.toLowerCase(), []]));
   for (const t of traces) {
     if (!t.transactionHash) continue; // block and uncle rewards
-    if (t.blockHash?.toLowerCase() !== blockHash.toLowerCase()) throw new Error(`trace_block returned traces of block ${t.blockHash}, expected ${blockHash}`);
+    if (t.blockHash?.toLowerCase() !== blockHash.toLowerCase())
+      throw new Error(`trace_block returned traces of block ${t.blockHash}, expected ${blockHash}`);
     const list = byTx.get(t.transactionHash.toLowerCase());
     if (!list) throw new Error(`trace_block traced ${t.transactionHash}, which is not in block ${blockHash}`);
     list.push(t);
   }
   return txHashes.map((txHash) => {
     // Sorting by trace address is execution (pre-)order, whatever order the node listed them in.
-    const list = [...(byTx.get(txHash.toLowerCase()) ?? [])].sort((a, b) => comparePaths(a.traceAddress, b.traceAddress));
+    const list = [...(byTx.get(txHash.toLowerCase()) ?? [])].sort((a, b) =>
+      comparePaths(a.traceAddress, b.traceAddress),
+    );
     if (list[0]?.traceAddress.length !== 0) throw new Error(`trace_block has no root trace for ${txHash}`);
     const failed: string[] = [];
     const moves: InternalMove[] = [];

@@ -39,21 +39,34 @@ export type ExecutionVerdict =
  * flight is still judged. Throws when the transaction is not a payment it can read: never a
  * verdict on a guess.
  */
-export function judgeExecution(receipt: { status: number; logs: readonly BlockLog[] }, safe: string, safeTx: SafeTx): ExecutionVerdict {
+export function judgeExecution(
+  receipt: { status: number; logs: readonly BlockLog[] },
+  safe: string,
+  safeTx: SafeTx,
+): ExecutionVerdict {
   if (receipt.status !== 1) return { executed: false, reason: 'the transaction reverted' };
   const safeLogs = receipt.logs.filter((l) => getAddress(l.address) === getAddress(safe));
-  if (safeLogs.some((l) => l.topics[0] === FAILURE)) return { executed: false, reason: 'the Safe reported ExecutionFailure' };
-  if (!safeLogs.some((l) => l.topics[0] === SUCCESS)) return { executed: false, reason: 'no ExecutionSuccess from the Safe' };
+  if (safeLogs.some((l) => l.topics[0] === FAILURE))
+    return { executed: false, reason: 'the Safe reported ExecutionFailure' };
+  if (!safeLogs.some((l) => l.topics[0] === SUCCESS))
+    return { executed: false, reason: 'no ExecutionSuccess from the Safe' };
   const payouts = payoutsOf(safeTx);
   const transfers = receipt.logs
     .filter((l) => l.topics[0] === TRANSFER_TOPIC && l.topics.length === 3)
-    .map((l) => ({ token: getAddress(l.address), from: getAddress(`0x${l.topics[1].slice(26)}`), to: getAddress(`0x${l.topics[2].slice(26)}`), amount: BigInt(l.data) }));
+    .map((l) => ({
+      token: getAddress(l.address),
+      from: getAddress(`0x${l.topics[1].slice(26)}`),
+      to: getAddress(`0x${l.topics[2].slice(26)}`),
+      amount: BigInt(l.data),
+    }));
   return {
     executed: true,
     payouts: payouts.map((p) => {
       if (p.token === null) return { ...p, paid: true };
       // Each log pays one payout: two equal transfers to one recipient need two logs.
-      const i = transfers.findIndex((t) => t.token === p.token && t.from === getAddress(safe) && t.to === p.address && t.amount === p.amount);
+      const i = transfers.findIndex(
+        (t) => t.token === p.token && t.from === getAddress(safe) && t.to === p.address && t.amount === p.amount,
+      );
       if (i >= 0) transfers.splice(i, 1);
       return { ...p, paid: i >= 0 };
     }),
@@ -61,17 +74,22 @@ export function judgeExecution(receipt: { status: number; logs: readonly BlockLo
 }
 
 function payoutsOf(tx: SafeTx): Omit<JudgedPayout, 'paid'>[] {
-  if (tx.operation === OPERATION_CALL) return [payoutOf({ operation: OPERATION_CALL, to: tx.to, value: tx.value, data: tx.data })];
+  if (tx.operation === OPERATION_CALL)
+    return [payoutOf({ operation: OPERATION_CALL, to: tx.to, value: tx.value, data: tx.data })];
   if (tx.operation !== OPERATION_DELEGATECALL || getAddress(tx.to) !== SAFE_V141.multiSendCallOnly.address) {
-    throw new Error(`cannot judge a Safe transaction that ${tx.operation === OPERATION_DELEGATECALL ? `delegatecalls ${tx.to}` : `uses operation ${tx.operation}`}`);
+    throw new Error(
+      `cannot judge a Safe transaction that ${tx.operation === OPERATION_DELEGATECALL ? `delegatecalls ${tx.to}` : `uses operation ${tx.operation}`}`,
+    );
   }
   return decodeMultiSend(tx.data).map(payoutOf);
 }
 
 function payoutOf(call: MultiSendCall): Omit<JudgedPayout, 'paid'> {
-  if (call.operation !== OPERATION_CALL) throw new Error(`cannot judge a batched call to ${call.to} that is not a plain CALL`);
+  if (call.operation !== OPERATION_CALL)
+    throw new Error(`cannot judge a batched call to ${call.to} that is not a plain CALL`);
   if (call.data === '0x') return { token: null, address: getAddress(call.to), amount: call.value };
-  if (call.value !== 0n || !call.data.toLowerCase().startsWith(ERC20_TRANSFER_SELECTOR)) throw new Error(`cannot judge a call to ${call.to} that is not transfer(address,uint256)`);
+  if (call.value !== 0n || !call.data.toLowerCase().startsWith(ERC20_TRANSFER_SELECTOR))
+    throw new Error(`cannot judge a call to ${call.to} that is not transfer(address,uint256)`);
   const [to, amount] = ERC20_ABI.decodeFunctionData('transfer', call.data) as unknown as [string, bigint];
   return { token: getAddress(call.to), address: getAddress(to), amount };
 }

@@ -24,7 +24,13 @@ describe('matchBlockTransfers', () => {
       { hash: '0xa4', to: null, value: 9n },
       { hash: '0xa5', to: dep, value: 3n },
     ];
-    const logs = [log(token, dep, 7n, 1), log(token, other, 7n, 2), log(stranger, dep, 7n, 3), log(token, dep, 0n, 4), { ...log(token, dep, 1n, 5), topics: [TRANSFER_TOPIC, zeroPadValue(dep, 32)] }];
+    const logs = [
+      log(token, dep, 7n, 1),
+      log(token, other, 7n, 2),
+      log(stranger, dep, 7n, 3),
+      log(token, dep, 0n, 4),
+      { ...log(token, dep, 1n, 5), topics: [TRANSFER_TOPIC, zeroPadValue(dep, 32)] },
+    ];
     expect(matchBlockTransfers(txs, logs, watched, assetOf, (h) => h === '0xa5')).toEqual([
       { txid: '0xa1', index: 'native', address: dep, asset: 'ETH', amount: 5n },
       { txid: logs[0].transactionHash, index: '1', address: dep, asset: 'USDC', amount: 7n },

@@ -15,12 +15,22 @@ export const internalIndex = (k: number): string => `i${k}`;
  * address is our sweeper (the address commits to its init code), which passes everything on
  * to the Safe before its frame ends — a sweep must not be credited to the user it sweeps.
  */
-export function matchInternalTransfers(txs: readonly TxMoves[], watched: AddressSet, nativeAsset = 'ETH'): ChainTransfer[] {
+export function matchInternalTransfers(
+  txs: readonly TxMoves[],
+  watched: AddressSet,
+  nativeAsset = 'ETH',
+): ChainTransfer[] {
   const out: ChainTransfer[] = [];
   for (const tx of txs) {
     tx.moves.forEach((m, k) => {
       if (m.kind === 'create' || !watched.has(m.to)) return;
-      out.push({ txid: tx.txHash, index: internalIndex(k), address: getAddress(m.to), asset: nativeAsset, amount: m.value });
+      out.push({
+        txid: tx.txHash,
+        index: internalIndex(k),
+        address: getAddress(m.to),
+        asset: nativeAsset,
+        amount: m.value,
+      });
     });
   }
   return out;

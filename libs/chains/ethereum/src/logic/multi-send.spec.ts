@@ -12,13 +12,22 @@ const call = fc.record({
 
 describe('MultiSend packing', () => {
   it('decodes exactly what it encodes', () => {
-    fc.assert(fc.property(fc.array(call, { minLength: 1, maxLength: 8 }), (calls) => expect(decodeMultiSend(encodeMultiSend(calls))).toEqual(calls)));
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 8 }), (calls) =>
+        expect(decodeMultiSend(encodeMultiSend(calls))).toEqual(calls),
+      ),
+    );
   });
 
   it('refuses a truncated packing', () => {
-    const data = encodeMultiSend([{ operation: 0, to: getAddress(`0x${'11'.repeat(20)}`), value: 1n, data: '0xabcdef' }]);
+    const data = encodeMultiSend([
+      { operation: 0, to: getAddress(`0x${'11'.repeat(20)}`), value: 1n, data: '0xabcdef' },
+    ]);
     // Shorten the inner bytes' declared length by one: the last call's data runs past the end.
-    const cut = data.replace(/0000000000000000000000000000000000000000000000000000000000000058/, '0000000000000000000000000000000000000000000000000000000000000057');
+    const cut = data.replace(
+      /0000000000000000000000000000000000000000000000000000000000000058/,
+      '0000000000000000000000000000000000000000000000000000000000000057',
+    );
     expect(cut).not.toBe(data);
     expect(() => decodeMultiSend(cut)).toThrow();
   });

@@ -5,10 +5,13 @@ import type { EthereumPayload } from '../types';
 export function parsePayload(json: string): EthereumPayload {
   let p: EthereumPayload;
   try {
-    p = JSON.parse(json, (_k, v: unknown) => (v !== null && typeof v === 'object' && '$n' in v ? BigInt((v as { $n: string }).$n) : v)) as EthereumPayload;
+    p = JSON.parse(json, (_k, v: unknown) =>
+      v !== null && typeof v === 'object' && '$n' in v ? BigInt((v as { $n: string }).$n) : v,
+    ) as EthereumPayload;
   } catch {
     throw badRequest('withdrawal.payload_invalid', 'the withdrawal payload is not valid JSON');
   }
-  if (p?.kind !== 'safe-tx' && p?.kind !== 'relay') throw badRequest('withdrawal.payload_invalid', 'not an Ethereum withdrawal payload');
+  if (p?.kind !== 'safe-tx' && p?.kind !== 'relay')
+    throw badRequest('withdrawal.payload_invalid', 'not an Ethereum withdrawal payload');
   return p;
 }

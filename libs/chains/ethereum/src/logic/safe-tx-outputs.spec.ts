@@ -27,17 +27,43 @@ describe('buildSafeTx / decodeSafeTxOutputs', () => {
   });
 
   it('refuses what it was never asked to sign', () => {
-    const base = buildSafeTx([{ address: x, asset: 'ETH', amount: 5n }, { address: y, asset: 'USDC', amount: 7n }], tokenOf, 0n);
+    const base = buildSafeTx(
+      [
+        { address: x, asset: 'ETH', amount: 5n },
+        { address: y, asset: 'USDC', amount: 7n },
+      ],
+      tokenOf,
+      0n,
+    );
     const transfer = ERC20_ABI.encodeFunctionData('transfer', [y, 7n]);
     const cases = {
       'delegatecall elsewhere': { ...base, to: SAFE_V141.singleton.address },
       refund: { ...base, gasPrice: 1n, refundReceiver: x },
       'base gas': { ...base, baseGas: 1n },
       'unknown contract': { ...base, data: encodeMultiSend([{ operation: 0, to: x, value: 0n, data: transfer }]) },
-      'nested delegatecall': { ...base, data: encodeMultiSend([{ operation: 1, to: usdc, value: 0n, data: transfer }]) },
-      'approve instead of transfer': { ...base, data: encodeMultiSend([{ operation: 0, to: usdc, value: 0n, data: ERC20_ABI.encodeFunctionData('transfer', [y, 7n]).replace('a9059cbb', '095ea7b3') }]) },
-      'trailing bytes': { ...base, data: encodeMultiSend([{ operation: 0, to: usdc, value: 0n, data: `${transfer}00` }]) },
-      'ETH with a token call': { ...base, data: encodeMultiSend([{ operation: 0, to: usdc, value: 1n, data: transfer }]) },
+      'nested delegatecall': {
+        ...base,
+        data: encodeMultiSend([{ operation: 1, to: usdc, value: 0n, data: transfer }]),
+      },
+      'approve instead of transfer': {
+        ...base,
+        data: encodeMultiSend([
+          {
+            operation: 0,
+            to: usdc,
+            value: 0n,
+            data: ERC20_ABI.encodeFunctionData('transfer', [y, 7n]).replace('a9059cbb', '095ea7b3'),
+          },
+        ]),
+      },
+      'trailing bytes': {
+        ...base,
+        data: encodeMultiSend([{ operation: 0, to: usdc, value: 0n, data: `${transfer}00` }]),
+      },
+      'ETH with a token call': {
+        ...base,
+        data: encodeMultiSend([{ operation: 0, to: usdc, value: 1n, data: transfer }]),
+      },
       'zero-value empty call': { ...base, operation: 0, to: x, value: 0n, data: '0x' },
       'delegatecall with value': { ...base, value: 1n },
     };

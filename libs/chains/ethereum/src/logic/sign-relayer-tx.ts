@@ -7,7 +7,11 @@ import { getAddress, Signature, Transaction, zeroPadValue } from 'ethers';
  * this transaction's hash and recover to the relayer (parity from `recovery`, or found by trying
  * both). Returns the raw signed transaction and its hash.
  */
-export function signRelayerTx(unsignedTx: string, relayer: string, sig: DigestSignature): { raw: string; txid: string } {
+export function signRelayerTx(
+  unsignedTx: string,
+  relayer: string,
+  sig: DigestSignature,
+): { raw: string; txid: string } {
   const tx = Transaction.from(unsignedTx);
   if (sig.digest.toLowerCase().replace(/^0x/, '') !== tx.unsignedHash.slice(2).toLowerCase()) {
     throw unprocessable('withdrawal.signature_wrong_digest', 'the relayer signature is over another digest');
@@ -17,7 +21,8 @@ export function signRelayerTx(unsignedTx: string, relayer: string, sig: DigestSi
   for (const parity of sig.recovery === undefined ? [0, 1] : [sig.recovery]) {
     const signed = tx.clone();
     signed.signature = Signature.from({ r, s, yParity: parity as 0 | 1 });
-    if (signed.from && getAddress(signed.from) === getAddress(relayer)) return { raw: signed.serialized, txid: signed.hash as string };
+    if (signed.from && getAddress(signed.from) === getAddress(relayer))
+      return { raw: signed.serialized, txid: signed.hash as string };
   }
   throw unprocessable('withdrawal.signature_invalid', `the relayer signature does not recover to ${relayer}`);
 }

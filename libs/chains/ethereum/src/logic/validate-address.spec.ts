@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { getAddress, hexlify } from 'ethers';
 import { validateAddress } from './validate-address';
 
-const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).filter((b) => b.some((x) => x !== 0)).map((b) => getAddress(hexlify(b)));
+const address = fc
+  .uint8Array({ minLength: 20, maxLength: 20 })
+  .filter((b) => b.some((x) => x !== 0))
+  .map((b) => getAddress(hexlify(b)));
 
 describe('validateAddress', () => {
   it('accepts checksummed, all-lower and all-upper forms and normalises to EIP-55', () => {
@@ -22,7 +25,8 @@ describe('validateAddress', () => {
         fc.pre(letters.length >= 2);
         const i = letters[pick % letters.length] + 2;
         const ch = a[i];
-        const flipped = a.slice(0, i) + (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) + a.slice(i + 1);
+        const flipped =
+          a.slice(0, i) + (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) + a.slice(i + 1);
         const body = flipped.slice(2);
         fc.pre(body !== body.toLowerCase() && body !== body.toUpperCase());
         expect(validateAddress(flipped)).toMatchObject({ ok: false, code: 'address.checksum' });
@@ -31,7 +35,16 @@ describe('validateAddress', () => {
   });
 
   it('refuses malformed input', () => {
-    for (const bad of ['', '0x', '0x123', 'abcdefabcdefabcdefabcdefabcdefabcdefabcd', `0x${'g'.repeat(40)}`, `0x${'a'.repeat(41)}`, ` 0x${'a'.repeat(40)}`, `0X${'a'.repeat(40)}`]) {
+    for (const bad of [
+      '',
+      '0x',
+      '0x123',
+      'abcdefabcdefabcdefabcdefabcdefabcdefabcd',
+      `0x${'g'.repeat(40)}`,
+      `0x${'a'.repeat(41)}`,
+      ` 0x${'a'.repeat(40)}`,
+      `0X${'a'.repeat(40)}`,
+    ]) {
       expect(validateAddress(bad)).toMatchObject({ ok: false, code: 'address.malformed' });
     }
     expect(validateAddress(undefined as unknown as string)).toMatchObject({ ok: false, code: 'address.malformed' });
@@ -41,6 +54,9 @@ describe('validateAddress', () => {
     expect(validateAddress(`0x${'0'.repeat(40)}`)).toMatchObject({ ok: false, code: 'address.refused' });
     const ours = '0x41675C099F32341bf84BFc5382aF534df5C7461a';
     expect(validateAddress(ours, new Set([ours.toLowerCase()]))).toMatchObject({ ok: false, code: 'address.refused' });
-    expect(validateAddress(ours.toLowerCase(), new Set([ours.toLowerCase()]))).toMatchObject({ ok: false, code: 'address.refused' });
+    expect(validateAddress(ours.toLowerCase(), new Set([ours.toLowerCase()]))).toMatchObject({
+      ok: false,
+      code: 'address.refused',
+    });
   });
 });

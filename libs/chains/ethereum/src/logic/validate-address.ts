@@ -20,9 +20,14 @@ export function validateAddress(address: string, refused: ReadonlySet<string> = 
   if (mixed && normalized !== address) {
     return { ok: false, code: 'address.checksum', reason: 'the mixed-case address fails its EIP-55 checksum' };
   }
-  if (normalized === ZERO_ADDRESS) return { ok: false, code: 'address.refused', reason: 'the zero address burns funds' };
+  if (normalized === ZERO_ADDRESS)
+    return { ok: false, code: 'address.refused', reason: 'the zero address burns funds' };
   if (refused.has(normalized.toLowerCase())) {
-    return { ok: false, code: 'address.refused', reason: 'the address belongs to this custody service (Safe, relayer, deposit address or token contract)' };
+    return {
+      ok: false,
+      code: 'address.refused',
+      reason: 'the address belongs to this custody service (Safe, relayer, deposit address or token contract)',
+    };
   }
   return { ok: true, normalized };
 }

@@ -1,5 +1,5 @@
 import { concat, ZeroHash } from 'ethers';
-import { DETERMINISTIC_DEPLOYER, DETERMINISTIC_DEPLOYER_CODE, SAFE_SINGLETON_FACTORY, SAFE_V141, } from '../constants';
+import { DETERMINISTIC_DEPLOYER, DETERMINISTIC_DEPLOYER_CODE, SAFE_SINGLETON_FACTORY, SAFE_V141 } from '../constants';
 import { SWEEPER_FACTORY_ADDRESS, SWEEPER_FACTORY_CODE_HASH, SWEEPER_FACTORY_CREATION_CODE } from '../contracts';
 import type { EthereumRpc } from './ethereum-rpc';
 
@@ -41,21 +41,30 @@ async function waitMined(rpc: EthereumRpc, txid: string): Promise<void> {
 export async function ensureDevDeployment(rpc: EthereumRpc): Promise<DeploymentCheck[]> {
   const [from] = await rpc.send<string[]>('eth_accounts', []);
   if (!from) throw new Error('the dev chain has no unlocked account to deploy from');
-  if (!(await rpc.codeHash(SAFE_SINGLETON_FACTORY))) await rpc.send('anvil_setCode', [SAFE_SINGLETON_FACTORY, DETERMINISTIC_DEPLOYER_CODE]);
-  if (!(await rpc.codeHash(DETERMINISTIC_DEPLOYER))) await rpc.send('anvil_setCode', [DETERMINISTIC_DEPLOYER, DETERMINISTIC_DEPLOYER_CODE]);
+  if (!(await rpc.codeHash(SAFE_SINGLETON_FACTORY)))
+    await rpc.send('anvil_setCode', [SAFE_SINGLETON_FACTORY, DETERMINISTIC_DEPLOYER_CODE]);
+  if (!(await rpc.codeHash(DETERMINISTIC_DEPLOYER)))
+    await rpc.send('anvil_setCode', [DETERMINISTIC_DEPLOYER, DETERMINISTIC_DEPLOYER_CODE]);
   const deploy = async (deployer: string, address: string, initCode: string) => {
     if (await rpc.codeHash(address)) return;
-    const txid = await rpc.send<string>('eth_sendTransaction', [{ from, to: deployer, data: concat([ZeroHash, initCode]), gas: '0x989680' }]);
+    const txid = await rpc.send<string>('eth_sendTransaction', [
+      { from, to: deployer, data: concat([ZeroHash, initCode]), gas: '0x989680' },
+    ]);
     await waitMined(rpc, txid);
   };
   for (const c of Object.values(SAFE_V141)) {
     // Dev-only dependency, loaded only here: real chains already have these deployments.
-    const artifact = require(`@safe-global/safe-contracts/build/artifacts/contracts/${c.artifact}.json`) as { bytecode: string };
+    const artifact = require(`@safe-global/safe-contracts/build/artifacts/contracts/${c.artifact}.json`) as {
+      bytecode: string;
+    };
     await deploy(SAFE_SINGLETON_FACTORY, c.address, artifact.bytecode);
   }
   await deploy(DETERMINISTIC_DEPLOYER, SWEEPER_FACTORY_ADDRESS, SWEEPER_FACTORY_CREATION_CODE);
   const checks = await checkDeployment(rpc);
   const bad = checks.filter((c) => c.actual !== c.expected);
-  if (bad.length > 0) throw new Error(`contracts not at their canonical addresses: ${bad.map((b) => `${b.contract} ${b.address} ${b.actual}`).join(', ')}`);
+  if (bad.length > 0)
+    throw new Error(
+      `contracts not at their canonical addresses: ${bad.map((b) => `${b.contract} ${b.address} ${b.actual}`).join(', ')}`,
+    );
   return checks;
 }

@@ -27,7 +27,13 @@ interface RpcReceipt {
   logs: RpcLog[];
 }
 
-const toLog = (l: RpcLog): BlockLog => ({ transactionHash: l.transactionHash, logIndex: Number(l.logIndex), address: l.address, topics: l.topics, data: l.data });
+const toLog = (l: RpcLog): BlockLog => ({
+  transactionHash: l.transactionHash,
+  logIndex: Number(l.logIndex),
+  address: l.address,
+  topics: l.topics,
+  data: l.data,
+});
 
 /**
  * The only I/O of the Ethereum adapter: raw JSON-RPC through one ethers provider with caching
@@ -37,7 +43,10 @@ const toLog = (l: RpcLog): BlockLog => ({ transactionHash: l.transactionHash, lo
 export class EthereumRpc {
   private readonly provider: JsonRpcProvider;
 
-  constructor(readonly url: string, chainId?: bigint) {
+  constructor(
+    readonly url: string,
+    chainId?: bigint,
+  ) {
     this.provider = new JsonRpcProvider(url, chainId === undefined ? undefined : Number(chainId), {
       cacheTimeout: -1,
       staticNetwork: chainId !== undefined,
@@ -55,8 +64,13 @@ export class EthereumRpc {
     return BigInt(await this.send<string>('eth_chainId', []));
   }
 
-  async blockRef(height: number | 'latest'): Promise<{ height: number; hash: string; parentHash: string; time: number } | null> {
-    const b = await this.send<RpcBlock | null>('eth_getBlockByNumber', [height === 'latest' ? 'latest' : toQuantity(height), false]);
+  async blockRef(
+    height: number | 'latest',
+  ): Promise<{ height: number; hash: string; parentHash: string; time: number } | null> {
+    const b = await this.send<RpcBlock | null>('eth_getBlockByNumber', [
+      height === 'latest' ? 'latest' : toQuantity(height),
+      false,
+    ]);
     return b && { height: Number(b.number), hash: b.hash, parentHash: b.parentHash, time: Number(b.timestamp) };
   }
 
@@ -65,11 +79,21 @@ export class EthereumRpc {
    * JSON-RPC batch (by number); if a reorg slips between them — a log whose blockHash is not the
    * block's — the logs are fetched again by block hash, so both always describe the same block.
    */
-  async blockWithLogs(height: number, tokens: string[], topic: string): Promise<{ ref: { height: number; hash: string; parentHash: string; time: number }; txs: BlockTx[]; logs: BlockLog[] } | null> {
+  async blockWithLogs(
+    height: number,
+    tokens: string[],
+    topic: string,
+  ): Promise<{
+    ref: { height: number; hash: string; parentHash: string; time: number };
+    txs: BlockTx[];
+    logs: BlockLog[];
+  } | null> {
     const q = toQuantity(height);
     const [b, byNumber] = await Promise.all([
       this.send<RpcBlock | null>('eth_getBlockByNumber', [q, true]),
-      tokens.length === 0 ? Promise.resolve([] as RpcLog[]) : this.send<RpcLog[]>('eth_getLogs', [{ fromBlock: q, toBlock: q, address: tokens, topics: [topic] }]),
+      tokens.length === 0
+        ? Promise.resolve([] as RpcLog[])
+        : this.send<RpcLog[]>('eth_getLogs', [{ fromBlock: q, toBlock: q, address: tokens, topics: [topic] }]),
     ]);
     if (!b) return null;
     let logs = byNumber;
@@ -83,14 +107,42 @@ export class EthereumRpc {
     };
   }
 
-  async receipt(txid: string): Promise<{ status: number; blockNumber: number; blockHash: string; gasUsed: bigint; effectiveGasPrice: bigint; logs: BlockLog[] } | null> {
+  async receipt(txid: string): Promise<{
+    status: number;
+    blockNumber: number;
+    blockHash: string;
+    gasUsed: bigint;
+    effectiveGasPrice: bigint;
+    logs: BlockLog[];
+  } | null> {
     const r = await this.send<RpcReceipt | null>('eth_getTransactionReceipt', [txid]);
-    return r && { status: Number(r.status), blockNumber: Number(r.blockNumber), blockHash: r.blockHash, gasUsed: BigInt(r.gasUsed), effectiveGasPrice: BigInt(r.effectiveGasPrice), logs: r.logs.map(toLog) };
+    return (
+      r && {
+        status: Number(r.status),
+        blockNumber: Number(r.blockNumber),
+        blockHash: r.blockHash,
+        gasUsed: BigInt(r.gasUsed),
+        effectiveGasPrice: BigInt(r.effectiveGasPrice),
+        logs: r.logs.map(toLog),
+      }
+    );
   }
 
-  async transaction(txid: string): Promise<{ to: string | null; input: string; blockNumber: number | null; from: string } | null> {
-    const t = await this.send<{ to: string | null; input: string; blockNumber: string | null; from: string } | null>('eth_getTransactionByHash', [txid]);
-    return t && { to: t.to, input: t.input, from: t.from, blockNumber: t.blockNumber === null ? null : Number(t.blockNumber) };
+  async transaction(
+    txid: string,
+  ): Promise<{ to: string | null; input: string; blockNumber: number | null; from: string } | null> {
+    const t = await this.send<{ to: string | null; input: string; blockNumber: string | null; from: string } | null>(
+      'eth_getTransactionByHash',
+      [txid],
+    );
+    return (
+      t && {
+        to: t.to,
+        input: t.input,
+        from: t.from,
+        blockNumber: t.blockNumber === null ? null : Number(t.blockNumber),
+      }
+    );
   }
 
   async codeHash(address: string): Promise<string | null> {
@@ -130,8 +182,11 @@ export class EthereumRpc {
       const got = await this.send<string>('eth_sendRawTransaction', [raw]);
       return { txid: got, alreadyKnown: false };
     } catch (err) {
-      const msg = String((err as { error?: { message?: string } }).error?.message ?? (err as Error).message).toLowerCase();
-      if (msg.includes('already known') || msg.includes('already imported') || msg.includes('known transaction')) return { txid, alreadyKnown: true };
+      const msg = String(
+        (err as { error?: { message?: string } }).error?.message ?? (err as Error).message,
+      ).toLowerCase();
+      if (msg.includes('already known') || msg.includes('already imported') || msg.includes('known transaction'))
+        return { txid, alreadyKnown: true };
       // A mined transaction re-sent reports "nonce too low": it is ours if its receipt exists.
       if (msg.includes('nonce too low') && (await this.receipt(txid))) return { txid, alreadyKnown: true };
       throw err;

@@ -1,7 +1,14 @@
 import type { ChainTransfer } from '@strongroom/chains-core';
 import { toQuantity } from 'ethers';
 import type { AddressSet } from '../logic/address-set';
-import { movesFromCallTracer, movesFromParityTraces, type CallTracerTx, type InternalTransfersMode, type ParityTrace, type TxMoves } from '../logic/internal-moves';
+import {
+  movesFromCallTracer,
+  movesFromParityTraces,
+  type CallTracerTx,
+  type InternalTransfersMode,
+  type ParityTrace,
+  type TxMoves,
+} from '../logic/internal-moves';
 import { matchInternalTransfers } from '../logic/match-internal-transfers';
 import type { EthereumRpc } from './ethereum-rpc';
 
@@ -26,12 +33,22 @@ export async function fetchInternalTransfers(
     moves =
       mode === 'callTracer'
         ? // By hash: the same block the transactions came from, even if a reorg replaced it meanwhile.
-          movesFromCallTracer(await rpc.send<CallTracerTx[]>('debug_traceBlockByHash', [block.hash, { tracer: 'callTracer' }]), txHashes)
+          movesFromCallTracer(
+            await rpc.send<CallTracerTx[]>('debug_traceBlockByHash', [block.hash, { tracer: 'callTracer' }]),
+            txHashes,
+          )
         : // trace_block takes a number on most nodes; the block hash on each trace is checked instead.
-          movesFromParityTraces(await rpc.send<ParityTrace[]>('trace_block', [toQuantity(block.height)]), block.hash, txHashes);
+          movesFromParityTraces(
+            await rpc.send<ParityTrace[]>('trace_block', [toQuantity(block.height)]),
+            block.hash,
+            txHashes,
+          );
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`internal transfers (${mode}) of block ${block.height} ${block.hash}: ${why}. A node without traces needs internalTransfers: 'off'.`, { cause: err });
+    throw new Error(
+      `internal transfers (${mode}) of block ${block.height} ${block.hash}: ${why}. A node without traces needs internalTransfers: 'off'.`,
+      { cause: err },
+    );
   }
   return matchInternalTransfers(moves, watched, nativeAsset);
 }
