@@ -1,8 +1,8 @@
 export { withdrawalsMigrations } from './migrations';
 export * from './ports';
 export * from './withdrawal.types';
-export * from './withdrawal.service';
-export * from './approval.service';
+export * from './requests/withdrawal.service';
+export * from './requests/approval.service';
 export * from './policy/policy.types';
 export * from './policy/policy.service';
 export { evaluatePolicy, effectivePolicy } from './policy/evaluate-policy';
@@ -17,25 +17,26 @@ export {
 } from './solvency/solvency-gate';
 export { listBreakers, listIncidents, type SolvencyBreaker } from './solvency/solvency-breaker';
 export { SOLVENCY_CLEAR_KIND } from './solvency/solvency-clear.handler';
-export * from './pipeline/pipeline-deps';
-export { createPipelineDeps } from './pipeline/create-pipeline-deps';
-export * from './pipeline/pipeline-runner';
-export * from './pipeline/fault-points';
-export { LedgerAccounts, OPERATOR } from './pipeline/ledger-accounts';
-export { settlementLegs, holdId } from './pipeline/settlement-legs';
-export { Batcher } from './pipeline/batcher';
-export { SignerWorker } from './pipeline/signer.worker';
+export * from './core/deps';
+export { createPipelineDeps, type SignerDeps } from './runner/create-pipeline-deps';
+export * from './runner/pipeline-runner';
+export * from './core/fault-points';
+export { LedgerAccounts, OPERATOR } from './core/ledger-accounts';
+export { settlementLegs } from './batches/settlement-legs';
+export { holdId } from './core/holds';
+export { Batcher } from './batches/batcher';
+export { SignerWorker } from './batches/signer.worker';
 export {
   isNonceFillable,
   isRelayCapable,
   signDigests,
   type NonceFillable,
   type RelayCapable,
-} from './pipeline/relay-round';
-export { NonceFiller, nonceFillGasLeg, type NonceFillerOptions } from './pipeline/nonce-filler';
-export { Broadcaster } from './pipeline/broadcaster';
-export { Confirmer } from './pipeline/confirmer';
-export { Settler } from './pipeline/settler';
+} from './relayer/sign-digests';
+export { NonceFiller, nonceFillGasLeg, type NonceFillerOptions } from './relayer/nonce-filler';
+export { Broadcaster } from './batches/broadcaster';
+export { Confirmer } from './batches/confirmer';
+export { Settler } from './batches/settler';
 export { Sweeper, type SweeperOptions } from './sweeps/sweeper';
 export type { SweepOptions } from './sweeps/sweep-options';
 export { isSweepCapable, type SweepCapable, type SweepOutcome } from './sweeps/sweep-capable';

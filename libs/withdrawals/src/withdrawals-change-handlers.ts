@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { DualControl } from '@strongroom/api-auth';
-import type { SignerDeps } from './pipeline/pipeline-deps';
+import type { SignerDeps } from './runner/create-pipeline-deps';
 import { policyChangeHandler } from './policy/policy-change.handler';
 import { solvencyClearHandler } from './solvency/solvency-clear.handler';
 import { useOnChainHoldings } from './solvency/solvency-gate';

@@ -11,16 +11,16 @@ import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
-import { ApprovalService } from './approval.service';
+import { ApprovalService } from './requests/approval.service';
 import { ApprovalsController } from './http/approvals.controller';
 import { PoliciesController } from './http/policies.controller';
 import { SolvencyController } from './http/solvency.controller';
 import { SweepsController } from './http/sweeps.controller';
 import { SweepQueries } from './sweeps/sweep-queries';
 import { WithdrawalsController } from './http/withdrawals.controller';
-import { createPipelineDeps } from './pipeline/create-pipeline-deps';
-import type { SignerDeps } from './pipeline/pipeline-deps';
-import { PipelineRunner, type PipelineRunnerOptions } from './pipeline/pipeline-runner';
+import { createPipelineDeps } from './runner/create-pipeline-deps';
+import type { SignerDeps } from './runner/create-pipeline-deps';
+import { PipelineRunner, type PipelineRunnerOptions } from './runner/pipeline-runner';
 import { PolicyService } from './policy/policy.service';
 import {
   DIGEST_SIGNER,
@@ -37,7 +37,7 @@ import {
   type WalletDirectory,
   type WithdrawalLedger,
 } from './ports';
-import { WithdrawalService } from './withdrawal.service';
+import { WithdrawalService } from './requests/withdrawal.service';
 import { WithdrawalsChangeHandlers } from './withdrawals-change-handlers';
 import { PIPELINE_DEPS, WITHDRAWALS_OPTIONS } from './withdrawals.tokens';
 

@@ -3,8 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { z } from 'zod';
-import { ApprovalService } from '../approval.service';
-import { WithdrawalService } from '../withdrawal.service';
+import { ApprovalService } from '../requests/approval.service';
+import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal } from '../withdrawal.types';
 import { rejectSchema } from './schemas';
 

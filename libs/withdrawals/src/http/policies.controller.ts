@@ -10,7 +10,7 @@ import {
 } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { z } from 'zod';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import type { PipelineDeps } from '../core/deps';
 import { assertPolicyClient, POLICY_CHANGE_KIND } from '../policy/policy-change.handler';
 import { parsePolicyChange } from '../policy/policy-input';
 import { policyJson, PolicyService } from '../policy/policy.service';

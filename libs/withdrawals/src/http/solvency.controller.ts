@@ -10,7 +10,7 @@ import {
 } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { z } from 'zod';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import type { PipelineDeps } from '../core/deps';
 import { listBreakers, listIncidents, type SolvencyBreaker } from '../solvency/solvency-breaker';
 import { SOLVENCY_CLEAR_KIND, solvencyClearHandler } from '../solvency/solvency-clear.handler';
 import { PIPELINE_DEPS } from '../withdrawals.tokens';

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { DomainError } from '@strongroom/shared-types';
-import { WithdrawalService } from '../withdrawal.service';
+import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal, WithdrawalStatus } from '../withdrawal.types';
 import { cancelSchema, idempotencyKeyOf, listQuerySchema, withdrawalRequestSchema } from './schemas';
 

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Nonce fills (libs/withdrawals/src/pipeline/nonce-filler.ts): a relayer nonce reserved for a batch
+ * Nonce fills (libs/withdrawals/src/relayer/nonce-filler.ts): a relayer nonce reserved for a batch
  * or a sweep that failed before its transaction was ever stored as signed would leave a hole that
  * every later relayer transaction waits behind. A fill is a 0-ETH self-transfer at that nonce; one
  * row per reserved nonce, stored signed before it is sent, so only stored bytes are ever broadcast.

@@ -1,7 +1,8 @@
 import { findClient, type ChangeHandler, type Principal } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { notFound } from '@strongroom/shared-types';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import type { PipelineDeps } from '../core/deps';
+import type { PolicyDeps } from './policy.service';
 import { parsePolicyChange, type PolicyChangePayload } from './policy-input';
 import { policyJson } from './policy.service';
 
@@ -18,7 +19,7 @@ export async function assertPolicyClient(db: Pick<Tx, 'query'>, clientId: string
  * owner) approves, and this executes the change in the approval's transaction. The change log
  * names the maker; the audit record names maker and checker.
  */
-export function policyChangeHandler(deps: PipelineDeps): ChangeHandler<PolicyChangePayload> {
+export function policyChangeHandler(deps: PipelineDeps & PolicyDeps): ChangeHandler<PolicyChangePayload> {
   return {
     kind: POLICY_CHANGE_KIND,
     parse: (payload) => parsePolicyChange(deps, payload).payload,

@@ -1,8 +1,8 @@
 import { parseWith } from '@strongroom/shared-http';
 import { badRequest } from '@strongroom/shared-types';
 import { z } from 'zod';
-import { policySchema } from '../http/schemas';
-import { adapterFor, type PipelineDeps } from '../pipeline/pipeline-deps';
+import { policySchema } from './policy-schema';
+import { adapterFor, type PipelineDeps } from '../core/deps';
 import { assertPolicyBounds } from './policy-bounds';
 import type { PolicyInput } from './policy.service';
 

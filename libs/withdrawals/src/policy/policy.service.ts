@@ -1,7 +1,7 @@
 import type { Database, Tx } from '@strongroom/persistence';
 import type { AssetCode } from '@strongroom/shared-types';
 import type { AuditPort, AuditRecord, Clock } from '../ports';
-import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import { audit, auditActor, runTx } from '../core/run-tx';
 import type { Actor } from '../withdrawal.types';
 import { effectivePolicy } from './evaluate-policy';
 import { assertPolicyBounds, assertPolicyCanPass } from './policy-bounds';
@@ -70,6 +70,11 @@ export function policyJson(p: Policy): Record<string, unknown> {
 }
 
 /** Policies, their change log and the circuit breakers. Over HTTP a change is proposed by one admin and executed when a second approves. */
+/** What the request path and the policy change handler need beside the pipeline's dependencies. */
+export interface PolicyDeps {
+  policies: PolicyService;
+}
+
 export class PolicyService {
   constructor(
     readonly db: Database,

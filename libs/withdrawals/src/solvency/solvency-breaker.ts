@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@strongroom/persistence';
 import type { AssetCode } from '@strongroom/shared-types';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
-import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import type { PipelineDeps } from '../core/deps';
+import { audit, auditActor, runTx } from '../core/run-tx';
 import { solvencyBreakerTripped } from './solvency-metrics';
 
 export const SOLVENCY_ACTOR = 'system:solvency-gate';

@@ -3,8 +3,8 @@ import type { Tx } from '@strongroom/persistence';
 import { parseWith } from '@strongroom/shared-http';
 import { conflict } from '@strongroom/shared-types';
 import { z } from 'zod';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
-import { auditActor } from '../pipeline/run-tx';
+import type { PipelineDeps } from '../core/deps';
+import { auditActor } from '../core/run-tx';
 import { solvencyBreakerTripped } from './solvency-metrics';
 
 export const SOLVENCY_CLEAR_KIND = 'withdrawals.solvency_clear';

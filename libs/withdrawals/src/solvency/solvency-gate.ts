@@ -1,7 +1,7 @@
 import type { ChainId } from '@strongroom/shared-types';
 import { DomainError, type AssetCode } from '@strongroom/shared-types';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
-import { holdId } from '../pipeline/settlement-legs';
+import type { PipelineDeps } from '../core/deps';
+import { holdId } from '../core/holds';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { holdReadings, ledgerTotals } from './ledger-readings';
 import { trippedAssets, tripBreaker } from './solvency-breaker';

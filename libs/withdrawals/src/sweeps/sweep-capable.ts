@@ -1,5 +1,5 @@
 import type { ChainAdapter, CustodyWallet, UnsignedWithdrawal } from '@strongroom/chains-core';
-import { isRelayCapable, type RelayCapable, type RelayReplaceable } from '../pipeline/relay-round';
+import { isRelayCapable, type RelayCapable, type RelayReplaceable } from '../relayer/sign-digests';
 
 /** What a mined sweep did: the gas paid (always) and what moved (nothing when it reverted). */
 export interface SweepOutcome {

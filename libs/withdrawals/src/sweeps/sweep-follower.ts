@@ -1,11 +1,11 @@
 import type { TxStatus, UnsignedWithdrawal } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
-import type { FaultHook } from '../pipeline/fault-points';
-import type { SignerDeps } from '../pipeline/pipeline-deps';
-import { isRelayReplaceable } from '../pipeline/relay-round';
-import { replaceStuckRelay } from '../pipeline/replace-stuck-relay';
-import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import type { FaultHook } from '../core/fault-points';
+import type { WorkerDeps } from '../core/deps';
+import { isRelayReplaceable } from '../relayer/sign-digests';
+import { replaceStuckRelay } from '../relayer/replace-stuck-relay';
+import { audit, auditActor, runTx } from '../core/run-tx';
 import type { SweepAdapter, SweepOutcome } from './sweep-capable';
 import { sweepGasLeg } from './sweep-gas-leg';
 import { sweepEvents } from './sweep-metrics';
@@ -30,7 +30,7 @@ export interface SweepFollowerOptions {
  */
 export class SweepFollower {
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly adapter: SweepAdapter,
     private readonly opts: SweepFollowerOptions,
     private readonly fault?: FaultHook,

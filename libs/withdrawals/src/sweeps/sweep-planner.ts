@@ -3,10 +3,10 @@ import pLimit from 'p-limit';
 import type { CustodyWallet } from '@strongroom/chains-core';
 import { DomainError, type ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
-import type { FaultHook } from '../pipeline/fault-points';
-import type { SignerDeps } from '../pipeline/pipeline-deps';
-import { reserveRelayerNonce } from '../pipeline/relayer-nonces';
-import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import type { FaultHook } from '../core/fault-points';
+import type { WorkerDeps } from '../core/deps';
+import { reserveRelayerNonce } from '../relayer/relayer-nonces';
+import { audit, auditActor, runTx } from '../core/run-tx';
 import type { SweepSource } from '../ports';
 import { selectDueSweeps } from './select-due-sweeps';
 import { sweepEvents } from './sweep-metrics';
@@ -27,7 +27,7 @@ export class SweepPlanner {
   private lastPlan = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly source: SweepSource,
     private readonly adapter: SweepAdapter,
     private readonly opts: { chain: ChainId; sweep: SweepOptions },

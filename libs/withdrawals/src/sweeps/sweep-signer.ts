@@ -1,10 +1,10 @@
 import { IntentMismatchError } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
-import type { FaultHook } from '../pipeline/fault-points';
-import type { SignerDeps } from '../pipeline/pipeline-deps';
-import { signDigests } from '../pipeline/relay-round';
-import { audit, auditActor, runTx } from '../pipeline/run-tx';
+import type { FaultHook } from '../core/fault-points';
+import type { WorkerDeps } from '../core/deps';
+import { signDigests } from '../relayer/sign-digests';
+import { audit, auditActor, runTx } from '../core/run-tx';
 import { sweepEvents } from './sweep-metrics';
 import { claimSweep, storedSweep, type SweepRow } from './sweep-row';
 import type { SweepAdapter } from './sweep-capable';
@@ -17,7 +17,7 @@ import type { SweepAdapter } from './sweep-capable';
  */
 export class SweepSigner {
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly adapter: SweepAdapter,
     private readonly opts: { chain: ChainId; leaseMs: number },
     private readonly fault?: FaultHook,

@@ -1,6 +1,6 @@
 import { DomainError, type ChainId } from '@strongroom/shared-types';
-import type { FaultHook } from '../pipeline/fault-points';
-import { adapterFor, type SignerDeps } from '../pipeline/pipeline-deps';
+import type { FaultHook } from '../core/fault-points';
+import { adapterFor, type WorkerDeps } from '../core/deps';
 import { isSweepCapable } from './sweep-capable';
 import { SweepFollower } from './sweep-follower';
 import type { SweepOptions } from './sweep-options';
@@ -28,7 +28,7 @@ export class Sweeper {
   readonly signer: SweepSigner;
   readonly follower: SweepFollower;
 
-  constructor(deps: SignerDeps, opts: SweeperOptions, fault?: FaultHook) {
+  constructor(deps: WorkerDeps, opts: SweeperOptions, fault?: FaultHook) {
     const adapter = adapterFor(deps, opts.chain);
     if (!isSweepCapable(adapter))
       throw new DomainError('sweep.unsupported', 500, `the ${opts.chain} adapter cannot sweep deposit addresses`, {

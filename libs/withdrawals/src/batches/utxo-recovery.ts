@@ -2,14 +2,14 @@ import type { SignedWithdrawal } from '@strongroom/chains-core';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR, type WithdrawalStatus } from '../withdrawal.types';
-import type { BatchRow } from './batch-row';
-import { batchRecoveries } from './batch-metrics';
-import { failBatch } from './fail-batch';
-import { reserveOutpoints } from './outpoint-reservations';
-import type { SignerDeps } from './pipeline-deps';
-import { signDigests } from './relay-round';
-import { audit, auditActor, runTx } from './run-tx';
-import type { UtxoChainAdapter } from './utxo-chain';
+import type { BatchRow } from '../batches/batch-row';
+import { batchRecoveries } from '../batches/batch-metrics';
+import { failBatch } from '../batches/fail-batch';
+import { reserveOutpoints } from '../batches/outpoint-reservations';
+import type { WorkerDeps } from '../core/deps';
+import { signDigests } from '../relayer/sign-digests';
+import { audit, auditActor, runTx } from '../core/run-tx';
+import type { UtxoChainAdapter } from '../batches/utxo-chain';
 
 export interface UtxoRecoveryOptions {
   /** First re-send of a transaction the node forgot, and the base of the back-off (doubles per re-send). */
@@ -36,7 +36,7 @@ export class UtxoRecovery {
   private readonly logger = new Logger('UtxoRecovery');
 
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly adapter: UtxoChainAdapter,
     private readonly opts: UtxoRecoveryOptions,
   ) {}

@@ -1,16 +1,16 @@
 import type { ChainId } from '@strongroom/shared-types';
-import { Batcher } from './batcher';
-import { Broadcaster } from './broadcaster';
-import { Confirmer } from './confirmer';
-import type { FaultHook } from './fault-points';
-import { NonceFiller } from './nonce-filler';
-import type { SignerDeps } from './pipeline-deps';
-import { measureBatches } from './batch-metrics';
-import { measureWithdrawalQueue } from '../withdrawal-queue-metrics';
-import { restoreReservations } from './outpoint-reservations';
-import { Settler } from './settler';
-import { isUtxoChain } from './utxo-chain';
-import { SignerWorker } from './signer.worker';
+import { Batcher } from '../batches/batcher';
+import { Broadcaster } from '../batches/broadcaster';
+import { Confirmer } from '../batches/confirmer';
+import type { FaultHook } from '../core/fault-points';
+import { NonceFiller } from '../relayer/nonce-filler';
+import type { SignerDeps } from './create-pipeline-deps';
+import { measureBatches } from '../batches/batch-metrics';
+import { measureWithdrawalQueue } from '../runner/withdrawal-queue-metrics';
+import { restoreReservations } from '../batches/outpoint-reservations';
+import { Settler } from '../batches/settler';
+import { isUtxoChain } from '../batches/utxo-chain';
+import { SignerWorker } from '../batches/signer.worker';
 import type { SweepOptions } from '../sweeps/sweep-options';
 import { Sweeper } from '../sweeps/sweeper';
 

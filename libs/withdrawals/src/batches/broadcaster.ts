@@ -1,13 +1,13 @@
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
-import type { FaultHook } from './fault-points';
-import { claimBatch } from './leases';
-import { adapterFor, type SignerDeps } from './pipeline-deps';
-import { isUtxoChain } from './utxo-chain';
-import { refusedForInputs, UtxoRecovery } from './utxo-recovery';
-import { runTx } from './run-tx';
-import { transition } from './transition';
+import type { FaultHook } from '../core/fault-points';
+import { claimBatch } from '../relayer/leases';
+import { adapterFor, type WorkerDeps } from '../core/deps';
+import { isUtxoChain } from '../batches/utxo-chain';
+import { refusedForInputs, UtxoRecovery } from '../batches/utxo-recovery';
+import { runTx } from '../core/run-tx';
+import { transition } from '../core/transition';
 
 /**
  * Broadcasts stored signed transactions. It only ever sends the bytes stored in `signed_raw`, so a
@@ -16,7 +16,7 @@ import { transition } from './transition';
  */
 export class Broadcaster {
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly opts: { chain: ChainId; leaseMs: number; confirmations?: number },
     private readonly fault?: FaultHook,
   ) {}

@@ -2,10 +2,10 @@ import type { ChainAdapter, CustodyWallet, TxStatus } from '@strongroom/chains-c
 import type { ChainId } from '@strongroom/shared-types';
 import type { LedgerTransferInput } from '../ports';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
-import type { FaultHook } from './fault-points';
-import type { SignerDeps } from './pipeline-deps';
-import { isNonceFillable, signDigests, type NonceFillable, type RelayCapable } from './relay-round';
-import { audit, auditActor, runTx } from './run-tx';
+import type { FaultHook } from '../core/fault-points';
+import type { WorkerDeps } from '../core/deps';
+import { isNonceFillable, signDigests, type NonceFillable, type RelayCapable } from '../relayer/sign-digests';
+import { audit, auditActor, runTx } from '../core/run-tx';
 
 export interface NonceFillerOptions {
   chain: ChainId;
@@ -57,7 +57,7 @@ const PAGE = 20;
  */
 export class NonceFiller {
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly opts: NonceFillerOptions,
     private readonly fault?: FaultHook,
   ) {}

@@ -1,7 +1,7 @@
 import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
-import { isRelayCapable } from './relay-round';
+import { isRelayCapable } from '../relayer/sign-digests';
 
 /**
  * Reserves the relayer's next nonce for a withdrawal batch or a sweep, in the transaction that

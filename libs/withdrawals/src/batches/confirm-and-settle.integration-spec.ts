@@ -10,12 +10,12 @@ import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { networks, payments } from 'bitcoinjs-lib';
 import { withdrawalsMigrations } from '../migrations';
 import { ScriptedChainAdapter } from '../testing/scripted-chain-adapter';
-import { WithdrawalService } from '../withdrawal.service';
+import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal } from '../withdrawal.types';
-import { createPipelineDeps } from './create-pipeline-deps';
-import { OPERATOR } from './ledger-accounts';
-import type { SignerDeps } from './pipeline-deps';
-import { PipelineRunner, type ChainPipelineOptions } from './pipeline-runner';
+import { createPipelineDeps } from '../runner/create-pipeline-deps';
+import { OPERATOR } from '../core/ledger-accounts';
+import type { SignerDeps } from '../runner/create-pipeline-deps';
+import { PipelineRunner, type ChainPipelineOptions } from '../runner/pipeline-runner';
 
 const BTC = 100_000_000n;
 const RETRY_AFTER_MS = 60_000;

@@ -3,10 +3,10 @@ import type { CustodyWallet } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
-import type { FaultHook } from './fault-points';
-import type { PipelineDeps } from './pipeline-deps';
-import { runTx } from './run-tx';
-import { transition } from './transition';
+import type { FaultHook } from '../core/fault-points';
+import type { PipelineDeps } from '../core/deps';
+import { runTx } from '../core/run-tx';
+import { transition } from '../core/transition';
 
 /** Batches closed per run at most (each up to maxSize withdrawals). */
 const MAX_BATCHES_PER_RUN = 20;

@@ -1,7 +1,7 @@
 import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
-import { PolicyService } from '../policy/policy.service';
+import { PolicyService, type PolicyDeps } from '../policy/policy.service';
 import {
   systemClock,
   type AuditPort,
@@ -12,8 +12,11 @@ import {
   type WalletDirectory,
   type WithdrawalLedger,
 } from '../ports';
-import { LedgerAccounts } from './ledger-accounts';
-import type { SignerDeps } from './pipeline-deps';
+import { LedgerAccounts } from '../core/ledger-accounts';
+import type { WorkerDeps } from '../core/deps';
+
+/** Everything: the workers' dependencies and the policy service (the module's PIPELINE_DEPS). */
+export interface SignerDeps extends WorkerDeps, PolicyDeps {}
 
 /** Assembles the pipeline's dependencies from its ports (the Nest module and worker-only processes). */
 export function createPipelineDeps(ports: {

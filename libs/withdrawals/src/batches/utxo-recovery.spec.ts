@@ -1,8 +1,8 @@
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { Transaction } from 'bitcoinjs-lib';
-import type { BatchRow } from './batch-row';
-import type { SignerDeps } from './pipeline-deps';
-import { UtxoRecovery } from './utxo-recovery';
+import type { BatchRow } from '../batches/batch-row';
+import type { WorkerDeps } from '../core/deps';
+import { UtxoRecovery } from '../batches/utxo-recovery';
 
 // parentsFirst is pure over the stored transactions (no RPC): the real adapter decodes them.
 const adapter = new BitcoinAdapter({
@@ -10,7 +10,7 @@ const adapter = new BitcoinAdapter({
   rpcUrl: 'http://127.0.0.1:1/',
   feeRate: { default: 2, min: 1, max: 50 },
 });
-const recovery = new UtxoRecovery({} as SignerDeps, adapter, { rebroadcastAfterMs: 1000, confirmations: 2 });
+const recovery = new UtxoRecovery({} as WorkerDeps, adapter, { rebroadcastAfterMs: 1000, confirmations: 2 });
 
 function tx(spends: { hash: Uint8Array; index: number }[]): Transaction {
   const t = new Transaction();

@@ -1,12 +1,12 @@
 import { assertClientScope, inClientScope } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound } from '@strongroom/shared-types';
-import type { PipelineDeps } from './pipeline/pipeline-deps';
-import { audit, auditActor, runTx } from './pipeline/run-tx';
-import { transition } from './pipeline/transition';
-import { toWithdrawal, type WithdrawalRow } from './withdrawal-row';
-import { voidHold } from './withdrawal.service';
-import { ownerOf, scopeOf, type Actor, type Withdrawal } from './withdrawal.types';
+import type { PipelineDeps } from '../core/deps';
+import { audit, auditActor, runTx } from '../core/run-tx';
+import { transition } from '../core/transition';
+import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
+import { voidHold } from '../core/holds';
+import { ownerOf, scopeOf, type Actor, type Withdrawal } from '../withdrawal.types';
 
 /**
  * Approvers' side: the queue of withdrawals above the threshold, approve and reject.

@@ -1,6 +1,6 @@
 import type { ChainAdapter, SignedWithdrawal, UnsignedWithdrawal } from '@strongroom/chains-core';
 import type { DigestSigner } from '../ports';
-import { signDigests, type RelayReplaceable } from './relay-round';
+import { signDigests, type RelayReplaceable } from '../relayer/sign-digests';
 
 /**
  * Replaces a stuck relayer transaction (a batch's or a sweep's): the same transaction at the same

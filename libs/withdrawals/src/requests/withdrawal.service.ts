@@ -3,14 +3,15 @@ import { assertClientScope, requireActiveClient } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
 import { assertAssetServed } from './asset-serving';
-import { seqPage } from './seq-page';
-import { evaluatePolicy } from './policy/evaluate-policy';
-import { holdId } from './pipeline/settlement-legs';
-import { adapterFor, type PipelineDeps } from './pipeline/pipeline-deps';
-import { runTx } from './pipeline/run-tx';
-import { transition } from './pipeline/transition';
-import { toWithdrawal, type WithdrawalRow } from './withdrawal-row';
-import { CANCELLABLE, ownerOf, scopeOf, type Actor, type Withdrawal, type WithdrawalStatus } from './withdrawal.types';
+import { seqPage } from '../seq-page';
+import { evaluatePolicy } from '../policy/evaluate-policy';
+import { holdId, holdTransfer, voidHold } from '../core/holds';
+import { adapterFor, type PipelineDeps } from '../core/deps';
+import type { PolicyDeps } from '../policy/policy.service';
+import { runTx } from '../core/run-tx';
+import { transition } from '../core/transition';
+import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
+import { CANCELLABLE, ownerOf, scopeOf, type Actor, type Withdrawal, type WithdrawalStatus } from '../withdrawal.types';
 
 export interface WithdrawalRequest {
   clientId: string;
@@ -48,7 +49,7 @@ const LIVE = `status NOT IN ('requested', 'rejected', 'cancelled', 'failed')`;
 
 /** Requests, reads and cancellations of withdrawals (the exchange backend's side of the API). */
 export class WithdrawalService {
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps & PolicyDeps) {}
 
   /**
    * Validates, decides by policy, places the ledger hold and records the request — all in one
@@ -214,17 +215,7 @@ export class WithdrawalService {
         );
       }
       const [hold] = await deps.ledger.createTransfers(
-        [
-          {
-            id: holdId(id, 'hold'),
-            debitAccountId: userAccount,
-            creditAccountId: inFlight,
-            amount: amount + fee,
-            flags: ['pending'],
-            code: 'withdrawal_hold',
-            metadata: { withdrawalId: id },
-          },
-        ],
+        [holdTransfer(id, { user: userAccount, inFlight }, amount + fee)],
         tx,
       );
       if (!hold.ok) {
@@ -384,29 +375,4 @@ export class WithdrawalService {
     });
     return this.get(id);
   }
-}
-
-/** Voids a withdrawal's pending hold (reject, cancel, fail). Idempotent by its transfer id. */
-export async function voidHold(
-  tx: Tx,
-  deps: PipelineDeps,
-  w: Pick<WithdrawalRow, 'id' | 'client_id' | 'user_id' | 'asset' | 'chain'>,
-): Promise<void> {
-  const user = await deps.accounts.user(tx, w.client_id, w.user_id, w.asset);
-  const inFlight = await deps.accounts.inFlight(tx, w.chain as never, w.asset);
-  const [r] = await deps.ledger.createTransfers(
-    [
-      {
-        id: holdId(w.id, 'void'),
-        debitAccountId: user,
-        creditAccountId: inFlight,
-        pendingId: holdId(w.id, 'hold'),
-        flags: ['void_pending'],
-        code: 'withdrawal_void',
-        metadata: { withdrawalId: w.id },
-      },
-    ],
-    tx,
-  );
-  if (!r.ok) throw new Error(`the ledger refused to void the hold of withdrawal ${w.id}: ${r.code} ${r.detail}`);
 }

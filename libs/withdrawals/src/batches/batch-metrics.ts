@@ -1,7 +1,7 @@
 import { metricsRegistry } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 import { Counter, Gauge } from 'prom-client';
-import type { PipelineDeps } from './pipeline-deps';
+import type { PipelineDeps } from '../core/deps';
 
 /** States a batch passes through before it is final (settled, failed, cancelled). */
 const OPEN_STATES = ['batched', 'signing', 'signed', 'broadcast', 'confirmed'] as const;

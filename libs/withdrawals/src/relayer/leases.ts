@@ -1,7 +1,7 @@
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
 import type { BatchStatus } from '../withdrawal.types';
-import type { BatchRow } from './batch-row';
+import type { BatchRow } from '../batches/batch-row';
 
 /**
  * Claims the oldest batch in `status` whose lease is free or expired, and leases it for `leaseMs`.

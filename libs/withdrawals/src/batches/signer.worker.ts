@@ -10,17 +10,17 @@ import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import { assertSolventBeforeSigning } from '../solvency/solvency-gate';
 import type { WithdrawalRow } from '../withdrawal-row';
-import { batchInput, storedUnsigned, type BatchRow } from './batch-row';
-import type { FaultHook } from './fault-points';
-import { claimBatch } from './leases';
-import { buildReserving } from './outpoint-reservations';
-import { failBatch } from './fail-batch';
-import { isRelayCapable, signDigests } from './relay-round';
-import { adapterFor, type SignerDeps } from './pipeline-deps';
-import { reserveRelayerNonce } from './relayer-nonces';
-import { runTx } from './run-tx';
-import { transition } from './transition';
-import { refusesBatchForGood, UnbuildableBatch } from './unbuildable-batch';
+import { batchInput, storedUnsigned, type BatchRow } from '../batches/batch-row';
+import type { FaultHook } from '../core/fault-points';
+import { claimBatch } from '../relayer/leases';
+import { buildReserving } from '../batches/outpoint-reservations';
+import { failBatch } from '../batches/fail-batch';
+import { isRelayCapable, signDigests } from '../relayer/sign-digests';
+import { adapterFor, type WorkerDeps } from '../core/deps';
+import { reserveRelayerNonce } from '../relayer/relayer-nonces';
+import { runTx } from '../core/run-tx';
+import { transition } from '../core/transition';
+import { refusesBatchForGood, UnbuildableBatch } from '../batches/unbuildable-batch';
 
 export interface SignerOptions {
   chain: ChainId;
@@ -44,7 +44,7 @@ export interface SignerOptions {
  */
 export class SignerWorker {
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly opts: SignerOptions,
     private readonly fault?: FaultHook,
   ) {}

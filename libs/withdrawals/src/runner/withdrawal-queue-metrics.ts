@@ -2,7 +2,7 @@ import type { Database } from '@strongroom/persistence';
 import { metricsRegistry } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 import { Gauge } from 'prom-client';
-import type { WithdrawalStatus } from './withdrawal.types';
+import type { WithdrawalStatus } from '../withdrawal.types';
 
 /** Every state a withdrawal waits in before it is final (settled, rejected, cancelled, failed). */
 export const OPEN_WITHDRAWAL_STATUSES: readonly WithdrawalStatus[] = [

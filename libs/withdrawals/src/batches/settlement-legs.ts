@@ -1,3 +1,4 @@
+import { holdId } from '../core/holds';
 import type { LedgerTransferInput } from '../ports';
 
 /** The chain's native asset: the fee expense account and the account that paid the network fee
@@ -87,9 +88,4 @@ export function networkFeeLeg(batchId: string, fee: bigint, accounts: NetworkFee
     code: 'network_fee',
     metadata: { batchId },
   };
-}
-
-/** Deterministic ledger transfer ids of a withdrawal: retries of any step have one effect. */
-export function holdId(withdrawalId: string, leg: 'hold' | 'void' | 'post' | 'payout' | 'fee'): string {
-  return `withdrawal:${withdrawalId}:${leg}`;
 }

@@ -1,9 +1,9 @@
 import type { ChainAdapter, UnsignedWithdrawal, WithdrawalBatch } from '@strongroom/chains-core';
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
-import type { BatchRow } from './batch-row';
-import type { PipelineDeps } from './pipeline-deps';
-import { isUtxoChain, type UtxoChainAdapter } from './utxo-chain';
+import type { BatchRow } from '../batches/batch-row';
+import type { PipelineDeps } from '../core/deps';
+import { isUtxoChain, type UtxoChainAdapter } from '../batches/utxo-chain';
 
 /** Another signer reserved one of the outpoints first: this build is rolled back and made again. */
 export class OutpointTaken extends Error {

@@ -2,7 +2,6 @@ import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DomainError, type ChainId } from '@strongroom/shared-types';
-import type { PolicyService } from '../policy/policy.service';
 import type {
   AuditPort,
   Clock,
@@ -14,7 +13,11 @@ import type {
 } from '../ports';
 import type { LedgerAccounts } from './ledger-accounts';
 
-/** Everything the services and workers of the pipeline share (wired by WithdrawalsModule or a test). */
+/**
+ * Everything the services and workers of the pipeline share (wired by WithdrawalsModule or a test).
+ * The policy service is not here: only the request path needs it (PolicyDeps), and keeping it out
+ * lets policy/ build on core/ without core/ depending back on policy/.
+ */
 export interface PipelineDeps {
   db: Database;
   ledger: WithdrawalLedger;
@@ -25,12 +28,12 @@ export interface PipelineDeps {
   assets: AssetRegistry;
   adapters: Map<ChainId, ChainAdapter>;
   wallets: WalletDirectory;
-  policies: PolicyService;
   /** The deposit feed the sweeper learns deposit addresses from (only where sweeps run). */
   sweepSource?: SweepSource;
 }
 
-export interface SignerDeps extends PipelineDeps {
+/** What the workers need: the shared dependencies and the digest signer (KMS). */
+export interface WorkerDeps extends PipelineDeps {
   signer: DigestSigner;
 }
 

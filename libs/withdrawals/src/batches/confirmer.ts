@@ -2,17 +2,17 @@ import type { ChainAdapter, TxStatus, UnsignedWithdrawal } from '@strongroom/cha
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
-import { batchInput, intendedOutputs, type BatchRow } from './batch-row';
-import { failBatch, failWithdrawal } from './fail-batch';
-import { releaseOutpoints } from './outpoint-reservations';
-import { isUtxoChain } from './utxo-chain';
-import { UtxoRecovery } from './utxo-recovery';
-import type { FaultHook } from './fault-points';
-import { adapterFor, type SignerDeps } from './pipeline-deps';
-import { isRelayReplaceable } from './relay-round';
-import { replaceStuckRelay } from './replace-stuck-relay';
-import { audit, auditActor, runTx } from './run-tx';
-import { transition } from './transition';
+import { batchInput, intendedOutputs, type BatchRow } from '../batches/batch-row';
+import { failBatch, failWithdrawal } from '../batches/fail-batch';
+import { releaseOutpoints } from '../batches/outpoint-reservations';
+import { isUtxoChain } from '../batches/utxo-chain';
+import { UtxoRecovery } from '../batches/utxo-recovery';
+import type { FaultHook } from '../core/fault-points';
+import { adapterFor, type WorkerDeps } from '../core/deps';
+import { isRelayReplaceable } from '../relayer/sign-digests';
+import { replaceStuckRelay } from '../relayer/replace-stuck-relay';
+import { audit, auditActor, runTx } from '../core/run-tx';
+import { transition } from '../core/transition';
 
 export interface ConfirmerOptions {
   chain: ChainId;
@@ -45,7 +45,7 @@ export class Confirmer {
   private recovery: UtxoRecovery | null | undefined;
 
   constructor(
-    private readonly deps: SignerDeps,
+    private readonly deps: WorkerDeps,
     private readonly opts: ConfirmerOptions,
     private readonly fault?: FaultHook,
   ) {}
