@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { badRequest, notFound, ROLES, unprocessable, type Role } from '@strongroom/shared-types';
 import { isClientIdFormat, requireClient } from './clients/clients';
 import { invalidateKeyCache } from './key-cache';
-import type { ClientScope, Principal } from './principal';
+import type { ClientScope, Principal, StoredApiKey } from './principal';
 import type { Queryable } from './queryable';
 import { signingKeyOf, type ApiCredentials } from './signature';
 import { safeLabel } from './text-rules';
@@ -14,12 +14,6 @@ export interface ApiKeyInfo extends Principal {
   /** ISO 8601. */
   createdAt: string;
   revokedAt: string | null;
-}
-
-/** What the guard needs to check a request: the verification key, never the secret. */
-export interface StoredApiKey extends Principal {
-  verifier: string;
-  revoked: boolean;
 }
 
 export interface NewApiKey {

@@ -3,8 +3,9 @@ import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } f
 import type { Request } from 'express';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase } from '@strongroom/shared-http';
-import { findApiKey, isKeyIdFormat, loadAllApiKeys, type StoredApiKey } from './api-keys';
+import { findApiKey, isKeyIdFormat, loadAllApiKeys } from './api-keys';
 import { KeyCache, type KeySource } from './key-cache';
+import type { StoredApiKey } from './principal';
 import { authError } from './auth.errors';
 import { PRINCIPAL, type RequestWithPrincipal } from './current-principal.decorator';
 import { purgeExpiredNonces, recordNonce } from './nonce-store';

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@strongroom/audit';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeyGuard, AUTH_OPTIONS, type AuthOptions } from './auth.guard';
-import { ClientsController } from './clients/clients.controller';
+import { ClientsController } from './clients.controller';
 import { ChangesController } from './dual-control/changes.controller';
 import { DualControl } from './dual-control/dual-control.service';
 

@@ -4,12 +4,19 @@ import { z } from 'zod';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase, parseWith } from '@strongroom/shared-http';
 import { conflict } from '@strongroom/shared-types';
-import { CurrentPrincipal } from '../current-principal.decorator';
-import type { ChangeRequestView } from '../dual-control/change-handler';
-import { DualControl } from '../dual-control/dual-control.service';
-import { assertClientScope, type Principal } from '../principal';
-import { Roles } from '../roles.decorator';
-import { findClient, listClients, parseClientChange, parseNewClient, requireClient, type Client } from './clients';
+import { CurrentPrincipal } from './current-principal.decorator';
+import type { ChangeRequestView } from './dual-control/change-handler';
+import { DualControl } from './dual-control/dual-control.service';
+import { assertClientScope, type Principal } from './principal';
+import { Roles } from './roles.decorator';
+import {
+  findClient,
+  listClients,
+  parseClientChange,
+  parseNewClient,
+  requireClient,
+  type Client,
+} from './clients/clients';
 
 const CreateBody = z.object({ id: z.string(), name: z.string(), custody: z.enum(['segregated', 'pooled']) }).strict();
 const PatchBody = z

@@ -10,7 +10,7 @@ export * from './auth.errors';
 export * from './auth.guard';
 export * from './auth.module';
 export * from './clients/clients';
-export * from './clients/clients.controller';
+export * from './clients.controller';
 export * from './current-principal.decorator';
 export * from './dual-control/auth-change-handlers';
 export * from './dual-control/change-handler';

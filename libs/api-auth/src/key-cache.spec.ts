@@ -1,4 +1,4 @@
-import type { StoredApiKey } from './api-keys';
+import type { StoredApiKey } from './principal';
 import { invalidateKeyCache, KeyCache, type KeySource } from './key-cache';
 
 const key: StoredApiKey = {

@@ -1,4 +1,4 @@
-import type { StoredApiKey } from './api-keys';
+import type { StoredApiKey } from './principal';
 
 // Bumped by every key creation and revocation in this process; a snapshot loaded before it is discarded.
 let generation = 0;

@@ -27,3 +27,9 @@ export function assertClientScope(p: Pick<Principal, 'clients' | 'keyId'>, clien
     throw new DomainError('auth.forbidden_client', 403, 'this API key may not act for this client', { clientId });
   }
 }
+
+/** What the guard needs to check a request: the verification key, never the secret. */
+export interface StoredApiKey extends Principal {
+  verifier: string;
+  revoked: boolean;
+}
