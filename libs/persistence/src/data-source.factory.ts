@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, type MixedList } from 'typeorm';
 import type { PGlite } from '@electric-sql/pglite';
+import { composeContexts } from './compose-contexts';
+import type { ContextDescriptor } from './context-descriptor';
 import { lockDataDir } from './data-dir-lock';
 import { Database } from './database';
 import { openPGlite, pgliteDriver } from './pglite-pool';
@@ -20,6 +22,8 @@ export interface DatabaseOptions {
   /** A tarball of a pre-migrated PGlite data directory to start from (tests). */
   loadDataDir?: Blob;
   entities?: EntityList;
+  /** The contexts whose schemas this process uses; their dependencies are pulled in (composeContexts). */
+  contexts?: readonly ContextDescriptor[];
   migrations?: MigrationList;
   /** Run pending migrations on open (the apps do; `npm run migrate` does it explicitly). */
   migrate?: boolean;
@@ -37,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const common = {
     type: 'postgres' as const,
     entities: options.entities ?? [],
-    migrations: options.migrations ?? [],
+    migrations: options.contexts ? [...composeContexts(options.contexts).migrations] : (options.migrations ?? []),
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,

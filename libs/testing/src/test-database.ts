@@ -1,12 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase, type Database, type EntityList, type MigrationList } from '@strongroom/persistence';
+import {
+  openDatabase,
+  type ContextDescriptor,
+  type Database,
+  type EntityList,
+  type MigrationList,
+} from '@strongroom/persistence';
 
 export type BackendName = 'pglite' | 'postgres';
 
 /** The back ends integration tests run on: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export function testBackends(): BackendName[] {
   return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** What a test database holds: the contexts it needs (their dependencies come with them). */
+export interface TestSchema {
+  contexts?: readonly ContextDescriptor[];
+  entities?: EntityList;
+  migrations?: MigrationList;
 }
 
 export interface TestDatabase {
@@ -21,10 +34,7 @@ export interface TestDatabase {
  * A fresh, migrated database on the given back end: an in-memory PGlite, or a new PostgreSQL
  * database created on the DATABASE_URL server and dropped on close.
  */
-export async function openTestDatabase(
-  backend: BackendName,
-  schema: { entities?: EntityList; migrations: MigrationList },
-): Promise<TestDatabase> {
+export async function openTestDatabase(backend: BackendName, schema: TestSchema): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const db = await openDatabase({ memory: true, ...schema });
     return { db, backend, close: () => db.close() };
@@ -47,11 +57,7 @@ export async function openTestDatabase(
 }
 
 /** `describe` once per back end, each with its own fresh database. */
-export function describeEachBackend(
-  title: string,
-  schema: { entities?: EntityList; migrations: MigrationList },
-  body: (ctx: () => TestDatabase) => void,
-): void {
+export function describeEachBackend(title: string, schema: TestSchema, body: (ctx: () => TestDatabase) => void): void {
   for (const backend of testBackends()) {
     describe(`${title} [${backend}]`, () => {
       let current: TestDatabase | undefined;
