@@ -112,7 +112,7 @@ describe.each(testBackends())(
         `SELECT id, unsigned_payload FROM withdrawals.batches WHERE unsigned_payload IS NOT NULL`,
       );
       expect(batches).toHaveLength(6);
-      const spends = batches.flatMap((b) => adapters[0].spentOutpoints(b.unsigned_payload));
+      const spends = batches.flatMap((b) => adapters[0].utxo.spentOutpoints(b.unsigned_payload));
       expect(new Set(spends).size).toBe(spends.length);
       const reserved = await t.tdb.db.query<{ outpoint: string; batch_id: string }>(
         `SELECT outpoint, batch_id FROM withdrawals.outpoint_reservations ORDER BY outpoint`,
@@ -226,7 +226,7 @@ describe.each(testBackends())(
         `SELECT unsigned_payload FROM withdrawals.batches WHERE id = $1`,
         [sent.batchId],
       );
-      const ours = adapters[0].spentOutpoints(b.unsigned_payload);
+      const ours = adapters[0].utxo.spentOutpoints(b.unsigned_payload);
       // The node loses it (mined, then that block reorged out: neither in chain nor mempool)…
       await node.mine(1);
       await node.reorg(1, { extra: 1 });
@@ -246,7 +246,7 @@ describe.each(testBackends())(
         fee: { feeRate: '2' },
       };
       const unsigned = await adapters[0].buildWithdrawal(thief, { taken: new Set(others) });
-      expect(adapters[0].spentOutpoints(unsigned.payload)).toEqual(ours);
+      expect(adapters[0].utxo.spentOutpoints(unsigned.payload)).toEqual(ours);
       const sigs = [];
       for (const d of unsigned.digests.filter((d) => d.publicKey !== wallet.publicKeys[2]))
         sigs.push(await t.signer.sign(wallet.id, d.publicKey, d.digest));

@@ -149,7 +149,7 @@ maybe('a Bitcoin batch whose signer was SIGKILLed at signing [postgres]', () => 
     expect(await run.exited).toBe('SIGKILL');
     const dead = await w.batchOf(first);
     expect((await w.batchRow(dead)).status).toBe('signing');
-    const deadInputs = w.adapter.spentOutpoints((await w.batchRow(dead)).unsigned_payload as string);
+    const deadInputs = w.adapter.utxo.spentOutpoints((await w.batchRow(dead)).unsigned_payload as string);
     const owned = await w.t.tdb.db.query<{ outpoint: string }>(
       `SELECT outpoint FROM withdrawals.outpoint_reservations WHERE batch_id = $1`,
       [dead],
@@ -170,7 +170,7 @@ maybe('a Bitcoin batch whose signer was SIGKILLed at signing [postgres]', () => 
     }
     const next = await w.batchOf(second);
     expect(next).not.toBe(dead);
-    const nextInputs = w.adapter.spentOutpoints((await w.batchRow(next)).unsigned_payload as string);
+    const nextInputs = w.adapter.utxo.spentOutpoints((await w.batchRow(next)).unsigned_payload as string);
     expect(nextInputs.filter((o) => deadInputs.includes(o))).toEqual([]);
     for (const b of [dead, next])
       await expect(w.adapter.status((await w.batchRow(b)).txid as string)).resolves.toMatchObject({
@@ -205,7 +205,7 @@ maybe('a broadcast Bitcoin batch and its child lost from the node, their signer 
     const parent = await w.batchRow(await w.batchOf(a));
     const kid = await w.batchRow(await w.batchOf(b));
     // The child spends the parent's change: a chain of two unconfirmed (after the reorg) transactions.
-    expect(w.adapter.inputsOf(kid.signed_raw as string).map((i) => i.txid)).toContain(parent.txid);
+    expect(w.adapter.utxo.inputsOf(kid.signed_raw as string).map((i) => i.txid)).toContain(parent.txid);
 
     // Both are mined (parent 2 deep, child 1: not final at 3), then a reorg replaces those blocks
     // with empty ones and the node keeps neither transaction: the state a node that lost them from

@@ -26,20 +26,13 @@ export { settlementLegs } from './batches/settlement-legs';
 export { holdId } from './core/holds';
 export { Batcher } from './batches/batcher';
 export { SignerWorker } from './batches/signer.worker';
-export {
-  isNonceFillable,
-  isRelayCapable,
-  signDigests,
-  type NonceFillable,
-  type RelayCapable,
-} from './relayer/sign-digests';
+export { signDigests } from './relayer/sign-digests';
 export { NonceFiller, nonceFillGasLeg, type NonceFillerOptions } from './relayer/nonce-filler';
 export { Broadcaster } from './batches/broadcaster';
 export { Confirmer } from './batches/confirmer';
 export { Settler } from './batches/settler';
 export { Sweeper, type SweeperOptions } from './sweeps/sweeper';
 export type { SweepOptions } from './sweeps/sweep-options';
-export { isSweepCapable, type SweepCapable, type SweepOutcome } from './sweeps/sweep-capable';
 export { selectDueSweeps } from './sweeps/select-due-sweeps';
 export { SweepQueries, type Sweep, type SweepListQuery } from './sweeps/sweep-queries';
 export { sweepEvents } from './sweeps/sweep-metrics';

@@ -3,7 +3,7 @@
 // transaction reaches the network — before the child records the broadcast.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IntendedOutput, SignedWithdrawal, TxStatus } from '@strongroom/chains-core';
+import type { IntendedOutput, SignedChainTx, TxStatus } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { ScriptedChainAdapter } from '@strongroom/withdrawals';
 
@@ -25,7 +25,7 @@ export async function startChainNode(chain: ChainId): Promise<ChainNodeServer> {
       void (async () => {
         try {
           const body = JSON.parse(text || '{}') as {
-            signed?: SignedWithdrawal;
+            signed?: SignedChainTx;
             txid?: string;
             outputs?: (Omit<IntendedOutput, 'amount'> & { amount: string })[];
           };
@@ -70,7 +70,7 @@ export class RemoteScriptedChainAdapter extends ScriptedChainAdapter {
     super(chain);
   }
 
-  override async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
+  override async broadcast(signed: SignedChainTx): Promise<{ txid: string; alreadyKnown: boolean }> {
     return (await this.post('/broadcast', { signed })) as { txid: string; alreadyKnown: boolean };
   }
 

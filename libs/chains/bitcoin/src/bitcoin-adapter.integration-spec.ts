@@ -4,7 +4,7 @@ import {
   type CustodyWallet,
   type DigestSignature,
   type IntendedOutput,
-  type UnsignedWithdrawal,
+  type UnsignedChainTx,
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
 import { KmsSigner } from '@strongroom/keys';
@@ -48,7 +48,7 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
 
   /** The signing step as the withdrawal signer runs it: intent check first, then one KMS call per digest and key. */
   async function signThroughKms(
-    unsigned: UnsignedWithdrawal,
+    unsigned: UnsignedChainTx,
     batch: WithdrawalBatch,
     signers: number[],
   ): Promise<DigestSignature[]> {
@@ -220,12 +220,12 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
       .map((u) => outpointKey(u.txid, u.vout));
     expect(all.length).toBeGreaterThan(1);
     const first = await adapter.buildWithdrawal(batch('taken-1'));
-    const firstSpends = adapter.spentOutpoints(first.payload);
+    const firstSpends = adapter.utxo.spentOutpoints(first.payload);
     // The same build with the first one's inputs taken picks others…
     const second = await adapter.buildWithdrawal(batch('taken-2'), { taken: new Set(firstSpends) });
-    expect(adapter.spentOutpoints(second.payload).filter((k) => firstSpends.includes(k))).toEqual([]);
+    expect(adapter.utxo.spentOutpoints(second.payload).filter((k) => firstSpends.includes(k))).toEqual([]);
     // …without the set it would have picked the same (so the set is what kept them apart).
-    expect(adapter.spentOutpoints((await adapter.buildWithdrawal(batch('taken-3'))).payload)).toEqual(firstSpends);
+    expect(adapter.utxo.spentOutpoints((await adapter.buildWithdrawal(batch('taken-3'))).payload)).toEqual(firstSpends);
     await expect(adapter.buildWithdrawal(batch('taken-4'), { taken: new Set(all) })).rejects.toMatchObject({
       code: 'withdrawal.insufficient_custody_funds',
     });
@@ -243,16 +243,16 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     const unsigned = await adapter.buildWithdrawal(parentBatch);
     const parent = await adapter.finalize(unsigned, await signThroughKms(unsigned, parentBatch, [0, 2]));
     await adapter.broadcast(parent);
-    const child = await adapter.buildCpfp(parent, unsigned.fee, wallet, 20);
-    expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, wallet)).not.toThrow();
+    const child = await adapter.utxo.buildCpfp(parent, unsigned.fee, wallet, 20);
+    expect(() => adapter.utxo.checkCpfpIntent(child, parent, unsigned.fee, wallet)).not.toThrow();
     // A child paying elsewhere, or taking more than the cap allows, is refused before KMS signs.
-    const greedy = await adapter.buildCpfp(parent, unsigned.fee, wallet, 49);
+    const greedy = await adapter.utxo.buildCpfp(parent, unsigned.fee, wallet, 49);
     // Without a rate: at least twice the parent's, within the ceiling.
-    expect((await adapter.buildCpfp(parent, unsigned.fee, wallet)).fee).toBeGreaterThan(0n);
-    expect(() => adapter.checkCpfpIntent({ ...greedy, fee: greedy.fee + 1n }, parent, unsigned.fee, wallet)).toThrow(
-      IntentMismatchError,
-    );
-    expect(() => adapter.checkCpfpIntent(child, parent, unsigned.fee, { ...wallet, threshold: 3 })).toThrow(
+    expect((await adapter.utxo.buildCpfp(parent, unsigned.fee, wallet)).fee).toBeGreaterThan(0n);
+    expect(() =>
+      adapter.utxo.checkCpfpIntent({ ...greedy, fee: greedy.fee + 1n }, parent, unsigned.fee, wallet),
+    ).toThrow(IntentMismatchError);
+    expect(() => adapter.utxo.checkCpfpIntent(child, parent, unsigned.fee, { ...wallet, threshold: 3 })).toThrow(
       IntentMismatchError,
     );
     const sigs: DigestSignature[] = [];
@@ -293,7 +293,7 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
     };
     const ua = await adapter.buildWithdrawal(a);
     const ub = await adapter.buildWithdrawal(b); // same inputs: nothing reserved them
-    expect(adapter.spentOutpoints(ub.payload)).toEqual(adapter.spentOutpoints(ua.payload));
+    expect(adapter.utxo.spentOutpoints(ub.payload)).toEqual(adapter.utxo.spentOutpoints(ua.payload));
     const sa = await adapter.finalize(ua, await signThroughKms(ua, a, [0, 1]));
     const sb = await adapter.finalize(ub, await signThroughKms(ub, b, [0, 1]));
     await adapter.broadcast(sa);
@@ -303,24 +303,24 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
       code: 'bitcoin.broadcast_rejected',
       extra: { rpcCode: -25 },
     });
-    expect((await adapter.inputStates(sb.raw)).map((i) => i.state)).toContain('spent');
+    expect((await adapter.utxo.inputStates(sb.raw)).map((i) => i.state)).toContain('spent');
     // A child of a transaction the node never saw: its input is missing, not spent by someone else.
     const orphan = Transaction.fromHex(sb.raw);
     orphan.ins[0].hash = h('never-seen');
-    expect((await adapter.inputStates(orphan.toHex()))[0].state).toBe('missing');
-    expect((await adapter.inputStates(sa.raw)).every((i) => i.state === 'spent')).toBe(true);
+    expect((await adapter.utxo.inputStates(orphan.toHex()))[0].state).toBe('missing');
+    expect((await adapter.utxo.inputStates(sa.raw)).every((i) => i.state === 'spent')).toBe(true);
   });
 
   describe('a tampered PSBT is stopped by the intent check before KMS signs anything', () => {
     const dest = (s: string) => baddress.toBech32(h(s).subarray(0, 20), 0, 'bcrt');
     let batch: WithdrawalBatch;
-    let honest: UnsignedWithdrawal;
+    let honest: UnsignedChainTx;
 
     /** An attacker rewriting the PSBT's outputs and (consistently) the digests to sign. */
     function tamper(
-      unsigned: UnsignedWithdrawal,
+      unsigned: UnsignedChainTx,
       mutate: (outs: { script: Buffer; value: bigint }[]) => { script: Buffer; value: bigint }[],
-    ): UnsignedWithdrawal {
+    ): UnsignedChainTx {
       const original = Psbt.fromBase64(unsigned.payload, { network: networks.regtest });
       const psbt = new Psbt({ network: networks.regtest });
       original.txInputs.forEach((input, i) => {

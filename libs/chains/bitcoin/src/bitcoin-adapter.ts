@@ -3,13 +3,14 @@ import type {
   BlockRef,
   ChainAdapter,
   ChainBlock,
+  ChainCapabilities,
   ChainTransfer,
   CustodyWallet,
   DerivedAddress,
   DigestSignature,
-  SignedWithdrawal,
+  SignedChainTx,
   TxStatus,
-  UnsignedWithdrawal,
+  UnsignedChainTx,
   WatchedAddress,
   WithdrawalBatch,
 } from '@strongroom/chains-core';
@@ -38,6 +39,9 @@ import { buildCpfp } from './logic/build-cpfp';
 import { checkCpfpIntent } from './logic/check-cpfp-intent';
 import { inputsOfRaw, outpointsOfPsbt, type SpentOutput } from './logic/spent-outpoints';
 import { BitcoinRpc } from './network/bitcoin-rpc';
+import { BitcoinUtxo } from './bitcoin-utxo';
+
+export type { InputState } from './bitcoin-utxo';
 
 export interface BitcoinAdapterConfig {
   network: BitcoinNetworkName;
@@ -57,14 +61,6 @@ export interface BitcoinAdapterConfig {
   replaceByFee?: boolean;
 }
 
-/** Where one input of a transaction the node does not have stands (see `inputStates`). */
-export interface InputState extends SpentOutput {
-  /** unspent: still spendable; spent: spent by a mined transaction (a conflict); pending: the
-   * funding transaction or a spend of it is only in the mempool; missing: the node does not know
-   * the funding transaction (e.g. our own unconfirmed parent that was dropped too). */
-  state: 'unspent' | 'spent' | 'pending' | 'missing';
-}
-
 /**
  * Strongroom's Bitcoin chain: P2WSH m-of-n custody addresses with a per-account tag,
  * a block reader over Bitcoin Core JSON-RPC matching outputs by script, the custody UTXO set,
@@ -79,13 +75,15 @@ export class BitcoinAdapter implements ChainAdapter {
   private readonly witnessScripts = new Map<string, string>();
   private readonly utxos = new UtxoTracker();
   private readonly mempoolSeen = new Map<string, ChainTransfer[]>();
-  /** Fee bumps replace the stuck transaction (BIP-125) instead of adding a CPFP child. */
-  readonly replaceByFee: boolean;
+  /** Coin selection around reservations, re-sends and CPFP (bitcoin-utxo.ts). */
+  readonly utxo: BitcoinUtxo;
+  readonly capabilities: ChainCapabilities & Required<Pick<ChainCapabilities, 'utxo'>>;
 
   constructor(private readonly config: BitcoinAdapterConfig) {
     this.network = config.network;
-    this.replaceByFee = config.replaceByFee ?? false;
     this.rpc = new BitcoinRpc({ url: config.rpcUrl, user: config.rpcUser, password: config.rpcPassword });
+    this.utxo = new BitcoinUtxo(this, this.rpc, config.feeRate, config.replaceByFee ?? false);
+    this.capabilities = { utxo: this.utxo };
     this.scripts = new ScriptSet(config.expectedAddresses ?? 1024);
   }
 
@@ -223,10 +221,7 @@ export class BitcoinAdapter implements ChainAdapter {
    * (libs/withdrawals keeps them in the database, one owner per outpoint). The adapter keeps none
    * of its own: a memory map is lost on a crash and not shared by replicas.
    */
-  async buildWithdrawal(
-    batch: WithdrawalBatch,
-    opts: { taken?: ReadonlySet<string> } = {},
-  ): Promise<UnsignedWithdrawal> {
+  async buildWithdrawal(batch: WithdrawalBatch, opts: { taken?: ReadonlySet<string> } = {}): Promise<UnsignedChainTx> {
     if (batch.outputs.length === 0)
       throw new DomainError('withdrawal.empty_batch', 422, 'a batch needs at least one output', {});
     const targets = batch.outputs.map((o) => {
@@ -298,7 +293,7 @@ export class BitcoinAdapter implements ChainAdapter {
     };
   }
 
-  checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void {
+  checkIntent(unsigned: UnsignedChainTx, batch: WithdrawalBatch): void {
     checkWithdrawalIntent(unsigned, batch.outputs, {
       network: this.network,
       threshold: batch.wallet.threshold,
@@ -308,13 +303,13 @@ export class BitcoinAdapter implements ChainAdapter {
     });
   }
 
-  async finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal> {
+  async finalize(unsigned: UnsignedChainTx, signatures: DigestSignature[]): Promise<SignedChainTx> {
     const psbt = Psbt.fromBase64(unsigned.payload, { network: bitcoinNetwork(this.network) });
     const { txid, raw } = finalizeWithdrawal(psbt, signatures);
     return { chain: 'bitcoin', batchId: unsigned.batchId, txid, raw };
   }
 
-  async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
+  async broadcast(signed: SignedChainTx): Promise<{ txid: string; alreadyKnown: boolean }> {
     try {
       const txid = await this.rpc.sendRawTransaction(signed.raw);
       return { txid, alreadyKnown: false };
@@ -331,97 +326,6 @@ export class BitcoinAdapter implements ChainAdapter {
       }
       throw err;
     }
-  }
-
-  /** The outpoints (`outpointKey`) a stored unsigned payload spends: what its batch reserves. */
-  spentOutpoints(payload: string): string[] {
-    return outpointsOfPsbt(payload);
-  }
-
-  /** The outputs a raw transaction spends (display-order txids), to order parents before children. */
-  inputsOf(raw: string): SpentOutput[] {
-    return inputsOfRaw(raw);
-  }
-
-  /**
-   * For a transaction in neither the chain nor the mempool: where each of its inputs stands. An
-   * input `spent` means another transaction, mined, took it: this one can never be mined.
-   */
-  async inputStates(raw: string): Promise<InputState[]> {
-    const out: InputState[] = [];
-    for (const i of inputsOfRaw(raw)) out.push({ ...i, state: await this.inputState(i) });
-    return out;
-  }
-
-  /**
-   * A CPFP child for a stuck withdrawal: spends its change output back to the change address so
-   * that parent and child together pay `feeRate` sat/vB (default: see below). Checked by `checkCpfpIntent`, signed like
-   * a withdrawal (one input, the wallet's keys).
-   */
-  async buildCpfp(
-    parent: SignedWithdrawal,
-    parentFee: bigint,
-    wallet: CustodyWallet,
-    feeRate?: number,
-  ): Promise<UnsignedWithdrawal> {
-    const change = this.changeAddress(wallet);
-    // Without a rate: the node's estimate, at least twice what the parent pays, within the policy's ceiling.
-    const parentRate = Number(parentFee) / Transaction.fromHex(parent.raw).virtualSize();
-    const wanted =
-      feeRate ??
-      Math.min(
-        this.config.feeRate.max,
-        Math.max(await this.feeRate().catch(() => this.config.feeRate.min), 2 * parentRate, this.config.feeRate.min),
-      );
-    const rate = feeRatePolicy(
-      undefined,
-      Math.ceil(wanted * 1000) / 1000,
-      this.config.feeRate.default,
-      this.config.feeRate,
-    );
-    const plan = buildCpfp(
-      parent.raw,
-      parentFee,
-      {
-        script: Buffer.from(change.locator, 'hex'),
-        witnessScript: Buffer.from(change.derivation, 'hex'),
-        threshold: wallet.threshold,
-      },
-      rate,
-      this.network,
-    );
-    return {
-      chain: 'bitcoin',
-      batchId: parent.batchId,
-      payload: plan.psbt.toBase64(),
-      digests: inputDigests(plan.psbt).flatMap((d) =>
-        d.keys.map((publicKey) => ({ publicKey, digest: d.digest, purpose: `CPFP of ${parent.txid}:${plan.vout}` })),
-      ),
-      fee: plan.fee,
-    };
-  }
-
-  checkCpfpIntent(
-    unsigned: UnsignedWithdrawal,
-    parent: SignedWithdrawal,
-    parentFee: bigint,
-    wallet: CustodyWallet,
-  ): void {
-    checkCpfpIntent(unsigned, {
-      network: this.network,
-      parentRaw: parent.raw,
-      parentFee,
-      changeScript: this.changeAddress(wallet).locator,
-      threshold: wallet.threshold,
-      publicKeys: wallet.publicKeys,
-      maxFeeRate: this.config.feeRate.max,
-    });
-  }
-
-  /** The node's fee-rate estimate within the policy bounds, or the policy default (sat/vB). */
-  async feeRate(): Promise<number> {
-    const estimate = await this.rpc.estimateFeeRate(this.config.feeRate.confirmationTarget ?? 6).catch(() => undefined);
-    return feeRatePolicy(undefined, estimate, this.config.feeRate.default, this.config.feeRate);
   }
 
   async status(txid: string): Promise<TxStatus> {
@@ -441,15 +345,6 @@ export class BitcoinAdapter implements ChainAdapter {
       if (code === -5 || code === -8 || code === -1) return { state: 'unknown' };
       throw err;
     }
-  }
-
-  private async inputState(i: SpentOutput): Promise<InputState['state']> {
-    if ((await this.rpc.call<unknown>('gettxout', [i.txid, i.vout, false])) !== null)
-      return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
-    const funding = await this.status(i.txid);
-    if (funding.state === 'unknown') return 'missing';
-    if (funding.state === 'mempool') return (await this.rpc.isUnspent(i.txid, i.vout)) ? 'unspent' : 'pending';
-    return 'spent';
   }
 
   private async blockRef(height: number): Promise<BlockRef> {

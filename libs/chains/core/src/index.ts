@@ -1,2 +1,5 @@
+export * from './chain-types';
 export * from './chain-adapter';
+export * from './capabilities';
+export * from './has-capabilities';
 export * from './intent';

@@ -1,5 +1,5 @@
 import { DomainError } from '@strongroom/shared-types';
-import type { IntendedOutput } from './chain-adapter';
+import type { IntendedOutput } from './chain-types';
 
 /** The decoded transaction does not pay what the cosigners approved: nothing may be signed. */
 export class IntentMismatchError extends DomainError {

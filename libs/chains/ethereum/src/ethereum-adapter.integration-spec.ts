@@ -422,7 +422,7 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
       );
       const first = await c.submit(relay);
       expect(await c.adapter.status(first)).toEqual({ state: 'mempool' });
-      const bumped = c.adapter.replaceRelay(relay, { maxPriorityFeePerGas: 2_000_000_000n });
+      const bumped = c.adapter.relayer.replaceRelay(relay, { maxPriorityFeePerGas: 2_000_000_000n });
       c.adapter.checkIntent(bumped, batch);
       const a = Transaction.from(
         parsePayload(relay.payload).kind === 'relay'
@@ -433,7 +433,7 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
       expect(b.nonce).toBe(a.nonce);
       expect(b.maxPriorityFeePerGas! * 10n).toBeGreaterThanOrEqual(a.maxPriorityFeePerGas! * 11n);
       expect(b.maxFeePerGas! * 10n).toBeGreaterThanOrEqual(a.maxFeePerGas! * 11n);
-      expect(() => c.adapter.replaceRelay(relay, {}, a.maxFeePerGas!)).toThrow(
+      expect(() => c.adapter.relayer.replaceRelay(relay, {}, a.maxFeePerGas!)).toThrow(
         expect.objectContaining({ code: 'withdrawal.fee_ceiling' }),
       );
       const second = await c.submit(bumped);

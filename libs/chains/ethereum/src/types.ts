@@ -51,7 +51,7 @@ export interface BlockLog {
 }
 
 /**
- * What `UnsignedWithdrawal.payload` holds (JSON, bigints as decimal strings). Two rounds:
+ * What `UnsignedChainTx.payload` holds (JSON, bigints as decimal strings). Two rounds:
  * `safe-tx` carries the Safe transaction the owners sign (EIP-712 SafeTx hash); `relay` carries
  * the relayer's unsigned EIP-1559 transaction (execTransaction with the owners' signatures, a
  * sweep, or a Safe deployment) whose hash the relayer key signs.

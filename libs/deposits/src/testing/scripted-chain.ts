@@ -7,9 +7,9 @@ import type {
   ChainTransfer,
   CustodyWallet,
   DerivedAddress,
-  SignedWithdrawal,
+  SignedChainTx,
   TxStatus,
-  UnsignedWithdrawal,
+  UnsignedChainTx,
   WatchedAddress,
 } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
@@ -115,6 +115,7 @@ export function fakeAddress(chain: ChainId, wallet: CustodyWallet, tag: string):
 class ScriptedAdapter implements ChainAdapter {
   readonly chain: ChainId;
   readonly network = 'scripted';
+  readonly capabilities = {};
   calls = 0;
   private readonly watched = new Set<string>();
 
@@ -155,13 +156,13 @@ class ScriptedAdapter implements ChainAdapter {
       : { ok: false, code: 'address.malformed', reason: 'too short' };
   }
 
-  buildWithdrawal(): Promise<UnsignedWithdrawal> {
+  buildWithdrawal(): Promise<UnsignedChainTx> {
     throw new Error('not scripted');
   }
   checkIntent(): void {
     throw new Error('not scripted');
   }
-  finalize(): Promise<SignedWithdrawal> {
+  finalize(): Promise<SignedChainTx> {
     throw new Error('not scripted');
   }
   broadcast(): Promise<{ txid: string; alreadyKnown: boolean }> {

@@ -3,7 +3,7 @@ import type {
   DigestRequest,
   DigestSignature,
   IntendedOutput,
-  UnsignedWithdrawal,
+  UnsignedChainTx,
   WithdrawalBatch,
 } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
@@ -57,7 +57,7 @@ export function batchInput(b: BatchRow, ws: WithdrawalRow[]): WithdrawalBatch {
 }
 
 /** The unsigned transaction exactly as stored before signing. */
-export function storedUnsigned(b: BatchRow): UnsignedWithdrawal {
+export function storedUnsigned(b: BatchRow): UnsignedChainTx {
   if (b.unsigned_payload === null || b.digests === null || b.network_fee === null)
     throw new Error(`batch ${b.id} has no stored unsigned transaction`);
   return { chain: b.chain, batchId: b.id, payload: b.unsigned_payload, digests: b.digests, fee: BigInt(b.network_fee) };

@@ -2,10 +2,11 @@ import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
 import type { FaultHook } from '../core/fault-points';
-import { claimBatch } from '../relayer/leases';
+import { BATCHES, claimLeased, noteError, sendStored } from '../relayer/relayed-tx';
+import type { BatchRow } from './batch-row';
 import { adapterFor, type WorkerDeps } from '../core/deps';
-import { isUtxoChain } from '../batches/utxo-chain';
-import { refusedForInputs, UtxoRecovery } from '../batches/utxo-recovery';
+import { hasCapabilities } from '@strongroom/chains-core';
+import { refusedForInputs, UtxoRecovery } from './utxo-recovery';
 import { runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
 
@@ -30,14 +31,16 @@ export class Broadcaster {
   async runOnce(): Promise<string | null> {
     const { deps, opts } = this;
     const adapter = adapterFor(deps, opts.chain);
-    const b = await deps.db.transaction((tx) => claimBatch(tx, opts.chain, 'signed', deps.clock.now(), opts.leaseMs));
+    const b = await deps.db.transaction((tx) =>
+      claimLeased<BatchRow>(tx, BATCHES, opts.chain, 'signed', deps.clock.now(), opts.leaseMs),
+    );
     if (!b) return null;
     if (!b.signed_raw || !b.txid) throw new Error(`batch ${b.id} is signed but has no stored transaction`);
     try {
-      await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid, raw: b.signed_raw });
+      await sendStored(adapter, b);
     } catch (err) {
       // A UTXO chain refusing for its inputs: maybe a conflict (the batch then fails), maybe a parent of ours not re-sent yet.
-      if (isUtxoChain(adapter) && refusedForInputs(err)) {
+      if (hasCapabilities(adapter, 'utxo') && refusedForInputs(err)) {
         const judged = await new UtxoRecovery(deps, adapter, {
           rebroadcastAfterMs: opts.leaseMs,
           confirmations: this.confirmations(),
@@ -45,11 +48,8 @@ export class Broadcaster {
         return judged === 'failed' ? b.id : null;
       }
       // Left in `signed`: the lease expires and the same bytes are sent again. Reported once per new error.
-      const changed = await deps.db.query(
-        `UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`,
-        [b.id, String((err as Error).message ?? err).slice(0, 500)],
-      );
-      if (changed.length > 0) throw err;
+      const changed = await noteError(deps, BATCHES, b.id, err, { onlyIfNew: true });
+      if (changed) throw err;
       return null;
     }
     await this.fault?.('broadcaster.after_broadcast', { batchId: b.id });

@@ -1,14 +1,14 @@
-import { authMigrations, ensureClient } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { ensureClient } from '@strongroom/api-auth';
+import { AuditLog } from '@strongroom/audit';
 import type { CustodyWallet } from '@strongroom/chains-core';
-import { enqueue, eventsMigrations } from '@strongroom/events';
+import { enqueue } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
-import { LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { networks, payments } from 'bitcoinjs-lib';
-import { withdrawalsMigrations } from '../migrations';
+import { withdrawalsContext } from '../withdrawals.context';
 import { ScriptedChainAdapter } from '../testing/scripted-chain-adapter';
 import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal } from '../withdrawal.types';
@@ -64,13 +64,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
 
   beforeAll(async () => {
     tdb = await openTestDatabase(backend, {
-      migrations: [
-        ...ledgerMigrations,
-        ...authMigrations,
-        ...auditMigrations,
-        ...eventsMigrations,
-        ...withdrawalsMigrations,
-      ],
+      contexts: [withdrawalsContext],
     });
     kms = await startKmsLocal();
     const signer = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });

@@ -1,16 +1,14 @@
-import type { ChainAdapter, TxStatus, UnsignedWithdrawal } from '@strongroom/chains-core';
+import { hasCapabilities, type ChainAdapter, type TxStatus, type UnsignedChainTx } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
-import { batchInput, intendedOutputs, type BatchRow } from '../batches/batch-row';
-import { failBatch, failWithdrawal } from '../batches/fail-batch';
-import { releaseOutpoints } from '../batches/outpoint-reservations';
-import { isUtxoChain } from '../batches/utxo-chain';
-import { UtxoRecovery } from '../batches/utxo-recovery';
+import { batchInput, intendedOutputs, type BatchRow } from './batch-row';
+import { failBatch, failWithdrawal } from './fail-batch';
+import { releaseOutpoints } from './outpoint-reservations';
+import { UtxoRecovery } from './utxo-recovery';
 import type { FaultHook } from '../core/fault-points';
 import { adapterFor, type WorkerDeps } from '../core/deps';
-import { isRelayReplaceable } from '../relayer/sign-digests';
-import { replaceStuckRelay } from '../relayer/replace-stuck-relay';
+import { BATCHES, bumpRelayed, followStored, idleMs, isMined, resendStored } from '../relayer/relayed-tx';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
 
@@ -53,7 +51,7 @@ export class Confirmer {
   /** UTXO chains (Bitcoin): re-sends, conflicts and CPFP (utxo-recovery.ts). */
   private utxo(adapter: ChainAdapter): UtxoRecovery | null {
     if (this.recovery === undefined) {
-      this.recovery = isUtxoChain(adapter)
+      this.recovery = hasCapabilities(adapter, 'utxo')
         ? new UtxoRecovery(this.deps, adapter, {
             rebroadcastAfterMs: this.opts.rebroadcastAfterMs,
             maxResendBackoffMs: this.opts.maxResendBackoffMs,
@@ -105,17 +103,9 @@ export class Confirmer {
     );
     // The approved outputs in the order the batch was built from: the adapter names unpaid ones by ref.
     const outputs = intendedOutputs(ws);
-    let st = await adapter.status(b.txid as string, outputs);
-    let minedTxid = b.txid as string;
-    // After a fee bump any of the replaced transactions may be the one mined (same nonce).
-    for (const prev of isMined(st) ? [] : (b.previous_txids ?? [])) {
-      const p = await adapter.status(prev, outputs);
-      if (isMined(p)) {
-        st = p;
-        minedTxid = prev;
-        break;
-      }
-    }
+    const followed = await followStored(adapter, b, outputs);
+    let st = followed.st;
+    const minedTxid = followed.txid;
     if (isMined(st)) {
       if (st.confirmations < this.required(b)) return null;
       const unpaid = st.state === 'partial' ? new Set(st.unpaid.map((u) => u.ref)) : null;
@@ -140,7 +130,7 @@ export class Confirmer {
       await this.confirm(b, st as Extract<TxStatus, { state: 'confirmed' | 'partial' }>, minedTxid);
       return 'confirmed';
     }
-    const idle = deps.clock.now().getTime() - new Date(b.updated_at).getTime();
+    const idle = idleMs(deps, b);
     const utxo = this.utxo(adapter);
     if (utxo) {
       if (st.state === 'unknown') return utxo.resend(b);
@@ -155,11 +145,7 @@ export class Confirmer {
       return 'rebroadcast';
     }
     if (st.state === 'unknown' && idle >= opts.rebroadcastAfterMs) {
-      await adapter.broadcast({ chain: b.chain, batchId: b.id, txid: b.txid as string, raw: b.signed_raw as string });
-      await deps.db.query(`UPDATE withdrawals.batches SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`, [
-        b.id,
-        deps.clock.now(),
-      ]);
+      await resendStored(deps, adapter, BATCHES, b);
       return 'rebroadcast';
     }
     return null;
@@ -234,19 +220,15 @@ export class Confirmer {
     return (
       this.opts.bumpAfterMs !== undefined &&
       b.relay_payload !== null &&
-      isRelayReplaceable(adapterFor(this.deps, b.chain))
+      hasCapabilities(adapterFor(this.deps, b.chain), 'relay')
     );
   }
 
-  /**
-   * Replaces a stuck relayer transaction: same Safe transaction and owner signatures, same nonce,
-   * higher fees; intent-checked, relayer-signed, STORED (old txid kept in previous_txids, so a
-   * confirmation of either is seen) and only then sent. Both can never be mined: same nonce.
-   */
+  /** Replaces a stuck relayer transaction (relayed-tx.ts): same Safe transaction and owner signatures, same nonce, higher fees. */
   private async bump(b: BatchRow, ws: WithdrawalRow[]): Promise<void> {
     const { deps } = this;
     const adapter = adapterFor(deps, b.chain);
-    if (!isRelayReplaceable(adapter) || !b.relay_payload || !b.relay_digests) return;
+    if (!hasCapabilities(adapter, 'relay') || !b.relay_payload || !b.relay_digests) return;
     const input = batchInput(b, ws);
     const previous = {
       chain: b.chain,
@@ -255,49 +237,12 @@ export class Confirmer {
       digests: b.relay_digests,
       fee: BigInt(b.network_fee ?? '0'),
     };
-    const check = (replacement: UnsignedWithdrawal) => adapter.checkIntent(replacement, input);
-    await replaceStuckRelay(
-      adapter,
-      deps.signer,
-      b.wallet_id,
-      previous,
-      this.opts.feeCeiling,
-      check,
-      (replacement, signed) =>
-        runTx(deps, async (tx) => {
-          const moved = await tx.query(
-            `UPDATE withdrawals.batches SET signed_raw = $2, txid = $3, relay_payload = $4, relay_digests = $5::jsonb, network_fee = $6,
-           previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
-         WHERE id = $1 AND status = 'broadcast' AND txid = $7 RETURNING id`,
-            [
-              b.id,
-              signed.raw,
-              signed.txid,
-              replacement.payload,
-              JSON.stringify(replacement.digests),
-              replacement.fee.toString(),
-              b.txid,
-              deps.clock.now(),
-            ],
-          );
-          if (moved.length === 0) return false;
-          audit(tx, {
-            actor: auditActor(SYSTEM_ACTOR),
-            action: 'withdrawal_batch.fee_bumped',
-            subject: { type: 'withdrawal_batch', id: b.id },
-            payload: { replaced: b.txid, txid: signed.txid, attempt: b.attempt + 1 },
-          });
-          return true;
-        }),
-    );
+    const check = (replacement: UnsignedChainTx) => adapter.checkIntent(replacement, input);
+    await bumpRelayed(deps, adapter, BATCHES, b, previous, check, this.opts.feeCeiling);
   }
 
   private required(b: BatchRow): number {
     if (this.opts.confirmations !== undefined) return this.opts.confirmations;
     return Math.max(1, ...this.deps.assets.onChain(b.chain).map((a) => a.confirmations));
   }
-}
-
-function isMined(st: TxStatus): st is Extract<TxStatus, { state: 'confirmed' | 'partial' | 'failed' }> {
-  return st.state === 'confirmed' || st.state === 'partial' || st.state === 'failed';
 }

@@ -3,11 +3,11 @@ import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR, type WithdrawalStatus } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { voidHold } from '../core/holds';
-import { networkFeeAccounts } from '../batches/network-fee-accounts';
-import { releaseOutpoints } from '../batches/outpoint-reservations';
+import { networkFeeAccounts } from './network-fee-accounts';
+import { releaseOutpoints } from './outpoint-reservations';
 import type { PipelineDeps } from '../core/deps';
 import { audit, auditActor, runTx } from '../core/run-tx';
-import { networkFeeLeg } from '../batches/settlement-legs';
+import { networkFeeLeg } from './settlement-legs';
 import { transition } from '../core/transition';
 
 /** A failed transaction that was mined: where, and the network fee it paid all the same. */

@@ -1,7 +1,7 @@
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
 import type { PipelineDeps } from '../core/deps';
-import type { NetworkFeeAccounts } from '../batches/settlement-legs';
+import type { NetworkFeeAccounts } from './settlement-legs';
 
 /**
  * Where a batch's network fee is booked: fee_expense of the paying wallet, paid from custody on

@@ -1,9 +1,14 @@
-import type { ChainAdapter, UnsignedWithdrawal, WithdrawalBatch } from '@strongroom/chains-core';
+import {
+  hasCapabilities,
+  type AdapterWith,
+  type ChainAdapter,
+  type UnsignedChainTx,
+  type WithdrawalBatch,
+} from '@strongroom/chains-core';
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
-import type { BatchRow } from '../batches/batch-row';
+import type { BatchRow } from './batch-row';
 import type { PipelineDeps } from '../core/deps';
-import { isUtxoChain, type UtxoChainAdapter } from '../batches/utxo-chain';
 
 /** Another signer reserved one of the outpoints first: this build is rolled back and made again. */
 export class OutpointTaken extends Error {
@@ -70,7 +75,7 @@ export async function releaseOutpoints(tx: Tx, batchId: string): Promise<void> {
  */
 export async function restoreReservations(
   deps: PipelineDeps,
-  adapter: UtxoChainAdapter,
+  adapter: AdapterWith<'utxo'>,
   chain: ChainId,
 ): Promise<{ restored: number; contested: string[] }> {
   const batches = await deps.db.query<BatchRow>(
@@ -81,7 +86,7 @@ export async function restoreReservations(
   let restored = 0;
   const contested: string[] = [];
   for (const b of batches) {
-    const outpoints = adapter.spentOutpoints(b.unsigned_payload as string);
+    const outpoints = adapter.capabilities.utxo.spentOutpoints(b.unsigned_payload as string);
     await deps.db.transaction(async (tx) => {
       const rows = await tx.query<{ outpoint: string }>(
         `INSERT INTO withdrawals.outpoint_reservations (chain, outpoint, batch_id, reserved_at) SELECT $1, o, $2, $4 FROM unnest($3::text[]) AS o
@@ -106,10 +111,10 @@ export async function buildReserving(
   chain: ChainId,
   input: WithdrawalBatch,
   now: Date,
-): Promise<UnsignedWithdrawal> {
-  if (!isUtxoChain(adapter)) return adapter.buildWithdrawal(input);
+): Promise<UnsignedChainTx> {
+  if (!hasCapabilities(adapter, 'utxo')) return adapter.buildWithdrawal(input);
   await lockCoinSelection(tx, chain);
-  const unsigned = await adapter.buildWithdrawal(input, { taken: await takenOutpoints(tx, chain) });
-  await reserveOutpoints(tx, chain, input.id, adapter.spentOutpoints(unsigned.payload), now);
+  const unsigned = await adapter.capabilities.utxo.buildAvoiding(input, await takenOutpoints(tx, chain));
+  await reserveOutpoints(tx, chain, input.id, adapter.capabilities.utxo.spentOutpoints(unsigned.payload), now);
   return unsigned;
 }

@@ -1,4 +1,4 @@
-import { settlementLegs, type SettlementAccounts } from '../batches/settlement-legs';
+import { settlementLegs, type SettlementAccounts } from './settlement-legs';
 
 const accounts: SettlementAccounts = {
   perAsset: new Map([

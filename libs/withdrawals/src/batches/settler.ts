@@ -1,11 +1,11 @@
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
-import type { BatchRow } from '../batches/batch-row';
+import type { BatchRow } from './batch-row';
 import type { FaultHook } from '../core/fault-points';
-import { networkFeeAccounts } from '../batches/network-fee-accounts';
+import { networkFeeAccounts } from './network-fee-accounts';
 import type { PipelineDeps } from '../core/deps';
-import { settlementLegs, type SettlementAccounts } from '../batches/settlement-legs';
+import { settlementLegs, type SettlementAccounts } from './settlement-legs';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
 

@@ -2,25 +2,25 @@ import {
   IntentMismatchError,
   type ChainAdapter,
   type DigestSignature,
-  type SignedWithdrawal,
-  type UnsignedWithdrawal,
+  type SignedChainTx,
+  type UnsignedChainTx,
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import { assertSolventBeforeSigning } from '../solvency/solvency-gate';
 import type { WithdrawalRow } from '../withdrawal-row';
-import { batchInput, storedUnsigned, type BatchRow } from '../batches/batch-row';
+import { batchInput, storedUnsigned, type BatchRow } from './batch-row';
 import type { FaultHook } from '../core/fault-points';
-import { claimBatch } from '../relayer/leases';
-import { buildReserving } from '../batches/outpoint-reservations';
-import { failBatch } from '../batches/fail-batch';
-import { isRelayCapable, signDigests } from '../relayer/sign-digests';
+import { BATCHES, claimLeased } from '../relayer/relayed-tx';
+import { buildReserving } from './outpoint-reservations';
+import { failBatch } from './fail-batch';
+import { signDigests } from '../relayer/sign-digests';
 import { adapterFor, type WorkerDeps } from '../core/deps';
 import { reserveRelayerNonce } from '../relayer/relayer-nonces';
 import { runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
-import { refusesBatchForGood, UnbuildableBatch } from '../batches/unbuildable-batch';
+import { refusesBatchForGood, UnbuildableBatch } from './unbuildable-batch';
 
 export interface SignerOptions {
   chain: ChainId;
@@ -147,7 +147,7 @@ export class SignerWorker {
     const { deps, opts } = this;
     const adapter = adapterFor(deps, opts.chain);
     const claimed = await deps.db.transaction(async (tx) => {
-      const b = await claimBatch(tx, opts.chain, 'signing', deps.clock.now(), opts.leaseMs);
+      const b = await claimLeased<BatchRow>(tx, BATCHES, opts.chain, 'signing', deps.clock.now(), opts.leaseMs);
       if (!b) return null;
       const ws = await tx.query<WithdrawalRow>(
         `SELECT * FROM withdrawals.withdrawals WHERE batch_id = $1 AND status = 'signing' ORDER BY seq`,
@@ -163,8 +163,8 @@ export class SignerWorker {
     checkIntentOf(adapter, unsigned, input);
     // Solvency gate (defence in depth): liabilities backed and the holds pending, or nothing of the asset is signed.
     await assertSolventBeforeSigning(deps, b, ws);
-    let signed: SignedWithdrawal;
-    let final: UnsignedWithdrawal;
+    let signed: SignedChainTx;
+    let final: UnsignedChainTx;
     let signatures: DigestSignature[];
     try {
       ({ signed, final, signatures } = await this.signStored(adapter, b, unsigned, input));
@@ -207,20 +207,21 @@ export class SignerWorker {
   private async signStored(
     adapter: ChainAdapter,
     b: BatchRow,
-    unsigned: UnsignedWithdrawal,
+    unsigned: UnsignedChainTx,
     input: WithdrawalBatch,
-  ): Promise<{ signed: SignedWithdrawal; final: UnsignedWithdrawal; signatures: DigestSignature[] }> {
+  ): Promise<{ signed: SignedChainTx; final: UnsignedChainTx; signatures: DigestSignature[] }> {
     const { deps } = this;
     const signWith = (publicKey: string, digest: string) => deps.signer.sign(b.wallet_id, publicKey, digest);
     let signatures = await signDigests(unsigned, b.wallet.threshold, signWith);
     let final = unsigned;
-    if (isRelayCapable(adapter) && b.relayer && b.nonce !== null) {
+    const relay = adapter.capabilities.relay;
+    if (relay && b.relayer && b.nonce !== null) {
       // Second round: the relayer's transaction carrying the owners' signatures, at the nonce
       // reserved when the batch moved to `signing`; checked like the first round before signing.
       const relayerPublicKey = b.wallet.relayerPublicKey;
       if (!relayerPublicKey) throw new Error(`wallet ${b.wallet_id} has a relayer address but no relayer public key`);
-      const fees = await adapter.relayerChainState(b.relayer);
-      final = await adapter.prepareRelay(unsigned, signatures, {
+      const fees = await relay.relayerChainState(b.relayer);
+      final = await relay.prepareRelay(unsigned, signatures, {
         relayerPublicKey,
         nonce: Number(b.nonce),
         maxFeePerGas: fees.maxFeePerGas,
@@ -235,7 +236,7 @@ export class SignerWorker {
 }
 
 /** Runs the adapter's intent check, naming the batch in the error so it can be failed. */
-function checkIntentOf(adapter: ChainAdapter, unsigned: UnsignedWithdrawal, input: WithdrawalBatch): void {
+function checkIntentOf(adapter: ChainAdapter, unsigned: UnsignedChainTx, input: WithdrawalBatch): void {
   try {
     adapter.checkIntent(unsigned, input);
   } catch (err) {

@@ -1,8 +1,8 @@
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { Transaction } from 'bitcoinjs-lib';
-import type { BatchRow } from '../batches/batch-row';
+import type { BatchRow } from './batch-row';
 import type { WorkerDeps } from '../core/deps';
-import { UtxoRecovery } from '../batches/utxo-recovery';
+import { UtxoRecovery } from './utxo-recovery';
 
 // parentsFirst is pure over the stored transactions (no RPC): the real adapter decodes them.
 const adapter = new BitcoinAdapter({

@@ -1,15 +1,14 @@
-import type { SignedWithdrawal } from '@strongroom/chains-core';
+import type { AdapterWith, SignedChainTx } from '@strongroom/chains-core';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR, type WithdrawalStatus } from '../withdrawal.types';
-import type { BatchRow } from '../batches/batch-row';
-import { batchRecoveries } from '../batches/batch-metrics';
-import { failBatch } from '../batches/fail-batch';
-import { reserveOutpoints } from '../batches/outpoint-reservations';
+import type { BatchRow } from './batch-row';
+import { batchRecoveries } from './batch-metrics';
+import { failBatch } from './fail-batch';
+import { reserveOutpoints } from './outpoint-reservations';
 import type { WorkerDeps } from '../core/deps';
 import { signDigests } from '../relayer/sign-digests';
 import { audit, auditActor, runTx } from '../core/run-tx';
-import type { UtxoChainAdapter } from '../batches/utxo-chain';
 
 export interface UtxoRecoveryOptions {
   /** First re-send of a transaction the node forgot, and the base of the back-off (doubles per re-send). */
@@ -37,7 +36,7 @@ export class UtxoRecovery {
 
   constructor(
     private readonly deps: WorkerDeps,
-    private readonly adapter: UtxoChainAdapter,
+    private readonly adapter: AdapterWith<'utxo'>,
     private readonly opts: UtxoRecoveryOptions,
   ) {}
 
@@ -50,7 +49,7 @@ export class UtxoRecovery {
     const place = (b: BatchRow) => {
       if (placed.has(b.id) || visiting.has(b.id)) return;
       visiting.add(b.id);
-      for (const i of b.signed_raw ? this.adapter.inputsOf(b.signed_raw) : []) {
+      for (const i of b.signed_raw ? this.adapter.capabilities.utxo.inputsOf(b.signed_raw) : []) {
         const parent = byTxid.get(i.txid);
         if (parent && parent.id !== b.id) place(parent);
       }
@@ -93,7 +92,7 @@ export class UtxoRecovery {
    * otherwise it waits (a parent of ours not re-sent yet, a spend only in the mempool).
    */
   async judge(b: BatchRow, from: Extract<WithdrawalStatus, 'signed' | 'broadcast'>): Promise<'failed' | null> {
-    const verdicts = await this.adapter.inputStates(b.signed_raw as string);
+    const verdicts = await this.adapter.capabilities.utxo.inputStates(b.signed_raw as string);
     const missing = verdicts.filter((v) => v.state === 'missing').map((v) => v.txid);
     const deadParents =
       missing.length === 0
@@ -148,14 +147,14 @@ export class UtxoRecovery {
     const { deps, adapter } = this;
     const parent = this.stored(b);
     const parentFee = BigInt(b.network_fee);
-    const unsigned = await adapter.buildCpfp(parent, parentFee, b.wallet);
-    adapter.checkCpfpIntent(unsigned, parent, parentFee, b.wallet);
+    const unsigned = await adapter.capabilities.utxo.buildCpfp(parent, parentFee, b.wallet);
+    adapter.capabilities.utxo.checkCpfpIntent(unsigned, parent, parentFee, b.wallet);
     const sigs = await signDigests(unsigned, b.wallet.threshold, (publicKey, digest) =>
       deps.signer.sign(b.wallet_id, publicKey, digest),
     );
-    adapter.checkCpfpIntent(unsigned, parent, parentFee, b.wallet);
+    adapter.capabilities.utxo.checkCpfpIntent(unsigned, parent, parentFee, b.wallet);
     const child = await adapter.finalize(unsigned, sigs);
-    const changeOutpoint = adapter.spentOutpoints(unsigned.payload);
+    const changeOutpoint = adapter.capabilities.utxo.spentOutpoints(unsigned.payload);
     const stored = await runTx(deps, async (tx) => {
       const moved = await tx.query(
         `UPDATE withdrawals.batches SET cpfp_txid = $2, cpfp_raw = $3, cpfp_fee = $4, updated_at = $5 WHERE id = $1 AND status = 'broadcast' AND cpfp_txid IS NULL RETURNING id`,
@@ -199,7 +198,7 @@ export class UtxoRecovery {
     return { wait: false, fee: undefined };
   }
 
-  private stored(b: BatchRow): SignedWithdrawal {
+  private stored(b: BatchRow): SignedChainTx {
     return { chain: b.chain, batchId: b.id, txid: b.txid as string, raw: b.signed_raw as string };
   }
 

@@ -1,8 +1,8 @@
 import type { Tx } from '@strongroom/persistence';
 import { conflict } from '@strongroom/shared-types';
 import { NEXT, type WithdrawalStatus } from '../withdrawal.types';
-import type { PipelineDeps } from '../core/deps';
-import { audit, auditActor } from '../core/run-tx';
+import type { PipelineDeps } from './deps';
+import { audit, auditActor } from './run-tx';
 
 export interface TransitionContext {
   actor: string;

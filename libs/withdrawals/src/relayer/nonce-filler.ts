@@ -1,10 +1,11 @@
-import type { ChainAdapter, CustodyWallet, TxStatus } from '@strongroom/chains-core';
+import { hasCapabilities, type AdapterWith, type CustodyWallet } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import type { LedgerTransferInput } from '../ports';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { FaultHook } from '../core/fault-points';
 import type { WorkerDeps } from '../core/deps';
-import { isNonceFillable, signDigests, type NonceFillable, type RelayCapable } from '../relayer/sign-digests';
+import { isMined, sendStored, type MinedStatus, type RelayedRow } from './relayed-tx';
+import { signAndFinalize } from './sign-digests';
 import { audit, auditActor, runTx } from '../core/run-tx';
 
 export interface NonceFillerOptions {
@@ -15,7 +16,7 @@ export interface NonceFillerOptions {
   rebroadcastAfterMs: number;
 }
 
-type FillAdapter = ChainAdapter & RelayCapable & NonceFillable;
+type FillAdapter = AdapterWith<'relay' | 'nonceFill'>;
 
 /** A reserved nonce whose owner failed before its transaction was ever stored as signed. */
 interface Hole {
@@ -65,7 +66,7 @@ export class NonceFiller {
   /** One pass (fill, send, follow); returns whether anything moved. Chains that cannot fill do nothing. */
   async runOnce(): Promise<boolean> {
     const adapter = this.deps.adapters.get(this.opts.chain);
-    if (!adapter || !isNonceFillable(adapter)) return false;
+    if (!adapter || !hasCapabilities(adapter, 'relay', 'nonceFill')) return false;
     const errors: string[] = [];
     const filled = await this.fill(adapter, errors);
     const sent = await this.send(adapter, errors);
@@ -109,19 +110,16 @@ export class NonceFiller {
     if (!relayerPublicKey || h.wallet.relayerAddress?.toLowerCase() !== h.relayer.toLowerCase()) {
       throw new Error(`wallet ${h.wallet_id} does not hold relayer ${h.relayer}'s key`);
     }
-    const fees = await adapter.relayerChainState(h.relayer);
-    const unsigned = await adapter.buildNonceFill({
+    const fees = await adapter.capabilities.relay.relayerChainState(h.relayer);
+    const unsigned = await adapter.capabilities.nonceFill.buildNonceFill({
       relayerPublicKey,
       nonce,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
     // The builder is not trusted: decode what it produced before its digest goes to KMS.
-    adapter.checkNonceFillIntent(unsigned, h.wallet, nonce);
-    const signatures = await signDigests(unsigned, 1, (publicKey, digest) =>
-      deps.signer.sign(h.wallet_id, publicKey, digest),
-    );
-    const signed = await adapter.finalize(unsigned, signatures);
+    adapter.capabilities.nonceFill.checkNonceFillIntent(unsigned, h.wallet, nonce);
+    const signed = await signAndFinalize(adapter, deps.signer, h.wallet_id, unsigned);
     await this.fault?.('nonce_filler.after_sign', {
       batchId: h.batch_id ?? undefined,
       sweepId: h.sweep_id ?? undefined,
@@ -175,12 +173,7 @@ export class NonceFiller {
     let sent = 0;
     for (const f of rows) {
       try {
-        await adapter.broadcast({
-          chain: f.chain,
-          batchId: fillId(f.chain, f.relayer, f.nonce),
-          txid: f.txid,
-          raw: f.signed_raw,
-        });
+        await sendStored(adapter, fillRow(f));
       } catch (err) {
         await this.noteError(f, err, errors);
         continue;
@@ -206,18 +199,13 @@ export class NonceFiller {
     for (const f of rows) {
       try {
         const st = await adapter.status(f.txid);
-        if (st.state === 'confirmed' || st.state === 'failed' || st.state === 'partial') {
+        if (isMined(st)) {
           if (st.confirmations >= opts.confirmations && (await this.settle(f, st))) settled += 1;
         } else if (
           st.state === 'unknown' &&
           deps.clock.now().getTime() - new Date(f.updated_at).getTime() >= opts.rebroadcastAfterMs
         ) {
-          await adapter.broadcast({
-            chain: f.chain,
-            batchId: fillId(f.chain, f.relayer, f.nonce),
-            txid: f.txid,
-            raw: f.signed_raw,
-          });
+          await sendStored(adapter, fillRow(f));
           await deps.db.query(
             `UPDATE withdrawals.nonce_fills SET broadcasts = broadcasts + 1, last_error = NULL, updated_at = $4 WHERE chain = $1 AND relayer = $2 AND nonce = $3`,
             [f.chain, f.relayer, f.nonce, deps.clock.now()],
@@ -231,10 +219,7 @@ export class NonceFiller {
   }
 
   /** The fill's gas, once, in the transaction that ends it (reverted or not, gas was paid). */
-  private async settle(
-    f: FillRow,
-    st: Extract<TxStatus, { state: 'confirmed' | 'partial' | 'failed' }>,
-  ): Promise<boolean> {
+  private async settle(f: FillRow, st: MinedStatus): Promise<boolean> {
     const { deps } = this;
     const native = deps.assets.onChain(f.chain).find((a) => a.native);
     if (!native) throw new Error(`no native asset for ${f.chain}`);
@@ -284,6 +269,20 @@ export class NonceFiller {
     );
     errors.push(`nonce ${f.nonce} of ${f.relayer}: ${message}`);
   }
+}
+
+/** A fill as a stored relayed transaction, named by its nonce (relayed-tx.ts sends it like any other). */
+function fillRow(f: FillRow): RelayedRow {
+  return {
+    id: fillId(f.chain, f.relayer, f.nonce),
+    chain: f.chain,
+    wallet_id: f.wallet_id,
+    txid: f.txid,
+    signed_raw: f.signed_raw,
+    previous_txids: [],
+    attempt: 0,
+    updated_at: f.updated_at,
+  };
 }
 
 /** The name of one reserved nonce: `<chain>:<relayer>:<nonce>`. */

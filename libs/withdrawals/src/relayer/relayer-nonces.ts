@@ -1,7 +1,6 @@
 import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
-import { isRelayCapable } from '../relayer/sign-digests';
 
 /**
  * Reserves the relayer's next nonce for a withdrawal batch or a sweep, in the transaction that
@@ -23,9 +22,10 @@ export async function reserveRelayerNonce(
     [chain, relayer.toLowerCase()],
   );
   let nonce = m.next === null ? 0n : BigInt(m.next);
-  if (isRelayCapable(adapter)) {
+  const relay = adapter.capabilities.relay;
+  if (relay) {
     // Anything the relayer sent outside this service (the Safe deployment) moved it on.
-    const onChain = BigInt((await adapter.relayerChainState(relayer)).pendingNonce);
+    const onChain = BigInt((await relay.relayerChainState(relayer)).pendingNonce);
     if (onChain > nonce) nonce = onChain;
   }
   await tx.query(

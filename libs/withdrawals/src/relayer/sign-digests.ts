@@ -1,57 +1,5 @@
-import type { ChainAdapter, CustodyWallet, DigestSignature, UnsignedWithdrawal } from '@strongroom/chains-core';
-
-/**
- * Optional adapter capability for chains where a relayer submits what the wallet keys signed
- * (Ethereum: owners sign the SafeTx hash, then the relayer signs its EIP-1559 transaction).
- * Structurally the EthereumAdapter's methods, so this library needs no import of it.
- */
-export interface RelayCapable {
-  prepareRelay(
-    unsigned: UnsignedWithdrawal,
-    ownerSignatures: DigestSignature[],
-    opts: { relayerPublicKey: string; nonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint },
-  ): Promise<UnsignedWithdrawal>;
-  relayerChainState(
-    relayer: string,
-  ): Promise<{ pendingNonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>;
-}
-
-/** Optional: the same relayer transaction (same nonce) with fees raised, to replace a stuck one. */
-export interface RelayReplaceable {
-  replaceRelay(
-    unsigned: UnsignedWithdrawal,
-    wanted?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint },
-    ceiling?: bigint,
-  ): UnsignedWithdrawal;
-}
-
-/**
- * Optional: a relayer transaction that only consumes one nonce (Ethereum: 0 ETH to the relayer
- * itself), to fill a reserved nonce whose own transaction will never be sent, and its intent check.
- */
-export interface NonceFillable {
-  buildNonceFill(opts: {
-    relayerPublicKey: string;
-    nonce: number;
-    maxFeePerGas: bigint;
-    maxPriorityFeePerGas: bigint;
-  }): Promise<UnsignedWithdrawal>;
-  checkNonceFillIntent(unsigned: UnsignedWithdrawal, wallet: CustodyWallet, nonce: number): void;
-}
-
-export function isNonceFillable(a: ChainAdapter): a is ChainAdapter & RelayCapable & NonceFillable {
-  const f = a as Partial<NonceFillable>;
-  return isRelayCapable(a) && typeof f.buildNonceFill === 'function' && typeof f.checkNonceFillIntent === 'function';
-}
-
-export function isRelayReplaceable(a: ChainAdapter): a is ChainAdapter & RelayReplaceable {
-  return typeof (a as Partial<RelayReplaceable>).replaceRelay === 'function';
-}
-
-export function isRelayCapable(a: ChainAdapter): a is ChainAdapter & RelayCapable {
-  const r = a as Partial<RelayCapable>;
-  return typeof r.prepareRelay === 'function' && typeof r.relayerChainState === 'function';
-}
+import type { ChainAdapter, DigestSignature, SignedChainTx, UnsignedChainTx } from '@strongroom/chains-core';
+import type { DigestSigner } from '../ports';
 
 /**
  * Signs what an unsigned transaction asks for: requests are grouped by digest (one per input on
@@ -60,7 +8,7 @@ export function isRelayCapable(a: ChainAdapter): a is ChainAdapter & RelayCapabl
  * disabled KMS key does not stop an m-of-n wallet.
  */
 export async function signDigests(
-  unsigned: UnsignedWithdrawal,
+  unsigned: UnsignedChainTx,
   threshold: number,
   sign: (publicKey: string, digest: string) => Promise<DigestSignature>,
 ): Promise<DigestSignature[]> {
@@ -83,4 +31,21 @@ export async function signDigests(
     if (got < need) throw lastError ?? new Error(`only ${got} of ${need} signatures for digest ${digest}`);
   }
   return out;
+}
+
+/**
+ * Signs a checked transaction with the wallet's keys (`threshold` per digest) and finalises it.
+ * Callers run their intent check on `unsigned` first: nothing here looks at what it pays.
+ */
+export async function signAndFinalize(
+  adapter: Pick<ChainAdapter, 'finalize'>,
+  signer: DigestSigner,
+  walletId: string,
+  unsigned: UnsignedChainTx,
+  threshold = 1,
+): Promise<SignedChainTx> {
+  const signatures = await signDigests(unsigned, threshold, (publicKey, digest) =>
+    signer.sign(walletId, publicKey, digest),
+  );
+  return adapter.finalize(unsigned, signatures);
 }

@@ -6,10 +6,10 @@ import type { FaultHook } from '../core/fault-points';
 import { NonceFiller } from '../relayer/nonce-filler';
 import type { SignerDeps } from './create-pipeline-deps';
 import { measureBatches } from '../batches/batch-metrics';
-import { measureWithdrawalQueue } from '../runner/withdrawal-queue-metrics';
+import { measureWithdrawalQueue } from './withdrawal-queue-metrics';
 import { restoreReservations } from '../batches/outpoint-reservations';
 import { Settler } from '../batches/settler';
-import { isUtxoChain } from '../batches/utxo-chain';
+import { hasCapabilities } from '@strongroom/chains-core';
 import { SignerWorker } from '../batches/signer.worker';
 import type { SweepOptions } from '../sweeps/sweep-options';
 import { Sweeper } from '../sweeps/sweeper';
@@ -185,7 +185,7 @@ export class PipelineRunner {
     if (this.restored.has(chain)) return true;
     const adapter = this.deps.adapters.get(chain);
     try {
-      if (adapter && isUtxoChain(adapter)) {
+      if (adapter && hasCapabilities(adapter, 'utxo')) {
         const r = await restoreReservations(this.deps, adapter, chain);
         if (r.contested.length > 0)
           this.opts.onError?.(

@@ -1,12 +1,12 @@
-import { authMigrations, ensureClient } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { ensureClient } from '@strongroom/api-auth';
+import { AuditLog } from '@strongroom/audit';
 import type { CustodyWallet } from '@strongroom/chains-core';
-import { enqueue, eventsMigrations } from '@strongroom/events';
-import { LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { enqueue } from '@strongroom/events';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 import { networks, payments } from 'bitcoinjs-lib';
-import { withdrawalsMigrations } from '../migrations';
+import { withdrawalsContext } from '../withdrawals.context';
 import { createPipelineDeps } from './create-pipeline-deps';
 import { OPERATOR } from '../core/ledger-accounts';
 import type { SignerDeps } from './create-pipeline-deps';
@@ -34,13 +34,7 @@ describe.each(testBackends())('withdrawal queue metrics [%s]', (backend) => {
 
   beforeAll(async () => {
     tdb = await openTestDatabase(backend, {
-      migrations: [
-        ...ledgerMigrations,
-        ...authMigrations,
-        ...auditMigrations,
-        ...eventsMigrations,
-        ...withdrawalsMigrations,
-      ],
+      contexts: [withdrawalsContext],
     });
     const ledger = new LedgerService(tdb.db);
     deps = createPipelineDeps({

@@ -1,15 +1,13 @@
-import type { TxStatus, UnsignedWithdrawal } from '@strongroom/chains-core';
+import type { SweepOutcome, UnsignedChainTx } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { FaultHook } from '../core/fault-points';
 import type { WorkerDeps } from '../core/deps';
-import { isRelayReplaceable } from '../relayer/sign-digests';
-import { replaceStuckRelay } from '../relayer/replace-stuck-relay';
+import { bumpRelayed, followStored, idleMs, isMined, resendStored, SWEEPS } from '../relayer/relayed-tx';
 import { audit, auditActor, runTx } from '../core/run-tx';
-import type { SweepAdapter, SweepOutcome } from './sweep-capable';
 import { sweepGasLeg } from './sweep-gas-leg';
 import { sweepEvents } from './sweep-metrics';
-import type { SweepRow } from './sweep-row';
+import { storedSweep, type SweepAdapter, type SweepRow } from './sweep-row';
 
 export interface SweepFollowerOptions {
   chain: ChainId;
@@ -44,37 +42,22 @@ export class SweepFollower {
       [opts.chain],
     );
     for (const s of sweeps) {
-      let mined: string | null = null;
-      let latest: TxStatus['state'] | null = null;
-      // After a fee bump any of the replaced transactions may be the one mined (same nonce).
-      for (const txid of [s.txid as string, ...s.previous_txids]) {
-        const st = await adapter.status(txid);
-        latest ??= st.state;
-        if (st.state === 'confirmed' || st.state === 'failed') {
-          mined = txid;
-          break;
-        }
-      }
-      const idle = deps.clock.now().getTime() - new Date(s.updated_at).getTime();
-      if (mined) {
-        const outcome = await adapter.sweepResult(mined);
+      const { st, txid } = await followStored(adapter, s);
+      if (isMined(st)) {
+        const outcome = await adapter.capabilities.sweep.sweepResult(txid);
         const tip = await adapter.tip();
         if (tip.height - outcome.height + 1 >= opts.confirmations && (await this.settle(s, outcome))) {
           out.ended.push(s.id);
           sweepEvents.inc({ chain: s.chain, outcome: outcome.reverted ? 'reverted' : 'settled' });
         }
-      } else if (latest === 'mempool') {
-        if (opts.bumpAfterMs !== undefined && adapter.replaceRelay && idle >= opts.bumpAfterMs) {
+      } else if (st.state === 'mempool') {
+        if (opts.bumpAfterMs !== undefined && idleMs(deps, s) >= opts.bumpAfterMs) {
           await this.bump(s);
           out.resent.push(s.id);
           sweepEvents.inc({ chain: s.chain, outcome: 'fee_bumped' });
         }
-      } else if (idle >= opts.rebroadcastAfterMs) {
-        await adapter.broadcast({ chain: s.chain, batchId: s.id, txid: s.txid as string, raw: s.signed_raw as string });
-        await deps.db.query(
-          `UPDATE withdrawals.sweeps SET broadcasts = broadcasts + 1, updated_at = $2 WHERE id = $1`,
-          [s.id, deps.clock.now()],
-        );
+      } else if (idleMs(deps, s) >= opts.rebroadcastAfterMs) {
+        await resendStored(deps, adapter, SWEEPS, s);
         out.resent.push(s.id);
         sweepEvents.inc({ chain: s.chain, outcome: 'resent' });
       }
@@ -140,51 +123,11 @@ export class SweepFollower {
     });
   }
 
+  /** Replaces a stuck sweep at its nonce with higher fees (relayed-tx.ts), checked like the planned one. */
   private async bump(s: SweepRow): Promise<void> {
     const { deps, adapter } = this;
-    if (!isRelayReplaceable(adapter)) return;
-    const previous = {
-      chain: s.chain,
-      batchId: s.id,
-      payload: s.unsigned_payload,
-      digests: s.digests,
-      fee: BigInt(s.max_fee),
-    };
-    const check = (replacement: UnsignedWithdrawal) =>
-      adapter.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
-    await replaceStuckRelay(
-      adapter,
-      deps.signer,
-      s.wallet_id,
-      previous,
-      this.opts.feeCeiling,
-      check,
-      (replacement, signed) =>
-        runTx(deps, async (tx) => {
-          const moved = await tx.query(
-            `UPDATE withdrawals.sweeps SET signed_raw = $2, txid = $3, unsigned_payload = $4, digests = $5::jsonb, max_fee = $6,
-           previous_txids = previous_txids || to_jsonb($7::text), attempt = attempt + 1, updated_at = $8
-         WHERE id = $1 AND status = 'broadcast' AND txid = $7 RETURNING id`,
-            [
-              s.id,
-              signed.raw,
-              signed.txid,
-              replacement.payload,
-              JSON.stringify(replacement.digests),
-              replacement.fee.toString(),
-              s.txid,
-              deps.clock.now(),
-            ],
-          );
-          if (moved.length === 0) return false;
-          audit(tx, {
-            actor: auditActor(SYSTEM_ACTOR),
-            action: 'sweep.fee_bumped',
-            subject: { type: 'sweep', id: s.id },
-            payload: { replaced: s.txid, txid: signed.txid, attempt: s.attempt + 1 },
-          });
-          return true;
-        }),
-    );
+    const check = (replacement: UnsignedChainTx) =>
+      adapter.capabilities.sweep.checkSweepIntent(replacement, s.wallet, s.tags, s.assets);
+    await bumpRelayed(deps, adapter, SWEEPS, s, storedSweep(s), check, this.opts.feeCeiling);
   }
 }

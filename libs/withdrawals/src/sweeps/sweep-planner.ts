@@ -10,7 +10,7 @@ import { audit, auditActor, runTx } from '../core/run-tx';
 import type { SweepSource } from '../ports';
 import { selectDueSweeps } from './select-due-sweeps';
 import { sweepEvents } from './sweep-metrics';
-import type { SweepAdapter } from './sweep-capable';
+import type { SweepAdapter } from './sweep-row';
 import type { SweepOptions } from './sweep-options';
 
 const FEED_PAGE = 1000;
@@ -120,7 +120,9 @@ export class SweepPlanner {
     );
     const limit = pLimit(8);
     const holdings = await Promise.all(
-      candidates.map((c) => limit(async () => ({ ...c, balances: await adapter.balances(c.address, assets) }))),
+      candidates.map((c) =>
+        limit(async () => ({ ...c, balances: await adapter.capabilities.sweep.balances(c.address, assets) })),
+      ),
     );
     const empty = holdings.filter((h) => Object.values(h.balances).every((v) => v === 0n));
     // Empty ones go; one the feed named again meanwhile (fed_at_position moved) stays.
@@ -135,7 +137,7 @@ export class SweepPlanner {
     );
     const due = selectDueSweeps(holdings, opts.sweep.thresholds, opts.sweep.maxAddresses ?? 50);
     if (due.tags.length === 0) return null;
-    const fees = await adapter.relayerChainState(wallet.relayerAddress as string);
+    const fees = await adapter.capabilities.relay.relayerChainState(wallet.relayerAddress as string);
     if (opts.sweep.maxFeePerGas !== undefined && fees.maxFeePerGas > opts.sweep.maxFeePerGas) return null;
     const byTag = new Map(holdings.map((h) => [h.tag, h]));
     for (const tag of due.tags) {
@@ -181,7 +183,7 @@ export class SweepPlanner {
       const id = `sweep_${randomUUID()}`;
       const now = deps.clock.now();
       const nonce = await reserveRelayerNonce(tx, adapter, opts.chain, relayer, { sweepId: id }, now);
-      const unsigned = await adapter.buildSweep(
+      const unsigned = await adapter.capabilities.sweep.buildSweep(
         wallet,
         tags,
         tokenAssets,
@@ -189,7 +191,7 @@ export class SweepPlanner {
         id,
       );
       // The builder is not trusted: decode what it produced before storing anything to sign.
-      adapter.checkSweepIntent(unsigned, wallet, tags, tokenAssets);
+      adapter.capabilities.sweep.checkSweepIntent(unsigned, wallet, tags, tokenAssets);
       const expected = Object.fromEntries(
         holdings.map((h) => [
           h.address,

@@ -1,6 +1,8 @@
-import type { CustodyWallet, DigestRequest, UnsignedWithdrawal } from '@strongroom/chains-core';
-import type { Tx } from '@strongroom/persistence';
+import type { AdapterWith, CustodyWallet, DigestRequest, UnsignedChainTx } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
+
+/** A sweep adapter: sweeps are relayer transactions, so the relay capability comes with them. */
+export type SweepAdapter = AdapterWith<'sweep' | 'relay'>;
 
 export type SweepStatus = 'signing' | 'signed' | 'broadcast' | 'settled' | 'failed';
 
@@ -36,27 +38,6 @@ export interface SweepRow {
 }
 
 /** The relayer transaction of a sweep exactly as stored before signing. */
-export function storedSweep(s: SweepRow): UnsignedWithdrawal {
+export function storedSweep(s: SweepRow): UnsignedChainTx {
   return { chain: s.chain, batchId: s.id, payload: s.unsigned_payload, digests: s.digests, fee: BigInt(s.max_fee) };
-}
-
-/** Claims the oldest sweep in `status` whose lease is free or expired (see claimBatch: the lease covers KMS calls and broadcasting). */
-export async function claimSweep(
-  tx: Tx,
-  chain: ChainId,
-  status: SweepStatus,
-  now: Date,
-  leaseMs: number,
-): Promise<SweepRow | null> {
-  const [s] = await tx.query<SweepRow>(
-    `SELECT * FROM withdrawals.sweeps WHERE status = $1 AND chain = $2 AND (lease_until IS NULL OR lease_until <= $3)
-      ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    [status, chain, now],
-  );
-  if (!s) return null;
-  await tx.query(`UPDATE withdrawals.sweeps SET lease_until = $2 WHERE id = $1`, [
-    s.id,
-    new Date(now.getTime() + leaseMs),
-  ]);
-  return s;
 }

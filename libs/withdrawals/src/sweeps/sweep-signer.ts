@@ -3,11 +3,11 @@ import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { FaultHook } from '../core/fault-points';
 import type { WorkerDeps } from '../core/deps';
-import { signDigests } from '../relayer/sign-digests';
+import { signAndFinalize } from '../relayer/sign-digests';
+import { claimLeased, noteError, sendStored, SWEEPS } from '../relayer/relayed-tx';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { sweepEvents } from './sweep-metrics';
-import { claimSweep, storedSweep, type SweepRow } from './sweep-row';
-import type { SweepAdapter } from './sweep-capable';
+import { storedSweep, type SweepAdapter, type SweepRow } from './sweep-row';
 
 /**
  * Signs and sends prepared sweeps, as the withdrawal signer and broadcaster do for batches: the
@@ -25,15 +25,14 @@ export class SweepSigner {
 
   async sign(): Promise<string | null> {
     const { deps, opts, adapter } = this;
-    const s = await deps.db.transaction((tx) => claimSweep(tx, opts.chain, 'signing', deps.clock.now(), opts.leaseMs));
+    const s = await deps.db.transaction((tx) =>
+      claimLeased<SweepRow>(tx, SWEEPS, opts.chain, 'signing', deps.clock.now(), opts.leaseMs),
+    );
     if (!s) return null;
     const unsigned = storedSweep(s);
     try {
-      adapter.checkSweepIntent(unsigned, s.wallet, s.tags, s.assets);
-      const signatures = await signDigests(unsigned, 1, (publicKey, digest) =>
-        deps.signer.sign(s.wallet_id, publicKey, digest),
-      );
-      const signed = await adapter.finalize(unsigned, signatures);
+      adapter.capabilities.sweep.checkSweepIntent(unsigned, s.wallet, s.tags, s.assets);
+      const signed = await signAndFinalize(adapter, deps.signer, s.wallet_id, unsigned);
       await this.fault?.('sweeper.after_sign', { sweepId: s.id });
       await deps.db.query(
         `UPDATE withdrawals.sweeps SET status = 'signed', signed_raw = $2, txid = $3, lease_until = NULL, last_error = NULL, updated_at = $4 WHERE id = $1 AND status = 'signing'`,
@@ -85,16 +84,15 @@ export class SweepSigner {
 
   async broadcast(): Promise<string | null> {
     const { deps, opts, adapter } = this;
-    const s = await deps.db.transaction((tx) => claimSweep(tx, opts.chain, 'signed', deps.clock.now(), opts.leaseMs));
+    const s = await deps.db.transaction((tx) =>
+      claimLeased<SweepRow>(tx, SWEEPS, opts.chain, 'signed', deps.clock.now(), opts.leaseMs),
+    );
     if (!s) return null;
     if (!s.signed_raw || !s.txid) throw new Error(`sweep ${s.id} is signed but has no stored transaction`);
     try {
-      await adapter.broadcast({ chain: s.chain, batchId: s.id, txid: s.txid, raw: s.signed_raw });
+      await sendStored(adapter, s);
     } catch (err) {
-      await deps.db.query(`UPDATE withdrawals.sweeps SET last_error = $2 WHERE id = $1`, [
-        s.id,
-        String((err as Error).message ?? err).slice(0, 500),
-      ]);
+      await noteError(deps, SWEEPS, s.id, err);
       throw err;
     }
     await this.fault?.('sweeper.after_broadcast', { sweepId: s.id });

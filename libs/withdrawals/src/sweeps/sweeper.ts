@@ -1,7 +1,7 @@
 import { DomainError, type ChainId } from '@strongroom/shared-types';
 import type { FaultHook } from '../core/fault-points';
 import { adapterFor, type WorkerDeps } from '../core/deps';
-import { isSweepCapable } from './sweep-capable';
+import { hasCapabilities } from '@strongroom/chains-core';
 import { SweepFollower } from './sweep-follower';
 import type { SweepOptions } from './sweep-options';
 import { SweepPlanner } from './sweep-planner';
@@ -30,7 +30,7 @@ export class Sweeper {
 
   constructor(deps: WorkerDeps, opts: SweeperOptions, fault?: FaultHook) {
     const adapter = adapterFor(deps, opts.chain);
-    if (!isSweepCapable(adapter))
+    if (!hasCapabilities(adapter, 'sweep', 'relay'))
       throw new DomainError('sweep.unsupported', 500, `the ${opts.chain} adapter cannot sweep deposit addresses`, {
         chain: opts.chain,
       });

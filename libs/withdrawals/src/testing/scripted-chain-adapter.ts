@@ -14,10 +14,10 @@ import {
   type DerivedAddress,
   type DigestSignature,
   type IntendedOutput,
-  type SignedWithdrawal,
+  type SignedChainTx,
   type TxStatus,
   type UnpaidOutput,
-  type UnsignedWithdrawal,
+  type UnsignedChainTx,
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
 import type { ChainId } from '@strongroom/shared-types';
@@ -38,6 +38,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 export class ScriptedChainAdapter implements ChainAdapter {
   readonly network = 'scripted';
+  readonly capabilities = {};
   /** Every broadcast call, in order (a re-broadcast of the same bytes appears twice). */
   readonly broadcasts: { batchId: string; txid: string; raw: string; alreadyKnown: boolean }[] = [];
   private readonly known = new Set<string>();
@@ -82,7 +83,7 @@ export class ScriptedChainAdapter implements ChainAdapter {
     }
   }
 
-  async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
+  async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedChainTx> {
     let payload: ScriptedPayload = {
       batchId: batch.id,
       outputs: batch.outputs.map((o) => ({ address: o.address, asset: o.asset, amount: o.amount.toString() })),
@@ -104,7 +105,7 @@ export class ScriptedChainAdapter implements ChainAdapter {
     };
   }
 
-  checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void {
+  checkIntent(unsigned: UnsignedChainTx, batch: WithdrawalBatch): void {
     const p = JSON.parse(unsigned.payload) as ScriptedPayload;
     if (p.batchId !== batch.id) throw new IntentMismatchError(`payload is for batch ${p.batchId}, not ${batch.id}`);
     checkOutputsMatch(
@@ -117,7 +118,7 @@ export class ScriptedChainAdapter implements ChainAdapter {
     }
   }
 
-  async finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal> {
+  async finalize(unsigned: UnsignedChainTx, signatures: DigestSignature[]): Promise<SignedChainTx> {
     for (const d of unsigned.digests) {
       const sig = signatures.find((s) => s.digest === d.digest && s.publicKey === d.publicKey);
       if (!sig) throw new Error(`missing signature for ${d.purpose}`);
@@ -137,7 +138,7 @@ export class ScriptedChainAdapter implements ChainAdapter {
     };
   }
 
-  async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
+  async broadcast(signed: SignedChainTx): Promise<{ txid: string; alreadyKnown: boolean }> {
     if (this.failNextBroadcasts > 0) {
       this.failNextBroadcasts -= 1;
       throw new Error('node unreachable (scripted)');

@@ -13,9 +13,9 @@ import {
   type DerivedAddress,
   type DigestSignature,
   type IntendedOutput,
-  type SignedWithdrawal,
+  type SignedChainTx,
   type TxStatus,
-  type UnsignedWithdrawal,
+  type UnsignedChainTx,
   type WatchedAddress,
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
@@ -45,6 +45,7 @@ export function simAddress(chain: ChainId, seed: string): string {
  */
 export class SimAdapter implements ChainAdapter {
   readonly network = 'sim';
+  readonly capabilities = {};
   private readonly watched = new Set<string>();
 
   constructor(
@@ -91,7 +92,7 @@ export class SimAdapter implements ChainAdapter {
       : { ok: false, code: 'address.malformed', reason: `not a simulated ${this.chain} address` };
   }
 
-  async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedWithdrawal> {
+  async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedChainTx> {
     this.faults.call(this.chain, 'build');
     const payload: SimPayload = {
       batchId: batch.id,
@@ -117,7 +118,7 @@ export class SimAdapter implements ChainAdapter {
     };
   }
 
-  checkIntent(unsigned: UnsignedWithdrawal, batch: WithdrawalBatch): void {
+  checkIntent(unsigned: UnsignedChainTx, batch: WithdrawalBatch): void {
     const p = JSON.parse(unsigned.payload) as SimPayload;
     if (p.batchId !== batch.id) throw new IntentMismatchError(`payload is for batch ${p.batchId}, not ${batch.id}`);
     checkOutputsMatch(
@@ -133,7 +134,7 @@ export class SimAdapter implements ChainAdapter {
     }
   }
 
-  async finalize(unsigned: UnsignedWithdrawal, signatures: DigestSignature[]): Promise<SignedWithdrawal> {
+  async finalize(unsigned: UnsignedChainTx, signatures: DigestSignature[]): Promise<SignedChainTx> {
     for (const d of unsigned.digests) {
       const sig = signatures.find((s) => s.digest === d.digest && s.publicKey === d.publicKey);
       if (!sig) throw new Error(`missing signature for ${d.purpose}`);
@@ -152,7 +153,7 @@ export class SimAdapter implements ChainAdapter {
     };
   }
 
-  async broadcast(signed: SignedWithdrawal): Promise<{ txid: string; alreadyKnown: boolean }> {
+  async broadcast(signed: SignedChainTx): Promise<{ txid: string; alreadyKnown: boolean }> {
     this.faults.call(this.chain, 'broadcast');
     const raw = JSON.parse(signed.raw) as { payload: string; fee: string };
     const txid = sha(raw.payload);

@@ -1,4 +1,4 @@
-import { IntentMismatchError, type UnsignedWithdrawal } from '@strongroom/chains-core';
+import { IntentMismatchError, type UnsignedChainTx } from '@strongroom/chains-core';
 import { Psbt, Transaction } from 'bitcoinjs-lib';
 import { bitcoinNetwork, type BitcoinNetworkName } from './bitcoin-network';
 import { sortedKeys } from './custody-witness-script';
@@ -21,7 +21,7 @@ export interface CpfpIntentContext {
  * and pays everything back to the same change script (so nothing leaves custody but the fee), the
  * digests are the recomputed ones for this wallet's keys, and the package rate stays under the cap.
  */
-export function checkCpfpIntent(unsigned: UnsignedWithdrawal, ctx: CpfpIntentContext): void {
+export function checkCpfpIntent(unsigned: UnsignedChainTx, ctx: CpfpIntentContext): void {
   let psbt: Psbt;
   try {
     psbt = Psbt.fromBase64(unsigned.payload, { network: bitcoinNetwork(ctx.network) });

@@ -2,7 +2,7 @@ import {
   checkOutputsMatch,
   IntentMismatchError,
   type IntendedOutput,
-  type UnsignedWithdrawal,
+  type UnsignedChainTx,
 } from '@strongroom/chains-core';
 import { Psbt } from 'bitcoinjs-lib';
 import { bitcoinNetwork, type BitcoinNetworkName } from './bitcoin-network';
@@ -29,11 +29,7 @@ export interface IntentContext {
  * exactly the ones recomputed here, and (5) the fee stays within the fee-rate ceiling.
  * Returns the decoded PSBT for the caller to sign from.
  */
-export function checkWithdrawalIntent(
-  unsigned: UnsignedWithdrawal,
-  approved: IntendedOutput[],
-  ctx: IntentContext,
-): Psbt {
+export function checkWithdrawalIntent(unsigned: UnsignedChainTx, approved: IntendedOutput[], ctx: IntentContext): Psbt {
   let psbt: Psbt;
   try {
     psbt = Psbt.fromBase64(unsigned.payload, { network: bitcoinNetwork(ctx.network) });

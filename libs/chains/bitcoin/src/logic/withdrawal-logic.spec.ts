@@ -4,7 +4,7 @@ import {
   type CustodyWallet,
   type DigestSignature,
   type IntendedOutput,
-  type UnsignedWithdrawal,
+  type UnsignedChainTx,
 } from '@strongroom/chains-core';
 import { loadBcoin } from '@strongroom/testing/bitcoin/bcoin';
 import { createHash } from 'node:crypto';
@@ -51,7 +51,7 @@ const ctx: IntentContext = {
   maxFeeRate: 50,
 };
 
-function build(outputs: IntendedOutput[] = approved, changeScript = change.locator): UnsignedWithdrawal {
+function build(outputs: IntendedOutput[] = approved, changeScript = change.locator): UnsignedChainTx {
   const targets = outputs.map((o) => ({
     script: Buffer.from(baddress.toOutputScript(o.address, networks.regtest)),
     value: o.amount,
@@ -73,7 +73,7 @@ function build(outputs: IntendedOutput[] = approved, changeScript = change.locat
   return { chain: 'bitcoin', batchId: 'b1', payload: psbt.toBase64(), digests, fee: sel.fee };
 }
 
-function sign(unsigned: UnsignedWithdrawal, keys: number[], highS = false): DigestSignature[] {
+function sign(unsigned: UnsignedChainTx, keys: number[], highS = false): DigestSignature[] {
   return unsigned.digests.flatMap((d) => {
     const i = pub.indexOf(d.publicKey);
     if (!keys.includes(i)) return [];

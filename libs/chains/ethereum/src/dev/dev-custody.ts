@@ -1,4 +1,4 @@
-import type { CustodyWallet, DigestRequest, DigestSignature, UnsignedWithdrawal } from '@strongroom/chains-core';
+import type { CustodyWallet, DigestRequest, DigestSignature, UnsignedChainTx } from '@strongroom/chains-core';
 import { getBytes, toBeHex, Transaction } from 'ethers';
 import { EthereumAdapter, type RelayOptions } from '../ethereum-adapter';
 import { nextRelayerNonce } from '../logic/next-relayer-nonce';
@@ -31,7 +31,7 @@ export interface EthereumCustody {
   /** Relayer nonce + fee caps, the nonce taken from a local counter standing in for the database reservation. */
   relayOptions(fees?: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint }): Promise<RelayOptions>;
   /** Relayer-signs a round-2 transaction, broadcasts it, mines (when automining) and returns the txid. */
-  submit(relay: UnsignedWithdrawal): Promise<string>;
+  submit(relay: UnsignedChainTx): Promise<string>;
 }
 
 /** A DigestSignature from a signer's low-S signature (r, s as 32-byte hex). */
@@ -91,7 +91,7 @@ export async function setupEthereumCustody(
         }),
     );
   const relayOptions = async (fees: { maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint } = {}) => {
-    const state = await adapter.relayerChainState(relayer.address);
+    const state = await adapter.relayer.relayerChainState(relayer.address);
     const nonce = nextRelayerNonce(state.pendingNonce, highestReserved);
     return {
       relayerPublicKey: relayer.publicKey,
@@ -100,7 +100,7 @@ export async function setupEthereumCustody(
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? state.maxPriorityFeePerGas,
     };
   };
-  const submit = async (relay: UnsignedWithdrawal) => {
+  const submit = async (relay: UnsignedChainTx) => {
     const signed = await adapter.finalize(relay, await sign(relay.digests));
     const nonce = Transaction.from(signed.raw).nonce;
     highestReserved = Math.max(highestReserved ?? -1, nonce);

@@ -1,5 +1,5 @@
 import { keccak256, SigningKey, toUtf8Bytes, Transaction, Wallet, type TransactionLike } from 'ethers';
-import type { UnsignedWithdrawal } from '@strongroom/chains-core';
+import type { UnsignedChainTx } from '@strongroom/chains-core';
 import { checkNonceFillIntent } from './check-nonce-fill-intent';
 import { serializePayload } from './serialize-payload';
 
@@ -27,7 +27,7 @@ function fill(
     digest?: string;
     digests?: [];
   } = {},
-): UnsignedWithdrawal {
+): UnsignedChainTx {
   const tx = Transaction.from({ ...base, ...change.tx });
   const publicKey = change.publicKey ?? key.compressedPublicKey;
   const payload = serializePayload({
@@ -44,7 +44,7 @@ function fill(
   return { chain: 'ethereum', batchId: 'nonce-7', payload, digests, fee: 21_000n * 2n * 10n ** 9n };
 }
 
-const refused = (u: UnsignedWithdrawal, nonce = 7, chainId = 31337n, wallet: string | undefined = relayer) => {
+const refused = (u: UnsignedChainTx, nonce = 7, chainId = 31337n, wallet: string | undefined = relayer) => {
   try {
     checkNonceFillIntent(u, wallet, nonce, chainId);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { IntentMismatchError, type UnsignedWithdrawal } from '@strongroom/chains-core';
+import { IntentMismatchError, type UnsignedChainTx } from '@strongroom/chains-core';
 import { getAddress, Transaction } from 'ethers';
 import { ownerAddress } from './owner-address';
 import { parsePayload } from './parse-payload';
@@ -11,7 +11,7 @@ import { parsePayload } from './parse-payload';
  * ETH) on something nobody approved.
  */
 export function checkNonceFillIntent(
-  unsigned: UnsignedWithdrawal,
+  unsigned: UnsignedChainTx,
   relayerAddress: string | undefined,
   nonce: number,
   chainId: bigint,

@@ -1,4 +1,4 @@
-import { IntentMismatchError, type CustodyWallet, type UnsignedWithdrawal } from '@strongroom/chains-core';
+import { IntentMismatchError, type CustodyWallet, type UnsignedChainTx } from '@strongroom/chains-core';
 import { getAddress, Transaction } from 'ethers';
 import { SWEEPER_FACTORY_ABI } from '../constants';
 import { SWEEPER_FACTORY_ADDRESS } from '../contracts';
@@ -13,7 +13,7 @@ import { parsePayload } from './parse-payload';
  * relayer key, and every digest requested must be that transaction's hash for that key.
  */
 export function checkSweepIntent(
-  unsigned: UnsignedWithdrawal,
+  unsigned: UnsignedChainTx,
   wallet: CustodyWallet,
   intended: { tags: string[]; tokens: string[] },
   chainId: bigint,
