@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApiKey, createClient, type ApiCredentials } from '@strongroom/api-auth';
 import { openDatabase } from '@strongroom/persistence';
-import { custodyMigrations } from './start-custody';
+import { custodyContexts } from './start-custody';
 import { eventually, startCustodyProcess, type CustodyProcess } from './testing/custody-process';
 
 // The attack of issue 11, end to end over HTTP against the embedded default (`npm start` in a child
@@ -80,7 +80,7 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
     // Registered clients and scoped keys, set up as an operator would before the first start.
     const db = await openDatabase({
       dataDir,
-      migrations: custodyMigrations,
+      contexts: custodyContexts,
       migrate: true,
       applicationName: 'attack-spec',
     });

@@ -1,27 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import {
-  authMigrations,
-  createApiKey,
-  createClient,
-  listRoutes,
-  type ApiCredentials,
-  type RouteInfo,
-} from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
+import { createApiKey, createClient, listRoutes, type ApiCredentials, type RouteInfo } from '@strongroom/api-auth';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { complianceMigrations } from '@strongroom/compliance';
-import { depositsMigrations } from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
-import { keysMigrations } from '@strongroom/keys';
-import { ledgerMigrations } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { withdrawalsMigrations } from '@strongroom/withdrawals';
 // The standalone ledger app's compliance ports, built from an empty environment (no chains).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { compliancePortsFromEnv } from '../../ledger/src/compliance-ports';
+import { ALL_CONTEXTS } from './all-contexts';
 import { DepositWatcherAppModule, WithdrawalSignerAppModule } from './app-modules';
 import { CustodyLedgerApiModule } from './custody-apps.module';
 import {
@@ -44,17 +31,7 @@ import {
 // media types, anywhere a request can carry text, must be a 4xx problem and change no row.
 jest.setTimeout(120_000);
 
-const SCHEMAS = ['ledger', 'auth', 'audit', 'events', 'keys', 'deposits', 'withdrawals', 'compliance'];
-const migrations = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...keysMigrations,
-  ...depositsMigrations,
-  ...withdrawalsMigrations,
-  ...complianceMigrations,
-];
+const SCHEMAS = ALL_CONTEXTS.map((c) => c.schema);
 const PROBLEM = /^application\/problem\+json/;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const UUID = '00000000-0000-4000-8000-000000000001';
@@ -91,7 +68,7 @@ const paramCount = (path: string) => (path.match(/:[A-Za-z]+/g) ?? []).length;
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-describeEachBackend('bad input through the three APIs', { migrations }, (ctx) => {
+describeEachBackend('bad input through the three APIs', { contexts: ALL_CONTEXTS }, (ctx) => {
   const apps: INestApplication[] = [];
   const targets: { url: string; route: RouteInfo }[] = [];
   let admin: ApiCredentials;

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import {
-  authMigrations,
   createApiKey,
   createClient,
   listRoutes,
@@ -11,21 +10,16 @@ import {
   type ApiCredentials,
   type RouteInfo,
 } from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { complianceMigrations } from '@strongroom/compliance';
-import { depositsMigrations } from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
-import { keysMigrations } from '@strongroom/keys';
-import { LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import type { Role } from '@strongroom/shared-types';
 import { describeEachBackend } from '@strongroom/testing';
-import { withdrawalsMigrations } from '@strongroom/withdrawals';
 // The standalone ledger app's compliance ports, built from an empty environment (no chains).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { compliancePortsFromEnv } from '../../ledger/src/compliance-ports';
+import { ALL_CONTEXTS } from './all-contexts';
 import { WithdrawalSignerAppModule } from './app-modules';
 import { CustodyDepositsApiModule, CustodyLedgerApiModule } from './custody-apps.module';
 import type { DevChains } from './dev/dev-chains.controller';
@@ -78,16 +72,6 @@ export function parseRouteMatrix(markdown: string): Row[] {
   });
 }
 
-const migrations = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...keysMigrations,
-  ...depositsMigrations,
-  ...withdrawalsMigrations,
-  ...complianceMigrations,
-];
 const OWN = 'acme';
 const OTHER = 'globex';
 const UUID = '00000000-0000-4000-8000-000000000001';
@@ -148,7 +132,7 @@ const devChains = {
   safe: '0x',
 } as unknown as DevChains;
 
-describeEachBackend('route matrix of the embedded default', { migrations }, (ctx) => {
+describeEachBackend('route matrix of the embedded default', { contexts: ALL_CONTEXTS }, (ctx) => {
   const apps: INestApplication[] = [];
   const served = new Map<string, { url: string; route: RouteInfo }>();
   const keys = {} as Record<Role, ApiCredentials>;

@@ -1,18 +1,13 @@
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { authMigrations, ensureFirstAdminKeys, type FirstAdminKey } from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
+import { ensureFirstAdminKeys, type FirstAdminKey } from '@strongroom/api-auth';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { complianceMigrations } from '@strongroom/compliance';
-import { depositsMigrations } from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
-import { KeyRegistry, keysMigrations, KmsSigner } from '@strongroom/keys';
-import { ledgerMigrations } from '@strongroom/ledger';
+import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { tokenContracts } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
-import { withdrawalsMigrations } from '@strongroom/withdrawals';
+import { ALL_CONTEXTS } from './all-contexts';
 import { WithdrawalSignerAppModule } from './app-modules';
 import { restoreBitcoinCustody } from './bitcoin-custody-utxos';
 import { compliancePorts } from './compliance-ports';
@@ -22,17 +17,8 @@ import { ensureCustodyWallets, type CustodySetup } from './custody-wallets';
 import { lockDataDir } from './data-dir-lock';
 import { startLocalServices, type LocalServices } from './local-services';
 
-/** Every schema, in dependency order: the one PGlite session serves all three APIs. */
-export const custodyMigrations = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...keysMigrations,
-  ...depositsMigrations,
-  ...withdrawalsMigrations,
-  ...complianceMigrations,
-];
+/** Every schema: the one PGlite session serves all three APIs. */
+export const custodyContexts = ALL_CONTEXTS;
 
 export interface ApiEndpoint {
   name: 'ledger' | 'deposits' | 'withdrawals';
@@ -79,7 +65,7 @@ export async function startCustody(
 
     const db = await openDatabase({
       dataDir: config.dataDir,
-      migrations: custodyMigrations,
+      contexts: custodyContexts,
       migrate: true,
       applicationName: 'strongroom-custody',
     });

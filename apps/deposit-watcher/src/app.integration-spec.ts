@@ -10,7 +10,7 @@ import { CustodyWallets } from '@strongroom/deposits';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { depositWatcherMigrations, DepositWatcherAppModule } from './app.module';
+import { depositWatcherContexts, DepositWatcherAppModule } from './app.module';
 import { loadWatcherConfig } from './watcher-config';
 
 interface Problem {
@@ -18,7 +18,7 @@ interface Problem {
   code: string;
 }
 
-describeEachBackend('deposit watcher app over HTTP', { migrations: depositWatcherMigrations }, (ctx) => {
+describeEachBackend('deposit watcher app over HTTP', { contexts: depositWatcherContexts }, (ctx) => {
   let app: INestApplication;
   let url: string;
   let backend: ApiCredentials;

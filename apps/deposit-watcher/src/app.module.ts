@@ -1,23 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, authMigrations, Roles } from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
+import { AuthModule, Roles } from '@strongroom/api-auth';
 import type { ChainAdapter } from '@strongroom/chains-core';
-import { DepositsModule, depositsMigrations } from '@strongroom/deposits';
-import { EventsModule, eventsMigrations } from '@strongroom/events';
-import { LedgerModule, ledgerMigrations } from '@strongroom/ledger';
+import { depositsContext, DepositsModule } from '@strongroom/deposits';
+import { EventsModule } from '@strongroom/events';
+import { LedgerModule } from '@strongroom/ledger';
 import type { Database, DatabaseOptions } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 
-/** Every migration the deposit watcher applies on start (it opens user and custody ledger accounts). */
-export const depositWatcherMigrations = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...depositsMigrations,
-];
+/** The contexts the deposit watcher migrates on start (deposits brings the ledger, outbox, audit and auth). */
+export const depositWatcherContexts = [depositsContext];
 
 export interface DepositWatcherAppOptions {
   assets: AssetRegistry;
@@ -43,7 +36,7 @@ export class DepositWatcherAppModule {
         PlatformModule.forApp('deposit-watcher'),
         'db' in database
           ? DatabaseModule.forInstance(database.db)
-          : DatabaseModule.forRoot({ ...database.options, migrations: depositWatcherMigrations }),
+          : DatabaseModule.forRoot({ ...database.options, contexts: depositWatcherContexts }),
         AuthModule.forRoot(),
         // The ledger's expiry sweeper belongs to the ledger app.
         LedgerModule.forRoot({ sweepIntervalMs: 0 }),

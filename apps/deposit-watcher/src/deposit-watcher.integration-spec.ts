@@ -11,7 +11,7 @@ import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { depositWatcherMigrations, DepositWatcherAppModule } from './app.module';
+import { depositWatcherContexts, DepositWatcherAppModule } from './app.module';
 
 /**
  * The whole watcher as deployed: the app follows anvil in the background, the exchange backend
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describeEachBackend(
   'deposit watcher app following anvil, with webhooks',
-  { migrations: depositWatcherMigrations },
+  { contexts: depositWatcherContexts },
   (ctx) => {
     let app: INestApplication;
     let url: string;

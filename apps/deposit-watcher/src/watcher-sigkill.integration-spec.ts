@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { depositWatcherMigrations } from './app.module';
+import { depositWatcherContexts } from './app.module';
 
 /**
  * The deposit watcher as a real process, killed with SIGKILL while it credits a backlog of
@@ -75,7 +75,7 @@ for (const backend of testBackends().slice(-1)) {
     /** The database as the test sees it between watcher runs (PGlite allows one process at a time). */
     const withDb = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
       if (pgTest) return fn(pgTest.db);
-      const db = await openDatabase({ dataDir, migrations: depositWatcherMigrations });
+      const db = await openDatabase({ dataDir, contexts: depositWatcherContexts });
       try {
         return await fn(db);
       } finally {
@@ -84,7 +84,7 @@ for (const backend of testBackends().slice(-1)) {
     };
 
     beforeAll(async () => {
-      if (backend === 'postgres') pgTest = await openTestDatabase('postgres', { migrations: depositWatcherMigrations });
+      if (backend === 'postgres') pgTest = await openTestDatabase('postgres', { contexts: depositWatcherContexts });
       else dataDir = mkdtempSync(path.join(tmpdir(), 'sr-watcher-'));
       const start = (await anvil.height()) + 1;
       const adapter = new EthereumAdapter({

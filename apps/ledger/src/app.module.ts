@@ -1,30 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, authMigrations } from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
-import { ComplianceModule, complianceMigrations } from '@strongroom/compliance';
-import { depositsMigrations } from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
-import { LedgerHttpModule, LedgerModule, ledgerMigrations, type LedgerOptions } from '@strongroom/ledger';
+import { AuthModule } from '@strongroom/api-auth';
+import { complianceContext, ComplianceModule } from '@strongroom/compliance';
+import { ledgerContext, LedgerHttpModule, LedgerModule, type LedgerOptions } from '@strongroom/ledger';
 import type { Database, DatabaseOptions } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
-import { withdrawalsMigrations } from '@strongroom/withdrawals';
 import { compliancePortsFromEnv } from './compliance-ports';
 
 /**
- * Every migration the ledger app applies on start. Compliance reads what the deposit watcher and
- * the withdrawal signer record (cursors, deposits, batches), so their schemas are created here too:
- * migrations are shared and applied once, whichever app starts first.
+ * The contexts the ledger app serves and migrates on start. Compliance reads what the deposit
+ * watcher and the withdrawal signer record (cursors, deposits, batches), so their schemas come
+ * with it: migrations are shared and applied once, whichever app starts first.
  */
-export const ledgerAppMigrations = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...depositsMigrations,
-  ...withdrawalsMigrations,
-  ...complianceMigrations,
-];
+export const ledgerAppContexts = [ledgerContext, complianceContext];
 
 export interface LedgerAppOptions {
   ledger?: LedgerOptions;
@@ -49,7 +37,7 @@ export class LedgerAppModule {
         PlatformModule.forApp('ledger'),
         'db' in database
           ? DatabaseModule.forInstance(database.db)
-          : DatabaseModule.forRoot({ ...database.options, migrations: ledgerAppMigrations }),
+          : DatabaseModule.forRoot({ ...database.options, contexts: ledgerAppContexts }),
         AuthModule.forRoot(),
         LedgerModule.forRoot(options.ledger ?? {}),
         LedgerHttpModule.forRoot({ assets }),

@@ -4,12 +4,12 @@ import { LedgerService } from '@strongroom/ledger';
 import { startHttpApp } from '@strongroom/shared-http';
 import { verifyProof } from '@strongroom/proof-verifier';
 import { describeEachBackend } from '@strongroom/testing';
-import { LedgerAppModule, ledgerAppMigrations } from './app.module';
+import { ledgerAppContexts, LedgerAppModule } from './app.module';
 
 type Creds = { keyId: string; secret: string };
 type Json = Record<string, unknown>;
 
-describeEachBackend('ledger HTTP API', { migrations: ledgerAppMigrations }, (ctx) => {
+describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) => {
   let app: INestApplication;
   let url: string;
   const keys: Record<'backend' | 'auditor' | 'admin' | 'approver' | 'globex' | 'globexAuditor' | 'admin2', Creds> =

@@ -1,11 +1,11 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { AuthModule, authMigrations } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
+import { AuthModule } from '@strongroom/api-auth';
+import { AuditLog, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type ChainAdapter } from '@strongroom/chains-core';
-import { DepositSweepFeed, depositsMigrations } from '@strongroom/deposits';
-import { enqueue, eventsMigrations } from '@strongroom/events';
-import { KeyRegistry, keysMigrations, KmsSigner, type KmsConfig } from '@strongroom/keys';
-import { LedgerModule, LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { depositsContext, DepositSweepFeed } from '@strongroom/deposits';
+import { enqueue } from '@strongroom/events';
+import { KeyRegistry, keysContext, KmsSigner, type KmsConfig } from '@strongroom/keys';
+import { LedgerModule, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE, DatabaseModule, PlatformModule } from '@strongroom/shared-http';
@@ -17,7 +17,7 @@ import {
   WITHDRAWAL_AUDIT,
   WITHDRAWAL_LEDGER,
   WITHDRAWAL_OUTBOX,
-  withdrawalsMigrations,
+  withdrawalsContext,
   WithdrawalsModule,
   type Clock,
   type DigestSigner,
@@ -29,17 +29,12 @@ import { KmsDigestSigner } from './kms-digest-signer';
 import { AdapterOnChainHoldings } from './onchain-holdings';
 import { RegistryWalletDirectory } from './registry-wallet-directory';
 
-/** Every schema this app reads or writes, in dependency order. */
-export const withdrawalSignerMigrations = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...keysMigrations,
-  // The Bitcoin UTXO feed and the Ethereum sweeper read deposit addresses, deposits and wallets.
-  ...depositsMigrations,
-  ...withdrawalsMigrations,
-];
+/**
+ * The contexts this app migrates on start: withdrawals, the key registry behind its wallet
+ * directory, and deposits (the Bitcoin UTXO feed and the Ethereum sweeper read deposit addresses,
+ * deposits and wallets).
+ */
+export const withdrawalSignerContexts = [withdrawalsContext, keysContext, depositsContext];
 
 export interface WithdrawalSignerConfig {
   /** An open database (tests, the custody app) or how to open one. */
@@ -70,7 +65,7 @@ export class WithdrawalSignerAppModule {
         ? DatabaseModule.forInstance(config.database.instance)
         : DatabaseModule.forRoot({
             ...config.database,
-            migrations: withdrawalSignerMigrations,
+            contexts: withdrawalSignerContexts,
             applicationName: 'strongroom-withdrawal-signer',
           });
     const ports: Provider[] = [

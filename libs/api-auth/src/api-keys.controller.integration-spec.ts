@@ -1,16 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog } from '@strongroom/audit';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, type ApiKeyInfo } from './api-keys';
 import { createClient } from './clients/clients';
 import { AuthTestAppModule } from './auth-test-app';
-import { authMigrations } from './index';
+import { authContext } from './index';
 import { assertAllRoutesGuarded } from './route-guard-check';
 import type { ApiCredentials } from './signature';
 import { signedFetch } from './signed-fetch';
 
-describeEachBackend('api key management over HTTP', { migrations: [...authMigrations, ...auditMigrations] }, (ctx) => {
+describeEachBackend('api key management over HTTP', { contexts: [authContext] }, (ctx) => {
   let app: INestApplication;
   let url: string;
   let admin: ApiCredentials;

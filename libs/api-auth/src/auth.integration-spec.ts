@@ -12,7 +12,7 @@ import {
 } from './api-keys';
 import { createClient } from './clients/clients';
 import { AuthTestAppModule, effects } from './auth-test-app';
-import { authMigrations } from './index';
+import { authContext } from './index';
 import { purgeExpiredNonces } from './nonce-store';
 import { assertAllRoutesGuarded } from './route-guard-check';
 import { signingKeyOf, signRequest, type ApiCredentials } from './signature';
@@ -35,7 +35,7 @@ async function problemOf(res: Response): Promise<Problem> {
   return body;
 }
 
-describeEachBackend('api-auth over HTTP', { migrations: authMigrations }, (ctx) => {
+describeEachBackend('api-auth over HTTP', { contexts: [authContext] }, (ctx) => {
   let app: INestApplication;
   let url: string;
   let backend: ApiCredentials;

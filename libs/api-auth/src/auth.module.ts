@@ -14,8 +14,8 @@ export interface AuthModuleOptions extends AuthOptions {
 
 /**
  * Makes every route of the app require a signed request and a role (see `ApiKeyGuard`), and
- * provides dual control (`DualControl`, `/v1/changes`). Needs the app's `DATABASE` migrated with
- * `authMigrations` and `auditMigrations`.
+ * provides dual control (`DualControl`, `/v1/changes`). Needs the app's `DATABASE` to hold
+ * `authContext` (which brings `audit`).
  */
 @Global()
 @Module({})

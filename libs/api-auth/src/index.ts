@@ -1,9 +1,4 @@
-import { AuthInit1763800200000 } from './migrations/auth-init.migration';
-import { AuthLeastPrivilege1764700010000 } from './migrations/auth-least-privilege.migration';
-
-/** Migrations of the `auth` schema, in order. */
-export const authMigrations = [AuthInit1763800200000, AuthLeastPrivilege1764700010000];
-
+export * from './auth.context';
 export * from './api-keys';
 export * from './api-keys.controller';
 export * from './auth.errors';

@@ -1,19 +1,18 @@
 import crypto from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { auditMigrations } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { AuthTestAppModule } from './auth-test-app';
 import { createClient } from './clients/clients';
-import { authMigrations } from './index';
+import { authContext } from './index';
 import * as signature from './signature';
 import { signedFetch } from './signed-fetch';
 
 type Json = Record<string, unknown>;
 
-describeEachBackend('no oracle on key ids', { migrations: [...authMigrations, ...auditMigrations] }, (ctx) => {
+describeEachBackend('no oracle on key ids', { contexts: [authContext] }, (ctx) => {
   let app: INestApplication;
   let url: string;
   let backend: signature.ApiCredentials;

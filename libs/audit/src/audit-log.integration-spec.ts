@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DatabaseModule } from '@strongroom/shared-http';
-import type { Tx } from '@strongroom/persistence';
+import type { ContextDescriptor, Tx } from '@strongroom/persistence';
 import { describeEachBackend } from '@strongroom/testing';
 import { AuditLog } from './audit-log';
 import { AuditModule } from './audit.module';
-import { auditMigrations } from './index';
+import { auditContext } from './index';
 
 /** A stand-in for another context's state, to show a change and its audit record commit together. */
 class ProbeState1795322032771 implements MigrationInterface {
@@ -19,6 +19,13 @@ class ProbeState1795322032771 implements MigrationInterface {
   }
 }
 
+const probeContext: ContextDescriptor = {
+  name: 'probe',
+  schema: 'probe',
+  migrations: [ProbeState1795322032771],
+  dependsOn: [auditContext],
+};
+
 const actor = { id: 'op-1', role: 'admin' };
 
 /** Tampering as a superuser would: with the user triggers off. */
@@ -28,7 +35,7 @@ async function tamper(tx: Tx, sql: string): Promise<void> {
   await tx.query('ALTER TABLE audit.entries ENABLE TRIGGER USER');
 }
 
-describeEachBackend('audit log', { migrations: [...auditMigrations, ProbeState1795322032771] }, (ctx) => {
+describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
   let log: AuditLog;
   beforeAll(() => {
     log = new AuditLog(ctx().db);

@@ -1,8 +1,4 @@
-import { AuditInit1795322032770 } from './migrations/audit-init.migration';
-
-/** Migrations of the `audit` schema, in order. */
-export const auditMigrations = [AuditInit1795322032770];
-
+export * from './audit.context';
 export * from './audit-entry';
 export * from './audit-log';
 export * from './audit.module';

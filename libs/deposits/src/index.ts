@@ -1,6 +1,7 @@
 export * from './addresses/deposit-addresses';
 export * from './addresses/deposit-sweep-feed';
 export * from './deposit-queries';
+export * from './deposits.context';
 export * from './deposit-tag';
 export * from './deposits.types';
 export * from './follower/deposit-book';

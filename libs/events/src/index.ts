@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './events.context';
 export * from './events.module';
 export * from './migrations/events-init.migration';
 export * from './outbox';

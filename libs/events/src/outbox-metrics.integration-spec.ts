@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeEachBackend } from '@strongroom/testing';
-import { eventsMigrations } from './migrations/events-init.migration';
+import { eventsContext } from './events.context';
 import { enqueue } from './outbox';
 import { outboxOldestUndeliveredAge, outboxUndelivered } from './outbox-metrics';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
 const gauge = async (g: typeof outboxUndelivered): Promise<number> => (await g.get()).values[0]?.value ?? -1;
 
-describeEachBackend('webhook backlog metrics', { migrations: eventsMigrations }, (ctx) => {
+describeEachBackend('webhook backlog metrics', { contexts: [eventsContext] }, (ctx) => {
   let server: Server;
   let answer = 500;
   let url = '';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeEachBackend } from '@strongroom/testing';
 import { enqueue, type WebhookEnvelope } from './outbox';
-import { eventsMigrations } from './migrations/events-init.migration';
+import { eventsContext } from './events.context';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookLog } from './webhook-log';
 import { verifyWebhook, WEBHOOK_HEADERS } from './webhook-signature';
@@ -49,7 +49,7 @@ class Receiver {
 
 const SECRET = 'whsec_test_0123456789';
 
-describeEachBackend('webhook delivery', { migrations: eventsMigrations }, (ctx) => {
+describeEachBackend('webhook delivery', { contexts: [eventsContext] }, (ctx) => {
   let now = new Date('2026-11-22T00:00:00Z');
   const clock = () => now;
   const advance = (ms: number) => (now = new Date(now.getTime() + ms));

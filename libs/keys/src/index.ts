@@ -12,5 +12,5 @@ export {
   ethereumSignature,
 } from './signature';
 export { RateLimiter } from './rate-limiter';
+export * from './keys.context';
 export * from './registry/key-registry';
-export { keysMigrations, KeysInit1763820000000 } from './registry/keys-migrations';

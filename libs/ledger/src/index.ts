@@ -1,8 +1,4 @@
-import { LedgerInit1763800000000 } from './migrations/ledger-init.migration';
-
-/** Migrations of the `ledger` schema, in order. */
-export const ledgerMigrations = [LedgerInit1763800000000];
-
+export * from './ledger.context';
 export * from './ledger.types';
 export * from './ledger.errors';
 export * from './ledger.service';

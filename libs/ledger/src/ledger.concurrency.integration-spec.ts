@@ -1,12 +1,12 @@
 import { describeEachBackend } from '@strongroom/testing';
-import { ledgerMigrations, LedgerService, type Account, type TransferResult } from './index';
+import { ledgerContext, LedgerService, type Account, type TransferResult } from './index';
 
 /**
  * Concurrency on both back ends. `createTransfers([t])` runs each call in its own database
  * transaction (on PostgreSQL: many sessions racing for the same rows and locks); `transfer()`
  * goes through group commit. Both must give exactly-once, never-negative outcomes.
  */
-describeEachBackend('ledger under concurrency', { migrations: ledgerMigrations }, (ctx) => {
+describeEachBackend('ledger under concurrency', { contexts: [ledgerContext] }, (ctx) => {
   let ledger: LedgerService;
   let custody: Account;
   let fees: Account;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describeEachBackend } from '@strongroom/testing';
-import { ledgerMigrations, LedgerService } from './index';
+import { ledgerContext, LedgerService } from './index';
 import { opsArb, toSteps, type Accounts } from './model/operations';
 import { checkModel, modelWithAccounts, same } from './model/model-checks';
 
@@ -9,7 +9,7 @@ import { checkModel, modelWithAccounts, same } from './model/model-checks';
  * each on fresh accounts: every result, every balance and the invariant check must match the
  * reference model.
  */
-describeEachBackend('ledger properties against the database', { migrations: ledgerMigrations }, (ctx) => {
+describeEachBackend('ledger properties against the database', { contexts: [ledgerContext] }, (ctx) => {
   it('matches the reference model on random sequences and keeps the invariants', async () => {
     const ledger = new LedgerService(ctx().db);
     let run = 0;

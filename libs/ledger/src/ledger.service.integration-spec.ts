@@ -1,10 +1,10 @@
 import { describeEachBackend } from '@strongroom/testing';
 import { DomainError } from '@strongroom/shared-types';
-import { ledgerMigrations, LedgerService, type Account, type TransferInput } from './index';
+import { ledgerContext, LedgerService, type Account, type TransferInput } from './index';
 
 const MAX = (1n << 256n) - 1n;
 
-describeEachBackend('LedgerService', { migrations: ledgerMigrations }, (ctx) => {
+describeEachBackend('LedgerService', { contexts: [ledgerContext] }, (ctx) => {
   let ledger: LedgerService;
   let custody: Account;
   let alice: Account;

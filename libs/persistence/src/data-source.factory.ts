@@ -9,8 +9,6 @@ import { lockDataDir } from './data-dir-lock';
 import { Database } from './database';
 import { openPGlite, pgliteDriver } from './pglite-pool';
 
-// TypeORM's migration list type (classes or instances).
-export type MigrationList = MixedList<string | (new () => object)>;
 export type EntityList = MixedList<string | (new () => object)>;
 
 export interface DatabaseOptions {
@@ -22,9 +20,11 @@ export interface DatabaseOptions {
   /** A tarball of a pre-migrated PGlite data directory to start from (tests). */
   loadDataDir?: Blob;
   entities?: EntityList;
-  /** The contexts whose schemas this process uses; their dependencies are pulled in (composeContexts). */
+  /**
+   * The contexts whose schemas this process uses, with their dependencies (composeContexts): their
+   * migrations are what `migrate` applies. Nothing else lists migrations.
+   */
   contexts?: readonly ContextDescriptor[];
-  migrations?: MigrationList;
   /** Run pending migrations on open (the apps do; `npm run migrate` does it explicitly). */
   migrate?: boolean;
   poolSize?: number;
@@ -41,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const common = {
     type: 'postgres' as const,
     entities: options.entities ?? [],
-    migrations: options.contexts ? [...composeContexts(options.contexts).migrations] : (options.migrations ?? []),
+    migrations: [...composeContexts(options.contexts ?? []).migrations],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,

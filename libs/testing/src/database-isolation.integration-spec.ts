@@ -12,7 +12,9 @@ class CreateCounter1700000000000 implements MigrationInterface {
   }
 }
 
-describeEachBackend('database transactions', { migrations: [CreateCounter1700000000000] }, (ctx) => {
+const probe = { name: 'probe', schema: 'probe', migrations: [CreateCounter1700000000000], dependsOn: [] };
+
+describeEachBackend('database transactions', { contexts: [probe] }, (ctx) => {
   it('isolates concurrent read-modify-write transactions (no lost update)', async () => {
     const { db } = ctx();
     await Promise.all(

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import {
-  openDatabase,
-  type ContextDescriptor,
-  type Database,
-  type EntityList,
-  type MigrationList,
-} from '@strongroom/persistence';
+import { openDatabase, type ContextDescriptor, type Database, type EntityList } from '@strongroom/persistence';
 
 export type BackendName = 'pglite' | 'postgres';
 
@@ -17,9 +11,8 @@ export function testBackends(): BackendName[] {
 
 /** What a test database holds: the contexts it needs (their dependencies come with them). */
 export interface TestSchema {
-  contexts?: readonly ContextDescriptor[];
+  contexts: readonly ContextDescriptor[];
   entities?: EntityList;
-  migrations?: MigrationList;
 }
 
 export interface TestDatabase {

@@ -1,4 +1,4 @@
-export { withdrawalsMigrations } from './migrations';
+export * from './withdrawals.context';
 export * from './ports';
 export * from './withdrawal.types';
 export * from './requests/withdrawal.service';

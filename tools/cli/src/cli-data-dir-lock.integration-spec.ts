@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog, auditContext } from '@strongroom/audit';
 import { openDatabase } from '@strongroom/persistence';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 
@@ -87,7 +87,7 @@ describe('CLI while the service runs [pglite]', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses every command that opens the data directory, in one line, and works once the service is gone', async () => {
-    await seedAudit(() => openDatabase({ dataDir: dir, migrations: auditMigrations }));
+    await seedAudit(() => openDatabase({ dataDir: dir, contexts: [auditContext] }));
     const env = { STRONGROOM_DATA_DIR: dir, DATABASE_URL: '' };
     const service = await startService(dir, env);
     try {
@@ -123,7 +123,7 @@ for (const backend of testBackends().filter((b) => b === 'postgres')) {
     let pg: TestDatabase;
     let dir: string;
     beforeAll(async () => {
-      pg = await openTestDatabase('postgres', { migrations: auditMigrations });
+      pg = await openTestDatabase('postgres', { contexts: [auditContext] });
       dir = mkdtempSync(path.join(tmpdir(), 'cli-lock-pg-'));
     });
     afterAll(async () => {
@@ -132,7 +132,7 @@ for (const backend of testBackends().filter((b) => b === 'postgres')) {
     });
 
     it('works alongside: the data directory lock plays no part', async () => {
-      await seedAudit(() => openDatabase({ databaseUrl: pg.url, migrations: auditMigrations, poolSize: 2 }));
+      await seedAudit(() => openDatabase({ databaseUrl: pg.url, contexts: [auditContext], poolSize: 2 }));
       const env = { DATABASE_URL: pg.url as string, STRONGROOM_DATA_DIR: dir };
       // One process connected to the database, another holding the (unused) data directory.
       const services = [await startService(dir, env), await startService(dir, { ...env, DATABASE_URL: '' })];

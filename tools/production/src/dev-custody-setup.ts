@@ -4,7 +4,7 @@ import { EthereumAdapter, type DevChain } from '@strongroom/chains-ethereum';
 import { kmsConfigFromEnv, KmsSigner } from '@strongroom/keys';
 import { openDatabase } from '@strongroom/persistence';
 import { ensureCustodyWallets } from '../../../apps/custody/src/custody-wallets';
-import { allMigrations } from '../../cli/src/all-migrations';
+import { ALL_CONTEXTS } from '../../cli/src/all-contexts';
 
 /**
  * The compose dev stack's custody setup, run once by docker/setup.sh after migrations: the same
@@ -43,7 +43,7 @@ async function main(envFile: string | undefined): Promise<void> {
   const anvil = await devChain(rpcUrl);
   const db = await openDatabase({
     databaseUrl,
-    migrations: allMigrations,
+    contexts: ALL_CONTEXTS,
     migrate: false,
     applicationName: 'strongroom-setup',
   });

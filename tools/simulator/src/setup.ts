@@ -1,25 +1,13 @@
-import { authMigrations } from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
 import type { CustodyWallet } from '@strongroom/chains-core';
-import { complianceMigrations } from '@strongroom/compliance';
-import { depositsMigrations } from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
-import { ledgerMigrations } from '@strongroom/ledger';
+import { complianceContext } from '@strongroom/compliance';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import type { ChainId } from '@strongroom/shared-types';
-import { withdrawalsMigrations, type PolicyInput } from '@strongroom/withdrawals';
+import type { PolicyInput } from '@strongroom/withdrawals';
 import type { World } from './world/world';
 
-const MIGRATIONS = [
-  ...authMigrations,
-  ...ledgerMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...depositsMigrations,
-  ...withdrawalsMigrations,
-  ...complianceMigrations,
-];
+// Compliance brings every schema the simulated apps use (no key registry: the KMS is simulated).
+const CONTEXTS = [complianceContext];
 
 /** The assets the simulated deployment serves (the truth the checker uses). */
 export const SIM_ASSETS = new AssetRegistry([
@@ -37,11 +25,11 @@ let template: Blob | null = null;
  */
 export async function freshDatabase(): Promise<Database> {
   if (!template) {
-    const db = await openDatabase({ memory: true, migrations: MIGRATIONS });
+    const db = await openDatabase({ memory: true, contexts: CONTEXTS });
     template = (await db.pglite?.dumpDataDir('none')) as Blob;
     await db.close();
   }
-  return openDatabase({ memory: true, loadDataDir: template, migrations: MIGRATIONS });
+  return openDatabase({ memory: true, loadDataDir: template, contexts: CONTEXTS });
 }
 
 /** The operator's 2-of-3 custody wallet of each chain, with keys in the simulated KMS. */

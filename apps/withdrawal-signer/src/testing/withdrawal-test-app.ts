@@ -20,7 +20,7 @@ import {
   type FaultHook,
   type SignerDeps,
 } from '@strongroom/withdrawals';
-import { WithdrawalSignerAppModule, withdrawalSignerMigrations } from '../app.module';
+import { withdrawalSignerContexts, WithdrawalSignerAppModule } from '../app.module';
 import { KmsDigestSigner } from '../kms-digest-signer';
 import { toCustodyWallet } from '../registry-wallet-directory';
 
@@ -132,7 +132,7 @@ export async function startWithdrawalTestApp(
   adapters: ChainAdapter[],
   opts: { relayer?: boolean } = {},
 ): Promise<WithdrawalTestApp> {
-  const tdb = await openTestDatabase(backend, { migrations: withdrawalSignerMigrations });
+  const tdb = await openTestDatabase(backend, { contexts: withdrawalSignerContexts });
   const kms = await startKmsLocal();
   const clock = new TestClock();
   const kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });

@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog } from '@strongroom/audit';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, revokeApiKey } from '../api-keys';
 import { AuthTestAppModule } from '../auth-test-app';
 import { createClient, findClient } from '../clients/clients';
-import { authMigrations } from '../index';
+import { authContext } from '../index';
 import type { ApiCredentials } from '../signature';
 import { signedFetch } from '../signed-fetch';
 import type { ChangeRequestView } from './change-handler';
@@ -13,7 +13,7 @@ import { DualControl } from './dual-control.service';
 
 type Json = Record<string, unknown>;
 
-describeEachBackend('dual control over HTTP', { migrations: [...authMigrations, ...auditMigrations] }, (ctx) => {
+describeEachBackend('dual control over HTTP', { contexts: [authContext] }, (ctx) => {
   let app: INestApplication;
   let url: string;
   let alice: ApiCredentials; // admin, owner alice

@@ -4,20 +4,17 @@ import {
   CustodyWallets,
   DepositAddresses,
   DepositFollower,
-  depositsMigrations,
   toChainWallet,
   type CustodyWalletRecord,
 } from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { metricsRegistry } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { withdrawalsMigrations } from '@strongroom/withdrawals';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
 import { ReconciliationService, type Reconciliation } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
@@ -65,13 +62,7 @@ async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWa
 describeEachBackend(
   'Bitcoin reconciliation and segregation on regtest',
   {
-    migrations: [
-      ...ledgerMigrations,
-      ...eventsMigrations,
-      ...depositsMigrations,
-      ...withdrawalsMigrations,
-      ...complianceMigrations,
-    ],
+    contexts: [complianceContext],
   },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);

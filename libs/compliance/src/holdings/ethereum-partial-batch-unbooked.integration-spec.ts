@@ -1,10 +1,9 @@
-import { authMigrations, ensureClient } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { ensureClient } from '@strongroom/api-auth';
+import { AuditLog } from '@strongroom/audit';
 import { EthereumAdapter, setupEthereumCustody, type EthereumCustody } from '@strongroom/chains-ethereum';
-import { depositsMigrations } from '@strongroom/deposits';
-import { enqueue, eventsMigrations } from '@strongroom/events';
+import { enqueue } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { parseAssetUnits } from '@strongroom/shared-types';
 import { describeEachBackend } from '@strongroom/testing';
@@ -15,11 +14,10 @@ import {
   OPERATOR,
   PipelineRunner,
   WithdrawalService,
-  withdrawalsMigrations,
   type SignerDeps,
 } from '@strongroom/withdrawals';
 import { Wallet } from 'ethers';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import type { ChainTip } from '../ports';
 import { LedgerUnbooked } from './unbooked-movements';
 
@@ -56,15 +54,7 @@ afterAll(async () => {
 describeEachBackend(
   'unbooked outflow of a partly paid Ethereum batch on anvil',
   {
-    migrations: [
-      ...ledgerMigrations,
-      ...authMigrations,
-      ...eventsMigrations,
-      ...auditMigrations,
-      ...depositsMigrations,
-      ...withdrawalsMigrations,
-      ...complianceMigrations,
-    ],
+    contexts: [complianceContext],
   },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([

@@ -1,20 +1,12 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import {
-  CustodyWallets,
-  DepositAddresses,
-  DepositFollower,
-  depositsMigrations,
-  type CustodyWalletRecord,
-} from '@strongroom/deposits';
-import { eventsMigrations } from '@strongroom/events';
-import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
+import { CustodyWallets, DepositAddresses, DepositFollower, type CustodyWalletRecord } from '@strongroom/deposits';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { withdrawalsMigrations } from '@strongroom/withdrawals';
 import { Wallet } from 'ethers';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
 import { ReconciliationService, type Reconciliation } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
@@ -54,13 +46,7 @@ const keys = () =>
 describeEachBackend(
   'Ethereum reconciliation and segregation on anvil',
   {
-    migrations: [
-      ...ledgerMigrations,
-      ...eventsMigrations,
-      ...depositsMigrations,
-      ...withdrawalsMigrations,
-      ...complianceMigrations,
-    ],
+    contexts: [complianceContext],
   },
   (ctx) => {
     let assets: AssetRegistry;

@@ -1,30 +1,23 @@
-import { authMigrations, ensureClient } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { ensureClient } from '@strongroom/api-auth';
+import { AuditLog } from '@strongroom/audit';
 import { BitcoinAdapter, bitcoinNetwork } from '@strongroom/chains-bitcoin';
 import {
   CustodyWallets,
   DepositAddresses,
   DepositFollower,
-  depositsMigrations,
   toChainWallet,
   type CustodyWalletRecord,
 } from '@strongroom/deposits';
-import { enqueue, eventsMigrations } from '@strongroom/events';
+import { enqueue } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, ledgerMigrations, LedgerService } from '@strongroom/ledger';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import {
-  createPipelineDeps,
-  PipelineRunner,
-  WithdrawalService,
-  withdrawalsMigrations,
-  type SignerDeps,
-} from '@strongroom/withdrawals';
+import { createPipelineDeps, PipelineRunner, WithdrawalService, type SignerDeps } from '@strongroom/withdrawals';
 import { Transaction, address as baddress } from 'bitcoinjs-lib';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
@@ -83,15 +76,7 @@ async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWa
 describeEachBackend(
   'segregated client withdrawals on regtest',
   {
-    migrations: [
-      ...ledgerMigrations,
-      ...authMigrations,
-      ...eventsMigrations,
-      ...auditMigrations,
-      ...depositsMigrations,
-      ...withdrawalsMigrations,
-      ...complianceMigrations,
-    ],
+    contexts: [complianceContext],
   },
   (ctx) => {
     const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);

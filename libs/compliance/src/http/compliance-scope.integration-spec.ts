@@ -1,21 +1,13 @@
 import { Module, type INestApplication } from '@nestjs/common';
-import {
-  AuthModule,
-  authMigrations,
-  createApiKey,
-  createClient,
-  signedFetch,
-  type ApiCredentials,
-} from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
-import { LedgerCutReader, LedgerModule, LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { AuthModule, createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { LedgerCutReader, LedgerModule, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { ComplianceModule } from '../compliance.module';
 import { CustodyHoldings } from '../holdings/custody-holdings';
 import { LedgerUnbooked } from '../holdings/unbooked-movements';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED } from '../ports';
 import { StaticPriceSource } from '../prices/price-source';
 
@@ -26,150 +18,146 @@ type Json = Record<string, unknown>;
  * over every client (balances pages, reconciliations, snapshots, proofs of assets) need a key
  * scoped to all clients. Unknown fields are refused on every route, POST /v1/snapshots included.
  */
-describeEachBackend(
-  'compliance API client scope',
-  { migrations: [...ledgerMigrations, ...authMigrations, ...auditMigrations, ...complianceMigrations] },
-  (ctx) => {
-    let app: INestApplication;
-    let url: string;
-    const keys: Record<'auditorAcme' | 'auditorAll' | 'backendAcme' | 'admin', ApiCredentials> = {} as never;
-    let snapshotId: string;
+describeEachBackend('compliance API client scope', { contexts: [complianceContext] }, (ctx) => {
+  let app: INestApplication;
+  let url: string;
+  const keys: Record<'auditorAcme' | 'auditorAll' | 'backendAcme' | 'admin', ApiCredentials> = {} as never;
+  let snapshotId: string;
 
-    const call = async (
-      who: ApiCredentials,
-      method: string,
-      path: string,
-      body?: unknown,
-    ): Promise<{ status: number; body: Json }> => {
-      const res = await signedFetch(url, who, method, path, body);
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-    };
-    const snapshotCount = async () =>
-      Number((await ctx().db.query<{ n: string }>('SELECT count(*)::text AS n FROM compliance.snapshots'))[0].n);
+  const call = async (
+    who: ApiCredentials,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Json }> => {
+    const res = await signedFetch(url, who, method, path, body);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
+  };
+  const snapshotCount = async () =>
+    Number((await ctx().db.query<{ n: string }>('SELECT count(*)::text AS n FROM compliance.snapshots'))[0].n);
 
-    beforeAll(async () => {
-      const { db } = ctx();
-      const assets = new AssetRegistry();
-      for (const id of ['acme', 'beta']) await createClient(db, { id, name: id, custody: 'pooled' });
-      keys.auditorAcme = await createApiKey(db, { name: 'acme auditor', role: 'auditor', clients: ['acme'] });
-      keys.auditorAll = await createApiKey(db, { name: 'house auditor', role: 'auditor', clients: 'all' });
-      keys.backendAcme = await createApiKey(db, { name: 'acme backend', role: 'backend', clients: ['acme'] });
-      keys.admin = await createApiKey(db, { name: 'admin', role: 'admin' });
-      const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-      const custody = await ledger.openAccount({
-        clientId: 'operator',
-        ownerId: 'btc-main',
-        asset: 'BTC',
-        kind: 'custody',
-      });
-      const alice = await ledger.openAccount({ clientId: 'acme', ownerId: 'alice', asset: 'BTC', kind: 'user' });
-      const bob = await ledger.openAccount({ clientId: 'beta', ownerId: 'bob', asset: 'BTC', kind: 'user' });
-      await ledger.createTransfers([
-        { id: 'seed-a', debitAccountId: custody.id, creditAccountId: alice.id, amount: 100n },
-        { id: 'seed-b', debitAccountId: custody.id, creditAccountId: bob.id, amount: 200n },
-      ]);
-      const ports = [
-        { provide: LEDGER_CUT, useValue: new LedgerCutReader(db) },
-        { provide: CHAIN_TIPS, useValue: { tips: async () => [] } },
-        { provide: PRICE_SOURCE, useValue: new StaticPriceSource({ quote: 'USD', prices: {} }) },
-        { provide: CHAIN_HOLDINGS, useValue: new CustodyHoldings(assets, {}) },
-        { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, []) },
-      ];
-      @Module({
-        imports: [
-          PlatformModule.forApp('compliance-scope'),
-          DatabaseModule.forInstance(db),
-          AuthModule.forRoot(),
-          LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-          ComplianceModule.register({ ports, assets }),
-        ],
-      })
-      class ScopeApp {}
-      ({ app, url } = await startHttpApp(ScopeApp, {
-        name: 'compliance-scope',
-        title: 't',
-        description: 't',
-        port: 0,
-        shutdownHooks: false,
-      }));
+  beforeAll(async () => {
+    const { db } = ctx();
+    const assets = new AssetRegistry();
+    for (const id of ['acme', 'beta']) await createClient(db, { id, name: id, custody: 'pooled' });
+    keys.auditorAcme = await createApiKey(db, { name: 'acme auditor', role: 'auditor', clients: ['acme'] });
+    keys.auditorAll = await createApiKey(db, { name: 'house auditor', role: 'auditor', clients: 'all' });
+    keys.backendAcme = await createApiKey(db, { name: 'acme backend', role: 'backend', clients: ['acme'] });
+    keys.admin = await createApiKey(db, { name: 'admin', role: 'admin' });
+    const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
+    const custody = await ledger.openAccount({
+      clientId: 'operator',
+      ownerId: 'btc-main',
+      asset: 'BTC',
+      kind: 'custody',
     });
-    afterAll(async () => {
-      await app?.close();
-    });
+    const alice = await ledger.openAccount({ clientId: 'acme', ownerId: 'alice', asset: 'BTC', kind: 'user' });
+    const bob = await ledger.openAccount({ clientId: 'beta', ownerId: 'bob', asset: 'BTC', kind: 'user' });
+    await ledger.createTransfers([
+      { id: 'seed-a', debitAccountId: custody.id, creditAccountId: alice.id, amount: 100n },
+      { id: 'seed-b', debitAccountId: custody.id, creditAccountId: bob.id, amount: 200n },
+    ]);
+    const ports = [
+      { provide: LEDGER_CUT, useValue: new LedgerCutReader(db) },
+      { provide: CHAIN_TIPS, useValue: { tips: async () => [] } },
+      { provide: PRICE_SOURCE, useValue: new StaticPriceSource({ quote: 'USD', prices: {} }) },
+      { provide: CHAIN_HOLDINGS, useValue: new CustodyHoldings(assets, {}) },
+      { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, []) },
+    ];
+    @Module({
+      imports: [
+        PlatformModule.forApp('compliance-scope'),
+        DatabaseModule.forInstance(db),
+        AuthModule.forRoot(),
+        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
+        ComplianceModule.register({ ports, assets }),
+      ],
+    })
+    class ScopeApp {}
+    ({ app, url } = await startHttpApp(ScopeApp, {
+      name: 'compliance-scope',
+      title: 't',
+      description: 't',
+      port: 0,
+      shutdownHooks: false,
+    }));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
 
-    it('takes snapshots only with a key scoped to every client, and refuses unknown fields', async () => {
-      const before = await snapshotCount();
-      expect(await call(keys.auditorAll, 'POST', '/v1/snapshots', { unknown: 1 })).toMatchObject({
-        status: 400,
-        body: { code: 'request.invalid' },
-      });
-      expect(await call(keys.auditorAcme, 'POST', '/v1/snapshots', {})).toMatchObject({
-        status: 403,
-        body: { code: 'auth.forbidden_client' },
-      });
-      expect(await snapshotCount()).toBe(before);
-      const started = await call(keys.auditorAll, 'POST', '/v1/snapshots', {});
-      expect(started.status).toBe(202);
-      snapshotId = started.body.id as string;
-      for (
-        let i = 0;
-        i < 100 && (await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}`)).body.status !== 'complete';
-        i++
-      ) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect((await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}`)).body.status).toBe('complete');
-      expect((await call(keys.admin, 'POST', '/v1/snapshots')).status).toBe(202);
-      expect(await call(keys.auditorAll, 'GET', '/v1/snapshots?limit=5&extra=1')).toMatchObject({
-        status: 400,
-        body: { code: 'request.invalid' },
-      });
-      expect(await call(keys.auditorAll, 'POST', '/v1/reconciliations', { snapshotId, extra: 1 })).toMatchObject({
-        status: 400,
-        body: { code: 'request.invalid' },
-      });
+  it('takes snapshots only with a key scoped to every client, and refuses unknown fields', async () => {
+    const before = await snapshotCount();
+    expect(await call(keys.auditorAll, 'POST', '/v1/snapshots', { unknown: 1 })).toMatchObject({
+      status: 400,
+      body: { code: 'request.invalid' },
     });
+    expect(await call(keys.auditorAcme, 'POST', '/v1/snapshots', {})).toMatchObject({
+      status: 403,
+      body: { code: 'auth.forbidden_client' },
+    });
+    expect(await snapshotCount()).toBe(before);
+    const started = await call(keys.auditorAll, 'POST', '/v1/snapshots', {});
+    expect(started.status).toBe(202);
+    snapshotId = started.body.id as string;
+    for (
+      let i = 0;
+      i < 100 && (await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}`)).body.status !== 'complete';
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}`)).body.status).toBe('complete');
+    expect((await call(keys.admin, 'POST', '/v1/snapshots')).status).toBe(202);
+    expect(await call(keys.auditorAll, 'GET', '/v1/snapshots?limit=5&extra=1')).toMatchObject({
+      status: 400,
+      body: { code: 'request.invalid' },
+    });
+    expect(await call(keys.auditorAll, 'POST', '/v1/reconciliations', { snapshotId, extra: 1 })).toMatchObject({
+      status: 400,
+      body: { code: 'request.invalid' },
+    });
+  });
 
-    it("gives a client's auditor that client's holdings, proofs and segregation report only", async () => {
-      expect((await call(keys.auditorAll, 'POST', `/v1/snapshots/${snapshotId}/liabilities`)).status).toBe(201);
-      const proof = await call(keys.auditorAcme, 'GET', `/v1/snapshots/${snapshotId}/liabilities/proofs/acme/alice`);
-      expect([proof.status, proof.body.userId]).toEqual([200, 'acme/alice']);
-      const holdings = await call(keys.auditorAcme, 'GET', '/v1/clients/acme/users/alice/holdings');
-      expect([holdings.status, (holdings.body.holdings as Json[]).map((h) => h.balance)]).toEqual([200, ['100']]);
-      expect(
-        (await call(keys.auditorAcme, 'GET', `/v1/clients/acme/segregation?snapshotId=${snapshotId}`)).status,
-      ).not.toBe(403);
-      for (const [who, path] of [
-        [keys.auditorAcme, `/v1/snapshots/${snapshotId}/liabilities/proofs/beta/bob`],
-        [keys.auditorAcme, '/v1/clients/beta/users/bob/holdings'],
-        [keys.auditorAcme, `/v1/clients/beta/segregation?snapshotId=${snapshotId}`],
-        [keys.backendAcme, '/v1/clients/beta/users/bob/holdings'],
-        [keys.backendAcme, `/v1/snapshots/${snapshotId}/liabilities/proofs/beta/bob`],
-      ] as const) {
-        expect([path, (await call(who, 'GET', path)).body.code]).toEqual([path, 'auth.forbidden_client']);
-      }
-      // What every client may see of a snapshot: its record and its published root.
-      expect((await call(keys.auditorAcme, 'GET', `/v1/snapshots/${snapshotId}`)).status).toBe(200);
-      expect((await call(keys.auditorAcme, 'GET', `/v1/snapshots/${snapshotId}/liabilities`)).status).toBe(200);
-    });
+  it("gives a client's auditor that client's holdings, proofs and segregation report only", async () => {
+    expect((await call(keys.auditorAll, 'POST', `/v1/snapshots/${snapshotId}/liabilities`)).status).toBe(201);
+    const proof = await call(keys.auditorAcme, 'GET', `/v1/snapshots/${snapshotId}/liabilities/proofs/acme/alice`);
+    expect([proof.status, proof.body.userId]).toEqual([200, 'acme/alice']);
+    const holdings = await call(keys.auditorAcme, 'GET', '/v1/clients/acme/users/alice/holdings');
+    expect([holdings.status, (holdings.body.holdings as Json[]).map((h) => h.balance)]).toEqual([200, ['100']]);
+    expect(
+      (await call(keys.auditorAcme, 'GET', `/v1/clients/acme/segregation?snapshotId=${snapshotId}`)).status,
+    ).not.toBe(403);
+    for (const [who, path] of [
+      [keys.auditorAcme, `/v1/snapshots/${snapshotId}/liabilities/proofs/beta/bob`],
+      [keys.auditorAcme, '/v1/clients/beta/users/bob/holdings'],
+      [keys.auditorAcme, `/v1/clients/beta/segregation?snapshotId=${snapshotId}`],
+      [keys.backendAcme, '/v1/clients/beta/users/bob/holdings'],
+      [keys.backendAcme, `/v1/snapshots/${snapshotId}/liabilities/proofs/beta/bob`],
+    ] as const) {
+      expect([path, (await call(who, 'GET', path)).body.code]).toEqual([path, 'auth.forbidden_client']);
+    }
+    // What every client may see of a snapshot: its record and its published root.
+    expect((await call(keys.auditorAcme, 'GET', `/v1/snapshots/${snapshotId}`)).status).toBe(200);
+    expect((await call(keys.auditorAcme, 'GET', `/v1/snapshots/${snapshotId}/liabilities`)).status).toBe(200);
+  });
 
-    it('keeps routes over every client to keys scoped to all clients', async () => {
-      const refused: [string, string, unknown?][] = [
-        ['GET', `/v1/snapshots/${snapshotId}/balances`],
-        ['POST', `/v1/snapshots/${snapshotId}/liabilities`],
-        ['POST', '/v1/reconciliations', { snapshotId }],
-        ['GET', '/v1/reconciliations'],
-        ['GET', '/v1/reserve-incidents'],
-        ['POST', '/v1/proof-of-assets', { challenge: 'challenge-1' }],
-      ];
-      for (const [method, path, body] of refused) {
-        const r = await call(keys.auditorAcme, method, path, body);
-        expect([path, r.status, r.body.code]).toEqual([path, 403, 'auth.forbidden_client']);
-      }
-      const balances = await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}/balances`);
-      expect((balances.body.balances as Json[]).map((b) => b.clientId).sort()).toEqual(['acme', 'beta']);
-      expect((await call(keys.auditorAll, 'GET', '/v1/reconciliations')).status).toBe(200);
-    });
-  },
-);
+  it('keeps routes over every client to keys scoped to all clients', async () => {
+    const refused: [string, string, unknown?][] = [
+      ['GET', `/v1/snapshots/${snapshotId}/balances`],
+      ['POST', `/v1/snapshots/${snapshotId}/liabilities`],
+      ['POST', '/v1/reconciliations', { snapshotId }],
+      ['GET', '/v1/reconciliations'],
+      ['GET', '/v1/reserve-incidents'],
+      ['POST', '/v1/proof-of-assets', { challenge: 'challenge-1' }],
+    ];
+    for (const [method, path, body] of refused) {
+      const r = await call(keys.auditorAcme, method, path, body);
+      expect([path, r.status, r.body.code]).toEqual([path, 403, 'auth.forbidden_client']);
+    }
+    const balances = await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}/balances`);
+    expect((balances.body.balances as Json[]).map((b) => b.clientId).sort()).toEqual(['acme', 'beta']);
+    expect((await call(keys.auditorAll, 'GET', '/v1/reconciliations')).status).toBe(200);
+  });
+});

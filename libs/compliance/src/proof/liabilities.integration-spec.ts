@@ -1,96 +1,92 @@
-import { AuditLog, auditMigrations } from '@strongroom/audit';
-import { LedgerCutReader, LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { AuditLog } from '@strongroom/audit';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { verifyProof } from '@strongroom/proof-verifier';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilitiesService } from './liabilities.service';
 
-describeEachBackend(
-  'proof of liabilities over a snapshot',
-  { migrations: [...ledgerMigrations, ...auditMigrations, ...complianceMigrations] },
-  (ctx) => {
-    let snapshots: SnapshotService;
-    let liabilities: LiabilitiesService;
-    let snapshotId: string;
-    const expected = new Map<string, Record<string, bigint>>();
+describeEachBackend('proof of liabilities over a snapshot', { contexts: [complianceContext] }, (ctx) => {
+  let snapshots: SnapshotService;
+  let liabilities: LiabilitiesService;
+  let snapshotId: string;
+  const expected = new Map<string, Record<string, bigint>>();
 
-    beforeAll(async () => {
-      const { db } = ctx();
-      const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-      snapshots = new SnapshotService(
-        db,
-        new LedgerCutReader(db),
-        { tips: async () => [] },
-        new StaticPriceSource({ quote: 'USD', prices: {} }),
-        new AssetRegistry(),
-      );
-      liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
-      const custody = {
-        BTC: await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' }),
-        ETH: await ledger.openAccount({ clientId: 'operator', ownerId: 'eth', asset: 'ETH', kind: 'custody' }),
-      };
-      let n = 0;
-      for (const client of ['acme', 'zenith']) {
-        for (let u = 0; u < 9; u++) {
-          const balances: Record<string, bigint> = {};
-          for (const asset of ['BTC', 'ETH'] as const) {
-            if ((u + (asset === 'ETH' ? 1 : 0)) % 3 === 0) continue;
-            const acct = await ledger.openAccount({ clientId: client, ownerId: `u${u}`, asset, kind: 'user' });
-            const amount = BigInt(1 + u * 1000 + n++) * (asset === 'ETH' ? 10n ** 15n : 1n);
-            await ledger.transfer({
-              id: `seed-${client}-${u}-${asset}`,
-              debitAccountId: custody[asset].id,
-              creditAccountId: acct.id,
-              amount,
-            });
-            balances[asset] = amount;
-          }
-          expected.set(`${client}/u${u}`, balances);
+  beforeAll(async () => {
+    const { db } = ctx();
+    const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
+    snapshots = new SnapshotService(
+      db,
+      new LedgerCutReader(db),
+      { tips: async () => [] },
+      new StaticPriceSource({ quote: 'USD', prices: {} }),
+      new AssetRegistry(),
+    );
+    liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
+    const custody = {
+      BTC: await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' }),
+      ETH: await ledger.openAccount({ clientId: 'operator', ownerId: 'eth', asset: 'ETH', kind: 'custody' }),
+    };
+    let n = 0;
+    for (const client of ['acme', 'zenith']) {
+      for (let u = 0; u < 9; u++) {
+        const balances: Record<string, bigint> = {};
+        for (const asset of ['BTC', 'ETH'] as const) {
+          if ((u + (asset === 'ETH' ? 1 : 0)) % 3 === 0) continue;
+          const acct = await ledger.openAccount({ clientId: client, ownerId: `u${u}`, asset, kind: 'user' });
+          const amount = BigInt(1 + u * 1000 + n++) * (asset === 'ETH' ? 10n ** 15n : 1n);
+          await ledger.transfer({
+            id: `seed-${client}-${u}-${asset}`,
+            debitAccountId: custody[asset].id,
+            creditAccountId: acct.id,
+            amount,
+          });
+          balances[asset] = amount;
         }
+        expected.set(`${client}/u${u}`, balances);
       }
-      snapshotId = (await snapshots.take('auditor:test')).id;
-    });
+    }
+    snapshotId = (await snapshots.take('auditor:test')).id;
+  });
 
-    it("publishes one root, and every user's proof verifies against it with the standalone verifier", async () => {
-      const root = await liabilities.publish(snapshotId, { id: 'key-1', role: 'auditor' });
-      expect(await liabilities.publish(snapshotId)).toEqual(root);
-      // Published once, audited once, with the root as the payload.
-      const audited = await new AuditLog(ctx().db).list({ subjectType: 'snapshot', subjectId: snapshotId });
-      expect(audited.map((e) => [e.action, e.actor.id])).toEqual([['proof_of_liabilities.published', 'key-1']]);
-      const snap = await snapshots.get(snapshotId);
-      expect(root.totals).toEqual(Object.fromEntries((snap.totals ?? []).map((t) => [t.asset, t.balance])));
-      for (const [userId, balances] of expected) {
-        if (Object.keys(balances).length === 0) continue;
-        const [clientId, user] = userId.split('/');
-        const proof = await liabilities.proof(snapshotId, clientId, user);
-        const result = verifyProof(proof, { expectedRoot: root.root });
-        expect(result).toMatchObject({ valid: true, userId });
-        if (result.valid) {
-          for (const [asset, amount] of Object.entries(balances)) expect(BigInt(result.balances[asset])).toBe(amount);
-        }
+  it("publishes one root, and every user's proof verifies against it with the standalone verifier", async () => {
+    const root = await liabilities.publish(snapshotId, { id: 'key-1', role: 'auditor' });
+    expect(await liabilities.publish(snapshotId)).toEqual(root);
+    // Published once, audited once, with the root as the payload.
+    const audited = await new AuditLog(ctx().db).list({ subjectType: 'snapshot', subjectId: snapshotId });
+    expect(audited.map((e) => [e.action, e.actor.id])).toEqual([['proof_of_liabilities.published', 'key-1']]);
+    const snap = await snapshots.get(snapshotId);
+    expect(root.totals).toEqual(Object.fromEntries((snap.totals ?? []).map((t) => [t.asset, t.balance])));
+    for (const [userId, balances] of expected) {
+      if (Object.keys(balances).length === 0) continue;
+      const [clientId, user] = userId.split('/');
+      const proof = await liabilities.proof(snapshotId, clientId, user);
+      const result = verifyProof(proof, { expectedRoot: root.root });
+      expect(result).toMatchObject({ valid: true, userId });
+      if (result.valid) {
+        for (const [asset, amount] of Object.entries(balances)) expect(BigInt(result.balances[asset])).toBe(amount);
       }
-    });
+    }
+  });
 
-    it('a proof with a changed balance or against another root fails', async () => {
-      const root = await liabilities.published(snapshotId);
-      const proof = await liabilities.proof(snapshotId, 'acme', 'u1');
-      const inflated = { ...proof, balances: { ...proof.balances, BTC: (BigInt(proof.balances.BTC) + 1n).toString() } };
-      expect(verifyProof(inflated, { expectedRoot: root.root }).valid).toBe(false);
-      expect(verifyProof(proof, { expectedRoot: 'ff'.repeat(32) }).valid).toBe(false);
-      await expect(liabilities.proof(snapshotId, 'acme', 'nobody')).rejects.toMatchObject({
-        code: 'proof.user_not_in_snapshot',
-      });
+  it('a proof with a changed balance or against another root fails', async () => {
+    const root = await liabilities.published(snapshotId);
+    const proof = await liabilities.proof(snapshotId, 'acme', 'u1');
+    const inflated = { ...proof, balances: { ...proof.balances, BTC: (BigInt(proof.balances.BTC) + 1n).toString() } };
+    expect(verifyProof(inflated, { expectedRoot: root.root }).valid).toBe(false);
+    expect(verifyProof(proof, { expectedRoot: 'ff'.repeat(32) }).valid).toBe(false);
+    await expect(liabilities.proof(snapshotId, 'acme', 'nobody')).rejects.toMatchObject({
+      code: 'proof.user_not_in_snapshot',
     });
+  });
 
-    it('serves proofs after a restart from the stored salt (same root)', async () => {
-      const { db } = ctx();
-      const fresh = new LiabilitiesService(db, snapshots);
-      const root = await fresh.published(snapshotId);
-      const proof = await fresh.proof(snapshotId, 'zenith', 'u2');
-      expect(verifyProof(proof, { expectedRoot: root.root }).valid).toBe(true);
-    });
-  },
-);
+  it('serves proofs after a restart from the stored salt (same root)', async () => {
+    const { db } = ctx();
+    const fresh = new LiabilitiesService(db, snapshots);
+    const root = await fresh.published(snapshotId);
+    const proof = await fresh.proof(snapshotId, 'zenith', 'u2');
+    expect(verifyProof(proof, { expectedRoot: root.root }).valid).toBe(true);
+  });
+});

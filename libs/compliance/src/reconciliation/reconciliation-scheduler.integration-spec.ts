@@ -1,11 +1,11 @@
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { describeEachBackend } from '@strongroom/testing';
-import { complianceMigrations } from '../index';
+import { complianceContext } from '../index';
 import { ReconciliationScheduler } from './reconciliation-scheduler';
 
 const EVERY_MS = 60_000;
 
-describeEachBackend('reconciliation scheduled on two ledger replicas', { migrations: complianceMigrations }, (ctx) => {
+describeEachBackend('reconciliation scheduled on two ledger replicas', { contexts: [complianceContext] }, (ctx) => {
   let second: Database;
   let ownSecond = false;
 

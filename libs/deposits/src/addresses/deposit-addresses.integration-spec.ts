@@ -1,12 +1,11 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { Wallet } from 'ethers';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { ledgerMigrations, LedgerService } from '@strongroom/ledger';
-import { eventsMigrations } from '@strongroom/events';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry, tokenContracts, withTokenContracts } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { depositsMigrations } from '../migrations/deposits-init.migration';
+import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { DepositAddresses } from './deposit-addresses';
 
@@ -27,81 +26,75 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-describeEachBackend(
-  'deposit addresses for tokens the deployment serves',
-  { migrations: [...ledgerMigrations, ...eventsMigrations, ...depositsMigrations] },
-  (ctx) => {
-    let wallets: CustodyWallets;
-    let ledger: LedgerService;
-    const client = `c${Math.random().toString(36).slice(2, 8)}`;
+describeEachBackend('deposit addresses for tokens the deployment serves', { contexts: [depositsContext] }, (ctx) => {
+  let wallets: CustodyWallets;
+  let ledger: LedgerService;
+  const client = `c${Math.random().toString(36).slice(2, 8)}`;
 
-    /** The issuer a deployment on anvil builds from `assets`, as the apps do. */
-    const issuerFor = (assets: AssetRegistry) => {
-      const adapter = new EthereumAdapter({
-        rpcUrl: anvil.rpcUrl,
-        network: 'anvil',
-        chainId: anvil.chainId,
-        tokens: tokenContracts(assets, 'ethereum', 'anvil'),
+  /** The issuer a deployment on anvil builds from `assets`, as the apps do. */
+  const issuerFor = (assets: AssetRegistry) => {
+    const adapter = new EthereumAdapter({
+      rpcUrl: anvil.rpcUrl,
+      network: 'anvil',
+      chainId: anvil.chainId,
+      tokens: tokenContracts(assets, 'ethereum', 'anvil'),
+    });
+    adapters.push(adapter);
+    return { adapter, addresses: new DepositAddresses(ctx().db, wallets, assets, [adapter], ledger) };
+  };
+  const counts = async () => {
+    const [r] = await ctx().db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM deposits.addresses WHERE client_id = $1`,
+      [client],
+    );
+    return Number(r.n);
+  };
+
+  beforeAll(async () => {
+    wallets = new CustodyWallets(ctx().db);
+    ledger = new LedgerService(ctx().db);
+    const publicKeys = [1, 2, 3].map(() =>
+      Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
+    );
+    await wallets.register({
+      id: 'eth-hot',
+      chain: 'ethereum',
+      clientId: null,
+      threshold: 2,
+      publicKeys,
+      safeAddress: Wallet.createRandom().address,
+    });
+  });
+
+  it('refuses a USDC address when no USDC contract is configured on the network, writing nothing', async () => {
+    const { adapter, addresses } = issuerFor(new AssetRegistry());
+    const before = await counts();
+    for (const fresh of [false, true]) {
+      await expect(addresses.issue({ clientId: client, userId: 'alice', asset: 'USDC', fresh })).rejects.toMatchObject({
+        code: 'asset.not_configured',
+        status: 422,
+        extra: { asset: 'USDC', chain: 'ethereum' },
       });
-      adapters.push(adapter);
-      return { adapter, addresses: new DepositAddresses(ctx().db, wallets, assets, [adapter], ledger) };
-    };
-    const counts = async () => {
-      const [r] = await ctx().db.query<{ n: string }>(
-        `SELECT count(*)::text AS n FROM deposits.addresses WHERE client_id = $1`,
-        [client],
-      );
-      return Number(r.n);
-    };
+    }
+    expect(await counts()).toBe(before);
+    expect(await ledger.findAccount({ clientId: client, ownerId: 'alice', asset: 'USDC', kind: 'user' })).toBeNull();
+    expect(adapter.watchedCount).toBe(0);
+    // ETH needs no contract: the same deployment issues it.
+    const eth = await addresses.issue({ clientId: client, userId: 'alice', asset: 'ETH' });
+    expect(eth).toMatchObject({ created: true, address: { asset: 'ETH', chain: 'ethereum' } });
+    expect(await counts()).toBe(before + 1);
+  });
 
-    beforeAll(async () => {
-      wallets = new CustodyWallets(ctx().db);
-      ledger = new LedgerService(ctx().db);
-      const publicKeys = [1, 2, 3].map(() =>
-        Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-      );
-      await wallets.register({
-        id: 'eth-hot',
-        chain: 'ethereum',
-        clientId: null,
-        threshold: 2,
-        publicKeys,
-        safeAddress: Wallet.createRandom().address,
-      });
-    });
-
-    it('refuses a USDC address when no USDC contract is configured on the network, writing nothing', async () => {
-      const { adapter, addresses } = issuerFor(new AssetRegistry());
-      const before = await counts();
-      for (const fresh of [false, true]) {
-        await expect(
-          addresses.issue({ clientId: client, userId: 'alice', asset: 'USDC', fresh }),
-        ).rejects.toMatchObject({
-          code: 'asset.not_configured',
-          status: 422,
-          extra: { asset: 'USDC', chain: 'ethereum' },
-        });
-      }
-      expect(await counts()).toBe(before);
-      expect(await ledger.findAccount({ clientId: client, ownerId: 'alice', asset: 'USDC', kind: 'user' })).toBeNull();
-      expect(adapter.watchedCount).toBe(0);
-      // ETH needs no contract: the same deployment issues it.
-      const eth = await addresses.issue({ clientId: client, userId: 'alice', asset: 'ETH' });
-      expect(eth).toMatchObject({ created: true, address: { asset: 'ETH', chain: 'ethereum' } });
-      expect(await counts()).toBe(before + 1);
-    });
-
-    it('issues USDC addresses once the contract is configured, and watches them', async () => {
-      const { adapter, addresses } = issuerFor(
-        withTokenContracts(new AssetRegistry(), 'ethereum', 'anvil', `USDC:${usdc}`),
-      );
-      const { address, created } = await addresses.issue({ clientId: client, userId: 'alice', asset: 'USDC' });
-      expect(created).toBe(true);
-      expect(address).toMatchObject({ asset: 'USDC', chain: 'ethereum', index: 0 });
-      expect(adapter.watchedCount).toBe(1);
-      expect(
-        await ledger.findAccount({ clientId: client, ownerId: 'alice', asset: 'USDC', kind: 'user' }),
-      ).not.toBeNull();
-    });
-  },
-);
+  it('issues USDC addresses once the contract is configured, and watches them', async () => {
+    const { adapter, addresses } = issuerFor(
+      withTokenContracts(new AssetRegistry(), 'ethereum', 'anvil', `USDC:${usdc}`),
+    );
+    const { address, created } = await addresses.issue({ clientId: client, userId: 'alice', asset: 'USDC' });
+    expect(created).toBe(true);
+    expect(address).toMatchObject({ asset: 'USDC', chain: 'ethereum', index: 0 });
+    expect(adapter.watchedCount).toBe(1);
+    expect(
+      await ledger.findAccount({ clientId: client, ownerId: 'alice', asset: 'USDC', kind: 'user' }),
+    ).not.toBeNull();
+  });
+});

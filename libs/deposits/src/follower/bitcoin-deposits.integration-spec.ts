@@ -1,13 +1,12 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { ledgerMigrations, LedgerService } from '@strongroom/ledger';
-import { eventsMigrations } from '@strongroom/events';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
-import { depositsMigrations } from '../migrations/deposits-init.migration';
+import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { depositTransferId } from './deposit-book';
 import { DepositFollower } from './deposit-follower';
@@ -28,196 +27,192 @@ afterAll(async () => {
   await node?.stop();
 });
 
-describeEachBackend(
-  'Bitcoin deposits on a regtest node',
-  { migrations: [...ledgerMigrations, ...eventsMigrations, ...depositsMigrations] },
-  (ctx) => {
-    const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
-    let ledger: LedgerService;
-    let queries: DepositQueries;
-    let addresses: DepositAddresses;
-    let follower: DepositFollower;
-    let killAt: string | undefined;
-    const client = `c${Math.random().toString(36).slice(2, 8)}`;
+describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsContext] }, (ctx) => {
+  const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
+  let ledger: LedgerService;
+  let queries: DepositQueries;
+  let addresses: DepositAddresses;
+  let follower: DepositFollower;
+  let killAt: string | undefined;
+  const client = `c${Math.random().toString(36).slice(2, 8)}`;
 
-    const adapter = () =>
-      new BitcoinAdapter({
-        network: 'regtest',
-        rpcUrl: node.rpcUrl,
-        rpcUser: node.rpcUser,
-        rpcPassword: node.rpcPassword,
-        feeRate: { min: 1, max: 50, default: 3 },
-      });
-    /** A follower as a freshly started process builds it: new adapter (empty watch set), state from the database. */
-    const startFollower = () =>
-      new DepositFollower({
-        db: ctx().db,
-        adapter: adapter(),
-        assets,
-        ledger,
-        startHeight: node.height() + 1,
-        checkpoint: (point) => {
-          if (point === killAt) {
-            killAt = undefined;
-            throw new Killed(point);
-          }
-        },
-      });
-    const balance = async (user: string): Promise<bigint> => {
-      const a = await ledger.findAccount({ clientId: client, ownerId: user, asset: 'BTC', kind: 'user' });
-      if (!a) return 0n;
-      const b = await ledger.balances(a.id);
-      return b.creditsPosted - b.debitsPosted;
-    };
-    const addressOf = async (user: string) =>
-      (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
-    const depositsOf = (txid: string) => queries.deposits({ txid });
+  const adapter = () =>
+    new BitcoinAdapter({
+      network: 'regtest',
+      rpcUrl: node.rpcUrl,
+      rpcUser: node.rpcUser,
+      rpcPassword: node.rpcPassword,
+      feeRate: { min: 1, max: 50, default: 3 },
+    });
+  /** A follower as a freshly started process builds it: new adapter (empty watch set), state from the database. */
+  const startFollower = () =>
+    new DepositFollower({
+      db: ctx().db,
+      adapter: adapter(),
+      assets,
+      ledger,
+      startHeight: node.height() + 1,
+      checkpoint: (point) => {
+        if (point === killAt) {
+          killAt = undefined;
+          throw new Killed(point);
+        }
+      },
+    });
+  const balance = async (user: string): Promise<bigint> => {
+    const a = await ledger.findAccount({ clientId: client, ownerId: user, asset: 'BTC', kind: 'user' });
+    if (!a) return 0n;
+    const b = await ledger.balances(a.id);
+    return b.creditsPosted - b.debitsPosted;
+  };
+  const addressOf = async (user: string) =>
+    (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
+  const depositsOf = (txid: string) => queries.deposits({ txid });
 
-    beforeAll(async () => {
-      const { db } = ctx();
-      ledger = new LedgerService(db);
-      queries = new DepositQueries(db, assets);
-      const wallets = new CustodyWallets(db);
-      const publicKeys = [1, 2, 3].map(() =>
-        Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-      );
-      await wallets.register({ id: 'btc-hot', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys });
-      addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
+  beforeAll(async () => {
+    const { db } = ctx();
+    ledger = new LedgerService(db);
+    queries = new DepositQueries(db, assets);
+    const wallets = new CustodyWallets(db);
+    const publicKeys = [1, 2, 3].map(() =>
+      Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
+    );
+    await wallets.register({ id: 'btc-hot', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys });
+    addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
+    follower = startFollower();
+    await follower.syncToTip();
+  });
+
+  it('credits per output exactly once after 3 confirmations: two users in one tx, one user twice in another', async () => {
+    const [alice, bob] = [await addressOf('alice'), await addressOf('bob')];
+    const two = await node.send([
+      { address: alice, sats: 1n * BTC },
+      { address: bob, sats: 2n * BTC },
+    ]);
+    const twice = await node.send([
+      { address: alice, sats: 30_000n },
+      { address: alice, sats: 40_000n },
+    ]);
+    await follower.syncToTip();
+    expect((await depositsOf(two.txid)).map((d) => d.state)).toEqual(['seen', 'seen']);
+
+    await node.mine(1);
+    await follower.syncToTip();
+    expect((await depositsOf(twice.txid)).map((d) => [d.state, d.confirmations])).toEqual([
+      ['confirming', 1],
+      ['confirming', 1],
+    ]);
+    await node.mine(CONFIRMATIONS - 2);
+    await follower.syncToTip();
+    expect(await balance('alice')).toBe(0n);
+    await node.mine(1);
+    await follower.syncToTip();
+    expect(await balance('alice')).toBe(1n * BTC + 70_000n);
+    expect(await balance('bob')).toBe(2n * BTC);
+    await node.mine(2);
+    await startFollower().syncToTip(); // a restarted follower credits nothing twice
+    expect(await balance('alice')).toBe(1n * BTC + 70_000n);
+    const all = [...(await depositsOf(two.txid)), ...(await depositsOf(twice.txid))];
+    expect(all.map((d) => [d.userId, d.index, d.amount, d.state, d.credits])).toEqual([
+      ['alice', String(two.vouts[0]), 1n * BTC, 'credited', 1],
+      ['bob', String(two.vouts[1]), 2n * BTC, 'credited', 1],
+      ['alice', String(twice.vouts[0]), 30_000n, 'credited', 1],
+      ['alice', String(twice.vouts[1]), 40_000n, 'credited', 1],
+    ]);
+    for (const d of all)
+      await expect(
+        ledger.getTransfer(depositTransferId('deposit', 'bitcoin', d.txid, d.index, 1)),
+      ).resolves.toMatchObject({ amount: d.amount });
+  });
+
+  it('a real reorg drops an unconfirmed deposit and reverses a credited one: correcting transfer + incident', async () => {
+    const carol = await addressOf('carol');
+    const dave = await addressOf('dave');
+    const credited = await node.fund(carol, 50_000n);
+    await node.mine(CONFIRMATIONS);
+    await follower.syncToTip();
+    expect(await balance('carol')).toBe(50_000n);
+    const shallow = await node.fund(dave, 60_000n);
+    await node.mine(1);
+    await follower.syncToTip();
+    expect((await depositsOf(shallow.txid))[0].state).toBe('confirming');
+
+    const reorg = await node.reorg(CONFIRMATIONS + 1, { extra: 1 }); // both transactions evicted
+    expect(reorg.evicted).toEqual(expect.arrayContaining([credited.txid, shallow.txid]));
+    const steps = await follower.syncToTip();
+    expect(steps.some((s) => s.kind === 'reorg')).toBe(true);
+    expect((await depositsOf(shallow.txid))[0].state).toBe('dropped');
+    expect((await depositsOf(credited.txid))[0]).toMatchObject({ state: 'reversed', reversals: 1 });
+    expect(await balance('carol')).toBe(0n);
+    const incidents = await queries.incidents({ clientId: client });
+    expect(incidents.map((i) => [i.userId, i.amount, i.recovered, i.shortfall])).toEqual([
+      ['carol', 50_000n, 50_000n, 0n],
+    ]);
+    await expect(
+      ledger.getTransfer(depositTransferId('reversal', 'bitcoin', credited.txid, String(credited.vout), 1)),
+    ).resolves.toMatchObject({ amount: 50_000n });
+    expect((await ledger.checkInvariants()).ok).toBe(true);
+  });
+
+  it.each(['block-fetched', 'transfers-recorded', 'ledger-credited', 'before-commit', 'after-commit'])(
+    'a follower killed at %s and restarted credits exactly once, misses nothing',
+    async (point) => {
+      const user = `erin-${point}`;
+      const erin = await addressOf(user);
+      const t = await node.send([
+        { address: erin, sats: 11_000n },
+        { address: erin, sats: 12_000n },
+      ]);
+      await node.mine(CONFIRMATIONS);
+      killAt = point; // the process dies at this point while applying the blocks (the first one holds the deposit)
+      await expect(follower.syncToTip()).rejects.toThrow(Killed);
       follower = startFollower();
       await follower.syncToTip();
-    });
-
-    it('credits per output exactly once after 3 confirmations: two users in one tx, one user twice in another', async () => {
-      const [alice, bob] = [await addressOf('alice'), await addressOf('bob')];
-      const two = await node.send([
-        { address: alice, sats: 1n * BTC },
-        { address: bob, sats: 2n * BTC },
+      expect(await balance(user)).toBe(23_000n);
+      expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([
+        ['credited', 1],
+        ['credited', 1],
       ]);
-      const twice = await node.send([
-        { address: alice, sats: 30_000n },
-        { address: alice, sats: 40_000n },
-      ]);
-      await follower.syncToTip();
-      expect((await depositsOf(two.txid)).map((d) => d.state)).toEqual(['seen', 'seen']);
-
-      await node.mine(1);
-      await follower.syncToTip();
-      expect((await depositsOf(twice.txid)).map((d) => [d.state, d.confirmations])).toEqual([
-        ['confirming', 1],
-        ['confirming', 1],
-      ]);
-      await node.mine(CONFIRMATIONS - 2);
-      await follower.syncToTip();
-      expect(await balance('alice')).toBe(0n);
-      await node.mine(1);
-      await follower.syncToTip();
-      expect(await balance('alice')).toBe(1n * BTC + 70_000n);
-      expect(await balance('bob')).toBe(2n * BTC);
-      await node.mine(2);
-      await startFollower().syncToTip(); // a restarted follower credits nothing twice
-      expect(await balance('alice')).toBe(1n * BTC + 70_000n);
-      const all = [...(await depositsOf(two.txid)), ...(await depositsOf(twice.txid))];
-      expect(all.map((d) => [d.userId, d.index, d.amount, d.state, d.credits])).toEqual([
-        ['alice', String(two.vouts[0]), 1n * BTC, 'credited', 1],
-        ['bob', String(two.vouts[1]), 2n * BTC, 'credited', 1],
-        ['alice', String(twice.vouts[0]), 30_000n, 'credited', 1],
-        ['alice', String(twice.vouts[1]), 40_000n, 'credited', 1],
-      ]);
-      for (const d of all)
-        await expect(
-          ledger.getTransfer(depositTransferId('deposit', 'bitcoin', d.txid, d.index, 1)),
-        ).resolves.toMatchObject({ amount: d.amount });
-    });
-
-    it('a real reorg drops an unconfirmed deposit and reverses a credited one: correcting transfer + incident', async () => {
-      const carol = await addressOf('carol');
-      const dave = await addressOf('dave');
-      const credited = await node.fund(carol, 50_000n);
-      await node.mine(CONFIRMATIONS);
-      await follower.syncToTip();
-      expect(await balance('carol')).toBe(50_000n);
-      const shallow = await node.fund(dave, 60_000n);
-      await node.mine(1);
-      await follower.syncToTip();
-      expect((await depositsOf(shallow.txid))[0].state).toBe('confirming');
-
-      const reorg = await node.reorg(CONFIRMATIONS + 1, { extra: 1 }); // both transactions evicted
-      expect(reorg.evicted).toEqual(expect.arrayContaining([credited.txid, shallow.txid]));
-      const steps = await follower.syncToTip();
-      expect(steps.some((s) => s.kind === 'reorg')).toBe(true);
-      expect((await depositsOf(shallow.txid))[0].state).toBe('dropped');
-      expect((await depositsOf(credited.txid))[0]).toMatchObject({ state: 'reversed', reversals: 1 });
-      expect(await balance('carol')).toBe(0n);
-      const incidents = await queries.incidents({ clientId: client });
-      expect(incidents.map((i) => [i.userId, i.amount, i.recovered, i.shortfall])).toEqual([
-        ['carol', 50_000n, 50_000n, 0n],
-      ]);
-      await expect(
-        ledger.getTransfer(depositTransferId('reversal', 'bitcoin', credited.txid, String(credited.vout), 1)),
-      ).resolves.toMatchObject({ amount: 50_000n });
       expect((await ledger.checkInvariants()).ok).toBe(true);
+    },
+  );
+  it('a seen deposit whose transaction the node lost is dropped after the bound; resent, it is seen again and credited once', async () => {
+    const frank = await addressOf('frank');
+    const vanishing = new DepositFollower({
+      db: ctx().db,
+      adapter: adapter(),
+      assets,
+      ledger,
+      vanish: { dropAfterMs: 300, checkEveryMs: 0 },
     });
+    await vanishing.syncToTip();
+    const t = await node.fund(frank, 77_000n);
+    await vanishing.syncToTip();
+    expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
+    const raw = await node.rawTransaction(t.txid);
+    // The node loses it: mined in a block the follower never read, which a reorg then evicts.
+    await node.mine(1);
+    const reorg = await node.reorg(1, { extra: 1 });
+    expect(reorg.evicted).toContain(t.txid);
+    expect(await node.rpc<string[]>('getrawmempool')).not.toContain(t.txid);
 
-    it.each(['block-fetched', 'transfers-recorded', 'ledger-credited', 'before-commit', 'after-commit'])(
-      'a follower killed at %s and restarted credits exactly once, misses nothing',
-      async (point) => {
-        const user = `erin-${point}`;
-        const erin = await addressOf(user);
-        const t = await node.send([
-          { address: erin, sats: 11_000n },
-          { address: erin, sats: 12_000n },
-        ]);
-        await node.mine(CONFIRMATIONS);
-        killAt = point; // the process dies at this point while applying the blocks (the first one holds the deposit)
-        await expect(follower.syncToTip()).rejects.toThrow(Killed);
-        follower = startFollower();
-        await follower.syncToTip();
-        expect(await balance(user)).toBe(23_000n);
-        expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([
-          ['credited', 1],
-          ['credited', 1],
-        ]);
-        expect((await ledger.checkInvariants()).ok).toBe(true);
-      },
-    );
-    it('a seen deposit whose transaction the node lost is dropped after the bound; resent, it is seen again and credited once', async () => {
-      const frank = await addressOf('frank');
-      const vanishing = new DepositFollower({
-        db: ctx().db,
-        adapter: adapter(),
-        assets,
-        ledger,
-        vanish: { dropAfterMs: 300, checkEveryMs: 0 },
-      });
+    let state = '';
+    for (let i = 0; i < 50 && state !== 'dropped'; i++) {
       await vanishing.syncToTip();
-      const t = await node.fund(frank, 77_000n);
-      await vanishing.syncToTip();
-      expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
-      const raw = await node.rawTransaction(t.txid);
-      // The node loses it: mined in a block the follower never read, which a reorg then evicts.
-      await node.mine(1);
-      const reorg = await node.reorg(1, { extra: 1 });
-      expect(reorg.evicted).toContain(t.txid);
-      expect(await node.rpc<string[]>('getrawmempool')).not.toContain(t.txid);
+      state = (await depositsOf(t.txid))[0].state;
+      if (state !== 'dropped') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(state).toBe('dropped');
+    expect(await balance('frank')).toBe(0n);
 
-      let state = '';
-      for (let i = 0; i < 50 && state !== 'dropped'; i++) {
-        await vanishing.syncToTip();
-        state = (await depositsOf(t.txid))[0].state;
-        if (state !== 'dropped') await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(state).toBe('dropped');
-      expect(await balance('frank')).toBe(0n);
-
-      await node.rpc('sendrawtransaction', [raw]); // its sender broadcasts it again
-      await vanishing.syncToTip();
-      expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
-      await node.mine(CONFIRMATIONS);
-      await vanishing.syncToTip();
-      await startFollower().syncToTip(); // a restarted follower credits nothing twice
-      expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([['credited', 1]]);
-      expect(await balance('frank')).toBe(77_000n);
-      expect((await ledger.checkInvariants()).ok).toBe(true);
-    });
-  },
-);
+    await node.rpc('sendrawtransaction', [raw]); // its sender broadcasts it again
+    await vanishing.syncToTip();
+    expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
+    await node.mine(CONFIRMATIONS);
+    await vanishing.syncToTip();
+    await startFollower().syncToTip(); // a restarted follower credits nothing twice
+    expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([['credited', 1]]);
+    expect(await balance('frank')).toBe(77_000n);
+    expect((await ledger.checkInvariants()).ok).toBe(true);
+  });
+});

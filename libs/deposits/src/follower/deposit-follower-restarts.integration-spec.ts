@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describeEachBackend } from '@strongroom/testing';
 import { depositTransferId } from './deposit-book';
 import type { DepositFollower } from './deposit-follower';
-import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
+import { depositsContext } from '../deposits.context';
+import { FollowerFixture } from '../testing/follower-fixture';
 import type { ScriptedTx } from '../testing/scripted-chain';
 
 /**
@@ -50,7 +51,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 
 class Crash extends Error {}
 
-describeEachBackend('deposit follower under restarts and reorgs', { migrations: followerTestMigrations }, (ctx) => {
+describeEachBackend('deposit follower under restarts and reorgs', { contexts: [depositsContext] }, (ctx) => {
   let run = 0;
   let totalRestarts = 0;
 

@@ -1,6 +1,7 @@
 import { describeEachBackend } from '@strongroom/testing';
 import { depositTransferId } from './deposit-book';
-import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
+import { depositsContext } from '../deposits.context';
+import { FollowerFixture } from '../testing/follower-fixture';
 import type { ScriptedTx } from '../testing/scripted-chain';
 import { AuditLog } from '@strongroom/audit';
 
@@ -10,7 +11,7 @@ const tx = (...outputs: [string, bigint][]): ScriptedTx => ({
   outputs: outputs.map(([address, amount]) => ({ address, asset: 'BTC', amount })),
 });
 
-describeEachBackend('deposit follower on a scripted chain', { migrations: followerTestMigrations }, (ctx) => {
+describeEachBackend('deposit follower on a scripted chain', { contexts: [depositsContext] }, (ctx) => {
   let f: FollowerFixture;
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { describeEachBackend } from '@strongroom/testing';
-import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
+import { depositsContext } from '../deposits.context';
+import { FollowerFixture } from '../testing/follower-fixture';
 import type { ScriptedTx } from '../testing/scripted-chain';
 import { AdvisoryFollowerLock, followerLockFor, TableLeaseFollowerLock } from './follower-lock';
 
@@ -8,7 +9,7 @@ import { AdvisoryFollowerLock, followerLockFor, TableLeaseFollowerLock } from '.
  * (the cursor compare-and-set), the leader lock admits one at a time, and concurrent address
  * requests for one user agree on one address.
  */
-describeEachBackend('deposit followers and address requests racing', { migrations: followerTestMigrations }, (ctx) => {
+describeEachBackend('deposit followers and address requests racing', { contexts: [depositsContext] }, (ctx) => {
   let f: FollowerFixture;
   beforeAll(async () => {
     f = new FollowerFixture(ctx().db, 'bitcoin', 'race');

@@ -1,11 +1,12 @@
 import { describeEachBackend } from '@strongroom/testing';
-import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
+import { depositsContext } from '../deposits.context';
+import { FollowerFixture } from '../testing/follower-fixture';
 import { chainTipHeight, chainTipReadAt, followerLag } from './follower-metrics';
 
 const read = async (g: typeof followerLag, chain: string): Promise<number | undefined> =>
   (await g.get()).values.find((v) => v.labels.chain === chain)?.value;
 
-describeEachBackend('deposit follower lag metrics', { migrations: followerTestMigrations }, (ctx) => {
+describeEachBackend('deposit follower lag metrics', { contexts: [depositsContext] }, (ctx) => {
   it('a follower behind the tip reports its lag in blocks, 0 once caught up; a node that stops answering leaves the tip-read time behind', async () => {
     const f = new FollowerFixture(ctx().db);
     await f.registerOperatorWallet();

@@ -1,6 +1,7 @@
 import { describeEachBackend } from '@strongroom/testing';
 import { metricsRegistry } from '@strongroom/shared-http';
-import { FollowerFixture, followerTestMigrations } from '../testing/follower-fixture';
+import { depositsContext } from '../deposits.context';
+import { FollowerFixture } from '../testing/follower-fixture';
 import type { ScriptedTx } from '../testing/scripted-chain';
 import { depositTransferId } from './deposit-book';
 import type { DepositFollower } from './deposit-follower';
@@ -18,7 +19,7 @@ const tx = (address: string, amount: bigint): ScriptedTx => ({
 const SEC = 1_000;
 const BOUND = 60 * SEC;
 
-describeEachBackend('vanished deposits', { migrations: followerTestMigrations }, (ctx) => {
+describeEachBackend('vanished deposits', { contexts: [depositsContext] }, (ctx) => {
   let f: FollowerFixture;
   let now: Date;
   const clock = () => now;

@@ -84,7 +84,7 @@ export class DepositFollowers implements OnApplicationBootstrap, OnApplicationSh
 
 /**
  * Deposit watching for an app: the address, deposit, incident and wallet APIs, and the chain
- * followers. Needs DATABASE (migrated with depositsMigrations, eventsMigrations, ledgerMigrations),
+ * followers. Needs DATABASE (holding `depositsContext`),
  * LedgerModule and AuthModule in the app.
  */
 @Module({})

@@ -1,22 +1,13 @@
-import { AuditLog, auditMigrations } from '@strongroom/audit';
-import { ledgerMigrations, LedgerService } from '@strongroom/ledger';
-import { eventsMigrations } from '@strongroom/events';
+import { AuditLog } from '@strongroom/audit';
+import { LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import type { ChainId } from '@strongroom/shared-types';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
 import { DepositFollower, type DepositFollowerOptions } from '../follower/deposit-follower';
-import { depositsMigrations } from '../migrations/deposits-init.migration';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { ScriptedChain } from './scripted-chain';
-
-export const followerTestMigrations = [
-  ...ledgerMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...depositsMigrations,
-];
 
 export const TEST_KEYS = ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)];
 

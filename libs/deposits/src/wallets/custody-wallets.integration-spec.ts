@@ -1,9 +1,9 @@
 import { describeEachBackend } from '@strongroom/testing';
-import { depositsMigrations } from '../migrations/deposits-init.migration';
+import { depositsContext } from '../deposits.context';
 import { TEST_KEYS } from '../testing/follower-fixture';
 import { CustodyWallets } from './custody-wallets';
 
-describeEachBackend('custody wallet registry', { migrations: depositsMigrations }, (ctx) => {
+describeEachBackend('custody wallet registry', { contexts: [depositsContext] }, (ctx) => {
   it('registers idempotently, refuses a different wallet for the same id or owner, and picks segregated before shared', async () => {
     const { db } = ctx();
     const wallets = new CustodyWallets(db);

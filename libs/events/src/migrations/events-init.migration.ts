@@ -46,5 +46,3 @@ export class EventsInit1795330000000 implements MigrationInterface {
     await q.query('DROP SCHEMA events CASCADE');
   }
 }
-
-export const eventsMigrations = [EventsInit1795330000000];

@@ -1,12 +1,12 @@
 import { DisableKeyCommand, EnableKeyCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog } from '@strongroom/audit';
 import { describeEachBackend } from '@strongroom/testing';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { KmsSigner } from '../kms-signer';
 import { KeyRegistry } from './key-registry';
-import { keysMigrations } from './keys-migrations';
+import { keysContext } from '../keys.context';
 
-describeEachBackend('KeyRegistry', { migrations: [...keysMigrations, ...auditMigrations] }, (ctx) => {
+describeEachBackend('KeyRegistry', { contexts: [keysContext] }, (ctx) => {
   let kms: KmsLocalHandle;
   let signer: KmsSigner;
   let registry: KeyRegistry;

@@ -23,7 +23,7 @@ function appModule(db: Database) {
 
 describe('graceful close under load', () => {
   it('finishes every accepted request, then refuses new connections', async () => {
-    const db = await openDatabase({ memory: true, migrations: [] });
+    const db = await openDatabase({ memory: true });
     const { app, url } = await startHttpApp(appModule(db), {
       name: 'drain',
       title: 'd',

@@ -16,7 +16,7 @@ describe('/health/live and /health/ready', () => {
   let url: string;
 
   beforeAll(async () => {
-    db = await openDatabase({ memory: true, migrations: [] });
+    db = await openDatabase({ memory: true });
     const r = await startHttpApp(appModule(db), {
       name: 'health',
       title: 'h',

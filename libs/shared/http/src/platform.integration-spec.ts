@@ -46,7 +46,7 @@ describe('the shared HTTP platform', () => {
   const urls: string[] = [];
 
   beforeAll(async () => {
-    db = await openDatabase({ memory: true, migrations: [] });
+    db = await openDatabase({ memory: true });
     for (const name of ['alpha', 'beta']) {
       const r = await startHttpApp(appModule(name, db), {
         name,

@@ -46,7 +46,7 @@ describe('the request gate (before routing and authentication)', () => {
   let port: number;
 
   beforeAll(async () => {
-    db = await openDatabase({ memory: true, migrations: [] });
+    db = await openDatabase({ memory: true });
     @Module({ imports: [GateProbeModule, DatabaseModule.forInstance(db)] })
     class Root {}
     ({ app, url, port } = await startHttpApp(Root, {

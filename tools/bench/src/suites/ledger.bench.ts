@@ -4,9 +4,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { authMigrations, createApiKey, ensureClient, signRequest, type ApiCredentials } from '@strongroom/api-auth';
-import { auditMigrations } from '@strongroom/audit';
-import { ledgerMigrations, LedgerService, type TransferInput } from '@strongroom/ledger';
+import { createApiKey, ensureClient, signRequest, type ApiCredentials } from '@strongroom/api-auth';
+import { ledgerContext, LedgerService, type TransferInput } from '@strongroom/ledger';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { openTestDatabase } from '@strongroom/testing';
 import { percentile, printTable } from '../table';
@@ -20,7 +19,7 @@ import { percentile, printTable } from '../table';
  * Over HTTP only user → user moves: no API key may move value out of a system account.
  */
 const ROOT = path.resolve(__dirname, '../../../..');
-const MIGRATIONS = [...ledgerMigrations, ...authMigrations, ...auditMigrations];
+const CONTEXTS = [ledgerContext];
 const USERS = 1000;
 
 type Row = Record<string, string | number>;
@@ -275,7 +274,7 @@ export async function run(args: string[]): Promise<void> {
     .join(' ');
   if (process.env.DATABASE_URL) {
     const scale = quick ? 0.2 : 1;
-    const t = await openTestDatabase('postgres', { migrations: MIGRATIONS });
+    const t = await openTestDatabase('postgres', { contexts: CONTEXTS });
     try {
       const { fixture, creds } = await setup(t.db);
       rows.push(...(await baseline('postgres', t.db, scale)));
@@ -295,7 +294,7 @@ export async function run(args: string[]): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ledger-bench-'));
   try {
     const scale = quick ? 0.1 : 0.4;
-    const db = await openDatabase({ dataDir: dir, migrations: MIGRATIONS });
+    const db = await openDatabase({ dataDir: dir, contexts: CONTEXTS });
     const { fixture, creds } = await setup(db);
     rows.push(...(await baseline('pglite', db, scale)));
     rows.push(...(await inProcess('pglite', db, fixture, scale)));

@@ -2,18 +2,17 @@ import { Module } from '@nestjs/common';
 import autocannon from 'autocannon';
 import {
   AuthModule,
-  authMigrations,
   createApiKey,
   ensureClient,
   signedFetch,
   signRequest,
   type ApiCredentials,
 } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations, AuditModule } from '@strongroom/audit';
+import { AuditLog, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type CustodyWallet, type DigestSignature } from '@strongroom/chains-core';
-import { enqueue, eventsMigrations } from '@strongroom/events';
-import { KeyRegistry, keysMigrations, KmsSigner } from '@strongroom/keys';
-import { LedgerModule, LedgerService, ledgerMigrations } from '@strongroom/ledger';
+import { enqueue } from '@strongroom/events';
+import { KeyRegistry, keysContext, KmsSigner } from '@strongroom/keys';
+import { LedgerModule, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
@@ -29,7 +28,7 @@ import {
   WITHDRAWAL_AUDIT,
   WITHDRAWAL_LEDGER,
   WITHDRAWAL_OUTBOX,
-  withdrawalsMigrations,
+  withdrawalsContext,
   WithdrawalsModule,
   type DigestSigner,
   type SignerDeps,
@@ -45,14 +44,7 @@ import { percentile, printTable } from '../table';
  * a real Bitcoin batch needs threshold × inputs signatures. PostgreSQL when DATABASE_URL is set,
  * and PGlite (in memory).
  */
-const MIGRATIONS = [
-  ...ledgerMigrations,
-  ...authMigrations,
-  ...auditMigrations,
-  ...eventsMigrations,
-  ...keysMigrations,
-  ...withdrawalsMigrations,
-];
+const CONTEXTS = [withdrawalsContext, keysContext];
 const USERS = 200;
 type Row = Record<string, string | number>;
 
@@ -86,7 +78,7 @@ const destination = (i: number) => {
 };
 
 async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]> {
-  const tdb = await openTestDatabase(backend, { migrations: MIGRATIONS });
+  const tdb = await openTestDatabase(backend, { contexts: CONTEXTS });
   const kms = await startKmsLocal();
   const kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
   const registry = new KeyRegistry(tdb.db);

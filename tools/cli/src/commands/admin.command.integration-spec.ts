@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import { Command } from 'commander';
 import {
-  authMigrations,
+  authContext,
   AuthModule,
   CurrentPrincipal,
   listApiKeys,
@@ -12,7 +12,7 @@ import {
   signedFetch,
   type Principal,
 } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog } from '@strongroom/audit';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
@@ -57,11 +57,11 @@ for (const backend of testBackends()) {
     let dir: string | undefined;
     let pg: TestDatabase | undefined;
     const open = (): Promise<Database> =>
-      pg ? Promise.resolve(pg.db) : openDatabase({ dataDir: dir, migrations: [...authMigrations, ...auditMigrations] });
+      pg ? Promise.resolve(pg.db) : openDatabase({ dataDir: dir, contexts: [authContext] });
 
     beforeAll(async () => {
       if (backend === 'postgres') {
-        pg = await openTestDatabase('postgres', { migrations: [] });
+        pg = await openTestDatabase('postgres', { contexts: [] });
         env = { DATABASE_URL: pg.url };
       } else {
         dir = mkdtempSync(path.join(tmpdir(), 'strongroom-cli-'));

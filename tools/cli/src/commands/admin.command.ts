@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
-  authMigrations,
+  authContext,
   createApiKey,
   createClient,
   listApiKeys,
@@ -11,16 +11,16 @@ import {
   type ClientCustody,
   type ClientScope,
 } from '@strongroom/api-auth';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog } from '@strongroom/audit';
 import { defaultDataDir, openDatabase, type Database, type Tx } from '@strongroom/persistence';
 import { ROLES, type Role } from '@strongroom/shared-types';
 
-const migrations = [...authMigrations, ...auditMigrations];
+const contexts = [authContext];
 
 /** The system of record the CLI works on: `DATABASE_URL`, else the embedded PGlite data dir. */
 async function openAuthDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
-  return openDatabase(url ? { databaseUrl: url, migrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations });
+  return openDatabase(url ? { databaseUrl: url, contexts, poolSize: 2 } : { dataDir: defaultDataDir(), contexts });
 }
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog, auditContext } from '@strongroom/audit';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 import { runAuditVerify } from './audit.command';
@@ -58,13 +58,13 @@ describe('strongroom audit verify', () => {
   it('checks the embedded PGlite data directory (STRONGROOM_DATA_DIR)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
     try {
-      let db = await openDatabase({ dataDir: dir, migrations: auditMigrations });
+      let db = await openDatabase({ dataDir: dir, contexts: [auditContext] });
       const head = await seed(db);
       await db.close();
       const ok = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir }, { anchor: `4:${head}` });
       expect(ok).toEqual({ code: 0, text: expect.stringContaining('OK: 4 entries') });
 
-      db = await openDatabase({ dataDir: dir, migrations: auditMigrations });
+      db = await openDatabase({ dataDir: dir, contexts: [auditContext] });
       await deleteSecond(db);
       await db.close();
       const bad = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir });
@@ -89,7 +89,7 @@ describe('strongroom audit verify', () => {
   });
 
   (testBackends().includes('postgres') ? it : it.skip)('checks PostgreSQL (DATABASE_URL)', async () => {
-    const t: TestDatabase = await openTestDatabase('postgres', { migrations: auditMigrations });
+    const t: TestDatabase = await openTestDatabase('postgres', { contexts: [auditContext] });
     try {
       await seed(t.db);
       expect((await cli({ DATABASE_URL: t.url })).code).toBe(0);

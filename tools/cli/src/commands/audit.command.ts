@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AuditLog, auditMigrations, type AuditVerification } from '@strongroom/audit';
+import { AuditLog, auditContext, type AuditVerification } from '@strongroom/audit';
 import { defaultDataDir, openDatabase, type Database } from '@strongroom/persistence';
 
 /**
@@ -57,8 +57,8 @@ export async function runAuditVerify(
 function openAuditDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
   return url
-    ? openDatabase({ databaseUrl: url, migrations: auditMigrations, migrate: false, poolSize: 2 })
-    : openDatabase({ dataDir: defaultDataDir(), migrations: auditMigrations, migrate: false });
+    ? openDatabase({ databaseUrl: url, contexts: [auditContext], migrate: false, poolSize: 2 })
+    : openDatabase({ dataDir: defaultDataDir(), contexts: [auditContext], migrate: false });
 }
 
 function describe(r: AuditVerification): string {

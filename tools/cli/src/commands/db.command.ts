@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defaultDataDir, openDatabase, runMigrations } from '@strongroom/persistence';
-import { allMigrations } from '../all-migrations';
+import { ALL_CONTEXTS } from '../all-contexts';
 
 /** `strongroom db migrate`: applies pending migrations of every schema (`npm run migrate`). */
 export function register(program: Command): void {
@@ -12,7 +12,7 @@ export function register(program: Command): void {
       const database = await openDatabase({
         databaseUrl: url,
         dataDir: defaultDataDir(),
-        migrations: allMigrations,
+        contexts: ALL_CONTEXTS,
         migrate: false,
       });
       try {

@@ -1,6 +1,6 @@
-import { keysMigrations, KeyRegistry, KmsSigner, kmsConfigFromEnv, type KmsConfig } from '@strongroom/keys';
+import { keysContext, KeyRegistry, KmsSigner, kmsConfigFromEnv, type KmsConfig } from '@strongroom/keys';
 import { defaultDataDir, openDatabase, type Database } from '@strongroom/persistence';
-import { AuditLog, auditMigrations } from '@strongroom/audit';
+import { AuditLog } from '@strongroom/audit';
 
 export interface KeysContext {
   kms: KmsConfig;
@@ -25,9 +25,9 @@ export async function withKeysContext<T>(
       ? { region: 'unset' }
       : kmsConfigFromEnv();
   const url = process.env.DATABASE_URL;
-  const migrations = [...keysMigrations, ...auditMigrations];
+  const contexts = [keysContext];
   const db = await openDatabase(
-    url ? { databaseUrl: url, migrations, poolSize: 2 } : { dataDir: defaultDataDir(), migrations },
+    url ? { databaseUrl: url, contexts, poolSize: 2 } : { dataDir: defaultDataDir(), contexts },
   );
   const signer = new KmsSigner(kms);
   try {

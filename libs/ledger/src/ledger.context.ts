@@ -1,0 +1,11 @@
+import type { ContextDescriptor } from '@strongroom/persistence';
+import { authContext } from '@strongroom/api-auth';
+import { LedgerInit1763800000000 } from './migrations/ledger-init.migration';
+
+/** The `ledger` schema. Its HTTP API sits behind the API-key guard and dual control (`auth`). */
+export const ledgerContext: ContextDescriptor = {
+  name: 'ledger',
+  schema: 'ledger',
+  migrations: [LedgerInit1763800000000],
+  dependsOn: [authContext],
+};
