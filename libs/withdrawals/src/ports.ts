@@ -1,6 +1,7 @@
-import type { AssetCode, ChainId } from '@strongroom/shared-types';
+import type { ChainId } from '@strongroom/shared-types';
 import type { Tx } from '@strongroom/persistence';
 import type { CustodyWallet, DigestSignature } from '@strongroom/chains-core';
+import type { AccountKind, LedgerApi, TransferFlag, TransferInput, TransferResult } from '@strongroom/ledger';
 
 /*
  * The ports this context needs from others. Each mirrors (a subset of) the owning library's
@@ -8,41 +9,14 @@ import type { CustodyWallet, DigestSignature } from '@strongroom/chains-core';
  * ones; nothing here reaches into another context's tables.
  */
 
-/** The subset of the ledger's `LedgerApi` (libs/ledger/src/ledger.types.ts) used here. */
-export type LedgerAccountKind =
-  'user' | 'custody' | 'in_flight' | 'fee_expense' | 'fee_revenue' | 'incident' | 'equity';
-export type LedgerTransferFlag =
-  'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
+/** The ledger's own contract types (libs/ledger/src/ledger.types.ts), under the names this context uses. */
+export type LedgerAccountKind = AccountKind;
+export type LedgerTransferFlag = TransferFlag;
+export type LedgerTransferInput = TransferInput;
+export type LedgerTransferResult = TransferResult;
 
-export interface LedgerTransferInput {
-  id: string;
-  debitAccountId: string;
-  creditAccountId: string;
-  amount?: bigint;
-  flags?: LedgerTransferFlag[];
-  pendingId?: string;
-  code?: string;
-  metadata?: Record<string, unknown>;
-}
-
-export type LedgerTransferResult =
-  { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
-
-export interface LedgerAccountRef {
-  id: string;
-}
-
-export interface WithdrawalLedger {
-  openAccount(
-    input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
-    tx?: Tx,
-  ): Promise<LedgerAccountRef>;
-  findAccount(
-    q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
-    tx?: Tx,
-  ): Promise<LedgerAccountRef | null>;
-  createTransfers(batch: LedgerTransferInput[], tx?: Tx): Promise<LedgerTransferResult[]>;
-}
+/** The subset of the ledger's `LedgerApi` used here: derived, so it cannot drift from the ledger. */
+export type WithdrawalLedger = Pick<LedgerApi, 'openAccount' | 'findAccount' | 'createTransfers'>;
 export const WITHDRAWAL_LEDGER = Symbol('WITHDRAWAL_LEDGER');
 
 /** An audit record as `@strongroom/audit`'s `AuditLog.append(tx, …)` takes it. */

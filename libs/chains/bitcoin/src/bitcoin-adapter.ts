@@ -35,9 +35,6 @@ import { ScriptSet } from './logic/script-set';
 import { selectCoins } from './logic/select-coins';
 import { UtxoTracker } from './logic/utxo-tracker';
 import { validateAddress } from './logic/validate-address';
-import { buildCpfp } from './logic/build-cpfp';
-import { checkCpfpIntent } from './logic/check-cpfp-intent';
-import { inputsOfRaw, outpointsOfPsbt, type SpentOutput } from './logic/spent-outpoints';
 import { BitcoinRpc } from './network/bitcoin-rpc';
 import { BitcoinUtxo } from './bitcoin-utxo';
 

@@ -1,10 +1,4 @@
-import type {
-  CustodyWallet,
-  DigestSignature,
-  SignedChainTx,
-  UnsignedChainTx,
-  WithdrawalBatch,
-} from './chain-types';
+import type { CustodyWallet, DigestSignature, SignedChainTx, UnsignedChainTx, WithdrawalBatch } from './chain-types';
 
 /** Current fees and the relayer's next nonce as the node sees them (EIP-1559, wei). */
 export interface RelayerChainState {

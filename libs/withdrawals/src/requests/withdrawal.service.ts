@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { assertClientScope, requireActiveClient } from '@strongroom/api-auth';
-import type { Tx } from '@strongroom/persistence';
 import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
 import { assertAssetServed } from './asset-serving';
 import { seqPage } from '../seq-page';
