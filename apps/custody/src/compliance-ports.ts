@@ -16,12 +16,12 @@ import {
   UNBOOKED,
   type CustodyKeySigner,
 } from '@strongroom/compliance';
-import { CustodyWallets } from '@strongroom/deposits';
 import type { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DomainError } from '@strongroom/shared-types';
+import { WalletDirectory } from '@strongroom/wallets';
 
 export interface ComplianceChains {
   /** A fresh adapter on the same node: reconciliation replays its own UTXO set up to the snapshot height. */
@@ -73,7 +73,7 @@ export function compliancePorts(
   pricesFile: string,
   keys: { kms: Pick<KmsSigner, 'signDigest'>; registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'> },
 ): Provider[] {
-  const wallets = new CustodyWallets(db);
+  const wallets = new WalletDirectory(db);
   const holdings = new CustodyHoldings(assets, {
     bitcoin: new BitcoinCustodyHoldings(db, wallets, chains.newBitcoinAdapter),
     ethereum: new EthereumCustodyHoldings(db, wallets, chains.ethereum),

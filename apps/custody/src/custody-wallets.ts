@@ -1,10 +1,10 @@
 import type { CustodyWallet } from '@strongroom/chains-core';
 import { EthereumAdapter, setupEthereumCustody, type DevChain } from '@strongroom/chains-ethereum';
-import { CustodyWallets } from '@strongroom/deposits';
 import { KeyRegistry, KmsKeyAdmin, KmsSigner, type Wallet, type WalletKeyInput } from '@strongroom/keys';
 import type { Database } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
 import { AuditLog } from '@strongroom/audit';
+import { toChainWalletView, type WalletDirectory } from '@strongroom/wallets';
 
 /** 2-of-3 on each chain, as the embedded default's ceremony makes them. */
 export const THRESHOLD = 2;
@@ -22,10 +22,10 @@ export interface CustodySetup {
 /**
  * Makes sure both custody wallets exist and are sound, creating what is missing:
  * - the key ceremony through KMS (kms-local here): 3 cosigners per chain and an Ethereum relayer,
- *   recorded in the key registry (wallet labels `bitcoin` and `ethereum`, which the withdrawal
- *   signer's wallet directory picks as the operator's pooled custody);
- * - the Safe v1.4.1 contracts and the custody Safe on anvil, deployed by the relayer key;
- * - the wallets' public side in the deposits context (addresses derive from it).
+ *   recorded in the key registry and, as the operator's pooled wallets (labels `bitcoin` and
+ *   `ethereum`), in the wallet directory deposits and withdrawals both serve from;
+ * - the Safe v1.4.1 contracts and the custody Safe on anvil, deployed by the relayer key, its
+ *   address then recorded in the wallet directory.
  * Every key is then verified against KMS. A first start that died half way resumes: keys whose
  * alias already exists in KMS are reused (they can only come from this data directory's
  * kms-local), a Safe already at its deterministic address is not deployed again.
@@ -37,7 +37,7 @@ export async function ensureCustodyWallets(
   log: (line: string) => void,
 ): Promise<CustodySetup> {
   const registry = new KeyRegistry(db, new AuditLog(db));
-  const deposits = new CustodyWallets(db);
+  const directory = registry.directory;
   const created: string[] = [];
 
   const btcWallet = (await findWallet(registry, 'bitcoin')) ?? (await ceremony(registry, kms, 'bitcoin', log, created));
@@ -53,8 +53,8 @@ export async function ensureCustodyWallets(
   }
   log(`keys            ${verdicts.length} wallet(s) verified against KMS (${verdicts.map((v) => v.label).join(', ')})`);
 
-  const btcCustody = toCustody(btcWallet);
-  const ethCustody = toCustody(ethWallet);
+  const btcCustody = await toCustody(directory, btcWallet);
+  const ethCustody = await toCustody(directory, ethWallet);
 
   // Ethereum: the Safe contracts (idempotent; code hashes checked) and the custody Safe.
   await chains.ethereum.ensureDeployment();
@@ -63,8 +63,7 @@ export async function ensureCustodyWallets(
   const relayer = ethWallet.relayer;
   if (!relayer) throw new Error(`ethereum wallet ${ethWallet.id} has no relayer key`);
   if (code === '0x') {
-    const recorded = (await deposits.list('ethereum')).find((w) => w.id === ethWallet.id);
-    if (recorded)
+    if (ethCustody.safeAddress)
       log(
         `WARNING: the custody Safe ${predicted} is missing from the anvil chain (its state was lost); deploying it again at the same address — ETH it held is gone`,
       );
@@ -94,20 +93,10 @@ export async function ensureCustodyWallets(
   ethCustody.safeAddress = predicted;
   chains.ethereum.registerWallet(ethCustody);
 
-  // The public side, for deposit addresses (idempotent; a different wallet under the id is a conflict).
-  for (const w of [btcCustody, ethCustody]) {
-    const before = (await deposits.list(w.chain)).some((r) => r.id === w.id);
-    await deposits.register({
-      id: w.id,
-      chain: w.chain,
-      clientId: null,
-      threshold: w.threshold,
-      publicKeys: w.publicKeys,
-      safeAddress: w.safeAddress,
-      relayerAddress: w.relayerAddress,
-    });
-    if (!before) created.push(`${w.chain} custody wallet ${w.id} registered for deposits`);
-  }
+  // The Safe completes the directory's record (idempotent; a different Safe under the id is a conflict).
+  const before = (await directory.walletById(ethWallet.id))?.safeAddress;
+  await directory.register({ ...ethCustody, clientId: ethWallet.clientId, tier: ethWallet.tier });
+  if (!before) created.push(`ethereum custody Safe ${predicted} recorded in the wallet directory`);
   return {
     bitcoin: { wallet: btcWallet, custody: btcCustody },
     ethereum: { wallet: ethWallet, custody: ethCustody, safe: predicted },
@@ -119,15 +108,11 @@ async function findWallet(registry: KeyRegistry, label: ChainId): Promise<Wallet
   return (await registry.wallets()).find((w) => w.label === label);
 }
 
-/** The same mapping the withdrawal signer's wallet directory makes: keys in ceremony order. */
-function toCustody(w: Wallet): CustodyWallet {
-  return {
-    id: w.id,
-    chain: w.chain,
-    threshold: w.threshold,
-    publicKeys: [...w.keys].sort((a, b) => a.position - b.position).map((k) => k.publicKey),
-    ...(w.relayer ? { relayerAddress: w.relayer.ethereumAddress } : {}),
-  };
+/** The wallet as the directory records it (what deposits and withdrawals both use). */
+async function toCustody(directory: WalletDirectory, w: Wallet): Promise<CustodyWallet> {
+  const record = await directory.walletById(w.id);
+  if (!record) throw new Error(`wallet ${w.label} (${w.id}) is in the key registry but not in the wallet directory`);
+  return toChainWalletView(record);
 }
 
 async function ceremony(

@@ -164,7 +164,6 @@ export async function startCustody(
         kms: services.kms.config,
         adapters,
         assets: config.assets,
-        safeAddresses: { [setup.ethereum.wallet.id]: setup.ethereum.safe },
         pipeline: {
           chains: adapters.map((a) => ({
             chain: a.chain,

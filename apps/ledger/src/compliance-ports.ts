@@ -17,12 +17,12 @@ import {
   UNBOOKED,
   type PriceSource,
 } from '@strongroom/compliance';
-import { CustodyWallets } from '@strongroom/deposits';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import { tokenContracts, withTokenContracts, type AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
+import { WalletDirectory } from '@strongroom/wallets';
 
 /**
  * The compliance ports of the standalone ledger app, from the environment:
@@ -72,7 +72,7 @@ export function compliancePortsFromEnv(assets: AssetRegistry, env: NodeJS.Proces
       provide: CHAIN_HOLDINGS,
       inject: [DATABASE],
       useFactory: (db: Database) => {
-        const wallets = new CustodyWallets(db);
+        const wallets = new WalletDirectory(db);
         return new CustodyHoldings(assets, {
           ...(bitcoinConfig
             ? {

@@ -45,7 +45,6 @@ export interface WithdrawalSignerConfig {
   clock?: Clock;
   /** Worker configuration; absent = API only. */
   pipeline?: Omit<PipelineRunnerOptions, 'onError'>;
-  safeAddresses?: Record<string, string>;
   /** Overrides (tests): a signer or wallet directory other than KMS + key registry. */
   signer?: DigestSigner;
   wallets?: WalletDirectory;
@@ -91,8 +90,8 @@ export class WithdrawalSignerAppModule {
         : {
             provide: WALLET_DIRECTORY,
             inject: [KeyRegistry],
-            useFactory: (registry: KeyRegistry) =>
-              new RegistryWalletDirectory(registry, { safeAddresses: config.safeAddresses }),
+            // Who pays is the wallet directory's answer (Safe address included); the registry vouches for the keys.
+            useFactory: (registry: KeyRegistry) => new RegistryWalletDirectory(registry),
           },
     ];
     return {

@@ -28,7 +28,6 @@ async function main(): Promise<void> {
       database: databaseUrl ? { databaseUrl } : { dataDir: defaultDataDir() },
       kms: kmsConfigFromEnv({ AWS_REGION: 'eu-west-1', ...process.env }),
       adapters,
-      safeAddresses: process.env.ETHEREUM_SAFE_ADDRESS ? { ethereum: process.env.ETHEREUM_SAFE_ADDRESS } : undefined,
       pipeline: workers
         ? {
             chains: adapters.map((a) => ({

@@ -1,44 +1,50 @@
 import type { CustodyWallet } from '@strongroom/chains-core';
 import type { KeyRegistry, Wallet } from '@strongroom/keys';
-import type { WalletDirectory } from '@strongroom/withdrawals';
 import { DomainError, type ChainId } from '@strongroom/shared-types';
+import { toChainWalletView, type WalletRecord } from '@strongroom/wallets';
+import type { WalletDirectory } from '@strongroom/withdrawals';
 
-export interface RegistryWalletDirectoryOptions {
-  /** Ethereum: the Safe address of each wallet (by wallet id or label), from the ceremony. */
-  safeAddresses?: Record<string, string>;
-}
+type PayingWallet = CustodyWallet & { relayerPublicKey?: string };
 
 /**
- * Which wallet pays a client's withdrawals: the usable wallet labelled `<chain>-<clientId>`
- * (segregated custody) if there is one, else the usable wallet labelled `<chain>` or, failing
- * that, the oldest usable wallet of the chain (the operator's pooled custody).
+ * The withdrawals' wallet directory port over the one wallet directory: which wallet pays is
+ * decided there (`walletFor`: the client's own wallet on the chain, else the operator's pool —
+ * the same wallet its deposit addresses come from), and it may pay only if the key registry has
+ * verified its keys against KMS. A chosen wallet that may not sign is refused, never swapped for
+ * another one: that would pay a segregated client from the pool, or the reverse.
  */
 export class RegistryWalletDirectory implements WalletDirectory {
-  constructor(
-    private readonly registry: Pick<KeyRegistry, 'wallets'>,
-    private readonly options: RegistryWalletDirectoryOptions = {},
-  ) {}
+  constructor(private readonly registry: Pick<KeyRegistry, 'directory' | 'wallets'>) {}
 
-  async walletFor(chain: ChainId, clientId: string): Promise<CustodyWallet & { relayerPublicKey?: string }> {
-    const all = (await this.registry.wallets()).filter((w) => w.chain === chain && w.status === 'usable');
-    const pick =
-      all.find((w) => w.label === `${chain}-${clientId}`) ??
-      all.find((w) => w.label === chain) ??
-      all.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
-    if (!pick)
-      throw new DomainError('wallet.unavailable', 503, `no usable ${chain} custody wallet is registered`, { chain });
-    return toCustodyWallet(pick, this.options.safeAddresses?.[pick.id] ?? this.options.safeAddresses?.[pick.label]);
+  async walletFor(chain: ChainId, clientId: string): Promise<PayingWallet> {
+    const w = await this.registry.directory.walletFor(chain, clientId);
+    if (!w) throw new DomainError('wallet.unavailable', 503, `no ${chain} custody wallet is registered`, { chain });
+    const why = await this.unusable(w);
+    if (why)
+      throw new DomainError('wallet.unavailable', 503, `custody wallet ${w.label} may not sign: ${why}`, {
+        chain,
+        walletId: w.id,
+      });
+    return toChainWalletView(w);
   }
 
-  async walletById(chain: ChainId, walletId: string): Promise<(CustodyWallet & { relayerPublicKey?: string }) | null> {
-    const w = (await this.registry.wallets()).find(
-      (x) => x.id === walletId && x.chain === chain && x.status === 'usable',
-    );
-    return w ? toCustodyWallet(w, this.options.safeAddresses?.[w.id] ?? this.options.safeAddresses?.[w.label]) : null;
+  async walletById(chain: ChainId, walletId: string): Promise<PayingWallet | null> {
+    const w = await this.registry.directory.walletById(walletId);
+    if (!w || w.chain !== chain || (await this.unusable(w))) return null;
+    return toChainWalletView(w);
+  }
+
+  /** Why the wallet may not sign (null: it may). */
+  private async unusable(w: WalletRecord): Promise<string | null> {
+    const [keys] = await this.registry.wallets(w.id);
+    if (!keys) return 'its keys are not in the key registry';
+    if (keys.status !== 'usable') return `its keys are ${keys.status} against KMS`;
+    return null;
   }
 }
 
-export function toCustodyWallet(w: Wallet, safeAddress?: string): CustodyWallet & { relayerPublicKey?: string } {
+/** A registry wallet as chain adapters take it: keys in ceremony order. */
+export function toCustodyWallet(w: Wallet, safeAddress = w.safeAddress): PayingWallet {
   return {
     id: w.id,
     chain: w.chain,

@@ -2,6 +2,7 @@ import { authContext } from '@strongroom/api-auth';
 import { auditContext } from '@strongroom/audit';
 import { depositsContext } from '@strongroom/deposits';
 import type { ContextDescriptor } from '@strongroom/persistence';
+import { walletsContext } from '@strongroom/wallets';
 import { withdrawalsContext } from '@strongroom/withdrawals';
 import { ComplianceLiabilityProofs1763800100200 } from './proof/liabilities.migrations';
 import { ComplianceReconciliation1763800100100 } from './reconciliation/reconciliation.migrations';
@@ -21,5 +22,5 @@ export const complianceContext: ContextDescriptor = {
     ComplianceLiabilityProofs1763800100200,
     ComplianceScheduleClaims1764790000000,
   ],
-  dependsOn: [depositsContext, withdrawalsContext, auditContext, authContext],
+  dependsOn: [walletsContext, depositsContext, withdrawalsContext, auditContext, authContext],
 };

@@ -1,6 +1,7 @@
 import type { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { toChainWallet, watchedAddress, type CustodyWallets } from '@strongroom/deposits';
+import { watchedAddress } from '@strongroom/deposits';
 import type { Database } from '@strongroom/persistence';
+import { toChainWalletView, type WalletDirectory } from '@strongroom/wallets';
 import { DomainError } from '@strongroom/shared-types';
 import type { ChainHolding, ChainTip } from '../ports';
 
@@ -38,7 +39,7 @@ export class BitcoinCustodyHoldings {
 
   constructor(
     private readonly db: Database,
-    private readonly wallets: CustodyWallets,
+    private readonly wallets: Pick<WalletDirectory, 'list'>,
     /** Makes a fresh adapter on the same node (the app's config); never the follower's own instance. */
     private readonly newAdapter: () => ReplayAdapter,
   ) {}
@@ -122,9 +123,9 @@ export class BitcoinCustodyHoldings {
    * so the table is read here as the follower reads it.
    */
   private async watchNew(r: NonNullable<typeof this.replay>): Promise<number | null> {
-    const wallets = await this.wallets.list('bitcoin');
+    const wallets = await this.wallets.list({ chain: 'bitcoin' });
     for (const w of wallets) {
-      const change = r.adapter.changeAddress(toChainWallet(w));
+      const change = r.adapter.changeAddress(toChainWalletView(w));
       if (this.owners.has(change.address)) continue;
       r.adapter.watch([
         { address: change.address, script: change.locator, derivation: change.derivation, ref: `change:${w.id}` },

@@ -7,6 +7,7 @@ import {
   toChainWallet,
   type CustodyWalletRecord,
 } from '@strongroom/deposits';
+
 import { KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -117,7 +118,9 @@ describeEachBackend(
         new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }),
         assets,
       );
-      const holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets, adapter) });
+      const holdings = new CustodyHoldings(assets, {
+        bitcoin: new BitcoinCustodyHoldings(db, wallets.directory, adapter),
+      });
       reconciliations = new ReconciliationService(
         db,
         snapshots,
@@ -291,7 +294,7 @@ describeEachBackend(
       ]);
       // The shared wallet still holds exactly what its clients are owed (dave's deposit has been credited since).
       const held = await new CustodyHoldings(assets, {
-        bitcoin: new BitcoinCustodyHoldings(ctx().db, wallets, adapter),
+        bitcoin: new BitcoinCustodyHoldings(ctx().db, wallets.directory, adapter),
       }).holdings('BTC', (await snapshots.get(rec.snapshotId)).chainTips[0]);
       const poolHeld = held.filter((h) => h.walletId === pool.id);
       expect(poolHeld.every((h) => h.clientId === null)).toBe(true);

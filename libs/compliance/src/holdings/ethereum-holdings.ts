@@ -1,6 +1,6 @@
 import type { EthereumAdapter } from '@strongroom/chains-ethereum';
-import type { CustodyWallets } from '@strongroom/deposits';
 import type { Database } from '@strongroom/persistence';
+import type { WalletDirectory } from '@strongroom/wallets';
 import pLimit from 'p-limit';
 import type { ChainHolding, ChainTip } from '../ports';
 
@@ -18,12 +18,13 @@ export class EthereumCustodyHoldings {
 
   constructor(
     private readonly db: Database,
-    private readonly wallets: CustodyWallets,
+    private readonly wallets: Pick<WalletDirectory, 'list'>,
     private readonly adapter: BalanceReader,
   ) {}
 
   async holdings(asset: string, tip: ChainTip): Promise<ChainHolding[]> {
-    const wallets = await this.wallets.list('ethereum');
+    // Every wallet, whatever its status: addresses issued from an inactive one still hold custody.
+    const wallets = await this.wallets.list({ chain: 'ethereum' });
     // No deposits service lists addresses across clients, so the table is read (as the follower does).
     const rows = await this.db.query<{ address: string; wallet_id: string }>(
       `SELECT DISTINCT address, wallet_id FROM deposits.addresses WHERE chain = 'ethereum' ORDER BY wallet_id, address`,

@@ -114,7 +114,9 @@ describeEachBackend(
         new StaticPriceSource({ quote: 'USD', prices: { ETH: '3000', USDC: '1' } }),
         assets,
       );
-      const holdings = new CustodyHoldings(assets, { ethereum: new EthereumCustodyHoldings(db, wallets, adapter()) });
+      const holdings = new CustodyHoldings(assets, {
+        ethereum: new EthereumCustodyHoldings(db, wallets.directory, adapter()),
+      });
       reconciliations = new ReconciliationService(
         db,
         snapshots,

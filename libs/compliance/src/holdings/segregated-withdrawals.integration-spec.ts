@@ -159,7 +159,7 @@ describeEachBackend(
         new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }),
         assets,
       );
-      holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets, adapter) });
+      holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets.directory, adapter) });
       reconciliations = new ReconciliationService(
         db,
         snapshots,

@@ -30,7 +30,7 @@ interface DepositRow {
 }
 
 const SELECT_DEPOSIT = `SELECT d.*, a.wallet_id, w.client_id AS wallet_client_id
-  FROM deposits.deposits d JOIN deposits.addresses a ON a.id = d.address_id JOIN deposits.wallets w ON w.id = a.wallet_id`;
+  FROM deposits.deposits d JOIN deposits.addresses a ON a.id = d.address_id JOIN wallets.wallets w ON w.id = a.wallet_id`;
 
 /** Ledger transfer ids: deterministic, and numbered when a deposit is credited or reversed again after a reorg. */
 export function depositTransferId(

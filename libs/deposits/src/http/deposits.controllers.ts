@@ -5,7 +5,6 @@ import { z } from 'zod';
 import {
   assertClientScope,
   CurrentPrincipal,
-  inClientScope,
   requireActiveClient,
   requireClient,
   Roles,
@@ -194,7 +193,6 @@ export class CustodyWalletsController {
   })
   async list(@CurrentPrincipal() who: Principal): Promise<{ items: CustodyWalletRecord[] }> {
     // A segregated client's wallet is that client's business; the shared operator wallet holds every pooled client's deposits.
-    const items = await this.wallets.list();
-    return { items: items.filter((w) => w.clientId === null || inClientScope(who, w.clientId)) };
+    return { items: await this.wallets.list(undefined, who.clients === 'all' ? undefined : who.clients) };
   }
 }

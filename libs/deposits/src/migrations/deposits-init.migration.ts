@@ -1,8 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DepositsVanished1795330200000 } from './deposits-vanished.migration';
+import { DepositsWalletDirectory1795330300000 } from './deposits-wallet-directory.migration';
 
 /**
- * Schema `deposits`: custody wallets (public data only), deposit addresses, deposits, the
+ * Schema `deposits`: custody wallets (public data only; moved to the wallet directory by
+ * DepositsWalletDirectory1795330300000), deposit addresses, deposits, the
  * per-chain follower cursor with recent block hashes (for reorg walk-back), a lease table (the
  * follower lock on PGlite) and incidents.
  */
@@ -118,5 +120,9 @@ export class DepositsInit1795330100000 implements MigrationInterface {
   }
 }
 
-/** Every deposits migration, in order; apps and test fixtures compose this list. */
-export const depositsMigrations = [DepositsInit1795330100000, DepositsVanished1795330200000];
+/** Every deposits migration, in order (the last needs the wallets schema: compose depositsContext). */
+export const depositsMigrations = [
+  DepositsInit1795330100000,
+  DepositsVanished1795330200000,
+  DepositsWalletDirectory1795330300000,
+];

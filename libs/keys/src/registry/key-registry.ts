@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '@strongroom/persistence';
-import { badRequest, conflict, DomainError, notFound, type ChainId, CHAIN_IDS } from '@strongroom/shared-types';
+import {
+  badRequest,
+  conflict,
+  DomainError,
+  isDomainError,
+  notFound,
+  type ChainId,
+  CHAIN_IDS,
+} from '@strongroom/shared-types';
+import { WalletDirectory, type WalletTier } from '@strongroom/wallets';
 import { publicKeyFromPoint, type KmsPublicKey } from '../public-key';
 import type { AuditLog } from '@strongroom/audit';
 
@@ -18,12 +27,18 @@ export interface RegisterWalletInput {
   /** Unique name for operators; default `<chain>-<first 8 of id>`. */
   label?: string;
   chain: ChainId;
+  /** Whose wallet it is in the wallet directory: a client's own (segregated), or null/absent = the operator's pool. */
+  clientId?: string | null;
+  /** Default 'hot'. */
+  tier?: WalletTier;
   /** m of the m-of-n. */
   threshold: number;
   /** The n cosigner keys, in ceremony order. */
   keys: WalletKeyInput[];
   /** Ethereum only (required there): the key that pays gas and submits Safe transactions. */
   relayer?: WalletKeyInput;
+  /** Ethereum: the Safe, when already deployed (else registered in the directory once it is). */
+  safeAddress?: string;
 }
 
 export interface WalletKey {
@@ -36,11 +51,15 @@ export interface WalletKey {
   ethereumAddress: string;
 }
 
+/** A wallet as the key registry sees it: the directory's public side joined with its KMS keys and their verification. */
 export interface Wallet {
   id: string;
   label: string;
   chain: ChainId;
+  clientId: string | null;
+  tier: WalletTier;
   threshold: number;
+  safeAddress?: string;
   keys: WalletKey[];
   relayer?: WalletKey;
   status: WalletStatus;
@@ -76,7 +95,10 @@ interface WalletRow {
   id: string;
   label: string;
   chain: ChainId;
+  client_id: string | null;
+  tier: WalletTier;
   threshold: number;
+  safe_address: string | null;
   status: WalletStatus;
   status_reason: string | null;
   verified_at: Date | string | null;
@@ -93,28 +115,55 @@ interface KeyRow {
 }
 
 /**
- * Custody wallets and their KMS keys (schema `keys`). The public keys recorded at the ceremony
+ * The KMS keys behind custody wallets (schema `keys`). A ceremony registers the wallet's public
+ * side in the wallet directory (its `directory`) and the key handles here, in one transaction;
+ * this schema keeps only the handles and their verification. The public keys recorded at the ceremony
  * are the truth: at start every key is fetched from KMS again and compared, and a wallet whose
  * keys do not all match (or cannot be read) is marked unusable with the reason — signing for it
  * stops (`assertUsable`) until a later verification passes.
  */
 export class KeyRegistry {
+  /** Where the ceremony registers each wallet's public side; who serves whom is decided there. */
+  readonly directory: WalletDirectory;
+
   constructor(
     private readonly db: Database,
     /** When given, registrations and every change of a wallet's usability are recorded in the audit log. */
     private readonly audit?: Pick<AuditLog, 'append'>,
-  ) {}
+  ) {
+    this.directory = new WalletDirectory(db);
+  }
 
+  /**
+   * The ceremony's record: the wallet in the directory (active when its slot is free, else
+   * inactive until an operator switches it over) and its key handles here, audited.
+   */
   async registerWallet(input: RegisterWalletInput): Promise<Wallet> {
     const keys = validate(input);
     const id = randomUUID();
     const label = input.label?.trim() || `${input.chain}-${id.slice(0, 8)}`;
+    const clientId = input.clientId ?? null;
+    const tier = input.tier ?? 'hot';
     try {
       await this.db.transaction(async (tx) => {
-        await tx.execute(
-          `INSERT INTO keys.wallets (id, label, chain, threshold, key_count) VALUES ($1, $2, $3, $4, $5)`,
-          [id, label, input.chain, input.threshold, input.keys.length],
+        const holder = await this.directory.slotHolder(input.chain, clientId, tier, tx);
+        const relayer = keys.find((k) => k.role === 'relayer');
+        await this.directory.register(
+          {
+            id,
+            label,
+            clientId,
+            chain: input.chain,
+            tier,
+            threshold: input.threshold,
+            publicKeys: keys.filter((k) => k.role === 'cosigner').map((k) => k.publicKey),
+            ...(input.safeAddress ? { safeAddress: input.safeAddress } : {}),
+            ...(relayer ? { relayerAddress: relayer.ethereumAddress, relayerPublicKey: relayer.publicKey } : {}),
+            status: holder ? 'inactive' : 'active',
+          },
+          tx,
         );
+        await tx.execute(`INSERT INTO keys.wallets (id) VALUES ($1)`, [id]);
         for (const k of keys) {
           await tx.execute(
             `INSERT INTO keys.wallet_keys (wallet_id, role, position, kms_key_id, kms_key_arn, public_key, ethereum_address)
@@ -129,6 +178,8 @@ export class KeyRegistry {
           payload: {
             label,
             chain: input.chain,
+            clientId,
+            tier,
             threshold: input.threshold,
             keys: keys.map((k) => ({
               role: k.role,
@@ -143,7 +194,7 @@ export class KeyRegistry {
       const code =
         (err as { driverError?: { code?: string }; code?: string }).driverError?.code ??
         (err as { code?: string }).code;
-      if (code === '23505')
+      if (code === '23505' || isDomainError(err, 'wallet.conflict'))
         throw conflict('keys.duplicate', `a wallet labelled "${label}" or one of these keys is already registered`);
       throw err;
     }
@@ -157,13 +208,9 @@ export class KeyRegistry {
   }
 
   async wallets(id?: string): Promise<Wallet[]> {
-    return this.db.transaction(async (tx) => {
-      const byId = /^[0-9a-f-]{36}$/i.test(id ?? '') ? id : undefined;
-      if (id !== undefined && !byId) {
-        return loadWallets(tx, `WHERE label = $1`, [id]);
-      }
-      return loadWallets(tx, byId ? `WHERE id = $1` : '', byId ? [byId] : []);
-    });
+    return this.db.transaction((tx) =>
+      id === undefined ? loadWallets(tx, '', []) : loadWallets(tx, 'WHERE k.id = $1 OR w.label = $1', [id]),
+    );
   }
 
   /** Signing may proceed for this wallet only if its keys were verified against KMS. */
@@ -273,10 +320,16 @@ function validate(input: RegisterWalletInput): WalletKey[] {
 }
 
 async function loadWallets(tx: Tx, where: string, params: unknown[]): Promise<Wallet[]> {
-  const rows = await tx.query<WalletRow>(`SELECT * FROM keys.wallets ${where} ORDER BY created_at, label`, params);
+  const rows = await tx.query<WalletRow>(
+    `SELECT k.id, k.status, k.status_reason, k.verified_at, k.created_at,
+            w.label, w.chain, w.client_id, w.tier, w.threshold, w.safe_address
+       FROM keys.wallets k JOIN wallets.wallets w ON w.id = k.id ${where}
+      ORDER BY k.created_at, w.label`,
+    params,
+  );
   if (rows.length === 0) return [];
   const keyRows = await tx.query<KeyRow>(
-    `SELECT * FROM keys.wallet_keys WHERE wallet_id = ANY($1::uuid[]) ORDER BY role, position`,
+    `SELECT * FROM keys.wallet_keys WHERE wallet_id = ANY($1::text[]) ORDER BY role, position`,
     [rows.map((r) => r.id)],
   );
   return rows.map((r) => {
@@ -286,7 +339,10 @@ async function loadWallets(tx: Tx, where: string, params: unknown[]): Promise<Wa
       id: r.id,
       label: r.label,
       chain: r.chain,
+      clientId: r.client_id,
+      tier: r.tier,
       threshold: Number(r.threshold),
+      ...(r.safe_address ? { safeAddress: r.safe_address } : {}),
       keys: mine.filter((k) => k.role === 'cosigner'),
       ...(relayer ? { relayer } : {}),
       status: r.status,

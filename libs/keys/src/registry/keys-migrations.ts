@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { KeysWalletDirectory1795330400000 } from './keys-wallet-directory.migration';
 
 /**
  * The key registry: custody wallets and the KMS keys behind them, with the public keys recorded
@@ -41,4 +42,7 @@ export class KeysInit1763820000000 implements MigrationInterface {
   }
 }
 
-export const keysMigrations = [KeysInit1763820000000];
+export { KeysWalletDirectory1795330400000 };
+
+/** Every keys migration, in order (the last needs the wallets schema: compose keysContext). */
+export const keysMigrations = [KeysInit1763820000000, KeysWalletDirectory1795330400000];

@@ -11,6 +11,7 @@ import {
 import { AuditLog, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type CustodyWallet, type DigestSignature } from '@strongroom/chains-core';
 import { enqueue } from '@strongroom/events';
+import { toChainWalletView } from '@strongroom/wallets';
 import { KeyRegistry, keysContext, KmsSigner } from '@strongroom/keys';
 import { LedgerModule, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
@@ -89,12 +90,10 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   }
   const reg = await registry.registerWallet({ label: 'bitcoin', chain: 'bitcoin', threshold: 2, keys });
   await registry.verifyWallet(reg.id, kmsSigner);
-  const wallet: CustodyWallet = {
-    id: reg.id,
-    chain: 'bitcoin',
-    threshold: 2,
-    publicKeys: keys.map((k) => k.publicKey),
-  };
+  // The wallet as the ceremony recorded it in the wallet directory (what the signer app pays from).
+  const recorded = await registry.directory.walletById(reg.id);
+  if (!recorded) throw new Error(`wallet ${reg.id} is not in the wallet directory`);
+  const wallet: CustodyWallet = toChainWalletView(recorded);
   const signer = new CountingKmsSigner(kmsSigner, registry);
   const adapter = new ScriptedChainAdapter('bitcoin');
   const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: 1 }]);

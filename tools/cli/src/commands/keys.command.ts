@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BitcoinNetworkName } from '@strongroom/chains-bitcoin';
 import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
+import { WALLET_STATUSES, type WalletDirectory, type WalletStatus } from '@strongroom/wallets';
 import { formatVerification, formatWallet, runCeremony } from '../keys/ceremony';
 import { withKeysContext } from '../keys/keys-context';
 
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .requiredOption('--keys <n>', 'number of cosigner keys (n)', positiveInt('--keys'))
     .option('--relayer', 'also create the relayer key (Ethereum: pays gas, submits Safe transactions)', false)
     .option('--label <name>', 'wallet name (default <chain>-<timestamp>)')
+    .option('--client <id>', "the client whose own (segregated) wallet this is (default: the operator's pool)")
     .option('--alias-prefix <prefix>', 'KMS alias prefix', 'strongroom')
     .option(
       '--network <network>',
@@ -53,13 +55,16 @@ export function register(program: Command): void {
         keys: number;
         relayer: boolean;
         label?: string;
+        client?: string;
         aliasPrefix: string;
         network: BitcoinNetworkName;
       }) => {
         if (o.threshold > o.keys) throw new Error(`--threshold (${o.threshold}) cannot exceed --keys (${o.keys})`);
         await withKeysContext(async (ctx) => {
-          const { wallet, verification } = await runCeremony(ctx, o, (l) => console.log(l));
-          console.log(`Recorded in the key registry at ${ctx.databaseLabel}.\n`);
+          const opts = { ...o, ...(o.client ? { clientId: o.client } : {}) };
+          const { wallet, verification } = await runCeremony(ctx, opts, (l) => console.log(l));
+          console.log(`Recorded in the key registry and the wallet directory at ${ctx.databaseLabel}.\n`);
+          console.log(await directoryLine(ctx.registry.directory, wallet.id));
           for (const line of formatWallet(wallet, o.network)) console.log(line);
           if (!verification.usable)
             throw new Error(`the new wallet failed verification against KMS: ${verification.reason}`);
@@ -103,9 +108,58 @@ export function register(program: Command): void {
         async (ctx) => {
           const wallets = await ctx.registry.wallets();
           if (wallets.length === 0) console.log(`No wallets in the key registry at ${ctx.databaseLabel}.`);
-          for (const w of wallets) console.log([...formatWallet(w, o.network), ''].join('\n'));
+          for (const w of wallets)
+            console.log(
+              [...formatWallet(w, o.network), await directoryLine(ctx.registry.directory, w.id), ''].join('\n'),
+            );
         },
         { kmsRequired: false },
       );
     });
+
+  keys
+    .command('safe <wallet> <address>')
+    .description(
+      "record an Ethereum wallet's deployed Safe in the wallet directory (once; a different Safe is refused)",
+    )
+    .action(async (walletRef: string, address: string) => {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new InvalidArgumentError('address must be 0x and 40 hex digits');
+      await withKeysContext(
+        async (ctx) => {
+          const w = await ctx.registry.wallet(walletRef);
+          if (w.chain !== 'ethereum') throw new Error(`wallet ${w.label} is not an Ethereum wallet`);
+          const record = await ctx.registry.directory.walletById(w.id);
+          if (!record) throw new Error(`wallet ${w.label} is not in the wallet directory`);
+          await ctx.registry.directory.register({ ...record, safeAddress: address });
+          console.log(await directoryLine(ctx.registry.directory, w.id));
+        },
+        { kmsRequired: false },
+      );
+    });
+
+  keys
+    .command('status <wallet> <status>')
+    .description(
+      "set a wallet's directory status: active (serves its client or the pool), suspended (serves nobody, no fallback), inactive",
+    )
+    .action(async (walletRef: string, status: string) => {
+      if (!(WALLET_STATUSES as readonly string[]).includes(status))
+        throw new InvalidArgumentError(`status must be one of ${WALLET_STATUSES.join(', ')}`);
+      await withKeysContext(
+        async (ctx) => {
+          const w = await ctx.registry.wallet(walletRef);
+          await ctx.registry.directory.setStatus(w.id, status as WalletStatus);
+          console.log(await directoryLine(ctx.registry.directory, w.id));
+        },
+        { kmsRequired: false },
+      );
+    });
+}
+
+/** Who the wallet serves, from the wallet directory. */
+async function directoryLine(directory: WalletDirectory, id: string): Promise<string> {
+  const d = await directory.walletById(id);
+  if (!d) return '  directory: not registered';
+  const owner = d.clientId === null ? "operator's pool" : `client ${d.clientId} (segregated)`;
+  return `  directory: ${owner}   tier: ${d.tier}   status: ${d.status}${d.safeAddress ? `   Safe: ${d.safeAddress}` : ''}`;
 }

@@ -10,6 +10,8 @@ export interface CeremonyOptions {
   keys: number;
   relayer: boolean;
   label?: string;
+  /** The client whose own (segregated) wallet this is; absent = the operator's pool. */
+  clientId?: string;
   aliasPrefix: string;
   network?: BitcoinNetworkName;
 }
@@ -59,6 +61,7 @@ export async function runCeremony(
     chain: o.chain,
     threshold: o.threshold,
     label,
+    clientId: o.clientId ?? null,
     keys,
     ...(relayer ? { relayer } : {}),
   });

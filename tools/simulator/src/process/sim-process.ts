@@ -14,6 +14,7 @@ import {
   type PolicyService,
   type SignerDeps,
 } from '@strongroom/withdrawals';
+import { toChainWalletView } from '@strongroom/wallets';
 import { SimAdapter } from '../world/sim-adapter';
 import { NETWORK_FEE, type World } from '../world/world';
 import type { CrashPlan } from './crash-plan';
@@ -87,7 +88,8 @@ export class SimProcess {
       ledger: this.ledger,
       audit: this.audit,
       outbox: { enqueue },
-      wallets: { walletFor: async (chain) => config.wallets[chain] },
+      // The same directory deposit addresses come from: withdrawals are paid by the wallet deposits went to.
+      wallets: { walletFor: (chain, clientId) => walletFor(this.custodyWallets, chain, clientId) },
       signer: { sign: (walletId, publicKey, digest) => (plan.guard(), world.kms.sign(walletId, publicKey, digest)) },
       adapters,
       assets: config.assets,
@@ -122,4 +124,10 @@ function guardedAdapter(adapter: SimAdapter, plan: CrashPlan): ChainAdapter {
       };
     },
   });
+}
+
+async function walletFor(wallets: CustodyWallets, chain: ChainId, clientId: string): Promise<CustodyWallet> {
+  const w = await wallets.directory.walletFor(chain, clientId);
+  if (!w) throw new Error(`no ${chain} custody wallet is registered`);
+  return toChainWalletView(w);
 }
