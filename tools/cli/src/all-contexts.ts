@@ -6,6 +6,7 @@ import { eventsContext } from '@strongroom/events';
 import { keysContext } from '@strongroom/keys';
 import { ledgerContext } from '@strongroom/ledger';
 import type { ContextDescriptor } from '@strongroom/persistence';
+import { walletsContext } from '@strongroom/wallets';
 import { withdrawalsContext } from '@strongroom/withdrawals';
 
 /**
@@ -21,4 +22,5 @@ export const ALL_CONTEXTS: readonly ContextDescriptor[] = [
   depositsContext,
   withdrawalsContext,
   complianceContext,
+  walletsContext,
 ];
