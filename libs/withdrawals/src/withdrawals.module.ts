@@ -76,6 +76,7 @@ class PipelineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
  */
 @Module({})
 export class WithdrawalsModule {
+  // Long because the whole provider list stays in one place, so the module's wiring reads top to bottom.
   static forRoot(options: WithdrawalsModuleOptions): DynamicModule {
     const logger = new Logger('WithdrawalPipeline');
     return {

@@ -14,7 +14,6 @@ import { address as baddress, networks, Psbt, Transaction } from 'bitcoinjs-lib'
 import { createHash } from 'node:crypto';
 import { BitcoinAdapter } from './bitcoin-adapter';
 import { outpointKey } from './logic/custody-utxo';
-import { depositAccount } from './logic/deposit-account';
 import { inputDigests } from './logic/input-digests';
 
 const h = (s: string) => createHash('sha256').update(s).digest();
@@ -40,7 +39,7 @@ describe('BitcoinAdapter on a bcoin regtest node, signing through kms-local', ()
   }
 
   function depositAddress(user: string, index = 0): string {
-    const d = adapter.deriveDepositAddress(wallet, depositAccount('client-1', user, 'BTC', index));
+    const d = adapter.deriveDepositAddress(wallet, `client-1/${user}/BTC/${index}`);
     adapter.watch([{ address: d.address, script: d.locator, ref: `${user}/${index}`, derivation: d.derivation }]);
     if (!custodyAddresses.includes(d.address)) custodyAddresses.push(d.address);
     return d.address;

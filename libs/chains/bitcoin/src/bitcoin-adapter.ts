@@ -187,8 +187,8 @@ export class BitcoinAdapter implements ChainAdapter {
   }
 
   /**
-   * `tag` is the account string the address belongs to (e.g. `depositAccount(client, user, asset,
-   * index)`); it is hashed into the script's tag (see README), never revealed on chain.
+   * `tag` is the deposit tag the address belongs to (libs/deposits: `<client>/<user>/<asset>/<index>`);
+   * it is hashed into the script's tag (see README), never revealed on chain.
    */
   deriveDepositAddress(wallet: CustodyWallet, tag: string): DerivedAddress {
     return deriveCustodyAddress(wallet, tag, this.network);

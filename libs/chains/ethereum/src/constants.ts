@@ -27,7 +27,6 @@ export const SAFE_V141 = {
     artifact: 'handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler',
   },
 } as const;
-export type SafeContractName = keyof typeof SAFE_V141;
 
 /** The Safe singleton factory (same runtime code as the deterministic deployment proxy). */
 export const SAFE_SINGLETON_FACTORY = '0x914d7Fec6aaC8cd542e72Bca78B30650d45643d7';

@@ -12,5 +12,3 @@ export const SWEEPER_FACTORY_ADDRESS = getCreate2Address(
   ZeroHash,
   keccak256(SWEEPER_FACTORY_CREATION_CODE),
 );
-export const TEST_TOKEN_CREATION_CODE: string = artifacts.contracts.TestToken.bytecode;
-export const TEST_TOKEN_ABI = artifacts.contracts.TestToken.abi;

@@ -7,7 +7,6 @@ import { Transaction, Wallet, concat, dataSlice, getBytes, toBeHex } from 'ether
 import { EthereumAdapter } from './ethereum-adapter';
 import { SAFE_ABI, SAFE_V141, SWEEPER_FACTORY_ABI } from './constants';
 import { SWEEPER_FACTORY_ADDRESS } from './contracts';
-import { depositTag } from './logic/deposit-tag';
 import { encodeExecTransaction } from './logic/encode-exec-transaction';
 import { parsePayload } from './logic/parse-payload';
 import { serializePayload } from './logic/serialize-payload';
@@ -82,10 +81,7 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
   });
 
   it('derives the same CREATE2 deposit address as the factory contract does', async () => {
-    const d = c.adapter.deriveDepositAddress(
-      c.wallet,
-      depositTag({ client: 'acme', user: 'u1', asset: 'ETH', index: 0 }),
-    );
+    const d = c.adapter.deriveDepositAddress(c.wallet, 'acme/u1/ETH/0');
     const onChain = SWEEPER_FACTORY_ABI.decodeFunctionResult(
       'depositAddress',
       await anvil.rpc('eth_call', [
@@ -100,14 +96,8 @@ describe('EthereumAdapter on anvil with kms-local keys', () => {
   });
 
   it('reports ETH and ERC-20 deposits to watched addresses from block(height), keyed by (txhash, native|logIndex), and nothing else', async () => {
-    const a = c.adapter.deriveDepositAddress(
-      c.wallet,
-      depositTag({ client: 'acme', user: 'u2', asset: 'ETH', index: 0 }),
-    ).address;
-    const b = c.adapter.deriveDepositAddress(
-      c.wallet,
-      depositTag({ client: 'acme', user: 'u3', asset: 'USDC', index: 0 }),
-    ).address;
+    const a = c.adapter.deriveDepositAddress(c.wallet, 'acme/u2/ETH/0').address;
+    const b = c.adapter.deriveDepositAddress(c.wallet, 'acme/u3/USDC/0').address;
     const stranger = Wallet.createRandom().address;
     c.adapter.watch([
       { address: a, ref: 'a' },

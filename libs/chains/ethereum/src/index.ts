@@ -10,7 +10,6 @@ export { decodeMultiSend } from './logic/decode-multi-send';
 export { decodeSafeTxOutputs } from './logic/decode-safe-tx-outputs';
 export { depositAddress } from './logic/deposit-address';
 export { depositSalt } from './logic/deposit-salt';
-export { depositTag } from './logic/deposit-tag';
 export { encodeMultiSend } from './logic/encode-multi-send';
 export { encodeSafeSignatures } from './logic/encode-safe-signatures';
 export { judgeExecution } from './logic/judge-execution';

@@ -25,12 +25,12 @@ export class OutpointTaken extends Error {
  * lock): two signers never build from the same snapshot of reservations. The primary key on
  * (chain, outpoint) is what guarantees one owner; the lock only spares a wasted build.
  */
-export async function lockCoinSelection(tx: Tx, chain: ChainId): Promise<void> {
+async function lockCoinSelection(tx: Tx, chain: ChainId): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('withdrawals.coin_selection'), hashtext($1))`, [chain]);
 }
 
 /** Outpoints owned by batches of this chain (any batch that may still spend them). */
-export async function takenOutpoints(tx: Tx, chain: ChainId): Promise<Set<string>> {
+async function takenOutpoints(tx: Tx, chain: ChainId): Promise<Set<string>> {
   const rows = await tx.query<{ outpoint: string }>(
     `SELECT outpoint FROM withdrawals.outpoint_reservations WHERE chain = $1`,
     [chain],

@@ -8,6 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class WithdrawalsInit1763900000000 implements MigrationInterface {
   name = 'WithdrawalsInit1763900000000';
 
+  // Long because it is one DDL script: a released migration is never rewritten, only followed by new ones.
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA IF NOT EXISTS withdrawals`);
     await q.query(`

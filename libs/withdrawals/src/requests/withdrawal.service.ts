@@ -1,27 +1,25 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { assertClientScope, requireActiveClient } from '@strongroom/api-auth';
-import { conflict, DomainError, notFound, parseAssetUnits, unprocessable } from '@strongroom/shared-types';
-import { assertAssetServed } from './asset-serving';
+import { conflict, DomainError, notFound } from '@strongroom/shared-types';
 import { seqPage } from '../seq-page';
-import { evaluatePolicy } from '../policy/evaluate-policy';
-import { holdId, holdTransfer, voidHold } from '../core/holds';
-import { adapterFor, type PipelineDeps } from '../core/deps';
+import { voidHold } from '../core/holds';
+import type { PipelineDeps } from '../core/deps';
 import type { PolicyDeps } from '../policy/policy.service';
 import { runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
-import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
-import { CANCELLABLE, ownerOf, scopeOf, type Actor, type Withdrawal, type WithdrawalStatus } from '../withdrawal.types';
+import {
+  decide,
+  holdAndDecide,
+  insertRequest,
+  policyFor,
+  recordDenial,
+  validateRequest,
+  type WithdrawalRequest,
+} from './request-steps';
 
-export interface WithdrawalRequest {
-  clientId: string;
-  userId: string;
-  asset: string;
-  /** Asset units, decimal string ("0.015"). */
-  amount: string;
-  destination: string;
-  memo?: string;
-  reference?: string;
-}
+export type { WithdrawalRequest } from './request-steps';
+import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
+import { CANCELLABLE, scopeOf, type Actor, type Withdrawal, type WithdrawalStatus } from '../withdrawal.types';
 
 export interface ListQuery {
   clientId?: string;
@@ -44,8 +42,6 @@ export class PolicyDenied extends DomainError {
   }
 }
 
-const LIVE = `status NOT IN ('requested', 'rejected', 'cancelled', 'failed')`;
-
 /** Requests, reads and cancellations of withdrawals (the exchange backend's side of the API). */
 export class WithdrawalService {
   constructor(private readonly deps: PipelineDeps & PolicyDeps) {}
@@ -61,170 +57,33 @@ export class WithdrawalService {
     req: WithdrawalRequest,
   ): Promise<{ withdrawal: Withdrawal; created: boolean }> {
     const { deps } = this;
-    assertClientScope(scopeOf(actor), req.clientId);
-    const asset = deps.assets.get(req.asset);
-    const amount = parseAssetUnits(req.amount, asset.decimals);
-    const adapter = adapterFor(deps, asset.chain);
-    // Refused here, not when the batch is built: nothing is held for an asset that cannot leave.
-    assertAssetServed(adapter, asset);
-    const check = adapter.validateAddress(req.destination);
-    if (!check.ok) throw new DomainError(check.code, 400, check.reason, { field: 'destination' });
-    const destination = check.normalized;
-    const requestHash = createHash('sha256')
-      .update(
-        JSON.stringify([
-          req.clientId,
-          req.userId,
-          asset.code,
-          amount.toString(),
-          destination,
-          req.memo ?? null,
-          req.reference ?? null,
-        ]),
-      )
-      .digest('hex');
-
+    const valid = validateRequest(deps, actor, req);
     const outcome = await runTx(deps, async (tx) => {
       const id = randomUUID();
       const now = deps.clock.now();
-      const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO withdrawals.withdrawals (id, client_id, user_id, asset, chain, amount, destination, memo, reference,
-           requested_by, requester_owner, idempotency_key, request_hash, status, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$14,$11,$12,'requested',$13,$13)
-         ON CONFLICT (requested_by, idempotency_key) DO NOTHING RETURNING id`,
-        [
-          id,
-          req.clientId,
-          req.userId,
-          asset.code,
-          asset.chain,
-          amount.toString(),
-          destination,
-          req.memo ?? null,
-          req.reference ?? null,
-          actor.keyId,
-          idempotencyKey,
-          requestHash,
-          now,
-          ownerOf(actor),
-        ],
-      );
-      if (inserted.length === 0) {
-        const [orig] = await tx.query<WithdrawalRow>(
-          `SELECT * FROM withdrawals.withdrawals WHERE requested_by = $1 AND idempotency_key = $2`,
-          [actor.keyId, idempotencyKey],
-        );
-        if (orig.request_hash !== requestHash) {
-          throw conflict(
-            'idempotency.conflict',
-            'this Idempotency-Key was already used with a different request body',
-            { withdrawalId: orig.id },
-          );
-        }
-        return { kind: 'replayed' as const, id: orig.id };
-      }
+      const replayed = await insertRequest(tx, actor, idempotencyKey, req, valid, id, now);
+      if (replayed) return { kind: 'replayed' as const, id: replayed };
       // An unknown or suspended client is refused, never a silent new namespace.
       await requireActiveClient(tx, req.clientId);
-      const policy = await deps.policies.effective(tx, asset.code, req.clientId);
-      // Deny by default, and refuse rather than hold: with no policy nobody has decided what may
-      // leave, so nothing is held or recorded and a retry succeeds once an admin pair sets one.
-      if (!policy) {
-        throw unprocessable(
-          'withdrawal.no_policy',
-          `no withdrawal policy applies to ${asset.code} for client ${req.clientId}; an admin must set the asset default or the client's policy`,
-          { asset: asset.code, clientId: req.clientId },
-        );
-      }
-      const userAccount = await deps.accounts.user(tx, req.clientId, req.userId, asset.code);
-      // Aggregate limits are checked under a per-asset lock so two racing requests cannot both
-      // fit under the same remaining allowance (the ledger's row lock only covers one user).
-      const aggregate =
-        policy.userDailyLimit !== null || policy.clientDailyLimit !== null || policy.breakerLimit !== null;
-      if (aggregate) await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`withdrawals:asset:${asset.code}`]);
-      const breaker = await deps.policies.breaker(tx, asset.code);
-      let sums = { user_sum: '0', client_sum: '0', window_sum: '0' };
-      if (aggregate) {
-        const dayAgo = new Date(now.getTime() - 86_400_000);
-        let windowStart = new Date(now.getTime() - (policy.breakerWindowSeconds ?? 0) * 1000);
-        if (breaker.resetAt && breaker.resetAt > windowStart) windowStart = breaker.resetAt;
-        [sums] = await tx.query<typeof sums>(
-          `SELECT COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND user_id = $3 AND created_at > $4), 0)::text AS user_sum,
-                  COALESCE(SUM(amount) FILTER (WHERE client_id = $2 AND created_at > $4), 0)::text AS client_sum,
-                  COALESCE(SUM(amount) FILTER (WHERE created_at > $5), 0)::text AS window_sum
-             FROM withdrawals.withdrawals WHERE asset = $1 AND ${LIVE} AND created_at > LEAST($4::timestamptz, $5::timestamptz)`,
-          [asset.code, req.clientId, req.userId, dayAgo, windowStart],
-        );
-      }
-      const decision = evaluatePolicy(policy, {
-        amount,
-        destination,
-        userOutflow24h: BigInt(sums.user_sum),
-        clientOutflow24h: BigInt(sums.client_sum),
-        windowOutflow: BigInt(sums.window_sum),
-        paused: breaker.paused,
-      });
-      const actorId = actor.keyId;
+      const policy = await policyFor(tx, deps, valid.asset.code, req.clientId);
+      const userAccount = await deps.accounts.user(tx, req.clientId, req.userId, valid.asset.code);
+      const decision = await decide(tx, deps, policy, req, valid, now);
       await transition(tx, deps, id, null, 'requested', {
-        actor: actorId,
+        actor: actor.keyId,
         actorRole: actor.role,
-        detail: { clientId: req.clientId, userId: req.userId, asset: asset.code, amount: req.amount, destination },
+        detail: {
+          clientId: req.clientId,
+          userId: req.userId,
+          asset: valid.asset.code,
+          amount: req.amount,
+          destination: valid.destination,
+        },
       });
       if (decision.outcome === 'deny') {
-        if (decision.tripBreaker) await deps.policies.trip(tx, asset.code, `withdrawal ${id}: ${decision.detail}`);
-        await transition(
-          tx,
-          deps,
-          id,
-          'requested',
-          'rejected',
-          { actor: 'system:policy', rule: decision.rule, detail: { code: decision.code } },
-          { rule: decision.rule, reason: decision.code },
-        );
+        await recordDenial(tx, deps, id, valid.asset.code, decision);
         return { kind: 'denied' as const, id, code: decision.code, detail: decision.detail };
       }
-      const fee = policy.withdrawalFee;
-      const inFlight = await deps.accounts.inFlight(tx, asset.chain, asset.code);
-      await tx.query(`UPDATE withdrawals.withdrawals SET fee = $2 WHERE id = $1`, [id, fee.toString()]);
-      // The state moves are written before the hold: the ledger's sequencer lock (global) is then
-      // held only for the hold itself and the commit. A refused hold rolls all of it back.
-      await transition(tx, deps, id, 'requested', 'held', {
-        actor: actorId,
-        actorRole: actor.role,
-        detail: { holdId: holdId(id, 'hold'), amount: (amount + fee).toString() },
-      });
-      if (decision.outcome === 'await_approval') {
-        await transition(
-          tx,
-          deps,
-          id,
-          'held',
-          'awaiting_approval',
-          { actor: 'system:policy', rule: decision.rule, detail: { approvalsRequired: decision.approvalsRequired } },
-          { rule: decision.rule, approvalsRequired: decision.approvalsRequired },
-        );
-      } else {
-        await transition(
-          tx,
-          deps,
-          id,
-          'held',
-          'approved',
-          { actor: 'system:policy', rule: decision.rule },
-          { rule: decision.rule, approvalsRequired: 0 },
-        );
-      }
-      const [hold] = await deps.ledger.createTransfers(
-        [holdTransfer(id, { user: userAccount, inFlight }, amount + fee)],
-        tx,
-      );
-      if (!hold.ok) {
-        // Rolls the whole request back: no withdrawal, no hold, the key may be retried later.
-        throw unprocessable(
-          /insufficient|exceed/i.test(hold.code) ? 'withdrawal.insufficient_funds' : 'withdrawal.hold_refused',
-          `the ledger refused the hold: ${hold.detail}`,
-          { ledgerCode: hold.code },
-        );
-      }
+      await holdAndDecide(tx, deps, actor, id, valid, policy.withdrawalFee, userAccount, decision);
       return { kind: 'created' as const, id };
     });
 

@@ -1,7 +1,7 @@
 import type { CustodyWallet } from '@strongroom/chains-core';
 import type { BitcoinNetworkName } from './bitcoin-network';
 import { sortedKeys } from './custody-witness-script';
-import { depositTag } from './deposit-tag';
+import { scriptTag } from './script-tag';
 import { deriveCustodyAddress } from './derive-custody-address';
 import { descriptorChecksum } from './descriptor-checksum';
 
@@ -22,7 +22,7 @@ export interface CustodyExport {
 /** Everything an auditor needs to re-derive one custody address independently. */
 export function custodyDescriptor(wallet: CustodyWallet, account: string, network: BitcoinNetworkName): CustodyExport {
   const derived = deriveCustodyAddress(wallet, account, network);
-  const tag = depositTag(account).toString('hex');
+  const tag = scriptTag(account).toString('hex');
   const keys = sortedKeys(wallet.publicKeys).map((k) => k.toString('hex'));
   const addr = `addr(${derived.address})`;
   return {

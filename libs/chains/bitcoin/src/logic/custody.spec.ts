@@ -4,8 +4,7 @@ import { loadBcoin } from '@strongroom/testing/bitcoin/bcoin';
 import { createHash } from 'node:crypto';
 import { custodyDescriptor } from './custody-descriptor';
 import { custodyWitnessScript } from './custody-witness-script';
-import { depositAccount } from './deposit-account';
-import { depositTag } from './deposit-tag';
+import { scriptTag } from './script-tag';
 import { deriveCustodyAddress } from './derive-custody-address';
 import { descriptorChecksum } from './descriptor-checksum';
 import { parseCustodyWitnessScript } from './parse-custody-witness-script';
@@ -16,7 +15,7 @@ const wallet: CustodyWallet = { id: 'w1', chain: 'bitcoin', threshold: 2, public
 
 describe('custody addresses', () => {
   it('builds <tag> OP_DROP m <sorted keys> n OP_CHECKMULTISIG', () => {
-    const tag = depositTag(depositAccount('c1', 'u1', 'BTC', 0));
+    const tag = scriptTag('c1/u1/BTC/0');
     const script = custodyWitnessScript(tag, 2, [key(3), key(1), key(2)]);
     const sorted = [key(1), key(2), key(3)].sort();
     expect(script.toString('hex')).toBe(`14${tag.toString('hex')}7552${sorted.map((k) => `21${k}`).join('')}53ae`);
@@ -28,28 +27,27 @@ describe('custody addresses', () => {
   });
 
   it('derives the tag by the documented rule', () => {
-    const account = depositAccount('c1', 'u1', 'BTC', 7);
-    expect(account).toBe('["c1","u1","BTC",7]');
+    const account = 'c1/u1/BTC/7';
     const expected = createHash('sha256')
       .update(Buffer.concat([Buffer.from('strongroom/btc-deposit-tag/v1'), Buffer.from([0]), Buffer.from(account)]))
       .digest()
       .subarray(0, 20);
-    expect(depositTag(account)).toEqual(expected);
+    expect(scriptTag(account)).toEqual(expected);
   });
 
   it('is deterministic, independent of key order, and distinct per account', () => {
-    const a = deriveCustodyAddress(wallet, depositAccount('c1', 'u1', 'BTC', 0), 'regtest');
+    const a = deriveCustodyAddress(wallet, 'c1/u1/BTC/0', 'regtest');
     const again = deriveCustodyAddress(
       { ...wallet, publicKeys: [...wallet.publicKeys].reverse() },
-      depositAccount('c1', 'u1', 'BTC', 0),
+      'c1/u1/BTC/0',
       'regtest',
     );
-    const other = deriveCustodyAddress(wallet, depositAccount('c1', 'u2', 'BTC', 0), 'regtest');
+    const other = deriveCustodyAddress(wallet, 'c1/u2/BTC/0', 'regtest');
     expect(again).toEqual(a);
     expect(other.address).not.toBe(a.address);
     expect(a.address).toMatch(/^bcrt1q[0-9a-z]{58}$/);
     expect(a.locator).toBe(`0020${createHash('sha256').update(Buffer.from(a.derivation, 'hex')).digest('hex')}`);
-    expect(deriveCustodyAddress(wallet, depositAccount('c1', 'u1', 'BTC', 0), 'mainnet').address).toMatch(/^bc1q/);
+    expect(deriveCustodyAddress(wallet, 'c1/u1/BTC/0', 'mainnet').address).toMatch(/^bc1q/);
   });
 
   it('refuses bad thresholds and duplicate or uncompressed keys', () => {
@@ -61,7 +59,7 @@ describe('custody addresses', () => {
   });
 
   it('exports an auditor line with a Bitcoin Core descriptor checksum', () => {
-    const exp = custodyDescriptor(wallet, depositAccount('c1', 'u1', 'BTC', 0), 'regtest');
+    const exp = custodyDescriptor(wallet, 'c1/u1/BTC/0', 'regtest');
     expect(exp.descriptor).toBe(`addr(${exp.address})#${descriptorChecksum(`addr(${exp.address})`)}`);
     expect(exp.derivation).toBe(`wsh(tagged_sortedmulti(${exp.tag},2,${[...wallet.publicKeys].sort().join(',')}))`);
   });

@@ -3,7 +3,7 @@ import type { CustodyWallet, DerivedAddress } from '@strongroom/chains-core';
 import { bitcoinNetwork, type BitcoinNetworkName } from './bitcoin-network';
 import { custodyScriptPubKey } from './custody-script-pubkey';
 import { custodyWitnessScript } from './custody-witness-script';
-import { depositTag } from './deposit-tag';
+import { scriptTag } from './script-tag';
 
 /**
  * The P2WSH custody address of `account` under `wallet`: every deposit lands directly in m-of-n
@@ -14,7 +14,7 @@ export function deriveCustodyAddress(
   account: string,
   network: BitcoinNetworkName,
 ): DerivedAddress {
-  const witnessScript = custodyWitnessScript(depositTag(account), wallet.threshold, wallet.publicKeys);
+  const witnessScript = custodyWitnessScript(scriptTag(account), wallet.threshold, wallet.publicKeys);
   const output = custodyScriptPubKey(witnessScript);
   return {
     address: baddress.fromOutputScript(output, bitcoinNetwork(network)),

@@ -4,11 +4,12 @@ import { createHash } from 'node:crypto';
 export const DEPOSIT_TAG_DOMAIN = 'strongroom/btc-deposit-tag/v1';
 
 /**
- * The 20-byte tag that makes a custody script unique to one account, without a new key:
- * `SHA-256(utf8(DEPOSIT_TAG_DOMAIN) || 0x00 || utf8(account))[0..20]`. `account` is the caller's
- * stable account string, e.g. `depositAccount(...)`. Anyone with the account string can re-derive it.
+ * The 20-byte script tag that makes a custody script unique to one deposit tag, without a new key:
+ * `SHA-256(utf8(DEPOSIT_TAG_DOMAIN) || 0x00 || utf8(tag))[0..20]`. `tag` is the deposit address's
+ * tag as libs/deposits makes it (`<client>/<user>/<asset>/<index>`), opaque here; anyone with it
+ * can re-derive the script.
  */
-export function depositTag(account: string): Buffer {
+export function scriptTag(account: string): Buffer {
   return createHash('sha256')
     .update(DEPOSIT_TAG_DOMAIN, 'utf8')
     .update(Buffer.from([0]))

@@ -13,7 +13,6 @@ import { buildWithdrawalPsbt } from './build-withdrawal-psbt';
 import { changeAccount } from './change-account';
 import { checkWithdrawalIntent, type IntentContext } from './check-withdrawal-intent';
 import type { CustodyUtxo } from './custody-utxo';
-import { depositAccount } from './deposit-account';
 import { deriveCustodyAddress } from './derive-custody-address';
 import { finalizeWithdrawal } from './finalize-withdrawal';
 import { inputDigests } from './input-digests';
@@ -26,7 +25,7 @@ const change = deriveCustodyAddress(wallet, changeAccount('w'), 'regtest');
 const h = (s: string) => createHash('sha256').update(s).digest();
 
 const utxos: CustodyUtxo[] = [0, 1, 2, 3].map((i) => {
-  const d = deriveCustodyAddress(wallet, depositAccount('c', `u${i}`, 'BTC', 0), 'regtest');
+  const d = deriveCustodyAddress(wallet, `c/u${i}/BTC/0`, 'regtest');
   return {
     txid: h(`tx${i}`).toString('hex'),
     vout: i,
@@ -154,7 +153,7 @@ describe('withdrawal logic: select, build, check, finalize', () => {
       expect(() => checkWithdrawalIntent(missing, approved, ctx)).toThrow(/wd0/);
     });
     it('refuses change sent to another address, even another custody address of the wallet', () => {
-      const other = deriveCustodyAddress(wallet, depositAccount('c', 'u9', 'BTC', 0), 'regtest');
+      const other = deriveCustodyAddress(wallet, 'c/u9/BTC/0', 'regtest');
       expect(() => checkWithdrawalIntent(build(approved, other.locator), approved, ctx)).toThrow(IntentMismatchError);
     });
     it('refuses digests that are not the PSBT’s, and a fee above the ceiling', () => {

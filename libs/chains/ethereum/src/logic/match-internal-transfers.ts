@@ -4,7 +4,7 @@ import type { AddressSet } from './address-set';
 import type { TxMoves } from './internal-moves';
 
 /** `i<k>`: the k-th ETH movement (from 0) inside the transaction. Short, and within the deposit id pattern. */
-export const internalIndex = (k: number): string => `i${k}`;
+const internalIndex = (k: number): string => `i${k}`;
 
 /**
  * Deposits paid by internal calls: a CALL or SELFDESTRUCT inside a transaction that moved ETH
