@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { badRequest, notFound, ROLES, unprocessable, type Role } from '@strongroom/shared-types';
+import { domainError, type Role, ROLES } from '@strongroom/shared-types';
 import { isClientIdFormat, requireClient } from './clients/clients';
 import { invalidateKeyCache } from './key-cache';
 import type { ClientScope, Principal, StoredApiKey } from './principal';
 import type { Queryable } from './queryable';
 import { signingKeyOf, type ApiCredentials } from './signature';
 import { safeLabel } from './text-rules';
+import { AuthErrors } from './auth.errors';
 
 export type { Queryable } from './queryable';
 export type { ClientScope, Principal } from './principal';
@@ -32,15 +33,15 @@ export const isKeyIdFormat = (s: string): boolean => KEY_ID.test(s);
 
 /** Checks a new key's fields (400 codes), without touching the database. */
 export function parseNewApiKey(input: NewApiKey): Required<NewApiKey> {
-  const name = safeLabel(input.name, 'auth.invalid_name', 'an API key name');
+  const name = safeLabel(input.name, AuthErrors['auth.invalid_name'], 'an API key name');
   if (!ROLES.includes(input.role))
-    throw badRequest('auth.invalid_role', `role must be one of ${ROLES.join(', ')}`, { roles: ROLES });
-  const owner = safeLabel(input.owner ?? name, 'auth.invalid_owner', 'an API key owner');
+    throw domainError(AuthErrors['auth.invalid_role'], `role must be one of ${ROLES.join(', ')}`, { roles: ROLES });
+  const owner = safeLabel(input.owner ?? name, AuthErrors['auth.invalid_owner'], 'an API key owner');
   return { name, role: input.role, owner, clients: parseScope(input.role, input.clients) };
 }
 
 function parseScope(role: Role, clients: unknown): ClientScope {
-  const invalid = (detail: string) => badRequest('auth.invalid_clients', detail);
+  const invalid = (detail: string) => domainError(AuthErrors['auth.invalid_clients'], detail);
   if (clients === undefined) {
     if (role === 'backend') throw invalid('a backend key must name the clients it acts for (a non-empty list)');
     return 'all';
@@ -69,7 +70,7 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<Api
     for (const id of k.clients) {
       const client = await requireClient(db, id);
       if (k.role === 'backend' && client.status !== 'active')
-        throw unprocessable('client.suspended', 'this client is suspended', { clientId: id });
+        throw domainError(AuthErrors['client.suspended'], 'this client is suspended', { clientId: id });
     }
   }
   const keyId = `srk_${randomBytes(12).toString('hex')}`;
@@ -88,13 +89,13 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<Api
  * through this function: it also drops this process's cached keys.
  */
 export async function revokeApiKey(db: Queryable, keyId: string): Promise<void> {
-  if (!isKeyIdFormat(keyId)) throw notFound('auth.key_not_found', 'no such API key', { keyId });
+  if (!isKeyIdFormat(keyId)) throw domainError(AuthErrors['auth.key_not_found'], 'no such API key', { keyId });
   const rows = await db.query<{ key_id: string }>(
     'UPDATE auth.api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 RETURNING key_id',
     [keyId],
   );
   invalidateKeyCache();
-  if (rows.length === 0) throw notFound('auth.key_not_found', `no API key ${keyId}`, { keyId });
+  if (rows.length === 0) throw domainError(AuthErrors['auth.key_not_found'], `no API key ${keyId}`, { keyId });
 }
 
 /** Re-scopes a key (CLI, for backend keys carried over from before client scopes). */
@@ -102,7 +103,7 @@ export async function setApiKeyClients(db: Queryable, keyId: string, clients: Cl
   const [row] = isKeyIdFormat(keyId)
     ? await db.query<{ role: Role }>('SELECT role FROM auth.api_keys WHERE key_id = $1', [keyId])
     : [];
-  if (!row) throw notFound('auth.key_not_found', 'no such API key', { keyId });
+  if (!row) throw domainError(AuthErrors['auth.key_not_found'], 'no such API key', { keyId });
   const scope = parseScope(row.role, clients);
   if (scope !== 'all') for (const id of scope) await requireClient(db, id);
   await db.query('UPDATE auth.api_keys SET clients = $2 WHERE key_id = $1', [

@@ -1,3 +1,4 @@
+import { domainError } from '@strongroom/shared-types';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
@@ -6,7 +7,7 @@ import { InjectDatabase } from '@strongroom/shared-http';
 import { findApiKey, isKeyIdFormat, loadAllApiKeys } from './api-keys';
 import { KeyCache, type KeySource } from './key-cache';
 import type { StoredApiKey } from './principal';
-import { authError } from './auth.errors';
+import { AuthErrors } from './auth.errors';
 import { PRINCIPAL, type RequestWithPrincipal } from './current-principal.decorator';
 import { purgeExpiredNonces, recordNonce } from './nonce-store';
 import { roleAllows, routeAccess } from './roles.decorator';
@@ -76,8 +77,8 @@ export class ApiKeyGuard implements CanActivate {
     const access = routeAccess(context.getHandler(), context.getClass());
     if (access.kind === 'public') return true;
     if (context.getType() !== 'http' || access.kind === 'unguarded') {
-      throw authError(
-        'auth.route_unguarded',
+      throw domainError(
+        AuthErrors['auth.route_unguarded'],
         'this route declares no roles and is refused; mark it @Roles(...) or @Public()',
       );
     }
@@ -99,17 +100,22 @@ export class ApiKeyGuard implements CanActivate {
       .filter(([, v]) => v === undefined)
       .map(([h]) => h);
     if (missing.length > 0 || !keyId || !timestamp || !nonce || !signature) {
-      throw authError('auth.missing', `signed request headers missing: ${missing.join(', ')}`, { missing });
+      throw domainError(AuthErrors['auth.missing'], `signed request headers missing: ${missing.join(', ')}`, {
+        missing,
+      });
     }
     if (!NONCE.test(nonce))
-      throw authError('auth.missing', 'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]');
+      throw domainError(
+        AuthErrors['auth.missing'],
+        'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]',
+      );
     if (!SIGNATURE.test(signature)) throw invalidCredentials();
 
     const now = Date.now();
     const ts = TIMESTAMP.test(timestamp) ? Number(timestamp) : NaN;
     if (!Number.isSafeInteger(ts) || Math.abs(now - ts) > this.windowMs) {
-      throw authError(
-        'auth.stale_timestamp',
+      throw domainError(
+        AuthErrors['auth.stale_timestamp'],
         `X-Strongroom-Timestamp must be unix milliseconds within ${this.windowMs} ms of the server clock`,
         {
           serverTime: now,
@@ -130,11 +136,11 @@ export class ApiKeyGuard implements CanActivate {
       canonicalRequest(req.method, path, timestamp, nonce, sha256Hex(req.rawBody)),
     );
     if (!signaturesEqual(expected, signature) || !key) throw invalidCredentials();
-    if (key.revoked) throw authError('auth.revoked', 'this API key has been revoked');
+    if (key.revoked) throw domainError(AuthErrors['auth.revoked'], 'this API key has been revoked');
 
     // Kept for two windows so a replica whose clock runs behind still finds it.
     if (!(await recordNonce(this.db, key.keyId, nonce, ts + 2 * this.windowMs))) {
-      throw authError('auth.replayed_nonce', 'this nonce was already used with this key');
+      throw domainError(AuthErrors['auth.replayed_nonce'], 'this nonce was already used with this key');
     }
     if (now - this.lastPurge > this.windowMs) {
       // Off the request's path: one window's worth of rows may take a while to delete.
@@ -145,8 +151,8 @@ export class ApiKeyGuard implements CanActivate {
     const principal = { keyId: key.keyId, name: key.name, role: key.role, owner: key.owner, clients: key.clients };
     req[PRINCIPAL] = principal;
     if (!roleAllows(access.roles, key.role)) {
-      throw authError(
-        'auth.forbidden_role',
+      throw domainError(
+        AuthErrors['auth.forbidden_role'],
         `role ${key.role} may not call this route; it needs ${access.roles.join(' or ')}`,
         {
           role: key.role,
@@ -159,7 +165,7 @@ export class ApiKeyGuard implements CanActivate {
 }
 
 const invalidCredentials = () =>
-  authError(
-    'auth.invalid_credentials',
+  domainError(
+    AuthErrors['auth.invalid_credentials'],
     'the key id and signature do not verify (unknown key, wrong secret, or a request changed in transit)',
   );

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase, parseWith } from '@strongroom/shared-http';
-import { conflict } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { ChangeRequestView } from './dual-control/change-handler';
 import { DualControl } from './dual-control/dual-control.service';
@@ -17,6 +17,7 @@ import {
   requireClient,
   type Client,
 } from './clients/clients';
+import { AuthErrors } from './auth.errors';
 
 const CreateBody = z.object({ id: z.string(), name: z.string(), custody: z.enum(['segregated', 'pooled']) }).strict();
 const PatchBody = z
@@ -47,7 +48,7 @@ export class ClientsController {
   async create(@CurrentPrincipal() by: Principal, @Body() body: unknown): Promise<ChangeRequestView> {
     const c = parseNewClient(parseWith(CreateBody, body));
     if (await findClient(this.db, c.id))
-      throw conflict('client.exists', 'a client with this id exists', { clientId: c.id });
+      throw domainError(AuthErrors['client.exists'], 'a client with this id exists', { clientId: c.id });
     return this.dual.propose(by, 'auth.client', { op: 'create', ...c });
   }
 

@@ -1,6 +1,7 @@
+import { domainError } from '@strongroom/shared-types';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Principal } from './principal';
-import { authError } from './auth.errors';
+import { AuthErrors } from './auth.errors';
 
 /** Where the guard leaves the authenticated caller on the request. */
 export const PRINCIPAL = Symbol('strongroom.principal');
@@ -14,6 +15,6 @@ export function principalOf(req: unknown): Principal | undefined {
 /** The authenticated caller `{ keyId, name, role, owner, clients }`; on a public route there is none (refused). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
   const principal = principalOf(ctx.switchToHttp().getRequest());
-  if (!principal) throw authError('auth.missing', 'this route needs an authenticated caller');
+  if (!principal) throw domainError(AuthErrors['auth.missing'], 'this route needs an authenticated caller');
   return principal;
 });

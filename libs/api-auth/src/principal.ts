@@ -1,4 +1,5 @@
-import { DomainError, type Role } from '@strongroom/shared-types';
+import { domainError, type Role } from '@strongroom/shared-types';
+import { AuthErrors } from './auth.errors';
 
 /**
  * Which clients a key may act for (or read): a list of client ids, or every client. A backend key
@@ -24,7 +25,7 @@ export function inClientScope(p: Pick<Principal, 'clients'>, clientId: string): 
 /** Throws 403 `auth.forbidden_client` (details: { clientId }) when the client is not in the principal's scope. */
 export function assertClientScope(p: Pick<Principal, 'clients' | 'keyId'>, clientId: string): void {
   if (!inClientScope(p, clientId)) {
-    throw new DomainError('auth.forbidden_client', 403, 'this API key may not act for this client', { clientId });
+    throw domainError(AuthErrors['auth.forbidden_client'], 'this API key may not act for this client', { clientId });
   }
 }
 

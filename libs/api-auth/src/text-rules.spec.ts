@@ -1,3 +1,4 @@
+import { AuthErrors } from './auth.errors';
 import { safeLabel, unsafeTextReason } from './text-rules';
 
 describe('safeLabel', () => {
@@ -21,7 +22,7 @@ describe('safeLabel', () => {
 
   it.each(refused)('refuses %j with the given code', (name) => {
     expect(unsafeTextReason(name)).not.toBeNull();
-    expect(() => safeLabel(name, 'auth.invalid_name', 'a name')).toThrow(
+    expect(() => safeLabel(name, AuthErrors['auth.invalid_name'], 'a name')).toThrow(
       expect.objectContaining({ code: 'auth.invalid_name', status: 400 }),
     );
   });
@@ -29,16 +30,16 @@ describe('safeLabel', () => {
   it('accepts ordinary names in any script, emoji (a valid surrogate pair) included, and trims them', () => {
     for (const name of ['exchange backend', 'Zürich ops', '東京 desk', 'ops 🔐', "o'brien-2 (prod)"]) {
       expect(unsafeTextReason(name)).toBeNull();
-      expect(safeLabel(`  ${name} `, 'c', 'n')).toBe(name);
+      expect(safeLabel(`  ${name} `, AuthErrors['client.invalid'], 'n')).toBe(name);
     }
   });
 
   it('refuses empty and over-long names, and non-strings', () => {
     for (const v of ['', '   ', 'x'.repeat(201), 42, null, undefined]) {
-      expect(() => safeLabel(v, 'auth.invalid_name', 'a name')).toThrow(
+      expect(() => safeLabel(v, AuthErrors['auth.invalid_name'], 'a name')).toThrow(
         expect.objectContaining({ code: 'auth.invalid_name' }),
       );
     }
-    expect(safeLabel('x'.repeat(200), 'c', 'n')).toHaveLength(200);
+    expect(safeLabel('x'.repeat(200), AuthErrors['client.invalid'], 'n')).toHaveLength(200);
   });
 });

@@ -1,4 +1,4 @@
-import { badRequest } from '@strongroom/shared-types';
+import { domainError, type ErrorEntry } from '@strongroom/shared-types';
 
 // C0/C1 controls (NUL, ESC of terminal escapes, DEL…), line/paragraph separators, and the bidi
 // marks, embeddings, overrides and isolates that make a name render as something else.
@@ -13,12 +13,12 @@ export function unsafeTextReason(s: string): string | null {
 
 /**
  * A trimmed label of 1 to `max` characters with nothing that could hide, reorder or inject
- * terminal output when printed in a list, a log or the audit log; `code` (400) otherwise.
+ * terminal output when printed in a list, a log or the audit log; the `refusal` otherwise.
  */
-export function safeLabel(value: unknown, code: string, what: string, max = 200): string {
+export function safeLabel(value: unknown, refusal: ErrorEntry, what: string, max = 200): string {
   const s = typeof value === 'string' ? value.trim() : '';
-  if (s.length < 1 || s.length > max) throw badRequest(code, `${what} must be 1 to ${max} characters`);
+  if (s.length < 1 || s.length > max) throw domainError(refusal, `${what} must be 1 to ${max} characters`);
   const reason = unsafeTextReason(s);
-  if (reason) throw badRequest(code, `${what} ${reason}`);
+  if (reason) throw domainError(refusal, `${what} ${reason}`);
   return s;
 }

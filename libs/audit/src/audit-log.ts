@@ -1,7 +1,8 @@
 import type { Database, Tx } from '@strongroom/persistence';
-import { badRequest } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { toJsonValue, type JsonValue } from './canonical-json';
 import { GENESIS_HASH, entryHash, payloadHashOf, type AuditEntry, type AuditEntryInput } from './audit-entry';
+import { AuditErrors } from './audit.errors';
 
 export interface AuditListQuery {
   /** First seq to return (inclusive); default 1. */
@@ -121,11 +122,11 @@ export class AuditLog {
     const fromSeq = query.fromSeq ?? 1;
     const limit = query.limit ?? 100;
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 1)
-      throw badRequest('audit.bad_from_seq', 'fromSeq must be a positive integer');
+      throw domainError(AuditErrors['audit.bad_from_seq'], 'fromSeq must be a positive integer');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
-      throw badRequest('audit.bad_limit', 'limit must be an integer from 1 to 1000');
+      throw domainError(AuditErrors['audit.bad_limit'], 'limit must be an integer from 1 to 1000');
     if (query.subjectId !== undefined && query.subjectType === undefined) {
-      throw badRequest('audit.bad_subject', 'subjectId needs subjectType');
+      throw domainError(AuditErrors['audit.bad_subject'], 'subjectId needs subjectType');
     }
     const params: unknown[] = [fromSeq, limit];
     let where = 'seq >= $1';
@@ -254,6 +255,6 @@ function checkInput(input: AuditEntryInput): void {
   ];
   for (const [name, v] of fields) {
     if (typeof v !== 'string' || v.length === 0)
-      throw badRequest('audit.bad_entry', `${name} must be a non-empty string`);
+      throw domainError(AuditErrors['audit.bad_entry'], `${name} must be a non-empty string`);
   }
 }

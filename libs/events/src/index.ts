@@ -1,5 +1,6 @@
 export * from './backoff';
 export * from './events.context';
+export * from './events.errors';
 export * from './events.module';
 export * from './migrations/events-init.migration';
 export * from './outbox';

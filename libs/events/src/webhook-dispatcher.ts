@@ -1,10 +1,11 @@
 import type { Database } from '@strongroom/persistence';
-import { notFound } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '@strongroom/shared-http';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { OutboxBacklogGauge } from './outbox-metrics';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
+import { EventsErrors } from './events.errors';
 
 const deliveries = new Counter({
   name: 'strongroom_webhook_deliveries_total',
@@ -101,7 +102,7 @@ export class WebhookDispatcher {
       `UPDATE events.outbox SET attempts = attempts + 1 WHERE id = $1 RETURNING id, type, body, attempts`,
       [eventId],
     );
-    if (!row) throw notFound('webhook.event_not_found', `no event ${eventId}`, { eventId });
+    if (!row) throw domainError(EventsErrors['webhook.event_not_found'], `no event ${eventId}`, { eventId });
     return this.deliver({ ...row, attempts: Number(row.attempts) }, true);
   }
 

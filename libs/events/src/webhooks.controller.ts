@@ -2,10 +2,11 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, type Type } from
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseWith } from '@strongroom/shared-http';
-import { unprocessable } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import type { DeliveryAttempt } from './webhook-dispatcher';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookLog, type DeliveryView, type OutboxEventView } from './webhook-log';
+import { EventsErrors } from './events.errors';
 
 /** The role decorator of the app's auth layer (api-auth's `Roles`), passed in so this lib stays data-access. */
 export type RolesDecorator = (
@@ -71,7 +72,7 @@ export function webhooksController(roles: RolesDecorator): Type<unknown> {
     @ApiOperation({ summary: 'Re-sends one event now with its original id and body; returns the attempt' })
     async replay(@Param('id') id: string): Promise<DeliveryAttempt> {
       if (!this.dispatcher)
-        throw unprocessable('webhook.not_configured', 'no webhook URL is configured for this deployment');
+        throw domainError(EventsErrors['webhook.not_configured'], 'no webhook URL is configured for this deployment');
       return this.dispatcher.replay(id);
     }
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isRetryableTxError, sqlState, type Database, type Tx } from '@strongroom/persistence';
-import { ASSET_CODE, badRequest, conflict, notFound, unprocessable, type AssetCode } from '@strongroom/shared-types';
+import { ASSET_CODE, type AssetCode, domainError } from '@strongroom/shared-types';
 import { DATABASE } from '@strongroom/shared-http';
 import type {
   Account,
@@ -15,7 +15,7 @@ import type {
   TransferInput,
   TransferResult,
 } from './ledger.types';
-import { refusalError, RetryBatch } from './ledger.errors';
+import { refusalError, RetryBatch, LedgerErrors } from './ledger.errors';
 import { decodeFlags } from './transfer-flags';
 import {
   TRANSFER_COLUMNS,
@@ -97,13 +97,13 @@ export class LedgerService implements LedgerApi {
     checkOwner(input.clientId, 'clientId');
     checkOwner(input.ownerId, 'ownerId');
     if (typeof input.asset !== 'string' || !ASSET_CODE.test(input.asset))
-      throw badRequest('account.invalid', 'asset must be an asset code such as BTC');
+      throw domainError(LedgerErrors['account.invalid'], 'asset must be an asset code such as BTC');
     if (!ACCOUNT_KINDS.includes(input.kind))
-      throw badRequest('account.invalid', `kind must be one of ${ACCOUNT_KINDS.join(', ')}`);
+      throw domainError(LedgerErrors['account.invalid'], `kind must be one of ${ACCOUNT_KINDS.join(', ')}`);
     const flags = { ...defaultFlags(input.kind), ...stripUndefined(input.flags ?? {}) };
     if (flags.debitsMustNotExceedCredits && flags.creditsMustNotExceedDebits) {
-      throw badRequest(
-        'account.flags_invalid',
+      throw domainError(
+        LedgerErrors['account.flags_invalid'],
         'debitsMustNotExceedCredits and creditsMustNotExceedDebits are exclusive',
       );
     }
@@ -135,7 +135,7 @@ export class LedgerService implements LedgerApi {
         existing.flags.creditsMustNotExceedDebits !== flags.creditsMustNotExceedDebits ||
         existing.flags.closed !== flags.closed
       ) {
-        throw conflict('account.exists', `account ${existing.id} already exists with other flags`, {
+        throw domainError(LedgerErrors['account.exists'], `account ${existing.id} already exists with other flags`, {
           accountId: existing.id,
         });
       }
@@ -146,7 +146,7 @@ export class LedgerService implements LedgerApi {
 
   async getAccount(id: string, tx?: Tx): Promise<Account> {
     const rows = UUID.test(id) ? await this.q<AccountRow>(tx, 'SELECT * FROM ledger.accounts WHERE id = $1', [id]) : [];
-    if (rows.length === 0) throw notFound('account.not_found', `account ${id} not found`);
+    if (rows.length === 0) throw domainError(LedgerErrors['account.not_found'], `account ${id} not found`);
     return toAccount(rows[0]);
   }
 
@@ -208,7 +208,7 @@ export class LedgerService implements LedgerApi {
             [accountId],
           )
         : [];
-      if (rows.length === 0) throw notFound('account.not_found', `account ${accountId} not found`);
+      if (rows.length === 0) throw domainError(LedgerErrors['account.not_found'], `account ${accountId} not found`);
       const a = toAccount(rows[0]);
       return {
         debitsPending: a.debitsPending,
@@ -223,17 +223,18 @@ export class LedgerService implements LedgerApi {
     const current = BigInt(last);
     let sequence: bigint;
     if (asOf.sequence !== undefined) {
-      if (asOf.sequence < 0n) throw badRequest('balance.as_of_invalid', 'asOfSequence must be >= 0');
+      if (asOf.sequence < 0n) throw domainError(LedgerErrors['balance.as_of_invalid'], 'asOfSequence must be >= 0');
       if (asOf.sequence > current)
-        throw unprocessable(
-          'balance.as_of_future',
+        throw domainError(
+          LedgerErrors['balance.as_of_future'],
           `sequence ${asOf.sequence} is beyond the last committed sequence ${current}`,
         );
       sequence = asOf.sequence;
     } else {
       const ts = must(asOf.timestamp, 'timestamp');
-      if (Number.isNaN(ts.getTime())) throw badRequest('balance.as_of_invalid', 'asOf must be an ISO timestamp');
-      if (ts.getTime() > Date.now()) throw unprocessable('balance.as_of_future', 'asOf is in the future');
+      if (Number.isNaN(ts.getTime()))
+        throw domainError(LedgerErrors['balance.as_of_invalid'], 'asOf must be an ISO timestamp');
+      if (ts.getTime() > Date.now()) throw domainError(LedgerErrors['balance.as_of_future'], 'asOf is in the future');
       const rows = await this.q<{ sequence: string }>(
         tx,
         'SELECT sequence FROM ledger.transfers WHERE created_at <= $1 ORDER BY created_at DESC, sequence DESC LIMIT 1',
@@ -262,10 +263,11 @@ export class LedgerService implements LedgerApi {
   // ---- transfers -----------------------------------------------------------------------
 
   async createTransfers(batch: TransferInput[], tx?: Tx): Promise<TransferResult[]> {
-    if (!Array.isArray(batch)) throw badRequest('transfer.batch_invalid', 'a batch is an array of transfers');
+    if (!Array.isArray(batch))
+      throw domainError(LedgerErrors['transfer.batch_invalid'], 'a batch is an array of transfers');
     if (batch.length === 0) return [];
     if (batch.length > this.maxBatch)
-      throw badRequest('transfer.batch_invalid', `a batch holds at most ${this.maxBatch} transfers`);
+      throw domainError(LedgerErrors['transfer.batch_invalid'], `a batch holds at most ${this.maxBatch} transfers`);
     return this.runBatch(batch, new Date(), tx);
   }
 
@@ -273,7 +275,10 @@ export class LedgerService implements LedgerApi {
     // A lone transfer cannot open a chain; refusing here also keeps group commit from linking
     // it to an unrelated transfer that happens to share its transaction.
     if (Array.isArray(input.flags) && input.flags.includes('linked')) {
-      throw refusalError('transfer.linked_chain_open', 'a single transfer cannot be linked; send the chain as a batch');
+      throw refusalError(
+        LedgerErrors['transfer.linked_chain_open'],
+        'a single transfer cannot be linked; send the chain as a batch',
+      );
     }
     const result = tx ? (await this.createTransfers([input], tx))[0] : await this.batcher.submit(input);
     if (!result.ok) throw refusalError(result.code, result.detail, { transferId: result.id });
@@ -286,7 +291,7 @@ export class LedgerService implements LedgerApi {
       return {
         id: input.id,
         ok: false,
-        code: 'transfer.linked_chain_open',
+        code: LedgerErrors['transfer.linked_chain_open'].code,
         detail: 'a single transfer cannot be linked; send the chain as a batch',
       };
     }
@@ -295,7 +300,7 @@ export class LedgerService implements LedgerApi {
 
   async getTransfer(id: string, tx?: Tx): Promise<Transfer> {
     const rows = TRANSFER_ID.test(id) || id.startsWith('expired~') ? await this.loadTransfers(tx, [id]) : [];
-    if (rows.length === 0) throw notFound('transfer.not_found', `transfer ${id} not found`);
+    if (rows.length === 0) throw domainError(LedgerErrors['transfer.not_found'], `transfer ${id} not found`);
     return publicTransfer(rows[0]);
   }
 
@@ -537,7 +542,7 @@ function observe(results: TransferResult[]): TransferResult[] {
 
 function checkOwner(v: unknown, field: string): void {
   if (typeof v !== 'string' || !OWNER.test(v))
-    throw badRequest('account.invalid', `${field} must match [A-Za-z0-9._:@/-]{1,200}`);
+    throw domainError(LedgerErrors['account.invalid'], `${field} must match [A-Za-z0-9._:@/-]{1,200}`);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,11 +1,12 @@
 import { canonicalJson } from './canonical-body';
+import { LedgerErrors, type LedgerRefusalCode } from './ledger.errors';
 
 /** Transfer metadata bounds: small, shallow JSON of plain strings (PostgreSQL jsonb refuses NUL and lone surrogates). */
 export const MAX_METADATA_BYTES = 4096;
 export const MAX_METADATA_DEPTH = 8;
 
 export type MetadataProblem = {
-  code: 'transfer.metadata_invalid' | 'transfer.metadata_too_deep' | 'transfer.metadata_too_large';
+  code: LedgerRefusalCode;
   detail: string;
 };
 
@@ -25,7 +26,7 @@ export function isStorableString(s: string): boolean {
  */
 export function checkMetadata(metadata: unknown): MetadataProblem | null {
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
-    return { code: 'transfer.metadata_invalid', detail: 'metadata must be an object' };
+    return { code: LedgerErrors['transfer.metadata_invalid'].code, detail: 'metadata must be an object' };
   const stack: { value: unknown; depth: number }[] = [{ value: metadata, depth: 1 }];
   let bytes = 0;
   while (stack.length > 0) {
@@ -33,24 +34,27 @@ export function checkMetadata(metadata: unknown): MetadataProblem | null {
     if (value === null || typeof value === 'boolean') bytes += 4;
     else if (typeof value === 'number') {
       if (!Number.isFinite(value))
-        return { code: 'transfer.metadata_invalid', detail: 'metadata numbers must be finite' };
+        return { code: LedgerErrors['transfer.metadata_invalid'].code, detail: 'metadata numbers must be finite' };
       bytes += String(value).length;
     } else if (typeof value === 'string') {
       if (!isStorableString(value))
         return {
-          code: 'transfer.metadata_invalid',
+          code: LedgerErrors['transfer.metadata_invalid'].code,
           detail: 'metadata strings must not contain NUL or lone UTF-16 surrogates',
         };
       bytes += Buffer.byteLength(value) + 2;
     } else if (typeof value === 'object') {
       if (depth > MAX_METADATA_DEPTH)
-        return { code: 'transfer.metadata_too_deep', detail: `metadata may nest at most ${MAX_METADATA_DEPTH} levels` };
+        return {
+          code: LedgerErrors['transfer.metadata_too_deep'].code,
+          detail: `metadata may nest at most ${MAX_METADATA_DEPTH} levels`,
+        };
       const isArray = Array.isArray(value);
       const entries = isArray ? value.map((v) => ['', v] as const) : Object.entries(value as Record<string, unknown>);
       for (const [key, child] of entries) {
         if (!isStorableString(key))
           return {
-            code: 'transfer.metadata_invalid',
+            code: LedgerErrors['transfer.metadata_invalid'].code,
             detail: 'metadata keys must not contain NUL or lone UTF-16 surrogates',
           };
         if (child === undefined) continue;
@@ -58,18 +62,18 @@ export function checkMetadata(metadata: unknown): MetadataProblem | null {
         stack.push({ value: child, depth: depth + 1 });
       }
       bytes += 2;
-    } else return { code: 'transfer.metadata_invalid', detail: 'metadata holds only JSON values' };
+    } else return { code: LedgerErrors['transfer.metadata_invalid'].code, detail: 'metadata holds only JSON values' };
     // About the JSON size (escapes only add): well past the budget, stop walking. The exact
     // canonical size is measured by the caller once the value is known to be small and shallow.
     if (bytes > MAX_METADATA_BYTES * 2)
       return {
-        code: 'transfer.metadata_too_large',
+        code: LedgerErrors['transfer.metadata_too_large'].code,
         detail: `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
       };
   }
   if (Buffer.byteLength(canonicalJson(metadata)) > MAX_METADATA_BYTES) {
     return {
-      code: 'transfer.metadata_too_large',
+      code: LedgerErrors['transfer.metadata_too_large'].code,
       detail: `metadata must be at most ${MAX_METADATA_BYTES} bytes of canonical JSON`,
     };
   }

@@ -1,5 +1,5 @@
 import type { Account, Balances, Transfer, TransferInput } from './ledger.types';
-import type { LedgerRefusalCode } from './ledger.errors';
+import { LedgerErrors, type LedgerRefusal, type LedgerRefusalCode } from './ledger.errors';
 import { transferBodyHash } from './canonical-body';
 import { checkTransferInput } from './transfer-input';
 import { encodeFlags } from './transfer-flags';
@@ -116,7 +116,11 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
   const undo: (() => void)[] = [];
   const outcomes: Outcome[] = new Array(batch.length);
 
-  const refused = (code: LedgerRefusalCode, detail: string): Outcome => ({ kind: 'refused', code, detail });
+  const refused = (refusal: LedgerRefusal, detail: string): Outcome => ({
+    kind: 'refused',
+    code: refusal.code,
+    detail,
+  });
 
   const pendingOf = (id: string): PendingView | 'not_pending' | undefined => {
     const p = pendings.get(id);
@@ -168,20 +172,23 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
   const step = (t: PlanItem, index: number): Outcome => {
     if (!t.expire) {
       const bad = checkTransferInput(t);
-      if (bad) return refused(bad.code, bad.detail);
+      if (bad) return { kind: 'refused', code: bad.code, detail: bad.detail };
     }
     const bodyHash = transferBodyHash(t);
     const known = ctx.known.get(t.id);
     if (known) {
       return known.bodyHash === bodyHash
         ? { kind: 'replay', transfer: known }
-        : refused('transfer.id_conflict', `transfer ${t.id} already exists with a different body`);
+        : refused(LedgerErrors['transfer.id_conflict'], `transfer ${t.id} already exists with a different body`);
     }
     const earlier = batchNew.get(t.id);
     if (earlier) {
       return earlier.bodyHash === bodyHash
         ? { kind: 'new', planned: earlier, replayed: true }
-        : refused('transfer.id_conflict', `transfer ${t.id} appears twice in the batch with different bodies`);
+        : refused(
+            LedgerErrors['transfer.id_conflict'],
+            `transfer ${t.id} appears twice in the batch with different bodies`,
+          );
     }
     const base = {
       index,
@@ -196,29 +203,34 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     if (has(t, 'post_pending') || has(t, 'void_pending')) {
       const pendingId = must(t.pendingId, 'pendingId');
       const p = pendingOf(pendingId);
-      if (p === undefined) return refused('pending.not_found', `no pending transfer ${pendingId}`);
-      if (p === 'not_pending') return refused('pending.not_pending', `transfer ${pendingId} is not a pending transfer`);
+      if (p === undefined) return refused(LedgerErrors['pending.not_found'], `no pending transfer ${pendingId}`);
+      if (p === 'not_pending')
+        return refused(LedgerErrors['pending.not_pending'], `transfer ${pendingId} is not a pending transfer`);
       if (p.state !== 'pending')
-        return refused('pending.already_resolved', `pending transfer ${pendingId} is already ${p.state}`);
+        return refused(LedgerErrors['pending.already_resolved'], `pending transfer ${pendingId} is already ${p.state}`);
       const due = p.timeoutAt !== null && p.timeoutAt.getTime() <= ctx.now.getTime();
-      if (t.expire && !due) return refused('pending.not_found', `pending transfer ${pendingId} has not timed out`);
+      if (t.expire && !due)
+        return refused(LedgerErrors['pending.not_found'], `pending transfer ${pendingId} has not timed out`);
       if (!t.expire && due)
         return refused(
-          'pending.expired',
+          LedgerErrors['pending.expired'],
           `pending transfer ${pendingId} timed out at ${must(p.timeoutAt, 'timeoutAt').toISOString()}`,
         );
       if (
         (t.debitAccountId && t.debitAccountId !== p.debitAccountId) ||
         (t.creditAccountId && t.creditAccountId !== p.creditAccountId)
       ) {
-        return refused('pending.accounts_mismatch', `the accounts differ from those of pending transfer ${pendingId}`);
+        return refused(
+          LedgerErrors['pending.accounts_mismatch'],
+          `the accounts differ from those of pending transfer ${pendingId}`,
+        );
       }
       const post = has(t, 'post_pending');
       let amount = p.amount;
       if (post) {
         if (t.amount !== undefined && t.amount > p.amount) {
           return refused(
-            'pending.amount_exceeds',
+            LedgerErrors['pending.amount_exceeds'],
             `cannot post ${t.amount}: pending transfer ${pendingId} holds ${p.amount}`,
           );
         }
@@ -226,16 +238,19 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
         const dr = must(ctx.accounts.get(p.debitAccountId), 'pending debit account');
         const cr = must(ctx.accounts.get(p.creditAccountId), 'pending credit account');
         if (dr.flags.closed || cr.flags.closed)
-          return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
+          return refused(LedgerErrors['account.closed'], `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
       } else if (t.amount !== undefined && t.amount !== p.amount) {
-        return refused('pending.amount_mismatch', `a void releases the whole pending amount (${p.amount})`);
+        return refused(
+          LedgerErrors['pending.amount_mismatch'],
+          `a void releases the whole pending amount (${p.amount})`,
+        );
       }
       const postedDelta = post ? amount : 0n;
       if (
         overflows(p.debitAccountId, 'debit', 0n, postedDelta) ||
         overflows(p.creditAccountId, 'credit', 0n, postedDelta)
       ) {
-        return refused('transfer.overflow', 'the balance would exceed numeric(78,0)');
+        return refused(LedgerErrors['transfer.overflow'], 'the balance would exceed numeric(78,0)');
       }
       const state: Exclude<PendingState, 'pending'> = post ? 'posted' : t.expire ? 'expired' : 'voided';
       apply(
@@ -259,37 +274,45 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     }
 
     const dr = ctx.accounts.get(t.debitAccountId);
-    if (!dr) return refused('account.not_found', `debit account ${t.debitAccountId} not found`);
+    if (!dr) return refused(LedgerErrors['account.not_found'], `debit account ${t.debitAccountId} not found`);
     const cr = ctx.accounts.get(t.creditAccountId);
-    if (!cr) return refused('account.not_found', `credit account ${t.creditAccountId} not found`);
+    if (!cr) return refused(LedgerErrors['account.not_found'], `credit account ${t.creditAccountId} not found`);
     if (dr.asset !== cr.asset)
-      return refused('transfer.asset_mismatch', `debit account is ${dr.asset}, credit account is ${cr.asset}`);
+      return refused(
+        LedgerErrors['transfer.asset_mismatch'],
+        `debit account is ${dr.asset}, credit account is ${cr.asset}`,
+      );
     if (dr.flags.closed || cr.flags.closed)
-      return refused('account.closed', `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
+      return refused(LedgerErrors['account.closed'], `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
     const db = must(balances.get(dr.id), 'debit balances');
     const cb = must(balances.get(cr.id), 'credit balances');
     let amount = must(t.amount, 'amount');
     if (has(t, 'balancing_debit')) {
       const room = db.creditsPosted - db.debitsPending - db.debitsPosted;
       amount = room < amount ? room : amount;
-      if (amount <= 0n) return refused('account.debits_exceed_credits', `debit account ${dr.id} has nothing available`);
+      if (amount <= 0n)
+        return refused(LedgerErrors['account.debits_exceed_credits'], `debit account ${dr.id} has nothing available`);
     }
     if (has(t, 'balancing_credit')) {
       const room = cb.debitsPosted - cb.creditsPending - cb.creditsPosted;
       amount = room < amount ? room : amount;
-      if (amount <= 0n) return refused('account.credits_exceed_debits', `credit account ${cr.id} has no room`);
+      if (amount <= 0n)
+        return refused(LedgerErrors['account.credits_exceed_debits'], `credit account ${cr.id} has no room`);
     }
     if (dr.flags.debitsMustNotExceedCredits && db.debitsPending + db.debitsPosted + amount > db.creditsPosted) {
-      return refused('account.debits_exceed_credits', `debit account ${dr.id} has insufficient funds`);
+      return refused(LedgerErrors['account.debits_exceed_credits'], `debit account ${dr.id} has insufficient funds`);
     }
     if (cr.flags.creditsMustNotExceedDebits && cb.creditsPending + cb.creditsPosted + amount > cb.debitsPosted) {
-      return refused('account.credits_exceed_debits', `credits to account ${cr.id} would exceed its debits`);
+      return refused(
+        LedgerErrors['account.credits_exceed_debits'],
+        `credits to account ${cr.id} would exceed its debits`,
+      );
     }
     const pending = has(t, 'pending');
     const pendingDelta = pending ? amount : 0n;
     const postedDelta = pending ? 0n : amount;
     if (overflows(dr.id, 'debit', pendingDelta, postedDelta) || overflows(cr.id, 'credit', pendingDelta, postedDelta)) {
-      return refused('transfer.overflow', 'the balance would exceed numeric(78,0)');
+      return refused(LedgerErrors['transfer.overflow'], 'the balance would exceed numeric(78,0)');
     }
     apply(
       {
@@ -327,7 +350,10 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     while (end < batch.length && has(batch[end], 'linked')) end++;
     if (end === batch.length) {
       for (let k = i; k < batch.length; k++)
-        outcomes[k] = refused('transfer.linked_chain_open', 'the last transfer of a batch cannot be linked');
+        outcomes[k] = refused(
+          LedgerErrors['transfer.linked_chain_open'],
+          'the last transfer of a batch cannot be linked',
+        );
       break;
     }
     const mark = undo.length;
@@ -343,7 +369,10 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       while (undo.length > mark) must(undo.pop(), 'undo step')();
       for (let k = i; k <= end; k++) {
         if (k !== failed)
-          outcomes[k] = refused('transfer.linked_failed', `linked transfer ${batch[failed].id} was refused`);
+          outcomes[k] = refused(
+            LedgerErrors['transfer.linked_failed'],
+            `linked transfer ${batch[failed].id} was refused`,
+          );
       }
     }
     i = end + 1;

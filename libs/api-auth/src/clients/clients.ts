@@ -1,6 +1,7 @@
-import { badRequest, conflict, notFound, unprocessable } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import type { Queryable } from '../queryable';
 import { safeLabel } from '../text-rules';
+import { AuthErrors } from '../auth.errors';
 
 export type ClientCustody = 'segregated' | 'pooled';
 export type ClientStatus = 'active' | 'suspended';
@@ -51,7 +52,7 @@ export async function findClient(db: Queryable, id: string): Promise<Client | un
 /** 404 `client.not_found` if unknown. */
 export async function requireClient(db: Queryable, id: string): Promise<Client> {
   const client = await findClient(db, id);
-  if (!client) throw notFound('client.not_found', 'no such client', { clientId: id });
+  if (!client) throw domainError(AuthErrors['client.not_found'], 'no such client', { clientId: id });
   return client;
 }
 
@@ -61,7 +62,8 @@ export async function requireClient(db: Queryable, id: string): Promise<Client> 
  */
 export async function requireActiveClient(db: Queryable, id: string): Promise<Client> {
   const client = await requireClient(db, id);
-  if (client.status !== 'active') throw unprocessable('client.suspended', 'this client is suspended', { clientId: id });
+  if (client.status !== 'active')
+    throw domainError(AuthErrors['client.suspended'], 'this client is suspended', { clientId: id });
   return client;
 }
 
@@ -75,12 +77,19 @@ export interface NewClient {
 export function parseNewClient(input: unknown): NewClient {
   const o = (input ?? {}) as Record<string, unknown>;
   if (!isClientIdFormat(o.id))
-    throw badRequest('client.invalid', 'client id must be 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit');
+    throw domainError(
+      AuthErrors['client.invalid'],
+      'client id must be 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit',
+    );
   if (RESERVED_CLIENT_IDS.includes(o.id))
-    throw badRequest('client.reserved', `client id ${o.id} is reserved for the service's own accounts`);
+    throw domainError(AuthErrors['client.reserved'], `client id ${o.id} is reserved for the service's own accounts`);
   if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody))
-    throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
-  return { id: o.id, name: safeLabel(o.name, 'client.invalid', 'client name'), custody: o.custody as ClientCustody };
+    throw domainError(AuthErrors['client.invalid'], `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
+  return {
+    id: o.id,
+    name: safeLabel(o.name, AuthErrors['client.invalid'], 'client name'),
+    custody: o.custody as ClientCustody,
+  };
 }
 
 /** Creates a client directly (tests, the CLI, dual-control executors); 409 `client.exists` if the id is taken. */
@@ -91,7 +100,8 @@ export async function createClient(db: Queryable, input: NewClient): Promise<Cli
      RETURNING id, name, custody, status, created_at`,
     [c.id, c.name, c.custody],
   );
-  if (rows.length === 0) throw conflict('client.exists', 'a client with this id exists', { clientId: c.id });
+  if (rows.length === 0)
+    throw domainError(AuthErrors['client.exists'], 'a client with this id exists', { clientId: c.id });
   return toClient(rows[0]);
 }
 
@@ -111,29 +121,29 @@ export function parseClientChange(input: unknown): ClientChange {
   const out: ClientChange = {};
   if (o.custody !== undefined) {
     if (!CLIENT_CUSTODY.includes(o.custody as ClientCustody))
-      throw badRequest('client.invalid', `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
+      throw domainError(AuthErrors['client.invalid'], `custody must be one of ${CLIENT_CUSTODY.join(', ')}`);
     out.custody = o.custody as ClientCustody;
   }
   if (o.status !== undefined) {
     if (!CLIENT_STATUS.includes(o.status as ClientStatus))
-      throw badRequest('client.invalid', `status must be one of ${CLIENT_STATUS.join(', ')}`);
+      throw domainError(AuthErrors['client.invalid'], `status must be one of ${CLIENT_STATUS.join(', ')}`);
     out.status = o.status as ClientStatus;
   }
-  if (o.name !== undefined) out.name = safeLabel(o.name, 'client.invalid', 'client name');
+  if (o.name !== undefined) out.name = safeLabel(o.name, AuthErrors['client.invalid'], 'client name');
   if (Object.keys(out).length === 0)
-    throw badRequest('client.invalid', 'nothing to change: give custody, status or name');
+    throw domainError(AuthErrors['client.invalid'], 'nothing to change: give custody, status or name');
   return out;
 }
 
 /** Applies a change to a known client (404 otherwise) and returns it as it now is. */
 export async function updateClient(db: Queryable, id: string, change: ClientChange): Promise<Client> {
-  if (!isClientIdFormat(id)) throw notFound('client.not_found', 'no such client', { clientId: id });
+  if (!isClientIdFormat(id)) throw domainError(AuthErrors['client.not_found'], 'no such client', { clientId: id });
   const rows = await db.query<ClientRow>(
     `UPDATE auth.clients SET custody = COALESCE($2, custody), status = COALESCE($3, status), name = COALESCE($4, name)
      WHERE id = $1 RETURNING id, name, custody, status, created_at`,
     [id, change.custody ?? null, change.status ?? null, change.name ?? null],
   );
-  if (rows.length === 0) throw notFound('client.not_found', 'no such client', { clientId: id });
+  if (rows.length === 0) throw domainError(AuthErrors['client.not_found'], 'no such client', { clientId: id });
   return toClient(rows[0]);
 }
 

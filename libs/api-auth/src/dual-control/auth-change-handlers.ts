@@ -1,6 +1,6 @@
 import type { AuditLog } from '@strongroom/audit';
 import type { Tx } from '@strongroom/persistence';
-import { badRequest } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { createApiKey, parseNewApiKey, type NewApiKey } from '../api-keys';
 import {
   createClient,
@@ -12,6 +12,7 @@ import {
   type NewClient,
 } from '../clients/clients';
 import type { ChangeContext, ChangeHandler } from './change-handler';
+import { AuthErrors } from '../auth.errors';
 
 /** Roles whose keys are minted only through dual control: each can approve something. */
 export const DUAL_CONTROL_ROLES = ['admin', 'approver'] as const;
@@ -33,7 +34,10 @@ export function authKeyHandler(audit: AuditLog): ChangeHandler<Required<NewApiKe
     parse(payload) {
       const k = parseNewApiKey((payload ?? {}) as NewApiKey);
       if (!(DUAL_CONTROL_ROLES as readonly string[]).includes(k.role)) {
-        throw badRequest('auth.invalid_role', 'only admin and approver keys are minted through dual control');
+        throw domainError(
+          AuthErrors['auth.invalid_role'],
+          'only admin and approver keys are minted through dual control',
+        );
       }
       return k;
     },
@@ -64,10 +68,11 @@ export function authClientHandler(audit: AuditLog): ChangeHandler<ClientChangePa
       const { op, id, ...rest } = (payload ?? {}) as Record<string, unknown>;
       if (op === 'create') return { op, ...parseNewClient({ id, ...rest }) };
       if (op === 'update') {
-        if (!isClientIdFormat(id)) throw badRequest('client.invalid', 'client id must be 1 to 64 of [A-Za-z0-9._-]');
+        if (!isClientIdFormat(id))
+          throw domainError(AuthErrors['client.invalid'], 'client id must be 1 to 64 of [A-Za-z0-9._-]');
         return { op, id, ...parseClientChange(rest) };
       }
-      throw badRequest('client.invalid', "op must be 'create' or 'update'");
+      throw domainError(AuthErrors['client.invalid'], "op must be 'create' or 'update'");
     },
     async execute(tx: Tx, p, ctx) {
       const client = p.op === 'create' ? await createClient(tx, p) : await updateClient(tx, p.id, p);

@@ -4,9 +4,9 @@ import { ModuleRef } from '@nestjs/core';
 import { AuditLog } from '@strongroom/audit';
 import type { Database, Tx } from '@strongroom/persistence';
 import { APP_NAME, InjectDatabase } from '@strongroom/shared-http';
-import { badRequest, conflict, DomainError, isDomainError, notFound } from '@strongroom/shared-types';
+import { DomainError, domainError, isDomainError } from '@strongroom/shared-types';
 import { findApiKey } from '../api-keys';
-import { authError } from '../auth.errors';
+import { AuthErrors } from '../auth.errors';
 import type { Principal } from '../principal';
 import { safeLabel } from '../text-rules';
 import { authClientHandler, authKeyHandler } from './auth-change-handlers';
@@ -75,7 +75,7 @@ export class DualControl {
   async propose(maker: Principal, kind: string, payload: unknown): Promise<ChangeRequestView> {
     const handler = this.handlers.get(kind);
     if (!handler)
-      throw badRequest('change.unknown_kind', `this API executes no change of kind ${kind}`, {
+      throw domainError(AuthErrors['change.unknown_kind'], `this API executes no change of kind ${kind}`, {
         kind,
         kinds: this.kinds(),
       });
@@ -104,7 +104,7 @@ export class DualControl {
 
   async get(id: string): Promise<ChangeRequestView> {
     const row = await readChange(this.db, id);
-    if (!row) throw notFound('change.not_found', 'no such change request', { changeId: id });
+    if (!row) throw domainError(AuthErrors['change.not_found'], 'no such change request', { changeId: id });
     return viewOf(row);
   }
 
@@ -137,7 +137,7 @@ export class DualControl {
 
   /** Refuses a pending change (any admin, the maker included, who withdraws it). Audited. */
   async reject(id: string, checker: Principal, reason: string): Promise<ChangeRequestView> {
-    const why = safeLabel(reason, 'change.invalid_reason', 'a rejection reason', 1000);
+    const why = safeLabel(reason, AuthErrors['change.invalid_reason'], 'a rejection reason', 1000);
     return this.db.transaction(async (tx) => {
       const row = await this.pending(tx, id);
       const decided = await decideChange(tx, row.id, { status: 'rejected', checker, reason: why });
@@ -151,15 +151,14 @@ export class DualControl {
     const row = await this.pending(tx, id);
     const handler = this.handlers.get(row.kind);
     if (row.api !== this.api || !handler) {
-      throw conflict('change.other_api', `this change is executed by the ${row.api} API`, {
+      throw domainError(AuthErrors['change.other_api'], `this change is executed by the ${row.api} API`, {
         changeId: id,
         api: row.api,
       });
     }
     if (checker.keyId === row.maker_key_id || checker.owner === row.maker_owner) {
-      throw new DomainError(
-        'change.same_person',
-        403,
+      throw domainError(
+        AuthErrors['change.same_person'],
         'a change needs a second admin: a different key with a different owner than the maker',
         {
           changeId: id,
@@ -170,14 +169,16 @@ export class DualControl {
     const [makerKey, checkerKey] = [await findApiKey(tx, row.maker_key_id), await findApiKey(tx, checker.keyId)];
     // The guard checked the checker at the door; a revocation since (or of the maker) still stops it.
     if (!checkerKey || checkerKey.revoked || checkerKey.owner !== checker.owner)
-      throw authError('auth.revoked', 'this API key has been revoked');
+      throw domainError(AuthErrors['auth.revoked'], 'this API key has been revoked');
     if (checkerKey.role !== 'admin')
-      throw authError('auth.forbidden_role', 'only an admin approves a change', {
+      throw domainError(AuthErrors['auth.forbidden_role'], 'only an admin approves a change', {
         role: checkerKey.role,
         allowed: ['admin'],
       });
     if (!makerKey || makerKey.revoked)
-      throw conflict('change.maker_revoked', "the maker's key has been revoked since; propose again", { changeId: id });
+      throw domainError(AuthErrors['change.maker_revoked'], "the maker's key has been revoked since; propose again", {
+        changeId: id,
+      });
     const maker: Principal = {
       keyId: makerKey.keyId,
       name: makerKey.name,
@@ -203,7 +204,7 @@ export class DualControl {
 
   private async pending(tx: Tx, id: string): Promise<ChangeRow> {
     const row = await readChange(tx, id, true);
-    if (!row) throw notFound('change.not_found', 'no such change request', { changeId: id });
+    if (!row) throw domainError(AuthErrors['change.not_found'], 'no such change request', { changeId: id });
     if (row.status !== 'pending') throw notPending(row);
     return row;
   }
@@ -216,7 +217,10 @@ class HandlerRefused extends Error {
 }
 
 const notPending = (row: ChangeRow) =>
-  conflict('change.not_pending', `this change is already ${row.status}`, { changeId: row.id, status: row.status });
+  domainError(AuthErrors['change.not_pending'], `this change is already ${row.status}`, {
+    changeId: row.id,
+    status: row.status,
+  });
 
 function decisionEntry(row: ChangeRow, checker: Principal, action: string) {
   return {
@@ -235,10 +239,13 @@ function decisionEntry(row: ChangeRow, checker: Principal, action: string) {
 
 /** PostgreSQL's jsonb refuses NUL and lone surrogates: a 400 here, never a 500 there. */
 function assertStorable(v: unknown, depth = 0): void {
-  if (depth > 32) throw badRequest('change.invalid_payload', 'the change payload is nested too deeply');
+  if (depth > 32) throw domainError(AuthErrors['change.invalid_payload'], 'the change payload is nested too deeply');
   if (typeof v === 'string') {
     if (v.includes('\u0000') || /\p{Cs}/u.test(v))
-      throw badRequest('change.invalid_payload', 'the change payload contains NUL or a lone UTF-16 surrogate');
+      throw domainError(
+        AuthErrors['change.invalid_payload'],
+        'the change payload contains NUL or a lone UTF-16 surrogate',
+      );
   } else if (Array.isArray(v)) {
     for (const x of v) assertStorable(x, depth + 1);
   } else if (v !== null && typeof v === 'object') {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { assertClientScope, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { assertClientScope, CurrentPrincipal, Roles, type Principal, AuthErrors } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
 import { LedgerService } from '../ledger.service';
 import { LedgerAccess } from './ledger-access';
@@ -8,6 +8,7 @@ import type { AsOf } from '../ledger.types';
 import { BalancesQuery, ListAccountsQuery, OpenAccountBody, openApi } from './ledger.schemas';
 import { accountView, balancesView } from './ledger.views';
 import { AccountSchema, BalancesSchema, ProblemSchema } from './openapi';
+import { LedgerErrors } from '../ledger.errors';
 
 @ApiTags('ledger: accounts')
 @ApiSecurity('key')
@@ -36,7 +37,7 @@ export class AccountsController {
   })
   @ApiResponse({ status: 404, description: 'asset.unknown, client.not_found', schema: ProblemSchema })
   @ApiResponse({ status: 409, description: 'account.exists (same key, other flags)', schema: ProblemSchema })
-  @ApiResponse({ status: 422, description: 'client.suspended', schema: ProblemSchema })
+  @ApiResponse({ status: 422, description: AuthErrors['client.suspended'].code, schema: ProblemSchema })
   async open(@CurrentPrincipal() who: Principal, @Body() body: unknown) {
     const input = parseWith(OpenAccountBody, body);
     return accountView(await this.access.openAccount(who, { ...input, kind: input.kind as never }));
@@ -48,7 +49,7 @@ export class AccountsController {
   @ApiQuery({ name: 'clientId', required: true })
   @ApiQuery({ name: 'ownerId', required: true })
   @ApiOkResponse({ schema: { type: 'object', properties: { accounts: { type: 'array', items: AccountSchema } } } })
-  @ApiResponse({ status: 403, description: 'auth.forbidden_client', schema: ProblemSchema })
+  @ApiResponse({ status: 403, description: AuthErrors['auth.forbidden_client'].code, schema: ProblemSchema })
   async list(@CurrentPrincipal() who: Principal, @Query() query: unknown) {
     const q = parseWith(ListAccountsQuery, query);
     assertClientScope(who, q.clientId);
@@ -79,7 +80,7 @@ export class AccountsController {
     description: "account.not_found (also for another client's account)",
     schema: ProblemSchema,
   })
-  @ApiResponse({ status: 422, description: 'balance.as_of_future', schema: ProblemSchema })
+  @ApiResponse({ status: 422, description: LedgerErrors['balance.as_of_future'].code, schema: ProblemSchema })
   async balances(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Query() query: unknown) {
     const q = parseWith(BalancesQuery, query);
     await this.access.readableAccount(who, id);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { safeLabel } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
-import { ASSET_CODE, DomainError, badRequest, parseBaseUnits, unprocessable } from '@strongroom/shared-types';
+import { AmountErrors, ASSET_CODE, domainError, isDomainError, parseBaseUnits } from '@strongroom/shared-types';
 import { parseWith } from '@strongroom/shared-http';
-import { refusalError } from '../ledger.errors';
+import { refusalError, LedgerErrors } from '../ledger.errors';
 import { LedgerService, OWNER } from '../ledger.service';
 import type { Account, AccountKind, Transfer } from '../ledger.types';
 import { UUID } from '../transfer-input';
@@ -59,8 +59,8 @@ export function parseCorrection(payload: unknown): Correction {
   if (amountRaw !== undefined) parseBaseUnits(amountRaw);
   const b = parseWith(CorrectionBody, payload);
   const amount = parseBaseUnits(b.amount);
-  if (amount <= 0n) throw badRequest('amount.not_positive', 'amount must be greater than zero');
-  const reason = safeLabel(b.reason, 'correction.invalid', 'reason', 500);
+  if (amount <= 0n) throw domainError(AmountErrors['amount.not_positive'], 'amount must be greater than zero');
+  const reason = safeLabel(b.reason, LedgerErrors['correction.invalid'], 'reason', 500);
   return { asset: b.asset, amount, debit: b.debit, credit: b.credit, reason };
 }
 
@@ -85,8 +85,8 @@ export async function resolveCorrection(
   const isAdjustment = (k: AccountKind) => (ADJUSTMENT_KINDS as readonly string[]).includes(k);
   const isCorrected = (k: AccountKind) => (CORRECTED_KINDS as readonly string[]).includes(k);
   if (!((isAdjustment(kinds[0]) && isCorrected(kinds[1])) || (isCorrected(kinds[0]) && isAdjustment(kinds[1])))) {
-    throw unprocessable(
-      'correction.sides_invalid',
+    throw domainError(
+      LedgerErrors['correction.sides_invalid'],
       `a correction moves value between an adjustment account (${ADJUSTMENT_KINDS.join(', ')}) and a ${CORRECTED_KINDS.join(' or ')} account; got ${kinds.join(' → ')}`,
     );
   }
@@ -102,15 +102,15 @@ async function resolveSide(
 ): Promise<Account | null> {
   if ('accountId' in s) {
     const a = await ledger.getAccount(s.accountId, tx).catch((err: unknown) => {
-      if (err instanceof DomainError && err.code === 'account.not_found')
-        throw unprocessable('correction.account_not_found', `the ${which} account does not exist`, {
+      if (isDomainError(err, LedgerErrors['account.not_found']))
+        throw domainError(LedgerErrors['correction.account_not_found'], `the ${which} account does not exist`, {
           accountId: s.accountId,
         });
       throw err;
     });
     if (a.asset !== c.asset)
-      throw unprocessable(
-        'correction.asset_mismatch',
+      throw domainError(
+        LedgerErrors['correction.asset_mismatch'],
         `the ${which} account is in ${a.asset}, the correction in ${c.asset}`,
       );
     return a;

@@ -3,10 +3,11 @@ import { assertClientScope, inClientScope, requireActiveClient, type Principal }
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
-import { DomainError, notFound } from '@strongroom/shared-types';
+import { DomainError, domainError } from '@strongroom/shared-types';
 import { LedgerService, defaultFlags } from '../ledger.service';
 import type { Account, AccountFlags, AccountKind, OpenAccountInput, Transfer, TransferInput } from '../ledger.types';
 import { TRANSFER_ID } from '../transfer-input';
+import { LedgerErrors } from '../ledger.errors';
 
 /** The assets the ledger API opens accounts in; `LedgerHttpModule.forRoot({ assets })`, else the defaults. */
 export const LEDGER_ASSETS = Symbol('LEDGER_ASSETS');
@@ -18,8 +19,6 @@ interface Facts {
   debitsMustNotExceedCredits: boolean;
 }
 
-const forbidden = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError(code, 403, detail, extra);
 const at = (index: number | undefined) => (index === undefined ? {} : { index });
 
 /**
@@ -45,15 +44,15 @@ export class LedgerAccess {
   /** Opens a user account of an active client in the key's scope, in an asset this deployment serves. */
   async openAccount(who: Principal, input: OpenAccountInput): Promise<Account> {
     if (input.kind !== 'user') {
-      throw forbidden(
-        'account.kind_forbidden',
+      throw domainError(
+        LedgerErrors['account.kind_forbidden'],
         'only user accounts are opened over the API; system accounts belong to the contexts that own them',
         { kind: input.kind },
       );
     }
     if (!sameFlags(input.flags, defaultFlags('user'))) {
-      throw forbidden(
-        'account.flags_forbidden',
+      throw domainError(
+        LedgerErrors['account.flags_forbidden'],
         'a user account opened over the API has the default flags (it can never go negative)',
       );
     }
@@ -80,7 +79,7 @@ export class LedgerAccess {
       if (!isResolving(t)) {
         clients.add(
           this.pair(who, t.debitAccountId, t.creditAccountId, index, () =>
-            notFound('account.not_found', 'no such account', at(index)),
+            domainError(LedgerErrors['account.not_found'], 'no such account', at(index)),
           ),
         );
         return;
@@ -90,7 +89,8 @@ export class LedgerAccess {
       // Only a pending stored before this request: it cannot change any more, while an id that
       // is free now could be taken meanwhile by another context (a withdrawal hold, say).
       const stored = pendings.get(pendingId);
-      const hidden = () => notFound('pending.not_found', `no pending transfer ${pendingId}`, at(index));
+      const hidden = () =>
+        domainError(LedgerErrors['pending.not_found'], `no pending transfer ${pendingId}`, at(index));
       if (!stored) throw hidden();
       clients.add(this.pair(who, stored.debitAccountId, stored.creditAccountId, index, hidden));
     });
@@ -100,7 +100,8 @@ export class LedgerAccess {
   /** The account, if the key may read it; else 404 as if it did not exist. */
   async readableAccount(who: Principal, id: string): Promise<Account> {
     const a = await this.ledger.getAccount(id);
-    if (!inClientScope(who, a.clientId)) throw notFound('account.not_found', `account ${id} not found`);
+    if (!inClientScope(who, a.clientId))
+      throw domainError(LedgerErrors['account.not_found'], `account ${id} not found`);
     return a;
   }
 
@@ -113,7 +114,7 @@ export class LedgerAccess {
       const f = this.facts.get(a);
       return f !== undefined && inClientScope(who, f.clientId);
     });
-    if (!visible) throw notFound('transfer.not_found', `transfer ${id} not found`);
+    if (!visible) throw domainError(LedgerErrors['transfer.not_found'], `transfer ${id} not found`);
     return t;
   }
 
@@ -132,17 +133,21 @@ export class LedgerAccess {
     const hiddenUser = (f: Facts) => f.kind === 'user' && !inClientScope(who, f.clientId);
     if (!debit || !credit || hiddenUser(debit) || hiddenUser(credit)) throw hidden();
     if (debit.kind !== 'user' || credit.kind !== 'user') {
-      throw forbidden(
-        'transfer.system_account',
+      throw domainError(
+        LedgerErrors['transfer.system_account'],
         'the API moves value only between user accounts; system accounts are written by the contexts that own them or by an approved correction',
         at(index),
       );
     }
     if (debit.clientId !== credit.clientId)
-      throw forbidden('transfer.cross_client', 'both accounts must belong to the same client', at(index));
+      throw domainError(
+        LedgerErrors['transfer.cross_client'],
+        'both accounts must belong to the same client',
+        at(index),
+      );
     if (!debit.debitsMustNotExceedCredits)
-      throw forbidden(
-        'transfer.debit_unbounded',
+      throw domainError(
+        LedgerErrors['transfer.debit_unbounded'],
         'the debited account can go negative; the API debits only bounded user accounts',
         at(index),
       );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ASSET_CODE, badRequest, parseBaseUnits } from '@strongroom/shared-types';
-import { parseWith } from '@strongroom/shared-http';
+import { ASSET_CODE, badRequest, domainError, parseBaseUnits } from '@strongroom/shared-types';
+import { parseWith, HttpErrors } from '@strongroom/shared-http';
 import type { TransferFlag, TransferInput } from '../ledger.types';
 import { FLAG_BITS } from '../transfer-flags';
 import { ACCOUNT_KINDS, OWNER } from '../ledger.service';
@@ -105,7 +105,7 @@ export function checkEdgeMetadata(metadata: unknown, index?: number): void {
 
 export function parseTransferBody(raw: unknown): TransferInput {
   if (raw === undefined || raw === null || typeof raw !== 'object')
-    throw badRequest('request.invalid', 'the body must be a JSON object');
+    throw domainError(HttpErrors['request.invalid'], 'the body must be a JSON object');
   // Amounts are checked with their own codes before the shape, so `"amount": 5` says why.
   const amountRaw = (raw as { amount?: unknown }).amount;
   if (amountRaw !== undefined) parseBaseUnits(amountRaw);

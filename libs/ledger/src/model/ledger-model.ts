@@ -1,5 +1,7 @@
+import { AmountErrors } from '@strongroom/shared-types';
 import type { TransferInput } from '../ledger.types';
 import { must } from '../must';
+import { LedgerErrors } from '../ledger.errors';
 
 /**
  * A deliberately naive reference model of the ledger's semantics, for property tests: plain
@@ -72,7 +74,8 @@ export class LedgerModel {
       let end = i;
       while (end < batch.length && batch[end].flags?.includes('linked')) end++;
       if (end === batch.length) {
-        for (let k = i; k < batch.length; k++) out[k] = { ok: false, code: 'transfer.linked_chain_open' };
+        for (let k = i; k < batch.length; k++)
+          out[k] = { ok: false, code: LedgerErrors['transfer.linked_chain_open'].code };
         break;
       }
       const saved = clone(this.s);
@@ -86,7 +89,8 @@ export class LedgerModel {
       }
       if (failed >= 0 && end > i) {
         this.s = saved;
-        for (let k = i; k <= end; k++) if (k !== failed) out[k] = { ok: false, code: 'transfer.linked_failed' };
+        for (let k = i; k <= end; k++)
+          if (k !== failed) out[k] = { ok: false, code: LedgerErrors['transfer.linked_failed'].code };
       }
       i = end + 1;
     }
@@ -128,17 +132,19 @@ export class LedgerModel {
     const fail = (code: string): ModelResult => ({ ok: false, code });
     const flags = t.flags ?? [];
     const resolving = flags.includes('post_pending') || flags.includes('void_pending');
-    if (t.amount !== undefined && t.amount <= 0n) return fail('amount.not_positive');
-    if (!resolving && t.debitAccountId === t.creditAccountId) return fail('transfer.accounts_same');
+    if (t.amount !== undefined && t.amount <= 0n) return fail(AmountErrors['amount.not_positive'].code);
+    if (!resolving && t.debitAccountId === t.creditAccountId) return fail(LedgerErrors['transfer.accounts_same'].code);
     const existing = this.s.transfers.get(t.id);
-    if (existing) return existing.body === body(t) ? { ok: true, replayed: true } : fail('transfer.id_conflict');
+    if (existing)
+      return existing.body === body(t) ? { ok: true, replayed: true } : fail(LedgerErrors['transfer.id_conflict'].code);
     if (resolving) {
       const p = this.s.transfers.get(t.pendingId ?? '');
-      if (!p) return fail('pending.not_found');
-      if (!p.pending) return fail('pending.not_pending');
-      if (p.state !== 'pending') return fail('pending.already_resolved');
+      if (!p) return fail(LedgerErrors['pending.not_found'].code);
+      if (!p.pending) return fail(LedgerErrors['pending.not_pending'].code);
+      if (p.state !== 'pending') return fail(LedgerErrors['pending.already_resolved'].code);
       const post = flags.includes('post_pending');
-      if (post && t.amount !== undefined && t.amount > p.amount) return fail('pending.amount_exceeds');
+      if (post && t.amount !== undefined && t.amount > p.amount)
+        return fail(LedgerErrors['pending.amount_exceeds'].code);
       const posted = post ? (t.amount ?? p.amount) : 0n;
       this.release(p, posted);
       p.state = post ? 'posted' : 'voided';
@@ -155,11 +161,11 @@ export class LedgerModel {
     }
     const d = this.s.accounts.get(t.debitAccountId);
     const c = this.s.accounts.get(t.creditAccountId);
-    if (!d || !c) return fail('account.not_found');
-    if (d.asset !== c.asset) return fail('transfer.asset_mismatch');
+    if (!d || !c) return fail(LedgerErrors['account.not_found'].code);
+    if (d.asset !== c.asset) return fail(LedgerErrors['transfer.asset_mismatch'].code);
     const amount = must(t.amount, 'amount');
-    if (d.dmnec && d.dp + d.dq + amount > d.cq) return fail('account.debits_exceed_credits');
-    if (c.cmned && c.cp + c.cq + amount > c.dq) return fail('account.credits_exceed_debits');
+    if (d.dmnec && d.dp + d.dq + amount > d.cq) return fail(LedgerErrors['account.debits_exceed_credits'].code);
+    if (c.cmned && c.cp + c.cq + amount > c.dq) return fail(LedgerErrors['account.credits_exceed_debits'].code);
     const pending = flags.includes('pending');
     if (pending) {
       d.dp += amount;

@@ -1,4 +1,5 @@
-import { notFound, type AssetCode, type ChainId } from '@strongroom/shared-types';
+import { domainError, type AssetCode, type ChainId } from '@strongroom/shared-types';
+import { AssetErrors } from './asset.errors';
 
 /** What Strongroom needs to know about an asset: data, not code, so adding an asset is a registry entry. */
 export interface AssetInfo {
@@ -40,7 +41,10 @@ export class AssetRegistry {
 
   get(code: AssetCode): AssetInfo {
     const a = this.byCode.get(code);
-    if (!a) throw notFound('asset.unknown', `asset ${code} is not served by this deployment`, { asset: code });
+    if (!a)
+      throw domainError(AssetErrors['asset.unknown'], `asset ${code} is not served by this deployment`, {
+        asset: code,
+      });
     return a;
   }
 

@@ -1,6 +1,7 @@
 export * from './bootstrap';
 export * from './database.module';
 export * from './health.controller';
+export * from './http.errors';
 export * from './metrics';
 export * from './platform.module';
 export * from './problem.filter';

@@ -1,9 +1,11 @@
-import { badRequest } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { HttpErrors } from './http.errors';
 import { pointerOf, textProblem } from './request-text';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const malformed = (detail = 'the request body is not valid JSON') => badRequest('request.malformed_json', detail);
+const malformed = (detail = 'the request body is not valid JSON') =>
+  domainError(HttpErrors['request.malformed_json'], detail);
 
 /**
  * Parses a request body the way every route may rely on: strict UTF-8, a JSON object or array at
@@ -16,13 +18,15 @@ export function parseJsonBody(bytes: Buffer, maxDepth: number): unknown {
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw badRequest('request.invalid_utf8', 'the request body is not valid UTF-8', { location: 'body' });
+    throw domainError(HttpErrors['request.invalid_utf8'], 'the request body is not valid UTF-8', { location: 'body' });
   }
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') throw malformed('the request body must be a JSON object or array');
   const depth = maxNesting(text);
   if (depth > maxDepth)
-    throw badRequest('request.too_deep', `the request body nests deeper than ${maxDepth} levels`, { maxDepth });
+    throw domainError(HttpErrors['request.too_deep'], `the request body nests deeper than ${maxDepth} levels`, {
+      maxDepth,
+    });
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,7 +1,8 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { sqlState } from '@strongroom/persistence';
-import { DomainError } from '@strongroom/shared-types';
+import { DomainError, type ErrorEntry } from '@strongroom/shared-types';
+import { HttpErrors } from './http.errors';
 
 /** RFC 9457 body. `code` is the stable identifier clients switch on. */
 export interface Problem {
@@ -75,21 +76,21 @@ export function toProblem(err: unknown): Problem {
     // body-parser reports malformed JSON as a 400 whose message names the JSON position.
     const code =
       status === 404
-        ? 'route.not_found'
+        ? HttpErrors['route.not_found'].code
         : status === 400 && /JSON/i.test(message)
-          ? 'request.malformed_json'
+          ? HttpErrors['request.malformed_json'].code
           : status === 413
-            ? 'request.too_large'
+            ? HttpErrors['request.too_large'].code
             : `http.${status}`;
     return { type: problemType(code), title: TITLES[status] ?? 'Error', status, code, detail: message };
   }
   return (
     fromHttpError(err) ??
     fromDatabase(err) ?? {
-      type: problemType('internal'),
+      type: problemType(HttpErrors.internal.code),
       title: TITLES[500],
       status: 500,
-      code: 'internal',
+      code: HttpErrors.internal.code,
       detail: 'an internal error occurred; it has been logged',
     }
   );
@@ -102,22 +103,23 @@ const problem = (status: number, code: string, detail: string): Problem => ({
   code,
   detail,
 });
+const problemOf = (entry: ErrorEntry, detail: string) => problem(entry.status, entry.code, detail);
 
 // What Express and body-parser style errors (http-errors) mean, by their `type`.
-const HTTP_ERROR_TYPES: Record<string, [number, string, string]> = {
-  'entity.parse.failed': [400, 'request.malformed_json', 'the request body is not valid JSON'],
-  'entity.too.large': [413, 'request.too_large', 'the request body is too large'],
-  'charset.unsupported': [415, 'request.unsupported_charset', 'JSON bodies are accepted in UTF-8 only'],
-  'encoding.unsupported': [415, 'request.unsupported_encoding', 'request bodies are accepted uncompressed only'],
-  'request.aborted': [400, 'request.aborted', 'the request body was not received whole'],
-  'request.size.invalid': [400, 'request.aborted', 'the request body does not match its Content-Length'],
+const HTTP_ERROR_TYPES: Record<string, [ErrorEntry, string]> = {
+  'entity.parse.failed': [HttpErrors['request.malformed_json'], 'the request body is not valid JSON'],
+  'entity.too.large': [HttpErrors['request.too_large'], 'the request body is too large'],
+  'charset.unsupported': [HttpErrors['request.unsupported_charset'], 'JSON bodies are accepted in UTF-8 only'],
+  'encoding.unsupported': [HttpErrors['request.unsupported_encoding'], 'request bodies are accepted uncompressed only'],
+  'request.aborted': [HttpErrors['request.aborted'], 'the request body was not received whole'],
+  'request.size.invalid': [HttpErrors['request.aborted'], 'the request body does not match its Content-Length'],
 };
 
 /** A client error raised below Nest (Express, a body parser): a 4xx with a stable code, never a 500. */
 function fromHttpError(err: unknown): Problem | null {
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
   const known = typeof e?.type === 'string' ? HTTP_ERROR_TYPES[e.type] : undefined;
-  if (known) return problem(...known);
+  if (known) return problemOf(...known);
   const status = e?.status ?? e?.statusCode;
   if (e?.expose === true && typeof status === 'number' && status >= 400 && status < 500)
     return problem(status, `http.${status}`, 'the request was refused');
@@ -132,7 +134,7 @@ function fromHttpError(err: unknown): Problem | null {
 function fromDatabase(err: unknown): Problem | null {
   const state = sqlState(err);
   if (state === '22021' || state === '22P05')
-    return problem(400, 'request.invalid_text', 'the request holds text the database cannot store');
-  if (state === '54001') return problem(400, 'request.too_deep', 'the request nests too deep');
+    return problemOf(HttpErrors['request.invalid_text'], 'the request holds text the database cannot store');
+  if (state === '54001') return problemOf(HttpErrors['request.too_deep'], 'the request nests too deep');
   return null;
 }

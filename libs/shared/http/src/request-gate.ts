@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError, badRequest } from '@strongroom/shared-types';
+import { domainError, type DomainError } from '@strongroom/shared-types';
+import { HttpErrors } from './http.errors';
 import { parseJsonBody } from './json-body';
 import { httpRefused } from './metrics';
 import { toProblem } from './problem.filter';
@@ -20,9 +21,6 @@ export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MAX_JSON_DEPTH = 32;
 
 type GatedRequest = Request & { rawBody?: Buffer };
-
-const unsupported = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError(code, 415, detail, extra);
 
 /**
  * The first thing every request meets, before routing and authentication: refuses what no route
@@ -68,13 +66,15 @@ export function urlProblem(url: string): DomainError | null {
   const query = q < 0 ? '' : url.slice(q + 1);
   const decoded = decode(path);
   if (decoded === null)
-    return badRequest('request.malformed_url', 'the path holds an invalid percent-encoding', { location: 'path' });
+    return domainError(HttpErrors['request.malformed_url'], 'the path holds an invalid percent-encoding', {
+      location: 'path',
+    });
   const inPath = textProblem(decoded, 'path');
   if (inPath) return inPath;
   for (const part of query.split(/[&=]/)) {
     const text = decode(part.replace(/\+/g, ' '));
     if (text === null)
-      return badRequest('request.malformed_url', 'the query string holds an invalid percent-encoding', {
+      return domainError(HttpErrors['request.malformed_url'], 'the query string holds an invalid percent-encoding', {
         location: 'query',
       });
     const inQuery = textProblem(text, 'query');
@@ -96,7 +96,7 @@ function headerProblem(req: IncomingMessage): DomainError | null {
   for (const [name, value] of Object.entries(req.headers)) {
     for (const v of Array.isArray(value) ? value : [value ?? '']) {
       if (v.includes('\u0000'))
-        return badRequest('request.nul_character', `header ${name} contains a NUL character (U+0000)`, {
+        return domainError(HttpErrors['request.nul_character'], `header ${name} contains a NUL character (U+0000)`, {
           location: 'header',
           header: name,
         });
@@ -112,8 +112,8 @@ function headerProblem(req: IncomingMessage): DomainError | null {
 function mediaProblem(req: IncomingMessage): DomainError | null {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    return unsupported(
-      'request.unsupported_encoding',
+    return domainError(
+      HttpErrors['request.unsupported_encoding'],
       'request bodies are accepted uncompressed only (no Content-Encoding)',
       { contentEncoding: encoding.slice(0, 100) },
     );
@@ -121,14 +121,21 @@ function mediaProblem(req: IncomingMessage): DomainError | null {
   const type = req.headers['content-type'];
   if (type === undefined) {
     return hasBody(req)
-      ? unsupported('request.unsupported_media_type', 'a request body must be sent as Content-Type: application/json')
+      ? domainError(
+          HttpErrors['request.unsupported_media_type'],
+          'a request body must be sent as Content-Type: application/json',
+        )
       : null;
   }
   const [media, ...params] = type.split(';');
   if (media.trim().toLowerCase() !== 'application/json') {
-    return unsupported('request.unsupported_media_type', 'request bodies are accepted as application/json only', {
-      contentType: type.slice(0, 100),
-    });
+    return domainError(
+      HttpErrors['request.unsupported_media_type'],
+      'request bodies are accepted as application/json only',
+      {
+        contentType: type.slice(0, 100),
+      },
+    );
   }
   for (const p of params) {
     const eq = p.indexOf('=');
@@ -142,8 +149,8 @@ function mediaProblem(req: IncomingMessage): DomainError | null {
             .replace(/^"(.*)"$/, '$1')
             .toLowerCase();
     if (name === 'charset' && value !== 'utf-8') {
-      return unsupported(
-        'request.unsupported_charset',
+      return domainError(
+        HttpErrors['request.unsupported_charset'],
         'JSON bodies are accepted in UTF-8 only (charset=utf-8 or no charset)',
         { contentType: type.slice(0, 100) },
       );
@@ -158,7 +165,7 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 const tooLarge = (limit: number) =>
-  new DomainError('request.too_large', 413, `the request body is larger than ${limit} bytes`, { limitBytes: limit });
+  domainError(HttpErrors['request.too_large'], `the request body is larger than ${limit} bytes`, { limitBytes: limit });
 
 /** Reads the whole body, refusing it as soon as it passes `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -178,6 +185,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', () => fail(badRequest('request.aborted', 'the request body was not received whole')));
+    req.once('error', () =>
+      fail(domainError(HttpErrors['request.aborted'], 'the request body was not received whole')),
+    );
   });
 }

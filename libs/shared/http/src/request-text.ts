@@ -1,4 +1,5 @@
-import { badRequest, type DomainError } from '@strongroom/shared-types';
+import { domainError, type DomainError } from '@strongroom/shared-types';
+import { HttpErrors } from './http.errors';
 
 /** Where a refused piece of text was found. */
 export type TextLocation = 'path' | 'query' | 'header' | 'body';
@@ -24,12 +25,17 @@ export function textProblem(text: string, location: TextLocation, pointer?: stri
   if (!SUSPECT.test(text)) return null;
   const where = pointer === undefined ? { location } : { location, pointer };
   const place = pointer === undefined ? `the ${location}` : `${location} field ${pointer}`;
-  if (NUL.test(text)) return badRequest('request.nul_character', `${place} contains a NUL character (U+0000)`, where);
+  if (NUL.test(text))
+    return domainError(HttpErrors['request.nul_character'], `${place} contains a NUL character (U+0000)`, where);
   if (LONE_SURROGATE.test(text))
-    return badRequest('request.lone_surrogate', `${place} contains a lone UTF-16 surrogate (not Unicode text)`, where);
+    return domainError(
+      HttpErrors['request.lone_surrogate'],
+      `${place} contains a lone UTF-16 surrogate (not Unicode text)`,
+      where,
+    );
   if (CONTROL.test(text))
-    return badRequest(
-      'request.control_character',
+    return domainError(
+      HttpErrors['request.control_character'],
       `${place} contains a control character other than tab, line feed or carriage return`,
       where,
     );

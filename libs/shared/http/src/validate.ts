@@ -1,10 +1,15 @@
 import type { z } from 'zod';
-import { badRequest } from '@strongroom/shared-types';
+import { domainError, type ErrorEntry } from '@strongroom/shared-types';
+import { HttpErrors } from './http.errors';
 
 /** Parses input at the edge with a zod schema; failures become `request.invalid` problems. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code = 'request.invalid'): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  entry: ErrorEntry = HttpErrors['request.invalid'],
+): z.infer<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw badRequest(code, issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), { issues });
+  throw domainError(entry, issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), { issues });
 }

@@ -1,9 +1,9 @@
-import { badRequest } from './errors';
+import { AmountErrors } from './amount.errors';
+import { domainError } from './errors';
 
 /** Largest amount any chain can express (uint256); also the numeric(78,0) column bound. */
 export const MAX_AMOUNT = (1n << 256n) - 1n;
 
-const INTEGER = /^[0-9]+$/;
 const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
 
 /**
@@ -12,12 +12,18 @@ const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
  */
 export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
   if (typeof input !== 'string')
-    throw badRequest('amount.malformed', `${field} must be a decimal string of base units`, { field });
+    throw domainError(AmountErrors['amount.malformed'], `${field} must be a decimal string of base units`, { field });
   const m = DECIMAL.exec(input);
-  if (!m) throw badRequest('amount.malformed', `${field} "${clip(input)}" is not a decimal number`, { field });
-  if (m[1] === '-') throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
+  if (!m)
+    throw domainError(AmountErrors['amount.malformed'], `${field} "${clip(input)}" is not a decimal number`, { field });
+  if (m[1] === '-')
+    throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
   if (m[3] !== undefined)
-    throw badRequest('amount.not_integer', `${field} is in base units and cannot have a fractional part`, { field });
+    throw domainError(
+      AmountErrors['amount.not_integer'],
+      `${field} is in base units and cannot have a fractional part`,
+      { field },
+    );
   return checkRange(BigInt(m[2]), field);
 }
 
@@ -26,16 +32,23 @@ export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
  * the asset has. Used by the exchange-facing APIs (withdrawals).
  */
 export function parseAssetUnits(input: unknown, decimals: number, field = 'amount'): bigint {
-  if (typeof input !== 'string') throw badRequest('amount.malformed', `${field} must be a decimal string`, { field });
+  if (typeof input !== 'string')
+    throw domainError(AmountErrors['amount.malformed'], `${field} must be a decimal string`, { field });
   const m = DECIMAL.exec(input);
-  if (!m) throw badRequest('amount.malformed', `${field} "${clip(input)}" is not a decimal number`, { field });
-  if (m[1] === '-') throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
+  if (!m)
+    throw domainError(AmountErrors['amount.malformed'], `${field} "${clip(input)}" is not a decimal number`, { field });
+  if (m[1] === '-')
+    throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
   const frac = (m[3] ?? '').replace(/0+$/, '');
   if (frac.length > decimals) {
-    throw badRequest('amount.too_precise', `${field} has ${frac.length} decimals; this asset has ${decimals}`, {
-      field,
-      decimals,
-    });
+    throw domainError(
+      AmountErrors['amount.too_precise'],
+      `${field} has ${frac.length} decimals; this asset has ${decimals}`,
+      {
+        field,
+        decimals,
+      },
+    );
   }
   return checkRange(BigInt(m[2] + frac.padEnd(decimals, '0')), field);
 }
@@ -60,13 +73,9 @@ export function toBigInt(value: string | number | bigint): bigint {
   return BigInt(value);
 }
 
-export function isBaseUnitString(s: string): boolean {
-  return INTEGER.test(s);
-}
-
 function checkRange(v: bigint, field: string): bigint {
-  if (v === 0n) throw badRequest('amount.not_positive', `${field} must be greater than zero`, { field });
-  if (v > MAX_AMOUNT) throw badRequest('amount.too_large', `${field} exceeds 2^256-1`, { field });
+  if (v === 0n) throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
+  if (v > MAX_AMOUNT) throw domainError(AmountErrors['amount.too_large'], `${field} exceeds 2^256-1`, { field });
   return v;
 }
 

@@ -1,20 +1,43 @@
+import type { ErrorEntry } from './error-catalogue';
+
 /**
  * A failure the caller can act on. `code` is stable and documented (clients switch on it);
  * `status` is the HTTP status the API answers with; `detail` is for humans.
- * Rendered as RFC 9457 problem+json by libs/shared/http.
+ * Rendered as RFC 9457 problem+json by libs/shared/http. Build one from a catalogue entry
+ * (`domainError(entry, detail)`); the (code, status) form remains for contexts whose codes are
+ * not catalogued yet.
  */
 export class DomainError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly extra: Record<string, unknown>;
+
+  constructor(entry: ErrorEntry, detail: string, extra?: Record<string, unknown>);
+  constructor(code: string, status: number, detail: string, extra?: Record<string, unknown>);
   constructor(
-    readonly code: string,
-    readonly status: number,
-    readonly detail: string,
-    readonly extra: Record<string, unknown> = {},
+    entryOrCode: ErrorEntry | string,
+    statusOrDetail: number | string,
+    detailOrExtra?: string | Record<string, unknown>,
+    extra?: Record<string, unknown>,
   ) {
+    const fromEntry = typeof entryOrCode !== 'string';
+    const code = fromEntry ? entryOrCode.code : entryOrCode;
+    const detail = String(fromEntry ? statusOrDetail : detailOrExtra);
     super(`${code}: ${detail}`);
     this.name = 'DomainError';
+    this.code = code;
+    this.status = fromEntry ? entryOrCode.status : Number(statusOrDetail);
+    this.detail = detail;
+    this.extra = (fromEntry ? (detailOrExtra as Record<string, unknown> | undefined) : extra) ?? {};
   }
 }
 
+/** The error of a catalogue entry: `throw domainError(LedgerErrors['account.not_found'], detail)`. */
+export const domainError = (entry: ErrorEntry, detail: string, extra?: Record<string, unknown>) =>
+  new DomainError(entry, detail, extra);
+
+// The status helpers below take a bare code: only for contexts not yet moved to a catalogue.
 export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) =>
   new DomainError(code, 400, detail, extra);
 export const notFound = (code: string, detail: string, extra?: Record<string, unknown>) =>
@@ -24,6 +47,8 @@ export const conflict = (code: string, detail: string, extra?: Record<string, un
 export const unprocessable = (code: string, detail: string, extra?: Record<string, unknown>) =>
   new DomainError(code, 422, detail, extra);
 
-export function isDomainError(err: unknown, code?: string): err is DomainError {
-  return err instanceof DomainError && (code === undefined || err.code === code);
+/** Whether `err` is a DomainError, and when `code` is given, of that code (or catalogue entry). */
+export function isDomainError(err: unknown, code?: string | ErrorEntry): err is DomainError {
+  const wanted = typeof code === 'object' ? code.code : code;
+  return err instanceof DomainError && (wanted === undefined || err.code === wanted);
 }

@@ -1,3 +1,5 @@
 export * from './errors';
+export * from './error-catalogue';
 export * from './amount';
+export * from './amount.errors';
 export * from './ids';
