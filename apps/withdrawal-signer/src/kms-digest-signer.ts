@@ -32,7 +32,8 @@ export class KmsDigestSigner implements DigestSigner {
       );
     const hex = digest.replace(/^0x/, '');
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new DomainError('keys.bad_digest', 400, 'a digest is 32 bytes of hex');
-    const sig = await this.signWithRetry(key.kmsKeyId, Buffer.from(hex, 'hex'));
+    // One bounded retry policy, KmsSigner's: it retries throttling, timeouts and resets itself.
+    const sig = await this.kms.signDigest(key.kmsKeyId, Buffer.from(hex, 'hex'));
     this.signatures += 1;
     return {
       publicKey,
@@ -41,24 +42,6 @@ export class KmsDigestSigner implements DigestSigner {
       s: sig.s.toString(16).padStart(64, '0'),
       recovery: sig.recovery,
     };
-  }
-
-  /**
-   * KmsSigner retries throttling and timeouts itself; an SDK-wrapped socket reset (a keep-alive
-   * connection the server closed) still surfaces as kms.unavailable, so that gets two more tries.
-   */
-  private async signWithRetry(
-    keyId: string,
-    digest: Uint8Array,
-  ): Promise<Awaited<ReturnType<KmsSigner['signDigest']>>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.kms.signDigest(keyId, digest);
-      } catch (err) {
-        if (!(err instanceof DomainError && err.code === 'kms.unavailable') || attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-      }
-    }
   }
 
   private wallet(id: string): Promise<Wallet> {
