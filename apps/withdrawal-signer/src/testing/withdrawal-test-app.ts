@@ -5,6 +5,7 @@ import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@s
 import type { ChainAdapter, CustodyWallet } from '@strongroom/chains-core';
 import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { LedgerService, type OpenAccountInput } from '@strongroom/ledger';
+import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
@@ -137,41 +138,9 @@ export async function startWithdrawalTestApp(
   const clock = new TestClock();
   const kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
   const registry = new KeyRegistry(tdb.db);
-  const wallets = new Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>();
-  for (const a of adapters) {
-    const keyIds = [await kms.createSigningKey(), await kms.createSigningKey(), await kms.createSigningKey()];
-    const keys = await Promise.all(
-      keyIds.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await kmsSigner.publicKey(kmsKeyId)).compressedHex })),
-    );
-    let relayer;
-    if (a.chain === 'ethereum' && opts.relayer !== false) {
-      const id = await kms.createSigningKey();
-      relayer = { kmsKeyId: id, publicKey: (await kmsSigner.publicKey(id)).compressedHex };
-    }
-    const w = await registry.registerWallet({
-      label: a.chain,
-      chain: a.chain,
-      threshold: 2,
-      keys,
-      ...(relayer ? { relayer } : {}),
-    });
-    await registry.verifyWallet(w.id, kmsSigner);
-    wallets.set(a.chain, toCustodyWallet(await registry.wallet(w.id)));
-  }
+  const wallets = await registerTestWallets(kms, kmsSigner, registry, adapters, opts.relayer !== false);
   const signer = new KmsDigestSigner(kmsSigner, registry);
-  // The clients the withdrawal specs use, registered so backend keys can be scoped to them.
-  for (const id of TEST_CLIENTS) await ensureClient(tdb.db, { id, name: id, custody: 'pooled' });
-  const keys = {
-    backend: await createApiKey(tdb.db, { name: 'exchange backend', role: 'backend', clients: TEST_CLIENTS }),
-    backend2: await createApiKey(tdb.db, { name: 'second backend', role: 'backend', clients: TEST_CLIENTS }),
-    approver1: await createApiKey(tdb.db, { name: 'alice', role: 'approver' }),
-    approver2: await createApiKey(tdb.db, { name: 'bob', role: 'approver' }),
-    approver3: await createApiKey(tdb.db, { name: 'carol', role: 'approver' }),
-    admin: await createApiKey(tdb.db, { name: 'root', role: 'admin' }),
-    // The checker of dual-control changes: another key of another owner.
-    admin2: await createApiKey(tdb.db, { name: 'second admin', role: 'admin', owner: 'dana' }),
-    auditor: await createApiKey(tdb.db, { name: 'auditor', role: 'auditor' }),
-  };
+  const keys = await createTestKeys(tdb.db);
   const { app, url } = await startHttpApp(
     WithdrawalSignerAppModule.forRoot({
       database: { instance: tdb.db },
@@ -195,26 +164,9 @@ export async function startWithdrawalTestApp(
       for (const asset of TEST_ASSETS.onChain(a.chain)) await deps.accounts.inFlight(tx, a.chain, asset.code);
     }
   });
-  /** One posted transfer between two accounts it opens if needed (debit → credit). */
-  const move = async (debit: OpenAccountInput, credit: OpenAccountInput, amount: bigint, id: string) => {
-    const [d, c] = [await ledger.openAccount(debit), await ledger.openAccount(credit)];
-    await ledger.transfer({ id, debitAccountId: d.id, creditAccountId: c.id, amount, code: 'test' });
-  };
-  for (const a of adapters.filter((x) => x instanceof ScriptedChainAdapter)) {
-    const wallet = wallets.get(a.chain);
-    for (const asset of TEST_ASSETS.onChain(a.chain)) {
-      const float = SCRIPTED_FLOAT[asset.code];
-      // Operator capital into custody: custody debited, the operator's equity credited.
-      if (float && wallet) {
-        await move(
-          { clientId: OPERATOR, ownerId: wallet.id, asset: asset.code, kind: 'custody' },
-          { clientId: OPERATOR, ownerId: 'test-float', asset: asset.code, kind: 'equity' },
-          float,
-          `test:float:${asset.code}`,
-        );
-      }
-    }
-  }
+  const move = (debit: OpenAccountInput, credit: OpenAccountInput, amount: bigint, id: string) =>
+    moveFunds(ledger, debit, credit, amount, id);
+  await fundScriptedCustody(ledger, adapters, wallets);
   return {
     url,
     app,
@@ -243,21 +195,7 @@ export async function startWithdrawalTestApp(
         id,
       );
     },
-    async fund(clientId, userId, asset, amount) {
-      const info = TEST_ASSETS.get(asset);
-      const wallet = wallets.get(info.chain);
-      if (!wallet) throw new Error(`no ${info.chain} wallet`);
-      const user = await ledger.openAccount({ clientId, ownerId: userId, asset, kind: 'user' });
-      const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset, kind: 'custody' });
-      await ledger.transfer({
-        id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`,
-        debitAccountId: custody.id,
-        creditAccountId: user.id,
-        amount,
-        code: 'deposit',
-      });
-      return user.id;
-    },
+    fund: (clientId, userId, asset, amount) => depositFor(ledger, wallets, clientId, userId, asset, amount),
     runner: (chains, fault) => new PipelineRunner(deps, { chains, fault }),
     async close() {
       await app.close();
@@ -265,6 +203,116 @@ export async function startWithdrawalTestApp(
       await tdb.close();
     },
   };
+}
+
+type TestWallets = Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>;
+
+/** A 2-of-3 wallet per chain (and a relayer key on Ethereum) in KMS and the key registry, verified. */
+async function registerTestWallets(
+  kms: KmsLocalHandle,
+  kmsSigner: KmsSigner,
+  registry: KeyRegistry,
+  adapters: ChainAdapter[],
+  withRelayer: boolean,
+): Promise<TestWallets> {
+  const wallets: TestWallets = new Map();
+  for (const a of adapters) {
+    const keyIds = [await kms.createSigningKey(), await kms.createSigningKey(), await kms.createSigningKey()];
+    const keys = await Promise.all(
+      keyIds.map(async (kmsKeyId) => ({ kmsKeyId, publicKey: (await kmsSigner.publicKey(kmsKeyId)).compressedHex })),
+    );
+    let relayer;
+    if (a.chain === 'ethereum' && withRelayer) {
+      const id = await kms.createSigningKey();
+      relayer = { kmsKeyId: id, publicKey: (await kmsSigner.publicKey(id)).compressedHex };
+    }
+    const w = await registry.registerWallet({
+      label: a.chain,
+      chain: a.chain,
+      threshold: 2,
+      keys,
+      ...(relayer ? { relayer } : {}),
+    });
+    await registry.verifyWallet(w.id, kmsSigner);
+    wallets.set(a.chain, toCustodyWallet(await registry.wallet(w.id)));
+  }
+  return wallets;
+}
+
+/** The test clients and an API key per role (two backends, three approvers, two admins of different owners, an auditor). */
+async function createTestKeys(db: Database) {
+  // The clients the withdrawal specs use, registered so backend keys can be scoped to them.
+  for (const id of TEST_CLIENTS) await ensureClient(db, { id, name: id, custody: 'pooled' });
+  return {
+    backend: await createApiKey(db, { name: 'exchange backend', role: 'backend', clients: TEST_CLIENTS }),
+    backend2: await createApiKey(db, { name: 'second backend', role: 'backend', clients: TEST_CLIENTS }),
+    approver1: await createApiKey(db, { name: 'alice', role: 'approver' }),
+    approver2: await createApiKey(db, { name: 'bob', role: 'approver' }),
+    approver3: await createApiKey(db, { name: 'carol', role: 'approver' }),
+    admin: await createApiKey(db, { name: 'root', role: 'admin' }),
+    // The checker of dual-control changes: another key of another owner.
+    admin2: await createApiKey(db, { name: 'second admin', role: 'admin', owner: 'dana' }),
+    auditor: await createApiKey(db, { name: 'auditor', role: 'auditor' }),
+  };
+}
+
+/** A deposit credited to the user (custody → user), as the deposit follower books one. */
+async function depositFor(
+  ledger: LedgerService,
+  wallets: TestWallets,
+  clientId: string,
+  userId: string,
+  asset: string,
+  amount: bigint,
+): Promise<string> {
+  const info = TEST_ASSETS.get(asset);
+  const wallet = wallets.get(info.chain);
+  if (!wallet) throw new Error(`no ${info.chain} wallet`);
+  const user = await ledger.openAccount({ clientId, ownerId: userId, asset, kind: 'user' });
+  const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset, kind: 'custody' });
+  await ledger.transfer({
+    id: `deposit:test:${clientId}:${userId}:${asset}:${Math.random().toString(36).slice(2)}`,
+    debitAccountId: custody.id,
+    creditAccountId: user.id,
+    amount,
+    code: 'deposit',
+  });
+  return user.id;
+}
+
+/** One posted transfer between two accounts it opens if needed (debit → credit). */
+async function moveFunds(
+  ledger: LedgerService,
+  debit: OpenAccountInput,
+  credit: OpenAccountInput,
+  amount: bigint,
+  id: string,
+): Promise<void> {
+  const [d, c] = [await ledger.openAccount(debit), await ledger.openAccount(credit)];
+  await ledger.transfer({ id, debitAccountId: d.id, creditAccountId: c.id, amount, code: 'test' });
+}
+
+/** Operator capital into the custody of scripted chains (SCRIPTED_FLOAT): custody debited, the operator's equity credited. */
+async function fundScriptedCustody(
+  ledger: LedgerService,
+  adapters: ChainAdapter[],
+  wallets: TestWallets,
+): Promise<void> {
+  for (const a of adapters.filter((x) => x instanceof ScriptedChainAdapter)) {
+    const wallet = wallets.get(a.chain);
+    for (const asset of TEST_ASSETS.onChain(a.chain)) {
+      const float = SCRIPTED_FLOAT[asset.code];
+      if (float && wallet) {
+        await moveFunds(
+          ledger,
+          { clientId: OPERATOR, ownerId: wallet.id, asset: asset.code, kind: 'custody' },
+          { clientId: OPERATOR, ownerId: 'test-float', asset: asset.code, kind: 'equity' },
+          float,
+          `test:float:${asset.code}`,
+        );
+      }
+    }
+  }
 }
 
 export interface Problem {
