@@ -1,6 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { DepositsVanished1795330200000 } from './deposits-vanished.migration';
-import { DepositsWalletDirectory1795330300000 } from './deposits-wallet-directory.migration';
 
 /**
  * Schema `deposits`: custody wallets (public data only; moved to the wallet directory by
@@ -119,10 +117,3 @@ export class DepositsInit1795330100000 implements MigrationInterface {
     await q.query('DROP SCHEMA deposits CASCADE');
   }
 }
-
-/** Every deposits migration, in order (the last needs the wallets schema: compose depositsContext). */
-export const depositsMigrations = [
-  DepositsInit1795330100000,
-  DepositsVanished1795330200000,
-  DepositsWalletDirectory1795330300000,
-];

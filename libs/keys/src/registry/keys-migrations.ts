@@ -43,6 +43,3 @@ export class KeysInit1763820000000 implements MigrationInterface {
 }
 
 export { KeysWalletDirectory1795330400000 };
-
-/** Every keys migration, in order (the last needs the wallets schema: compose keysContext). */
-export const keysMigrations = [KeysInit1763820000000, KeysWalletDirectory1795330400000];

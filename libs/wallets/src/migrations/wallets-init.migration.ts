@@ -37,6 +37,3 @@ export class WalletsInit1763700000000 implements MigrationInterface {
     await q.query('DROP SCHEMA wallets CASCADE');
   }
 }
-
-/** Every wallets migration, in order. */
-export const walletsMigrations = [WalletsInit1763700000000];
