@@ -35,13 +35,7 @@ export class KmsDigestSigner implements DigestSigner {
     // One bounded retry policy, KmsSigner's: it retries throttling, timeouts and resets itself.
     const sig = await this.kms.signDigest(key.kmsKeyId, Buffer.from(hex, 'hex'));
     this.signatures += 1;
-    return {
-      publicKey,
-      digest,
-      r: sig.r.toString(16).padStart(64, '0'),
-      s: sig.s.toString(16).padStart(64, '0'),
-      recovery: sig.recovery,
-    };
+    return { publicKey, digest, r: hex64(sig.r), s: hex64(sig.s), recovery: sig.recovery };
   }
 
   private wallet(id: string): Promise<Wallet> {
@@ -54,3 +48,5 @@ export class KmsDigestSigner implements DigestSigner {
     return w;
   }
 }
+
+const hex64 = (n: bigint) => n.toString(16).padStart(64, '0');

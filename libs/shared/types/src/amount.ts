@@ -11,13 +11,7 @@ const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
  * Used by the ledger API, whose amounts are base units like TigerBeetle's.
  */
 export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
-  if (typeof input !== 'string')
-    throw domainError(AmountErrors['amount.malformed'], `${field} must be a decimal string of base units`, { field });
-  const m = DECIMAL.exec(input);
-  if (!m)
-    throw domainError(AmountErrors['amount.malformed'], `${field} "${clip(input)}" is not a decimal number`, { field });
-  if (m[1] === '-')
-    throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
+  const m = unsignedDecimal(input, field, 'a decimal string of base units');
   if (m[3] !== undefined)
     throw domainError(
       AmountErrors['amount.not_integer'],
@@ -32,13 +26,7 @@ export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
  * the asset has. Used by the exchange-facing APIs (withdrawals).
  */
 export function parseAssetUnits(input: unknown, decimals: number, field = 'amount'): bigint {
-  if (typeof input !== 'string')
-    throw domainError(AmountErrors['amount.malformed'], `${field} must be a decimal string`, { field });
-  const m = DECIMAL.exec(input);
-  if (!m)
-    throw domainError(AmountErrors['amount.malformed'], `${field} "${clip(input)}" is not a decimal number`, { field });
-  if (m[1] === '-')
-    throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
+  const m = unsignedDecimal(input, field, 'a decimal string');
   const frac = (m[3] ?? '').replace(/0+$/, '');
   if (frac.length > decimals) {
     throw domainError(
@@ -71,6 +59,18 @@ export function toBigInt(value: string | number | bigint): bigint {
   }
   if (!/^-?[0-9]+$/.test(value)) throw new Error(`not an integer: ${clip(value)}`);
   return BigInt(value);
+}
+
+/** The decimal's sign, whole and fraction groups, refusing non-strings, non-numbers and negatives. */
+function unsignedDecimal(input: unknown, field: string, expected: string): RegExpExecArray {
+  if (typeof input !== 'string')
+    throw domainError(AmountErrors['amount.malformed'], `${field} must be ${expected}`, { field });
+  const m = DECIMAL.exec(input);
+  if (!m)
+    throw domainError(AmountErrors['amount.malformed'], `${field} "${clip(input)}" is not a decimal number`, { field });
+  if (m[1] === '-')
+    throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
+  return m;
 }
 
 function checkRange(v: bigint, field: string): bigint {
