@@ -1,4 +1,5 @@
 export * from './compliance.context';
+export * from './compliance.errors';
 export * from './assets/proof-of-assets.service';
 export * from './compliance.module';
 export * from './holdings';

@@ -1,6 +1,7 @@
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { notFound, type ChainId } from '@strongroom/shared-types';
+import { domainError, type ChainId } from '@strongroom/shared-types';
+import { DepositErrors } from './deposits.errors';
 import { depositId, type Deposit, type DepositState, type Incident } from './deposits.types';
 
 export interface DepositQuery {
@@ -59,7 +60,7 @@ export class DepositQueries {
           [m[1], m[2], m[3]],
         )
       : [];
-    if (!row) throw notFound('deposit.not_found', `no deposit ${id}`, { depositId: id });
+    if (!row) throw domainError(DepositErrors['deposit.not_found'], `no deposit ${id}`, { depositId: id });
     return this.toDeposit(row);
   }
 

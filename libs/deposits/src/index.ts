@@ -2,6 +2,7 @@ export * from './addresses/deposit-addresses';
 export * from './addresses/deposit-sweep-feed';
 export * from './deposit-queries';
 export * from './deposits.context';
+export * from './deposits.errors';
 export * from './deposit-tag';
 export * from './deposits.types';
 export * from './follower/deposit-book';

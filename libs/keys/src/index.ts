@@ -1,7 +1,7 @@
 export { KmsSigner, type KmsSignerMetrics } from './kms-signer';
 export { KmsKeyAdmin } from './kms-key-admin';
 export { type KmsConfig, KMS_DEFAULTS, kmsConfigFromEnv } from './kms-config';
-export { KmsKeyError, KMS_ERROR_CODES, type KmsErrorCode, classifyKmsError } from './kms-errors';
+export { KmsKeyError, type KmsError, classifyKmsError } from './kms-errors';
 export { type KmsPublicKey, publicKeyFromSpki, publicKeyFromPoint } from './public-key';
 export {
   type LowSSignature,
@@ -13,4 +13,5 @@ export {
 } from './signature';
 export { RateLimiter } from './rate-limiter';
 export * from './keys.context';
+export * from './keys.errors';
 export * from './registry/key-registry';

@@ -1,33 +1,16 @@
 import { DomainError } from '@strongroom/shared-types';
+import { KeyErrors } from './keys.errors';
 
-/** The stable codes of KMS failures, as clients and operators see them. */
-export const KMS_ERROR_CODES = {
-  keyDisabled: 'kms.key_disabled',
-  keyNotFound: 'kms.key_not_found',
-  keyPendingDeletion: 'kms.key_pending_deletion',
-  keyInvalidState: 'kms.key_invalid_state',
-  wrongKeySpec: 'kms.wrong_key_spec',
-  accessDenied: 'kms.access_denied',
-  throttled: 'kms.throttled',
-  unavailable: 'kms.unavailable',
-  invalidRequest: 'kms.invalid_request',
-  signatureInvalid: 'kms.signature_invalid',
-} as const;
-
-export type KmsErrorCode = (typeof KMS_ERROR_CODES)[keyof typeof KMS_ERROR_CODES];
+/** The catalogue entries of KMS failures (`kms.*`). */
+export type KmsError = (typeof KeyErrors)[keyof typeof KeyErrors & `kms.${string}`];
 
 /**
  * A KMS failure as a domain error. `extra` carries the key, the AWS error name and the number of
  * attempts made, so logs say which key and what AWS answered.
  */
 export class KmsKeyError extends DomainError {
-  constructor(
-    code: KmsErrorCode,
-    status: number,
-    detail: string,
-    extra: { keyId: string; awsError?: string; attempts?: number },
-  ) {
-    super(code, status, detail, extra);
+  constructor(entry: KmsError, detail: string, extra: { keyId: string; awsError?: string; attempts?: number }) {
+    super(entry, detail, extra);
     this.name = 'KmsKeyError';
   }
 }
@@ -116,46 +99,42 @@ export function classifyKmsError(err: unknown, keyId: string): Classified {
   if (TRANSIENT.has(name) || isNetworkFailure(err) || (status !== undefined && status >= 500)) {
     return { retry: 'unavailable' };
   }
-  const fail = (code: KmsErrorCode, httpStatus: number, detail: string): Classified => ({
+  const fail = (entry: KmsError, detail: string): Classified => ({
     retry: false,
-    error: new KmsKeyError(code, httpStatus, detail, { keyId, awsError: name }),
+    error: new KmsKeyError(entry, detail, { keyId, awsError: name }),
   });
   switch (name) {
     case 'NotFoundException':
-      return fail(KMS_ERROR_CODES.keyNotFound, 404, `KMS key ${keyId} does not exist (${message})`);
+      return fail(KeyErrors['kms.key_not_found'], `KMS key ${keyId} does not exist (${message})`);
     case 'DisabledException':
       return fail(
-        KMS_ERROR_CODES.keyDisabled,
-        409,
+        KeyErrors['kms.key_disabled'],
         `KMS key ${keyId} is disabled; enable it in KMS before signing (${message})`,
       );
     case 'KMSInvalidStateException':
       return /pending ?deletion/i.test(message)
         ? fail(
-            KMS_ERROR_CODES.keyPendingDeletion,
-            409,
+            KeyErrors['kms.key_pending_deletion'],
             `KMS key ${keyId} is scheduled for deletion; cancel the deletion before signing (${message})`,
           )
-        : fail(KMS_ERROR_CODES.keyInvalidState, 409, `KMS key ${keyId} is not in a state that can sign (${message})`);
+        : fail(KeyErrors['kms.key_invalid_state'], `KMS key ${keyId} is not in a state that can sign (${message})`);
     case 'InvalidKeyUsageException':
     case 'UnsupportedOperationException':
       return fail(
-        KMS_ERROR_CODES.wrongKeySpec,
-        422,
+        KeyErrors['kms.wrong_key_spec'],
         `KMS key ${keyId} is not an ECC_SECG_P256K1 SIGN_VERIFY key (${message})`,
       );
     case 'ValidationException':
     case 'SerializationException':
-      return fail(KMS_ERROR_CODES.invalidRequest, 400, `KMS refused the request for ${keyId}: ${message}`);
+      return fail(KeyErrors['kms.invalid_request'], `KMS refused the request for ${keyId}: ${message}`);
   }
   if (ACCESS.has(name) || status === 403) {
     return fail(
-      KMS_ERROR_CODES.accessDenied,
-      502,
+      KeyErrors['kms.access_denied'],
       `KMS denied access to key ${keyId}; check the credentials and the key policy (${name}: ${message})`,
     );
   }
-  return fail(KMS_ERROR_CODES.unavailable, 503, `KMS call for key ${keyId} failed: ${name}: ${message}`);
+  return fail(KeyErrors['kms.unavailable'], `KMS call for key ${keyId} failed: ${name}: ${message}`);
 }
 
 /** The domain error once every attempt was used up on retryable failures. */
@@ -169,14 +148,12 @@ export function exhaustedError(
   const message = (last as SdkErrorLike)?.message ?? String(last);
   return kind === 'throttled'
     ? new KmsKeyError(
-        KMS_ERROR_CODES.throttled,
-        503,
+        KeyErrors['kms.throttled'],
         `KMS kept throttling requests for key ${keyId} after ${attempts} attempts (${message})`,
         { keyId, awsError: name, attempts },
       )
     : new KmsKeyError(
-        KMS_ERROR_CODES.unavailable,
-        503,
+        KeyErrors['kms.unavailable'],
         `KMS was unavailable for key ${keyId} after ${attempts} attempts (${name}: ${message})`,
         { keyId, awsError: name, attempts },
       );

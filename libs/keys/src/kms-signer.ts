@@ -3,7 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { KMS_DEFAULTS, type KmsConfig } from './kms-config';
-import { classifyKmsError, exhaustedError, KMS_ERROR_CODES, KmsKeyError } from './kms-errors';
+import { classifyKmsError, exhaustedError, KmsKeyError } from './kms-errors';
+import { KeyErrors } from './keys.errors';
 import { kmsErrors, kmsRetries, observeKmsCall, type KmsOperation } from './kms-metrics';
 import { publicKeyFromSpki, type KmsPublicKey } from './public-key';
 import { RateLimiter } from './rate-limiter';
@@ -98,7 +99,7 @@ export class KmsSigner {
   /** A low-S signature over a 32-byte digest, with its recovery bit, verified locally. */
   async signDigest(keyId: string, digest: Uint8Array): Promise<LowSSignature> {
     if (!(digest instanceof Uint8Array) || digest.length !== 32) {
-      throw new KmsKeyError(KMS_ERROR_CODES.invalidRequest, 400, 'a digest to sign must be 32 bytes', { keyId });
+      throw new KmsKeyError(KeyErrors['kms.invalid_request'], 'a digest to sign must be 32 bytes', { keyId });
     }
     const pub = await this.publicKey(keyId);
     const res = await this.call('Sign', keyId, (abortSignal) =>
@@ -108,7 +109,7 @@ export class KmsSigner {
       ),
     );
     if (!res.Signature)
-      throw new KmsKeyError(KMS_ERROR_CODES.unavailable, 503, `KMS returned no signature for ${keyId}`, { keyId });
+      throw new KmsKeyError(KeyErrors['kms.unavailable'], `KMS returned no signature for ${keyId}`, { keyId });
     try {
       const { r, s } = parseDerSignature(res.Signature);
       const sig = normaliseSignature(r, s, digest, pub.uncompressed);
@@ -118,11 +119,10 @@ export class KmsSigner {
     } catch (err) {
       if (!(err instanceof SignatureCheckError)) throw err;
       this.counters.failures += 1;
-      kmsErrors.inc({ operation: 'Sign', code: KMS_ERROR_CODES.signatureInvalid });
+      kmsErrors.inc({ operation: 'Sign', code: KeyErrors['kms.signature_invalid'].code });
       // An alias re-pointed at another key, or a faulty KMS: never hand such a signature out.
       throw new KmsKeyError(
-        KMS_ERROR_CODES.signatureInvalid,
-        502,
+        KeyErrors['kms.signature_invalid'],
         `signature from KMS key ${keyId} refused: ${err.message}`,
         { keyId },
       );
@@ -151,8 +151,7 @@ export class KmsSigner {
     const spec = res.KeySpec ?? res.CustomerMasterKeySpec;
     if (spec !== 'ECC_SECG_P256K1' || res.KeyUsage !== 'SIGN_VERIFY' || !res.PublicKey) {
       throw new KmsKeyError(
-        KMS_ERROR_CODES.wrongKeySpec,
-        422,
+        KeyErrors['kms.wrong_key_spec'],
         `KMS key ${keyId} is ${spec ?? 'of unknown spec'}/${res.KeyUsage ?? 'unknown usage'}; Strongroom signs only with ECC_SECG_P256K1 SIGN_VERIFY keys`,
         { keyId },
       );
@@ -160,7 +159,7 @@ export class KmsSigner {
     try {
       return publicKeyFromSpki(keyId, res.PublicKey, res.KeyId);
     } catch (err) {
-      throw new KmsKeyError(KMS_ERROR_CODES.wrongKeySpec, 422, (err as Error).message, { keyId });
+      throw new KmsKeyError(KeyErrors['kms.wrong_key_spec'], (err as Error).message, { keyId });
     }
   }
 

@@ -1,7 +1,8 @@
 import type { Database, Tx } from '@strongroom/persistence';
-import { badRequest, conflict, DomainError, notFound, type ChainId } from '@strongroom/shared-types';
+import { domainError, type ChainId, type DomainError } from '@strongroom/shared-types';
 import { toWalletRecord, type WalletRow } from './wallet-row';
 import { validateRegistration, type ValidRegistration } from './wallet-validation';
+import { WalletErrors } from './wallets.errors';
 import {
   SLOT_STATUSES,
   WALLET_STATUSES,
@@ -36,7 +37,12 @@ export class WalletDirectory {
       const holder = SLOT_STATUSES.includes(w.status) ? await this.slotHolder(w.chain, w.clientId, w.tier, t) : null;
       if (holder) throw differentWallet(holder.id);
       const [named] = await t.query<{ id: string }>('SELECT id FROM wallets.wallets WHERE label = $1', [w.label]);
-      if (named) throw conflict('wallet.conflict', `a wallet labelled "${w.label}" is already registered`, named);
+      if (named)
+        throw domainError(
+          WalletErrors['wallet.conflict'],
+          `a wallet labelled "${w.label}" is already registered`,
+          named,
+        );
       const [row] = await t.query<WalletRow>(
         `INSERT INTO wallets.wallets (id, label, client_id, chain, tier, threshold, public_keys, safe_address,
                                       relayer_address, relayer_public_key, status)
@@ -79,7 +85,7 @@ export class WalletDirectory {
     if (!row) return null;
     const w = toWalletRecord(row);
     if (w.status === 'suspended')
-      throw new DomainError('wallet.suspended', 503, `custody wallet ${w.label} serving ${chain} is suspended`, {
+      throw domainError(WalletErrors['wallet.suspended'], `custody wallet ${w.label} serving ${chain} is suspended`, {
         walletId: w.id,
         chain,
         clientId,
@@ -125,16 +131,20 @@ export class WalletDirectory {
   /** Suspends, reactivates or retires a wallet; taking a slot another wallet holds is `wallet.slot_taken`. */
   async setStatus(id: string, status: WalletStatus, tx?: Tx): Promise<WalletRecord> {
     if (!WALLET_STATUSES.includes(status))
-      throw badRequest('wallet.invalid', `status must be one of ${WALLET_STATUSES.join(', ')}`);
+      throw domainError(WalletErrors['wallet.invalid'], `status must be one of ${WALLET_STATUSES.join(', ')}`);
     return this.within(tx, async (t) => {
       const [row] = await t.query<WalletRow>('SELECT * FROM wallets.wallets WHERE id = $1 FOR UPDATE', [id]);
-      if (!row) throw notFound('wallet.not_found', `no custody wallet ${id} in the directory`);
+      if (!row) throw domainError(WalletErrors['wallet.not_found'], `no custody wallet ${id} in the directory`);
       const w = toWalletRecord(row);
       const holder = SLOT_STATUSES.includes(status) ? await this.slotHolder(w.chain, w.clientId, w.tier, t) : null;
       if (holder && holder.id !== id)
-        throw conflict('wallet.slot_taken', `wallet ${holder.label} already serves this chain, owner and tier`, {
-          walletId: holder.id,
-        });
+        throw domainError(
+          WalletErrors['wallet.slot_taken'],
+          `wallet ${holder.label} already serves this chain, owner and tier`,
+          {
+            walletId: holder.id,
+          },
+        );
       const [updated] = await t.query<WalletRow>('UPDATE wallets.wallets SET status = $2 WHERE id = $1 RETURNING *', [
         id,
         status,
@@ -149,8 +159,8 @@ export class WalletDirectory {
 }
 
 function differentWallet(id: string): DomainError {
-  return conflict(
-    'wallet.conflict',
+  return domainError(
+    WalletErrors['wallet.conflict'],
     `a different custody wallet is already registered as ${id} for this chain and owner`,
     { walletId: id },
   );

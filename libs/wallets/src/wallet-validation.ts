@@ -1,4 +1,5 @@
-import { badRequest, CHAIN_IDS } from '@strongroom/shared-types';
+import { CHAIN_IDS, domainError } from '@strongroom/shared-types';
+import { WalletErrors } from './wallets.errors';
 import { WALLET_STATUSES, WALLET_TIERS, type WalletRegistration } from './wallet.types';
 
 const ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -9,7 +10,7 @@ const MAX_LABEL = 200;
 export type ValidRegistration = Required<Pick<WalletRegistration, 'label' | 'tier' | 'status'>> & WalletRegistration;
 
 export function validateRegistration(w: WalletRegistration): ValidRegistration {
-  const bad = (detail: string) => badRequest('wallet.invalid', detail);
+  const bad = (detail: string) => domainError(WalletErrors['wallet.invalid'], detail);
   if (!ID.test(w.id ?? '')) throw bad('wallet id must be 1-100 of [A-Za-z0-9._:-]');
   if (!CHAIN_IDS.includes(w.chain)) throw bad(`unknown chain ${String(w.chain)}`);
   if (w.clientId !== null && !ID.test(w.clientId ?? ''))

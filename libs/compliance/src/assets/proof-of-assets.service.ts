@@ -6,7 +6,8 @@ import {
   type AssetsProof,
 } from '@strongroom/proof-verifier';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { badRequest, DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import type { ChainHoldings, ChainTip, ChainTips } from '../ports';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 
@@ -45,13 +46,15 @@ export class ProofOfAssetsService {
 
   async prove(challenge: string, snapshotId: string | null): Promise<AssetsProof> {
     if (!this.signer)
-      throw new DomainError(
-        'proof_of_assets.unavailable',
-        503,
+      throw domainError(
+        ComplianceErrors['proof_of_assets.unavailable'],
         'this app holds no custody keys; ask the withdrawal-signer or custody app',
       );
     if (challenge.length < 8 || challenge.length > 1000)
-      throw badRequest('proof_of_assets.challenge_invalid', 'the challenge must be 8 to 1000 characters');
+      throw domainError(
+        ComplianceErrors['proof_of_assets.challenge_invalid'],
+        'the challenge must be 8 to 1000 characters',
+      );
     const chainTips: ChainTip[] = snapshotId
       ? (await this.snapshots.get(snapshotId)).chainTips
       : await this.tips.tips();

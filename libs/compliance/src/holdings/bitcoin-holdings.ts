@@ -2,7 +2,8 @@ import type { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { watchedAddress } from '@strongroom/deposits';
 import type { Database } from '@strongroom/persistence';
 import { toChainWalletView, type WalletDirectory } from '@strongroom/wallets';
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import type { ChainHolding, ChainTip } from '../ports';
 
 /** The adapter surface the reader drives (a dedicated instance: its UTXO set is moved to the snapshot height). */
@@ -93,9 +94,8 @@ export class BitcoinCustodyHoldings {
       r.height = h;
     }
     if (r.hashes.get(tip.height) !== tip.hash) {
-      throw new DomainError(
-        'reconciliation.chain_changed',
-        409,
+      throw domainError(
+        ComplianceErrors['reconciliation.chain_changed'],
         `bitcoin block ${tip.height} is no longer ${tip.hash}: the snapshot's chain view was reorganised away`,
         {
           height: tip.height,

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { assertClientScope, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
-import { DomainError } from '@strongroom/shared-types';
+import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { domainError } from '@strongroom/shared-types';
 import { parseWith } from '@strongroom/shared-http';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
@@ -32,9 +32,8 @@ const snapshotBody = z.strictObject({}).optional();
  */
 function assertAllClients(who: Principal): void {
   if (who.clients !== 'all') {
-    throw new DomainError(
-      'auth.forbidden_client',
-      403,
+    throw domainError(
+      AuthErrors['auth.forbidden_client'],
       'this route covers every client; this API key is scoped to some clients only',
       { clients: 'all' },
     );

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 
 /** Prices of one unit of each asset in a quote currency, as exact decimal strings. */
 export interface PriceSet {
@@ -28,9 +29,8 @@ const priceFile = z.object({
 function parsePrices(raw: unknown, source: string): PriceSet {
   const r = priceFile.safeParse(raw);
   if (!r.success) {
-    throw new DomainError(
-      'prices.invalid',
-      502,
+    throw domainError(
+      ComplianceErrors['prices.invalid'],
       `price source ${source} returned an invalid document: ${r.error.issues.map((i) => i.message).join('; ')}`,
     );
   }
@@ -45,7 +45,10 @@ export class FilePriceSource implements PriceSource {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (e) {
-      throw new DomainError('prices.unavailable', 503, `cannot read price file ${this.file}: ${(e as Error).message}`);
+      throw domainError(
+        ComplianceErrors['prices.unavailable'],
+        `cannot read price file ${this.file}: ${(e as Error).message}`,
+      );
     }
     return parsePrices(JSON.parse(text), `file:${this.file}`);
   }
@@ -65,13 +68,13 @@ export class HttpPriceSource implements PriceSource {
         headers: { accept: 'application/json' },
       });
     } catch (e) {
-      throw new DomainError(
-        'prices.unavailable',
-        503,
+      throw domainError(
+        ComplianceErrors['prices.unavailable'],
         `price source ${this.url} did not answer: ${(e as Error).message}`,
       );
     }
-    if (!res.ok) throw new DomainError('prices.unavailable', 503, `price source ${this.url} answered ${res.status}`);
+    if (!res.ok)
+      throw domainError(ComplianceErrors['prices.unavailable'], `price source ${this.url} answered ${res.status}`);
     return parsePrices(await res.json(), this.url);
   }
 }

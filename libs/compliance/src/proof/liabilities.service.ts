@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { InclusionProof, PublishedRoot } from '@strongroom/proof-verifier';
 import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
-import { notFound, unprocessable } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilityTree, type UserBalances } from './liability-tree';
 
@@ -62,7 +63,10 @@ export class LiabilitiesService {
       [snapshotId],
     );
     if (!row)
-      throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
+      throw domainError(
+        ComplianceErrors['proof.not_published'],
+        `no proof of liabilities has been published for snapshot ${snapshotId}`,
+      );
     return typeof row.published === 'string' ? (JSON.parse(row.published) as PublishedRoot) : row.published;
   }
 
@@ -71,8 +75,8 @@ export class LiabilitiesService {
     const tree = await this.tree(snapshotId);
     const proof = tree.proofFor(proofUserId(clientId, userId));
     if (!proof)
-      throw notFound(
-        'proof.user_not_in_snapshot',
+      throw domainError(
+        ComplianceErrors['proof.user_not_in_snapshot'],
         `user ${clientId}/${userId} has no balance in snapshot ${snapshotId}`,
       );
     return proof;
@@ -85,7 +89,10 @@ export class LiabilitiesService {
       [snapshotId],
     );
     if (!row)
-      throw notFound('proof.not_published', `no proof of liabilities has been published for snapshot ${snapshotId}`);
+      throw domainError(
+        ComplianceErrors['proof.not_published'],
+        `no proof of liabilities has been published for snapshot ${snapshotId}`,
+      );
     const tree = await this.build(snapshotId, Buffer.from(row.salt));
     const published = await this.published(snapshotId);
     // The stored rows are immutable, so this can only fail if the database was tampered with.
@@ -98,7 +105,7 @@ export class LiabilitiesService {
   private async build(snapshotId: string, salt: Uint8Array): Promise<LiabilityTree> {
     const snap = await this.snapshots.get(snapshotId);
     if (snap.status !== 'complete')
-      throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+      throw domainError(ComplianceErrors['snapshot.not_complete'], `snapshot ${snapshotId} is ${snap.status}`);
     const users = new Map<string, UserBalances>();
     let after: { clientId: string; userId: string; asset: string } | null = null;
     for (;;) {

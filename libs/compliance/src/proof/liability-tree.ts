@@ -14,7 +14,8 @@ import {
   type InclusionProof,
   type PublishedRoot,
 } from '@strongroom/proof-verifier';
-import { unprocessable, type AssetCode } from '@strongroom/shared-types';
+import { domainError, type AssetCode } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import { Arena } from './arena';
 import { KernelPool } from './kernel-pool';
 import { orderByNonce } from './leaf-order';
@@ -238,7 +239,7 @@ function mainKernels(): TreeKernels {
   return kernelsHere;
 }
 
-const overflow = () => unprocessable('proof.sum_overflow', 'a per-asset sum exceeds 2^256-1');
+const overflow = () => domainError(ComplianceErrors['proof.sum_overflow'], 'a per-asset sum exceeds 2^256-1');
 
 /**
  * Checks and encodes the users into one buffer laid out as TreeLayout says (shared with worker
@@ -253,12 +254,13 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
     mark = now;
   };
   const { snapshotId, assets, users } = input;
-  if (input.salt.length !== 32) throw unprocessable('proof.salt_length', 'the snapshot salt must be 32 bytes');
+  if (input.salt.length !== 32)
+    throw domainError(ComplianceErrors['proof.salt_length'], 'the snapshot salt must be 32 bytes');
   const context = sha256(Buffer.from(contextMessage(snapshotId, assets)));
   const n = users.length;
   let depth = 0;
   while (2 ** depth < n) depth++;
-  if (depth > MAX_DEPTH) throw unprocessable('proof.too_many_users', `at most 2^${MAX_DEPTH} users`);
+  if (depth > MAX_DEPTH) throw domainError(ComplianceErrors['proof.too_many_users'], `at most 2^${MAX_DEPTH} users`);
   const assetCount = assets.length;
   const rec = HB + AB * assetCount;
   const rowBytes = AB * assetCount;
@@ -271,7 +273,7 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
   for (let i = 0; i < n; i++) {
     const len = Buffer.byteLength(users[i].userId, 'utf8');
     if (len === 0 || len > MAX_ID_BYTES)
-      throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
+      throw domainError(ComplianceErrors['proof.user_id'], `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
     idBytes += len;
   }
   let size = 0;
@@ -313,8 +315,8 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
     const balances = user.balances;
     for (const a in balances) {
       if (!known.has(a))
-        throw unprocessable(
-          'proof.unknown_asset',
+        throw domainError(
+          ComplianceErrors['proof.unknown_asset'],
           `user ${user.userId} holds ${a}, which is not in the published asset list`,
         );
     }
@@ -337,7 +339,10 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
     // Leaf order is ascending nonce: a leaf's position says nothing about the user id.
     orderLeaves() {
       order = orderByNonce(nonces, n, new Arena(12 * n), (a, b) => {
-        throw unprocessable('proof.duplicate_user', `user ${users[a].userId} appears twice (entries ${a} and ${b})`);
+        throw domainError(
+          ComplianceErrors['proof.duplicate_user'],
+          `user ${users[a].userId} appears twice (entries ${a} and ${b})`,
+        );
       });
       const rank = new Uint32Array(layout.buffer, layout.rank, n);
       for (let pos = 0; pos < n; pos++) rank[order[pos]] = pos;
@@ -377,7 +382,7 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
 export function deriveNonce(salt: Uint8Array, context: Uint8Array, userId: string): Buffer {
   const id = Buffer.from(userId, 'utf8');
   if (id.length === 0 || id.length > MAX_ID_BYTES)
-    throw unprocessable('proof.user_id', `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
+    throw domainError(ComplianceErrors['proof.user_id'], `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
   return sha256(Buffer.concat([NONCE_LABEL, salt, context, Buffer.from([id.length]), id]));
 }
 
@@ -386,8 +391,8 @@ const SAFE_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
 /** Writes a balance as u256 into a zero-filled region (only the non-zero low bytes are written). */
 function writeAmount(value: bigint, out: Buffer, offset: number, userId: string): void {
   if (typeof value !== 'bigint' || value < 0n || value >= U256_LIMIT) {
-    throw unprocessable(
-      'proof.balance_range',
+    throw domainError(
+      ComplianceErrors['proof.balance_range'],
       `user ${userId}: balance ${String(value)} is not an integer in [0, 2^256)`,
     );
   }

@@ -4,7 +4,8 @@ import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { metricsRegistry } from '@strongroom/shared-http';
-import { notFound, unprocessable } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import type { ChainHoldings, LedgerCut, UnbookedMovements } from '../ports';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 import { reconcileAsset, type AssetReconciliation, type Difference } from './reconcile-asset';
@@ -48,7 +49,7 @@ export class ReconciliationService {
   ): Promise<Reconciliation> {
     const snap = await this.snapshots.get(snapshotId);
     if (snap.status !== 'complete')
-      throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+      throw domainError(ComplianceErrors['snapshot.not_complete'], `snapshot ${snapshotId} is ${snap.status}`);
     const sequence = BigInt(snap.sequence);
     const house = await this.ledger.houseAccountsAsOf(sequence);
     const liabilities = new Map((snap.totals ?? []).map((t) => [t.asset, BigInt(t.balance)]));
@@ -105,7 +106,7 @@ export class ReconciliationService {
 
   async get(id: string): Promise<Reconciliation> {
     const [row] = await this.db.query<RecRow>('SELECT * FROM compliance.reconciliations WHERE id = $1', [id]);
-    if (!row) throw notFound('reconciliation.not_found', `reconciliation ${id} does not exist`);
+    if (!row) throw domainError(ComplianceErrors['reconciliation.not_found'], `reconciliation ${id} does not exist`);
     return toRec(row);
   }
 

@@ -1,6 +1,7 @@
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { unprocessable } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import type { ChainHoldings } from '../ports';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 
@@ -37,7 +38,7 @@ export class SegregationService {
   async report(snapshotId: string, clientId: string): Promise<SegregationReport> {
     const snap = await this.snapshots.get(snapshotId);
     if (snap.status !== 'complete')
-      throw unprocessable('snapshot.not_complete', `snapshot ${snapshotId} is ${snap.status}`);
+      throw domainError(ComplianceErrors['snapshot.not_complete'], `snapshot ${snapshotId} is ${snap.status}`);
     const sums = await this.db.query<{ asset: string; total: string }>(
       `SELECT asset, sum(balance)::text AS total FROM compliance.snapshot_balances WHERE snapshot_id = $1 AND client_id = $2 GROUP BY asset`,
       [snapshotId, clientId],

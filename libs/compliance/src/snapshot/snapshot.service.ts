@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { notFound } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { ComplianceErrors } from '../compliance.errors';
 import type { BalanceKey, ChainTip, ChainTips, LedgerCut, UserBalance } from '../ports';
 import type { PriceSet, PriceSource } from '../prices/price-source';
 import { sumDecimals, valueOf } from '../prices/value-of';
@@ -164,7 +165,7 @@ export class SnapshotService {
 
   async get(id: string): Promise<Snapshot> {
     const [row] = await this.db.query<SnapshotRow>('SELECT * FROM compliance.snapshots WHERE id = $1', [id]);
-    if (!row) throw notFound('snapshot.not_found', `snapshot ${id} does not exist`);
+    if (!row) throw domainError(ComplianceErrors['snapshot.not_found'], `snapshot ${id} does not exist`);
     return toSnapshot(row);
   }
 

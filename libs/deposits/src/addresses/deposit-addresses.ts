@@ -1,13 +1,18 @@
 import type { ChainAdapter } from '@strongroom/chains-core';
 import { sqlState, type Database, type Tx } from '@strongroom/persistence';
-import type { AssetInfo, AssetRegistry } from '@strongroom/shared-assets';
-import { badRequest, isDomainError, unprocessable, type ChainId } from '@strongroom/shared-types';
+import { AssetErrors, type AssetInfo, type AssetRegistry } from '@strongroom/shared-assets';
+import { HttpErrors } from '@strongroom/shared-http';
+import { domainError, isDomainError, type ChainId } from '@strongroom/shared-types';
 import { addressKey, depositTag, ID_PATTERN } from '../deposit-tag';
+import { DepositErrors } from '../deposits.errors';
 import { OPERATOR_CLIENT, type DepositAddress } from '../deposits.types';
 import { accountFor, type LedgerPort } from '../ledger-port';
 import { CustodyWallets, toChainWallet } from '../wallets/custody-wallets';
 import { servesAsset } from './asset-serving';
 import { watchedAddress } from './watched-address';
+
+/** An asset this deployment does not serve: 422 here (the registry says 404), as the API always answered. */
+const UNSERVED_ASSET = { ...AssetErrors['asset.unknown'], status: 422 };
 
 export interface IssueAddressInput {
   clientId: string;
@@ -65,22 +70,22 @@ export class DepositAddresses {
     opts: { admit?: AdmitClient } = {},
   ): Promise<{ address: DepositAddress; created: boolean }> {
     if (!ID_PATTERN.test(input.clientId) || input.clientId === OPERATOR_CLIENT) {
-      throw badRequest('request.invalid', 'clientId must be 1-64 of [A-Za-z0-9._-] and not "operator"', {
+      throw domainError(HttpErrors['request.invalid'], 'clientId must be 1-64 of [A-Za-z0-9._-] and not "operator"', {
         field: 'clientId',
       });
     }
     if (!ID_PATTERN.test(input.userId))
-      throw badRequest('request.invalid', 'userId must be 1-64 of [A-Za-z0-9._-]', { field: 'userId' });
+      throw domainError(HttpErrors['request.invalid'], 'userId must be 1-64 of [A-Za-z0-9._-]', { field: 'userId' });
     const info = this.assetInfo(input.asset);
     const adapter = this.adapters.get(info.chain);
     if (!adapter)
-      throw unprocessable('chain.not_configured', `this deployment does not follow ${info.chain}`, {
+      throw domainError(DepositErrors['chain.not_configured'], `this deployment does not follow ${info.chain}`, {
         chain: info.chain,
       });
     // A token whose contract this deployment does not know: its deposits would never be seen.
     if (!servesAsset(adapter, info.code)) {
-      throw unprocessable(
-        'asset.not_configured',
+      throw domainError(
+        AssetErrors['asset.not_configured'],
         `asset ${info.code} has no token contract configured on this deployment's ${info.chain} network`,
         { asset: info.code, chain: info.chain },
       );
@@ -119,8 +124,8 @@ export class DepositAddresses {
     try {
       return this.assets.get(code);
     } catch (err) {
-      if (isDomainError(err, 'asset.unknown'))
-        throw unprocessable('asset.unknown', `asset ${code} is not served by this deployment`, { asset: code });
+      if (isDomainError(err, AssetErrors['asset.unknown']))
+        throw domainError(UNSERVED_ASSET, `asset ${code} is not served by this deployment`, { asset: code });
       throw err;
     }
   }

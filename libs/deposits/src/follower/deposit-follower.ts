@@ -1,7 +1,8 @@
 import type { BlockRef, ChainAdapter, ChainBlock } from '@strongroom/chains-core';
 import type { Database, Tx } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { DepositErrors } from '../deposits.errors';
 import type { LedgerPort } from '../ledger-port';
 import { DepositBook, type BookCheckpoint } from './deposit-book';
 import type { FollowerLock } from './follower-lock';
@@ -263,9 +264,8 @@ export class DepositFollower {
       }
     }
     if (!fork) {
-      throw new DomainError(
-        'deposits.reorg_too_deep',
-        500,
+      throw domainError(
+        DepositErrors['deposits.reorg_too_deep'],
         `${this.chain}: no stored block hash at or below height ${cursor.height} is on the chain any more; the reorg is deeper than the ${this.keepBlocks} blocks kept`,
       );
     }

@@ -11,8 +11,8 @@ import {
   type Principal,
 } from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
-import { DATABASE, parseWith } from '@strongroom/shared-http';
-import { badRequest } from '@strongroom/shared-types';
+import { DATABASE, HttpErrors, parseWith } from '@strongroom/shared-http';
+import { domainError } from '@strongroom/shared-types';
 import { CHAIN_IDS } from '@strongroom/shared-types';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
@@ -72,9 +72,13 @@ async function readableClient(db: Database, who: Principal, clientId: string | u
   if (clientId === undefined) {
     if (who.clients === 'all') return undefined;
     if (who.clients.length === 1) return who.clients[0];
-    throw badRequest('request.invalid', 'clientId is required: this API key is scoped to several clients', {
-      field: 'clientId',
-    });
+    throw domainError(
+      HttpErrors['request.invalid'],
+      'clientId is required: this API key is scoped to several clients',
+      {
+        field: 'clientId',
+      },
+    );
   }
   assertClientScope(who, clientId);
   await requireClient(db, clientId);

@@ -1,7 +1,8 @@
 import type { CustodyWallet } from '@strongroom/chains-core';
 import type { Database, Tx } from '@strongroom/persistence';
-import { unprocessable, type ChainId } from '@strongroom/shared-types';
+import { domainError, type ChainId } from '@strongroom/shared-types';
 import { WalletDirectory, type WalletRecord } from '@strongroom/wallets';
+import { DepositErrors } from '../deposits.errors';
 import type { CustodyWalletRecord } from '../deposits.types';
 
 export function toChainWallet(w: CustodyWalletRecord): CustodyWallet {
@@ -59,8 +60,8 @@ export class CustodyWallets {
   async forClient(tx: Tx, chain: ChainId, clientId: string): Promise<CustodyWalletRecord> {
     const w = await this.directory.walletFor(chain, clientId, 'hot', tx);
     if (!w)
-      throw unprocessable(
-        'deposit_address.no_custody_wallet',
+      throw domainError(
+        DepositErrors['deposit_address.no_custody_wallet'],
         `no custody wallet is registered on ${chain} for client ${clientId} nor for the operator`,
         { chain, clientId },
       );

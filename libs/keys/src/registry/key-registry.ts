@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '@strongroom/persistence';
-import {
-  badRequest,
-  conflict,
-  DomainError,
-  isDomainError,
-  notFound,
-  type ChainId,
-  CHAIN_IDS,
-} from '@strongroom/shared-types';
-import { WalletDirectory, type WalletTier } from '@strongroom/wallets';
+import { DomainError, domainError, isDomainError, type ChainId, CHAIN_IDS } from '@strongroom/shared-types';
+import { WalletDirectory, WalletErrors, type WalletTier } from '@strongroom/wallets';
+import { KeyErrors } from '../keys.errors';
 import { publicKeyFromPoint, type KmsPublicKey } from '../public-key';
 import type { AuditLog } from '@strongroom/audit';
 
@@ -194,8 +187,11 @@ export class KeyRegistry {
       const code =
         (err as { driverError?: { code?: string }; code?: string }).driverError?.code ??
         (err as { code?: string }).code;
-      if (code === '23505' || isDomainError(err, 'wallet.conflict'))
-        throw conflict('keys.duplicate', `a wallet labelled "${label}" or one of these keys is already registered`);
+      if (code === '23505' || isDomainError(err, WalletErrors['wallet.conflict']))
+        throw domainError(
+          KeyErrors['keys.duplicate'],
+          `a wallet labelled "${label}" or one of these keys is already registered`,
+        );
       throw err;
     }
     return this.wallet(id);
@@ -203,7 +199,7 @@ export class KeyRegistry {
 
   async wallet(id: string): Promise<Wallet> {
     const [w] = await this.wallets(id);
-    if (!w) throw notFound('keys.wallet_not_found', `no wallet ${id} in the key registry`);
+    if (!w) throw domainError(KeyErrors['keys.wallet_not_found'], `no wallet ${id} in the key registry`);
     return w;
   }
 
@@ -218,16 +214,20 @@ export class KeyRegistry {
     const w = await this.wallet(id);
     if (w.status === 'usable') return w;
     if (w.status === 'unverified') {
-      throw conflict(
-        'keys.wallet_unverified',
+      throw domainError(
+        KeyErrors['keys.wallet_unverified'],
         `wallet ${w.label} has not been verified against KMS yet; run the key verification first`,
         { walletId: w.id },
       );
     }
-    throw conflict('keys.wallet_unusable', `wallet ${w.label} may not sign: ${w.statusReason ?? 'unknown reason'}`, {
-      walletId: w.id,
-      reason: w.statusReason,
-    });
+    throw domainError(
+      KeyErrors['keys.wallet_unusable'],
+      `wallet ${w.label} may not sign: ${w.statusReason ?? 'unknown reason'}`,
+      {
+        walletId: w.id,
+        reason: w.statusReason,
+      },
+    );
   }
 
   /** Fetches every key of every wallet from KMS, compares with the record and stores the verdicts. */
@@ -287,7 +287,7 @@ export class KeyRegistry {
 }
 
 function validate(input: RegisterWalletInput): WalletKey[] {
-  const bad = (detail: string) => badRequest('keys.invalid_wallet', detail);
+  const bad = (detail: string) => domainError(KeyErrors['keys.invalid_wallet'], detail);
   if (!CHAIN_IDS.includes(input.chain)) throw bad(`chain must be one of ${CHAIN_IDS.join(', ')}`);
   const n = input.keys?.length ?? 0;
   if (n < 1 || n > MAX_KEYS) throw bad(`a wallet has 1 to ${MAX_KEYS} keys, not ${n}`);

@@ -7,4 +7,9 @@ export const AssetErrors = defineErrors('assets', {
     title: 'Asset not served',
     description: 'The asset code is not configured on this deployment; `extra.asset` echoes it.',
   },
+  'asset.not_configured': {
+    status: 422,
+    title: 'Token contract not configured',
+    description: 'The asset is known but this deployment’s chain adapter has no contract for it.',
+  },
 });
