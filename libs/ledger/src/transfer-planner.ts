@@ -1,5 +1,6 @@
 import type { Account, Balances, Transfer, TransferInput } from './ledger.types';
-import { LedgerErrors, type LedgerRefusal, type LedgerRefusalCode } from './ledger.errors';
+// E is the ledger's error catalogue, short here because nearly every branch below names an entry.
+import { LedgerErrors as E, type LedgerRefusal, type LedgerRefusalCode } from './ledger.errors';
 import { transferBodyHash } from './canonical-body';
 import { checkTransferInput } from './transfer-input';
 import { encodeFlags } from './transfer-flags';
@@ -179,16 +180,13 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     if (known) {
       return known.bodyHash === bodyHash
         ? { kind: 'replay', transfer: known }
-        : refused(LedgerErrors['transfer.id_conflict'], `transfer ${t.id} already exists with a different body`);
+        : refused(E['transfer.id_conflict'], `transfer ${t.id} already exists with a different body`);
     }
     const earlier = batchNew.get(t.id);
     if (earlier) {
       return earlier.bodyHash === bodyHash
         ? { kind: 'new', planned: earlier, replayed: true }
-        : refused(
-            LedgerErrors['transfer.id_conflict'],
-            `transfer ${t.id} appears twice in the batch with different bodies`,
-          );
+        : refused(E['transfer.id_conflict'], `transfer ${t.id} appears twice in the batch with different bodies`);
     }
     const base = {
       index,
@@ -203,17 +201,16 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     if (has(t, 'post_pending') || has(t, 'void_pending')) {
       const pendingId = must(t.pendingId, 'pendingId');
       const p = pendingOf(pendingId);
-      if (p === undefined) return refused(LedgerErrors['pending.not_found'], `no pending transfer ${pendingId}`);
+      if (p === undefined) return refused(E['pending.not_found'], `no pending transfer ${pendingId}`);
       if (p === 'not_pending')
-        return refused(LedgerErrors['pending.not_pending'], `transfer ${pendingId} is not a pending transfer`);
+        return refused(E['pending.not_pending'], `transfer ${pendingId} is not a pending transfer`);
       if (p.state !== 'pending')
-        return refused(LedgerErrors['pending.already_resolved'], `pending transfer ${pendingId} is already ${p.state}`);
+        return refused(E['pending.already_resolved'], `pending transfer ${pendingId} is already ${p.state}`);
       const due = p.timeoutAt !== null && p.timeoutAt.getTime() <= ctx.now.getTime();
-      if (t.expire && !due)
-        return refused(LedgerErrors['pending.not_found'], `pending transfer ${pendingId} has not timed out`);
+      if (t.expire && !due) return refused(E['pending.not_found'], `pending transfer ${pendingId} has not timed out`);
       if (!t.expire && due)
         return refused(
-          LedgerErrors['pending.expired'],
+          E['pending.expired'],
           `pending transfer ${pendingId} timed out at ${must(p.timeoutAt, 'timeoutAt').toISOString()}`,
         );
       if (
@@ -221,7 +218,7 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
         (t.creditAccountId && t.creditAccountId !== p.creditAccountId)
       ) {
         return refused(
-          LedgerErrors['pending.accounts_mismatch'],
+          E['pending.accounts_mismatch'],
           `the accounts differ from those of pending transfer ${pendingId}`,
         );
       }
@@ -230,7 +227,7 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       if (post) {
         if (t.amount !== undefined && t.amount > p.amount) {
           return refused(
-            LedgerErrors['pending.amount_exceeds'],
+            E['pending.amount_exceeds'],
             `cannot post ${t.amount}: pending transfer ${pendingId} holds ${p.amount}`,
           );
         }
@@ -238,19 +235,16 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
         const dr = must(ctx.accounts.get(p.debitAccountId), 'pending debit account');
         const cr = must(ctx.accounts.get(p.creditAccountId), 'pending credit account');
         if (dr.flags.closed || cr.flags.closed)
-          return refused(LedgerErrors['account.closed'], `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
+          return refused(E['account.closed'], `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
       } else if (t.amount !== undefined && t.amount !== p.amount) {
-        return refused(
-          LedgerErrors['pending.amount_mismatch'],
-          `a void releases the whole pending amount (${p.amount})`,
-        );
+        return refused(E['pending.amount_mismatch'], `a void releases the whole pending amount (${p.amount})`);
       }
       const postedDelta = post ? amount : 0n;
       if (
         overflows(p.debitAccountId, 'debit', 0n, postedDelta) ||
         overflows(p.creditAccountId, 'credit', 0n, postedDelta)
       ) {
-        return refused(LedgerErrors['transfer.overflow'], 'the balance would exceed numeric(78,0)');
+        return refused(E['transfer.overflow'], 'the balance would exceed numeric(78,0)');
       }
       const state: Exclude<PendingState, 'pending'> = post ? 'posted' : t.expire ? 'expired' : 'voided';
       apply(
@@ -274,16 +268,13 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     }
 
     const dr = ctx.accounts.get(t.debitAccountId);
-    if (!dr) return refused(LedgerErrors['account.not_found'], `debit account ${t.debitAccountId} not found`);
+    if (!dr) return refused(E['account.not_found'], `debit account ${t.debitAccountId} not found`);
     const cr = ctx.accounts.get(t.creditAccountId);
-    if (!cr) return refused(LedgerErrors['account.not_found'], `credit account ${t.creditAccountId} not found`);
+    if (!cr) return refused(E['account.not_found'], `credit account ${t.creditAccountId} not found`);
     if (dr.asset !== cr.asset)
-      return refused(
-        LedgerErrors['transfer.asset_mismatch'],
-        `debit account is ${dr.asset}, credit account is ${cr.asset}`,
-      );
+      return refused(E['transfer.asset_mismatch'], `debit account is ${dr.asset}, credit account is ${cr.asset}`);
     if (dr.flags.closed || cr.flags.closed)
-      return refused(LedgerErrors['account.closed'], `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
+      return refused(E['account.closed'], `account ${dr.flags.closed ? dr.id : cr.id} is closed`);
     const db = must(balances.get(dr.id), 'debit balances');
     const cb = must(balances.get(cr.id), 'credit balances');
     let amount = must(t.amount, 'amount');
@@ -291,28 +282,24 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       const room = db.creditsPosted - db.debitsPending - db.debitsPosted;
       amount = room < amount ? room : amount;
       if (amount <= 0n)
-        return refused(LedgerErrors['account.debits_exceed_credits'], `debit account ${dr.id} has nothing available`);
+        return refused(E['account.debits_exceed_credits'], `debit account ${dr.id} has nothing available`);
     }
     if (has(t, 'balancing_credit')) {
       const room = cb.debitsPosted - cb.creditsPending - cb.creditsPosted;
       amount = room < amount ? room : amount;
-      if (amount <= 0n)
-        return refused(LedgerErrors['account.credits_exceed_debits'], `credit account ${cr.id} has no room`);
+      if (amount <= 0n) return refused(E['account.credits_exceed_debits'], `credit account ${cr.id} has no room`);
     }
     if (dr.flags.debitsMustNotExceedCredits && db.debitsPending + db.debitsPosted + amount > db.creditsPosted) {
-      return refused(LedgerErrors['account.debits_exceed_credits'], `debit account ${dr.id} has insufficient funds`);
+      return refused(E['account.debits_exceed_credits'], `debit account ${dr.id} has insufficient funds`);
     }
     if (cr.flags.creditsMustNotExceedDebits && cb.creditsPending + cb.creditsPosted + amount > cb.debitsPosted) {
-      return refused(
-        LedgerErrors['account.credits_exceed_debits'],
-        `credits to account ${cr.id} would exceed its debits`,
-      );
+      return refused(E['account.credits_exceed_debits'], `credits to account ${cr.id} would exceed its debits`);
     }
     const pending = has(t, 'pending');
     const pendingDelta = pending ? amount : 0n;
     const postedDelta = pending ? 0n : amount;
     if (overflows(dr.id, 'debit', pendingDelta, postedDelta) || overflows(cr.id, 'credit', pendingDelta, postedDelta)) {
-      return refused(LedgerErrors['transfer.overflow'], 'the balance would exceed numeric(78,0)');
+      return refused(E['transfer.overflow'], 'the balance would exceed numeric(78,0)');
     }
     apply(
       {
@@ -350,10 +337,7 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
     while (end < batch.length && has(batch[end], 'linked')) end++;
     if (end === batch.length) {
       for (let k = i; k < batch.length; k++)
-        outcomes[k] = refused(
-          LedgerErrors['transfer.linked_chain_open'],
-          'the last transfer of a batch cannot be linked',
-        );
+        outcomes[k] = refused(E['transfer.linked_chain_open'], 'the last transfer of a batch cannot be linked');
       break;
     }
     const mark = undo.length;
@@ -369,10 +353,7 @@ export function planBatch(batch: readonly PlanItem[], ctx: PlanContext): Plan {
       while (undo.length > mark) must(undo.pop(), 'undo step')();
       for (let k = i; k <= end; k++) {
         if (k !== failed)
-          outcomes[k] = refused(
-            LedgerErrors['transfer.linked_failed'],
-            `linked transfer ${batch[failed].id} was refused`,
-          );
+          outcomes[k] = refused(E['transfer.linked_failed'], `linked transfer ${batch[failed].id} was refused`);
       }
     }
     i = end + 1;
