@@ -8,7 +8,7 @@ import { releaseOutpoints } from './outpoint-reservations';
 import { UtxoRecovery } from './utxo-recovery';
 import type { FaultHook } from '../core/fault-points';
 import { adapterFor, type WorkerDeps } from '../core/deps';
-import { BATCHES, bumpRelayed, followStored, idleMs, isMined, resendStored } from '../relayer/relayed-tx';
+import { BATCHES, bumpRelayed, followStored, idleMs, isMined, noteError, resendStored } from '../relayer/relayed-tx';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
 
@@ -83,11 +83,12 @@ export class Confirmer {
       } catch (err) {
         const message = `cannot follow ${b.txid}: ${(err as Error).message ?? String(err)}`.slice(0, 1000);
         // Reported once per new error, not every round (the same refusal repeated is no news).
-        const changed = await deps.db.query(
-          `UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND status = 'broadcast' AND last_error IS DISTINCT FROM $2 RETURNING id`,
-          [b.id, message],
-        );
-        if (changed.length > 0) errors.push(`batch ${b.id}: ${message}`);
+        const changed = await noteError(deps, BATCHES, b.id, message, {
+          onlyIfNew: true,
+          status: 'broadcast',
+          max: 1000,
+        });
+        if (changed) errors.push(`batch ${b.id}: ${message}`);
       }
     }
     if (errors.length > 0)

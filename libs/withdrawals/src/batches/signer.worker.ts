@@ -12,7 +12,7 @@ import { assertSolventBeforeSigning } from '../solvency/solvency-gate';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { batchInput, storedUnsigned, type BatchRow } from './batch-row';
 import type { FaultHook } from '../core/fault-points';
-import { BATCHES, claimLeased } from '../relayer/relayed-tx';
+import { BATCHES, claimLeased, releaseSigning } from '../relayer/relayed-tx';
 import { buildReserving } from './outpoint-reservations';
 import { failBatch } from './fail-batch';
 import { signDigests } from '../relayer/sign-digests';
@@ -170,10 +170,7 @@ export class SignerWorker {
       ({ signed, final, signatures } = await this.signStored(adapter, b, unsigned, input));
     } catch (err) {
       // Nothing was stored or sent: free the lease so the next round retries at once.
-      await deps.db.query(
-        `UPDATE withdrawals.batches SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`,
-        [b.id, String((err as Error).message ?? err).slice(0, 500)],
-      );
+      await releaseSigning(deps, BATCHES, b.id, err);
       throw err;
     }
     await this.fault?.('signer.after_sign', { batchId: b.id });

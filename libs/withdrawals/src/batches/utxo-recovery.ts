@@ -7,6 +7,7 @@ import { batchRecoveries } from './batch-metrics';
 import { failBatch } from './fail-batch';
 import { reserveOutpoints } from './outpoint-reservations';
 import type { WorkerDeps } from '../core/deps';
+import { BATCHES, noteError } from '../relayer/relayed-tx';
 import { signDigests } from '../relayer/sign-digests';
 import { audit, auditActor, runTx } from '../core/run-tx';
 
@@ -215,10 +216,7 @@ export class UtxoRecovery {
 
   /** Records why a batch waits, logging only when the reason changes (not every round). */
   private async noteOnce(b: BatchRow, message: string): Promise<void> {
-    const changed = await this.deps.db.query(
-      `UPDATE withdrawals.batches SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2 RETURNING id`,
-      [b.id, message.slice(0, 1000)],
-    );
-    if (changed.length > 0) this.logger.warn(`batch ${b.id}: ${message}`);
+    const changed = await noteError(this.deps, BATCHES, b.id, message, { onlyIfNew: true, max: 1000 });
+    if (changed) this.logger.warn(`batch ${b.id}: ${message}`);
   }
 }

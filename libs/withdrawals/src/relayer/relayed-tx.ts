@@ -182,3 +182,16 @@ export async function noteError(
   );
   return rows.length > 0;
 }
+
+/** After a failed signing attempt (nothing stored, nothing sent): frees the lease so the next round retries at once. */
+export async function releaseSigning(
+  deps: Pick<WorkerDeps, 'db'>,
+  kind: RelayedKind,
+  id: string,
+  err: unknown,
+): Promise<void> {
+  await deps.db.query(
+    `UPDATE ${kind.table} SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`,
+    [id, String((err as Error).message ?? err).slice(0, 500)],
+  );
+}

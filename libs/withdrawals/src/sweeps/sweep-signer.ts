@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { FaultHook } from '../core/fault-points';
 import type { WorkerDeps } from '../core/deps';
 import { signAndFinalize } from '../relayer/sign-digests';
-import { claimLeased, noteError, sendStored, SWEEPS } from '../relayer/relayed-tx';
+import { claimLeased, noteError, releaseSigning, sendStored, SWEEPS } from '../relayer/relayed-tx';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { sweepEvents } from './sweep-metrics';
 import { storedSweep, type SweepAdapter, type SweepRow } from './sweep-row';
@@ -42,11 +42,7 @@ export class SweepSigner {
       // A stored payload that fails its intent check is never signed, whatever a retry does.
       if (err instanceof IntentMismatchError) await this.refuse(s, err);
       // Otherwise nothing was stored or sent: free the lease so a later round retries.
-      else
-        await deps.db.query(
-          `UPDATE withdrawals.sweeps SET lease_until = NULL, last_error = $2 WHERE id = $1 AND status = 'signing'`,
-          [s.id, String((err as Error).message ?? err).slice(0, 500)],
-        );
+      else await releaseSigning(deps, SWEEPS, s.id, err);
       throw err;
     }
     return s.id;
