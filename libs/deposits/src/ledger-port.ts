@@ -1,54 +1,19 @@
 import type { Tx } from '@strongroom/persistence';
+import type { AccountKind, LedgerApi, TransferInput } from '@strongroom/ledger';
 import type { AssetCode } from '@strongroom/shared-types';
 
 /**
- * The part of the ledger's contract (`LedgerApi` in @strongroom/ledger) deposits use, stated
- * structurally so this context depends on the contract, not on the ledger's implementation:
- * the app passes `LedgerService`, which satisfies it.
+ * The part of the ledger's contract deposits use, derived from `LedgerApi` so it cannot drift
+ * from the ledger: the app passes `LedgerService`.
  */
-export type LedgerAccountKind = 'user' | 'custody' | 'incident';
+export type LedgerPort = Pick<LedgerApi, 'openAccount' | 'findAccount' | 'balances' | 'createTransfers'>;
 
-export interface LedgerAccountRef {
-  id: string;
-}
-
-export interface LedgerBalances {
-  debitsPending: bigint;
-  debitsPosted: bigint;
-  creditsPending: bigint;
-  creditsPosted: bigint;
-}
-
-export interface LedgerTransferInput {
-  id: string;
-  debitAccountId: string;
-  creditAccountId: string;
-  amount?: bigint;
-  flags?: ('linked' | 'pending' | 'post_pending' | 'void_pending' | 'balancing_debit' | 'balancing_credit')[];
-  code?: string;
-  metadata?: Record<string, unknown>;
-}
-
-export type LedgerTransferResult =
-  { id: string; ok: true; replayed: boolean } | { id: string; ok: false; code: string; detail: string };
-
-export interface LedgerPort {
-  openAccount(
-    input: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
-    tx?: Tx,
-  ): Promise<LedgerAccountRef>;
-  findAccount(
-    q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
-    tx?: Tx,
-  ): Promise<LedgerAccountRef | null>;
-  balances(accountId: string, asOf?: undefined, tx?: Tx): Promise<LedgerBalances>;
-  createTransfers(batch: LedgerTransferInput[], tx?: Tx): Promise<LedgerTransferResult[]>;
-}
+export type LedgerTransferInput = TransferInput;
 
 /** Finds the account or opens it, inside `tx`. */
 export async function accountFor(
   ledger: LedgerPort,
-  q: { clientId: string; ownerId: string; asset: AssetCode; kind: LedgerAccountKind },
+  q: { clientId: string; ownerId: string; asset: AssetCode; kind: AccountKind },
   tx: Tx,
 ): Promise<string> {
   const found = await ledger.findAccount(q, tx);

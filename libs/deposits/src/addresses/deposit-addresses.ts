@@ -1,4 +1,4 @@
-import type { ChainAdapter } from '@strongroom/chains-core';
+import { servesAsset, type ChainAdapter } from '@strongroom/chains-core';
 import { sqlState, type Database, type Tx } from '@strongroom/persistence';
 import { AssetErrors, type AssetInfo, type AssetRegistry } from '@strongroom/shared-assets';
 import { HttpErrors } from '@strongroom/shared-http';
@@ -8,7 +8,6 @@ import { DepositErrors } from '../deposits.errors';
 import { OPERATOR_CLIENT, type DepositAddress } from '../deposits.types';
 import { accountFor, type LedgerPort } from '../ledger-port';
 import { CustodyWallets, toChainWallet } from '../wallets/custody-wallets';
-import { servesAsset } from './asset-serving';
 import { watchedAddress } from './watched-address';
 
 /** An asset this deployment does not serve: 422 here (the registry says 404), as the API always answered. */
@@ -83,7 +82,7 @@ export class DepositAddresses {
         chain: info.chain,
       });
     // A token whose contract this deployment does not know: its deposits would never be seen.
-    if (!servesAsset(adapter, info.code)) {
+    if (!servesAsset(adapter.capabilities, info.code)) {
       throw domainError(
         AssetErrors['asset.not_configured'],
         `asset ${info.code} has no token contract configured on this deployment's ${info.chain} network`,
