@@ -65,12 +65,12 @@ export class NakedController {
 export class AuthTestAppModule {
   static with(
     db: Database,
-    options: { unguarded?: boolean; replayWindowMs?: number; keyRoutes?: boolean } = {},
+    options: { unguarded?: boolean; replayWindowMs?: number; keyRoutes?: boolean; rateLimitPerMinute?: number } = {},
   ): DynamicModule {
     return {
       module: AuthTestAppModule,
       imports: [
-        PlatformModule.forApp('auth-test'),
+        PlatformModule.forApp('auth-test', { rateLimitPerMinute: options.rateLimitPerMinute }),
         DatabaseModule.forInstance(db),
         AuthModule.forRoot({ replayWindowMs: options.replayWindowMs, keyRoutes: options.keyRoutes }),
       ],

@@ -1,9 +1,9 @@
 import { domainError } from '@strongroom/shared-types';
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Database } from '@strongroom/persistence';
-import { InjectDatabase } from '@strongroom/shared-http';
+import { InjectDatabase, RateLimitGuard } from '@strongroom/shared-http';
 import { findApiKey, isKeyIdFormat, loadAllApiKeys } from './api-keys';
 import { KeyCache, type KeySource } from './key-cache';
 import type { StoredApiKey } from './principal';
@@ -52,8 +52,10 @@ const ABSENT_KEY_ID = 'srk_000000000000000000000000';
  * The global guard: every route is authenticated with a signed request unless it is `@Public()`,
  * then authorised by `@Roles`. A route with neither is refused (fail closed).
  *
- * Order matters: cheap header checks first, then the key and its signature, and only a request
- * that proved it holds the key may write a nonce (so strangers cannot fill the nonce table).
+ * Order matters: cheap header checks first, then the key and its signature, then the key's rate
+ * limit (a 429 writes nothing, so the same request may be sent again), and only a request that
+ * proved it holds the key may write a nonce (so strangers cannot fill the nonce table). Public
+ * routes are limited per client IP (health and metrics are exempt).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -65,6 +67,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     @InjectDatabase() private readonly db: Database,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
+    @Optional() private readonly rateLimit?: RateLimitGuard,
   ) {
     this.windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
     this.keys = new KeyCache(db.backend === 'pglite' ? Number.POSITIVE_INFINITY : (options.keyCacheMs ?? 0));
@@ -75,7 +78,10 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = routeAccess(context.getHandler(), context.getClass());
-    if (access.kind === 'public') return true;
+    if (access.kind === 'public') {
+      await this.rateLimit?.limit(context);
+      return true;
+    }
     if (context.getType() !== 'http' || access.kind === 'unguarded') {
       throw domainError(
         AuthErrors['auth.route_unguarded'],
@@ -137,6 +143,7 @@ export class ApiKeyGuard implements CanActivate {
     );
     if (!signaturesEqual(expected, signature) || !key) throw invalidCredentials();
     if (key.revoked) throw domainError(AuthErrors['auth.revoked'], 'this API key has been revoked');
+    await this.rateLimit?.limit(context, key.keyId);
 
     // Kept for two windows so a replica whose clock runs behind still finds it.
     if (!(await recordNonce(this.db, key.keyId, nonce, ts + 2 * this.windowMs))) {

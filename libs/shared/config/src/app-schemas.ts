@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { ethereumAddress, host, intAtLeast, logLevel, nonEmpty, oneOf, port, url } from './env-fields';
 
+/** Requests a minute per API key (per client IP on public routes) when RATE_LIMIT_PER_MINUTE is unset. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120_000;
+
+/** What the HTTP platform of every app reads itself: 0 turns rate limiting off. */
+export const platformEnv = z.object({
+  RATE_LIMIT_PER_MINUTE: intAtLeast(0).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
+});
+
 /** What every app reads: logging, the database, the chains' RPC endpoints. */
 const common = {
+  ...platformEnv.shape,
   LOG_LEVEL: logLevel().optional(),
   DATABASE_URL: url('postgres', 'postgresql').optional(),
   STRONGROOM_DATA_DIR: nonEmpty().optional(),
@@ -49,6 +58,7 @@ export const withdrawalSignerEnv = z.object({
 
 /** apps/custody (the embedded default): custody-config.ts checks the rest; here what it did not. */
 export const custodyEnv = z.object({
+  ...platformEnv.shape,
   LOG_LEVEL: logLevel().optional(),
   LEDGER_PORT: port().optional(),
   DEPOSITS_PORT: port().optional(),

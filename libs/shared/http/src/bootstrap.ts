@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DEFAULT_DRAIN_MS, installGracefulClose } from './graceful-close';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_JSON_DEPTH, requestGate } from './request-gate';
+import { requestIdMiddleware } from './request-id';
 
 export interface HttpAppOptions {
   /** Short name, used in logs and metrics. */
@@ -34,7 +35,7 @@ export interface RunningApp {
 }
 
 /**
- * Creates, documents and starts a Strongroom HTTP app: the request gate first (bad text, non-JSON,
+ * Creates, documents and starts a Strongroom HTTP app: the request id, then the request gate (bad text, non-JSON,
  * compressed, oversized or too deep bodies refused before routing; raw body kept for request
  * signatures), bigint rendered as decimal strings, OpenAPI at /docs (JSON at /docs-json).
  */
@@ -47,6 +48,8 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
   app.useLogger(app.get(Logger));
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.set('trust proxy', false);
+  // Before the gate, so its refusals carry the request id too.
+  app.use(requestIdMiddleware());
   app.use(
     requestGate({
       app: options.name,
@@ -61,7 +64,9 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
         '`X-Strongroom-Key` (key id), `X-Strongroom-Timestamp` (unix ms), `X-Strongroom-Nonce` and ' +
         '`X-Strongroom-Signature` = hex HMAC-SHA256 over `METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256(body)`. ' +
         'Bodies are `application/json` in UTF-8, uncompressed (other media types, charsets and any Content-Encoding: 415). ' +
-        'Errors are RFC 9457 problem+json with a stable `code`. Amounts are decimal strings.',
+        'Every answer carries `X-Request-Id` (yours if it is 1-128 characters of `[A-Za-z0-9._~:-]`, else a new UUID); ' +
+        'errors are RFC 9457 problem+json with a stable `code`, `requestId` and `instance` = `urn:strongroom:request:<id>`. ' +
+        'Requests are limited per API key (429 `request.rate_limited` with `Retry-After`). Amounts are decimal strings.',
     )
     .setVersion('v1')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Strongroom-Key' }, 'key')

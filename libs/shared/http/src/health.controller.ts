@@ -1,27 +1,37 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Database } from '@strongroom/persistence';
 import { InjectDatabase } from './database.module';
 import { Public } from './public.decorator';
+import { DEFAULT_READINESS_TIMEOUT_MS, ReadinessChecks, type ReadinessCheck } from './readiness';
 
-type IndicatorStatus = { status: 'up' | 'down'; message?: string };
-/** The JSON shape @nestjs/terminus answers with, so probes and dashboards read one format. */
+type IndicatorStatus = { status: string; [detail: string]: unknown };
+/** @nestjs/terminus's answer: `error` names each failing check with its reason. */
 export interface HealthReport {
-  status: 'ok' | 'error';
-  info: Record<string, IndicatorStatus>;
-  error: Record<string, IndicatorStatus>;
+  status: 'ok' | 'error' | 'degraded' | 'shutting_down';
+  info?: Record<string, IndicatorStatus>;
+  error?: Record<string, IndicatorStatus>;
   details: Record<string, IndicatorStatus>;
 }
 
 /**
  * `GET /health` (database reachability, kept for existing checks), `GET /health/live` (process up,
- * no I/O) and `GET /health/ready` (database answers; 503 otherwise). No authentication.
+ * no I/O) and `GET /health/ready` (the database and every check the app registered; 503 naming
+ * the failing ones otherwise). No authentication, never rate limited.
  */
 @ApiTags('operations')
+@SkipThrottle()
 @Controller()
 export class HealthController {
-  constructor(@InjectDatabase() private readonly db: Database) {}
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    private readonly terminus: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly checks: ReadinessChecks,
+  ) {}
 
   @Public()
   @Get('health')
@@ -43,29 +53,57 @@ export class HealthController {
   @Get('health/live')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process answers (no I/O)' })
-  live(): HealthReport {
-    return { status: 'ok', info: {}, error: {}, details: {} };
+  live(): Promise<HealthReport> {
+    return this.terminus.check([]) as Promise<HealthReport>;
   }
 
   @Public()
   @Get('health/ready')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Readiness: the database answers; 503 otherwise' })
+  @ApiOperation({
+    summary: 'Readiness: the database and the app’s dependencies (KMS, chain nodes, followers); 503 otherwise',
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
-    let database: IndicatorStatus;
+    const all = [
+      {
+        name: 'database',
+        check: () => this.db.query('SELECT 1').then(() => undefined),
+        timeoutMs: DEFAULT_READINESS_TIMEOUT_MS,
+      },
+      ...this.checks.list(),
+    ];
+    const indicators = all.map((c): HealthIndicatorFunction => async () => {
+      const session = this.indicators.check(c.name);
+      try {
+        return session.up(await withTimeout(c.check, c.timeoutMs));
+      } catch (err) {
+        return session.down({ message: err instanceof Error ? err.message : String(err) });
+      }
+    });
     try {
-      await this.db.query('SELECT 1');
-      database = { status: 'up' };
+      return (await this.terminus.check(indicators)) as HealthReport;
     } catch (err) {
-      database = { status: 'down', message: err instanceof Error ? err.message : 'unreachable' };
+      // Terminus answers a failed check with a 503 exception carrying the report: send the report as is.
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      res.status(503);
+      return err.getResponse() as HealthReport;
     }
-    const up = database.status === 'up';
-    if (!up) res.status(503);
-    return {
-      status: up ? 'ok' : 'error',
-      info: up ? { database } : {},
-      error: up ? {} : { database },
-      details: { database },
-    };
+  }
+}
+
+/** Runs a check, down with a clear reason when it does not answer in time (its signal is aborted then). */
+async function withTimeout(check: ReadinessCheck, ms: number): Promise<Record<string, unknown>> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return (await Promise.race([check(controller.signal), late])) ?? {};
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -25,6 +25,12 @@ export const HttpErrors = defineErrors('http', {
   'request.unsupported_media_type': { status: 415, title: 'Body is not application/json' },
   'request.unsupported_charset': { status: 415, title: 'Body charset is not UTF-8' },
   'route.not_found': { status: 404, title: 'No such route' },
+  'request.rate_limited': {
+    status: 429,
+    title: 'Too many requests for this API key',
+    description:
+      'Counted per API key (per client IP on public routes) over one minute. Nothing was done: retry the same request after `Retry-After` seconds (also `extra.retryAfterSeconds`).',
+  },
   internal: {
     status: 500,
     title: 'Internal error',

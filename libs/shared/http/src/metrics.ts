@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { Public } from './public.decorator';
@@ -43,6 +44,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 
 /** `GET /metrics` in Prometheus text format: operational counters only, no balances or ids. */
 @ApiExcludeController()
+@SkipThrottle()
 @Controller()
 export class MetricsController {
   @Public()

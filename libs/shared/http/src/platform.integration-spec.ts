@@ -78,7 +78,8 @@ describe('the shared HTTP platform', () => {
       code: 'probe.refused',
       status: 422,
       field: 'x',
-      instance: '/v1/fail',
+      instance: `urn:strongroom:request:${fail.headers.get('x-request-id')}`,
+      requestId: fail.headers.get('x-request-id'),
     });
     const bad = await fetch(`${urls[0]}/v1/echo`, {
       method: 'POST',

@@ -3,8 +3,12 @@ import type { Request, Response } from 'express';
 import { sqlState } from '@strongroom/persistence';
 import { DomainError, type ErrorEntry } from '@strongroom/shared-types';
 import { HttpErrors } from './http.errors';
+import { assignRequestId, requestInstance } from './request-id';
 
-/** RFC 9457 body. `code` is the stable identifier clients switch on. */
+/**
+ * RFC 9457 body. `code` is the stable identifier clients switch on; `requestId` (an extension
+ * member) is the X-Request-Id of the answer, and `instance` names the same request as a URN.
+ */
 export interface Problem {
   type: string;
   title: string;
@@ -12,6 +16,7 @@ export interface Problem {
   code: string;
   detail: string;
   instance?: string;
+  requestId?: string;
   [extra: string]: unknown;
 }
 
@@ -40,8 +45,7 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const problem = toProblem(err);
-    problem.instance = req.originalUrl;
+    const problem = forRequest(toProblem(err), req, res);
     // Client errors are the caller's: answered, never logged with a stack (bad input must be cheap).
     if (problem.status >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     else if (!(err instanceof DomainError) && !(err instanceof HttpException) && fromDatabase(err)) {
@@ -49,6 +53,14 @@ export class ProblemFilter implements ExceptionFilter {
     }
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
+}
+
+/** Stamps the request's id on a problem (after the error's own members, which may not override it). */
+export function forRequest(problem: Problem, req: Request, res: Response): Problem {
+  const id = assignRequestId(req, res);
+  problem.requestId = id;
+  problem.instance = requestInstance(id);
+  return problem;
 }
 
 export function toProblem(err: unknown): Problem {

@@ -4,7 +4,7 @@ import { domainError, type DomainError } from '@strongroom/shared-types';
 import { HttpErrors } from './http.errors';
 import { parseJsonBody } from './json-body';
 import { httpRefused } from './metrics';
-import { toProblem } from './problem.filter';
+import { forRequest, toProblem } from './problem.filter';
 import { textProblem } from './request-text';
 
 export interface RequestGateOptions {
@@ -50,8 +50,7 @@ export function requestGate(options: RequestGateOptions) {
 }
 
 function refuse(req: Request, res: Response, err: unknown, app: string): void {
-  const problem = toProblem(err);
-  problem.instance = req.originalUrl;
+  const problem = forRequest(toProblem(err), req, res);
   httpRefused.inc({ app, code: problem.code });
   if (res.headersSent || res.destroyed) return;
   // The unread rest of a refused body is not worth reading: close instead of draining it.
