@@ -10,7 +10,6 @@ import { isSpec, listTsFiles } from './projects';
  */
 export const NOT_YET_CATALOGUED = [
   'libs/withdrawals/',
-  'libs/chains/',
   // Signing ports of the apps (key and wallet refusals) and the simulator's KMS stand-in.
   'apps/withdrawal-signer/',
   'apps/custody/src/compliance-ports.ts',

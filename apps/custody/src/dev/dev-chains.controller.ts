@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@strongroom/api-auth';
-import type { ChainAdapter } from '@strongroom/chains-core';
+import { ChainErrors, type ChainAdapter } from '@strongroom/chains-core';
 import { parseWith } from '@strongroom/shared-http';
-import { parseAssetUnits, unprocessable } from '@strongroom/shared-types';
+import { domainError, parseAssetUnits } from '@strongroom/shared-types';
 import type { Anvil } from '@strongroom/testing/anvil';
 import type { BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
 
@@ -24,7 +24,9 @@ const Send = z.object({ address: z.string().min(1).max(200), amount: z.string() 
 function checkedAddress(adapter: ChainAdapter, address: string): string {
   const check = adapter.validateAddress(address);
   // `address.refused` means "one of ours": paying our own custody is exactly what a faucet is for.
-  if (!check.ok && check.code !== 'address.refused') throw unprocessable(check.code, check.reason, { address });
+  // Any other refusal is answered 422, as the faucet always has (the request APIs say 400).
+  if (!check.ok && check.code !== ChainErrors['address.refused'].code)
+    throw domainError({ ...ChainErrors[check.code], status: 422 }, check.reason, { address });
   return check.ok ? check.normalized : address;
 }
 

@@ -14,7 +14,8 @@ import type {
   WatchedAddress,
   WithdrawalBatch,
 } from '@strongroom/chains-core';
-import { DomainError } from '@strongroom/shared-types';
+import { ChainErrors, type AddressRefusalCode } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { address as baddress, Psbt, Transaction } from 'bitcoinjs-lib';
 import { bitcoinNetwork, type BitcoinNetworkName } from './logic/bitcoin-network';
 import { buildWithdrawalPsbt } from './logic/build-withdrawal-psbt';
@@ -37,6 +38,9 @@ import { UtxoTracker } from './logic/utxo-tracker';
 import { validateAddress } from './logic/validate-address';
 import { BitcoinRpc } from './network/bitcoin-rpc';
 import { BitcoinUtxo } from './bitcoin-utxo';
+
+/** A refused address in a watch list or a batch is answered 422 (the request APIs say 400), as it always was. */
+const addressRefusal = (code: AddressRefusalCode) => ({ ...ChainErrors[code], status: 422 });
 
 export type { InputState } from './bitcoin-utxo';
 
@@ -166,16 +170,15 @@ export class BitcoinAdapter implements ChainAdapter {
       if (!script) {
         const decoded = decodeAddress(a.address, this.network);
         if (!decoded.ok)
-          throw new DomainError(decoded.code, 422, `cannot watch ${a.address}: ${decoded.reason}`, {
+          throw domainError(addressRefusal(decoded.code), `cannot watch ${a.address}: ${decoded.reason}`, {
             address: a.address,
           });
         script = decoded.script.toString('hex');
       }
       if (a.derivation) {
         if (custodyScriptPubKey(Buffer.from(a.derivation, 'hex')).toString('hex') !== script.toLowerCase()) {
-          throw new DomainError(
-            'bitcoin.derivation_mismatch',
-            422,
+          throw domainError(
+            ChainErrors['bitcoin.derivation_mismatch'],
             `the witness script given for ${a.address} does not hash to its script`,
             { address: a.address },
           );
@@ -220,27 +223,26 @@ export class BitcoinAdapter implements ChainAdapter {
    */
   async buildWithdrawal(batch: WithdrawalBatch, opts: { taken?: ReadonlySet<string> } = {}): Promise<UnsignedChainTx> {
     if (batch.outputs.length === 0)
-      throw new DomainError('withdrawal.empty_batch', 422, 'a batch needs at least one output', {});
+      throw domainError(ChainErrors['withdrawal.empty_batch'], 'a batch needs at least one output', {});
     const targets = batch.outputs.map((o) => {
       if (o.asset !== 'BTC')
-        throw new DomainError('withdrawal.wrong_asset', 422, `withdrawal ${o.ref} is in ${o.asset}, not BTC`, {
+        throw domainError(ChainErrors['withdrawal.wrong_asset'], `withdrawal ${o.ref} is in ${o.asset}, not BTC`, {
           ref: o.ref,
         });
       const check = validateAddress(o.address, this.network);
       if (!check.ok)
-        throw new DomainError(check.code, 422, `withdrawal ${o.ref}: ${check.reason}`, {
+        throw domainError(addressRefusal(check.code), `withdrawal ${o.ref}: ${check.reason}`, {
           ref: o.ref,
           address: o.address,
         });
       const script = decodeAddress(check.normalized, this.network);
       if (!script.ok) throw new Error('unreachable');
       if (o.amount <= 0n)
-        throw new DomainError('withdrawal.bad_amount', 422, `withdrawal ${o.ref} pays ${o.amount}`, { ref: o.ref });
+        throw domainError(ChainErrors['withdrawal.bad_amount'], `withdrawal ${o.ref} pays ${o.amount}`, { ref: o.ref });
       const dust = dustThreshold(script.script);
       if (o.amount < dust)
-        throw new DomainError(
-          'withdrawal.dust_output',
-          422,
+        throw domainError(
+          ChainErrors['withdrawal.dust_output'],
           `withdrawal ${o.ref} pays ${o.amount} sat, below the ${dust} sat dust limit`,
           { ref: o.ref },
         );
@@ -316,7 +318,7 @@ export class BitcoinAdapter implements ChainAdapter {
       if (e.code === -27 || /already (in|known)|txn-already/i.test(e.message))
         return { txid: signed.txid, alreadyKnown: true };
       if (e.code !== undefined && e.code < 0) {
-        throw new DomainError('bitcoin.broadcast_rejected', 502, `the node refused the transaction: ${e.message}`, {
+        throw domainError(ChainErrors['bitcoin.broadcast_rejected'], `the node refused the transaction: ${e.message}`, {
           txid: signed.txid,
           rpcCode: e.code,
         });

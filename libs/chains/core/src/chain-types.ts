@@ -1,4 +1,5 @@
 import type { AssetCode, ChainId } from '@strongroom/shared-types';
+import type { AddressRefused } from './chains.errors';
 
 /** A block as seen by a follower: enough to detect reorgs from the parent hash. */
 export interface BlockRef {
@@ -63,13 +64,7 @@ export interface DerivedAddress {
   derivation: string;
 }
 
-export type AddressCheck =
-  | { ok: true; normalized: string }
-  | {
-      ok: false;
-      code: 'address.malformed' | 'address.checksum' | 'address.wrong_network' | 'address.refused';
-      reason: string;
-    };
+export type AddressCheck = { ok: true; normalized: string } | AddressRefused;
 
 /** An output of an approved withdrawal batch: what the cosigners agreed to pay. */
 export interface IntendedOutput {

@@ -1,10 +1,11 @@
 import { DomainError } from '@strongroom/shared-types';
 import type { IntendedOutput } from './chain-types';
+import { ChainErrors } from './chains.errors';
 
 /** The decoded transaction does not pay what the cosigners approved: nothing may be signed. */
 export class IntentMismatchError extends DomainError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('withdrawal.intent_mismatch', 409, detail, extra);
+    super(ChainErrors['withdrawal.intent_mismatch'], detail, extra);
   }
 }
 

@@ -15,7 +15,8 @@ import type {
   WatchedAddress,
   WithdrawalBatch,
 } from '@strongroom/chains-core';
-import { badRequest } from '@strongroom/shared-types';
+import { ChainErrors, refuseAddress } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { getAddress } from 'ethers';
 import { TRANSFER_TOPIC } from './constants';
 import { SWEEPER_CREATION_CODE, SWEEPER_FACTORY_ADDRESS } from './contracts';
@@ -149,7 +150,7 @@ export class EthereumAdapter implements ChainAdapter {
   async block(height: number): Promise<ChainBlock> {
     const { rpc, nativeAsset } = this.ctx;
     const got = await rpc.blockWithLogs(height, this.ctx.tokens, TRANSFER_TOPIC);
-    if (!got) throw badRequest('chain.block_unknown', `no block at height ${height}`, { height });
+    if (!got) throw domainError(ChainErrors['chain.block_unknown'], `no block at height ${height}`, { height });
     // A reverted transaction moved no ETH: look at receipts, but only of the (rare) candidates.
     const candidates = got.txs.filter((t) => t.value > 0n && this.watched.has(t.to));
     const failed = new Set<string>();
@@ -193,7 +194,7 @@ export class EthereumAdapter implements ChainAdapter {
   }
 
   deriveDepositAddress(wallet: CustodyWallet, tag: string): DerivedAddress {
-    if (!wallet.safeAddress) throw badRequest('wallet.no_safe', `wallet ${wallet.id} has no Safe yet`);
+    if (!wallet.safeAddress) throw domainError(ChainErrors['wallet.no_safe'], `wallet ${wallet.id} has no Safe yet`);
     const salt = depositSalt(tag);
     const { address, initCodeHash } = depositAddress(
       SWEEPER_FACTORY_ADDRESS,
@@ -207,7 +208,7 @@ export class EthereumAdapter implements ChainAdapter {
   validateAddress(address: string): AddressCheck {
     const check = validateAddress(address, this.ctx.refused);
     if (check.ok && this.watched.has(check.normalized)) {
-      return { ok: false, code: 'address.refused', reason: 'the address is one of our deposit addresses' };
+      return refuseAddress(ChainErrors['address.refused'], 'the address is one of our deposit addresses');
     }
     return check;
   }

@@ -1,5 +1,5 @@
-import { IntentMismatchError, type CustodyWallet } from '@strongroom/chains-core';
-import { badRequest } from '@strongroom/shared-types';
+import { ChainErrors, IntentMismatchError, type CustodyWallet } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { getAddress } from 'ethers';
 import { SAFE_ABI, SAFE_V141 } from './constants';
 import { SWEEPER_FACTORY_ADDRESS } from './contracts';
@@ -58,7 +58,7 @@ export class EthereumContext {
   }
 
   safeOf(wallet: CustodyWallet): string {
-    if (!wallet.safeAddress) throw badRequest('wallet.no_safe', `wallet ${wallet.id} has no Safe`);
+    if (!wallet.safeAddress) throw domainError(ChainErrors['wallet.no_safe'], `wallet ${wallet.id} has no Safe`);
     return getAddress(wallet.safeAddress);
   }
 

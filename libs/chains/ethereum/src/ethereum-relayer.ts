@@ -1,4 +1,5 @@
 import {
+  ChainErrors,
   IntentMismatchError,
   type CustodyWallet,
   type DigestSignature,
@@ -7,7 +8,7 @@ import {
   type RelayerChainState,
   type UnsignedChainTx,
 } from '@strongroom/chains-core';
-import { badRequest } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { Transaction } from 'ethers';
 import type { EthereumContext } from './ethereum-context';
 import { buildRelayerTx } from './logic/build-relayer-tx';
@@ -51,7 +52,7 @@ export class EthereumRelayer implements RelayCapability, NonceFillCapability {
   ): Promise<UnsignedChainTx> {
     const p = parsePayload(unsigned.payload);
     if (p.kind !== 'safe-tx')
-      throw badRequest('withdrawal.payload_invalid', 'prepareRelay takes the round-1 (safe-tx) payload');
+      throw domainError(ChainErrors['withdrawal.payload_invalid'], 'prepareRelay takes the round-1 (safe-tx) payload');
     const hash = safeTxHash(this.ctx.chainId, p.safe, p.safeTx);
     if (hash !== p.safeTxHash) throw new IntentMismatchError('payload SafeTx hash does not match its fields', {});
     const signatures = encodeSafeSignatures(hash, ownerSignatures, p.owners, p.threshold);
@@ -75,10 +76,10 @@ export class EthereumRelayer implements RelayCapability, NonceFillCapability {
   ): UnsignedChainTx {
     const p = parsePayload(unsigned.payload);
     if (p.kind !== 'relay')
-      throw badRequest('withdrawal.payload_invalid', 'only a relayer transaction can be replaced');
+      throw domainError(ChainErrors['withdrawal.payload_invalid'], 'only a relayer transaction can be replaced');
     const tx = Transaction.from(p.unsignedTx);
     if (tx.maxFeePerGas === null || tx.maxPriorityFeePerGas === null || tx.to === null)
-      throw badRequest('withdrawal.payload_invalid', 'not an EIP-1559 call');
+      throw domainError(ChainErrors['withdrawal.payload_invalid'], 'not an EIP-1559 call');
     const fees = bumpFees(
       { maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas },
       wanted,

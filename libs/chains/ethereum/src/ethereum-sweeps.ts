@@ -1,10 +1,11 @@
-import type { CustodyWallet, SweepCapability, UnsignedChainTx } from '@strongroom/chains-core';
-import { badRequest } from '@strongroom/shared-types';
+import { ChainErrors, type CustodyWallet, type SweepCapability, type UnsignedChainTx } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { getAddress, toQuantity } from 'ethers';
 import { ERC20_ABI, SWEEPER_FACTORY_ABI, SWEPT_TOPIC } from './constants';
 import { SWEEPER_FACTORY_ADDRESS } from './contracts';
 import type { EthereumContext } from './ethereum-context';
 import type { EthereumRelayer } from './ethereum-relayer';
+import { NO_TOKEN } from './no-token';
 import { checkSweepIntent } from './logic/check-sweep-intent';
 import { depositSalt } from './logic/deposit-salt';
 import type { RelayOptions } from './relay-options';
@@ -38,7 +39,7 @@ export class EthereumSweeps implements SweepCapability {
       assets.map(async (asset): Promise<[string, bigint]> => {
         if (asset === nativeAsset) return [asset, BigInt(await rpc.send<string>('eth_getBalance', [address, at]))];
         const token = this.ctx.tokenOf(asset);
-        if (!token) throw badRequest('asset.unknown', `asset ${asset} has no token on ${this.ctx.network}`);
+        if (!token) throw domainError(NO_TOKEN, `asset ${asset} has no token on ${this.ctx.network}`);
         const ret = await rpc.send<string>('eth_call', [
           { to: token, data: ERC20_ABI.encodeFunctionData('balanceOf', [address]) },
           at,
@@ -60,7 +61,7 @@ export class EthereumSweeps implements SweepCapability {
     opts: RelayOptions,
     id = `sweep-${wallet.id}`,
   ): Promise<UnsignedChainTx> {
-    if (!wallet.safeAddress) throw badRequest('wallet.no_safe', `wallet ${wallet.id} has no Safe yet`);
+    if (!wallet.safeAddress) throw domainError(ChainErrors['wallet.no_safe'], `wallet ${wallet.id} has no Safe yet`);
     const data = SWEEPER_FACTORY_ABI.encodeFunctionData('sweep', [
       getAddress(wallet.safeAddress),
       tags.map(depositSalt),
@@ -80,7 +81,7 @@ export class EthereumSweeps implements SweepCapability {
    */
   async sweepResult(txid: string): Promise<SweepResult> {
     const r = await this.ctx.rpc.receipt(txid);
-    if (!r) throw badRequest('chain.tx_unknown', `sweep ${txid} is not mined`);
+    if (!r) throw domainError(ChainErrors['chain.tx_unknown'], `sweep ${txid} is not mined`);
     const paid = { txid, height: r.blockNumber, gasUsed: r.gasUsed, fee: r.gasUsed * r.effectiveGasPrice };
     if (r.status !== 1) return { ...paid, swept: [], reverted: true };
     const swept = r.logs
@@ -98,7 +99,7 @@ export class EthereumSweeps implements SweepCapability {
       .filter((a) => a !== this.ctx.nativeAsset)
       .map((a) => {
         const t = this.ctx.tokenOf(a);
-        if (!t) throw badRequest('asset.unknown', `asset ${a} has no token on ${this.ctx.network}`);
+        if (!t) throw domainError(NO_TOKEN, `asset ${a} has no token on ${this.ctx.network}`);
         return t;
       });
   }

@@ -1,4 +1,5 @@
 import {
+  ChainErrors,
   IntentMismatchError,
   checkOutputsMatch,
   type AddressCheck,
@@ -8,10 +9,11 @@ import {
   type UnsignedChainTx,
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
-import { badRequest, conflict, unprocessable } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { getAddress, Transaction } from 'ethers';
 import { EXEC_TRANSACTION_SELECTOR as EXEC_SELECTOR } from './constants';
 import type { EthereumContext } from './ethereum-context';
+import { NO_TOKEN } from './no-token';
 import { buildSafeTx } from './logic/build-safe-tx';
 import { checkSafeSignatures } from './logic/check-safe-signatures';
 import { decodeSafeTxOutputs } from './logic/decode-safe-tx-outputs';
@@ -73,13 +75,16 @@ export class EthereumWithdrawals {
 
   private assertPayable(o: IntendedOutput): void {
     if (!this.ctx.servesAsset(o.asset))
-      throw badRequest('asset.unknown', `withdrawal ${o.ref}: asset ${o.asset} has no token on ${this.ctx.network}`, {
+      throw domainError(NO_TOKEN, `withdrawal ${o.ref}: asset ${o.asset} has no token on ${this.ctx.network}`, {
         ref: o.ref,
         asset: o.asset,
       });
     const check = this.validateAddress(o.address);
     if (!check.ok)
-      throw badRequest(check.code, `withdrawal ${o.ref}: ${check.reason}`, { ref: o.ref, address: o.address });
+      throw domainError(ChainErrors[check.code], `withdrawal ${o.ref}: ${check.reason}`, {
+        ref: o.ref,
+        address: o.address,
+      });
   }
 
   /**
@@ -160,8 +165,8 @@ export class EthereumWithdrawals {
   async finalize(unsigned: UnsignedChainTx, signatures: DigestSignature[]): Promise<SignedChainTx> {
     const p = parsePayload(unsigned.payload);
     if (p.kind !== 'relay') {
-      throw conflict(
-        'withdrawal.relay_round_required',
+      throw domainError(
+        ChainErrors['withdrawal.relay_round_required'],
         'Ethereum withdrawals take two rounds: pass the owners’ signatures to prepareRelay, then the relayer signature to finalize',
       );
     }
@@ -169,10 +174,14 @@ export class EthereumWithdrawals {
     const sig = signatures.find(
       (s) => s.digest.toLowerCase().replace(/^0x/, '') === tx.unsignedHash.slice(2).toLowerCase(),
     );
-    if (!sig) throw unprocessable('withdrawal.signatures_short', 'no relayer signature over the relayer transaction');
+    if (!sig)
+      throw domainError(
+        ChainErrors['withdrawal.signatures_short'],
+        'no relayer signature over the relayer transaction',
+      );
     if (p.purpose === 'exec') {
       if (p.safe === undefined || p.safeNonce === undefined || p.owners === undefined || p.threshold === undefined)
-        throw badRequest('withdrawal.payload_invalid', 'exec payload lacks its Safe');
+        throw domainError(ChainErrors['withdrawal.payload_invalid'], 'exec payload lacks its Safe');
       const { tx: safeTx, signatures: safeSigs } = this.ctx.decodeExec(tx.data, p.safeNonce);
       checkSafeSignatures(safeTxHash(this.ctx.chainId, p.safe, safeTx), safeSigs, p.owners, p.threshold);
     }
@@ -189,9 +198,9 @@ export class EthereumWithdrawals {
     const { ctx } = this;
     const tx = Transaction.from(signed.raw);
     if (!tx.hash || tx.hash !== signed.txid)
-      throw badRequest('withdrawal.raw_invalid', 'the raw transaction does not hash to the txid');
+      throw domainError(ChainErrors['withdrawal.raw_invalid'], 'the raw transaction does not hash to the txid');
     if (tx.chainId !== ctx.chainId)
-      throw badRequest('withdrawal.raw_invalid', `the transaction is for chain ${tx.chainId}`);
+      throw domainError(ChainErrors['withdrawal.raw_invalid'], `the transaction is for chain ${tx.chainId}`);
     if (tx.to && tx.data.startsWith(EXEC_SELECTOR)) {
       const known = await ctx.rpc.receipt(tx.hash);
       if (!known) {

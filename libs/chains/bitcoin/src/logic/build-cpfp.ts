@@ -1,4 +1,5 @@
-import { DomainError } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { Psbt, Transaction } from 'bitcoinjs-lib';
 import { bitcoinNetwork, type BitcoinNetworkName } from './bitcoin-network';
 import { custodyInputWeight } from './custody-input-weight';
@@ -27,9 +28,8 @@ export function buildCpfp(
   const parent = Transaction.fromHex(parentRaw);
   const vout = parent.outs.findIndex((o) => Buffer.from(o.script).equals(change.script));
   if (vout < 0)
-    throw new DomainError(
-      'bitcoin.cpfp_no_change',
-      422,
+    throw domainError(
+      ChainErrors['bitcoin.cpfp_no_change'],
       `transaction ${parent.getId()} has no change output to bump from`,
       { txid: parent.getId() },
     );
@@ -42,16 +42,14 @@ export function buildCpfp(
   const packageVsize = parent.virtualSize() + Math.ceil(childWeight / 4);
   const fee = BigInt(Math.ceil(feeRate * packageVsize)) - parentFee;
   if (fee <= 0n)
-    throw new DomainError(
-      'bitcoin.cpfp_not_needed',
-      422,
+    throw domainError(
+      ChainErrors['bitcoin.cpfp_not_needed'],
       `the parent already pays ${parentFee} sat, at least ${feeRate} sat/vB for the package`,
       {},
     );
   if (value - fee < BigInt(dustThreshold(change.script))) {
-    throw new DomainError(
-      'bitcoin.cpfp_change_too_small',
-      422,
+    throw domainError(
+      ChainErrors['bitcoin.cpfp_change_too_small'],
       `the change output holds ${value} sat, not enough for a ${fee} sat child`,
       { value: value.toString(), fee: fee.toString() },
     );

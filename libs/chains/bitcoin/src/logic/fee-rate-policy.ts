@@ -1,4 +1,5 @@
-import { DomainError } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 
 export interface FeeRateBounds {
   /** sat/vB */
@@ -22,7 +23,11 @@ export function feeRatePolicy(
   let source: string;
   if (explicit !== undefined) {
     if (!/^\d+(\.\d{1,3})?$/.test(explicit))
-      throw new DomainError('withdrawal.fee_rate_invalid', 400, `fee rate "${explicit}" is not a decimal sat/vB`, {});
+      throw domainError(
+        ChainErrors['withdrawal.fee_rate_invalid'],
+        `fee rate "${explicit}" is not a decimal sat/vB`,
+        {},
+      );
     rate = Number(explicit);
     source = 'batch';
   } else if (estimate !== undefined && Number.isFinite(estimate) && estimate > 0) {
@@ -33,9 +38,8 @@ export function feeRatePolicy(
     source = 'default';
   }
   if (rate < bounds.min || rate > bounds.max) {
-    throw new DomainError(
-      'withdrawal.fee_rate_out_of_bounds',
-      422,
+    throw domainError(
+      ChainErrors['withdrawal.fee_rate_out_of_bounds'],
       `fee rate ${rate} sat/vB (${source}) is outside ${bounds.min}..${bounds.max} sat/vB`,
       {
         feeRate: String(rate),

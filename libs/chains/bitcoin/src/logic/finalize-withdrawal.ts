@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
-import type { DigestSignature } from '@strongroom/chains-core';
-import { DomainError } from '@strongroom/shared-types';
+import { ChainErrors, type DigestSignature } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { Psbt, Transaction, script as bscript } from 'bitcoinjs-lib';
 import { inputDigests } from './input-digests';
 
@@ -32,9 +32,8 @@ export function finalizeWithdrawal(psbt: Psbt, signatures: DigestSignature[]): {
       chosen.push(Buffer.from(bscript.signature.encode(rs, Transaction.SIGHASH_ALL)));
     }
     if (chosen.length < d.threshold) {
-      throw new DomainError(
-        'withdrawal.signatures_missing',
-        409,
+      throw domainError(
+        ChainErrors['withdrawal.signatures_missing'],
         `input ${d.input} has ${chosen.length} valid signatures of the ${d.threshold} it needs`,
         {
           input: d.input,

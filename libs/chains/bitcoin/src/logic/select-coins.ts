@@ -1,5 +1,6 @@
 import { coinselect } from '@bitcoinerlab/coinselect';
-import { DomainError } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import type { CustodyUtxo } from './custody-utxo';
 import { custodyInputWeight } from './custody-input-weight';
 
@@ -76,18 +77,16 @@ export function selectCoins(
   }));
   const total = targets.reduce((a, t) => a + t.value, 0n);
   if (candidates.length === 0)
-    throw new DomainError(
-      'withdrawal.insufficient_custody_funds',
-      409,
+    throw domainError(
+      ChainErrors['withdrawal.insufficient_custody_funds'],
       `no spendable custody outputs for ${total} sat`,
       {},
     );
   const result = coinselect({ utxos: candidates, targets: wanted, remainder, feeRate });
   if (!result) {
     const available = utxos.reduce((a, u) => a + u.value, 0n);
-    throw new DomainError(
-      'withdrawal.insufficient_custody_funds',
-      409,
+    throw domainError(
+      ChainErrors['withdrawal.insufficient_custody_funds'],
       `custody holds ${available} sat in ${utxos.length} outputs, not enough for ${total} sat plus fees`,
       {
         available: available.toString(),

@@ -1,4 +1,4 @@
-import type { AddressCheck } from '@strongroom/chains-core';
+import { ChainErrors, refuseAddress, type AddressCheck } from '@strongroom/chains-core';
 import type { BitcoinNetworkName } from './bitcoin-network';
 import { decodeAddress } from './decode-address';
 
@@ -13,11 +13,10 @@ export function validateAddress(address: string, network: BitcoinNetworkName): A
   if (decoded.kind === 'witness' && (decoded.witnessVersion ?? 0) > 0) {
     const programLength = decoded.script.length - 2;
     if (decoded.witnessVersion !== 1 || programLength !== 32) {
-      return {
-        ok: false,
-        code: 'address.refused',
-        reason: `witness v${decoded.witnessVersion} with a ${programLength}-byte program has no spending rules yet`,
-      };
+      return refuseAddress(
+        ChainErrors['address.refused'],
+        `witness v${decoded.witnessVersion} with a ${programLength}-byte program has no spending rules yet`,
+      );
     }
   }
   return { ok: true, normalized: decoded.normalized };

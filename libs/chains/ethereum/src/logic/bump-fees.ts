@@ -1,4 +1,5 @@
-import { unprocessable } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 
 /**
  * Fee caps for replacing a stuck transaction with the same nonce. Nodes accept a replacement only
@@ -15,8 +16,8 @@ export function bumpFees(
   let fee = [floor(prev.maxFeePerGas), wanted.maxFeePerGas ?? 0n].reduce((a, b) => (a > b ? a : b));
   if (fee < tip) fee = tip;
   if (ceiling !== undefined && fee > ceiling) {
-    throw unprocessable(
-      'withdrawal.fee_ceiling',
+    throw domainError(
+      ChainErrors['withdrawal.fee_ceiling'],
       `replacement needs maxFeePerGas ${fee}, above the ceiling ${ceiling}`,
       { fee: fee.toString() },
     );

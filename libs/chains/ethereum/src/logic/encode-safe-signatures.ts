@@ -1,5 +1,5 @@
-import type { DigestSignature } from '@strongroom/chains-core';
-import { unprocessable } from '@strongroom/shared-types';
+import { ChainErrors, type DigestSignature } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { concat, getAddress, recoverAddress, Signature, toBeHex, zeroPadValue } from 'ethers';
 import { checkSafeSignatures } from './check-safe-signatures';
 import { ownerAddress } from './owner-address';
@@ -25,15 +25,19 @@ export function encodeSafeSignatures(
   for (const sig of sigs) {
     const owner = ownerAddress(sig.publicKey);
     if (!ownerSet.has(owner))
-      throw unprocessable(
-        'withdrawal.signature_not_owner',
+      throw domainError(
+        ChainErrors['withdrawal.signature_not_owner'],
         `key ${sig.publicKey} (${owner}) is not an owner of the Safe`,
         { owner },
       );
     if (sig.digest.toLowerCase().replace(/^0x/, '') !== hash.toLowerCase().replace(/^0x/, '')) {
-      throw unprocessable('withdrawal.signature_wrong_digest', `the signature of ${owner} is over another digest`, {
-        owner,
-      });
+      throw domainError(
+        ChainErrors['withdrawal.signature_wrong_digest'],
+        `the signature of ${owner} is over another digest`,
+        {
+          owner,
+        },
+      );
     }
     const r = normaliseHex32(sig.r);
     const s = normaliseHex32(sig.s);
@@ -46,9 +50,13 @@ export function encodeSafeSignatures(
       }
     });
     if (v === undefined)
-      throw unprocessable('withdrawal.signature_invalid', `the signature does not recover to owner ${owner}`, {
-        owner,
-      });
+      throw domainError(
+        ChainErrors['withdrawal.signature_invalid'],
+        `the signature does not recover to owner ${owner}`,
+        {
+          owner,
+        },
+      );
     byOwner.set(owner, concat([r, s, toBeHex(v, 1)]));
   }
   const sorted = [...byOwner.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));

@@ -1,4 +1,5 @@
-import { badRequest } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import type { EthereumPayload } from '../types';
 
 /** Reads a payload written by serializePayload; throws `withdrawal.payload_invalid` on anything else. */
@@ -9,9 +10,9 @@ export function parsePayload(json: string): EthereumPayload {
       v !== null && typeof v === 'object' && '$n' in v ? BigInt((v as { $n: string }).$n) : v,
     ) as EthereumPayload;
   } catch {
-    throw badRequest('withdrawal.payload_invalid', 'the withdrawal payload is not valid JSON');
+    throw domainError(ChainErrors['withdrawal.payload_invalid'], 'the withdrawal payload is not valid JSON');
   }
   if (p?.kind !== 'safe-tx' && p?.kind !== 'relay')
-    throw badRequest('withdrawal.payload_invalid', 'not an Ethereum withdrawal payload');
+    throw domainError(ChainErrors['withdrawal.payload_invalid'], 'not an Ethereum withdrawal payload');
   return p;
 }

@@ -1,5 +1,5 @@
-import type { DigestSignature } from '@strongroom/chains-core';
-import { unprocessable } from '@strongroom/shared-types';
+import { ChainErrors, type DigestSignature } from '@strongroom/chains-core';
+import { domainError } from '@strongroom/shared-types';
 import { getAddress, Signature, Transaction, zeroPadValue } from 'ethers';
 
 /**
@@ -14,7 +14,7 @@ export function signRelayerTx(
 ): { raw: string; txid: string } {
   const tx = Transaction.from(unsignedTx);
   if (sig.digest.toLowerCase().replace(/^0x/, '') !== tx.unsignedHash.slice(2).toLowerCase()) {
-    throw unprocessable('withdrawal.signature_wrong_digest', 'the relayer signature is over another digest');
+    throw domainError(ChainErrors['withdrawal.signature_wrong_digest'], 'the relayer signature is over another digest');
   }
   const r = zeroPadValue(sig.r.startsWith('0x') ? sig.r : `0x${sig.r}`, 32);
   const s = zeroPadValue(sig.s.startsWith('0x') ? sig.s : `0x${sig.s}`, 32);
@@ -24,5 +24,8 @@ export function signRelayerTx(
     if (signed.from && getAddress(signed.from) === getAddress(relayer))
       return { raw: signed.serialized, txid: signed.hash as string };
   }
-  throw unprocessable('withdrawal.signature_invalid', `the relayer signature does not recover to ${relayer}`);
+  throw domainError(
+    ChainErrors['withdrawal.signature_invalid'],
+    `the relayer signature does not recover to ${relayer}`,
+  );
 }

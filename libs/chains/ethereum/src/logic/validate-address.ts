@@ -1,4 +1,4 @@
-import type { AddressCheck } from '@strongroom/chains-core';
+import { ChainErrors, refuseAddress, type AddressCheck } from '@strongroom/chains-core';
 import { getAddress } from 'ethers';
 import { ZERO_ADDRESS } from '../constants';
 
@@ -12,22 +12,20 @@ const HEX40 = /^0x[0-9a-fA-F]{40}$/;
  */
 export function validateAddress(address: string, refused: ReadonlySet<string> = new Set()): AddressCheck {
   if (typeof address !== 'string' || !HEX40.test(address)) {
-    return { ok: false, code: 'address.malformed', reason: 'expected 0x followed by 40 hexadecimal digits' };
+    return refuseAddress(ChainErrors['address.malformed'], 'expected 0x followed by 40 hexadecimal digits');
   }
   const body = address.slice(2);
   const mixed = body !== body.toLowerCase() && body !== body.toUpperCase();
   const normalized = getAddress(address.toLowerCase());
   if (mixed && normalized !== address) {
-    return { ok: false, code: 'address.checksum', reason: 'the mixed-case address fails its EIP-55 checksum' };
+    return refuseAddress(ChainErrors['address.checksum'], 'the mixed-case address fails its EIP-55 checksum');
   }
-  if (normalized === ZERO_ADDRESS)
-    return { ok: false, code: 'address.refused', reason: 'the zero address burns funds' };
+  if (normalized === ZERO_ADDRESS) return refuseAddress(ChainErrors['address.refused'], 'the zero address burns funds');
   if (refused.has(normalized.toLowerCase())) {
-    return {
-      ok: false,
-      code: 'address.refused',
-      reason: 'the address belongs to this custody service (Safe, relayer, deposit address or token contract)',
-    };
+    return refuseAddress(
+      ChainErrors['address.refused'],
+      'the address belongs to this custody service (Safe, relayer, deposit address or token contract)',
+    );
   }
   return { ok: true, normalized };
 }
