@@ -8,6 +8,7 @@ import type { Database, DatabaseOptions } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
+import { chainReadinessChecks, type ChainReadinessOptions } from './chain-readiness';
 
 /** The contexts the deposit watcher migrates on start (deposits brings the ledger, outbox, audit and auth). */
 export const depositWatcherContexts = [depositsContext];
@@ -21,9 +22,14 @@ export interface DepositWatcherAppOptions {
   dropMissingAfterMs?: number;
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Bounds of `/health/ready` for the followed chains (nodes synced, followers not lagging). */
+  readiness?: ChainReadinessOptions;
 }
 
-/** The deposit watcher: address API, deposits and incidents, chain followers, webhook delivery. */
+/**
+ * The deposit watcher: address API, deposits and incidents, chain followers, webhook delivery.
+ * When following, `/health/ready` also waits for each chain's node and follower.
+ */
 @Module({})
 export class DepositWatcherAppModule {
   static forRoot(
@@ -50,6 +56,7 @@ export class DepositWatcherAppModule {
           vanish: o.dropMissingAfterMs === undefined ? undefined : { dropAfterMs: o.dropMissingAfterMs },
         }),
       ],
+      providers: o.follow ? chainReadinessChecks(o.adapters, o.readiness) : [],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { AuthModule } from '@strongroom/api-auth';
 import { AuditLog, AuditModule } from '@strongroom/audit';
@@ -8,7 +9,7 @@ import { KeyRegistry, keysContext, KmsSigner, type KmsConfig } from '@strongroom
 import { LedgerModule, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { DATABASE, DatabaseModule, PlatformModule } from '@strongroom/shared-http';
+import { DATABASE, DatabaseModule, PlatformModule, readinessCheck } from '@strongroom/shared-http';
 import {
   DIGEST_SIGNER,
   SOLVENCY_HOLDINGS,
@@ -78,6 +79,10 @@ export class WithdrawalSignerAppModule {
       { provide: SWEEP_SOURCE, inject: [DATABASE], useFactory: (db: Database) => new DepositSweepFeed(db) },
       { provide: KeyRegistry, inject: [DATABASE], useFactory: (db: Database) => new KeyRegistry(db, new AuditLog(db)) },
       { provide: KmsSigner, useFactory: () => new KmsSigner(config.kms) },
+      // Ready only while KMS answers: without it nothing can be signed.
+      readinessCheck('kms', [KmsSigner], (kms: KmsSigner) => async (signal) => {
+        await kms.client.send(new ListKeysCommand({ Limit: 1 }), { abortSignal: signal });
+      }),
       config.signer
         ? { provide: DIGEST_SIGNER, useValue: config.signer }
         : {
