@@ -81,8 +81,9 @@ export default [
     },
   },
   {
-    // Tests may use the harness (real PostgreSQL/PGlite, kms-local, regtest, anvil) and keys.
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/testing/**/*.ts'],
+    // Tests may use the harness (real PostgreSQL/PGlite, kms-local, regtest, anvil) and keys; so may
+    // the fixtures they share, which live in testing/ folders.
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/testing/**/*.ts', '**/src/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/no-non-null-assertion': 'off',

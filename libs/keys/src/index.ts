@@ -11,6 +11,7 @@ export {
   bitcoinSignature,
   ethereumSignature,
 } from './signature';
+export { type HexDigestSignature, hexDigestSignature } from './digest-signature';
 export { RateLimiter } from './rate-limiter';
 export * from './keys.context';
 export * from './keys.errors';

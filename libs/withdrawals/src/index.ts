@@ -39,3 +39,4 @@ export { sweepEvents } from './sweeps/sweep-metrics';
 export * from './withdrawals.module';
 export * from './withdrawals.tokens';
 export { ScriptedChainAdapter } from './testing/scripted-chain-adapter';
+export { OPEN_POLICY } from './testing/open-policy';

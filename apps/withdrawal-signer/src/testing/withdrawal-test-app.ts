@@ -10,8 +10,9 @@ import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import type { ChainId } from '@strongroom/shared-types';
 import { openTestDatabase, type BackendName, type TestDatabase } from '@strongroom/testing';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import {
+  OPEN_POLICY,
   OPERATOR,
   PIPELINE_DEPS,
   PipelineRunner,
@@ -78,18 +79,7 @@ export interface WithdrawalTestApp {
   close(): Promise<void>;
 }
 
-/** No limits, no fee, no approvals: what a test that is not about policies runs under. */
-export const OPEN_POLICY: PolicyInput = {
-  maxAmount: null,
-  userDailyLimit: null,
-  clientDailyLimit: null,
-  allowlist: null,
-  approvalThreshold: null,
-  approvalsRequired: 1,
-  breakerWindowSeconds: null,
-  breakerLimit: null,
-  withdrawalFee: 0n,
-};
+export { OPEN_POLICY } from '@strongroom/withdrawals';
 
 export const TEST_ASSETS = new AssetRegistry().withAssets([
   { code: 'BTC', confirmations: 2 },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import {
   CustodyWallets,
   DepositAddresses,
@@ -7,23 +6,16 @@ import {
   toChainWallet,
   type CustodyWalletRecord,
 } from '@strongroom/deposits';
-
-import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { metricsRegistry } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
 import { complianceContext } from '../index';
-import { StaticPriceSource } from '../prices/price-source';
-import { ReconciliationService, type Reconciliation } from '../reconciliation/reconciliation.service';
-import { SegregationService } from '../segregation/segregation.service';
-import { SnapshotService } from '../snapshot/snapshot.service';
-import { BitcoinCustodyHoldings } from './bitcoin-holdings';
-import { CustodyHoldings } from './custody-holdings';
-import { FollowerChainTips } from './follower-chain-tips';
-import { LedgerUnbooked } from './unbooked-movements';
+import type { CustodyHoldings } from './custody-holdings';
+import type { Reconciliation, ReconciliationService } from '../reconciliation/reconciliation.service';
+import type { SegregationService } from '../segregation/segregation.service';
+import type { SnapshotService } from '../snapshot/snapshot.service';
+import { bitcoinComplianceServices, useRegtestCustody } from '../testing/regtest-custody';
 
 /**
  * Reconciliation on a real regtest node, with real deposits (addresses, follower, ledger credits),
@@ -35,30 +27,7 @@ import { LedgerUnbooked } from './unbooked-movements';
 const BTC = 100_000_000n;
 const CONFIRMATIONS = 2;
 
-let node: BitcoinRegtest;
-let kms: KmsLocalHandle;
-let kmsSigner: KmsSigner;
-const keyIdOf = new Map<string, string>();
-beforeAll(async () => {
-  [node, kms] = await Promise.all([startBitcoinRegtest(), startKmsLocal()]);
-  kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
-});
-afterAll(async () => {
-  kmsSigner?.destroy();
-  await node?.stop();
-  await kms?.stop();
-});
-
-async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWalletRecord> {
-  const publicKeys: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const keyId = await kms.createSigningKey();
-    const pub = (await kmsSigner.publicKey(keyId)).compressedHex;
-    keyIdOf.set(pub, keyId);
-    publicKeys.push(pub);
-  }
-  return { id, chain: 'bitcoin', clientId, threshold: 2, publicKeys };
-}
+const { node, adapter, kmsWallet, sign } = useRegtestCustody();
 
 describeEachBackend(
   'Bitcoin reconciliation and segregation on regtest',
@@ -74,6 +43,7 @@ describeEachBackend(
     let addresses: DepositAddresses;
     let follower: DepositFollower;
     let snapshots: SnapshotService;
+    let holdings: CustodyHoldings;
     let reconciliations: ReconciliationService;
     let segregation: SegregationService;
     let pool: CustodyWalletRecord;
@@ -81,14 +51,6 @@ describeEachBackend(
     const addr: Record<string, string> = {};
     let firstSnapshot: string;
 
-    const adapter = () =>
-      new BitcoinAdapter({
-        network: 'regtest',
-        rpcUrl: node.rpcUrl,
-        rpcUser: node.rpcUser,
-        rpcPassword: node.rpcPassword,
-        feeRate: { min: 1, max: 50, default: 2 },
-      });
     const sync = () => follower.syncToTip();
     const reconcileNow = async (): Promise<Reconciliation> =>
       reconciliations.reconcile((await snapshots.take('auditor:test')).id);
@@ -109,27 +71,13 @@ describeEachBackend(
       pool = await wallets.register(await kmsWallet(`btc-pool-${suffix}`, null));
       own = await wallets.register(await kmsWallet(`btc-${segregated}`, segregated));
       addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
-      follower = new DepositFollower({ db, adapter: adapter(), assets, ledger, startHeight: node.height() + 1 });
-      const cut = new LedgerCutReader(db);
-      snapshots = new SnapshotService(
-        db,
-        cut,
-        new FollowerChainTips(db, ['bitcoin']),
-        new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }),
+      follower = new DepositFollower({ db, adapter: adapter(), assets, ledger, startHeight: node().height() + 1 });
+      ({ snapshots, holdings, reconciliations, segregation } = bitcoinComplianceServices(db, {
         assets,
-      );
-      const holdings = new CustodyHoldings(assets, {
-        bitcoin: new BitcoinCustodyHoldings(db, wallets.directory, adapter),
-      });
-      reconciliations = new ReconciliationService(
-        db,
-        snapshots,
-        cut,
-        holdings,
-        new LedgerUnbooked(db, assets, ledger, [adapter()]),
-        assets,
-      );
-      segregation = new SegregationService(db, snapshots, holdings, assets);
+        ledger,
+        wallets,
+        adapter,
+      }));
 
       for (const [client, user] of [
         [shared, 'alice'],
@@ -139,16 +87,16 @@ describeEachBackend(
       ]) {
         addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
       }
-      await node.send([
+      await node().send([
         { address: addr.alice, sats: 1n * BTC },
         { address: addr.bob, sats: BTC / 2n },
         { address: addr.carol, sats: 2n * BTC },
       ]);
-      await node.mine(CONFIRMATIONS);
+      await node().mine(CONFIRMATIONS);
       await sync();
       // One more deposit, mined but one confirmation short: on chain, not yet owed.
-      await node.fund(addr.dave, BTC / 10n);
-      await node.mine(CONFIRMATIONS - 1);
+      await node().fund(addr.dave, BTC / 10n);
+      await node().mine(CONFIRMATIONS - 1);
       await sync();
     });
 
@@ -243,27 +191,16 @@ describeEachBackend(
         `SELECT min(block_height) AS h FROM deposits.deposits WHERE address = $1`,
         [addr.carol],
       );
-      for (let h = Number(first.h); h <= node.height(); h++) await thief.block(h);
+      for (let h = Number(first.h); h <= node().height(); h++) await thief.block(h);
       const stolen = (7n * BTC) / 10n;
       const unsigned = await thief.buildWithdrawal({
         id: 'theft',
         wallet: toChainWallet(own),
-        outputs: [{ ref: 'theft', address: node.faucetAddress, asset: 'BTC', amount: stolen }],
+        outputs: [{ ref: 'theft', address: node().faucetAddress, asset: 'BTC', amount: stolen }],
       });
-      const signatures = await Promise.all(
-        unsigned.digests.map(async (d) => {
-          const sig = await kmsSigner.signDigest(keyIdOf.get(d.publicKey)!, Buffer.from(d.digest, 'hex'));
-          return {
-            publicKey: d.publicKey,
-            digest: d.digest,
-            r: sig.r.toString(16).padStart(64, '0'),
-            s: sig.s.toString(16).padStart(64, '0'),
-            recovery: sig.recovery,
-          };
-        }),
-      );
+      const signatures = await Promise.all(unsigned.digests.map((d) => sign(d.publicKey, d.digest)));
       await thief.broadcast(await thief.finalize(unsigned, signatures));
-      await node.mine(1);
+      await node().mine(1);
       await sync();
 
       const rec = await reconcileNow();
@@ -293,9 +230,7 @@ describeEachBackend(
         },
       ]);
       // The shared wallet still holds exactly what its clients are owed (dave's deposit has been credited since).
-      const held = await new CustodyHoldings(assets, {
-        bitcoin: new BitcoinCustodyHoldings(ctx().db, wallets.directory, adapter),
-      }).holdings('BTC', (await snapshots.get(rec.snapshotId)).chainTips[0]);
+      const held = await holdings.holdings('BTC', (await snapshots.get(rec.snapshotId)).chainTips[0]);
       const poolHeld = held.filter((h) => h.walletId === pool.id);
       expect(poolHeld.every((h) => h.clientId === null)).toBe(true);
       expect(poolHeld.reduce((s, h) => s + h.amount, 0n)).toBe((16n * BTC) / 10n);

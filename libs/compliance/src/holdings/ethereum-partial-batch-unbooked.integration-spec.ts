@@ -5,12 +5,12 @@ import { enqueue } from '@strongroom/events';
 import { KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
-import { parseAssetUnits } from '@strongroom/shared-types';
 import { describeEachBackend } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import {
   createPipelineDeps,
+  OPEN_POLICY,
   OPERATOR,
   PipelineRunner,
   WithdrawalService,
@@ -171,24 +171,14 @@ describeEachBackend(
       // Withdrawals are for registered clients with a policy (deny by default): open asset defaults.
       await ensureClient(ctx().db, { id: client, name: client, custody: 'pooled' });
       for (const asset of ['ETH', 'USDC', 'BAD']) {
-        await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, asset, '*', {
-          maxAmount: null,
-          userDailyLimit: null,
-          clientDailyLimit: null,
-          allowlist: null,
-          approvalThreshold: null,
-          approvalsRequired: 1,
-          breakerWindowSeconds: null,
-          breakerLimit: null,
-          withdrawalFee: 0n,
-        });
+        await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, asset, '*', OPEN_POLICY);
       }
       const actor = { keyId: 'backend-test', role: 'backend' };
       const plan = [
-        ['alice', 'ETH', '0.5', to[0]],
-        ['alice', 'USDC', '10', to[1]],
-        ['bob', 'BAD', '8', to[2]],
-        ['carol', 'BAD', '5', to[3]],
+        ['alice', 'ETH', '500000000000000000', to[0]],
+        ['alice', 'USDC', '10000000', to[1]],
+        ['bob', 'BAD', '8000000', to[2]],
+        ['carol', 'BAD', '5000000', to[3]],
       ] as const;
       const ids: string[] = [];
       for (const [user, asset, amount, destination] of plan) {
@@ -220,7 +210,7 @@ describeEachBackend(
         ref: ids[i],
         address,
         asset,
-        amount: parseAssetUnits(amount, assets.get(asset).decimals),
+        amount: BigInt(amount),
       }));
       expect(await chain.status(batch.txid, outputs)).toMatchObject({ state: 'partial', unpaid: [{ ref: ids[3] }] });
       const safeAfter = await safeHolds();

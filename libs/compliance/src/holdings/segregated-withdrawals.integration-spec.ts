@@ -1,6 +1,6 @@
 import { ensureClient } from '@strongroom/api-auth';
 import { AuditLog } from '@strongroom/audit';
-import { BitcoinAdapter, bitcoinNetwork } from '@strongroom/chains-bitcoin';
+import { bitcoinNetwork, type BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import {
   CustodyWallets,
   DepositAddresses,
@@ -9,23 +9,23 @@ import {
   type CustodyWalletRecord,
 } from '@strongroom/deposits';
 import { enqueue } from '@strongroom/events';
-import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
+import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
-import { createPipelineDeps, PipelineRunner, WithdrawalService, type SignerDeps } from '@strongroom/withdrawals';
+import {
+  createPipelineDeps,
+  OPEN_POLICY,
+  PipelineRunner,
+  WithdrawalService,
+  type SignerDeps,
+} from '@strongroom/withdrawals';
 import { Transaction, address as baddress } from 'bitcoinjs-lib';
 import { complianceContext } from '../index';
-import { StaticPriceSource } from '../prices/price-source';
-import { ReconciliationService } from '../reconciliation/reconciliation.service';
-import { SegregationService } from '../segregation/segregation.service';
-import { SnapshotService } from '../snapshot/snapshot.service';
-import { BitcoinCustodyHoldings } from './bitcoin-holdings';
-import { CustodyHoldings } from './custody-holdings';
-import { FollowerChainTips } from './follower-chain-tips';
-import { LedgerUnbooked } from './unbooked-movements';
+import type { ReconciliationService } from '../reconciliation/reconciliation.service';
+import type { SegregationService } from '../segregation/segregation.service';
+import type { SnapshotService } from '../snapshot/snapshot.service';
+import { bitcoinComplianceServices, useRegtestCustody } from '../testing/regtest-custody';
+import type { CustodyHoldings } from './custody-holdings';
 
 /**
  * A segregated client's withdrawals through the real withdrawal pipeline (batcher, KMS signing,
@@ -37,41 +37,8 @@ import { LedgerUnbooked } from './unbooked-movements';
 const BTC = 100_000_000n;
 const CONFIRMATIONS = 2;
 const FEE = 10_000n;
-const NO_LIMITS = {
-  maxAmount: null,
-  userDailyLimit: null,
-  clientDailyLimit: null,
-  allowlist: null,
-  approvalThreshold: null,
-  approvalsRequired: 1,
-  breakerWindowSeconds: null,
-  breakerLimit: null,
-};
 
-let node: BitcoinRegtest;
-let kms: KmsLocalHandle;
-let kmsSigner: KmsSigner;
-const keyIdOf = new Map<string, string>();
-beforeAll(async () => {
-  [node, kms] = await Promise.all([startBitcoinRegtest(), startKmsLocal()]);
-  kmsSigner = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
-});
-afterAll(async () => {
-  kmsSigner?.destroy();
-  await node?.stop();
-  await kms?.stop();
-});
-
-async function kmsWallet(id: string, clientId: string | null): Promise<CustodyWalletRecord> {
-  const publicKeys: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const keyId = await kms.createSigningKey();
-    const pub = (await kmsSigner.publicKey(keyId)).compressedHex;
-    keyIdOf.set(pub, keyId);
-    publicKeys.push(pub);
-  }
-  return { id, chain: 'bitcoin', clientId, threshold: 2, publicKeys };
-}
+const { node, adapter, kmsWallet, sign } = useRegtestCustody();
 
 describeEachBackend(
   'segregated client withdrawals on regtest',
@@ -96,14 +63,6 @@ describeEachBackend(
     let own: CustodyWalletRecord;
     const addr: Record<string, string> = {};
 
-    const adapter = () =>
-      new BitcoinAdapter({
-        network: 'regtest',
-        rpcUrl: node.rpcUrl,
-        rpcUser: node.rpcUser,
-        rpcPassword: node.rpcPassword,
-        feeRate: { min: 1, max: 50, default: 2 },
-      });
     const outside = (i: number) => baddress.toBech32(Buffer.alloc(20, i), 0, bitcoinNetwork('regtest').bech32);
 
     beforeAll(async () => {
@@ -119,7 +78,7 @@ describeEachBackend(
         chain.watch([{ address: c.address, script: c.locator, derivation: c.derivation, ref: `change:${w.id}` }]);
       }
       const addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
-      follower = new DepositFollower({ db, adapter: chain, assets, ledger, startHeight: node.height() + 1 });
+      follower = new DepositFollower({ db, adapter: chain, assets, ledger, startHeight: node().height() + 1 });
       deps = createPipelineDeps({
         db,
         ledger,
@@ -130,18 +89,7 @@ describeEachBackend(
           walletFor: async (c, clientId) =>
             toChainWallet(await db.transaction((tx) => wallets.forClient(tx, c, clientId))),
         },
-        signer: {
-          sign: async (_walletId, publicKey, digest) => {
-            const sig = await kmsSigner.signDigest(keyIdOf.get(publicKey)!, Buffer.from(digest, 'hex'));
-            return {
-              publicKey,
-              digest,
-              r: sig.r.toString(16).padStart(64, '0'),
-              s: sig.s.toString(16).padStart(64, '0'),
-              recovery: sig.recovery,
-            };
-          },
-        },
+        signer: { sign: (_walletId, publicKey, digest) => sign(publicKey, digest) },
         adapters: [chain],
         assets,
       });
@@ -151,24 +99,12 @@ describeEachBackend(
         ],
         onError: (e) => errors.push(String(e)),
       });
-      const cut = new LedgerCutReader(db);
-      snapshots = new SnapshotService(
-        db,
-        cut,
-        new FollowerChainTips(db, ['bitcoin']),
-        new StaticPriceSource({ quote: 'USD', prices: { BTC: '60000' } }),
+      ({ snapshots, holdings, reconciliations, segregation } = bitcoinComplianceServices(db, {
         assets,
-      );
-      holdings = new CustodyHoldings(assets, { bitcoin: new BitcoinCustodyHoldings(db, wallets.directory, adapter) });
-      reconciliations = new ReconciliationService(
-        db,
-        snapshots,
-        cut,
-        holdings,
-        new LedgerUnbooked(db, assets, ledger, [adapter()]),
-        assets,
-      );
-      segregation = new SegregationService(db, snapshots, holdings, assets);
+        ledger,
+        wallets,
+        adapter,
+      }));
 
       for (const [client, user] of [
         [shared, 'alice'],
@@ -176,11 +112,11 @@ describeEachBackend(
       ]) {
         addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
       }
-      await node.send([
+      await node().send([
         { address: addr.alice, sats: 1n * BTC },
         { address: addr.carol, sats: 2n * BTC },
       ]);
-      await node.mine(CONFIRMATIONS);
+      await node().mine(CONFIRMATIONS);
       await follower.syncToTip();
     });
 
@@ -210,13 +146,16 @@ describeEachBackend(
       // Withdrawals are for registered clients only.
       for (const id of [shared, segregated])
         await ensureClient(ctx().db, { id, name: id, custody: id === segregated ? 'segregated' : 'pooled' });
-      await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', { ...NO_LIMITS, withdrawalFee: FEE });
+      await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', {
+        ...OPEN_POLICY,
+        withdrawalFee: FEE,
+      });
       aliceOut = (
         await service.request(actor, 'alice-1', {
           clientId: shared,
           userId: 'alice',
           asset: 'BTC',
-          amount: '0.3',
+          amount: String((3n * BTC) / 10n),
           destination: outside(2),
         })
       ).withdrawal.id;
@@ -225,7 +164,7 @@ describeEachBackend(
           clientId: segregated,
           userId: 'carol',
           asset: 'BTC',
-          amount: '0.5',
+          amount: String(BTC / 2n),
           destination: outside(1),
         })
       ).withdrawal.id;
@@ -243,7 +182,7 @@ describeEachBackend(
       poolBatch = batches.find((b) => b.wallet_id === pool.id)!;
 
       // On chain: the segregated batch spends only the segregated wallet's coins and returns change to it.
-      const ownTx = Transaction.fromHex(await node.rpc<string>('getrawtransaction', [ownBatch.txid, 0]));
+      const ownTx = Transaction.fromHex(await node().rpc<string>('getrawtransaction', [ownBatch.txid, 0]));
       const spent = ownTx.ins.map((i) => `${Buffer.from(i.hash).reverse().toString('hex')}:${i.index}`);
       const [carolDeposit] = await ctx().db.query<{ txid: string; output_index: string }>(
         `SELECT txid, output_index FROM deposits.deposits WHERE address = $1`,
@@ -254,7 +193,7 @@ describeEachBackend(
       expect(paidTo.sort()).toEqual([outside(1), chain.changeAddress(toChainWallet(own)).address].sort());
 
       // Mined, not yet deep enough for the confirmer: the chain has moved, the ledger has not.
-      await node.mine(1);
+      await node().mine(1);
       await follower.syncToTip();
       mined = (await snapshots.take('auditor:test')).id;
       const midway = await reconciliations.reconcile(mined);
@@ -269,7 +208,7 @@ describeEachBackend(
     });
 
     it('after confirmation both batches settle against their own wallets; reconciliation stays balanced', async () => {
-      await node.mine(CONFIRMATIONS);
+      await node().mine(CONFIRMATIONS);
       await follower.syncToTip();
       await runner.tick();
       await runner.tick();

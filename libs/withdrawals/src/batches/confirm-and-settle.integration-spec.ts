@@ -2,11 +2,11 @@ import { ensureClient } from '@strongroom/api-auth';
 import { AuditLog } from '@strongroom/audit';
 import type { CustodyWallet } from '@strongroom/chains-core';
 import { enqueue } from '@strongroom/events';
-import { KmsSigner } from '@strongroom/keys';
+import { KmsSigner, hexDigestSignature } from '@strongroom/keys';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { networks, payments } from 'bitcoinjs-lib';
 import { withdrawalsContext } from '../withdrawals.context';
 import { ScriptedChainAdapter } from '../testing/scripted-chain-adapter';
@@ -16,6 +16,7 @@ import { createPipelineDeps } from '../runner/create-pipeline-deps';
 import { OPERATOR } from '../core/ledger-accounts';
 import type { SignerDeps } from '../runner/create-pipeline-deps';
 import { PipelineRunner, type ChainPipelineOptions } from '../runner/pipeline-runner';
+import { OPEN_POLICY } from '../testing/open-policy';
 
 const BTC = 100_000_000n;
 const RETRY_AFTER_MS = 60_000;
@@ -83,13 +84,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
       signer: {
         async sign(_walletId, publicKey, digest) {
           const sig = await signer.signDigest(keyOf.get(publicKey) as string, Buffer.from(digest, 'hex'));
-          return {
-            publicKey,
-            digest,
-            r: sig.r.toString(16).padStart(64, '0'),
-            s: sig.s.toString(16).padStart(64, '0'),
-            recovery: sig.recovery,
-          };
+          return hexDigestSignature(publicKey, digest, sig);
         },
       },
       adapters: [btc],
@@ -102,17 +97,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     // capital in custody: the scripted network fee is above the zero withdrawal fee, and the
     // solvency gate stops signing once custody falls below user balances.
     await ensureClient(tdb.db, { id: 'c', name: 'c', custody: 'pooled' });
-    await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', {
-      maxAmount: null,
-      userDailyLimit: null,
-      clientDailyLimit: null,
-      allowlist: null,
-      approvalThreshold: null,
-      approvalsRequired: 1,
-      breakerWindowSeconds: null,
-      breakerLimit: null,
-      withdrawalFee: 0n,
-    });
+    await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', OPEN_POLICY);
     const capital = await ledger.openAccount({
       clientId: OPERATOR,
       ownerId: 'test-float',
@@ -197,7 +182,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
   it('acts on a mined failure only at the depth a success needs: a failure a reorg removes is not refunded, and pays when mined again', async () => {
     const user = await fund('reorg', BTC);
     const runner = new PipelineRunner(deps, { chains: CHAINS });
-    const [w] = await broadcastBatch(runner, await request('reorg', '0.3', destination(1)));
+    const [w] = await broadcastBatch(runner, await request('reorg', '30000000', destination(1)));
 
     btc.failTx(w.txid as string, 'reverted', 1);
     await runner.tick();
@@ -218,7 +203,7 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
   it('fails a batch mined as failed once it is deep enough, voiding the holds and booking the network fee it paid in the same transaction', async () => {
     const user = await fund('gas', BTC);
     const runner = new PipelineRunner(deps, { chains: CHAINS });
-    const [w] = await broadcastBatch(runner, await request('gas', '0.2', destination(2)));
+    const [w] = await broadcastBatch(runner, await request('gas', '20000000', destination(2)));
     const batchId = w.batchId as string;
     const custody0 = await house('custody');
     const expense0 = await house('fee_expense');
@@ -255,8 +240,8 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     const runner = new PipelineRunner(deps, { chains: CHAINS });
     const [a, b] = await broadcastBatch(
       runner,
-      await request('paid', '0.4', destination(3)),
-      await request('unpaid', '0.25', destination(4)),
+      await request('paid', '40000000', destination(3)),
+      await request('unpaid', '25000000', destination(4)),
     );
     expect(a.batchId).toBe(b.batchId);
     const batchId = a.batchId as string;
@@ -302,8 +287,8 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     await fund('blind', BTC);
     await fund('seen', BTC);
     const runner = new PipelineRunner(deps, { chains: CHAINS });
-    const [x] = await broadcastBatch(runner, await request('blind', '0.1', destination(5)));
-    const [y] = await broadcastBatch(runner, await request('seen', '0.1', destination(6)));
+    const [x] = await broadcastBatch(runner, await request('blind', '10000000', destination(5)));
+    const [y] = await broadcastBatch(runner, await request('seen', '10000000', destination(6)));
     btc.unjudgeable.set(x.txid as string, 'a token this deployment no longer knows');
     btc.mine(2);
 
@@ -326,8 +311,8 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     await fund('first', BTC);
     await fund('second', BTC);
     const runner = new PipelineRunner(deps, { chains: CHAINS });
-    const [w1] = await broadcastBatch(runner, await request('first', '0.5', destination(7)));
-    const [w2] = await broadcastBatch(runner, await request('second', '0.1', destination(8)));
+    const [w1] = await broadcastBatch(runner, await request('first', '50000000', destination(7)));
+    const [w2] = await broadcastBatch(runner, await request('second', '10000000', destination(8)));
     // The ledger's custody is left holding less than the first batch pays out (a loss booked
     // against it): custody may not be credited beyond its debits, so that settlement is refused.
     const room = await house('custody');

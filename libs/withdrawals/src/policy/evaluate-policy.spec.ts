@@ -1,23 +1,9 @@
 import fc from 'fast-check';
 import { effectivePolicy, evaluatePolicy } from './evaluate-policy';
+import { openPolicyRow } from '../testing/open-policy';
 import type { Policy, PolicyFacts } from './policy.types';
 
-const base: Policy = {
-  asset: 'BTC',
-  clientId: '*',
-  maxAmount: null,
-  userDailyLimit: null,
-  clientDailyLimit: null,
-  allowlist: null,
-  approvalThreshold: null,
-  approvalsRequired: 1,
-  breakerWindowSeconds: null,
-  breakerLimit: null,
-  withdrawalFee: 0n,
-  version: 1,
-  updatedBy: 'admin',
-  updatedAt: new Date(0),
-};
+const base: Policy = openPolicyRow('BTC');
 const facts = (f: Partial<PolicyFacts> = {}): PolicyFacts => ({
   amount: 100n,
   destination: 'bcrt1qa',

@@ -1,24 +1,10 @@
 import fc from 'fast-check';
 import { evaluatePolicy } from './evaluate-policy';
 import { AMOUNT_LIMIT, assertPolicyBounds, assertPolicyCanPass } from './policy-bounds';
+import { openPolicyRow } from '../testing/open-policy';
 import type { Policy } from './policy.types';
 
-const open: Policy = {
-  asset: 'BTC',
-  clientId: '*',
-  maxAmount: null,
-  userDailyLimit: null,
-  clientDailyLimit: null,
-  allowlist: null,
-  approvalThreshold: null,
-  approvalsRequired: 1,
-  breakerWindowSeconds: null,
-  breakerLimit: null,
-  withdrawalFee: 0n,
-  version: 1,
-  updatedBy: 'admin',
-  updatedAt: new Date(0),
-};
+const open: Policy = openPolicyRow('BTC');
 const reasonOf = (f: () => void): string | null => {
   try {
     f();

@@ -14,6 +14,7 @@ import { PipelineRunner } from './pipeline-runner';
 import { ScriptedChainAdapter } from '../testing/scripted-chain-adapter';
 import { WithdrawalService } from '../requests/withdrawal.service';
 import { withdrawalsOldestAge, withdrawalsOpen } from './withdrawal-queue-metrics';
+import { OPEN_POLICY } from '../testing/open-policy';
 
 const BTC = 100_000_000n;
 const read = async (g: typeof withdrawalsOpen, status: string): Promise<number | undefined> =>
@@ -51,15 +52,8 @@ describe.each(testBackends())('withdrawal queue metrics [%s]', (backend) => {
     await ensureClient(tdb.db, { id: 'c', name: 'c', custody: 'pooled' });
     // Every withdrawal above 1 base unit waits for one approval, so the runner leaves it queued.
     await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', {
-      maxAmount: null,
-      userDailyLimit: null,
-      clientDailyLimit: null,
-      allowlist: null,
+      ...OPEN_POLICY,
       approvalThreshold: 1n,
-      approvalsRequired: 1,
-      breakerWindowSeconds: null,
-      breakerLimit: null,
-      withdrawalFee: 0n,
     });
     const user = await ledger.openAccount({ clientId: 'c', ownerId: 'alice', asset: 'BTC', kind: 'user' });
     const custody = await ledger.openAccount({ clientId: OPERATOR, ownerId: wallet.id, asset: 'BTC', kind: 'custody' });
@@ -80,7 +74,7 @@ describe.each(testBackends())('withdrawal queue metrics [%s]', (backend) => {
       clientId: 'c',
       userId: 'alice',
       asset: 'BTC',
-      amount: '0.1',
+      amount: '10000000',
       destination: to,
     });
     expect(withdrawal.status).toBe('awaiting_approval');

@@ -12,16 +12,17 @@ import { AuditLog, AuditModule } from '@strongroom/audit';
 import { CHAIN_ADAPTERS, type CustodyWallet, type DigestSignature } from '@strongroom/chains-core';
 import { enqueue } from '@strongroom/events';
 import { toChainWalletView } from '@strongroom/wallets';
-import { KeyRegistry, keysContext, KmsSigner } from '@strongroom/keys';
+import { KeyRegistry, keysContext, KmsSigner, hexDigestSignature } from '@strongroom/keys';
 import { LedgerModule, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
 import { openTestDatabase, type BackendName } from '@strongroom/testing';
-import { startKmsLocal } from '@strongroom/testing/kms';
+import { startKmsLocal } from '@strongroom/local-services/kms';
 import {
   DIGEST_SIGNER,
   OPERATOR,
+  OPEN_POLICY,
   PIPELINE_DEPS,
   PipelineRunner,
   ScriptedChainAdapter,
@@ -62,13 +63,7 @@ class CountingKmsSigner implements DigestSigner {
       for (const k of (await this.registry.assertUsable(walletId)).keys) this.keyIds.set(k.publicKey, k.kmsKeyId);
     const sig = await this.kms.signDigest(this.keyIds.get(publicKey) as string, Buffer.from(digest, 'hex'));
     this.count += 1;
-    return {
-      publicKey,
-      digest,
-      r: sig.r.toString(16).padStart(64, '0'),
-      s: sig.s.toString(16).padStart(64, '0'),
-      recovery: sig.recovery,
-    };
+    return hexDigestSignature(publicKey, digest, sig);
   }
 }
 
@@ -145,17 +140,7 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   await tdb.db.transaction((tx) => deps.accounts.inFlight(tx, 'bitcoin', 'BTC'));
   // Withdrawals deny by default: an open asset default. Operator capital in custody covers the
   // scripted network fees (the solvency gate stops signing once custody is below user balances).
-  await deps.policies.put({ keyId: 'bench-admin', role: 'admin' }, 'BTC', '*', {
-    maxAmount: null,
-    userDailyLimit: null,
-    clientDailyLimit: null,
-    allowlist: null,
-    approvalThreshold: null,
-    approvalsRequired: 1,
-    breakerWindowSeconds: null,
-    breakerLimit: null,
-    withdrawalFee: 0n,
-  });
+  await deps.policies.put({ keyId: 'bench-admin', role: 'admin' }, 'BTC', '*', OPEN_POLICY);
   const capital = await ledger.openAccount({
     clientId: OPERATOR,
     ownerId: 'bench-capital',
@@ -172,7 +157,7 @@ async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]
   let seq = 0;
   const body = () => {
     const i = ++seq;
-    return { clientId: 'bench', userId: users[i % USERS], asset: 'BTC', amount: '0.0001', destination: destination(i) };
+    return { clientId: 'bench', userId: users[i % USERS], asset: 'BTC', amount: '10000', destination: destination(i) };
   };
   const post = async () => {
     const res = await signedFetch(url, creds, 'POST', '/v1/withdrawals', body(), {
