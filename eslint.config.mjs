@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 const layers = {
   'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
   // Only these may import libs/keys (tag type:keys): withdrawal-signer, custody, cli, bench.
+  // The embedded default (apps/custody) runs the local stand-ins (kms-local, bcoin regtest, anvil) at run time.
   'type:signer-app': [
     'type:feature',
     'type:data-access',
@@ -12,7 +13,7 @@ const layers = {
     'type:chain',
     'type:util',
     'type:keys',
-    'type:testing',
+    'type:local-services',
     'type:verifier',
   ],
   // Features may use the stand-alone proof verifier's encoding so prover and verifier share one format.
@@ -23,6 +24,8 @@ const layers = {
   'type:keys': ['type:domain', 'type:util', 'type:data-access'],
   'type:util': ['type:util', 'type:domain'],
   'type:testing': ['type:testing', 'type:util', 'type:domain', 'type:data-access', 'type:chain'],
+  // Local stand-ins for AWS KMS and the chain nodes: dev, tests, the embedded default.
+  'type:local-services': ['type:local-services', 'type:util', 'type:domain'],
   // The proof verifier must stand alone: users run it without trusting the rest of Strongroom.
   'type:verifier': [],
 };
@@ -43,7 +46,9 @@ const constraints = (extraForTests) => [
   ...Object.entries(layers).map(([sourceTag, allowed]) => ({
     sourceTag,
     onlyDependOnLibsWithTags:
-      extraForTests && sourceTag !== 'type:verifier' ? [...allowed, 'type:testing', 'type:keys'] : allowed,
+      extraForTests && sourceTag !== 'type:verifier'
+        ? [...allowed, 'type:testing', 'type:keys', 'type:local-services']
+        : allowed,
   })),
   ...Object.entries(scopes).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
   ...chains,
@@ -82,8 +87,16 @@ export default [
   },
   {
     // Tests may use the harness (real PostgreSQL/PGlite, kms-local, regtest, anvil) and keys; so may
-    // the fixtures they share, which live in testing/ folders.
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/testing/**/*.ts', '**/src/testing/**/*.ts'],
+    // the fixtures they share, which live in testing/ folders, the local stand-ins themselves, and the
+    // benches, which build scratch databases with the harness.
+    files: [
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      'libs/testing/**/*.ts',
+      'libs/local-services/**/*.ts',
+      '**/src/testing/**/*.ts',
+      'tools/bench/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/no-non-null-assertion': 'off',

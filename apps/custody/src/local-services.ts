@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 
 /** The local stand-ins for AWS KMS and the two chains, each keeping its state under the data dir. */
 export interface LocalServices {

@@ -10,7 +10,7 @@ import { verifyWebhook, WEBHOOK_HEADERS, type WebhookEnvelope } from '@strongroo
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { depositWatcherContexts, DepositWatcherAppModule } from './app.module';
 
 /**

@@ -11,7 +11,7 @@ import { LedgerService } from '@strongroom/ledger';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { depositWatcherContexts } from './app.module';
 
 /**

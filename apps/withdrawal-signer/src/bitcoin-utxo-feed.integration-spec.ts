@@ -4,7 +4,7 @@ import { CustodyWallets, DepositAddresses, DepositFollower, depositsContext } fr
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import { BitcoinUtxoFeed } from './bitcoin-utxo-feed';
 
 const BTC = 100_000_000n;

@@ -1,6 +1,6 @@
 import { BitcoinAdapter, outpointKey as outpointKeyOf } from '@strongroom/chains-bitcoin';
 import { testBackends } from '@strongroom/testing';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import { PipelineRunner, type ChainPipelineOptions, type Withdrawal } from '@strongroom/withdrawals';
 import { btcAddress } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import type { WatchedAddress } from '@strongroom/chains-core';
-import { startBitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startBitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import type { Withdrawal } from '@strongroom/withdrawals';
 import { btcAddress } from './testing/fixtures';
 import { startWithdrawalTestApp } from './testing/withdrawal-test-app';

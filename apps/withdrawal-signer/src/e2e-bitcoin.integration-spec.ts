@@ -1,6 +1,6 @@
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { testBackends } from '@strongroom/testing';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import { PipelineRunner, type ChainPipelineOptions, type Withdrawal } from '@strongroom/withdrawals';
 import { Transaction } from 'bitcoinjs-lib';
 import { btcAddress } from './testing/fixtures';

@@ -1,7 +1,7 @@
 import { setupEthereumCustody, EthereumAdapter, type EthereumCustody } from '@strongroom/chains-ethereum';
 import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { testBackends } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
 import { Transaction } from 'ethers';
 import { ethAddress } from './testing/fixtures';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { KmsSigner, type Wallet } from '@strongroom/keys';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { KmsDigestSigner } from './kms-digest-signer';
 
 const MAX_ATTEMPTS = 4;

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { withdrawalSignerContexts, WithdrawalSignerAppModule } from './app.module';
 
 type Report = {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DisableKeyCommand } from '@aws-sdk/client-kms';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { KmsSigner } from './kms-signer';
 import { kmsCallDuration, kmsErrors, kmsRetries } from './kms-metrics';
 

@@ -10,7 +10,7 @@ import {
 import { script } from 'bitcoinjs-lib';
 import { recoverAddress } from 'ethers';
 import * as ecc from 'tiny-secp256k1';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { isDomainError } from '@strongroom/shared-types';
 import { bitcoinSignature, ethereumSignature, KmsSigner, type KmsPublicKey } from './index';
 

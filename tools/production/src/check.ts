@@ -2,8 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import { copyContext } from './docker-context';
 import { freePort, runLogged, startLogged, stop, waitFor200, type Started } from './processes';
 import { lintCompose, checkAlertRules } from './static-checks';

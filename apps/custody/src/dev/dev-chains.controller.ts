@@ -5,8 +5,8 @@ import { Roles } from '@strongroom/api-auth';
 import { ChainErrors, type ChainAdapter } from '@strongroom/chains-core';
 import { parseWith } from '@strongroom/shared-http';
 import { domainError, parseAssetUnits } from '@strongroom/shared-types';
-import type { Anvil } from '@strongroom/testing/anvil';
-import type { BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
+import type { Anvil } from '@strongroom/local-services/anvil';
+import type { BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 
 export const DEV_CHAINS = Symbol('DEV_CHAINS');
 

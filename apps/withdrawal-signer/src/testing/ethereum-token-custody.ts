@@ -4,7 +4,7 @@
 import { EthereumAdapter, setupEthereumCustody, type EthereumCustody } from '@strongroom/chains-ethereum';
 import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import type { BackendName } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { OPERATOR } from '@strongroom/withdrawals';
 import { startWithdrawalTestApp, TEST_ASSETS, type WithdrawalTestApp } from './withdrawal-test-app';
 

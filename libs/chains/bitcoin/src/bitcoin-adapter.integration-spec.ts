@@ -8,8 +8,8 @@ import {
   type WithdrawalBatch,
 } from '@strongroom/chains-core';
 import { KmsSigner } from '@strongroom/keys';
-import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/testing/bitcoin-regtest';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { address as baddress, networks, Psbt, Transaction } from 'bitcoinjs-lib';
 import { createHash } from 'node:crypto';
 import { BitcoinAdapter } from './bitcoin-adapter';

@@ -1,8 +1,8 @@
 import { IntentMismatchError, type WithdrawalBatch } from '@strongroom/chains-core';
 import { KmsSigner } from '@strongroom/keys';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { setupEthereumCustody, type EthereumCustody } from './dev/dev-custody';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { Transaction, Wallet, concat, dataSlice, getBytes, toBeHex } from 'ethers';
 import { EthereumAdapter } from './ethereum-adapter';
 import { SAFE_ABI, SAFE_V141, SWEEPER_FACTORY_ABI } from './constants';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { KmsSigner } from '@strongroom/keys';
 import { verifyAssetsProof } from '@strongroom/proof-verifier';
 import { AssetRegistry } from '@strongroom/shared-assets';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 import { ProofOfAssetsService, type CustodyKeySigner } from './proof-of-assets.service';
 

@@ -4,7 +4,7 @@ import { CustodyWallets, DepositAddresses, DepositFollower, type CustodyWalletRe
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { Wallet } from 'ethers';
 import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';

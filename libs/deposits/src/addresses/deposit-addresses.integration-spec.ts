@@ -4,7 +4,7 @@ import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry, tokenContracts, withTokenContracts } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { DepositAddresses } from './deposit-addresses';

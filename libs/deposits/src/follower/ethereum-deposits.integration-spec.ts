@@ -4,7 +4,7 @@ import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { DepositAddresses } from '../addresses/deposit-addresses';
 import { DepositQueries } from '../deposit-queries';
 import { depositsContext } from '../deposits.context';

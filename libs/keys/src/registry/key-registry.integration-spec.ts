@@ -1,7 +1,7 @@
 import { DisableKeyCommand, EnableKeyCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
 import { AuditLog } from '@strongroom/audit';
 import { describeEachBackend } from '@strongroom/testing';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { KmsSigner } from '../kms-signer';
 import { KeyRegistry } from './key-registry';
 import { keysContext } from '../keys.context';

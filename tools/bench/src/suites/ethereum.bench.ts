@@ -12,7 +12,7 @@ import {
   type DigestSigner,
   type EthereumCustody,
 } from '@strongroom/chains-ethereum';
-import { startAnvil, type Anvil } from '@strongroom/testing/anvil';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { AbiCoder, hexlify, keccak256, SigningKey, toQuantity, toUtf8Bytes, Wallet, zeroPadValue } from 'ethers';
 import { printTable } from '../table';
 

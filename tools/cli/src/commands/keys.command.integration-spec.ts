@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpdateAliasCommand } from '@aws-sdk/client-kms';
 import { KmsSigner } from '@strongroom/keys';
-import { startKmsLocal, type KmsLocalHandle } from '@strongroom/testing/kms';
+import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { changeAccount, custodyDescriptor, descriptorChecksum } from '@strongroom/chains-bitcoin';
 
 const ROOT = path.resolve(__dirname, '../../../..');

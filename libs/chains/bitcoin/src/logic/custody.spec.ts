@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { CustodyWallet } from '@strongroom/chains-core';
-import { loadBcoin } from '@strongroom/testing/bitcoin/bcoin';
+import { loadBcoin } from '@strongroom/local-services/bitcoin/bcoin';
 import { createHash } from 'node:crypto';
 import { custodyDescriptor } from './custody-descriptor';
 import { custodyWitnessScript } from './custody-witness-script';

@@ -6,7 +6,7 @@ import {
   type IntendedOutput,
   type UnsignedChainTx,
 } from '@strongroom/chains-core';
-import { loadBcoin } from '@strongroom/testing/bitcoin/bcoin';
+import { loadBcoin } from '@strongroom/local-services/bitcoin/bcoin';
 import { createHash } from 'node:crypto';
 import { address as baddress, networks, Psbt } from 'bitcoinjs-lib';
 import { buildWithdrawalPsbt } from './build-withdrawal-psbt';

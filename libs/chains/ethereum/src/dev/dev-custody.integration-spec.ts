@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KmsSigner } from '@strongroom/keys';
-import { startAnvil } from '@strongroom/testing/anvil';
-import { startKmsLocal } from '@strongroom/testing/kms';
+import { startAnvil } from '@strongroom/local-services/anvil';
+import { startKmsLocal } from '@strongroom/local-services/kms';
 import { setupEthereumCustody } from './dev-custody';
 
 describe('dev custody bootstrap (what the embedded default runs on its local chain)', () => {
