@@ -130,6 +130,8 @@ function waitForListening(child: ChildProcess): Promise<number> {
   });
 }
 
+// Long because the handle's two dozen methods close over the one child process, provider and
+// dev-account list started here; each is a few lines and none is used without the others.
 export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const chainId = opts.chainId ?? 31337;
   const args = [

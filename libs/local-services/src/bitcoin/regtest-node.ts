@@ -86,6 +86,8 @@ const FAUCET_SPLIT_SATS = 10 * 100_000_000; // 10 BTC each
 const FAUCET_LOW_WATER = 20;
 const FAUCET_BURY = 10;
 
+// Long because the handle's methods share the node, the faucet key and its tracked-outpoint map,
+// which must be filled (chain scan, segwit blocks, split coins) before the first call.
 export async function startRegtestNode(options: BitcoinRegtestOptions = {}): Promise<BitcoinRegtest> {
   const bcoin = loadBcoin();
   const rpcPassword = options.rpcPassword ?? randomBytes(16).toString('hex');
