@@ -122,7 +122,7 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
       { clientId: 'acme', userId: 'alice', asset: 'BTC' },
       201,
     );
-    await ok(k.admin1, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: addr.address, amount: '0.5' });
+    await ok(k.admin1, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: addr.address, amount: '50000000' });
     await ok(k.admin1, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 });
     await eventually('the deposit to be credited', async () => {
       const a = await aliceBtc().catch(() => undefined);
@@ -271,7 +271,7 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
       403,
       'auth.forbidden_client',
     );
-    const withdrawal = { userId: 'alice', asset: 'BTC', amount: '0.2', destination: DEST };
+    const withdrawal = { userId: 'alice', asset: 'BTC', amount: '20000000', destination: DEST };
     for (const clientId of ['globex', 'brand-new-client']) {
       await refused(
         k.attacker,

@@ -52,7 +52,7 @@ const SAMPLE_BODIES: Record<string, Record<string, unknown>> = {
     clientId: 'acme',
     userId: 'alice',
     asset: 'BTC',
-    amount: '0.1',
+    amount: '10000000',
     destination: 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080',
   },
   'POST /v1/snapshots': {},

@@ -16,11 +16,11 @@ import {
   UNBOOKED,
   type CustodyKeySigner,
 } from '@strongroom/compliance';
-import type { KeyRegistry, KmsSigner } from '@strongroom/keys';
+import { KeyErrors, type KeyRegistry, type KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { WalletDirectory } from '@strongroom/wallets';
 
 export interface ComplianceChains {
@@ -50,9 +50,8 @@ export function kmsCustodyKeySigner(
       const wallet = await registry.assertUsable(walletId);
       const key = wallet.keys.find((k) => k.publicKey.toLowerCase() === publicKey.toLowerCase());
       if (!key)
-        throw new DomainError(
-          'keys.not_in_wallet',
-          409,
+        throw domainError(
+          KeyErrors['keys.not_in_wallet'],
           `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`,
         );
       const sig = await kms.signDigest(key.kmsKeyId, digest);

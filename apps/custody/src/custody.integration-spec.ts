@@ -171,7 +171,7 @@ describe('custody app (npm start)', () => {
     depositAddress = addr.address;
     expect(depositAddress).toMatch(/^bcrt1q/);
     await json(
-      await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: depositAddress, amount: '1.5' }),
+      await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/send', { address: depositAddress, amount: '150000000' }),
     );
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 }));
     const deposit = await eventually('the deposit to be credited', async () => {
@@ -196,7 +196,7 @@ describe('custody app (npm start)', () => {
       'withdrawals',
       'POST',
       '/v1/withdrawals',
-      { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST },
+      { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '40000000', destination: DEST },
       { 'Idempotency-Key': 'test-w0' },
     );
     expect(early.status).toBe(422);
@@ -212,7 +212,7 @@ describe('custody app (npm start)', () => {
         'withdrawals',
         'POST',
         '/v1/withdrawals',
-        { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.4', destination: DEST },
+        { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '40000000', destination: DEST },
         { 'Idempotency-Key': 'test-w1' },
       ),
       201,
@@ -294,7 +294,7 @@ describe('custody app (npm start)', () => {
           clientId: 'acme',
           userId: 'bob',
           asset: 'ETH',
-          amount: '0.5',
+          amount: '500000000000000000',
           destination: '0x000000000000000000000000000000000000dEaD',
         },
         { 'Idempotency-Key': 'test-e1' },
@@ -401,7 +401,7 @@ describe('custody app (npm start)', () => {
         'withdrawals',
         'POST',
         '/v1/withdrawals',
-        { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '0.05', destination: DEST },
+        { clientId: 'acme', userId: 'alice', asset: 'BTC', amount: '5000000', destination: DEST },
         { 'Idempotency-Key': 'test-w2' },
       ),
       201,

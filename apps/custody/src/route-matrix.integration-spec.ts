@@ -89,7 +89,7 @@ const SAMPLES: Record<string, (client: string) => { body?: unknown; query?: stri
   'GET /v1/deposit-addresses': (c) => ({ query: `clientId=${c}&userId=alice` }),
   'GET /v1/deposits': (c) => ({ query: `clientId=${c}` }),
   'POST /v1/withdrawals': (c) => ({
-    body: { clientId: c, userId: 'alice', asset: 'BTC', amount: '0.1', destination: DEST },
+    body: { clientId: c, userId: 'alice', asset: 'BTC', amount: '10000000', destination: DEST },
   }),
   'GET /v1/withdrawals': (c) => ({ query: `clientId=${c}` }),
   'POST /v1/auth/keys': () => ({

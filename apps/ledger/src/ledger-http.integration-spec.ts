@@ -148,11 +148,11 @@ describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) =>
     const cases: [string, string, unknown, number, string][] = [
       ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '0' }, 400, 'amount.not_positive'],
       ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '-5' }, 400, 'amount.not_positive'],
-      ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '1.5' }, 400, 'amount.not_integer'],
-      ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '0.00000001' }, 400, 'amount.not_integer'],
+      ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '1.5' }, 400, 'amount.base_units_expected'],
+      ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '0.00000001' }, 400, 'amount.base_units_expected'],
       ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: (1n << 256n).toString() }, 400, 'amount.too_large'],
       ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: 5 }, 400, 'amount.malformed'],
-      ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '1e3' }, 400, 'amount.malformed'],
+      ['POST', '/v1/transfers', { ...base, id: tid('b'), amount: '1e3' }, 400, 'amount.base_units_expected'],
       [
         'POST',
         '/v1/transfers',
@@ -183,7 +183,7 @@ describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) =>
         '/v1/transfers/batch',
         { transfers: [{ ...base, id: tid('b'), amount: '1.0' }] },
         400,
-        'amount.not_integer',
+        'amount.base_units_expected',
       ],
       [
         'POST',

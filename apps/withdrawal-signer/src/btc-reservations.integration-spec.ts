@@ -92,7 +92,7 @@ describe.each(testBackends())(
           t.keys.backend,
           'POST',
           '/v1/withdrawals',
-          { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '0.3', destination: btcAddress(300 + i) },
+          { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '30000000', destination: btcAddress(300 + i) },
           { 'Idempotency-Key': `rep-${i}` },
         );
         const body = (await res.json()) as Withdrawal;
@@ -139,7 +139,7 @@ describe.each(testBackends())(
         t.keys.backend,
         'POST',
         '/v1/withdrawals',
-        { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '0.1', destination: btcAddress(399) },
+        { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '10000000', destination: btcAddress(399) },
         { 'Idempotency-Key': 'rep-cpfp' },
       );
       const w = (await res.json()) as Withdrawal;
@@ -205,7 +205,7 @@ describe.each(testBackends())(
         t.keys.backend,
         'POST',
         '/v1/withdrawals',
-        { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '0.2', destination: btcAddress(398) },
+        { clientId: 'crash', userId: 'alice', asset: 'BTC', amount: '20000000', destination: btcAddress(398) },
         { 'Idempotency-Key': 'rep-conflict' },
       );
       const w = (await res.json()) as Withdrawal;

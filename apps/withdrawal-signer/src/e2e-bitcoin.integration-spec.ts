@@ -66,7 +66,7 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
       t.keys.backend,
       'POST',
       '/v1/withdrawals',
-      { clientId: 'e2e', userId: 'alice', asset: 'BTC', amount: '0.5', destination: btcAddress(1) },
+      { clientId: 'e2e', userId: 'alice', asset: 'BTC', amount: '50000000', destination: btcAddress(1) },
       { 'Idempotency-Key': 'e2e-1' },
     );
     const w = (await res.json()) as Withdrawal;
@@ -122,7 +122,7 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
       t.keys.backend,
       'POST',
       '/v1/withdrawals',
-      { clientId: 'e2e', userId: 'bob', asset: 'BTC', amount: '0.05', destination: btcAddress(2) },
+      { clientId: 'e2e', userId: 'bob', asset: 'BTC', amount: '5000000', destination: btcAddress(2) },
       { 'Idempotency-Key': 'e2e-2' },
     );
     const w = (await res.json()) as Withdrawal;

@@ -42,7 +42,7 @@ describe.each(testBackends())('an Ethereum withdrawal survives a relayer crash a
         t.keys.backend,
         'POST',
         '/v1/withdrawals',
-        { clientId: 'crash', userId: user, asset: 'ETH', amount: '0.75', destination: to },
+        { clientId: 'crash', userId: user, asset: 'ETH', amount: '750000000000000000', destination: to },
         { 'Idempotency-Key': `crash-${point}` },
       );
       const w = (await res.json()) as Withdrawal;

@@ -6,7 +6,6 @@ import {
   SAFE_V141,
   type SafeTx,
 } from '@strongroom/chains-ethereum';
-import { parseAssetUnits } from '@strongroom/shared-types';
 import { testBackends } from '@strongroom/testing';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
 import { getAddress } from 'ethers';
@@ -105,9 +104,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
       expect(res.status).toBe(400);
       expect(await problemOf(res)).toMatchObject({ code: 'address.refused' });
     }
-    // Token amounts are read with the token's own decimals (6 for USDC).
-    const precise = await request('zed', 'USDC', '1.0000001', ethAddress(300));
-    expect(await problemOf(precise)).toMatchObject({ status: 400, code: 'amount.too_precise' });
+    // Token amounts are base units of the token (6 decimals for USDC): "1.5" is refused, not read as 1.5 USDC.
+    const coins = await request('zed', 'USDC', '1.5', ethAddress(300));
+    expect(await problemOf(coins)).toMatchObject({ status: 400, code: 'amount.base_units_expected' });
     expect(await stateCounts(c.t.tdb.db)).toEqual(before);
   });
 
@@ -121,12 +120,12 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     const carol = { ETH: await c.deposit('erc20', 'carol', 'ETH', ETH) };
     const to = [ethAddress(201), ethAddress(202), ethAddress(203), ethAddress(204)];
     const plan = [
-      { user: 'alice', asset: 'ETH', amount: '1.5', to: to[0], base: 15n * 10n ** 17n },
-      { user: 'alice', asset: 'USDC', amount: '120.5', to: to[1], base: 1205n * 10n ** 5n },
-      { user: 'bob', asset: 'USDC', amount: '75', to: to[2], base: 75n * USD },
+      { user: 'alice', asset: 'ETH', amount: '1500000000000000000', to: to[0], base: 15n * 10n ** 17n },
+      { user: 'alice', asset: 'USDC', amount: '120500000', to: to[1], base: 1205n * 10n ** 5n },
+      { user: 'bob', asset: 'USDC', amount: '75000000', to: to[2], base: 75n * USD },
       // A second token transfer to the same recipient: each needs its own Transfer event.
-      { user: 'bob', asset: 'USDC', amount: '30', to: to[1], base: 30n * USD },
-      { user: 'carol', asset: 'ETH', amount: '0.25', to: to[3], base: 25n * 10n ** 16n },
+      { user: 'bob', asset: 'USDC', amount: '30000000', to: to[1], base: 30n * USD },
+      { user: 'carol', asset: 'ETH', amount: '250000000000000000', to: to[3], base: 25n * 10n ** 16n },
     ];
     const eth0 = await houseNets(c.t.tdb.db, 'ETH');
     const usdc0 = await houseNets(c.t.tdb.db, 'USDC');
@@ -250,8 +249,8 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     const bad0 = await houseNets(c.t.tdb.db, 'BAD');
     const ws: Withdrawal[] = [];
     for (const [user, amount, dest] of [
-      ['dave', '40', to[0]],
-      ['erin', '25', to[1]],
+      ['dave', '40000000', to[0]],
+      ['erin', '25000000', to[1]],
     ]) {
       const res = await request(user, 'BAD', amount, dest);
       expect(res.status).toBe(201);
@@ -403,7 +402,7 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
       ref: w.id,
       address: getAddress(w.destination),
       asset: w.asset,
-      amount: parseAssetUnits(w.amount, c.t.deps.assets.get(w.asset).decimals),
+      amount: BigInt(w.amount),
     }));
     // An adapter configured with no token at all: the payouts are read from the executed calls.
     const bare = new EthereumAdapter({

@@ -52,7 +52,7 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
       t.keys.backend,
       'POST',
       '/v1/withdrawals',
-      { clientId: 'e2e', userId: 'bob', asset: 'ETH', amount: '1.25', destination: to },
+      { clientId: 'e2e', userId: 'bob', asset: 'ETH', amount: '1250000000000000000', destination: to },
       { 'Idempotency-Key': 'eth-e2e-1' },
     );
     const w = (await res.json()) as Withdrawal;
@@ -110,7 +110,7 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
       t.keys.backend,
       'POST',
       '/v1/withdrawals',
-      { clientId: 'e2e', userId: 'carol', asset: 'ETH', amount: '0.5', destination: to },
+      { clientId: 'e2e', userId: 'carol', asset: 'ETH', amount: '500000000000000000', destination: to },
       { 'Idempotency-Key': 'eth-e2e-2' },
     );
     const w = (await res.json()) as Withdrawal;

@@ -1,7 +1,7 @@
 import type { DigestSignature } from '@strongroom/chains-core';
-import type { KeyRegistry, KmsSigner, Wallet } from '@strongroom/keys';
+import { KeyErrors, type KeyRegistry, type KmsSigner, type Wallet } from '@strongroom/keys';
 import type { DigestSigner } from '@strongroom/withdrawals';
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 
 /**
  * The pipeline's DIGEST_SIGNER over KMS: the key registry maps a wallet's public key to its KMS
@@ -24,14 +24,13 @@ export class KmsDigestSigner implements DigestSigner {
       (k) => k.publicKey.toLowerCase() === publicKey.toLowerCase(),
     );
     if (!key)
-      throw new DomainError(
-        'keys.not_in_wallet',
-        409,
+      throw domainError(
+        KeyErrors['keys.not_in_wallet'],
         `public key ${publicKey.slice(0, 16)}… is not a key of wallet ${wallet.label}`,
         { walletId },
       );
     const hex = digest.replace(/^0x/, '');
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new DomainError('keys.bad_digest', 400, 'a digest is 32 bytes of hex');
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw domainError(KeyErrors['keys.bad_digest'], 'a digest is 32 bytes of hex');
     // One bounded retry policy, KmsSigner's: it retries throttling, timeouts and resets itself.
     const sig = await this.kms.signDigest(key.kmsKeyId, Buffer.from(hex, 'hex'));
     this.signatures += 1;

@@ -100,7 +100,7 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
   const refusedWithdrawal = async (runner: PipelineRunner, user: string, key: string) => {
     const { t, custody } = app;
     const userAccount = await app.deposit(client, user, 'ETH', 3n * ETH);
-    const w = await withdraw(user, '1', ethAddress(60), key);
+    const w = await withdraw(user, '1000000000000000000', ethAddress(60), key);
     const [worker] = runner.workers;
     await worker.batcher.runOnce();
     const batchId = (await worker.signer.prepare()) as string;

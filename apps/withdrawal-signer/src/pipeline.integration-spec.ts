@@ -98,21 +98,21 @@ for (const backend of testBackends()) {
         clientId: 'flow',
         userId: 'alice',
         asset: 'BTC',
-        amount: '0.5',
+        amount: '50000000',
         destination: btcAddress(100),
       });
       const w2 = await request({
         clientId: 'flow',
         userId: 'alice',
         asset: 'BTC',
-        amount: '1.2',
+        amount: '120000000',
         destination: btcAddress(101),
       });
       const w3 = await request({
         clientId: 'flow',
         userId: 'bob',
         asset: 'ETH',
-        amount: '1.5',
+        amount: '1500000000000000000',
         destination: ethAddress(102),
       });
       expect([w1.status, w2.status, w3.status]).toEqual(['approved', 'awaiting_approval', 'approved']);
@@ -196,7 +196,7 @@ for (const backend of testBackends()) {
             clientId: client,
             userId: user,
             asset: 'BTC',
-            amount: '0.1',
+            amount: '10000000',
             destination: btcAddress(200 + i),
           }),
         );
@@ -239,7 +239,7 @@ for (const backend of testBackends()) {
         clientId: 'intent',
         userId: 'u',
         asset: 'BTC',
-        amount: '0.2',
+        amount: '20000000',
         destination: btcAddress(300),
       });
       const signatures = t.signer.signatures;
@@ -265,7 +265,7 @@ for (const backend of testBackends()) {
         clientId: 'chainfail',
         userId: 'u',
         asset: 'BTC',
-        amount: '0.3',
+        amount: '30000000',
         destination: btcAddress(400),
       });
       const runner = t.runner(chains);
@@ -290,14 +290,14 @@ for (const backend of testBackends()) {
         clientId: 'cancelpipe',
         userId: 'u',
         asset: 'ETH',
-        amount: '0.1',
+        amount: '100000000000000000',
         destination: ethAddress(500),
       });
       const b = await request({
         clientId: 'cancelpipe',
         userId: 'u',
         asset: 'ETH',
-        amount: '0.2',
+        amount: '200000000000000000',
         destination: ethAddress(501),
       });
       const runner = t.runner(chains);

@@ -16,7 +16,7 @@ for (const backend of testBackends()) {
 
     it('holds exactly the 300 the balance covers and overdraws nothing', async () => {
       const account = await t.fund('race', 'u', 'BTC', 300n * 100_000n);
-      const body = { clientId: 'race', userId: 'u', asset: 'BTC', amount: '0.001', destination: btcAddress(7) };
+      const body = { clientId: 'race', userId: 'u', asset: 'BTC', amount: '100000', destination: btcAddress(7) };
       // 1,000 connections at once overflow the listen backlog (511) when the event loop is busy
       // (PGlite runs in it): the kernel drops some handshakes and the client sees ECONNRESET. An
       // exchange backend then retries with the same Idempotency-Key, which is what this does.

@@ -1,7 +1,7 @@
 import type { CustodyWallet } from '@strongroom/chains-core';
 import type { KeyRegistry, Wallet } from '@strongroom/keys';
-import { DomainError, type ChainId } from '@strongroom/shared-types';
-import { toChainWalletView, type WalletRecord } from '@strongroom/wallets';
+import { domainError, type ChainId } from '@strongroom/shared-types';
+import { toChainWalletView, WalletErrors, type WalletRecord } from '@strongroom/wallets';
 import type { WalletDirectory } from '@strongroom/withdrawals';
 
 type PayingWallet = CustodyWallet & { relayerPublicKey?: string };
@@ -18,10 +18,11 @@ export class RegistryWalletDirectory implements WalletDirectory {
 
   async walletFor(chain: ChainId, clientId: string): Promise<PayingWallet> {
     const w = await this.registry.directory.walletFor(chain, clientId);
-    if (!w) throw new DomainError('wallet.unavailable', 503, `no ${chain} custody wallet is registered`, { chain });
+    if (!w)
+      throw domainError(WalletErrors['wallet.unavailable'], `no ${chain} custody wallet is registered`, { chain });
     const why = await this.unusable(w);
     if (why)
-      throw new DomainError('wallet.unavailable', 503, `custody wallet ${w.label} may not sign: ${why}`, {
+      throw domainError(WalletErrors['wallet.unavailable'], `custody wallet ${w.label} may not sign: ${why}`, {
         chain,
         walletId: w.id,
       });

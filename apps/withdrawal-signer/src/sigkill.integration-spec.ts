@@ -37,7 +37,7 @@ maybe('a withdrawal worker killed with SIGKILL after broadcasting [postgres]', (
         t.keys.backend,
         'POST',
         '/v1/withdrawals',
-        { clientId: 'kill', userId: 'u', asset: 'BTC', amount: '0.1', destination: btcAddress(900 + i) },
+        { clientId: 'kill', userId: 'u', asset: 'BTC', amount: '10000000', destination: btcAddress(900 + i) },
         { 'Idempotency-Key': `kill-${i}` },
       );
       ids.push(((await res.json()) as Withdrawal).id);

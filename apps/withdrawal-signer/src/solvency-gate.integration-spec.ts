@@ -76,7 +76,7 @@ for (const backend of testBackends()) {
         clientId: 'acme',
         userId: 'alice',
         asset: 'BTC',
-        amount: '0.1',
+        amount: '10000000',
         destination: btcAddress(1),
       });
       await rounds(runner());
@@ -93,14 +93,14 @@ for (const backend of testBackends()) {
         clientId: 'acme',
         userId: 'mallory',
         asset: 'BTC',
-        amount: '0.5',
+        amount: '50000000',
         destination: btcAddress(666),
       });
       const honestEth = await request({
         clientId: 'acme',
         userId: 'alice',
         asset: 'ETH',
-        amount: '0.1',
+        amount: '100000000000000000',
         destination: ethAddress(2),
       });
       const signsBefore = kmsSigns();
@@ -142,7 +142,7 @@ for (const backend of testBackends()) {
         clientId: 'acme',
         userId: 'alice',
         asset: 'BTC',
-        amount: '0.01',
+        amount: '1000000',
         destination: btcAddress(3),
       });
       const signsTripped = kmsSigns();
@@ -214,7 +214,7 @@ for (const backend of testBackends()) {
         clientId: 'acme',
         userId: 'bob',
         asset: 'ETH',
-        amount: '0.2',
+        amount: '200000000000000000',
         destination: ethAddress(4),
       });
       const [worker] = runner().workers.filter((x) => x.chain === 'ethereum');

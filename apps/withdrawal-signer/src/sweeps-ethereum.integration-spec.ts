@@ -1,4 +1,4 @@
-import { parseUnits, Transaction } from 'ethers';
+import { Transaction } from 'ethers';
 import { IntentMismatchError } from '@strongroom/chains-core';
 import { CustodyWallets, DepositAddresses, DepositFollower } from '@strongroom/deposits';
 import { testBackends } from '@strongroom/testing';
@@ -145,14 +145,22 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
     }
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
 
-    // Operators and auditors see it over the API, amounts in asset units; the exchange backend does not.
+    // Operators and auditors see it over the API, amounts in base units (display in asset units); the exchange backend does not.
     const listed = (await (await t.call(t.keys.auditor, 'GET', '/v1/sweeps?chain=ethereum&status=settled')).json()) as {
-      items: { id: string; fee: string; feeAsset: string; swept: { asset: string; amount: string }[] }[];
+      items: {
+        id: string;
+        fee: string;
+        feeAsset: string;
+        swept: { asset: string; amount: string; display: { amount: string } }[];
+      }[];
     };
     expect(listed.items.map((i) => i.id)).toEqual([done.id]);
     expect(listed.items[0].feeAsset).toBe('ETH');
-    expect(parseUnits(listed.items[0].fee, 18)).toBe(BigInt(done.fee as string));
-    expect(listed.items[0].swept.map((x) => `${x.asset} ${x.amount}`).sort()).toEqual(['ETH 2', 'USDC 500']);
+    expect(listed.items[0].fee).toBe(done.fee);
+    expect(listed.items[0].swept.map((x) => `${x.asset} ${x.amount} ${x.display.amount}`).sort()).toEqual([
+      'ETH 2000000000000000000 2 ETH',
+      'USDC 500000000 500 USDC',
+    ]);
     expect((await t.call(t.keys.backend, 'GET', '/v1/sweeps')).status).toBe(403);
     const missing = await t.call(t.keys.admin, 'GET', '/v1/sweeps/sweep_nope');
     expect(missing.status).toBe(404);
@@ -170,7 +178,7 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
       t.keys.backend,
       'POST',
       '/v1/withdrawals',
-      { clientId: client, userId: 'alice', asset: 'ETH', amount: '0.5', destination: ethAddress(91) },
+      { clientId: client, userId: 'alice', asset: 'ETH', amount: '500000000000000000', destination: ethAddress(91) },
       { 'Idempotency-Key': 'sweep-then-pay' },
     );
     const w = (await res.json()) as Withdrawal;

@@ -75,14 +75,14 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     const user = await c.deposit('unserved', 'ann', 'USDC', 10n * USD);
     use(bare);
     const before = await stateCounts(c.t.tdb.db);
-    const res = await request('ann', 'USDC', '1', ethAddress(400));
+    const res = await request('ann', 'USDC', '1000000', ethAddress(400));
     expect(res.status).toBe(422);
     expect(await problemOf(res)).toMatchObject({ code: 'asset.not_configured', asset: 'USDC', chain: 'ethereum' });
     expect(await stateCounts(c.t.tdb.db)).toEqual(before);
     expect(await userBalance(user)).toEqual({ available: 10n * USD, held: 0n });
     // The adapter that knows the contract takes the same request (cancelled: not the subject here).
     use(c.custody.adapter);
-    const ok = await request('ann', 'USDC', '1', ethAddress(400));
+    const ok = await request('ann', 'USDC', '1000000', ethAddress(400));
     expect(ok.status).toBe(201);
     const { id } = (await ok.json()) as Withdrawal;
     expect((await c.t.call(c.t.keys.backend, 'POST', `/v1/withdrawals/${id}/cancel`, {})).status).toBe(200);
@@ -96,7 +96,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     const runner = c.t.runner(CHAINS);
 
     // Accepted and batched while USDC's contract was configured...
-    const res1 = await request('bea', 'USDC', '20', ethAddress(401));
+    const res1 = await request('bea', 'USDC', '20000000', ethAddress(401));
     expect(res1.status).toBe(201);
     const usdc = (await res1.json()) as Withdrawal;
     const [first] = await batcher().runOnce();

@@ -57,20 +57,21 @@ for (const backend of testBackends()) {
         clientId: 'acme',
         userId: 'u-hold',
         asset: 'BTC',
-        amount: '0.25',
+        amount: '25000000',
         destination: btcAddress(1),
         reference: 'r1',
       };
       const res = await request(body, 'same-key');
       expect(res.status).toBe(201);
       const w = (await res.json()) as Withdrawal;
-      expect(w).toMatchObject({ status: 'approved', amount: '0.25', rule: 'auto_approve', asset: 'BTC' });
+      expect(w).toMatchObject({ status: 'approved', amount: '25000000', rule: 'auto_approve', asset: 'BTC' });
       expect(await available(user)).toBe(75_000_000n);
       const before = await stateCounts(t.tdb.db);
-      const again = await request({ ...body, amount: '0.250' }, 'same-key');
+      // Leading zeros do not make another request: the hash covers the parsed base units.
+      const again = await request({ ...body, amount: '025000000' }, 'same-key');
       expect(again.status).toBe(200);
       expect(((await again.json()) as Withdrawal).id).toBe(w.id);
-      const other = await request({ ...body, amount: '0.26' }, 'same-key');
+      const other = await request({ ...body, amount: '26000000' }, 'same-key');
       expect(other.status).toBe(409);
       expect((await problemOf(other)).code).toBe('idempotency.conflict');
       expect(await stateCounts(t.tdb.db)).toEqual(before);
@@ -82,11 +83,12 @@ for (const backend of testBackends()) {
     it('refuses bad input with problem+json and changes nothing', async () => {
       await t.fund('acme', 'u-bad', 'BTC', BTC);
       await t.fund('acme', 'u-bad', 'ETH', 10n ** 18n);
-      const ok = { clientId: 'acme', userId: 'u-bad', asset: 'BTC', amount: '0.1', destination: btcAddress(2) };
+      const ok = { clientId: 'acme', userId: 'u-bad', asset: 'BTC', amount: '10000000', destination: btcAddress(2) };
       const before = await stateCounts(t.tdb.db);
       const cases: [Promise<Response>, number, string][] = [
-        [request({ ...ok, amount: '0.000000001' }), 400, 'amount.too_precise'],
-        [request({ ...ok, amount: '1e-3' }), 400, 'amount.malformed'],
+        // Base units only: a decimal point, an exponent or a JSON number is refused, not guessed at.
+        [request({ ...ok, amount: '0.1' }), 400, 'amount.base_units_expected'],
+        [request({ ...ok, amount: '1e-3' }), 400, 'amount.base_units_expected'],
         [request({ ...ok, amount: '-1' }), 400, 'amount.not_positive'],
         [request({ ...ok, amount: '0' }), 400, 'amount.not_positive'],
         [request({ ...ok, amount: 0.1 }), 400, 'request.invalid'],
@@ -99,7 +101,7 @@ for (const backend of testBackends()) {
         [request({ ...ok, asset: 'DOGE' }), 404, 'asset.unknown'],
         [request({ ...ok, userId: 'nobody' }), 404, 'user.unknown'],
         [request({ ...ok, extra: 1 }), 400, 'request.invalid'],
-        [request({ ...ok, amount: '5' }), 422, 'withdrawal.insufficient_funds'],
+        [request({ ...ok, amount: '500000000' }), 422, 'withdrawal.insufficient_funds'],
         [t.call(t.keys.backend, 'POST', '/v1/withdrawals', ok), 400, 'idempotency.key_required'],
         [request(ok, key(), t.keys.approver1), 403, 'auth.forbidden_role'],
         [request(ok, key(), t.keys.auditor), 403, 'auth.forbidden_role'],
@@ -122,7 +124,7 @@ for (const backend of testBackends()) {
         t.keys.backend,
         'POST',
         '/v1/withdrawals',
-        { ...ok, amount: '0.0000001' },
+        { ...ok, amount: '10' },
         { headers, nonce: 'fixed-nonce-0001' },
       );
       expect(first.status).toBe(201);
@@ -132,7 +134,7 @@ for (const backend of testBackends()) {
         t.keys.backend,
         'POST',
         '/v1/withdrawals',
-        { ...ok, amount: '0.0000001' },
+        { ...ok, amount: '10' },
         { headers, nonce: 'fixed-nonce-0001' },
       );
       expect((await problemOf(replay)).code).toBe('auth.replayed_nonce');
@@ -243,20 +245,20 @@ for (const backend of testBackends()) {
         const after = await t.ledger.balances(await t.fund('pol', String(body.userId), 'BTC', 1n));
         expect(after.debitsPending).toBe(before.debitsPending); // no hold was placed
       };
-      await deny({ ...base, amount: '2.5' }, 'policy.max_amount_exceeded', 'max_amount');
+      await deny({ ...base, amount: '250000000' }, 'policy.max_amount_exceeded', 'max_amount');
       await deny(
-        { ...base, destination: btcAddress(12), amount: '0.1' },
+        { ...base, destination: btcAddress(12), amount: '10000000' },
         'policy.destination_not_allowed',
         'allowlist',
       );
-      expect((await request({ ...base, amount: '2' })).status).toBe(201);
-      await deny({ ...base, amount: '1.5' }, 'policy.velocity_user_exceeded', 'velocity_user');
-      expect((await request({ ...base, amount: '1' })).status).toBe(201); // exactly at the user limit
-      expect((await request({ ...base, userId: 'u2', amount: '1.5' })).status).toBe(201);
-      await deny({ ...base, userId: 'u2', amount: '1' }, 'policy.velocity_client_exceeded', 'velocity_client');
+      expect((await request({ ...base, amount: '200000000' })).status).toBe(201);
+      await deny({ ...base, amount: '150000000' }, 'policy.velocity_user_exceeded', 'velocity_user');
+      expect((await request({ ...base, amount: '100000000' })).status).toBe(201); // exactly at the user limit
+      expect((await request({ ...base, userId: 'u2', amount: '150000000' })).status).toBe(201);
+      await deny({ ...base, userId: 'u2', amount: '100000000' }, 'policy.velocity_client_exceeded', 'velocity_client');
       // 24 h later the window has rolled on.
       t.clock.advance(86_400_000 + 1000);
-      expect((await request({ ...base, amount: '2' })).status).toBe(201);
+      expect((await request({ ...base, amount: '200000000' })).status).toBe(201);
     });
 
     it('trips the circuit breaker, pauses the asset until an admin resets it', async () => {
@@ -267,16 +269,16 @@ for (const backend of testBackends()) {
       });
       expect(put.status).toBe(200);
       const base = { clientId: 'cb', userId: 'u1', asset: 'ETH', destination: ethAddress(20) };
-      expect((await request({ ...base, amount: '4' })).status).toBe(201);
-      const trip = await request({ ...base, amount: '2' });
+      expect((await request({ ...base, amount: '4000000000000000000' })).status).toBe(201);
+      const trip = await request({ ...base, amount: '2000000000000000000' });
       expect(await problemOf(trip)).toMatchObject({ code: 'policy.circuit_breaker_tripped', rule: 'circuit_breaker' });
-      const paused = await request({ ...base, amount: '0.1' });
+      const paused = await request({ ...base, amount: '100000000000000000' });
       expect(await problemOf(paused)).toMatchObject({ code: 'policy.asset_paused', rule: 'circuit_breaker' });
       expect(
         (await problemOf(await t.call(t.keys.approver1, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset'))).code,
       ).toBe('auth.forbidden_role');
       expect((await t.call(t.keys.admin, 'POST', '/v1/withdrawal-policies/ETH/breaker/reset')).status).toBe(200);
-      expect((await request({ ...base, amount: '0.1' })).status).toBe(201);
+      expect((await request({ ...base, amount: '100000000000000000' })).status).toBe(201);
       await t.setPolicy('ETH', '*');
     });
 
@@ -291,13 +293,16 @@ for (const backend of testBackends()) {
           })
         ).status,
       ).toBe(200);
-      const body = { clientId: 'appr', userId: 'u1', asset: 'BTC', amount: '1.5', destination: btcAddress(30) };
+      const body = { clientId: 'appr', userId: 'u1', asset: 'BTC', amount: '150000000', destination: btcAddress(30) };
       const w = (await (await request(body)).json()) as Withdrawal;
       expect(w).toMatchObject({
         status: 'awaiting_approval',
         approvalsRequired: 2,
         rule: 'approval_threshold',
-        fee: '0.00001',
+        amount: '150000000',
+        fee: '1000',
+        // For people only: asset units beside the base-unit fields.
+        display: { amount: '1.5 BTC', fee: '0.00001 BTC' },
       });
       expect(await available(user)).toBe(10n * BTC - 150_001_000n);
       const pending = (await (await t.call(t.keys.approver1, 'GET', '/v1/approvals')).json()) as {
@@ -379,7 +384,7 @@ for (const backend of testBackends()) {
                 clientId: 'can',
                 userId: 'u1',
                 asset: 'BTC',
-                amount: '0.1',
+                amount: '10000000',
                 destination: btcAddress(40 + i),
               })
             ).json()) as Withdrawal

@@ -18,6 +18,8 @@ export const KeyErrors = defineErrors('keys', {
     title: 'Wallet may not sign',
     description: 'A key no longer matches what the ceremony recorded, or KMS refused it; `extra.reason` says which.',
   },
+  'keys.not_in_wallet': { status: 409, title: 'The public key is not a key of this wallet' },
+  'keys.bad_digest': { status: 400, title: 'A digest to sign is not 32 bytes of hex' },
   'kms.key_not_found': { status: 404, title: 'KMS key does not exist' },
   'kms.key_disabled': { status: 409, title: 'KMS key disabled' },
   'kms.key_pending_deletion': { status: 409, title: 'KMS key scheduled for deletion' },

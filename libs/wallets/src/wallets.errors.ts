@@ -15,4 +15,10 @@ export const WalletErrors = defineErrors('wallets', {
     description: '`extra.walletId` names the wallet holding the slot.',
   },
   'wallet.suspended': { status: 503, title: 'The custody wallet serving this client is suspended' },
+  'wallet.unavailable': {
+    status: 503,
+    title: 'No custody wallet may pay on this chain',
+    description:
+      'None serves the client, or the one that does has keys not verified against KMS; it is never swapped for another.',
+  },
 });

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { hexToBytes } from '@noble/curves/utils';
 import {
+  ChainErrors,
   checkOutputsMatch,
   IntentMismatchError,
+  refuseAddress,
   type AddressCheck,
   type BlockRef,
   type ChainAdapter,
@@ -89,7 +91,7 @@ export class SimAdapter implements ChainAdapter {
     const re = new RegExp(`^${ADDRESS_PREFIX[this.chain]}[0-9a-f]{40}$`);
     return re.test(address)
       ? { ok: true, normalized: address }
-      : { ok: false, code: 'address.malformed', reason: `not a simulated ${this.chain} address` };
+      : refuseAddress(ChainErrors['address.malformed'], `not a simulated ${this.chain} address`);
   }
 
   async buildWithdrawal(batch: WithdrawalBatch): Promise<UnsignedChainTx> {

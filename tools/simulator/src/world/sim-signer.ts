@@ -3,8 +3,10 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/curves/utils';
 import type { DigestSignature } from '@strongroom/chains-core';
 import type { DigestSigner } from '@strongroom/withdrawals';
-import { DomainError } from '@strongroom/shared-types';
+import { KeyErrors } from '@strongroom/keys';
+import { domainError } from '@strongroom/shared-types';
 import type { Prng } from '../prng';
+import { SimulatorErrors } from '../simulator.errors';
 
 /**
  * A simulated KMS at the DIGEST_SIGNER port: real secp256k1 keys (deterministic from the seed,
@@ -50,19 +52,19 @@ export class SimKms implements DigestSigner {
 
   async sign(walletId: string, publicKey: string, digest: string): Promise<DigestSignature> {
     const secret = this.keys.get(publicKey);
-    if (!secret) throw new DomainError('kms.key_not_found', 404, `no KMS key for ${publicKey} (wallet ${walletId})`);
+    if (!secret) throw domainError(KeyErrors['kms.key_not_found'], `no KMS key for ${publicKey} (wallet ${walletId})`);
     if (!this.quiet) {
       if (this.disabled.has(publicKey)) {
         this.counts.disabled++;
-        throw new DomainError('kms.key_disabled', 409, `KMS key of ${publicKey} is disabled (simulated)`);
+        throw domainError(KeyErrors['kms.key_disabled'], `KMS key of ${publicKey} is disabled (simulated)`);
       }
       if (this.rng.chance(this.pThrottle)) {
         this.counts.throttled++;
-        throw new DomainError('kms.throttled', 503, 'KMS throttled every attempt (simulated)');
+        throw domainError(KeyErrors['kms.throttled'], 'KMS throttled every attempt (simulated)');
       }
       if (this.rng.chance(this.pTimeout)) {
         this.counts.timedOut++;
-        throw new DomainError('kms.timeout', 503, 'KMS did not answer in time (simulated)');
+        throw domainError(SimulatorErrors['kms.timeout'], 'KMS did not answer in time (simulated)');
       }
     }
     const sig = secp256k1.sign(hexToBytes(digest), secret, { lowS: true });
