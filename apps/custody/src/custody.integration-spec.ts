@@ -265,7 +265,10 @@ describe('custody app (npm start)', () => {
       201,
     );
     await json(
-      await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/send', { address: addr.address, amount: '2' }),
+      await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/send', {
+        address: addr.address,
+        amount: '2000000000000000000',
+      }),
     );
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/mine', { blocks: 1 }));
     await eventually('the ETH deposit to be credited', async () => {
@@ -316,7 +319,9 @@ describe('custody app (npm start)', () => {
       );
       return got.status === 'settled' ? got : undefined;
     });
-    expect(settledSweep.swept).toEqual([{ address: addr.address, asset: 'ETH', amount: '2' }]);
+    expect(settledSweep.swept).toEqual([
+      { address: addr.address, asset: 'ETH', amount: '2000000000000000000', display: { amount: '2 ETH' } },
+    ]);
     expect(Number(settledSweep.fee)).toBeGreaterThan(0);
 
     // A snapshot records the followers' chain tips; one taken before the ETH follower has read the

@@ -141,7 +141,7 @@ maybe('a Bitcoin batch whose signer was SIGKILLed at signing [postgres]', () => 
   });
 
   it('keeps its input after the restart: the next batch takes another, the dead one is signed from its stored payload and both settle once', async () => {
-    const first = await w.request('kill-1', '0.1', 1);
+    const first = await w.request('kill-1', '10000000', 1);
     const run = w.spawnChild(2, 'signer.after_prepare');
     child = run.child;
     await w.until('the child at signing', async () => /AT signer.after_prepare/.test(run.output()));
@@ -157,7 +157,7 @@ maybe('a Bitcoin batch whose signer was SIGKILLed at signing [postgres]', () => 
     expect(owned.map((o) => o.outpoint).sort()).toEqual([...deadInputs].sort());
 
     // Restart: this process's pipeline, a fresh adapter memory, the dead lease run out.
-    const second = await w.request('kill-2', '0.1', 2);
+    const second = await w.request('kill-2', '10000000', 2);
     await w.scan();
     w.t.clock.advance(LEASE + 1);
     const runner = w.t.runner([
@@ -195,10 +195,10 @@ maybe('a broadcast Bitcoin batch and its child lost from the node, their signer 
   it('re-sends parent then child from their stored bytes after the restart; both mined, settled once', async () => {
     const run = w.spawnChild(3);
     child = run.child;
-    const a = await w.request('lost-1', '0.1', 11);
+    const a = await w.request('lost-1', '10000000', 11);
     await w.until('the parent broadcast', async () => (await w.get(a)).status === 'broadcast');
     await w.node.mine(1); // one confirmation: its change is spendable, the batch not final (3 needed)
-    const b = await w.request('lost-2', '0.1', 12);
+    const b = await w.request('lost-2', '10000000', 12);
     await w.until('the child broadcast', async () => (await w.get(b)).status === 'broadcast');
     child.kill('SIGKILL');
     expect(await run.exited).toBe('SIGKILL');

@@ -92,12 +92,12 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     await c.deposit('erc20', 'zed', 'ETH', ETH);
     const before = await stateCounts(c.t.tdb.db);
     const cases: [string, string, string][] = [
-      ['USDC', '1', c.tokens.USDC],
-      ['USDC', '1', c.tokens.BAD.toLowerCase()],
-      ['ETH', '0.1', c.tokens.USDC],
-      ['USDC', '1', c.custody.safe],
-      ['ETH', '0.1', c.custody.safe],
-      ['USDC', '1', c.custody.relayer.address],
+      ['USDC', '1000000', c.tokens.USDC],
+      ['USDC', '1000000', c.tokens.BAD.toLowerCase()],
+      ['ETH', '100000000000000000', c.tokens.USDC],
+      ['USDC', '1000000', c.custody.safe],
+      ['ETH', '100000000000000000', c.custody.safe],
+      ['USDC', '1000000', c.custody.relayer.address],
     ];
     for (const [asset, amount, to] of cases) {
       const res = await request('zed', asset, amount, to);
@@ -141,9 +141,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     }
     expect(ws.map((w) => [w.status, w.fee])).toEqual([
       ['approved', '0'],
-      ['approved', '0.25'],
-      ['approved', '0.25'],
-      ['approved', '0.25'],
+      ['approved', '250000'],
+      ['approved', '250000'],
+      ['approved', '250000'],
       ['approved', '0'],
     ]);
 
@@ -341,9 +341,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     };
     const ws: Withdrawal[] = [];
     for (const [user, asset, amount, dest] of [
-      ['frank', 'ETH', '0.5', to[0]],
-      ['frank', 'USDC', '10', to[1]],
-      ['gina', 'BAD', '30', to[2]],
+      ['frank', 'ETH', '500000000000000000', to[0]],
+      ['frank', 'USDC', '10000000', to[1]],
+      ['gina', 'BAD', '30000000', to[2]],
     ]) {
       const res = await request(user, asset, amount, dest);
       expect(res.status).toBe(201);

@@ -199,7 +199,7 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     const { t, anvil } = app;
     const runner = t.runner(CHAINS);
     const { batchId, nonce } = await refusedWithdrawal(runner, 'alice', 'refused-batch');
-    const later = await withdraw('alice', '0.5', ethAddress(61), 'after-refused-batch');
+    const later = await withdraw('alice', '500000000000000000', ethAddress(61), 'after-refused-batch');
     expect(await stuckBehindHole(runner, later, nonce)).toBe(nonce + 1);
     const expenseBefore = (await houseNets(t.tdb.db, 'ETH'))('fee_expense').posted;
 
@@ -284,7 +284,7 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     ).toBe(0);
 
     await app.deposit(client, 'carol', 'ETH', 2n * ETH);
-    const later = await withdraw('carol', '0.25', ethAddress(62), 'after-refused-sweep');
+    const later = await withdraw('carol', '250000000000000000', ethAddress(62), 'after-refused-sweep');
     expect(await stuckBehindHole(runner, later, nonce)).toBe(nonce + 1);
 
     await runner.tick(); // fill sent, the later batch mined behind it, bob's address planned again and swept
@@ -304,7 +304,7 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     const { t, anvil } = app;
     const runner = t.runner(CHAINS);
     const { batchId, nonce } = await refusedWithdrawal(runner, 'dave', 'refused-before-crash');
-    const later = await withdraw('dave', '0.75', ethAddress(63), 'after-crash');
+    const later = await withdraw('dave', '750000000000000000', ethAddress(63), 'after-crash');
     const crashAt =
       (point: FaultPoint): FaultHook =>
       async (p) => {

@@ -103,7 +103,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     expect(await userBalance(bea.USDC)).toEqual({ available: 30n * USD, held: 20n * USD });
     // ...then the deployment restarts without it. ETH is still served: a later batch.
     use(bare);
-    const res2 = await request('bea', 'ETH', '0.5', ethAddress(402));
+    const res2 = await request('bea', 'ETH', '500000000000000000', ethAddress(402));
     expect(res2.status).toBe(201);
     const eth = (await res2.json()) as Withdrawal;
     const [second] = await batcher().runOnce();

@@ -146,7 +146,13 @@ for (const backend of testBackends()) {
       await t.fund('zeta', 'u1', 'ETH', 10n ** 18n);
       // No asset default for ETH any more (the test app wrote an open one) and none for the client.
       await t.tdb.db.query(`DELETE FROM withdrawals.policies WHERE asset = 'ETH'`);
-      const body = { clientId: 'zeta', userId: 'u1', asset: 'ETH', amount: '0.1', destination: ethAddress(50) };
+      const body = {
+        clientId: 'zeta',
+        userId: 'u1',
+        asset: 'ETH',
+        amount: '100000000000000000',
+        destination: ethAddress(50),
+      };
       const before = await stateCounts(t.tdb.db);
       const r = await request(body, 'no-policy-1');
       expect([r.status, (await problemOf(r)).code]).toEqual([422, 'withdrawal.no_policy']);

@@ -1,4 +1,5 @@
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { WithdrawalErrors } from './withdrawals.errors';
 
 /**
  * Newest-first keyset pages over a `seq` column: the page size (1–500, default 50), the sequence to
@@ -15,7 +16,7 @@ export function seqPage(q: { limit?: number; cursor?: string }): {
   if (q.cursor) {
     const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
     if (!/^[0-9]{1,19}$/.test(decoded))
-      throw new DomainError('request.invalid_cursor', 400, 'the cursor is not one this API returned');
+      throw domainError(WithdrawalErrors['request.invalid_cursor'], 'the cursor is not one this API returned');
     before = decoded;
   }
   return {

@@ -1,4 +1,4 @@
-import { formatAssetUnits } from '@strongroom/shared-types';
+import { displayAmount } from '@strongroom/shared-types';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import type { Withdrawal, WithdrawalStatus } from './withdrawal.types';
 
@@ -29,7 +29,7 @@ export interface WithdrawalRow {
   txid?: string | null;
 }
 
-/** The API view of a withdrawal: amounts back in asset units, as the exchange sent them. */
+/** The API view of a withdrawal: amounts in base units as stored, `display` in asset units for people. */
 export function toWithdrawal(
   r: WithdrawalRow,
   assets: AssetRegistry,
@@ -42,8 +42,9 @@ export function toWithdrawal(
     userId: r.user_id,
     asset: r.asset,
     chain: r.chain as Withdrawal['chain'],
-    amount: formatAssetUnits(BigInt(r.amount), decimals),
-    fee: formatAssetUnits(BigInt(r.fee), decimals),
+    amount: String(r.amount),
+    fee: String(r.fee),
+    display: { amount: displayAmount(r.amount, decimals, r.asset), fee: displayAmount(r.fee, decimals, r.asset) },
     destination: r.destination,
     memo: r.memo,
     reference: r.reference,

@@ -61,9 +61,12 @@ export interface Withdrawal {
   userId: string;
   asset: AssetCode;
   chain: ChainId;
-  /** Asset units, decimal string. */
+  /** Base units (satoshi, wei, token units), digits only: the form the request took. */
   amount: string;
+  /** The withdrawal fee the policy charged, base units, on top of `amount`. */
   fee: string;
+  /** For people only, never accepted as input: the amounts in asset units with the code ("0.4 BTC"). */
+  display: { amount: string; fee: string };
   destination: string;
   memo: string | null;
   reference: string | null;

@@ -106,13 +106,14 @@ export class Workload {
       clientId,
       userId,
       asset,
-      amount: formatAssetUnits(amount, SIM_ASSETS.get(asset).decimals),
+      amount: amount.toString(), // base units, as every API takes them
       destination: simAddress(chain, `dest-${this.rng.int(1, 50)}`),
     };
     const key = `w-${++this.requests}`;
     this.idempotencyKeys.push({ clientId, key, body });
     const r = await p.withdrawals.request(this.backend(clientId), key, body);
-    return `withdrawal ${key} ${clientId}/${userId} ${body.amount} ${asset}: ${r.withdrawal.status}`;
+    // The trace reads in asset units, as it always has: traces of one seed stay comparable.
+    return `withdrawal ${key} ${clientId}/${userId} ${formatAssetUnits(amount, SIM_ASSETS.get(asset).decimals)} ${asset}: ${r.withdrawal.status}`;
   }
 
   async approve(p: SimProcess): Promise<string> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Roles } from '@strongroom/api-auth';
 import { ChainErrors, type ChainAdapter } from '@strongroom/chains-core';
 import { parseWith } from '@strongroom/shared-http';
-import { domainError, parseAssetUnits } from '@strongroom/shared-types';
+import { displayAmount, domainError, parseBaseUnits } from '@strongroom/shared-types';
 import type { Anvil } from '@strongroom/local-services/anvil';
 import type { BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 
@@ -19,7 +19,21 @@ export interface DevChains {
 }
 
 const Mine = z.object({ blocks: z.number().int().min(1).max(1000).default(1) }).strict();
+// Base units like every other API (satoshi, wei): a faucet that took coins would be the one place "0.5" meant 0.5 BTC.
 const Send = z.object({ address: z.string().min(1).max(200), amount: z.string() }).strict();
+
+/** What a faucet answers about the amount it paid: base units, the asset, and a display for people. */
+interface Paid {
+  amount: string;
+  asset: 'BTC' | 'ETH';
+  display: { amount: string };
+}
+
+const paid = (amount: bigint, asset: 'BTC' | 'ETH', decimals: number): Paid => ({
+  amount: amount.toString(),
+  asset,
+  display: { amount: displayAmount(amount, decimals, asset) },
+});
 
 function checkedAddress(adapter: ChainAdapter, address: string): string {
   const check = adapter.validateAddress(address);
@@ -54,14 +68,15 @@ export class DevChainsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Pay regtest BTC from the faucet to an address (lands in the mempool; mine to confirm)',
-    description: 'Body `{ "address": "bcrt1…", "amount": "0.5" }`.',
+    description:
+      'Body `{ "address": "bcrt1…", "amount": "50000000" }` (satoshi; "0.5" → 400 amount.base_units_expected).',
   })
-  async sendBitcoin(@Body() body: unknown): Promise<{ txid: string; vout: number; amount: string }> {
+  async sendBitcoin(@Body() body: unknown): Promise<{ txid: string; vout: number } & Paid> {
     const input = parseWith(Send, body);
-    const sats = parseAssetUnits(input.amount, 8);
+    const sats = parseBaseUnits(input.amount);
     const address = checkedAddress(this.chains.adapters.bitcoin, input.address);
     const sent = await this.chains.bitcoin.fund(address, sats);
-    return { ...sent, amount: input.amount };
+    return { txid: sent.txid, vout: sent.vout, ...paid(sats, 'BTC', 8) };
   }
 
   @Post('ethereum/mine')
@@ -77,13 +92,14 @@ export class DevChainsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send anvil ETH from a dev account (mined at once)',
-    description: 'Body `{ "address": "0x…", "amount": "1.5" }`.',
+    description:
+      'Body `{ "address": "0x…", "amount": "1500000000000000000" }` (wei; "1.5" → 400 amount.base_units_expected).',
   })
-  async sendEthereum(@Body() body: unknown): Promise<{ txid: string; height: number; amount: string }> {
+  async sendEthereum(@Body() body: unknown): Promise<{ txid: string; height: number } & Paid> {
     const input = parseWith(Send, body);
-    const wei = parseAssetUnits(input.amount, 18);
+    const wei = parseBaseUnits(input.amount);
     const address = checkedAddress(this.chains.adapters.ethereum, input.address);
     const txid = await this.chains.anvil.sendEth(address, wei);
-    return { txid, height: await this.chains.anvil.height(), amount: input.amount };
+    return { txid, height: await this.chains.anvil.height(), ...paid(wei, 'ETH', 18) };
   }
 }

@@ -22,7 +22,7 @@ import { resultView, transferView } from './ledger.views';
 import { ProblemSchema, TransferResultSchema, TransferSchema } from './openapi';
 
 const REFUSALS =
-  'amount.not_positive, amount.not_integer, amount.too_large, amount.malformed, account.not_found, transfer.asset_mismatch, ' +
+  'amount.not_positive, amount.base_units_expected, amount.too_large, amount.malformed, account.not_found, transfer.asset_mismatch, ' +
   'account.closed, account.debits_exceed_credits, account.credits_exceed_debits, transfer.id_conflict, pending.*, request.malformed_json, ' +
   'transfer.metadata_invalid, transfer.metadata_too_deep, transfer.metadata_too_large';
 const FORBIDDEN =

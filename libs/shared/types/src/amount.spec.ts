@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { formatAssetUnits, MAX_AMOUNT, parseAssetUnits, parseBaseUnits } from './amount';
+import { displayAmount } from './amount-display';
 import { DomainError } from './errors';
 
 const codeOf = (f: () => unknown): string => {
@@ -17,11 +18,19 @@ describe('amount parsing', () => {
     expect(parseBaseUnits(MAX_AMOUNT.toString())).toBe(MAX_AMOUNT);
     expect(codeOf(() => parseBaseUnits('0'))).toBe('amount.not_positive');
     expect(codeOf(() => parseBaseUnits('-5'))).toBe('amount.not_positive');
-    expect(codeOf(() => parseBaseUnits('1.5'))).toBe('amount.not_integer');
+    expect(codeOf(() => parseBaseUnits('1.5'))).toBe('amount.base_units_expected');
+    expect(codeOf(() => parseBaseUnits('0.4'))).toBe('amount.base_units_expected');
     expect(codeOf(() => parseBaseUnits((MAX_AMOUNT + 1n).toString()))).toBe('amount.too_large');
-    expect(codeOf(() => parseBaseUnits('1e5'))).toBe('amount.malformed');
+    expect(codeOf(() => parseBaseUnits('1e5'))).toBe('amount.base_units_expected');
     expect(codeOf(() => parseBaseUnits(5 as unknown as string))).toBe('amount.malformed');
-    expect(codeOf(() => parseBaseUnits(' 5'))).toBe('amount.malformed');
+    expect(codeOf(() => parseBaseUnits(' 5'))).toBe('amount.base_units_expected');
+    expect(codeOf(() => parseBaseUnits('0x10'))).toBe('amount.base_units_expected');
+  });
+
+  it('displays base units in asset units with the asset code', () => {
+    expect(displayAmount(40000000n, 8, 'BTC')).toBe('0.4 BTC');
+    expect(displayAmount('10000', 8, 'BTC')).toBe('0.0001 BTC');
+    expect(displayAmount('1000000000000000000', 18, 'ETH')).toBe('1 ETH');
   });
 
   it('parses asset units and refuses over-precision', () => {

@@ -6,24 +6,31 @@ export const MAX_AMOUNT = (1n << 256n) - 1n;
 
 const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
 
+const BASE_UNITS = /^[0-9]+$/;
+
 /**
- * Parses a positive amount given in base units as a decimal integer string ("150000000").
- * Used by the ledger API, whose amounts are base units like TigerBeetle's.
+ * Parses a positive amount given in base units as a decimal integer string ("150000000"): the
+ * form every API takes (docs/api-conventions.md). Anything but digits ("0.4", "1e8", " 5") is
+ * refused with `amount.base_units_expected` rather than guessed at.
  */
 export function parseBaseUnits(input: unknown, field = 'amount'): bigint {
-  const m = unsignedDecimal(input, field, 'a decimal string of base units');
-  if (m[3] !== undefined)
+  if (typeof input !== 'string')
+    throw domainError(AmountErrors['amount.malformed'], `${field} must be a string of base units`, { field });
+  if (/^-[0-9]+$/.test(input))
+    throw domainError(AmountErrors['amount.not_positive'], `${field} must be greater than zero`, { field });
+  if (!BASE_UNITS.test(input)) {
     throw domainError(
-      AmountErrors['amount.not_integer'],
-      `${field} is in base units and cannot have a fractional part`,
+      AmountErrors['amount.base_units_expected'],
+      `${field} "${clip(input)}" is not a whole number of base units (digits only: satoshi, wei, the token's smallest unit)`,
       { field },
     );
-  return checkRange(BigInt(m[2]), field);
+  }
+  return checkRange(BigInt(input), field);
 }
 
 /**
  * Parses an amount in asset units ("0.015" BTC) into base units, refusing more decimals than
- * the asset has. Used by the exchange-facing APIs (withdrawals).
+ * the asset has. For configuration and command-line input only: no API takes asset units.
  */
 export function parseAssetUnits(input: unknown, decimals: number, field = 'amount'): bigint {
   const m = unsignedDecimal(input, field, 'a decimal string');
@@ -41,7 +48,7 @@ export function parseAssetUnits(input: unknown, decimals: number, field = 'amoun
   return checkRange(BigInt(m[2] + frac.padEnd(decimals, '0')), field);
 }
 
-/** Formats base units as an asset-unit decimal string without trailing zeros ("0.015"). */
+/** Formats base units as an asset-unit decimal string without trailing zeros ("0.015"), for display. */
 export function formatAssetUnits(amount: bigint, decimals: number): string {
   const neg = amount < 0n;
   const digits = (neg ? -amount : amount).toString().padStart(decimals + 1, '0');

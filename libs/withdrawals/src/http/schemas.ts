@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { badRequest } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import { WITHDRAWAL_STATUSES } from '../withdrawal.types';
 
 export { policySchema } from '../policy/policy-schema';
@@ -15,7 +16,7 @@ export const withdrawalRequestSchema = z
     clientId: id,
     userId: id,
     asset: z.string().min(1).max(16),
-    // Kept a string: parsed against the asset's decimals by the service (never a float).
+    // Base units, digits only (never a float, never asset units): the service refuses anything else with amount.base_units_expected.
     amount: z.string().min(1).max(100),
     destination: z.string().min(1).max(200),
     memo: z.string().max(200).optional(),
@@ -41,8 +42,15 @@ export const rejectSchema = z.object({ reason: z.string().min(1).max(500) }).str
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function idempotencyKeyOf(header: string | undefined): string {
-  if (!header) throw badRequest('idempotency.key_required', 'POST /v1/withdrawals needs an Idempotency-Key header');
+  if (!header)
+    throw domainError(
+      WithdrawalErrors['idempotency.key_required'],
+      'POST /v1/withdrawals needs an Idempotency-Key header',
+    );
   if (!IDEMPOTENCY_KEY.test(header))
-    throw badRequest('idempotency.key_invalid', 'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -');
+    throw domainError(
+      WithdrawalErrors['idempotency.key_invalid'],
+      'Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 . _ : -',
+    );
   return header;
 }

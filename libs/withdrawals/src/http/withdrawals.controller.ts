@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { parseWith } from '@strongroom/shared-http';
-import { DomainError } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal, WithdrawalStatus } from '../withdrawal.types';
 import { cancelSchema, idempotencyKeyOf, listQuerySchema, withdrawalRequestSchema } from './schemas';
@@ -18,7 +18,9 @@ export class WithdrawalsController {
   @ApiOperation({
     summary: 'Request a withdrawal',
     description:
-      'Body: {clientId, userId, asset, amount (asset units, decimal string), destination, memo?, reference?}. ' +
+      'Body: {clientId, userId, asset, amount (base units, digits only: "40000000" satoshi), destination, memo?, reference?}; ' +
+      'an amount with a decimal point → 400 amount.base_units_expected. The answer carries amount and fee in base units ' +
+      'and display.amount / display.fee in asset units for people. ' +
       'Places a ledger hold and applies the policy in one transaction. 201 when created; a retry with the same ' +
       'Idempotency-Key and body answers 200 with the original; another body → 409 idempotency.conflict. ' +
       'A policy denial is recorded and answered 422 with the rule that fired. Backend keys only (not admin), for a ' +
@@ -34,7 +36,7 @@ export class WithdrawalsController {
   ): Promise<Withdrawal> {
     // Strictly backend: an admin (who passes every role check) must not be able to push a withdrawal through alone.
     if (principal.role !== 'backend')
-      throw new DomainError('auth.forbidden_role', 403, 'only a backend key may request withdrawals', {
+      throw domainError(AuthErrors['auth.forbidden_role'], 'only a backend key may request withdrawals', {
         role: principal.role,
       });
     const idempotencyKey = idempotencyKeyOf(key);

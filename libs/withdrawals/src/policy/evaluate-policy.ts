@@ -1,3 +1,4 @@
+import { WithdrawalErrors } from '../withdrawals.errors';
 import type { Policy, PolicyDecision, PolicyFacts } from './policy.types';
 
 /**
@@ -10,7 +11,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'circuit_breaker',
-      code: 'policy.asset_paused',
+      code: WithdrawalErrors['policy.asset_paused'].code,
       detail: 'withdrawals of this asset are paused by the circuit breaker until an admin resets it',
     };
   }
@@ -19,7 +20,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'no_policy',
-      code: 'withdrawal.no_policy',
+      code: WithdrawalErrors['withdrawal.no_policy'].code,
       detail: 'no withdrawal policy applies to this asset and client; an admin must set one',
     };
   const { amount } = facts;
@@ -27,7 +28,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'max_amount',
-      code: 'policy.max_amount_exceeded',
+      code: WithdrawalErrors['policy.max_amount_exceeded'].code,
       detail: `the amount exceeds the per-withdrawal maximum of ${policy.maxAmount} base units`,
     };
   }
@@ -35,7 +36,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'allowlist',
-      code: 'policy.destination_not_allowed',
+      code: WithdrawalErrors['policy.destination_not_allowed'].code,
       detail: 'the destination is not on the allowlist for this asset',
     };
   }
@@ -43,7 +44,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'velocity_user',
-      code: 'policy.velocity_user_exceeded',
+      code: WithdrawalErrors['policy.velocity_user_exceeded'].code,
       detail: `the user's withdrawals over 24 h would exceed ${policy.userDailyLimit} base units`,
     };
   }
@@ -51,7 +52,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'velocity_client',
-      code: 'policy.velocity_client_exceeded',
+      code: WithdrawalErrors['policy.velocity_client_exceeded'].code,
       detail: `the client's withdrawals over 24 h would exceed ${policy.clientDailyLimit} base units`,
     };
   }
@@ -63,7 +64,7 @@ export function evaluatePolicy(policy: Policy | null, facts: PolicyFacts): Polic
     return {
       outcome: 'deny',
       rule: 'circuit_breaker',
-      code: 'policy.circuit_breaker_tripped',
+      code: WithdrawalErrors['policy.circuit_breaker_tripped'].code,
       detail: `outflows over ${policy.breakerWindowSeconds} s would exceed ${policy.breakerLimit} base units; the asset is now paused`,
       tripBreaker: true,
     };

@@ -1,4 +1,5 @@
-import { DomainError } from '@strongroom/shared-types';
+import { domainError, type DomainError } from '@strongroom/shared-types';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import type { Policy } from './policy.types';
 
 /** Amounts are 256-bit at most on every chain we serve; anything at or above 2^256 is a typo or an attack. */
@@ -19,7 +20,8 @@ type Limits = Pick<
   | 'withdrawalFee'
 >;
 
-const AMOUNT_FIELDS = [
+/** The policy fields that are amounts, in base units of the policy's asset. */
+export const POLICY_AMOUNT_FIELDS = [
   'maxAmount',
   'userDailyLimit',
   'clientDailyLimit',
@@ -31,12 +33,12 @@ const AMOUNT_FIELDS = [
 const NEVER_AT_ZERO = ['maxAmount', 'userDailyLimit', 'clientDailyLimit', 'breakerLimit'] as const;
 
 function invalid(reason: string, detail: string, extra: Record<string, unknown> = {}): DomainError {
-  return new DomainError('policy.invalid', 422, detail, { reason, ...extra });
+  return domainError(WithdrawalErrors['policy.invalid'], detail, { reason, ...extra });
 }
 
 /** Range checks on the values of one policy row, as an admin sets it. */
 export function assertPolicyBounds(p: Limits): void {
-  for (const f of AMOUNT_FIELDS) {
+  for (const f of POLICY_AMOUNT_FIELDS) {
     const v = p[f];
     if (v !== null && (v < 0n || v >= AMOUNT_LIMIT))
       throw invalid('amount_out_of_range', `${f} must be an integer from 0 to 2^256 − 1 base units`, { field: f });

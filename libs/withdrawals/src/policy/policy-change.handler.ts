@@ -1,6 +1,6 @@
-import { findClient, type ChangeHandler, type Principal } from '@strongroom/api-auth';
+import { AuthErrors, findClient, type ChangeHandler, type Principal } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
-import { notFound } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import type { PipelineDeps } from '../core/deps';
 import type { PolicyDeps } from './policy.service';
 import { parsePolicyChange, type PolicyChangePayload } from './policy-input';
@@ -11,7 +11,7 @@ export const POLICY_CHANGE_KIND = 'withdrawals.policy';
 /** 404 `client.not_found` unless the policy is the asset default or names a registered client. */
 export async function assertPolicyClient(db: Pick<Tx, 'query'>, clientId: string): Promise<void> {
   if (clientId !== '*' && !(await findClient(db, clientId)))
-    throw notFound('client.not_found', `no client ${clientId}`, { clientId });
+    throw domainError(AuthErrors['client.not_found'], `no client ${clientId}`, { clientId });
 }
 
 /**

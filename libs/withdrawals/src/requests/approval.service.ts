@@ -1,6 +1,7 @@
 import { assertClientScope, inClientScope } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
-import { conflict, DomainError, notFound } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import type { PipelineDeps } from '../core/deps';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
@@ -33,9 +34,8 @@ export class ApprovalService {
   async approve(actor: Actor, id: string): Promise<void> {
     const { deps } = this;
     if (actor.role !== 'approver') {
-      throw new DomainError(
-        'approval.approver_role_required',
-        403,
+      throw domainError(
+        WithdrawalErrors['approval.approver_role_required'],
         'only an approver key can approve a withdrawal (an admin cannot)',
         { withdrawalId: id },
       );
@@ -44,9 +44,8 @@ export class ApprovalService {
     await runTx(deps, async (tx) => {
       const w = await this.lockAwaiting(tx, id, actor);
       if (w.requested_by === actor.keyId || (w.requester_owner ?? w.requested_by) === owner) {
-        throw new DomainError(
-          'approval.self_approval',
-          403,
+        throw domainError(
+          WithdrawalErrors['approval.self_approval'],
           'the person who requested a withdrawal cannot approve it, with any of their keys',
           { withdrawalId: id },
         );
@@ -56,13 +55,16 @@ export class ApprovalService {
         [id],
       );
       if (counted.some((a) => a.approver === actor.keyId))
-        throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', {
-          withdrawalId: id,
-        });
+        throw domainError(
+          WithdrawalErrors['approval.duplicate'],
+          'this approver has already decided on this withdrawal',
+          {
+            withdrawalId: id,
+          },
+        );
       if (counted.some((a) => a.owner === owner)) {
-        throw new DomainError(
-          'approval.same_owner',
-          403,
+        throw domainError(
+          WithdrawalErrors['approval.same_owner'],
           'another key of the same owner has already approved this withdrawal; approvals count distinct people',
           { withdrawalId: id },
         );
@@ -72,9 +74,13 @@ export class ApprovalService {
         [id, actor.keyId, owner, deps.clock.now()],
       );
       if (ins.length === 0)
-        throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', {
-          withdrawalId: id,
-        });
+        throw domainError(
+          WithdrawalErrors['approval.duplicate'],
+          'this approver has already decided on this withdrawal',
+          {
+            withdrawalId: id,
+          },
+        );
       const approvers = [...counted.map((a) => a.approver), actor.keyId];
       const owners = [...counted.map((a) => a.owner), owner];
       audit(tx, {
@@ -107,9 +113,13 @@ export class ApprovalService {
         [id, actor.keyId, ownerOf(actor), reason, deps.clock.now()],
       );
       if (ins.length === 0)
-        throw conflict('approval.duplicate', 'this approver has already decided on this withdrawal', {
-          withdrawalId: id,
-        });
+        throw domainError(
+          WithdrawalErrors['approval.duplicate'],
+          'this approver has already decided on this withdrawal',
+          {
+            withdrawalId: id,
+          },
+        );
       await voidHold(tx, deps, w);
       await transition(
         tx,
@@ -125,13 +135,17 @@ export class ApprovalService {
 
   private async lockAwaiting(tx: Tx, id: string, actor: Actor): Promise<WithdrawalRow> {
     const [w] = await tx.query<WithdrawalRow>(`SELECT * FROM withdrawals.withdrawals WHERE id = $1 FOR UPDATE`, [id]);
-    if (!w) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+    if (!w) throw domainError(WithdrawalErrors['withdrawal.not_found'], `no withdrawal ${id}`, { withdrawalId: id });
     assertClientScope(scopeOf(actor), w.client_id);
     if (w.status !== 'awaiting_approval') {
-      throw conflict('withdrawal.not_awaiting_approval', `withdrawal ${id} is ${w.status}, not awaiting approval`, {
-        withdrawalId: id,
-        currentStatus: w.status,
-      });
+      throw domainError(
+        WithdrawalErrors['withdrawal.not_awaiting_approval'],
+        `withdrawal ${id} is ${w.status}, not awaiting approval`,
+        {
+          withdrawalId: id,
+          currentStatus: w.status,
+        },
+      );
     }
     return w;
   }

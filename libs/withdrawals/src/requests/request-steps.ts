@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '@strongroom/persistence';
 import type { AssetInfo } from '@strongroom/shared-assets';
 import { assertClientScope } from '@strongroom/api-auth';
-import { conflict, DomainError, parseAssetUnits, unprocessable, type AssetCode } from '@strongroom/shared-types';
+import { DomainError, domainError, parseBaseUnits, type AssetCode } from '@strongroom/shared-types';
 import { adapterFor, type PipelineDeps } from '../core/deps';
 import { holdId, holdTransfer } from '../core/holds';
 import { transition } from '../core/transition';
@@ -12,12 +12,13 @@ import type { Policy, PolicyDecision } from '../policy/policy.types';
 import type { WithdrawalRow } from '../withdrawal-row';
 import { ownerOf, scopeOf, type Actor } from '../withdrawal.types';
 import { assertAssetServed } from './asset-serving';
+import { WithdrawalErrors } from '../withdrawals.errors';
 
 export interface WithdrawalRequest {
   clientId: string;
   userId: string;
   asset: string;
-  /** Asset units, decimal string ("0.015"). */
+  /** Base units, digits only ("1500000" satoshi for 0.015 BTC): docs/api-conventions.md. */
   amount: string;
   destination: string;
   memo?: string;
@@ -39,12 +40,12 @@ const LIVE = `status NOT IN ('requested', 'rejected', 'cancelled', 'failed')`;
 
 /**
  * Scope, asset, amount, served asset and destination, before any transaction. The hash covers
- * the body in normalised form (base units, normalised address), so "0.25" and "0.250" are one request.
+ * the body in normalised form (base units, normalised address), so "0250" and "250" are one request.
  */
 export function validateRequest(deps: PipelineDeps, actor: Actor, req: WithdrawalRequest): ValidRequest {
   assertClientScope(scopeOf(actor), req.clientId);
   const asset = deps.assets.get(req.asset);
-  const amount = parseAssetUnits(req.amount, asset.decimals);
+  const amount = parseBaseUnits(req.amount);
   const adapter = adapterFor(deps, asset.chain);
   // Refused here, not when the batch is built: nothing is held for an asset that cannot leave.
   assertAssetServed(adapter, asset);
@@ -108,9 +109,13 @@ export async function insertRequest(
     [actor.keyId, idempotencyKey],
   );
   if (orig.request_hash !== v.requestHash) {
-    throw conflict('idempotency.conflict', 'this Idempotency-Key was already used with a different request body', {
-      withdrawalId: orig.id,
-    });
+    throw domainError(
+      WithdrawalErrors['idempotency.conflict'],
+      'this Idempotency-Key was already used with a different request body',
+      {
+        withdrawalId: orig.id,
+      },
+    );
   }
   return orig.id;
 }
@@ -123,8 +128,8 @@ export async function insertRequest(
 export async function policyFor(tx: Tx, deps: PolicyDeps, asset: AssetCode, clientId: string): Promise<Policy> {
   const policy = await deps.policies.effective(tx, asset, clientId);
   if (!policy) {
-    throw unprocessable(
-      'withdrawal.no_policy',
+    throw domainError(
+      WithdrawalErrors['withdrawal.no_policy'],
       `no withdrawal policy applies to ${asset} for client ${clientId}; an admin must set the asset default or the client's policy`,
       { asset, clientId },
     );
@@ -213,7 +218,7 @@ export async function holdAndDecide(
   await transition(tx, deps, id, 'requested', 'held', {
     actor: actor.keyId,
     actorRole: actor.role,
-    detail: { holdId: holdId(id, 'hold'), amount: (v.amount + fee).toString() },
+    detail: { holdId: holdId(id, 'hold'), amount: (v.amount + fee).toString(), asset: v.asset.code },
   });
   if (decision.outcome === 'await_approval') {
     await transition(
@@ -241,8 +246,10 @@ export async function holdAndDecide(
     tx,
   );
   if (!hold.ok) {
-    throw unprocessable(
-      /insufficient|exceed/i.test(hold.code) ? 'withdrawal.insufficient_funds' : 'withdrawal.hold_refused',
+    throw domainError(
+      WithdrawalErrors[
+        /insufficient|exceed/i.test(hold.code) ? 'withdrawal.insufficient_funds' : 'withdrawal.hold_refused'
+      ],
       `the ledger refused the hold: ${hold.detail}`,
       { ledgerCode: hold.code },
     );

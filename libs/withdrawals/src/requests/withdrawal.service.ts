@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertClientScope, requireActiveClient } from '@strongroom/api-auth';
-import { conflict, DomainError, notFound } from '@strongroom/shared-types';
+import { DomainError, domainError, type ErrorEntry } from '@strongroom/shared-types';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import { seqPage } from '../seq-page';
 import { voidHold } from '../core/holds';
 import type { PipelineDeps } from '../core/deps';
@@ -31,6 +32,12 @@ export interface ListQuery {
   cursor?: string;
 }
 
+/** The catalogue entry of a policy denial code (422 for a code recorded before it was catalogued). */
+function denialEntry(code: string): ErrorEntry {
+  const entries: Record<string, ErrorEntry> = WithdrawalErrors;
+  return entries[code] ?? { code, status: 422, title: 'Denied by policy', context: 'withdrawals' };
+}
+
 /** A request refused by policy: recorded as a rejected withdrawal, answered 422 with the rule. */
 export class PolicyDenied extends DomainError {
   constructor(
@@ -38,7 +45,7 @@ export class PolicyDenied extends DomainError {
     detail: string,
     readonly withdrawal: Withdrawal,
   ) {
-    super(code, 422, detail, { withdrawalId: withdrawal.id, rule: withdrawal.rule });
+    super(denialEntry(code), detail, { withdrawalId: withdrawal.id, rule: withdrawal.rule });
   }
 }
 
@@ -106,7 +113,7 @@ export class WithdrawalService {
       `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id WHERE w.id = $1`,
       [id],
     );
-    if (!row) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+    if (!row) throw domainError(WithdrawalErrors['withdrawal.not_found'], `no withdrawal ${id}`, { withdrawalId: id });
     if (opts.viewer) assertClientScope(scopeOf(opts.viewer), row.client_id);
     const approvals = await this.deps.db.query<{
       approver: string;
@@ -189,7 +196,8 @@ export class WithdrawalService {
         `SELECT batch_id, client_id FROM withdrawals.withdrawals WHERE id = $1`,
         [id],
       );
-      if (!peek) throw notFound('withdrawal.not_found', `no withdrawal ${id}`, { withdrawalId: id });
+      if (!peek)
+        throw domainError(WithdrawalErrors['withdrawal.not_found'], `no withdrawal ${id}`, { withdrawalId: id });
       // A key cancels only withdrawals of the clients it acts for.
       assertClientScope(scopeOf(actor), peek.client_id);
       // Batch before withdrawal: the same lock order as the signer, so the two cannot deadlock.
@@ -207,8 +215,8 @@ export class WithdrawalService {
         (w.batch_id && batchStatus !== 'batched') ||
         w.batch_id !== peek.batch_id
       ) {
-        throw conflict(
-          'withdrawal.not_cancellable',
+        throw domainError(
+          WithdrawalErrors['withdrawal.not_cancellable'],
           `withdrawal ${id} is ${w.status}; only withdrawals not yet being signed can be cancelled`,
           { withdrawalId: id, currentStatus: w.status },
         );

@@ -1,10 +1,10 @@
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { formatAssetUnits, notFound, type ChainId } from '@strongroom/shared-types';
+import { displayAmount, notFound, type ChainId } from '@strongroom/shared-types';
 import { seqPage } from '../seq-page';
 import type { SweepRow, SweepStatus } from './sweep-row';
 
-/** A sweep as the API shows it: amounts in asset units (decimal strings), the native asset's for the fee. */
+/** A sweep as the API shows it: amounts in base units with their asset, `display` in asset units for people. */
 export interface Sweep {
   id: string;
   chain: ChainId;
@@ -15,11 +15,13 @@ export interface Sweep {
   txid: string | null;
   previousTxids: string[];
   nonce: string;
-  /** Gas paid (booked as fee expense out of the relayer's gas budget), once mined. */
+  /** Gas paid in base units of `feeAsset` (booked as fee expense out of the relayer's gas budget), once mined. */
   fee: string | null;
   feeAsset: string | null;
   minedHeight: number | null;
-  swept: { address: string; asset: string; amount: string }[];
+  swept: { address: string; asset: string; amount: string; display: { amount: string } }[];
+  /** For people only, never accepted as input: the fee in asset units with the code. */
+  display: { fee: string | null };
   failure: string | null;
   lastError: string | null;
   createdAt: string;
@@ -57,8 +59,9 @@ export class SweepQueries {
   private toSweep(r: SweepRow): Sweep {
     const assets = this.deps.assets;
     const native = assets.onChain(r.chain).find((a) => a.native);
-    const units = (asset: string, amount: string) =>
-      assets.has(asset) ? formatAssetUnits(BigInt(amount), assets.get(asset).decimals) : amount;
+    // An asset no longer configured still shows its base units, under its code.
+    const shown = (asset: string, amount: string) =>
+      displayAmount(amount, assets.has(asset) ? assets.get(asset).decimals : 0, asset);
     return {
       id: r.id,
       chain: r.chain,
@@ -69,10 +72,16 @@ export class SweepQueries {
       txid: r.txid,
       previousTxids: r.previous_txids,
       nonce: String(r.nonce),
-      fee: r.fee !== null && native ? formatAssetUnits(BigInt(r.fee), native.decimals) : null,
+      fee: r.fee !== null ? String(r.fee) : null,
       feeAsset: native?.code ?? null,
       minedHeight: r.mined_height,
-      swept: (r.swept ?? []).map((s) => ({ address: s.address, asset: s.asset, amount: units(s.asset, s.amount) })),
+      swept: (r.swept ?? []).map((s) => ({
+        address: s.address,
+        asset: s.asset,
+        amount: String(s.amount),
+        display: { amount: shown(s.asset, String(s.amount)) },
+      })),
+      display: { fee: r.fee !== null && native ? shown(native.code, String(r.fee)) : null },
       failure: r.failure,
       lastError: r.last_error,
       createdAt: new Date(r.created_at).toISOString(),
