@@ -1,3 +1,5 @@
+// Long because the tree's build, proofs and the buffer layout they share (offsets, u256 rows,
+// the shared-memory handoff to workers) are one format; split, each part would export internals.
 import { hash as nodeHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import {
@@ -241,6 +243,8 @@ function mainKernels(): TreeKernels {
 
 const overflow = () => domainError(ComplianceErrors['proof.sum_overflow'], 'a per-asset sum exceeds 2^256-1');
 
+// Long because sizing, checking and encoding share the running offsets of one allocation (a
+// million users in one buffer); the returned closures read that same buffer, so they stay here.
 /**
  * Checks and encodes the users into one buffer laid out as TreeLayout says (shared with worker
  * threads when `shared`): ids as UTF-8, balances as u256 rows. Also plans the levels.

@@ -24,6 +24,8 @@ const users: UserBalances[] = [
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 
+// Long because it is the published vector files as one literal: the negative cases are a flat
+// table of single edits to one valid proof, meant to be read top to bottom beside the spec.
 export function buildTestVectors(): Record<(typeof VECTOR_FILES)[number], unknown> {
   const tree = LiabilityTree.build({ snapshotId, assets, salt, users });
   const context = sha(contextMessage(snapshotId, assets));

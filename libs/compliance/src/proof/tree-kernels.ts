@@ -36,6 +36,8 @@ export interface TreeKernels {
   nodes(layout: TreeLayout, fromLevel: number, toLevel: number, w: number, of: number): boolean;
 }
 
+// Long because it is shipped to worker threads as source text: it may use nothing outside its
+// body, so its helpers and constants must live inside it (see below).
 /**
  * The hashing work of a tree build, in one self-contained function: it is run as is on the main
  * thread and, turned back into source text, in worker threads. So it may use nothing from outside
