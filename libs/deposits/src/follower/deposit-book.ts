@@ -1,3 +1,5 @@
+// Long because the book is the one writer of deposit rows: every transition (record, credit,
+// orphan, settle, reverse) sits here with the row locks and events it takes, read side by side.
 import type { ChainTransfer } from '@strongroom/chains-core';
 import type { Tx } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
@@ -167,6 +169,8 @@ export class DepositBook {
     return this.assets.get(asset).confirmations;
   }
 
+  // Long because a sighting's three outcomes (new row, dropped one back in the mempool, attached to
+  // a block) are decided on the one row the loop locks FOR UPDATE, each with the events it raises.
   private async record(
     tx: Tx,
     transfers: ChainTransfer[],
@@ -301,6 +305,8 @@ export class DepositBook {
     );
   }
 
+  // Long because the ledger transfers, the incident row, the state change, the event and the audit
+  // entry are one transaction in a fixed order (audit last: its head row is held until commit).
   /**
    * Reverses a credited deposit the chain no longer holds: takes back what the user's available
    * balance covers, books the rest to the client's incident account (kind 'incident', owner
