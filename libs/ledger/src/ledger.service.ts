@@ -1,3 +1,5 @@
+// Long because the service is the ledger's one write path: accounts, transfers, balances as of,
+// expiry and the batch executor share its flag cache and retry loop (planning and SQL live apart).
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isRetryableTxError, sqlState, type Database, type Tx } from '@strongroom/persistence';
 import { ASSET_CODE, type AssetCode, domainError } from '@strongroom/shared-types';
@@ -370,6 +372,8 @@ export class LedgerService implements LedgerApi {
     }
   }
 
+  // Long because it is one transaction's two round trips in the lock order below (read_batch locks,
+  // apply_batch writes); split, the half-taken locks would travel between methods on the hot path.
   /**
    * One batch in one transaction. Lock order, the same for every transaction, is what makes it
    * deadlock-free: (1) pending_states rows of the pendings it resolves, sorted; (2) advisory

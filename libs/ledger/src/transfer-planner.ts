@@ -96,6 +96,8 @@ export function accountsToLock(
   return [...out].sort();
 }
 
+// Long because each transfer must see the balances, pendings and undo log left by the ones before
+// it (a linked chain rolls back as one): the closures share that state in one pass per batch.
 /**
  * Decides a batch in memory, in order, as TigerBeetle does: each transfer sees the effects of
  * the ones before it; a linked chain is undone as a whole when one member fails. Pure: the

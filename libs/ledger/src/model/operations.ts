@@ -69,6 +69,8 @@ export interface Accounts {
 /** A step to run: a batch of transfers, or a sweep of timed-out pendings. */
 export type Step = { kind: 'batch'; transfers: TransferInput[] } | { kind: 'sweep' };
 
+// Long because it is one switch over the model's operations sharing the id counter, the open holds
+// and the batch being filled; each case is a few lines and reads best next to the others.
 /** Turns operations into concrete batches (deterministically), with ids under `prefix`. */
 export function toSteps(ops: Op[], acc: Accounts, prefix: string): Step[] {
   const steps: Step[] = [];
