@@ -38,6 +38,8 @@ export interface RunningCustody {
   close(): Promise<void>;
 }
 
+// Long because each service is pushed onto `cleanups` right after it starts, so a failure stops
+// exactly what started, in reverse; the three apps share the adapters and KMS client built here.
 /**
  * Starts the embedded default: kms-local, bcoin regtest and anvil under the data directory, one
  * PGlite database with every migration, the custody wallets (created on first start), then the

@@ -70,6 +70,8 @@ export function verifyProof(input: unknown, options: VerifyOptions = {}): Verify
   }
 }
 
+// Long because it is the verification procedure of docs/proof-of-liabilities.md in its order (field
+// checks, the path fold, root, totals): an auditor reads it against that text step by step.
 function verifyParsed(proof: unknown, options: VerifyOptions): VerifyResult {
   if (typeof proof !== 'object' || proof === null || Array.isArray(proof))
     return fail('malformed', 'expected a JSON object');

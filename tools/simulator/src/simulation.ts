@@ -1,3 +1,5 @@
+// Long because Run is one seeded simulation: its short steps share the world, the crash plan, the
+// checker, the process under test and the trace; apart, each would take all of them as arguments.
 import { createHash } from 'node:crypto';
 import { ensureClient } from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';

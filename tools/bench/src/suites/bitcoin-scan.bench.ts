@@ -5,6 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { printTable } from '../table';
 
+// Long because it is one benchmark script: the synthetic blocks, the gc and memory probes and both
+// measured scans share its locals and must run in this order for the memory figures to hold.
 /**
  * `npm run bench -- bitcoin-scan [--blocks=N] [--txs=N] [--watched=N]`: synthetic raw blocks of
  * segwit and legacy transactions scanned against a million watched P2WSH scripts, the way the

@@ -6,6 +6,8 @@ import { LiabilityTree, type UserBalances } from '@strongroom/compliance';
 import { verifyProof } from '@strongroom/proof-verifier';
 import { printTable } from '../table';
 
+// Long because it is one benchmark script on one tree: peak RSS is read right after the parallel
+// build, then the SHA-256 baseline, proof sizes and verify times are taken from that same tree.
 /**
  * `npm run bench -- proofs [--users=N]`: the proof-of-liabilities tree for N users (default
  * 1,000,000) × 3 assets. Build time per phase, peak memory, proof size and verify time, and how

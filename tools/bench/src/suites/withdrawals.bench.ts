@@ -73,6 +73,8 @@ const destination = (i: number) => {
   return payments.p2wpkh({ hash, network: networks.regtest }).address as string;
 };
 
+// Long because the database, kms-local, the funded wallet and the app it starts are shared by the
+// batch-size and latency phases that follow, and are stopped together after the last one.
 async function benchBackend(backend: BackendName, quick: boolean): Promise<Row[]> {
   const tdb = await openTestDatabase(backend, { contexts: CONTEXTS });
   const kms = await startKmsLocal();

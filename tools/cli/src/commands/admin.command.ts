@@ -85,6 +85,8 @@ const printable = (s: string): string =>
   );
 const scopeText = (c: ClientScope): string => (c === 'all' ? 'all' : c.length === 0 ? '(none)' : c.join(','));
 
+// Long because it is the `admin` command table: one commander chain per subcommand (keys, scopes,
+// clients), a few lines each, kept in the order `--help` lists them.
 /** `strongroom admin …`: API keys and clients, directly on the database (the operator is the root of trust). */
 export function register(program: Command): void {
   const admin = program.command('admin').description('API keys, clients and roles');

@@ -24,6 +24,8 @@ const chain = (raw: string): ChainId => {
   return raw as ChainId;
 };
 
+// Long because it is the `keys` command table: one commander chain per subcommand (ceremony,
+// verify, list, safe, status), a few lines each, kept in the order `--help` lists them.
 /**
  * `strongroom keys …`: the key ceremony and the checks of KMS keys against the registry.
  * Configuration from the environment: KMS_ENDPOINT (kms-local) or AWS, AWS_REGION, AWS
