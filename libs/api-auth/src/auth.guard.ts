@@ -48,6 +48,35 @@ const DUMMY_VERIFIER = randomBytes(32).toString('hex');
 // Looked up in place of a malformed key id, so it costs the same read as a well-formed unknown one.
 const ABSENT_KEY_ID = 'srk_000000000000000000000000';
 
+/** The four signed-request headers, present and well formed; throws naming what is missing. */
+function signedHeaders(req: RawRequest): { keyId: string; timestamp: string; nonce: string; signature: string } {
+  const header = (name: string): string | undefined => {
+    const v = req.headers[name];
+    return typeof v === 'string' && v.length > 0 ? v : undefined;
+  };
+  const keyId = header(HEADER_KEY);
+  const timestamp = header(HEADER_TIMESTAMP);
+  const nonce = header(HEADER_NONCE);
+  const signature = header(HEADER_SIGNATURE)?.toLowerCase();
+  const missing = [
+    [HEADER_KEY, keyId],
+    [HEADER_TIMESTAMP, timestamp],
+    [HEADER_NONCE, nonce],
+    [HEADER_SIGNATURE, signature],
+  ]
+    .filter(([, v]) => v === undefined)
+    .map(([h]) => h);
+  if (missing.length > 0 || !keyId || !timestamp || !nonce || !signature) {
+    throw domainError(AuthErrors['auth.missing'], `signed request headers missing: ${missing.join(', ')}`, {
+      missing,
+    });
+  }
+  if (!NONCE.test(nonce))
+    throw domainError(AuthErrors['auth.missing'], 'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]');
+  if (!SIGNATURE.test(signature)) throw invalidCredentials();
+  return { keyId, timestamp, nonce, signature };
+}
+
 /**
  * The global guard: every route is authenticated with a signed request unless it is `@Public()`,
  * then authorised by `@Roles`. A route with neither is refused (fail closed).
@@ -89,33 +118,7 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     const req = context.switchToHttp().getRequest<RawRequest>();
-    const header = (name: string): string | undefined => {
-      const v = req.headers[name];
-      return typeof v === 'string' && v.length > 0 ? v : undefined;
-    };
-    const keyId = header(HEADER_KEY);
-    const timestamp = header(HEADER_TIMESTAMP);
-    const nonce = header(HEADER_NONCE);
-    const signature = header(HEADER_SIGNATURE)?.toLowerCase();
-    const missing = [
-      [HEADER_KEY, keyId],
-      [HEADER_TIMESTAMP, timestamp],
-      [HEADER_NONCE, nonce],
-      [HEADER_SIGNATURE, signature],
-    ]
-      .filter(([, v]) => v === undefined)
-      .map(([h]) => h);
-    if (missing.length > 0 || !keyId || !timestamp || !nonce || !signature) {
-      throw domainError(AuthErrors['auth.missing'], `signed request headers missing: ${missing.join(', ')}`, {
-        missing,
-      });
-    }
-    if (!NONCE.test(nonce))
-      throw domainError(
-        AuthErrors['auth.missing'],
-        'X-Strongroom-Nonce must be 16 to 128 characters of [A-Za-z0-9._~-]',
-      );
-    if (!SIGNATURE.test(signature)) throw invalidCredentials();
+    const { keyId, timestamp, nonce, signature } = signedHeaders(req);
 
     const now = Date.now();
     const ts = TIMESTAMP.test(timestamp) ? Number(timestamp) : NaN;
