@@ -78,4 +78,23 @@ export const WithdrawalErrors = defineErrors('withdrawals', {
     description: 'The same key and body answer 200 with the original withdrawal.',
   },
   'request.invalid_cursor': { status: 400, title: 'The cursor is not one this API returned' },
+  'user.unknown': { status: 404, title: 'The user has no ledger account in this asset' },
+  'chain.unavailable': { status: 503, title: 'This deployment has no adapter for the asset’s chain' },
+  'solvency.breaker_tripped': {
+    status: 503,
+    title: 'The solvency gate refuses to sign this asset',
+    description: 'Custody on chain does not cover what the ledger owes; an admin pair clears the breaker.',
+  },
+  'solvency.not_tripped': { status: 409, title: 'The solvency breaker of this asset is not tripped' },
+  'sweep.not_found': { status: 404, title: 'No such sweep' },
+  'sweep.unsupported': { status: 500, title: 'The chain adapter cannot sweep deposit addresses' },
+  'sweep.no_source': { status: 500, title: 'The sweeper runs without the deposit feed (SWEEP_SOURCE)' },
+  'sweep.wallet_directory': { status: 500, title: 'The wallet directory cannot look wallets up by id' },
+  'sweep.wallet_unknown': { status: 500, title: 'Deposit addresses name a wallet the directory does not know' },
+  'sweep.wallet_incomplete': { status: 500, title: 'The sweeping wallet lacks its Safe or relayer key' },
+  'sweep.address_mismatch': {
+    status: 500,
+    title: 'A deposit address does not derive from its wallet and tag',
+    description: 'The wallet directory and the deposits disagree; no sweep is built.',
+  },
 });

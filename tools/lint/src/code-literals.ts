@@ -4,17 +4,11 @@ import ts from 'typescript';
 import { isCatalogueFile } from './error-catalogues';
 import { isSpec, listTsFiles } from './projects';
 
-/**
- * Contexts whose error codes are not in a catalogue yet: their string codes are tolerated until
- * they move. Remove a folder from this list when its codes move; never add one.
- */
-export const NOT_YET_CATALOGUED = ['libs/withdrawals/'];
-
 /** Test support states the codes it expects, as specs do. */
 const isTestSupport = (file: string) => isSpec(file) || file.includes(`${path.sep}testing${path.sep}`);
 
-/** Error helpers that take a bare code string (the form left for the contexts above). */
-const BARE_CODE_CALLS = new Set(['badRequest', 'notFound', 'conflict', 'unprocessable', 'DomainError']);
+/** The constructor that takes a bare code string (left for re-raising a catalogued code). */
+const BARE_CODE_CALLS = new Set(['DomainError']);
 
 export interface CodeLiteral {
   file: string;
@@ -54,13 +48,12 @@ export function codeLiteralsIn(file: string, codes: Set<string>, text = readFile
   return found;
 }
 
-/** Every code literal outside catalogues, test support and the not-yet-catalogued folders. */
+/** Every code literal outside catalogues and test support. */
 export function findCodeLiterals(root: string, codes: Set<string>): CodeLiteral[] {
   const found: CodeLiteral[] = [];
   for (const dir of ['apps', 'libs', 'tools']) {
     for (const file of listTsFiles(path.join(root, dir), (f) => !isTestSupport(f) && !isCatalogueFile(f))) {
       const relative = path.relative(root, file);
-      if (NOT_YET_CATALOGUED.some((folder) => relative.startsWith(folder))) continue;
       found.push(...codeLiteralsIn(file, codes).map((l) => ({ ...l, file: relative })));
     }
   }

@@ -19,7 +19,7 @@ describe('error codes', () => {
 
   it('flags a catalogued code in a comparison and a bare code given to an error helper', () => {
     const text = [
-      "if (err.code === 'account.not_found') throw badRequest('brand.new', 'x');",
+      "if (err.code === 'account.not_found') throw new DomainError('brand.new', 400, 'x');",
       "throw domainError(LedgerErrors['account.not_found'], 'fine');",
       "const map = { 'account.not_found': 1 };",
     ].join('\n');

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ASSET_CODE, badRequest, domainError, parseBaseUnits } from '@strongroom/shared-types';
+import { ASSET_CODE, domainError, parseBaseUnits } from '@strongroom/shared-types';
 import { parseWith, HttpErrors } from '@strongroom/shared-http';
 import type { TransferFlag, TransferInput } from '../ledger.types';
 import { FLAG_BITS } from '../transfer-flags';
 import { ACCOUNT_KINDS, OWNER } from '../ledger.service';
 import { checkMetadata } from '../metadata-check';
+import { refusalError } from '../ledger.errors';
 
 /** Request bodies, validated at the edge with zod; amounts arrive as base-unit decimal strings. */
 const flagNames = Object.keys(FLAG_BITS) as [TransferFlag, ...TransferFlag[]];
@@ -96,7 +97,7 @@ export function checkEdgeMetadata(metadata: unknown, index?: number): void {
   if (metadata === undefined) return;
   const bad = checkMetadata(metadata);
   if (bad)
-    throw badRequest(
+    throw refusalError(
       bad.code,
       index === undefined ? bad.detail : `transfers[${index}].metadata: ${bad.detail}`,
       index === undefined ? {} : { index },

@@ -4,8 +4,8 @@ import type { ErrorEntry } from './error-catalogue';
  * A failure the caller can act on. `code` is stable and documented (clients switch on it);
  * `status` is the HTTP status the API answers with; `detail` is for humans.
  * Rendered as RFC 9457 problem+json by libs/shared/http. Build one from a catalogue entry
- * (`domainError(entry, detail)`); the (code, status) form remains for contexts whose codes are
- * not catalogued yet.
+ * (`domainError(entry, detail)`); the (code, status) form only re-raises a code that is already
+ * catalogued (an adapter's refusal wrapped with its batch, a refusal read back from a result).
  */
 export class DomainError extends Error {
   readonly code: string;
@@ -36,16 +36,6 @@ export class DomainError extends Error {
 /** The error of a catalogue entry: `throw domainError(LedgerErrors['account.not_found'], detail)`. */
 export const domainError = (entry: ErrorEntry, detail: string, extra?: Record<string, unknown>) =>
   new DomainError(entry, detail, extra);
-
-// The status helpers below take a bare code: only for contexts not yet moved to a catalogue.
-export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError(code, 400, detail, extra);
-export const notFound = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError(code, 404, detail, extra);
-export const conflict = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError(code, 409, detail, extra);
-export const unprocessable = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError(code, 422, detail, extra);
 
 /** Whether `err` is a DomainError, and when `code` is given, of that code (or catalogue entry). */
 export function isDomainError(err: unknown, code?: string | ErrorEntry): err is DomainError {

@@ -1,3 +1,4 @@
+import { LedgerErrors } from '@strongroom/ledger';
 import type { ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
 import type { WithdrawalRow } from '../withdrawal-row';
@@ -72,7 +73,7 @@ export class Settler {
       const results = await deps.ledger.createTransfers(legs, tx);
       // The cause, not the legs of the linked chain that fell with it.
       const refusals = results.filter((r) => !r.ok) as { id: string; code: string; detail: string }[];
-      const refused = refusals.find((r) => r.code !== 'transfer.linked_failed') ?? refusals[0];
+      const refused = refusals.find((r) => r.code !== LedgerErrors['transfer.linked_failed'].code) ?? refusals[0];
       if (refused) {
         // The linked chain moved nothing. Park the batch so the ones after it are not held up.
         const retryAt = new Date(now.getTime() + (opts.retryAfterMs ?? RETRY_AFTER_MS));

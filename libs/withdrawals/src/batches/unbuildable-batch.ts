@@ -1,4 +1,5 @@
-import { DomainError } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { DomainError, isDomainError } from '@strongroom/shared-types';
 
 /**
  * Whether the adapter refused to build a batch for a reason no retry changes: a 4xx DomainError
@@ -9,7 +10,7 @@ import { DomainError } from '@strongroom/shared-types';
  */
 export function refusesBatchForGood(err: unknown): err is DomainError {
   if (!(err instanceof DomainError) || err.status < 400 || err.status >= 500) return false;
-  return typeof err.extra.ref === 'string' || err.code === 'wallet.no_safe';
+  return typeof err.extra.ref === 'string' || isDomainError(err, ChainErrors['wallet.no_safe']);
 }
 
 /** The adapter's refusal, naming the batch so the signer can fail it (as an intent mismatch is). */

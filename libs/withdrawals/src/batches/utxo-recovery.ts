@@ -1,6 +1,6 @@
-import type { AdapterWith, SignedChainTx } from '@strongroom/chains-core';
+import { ChainErrors, type AdapterWith, type SignedChainTx } from '@strongroom/chains-core';
 import { Logger } from '@nestjs/common';
-import { DomainError } from '@strongroom/shared-types';
+import { isDomainError } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR, type WithdrawalStatus } from '../withdrawal.types';
 import type { BatchRow } from './batch-row';
 import { batchRecoveries } from './batch-metrics';
@@ -22,7 +22,7 @@ export interface UtxoRecoveryOptions {
 
 /** The node refused a transaction because an input is missing or spent (-25, Core and the harness). */
 export function refusedForInputs(err: unknown): boolean {
-  return err instanceof DomainError && err.code === 'bitcoin.broadcast_rejected' && err.extra.rpcCode === -25;
+  return isDomainError(err, ChainErrors['bitcoin.broadcast_rejected']) && err.extra.rpcCode === -25;
 }
 
 /**

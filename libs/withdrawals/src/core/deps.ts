@@ -1,7 +1,7 @@
 import type { ChainAdapter } from '@strongroom/chains-core';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { DomainError, type ChainId } from '@strongroom/shared-types';
+import { domainError, type ChainId } from '@strongroom/shared-types';
 import type {
   AuditPort,
   Clock,
@@ -12,6 +12,7 @@ import type {
   WithdrawalLedger,
 } from '../ports';
 import type { LedgerAccounts } from './ledger-accounts';
+import { WithdrawalErrors } from '../withdrawals.errors';
 
 /**
  * Everything the services and workers of the pipeline share (wired by WithdrawalsModule or a test).
@@ -40,6 +41,8 @@ export interface WorkerDeps extends PipelineDeps {
 export function adapterFor(deps: PipelineDeps, chain: ChainId): ChainAdapter {
   const a = deps.adapters.get(chain);
   if (!a)
-    throw new DomainError('chain.unavailable', 503, `no ${chain} adapter is configured in this deployment`, { chain });
+    throw domainError(WithdrawalErrors['chain.unavailable'], `no ${chain} adapter is configured in this deployment`, {
+      chain,
+    });
   return a;
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '@strongroom/persistence';
-import { notFound, type AssetCode, type ChainId } from '@strongroom/shared-types';
+import { domainError, type AssetCode, type ChainId } from '@strongroom/shared-types';
 import type { LedgerAccountKind, WithdrawalLedger } from '../ports';
+import { WithdrawalErrors } from '../withdrawals.errors';
 
 /** The house client id of the operator's own ledger accounts. */
 export const OPERATOR = 'operator';
@@ -18,11 +19,15 @@ export class LedgerAccounts {
   async user(tx: Tx, clientId: string, userId: string, asset: AssetCode): Promise<string> {
     const a = await this.ledger.findAccount({ clientId, ownerId: userId, asset, kind: 'user' }, tx);
     if (!a)
-      throw notFound('user.unknown', `client ${clientId} has no ${asset} account for user ${userId}`, {
-        clientId,
-        userId,
-        asset,
-      });
+      throw domainError(
+        WithdrawalErrors['user.unknown'],
+        `client ${clientId} has no ${asset} account for user ${userId}`,
+        {
+          clientId,
+          userId,
+          asset,
+        },
+      );
     return a.id;
   }
 

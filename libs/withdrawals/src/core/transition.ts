@@ -1,6 +1,7 @@
 import type { Tx } from '@strongroom/persistence';
-import { conflict } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { NEXT, type WithdrawalStatus } from '../withdrawal.types';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import type { PipelineDeps } from './deps';
 import { audit, auditActor } from './run-tx';
 
@@ -48,10 +49,14 @@ export async function transition(
       ],
     );
     if (rows.length !== 1)
-      throw conflict('withdrawal.state_changed', `withdrawal ${withdrawalId} is no longer ${from}`, {
-        withdrawalId,
-        expected: from,
-      });
+      throw domainError(
+        WithdrawalErrors['withdrawal.state_changed'],
+        `withdrawal ${withdrawalId} is no longer ${from}`,
+        {
+          withdrawalId,
+          expected: from,
+        },
+      );
   }
   const detail = ctx.detail ?? {};
   await tx.query(

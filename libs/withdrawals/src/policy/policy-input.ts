@@ -1,5 +1,6 @@
 import { HttpErrors, parseWith } from '@strongroom/shared-http';
-import { AmountErrors, DomainError, domainError } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { AmountErrors, domainError } from '@strongroom/shared-types';
 import { POLICY_AMOUNT_FIELDS } from './policy-bounds';
 import { z } from 'zod';
 import { policySchema } from './policy-schema';
@@ -54,7 +55,7 @@ export function parsePolicyChange(
     const adapter = adapterFor(deps, info.chain);
     allowlist = p.allowlist.map((a) => {
       const c = adapter.validateAddress(a);
-      if (!c.ok) throw new DomainError(c.code, 400, `allowlist entry ${a}: ${c.reason}`, { address: a });
+      if (!c.ok) throw domainError(ChainErrors[c.code], `allowlist entry ${a}: ${c.reason}`, { address: a });
       return c.normalized;
     });
   }

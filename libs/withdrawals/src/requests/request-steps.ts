@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '@strongroom/persistence';
 import type { AssetInfo } from '@strongroom/shared-assets';
 import { assertClientScope } from '@strongroom/api-auth';
-import { DomainError, domainError, parseBaseUnits, type AssetCode } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { domainError, parseBaseUnits, type AssetCode } from '@strongroom/shared-types';
 import { adapterFor, type PipelineDeps } from '../core/deps';
 import { holdId, holdTransfer } from '../core/holds';
 import { transition } from '../core/transition';
@@ -50,7 +51,7 @@ export function validateRequest(deps: PipelineDeps, actor: Actor, req: Withdrawa
   // Refused here, not when the batch is built: nothing is held for an asset that cannot leave.
   assertAssetServed(adapter, asset);
   const check = adapter.validateAddress(req.destination);
-  if (!check.ok) throw new DomainError(check.code, 400, check.reason, { field: 'destination' });
+  if (!check.ok) throw domainError(ChainErrors[check.code], check.reason, { field: 'destination' });
   const destination = check.normalized;
   const requestHash = createHash('sha256')
     .update(
@@ -247,9 +248,9 @@ export async function holdAndDecide(
   );
   if (!hold.ok) {
     throw domainError(
-      WithdrawalErrors[
-        /insufficient|exceed/i.test(hold.code) ? 'withdrawal.insufficient_funds' : 'withdrawal.hold_refused'
-      ],
+      /insufficient|exceed/i.test(hold.code)
+        ? WithdrawalErrors['withdrawal.insufficient_funds']
+        : WithdrawalErrors['withdrawal.hold_refused'],
       `the ledger refused the hold: ${hold.detail}`,
       { ledgerCode: hold.code },
     );

@@ -1,10 +1,11 @@
 import type { ChangeHandler, Principal } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { parseWith } from '@strongroom/shared-http';
-import { conflict } from '@strongroom/shared-types';
+import { domainError } from '@strongroom/shared-types';
 import { z } from 'zod';
 import type { PipelineDeps } from '../core/deps';
 import { auditActor } from '../core/run-tx';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import { solvencyBreakerTripped } from './solvency-metrics';
 
 export const SOLVENCY_CLEAR_KIND = 'withdrawals.solvency_clear';
@@ -43,9 +44,13 @@ export function solvencyClearHandler(deps: PipelineDeps): ChangeHandler<Solvency
         [payload.asset, JSON.stringify(clearedBy), now, ctx.changeId],
       );
       if (rows.length === 0)
-        throw conflict('solvency.not_tripped', `the solvency breaker of ${payload.asset} is not tripped`, {
-          asset: payload.asset,
-        });
+        throw domainError(
+          WithdrawalErrors['solvency.not_tripped'],
+          `the solvency breaker of ${payload.asset} is not tripped`,
+          {
+            asset: payload.asset,
+          },
+        );
       const body = {
         asset: payload.asset,
         incidentId: rows[0].incident_id,

@@ -3,6 +3,7 @@ import { DomainError, type AssetCode } from '@strongroom/shared-types';
 import type { PipelineDeps } from '../core/deps';
 import { holdId } from '../core/holds';
 import type { WithdrawalRow } from '../withdrawal-row';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import { holdReadings, ledgerTotals } from './ledger-readings';
 import { trippedAssets, tripBreaker } from './solvency-breaker';
 import { solvencyBreakerTripped, solvencyRefusals } from './solvency-metrics';
@@ -12,8 +13,7 @@ import type { OnChainHoldings, SolvencyFigures, SolvencyVerdict } from './solven
 export class SolvencyRefused extends DomainError {
   constructor(asset: AssetCode, batchId: string, reason: string) {
     super(
-      'solvency.breaker_tripped',
-      503,
+      WithdrawalErrors['solvency.breaker_tripped'],
       `the solvency gate refuses to sign batch ${batchId}: ${asset} ${reason}; an admin pair must clear the breaker`,
       { asset, batchId, reason },
     );

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { CustodyWallet } from '@strongroom/chains-core';
-import { DomainError, type ChainId } from '@strongroom/shared-types';
+import { domainError, type ChainId } from '@strongroom/shared-types';
 import { SYSTEM_ACTOR } from '../withdrawal.types';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import type { FaultHook } from '../core/fault-points';
 import type { WorkerDeps } from '../core/deps';
 import { reserveRelayerNonce } from '../relayer/relayer-nonces';
@@ -146,9 +147,8 @@ export class SweepPlanner {
       const derived = adapter.deriveDepositAddress(wallet, tag).address;
       const held = (byTag.get(tag) as (typeof holdings)[number]).address;
       if (derived.toLowerCase() !== held.toLowerCase()) {
-        throw new DomainError(
-          'sweep.address_mismatch',
-          500,
+        throw domainError(
+          WithdrawalErrors['sweep.address_mismatch'],
           `wallet ${wallet.id} derives ${derived} for tag ${tag}, but deposits recorded ${held}`,
           { walletId: wallet.id, tag },
         );
@@ -240,23 +240,25 @@ export class SweepPlanner {
   private async wallet(walletId: string): Promise<Wallet> {
     const { deps, opts } = this;
     if (!deps.wallets.walletById)
-      throw new DomainError(
-        'sweep.wallet_directory',
-        500,
+      throw domainError(
+        WithdrawalErrors['sweep.wallet_directory'],
         'the wallet directory cannot look wallets up by id, which the sweeper needs',
       );
     const w = await deps.wallets.walletById(opts.chain, walletId);
     if (!w)
-      throw new DomainError(
-        'sweep.wallet_unknown',
-        500,
+      throw domainError(
+        WithdrawalErrors['sweep.wallet_unknown'],
         `deposit addresses name wallet ${walletId}, which the wallet directory does not know`,
         { walletId },
       );
     if (!w.safeAddress || !w.relayerAddress || !w.relayerPublicKey) {
-      throw new DomainError('sweep.wallet_incomplete', 500, `wallet ${walletId} lacks its Safe or relayer key`, {
-        walletId,
-      });
+      throw domainError(
+        WithdrawalErrors['sweep.wallet_incomplete'],
+        `wallet ${walletId} lacks its Safe or relayer key`,
+        {
+          walletId,
+        },
+      );
     }
     return w;
   }

@@ -1,7 +1,8 @@
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { displayAmount, notFound, type ChainId } from '@strongroom/shared-types';
+import { displayAmount, domainError, type ChainId } from '@strongroom/shared-types';
 import { seqPage } from '../seq-page';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import type { SweepRow, SweepStatus } from './sweep-row';
 
 /** A sweep as the API shows it: amounts in base units with their asset, `display` in asset units for people. */
@@ -52,7 +53,7 @@ export class SweepQueries {
 
   async get(id: string): Promise<Sweep> {
     const [row] = await this.deps.db.query<SweepRow>(`SELECT * FROM withdrawals.sweeps WHERE id = $1`, [id]);
-    if (!row) throw notFound('sweep.not_found', `no sweep ${id}`, { sweepId: id });
+    if (!row) throw domainError(WithdrawalErrors['sweep.not_found'], `no sweep ${id}`, { sweepId: id });
     return this.toSweep(row);
   }
 

@@ -1,9 +1,10 @@
-import { DomainError, type ChainId } from '@strongroom/shared-types';
+import { domainError, type ChainId } from '@strongroom/shared-types';
 import type { FaultHook } from '../core/fault-points';
 import { adapterFor, type WorkerDeps } from '../core/deps';
 import { hasCapabilities } from '@strongroom/chains-core';
 import { SweepFollower } from './sweep-follower';
 import type { SweepOptions } from './sweep-options';
+import { WithdrawalErrors } from '../withdrawals.errors';
 import { SweepPlanner } from './sweep-planner';
 import { SweepSigner } from './sweep-signer';
 
@@ -31,13 +32,16 @@ export class Sweeper {
   constructor(deps: WorkerDeps, opts: SweeperOptions, fault?: FaultHook) {
     const adapter = adapterFor(deps, opts.chain);
     if (!hasCapabilities(adapter, 'sweep', 'relay'))
-      throw new DomainError('sweep.unsupported', 500, `the ${opts.chain} adapter cannot sweep deposit addresses`, {
-        chain: opts.chain,
-      });
+      throw domainError(
+        WithdrawalErrors['sweep.unsupported'],
+        `the ${opts.chain} adapter cannot sweep deposit addresses`,
+        {
+          chain: opts.chain,
+        },
+      );
     if (!deps.sweepSource)
-      throw new DomainError(
-        'sweep.no_source',
-        500,
+      throw domainError(
+        WithdrawalErrors['sweep.no_source'],
         'sweeping needs the deposit feed (SWEEP_SOURCE), which is not wired',
         { chain: opts.chain },
       );
