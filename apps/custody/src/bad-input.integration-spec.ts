@@ -308,6 +308,8 @@ describeEachBackend('bad input through the three APIs', { contexts: ALL_CONTEXTS
     null,
   );
 
+  // Long because it is one fc.oneof over the five numbered families of bad input, all drawn from the
+  // same pick, signed and where: read together, they are the table of what the API must refuse.
   const badCases = (signedArb: fc.Arbitrary<boolean>) =>
     fc
       .tuple(fc.nat(), signedArb, fc.nat())

@@ -15,6 +15,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 // in the dead process's memory survives). Needs a database two processes share: PostgreSQL.
 const maybe = process.env.DATABASE_URL ? describe : describe.skip;
 
+// Long because it is the spec's one fixture: the helpers that drive and watch the child process
+// close over the node, the app and the funded custody it starts, and every test takes the lot.
 /** A bcoin node, the signer app in this process (API, and the pipeline after the "restart"), custody funded on chain. */
 async function world(deposits: bigint[], userFunds: bigint) {
   const node = await startBitcoinRegtest();
