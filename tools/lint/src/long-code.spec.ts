@@ -20,6 +20,12 @@ describe('longCodeIn', () => {
     expect(longCodeIn('a.ts', method)).toMatchObject([{ name: 'step', justified: true }]);
   });
 
+  it('accepts the comment above an awaited call for the callback it is given', () => {
+    const property = `// Long because one property run.\nawait fc.assert(fc.asyncProperty(arb, async () => {\n${body(90)}\n}));\n`;
+    expect(longCodeIn('a.ts', property)).toMatchObject([{ name: 'fc.asyncProperty() callback', justified: true }]);
+    expect(longCodeIn('a.ts', property.replace('Long because', 'Because'))).toMatchObject([{ justified: false }]);
+  });
+
   it('reports the outermost long function only', () => {
     const nested = `function outer() {\n  const inner = () => {\n${body(90)}\n  };\n}\n`;
     expect(longCodeIn('a.ts', nested).map((f) => f.name)).toEqual(['outer']);

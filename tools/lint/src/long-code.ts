@@ -28,7 +28,10 @@ const isFunctionWithBody = (node: ts.Node): node is FunctionNode =>
     ts.isArrowFunction(node)) &&
   node.body !== undefined;
 
-/** The node whose leading comments document `fn`: `const f = () => …` is documented on its statement. */
+/**
+ * The node whose leading comments document `fn`: `const f = () => …` is documented on its statement,
+ * and so is a callback of `await fc.assert(fc.asyncProperty(…, async () => …))`.
+ */
 function documentedNode(fn: FunctionNode): ts.Node {
   let node: ts.Node = fn;
   while (
@@ -41,6 +44,7 @@ function documentedNode(fn: FunctionNode): ts.Node {
       ts.isExportAssignment(node.parent) ||
       ts.isParenthesizedExpression(node.parent) ||
       ts.isCallExpression(node.parent) ||
+      ts.isAwaitExpression(node.parent) ||
       ts.isExpressionStatement(node.parent))
   ) {
     node = node.parent;

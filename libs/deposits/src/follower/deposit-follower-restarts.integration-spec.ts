@@ -57,6 +57,8 @@ describeEachBackend('deposit follower under restarts and reorgs', { contexts: [d
 
   it('credits every deep deposit exactly once and leaves nothing off-chain credited', async () => {
     const { db, backend } = ctx();
+    // Long because one property run is one story: the commands, the crash points they hit and the
+    // restarts are checked against the same chain and ledger at its end, in this order.
     await fc.assert(
       fc.asyncProperty(
         fc.array(cmd, { minLength: 5, maxLength: 30 }),
