@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createApiKey, createClient, listRoutes, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
-import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { LedgerService } from '@strongroom/ledger';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-// The standalone ledger app's compliance ports, built from an empty environment (no chains).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { compliancePortsFromEnv } from '../../ledger/src/compliance-ports';
 import { ALL_CONTEXTS } from './all-contexts';
-import { WithdrawalSignerAppModule } from './app-modules';
-import { CustodyDepositsApiModule, CustodyLedgerApiModule } from './custody-apps.module';
-import type { DevChains } from './dev/dev-chains.controller';
 import { stateFingerprint } from './testing/bad-input';
+import { startThreeApis, unreachableDevChains } from './testing/three-apis';
 
 // One convention on every API (docs/api-conventions.md): amounts are digit strings of base units,
 // in requests and answers. Every route the three APIs of the embedded default serve is placed
@@ -144,20 +136,7 @@ function notBaseUnits(value: unknown, at = '$'): string[] {
 }
 
 /** Dev chains that must never be reached: every faucet amount here is refused before them. */
-const unreachable = new Proxy(
-  {},
-  {
-    get: () => () => {
-      throw new Error('dev chain reached by an amount that should have been refused');
-    },
-  },
-);
-const devChains = {
-  bitcoin: unreachable,
-  anvil: unreachable,
-  adapters: { bitcoin: unreachable, ethereum: unreachable },
-  safe: '0x',
-} as unknown as DevChains;
+const devChains = unreachableDevChains('dev chain reached by an amount that should have been refused');
 
 describeEachBackend('amounts in base units on every API', { contexts: ALL_CONTEXTS }, (ctx) => {
   const apps: INestApplication[] = [];
@@ -174,35 +153,7 @@ describeEachBackend('amounts in base units on every API', { contexts: ALL_CONTEX
     keys.auditor = await createApiKey(db, { name: 'u auditor', role: 'auditor', owner: 'audit', clients: 'all' });
     keys.admin = await createApiKey(db, { name: 'u admin', role: 'admin', owner: 'admin one' });
     keys.admin2 = await createApiKey(db, { name: 'u admin 2', role: 'admin', owner: 'admin two' });
-    const assets = new AssetRegistry();
-    // Address checks are pure; with no follower and no pipeline the RPC is never called.
-    const bitcoin = new BitcoinAdapter({
-      network: 'regtest',
-      rpcUrl: 'http://127.0.0.1:9/',
-      feeRate: { min: 1, max: 100, default: 5 },
-    });
-    const modules = [
-      CustodyLedgerApiModule.forRoot(db, {
-        assets,
-        compliancePorts: compliancePortsFromEnv(assets, {}),
-        reconcileEveryMs: 0,
-      }),
-      CustodyDepositsApiModule.forRoot(db, { assets, adapters: [bitcoin], follow: false }, devChains),
-      WithdrawalSignerAppModule.forRoot({
-        database: { instance: db },
-        kms: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1 },
-        adapters: [bitcoin],
-        assets,
-      }),
-    ];
-    for (const [i, module] of modules.entries()) {
-      const started = await startHttpApp(module, {
-        name: `units-${i}`,
-        title: 't',
-        description: 't',
-        port: 0,
-        shutdownHooks: false,
-      });
+    for (const started of await startThreeApis(db, 'units', devChains)) {
       apps.push(started.app);
       for (const route of listRoutes(started.app)) served.set(`${route.method} ${route.path}`, started.url);
     }

@@ -1,16 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { createApiKey, createClient, listRoutes, type ApiCredentials, type RouteInfo } from '@strongroom/api-auth';
-import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-// The standalone ledger app's compliance ports, built from an empty environment (no chains).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { compliancePortsFromEnv } from '../../ledger/src/compliance-ports';
 import { ALL_CONTEXTS } from './all-contexts';
-import { DepositWatcherAppModule, WithdrawalSignerAppModule } from './app-modules';
-import { CustodyLedgerApiModule } from './custody-apps.module';
 import {
   badString,
   BODY_CODES,
@@ -24,6 +16,7 @@ import {
   type RawRequest,
   type RawResponse,
 } from './testing/bad-input';
+import { startThreeApis } from './testing/three-apis';
 
 // The three APIs of the embedded default, in this process, on one database per back end, with
 // every route the apps really serve. Bad input of the five kinds the fuzzing report found (NUL,
@@ -84,35 +77,7 @@ describeEachBackend('bad input through the three APIs', { contexts: ALL_CONTEXTS
       owner: 'fuzz backend',
       clients: ['acme'],
     });
-    const assets = new AssetRegistry();
-    // Address derivation is pure; with no follower and no pipeline the RPC is never called.
-    const bitcoin = new BitcoinAdapter({
-      network: 'regtest',
-      rpcUrl: 'http://127.0.0.1:9/',
-      feeRate: { min: 1, max: 100, default: 5 },
-    });
-    const modules = [
-      CustodyLedgerApiModule.forRoot(db, {
-        assets,
-        compliancePorts: compliancePortsFromEnv(assets, {}),
-        reconcileEveryMs: 0,
-      }),
-      DepositWatcherAppModule.forRoot({ db }, { assets, adapters: [bitcoin], follow: false }),
-      WithdrawalSignerAppModule.forRoot({
-        database: { instance: db },
-        kms: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1 },
-        adapters: [bitcoin],
-        assets,
-      }),
-    ];
-    for (const [i, module] of modules.entries()) {
-      const started = await startHttpApp(module, {
-        name: `fuzz-${i}`,
-        title: 't',
-        description: 't',
-        port: 0,
-        shutdownHooks: false,
-      });
+    for (const started of await startThreeApis(db, 'fuzz')) {
       apps.push(started.app);
       for (const route of listRoutes(started.app)) {
         if (WRITES.has(route.method) || (route.method === 'GET' && paramCount(route.path) > 0))

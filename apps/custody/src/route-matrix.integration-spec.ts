@@ -10,19 +10,11 @@ import {
   type ApiCredentials,
   type RouteInfo,
 } from '@strongroom/api-auth';
-import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { LedgerService } from '@strongroom/ledger';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { startHttpApp } from '@strongroom/shared-http';
 import type { Role } from '@strongroom/shared-types';
 import { describeEachBackend } from '@strongroom/testing';
-// The standalone ledger app's compliance ports, built from an empty environment (no chains).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { compliancePortsFromEnv } from '../../ledger/src/compliance-ports';
 import { ALL_CONTEXTS } from './all-contexts';
-import { WithdrawalSignerAppModule } from './app-modules';
-import { CustodyDepositsApiModule, CustodyLedgerApiModule } from './custody-apps.module';
-import type { DevChains } from './dev/dev-chains.controller';
+import { startThreeApis, unreachableDevChains } from './testing/three-apis';
 
 // The route matrix of libs/api-auth/README.md against the routes the embedded default's three APIs
 // really serve (enumerated from Nest's router, in this process): every documented route × every
@@ -117,20 +109,7 @@ interface Prepared {
 }
 
 /** Dev chains that must never be reached (every sample above is refused before them). */
-const unreachable = new Proxy(
-  {},
-  {
-    get: () => () => {
-      throw new Error('dev chain reached in the route matrix');
-    },
-  },
-);
-const devChains = {
-  bitcoin: unreachable,
-  anvil: unreachable,
-  adapters: { bitcoin: unreachable, ethereum: unreachable },
-  safe: '0x',
-} as unknown as DevChains;
+const devChains = unreachableDevChains('dev chain reached in the route matrix');
 
 describeEachBackend('route matrix of the embedded default', { contexts: ALL_CONTEXTS }, (ctx) => {
   const apps: INestApplication[] = [];
@@ -171,35 +150,7 @@ describeEachBackend('route matrix of the embedded default', { contexts: ALL_CONT
       owner: 'audit firm',
       clients: 'all',
     });
-    const assets = new AssetRegistry();
-    // Address derivation is pure; with no follower and no pipeline the RPC is never called.
-    const bitcoin = new BitcoinAdapter({
-      network: 'regtest',
-      rpcUrl: 'http://127.0.0.1:9/',
-      feeRate: { min: 1, max: 100, default: 5 },
-    });
-    const modules = [
-      CustodyLedgerApiModule.forRoot(db, {
-        assets,
-        compliancePorts: compliancePortsFromEnv(assets, {}),
-        reconcileEveryMs: 0,
-      }),
-      CustodyDepositsApiModule.forRoot(db, { assets, adapters: [bitcoin], follow: false }, devChains),
-      WithdrawalSignerAppModule.forRoot({
-        database: { instance: db },
-        kms: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1 },
-        adapters: [bitcoin],
-        assets,
-      }),
-    ];
-    for (const [i, module] of modules.entries()) {
-      const started = await startHttpApp(module, {
-        name: `matrix-${i}`,
-        title: 't',
-        description: 't',
-        port: 0,
-        shutdownHooks: false,
-      });
+    for (const started of await startThreeApis(db, 'matrix', devChains)) {
       apps.push(started.app);
       for (const route of listRoutes(started.app)) {
         if (route.access.kind !== 'public') served.set(`${route.method} ${route.path}`, { url: started.url, route });

@@ -1,12 +1,9 @@
 import { testBackends } from '@strongroom/testing';
 import type { ChainPipelineOptions, FaultHook, FaultPoint, Withdrawal } from '@strongroom/withdrawals';
-import { ethAddress } from './testing/fixtures';
+import { ETH, ethAddress, pipelineOf } from './testing/fixtures';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
 
-const ETH = 10n ** 18n;
-const CHAINS: ChainPipelineOptions[] = [
-  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
-];
+const CHAINS: ChainPipelineOptions[] = [pipelineOf('ethereum')];
 
 // The relayer dies at each point between KMS signing and recording the broadcast; the next
 // process must end with exactly one execTransaction mined: one relayer nonce and one Safe nonce

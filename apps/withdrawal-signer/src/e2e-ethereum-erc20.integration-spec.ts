@@ -10,15 +10,12 @@ import { testBackends } from '@strongroom/testing';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
 import { getAddress } from 'ethers';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
-import { ethAddress, stateCounts } from './testing/fixtures';
+import { ETH, ethAddress, pipelineOf, stateCounts, USD } from './testing/fixtures';
 import { houseNets } from './testing/house-balances';
 import { problemOf } from './testing/withdrawal-test-app';
+import { getWithdrawal, postWithdrawal, userBalance } from './testing/withdrawal-calls';
 
-const ETH = 10n ** 18n;
-const USD = 10n ** 6n;
-const CHAINS: ChainPipelineOptions[] = [
-  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
-];
+const CHAINS: ChainPipelineOptions[] = [pipelineOf('ethereum')];
 
 interface BatchRow {
   id: string;
@@ -46,18 +43,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     await c?.close();
   });
 
-  async function request(userId: string, asset: string, amount: string, destination: string): Promise<Response> {
-    return c.t.call(
-      c.t.keys.backend,
-      'POST',
-      '/v1/withdrawals',
-      { clientId: 'erc20', userId, asset, amount, destination },
-      { 'Idempotency-Key': `erc20-${backend}-${++seq}` },
-    );
-  }
-  async function withdrawal(id: string): Promise<Withdrawal> {
-    return (await (await c.t.call(c.t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
-  }
+  const request = (userId: string, asset: string, amount: string, destination: string) =>
+    postWithdrawal(c.t, { clientId: 'erc20', userId, asset, amount, destination }, `erc20-${backend}-${++seq}`);
+  const withdrawal = (id: string) => getWithdrawal(c.t, id);
   async function batch(id: string): Promise<BatchRow> {
     const [b] = await c.t.tdb.db.query<BatchRow>(
       `SELECT id, status, txid, network_fee::text, last_error FROM withdrawals.batches WHERE id = $1`,
@@ -65,11 +53,7 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     );
     return b;
   }
-  /** What a user can spend (posted credits − posted debits − pending debits) and what is held. */
-  async function userBalance(accountId: string): Promise<{ available: bigint; held: bigint }> {
-    const b = await c.t.ledger.balances(accountId);
-    return { available: b.creditsPosted - b.debitsPosted - b.debitsPending, held: b.debitsPending };
-  }
+  const balanceOf = (accountId: string) => userBalance(c.t, accountId);
   async function gasPaid(txid: string): Promise<bigint> {
     const r = await c.anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [txid]);
     return BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice);
@@ -206,13 +190,13 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     expect(await c.anvil.tokenBalance(c.tokens.USDC, c.custody.safe)).toBe(safe0.USDC - 2255n * 10n ** 5n);
 
     // Users: amount + withdrawal fee posted, nothing left held.
-    expect(await userBalance(alice.ETH)).toEqual({ available: 15n * 10n ** 17n, held: 0n });
-    expect(await userBalance(alice.USDC)).toEqual({
+    expect(await balanceOf(alice.ETH)).toEqual({ available: 15n * 10n ** 17n, held: 0n });
+    expect(await balanceOf(alice.USDC)).toEqual({
       available: 500n * USD - 1205n * 10n ** 5n - 25n * 10n ** 4n,
       held: 0n,
     });
-    expect(await userBalance(bob.USDC)).toEqual({ available: 200n * USD - 105n * USD - 5n * 10n ** 5n, held: 0n });
-    expect(await userBalance(carol.ETH)).toEqual({ available: 75n * 10n ** 16n, held: 0n });
+    expect(await balanceOf(bob.USDC)).toEqual({ available: 200n * USD - 105n * USD - 5n * 10n ** 5n, held: 0n });
+    expect(await balanceOf(carol.ETH)).toEqual({ available: 75n * 10n ** 16n, held: 0n });
 
     // House accounts: custody down by exactly the payouts per asset; the network fee is an ETH
     // expense paid from the relayer's gas budget, never from custody and never in USDC.
@@ -256,7 +240,7 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
       expect(res.status).toBe(201);
       ws.push((await res.json()) as Withdrawal);
     }
-    expect(await userBalance(dave)).toEqual({ available: 0n, held: 40n * USD });
+    expect(await balanceOf(dave)).toEqual({ available: 0n, held: 40n * USD });
 
     // One round signs and broadcasts (anvil mines at once). The failure is acted on only at the
     // depth a success needs: a reorg could drop it, and the same bytes could then pay.
@@ -267,7 +251,7 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
       'broadcast',
       'broadcast',
     ]);
-    expect(await userBalance(dave)).toEqual({ available: 0n, held: 40n * USD });
+    expect(await balanceOf(dave)).toEqual({ available: 0n, held: 40n * USD });
     await c.anvil.mine(1);
     await runner.tick();
     const done = await Promise.all(ws.map((w) => withdrawal(w.id)));
@@ -291,8 +275,8 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
     // Nothing moved on chain, and the holds are voided: the users have their whole balance back.
     expect(await c.anvil.tokenBalance(c.tokens.BAD, c.custody.safe)).toBe(10n * USD);
     expect(await Promise.all(to.map((a) => c.anvil.tokenBalance(c.tokens.BAD, a)))).toEqual([0n, 0n]);
-    expect(await userBalance(dave)).toEqual({ available: 40n * USD, held: 0n });
-    expect(await userBalance(erin)).toEqual({ available: 25n * USD, held: 0n });
+    expect(await balanceOf(dave)).toEqual({ available: 40n * USD, held: 0n });
+    expect(await balanceOf(erin)).toEqual({ available: 25n * USD, held: 0n });
     const bad1 = await houseNets(c.t.tdb.db, 'BAD');
     expect(bad1('custody')).toEqual(bad0('custody'));
     expect(bad1('in_flight')).toEqual({ posted: 0n, pending: 0n });
@@ -301,7 +285,7 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
 
     // The failed batch used up a Safe nonce and a relayer nonce: the next batch still goes through.
     await c.deposit('erc20', 'dave', 'USDC', 6n * USD); // the client's USDC policy charges 0.25
-    const res = await request('dave', 'USDC', '5', to[0]);
+    const res = await request('dave', 'USDC', String(5n * USD), to[0]);
     expect(res.status).toBe(201);
     const next = (await res.json()) as Withdrawal;
     await runner.tick();
@@ -389,9 +373,9 @@ describe.each(testBackends())('ERC-20 withdrawals end to end on anvil [%s]', (ba
       BAD: await c.anvil.tokenBalance(c.tokens.BAD, to[2]),
     };
     const usdcFee = paid.USDC > 0n ? 25n * 10n ** 4n : 0n;
-    expect(await userBalance(frank.ETH)).toEqual({ available: ETH - paid.ETH, held: 0n });
-    expect(await userBalance(frank.USDC)).toEqual({ available: 20n * USD - paid.USDC - usdcFee, held: 0n });
-    expect(await userBalance(gina)).toEqual({ available: 30n * USD - paid.BAD, held: 0n });
+    expect(await balanceOf(frank.ETH)).toEqual({ available: ETH - paid.ETH, held: 0n });
+    expect(await balanceOf(frank.USDC)).toEqual({ available: 20n * USD - paid.USDC - usdcFee, held: 0n });
+    expect(await balanceOf(gina)).toEqual({ available: 30n * USD - paid.BAD, held: 0n });
     await expectCustodyMirrorsSafe();
   });
 

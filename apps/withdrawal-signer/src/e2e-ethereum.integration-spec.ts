@@ -4,10 +4,8 @@ import { testBackends } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
 import { Transaction } from 'ethers';
-import { ethAddress } from './testing/fixtures';
+import { ETH, ethAddress, pipelineOf } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
-
-const ETH = 10n ** 18n;
 
 // The real Ethereum adapter on anvil: a Safe v1.4.1 whose 2-of-3 owners and relayer are kms-local
 // keys; owners sign the SafeTx hash, the relayer signs its transaction at the nonce reserved in
@@ -57,9 +55,7 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     );
     const w = (await res.json()) as Withdrawal;
     expect(w.status).toBe('approved');
-    const chains: ChainPipelineOptions[] = [
-      { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
-    ];
+    const chains: ChainPipelineOptions[] = [pipelineOf('ethereum')];
     const runner = t.runner(chains);
     const signatures = t.signer.signatures;
     await runner.tick();

@@ -1,15 +1,13 @@
 import { IntentMismatchError } from '@strongroom/chains-core';
-import { CustodyWallets, DepositAddresses, DepositFollower } from '@strongroom/deposits';
+import type { DepositAddresses, DepositFollower } from '@strongroom/deposits';
 import { testBackends } from '@strongroom/testing';
 import type { ChainPipelineOptions, FaultHook, FaultPoint, PipelineRunner, Withdrawal } from '@strongroom/withdrawals';
-import { ethAddress } from './testing/fixtures';
+import { ETH, ethAddress, pipelineOf } from './testing/fixtures';
+import { followEthereumDeposits } from './testing/ethereum-deposit-follower';
 import { houseNets } from './testing/house-balances';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
 
-const ETH = 10n ** 18n;
-const CHAINS: ChainPipelineOptions[] = [
-  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
-];
+const CHAINS: ChainPipelineOptions[] = [pipelineOf('ethereum')];
 const SWEEP: ChainPipelineOptions = { ...CHAINS[0], sweep: { thresholds: { ETH: ETH / 100n }, intervalMs: 0 } };
 
 type FillRow = {
@@ -35,26 +33,7 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
 
   beforeAll(async () => {
     app = await startTokenCustodyApp(backend, []);
-    const { t, custody, anvil } = app;
-    const wallet = await t.deps.wallets.walletFor('ethereum', client);
-    const wallets = new CustodyWallets(t.tdb.db);
-    await wallets.register({
-      id: wallet.id,
-      chain: 'ethereum',
-      clientId: null,
-      threshold: 2,
-      publicKeys: wallet.publicKeys,
-      safeAddress: custody.safe,
-      relayerAddress: wallet.relayerAddress,
-    });
-    addresses = new DepositAddresses(t.tdb.db, wallets, t.deps.assets, [custody.adapter], t.ledger);
-    follower = new DepositFollower({
-      db: t.tdb.db,
-      adapter: custody.adapter,
-      assets: t.deps.assets,
-      ledger: t.ledger,
-      startHeight: (await anvil.height()) + 1,
-    });
+    ({ addresses, follower } = await followEthereumDeposits(app, client));
   });
   afterAll(async () => {
     await app?.close();

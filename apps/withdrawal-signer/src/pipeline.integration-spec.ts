@@ -5,11 +5,11 @@ import {
   type FaultPoint,
   type Withdrawal,
 } from '@strongroom/withdrawals';
-import { btcAddress, ethAddress } from './testing/fixtures';
-import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+import { btcAddress, ETH, ethAddress } from './testing/fixtures';
+import { startScriptedWithdrawalApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+import { getWithdrawal, requestWithdrawal } from './testing/withdrawal-calls';
 
 const BTC = 100_000_000n;
-const ETH = 10n ** 18n;
 const LEASE = 30_000;
 
 const chains: ChainPipelineOptions[] = [
@@ -31,13 +31,8 @@ for (const backend of testBackends()) {
     let eth: ScriptedChainAdapter;
     let n = 0;
 
-    const request = async (body: Record<string, unknown>): Promise<Withdrawal> => {
-      const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', body, { 'Idempotency-Key': `p-${++n}` });
-      if (res.status !== 201) throw new Error(`request failed: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Withdrawal;
-    };
-    const get = async (id: string) =>
-      (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
+    const request = (body: Record<string, unknown>) => requestWithdrawal(t, body, `p-${++n}`);
+    const get = (id: string) => getWithdrawal(t, id);
     const holdState = async (id: string) =>
       (
         await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [
@@ -71,9 +66,7 @@ for (const backend of testBackends()) {
     };
 
     beforeAll(async () => {
-      btc = new ScriptedChainAdapter('bitcoin');
-      eth = new ScriptedChainAdapter('ethereum');
-      t = await startWithdrawalTestApp(backend, [btc, eth]);
+      ({ t, btc, eth } = await startScriptedWithdrawalApp(backend));
     });
     afterAll(async () => {
       await t?.close();

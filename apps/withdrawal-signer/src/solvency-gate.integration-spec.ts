@@ -1,21 +1,16 @@
 import { testBackends } from '@strongroom/testing';
 import { metricsRegistry } from '@strongroom/shared-http';
-import {
-  PipelineRunner,
-  ScriptedChainAdapter,
-  type ChainPipelineOptions,
-  type Withdrawal,
-} from '@strongroom/withdrawals';
-import { btcAddress, ethAddress } from './testing/fixtures';
+import { PipelineRunner, ScriptedChainAdapter, type ChainPipelineOptions } from '@strongroom/withdrawals';
+import { btcAddress, ETH, ethAddress } from './testing/fixtures';
 import {
   problemOf,
   SCRIPTED_FLOAT,
-  startWithdrawalTestApp,
+  startScriptedWithdrawalApp,
   type WithdrawalTestApp,
 } from './testing/withdrawal-test-app';
+import { getWithdrawal, requestWithdrawal } from './testing/withdrawal-calls';
 
 const BTC = 100_000_000n;
-const ETH = 10n ** 18n;
 const LEASE = 30_000;
 
 const chains: ChainPipelineOptions[] = [
@@ -34,13 +29,8 @@ for (const backend of testBackends()) {
     let n = 0;
     const errors: string[] = [];
     const kmsSigns = () => t.kms.server.stats.byOperation.Sign ?? 0;
-    const request = async (body: Record<string, unknown>): Promise<Withdrawal> => {
-      const res = await t.call(t.keys.backend, 'POST', '/v1/withdrawals', body, { 'Idempotency-Key': `s-${++n}` });
-      if (res.status !== 201) throw new Error(`request failed: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Withdrawal;
-    };
-    const get = async (id: string) =>
-      (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
+    const request = (body: Record<string, unknown>) => requestWithdrawal(t, body, `s-${++n}`);
+    const get = (id: string) => getWithdrawal(t, id);
     const runner = () =>
       new PipelineRunner(t.deps, {
         chains,
@@ -62,9 +52,7 @@ for (const backend of testBackends()) {
       )[0];
 
     beforeAll(async () => {
-      btc = new ScriptedChainAdapter('bitcoin');
-      eth = new ScriptedChainAdapter('ethereum');
-      t = await startWithdrawalTestApp(backend, [btc, eth]);
+      ({ t, btc, eth } = await startScriptedWithdrawalApp(backend));
     });
     afterAll(async () => {
       await t?.close();

@@ -1,14 +1,13 @@
 import { Transaction } from 'ethers';
 import { IntentMismatchError } from '@strongroom/chains-core';
-import { CustodyWallets, DepositAddresses, DepositFollower } from '@strongroom/deposits';
+import type { DepositAddresses, DepositFollower } from '@strongroom/deposits';
 import { testBackends } from '@strongroom/testing';
 import { sweepEvents, type ChainPipelineOptions, type FaultHook, type Withdrawal } from '@strongroom/withdrawals';
-import { ethAddress } from './testing/fixtures';
+import { ETH, ethAddress, USD } from './testing/fixtures';
+import { followEthereumDeposits } from './testing/ethereum-deposit-follower';
 import { houseNets } from './testing/house-balances';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
 
-const ETH = 10n ** 18n;
-const USD = 10n ** 6n;
 const THRESHOLDS = { ETH: ETH / 100n, USDC: 100n * USD };
 const SWEEP: ChainPipelineOptions = {
   chain: 'ethereum',
@@ -41,27 +40,8 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
 
   beforeAll(async () => {
     app = await startTokenCustodyApp(backend, [{ asset: 'USDC', decimals: 6 }]);
-    const { t, custody, anvil } = app;
-    await anvil.mintToken(app.tokens.USDC, anvil.accounts[0], 1_000_000n * USD);
-    const wallet = await t.deps.wallets.walletFor('ethereum', client);
-    const wallets = new CustodyWallets(t.tdb.db);
-    await wallets.register({
-      id: wallet.id,
-      chain: 'ethereum',
-      clientId: null,
-      threshold: 2,
-      publicKeys: wallet.publicKeys,
-      safeAddress: custody.safe,
-      relayerAddress: wallet.relayerAddress,
-    });
-    addresses = new DepositAddresses(t.tdb.db, wallets, t.deps.assets, [custody.adapter], t.ledger);
-    follower = new DepositFollower({
-      db: t.tdb.db,
-      adapter: custody.adapter,
-      assets: t.deps.assets,
-      ledger: t.ledger,
-      startHeight: (await anvil.height()) + 1,
-    });
+    await app.anvil.mintToken(app.tokens.USDC, app.anvil.accounts[0], 1_000_000n * USD);
+    ({ addresses, follower } = await followEthereumDeposits(app, client));
   });
   afterAll(async () => {
     await app?.close();

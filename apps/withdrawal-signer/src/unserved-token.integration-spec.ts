@@ -2,14 +2,11 @@ import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { testBackends } from '@strongroom/testing';
 import { Batcher, type ChainPipelineOptions, type Withdrawal } from '@strongroom/withdrawals';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
-import { ethAddress, stateCounts } from './testing/fixtures';
+import { ETH, ethAddress, pipelineOf, stateCounts, USD } from './testing/fixtures';
 import { problemOf } from './testing/withdrawal-test-app';
+import { getWithdrawal, postWithdrawal, userBalance } from './testing/withdrawal-calls';
 
-const ETH = 10n ** 18n;
-const USD = 10n ** 6n;
-const CHAINS: ChainPipelineOptions[] = [
-  { chain: 'ethereum', batchMaxSize: 10, batchMaxAgeMs: 0, leaseMs: 30_000, confirmations: 2 },
-];
+const CHAINS: ChainPipelineOptions[] = [pipelineOf('ethereum')];
 
 // A token whose contract the deployment's Ethereum adapter was not configured with cannot leave
 // the Safe. On anvil with a real Safe (2-of-3 kms-local owners, kms-local relayer): such a
@@ -46,18 +43,9 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
   });
 
   const use = (adapter: EthereumAdapter) => c.t.deps.adapters.set('ethereum', adapter);
-  async function request(userId: string, asset: string, amount: string, destination: string): Promise<Response> {
-    return c.t.call(
-      c.t.keys.backend,
-      'POST',
-      '/v1/withdrawals',
-      { clientId: 'unserved', userId, asset, amount, destination },
-      { 'Idempotency-Key': `unserved-${backend}-${++seq}` },
-    );
-  }
-  async function withdrawal(id: string): Promise<Withdrawal> {
-    return (await (await c.t.call(c.t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
-  }
+  const request = (userId: string, asset: string, amount: string, destination: string) =>
+    postWithdrawal(c.t, { clientId: 'unserved', userId, asset, amount, destination }, `unserved-${backend}-${++seq}`);
+  const withdrawal = (id: string) => getWithdrawal(c.t, id);
   async function batchOf(id: string): Promise<{ status: string; last_error: string | null }> {
     const [b] = await c.t.tdb.db.query<{ status: string; last_error: string | null }>(
       `SELECT status, last_error FROM withdrawals.batches WHERE id = $1`,
@@ -65,10 +53,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     );
     return b;
   }
-  async function userBalance(accountId: string): Promise<{ available: bigint; held: bigint }> {
-    const b = await c.t.ledger.balances(accountId);
-    return { available: b.creditsPosted - b.debitsPosted - b.debitsPending, held: b.debitsPending };
-  }
+  const balanceOf = (accountId: string) => userBalance(c.t, accountId);
   const batcher = () => new Batcher(c.t.deps, { chain: 'ethereum', maxSize: 10, maxAgeMs: 0 });
 
   it('refuses a USDC withdrawal at request time when the adapter has no USDC contract, changing nothing', async () => {
@@ -79,7 +64,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     expect(res.status).toBe(422);
     expect(await problemOf(res)).toMatchObject({ code: 'asset.not_configured', asset: 'USDC', chain: 'ethereum' });
     expect(await stateCounts(c.t.tdb.db)).toEqual(before);
-    expect(await userBalance(user)).toEqual({ available: 10n * USD, held: 0n });
+    expect(await balanceOf(user)).toEqual({ available: 10n * USD, held: 0n });
     // The adapter that knows the contract takes the same request (cancelled: not the subject here).
     use(c.custody.adapter);
     const ok = await request('ann', 'USDC', '1000000', ethAddress(400));
@@ -100,7 +85,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     expect(res1.status).toBe(201);
     const usdc = (await res1.json()) as Withdrawal;
     const [first] = await batcher().runOnce();
-    expect(await userBalance(bea.USDC)).toEqual({ available: 30n * USD, held: 20n * USD });
+    expect(await balanceOf(bea.USDC)).toEqual({ available: 30n * USD, held: 20n * USD });
     // ...then the deployment restarts without it. ETH is still served: a later batch.
     use(bare);
     const res2 = await request('bea', 'ETH', '500000000000000000', ethAddress(402));
@@ -114,7 +99,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     await expect(runner.tick()).rejects.toThrow();
     expect(await batchOf(first)).toMatchObject({ status: 'batched' });
     expect((await withdrawal(usdc.id)).status).toBe('batched');
-    expect(await userBalance(bea.USDC)).toEqual({ available: 30n * USD, held: 20n * USD });
+    expect(await balanceOf(bea.USDC)).toEqual({ available: 30n * USD, held: 20n * USD });
 
     // The batch that cannot be built fails with the adapter's code, once, and its hold is voided.
     use(bare);
@@ -124,7 +109,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
       last_error: expect.stringContaining('has no token on anvil'),
     });
     expect(await withdrawal(usdc.id)).toMatchObject({ status: 'failed', rule: 'asset.unknown' });
-    expect(await userBalance(bea.USDC)).toEqual({ available: 50n * USD, held: 0n });
+    expect(await balanceOf(bea.USDC)).toEqual({ available: 50n * USD, held: 0n });
 
     // The chain is not blocked: the ETH batch is signed, mined and settled.
     await runner.tick();
@@ -133,7 +118,7 @@ describe.each(testBackends())('tokens this deployment does not serve [%s]', (bac
     await runner.tick();
     expect(await withdrawal(eth.id)).toMatchObject({ status: 'settled', batchId: second });
     expect(await c.anvil.balance(ethAddress(402))).toBe(5n * 10n ** 17n);
-    expect(await userBalance(bea.ETH)).toEqual({ available: 15n * 10n ** 17n, held: 0n });
+    expect(await balanceOf(bea.ETH)).toEqual({ available: 15n * 10n ** 17n, held: 0n });
     expect(await c.anvil.tokenBalance(c.tokens.USDC, ethAddress(401))).toBe(0n);
     expect((await c.t.ledger.checkInvariants()).ok).toBe(true);
   });

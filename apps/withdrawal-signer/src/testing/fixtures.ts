@@ -1,7 +1,23 @@
-// Test fixture: valid destination addresses and state counters.
+// Test fixture: valid destination addresses, pipeline options and state counters.
 import { networks, payments } from 'bitcoinjs-lib';
 import { getAddress } from 'ethers';
 import type { Database } from '@strongroom/persistence';
+import type { ChainId } from '@strongroom/shared-types';
+import type { ChainPipelineOptions } from '@strongroom/withdrawals';
+
+/** Base units of one ETH and of one USDC (six decimals). */
+export const ETH = 10n ** 18n;
+export const USD = 10n ** 6n;
+
+/** The pipeline most tests run: batches of up to 10 cut at once, a 30 s lease, two confirmations. */
+export const pipelineOf = (chain: ChainId, options: Partial<ChainPipelineOptions> = {}): ChainPipelineOptions => ({
+  chain,
+  batchMaxSize: 10,
+  batchMaxAgeMs: 0,
+  leaseMs: 30_000,
+  confirmations: 2,
+  ...options,
+});
 
 /** A valid regtest P2WPKH address, distinct per `i`. */
 export function btcAddress(i: number): string {

@@ -195,6 +195,15 @@ export async function startWithdrawalTestApp(
   };
 }
 
+/** The test app over a scripted Bitcoin and a scripted Ethereum chain. */
+export async function startScriptedWithdrawalApp(
+  backend: BackendName,
+): Promise<{ t: WithdrawalTestApp; btc: ScriptedChainAdapter; eth: ScriptedChainAdapter }> {
+  const btc = new ScriptedChainAdapter('bitcoin');
+  const eth = new ScriptedChainAdapter('ethereum');
+  return { t: await startWithdrawalTestApp(backend, [btc, eth]), btc, eth };
+}
+
 type TestWallets = Map<ChainId, CustodyWallet & { relayerPublicKey?: string }>;
 
 /** A 2-of-3 wallet per chain (and a relayer key on Ethereum) in KMS and the key registry, verified. */

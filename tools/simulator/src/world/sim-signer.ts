@@ -3,7 +3,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/curves/utils';
 import type { DigestSignature } from '@strongroom/chains-core';
 import type { DigestSigner } from '@strongroom/withdrawals';
-import { KeyErrors } from '@strongroom/keys';
+import { KeyErrors, hexDigestSignature } from '@strongroom/keys';
 import { domainError } from '@strongroom/shared-types';
 import type { Prng } from '../prng';
 import { SimulatorErrors } from '../simulator.errors';
@@ -69,12 +69,6 @@ export class SimKms implements DigestSigner {
     }
     const sig = secp256k1.sign(hexToBytes(digest), secret, { lowS: true });
     this.counts.signed++;
-    return {
-      publicKey,
-      digest,
-      r: sig.r.toString(16).padStart(64, '0'),
-      s: sig.s.toString(16).padStart(64, '0'),
-      recovery: sig.recovery,
-    };
+    return hexDigestSignature(publicKey, digest, sig);
   }
 }
