@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { Wallet } from 'ethers';
 import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { CustodyWallets } from '@strongroom/deposits';
+import { CustodyWallets, registerWatchOnlyWallet } from '@strongroom/deposits';
 import { verifyWebhook, WEBHOOK_HEADERS, type WebhookEnvelope } from '@strongroom/events';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
@@ -77,17 +75,7 @@ describeEachBackend(
       await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
       backend = await createApiKey(db, { name: 'exchange', role: 'backend', clients: ['acme'] });
       auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
-      const publicKeys = [1, 2, 3].map(() =>
-        Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-      );
-      await new CustodyWallets(db).register({
-        id: 'eth-hot',
-        chain: 'ethereum',
-        clientId: null,
-        threshold: 2,
-        publicKeys,
-        safeAddress: Wallet.createRandom().address,
-      });
+      await registerWatchOnlyWallet(new CustodyWallets(db), 'eth-hot', 'ethereum');
       adapter = new EthereumAdapter({ rpcUrl: anvil.rpcUrl, network: 'anvil', chainId: anvil.chainId, tokens: [] });
       ({ app, url } = await startHttpApp(
         DepositWatcherAppModule.forRoot(

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
+import { sigkill } from '@strongroom/local-services/child-process';
+import { startWatcher } from './testing/watcher-process';
 
 /**
  * On PGlite the follower's leadership is a lease row renewed every step (30 s TTL). A watcher
@@ -10,7 +11,6 @@ import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
  * lock, which proves the old process is gone, so it takes the lease over at once instead of
  * waiting ~30 s for it to expire. A real process, a real SIGKILL.
  */
-const ROOT = path.resolve(__dirname, '../../..');
 const LEASE_TTL_MS = 30_000;
 
 let anvil: Anvil;
@@ -23,34 +23,6 @@ afterAll(async () => {
   await anvil?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function startWatcher(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['tools/run.js', 'apps/deposit-watcher/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, DEPOSITS_PORT: '0', LOG_LEVEL: 'warn', POLL_MS: '50' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /deposit watcher API: (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) =>
-      reject(new Error(`watcher exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)),
-    );
-  });
-}
-
-function sigkill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /** Polls /metrics until the follower has applied `height`; returns how long that took. */
 async function waitForHeight(url: string, height: number, limitMs: number): Promise<number> {

@@ -1,18 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { Wallet } from 'ethers';
 import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { CustodyWallets, DepositAddresses, DepositQueries } from '@strongroom/deposits';
+import { CustodyWallets, DepositAddresses, DepositQueries, registerWatchOnlyWallet } from '@strongroom/deposits';
 import { LedgerService } from '@strongroom/ledger';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
+import { sigkill } from '@strongroom/local-services/child-process';
 import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { depositWatcherContexts } from './app.module';
+import { startWatcher } from './testing/watcher-process';
 
 /**
  * The deposit watcher as a real process, killed with SIGKILL while it credits a backlog of
@@ -21,7 +20,6 @@ import { depositWatcherContexts } from './app.module';
  */
 const ETH = 10n ** 18n;
 const USERS = 30;
-const ROOT = path.resolve(__dirname, '../../..');
 const KILL_AFTER_MS = [100, 700, 1500];
 
 let anvil: Anvil;
@@ -31,36 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await anvil?.stop();
 });
-
-/** Starts the watcher's real entry point; resolves with its URL once it listens. */
-function startWatcher(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['tools/run.js', 'apps/deposit-watcher/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, DEPOSITS_PORT: '0', LOG_LEVEL: 'warn', POLL_MS: '50' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /deposit watcher API: (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) =>
-      reject(new Error(`watcher exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)),
-    );
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 // One back end per run (each watcher start costs seconds): PostgreSQL when DATABASE_URL is set.
 for (const backend of testBackends().slice(-1)) {
@@ -97,17 +65,7 @@ for (const backend of testBackends().slice(-1)) {
         await ensureClient(db, { id: 'kill', name: 'kill', custody: 'pooled' });
         key = await createApiKey(db, { name: 'backend', role: 'backend', clients: ['kill'] });
         const wallets = new CustodyWallets(db);
-        const publicKeys = [1, 2, 3].map(() =>
-          Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-        );
-        await wallets.register({
-          id: `eth-${backend}`,
-          chain: 'ethereum',
-          clientId: null,
-          threshold: 2,
-          publicKeys,
-          safeAddress: Wallet.createRandom().address,
-        });
+        await registerWatchOnlyWallet(wallets, `eth-${backend}`, 'ethereum');
         const issuer = new DepositAddresses(db, wallets, assets, [adapter], new LedgerService(db));
         const out: string[] = [];
         for (let i = 0; i < USERS; i++)
@@ -138,7 +96,7 @@ for (const backend of testBackends().slice(-1)) {
       for (const delay of backend === 'pglite' ? KILL_AFTER_MS.slice(1) : KILL_AFTER_MS) {
         const { child } = await startWatcher(env);
         await new Promise((r) => setTimeout(r, delay));
-        await kill(child);
+        await sigkill(child);
       }
       const { child, url } = await startWatcher(env);
       try {
@@ -149,7 +107,7 @@ for (const backend of testBackends().slice(-1)) {
           await new Promise((r) => setTimeout(r, 100));
         }
       } finally {
-        await kill(child);
+        await sigkill(child);
       }
       await withDb(async (db) => {
         const ledger = new LedgerService(db);

@@ -1,6 +1,11 @@
-import { secp256k1 } from '@noble/curves/secp256k1';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { CustodyWallets, DepositAddresses, DepositFollower, depositsContext } from '@strongroom/deposits';
+import {
+  CustodyWallets,
+  DepositAddresses,
+  DepositFollower,
+  depositsContext,
+  registerWatchOnlyWallet,
+} from '@strongroom/deposits';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
@@ -43,10 +48,7 @@ describeEachBackend('the standalone signer’s Bitcoin UTXO feed', { contexts: [
     const { db } = ctx();
     const ledger = new LedgerService(db);
     const wallets = new CustodyWallets(db);
-    const publicKeys = [1, 2, 3].map(() =>
-      Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-    );
-    await wallets.register({ id: `btc-${client}`, chain: 'bitcoin', clientId: null, threshold: 2, publicKeys });
+    await registerWatchOnlyWallet(wallets, `btc-${client}`, 'bitcoin');
     addresses = new DepositAddresses(db, wallets, assets, [newAdapter()], ledger);
     followerAdapter = newAdapter();
     follower = new DepositFollower({

@@ -4,6 +4,7 @@ import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-serv
 import { PipelineRunner, type ChainPipelineOptions, type Withdrawal } from '@strongroom/withdrawals';
 import { btcAddress } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+import { getWithdrawal, ledgerCustody } from './testing/withdrawal-calls';
 
 const BTC = 100_000_000n;
 
@@ -30,8 +31,7 @@ describe.each(testBackends())(
       for (let h = scanned + 1; h <= tip; h++) for (const a of adapters) await a.block(h);
       scanned = tip;
     };
-    const status = async (id: string) =>
-      (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal;
+    const status = async (id: string) => await getWithdrawal(t, id);
 
     beforeAll(async () => {
       node = await startBitcoinRegtest();
@@ -187,16 +187,9 @@ describe.each(testBackends())(
       );
       expect(BigInt(after.network_fee)).toBe(BigInt(before.network_fee) + BigInt(after.cpfp_fee));
       const wallet = t.wallets.get('bitcoin')!;
-      const custody = await t.ledger.findAccount({
-        clientId: 'operator',
-        ownerId: wallet.id,
-        asset: 'BTC',
-        kind: 'custody',
-      });
-      const cb = await t.ledger.balances(custody!.id);
       const onChain = adapters[0].custodyUtxos().reduce((s, u) => s + u.value, 0n);
       // Every fee the chain took (CPFP child included) is booked: ledger custody = chain, to the satoshi.
-      expect(cb.debitsPosted - cb.creditsPosted).toBe(onChain);
+      expect(await ledgerCustody(t, wallet.id, 'BTC')).toBe(onChain);
       expect((await t.ledger.checkInvariants()).ok).toBe(true);
     });
 

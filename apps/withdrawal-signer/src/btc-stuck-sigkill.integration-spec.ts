@@ -6,6 +6,7 @@ import { startBitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest'
 import type { Withdrawal } from '@strongroom/withdrawals';
 import { btcAddress } from './testing/fixtures';
 import { startWithdrawalTestApp } from './testing/withdrawal-test-app';
+import { holdState } from './testing/withdrawal-calls';
 
 const BTC = 100_000_000n;
 const LEASE = 20_000;
@@ -119,11 +120,7 @@ async function world(deposits: bigint[], userFunds: bigint) {
         [id],
       );
       expect(rows).toHaveLength(1);
-      const [hold] = await t.tdb.db.query<{ state: string }>(
-        `SELECT state FROM ledger.pending_states WHERE pending_id = $1`,
-        [`withdrawal:${id}:hold`],
-      );
-      expect(hold.state).toBe('posted');
+      expect(await holdState(t, id)).toBe('posted');
     }
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   };

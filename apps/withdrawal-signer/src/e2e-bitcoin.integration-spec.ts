@@ -5,6 +5,7 @@ import { PipelineRunner, type ChainPipelineOptions, type Withdrawal } from '@str
 import { Transaction } from 'bitcoinjs-lib';
 import { btcAddress } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+import { batchNetworkFee, getWithdrawal, ledgerCustody } from './testing/withdrawal-calls';
 
 const BTC = 100_000_000n;
 
@@ -78,7 +79,7 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     const runner = t.runner(chains);
     const signatures = t.signer.signatures;
     await runner.tick();
-    const sent = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    const sent = await getWithdrawal(t, w.id);
     expect(sent.status).toBe('broadcast');
     // One input, 2-of-3: two KMS signatures.
     expect(t.signer.signatures - signatures).toBe(2);
@@ -90,24 +91,13 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     await node.mine(2);
     await scan();
     await runner.tick();
-    const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    const done = await getWithdrawal(t, w.id);
     expect(done.status).toBe('settled');
-    const [batch] = await t.tdb.db.query<{ network_fee: string }>(
-      `SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`,
-      [done.batchId],
-    );
-    const fee = BigInt(batch.network_fee);
+    const fee = await batchNetworkFee(t, done.batchId);
     expect(fee).toBeGreaterThan(0n);
     // Custody on chain (the change) equals custody in the ledger.
-    const custody = await t.ledger.findAccount({
-      clientId: 'operator',
-      ownerId: wallet.id,
-      asset: 'BTC',
-      kind: 'custody',
-    });
-    const cb = await t.ledger.balances(custody!.id);
     const onChain = adapter.custodyUtxos().reduce((s, u) => s + u.value, 0n);
-    expect(cb.debitsPosted - cb.creditsPosted).toBe(onChain);
+    expect(await ledgerCustody(t, wallet.id, 'BTC')).toBe(onChain);
     expect(onChain).toBe(2n * BTC - 50_000_000n - fee);
     const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'alice', asset: 'BTC', kind: 'user' });
     const ub = await t.ledger.balances(user!.id);
@@ -137,7 +127,7 @@ describe.each(testBackends())('withdrawals end to end on bitcoin regtest with KM
     await runner.tick();
     expect(errors).toContain('solvency.breaker_tripped');
     expect(kmsSigns()).toBe(before);
-    const got = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    const got = await getWithdrawal(t, w.id);
     expect(got.status).toBe('signing');
     const [breaker] = await t.tdb.db.query<{
       reason: string;

@@ -6,6 +6,8 @@ import type { ChainPipelineOptions, Withdrawal } from '@strongroom/withdrawals';
 import { Transaction } from 'ethers';
 import { ETH, ethAddress, pipelineOf } from './testing/fixtures';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+import { batchNetworkFee, getWithdrawal } from './testing/withdrawal-calls';
+import { expectFeeBump } from './testing/fee-bump';
 
 // The real Ethereum adapter on anvil: a Safe v1.4.1 whose 2-of-3 owners and relayer are kms-local
 // keys; owners sign the SafeTx hash, the relayer signs its transaction at the nonce reserved in
@@ -59,7 +61,7 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     const runner = t.runner(chains);
     const signatures = t.signer.signatures;
     await runner.tick();
-    const sent = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    const sent = await getWithdrawal(t, w.id);
     expect(sent.status).toBe('broadcast');
     // Two owners over the SafeTx hash, then the relayer over its transaction.
     expect(t.signer.signatures - signatures).toBe(3);
@@ -73,16 +75,13 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
 
     await anvil.mine(2);
     await runner.tick();
-    const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    const done = await getWithdrawal(t, w.id);
     expect(done.status).toBe('settled');
-    const [batch] = await t.tdb.db.query<{ network_fee: string }>(
-      `SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`,
-      [done.batchId],
-    );
+    const networkFee = await batchNetworkFee(t, done.batchId);
     const receipt = await anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [
       done.txid,
     ]);
-    expect(BigInt(batch.network_fee)).toBe(BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice));
+    expect(networkFee).toBe(BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice));
     const user = await t.ledger.findAccount({ clientId: 'e2e', ownerId: 'bob', asset: 'ETH', kind: 'user' });
     const ub = await t.ledger.balances(user!.id);
     expect(ub.creditsPosted - ub.debitsPosted).toBe(10n * ETH - 125n * 10n ** 16n);
@@ -93,8 +92,8 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     );
     const net = (kind: string) => BigInt(house.find((h) => h.kind === kind)?.net ?? '0');
     expect(net('custody')).toBe(10n * ETH - 125n * 10n ** 16n);
-    expect(net('equity')).toBe(-BigInt(batch.network_fee));
-    expect(net('fee_expense')).toBe(BigInt(batch.network_fee));
+    expect(net('equity')).toBe(-networkFee);
+    expect(net('fee_expense')).toBe(networkFee);
     expect(house.find((h) => h.kind === 'equity')?.owner_id).toMatch(/^relayer-gas:/);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });
@@ -117,7 +116,7 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
     await anvil.setAutomine(false);
     try {
       await runner.tick();
-      const first = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+      const first = await getWithdrawal(t, w.id);
       expect(first.status).toBe('broadcast');
       const before = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [first.txid]));
       t.clock.advance(60_001);
@@ -129,15 +128,13 @@ describe.each(testBackends())('withdrawals end to end on anvil with a Safe and K
       expect(b.attempt).toBe(1);
       expect(b.previous_txids).toEqual([first.txid]);
       expect(b.txid).not.toBe(first.txid);
-      const after = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [b.txid]));
-      expect(after.nonce).toBe(before.nonce);
-      expect(after.maxFeePerGas! >= before.maxFeePerGas! + before.maxFeePerGas! / 10n).toBe(true);
+      await expectFeeBump(anvil, before, b.txid);
       await anvil.mine(3);
     } finally {
       await anvil.setAutomine(true);
     }
     await runner.tick();
-    const done = (await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${w.id}`)).json()) as Withdrawal;
+    const done = await getWithdrawal(t, w.id);
     expect(done.status).toBe('settled');
     expect(BigInt(await anvil.rpc<string>('eth_getBalance', [to, 'latest']))).toBe(5n * 10n ** 17n);
     expect((await t.ledger.checkInvariants()).ok).toBe(true);

@@ -7,7 +7,7 @@ import {
 } from '@strongroom/withdrawals';
 import { btcAddress, ETH, ethAddress } from './testing/fixtures';
 import { startScriptedWithdrawalApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
-import { getWithdrawal, requestWithdrawal } from './testing/withdrawal-calls';
+import { getWithdrawal, holdState, requestWithdrawal } from './testing/withdrawal-calls';
 
 const BTC = 100_000_000n;
 const LEASE = 30_000;
@@ -33,12 +33,7 @@ for (const backend of testBackends()) {
 
     const request = (body: Record<string, unknown>) => requestWithdrawal(t, body, `p-${++n}`);
     const get = (id: string) => getWithdrawal(t, id);
-    const holdState = async (id: string) =>
-      (
-        await t.tdb.db.query<{ state: string }>(`SELECT state FROM ledger.pending_states WHERE pending_id = $1`, [
-          `withdrawal:${id}:hold`,
-        ])
-      )[0]?.state;
+    const hold = (id: string) => holdState(t, id);
     const balance = async (
       clientId: string,
       ownerId: string,
@@ -122,7 +117,7 @@ for (const backend of testBackends()) {
         const got = await get(w.id);
         expect(got.status).toBe('settled');
         expect(got.txid).toMatch(/^[0-9a-f]{64}$/);
-        expect(await holdState(w.id)).toBe('posted');
+        expect(await hold(w.id)).toBe('posted');
       }
       // Two BTC batches (w2 came later) and one ETH batch, each broadcast exactly once.
       expect([...btc.txidsByBatch().values()].map((s) => s.size)).toEqual([1, 1]);
@@ -212,7 +207,7 @@ for (const backend of testBackends()) {
       await runToEnd();
       for (const w of ws) {
         expect((await get(w.id)).status).toBe('settled');
-        expect(await holdState(w.id)).toBe('posted');
+        expect(await hold(w.id)).toBe('posted');
       }
       const batchIds = new Set((await Promise.all(ws.map((w) => get(w.id)))).map((w) => w.batchId));
       expect(batchIds.size).toBe(1);
@@ -247,7 +242,7 @@ for (const backend of testBackends()) {
       expect(got).toMatchObject({ status: 'failed', rule: 'intent_mismatch' });
       expect(t.signer.signatures).toBe(signatures);
       expect(btc.broadcasts.some((b) => b.batchId === got.batchId)).toBe(false);
-      expect(await holdState(w.id)).toBe('voided');
+      expect(await hold(w.id)).toBe('voided');
       expect((await balance('intent', 'u', 'BTC', 'user')).net).toBe(BTC);
       await expectBalancedLedger();
     });
@@ -272,7 +267,7 @@ for (const backend of testBackends()) {
       btc.failTx(got.txid!, 'double spend');
       await runner.tick();
       expect(await get(w.id)).toMatchObject({ status: 'failed', rule: 'chain_failure' });
-      expect(await holdState(w.id)).toBe('voided');
+      expect(await hold(w.id)).toBe('voided');
       expect((await balance('chainfail', 'u', 'BTC', 'user')).net).toBe(BTC);
       await expectBalancedLedger();
     });

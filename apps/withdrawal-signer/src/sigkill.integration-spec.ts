@@ -5,6 +5,7 @@ import { ScriptedChainAdapter } from '@strongroom/withdrawals';
 import { btcAddress } from './testing/fixtures';
 import { RemoteScriptedChainAdapter, startChainNode, type ChainNodeServer } from './testing/remote-chain';
 import { startWithdrawalTestApp, type WithdrawalTestApp } from './testing/withdrawal-test-app';
+import { getWithdrawal, holdState } from './testing/withdrawal-calls';
 
 const LEASE = 20_000;
 const ROOT = path.resolve(__dirname, '../../..');
@@ -69,10 +70,7 @@ maybe('a withdrawal worker killed with SIGKILL after broadcasting [postgres]', (
     expect(await killed).toBe(9);
     expect(node.adapter.broadcasts).toHaveLength(1);
     const [{ batchId, raw }] = node.adapter.broadcasts;
-    for (const id of ids)
-      expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status).toBe(
-        'signed',
-      );
+    for (const id of ids) expect((await getWithdrawal(t, id)).status).toBe('signed');
 
     // Restart: a fresh pipeline (this process) once the dead worker's lease has run out.
     t.clock.advance(LEASE + 1);
@@ -89,14 +87,8 @@ maybe('a withdrawal worker killed with SIGKILL after broadcasting [postgres]', (
     expect(node.adapter.broadcasts[1]).toMatchObject({ batchId, raw, alreadyKnown: true });
     expect(node.adapter.txidsByBatch().get(batchId)?.size).toBe(1);
     for (const id of ids) {
-      expect(((await (await t.call(t.keys.backend, 'GET', `/v1/withdrawals/${id}`)).json()) as Withdrawal).status).toBe(
-        'settled',
-      );
-      const [hold] = await t.tdb.db.query<{ state: string }>(
-        `SELECT state FROM ledger.pending_states WHERE pending_id = $1`,
-        [`withdrawal:${id}:hold`],
-      );
-      expect(hold.state).toBe('posted');
+      expect((await getWithdrawal(t, id)).status).toBe('settled');
+      expect(await holdState(t, id)).toBe('posted');
     }
     expect((await t.ledger.checkInvariants()).ok).toBe(true);
   });

@@ -7,6 +7,7 @@ import { ETH, ethAddress, USD } from './testing/fixtures';
 import { followEthereumDeposits } from './testing/ethereum-deposit-follower';
 import { houseNets } from './testing/house-balances';
 import { startTokenCustodyApp, type TokenCustodyApp } from './testing/ethereum-token-custody';
+import { expectFeeBump } from './testing/fee-bump';
 
 const THRESHOLDS = { ETH: ETH / 100n, USDC: 100n * USD };
 const SWEEP: ChainPipelineOptions = {
@@ -326,9 +327,7 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
       );
       expect(row.attempt).toBe(1);
       expect(row.previous_txids).toEqual([first.txid]);
-      const after = Transaction.from(await anvil.rpc<string>('eth_getRawTransactionByHash', [row.txid]));
-      expect(after.nonce).toBe(before.nonce);
-      expect(after.maxFeePerGas! >= before.maxFeePerGas! + before.maxFeePerGas! / 10n).toBe(true);
+      await expectFeeBump(anvil, before, row.txid);
       await anvil.mine(3);
     } finally {
       await anvil.setAutomine(true);

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { AuditLog } from '@strongroom/audit';
-import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, type ApiKeyInfo } from './api-keys';
 import { createClient } from './clients/clients';
-import { AuthTestAppModule } from './auth-test-app';
+import { startAuthTestApp } from './auth-test-app';
 import { authContext } from './index';
 import { assertAllRoutesGuarded } from './route-guard-check';
 import type { ApiCredentials } from './signature';
@@ -25,12 +24,7 @@ describeEachBackend('api key management over HTTP', { contexts: [authContext] },
     await db.query("INSERT INTO auth.nonces (key_id, nonce, expires_at) VALUES ($1, 'long-expired-nonce-01', 1)", [
       backend.keyId,
     ]);
-    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), {
-      name: 't',
-      title: 't',
-      description: 't',
-      port: 0,
-    }));
+    ({ app, url } = await startAuthTestApp(db, { keyRoutes: true }));
   });
   afterAll(async () => {
     await app?.close();

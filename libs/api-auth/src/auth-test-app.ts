@@ -1,7 +1,7 @@
 // Test fixture (not exported): a tiny app with routes for each protection case.
 import { Body, Controller, Get, Module, Post, Query, type DynamicModule } from '@nestjs/common';
 import type { Database } from '@strongroom/persistence';
-import { DatabaseModule, PlatformModule, Public } from '@strongroom/shared-http';
+import { DatabaseModule, PlatformModule, Public, startHttpApp } from '@strongroom/shared-http';
 import type { Principal } from './api-keys';
 import { AuthModule } from './auth.module';
 import { CurrentPrincipal } from './current-principal.decorator';
@@ -61,12 +61,16 @@ export class NakedController {
   }
 }
 
+export interface AuthTestAppOptions {
+  unguarded?: boolean;
+  replayWindowMs?: number;
+  keyRoutes?: boolean;
+  rateLimitPerMinute?: number;
+}
+
 @Module({})
 export class AuthTestAppModule {
-  static with(
-    db: Database,
-    options: { unguarded?: boolean; replayWindowMs?: number; keyRoutes?: boolean; rateLimitPerMinute?: number } = {},
-  ): DynamicModule {
+  static with(db: Database, options: AuthTestAppOptions = {}): DynamicModule {
     return {
       module: AuthTestAppModule,
       imports: [
@@ -77,4 +81,9 @@ export class AuthTestAppModule {
       controllers: [ThingsController, ReportsController, ...(options.unguarded ? [NakedController] : [])],
     };
   }
+}
+
+/** The test app listening on a free port. */
+export function startAuthTestApp(db: Database, options: AuthTestAppOptions = {}) {
+  return startHttpApp(AuthTestAppModule.with(db, options), { name: 't', title: 't', description: 't', port: 0 });
 }

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Database } from '@strongroom/persistence';
-import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
-import { AuthTestAppModule } from './auth-test-app';
+import { startAuthTestApp } from './auth-test-app';
 import { createClient } from './clients/clients';
 import { authContext } from './index';
 import * as signature from './signature';
@@ -37,12 +36,7 @@ describeEachBackend('no oracle on key ids', { contexts: [authContext] }, (ctx) =
     revoked = await createApiKey(db, { name: 'old', role: 'backend', clients: ['acme'] });
     admin = await createApiKey(db, { name: 'root', role: 'admin' });
     await revokeApiKey(db, revoked.keyId);
-    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), {
-      name: 't',
-      title: 't',
-      description: 't',
-      port: 0,
-    }));
+    ({ app, url } = await startAuthTestApp(db, { keyRoutes: true }));
   });
   afterAll(async () => {
     await app?.close();

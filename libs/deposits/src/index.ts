@@ -15,3 +15,4 @@ export * from './wallets/custody-wallets';
 export * from './addresses/watched-address';
 export * from './http/deposits.controllers';
 export * from './http/deposits.module';
+export { registerWatchOnlyWallet } from './testing/watch-only-wallet';

@@ -1,35 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { sigkill, spawnUntil } from '@strongroom/local-services/child-process';
 import { holdsDataDirLock, lockDataDir } from './data-dir-lock';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const HOLDER = 'libs/persistence/src/testing/hold-data-dir.ts';
 
 /** A real second process holding the lock; resolves once it says so. */
-function holdInChild(dir: string, mode: 'lock' | 'open' = 'lock'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['tools/run.js', HOLDER, dir, mode], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('held ')) resolve(child);
-    });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`holder exited (${code ?? signal}): ${out}`)));
-  });
-}
-
-function sigkill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+async function holdInChild(dir: string, mode: 'lock' | 'open' = 'lock'): Promise<ChildProcess> {
+  return (await spawnUntil('holder', HOLDER, [dir, mode], {}, /held /)).child;
 }
 
 describe('lockDataDir', () => {

@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuditLog, auditContext } from '@strongroom/audit';
 import { openDatabase } from '@strongroom/persistence';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
+import { sigkill, spawnUntil } from '@strongroom/local-services/child-process';
 
 /**
  * The CLI against a running service: on PGlite every command that opens the data directory is
@@ -34,35 +35,9 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
 }
 
 /** A real process holding the database open; resolves once it has. */
-function startService(dir: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['tools/run.js', 'libs/persistence/src/testing/hold-data-dir.ts', dir, 'open'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('held ')) resolve(child);
-    });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code, signal) =>
-      reject(new Error(`service exited (${code ?? signal}) before holding the database:\n${out.slice(-3000)}`)),
-    );
-  });
-}
-
-function sigkill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+async function startService(dir: string, env: Record<string, string>): Promise<ChildProcess> {
+  const hold = 'libs/persistence/src/testing/hold-data-dir.ts';
+  return (await spawnUntil('service', hold, [dir, 'open'], env, /held /)).child;
 }
 
 async function seedAudit(open: () => ReturnType<typeof openDatabase>): Promise<void> {

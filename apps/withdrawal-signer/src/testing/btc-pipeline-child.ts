@@ -2,23 +2,13 @@
 // Bitcoin adapter on the test's bcoin node, signing through kms-local, until it is killed. With
 // HANG_AT set to a fault point it prints `AT <point> <batchId>` there and waits to be SIGKILLed.
 import 'reflect-metadata';
-import { AuditLog } from '@strongroom/audit';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import type { WatchedAddress } from '@strongroom/chains-core';
-import { enqueue } from '@strongroom/events';
-import { KeyRegistry, KmsSigner, type KmsConfig } from '@strongroom/keys';
-import { LedgerService } from '@strongroom/ledger';
-import { openDatabase } from '@strongroom/persistence';
-import { createPipelineDeps, PipelineRunner, type FaultPoint } from '@strongroom/withdrawals';
-import { KmsDigestSigner } from '../kms-digest-signer';
-import { RegistryWalletDirectory } from '../registry-wallet-directory';
-import { TEST_ASSETS } from './withdrawal-test-app';
+import { PipelineRunner, type FaultPoint } from '@strongroom/withdrawals';
+import { childPipelineDeps, runChild } from './child-pipeline';
 
 async function main(): Promise<void> {
   const env = process.env as Record<string, string>;
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, migrate: false, poolSize: 4 });
-  const kms = new KmsSigner(JSON.parse(env.KMS_CONFIG) as KmsConfig);
-  const registry = new KeyRegistry(db);
   const adapter = new BitcoinAdapter({
     network: 'regtest',
     rpcUrl: env.BTC_RPC_URL,
@@ -28,16 +18,7 @@ async function main(): Promise<void> {
   });
   adapter.watch(JSON.parse(env.WATCH) as WatchedAddress[]);
   let scanned = Number(env.FROM_HEIGHT) - 1;
-  const deps = createPipelineDeps({
-    db,
-    ledger: new LedgerService(db),
-    audit: new AuditLog(db),
-    outbox: { enqueue: (tx, e) => enqueue(tx, e) },
-    wallets: new RegistryWalletDirectory(registry),
-    signer: new KmsDigestSigner(kms, registry),
-    adapters: [adapter],
-    assets: TEST_ASSETS,
-  });
+  const deps = await childPipelineDeps(adapter);
   const runner = new PipelineRunner(deps, {
     chains: [
       {
@@ -64,7 +45,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runChild(main);

@@ -1,31 +1,12 @@
 // Test fixture: the withdrawal pipeline alone in a child process (PostgreSQL only), signing
 // through kms-local and broadcasting to the test's chain node, until it is killed.
 import 'reflect-metadata';
-import { AuditLog } from '@strongroom/audit';
-import { enqueue } from '@strongroom/events';
-import { KeyRegistry, KmsSigner, type KmsConfig } from '@strongroom/keys';
-import { LedgerService } from '@strongroom/ledger';
-import { openDatabase } from '@strongroom/persistence';
-import { createPipelineDeps, PipelineRunner } from '@strongroom/withdrawals';
-import { KmsDigestSigner } from '../kms-digest-signer';
-import { RegistryWalletDirectory } from '../registry-wallet-directory';
+import { PipelineRunner } from '@strongroom/withdrawals';
+import { childPipelineDeps, runChild } from './child-pipeline';
 import { RemoteScriptedChainAdapter } from './remote-chain';
-import { TEST_ASSETS } from './withdrawal-test-app';
 
 async function main(): Promise<void> {
-  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, migrate: false, poolSize: 4 });
-  const kms = new KmsSigner(JSON.parse(process.env.KMS_CONFIG as string) as KmsConfig);
-  const registry = new KeyRegistry(db);
-  const deps = createPipelineDeps({
-    db,
-    ledger: new LedgerService(db),
-    audit: new AuditLog(db),
-    outbox: { enqueue: (tx, e) => enqueue(tx, e) },
-    wallets: new RegistryWalletDirectory(registry),
-    signer: new KmsDigestSigner(kms, registry),
-    adapters: [new RemoteScriptedChainAdapter('bitcoin', process.env.CHAIN_NODE_URL as string)],
-    assets: TEST_ASSETS,
-  });
+  const deps = await childPipelineDeps(new RemoteScriptedChainAdapter('bitcoin', process.env.CHAIN_NODE_URL as string));
   const runner = new PipelineRunner(deps, {
     chains: [
       { chain: 'bitcoin', batchMaxSize: 50, batchMaxAgeMs: 0, leaseMs: Number(process.env.LEASE_MS), confirmations: 2 },
@@ -39,7 +20,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runChild(main);

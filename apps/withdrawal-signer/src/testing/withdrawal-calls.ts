@@ -35,3 +35,29 @@ export async function userBalance(
   const b = await t.ledger.balances(accountId);
   return { available: b.creditsPosted - b.debitsPosted - b.debitsPending, held: b.debitsPending };
 }
+
+/** The state of the withdrawal's hold on the user's balance (pending, posted or voided). */
+export async function holdState(t: WithdrawalTestApp, id: string): Promise<string | undefined> {
+  const [hold] = await t.tdb.db.query<{ state: string }>(
+    `SELECT state FROM ledger.pending_states WHERE pending_id = $1`,
+    [`withdrawal:${id}:hold`],
+  );
+  return hold?.state;
+}
+
+/** What the ledger says the wallet's custody account holds (posted debits − posted credits). */
+export async function ledgerCustody(t: WithdrawalTestApp, walletId: string, asset: string): Promise<bigint> {
+  const custody = await t.ledger.findAccount({ clientId: 'operator', ownerId: walletId, asset, kind: 'custody' });
+  if (!custody) throw new Error(`no ${asset} custody account for wallet ${walletId}`);
+  const b = await t.ledger.balances(custody.id);
+  return b.debitsPosted - b.creditsPosted;
+}
+
+/** The network fee recorded on a batch, in base units. */
+export async function batchNetworkFee(t: WithdrawalTestApp, batchId: string | null | undefined): Promise<bigint> {
+  const [batch] = await t.tdb.db.query<{ network_fee: string }>(
+    `SELECT network_fee::text FROM withdrawals.batches WHERE id = $1`,
+    [batchId],
+  );
+  return BigInt(batch.network_fee);
+}

@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { AuditLog } from '@strongroom/audit';
-import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { createApiKey, revokeApiKey } from '../api-keys';
-import { AuthTestAppModule } from '../auth-test-app';
+import { startAuthTestApp } from '../auth-test-app';
 import { createClient, findClient } from '../clients/clients';
 import { authContext } from '../index';
 import type { ApiCredentials } from '../signature';
@@ -44,12 +43,7 @@ describeEachBackend('dual control over HTTP', { contexts: [authContext] }, (ctx)
     bob = await createApiKey(db, { name: 'bob', role: 'admin', owner: 'bob' });
     carol = await createApiKey(db, { name: 'carol', role: 'admin', owner: 'carol' });
     backend = await createApiKey(db, { name: 'exchange', role: 'backend', owner: 'acme ops', clients: ['acme'] });
-    ({ app, url } = await startHttpApp(AuthTestAppModule.with(db, { keyRoutes: true }), {
-      name: 't',
-      title: 't',
-      description: 't',
-      port: 0,
-    }));
+    ({ app, url } = await startAuthTestApp(db, { keyRoutes: true }));
   });
   afterAll(async () => {
     await app?.close();

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CustodyWallets,
-  DepositAddresses,
-  DepositFollower,
-  toChainWallet,
-  type CustodyWalletRecord,
-} from '@strongroom/deposits';
-import { LedgerService } from '@strongroom/ledger';
+import { DepositFollower, toChainWallet, type CustodyWalletRecord, type DepositAddresses } from '@strongroom/deposits';
+import type { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { metricsRegistry } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
@@ -15,7 +9,7 @@ import type { CustodyHoldings } from './custody-holdings';
 import type { Reconciliation, ReconciliationService } from '../reconciliation/reconciliation.service';
 import type { SegregationService } from '../segregation/segregation.service';
 import type { SnapshotService } from '../snapshot/snapshot.service';
-import { bitcoinComplianceServices, useRegtestCustody } from '../testing/regtest-custody';
+import { issueAndPay, useRegtestCustody, type ComplianceServices } from '../testing/regtest-custody';
 
 /**
  * Reconciliation on a real regtest node, with real deposits (addresses, follower, ledger credits),
@@ -27,7 +21,8 @@ import { bitcoinComplianceServices, useRegtestCustody } from '../testing/regtest
 const BTC = 100_000_000n;
 const CONFIRMATIONS = 2;
 
-const { node, adapter, kmsWallet, sign } = useRegtestCustody();
+const regtest = useRegtestCustody();
+const { node, adapter, sign } = regtest;
 
 describeEachBackend(
   'Bitcoin reconciliation and segregation on regtest',
@@ -39,7 +34,6 @@ describeEachBackend(
     const suffix = Math.random().toString(36).slice(2, 8);
     const [shared, segregated] = [`acme${suffix}`, `seg${suffix}`];
     let ledger: LedgerService;
-    let wallets: CustodyWallets;
     let addresses: DepositAddresses;
     let follower: DepositFollower;
     let snapshots: SnapshotService;
@@ -66,32 +60,18 @@ describeEachBackend(
 
     beforeAll(async () => {
       const { db } = ctx();
-      ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-      wallets = new CustodyWallets(db);
-      pool = await wallets.register(await kmsWallet(`btc-pool-${suffix}`, null));
-      own = await wallets.register(await kmsWallet(`btc-${segregated}`, segregated));
-      addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
+      let services: ComplianceServices;
+      ({ ledger, pool, own, addresses, services } = await regtest.custody(db, assets, suffix, segregated));
+      ({ snapshots, holdings, reconciliations, segregation } = services);
       follower = new DepositFollower({ db, adapter: adapter(), assets, ledger, startHeight: node().height() + 1 });
-      ({ snapshots, holdings, reconciliations, segregation } = bitcoinComplianceServices(db, {
-        assets,
-        ledger,
-        wallets,
-        adapter,
-      }));
 
-      for (const [client, user] of [
-        [shared, 'alice'],
-        [shared, 'bob'],
+      const issued = await issueAndPay(node(), addresses, [
+        [shared, 'alice', 1n * BTC],
+        [shared, 'bob', BTC / 2n],
         [shared, 'dave'],
-        [segregated, 'carol'],
-      ]) {
-        addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
-      }
-      await node().send([
-        { address: addr.alice, sats: 1n * BTC },
-        { address: addr.bob, sats: BTC / 2n },
-        { address: addr.carol, sats: 2n * BTC },
+        [segregated, 'carol', 2n * BTC],
       ]);
+      Object.assign(addr, issued);
       await node().mine(CONFIRMATIONS);
       await sync();
       // One more deposit, mined but one confirmation short: on chain, not yet owed.

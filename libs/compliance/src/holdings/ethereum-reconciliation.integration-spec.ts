@@ -1,11 +1,15 @@
-import { secp256k1 } from '@noble/curves/secp256k1';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { CustodyWallets, DepositAddresses, DepositFollower, type CustodyWalletRecord } from '@strongroom/deposits';
+import {
+  CustodyWallets,
+  DepositAddresses,
+  DepositFollower,
+  type CustodyWalletRecord,
+  registerWatchOnlyWallet,
+} from '@strongroom/deposits';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
-import { Wallet } from 'ethers';
 import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
 import { ReconciliationService, type Reconciliation } from '../reconciliation/reconciliation.service';
@@ -39,9 +43,6 @@ afterAll(async () => {
   for (const a of opened) a.close();
   await anvil?.stop();
 });
-
-const keys = () =>
-  [1, 2, 3].map(() => Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'));
 
 describeEachBackend(
   'Ethereum reconciliation and segregation on anvil',
@@ -82,22 +83,8 @@ describeEachBackend(
       ]);
       const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
       const wallets = new CustodyWallets(db);
-      pool = await wallets.register({
-        id: `eth-pool-${suffix}`,
-        chain: 'ethereum',
-        clientId: null,
-        threshold: 2,
-        publicKeys: keys(),
-        safeAddress: Wallet.createRandom().address,
-      });
-      own = await wallets.register({
-        id: `eth-${segregated}`,
-        chain: 'ethereum',
-        clientId: segregated,
-        threshold: 2,
-        publicKeys: keys(),
-        safeAddress: Wallet.createRandom().address,
-      });
+      pool = await registerWatchOnlyWallet(wallets, `eth-pool-${suffix}`, 'ethereum', null);
+      own = await registerWatchOnlyWallet(wallets, `eth-${segregated}`, 'ethereum', segregated);
       const addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
       follower = new DepositFollower({
         db,

@@ -24,7 +24,7 @@ import { complianceContext } from '../index';
 import type { ReconciliationService } from '../reconciliation/reconciliation.service';
 import type { SegregationService } from '../segregation/segregation.service';
 import type { SnapshotService } from '../snapshot/snapshot.service';
-import { bitcoinComplianceServices, useRegtestCustody } from '../testing/regtest-custody';
+import { issueAndPay, useRegtestCustody, type ComplianceServices } from '../testing/regtest-custody';
 import type { CustodyHoldings } from './custody-holdings';
 
 /**
@@ -38,7 +38,8 @@ const BTC = 100_000_000n;
 const CONFIRMATIONS = 2;
 const FEE = 10_000n;
 
-const { node, adapter, kmsWallet, sign } = useRegtestCustody();
+const regtest = useRegtestCustody();
+const { node, adapter, sign } = regtest;
 
 describeEachBackend(
   'segregated client withdrawals on regtest',
@@ -67,17 +68,16 @@ describeEachBackend(
 
     beforeAll(async () => {
       const { db } = ctx();
-      ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-      wallets = new CustodyWallets(db);
-      pool = await wallets.register(await kmsWallet(`btc-pool-${suffix}`, null));
-      own = await wallets.register(await kmsWallet(`btc-${segregated}`, segregated));
+      let services: ComplianceServices;
+      let addresses: DepositAddresses;
+      ({ ledger, wallets, pool, own, addresses, services } = await regtest.custody(db, assets, suffix, segregated));
+      ({ snapshots, holdings, reconciliations, segregation } = services);
       // One adapter for the follower and the pipeline, as in the custody app: it also watches change.
       chain = adapter();
       for (const w of [pool, own]) {
         const c = chain.changeAddress(toChainWallet(w));
         chain.watch([{ address: c.address, script: c.locator, derivation: c.derivation, ref: `change:${w.id}` }]);
       }
-      const addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
       follower = new DepositFollower({ db, adapter: chain, assets, ledger, startHeight: node().height() + 1 });
       deps = createPipelineDeps({
         db,
@@ -99,23 +99,12 @@ describeEachBackend(
         ],
         onError: (e) => errors.push(String(e)),
       });
-      ({ snapshots, holdings, reconciliations, segregation } = bitcoinComplianceServices(db, {
-        assets,
-        ledger,
-        wallets,
-        adapter,
-      }));
 
-      for (const [client, user] of [
-        [shared, 'alice'],
-        [segregated, 'carol'],
-      ]) {
-        addr[user] = (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
-      }
-      await node().send([
-        { address: addr.alice, sats: 1n * BTC },
-        { address: addr.carol, sats: 2n * BTC },
+      const issued = await issueAndPay(node(), addresses, [
+        [shared, 'alice', 1n * BTC],
+        [segregated, 'carol', 2n * BTC],
       ]);
+      Object.assign(addr, issued);
       await node().mine(CONFIRMATIONS);
       await follower.syncToTip();
     });

@@ -1,7 +1,7 @@
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import type { CustodyWalletRecord, CustodyWallets } from '@strongroom/deposits';
+import { CustodyWallets, DepositAddresses, type CustodyWalletRecord } from '@strongroom/deposits';
 import { hexDigestSignature, KmsSigner, type HexDigestSignature } from '@strongroom/keys';
-import { LedgerCutReader, type LedgerService } from '@strongroom/ledger';
+import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
@@ -24,6 +24,20 @@ export interface RegtestCustody {
   kmsWallet(id: string, clientId: string | null): Promise<CustodyWalletRecord>;
   /** Signs a digest with the KMS key behind one of those wallets' public keys. */
   sign(publicKey: string, digest: string): Promise<HexDigestSignature>;
+  /**
+   * The ledger and the deposits context of one database with two KMS wallets: the operator's
+   * pool and the `segregated` client's own, and the compliance services over them.
+   */
+  custody(db: Database, assets: AssetRegistry, suffix: string, segregated: string): Promise<RegtestCustodyWorld>;
+}
+
+export interface RegtestCustodyWorld {
+  ledger: LedgerService;
+  wallets: CustodyWallets;
+  pool: CustodyWalletRecord;
+  own: CustodyWalletRecord;
+  addresses: DepositAddresses;
+  services: ComplianceServices;
 }
 
 /** Starts the node and the KMS before the file's tests and stops them after. */
@@ -61,6 +75,15 @@ export function useRegtestCustody(): RegtestCustody {
       }
       return { id, chain: 'bitcoin', clientId, threshold: 2, publicKeys };
     },
+    async custody(db, assets, suffix, segregated) {
+      const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
+      const wallets = new CustodyWallets(db);
+      const pool = await wallets.register(await this.kmsWallet(`btc-pool-${suffix}`, null));
+      const own = await wallets.register(await this.kmsWallet(`btc-${segregated}`, segregated));
+      const addresses = new DepositAddresses(db, wallets, assets, [this.adapter()], ledger);
+      const services = bitcoinComplianceServices(db, { assets, ledger, wallets, adapter: this.adapter });
+      return { ledger, wallets, pool, own, addresses, services };
+    },
     async sign(publicKey, digest) {
       const keyId = keyIdOf.get(publicKey);
       if (!keyId) throw new Error(`no KMS key behind ${publicKey}`);
@@ -94,4 +117,21 @@ export function bitcoinComplianceServices(
   const unbooked = new LedgerUnbooked(db, assets, ledger, [adapter()]);
   const reconciliations = new ReconciliationService(db, snapshots, cut, holdings, unbooked, assets);
   return { snapshots, holdings, reconciliations, segregation: new SegregationService(db, snapshots, holdings, assets) };
+}
+
+/**
+ * Issues a BTC deposit address per [client, user] and pays those given an amount in one
+ * transaction (not yet mined); the addresses by user.
+ */
+export async function issueAndPay(
+  node: BitcoinRegtest,
+  addresses: DepositAddresses,
+  users: [clientId: string, userId: string, sats?: bigint][],
+): Promise<Record<string, string>> {
+  const byUser: Record<string, string> = {};
+  for (const [clientId, userId] of users)
+    byUser[userId] = (await addresses.issue({ clientId, userId, asset: 'BTC' })).address.address;
+  const paid = users.filter(([, , sats]) => sats !== undefined);
+  await node.send(paid.map(([, userId, sats]) => ({ address: byUser[userId], sats: sats as bigint })));
+  return byUser;
 }

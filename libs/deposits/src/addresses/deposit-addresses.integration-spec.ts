@@ -1,5 +1,3 @@
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { Wallet } from 'ethers';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry, tokenContracts, withTokenContracts } from '@strongroom/shared-assets';
@@ -8,6 +6,7 @@ import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { DepositAddresses } from './deposit-addresses';
+import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
 
 /**
  * Deposit addresses for a token are issued only where the deployment's Ethereum adapter knows the
@@ -53,17 +52,7 @@ describeEachBackend('deposit addresses for tokens the deployment serves', { cont
   beforeAll(async () => {
     wallets = new CustodyWallets(ctx().db);
     ledger = new LedgerService(ctx().db);
-    const publicKeys = [1, 2, 3].map(() =>
-      Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-    );
-    await wallets.register({
-      id: 'eth-hot',
-      chain: 'ethereum',
-      clientId: null,
-      threshold: 2,
-      publicKeys,
-      safeAddress: Wallet.createRandom().address,
-    });
+    await registerWatchOnlyWallet(wallets, 'eth-hot', 'ethereum');
   });
 
   it('refuses a USDC address when no USDC contract is configured on the network, writing nothing', async () => {

@@ -1,4 +1,3 @@
-import { secp256k1 } from '@noble/curves/secp256k1';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -10,6 +9,7 @@ import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { depositTransferId } from './deposit-book';
 import { DepositFollower } from './deposit-follower';
+import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
 
 /**
  * End to end on a real (bcoin) regtest node through the real Bitcoin adapter, ledger and tables:
@@ -74,10 +74,7 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
     ledger = new LedgerService(db);
     queries = new DepositQueries(db, assets);
     const wallets = new CustodyWallets(db);
-    const publicKeys = [1, 2, 3].map(() =>
-      Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-    );
-    await wallets.register({ id: 'btc-hot', chain: 'bitcoin', clientId: null, threshold: 2, publicKeys });
+    await registerWatchOnlyWallet(wallets, 'btc-hot', 'bitcoin');
     addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
     follower = startFollower();
     await follower.syncToTip();

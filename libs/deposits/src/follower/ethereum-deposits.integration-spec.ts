@@ -1,5 +1,3 @@
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { Wallet } from 'ethers';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -11,6 +9,7 @@ import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { depositTransferId } from './deposit-book';
 import { DepositFollower } from './deposit-follower';
+import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
 
 /**
  * End to end on anvil through the real Ethereum adapter: ETH (keyed "native") and ERC-20
@@ -87,18 +86,8 @@ describeEachBackend('Ethereum deposits on anvil', { contexts: [depositsContext] 
     ledger = new LedgerService(db);
     queries = new DepositQueries(db, assets);
     const wallets = new CustodyWallets(db);
-    const publicKeys = [1, 2, 3].map(() =>
-      Buffer.from(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true)).toString('hex'),
-    );
     // Deposit addresses derive from the Safe's address; watching needs no Safe code on chain.
-    await wallets.register({
-      id: 'eth-hot',
-      chain: 'ethereum',
-      clientId: null,
-      threshold: 2,
-      publicKeys,
-      safeAddress: Wallet.createRandom().address,
-    });
+    await registerWatchOnlyWallet(wallets, 'eth-hot', 'ethereum');
     addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
     follower = await startFollower();
     await follower.syncToTip();

@@ -46,6 +46,18 @@ describeEachBackend('vanished deposits', { contexts: [depositsContext] }, (ctx) 
     await fw.syncToTip();
     f.chain.mempool = f.chain.mempool.filter((m) => m.txid !== t.txid);
   };
+  /** A deposit to `user` seen in the mempool, then gone past the bound: dropped. */
+  const droppedDeposit = async (user: string, amount: bigint) => {
+    const fw = follower();
+    const t = tx(await f.address('vanish', user), amount);
+    await seenThenLost(fw, t);
+    advance(11 * SEC);
+    await fw.syncToTip();
+    advance(BOUND + SEC);
+    await fw.syncToTip();
+    expect((await state(t.txid)).state).toBe('dropped');
+    return { fw, t };
+  };
 
   beforeAll(async () => {
     f = new FollowerFixture(ctx().db, 'bitcoin', `vanish-${ctx().backend}`);
@@ -117,15 +129,7 @@ describeEachBackend('vanished deposits', { contexts: [depositsContext] }, (ctx) 
   });
 
   it('handles a dropped deposit that reappears once: seen again, then mined and credited once, across restarts', async () => {
-    const carol = await f.address('vanish', 'carol');
-    const fw = follower();
-    const t = tx(carol, 1234n);
-    await seenThenLost(fw, t);
-    advance(11 * SEC);
-    await fw.syncToTip();
-    advance(BOUND + SEC);
-    await fw.syncToTip();
-    expect((await state(t.txid)).state).toBe('dropped');
+    const { fw, t } = await droppedDeposit('carol', 1234n);
 
     f.chain.mempool.push(t); // back in a mempool: seen again
     await fw.syncToTip();
@@ -150,15 +154,7 @@ describeEachBackend('vanished deposits', { contexts: [depositsContext] }, (ctx) 
   });
 
   it('credits once a dropped deposit that is mined without being seen again', async () => {
-    const dave = await f.address('vanish', 'dave');
-    const fw = follower();
-    const t = tx(dave, 99n);
-    await seenThenLost(fw, t);
-    advance(11 * SEC);
-    await fw.syncToTip();
-    advance(BOUND + SEC);
-    await fw.syncToTip();
-    expect((await state(t.txid)).state).toBe('dropped');
+    const { fw, t } = await droppedDeposit('dave', 99n);
     f.chain.mine([t]); // another node had it all along and a miner took it
     f.chain.mineEmpty(2);
     await fw.syncToTip();
