@@ -6,7 +6,7 @@ import { openDatabase } from '@strongroom/persistence';
 import { custodyContexts } from './start-custody';
 import { eventually, startCustodyProcess, type CustodyProcess } from './testing/custody-process';
 
-// The attack of issue 11, end to end over HTTP against the embedded default (`npm start` in a child
+// The minting attack (libs/api-auth/README.md), end to end over HTTP against the embedded default (`npm start` in a child
 // process, real kms-local, bcoin regtest and anvil): one ordinary backend key tries to create money
 // and to act for other clients. Every step that used to succeed must be refused with its code,
 // custody must be untouched and the books must still balance.
