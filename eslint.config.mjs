@@ -28,6 +28,20 @@ const layers = {
   'type:local-services': ['type:local-services', 'type:util', 'type:domain'],
   // The proof verifier must stand alone: users run it without trusting the rest of Strongroom.
   'type:verifier': [],
+  // The client SDK (libs/client) is installed by exchange backends without the rest of Strongroom.
+  'type:client': [],
+};
+// What the specs of a stand-alone project may import: the client's check it against the server's own code.
+const testsOf = {
+  'type:verifier': [],
+  'type:client': [
+    'type:feature',
+    'type:data-access',
+    'type:domain',
+    'type:util',
+    'type:testing',
+    'type:local-services',
+  ],
 };
 const scopes = {
   'scope:shared': ['scope:shared'],
@@ -45,10 +59,11 @@ const chains = [
 const constraints = (extraForTests) => [
   ...Object.entries(layers).map(([sourceTag, allowed]) => ({
     sourceTag,
-    onlyDependOnLibsWithTags:
-      extraForTests && sourceTag !== 'type:verifier'
-        ? [...allowed, 'type:testing', 'type:keys', 'type:local-services']
-        : allowed,
+    onlyDependOnLibsWithTags: !extraForTests
+      ? allowed
+      : sourceTag in testsOf
+        ? [...allowed, ...testsOf[sourceTag]]
+        : [...allowed, 'type:testing', 'type:keys', 'type:local-services'],
   })),
   ...Object.entries(scopes).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
   ...chains,

@@ -1,0 +1,10 @@
+export * from './client';
+export * from './idempotent-operations';
+export * from './http/idempotency';
+export * from './http/retry-policy';
+export * from './http/signed-fetch';
+export * from './pagination';
+export * from './problem-error';
+export * from './signing/request-signature';
+export * from './webhooks/verify-webhook';
+export type { Client, Middleware } from 'openapi-fetch';
