@@ -31,6 +31,8 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
       slowTestThreshold: 30,
+      // Every answer from a Strongroom API is checked against the OpenAPI document it serves.
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/contract/contract-check.setup.ts'],
     },
   ],
   testTimeout: 120000,

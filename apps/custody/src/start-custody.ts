@@ -6,7 +6,7 @@ import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { KeyRegistry, KmsSigner } from '@strongroom/keys';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { tokenContracts } from '@strongroom/shared-assets';
-import { startHttpApp } from '@strongroom/shared-http';
+import { API_INFO, startHttpApp } from '@strongroom/shared-http';
 import { ALL_CONTEXTS } from './all-contexts';
 import { WithdrawalSignerAppModule } from './app-modules';
 import { restoreBitcoinCustody } from './bitcoin-custody-utxos';
@@ -112,13 +112,8 @@ export async function startCustody(
         for (const a of [...apps].reverse()) await a.app.close();
       },
     });
-    const start = async (
-      name: ApiEndpoint['name'],
-      module: unknown,
-      port: number,
-      title: string,
-      description: string,
-    ) => {
+    const start = async (name: ApiEndpoint['name'], module: unknown, port: number) => {
+      const { title, description } = API_INFO[name];
       const running = await startHttpApp(module, { name, title, description, port, shutdownHooks: false });
       apps.push({ name, app: running.app });
       return { name, url: running.url };
@@ -138,8 +133,6 @@ export async function startCustody(
         ),
       }),
       config.ports.ledger,
-      'Strongroom ledger',
-      'Double-entry balance ledger (accounts, transfers, holds, balances as of, invariants), API keys for admins, and compliance: snapshots, reconciliation, segregation.',
     );
     const depositsApi = await start(
       'deposits',
@@ -156,8 +149,6 @@ export async function startCustody(
         { bitcoin: node, anvil, adapters: { bitcoin, ethereum }, safe: setup.ethereum.safe },
       ),
       config.ports.deposits,
-      'Strongroom deposit watcher',
-      'Deposit addresses, chain followers, deposits with their confirmation state, reorg incidents, webhooks; and (embedded default only) a regtest/anvil faucet and miner under /v1/dev.',
     );
     const withdrawalsApi = await start(
       'withdrawals',
@@ -177,8 +168,6 @@ export async function startCustody(
         },
       }),
       config.ports.withdrawals,
-      'Strongroom withdrawal signer',
-      'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
     );
 
     const firstAdmins = await ensureFirstAdminKeys(db);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ensureFirstAdminKey } from '@strongroom/api-auth';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
 import { depositWatcherEnv, loadConfigOrExit } from '@strongroom/shared-config';
-import { DATABASE, startHttpApp } from '@strongroom/shared-http';
+import { API_INFO, DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { DepositWatcherAppModule } from './app.module';
 import { loadWatcherConfig } from './watcher-config';
 
@@ -28,10 +28,7 @@ async function main(): Promise<void> {
       config,
     ),
     {
-      name: 'deposit-watcher',
-      title: 'Strongroom deposit watcher',
-      description:
-        'Deposit addresses, chain followers (one leader per chain), deposits with their confirmation state, reorg incidents, webhooks.',
+      ...API_INFO.deposits,
       port: config.port,
       host: config.host,
     },

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ensureFirstAdminKey } from '@strongroom/api-auth';
 import { ledgerEnv, loadConfigOrExit } from '@strongroom/shared-config';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
-import { DATABASE, startHttpApp } from '@strongroom/shared-http';
+import { API_INFO, DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { LedgerAppModule } from './app.module';
 
 /**
@@ -29,11 +29,7 @@ async function main(): Promise<void> {
       { reconcileEveryMs: env.RECONCILE_EVERY_MS },
     ),
     {
-      name: 'ledger',
-      title: 'Strongroom ledger',
-      description:
-        'Double-entry balance ledger: accounts, transfers, holds, balances as of a sequence or time, invariants; ' +
-        'user balance snapshots, reconciliation, segregation reports and proofs of liabilities.',
+      ...API_INFO.ledger,
       port,
       host: env.LEDGER_HOST,
     },

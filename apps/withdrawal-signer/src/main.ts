@@ -3,7 +3,7 @@ import { ensureFirstAdminKey } from '@strongroom/api-auth';
 import { kmsConfigFromEnv } from '@strongroom/keys';
 import { defaultDataDir, type Database } from '@strongroom/persistence';
 import { loadConfigOrExit, withdrawalSignerEnv } from '@strongroom/shared-config';
-import { DATABASE, startHttpApp } from '@strongroom/shared-http';
+import { API_INFO, DATABASE, startHttpApp } from '@strongroom/shared-http';
 import { WithdrawalSignerAppModule } from './app.module';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { BitcoinUtxoFeed } from './bitcoin-utxo-feed';
@@ -40,10 +40,7 @@ async function main(): Promise<void> {
         : undefined,
     }),
     {
-      name: 'withdrawal-signer',
-      title: 'Strongroom withdrawal signer',
-      description:
-        'Withdrawals for the exchange backend: requests with ledger holds, policies, approvals, batching, KMS signing, broadcast, confirmation and settlement.',
+      ...API_INFO.withdrawals,
       port,
       host: env.WITHDRAWALS_HOST,
     },

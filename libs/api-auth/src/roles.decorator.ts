@@ -1,9 +1,19 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { IS_PUBLIC } from '@strongroom/shared-http';
+import { DocumentNotes, IS_PUBLIC } from '@strongroom/shared-http';
 import type { Role } from '@strongroom/shared-types';
+import { AuthErrors } from './auth.errors';
 
 export const ROLES_KEY = 'strongroom:roles';
+
+/** What the authentication guard may answer on any signed route, whatever the handler does. */
+const SIGNED_ROUTE_REFUSALS = [
+  AuthErrors['auth.missing'],
+  AuthErrors['auth.invalid_credentials'],
+  AuthErrors['auth.stale_timestamp'],
+  AuthErrors['auth.replayed_nonce'],
+  AuthErrors['auth.revoked'],
+  AuthErrors['auth.forbidden_role'],
+];
 
 /**
  * The roles allowed to call a route (on a handler or a whole controller). `admin` passes every
@@ -13,15 +23,8 @@ export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
   if (roles.length === 0) throw new Error('@Roles() needs at least one role');
   return applyDecorators(
     SetMetadata(ROLES_KEY, Object.freeze([...roles])),
-    // The OpenAPI document shows who may call what.
-    ApiSecurity('key'),
-    ApiExtension('x-strongroom-roles', [...roles]),
-    ApiUnauthorizedResponse({
-      description: 'auth.missing, auth.invalid_credentials, auth.stale_timestamp, auth.replayed_nonce, auth.revoked',
-    }),
-    ApiForbiddenResponse({
-      description: `auth.forbidden_role: needs ${roles.join(' or ')} (admin passes every role check)`,
-    }),
+    // The OpenAPI document shows who may call what, and what the guard answers before the handler runs.
+    DocumentNotes({ errors: SIGNED_ROUTE_REFUSALS, extensions: { 'x-strongroom-roles': [...roles] } }),
   ) as MethodDecorator & ClassDecorator;
 }
 

@@ -1,5 +1,5 @@
 import { domainError } from '@strongroom/shared-types';
-import { WithdrawalErrors } from './withdrawals.errors';
+import { HttpErrors } from '@strongroom/shared-http';
 
 /**
  * Newest-first keyset pages over a `seq` column: the page size (1–500, default 50), the sequence to
@@ -16,7 +16,7 @@ export function seqPage(q: { limit?: number; cursor?: string }): {
   if (q.cursor) {
     const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
     if (!/^[0-9]{1,19}$/.test(decoded))
-      throw domainError(WithdrawalErrors['request.invalid_cursor'], 'the cursor is not one this API returned');
+      throw domainError(HttpErrors['request.invalid_cursor'], 'the cursor is not one this API returned');
     before = decoded;
   }
   return {

@@ -77,7 +77,6 @@ export const WithdrawalErrors = defineErrors('withdrawals', {
     title: 'Idempotency-Key reused with another body',
     description: 'The same key and body answer 200 with the original withdrawal.',
   },
-  'request.invalid_cursor': { status: 400, title: 'The cursor is not one this API returned' },
   'user.unknown': { status: 404, title: 'The user has no ledger account in this asset' },
   'chain.unavailable': { status: 503, title: 'This deployment has no adapter for the asset’s chain' },
   'solvency.breaker_tripped': {

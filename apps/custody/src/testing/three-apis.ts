@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
-import { startHttpApp } from '@strongroom/shared-http';
+import { API_INFO, startHttpApp } from '@strongroom/shared-http';
 // The standalone ledger app's compliance ports, built from an empty environment (no chains).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { compliancePortsFromEnv } from '../../../ledger/src/compliance-ports';
@@ -70,10 +70,10 @@ export async function startThreeApis(db: Database, name: string, devChains?: Dev
   ];
   const started: StartedApi[] = [];
   for (const [i, module] of modules.entries()) {
+    const info = [API_INFO.ledger, API_INFO.deposits, API_INFO.withdrawals][i];
     const { app, url } = await startHttpApp(module, {
-      name: `${name}-${i}`,
-      title: 't',
-      description: 't',
+      ...info,
+      name: `${name}-${info.name}`,
       port: 0,
       shutdownHooks: false,
     });

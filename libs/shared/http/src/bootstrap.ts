@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { buildOpenApiDocument, type OpenApiDocument } from './contract/openapi-document';
 import { DEFAULT_DRAIN_MS, installGracefulClose } from './graceful-close';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_JSON_DEPTH, requestGate } from './request-gate';
 import { requestIdMiddleware } from './request-id';
@@ -57,23 +58,30 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
       maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
     }),
   );
-  const doc = new DocumentBuilder()
-    .setTitle(options.title)
-    .setDescription(
-      `${options.description}\n\nEvery route except /health and /metrics needs a signed request: headers ` +
-        '`X-Strongroom-Key` (key id), `X-Strongroom-Timestamp` (unix ms), `X-Strongroom-Nonce` and ' +
-        '`X-Strongroom-Signature` = hex HMAC-SHA256 over `METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256(body)`. ' +
-        'Bodies are `application/json` in UTF-8, uncompressed (other media types, charsets and any Content-Encoding: 415). ' +
-        'Every answer carries `X-Request-Id` (yours if it is 1-128 characters of `[A-Za-z0-9._~:-]`, else a new UUID); ' +
-        'errors are RFC 9457 problem+json with a stable `code`, `requestId` and `instance` = `urn:strongroom:request:<id>`. ' +
-        'Requests are limited per API key (429 `request.rate_limited` with `Retry-After`). Amounts are decimal strings.',
-    )
-    .setVersion('v1')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Strongroom-Key' }, 'key')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  // Before listen (routes added after it would sit behind the not-found handler); built on the first
+  // request, when the port is known, from the routes and their contracts.
+  let document: OpenApiDocument | undefined;
+  const description = documentDescription(options.description);
+  SwaggerModule.setup('docs', app, () => {
+    document ??= buildOpenApiDocument(app, { title: options.title, description, serverUrl: urlOf(app, options.host) });
+    return document as never;
+  });
   await app.listen(options.port, options.host ?? '127.0.0.1');
   installGracefulClose(app, options.drainMs ?? DEFAULT_DRAIN_MS, options.shutdownHooks !== false);
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  return { app, port, url: `http://${options.host ?? '127.0.0.1'}:${port}` };
+  return { app, port: (app.getHttpServer().address() as AddressInfo).port, url: urlOf(app, options.host) };
+}
+
+function urlOf(app: INestApplication, host: string | undefined): string {
+  return `http://${host ?? '127.0.0.1'}:${(app.getHttpServer().address() as AddressInfo).port}`;
+}
+
+function documentDescription(description: string): string {
+  return (
+    `${description}\n\nConventions (docs/api-conventions.md): every route except /health and /metrics needs a signed ` +
+    'request (the security schemes say how; `@strongroom/client` signs for you). Bodies are `application/json` in ' +
+    'UTF-8, uncompressed. Amounts are decimal strings of base units, with the asset beside them. Lists answer ' +
+    '`{data, nextCursor}` and take `limit` and `cursor`. Times are RFC 3339 UTC. Every answer carries ' +
+    '`X-Request-Id`; errors are RFC 9457 problem+json with a stable `code` (docs/error-codes.md). Requests are ' +
+    'limited per API key (429 `request.rate_limited` with `Retry-After`).'
+  );
 }

@@ -24,6 +24,11 @@ export const HttpErrors = defineErrors('http', {
   'request.unsupported_encoding': { status: 415, title: 'Compressed body', description: 'Send it uncompressed.' },
   'request.unsupported_media_type': { status: 415, title: 'Body is not application/json' },
   'request.unsupported_charset': { status: 415, title: 'Body charset is not UTF-8' },
+  'request.invalid_cursor': {
+    status: 400,
+    title: 'Cursor is not one this list returned',
+    description: 'Pass back the `nextCursor` of the previous page of the same list, unchanged.',
+  },
   'route.not_found': { status: 404, title: 'No such route' },
   'request.rate_limited': {
     status: 429,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '@strongroom/shared-http';
 import { domainError } from '@strongroom/shared-types';
 import { WithdrawalErrors } from '../withdrawals.errors';
 import { WITHDRAWAL_STATUSES } from '../withdrawal.types';
@@ -17,7 +18,11 @@ export const withdrawalRequestSchema = z
     userId: id,
     asset: z.string().min(1).max(16),
     // Base units, digits only (never a float, never asset units): the service refuses anything else with amount.base_units_expected.
-    amount: z.string().min(1).max(100),
+    amount: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'Base units, digits only ("40000000" satoshi).', example: '40000000' }),
     destination: z.string().min(1).max(200),
     memo: z.string().max(200).optional(),
     reference: z.string().max(200).optional(),
@@ -31,8 +36,7 @@ export const listQuerySchema = z
     asset: z.string().max(16).optional(),
     status: z.enum(WITHDRAWAL_STATUSES as [string, ...string[]]).optional(),
     batchId: z.string().max(64).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    cursor: z.string().max(64).optional(),
+    ...pageQuery,
   })
   .strict();
 

@@ -1,12 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
+import { AssetErrors } from '@strongroom/shared-assets';
 import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
-import { parseWith } from '@strongroom/shared-http';
-import { domainError } from '@strongroom/shared-types';
+import { ChainErrors } from '@strongroom/chains-core';
+import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
+import { AmountErrors, domainError } from '@strongroom/shared-types';
 import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal, WithdrawalStatus } from '../withdrawal.types';
+import { WithdrawalErrors as E } from '../withdrawals.errors';
 import { cancelSchema, idempotencyKeyOf, listQuerySchema, withdrawalRequestSchema } from './schemas';
+import { WithdrawalWire } from './withdrawal-wire';
+
+const byId = z.object({ id: z.string().max(128).meta({ description: 'The withdrawal id.' }) });
 
 @ApiTags('withdrawals')
 @Controller('v1/withdrawals')
@@ -15,23 +22,56 @@ export class WithdrawalsController {
 
   @Roles('backend')
   @Post()
-  @ApiOperation({
+  @ApiContract({
     summary: 'Request a withdrawal',
     description:
-      'Body: {clientId, userId, asset, amount (base units, digits only: "40000000" satoshi), destination, memo?, reference?}; ' +
-      'an amount with a decimal point → 400 amount.base_units_expected. The answer carries amount and fee in base units ' +
-      'and display.amount / display.fee in asset units for people. ' +
-      'Places a ledger hold and applies the policy in one transaction. 201 when created; a retry with the same ' +
-      'Idempotency-Key and body answers 200 with the original; another body → 409 idempotency.conflict. ' +
-      'A policy denial is recorded and answered 422 with the rule that fired. Backend keys only (not admin), for a ' +
-      'registered, active client in the key’s scope (403 auth.forbidden_client, 404 client.not_found, 422 client.suspended); ' +
-      'no policy for the asset and client → 422 withdrawal.no_policy, nothing held.',
+      'Amount in base units, digits only (`"40000000"` satoshi); a decimal point is refused with ' +
+      '`amount.base_units_expected`. Places a ledger hold and applies the policy in one transaction. 201 when created; ' +
+      'a retry with the same Idempotency-Key and body answers 200 with the original; another body → 409 ' +
+      '`idempotency.conflict`. A policy denial is recorded and answered 422 with the rule that fired. Backend keys ' +
+      'only (not admin), for a registered, active client in the key’s scope; no policy for the asset and client → 422 ' +
+      '`withdrawal.no_policy`, nothing held.',
+    body: withdrawalRequestSchema,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: true,
+        description: '1–128 characters of `A-Z a-z 0-9 . _ : -`; a retry with the same key and body has one effect.',
+        schema: z.string(),
+      },
+    ],
+    responses: { 200: WithdrawalWire, 201: WithdrawalWire },
+    errors: [
+      AuthErrors['auth.forbidden_client'],
+      AuthErrors['client.not_found'],
+      AuthErrors['client.suspended'],
+      AmountErrors['amount.base_units_expected'],
+      AmountErrors['amount.not_positive'],
+      AssetErrors['asset.unknown'],
+      AssetErrors['asset.not_configured'],
+      E['user.unknown'],
+      ChainErrors['address.malformed'],
+      ChainErrors['address.checksum'],
+      ChainErrors['address.wrong_network'],
+      ChainErrors['address.refused'],
+      E['idempotency.key_required'],
+      E['idempotency.key_invalid'],
+      E['idempotency.conflict'],
+      E['withdrawal.no_policy'],
+      E['withdrawal.insufficient_funds'],
+      E['withdrawal.hold_refused'],
+      E['policy.asset_paused'],
+      E['policy.max_amount_exceeded'],
+      E['policy.destination_not_allowed'],
+      E['policy.velocity_user_exceeded'],
+      E['policy.velocity_client_exceeded'],
+      E['policy.circuit_breaker_tripped'],
+      E['solvency.breaker_tripped'],
+    ],
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
   async request(
     @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') key: string | undefined,
-    @Body() body: unknown,
+    @ContractBody() input: z.infer<typeof withdrawalRequestSchema>,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Withdrawal> {
     // Strictly backend: an admin (who passes every role check) must not be able to push a withdrawal through alone.
@@ -39,8 +79,7 @@ export class WithdrawalsController {
       throw domainError(AuthErrors['auth.forbidden_role'], 'only a backend key may request withdrawals', {
         role: principal.role,
       });
-    const idempotencyKey = idempotencyKeyOf(key);
-    const input = parseWith(withdrawalRequestSchema, body);
+    const idempotencyKey = idempotencyKeyOf(res.req.header('idempotency-key'));
     const { withdrawal, created } = await this.withdrawals.request(principal, idempotencyKey, input);
     res.status(created ? 201 : 200);
     return withdrawal;
@@ -48,35 +87,57 @@ export class WithdrawalsController {
 
   @Roles('backend', 'auditor')
   @Get()
-  @ApiOperation({
-    summary:
-      'List withdrawals (newest first) of the clients in the key’s scope, filtered by clientId, userId, asset, status, batchId; cursor-paginated',
+  @ApiContract({
+    summary: 'List withdrawals',
+    description:
+      'Newest first, of the clients in the key’s scope, filtered by clientId, userId, asset, status and batchId.',
+    query: listQuerySchema,
+    responses: { 200: page(WithdrawalWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
   })
-  list(
+  async list(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: Record<string, string>,
-  ): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
-    const q = parseWith(listQuerySchema, query);
-    return this.withdrawals.list({ ...q, status: q.status as WithdrawalStatus | undefined }, principal);
+    @ContractQuery() q: z.infer<typeof listQuerySchema>,
+  ): Promise<{ data: Withdrawal[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.withdrawals.list(
+      { ...q, status: q.status as WithdrawalStatus | undefined },
+      principal,
+    );
+    return { data: items, nextCursor };
   }
 
   @Roles('backend', 'approver', 'auditor')
   @Get(':id')
-  @ApiOperation({ summary: 'One withdrawal with its approvals, transaction id and decision history' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Withdrawal> {
+  @ApiContract({
+    summary: 'One withdrawal with its approvals, transaction id and decision history',
+    params: byId,
+    responses: { 200: WithdrawalWire },
+    errors: [AuthErrors['auth.forbidden_client'], E['withdrawal.not_found']],
+  })
+  get(@CurrentPrincipal() principal: Principal, @ContractParams() { id }: z.infer<typeof byId>): Promise<Withdrawal> {
     return this.withdrawals.get(id, { history: true, viewer: principal });
   }
 
   @Roles('backend')
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a withdrawal not yet being signed; its hold is voided' })
+  @ApiContract({
+    summary: 'Cancel a withdrawal not yet being signed; its hold is voided',
+    params: byId,
+    body: cancelSchema.optional(),
+    responses: { 200: WithdrawalWire },
+    errors: [
+      AuthErrors['auth.forbidden_client'],
+      E['withdrawal.not_found'],
+      E['withdrawal.not_cancellable'],
+      E['withdrawal.state_changed'],
+    ],
+  })
   cancel(
     @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-    @Body() body: unknown,
+    @ContractParams() { id }: z.infer<typeof byId>,
+    @ContractBody() body: z.infer<typeof cancelSchema> | undefined,
   ): Promise<Withdrawal> {
-    const { reason } = parseWith(cancelSchema, body ?? {});
-    return this.withdrawals.cancel(principal, id, reason);
+    return this.withdrawals.cancel(principal, id, body?.reason);
   }
 }
