@@ -53,7 +53,7 @@ function gaps(doc: Document): string[] {
     const success = Object.entries(op.responses ?? {}).filter(([s]) => s.startsWith('2'));
     if (success.length === 0) out.push(`${at}: no success response`);
     for (const [status, r] of success)
-      if (status !== '204' && !r.content?.['application/json']?.schema) out.push(`${at}: ${status} has no schema`);
+      if (status !== '204' && !Object.values(r.content ?? {})[0]?.schema) out.push(`${at}: ${status} has no schema`);
   }
   return out;
 }

@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Database } from '@strongroom/persistence';
+import { ApiContract } from './contract/api-contract';
+import { HealthReportWire, HealthWire } from './contract/health-wire';
 import { InjectDatabase } from './database.module';
 import { Public } from './public.decorator';
 import { DEFAULT_READINESS_TIMEOUT_MS, ReadinessChecks, type ReadinessCheck } from './readiness';
@@ -36,7 +38,11 @@ export class HealthController {
   @Public()
   @Get('health')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness and database reachability' })
+  @ApiContract({
+    summary: 'Liveness and database reachability',
+    description: '200 when the database answers, 503 otherwise. Kept for existing checks; prefer /health/ready.',
+    responses: { 200: HealthWire, 503: HealthWire },
+  })
   async health(
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ status: string; database: string; backend: string }> {
@@ -52,7 +58,7 @@ export class HealthController {
   @Public()
   @Get('health/live')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness: the process answers (no I/O)' })
+  @ApiContract({ summary: 'Liveness: the process answers (no I/O)', responses: { 200: HealthReportWire } })
   live(): Promise<HealthReport> {
     return this.terminus.check([]) as Promise<HealthReport>;
   }
@@ -60,8 +66,12 @@ export class HealthController {
   @Public()
   @Get('health/ready')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Readiness: the database and the app’s dependencies (KMS, chain nodes, followers); 503 otherwise',
+  @ApiContract({
+    summary: 'Readiness: the database and the app’s dependencies',
+    description:
+      'The database and every check the app registers (KMS, each chain node synced, followers within their lag ' +
+      'bound). 503 names each failing check with its reason under `error`.',
+    responses: { 200: HealthReportWire, 503: HealthReportWire },
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const all = [

@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiContract } from './contract/api-contract';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
@@ -43,12 +45,18 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 }
 
 /** `GET /metrics` in Prometheus text format: operational counters only, no balances or ids. */
-@ApiExcludeController()
+@ApiTags('operations')
 @SkipThrottle()
 @Controller()
 export class MetricsController {
   @Public()
   @Get('metrics')
+  @ApiContract({
+    summary: 'Prometheus metrics',
+    description: 'The process’s metrics in the Prometheus text format (strongroom_* and the Node.js defaults).',
+    responses: { 200: z.string() },
+    produces: 'text/plain',
+  })
   @Header('Content-Type', metricsRegistry.contentType)
   metrics(): Promise<string> {
     return metricsRegistry.metrics();

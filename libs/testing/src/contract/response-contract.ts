@@ -45,6 +45,7 @@ export class ResponseContract {
     const media = contentType.split(';')[0].trim();
     if (!response.content) return body === '' ? null : fail('a body where the document says none');
     if (!response.content[media]) return fail(`media type ${media || '(none)'} is not documented`);
+    if (!/json$/.test(media)) return null;
     const validate = this.validator(route.template, route.method.toLowerCase(), String(status), media);
     let value: unknown;
     try {

@@ -4,8 +4,11 @@ import type { z } from 'zod';
 import type { ErrorEntry } from '@strongroom/shared-types';
 import { parseWith } from '../validate';
 
-/** Statuses an operation answers with a body of its own (204: none, declared as `null`). */
-export type SuccessStatus = 200 | 201 | 202 | 204;
+/**
+ * Statuses an operation answers with a body of its own (204: none, declared as `null`). 503 is for
+ * readiness reports, the one non-problem answer that is not a success.
+ */
+export type AnswerStatus = 200 | 201 | 202 | 204 | 503;
 
 export interface HeaderContract {
   name: string;
@@ -29,7 +32,9 @@ export interface OperationContract {
   params?: z.ZodObject;
   headers?: HeaderContract[];
   /** What each success status carries (response schemas describe the JSON on the wire). */
-  responses: Partial<Record<SuccessStatus, z.ZodType | null>>;
+  responses: Partial<Record<AnswerStatus, z.ZodType | null>>;
+  /** Media type of the answers in `responses` (default application/json). */
+  produces?: string;
   /** The route's own refusals; platform, validation and authentication refusals are added for it. */
   errors?: readonly ErrorEntry[];
 }

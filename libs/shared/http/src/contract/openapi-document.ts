@@ -130,14 +130,19 @@ function bodyOf(contract: OperationContract, components: SchemaComponents): Json
   };
 }
 
+const JSON_MEDIA = 'application/json';
+const DESCRIPTIONS: Record<string, string> = { '201': 'Created', '204': 'No content', '503': 'Not ready' };
+
 function successResponses(contract: OperationContract | undefined, components: SchemaComponents) {
   const out: Record<string, JsonSchema> = {};
   const headers = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
   for (const [status, schema] of Object.entries(contract?.responses ?? { 200: undefined })) {
     out[status] = {
-      description: (schema ? descriptionOf(schema) : undefined) ?? (status === '201' ? 'Created' : 'OK'),
+      description: (schema ? descriptionOf(schema) : undefined) ?? DESCRIPTIONS[status] ?? 'OK',
       headers,
-      ...(schema ? { content: { 'application/json': { schema: components.toJson(schema, 'output') } } } : {}),
+      ...(schema
+        ? { content: { [contract?.produces ?? JSON_MEDIA]: { schema: components.toJson(schema, 'output') } } }
+        : {}),
     };
   }
   return out;
