@@ -93,3 +93,16 @@ export const ContractQuery = createParamDecorator((_: unknown, ctx: ExecutionCon
 export const ContractParams = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   parseWith(declared(ctx, 'params'), ctx.switchToHttp().getRequest<Request>().params),
 );
+
+export const CONTRACT_WEBHOOKS = 'strongroom:contract-webhooks';
+
+/** One event the API delivers to webhook endpoints: what it means and the JSON body it is sent with. */
+export interface WebhookContract {
+  summary: string;
+  description?: string;
+  body: z.ZodType;
+}
+
+/** Puts the events a controller's API delivers into the document's `webhooks` section. */
+export const DocumentWebhooks = (events: Record<string, WebhookContract>): ClassDecorator =>
+  SetMetadata(CONTRACT_WEBHOOKS, events);

@@ -2,7 +2,13 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { ErrorEntry } from '@strongroom/shared-types';
 import { IS_PUBLIC } from '../public.decorator';
 import { appRoutes, type AppRoute } from './app-routes';
-import { contractNotesOf, contractOf, type OperationContract } from './api-contract';
+import {
+  CONTRACT_WEBHOOKS,
+  contractNotesOf,
+  contractOf,
+  type OperationContract,
+  type WebhookContract,
+} from './api-contract';
 import { errorResponses, platformErrors } from './error-responses';
 import { descriptionOf, isOptional, SchemaComponents, type JsonSchema } from './json-schema';
 import { SECURITY_SCHEMES, SIGNED } from './security';
@@ -33,7 +39,9 @@ export function buildOpenApiDocument(app: INestApplicationContext, info: Documen
   const problem = components.toJson(ProblemSchema, 'output');
   const paths: OpenApiDocument['paths'] = {};
   const tags = new Set<string>();
-  for (const route of appRoutes(app)) {
+  const routes = appRoutes(app);
+  const webhooks = webhooksOf(routes, components);
+  for (const route of routes) {
     const op = operationOf(route, components, problem);
     for (const tag of (op.tags as string[] | undefined) ?? []) tags.add(tag);
     (paths[templated(route.path)] ??= {})[route.method.toLowerCase()] = op;
@@ -51,6 +59,7 @@ export function buildOpenApiDocument(app: INestApplicationContext, info: Documen
     servers: [{ url: info.serverUrl, description: 'this instance' }],
     tags: [...tags].sort().map((name) => ({ name, description: `Operations on ${name}.` })),
     paths,
+    ...(Object.keys(webhooks).length > 0 ? { webhooks } : {}),
     components: {
       schemas,
       securitySchemes: SECURITY_SCHEMES,
@@ -144,6 +153,46 @@ function successResponses(contract: OperationContract | undefined, components: S
         ? { content: { [contract?.produces ?? JSON_MEDIA]: { schema: components.toJson(schema, 'output') } } }
         : {}),
     };
+  }
+  return out;
+}
+
+const WEBHOOK_HEADERS = [
+  ['webhook-id', 'The event id: the same on every retry and replay (deduplicate on it).'],
+  ['webhook-timestamp', 'Unix seconds when this attempt was signed.'],
+  ['webhook-signature', 'Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation).'],
+] as const;
+
+/** The `webhooks` section: each event the app's controllers declare, as the POST an endpoint receives. */
+function webhooksOf(routes: AppRoute[], components: SchemaComponents): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const controller of new Set(routes.map((r) => r.controller))) {
+    const events = Reflect.getMetadata(CONTRACT_WEBHOOKS, controller) as Record<string, WebhookContract> | undefined;
+    for (const [type, event] of Object.entries(events ?? {})) {
+      out[type] = {
+        post: {
+          operationId: `webhook_${type.replace(/[^A-Za-z0-9]+/g, '_')}`,
+          summary: event.summary,
+          description: event.description ?? event.summary,
+          tags: ['webhooks'],
+          security: [],
+          parameters: WEBHOOK_HEADERS.map(([name, description]) => ({
+            name,
+            in: 'header',
+            required: true,
+            description,
+            schema: { type: 'string' },
+          })),
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: components.toJson(event.body, 'output') } },
+          },
+          responses: {
+            '200': { description: 'Any 2xx: delivered. Anything else (or no answer in time): retried with backoff.' },
+          },
+        },
+      };
+    }
   }
   return out;
 }
