@@ -417,8 +417,8 @@ for (const backend of testBackends()) {
       expect((await problemOf(await t.call(beta, 'GET', '/v1/withdrawals?clientId=can'))).code).toBe(
         'auth.forbidden_client',
       );
-      const betaList = (await (await t.call(beta, 'GET', '/v1/withdrawals')).json()) as { items: Withdrawal[] };
-      expect(betaList.items.filter((x) => x.clientId !== 'beta')).toEqual([]);
+      const betaList = (await (await t.call(beta, 'GET', '/v1/withdrawals')).json()) as { data: Withdrawal[] };
+      expect(betaList.data.filter((x) => x.clientId !== 'beta')).toEqual([]);
       expect(await stateCounts(t.tdb.db)).toEqual(before);
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -429,15 +429,15 @@ for (const backend of testBackends()) {
             'GET',
             `/v1/withdrawals?clientId=can&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
           )
-        ).json()) as { items: Withdrawal[]; nextCursor: string | null };
-        seen.push(...page.items.map((w) => w.id));
+        ).json()) as { data: Withdrawal[]; nextCursor: string | null };
+        seen.push(...page.data.map((w) => w.id));
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...ids].reverse());
       const cancelled = (await (
         await t.call(t.keys.backend, 'GET', '/v1/withdrawals?clientId=can&status=cancelled')
-      ).json()) as { items: Withdrawal[] };
-      expect(cancelled.items.map((w) => w.id)).toEqual([ids[0]]);
+      ).json()) as { data: Withdrawal[] };
+      expect(cancelled.data.map((w) => w.id)).toEqual([ids[0]]);
       expect((await problemOf(await t.call(t.keys.backend, 'GET', '/v1/withdrawals?status=bogus'))).code).toBe(
         'request.invalid',
       );
