@@ -373,13 +373,13 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
 
     // Custody untouched: alice holds exactly what the chain credited, nothing was signed or sent.
     expect(await aliceBtc()).toMatchObject({ creditsPosted: '50000000', debitsPosted: '0', debitsPending: '0' });
-    const list = await ok<{ items: { status: string }[] }>(
+    const list = await ok<{ data: { status: string }[] }>(
       k.attacker,
       'withdrawals',
       'GET',
       '/v1/withdrawals?clientId=acme',
     );
-    expect(list.items.map((w) => w.status).filter((s) => s !== 'cancelled' && s !== 'rejected')).toEqual([]);
+    expect(list.data.map((w) => w.status).filter((s) => s !== 'cancelled' && s !== 'rejected')).toEqual([]);
     const after = await ok<{ ok: boolean; sequence: string; violations: unknown[] }>(
       k.auditor,
       'ledger',
