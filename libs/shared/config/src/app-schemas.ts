@@ -7,6 +7,8 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120_000;
 /** What the HTTP platform of every app reads itself: 0 turns rate limiting off. */
 export const platformEnv = z.object({
   RATE_LIMIT_PER_MINUTE: intAtLeast(0).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
+  /** Redis for the rate-limit counters, so replicas share one limit (unset: each process counts alone). */
+  RATE_LIMIT_REDIS_URL: url('redis', 'rediss').optional(),
 });
 
 /** What every app reads: logging, the database, the chains' RPC endpoints. */

@@ -19,3 +19,4 @@ export * from './contract/cursor';
 export * from './contract/openapi-document';
 export * from './contract/wire-schemas';
 export * from './contract/api-info';
+export * from './rate-limit-storage';

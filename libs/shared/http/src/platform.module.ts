@@ -9,6 +9,7 @@ import { HealthController } from './health.controller';
 import { APP_NAME, HttpMetricsMiddleware, MetricsController } from './metrics';
 import { ProblemFilter } from './problem.filter';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit';
+import { SharedRateLimitStorage } from './rate-limit-storage';
 import { ReadinessChecks } from './readiness';
 import { assignRequestId, requestIdOf } from './request-id';
 
@@ -18,6 +19,11 @@ export interface PlatformOptions {
    * environment's RATE_LIMIT_PER_MINUTE, else DEFAULT_RATE_LIMIT_PER_MINUTE.
    */
   rateLimitPerMinute?: number;
+  /**
+   * Redis holding the rate-limit counters, shared by the app's replicas. Default: the environment's
+   * RATE_LIMIT_REDIS_URL, else none (each process counts for itself, in memory).
+   */
+  rateLimitRedisUrl?: string;
   /** Where the JSON log lines go (default stdout); tests read them from here. */
   logStream?: DestinationStream;
   /** pino level (default LOG_LEVEL, else info). */
@@ -32,7 +38,9 @@ export interface PlatformOptions {
 @Module({})
 export class PlatformModule implements NestModule {
   static forApp(app: string, options: PlatformOptions = {}): DynamicModule {
-    const perMinute = options.rateLimitPerMinute ?? parseEnv(platformEnv).RATE_LIMIT_PER_MINUTE;
+    const env = parseEnv(platformEnv);
+    const perMinute = options.rateLimitPerMinute ?? env.RATE_LIMIT_PER_MINUTE;
+    const redisUrl = options.rateLimitRedisUrl ?? env.RATE_LIMIT_REDIS_URL;
     const pinoHttp = {
       name: app,
       level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
@@ -51,7 +59,10 @@ export class PlatformModule implements NestModule {
         LoggerModule.forRoot({ pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp }),
         // Probes run every few seconds: a failing check is answered in the 503, not logged each time.
         TerminusModule.forRoot({ logger: false }),
-        ThrottlerModule.forRoot(rateLimitOptions(perMinute)),
+        ThrottlerModule.forRoot({
+          ...rateLimitOptions(perMinute),
+          ...(redisUrl && perMinute > 0 ? { storage: new SharedRateLimitStorage(redisUrl) } : {}),
+        }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
