@@ -1,5 +1,8 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { IDEMPOTENT_OPERATIONS } from './idempotent-operations';
+import { IDEMPOTENT_OPERATIONS } from './generated/idempotent-operations';
+import type { paths as DepositsPaths } from './generated/deposits';
+import type { paths as LedgerPaths } from './generated/ledger';
+import type { paths as WithdrawalsPaths } from './generated/withdrawals';
 import { idempotencyKeys } from './http/idempotency';
 import { retryPolicy, type RetryOptions } from './http/retry-policy';
 import { signedFetch } from './http/signed-fetch';
@@ -18,7 +21,7 @@ export interface StrongroomClientOptions {
 export interface ApiClientOptions extends StrongroomClientOptions {
   /** Where the API is served, e.g. `https://custody.example/` (the signature covers the path after it). */
   baseUrl: string;
-  /** Operations (`POST /v1/withdrawals`) that take an Idempotency-Key; see IDEMPOTENT_OPERATIONS. */
+  /** Operations (`POST /v1/withdrawals`) that take an Idempotency-Key; IDEMPOTENT_OPERATIONS lists those of the three APIs. */
   idempotentOperations?: Iterable<string>;
 }
 
@@ -47,29 +50,30 @@ export interface StrongroomBaseUrls {
   withdrawals: string;
 }
 
-export interface StrongroomClient<Ledger extends object, Deposits extends object, Withdrawals extends object> {
-  ledger: Client<Ledger>;
-  deposits: Client<Deposits>;
-  withdrawals: Client<Withdrawals>;
+/** One typed client per API, from the OpenAPI documents (docs/openapi). */
+export interface StrongroomClient {
+  ledger: Client<LedgerPaths>;
+  deposits: Client<DepositsPaths>;
+  withdrawals: Client<WithdrawalsPaths>;
 }
 
-/** The three API clients for one key. */
-export function createStrongroomClient<Ledger extends object, Deposits extends object, Withdrawals extends object>(
+/** The three API clients for one key, each giving an Idempotency-Key to the operations that take one. */
+export function createStrongroomClient(
   options: StrongroomClientOptions & { baseUrls: StrongroomBaseUrls },
-): StrongroomClient<Ledger, Deposits, Withdrawals> {
+): StrongroomClient {
   const { baseUrls, ...common } = options;
   return {
-    ledger: createApiClient<Ledger>({
+    ledger: createApiClient<LedgerPaths>({
       ...common,
       baseUrl: baseUrls.ledger,
       idempotentOperations: IDEMPOTENT_OPERATIONS.ledger,
     }),
-    deposits: createApiClient<Deposits>({
+    deposits: createApiClient<DepositsPaths>({
       ...common,
       baseUrl: baseUrls.deposits,
       idempotentOperations: IDEMPOTENT_OPERATIONS.deposits,
     }),
-    withdrawals: createApiClient<Withdrawals>({
+    withdrawals: createApiClient<WithdrawalsPaths>({
       ...common,
       baseUrl: baseUrls.withdrawals,
       idempotentOperations: IDEMPOTENT_OPERATIONS.withdrawals,
