@@ -90,12 +90,12 @@ describe('custody app (npm start)', () => {
     }
     // The printed key works on an authenticated route; an unsigned request does not.
     expect((await fetch(`${app.urls.ledger}/v1/auth/keys`)).status).toBe(401);
-    const listed = await json<{ keys: { keyId: string; role: string }[] }>(
+    const listed = await json<{ data: { keyId: string; role: string }[] }>(
       await app.call(admin, 'ledger', 'GET', '/v1/auth/keys'),
     );
     // Both are minted in one transaction: the list's order between them is by key id.
-    expect(listed.keys).toHaveLength(2);
-    expect(listed.keys).toEqual(
+    expect(listed.data).toHaveLength(2);
+    expect(listed.data).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ keyId: admin.keyId, role: 'admin' }),
         expect.objectContaining({ keyId: checker.keyId, role: 'admin' }),

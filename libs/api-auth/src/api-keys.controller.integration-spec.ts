@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { AuditLog } from '@strongroom/audit';
 import { describeEachBackend } from '@strongroom/testing';
-import { createApiKey, type ApiKeyInfo } from './api-keys';
+import { createApiKey, listApiKeys, type ApiKeyInfo } from './api-keys';
 import { createClient } from './clients/clients';
 import { startAuthTestApp } from './auth-test-app';
 import { authContext } from './index';
@@ -68,8 +68,8 @@ describeEachBackend('api key management over HTTP', { contexts: [authContext] },
     expect(bob).toMatchObject({ name: 'auditor bob', role: 'auditor', owner: 'bob', clients: ['acme'] });
     expect((await signedFetch(url, bob, 'GET', '/v1/reports')).status).toBe(200);
 
-    const listed = (await (await signedFetch(url, admin, 'GET', '/v1/auth/keys')).json()) as { keys: ApiKeyInfo[] };
-    expect(listed.keys.map((k) => k.keyId)).toEqual(expect.arrayContaining([admin.keyId, backend.keyId, bob.keyId]));
+    const listed = (await (await signedFetch(url, admin, 'GET', '/v1/auth/keys')).json()) as { data: ApiKeyInfo[] };
+    expect(listed.data.map((k) => k.keyId)).toEqual(expect.arrayContaining([admin.keyId, backend.keyId, bob.keyId]));
     expect(JSON.stringify(listed)).not.toContain(bob.secret);
 
     const revoked = await signedFetch(url, admin, 'POST', `/v1/auth/keys/${bob.keyId}/revoke`);
@@ -83,6 +83,28 @@ describeEachBackend('api key management over HTTP', { contexts: [authContext] },
       ['auth.key_revoked', admin.keyId, 'admin'],
     ]);
     expect(JSON.stringify(entries)).not.toContain(bob.secret);
+  });
+
+  it('pages the keys oldest first with opaque cursors, and refuses a cursor it did not give', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const path = `/v1/auth/keys?limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await (await signedFetch(url, admin, 'GET', path)).json()) as {
+        data: ApiKeyInfo[];
+        nextCursor: string | null;
+      };
+      expect(page.data.length).toBeLessThanOrEqual(1);
+      seen.push(...page.data.map((k) => k.keyId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual((await listApiKeys(ctx().db)).map((k) => k.keyId));
+    expect(seen.length).toBeGreaterThan(1);
+    for (const bad of ['nonsense', Buffer.from('{"keyId":"x"}').toString('base64url')])
+      expect(await code(await signedFetch(url, admin, 'GET', `/v1/auth/keys?cursor=${bad}`))).toBe(
+        'request.invalid_cursor',
+      );
+    expect(await code(await signedFetch(url, admin, 'GET', '/v1/auth/keys?limit=0'))).toBe('request.invalid');
   });
 
   it('refuses non-admins and bad input, changing nothing', async () => {

@@ -1,13 +1,26 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
-import { InjectDatabase, parseWith } from '@strongroom/shared-http';
+import {
+  ApiContract,
+  ContractBody,
+  ContractParams,
+  ContractQuery,
+  decodeCursor,
+  InjectDatabase,
+  page,
+  pageOf,
+  pageQuery,
+} from '@strongroom/shared-http';
 import { ROLES, type Role } from '@strongroom/shared-types';
+import { ApiKeyWire, CreatedApiKeyWire } from './api-key-wire';
+import { AuthErrors } from './auth.errors';
 import {
   createApiKey,
+  isKeyIdFormat,
   listApiKeys,
   parseNewApiKey,
   revokeApiKey,
@@ -19,6 +32,7 @@ import { requireClient } from './clients/clients';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { DUAL_CONTROL_ROLES } from './dual-control/auth-change-handlers';
 import type { ChangeRequestView } from './dual-control/change-handler';
+import { ChangeRequestWire } from './dual-control/change-request-wire';
 import { DualControl } from './dual-control/dual-control.service';
 import { Roles } from './roles.decorator';
 
@@ -31,6 +45,10 @@ const CreateKey = z
     clients: z.union([z.literal('all'), z.array(z.string()).max(1000)]),
   })
   .strict();
+const ListQuery = z.object(pageQuery).strict();
+const Cursor = z.object({ keyId: z.string().refine(isKeyIdFormat) });
+const ByKeyId = z.object({ keyId: z.string().meta({ description: 'The API key id (`srk_…`).' }) });
+const NoBody = z.object({}).strict().optional();
 
 export interface CreatedKey {
   keyId: string;
@@ -58,16 +76,29 @@ export class ApiKeysController {
   ) {}
 
   @Post()
-  @ApiOperation({
-    summary:
-      'Create a backend or auditor key (201, secret here only); propose an admin or approver key (202, dual control)',
+  @ApiContract({
+    summary: 'Create a backend or auditor key; propose an admin or approver key',
+    description:
+      'A backend or auditor key is minted by one admin: 201 with its secret, in this answer only (neither role ' +
+      'can approve anything). An admin or approver key is a dual-control change (kind `auth.key`): 202 with the ' +
+      'pending change, and the admin who approves it at `POST /v1/changes/:id/approve` receives the secret. ' +
+      'Every client named must exist; a backend key’s clients must be active. Admin only; audited.',
+    body: CreateKey,
+    responses: { 201: CreatedApiKeyWire, 202: ChangeRequestWire },
+    errors: [
+      AuthErrors['auth.invalid_name'],
+      AuthErrors['auth.invalid_owner'],
+      AuthErrors['auth.invalid_clients'],
+      AuthErrors['client.not_found'],
+      AuthErrors['client.suspended'],
+    ],
   })
   async create(
     @CurrentPrincipal() by: Principal,
-    @Body() body: unknown,
+    @ContractBody() input: z.infer<typeof CreateKey>,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CreatedKey | ChangeRequestView> {
-    const k = parseNewApiKey(parseWith(CreateKey, body));
+    const k = parseNewApiKey(input);
     if ((DUAL_CONTROL_ROLES as readonly string[]).includes(k.role)) {
       // Unknown clients are refused now (404), not discovered at approval.
       if (k.clients !== 'all') for (const id of k.clients) await requireClient(this.db, id);
@@ -95,17 +126,37 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List API keys (never secrets)' })
-  async list(): Promise<{ keys: ApiKeyInfo[] }> {
-    return { keys: await listApiKeys(this.db) };
+  @ApiContract({
+    summary: 'List API keys',
+    description: 'Oldest first (by creation time, then id), revoked keys included; never a secret. Admin only.',
+    query: ListQuery,
+    responses: { 200: page(ApiKeyWire) },
+  })
+  async list(
+    @ContractQuery() q: z.infer<typeof ListQuery>,
+  ): Promise<{ data: ApiKeyInfo[]; nextCursor: string | null }> {
+    const after = q.cursor === undefined ? undefined : decodeCursor(Cursor, q.cursor).keyId;
+    const keys = await listApiKeys(this.db, { after, limit: q.limit + 1 });
+    return pageOf(keys, q.limit, (k) => ({ keyId: k.keyId }));
   }
 
   @Post(':keyId/revoke')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Revoke an API key; its requests are refused from now on (one admin: revoking only removes power)',
+  @ApiContract({
+    summary: 'Revoke an API key',
+    description:
+      'Its requests are refused from now on (401 `auth.revoked`); revoking again keeps the first time. One admin ' +
+      'suffices: revoking only removes power. Audited.',
+    params: ByKeyId,
+    body: NoBody,
+    responses: { 200: ApiKeyWire },
+    errors: [AuthErrors['auth.key_not_found']],
   })
-  async revoke(@CurrentPrincipal() by: Principal, @Param('keyId') keyId: string): Promise<ApiKeyInfo> {
+  async revoke(
+    @CurrentPrincipal() by: Principal,
+    @ContractParams() { keyId }: z.infer<typeof ByKeyId>,
+    @ContractBody() _body: z.infer<typeof NoBody>,
+  ): Promise<ApiKeyInfo> {
     return this.db.transaction(async (tx) => {
       await revokeApiKey(tx, keyId);
       const [info] = (await listApiKeys(tx)).filter((k) => k.keyId === keyId);

@@ -137,9 +137,17 @@ const principalOf = (r: KeyRow): Principal => ({
 });
 const storedOf = (r: KeyRow): StoredApiKey => ({ ...principalOf(r), verifier: r.verifier, revoked: r.revoked });
 
-/** Every key, oldest first, without any secret material. */
-export async function listApiKeys(db: Queryable): Promise<ApiKeyInfo[]> {
-  const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM auth.api_keys ORDER BY created_at, key_id`);
+/**
+ * Keys oldest first, without any secret material: every key, or `limit` of them after the key
+ * `after` (keys are never deleted, so a key id is a stable position).
+ */
+export async function listApiKeys(db: Queryable, page: { after?: string; limit?: number } = {}): Promise<ApiKeyInfo[]> {
+  const rows = await db.query<KeyRow>(
+    `SELECT ${COLUMNS} FROM auth.api_keys
+     WHERE $1::text IS NULL OR (created_at, key_id) > (SELECT created_at, key_id FROM auth.api_keys WHERE key_id = $1)
+     ORDER BY created_at, key_id LIMIT $2`,
+    [page.after ?? null, page.limit ?? null],
+  );
   return rows.map((r) => ({
     ...principalOf(r),
     createdAt: iso(r.created_at),

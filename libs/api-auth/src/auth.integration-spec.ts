@@ -103,7 +103,9 @@ describeEachBackend('api-auth over HTTP', { contexts: [authContext] }, (ctx) => 
     expect(doc.paths['/v1/things'].get['x-strongroom-roles']).toEqual(['backend']);
     expect(doc.paths['/v1/things/approve'].post['x-strongroom-roles']).toEqual(['approver']);
     expect(doc.paths['/v1/reports'].get['x-strongroom-roles']).toEqual(['auditor']);
-    expect(doc.paths['/v1/things'].get.security).toEqual([{ key: [] }]);
+    expect(doc.paths['/v1/things'].get.security).toEqual([
+      { StrongroomKey: [], StrongroomTimestamp: [], StrongroomNonce: [], StrongroomSignature: [] },
+    ]);
   });
 
   it('refuses a request without signature headers', async () => {

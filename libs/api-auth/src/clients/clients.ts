@@ -147,15 +147,18 @@ export async function updateClient(db: Queryable, id: string, change: ClientChan
   return toClient(rows[0]);
 }
 
-/** Every client, or only those in `ids` (a scoped auditor), by id. */
-export async function listClients(db: Queryable, ids: readonly string[] | 'all' = 'all'): Promise<Client[]> {
+/** Clients by id: every one, or only those in `ids` (a scoped auditor); `limit` of them after the id `after`. */
+export async function listClients(
+  db: Queryable,
+  ids: readonly string[] | 'all' = 'all',
+  page: { after?: string; limit?: number } = {},
+): Promise<Client[]> {
   if (ids !== 'all' && ids.length === 0) return [];
-  const rows =
-    ids === 'all'
-      ? await db.query<ClientRow>('SELECT id, name, custody, status, created_at FROM auth.clients ORDER BY id')
-      : await db.query<ClientRow>(
-          'SELECT id, name, custody, status, created_at FROM auth.clients WHERE id = ANY($1::text[]) ORDER BY id',
-          [[...ids]],
-        );
+  const rows = await db.query<ClientRow>(
+    `SELECT id, name, custody, status, created_at FROM auth.clients
+     WHERE ($1::text[] IS NULL OR id = ANY($1::text[])) AND ($2::text IS NULL OR id > $2)
+     ORDER BY id LIMIT $3`,
+    [ids === 'all' ? null : [...ids], page.after ?? null, page.limit ?? null],
+  );
   return rows.map(toClient);
 }

@@ -17,6 +17,24 @@ import { AuthErrors } from '../auth.errors';
 /** Roles whose keys are minted only through dual control: each can approve something. */
 export const DUAL_CONTROL_ROLES = ['admin', 'approver'] as const;
 
+/** What minting a key through dual control may be refused with, at proposal or approval. */
+export const AUTH_KEY_CHANGE_ERRORS = [
+  AuthErrors['auth.invalid_name'],
+  AuthErrors['auth.invalid_owner'],
+  AuthErrors['auth.invalid_role'],
+  AuthErrors['auth.invalid_clients'],
+  AuthErrors['client.not_found'],
+  AuthErrors['client.suspended'],
+];
+
+/** What creating or changing a client may be refused with, at proposal or approval. */
+export const AUTH_CLIENT_CHANGE_ERRORS = [
+  AuthErrors['client.invalid'],
+  AuthErrors['client.reserved'],
+  AuthErrors['client.exists'],
+  AuthErrors['client.not_found'],
+];
+
 const both = (ctx: ChangeContext) => ({
   changeId: ctx.changeId,
   maker: { keyId: ctx.maker.keyId, owner: ctx.maker.owner },
@@ -55,6 +73,7 @@ export function authKeyHandler(audit: AuditLog): ChangeHandler<Required<NewApiKe
       const { secret: _secret, ...rest } = result as { secret: string };
       return rest;
     },
+    errors: AUTH_KEY_CHANGE_ERRORS,
   };
 }
 
@@ -84,5 +103,6 @@ export function authClientHandler(audit: AuditLog): ChangeHandler<ClientChangePa
       });
       return client;
     },
+    errors: AUTH_CLIENT_CHANGE_ERRORS,
   };
 }

@@ -1,4 +1,5 @@
 import type { Tx } from '@strongroom/persistence';
+import type { ErrorEntry } from '@strongroom/shared-types';
 import type { Principal } from '../principal';
 
 /** What a change of one kind is and does; registered with `DualControl.register`. */
@@ -14,6 +15,11 @@ export interface ChangeHandler<P = unknown> {
   execute(tx: Tx, payload: P, ctx: ChangeContext): Promise<unknown>;
   /** What of the result is stored and shown later (default: all of it). auth.key drops the secret. */
   redact?(result: unknown): unknown;
+  /**
+   * The catalogue entries `parse` and `execute` may refuse with: the approve route of the app
+   * that registers the handler documents them (a refusal at approval is answered as it is).
+   */
+  errors?: readonly ErrorEntry[];
 }
 
 export interface ChangeContext {

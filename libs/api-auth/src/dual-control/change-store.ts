@@ -56,14 +56,18 @@ export interface ChangeListQuery {
   status?: ChangeStatus;
   kind?: string;
   limit?: number;
+  /** The id of the last change of the previous page. */
+  after?: string;
 }
 
+/** Newest first; changes are never deleted, so an id is a stable position. */
 export async function listChanges(db: Queryable, q: ChangeListQuery): Promise<ChangeRequestView[]> {
   const rows = await db.query<ChangeRow>(
     `SELECT * FROM auth.change_requests
      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2)
+       AND ($4::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM auth.change_requests WHERE id = $4))
      ORDER BY created_at DESC, id DESC LIMIT $3`,
-    [q.status ?? null, q.kind ?? null, q.limit ?? 100],
+    [q.status ?? null, q.kind ?? null, q.limit ?? 100, q.after ?? null],
   );
   return rows.map((r) => viewOf(r));
 }

@@ -61,7 +61,7 @@ describeEachBackend('dual control over HTTP', { contexts: [authContext] }, (ctx)
     });
     expect(await count('auth.api_keys')).toBe(before);
     const listed = await call(bob, 'GET', '/v1/changes?status=pending');
-    expect((listed.body.changes as ChangeRequestView[]).map((c) => c.id)).toContain(change.id);
+    expect((listed.body.data as ChangeRequestView[]).map((c) => c.id)).toContain(change.id);
     expect((await call(backend, 'GET', '/v1/changes')).body.code).toBe('auth.forbidden_role');
   });
 
@@ -267,16 +267,46 @@ describeEachBackend('dual control over HTTP', { contexts: [authContext] }, (ctx)
       owner: 'audit firm',
       clients: ['acme'],
     });
-    expect(((await call(auditor, 'GET', '/v1/clients')).body.clients as Json[]).map((c) => c.id)).toEqual(['acme']);
+    expect(((await call(auditor, 'GET', '/v1/clients')).body.data as Json[]).map((c) => c.id)).toEqual(['acme']);
     expect((await call(auditor, 'GET', '/v1/clients/acme')).body).toMatchObject({ id: 'acme', name: 'Acme' });
     for (const id of ['initech', 'nosuch']) {
       const r = await call(auditor, 'GET', `/v1/clients/${id}`);
       expect([r.status, r.body.code, r.body.clientId]).toEqual([403, 'auth.forbidden_client', id]);
     }
-    expect(((await call(alice, 'GET', '/v1/clients')).body.clients as Json[]).map((c) => c.id)).toEqual(
+    expect(((await call(alice, 'GET', '/v1/clients')).body.data as Json[]).map((c) => c.id)).toEqual(
       expect.arrayContaining(['acme', 'initech']),
     );
     expect((await call(backend, 'GET', '/v1/clients')).body.code).toBe('auth.forbidden_role');
+  });
+
+  it('pages changes newest first and clients by id, with opaque cursors', async () => {
+    const all = async (path: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await call(
+          alice,
+          'GET',
+          `${path}${path.includes('?') ? '&' : '?'}limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect((r.body.data as Json[]).length).toBeLessThanOrEqual(1);
+        ids.push(...(r.body.data as Json[]).map((x) => x.id as string));
+        cursor = r.body.nextCursor as string | null;
+      } while (cursor);
+      return ids;
+    };
+    const changes = await ctx().db.query<{ id: string }>(
+      'SELECT id FROM auth.change_requests ORDER BY created_at DESC, id DESC',
+    );
+    expect(changes.length).toBeGreaterThan(2);
+    expect(await all('/v1/changes')).toEqual(changes.map((c) => c.id));
+    const pending = await ctx().db.query<{ id: string }>(
+      "SELECT id FROM auth.change_requests WHERE status = 'pending' AND kind = 'auth.key' ORDER BY created_at DESC, id DESC",
+    );
+    expect(await all('/v1/changes?status=pending&kind=auth.key')).toEqual(pending.map((c) => c.id));
+    const clients = await ctx().db.query<{ id: string }>('SELECT id FROM auth.clients ORDER BY id');
+    expect(await all('/v1/clients')).toEqual(clients.map((c) => c.id));
+    expect((await call(alice, 'GET', '/v1/changes?cursor=abc')).body.code).toBe('request.invalid_cursor');
   });
 
   it('records a change that no longer applies as failed, once', async () => {

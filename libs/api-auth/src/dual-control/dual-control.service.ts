@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { AuditLog } from '@strongroom/audit';
 import type { Database, Tx } from '@strongroom/persistence';
 import { APP_NAME, InjectDatabase } from '@strongroom/shared-http';
-import { DomainError, domainError, isDomainError } from '@strongroom/shared-types';
+import { DomainError, domainError, isDomainError, type ErrorEntry } from '@strongroom/shared-types';
 import { findApiKey } from '../api-keys';
 import { AuthErrors } from '../auth.errors';
 import type { Principal } from '../principal';
@@ -69,6 +69,11 @@ export class DualControl {
 
   kinds(): string[] {
     return [...this.handlers.keys()].sort();
+  }
+
+  /** What the registered handlers may refuse an approval with (for this API's document). */
+  handlerErrors(): ErrorEntry[] {
+    return [...this.handlers.values()].flatMap((h) => h.errors ?? []);
   }
 
   /** Records a pending change proposed by `maker` (the 202 body of a proposing route). Audited. */
