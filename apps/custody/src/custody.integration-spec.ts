@@ -280,10 +280,10 @@ describe('custody app (npm start)', () => {
     // The sweeper finds the credited address above its threshold and sweeps it with the relayer key
     // (anvil mines it at once); the withdrawal can then be paid from the Safe.
     const sweep = await eventually('the deposit address to be swept', async () => {
-      const page = await json<{ items: { id: string; status: string; addresses: string[] }[] }>(
+      const page = await json<{ data: { id: string; status: string; addresses: string[] }[] }>(
         await a.call(keys.auditor, 'withdrawals', 'GET', '/v1/sweeps?chain=ethereum'),
       );
-      return page.items.find((s) => s.status === 'broadcast' || s.status === 'settled');
+      return page.data.find((s) => s.status === 'broadcast' || s.status === 'settled');
     });
     expect(sweep.addresses).toEqual([addr.address]);
     await dualControl('withdrawals', 'PUT', '/v1/withdrawal-policies/ETH/acme', { approvalsRequired: 0 });
