@@ -162,6 +162,29 @@ for (const backend of testBackends()) {
       await rounds(runner(), 2);
       expect((await breaker('BTC')).tripped).toBe(true);
       expect(kmsSigns()).toBe(signsTripped);
+      // What auditors read: the breaker, and both incidents newest first, one page at a time.
+      const breakers = (await (await t.call(t.keys.auditor, 'GET', '/v1/solvency/breakers')).json()) as {
+        data: { asset: string; tripped: boolean; clearChangeId: string | null }[];
+        nextCursor: string | null;
+      };
+      expect(breakers).toEqual({
+        data: [expect.objectContaining({ asset: 'BTC', tripped: true, clearChangeId: null })],
+        nextCursor: null,
+      });
+      const incidentIds: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await (
+          await t.call(t.keys.auditor, 'GET', `/v1/solvency/incidents?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+        ).json()) as { data: { id: string }[]; nextCursor: string | null };
+        incidentIds.push(...page.data.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const stored = await t.tdb.db.query<{ id: string }>(
+        `SELECT id FROM withdrawals.solvency_incidents WHERE asset = 'BTC' ORDER BY created_at DESC, id`,
+      );
+      expect(stored).toHaveLength(2);
+      expect(incidentIds).toEqual(stored.map((r) => r.id));
 
       // Covered: operator capital into custody (in production an admin-pair ledger correction), then a pair clears.
       const wallet = t.wallets.get('bitcoin')!;

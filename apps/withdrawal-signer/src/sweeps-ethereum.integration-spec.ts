@@ -128,17 +128,17 @@ describe.each(testBackends())('sweeping Ethereum deposit addresses into the Safe
 
     // Operators and auditors see it over the API, amounts in base units (display in asset units); the exchange backend does not.
     const listed = (await (await t.call(t.keys.auditor, 'GET', '/v1/sweeps?chain=ethereum&status=settled')).json()) as {
-      items: {
+      data: {
         id: string;
         fee: string;
         feeAsset: string;
         swept: { asset: string; amount: string; display: { amount: string } }[];
       }[];
     };
-    expect(listed.items.map((i) => i.id)).toEqual([done.id]);
-    expect(listed.items[0].feeAsset).toBe('ETH');
-    expect(listed.items[0].fee).toBe(done.fee);
-    expect(listed.items[0].swept.map((x) => `${x.asset} ${x.amount} ${x.display.amount}`).sort()).toEqual([
+    expect(listed.data.map((i) => i.id)).toEqual([done.id]);
+    expect(listed.data[0].feeAsset).toBe('ETH');
+    expect(listed.data[0].fee).toBe(done.fee);
+    expect(listed.data[0].swept.map((x) => `${x.asset} ${x.amount} ${x.display.amount}`).sort()).toEqual([
       'ETH 2000000000000000000 2 ETH',
       'USDC 500000000 500 USDC',
     ]);

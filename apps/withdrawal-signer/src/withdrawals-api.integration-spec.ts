@@ -229,8 +229,8 @@ for (const backend of testBackends()) {
       expect(((await approved.json()) as { status: string }).status).toBe('executed');
       const changes = (await (
         await t.call(t.keys.auditor, 'GET', '/v1/withdrawal-policies/changes?asset=BTC')
-      ).json()) as { items: { clientId: string; changedBy: string; version: number }[] };
-      expect(changes.items.filter((c) => c.clientId === 'pol')).toEqual([
+      ).json()) as { data: { clientId: string; changedBy: string; version: number }[] };
+      expect(changes.data.filter((c) => c.clientId === 'pol')).toEqual([
         expect.objectContaining({ changedBy: t.keys.admin.keyId, version: 1 }),
       ]);
       const audited = await t.tdb.db.query(
@@ -312,9 +312,9 @@ for (const backend of testBackends()) {
       });
       expect(await available(user)).toBe(10n * BTC - 150_001_000n);
       const pending = (await (await t.call(t.keys.approver1, 'GET', '/v1/approvals')).json()) as {
-        items: Withdrawal[];
+        data: Withdrawal[];
       };
-      expect(pending.items.map((x) => x.id)).toContain(w.id);
+      expect(pending.data.map((x) => x.id)).toContain(w.id);
       expect((await problemOf(await t.call(t.keys.backend, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe(
         'auth.forbidden_role',
       );
@@ -350,8 +350,8 @@ for (const backend of testBackends()) {
       expect((await problemOf(await t.call(betaApprover, 'POST', `/v1/approvals/${w.id}/approve`))).code).toBe(
         'auth.forbidden_client',
       );
-      const betaQueue = (await (await t.call(betaApprover, 'GET', '/v1/approvals')).json()) as { items: Withdrawal[] };
-      expect(betaQueue.items.map((x) => x.id)).not.toContain(w.id);
+      const betaQueue = (await (await t.call(betaApprover, 'GET', '/v1/approvals')).json()) as { data: Withdrawal[] };
+      expect(betaQueue.data.map((x) => x.id)).not.toContain(w.id);
       expect(
         (await t.tdb.db.query(`SELECT 1 FROM withdrawals.approvals WHERE withdrawal_id = $1`, [w.id])).length,
       ).toBe(1);

@@ -15,7 +15,7 @@ export {
   SolvencyRefused,
   useOnChainHoldings,
 } from './solvency/solvency-gate';
-export { listBreakers, listIncidents, type SolvencyBreaker } from './solvency/solvency-breaker';
+export { listBreakers, listIncidents, type SolvencyBreaker, type SolvencyIncident } from './solvency/solvency-breaker';
 export { SOLVENCY_CLEAR_KIND } from './solvency/solvency-clear.handler';
 export * from './core/deps';
 export { createPipelineDeps, type SignerDeps } from './runner/create-pipeline-deps';

@@ -1,33 +1,38 @@
-import { domainError } from '@strongroom/shared-types';
-import { HttpErrors } from '@strongroom/shared-http';
+import { z } from 'zod';
+import { decodeCursor, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, pageOf } from '@strongroom/shared-http';
+
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** The position a seq cursor carries: a decimal int8, so the query's `::bigint` cast can never fail (a 5xx). */
+const SeqPosition = z
+  .string()
+  .regex(/^[0-9]{1,19}$/)
+  .refine((s) => BigInt(s) <= INT8_MAX);
+
+export interface SeqPage {
+  /** The page size, 1–500 (default 100). */
+  limit: number;
+  /** The seq the page continues after in the list's order (below it newest first, above it oldest first); null on the first page. */
+  after: string | null;
+  /** The page of the rows read (`limit + 1` of them) and the cursor after its last row (null on the last page). */
+  cut<R>(rows: R[], seqOf: (row: R) => string | number): { data: R[]; nextCursor: string | null };
+}
 
 /**
- * Newest-first keyset pages over a `seq` column: the page size (1–500, default 50), the sequence to
- * read below (from an opaque cursor this API returned) and, from the rows read (one more than the
- * page), the page and the next cursor (null on the last page).
+ * Keyset pages over a bigint sequence column (`seq`, or a bigserial id): the caller's SQL reads
+ * `limit + 1` rows past `after` in its own order. Cursors are the shared opaque ones of every list
+ * (`encodeCursor`); one this API did not return is 400 `request.invalid_cursor`.
  */
-export function seqPage(q: { limit?: number; cursor?: string }): {
-  limit: number;
-  before: string | null;
-  cut<R extends { seq: string | number }>(rows: R[]): { page: R[]; nextCursor: string | null };
-} {
-  const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-  let before: string | null = null;
-  if (q.cursor) {
-    const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (!/^[0-9]{1,19}$/.test(decoded))
-      throw domainError(HttpErrors['request.invalid_cursor'], 'the cursor is not one this API returned');
-    before = decoded;
-  }
+/** A list's page size: the caller's within 1–500, else the default 100 (callers in process pass any number). */
+export const pageLimit = (limit: number | undefined): number =>
+  Math.min(Math.max(limit ?? DEFAULT_PAGE_LIMIT, 1), MAX_PAGE_LIMIT);
+
+export function seqPage(q: { limit?: number; cursor?: string }): SeqPage {
+  const limit = pageLimit(q.limit);
+  const after = q.cursor === undefined ? null : decodeCursor(SeqPosition, q.cursor);
   return {
     limit,
-    before,
-    cut(rows) {
-      const page = rows.slice(0, limit);
-      return {
-        page,
-        nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url') : null,
-      };
-    },
+    after,
+    cut: (rows, seqOf) => pageOf(rows, limit, (last) => String(seqOf(last))),
   };
 }

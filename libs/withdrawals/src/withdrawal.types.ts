@@ -112,4 +112,13 @@ export const scopeOf = (a: Actor): { keyId: string; clients: readonly string[] |
   clients: a.clients ?? 'all',
 });
 
+/**
+ * The viewer's clients as a JSON array for `client_id IN (SELECT jsonb_array_elements_text($n::jsonb))`,
+ * or null when it sees every client (or there is no viewer): lists filter in SQL, so a page is full.
+ */
+export const scopedClientsParam = (viewer?: Actor): string | null => {
+  const clients = viewer ? scopeOf(viewer).clients : 'all';
+  return clients === 'all' ? null : JSON.stringify(clients);
+};
+
 export const SYSTEM_ACTOR = 'system:withdrawal-pipeline';

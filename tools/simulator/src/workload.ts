@@ -117,7 +117,7 @@ export class Workload {
   }
 
   async approve(p: SimProcess): Promise<string> {
-    const pending = await p.approvals.pending(50);
+    const { data: pending } = await p.approvals.pending({ limit: 50 });
     if (pending.length === 0) return 'approve: none pending';
     const w = this.rng.pick(pending);
     const approver = this.rng.pick(APPROVERS);
@@ -131,9 +131,9 @@ export class Workload {
 
   async cancel(p: SimProcess): Promise<string> {
     const clientId = this.rng.pick(CLIENTS);
-    const { items } = await p.withdrawals.list({ clientId, limit: 20 });
-    if (items.length === 0) return 'cancel: nothing';
-    const w = this.rng.pick(items);
+    const { data } = await p.withdrawals.list({ clientId, limit: 20 });
+    if (data.length === 0) return 'cancel: nothing';
+    const w = this.rng.pick(data);
     await p.withdrawals.cancel(this.backend(clientId), w.id, 'simulated cancel');
     return `cancel ${w.id.slice(0, 8)} (was ${w.status})`;
   }
@@ -148,7 +148,7 @@ export class Workload {
   /** Approves everything waiting (the settling phase: approvers catch up). */
   async approveAll(p: SimProcess): Promise<number> {
     let n = 0;
-    for (const w of await p.approvals.pending(500)) {
+    for (const w of (await p.approvals.pending({ limit: 500 })).data) {
       for (const approver of APPROVERS.slice(0, w.approvalsRequired + 1)) {
         await p.approvals.approve(approver, w.id).catch(() => undefined);
       }

@@ -1,23 +1,30 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import {
+  AuthErrors,
+  ChangeRequestWire,
   CurrentPrincipal,
   DualControl,
-  inClientScope,
   Roles,
   type ChangeRequestView,
   type Principal,
 } from '@strongroom/api-auth';
-import { parseWith } from '@strongroom/shared-http';
-import { z } from 'zod';
+import { AssetErrors } from '@strongroom/shared-assets';
+import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
 import type { PipelineDeps } from '../core/deps';
-import { assertPolicyClient, POLICY_CHANGE_KIND } from '../policy/policy-change.handler';
+import { assertPolicyClient, POLICY_CHANGE_KIND, POLICY_CHANGE_REFUSALS } from '../policy/policy-change.handler';
 import { parsePolicyChange } from '../policy/policy-input';
+import { policyBodySchema } from '../policy/policy-schema';
 import { policyJson, PolicyService } from '../policy/policy.service';
+import type { PolicyChange } from '../policy/policy.types';
 import { PIPELINE_DEPS } from '../withdrawals.tokens';
+import { BreakerResetWire, PolicyChangeWire, PolicyWire } from './policy-wire';
+import { assetParams, noBody, policyListQuery } from './schemas';
 
-/** Asset defaults are visible to every reader; a client's override only within the reader's scope. */
-const visible = (p: Principal, clientId: string) => clientId === '*' || inClientScope(p, clientId);
+const policyParams = assetParams.extend({
+  clientId: z.string().meta({ description: '`*` for the asset default, else a registered client’s id.' }),
+});
 
 @ApiTags('policies')
 @Controller('v1/withdrawal-policies')
@@ -30,44 +37,62 @@ export class PoliciesController {
 
   @Roles('approver', 'auditor')
   @Get()
-  @ApiOperation({ summary: 'Policies in the caller’s client scope (asset defaults have clientId "*")' })
+  @ApiContract({
+    summary: 'Withdrawal policies',
+    description:
+      'By asset, then client id (the asset default, clientId `*`, before the overrides): every asset default, and ' +
+      'the overrides of the clients in the key’s scope.',
+    query: policyListQuery,
+    responses: { 200: page(PolicyWire) },
+  })
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: Record<string, string>,
-  ): Promise<{ items: Record<string, unknown>[] }> {
-    const { asset } = parseWith(z.object({ asset: z.string().max(16).optional() }).strict(), query);
-    return { items: (await this.policies.list(asset)).filter((p) => visible(principal, p.clientId)).map(policyJson) };
+    @ContractQuery() q: z.infer<typeof policyListQuery>,
+  ): Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }> {
+    const { data, nextCursor } = await this.policies.list(q, principal);
+    return { data: data.map(policyJson), nextCursor };
   }
 
   @Roles('approver', 'auditor')
   @Get('changes')
-  @ApiOperation({ summary: 'The change log of policies in the caller’s client scope: before/after, who and when' })
-  async changes(
+  @ApiContract({
+    summary: 'The change log of withdrawal policies',
+    description:
+      'Oldest first: before and after, who proposed it and when; of the asset defaults and of the clients in the ' +
+      'key’s scope.',
+    query: policyListQuery,
+    responses: { 200: page(PolicyChangeWire) },
+  })
+  changes(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: Record<string, string>,
-  ): Promise<{ items: Record<string, unknown>[] }> {
-    const { asset } = parseWith(z.object({ asset: z.string().max(16).optional() }).strict(), query);
-    return { items: (await this.policies.changes(asset)).filter((c) => visible(principal, c.clientId as string)) };
+    @ContractQuery() q: z.infer<typeof policyListQuery>,
+  ): Promise<{ data: PolicyChange[]; nextCursor: string | null }> {
+    return this.policies.changes(q, principal);
   }
 
   @Roles('admin')
   @Put(':asset/:clientId')
   @HttpCode(202)
-  @ApiOperation({
-    summary: 'Propose the policy of an asset ("*" = the asset default) or of one registered client',
+  @ApiContract({
+    summary: 'Propose the policy of an asset (clientId `*`) or of one registered client',
     description:
-      'Amounts are base-unit strings, each below 2^256; withdrawalFee below maxAmount; approvalsRequired 0–10. A policy that ' +
-      'could never let a withdrawal through is refused (policy.invalid, reason never_passes). Answers 202 with the pending ' +
-      'change (kind withdrawals.policy); a second admin of another owner approves it at POST /v1/changes/:id/approve.',
+      'Amounts are base-unit strings, each below 2^256; withdrawalFee below maxAmount; approvalsRequired 0–10. A policy ' +
+      'that could never let a withdrawal through is refused (422 `policy.invalid`, reason `never_passes`), checked on ' +
+      'the effective policy (an override over the default; a new default under every override). Answers 202 with the ' +
+      'pending change (kind `withdrawals.policy`); a second admin of another owner approves it at ' +
+      '`POST /v1/changes/:id/approve`.',
+    params: policyParams,
+    body: policyBodySchema,
+    responses: { 202: ChangeRequestWire },
+    errors: [...POLICY_CHANGE_REFUSALS, AuthErrors['change.invalid_payload']],
   })
   async put(
     @CurrentPrincipal() principal: Principal,
-    @Param('asset') asset: string,
-    @Param('clientId') clientId: string,
-    @Body() body: unknown,
+    @ContractParams() { asset, clientId }: z.infer<typeof policyParams>,
+    @ContractBody() policy: z.infer<typeof policyBodySchema>,
   ): Promise<ChangeRequestView> {
     // Everything the approval will check is checked now too, so a change that cannot execute is never proposed.
-    const { payload, input } = parsePolicyChange(this.deps, { asset, clientId, policy: body ?? {} });
+    const { payload, input } = parsePolicyChange(this.deps, { asset, clientId, policy });
     await assertPolicyClient(this.deps.db, payload.clientId);
     await this.policies.assertEffectiveCanPass(this.deps.db, payload.asset, payload.clientId, input);
     return this.dualControl.propose(principal, POLICY_CHANGE_KIND, payload);
@@ -76,10 +101,19 @@ export class PoliciesController {
   @Roles('admin')
   @Post(':asset/breaker/reset')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Re-open an asset paused by its velocity circuit breaker (admin only, audited)' })
+  @ApiContract({
+    summary: 'Re-open an asset paused by its velocity circuit breaker',
+    description:
+      'Admin only, audited. Outflows already counted stay counted: the window rolls on by itself. A single-admin ' +
+      'action: it re-opens what the policy already allows.',
+    params: assetParams,
+    body: noBody,
+    responses: { 200: BreakerResetWire },
+    errors: [AssetErrors['asset.unknown']],
+  })
   reset(
     @CurrentPrincipal() principal: Principal,
-    @Param('asset') asset: string,
+    @ContractParams() { asset }: z.infer<typeof assetParams>,
   ): Promise<{ asset: string; paused: boolean }> {
     return this.policies.reset(principal, this.deps.assets.get(asset).code);
   }

@@ -40,6 +40,21 @@ export const listQuerySchema = z
   })
   .strict();
 
+/** A list with nothing to filter by: only `limit` and `cursor`. */
+export const pageOnlyQuery = z.object({ ...pageQuery }).strict();
+
+export const policyListQuery = z
+  .object({ asset: z.string().max(16).optional().meta({ description: 'Only this asset’s policies.' }), ...pageQuery })
+  .strict();
+
+export const withdrawalIdParams = z.object({ id: z.string().max(128).meta({ description: 'The withdrawal id.' }) });
+
+/** The asset of a path, checked against the assets this deployment serves (404 `asset.unknown`). */
+export const assetParams = z.object({ asset: z.string().meta({ description: 'An asset code (BTC, ETH, USDC…).' }) });
+
+/** A bodiless write (its document still names the request body: none, or `{}`). */
+export const noBody = z.object({}).strict().optional();
+
 export const cancelSchema = z.object({ reason: z.string().max(500).optional() }).strict();
 export const rejectSchema = z.object({ reason: z.string().min(1).max(500) }).strict();
 

@@ -1,19 +1,31 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import {
   assertClientScope,
+  AuthErrors,
+  ChangeRequestWire,
   CurrentPrincipal,
   DualControl,
   Roles,
   type ChangeRequestView,
   type Principal,
 } from '@strongroom/api-auth';
-import { parseWith } from '@strongroom/shared-http';
-import { z } from 'zod';
+import { AssetErrors } from '@strongroom/shared-assets';
+import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
 import type { PipelineDeps } from '../core/deps';
-import { listBreakers, listIncidents, type SolvencyBreaker } from '../solvency/solvency-breaker';
+import { listBreakers, listIncidents, type SolvencyBreaker, type SolvencyIncident } from '../solvency/solvency-breaker';
 import { SOLVENCY_CLEAR_KIND, solvencyClearHandler } from '../solvency/solvency-clear.handler';
 import { PIPELINE_DEPS } from '../withdrawals.tokens';
+import { assetParams, pageOnlyQuery } from './schemas';
+import { SolvencyBreakerWire, SolvencyIncidentWire } from './solvency-wire';
+
+const clearBody = z
+  .object({ reason: z.string().min(1).max(500).meta({ description: 'Why, 1–500 characters.' }) })
+  .strict();
+
+// Operator-wide figures (all clients' liabilities): not for a client's own auditor.
+const OPERATOR_WIDE = 'Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).';
 
 @ApiTags('solvency')
 @Controller('v1/solvency')
@@ -25,43 +37,58 @@ export class SolvencyController {
 
   @Roles('auditor')
   @Get('breakers')
-  @ApiOperation({
-    summary: 'The solvency gate’s breaker per asset: tripped (nothing of the asset is signed), why, who cleared it',
+  @ApiContract({
+    summary: 'The solvency gate’s breakers',
+    description: `By asset: whether it is tripped (nothing of the asset is signed), why, who cleared it. ${OPERATOR_WIDE}`,
+    query: pageOnlyQuery,
+    responses: { 200: page(SolvencyBreakerWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
   })
-  async breakers(@CurrentPrincipal() principal: Principal): Promise<{ items: SolvencyBreaker[] }> {
-    // Operator-wide figures (all clients' liabilities): not for a client's own auditor.
+  breakers(
+    @CurrentPrincipal() principal: Principal,
+    @ContractQuery() q: z.infer<typeof pageOnlyQuery>,
+  ): Promise<{ data: SolvencyBreaker[]; nextCursor: string | null }> {
     assertClientScope(principal, 'operator');
-    return { items: await listBreakers(this.deps.db) };
+    return listBreakers(this.deps.db, q);
   }
 
   @Roles('auditor')
   @Get('incidents')
-  @ApiOperation({ summary: 'Incidents the solvency gate raised, newest first' })
-  async incidents(
+  @ApiContract({
+    summary: 'Incidents the solvency gate raised',
+    description: `Newest first. ${OPERATOR_WIDE}`,
+    query: pageOnlyQuery,
+    responses: { 200: page(SolvencyIncidentWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
+  })
+  incidents(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: Record<string, string>,
-  ): Promise<{ items: Record<string, unknown>[] }> {
+    @ContractQuery() q: z.infer<typeof pageOnlyQuery>,
+  ): Promise<{ data: SolvencyIncident[]; nextCursor: string | null }> {
     assertClientScope(principal, 'operator');
-    const { limit } = parseWith(
-      z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict(),
-      query,
-    );
-    return { items: await listIncidents(this.deps.db, limit) };
+    return listIncidents(this.deps.db, q);
   }
 
   @Roles('admin')
   @Post(':asset/clear')
   @HttpCode(202)
-  @ApiOperation({
-    summary:
-      'Propose clearing an asset’s tripped solvency breaker (body {reason}); a second admin of another owner approves at /v1/changes/:id/approve',
+  @ApiContract({
+    summary: 'Propose clearing an asset’s tripped solvency breaker',
+    description:
+      'Answers 202 with the pending change (kind `withdrawals.solvency_clear`); a second admin of another owner ' +
+      'approves it at `POST /v1/changes/:id/approve`, which refuses it (409 `solvency.not_tripped`) if the breaker is ' +
+      'no longer tripped. Clearing does not fix the cause: if liabilities still exceed custody, the next batch trips it again.',
+    params: assetParams,
+    body: clearBody,
+    responses: { 202: ChangeRequestWire },
+    errors: [AssetErrors['asset.unknown'], AuthErrors['change.invalid_payload']],
   })
   clear(
     @CurrentPrincipal() principal: Principal,
-    @Param('asset') asset: string,
-    @Body() body: unknown,
+    @ContractParams() { asset }: z.infer<typeof assetParams>,
+    @ContractBody() body: z.infer<typeof clearBody>,
   ): Promise<ChangeRequestView> {
-    const payload = solvencyClearHandler(this.deps).parse({ ...(body && typeof body === 'object' ? body : {}), asset });
+    const payload = solvencyClearHandler(this.deps).parse({ ...body, asset });
     return this.dualControl.propose(principal, SOLVENCY_CLEAR_KIND, payload);
   }
 }

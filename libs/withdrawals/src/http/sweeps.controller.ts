@@ -1,30 +1,27 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { assertClientScope, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
-import { parseWith } from '@strongroom/shared-http';
+import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { ApiContract, ContractParams, ContractQuery, page, pageQuery } from '@strongroom/shared-http';
 import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
 import { SweepQueries, type Sweep } from '../sweeps/sweep-queries';
 import type { SweepStatus } from '../sweeps/sweep-row';
-
-const SWEEP_STATUSES = ['signing', 'signed', 'broadcast', 'settled', 'failed'] as const;
+import { WithdrawalErrors as E } from '../withdrawals.errors';
+import { SWEEP_STATUSES, SweepWire } from './sweep-wire';
 
 const sweepListSchema = z
   .object({
     chain: z.enum(CHAIN_IDS as unknown as [string, ...string[]]).optional(),
     status: z.enum(SWEEP_STATUSES).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    cursor: z.string().max(64).optional(),
+    ...pageQuery,
   })
   .strict();
 
-/**
- * Sweeps move the operator's deposit addresses into custody, across clients: only a key scoped to
- * every client (or to the `operator` house itself) reads them; a client's own auditor does not.
- */
-function assertOperatorScope(p: Principal): void {
-  assertClientScope(p, 'operator');
-}
+const byId = z.object({ id: z.string().max(128).meta({ description: 'The sweep id (`sweep_…`).' }) });
+
+// Sweeps move the operator's deposit addresses into custody, across clients: only a key scoped to
+// every client (or to the `operator` house itself) reads them; a client's own auditor does not.
+const OPERATOR_WIDE = 'Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).';
 
 @ApiTags('sweeps')
 @Controller('v1/sweeps')
@@ -33,18 +30,20 @@ export class SweepsController {
 
   @Roles('admin', 'auditor')
   @Get()
-  @ApiOperation({
-    summary:
-      'List sweeps of deposit addresses into custody (newest first), filtered by chain and status; cursor-paginated',
+  @ApiContract({
+    summary: 'Sweeps of deposit addresses into custody',
     description:
-      'A sweep moves what deposit addresses hold into the wallet’s Safe; its gas is booked as fee expense out of the relayer’s gas budget.',
+      'Newest first, filtered by chain and status. A sweep moves what deposit addresses hold into the wallet’s Safe; ' +
+      `its gas is booked as fee expense out of the relayer’s gas budget. ${OPERATOR_WIDE}`,
+    query: sweepListSchema,
+    responses: { 200: page(SweepWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
   })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: Record<string, string>,
-  ): Promise<{ items: Sweep[]; nextCursor: string | null }> {
-    assertOperatorScope(principal);
-    const q = parseWith(sweepListSchema, query);
+    @ContractQuery() q: z.infer<typeof sweepListSchema>,
+  ): Promise<{ data: Sweep[]; nextCursor: string | null }> {
+    assertClientScope(principal, 'operator');
     return this.sweeps.list({
       ...q,
       chain: q.chain as ChainId | undefined,
@@ -54,9 +53,15 @@ export class SweepsController {
 
   @Roles('admin', 'auditor')
   @Get(':id')
-  @ApiOperation({ summary: 'One sweep: its addresses, transaction(s), gas paid and what moved' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Sweep> {
-    assertOperatorScope(principal);
+  @ApiContract({
+    summary: 'One sweep: its addresses, transaction(s), gas paid and what moved',
+    description: OPERATOR_WIDE,
+    params: byId,
+    responses: { 200: SweepWire },
+    errors: [AuthErrors['auth.forbidden_client'], E['sweep.not_found']],
+  })
+  get(@CurrentPrincipal() principal: Principal, @ContractParams() { id }: z.infer<typeof byId>): Promise<Sweep> {
+    assertClientScope(principal, 'operator');
     return this.sweeps.get(id);
   }
 }

@@ -10,10 +10,14 @@ import { AmountErrors, domainError } from '@strongroom/shared-types';
 import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal, WithdrawalStatus } from '../withdrawal.types';
 import { WithdrawalErrors as E } from '../withdrawals.errors';
-import { cancelSchema, idempotencyKeyOf, listQuerySchema, withdrawalRequestSchema } from './schemas';
+import {
+  cancelSchema,
+  idempotencyKeyOf,
+  listQuerySchema,
+  withdrawalIdParams as byId,
+  withdrawalRequestSchema,
+} from './schemas';
 import { WithdrawalWire } from './withdrawal-wire';
-
-const byId = z.object({ id: z.string().max(128).meta({ description: 'The withdrawal id.' }) });
 
 @ApiTags('withdrawals')
 @Controller('v1/withdrawals')
@@ -99,11 +103,7 @@ export class WithdrawalsController {
     @CurrentPrincipal() principal: Principal,
     @ContractQuery() q: z.infer<typeof listQuerySchema>,
   ): Promise<{ data: Withdrawal[]; nextCursor: string | null }> {
-    const { items, nextCursor } = await this.withdrawals.list(
-      { ...q, status: q.status as WithdrawalStatus | undefined },
-      principal,
-    );
-    return { data: items, nextCursor };
+    return this.withdrawals.list({ ...q, status: q.status as WithdrawalStatus | undefined }, principal);
   }
 
   @Roles('backend', 'approver', 'auditor')

@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import type { Database, Tx } from '@strongroom/persistence';
+import { decodeCursor, pageOf } from '@strongroom/shared-http';
 import type { AssetCode } from '@strongroom/shared-types';
 import type { AuditPort, AuditRecord, Clock } from '../ports';
 import { audit, auditActor, runTx } from '../core/run-tx';
-import type { Actor } from '../withdrawal.types';
+import { pageLimit, seqPage } from '../seq-page';
+import { scopedClientsParam, type Actor } from '../withdrawal.types';
 import { effectivePolicy } from './evaluate-policy';
 import { assertPolicyBounds, assertPolicyCanPass } from './policy-bounds';
-import type { Policy } from './policy.types';
+import type { Policy, PolicyChange } from './policy.types';
 
 /** What an admin sets; the rest of a policy (keys, version, who and when) is recorded by the service. */
 export type PolicyInput = Omit<Policy, 'asset' | 'clientId' | 'version' | 'updatedBy' | 'updatedAt'>;
@@ -27,7 +30,38 @@ interface PolicyRow {
   updated_at: Date;
 }
 
+interface PolicyChangeRow {
+  id: string;
+  asset: string;
+  client_id: string;
+  version: number;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+  changed_by: string;
+  changed_at: Date;
+}
+
+export interface PolicyListQuery {
+  asset?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Where a policy page ends: the last (asset, client id) it held. */
+const PolicyPosition = z.tuple([z.string().min(1).max(16), z.string().min(1).max(128)]);
+
 const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
+
+const changeOf = (r: PolicyChangeRow): PolicyChange => ({
+  id: String(r.id),
+  asset: r.asset,
+  clientId: r.client_id,
+  version: Number(r.version),
+  before: r.before,
+  after: r.after,
+  changedBy: r.changed_by,
+  changedAt: new Date(r.changed_at).toISOString(),
+});
 
 function fromRow(r: PolicyRow): Policy {
   return {
@@ -93,35 +127,34 @@ export class PolicyService {
     return effectivePolicy(def ? fromRow(def) : null, own ? fromRow(own) : null);
   }
 
-  async list(asset?: AssetCode): Promise<Policy[]> {
+  /**
+   * By asset, then client id (an asset's default `*` before its overrides), a page at a time. With
+   * `viewer`, the asset defaults and the overrides of the viewer's clients only.
+   */
+  async list(q: PolicyListQuery = {}, viewer?: Actor): Promise<{ data: Policy[]; nextCursor: string | null }> {
+    const limit = pageLimit(q.limit);
+    const [afterAsset, afterClient] = q.cursor === undefined ? [null, null] : decodeCursor(PolicyPosition, q.cursor);
     const rows = await this.db.query<PolicyRow>(
-      `SELECT * FROM withdrawals.policies WHERE ($1::text IS NULL OR asset = $1) ORDER BY asset, client_id`,
-      [asset ?? null],
+      `SELECT * FROM withdrawals.policies WHERE ($1::text IS NULL OR asset = $1)
+          AND ($2::text IS NULL OR (asset, client_id) > ($2::text, $3::text))
+          AND (client_id = '*' OR $4::text IS NULL OR client_id IN (SELECT jsonb_array_elements_text($4::jsonb)))
+        ORDER BY asset, client_id LIMIT $5`,
+      [q.asset ?? null, afterAsset, afterClient, scopedClientsParam(viewer), limit + 1],
     );
-    return rows.map(fromRow);
+    return pageOf(rows.map(fromRow), limit, (p) => [p.asset, p.clientId]);
   }
 
-  async changes(asset?: AssetCode): Promise<Record<string, unknown>[]> {
-    const rows = await this.db.query<{
-      id: string;
-      asset: string;
-      client_id: string;
-      version: number;
-      before: unknown;
-      after: unknown;
-      changed_by: string;
-      changed_at: Date;
-    }>(`SELECT * FROM withdrawals.policy_changes WHERE ($1::text IS NULL OR asset = $1) ORDER BY id`, [asset ?? null]);
-    return rows.map((r) => ({
-      id: String(r.id),
-      asset: r.asset,
-      clientId: r.client_id,
-      version: Number(r.version),
-      before: r.before,
-      after: r.after,
-      changedBy: r.changed_by,
-      changedAt: new Date(r.changed_at).toISOString(),
-    }));
+  /** The change log, oldest first, a page at a time; with `viewer`, of asset defaults and the viewer's clients only. */
+  async changes(q: PolicyListQuery = {}, viewer?: Actor): Promise<{ data: PolicyChange[]; nextCursor: string | null }> {
+    const { limit, after, cut } = seqPage(q);
+    const rows = await this.db.query<PolicyChangeRow>(
+      `SELECT * FROM withdrawals.policy_changes WHERE ($1::text IS NULL OR asset = $1) AND ($2::bigint IS NULL OR id > $2::bigint)
+          AND (client_id = '*' OR $3::text IS NULL OR client_id IN (SELECT jsonb_array_elements_text($3::jsonb)))
+        ORDER BY id LIMIT $4`,
+      [q.asset ?? null, after, scopedClientsParam(viewer), limit + 1],
+    );
+    const { data, nextCursor } = cut(rows, (r) => r.id);
+    return { data: data.map(changeOf), nextCursor };
   }
 
   /**

@@ -22,6 +22,18 @@ export interface Policy {
   updatedAt: Date;
 }
 
+/** One entry of the policy change log: the policy before (null for its first version) and after, in its JSON form. */
+export interface PolicyChange {
+  id: string;
+  asset: AssetCode;
+  clientId: string;
+  version: number;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+  changedBy: string;
+  changedAt: string;
+}
+
 /** The rules a decision can cite (stored in `transitions.rule`). */
 export type PolicyRule =
   | 'no_policy'

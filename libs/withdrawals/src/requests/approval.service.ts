@@ -1,4 +1,4 @@
-import { assertClientScope, inClientScope } from '@strongroom/api-auth';
+import { assertClientScope } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
 import { domainError } from '@strongroom/shared-types';
 import { WithdrawalErrors } from '../withdrawals.errors';
@@ -7,7 +7,8 @@ import { audit, auditActor, runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
 import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
 import { voidHold } from '../core/holds';
-import { ownerOf, scopeOf, type Actor, type Withdrawal } from '../withdrawal.types';
+import { seqPage } from '../seq-page';
+import { ownerOf, scopedClientsParam, scopeOf, type Actor, type Withdrawal } from '../withdrawal.types';
 
 /**
  * Approvers' side: the queue of withdrawals above the threshold, approve and reject.
@@ -19,15 +20,20 @@ import { ownerOf, scopeOf, type Actor, type Withdrawal } from '../withdrawal.typ
 export class ApprovalService {
   constructor(private readonly deps: PipelineDeps) {}
 
-  /** Oldest first, only withdrawals of clients in the viewer's scope. */
-  async pending(limit = 100, viewer?: Actor): Promise<Withdrawal[]> {
+  /** Oldest first, a page at a time, only withdrawals of clients in the viewer's scope. */
+  async pending(
+    q: { limit?: number; cursor?: string } = {},
+    viewer?: Actor,
+  ): Promise<{ data: Withdrawal[]; nextCursor: string | null }> {
+    const { limit, after, cut } = seqPage(q);
     const rows = await this.deps.db.query<WithdrawalRow>(
-      `SELECT * FROM withdrawals.withdrawals WHERE status = 'awaiting_approval' ORDER BY seq LIMIT $1`,
-      [Math.min(Math.max(limit, 1), 500)],
+      `SELECT * FROM withdrawals.withdrawals WHERE status = 'awaiting_approval' AND ($1::bigint IS NULL OR seq > $1::bigint)
+          AND ($2::text IS NULL OR client_id IN (SELECT jsonb_array_elements_text($2::jsonb)))
+        ORDER BY seq LIMIT $3`,
+      [after, scopedClientsParam(viewer), limit + 1],
     );
-    return rows
-      .filter((r) => !viewer || inClientScope(scopeOf(viewer), r.client_id))
-      .map((r) => toWithdrawal(r, this.deps.assets));
+    const { data, nextCursor } = cut(rows, (r) => r.seq);
+    return { data: data.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
   }
 
   /** Records one person's approval; the withdrawal moves to `approved` when enough distinct owners approved. */

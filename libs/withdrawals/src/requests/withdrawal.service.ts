@@ -20,7 +20,14 @@ import {
 
 export type { WithdrawalRequest } from './request-steps';
 import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
-import { CANCELLABLE, scopeOf, type Actor, type Withdrawal, type WithdrawalStatus } from '../withdrawal.types';
+import {
+  CANCELLABLE,
+  scopeOf,
+  scopedClientsParam,
+  type Actor,
+  type Withdrawal,
+  type WithdrawalStatus,
+} from '../withdrawal.types';
 
 export interface ListQuery {
   clientId?: string;
@@ -162,11 +169,10 @@ export class WithdrawalService {
    * Newest first; `nextCursor` is opaque and null on the last page. With `viewer`, a `clientId`
    * outside its scope is 403 and without one only the viewer's clients are listed.
    */
-  async list(q: ListQuery, viewer?: Actor): Promise<{ items: Withdrawal[]; nextCursor: string | null }> {
-    const { limit, before, cut } = seqPage(q);
-    const scope = viewer ? scopeOf(viewer) : null;
-    if (scope && q.clientId !== undefined) assertClientScope(scope, q.clientId);
-    const clients = scope && scope.clients !== 'all' && q.clientId === undefined ? [...scope.clients] : null;
+  async list(q: ListQuery, viewer?: Actor): Promise<{ data: Withdrawal[]; nextCursor: string | null }> {
+    const { limit, after, cut } = seqPage(q);
+    if (viewer && q.clientId !== undefined) assertClientScope(scopeOf(viewer), q.clientId);
+    const clients = q.clientId === undefined ? scopedClientsParam(viewer) : null;
     const rows = await this.deps.db.query<WithdrawalRow>(
       `SELECT w.*, b.txid FROM withdrawals.withdrawals w LEFT JOIN withdrawals.batches b ON b.id = w.batch_id
         WHERE ($1::text IS NULL OR w.client_id = $1) AND ($2::text IS NULL OR w.user_id = $2) AND ($3::text IS NULL OR w.asset = $3)
@@ -179,13 +185,13 @@ export class WithdrawalService {
         q.asset ?? null,
         q.status ?? null,
         q.batchId ?? null,
-        before,
+        after,
         limit + 1,
-        clients === null ? null : JSON.stringify(clients),
+        clients,
       ],
     );
-    const { page, nextCursor } = cut(rows);
-    return { items: page.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
+    const { data, nextCursor } = cut(rows, (r) => r.seq);
+    return { data: data.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
   }
 
   /** Cancels a withdrawal that no key has signed yet, voiding its hold (and leaving its batch). */

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Tx } from '@strongroom/persistence';
+import { decodeCursor, pageOf } from '@strongroom/shared-http';
 import type { AssetCode } from '@strongroom/shared-types';
 import type { PipelineDeps } from '../core/deps';
 import { audit, auditActor, runTx } from '../core/run-tx';
+import { pageLimit } from '../seq-page';
 import { solvencyBreakerTripped } from './solvency-metrics';
 
 export const SOLVENCY_ACTOR = 'system:solvency-gate';
@@ -18,6 +21,29 @@ export interface SolvencyBreaker {
   clearedAt: string | null;
   clearChangeId: string | null;
 }
+
+/** An incident the solvency gate raised when it refused to sign. */
+export interface SolvencyIncident {
+  id: string;
+  asset: AssetCode;
+  batchId: string | null;
+  /** The refusal's reason: `ledger_shortfall`, `onchain_shortfall` or `hold_invalid`. */
+  kind: string;
+  detail: Record<string, unknown>;
+  createdAt: string;
+}
+
+interface IncidentRow {
+  id: string;
+  asset: string;
+  batch_id: string | null;
+  kind: string;
+  detail: Record<string, unknown>;
+  created_at: Date;
+}
+
+const BreakerPosition = z.string().min(1).max(16);
+const IncidentPosition = z.tuple([z.iso.datetime(), z.string().min(1).max(128)]);
 
 interface BreakerRow {
   asset: string;
@@ -53,22 +79,34 @@ export async function trippedAssets(q: Pick<Tx, 'query'>, assets: AssetCode[]): 
   return rows.map((r) => r.asset);
 }
 
-export async function listBreakers(q: Pick<Tx, 'query'>): Promise<SolvencyBreaker[]> {
-  return (await q.query<BreakerRow>(`SELECT * FROM withdrawals.solvency_breakers ORDER BY asset`)).map(view);
+/** Breakers by asset, a page at a time. */
+export async function listBreakers(
+  q: Pick<Tx, 'query'>,
+  page: { limit?: number; cursor?: string } = {},
+): Promise<{ data: SolvencyBreaker[]; nextCursor: string | null }> {
+  const limit = pageLimit(page.limit);
+  const after = page.cursor === undefined ? null : decodeCursor(BreakerPosition, page.cursor);
+  const rows = await q.query<BreakerRow>(
+    `SELECT * FROM withdrawals.solvency_breakers WHERE ($1::text IS NULL OR asset > $1) ORDER BY asset LIMIT $2`,
+    [after, limit + 1],
+  );
+  return pageOf(rows.map(view), limit, (b) => b.asset);
 }
 
-export async function listIncidents(q: Pick<Tx, 'query'>, limit = 100): Promise<Record<string, unknown>[]> {
-  const rows = await q.query<{
-    id: string;
-    asset: string;
-    batch_id: string | null;
-    kind: string;
-    detail: unknown;
-    created_at: Date;
-  }>(`SELECT * FROM withdrawals.solvency_incidents ORDER BY created_at DESC, id LIMIT $1`, [
-    Math.min(Math.max(limit, 1), 500),
-  ]);
-  return rows.map((r) => ({
+/** Incidents newest first (ties by id), a page at a time. */
+export async function listIncidents(
+  q: Pick<Tx, 'query'>,
+  page: { limit?: number; cursor?: string } = {},
+): Promise<{ data: SolvencyIncident[]; nextCursor: string | null }> {
+  const limit = pageLimit(page.limit);
+  const [at, id] = page.cursor === undefined ? [null, null] : decodeCursor(IncidentPosition, page.cursor);
+  const rows = await q.query<IncidentRow>(
+    `SELECT * FROM withdrawals.solvency_incidents
+      WHERE ($1::timestamptz IS NULL OR created_at < $1::timestamptz OR (created_at = $1::timestamptz AND id > $2))
+      ORDER BY created_at DESC, id LIMIT $3`,
+    [at, id, limit + 1],
+  );
+  const incidents = rows.map((r) => ({
     id: r.id,
     asset: r.asset,
     batchId: r.batch_id,
@@ -76,6 +114,8 @@ export async function listIncidents(q: Pick<Tx, 'query'>, limit = 100): Promise<
     detail: r.detail,
     createdAt: new Date(r.created_at).toISOString(),
   }));
+  // Incidents are written with the clock's millisecond times, so the ISO form is the stored instant.
+  return pageOf(incidents, limit, (i) => [i.createdAt, i.id]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ChangeHandler, Principal } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
+import { AssetErrors } from '@strongroom/shared-assets';
 import { parseWith } from '@strongroom/shared-http';
 import { domainError } from '@strongroom/shared-types';
 import { z } from 'zod';
@@ -24,6 +25,7 @@ const schema = z.object({ asset: z.string().min(1).max(16), reason: z.string().m
 export function solvencyClearHandler(deps: PipelineDeps): ChangeHandler<SolvencyClearPayload> {
   return {
     kind: SOLVENCY_CLEAR_KIND,
+    errors: [AssetErrors['asset.unknown'], WithdrawalErrors['solvency.not_tripped']],
     parse(payload: unknown): SolvencyClearPayload {
       const p = parseWith(schema, payload);
       return { asset: deps.assets.get(p.asset).code, reason: p.reason };

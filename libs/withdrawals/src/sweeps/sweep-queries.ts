@@ -40,15 +40,15 @@ export interface SweepListQuery {
 export class SweepQueries {
   constructor(private readonly deps: { db: Database; assets: AssetRegistry }) {}
 
-  async list(q: SweepListQuery): Promise<{ items: Sweep[]; nextCursor: string | null }> {
-    const { limit, before, cut } = seqPage(q);
+  async list(q: SweepListQuery): Promise<{ data: Sweep[]; nextCursor: string | null }> {
+    const { limit, after, cut } = seqPage(q);
     const rows = await this.deps.db.query<SweepRow>(
       `SELECT * FROM withdrawals.sweeps WHERE ($1::text IS NULL OR chain = $1) AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR seq < $3::bigint)
         ORDER BY seq DESC LIMIT $4`,
-      [q.chain ?? null, q.status ?? null, before, limit + 1],
+      [q.chain ?? null, q.status ?? null, after, limit + 1],
     );
-    const { page, nextCursor } = cut(rows);
-    return { items: page.map((r) => this.toSweep(r)), nextCursor };
+    const { data, nextCursor } = cut(rows, (r) => r.seq);
+    return { data: data.map((r) => this.toSweep(r)), nextCursor };
   }
 
   async get(id: string): Promise<Sweep> {
