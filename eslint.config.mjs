@@ -15,6 +15,8 @@ const layers = {
     'type:keys',
     'type:local-services',
     'type:verifier',
+    // The CLI's `sr` signs requests with the SDK, as an integrator would.
+    'type:client',
   ],
   // Features may use the stand-alone proof verifier's encoding so prover and verifier share one format.
   'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
@@ -63,7 +65,7 @@ const constraints = (extraForTests) => [
       ? allowed
       : sourceTag in testsOf
         ? [...allowed, ...testsOf[sourceTag]]
-        : [...allowed, 'type:testing', 'type:keys', 'type:local-services'],
+        : [...allowed, 'type:testing', 'type:keys', 'type:local-services', 'type:client'],
   })),
   ...Object.entries(scopes).map(([sourceTag, onlyDependOnLibsWithTags]) => ({ sourceTag, onlyDependOnLibsWithTags })),
   ...chains,
