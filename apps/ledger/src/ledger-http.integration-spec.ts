@@ -109,7 +109,29 @@ describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) =>
 
   it('serves accounts, lists an owner and reads balances now and as of a sequence or time', async () => {
     const list = await call(keys.auditor, 'GET', '/v1/accounts?clientId=acme&ownerId=alice');
-    expect((list.body.accounts as Json[]).map((a) => a.asset).sort()).toEqual(['BTC', 'ETH']);
+    expect((list.body.data as Json[]).map((a) => a.asset).sort()).toEqual(['BTC', 'ETH']);
+    expect(list.body.nextCursor).toBeNull();
+    // Oldest first, a page at a time: the cursor of one page starts the next.
+    const first = await call(keys.auditor, 'GET', '/v1/accounts?clientId=acme&ownerId=alice&limit=1');
+    expect([(first.body.data as Json[]).map((a) => a.id), typeof first.body.nextCursor]).toEqual([
+      [alice.id],
+      'string',
+    ]);
+    const second = await call(
+      keys.auditor,
+      'GET',
+      `/v1/accounts?clientId=acme&ownerId=alice&limit=1&cursor=${first.body.nextCursor as string}`,
+    );
+    expect([(second.body.data as Json[]).map((a) => a.id), second.body.nextCursor]).toEqual([[aliceEth.id], null]);
+    for (const [query, code] of [
+      ['limit=0', 'request.invalid'],
+      ['limit=501', 'request.invalid'],
+      ['cursor=bm90IGEgY3Vyc29y', 'request.invalid_cursor'],
+      [`cursor=${Buffer.from('{"after":"x"}').toString('base64url')}`, 'request.invalid_cursor'],
+    ]) {
+      const r = await call(keys.auditor, 'GET', `/v1/accounts?clientId=acme&ownerId=alice&${query}`);
+      expect([query, r.status, r.body.code]).toEqual([query, 400, code]);
+    }
     const t = await deposit(alice, 5n);
     const seq = t.sequence.toString();
     const createdAt = t.createdAt.toISOString();
@@ -128,6 +150,9 @@ describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) =>
     expect([future.status, future.body.code]).toEqual([422, 'balance.as_of_future']);
     const badQuery = await be('GET', `/v1/accounts/${alice.id}/balances?asOf=yesterday`);
     expect([badQuery.status, badQuery.body.code]).toEqual([400, 'request.invalid']);
+    // A misspelt parameter is refused rather than silently answering the balances now.
+    const misspelt = await be('GET', `/v1/accounts/${alice.id}/balances?asof=${encodeURIComponent(createdAt)}`);
+    expect([misspelt.status, misspelt.body.code]).toEqual([400, 'request.invalid']);
   });
 
   it('answers every bad input with its own problem+json code and changes nothing', async () => {
@@ -490,8 +515,7 @@ describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) =>
   it("scopes reads: another client's accounts and transfers answer like missing ones", async () => {
     const gus = await ledger.findAccount({ clientId: 'globex', ownerId: 'gus', asset: 'BTC', kind: 'user' });
     const gusId = (gus as { id: string }).id;
-    const someAcme = (await call(keys.backend, 'GET', '/v1/accounts?clientId=acme&ownerId=alice')).body
-      .accounts as Json[];
+    const someAcme = (await call(keys.backend, 'GET', '/v1/accounts?clientId=acme&ownerId=alice')).body.data as Json[];
     expect(someAcme.length).toBe(2);
     const expectations: [Creds, string, number, string | undefined][] = [
       [keys.globex, `/v1/accounts/${alice.id}`, 404, 'account.not_found'],

@@ -3,7 +3,9 @@ import { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
-import { ComplianceController } from './http/compliance.controller';
+import { ProofsController } from './http/proofs.controller';
+import { ReconciliationsController } from './http/reconciliations.controller';
+import { SnapshotsController } from './http/snapshots.controller';
 import {
   CHAIN_HOLDINGS,
   CHAIN_TIPS,
@@ -40,7 +42,7 @@ export class ComplianceModule {
     return {
       module: ComplianceModule,
       imports: options.imports ?? [],
-      controllers: [ComplianceController],
+      controllers: [SnapshotsController, ProofsController, ReconciliationsController],
       providers: [
         ...options.ports,
         { provide: AssetRegistry, useValue: options.assets },

@@ -11,3 +11,12 @@ export { LedgerAccess, LEDGER_ASSETS } from './http/ledger-access';
 export { CORRECTION_KIND, correctionTransferId, parseCorrection, type Correction } from './http/correction';
 export { checkMetadata, isStorableString, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './metadata-check';
 export * from './ledger-cut';
+export {
+  AccountBalancesWire,
+  AccountWire,
+  BatchResultsWire,
+  InvariantReportWire,
+  LedgerSequence,
+  TransferCommittedWire,
+  TransferWire,
+} from './http/ledger-wire';

@@ -174,12 +174,21 @@ export class LedgerService implements LedgerApi {
     return rows.map(toAccount);
   }
 
-  /** Every account of an owner (all assets and kinds), oldest first. */
-  async listAccounts(q: { clientId: string; ownerId: string }, tx?: Tx): Promise<Account[]> {
+  /**
+   * The accounts of an owner (all assets and kinds), oldest first; with `limit`, at most that many,
+   * starting after the account `after` (a keyset page: the position is read from that row, so
+   * the microseconds of created_at are never rounded through a cursor).
+   */
+  async listAccounts(
+    q: { clientId: string; ownerId: string; limit?: number; after?: string },
+    tx?: Tx,
+  ): Promise<Account[]> {
     const rows = await this.q<AccountRow>(
       tx,
-      'SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2 ORDER BY created_at, id',
-      [q.clientId, q.ownerId],
+      `SELECT * FROM ledger.accounts WHERE client_id = $1 AND owner_id = $2
+         AND ($3::uuid IS NULL OR (created_at, id) > (SELECT created_at, id FROM ledger.accounts WHERE id = $3::uuid))
+       ORDER BY created_at, id LIMIT $4`,
+      [q.clientId, q.ownerId, q.after ?? null, q.limit ?? null],
     );
     return rows.map(toAccount);
   }

@@ -157,7 +157,41 @@ describeEachBackend('compliance API client scope', { contexts: [complianceContex
       expect([path, r.status, r.body.code]).toEqual([path, 403, 'auth.forbidden_client']);
     }
     const balances = await call(keys.auditorAll, 'GET', `/v1/snapshots/${snapshotId}/balances`);
-    expect((balances.body.balances as Json[]).map((b) => b.clientId).sort()).toEqual(['acme', 'beta']);
-    expect((await call(keys.auditorAll, 'GET', '/v1/reconciliations')).status).toBe(200);
+    expect((balances.body.data as Json[]).map((b) => b.clientId)).toEqual(['acme', 'beta']);
+    expect(await call(keys.auditorAll, 'GET', '/v1/reconciliations')).toMatchObject({
+      status: 200,
+      body: { data: [], nextCursor: null },
+    });
+    expect(await call(keys.auditorAll, 'GET', '/v1/reserve-incidents')).toMatchObject({
+      status: 200,
+      body: { data: [], nextCursor: null },
+    });
+  });
+
+  it('pages every list with opaque cursors: balances in content-hash order, snapshots newest first', async () => {
+    const pages = async (path: string): Promise<Json[][]> => {
+      const out: Json[][] = [];
+      let cursor: string | null = null;
+      do {
+        const sep = path.includes('?') ? '&' : '?';
+        const r = await call(keys.auditorAll, 'GET', `${path}${sep}limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(r.status).toBe(200);
+        out.push(r.body.data as Json[]);
+        cursor = r.body.nextCursor as string | null;
+      } while (cursor !== null && out.length < 10);
+      return out;
+    };
+    const balancePages = await pages(`/v1/snapshots/${snapshotId}/balances`);
+    expect(
+      balancePages.map((p) => p.map((b) => `${String(b.clientId)}/${String(b.userId)}:${String(b.balance)}`)),
+    ).toEqual([['acme/alice:100'], ['beta/bob:200']]);
+    const all = (await call(keys.auditorAll, 'GET', '/v1/snapshots')).body.data as Json[];
+    const taken = all.map((s) => s.takenAt as string);
+    expect(taken).toEqual([...taken].sort().reverse());
+    expect((await pages('/v1/snapshots')).map((p) => p.map((s) => s.id))).toEqual(all.map((s) => [s.id]));
+    for (const path of ['/v1/snapshots', '/v1/reconciliations', `/v1/snapshots/${snapshotId}/balances`]) {
+      const r = await call(keys.auditorAll, 'GET', `${path}?cursor=${Buffer.from('{"x":1}').toString('base64url')}`);
+      expect([path, r.status, r.body.code]).toEqual([path, 400, 'request.invalid_cursor']);
+    }
   });
 });

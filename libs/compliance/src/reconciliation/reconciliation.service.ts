@@ -110,15 +110,21 @@ export class ReconciliationService {
     return toRec(row);
   }
 
-  async list(limit = 50): Promise<Reconciliation[]> {
+  /** Reconciliations newest first, at most `limit` (1–501), after the reconciliation `afterId`. */
+  async list(limit = 50, afterId?: string): Promise<Reconciliation[]> {
     const rows = await this.db.query<RecRow>(
-      'SELECT * FROM compliance.reconciliations ORDER BY created_at DESC, id LIMIT $1',
-      [Math.min(Math.max(limit, 1), 500)],
+      `SELECT * FROM compliance.reconciliations WHERE ${after('compliance.reconciliations')}
+        ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [afterId ?? null, clamp(limit)],
     );
     return rows.map(toRec);
   }
 
-  async incidents(limit = 100): Promise<
+  /** Reserve incidents newest first, at most `limit` (1–501), after the incident `afterId`. */
+  async incidents(
+    limit = 100,
+    afterId?: string,
+  ): Promise<
     {
       id: string;
       createdAt: string;
@@ -135,7 +141,10 @@ export class ReconciliationService {
       asset: string | null;
       reconciliation_id: string | null;
       detail: unknown;
-    }>('SELECT * FROM compliance.incidents ORDER BY created_at DESC, id LIMIT $1', [Math.min(Math.max(limit, 1), 500)]);
+    }>(
+      `SELECT * FROM compliance.incidents WHERE ${after('compliance.incidents')} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [afterId ?? null, clamp(limit)],
+    );
     return rows.map((r) => ({
       id: r.id,
       createdAt: new Date(r.created_at).toISOString(),
@@ -155,6 +164,16 @@ interface RecRow {
   assets: AssetReconciliation[] | string;
   differences: Difference[] | string;
 }
+
+/** A page of 500 and one to tell whether more follow. */
+const clamp = (limit: number) => Math.min(Math.max(limit, 1), 501);
+
+/**
+ * Newest-first keyset position after row $1 (none when null). Read from that row, so the
+ * microseconds of created_at never pass through a cursor; rows sharing a time are ordered by id.
+ */
+const after = (table: string) =>
+  `($1::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM ${table} WHERE id = $1::uuid))`;
 
 const parse = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 

@@ -169,10 +169,17 @@ export class SnapshotService {
     return toSnapshot(row);
   }
 
-  async list(limit = 50, before?: string): Promise<Snapshot[]> {
+  /**
+   * Snapshots newest first, at most `limit` (1–501: a page of 500 and one to tell whether more
+   * follow), after the snapshot `afterId`. The position is read from that row, so the
+   * microseconds of taken_at never pass through a cursor.
+   */
+  async list(limit = 50, afterId?: string): Promise<Snapshot[]> {
     const rows = await this.db.query<SnapshotRow>(
-      `SELECT * FROM compliance.snapshots WHERE ($1::timestamptz IS NULL OR taken_at < $1) ORDER BY taken_at DESC, id LIMIT $2`,
-      [before ?? null, Math.min(Math.max(limit, 1), 500)],
+      `SELECT * FROM compliance.snapshots
+        WHERE ($1::uuid IS NULL OR (taken_at, id) < (SELECT taken_at, id FROM compliance.snapshots WHERE id = $1::uuid))
+        ORDER BY taken_at DESC, id DESC LIMIT $2`,
+      [afterId ?? null, Math.min(Math.max(limit, 1), 501)],
     );
     return rows.map(toSnapshot);
   }

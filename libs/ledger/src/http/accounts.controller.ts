@@ -1,17 +1,29 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { assertClientScope, CurrentPrincipal, Roles, type Principal, AuthErrors } from '@strongroom/api-auth';
-import { parseWith } from '@strongroom/shared-http';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { AssetErrors } from '@strongroom/shared-assets';
+import {
+  ApiContract,
+  ContractBody,
+  ContractParams,
+  ContractQuery,
+  decodeCursor,
+  page,
+  pageOf,
+} from '@strongroom/shared-http';
+import { LedgerErrors as E } from '../ledger.errors';
 import { LedgerService } from '../ledger.service';
-import { LedgerAccess } from './ledger-access';
 import type { AsOf } from '../ledger.types';
-import { BalancesQuery, ListAccountsQuery, OpenAccountBody, openApi } from './ledger.schemas';
+import { LedgerAccess } from './ledger-access';
+import { AccountCursor, BalancesQuery, ListAccountsQuery, OpenAccountBody } from './ledger.schemas';
 import { accountView, balancesView } from './ledger.views';
-import { AccountSchema, BalancesSchema, ProblemSchema } from './openapi';
-import { LedgerErrors } from '../ledger.errors';
+import { AccountBalancesWire, AccountWire, type AccountJson } from './ledger-wire';
+
+const byId = z.object({ id: z.string().meta({ description: 'The account id (uuid).' }) });
+const bodiless = z.object({}).strict().optional();
 
 @ApiTags('ledger: accounts')
-@ApiSecurity('key')
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(
@@ -22,67 +34,89 @@ export class AccountsController {
   @Post()
   @Roles('backend')
   @HttpCode(201)
-  @ApiOperation({
+  @ApiContract({
     summary: 'Open a user account (idempotent per client, owner, asset and kind)',
     description:
-      "Only `user` accounts, with the default flags, of an active client in the key's scope, in an asset this deployment serves. System accounts are opened by the contexts that own them, never over the API (not even by admin).",
+      "Only `user` accounts, with the default flags, of an active client in the key's scope, in an asset this " +
+      'deployment serves. System accounts are opened by the contexts that own them, never over the API (not even by ' +
+      'admin): 403 `account.kind_forbidden`, `account.flags_forbidden`. Opening an existing account answers it again ' +
+      '(201); one opened in process with other flags under the same key is 409 `account.exists`.',
+    body: OpenAccountBody,
+    responses: { 201: AccountWire },
+    errors: [
+      E['account.kind_forbidden'],
+      E['account.flags_forbidden'],
+      E['account.exists'],
+      AuthErrors['auth.forbidden_client'],
+      AuthErrors['client.not_found'],
+      AuthErrors['client.suspended'],
+      AssetErrors['asset.unknown'],
+    ],
   })
-  @ApiBody({ schema: openApi(OpenAccountBody) })
-  @ApiResponse({ status: 201, schema: AccountSchema })
-  @ApiResponse({ status: 400, description: 'account.invalid, request.invalid', schema: ProblemSchema })
-  @ApiResponse({
-    status: 403,
-    description: 'account.kind_forbidden, account.flags_forbidden, auth.forbidden_client',
-    schema: ProblemSchema,
-  })
-  @ApiResponse({ status: 404, description: 'asset.unknown, client.not_found', schema: ProblemSchema })
-  @ApiResponse({ status: 409, description: 'account.exists (same key, other flags)', schema: ProblemSchema })
-  @ApiResponse({ status: 422, description: AuthErrors['client.suspended'].code, schema: ProblemSchema })
-  async open(@CurrentPrincipal() who: Principal, @Body() body: unknown) {
-    const input = parseWith(OpenAccountBody, body);
+  async open(
+    @CurrentPrincipal() who: Principal,
+    @ContractBody() input: z.infer<typeof OpenAccountBody>,
+  ): Promise<AccountJson> {
     return accountView(await this.access.openAccount(who, { ...input, kind: input.kind as never }));
   }
 
   @Get()
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: "List an owner's accounts (a client in the key's scope)" })
-  @ApiQuery({ name: 'clientId', required: true })
-  @ApiQuery({ name: 'ownerId', required: true })
-  @ApiOkResponse({ schema: { type: 'object', properties: { accounts: { type: 'array', items: AccountSchema } } } })
-  @ApiResponse({ status: 403, description: AuthErrors['auth.forbidden_client'].code, schema: ProblemSchema })
-  async list(@CurrentPrincipal() who: Principal, @Query() query: unknown) {
-    const q = parseWith(ListAccountsQuery, query);
+  @ApiContract({
+    summary: "List an owner's accounts",
+    description:
+      'Every account of `ownerId` under `clientId` (all assets and kinds), oldest first, with its current balances. ' +
+      "The client must be in the key's scope (403 `auth.forbidden_client`).",
+    query: ListAccountsQuery,
+    responses: { 200: page(AccountWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
+  })
+  async list(
+    @CurrentPrincipal() who: Principal,
+    @ContractQuery() q: z.infer<typeof ListAccountsQuery>,
+  ): Promise<{ data: AccountJson[]; nextCursor: string | null }> {
     assertClientScope(who, q.clientId);
-    return { accounts: (await this.ledger.listAccounts(q)).map(accountView) };
+    const after = q.cursor === undefined ? undefined : decodeCursor(AccountCursor, q.cursor).after;
+    const rows = await this.ledger.listAccounts({
+      clientId: q.clientId,
+      ownerId: q.ownerId,
+      limit: q.limit + 1,
+      after,
+    });
+    return pageOf(rows.map(accountView), q.limit, (a) => ({ after: a.id }));
   }
 
   @Get(':id')
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: 'Get an account with its current balances' })
-  @ApiOkResponse({ schema: AccountSchema })
-  @ApiResponse({
-    status: 404,
-    description: "account.not_found (also for another client's account)",
-    schema: ProblemSchema,
+  @ApiContract({
+    summary: 'Get an account with its current balances',
+    description: "404 `account.not_found` also for an account of a client outside the key's scope.",
+    params: byId,
+    responses: { 200: AccountWire },
+    errors: [E['account.not_found']],
   })
-  async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async get(@CurrentPrincipal() who: Principal, @ContractParams() { id }: z.infer<typeof byId>): Promise<AccountJson> {
     return accountView(await this.access.readableAccount(who, id));
   }
 
   @Get(':id/balances')
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: 'Balances now, or as of a sequence (asOfSequence) or a time (asOf, ISO 8601)' })
-  @ApiQuery({ name: 'asOfSequence', required: false })
-  @ApiQuery({ name: 'asOf', required: false })
-  @ApiOkResponse({ schema: BalancesSchema })
-  @ApiResponse({
-    status: 404,
-    description: "account.not_found (also for another client's account)",
-    schema: ProblemSchema,
+  @ApiContract({
+    summary: 'Balances now, or as of a sequence (asOfSequence) or a time (asOf)',
+    description:
+      'Now: the account row and the current sequence, read together. As of a sequence or a time: summed from the ' +
+      'transfers, so the answer for a given sequence never changes. A sequence or time not reached yet is 422 ' +
+      "`balance.as_of_future`. 404 `account.not_found` also for an account outside the key's scope.",
+    params: byId,
+    query: BalancesQuery,
+    responses: { 200: AccountBalancesWire },
+    errors: [E['account.not_found'], E['balance.as_of_future']],
   })
-  @ApiResponse({ status: 422, description: LedgerErrors['balance.as_of_future'].code, schema: ProblemSchema })
-  async balances(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Query() query: unknown) {
-    const q = parseWith(BalancesQuery, query);
+  async balances(
+    @CurrentPrincipal() who: Principal,
+    @ContractParams() { id }: z.infer<typeof byId>,
+    @ContractQuery() q: z.infer<typeof BalancesQuery>,
+  ) {
     await this.access.readableAccount(who, id);
     const asOf: AsOf | undefined = q.asOfSequence
       ? { sequence: BigInt(q.asOfSequence) }
@@ -95,9 +129,15 @@ export class AccountsController {
   @Post(':id/close')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close an account: no new debits or credits; its pendings can still be voided' })
-  @ApiOkResponse({ schema: AccountSchema })
-  async close(@Param('id') id: string) {
+  @ApiContract({
+    summary: 'Close an account',
+    description: 'No new debits or credits; its pendings can still be voided. Admin only.',
+    params: byId,
+    body: bodiless,
+    responses: { 200: AccountWire },
+    errors: [E['account.not_found']],
+  })
+  async close(@ContractParams() { id }: z.infer<typeof byId>): Promise<AccountJson> {
     return accountView(await this.ledger.closeAccount(id));
   }
 }

@@ -7,6 +7,29 @@ import { refusalError, LedgerErrors } from '../ledger.errors';
 import { LedgerService, OWNER } from '../ledger.service';
 import type { Account, AccountKind, Transfer } from '../ledger.types';
 import { UUID } from '../transfer-input';
+import { amountsFirst, checkAmount } from './ledger.schemas';
+
+/** What proposing a correction refuses: the amount, the reason, and the sides the approval would refuse. */
+export const CORRECTION_PROPOSAL_ERRORS = [
+  AmountErrors['amount.malformed'],
+  AmountErrors['amount.base_units_expected'],
+  AmountErrors['amount.not_positive'],
+  AmountErrors['amount.too_large'],
+  LedgerErrors['correction.invalid'],
+  LedgerErrors['correction.sides_invalid'],
+  LedgerErrors['correction.account_not_found'],
+  LedgerErrors['correction.asset_mismatch'],
+];
+
+/** What approving one may refuse with besides: the ledger's refusal of the transfer it books. */
+export const CORRECTION_CHANGE_ERRORS = [
+  ...CORRECTION_PROPOSAL_ERRORS,
+  LedgerErrors['account.closed'],
+  LedgerErrors['account.debits_exceed_credits'],
+  LedgerErrors['account.credits_exceed_debits'],
+  LedgerErrors['transfer.asset_mismatch'],
+  LedgerErrors['transfer.overflow'],
+];
 
 /** The dual-control kind of a manual ledger correction. */
 export const CORRECTION_KIND = 'ledger.correction';
@@ -42,6 +65,9 @@ export const CorrectionBody = z
     reason: z.string().describe('why, for the audit log (1 to 500 characters, printable)'),
   })
   .strict();
+
+/** POST /v1/corrections: the amount checked first with its own codes, as in transfers. */
+export const CorrectionRequest = amountsFirst(CorrectionBody, checkAmount);
 
 type Side = z.infer<typeof side>;
 

@@ -3,7 +3,13 @@ import { DualControl, type ChangeHandler } from '@strongroom/api-auth';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { LedgerService } from '../ledger.service';
 import { AccountsController } from './accounts.controller';
-import { CORRECTION_KIND, executeCorrection, parseCorrection, type Correction } from './correction';
+import {
+  CORRECTION_CHANGE_ERRORS,
+  CORRECTION_KIND,
+  executeCorrection,
+  parseCorrection,
+  type Correction,
+} from './correction';
 import { CorrectionsController } from './corrections.controller';
 import { InvariantsController } from './invariants.controller';
 import { LEDGER_ASSETS, LedgerAccess } from './ledger-access';
@@ -38,6 +44,7 @@ export class LedgerHttpModule implements OnModuleInit {
       kind: CORRECTION_KIND,
       parse: parseCorrection,
       execute: async (tx, payload, ctx) => transferView(await executeCorrection(this.ledger, tx, payload, ctx)),
+      errors: CORRECTION_CHANGE_ERRORS,
     };
     this.dual.register(handler);
   }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ASSET_CODE, domainError, parseBaseUnits } from '@strongroom/shared-types';
-import { parseWith, HttpErrors } from '@strongroom/shared-http';
+import { ASSET_CODE, parseBaseUnits } from '@strongroom/shared-types';
+import { pageQuery } from '@strongroom/shared-http';
 import type { TransferFlag, TransferInput } from '../ledger.types';
 import { FLAG_BITS } from '../transfer-flags';
 import { ACCOUNT_KINDS, OWNER } from '../ledger.service';
 import { checkMetadata } from '../metadata-check';
 import { refusalError } from '../ledger.errors';
+import { UUID } from '../transfer-input';
 
 /** Request bodies, validated at the edge with zod; amounts arrive as base-unit decimal strings. */
 const flagNames = Object.keys(FLAG_BITS) as [TransferFlag, ...TransferFlag[]];
@@ -56,24 +56,62 @@ export const ResolveBody = z
   .strict();
 
 export const ListAccountsQuery = z
-  .object({ clientId: z.string().regex(OWNER), ownerId: z.string().regex(OWNER) })
+  .object({ clientId: z.string().regex(OWNER), ownerId: z.string().regex(OWNER), ...pageQuery })
   .strict();
+
+/** Where a page of an owner's accounts starts: after this account (oldest first). */
+export const AccountCursor = z.object({ after: z.string().regex(UUID) }).strict();
 
 export const BalancesQuery = z
   .object({
     asOfSequence: z
       .string()
       .regex(/^[0-9]{1,19}$/, 'a non-negative integer')
-      .optional(),
-    asOf: z.iso.datetime({ offset: true }).optional(),
+      .optional()
+      .meta({ description: 'Balances including every transfer with a sequence up to this one.' }),
+    asOf: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: 'Balances including every transfer committed at or before this time (RFC 3339).' }),
   })
+  .strict()
   .refine((q) => !(q.asOfSequence && q.asOf), 'give asOfSequence or asOf, not both');
 
-/** The OpenAPI schema of a zod schema (what the docs show is what the edge enforces). */
-export function openApi(schema: z.ZodType): SchemaObject {
-  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest as SchemaObject;
+/**
+ * Amounts are checked with their own codes (`amount.*`) before the shape, so `"amount": 5` says
+ * why rather than `request.invalid`: the check throws its DomainError out of the parse. The
+ * document shows the shape only (a preprocess step is transparent to JSON Schema).
+ */
+export function amountsFirst<S extends z.ZodType>(schema: S, check: (raw: unknown) => void) {
+  return z.preprocess((raw) => {
+    check(raw);
+    return raw;
+  }, schema);
 }
+
+const amountOf = (raw: unknown): unknown =>
+  raw !== null && typeof raw === 'object' ? (raw as { amount?: unknown }).amount : undefined;
+
+export const checkAmount = (raw: unknown): void => {
+  const a = amountOf(raw);
+  if (a !== undefined) parseBaseUnits(a);
+};
+
+/** POST /v1/transfers. */
+export const TransferRequest = amountsFirst(TransferBody, checkAmount);
+
+/** POST /v1/transfers/batch: each amount checked with the index it is at. */
+export const BatchRequest = amountsFirst(BatchBody, (raw) => {
+  const items = raw !== null && typeof raw === 'object' ? (raw as { transfers?: unknown }).transfers : undefined;
+  if (!Array.isArray(items)) return;
+  items.forEach((t, i) => {
+    const a = amountOf(t);
+    if (a !== undefined) parseBaseUnits(a, `transfers[${i}].amount`);
+  });
+});
+
+/** POST /v1/transfers/:id/post and /void. */
+export const ResolveRequest = amountsFirst(ResolveBody, checkAmount);
 
 /** A transfer body as the service takes it. Amount errors keep their own codes. */
 export function toTransferInput(body: z.infer<typeof TransferBody>, index?: number): TransferInput {
@@ -102,24 +140,4 @@ export function checkEdgeMetadata(metadata: unknown, index?: number): void {
       index === undefined ? bad.detail : `transfers[${index}].metadata: ${bad.detail}`,
       index === undefined ? {} : { index },
     );
-}
-
-export function parseTransferBody(raw: unknown): TransferInput {
-  if (raw === undefined || raw === null || typeof raw !== 'object')
-    throw domainError(HttpErrors['request.invalid'], 'the body must be a JSON object');
-  // Amounts are checked with their own codes before the shape, so `"amount": 5` says why.
-  const amountRaw = (raw as { amount?: unknown }).amount;
-  if (amountRaw !== undefined) parseBaseUnits(amountRaw);
-  return toTransferInput(parseWith(TransferBody, raw));
-}
-
-export function parseBatchBody(raw: unknown): TransferInput[] {
-  const items = (raw as { transfers?: unknown } | null)?.transfers;
-  if (Array.isArray(items)) {
-    items.forEach((t, i) => {
-      const a = (t as { amount?: unknown } | null)?.amount;
-      if (a !== undefined) parseBaseUnits(a, `transfers[${i}].amount`);
-    });
-  }
-  return parseWith(BatchBody, raw).transfers.map((t, i) => toTransferInput(t, i));
 }

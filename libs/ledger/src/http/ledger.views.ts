@@ -1,10 +1,11 @@
 import type { Account, Balances, InvariantReport, Transfer, TransferResult } from '../ledger.types';
+import type { AccountBalancesJson, AccountJson, InvariantReportJson, TransferJson } from './ledger-wire';
 
 /**
- * JSON views. Amounts and sequences are decimal strings (never JSON numbers: a float cannot
- * hold a uint256 or even 2^53).
+ * JSON views, typed by the wire schemas the API documents (ledger-wire.ts). Amounts and sequences
+ * are decimal strings (never JSON numbers: a float cannot hold a uint256 or even 2^53).
  */
-export const accountView = (a: Account) => ({
+export const accountView = (a: Account): AccountJson => ({
   id: a.id,
   clientId: a.clientId,
   ownerId: a.ownerId,
@@ -18,7 +19,7 @@ export const accountView = (a: Account) => ({
   createdAt: a.createdAt.toISOString(),
 });
 
-export const balancesView = (accountId: string, b: Balances & { sequence: bigint }) => ({
+export const balancesView = (accountId: string, b: Balances & { sequence: bigint }): AccountBalancesJson => ({
   accountId,
   sequence: b.sequence.toString(),
   debitsPending: b.debitsPending.toString(),
@@ -27,7 +28,7 @@ export const balancesView = (accountId: string, b: Balances & { sequence: bigint
   creditsPosted: b.creditsPosted.toString(),
 });
 
-export const transferView = (t: Transfer) => ({
+export const transferView = (t: Transfer): TransferJson => ({
   id: t.id,
   sequence: t.sequence.toString(),
   debitAccountId: t.debitAccountId,
@@ -48,7 +49,7 @@ export const resultView = (r: TransferResult) =>
     ? { id: r.id, ok: true, replayed: r.replayed, transfer: transferView(r.transfer) }
     : { id: r.id, ok: false, code: r.code, detail: r.detail };
 
-export const invariantView = (r: InvariantReport) => ({
+export const invariantView = (r: InvariantReport): InvariantReportJson => ({
   ok: r.ok,
   checkedAt: r.checkedAt.toISOString(),
   sequence: r.sequence.toString(),

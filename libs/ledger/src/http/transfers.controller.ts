@@ -1,35 +1,38 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
-import { parseWith } from '@strongroom/shared-http';
+import { ApiContract, ContractBody, ContractParams } from '@strongroom/shared-http';
 import { parseBaseUnits } from '@strongroom/shared-types';
 import { LedgerService } from '../ledger.service';
-import { refusalError } from '../ledger.errors';
+import { LedgerErrors, refusalError } from '../ledger.errors';
 import type { TransferInput, TransferResult } from '../ledger.types';
 import { checkTransferInput } from '../transfer-input';
-import {
-  BatchBody,
-  ResolveBody,
-  TransferBody,
-  checkEdgeMetadata,
-  openApi,
-  parseBatchBody,
-  parseTransferBody,
-} from './ledger.schemas';
 import { LedgerAccess } from './ledger-access';
+import {
+  BatchRequest,
+  ResolveRequest,
+  TransferRequest,
+  checkEdgeMetadata,
+  toTransferInput,
+  type ResolveBody,
+} from './ledger.schemas';
 import { resultView, transferView } from './ledger.views';
-import { ProblemSchema, TransferResultSchema, TransferSchema } from './openapi';
+import { BatchResultsWire, TransferCommittedWire, TransferWire, type TransferJson } from './ledger-wire';
+import { BATCH_REFUSALS, SINGLE_REFUSALS } from './transfer-refusals';
 
-const REFUSALS =
-  'amount.not_positive, amount.base_units_expected, amount.too_large, amount.malformed, account.not_found, transfer.asset_mismatch, ' +
-  'account.closed, account.debits_exceed_credits, account.credits_exceed_debits, transfer.id_conflict, pending.*, request.malformed_json, ' +
-  'transfer.metadata_invalid, transfer.metadata_too_deep, transfer.metadata_too_large';
-const FORBIDDEN =
-  'transfer.system_account, transfer.cross_client, transfer.debit_unbounded (403); account.not_found / pending.not_found also for what the key may not see (404); client.not_found (404), client.suspended (422)';
+const byId = z.object({
+  id: z.string().meta({ description: 'The transfer id (URL-encoded: ids may hold `/` and `:`).' }),
+});
+const byPending = z.object({ id: z.string().meta({ description: 'The id of the pending transfer (URL-encoded).' }) });
+
+const WHO =
+  "Backend keys, for user accounts of one active client in the key's scope only: a system account is 403 " +
+  '`transfer.system_account`, two clients 403 `transfer.cross_client`; what the key may not see answers like ' +
+  'what does not exist (404 `account.not_found`, `pending.not_found`).';
 
 @ApiTags('ledger: transfers')
-@ApiSecurity('key')
 @Controller('v1/transfers')
 export class TransfersController {
   constructor(
@@ -39,40 +42,40 @@ export class TransfersController {
 
   @Post()
   @Roles('backend')
-  @ApiOperation({
+  @ApiContract({
     summary: 'Create one transfer (plain, pending, post_pending or void_pending)',
     description:
-      'Idempotent: the same id and body again returns the original transfer with `replayed: true` (200); another body with the same id is `transfer.id_conflict` (409).',
+      'Amount in base units, digits only. 201 when committed; the same id and body again answers the original ' +
+      'transfer with `replayed: true` (200); another body under the same id is 409 `transfer.id_conflict`. ' +
+      `Concurrent single transfers share a commit (group commit), each with its own result. ${WHO}`,
+    body: TransferRequest,
+    responses: { 200: TransferCommittedWire, 201: TransferCommittedWire },
+    errors: SINGLE_REFUSALS,
   })
-  @ApiBody({ schema: openApi(TransferBody) })
-  @ApiResponse({ status: 201, description: 'created', schema: TransferResultSchema })
-  @ApiResponse({ status: 200, description: 'replayed', schema: TransferResultSchema })
-  @ApiResponse({ status: 400, description: REFUSALS, schema: ProblemSchema })
-  @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
-  async create(@CurrentPrincipal() who: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.single(who, parseTransferBody(body), res);
+  async create(
+    @CurrentPrincipal() who: Principal,
+    @ContractBody() input: z.infer<typeof TransferRequest>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.single(who, toTransferInput(input), res);
   }
 
   @Post('batch')
   @Roles('backend')
   @HttpCode(200)
-  @ApiOperation({
+  @ApiContract({
     summary: 'Create up to 8000 transfers in one database transaction',
     description:
-      'Each transfer succeeds or fails on its own, except linked chains (every member but the last flagged `linked`), which commit or fail together.',
+      'Each transfer succeeds or fails on its own (its result says which, with the refusal code), except linked ' +
+      'chains (every member but the last flagged `linked`), which commit or fail together. Refused as a whole, ' +
+      'with the `index` of the transfer at fault and nothing written, when a transfer breaks the API edge rules or ' +
+      `a bound of the request (amount form, metadata, batch size). ${WHO}`,
+    body: BatchRequest,
+    responses: { 200: BatchResultsWire },
+    errors: BATCH_REFUSALS,
   })
-  @ApiBody({ schema: openApi(BatchBody) })
-  @ApiOkResponse({
-    schema: { type: 'object', properties: { results: { type: 'array', items: TransferResultSchema } } },
-  })
-  @ApiResponse({
-    status: 400,
-    description: 'request.invalid, amount.*, transfer.metadata_* (with the index), transfer.batch_invalid',
-    schema: ProblemSchema,
-  })
-  @ApiResponse({ status: 403, description: `the whole batch, with the index: ${FORBIDDEN}`, schema: ProblemSchema })
-  async batch(@CurrentPrincipal() who: Principal, @Body() body: unknown) {
-    const items = parseBatchBody(body);
+  async batch(@CurrentPrincipal() who: Principal, @ContractBody() input: z.infer<typeof BatchRequest>) {
+    const items = input.transfers.map((t, i) => toTransferInput(t, i));
     await this.access.checkTransfers(who, items);
     const results = await this.ledger.createTransfers(items);
     return { results: results.map(resultView) };
@@ -80,73 +83,58 @@ export class TransfersController {
 
   @Get(':id')
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: 'Get a transfer (with the current state of a pending one)' })
-  @ApiOkResponse({ schema: TransferSchema })
-  @ApiResponse({
-    status: 404,
-    description: 'transfer.not_found (also when neither account is of a client in scope)',
-    schema: ProblemSchema,
+  @ApiContract({
+    summary: 'Get a transfer (with the current state of a pending one)',
+    description: "404 `transfer.not_found` also when neither account is of a client in the key's scope.",
+    params: byId,
+    responses: { 200: TransferWire },
+    errors: [LedgerErrors['transfer.not_found']],
   })
-  async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async get(@CurrentPrincipal() who: Principal, @ContractParams() { id }: z.infer<typeof byId>): Promise<TransferJson> {
     return transferView(await this.access.readableTransfer(who, id));
   }
 
   @Post(':id/post')
   @Roles('backend')
-  @ApiOperation({ summary: 'Post a pending transfer, fully or partly (amount ≤ pending)' })
-  @ApiBody({ schema: openApi(ResolveBody) })
-  @ApiResponse({ status: 201, schema: TransferResultSchema })
-  @ApiResponse({
-    status: 409,
-    description: 'pending.already_resolved, pending.expired, transfer.id_conflict',
-    schema: ProblemSchema,
+  @ApiContract({
+    summary: 'Post a pending transfer, fully or partly (amount ≤ pending)',
+    description:
+      'Books a new transfer (the body’s `id`) that posts the pending one; omit `amount` to post all of it. 201 when ' +
+      'committed, 200 with `replayed: true` for the same id and body again. Only a stored pending between user ' +
+      `accounts: a withdrawal hold is released by its withdrawal, never here. ${WHO}`,
+    params: byPending,
+    body: ResolveRequest,
+    responses: { 200: TransferCommittedWire, 201: TransferCommittedWire },
+    errors: SINGLE_REFUSALS,
   })
-  @ApiResponse({ status: 422, description: 'pending.amount_exceeds, account.closed', schema: ProblemSchema })
-  @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
   async post(
     @CurrentPrincipal() who: Principal,
-    @Param('id') pendingId: string,
-    @Body() body: unknown,
+    @ContractParams() { id }: z.infer<typeof byPending>,
+    @ContractBody() input: z.infer<typeof ResolveRequest>,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.single(who, this.resolve(pendingId, body, 'post_pending'), res);
+    return this.single(who, resolving(id, input, 'post_pending'), res);
   }
 
   @Post(':id/void')
   @Roles('backend')
-  @ApiOperation({ summary: 'Void a pending transfer, releasing the whole held amount' })
-  @ApiBody({ schema: openApi(ResolveBody) })
-  @ApiResponse({ status: 201, schema: TransferResultSchema })
-  @ApiResponse({
-    status: 409,
-    description: 'pending.already_resolved, pending.expired, transfer.id_conflict',
-    schema: ProblemSchema,
+  @ApiContract({
+    summary: 'Void a pending transfer, releasing the whole held amount',
+    description:
+      'Books a new transfer (the body’s `id`) that voids the pending one. 201 when committed, 200 with ' +
+      `\`replayed: true\` for the same id and body again. Only a stored pending between user accounts. ${WHO}`,
+    params: byPending,
+    body: ResolveRequest,
+    responses: { 200: TransferCommittedWire, 201: TransferCommittedWire },
+    errors: SINGLE_REFUSALS,
   })
-  @ApiResponse({ status: 403, description: FORBIDDEN, schema: ProblemSchema })
   async void(
     @CurrentPrincipal() who: Principal,
-    @Param('id') pendingId: string,
-    @Body() body: unknown,
+    @ContractParams() { id }: z.infer<typeof byPending>,
+    @ContractBody() input: z.infer<typeof ResolveRequest>,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.single(who, this.resolve(pendingId, body, 'void_pending'), res);
-  }
-
-  private resolve(pendingId: string, body: unknown, flag: 'post_pending' | 'void_pending'): TransferInput {
-    const amountRaw = (body as { amount?: unknown } | null)?.amount;
-    if (amountRaw !== undefined) parseBaseUnits(amountRaw);
-    const b = parseWith(ResolveBody, body);
-    checkEdgeMetadata(b.metadata);
-    return {
-      id: b.id,
-      debitAccountId: '',
-      creditAccountId: '',
-      flags: [flag],
-      pendingId,
-      amount: b.amount === undefined ? undefined : parseBaseUnits(b.amount),
-      code: b.code,
-      metadata: b.metadata,
-    };
+    return this.single(who, resolving(id, input, 'void_pending'), res);
   }
 
   private async single(who: Principal, input: TransferInput, res: Response) {
@@ -159,4 +147,22 @@ export class TransfersController {
     res.status(r.replayed ? 200 : 201);
     return resultView(r);
   }
+}
+
+function resolving(
+  pendingId: string,
+  b: z.infer<typeof ResolveBody>,
+  flag: 'post_pending' | 'void_pending',
+): TransferInput {
+  checkEdgeMetadata(b.metadata);
+  return {
+    id: b.id,
+    debitAccountId: '',
+    creditAccountId: '',
+    flags: [flag],
+    pendingId,
+    amount: b.amount === undefined ? undefined : parseBaseUnits(b.amount),
+    code: b.code,
+    metadata: b.metadata,
+  };
 }

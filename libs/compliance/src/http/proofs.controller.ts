@@ -1,0 +1,113 @@
+import { Controller, Get, Inject, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { ApiContract, ContractBody, ContractParams } from '@strongroom/shared-http';
+import { ComplianceErrors as E } from '../compliance.errors';
+import { ProofOfAssetsService } from '../assets/proof-of-assets.service';
+import { LiabilitiesService } from '../proof/liabilities.service';
+import { assertAllClients, assetsBody, bySnapshot, byUserProof, noBody } from './compliance-inputs';
+import { InclusionProofWire, ProofOfAssetsWire, PublishedLiabilitiesWire } from './compliance-wire';
+
+/** What building a liability tree refuses (docs/proof-of-liabilities.md bounds). */
+const TREE = [
+  E['snapshot.not_found'],
+  E['snapshot.not_complete'],
+  E['proof.user_id'],
+  E['proof.duplicate_user'],
+  E['proof.unknown_asset'],
+  E['proof.balance_range'],
+  E['proof.sum_overflow'],
+  E['proof.salt_length'],
+  E['proof.too_many_users'],
+];
+
+/**
+ * Proofs of liabilities (a published Merkle sum root per snapshot, inclusion proofs per user) and
+ * proofs of assets (the custody keys sign an auditor's challenge). The documents are the formats
+ * the stand-alone verifier checks (tools/proof-verifier), answered as they are.
+ */
+@ApiTags('compliance')
+@Controller('v1')
+export class ProofsController {
+  constructor(
+    @Inject(LiabilitiesService) private readonly liabilities: LiabilitiesService,
+    @Inject(ProofOfAssetsService) private readonly proofOfAssets: ProofOfAssetsService,
+  ) {}
+
+  @Post('snapshots/:id/liabilities')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: 'Build and publish the proof-of-liabilities root of a complete snapshot',
+    description:
+      'Idempotent: a snapshot has one root, and publishing again (or concurrently) answers the same one (201). ' +
+      'Takes no parameters. A key scoped to every client only.',
+    params: bySnapshot,
+    body: noBody,
+    responses: { 201: PublishedLiabilitiesWire },
+    errors: [AuthErrors['auth.forbidden_client'], ...TREE],
+  })
+  publish(
+    @ContractParams() { id }: z.infer<typeof bySnapshot>,
+    @ContractBody() _input: z.infer<typeof noBody>,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    assertAllClients(who);
+    return this.liabilities.publish(id, { id: who.keyId, role: who.role });
+  }
+
+  @Get('snapshots/:id/liabilities')
+  @Roles('backend', 'auditor')
+  @ApiContract({
+    summary: 'The published root, totals and asset order of a snapshot',
+    description: 'What every client may see: the root its users check their proofs against.',
+    params: bySnapshot,
+    responses: { 200: PublishedLiabilitiesWire },
+    errors: [E['proof.not_published']],
+  })
+  published(@ContractParams() { id }: z.infer<typeof bySnapshot>) {
+    return this.liabilities.published(id);
+  }
+
+  @Get('snapshots/:id/liabilities/proofs/:clientId/:userId')
+  @Roles('backend', 'auditor')
+  @ApiContract({
+    summary: "A user's inclusion proof, to hand to the user",
+    description:
+      'Verify with `strongroom proof verify` or the verifier page against the published root. The client must be ' +
+      "in the key's scope.",
+    params: byUserProof,
+    responses: { 200: InclusionProofWire },
+    errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], E['proof.user_not_in_snapshot'], ...TREE],
+  })
+  userProof(
+    @ContractParams() { id, clientId, userId }: z.infer<typeof byUserProof>,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    assertClientScope(who, clientId);
+    return this.liabilities.proof(id, clientId, userId);
+  }
+
+  @Post('proof-of-assets')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: "Every custody key signs the auditor's challenge",
+    description:
+      'Through KMS, one signature per key of every custody wallet, with what the wallets held at the heights of ' +
+      'the snapshot given (else at the chain tips now). Check with `strongroom assets verify`. 503 ' +
+      '`proof_of_assets.unavailable` on an app that holds no custody keys (the ledger app alone). A key scoped to ' +
+      'every client only.',
+    body: assetsBody,
+    responses: { 201: ProofOfAssetsWire },
+    errors: [
+      AuthErrors['auth.forbidden_client'],
+      E['proof_of_assets.unavailable'],
+      E['snapshot.not_found'],
+      E['reconciliation.chain_changed'],
+    ],
+  })
+  proveAssets(@ContractBody() b: z.infer<typeof assetsBody>, @CurrentPrincipal() who: Principal) {
+    assertAllClients(who);
+    return this.proofOfAssets.prove(b.challenge, b.snapshotId ?? null);
+  }
+}

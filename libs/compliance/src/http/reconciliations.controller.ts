@@ -1,0 +1,132 @@
+import { Controller, Get, Inject, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import {
+  ApiContract,
+  ContractBody,
+  ContractParams,
+  ContractQuery,
+  decodeCursor,
+  page,
+  pageOf,
+} from '@strongroom/shared-http';
+import { ComplianceErrors as E } from '../compliance.errors';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { SegregationService } from '../segregation/segregation.service';
+import {
+  AfterId,
+  assertAllClients,
+  byClient,
+  byReconciliation,
+  listQuery,
+  reconcileBody,
+  segregationQuery,
+} from './compliance-inputs';
+import { ReconciliationWire, ReserveIncidentWire, SegregationReportWire } from './compliance-wire';
+
+const ALL_CLIENTS = 'A key scoped to every client only (403 `auth.forbidden_client` otherwise).';
+
+/** Reconciliations of snapshots against the chains, the shortfalls they raise, and segregation reports. */
+@ApiTags('compliance')
+@Controller('v1')
+export class ReconciliationsController {
+  constructor(
+    @Inject(ReconciliationService) private readonly reconciliations: ReconciliationService,
+    @Inject(SegregationService) private readonly segregation: SegregationService,
+  ) {}
+
+  @Post('reconciliations')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: 'Reconcile a complete snapshot against the chains at its heights',
+    description:
+      'Per asset: liabilities against what custody holds on chain at the snapshot heights (less confirming ' +
+      'deposits, plus mined unsettled withdrawals), and the ledger’s custody accounts against the chain. A shortfall ' +
+      'raises a reserve incident and the shortfall metric. 409 `reconciliation.chain_changed` when a snapshot ' +
+      `block was reorganised away. ${ALL_CLIENTS}`,
+    body: reconcileBody,
+    responses: { 201: ReconciliationWire },
+    errors: [
+      AuthErrors['auth.forbidden_client'],
+      E['snapshot.not_found'],
+      E['snapshot.not_complete'],
+      E['reconciliation.chain_changed'],
+    ],
+  })
+  reconcile(@ContractBody() b: z.infer<typeof reconcileBody>, @CurrentPrincipal() who: Principal) {
+    assertAllClients(who);
+    return this.reconciliations.reconcile(b.snapshotId, { id: who.keyId, role: who.role });
+  }
+
+  @Get('reconciliations')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: 'List reconciliations',
+    description: `Newest first, each with its per-asset summary and every difference. ${ALL_CLIENTS}`,
+    query: listQuery,
+    responses: { 200: page(ReconciliationWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
+  })
+  async list(@ContractQuery() q: z.infer<typeof listQuery>, @CurrentPrincipal() who: Principal) {
+    assertAllClients(who);
+    const after = q.cursor === undefined ? undefined : decodeCursor(AfterId, q.cursor).after;
+    return pageOf(await this.reconciliations.list(q.limit + 1, after), q.limit, (r) => ({ after: r.id }));
+  }
+
+  @Get('reconciliations/:id')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: 'One reconciliation with every difference, its accounts and addresses',
+    description: ALL_CLIENTS,
+    params: byReconciliation,
+    responses: { 200: ReconciliationWire },
+    errors: [AuthErrors['auth.forbidden_client'], E['reconciliation.not_found']],
+  })
+  get(@ContractParams() { id }: z.infer<typeof byReconciliation>, @CurrentPrincipal() who: Principal) {
+    assertAllClients(who);
+    return this.reconciliations.get(id);
+  }
+
+  @Get('reserve-incidents')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: 'Shortfalls raised by reconciliations',
+    description: `Newest first, each with the difference that raised it. ${ALL_CLIENTS}`,
+    query: listQuery,
+    responses: { 200: page(ReserveIncidentWire) },
+    errors: [AuthErrors['auth.forbidden_client']],
+  })
+  async incidents(@ContractQuery() q: z.infer<typeof listQuery>, @CurrentPrincipal() who: Principal) {
+    assertAllClients(who);
+    const after = q.cursor === undefined ? undefined : decodeCursor(AfterId, q.cursor).after;
+    return pageOf(await this.reconciliations.incidents(q.limit + 1, after), q.limit, (i) => ({ after: i.id }));
+  }
+
+  @Get('clients/:clientId/segregation')
+  @Roles('auditor', 'admin')
+  @ApiContract({
+    summary: "A segregated client's balances, the addresses holding them and whether they are covered",
+    description:
+      "One report per snapshot: per asset, the client's user balances against what its own custody wallets held " +
+      "at the snapshot heights, with the addresses; `covered` when every asset is. The client must be in the key's " +
+      'scope.',
+    params: byClient,
+    query: segregationQuery,
+    responses: { 200: SegregationReportWire },
+    errors: [
+      AuthErrors['auth.forbidden_client'],
+      E['snapshot.not_found'],
+      E['snapshot.not_complete'],
+      E['reconciliation.chain_changed'],
+    ],
+  })
+  report(
+    @ContractParams() { clientId }: z.infer<typeof byClient>,
+    @ContractQuery() q: z.infer<typeof segregationQuery>,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    assertClientScope(who, clientId);
+    return this.segregation.report(q.snapshotId, clientId);
+  }
+}
