@@ -71,9 +71,9 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
     );
   };
   const aliceBtc = async () =>
-    (
-      await ok<{ accounts: Account[] }>(k.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice')
-    ).accounts.find((a) => a.kind === 'user') as Account;
+    (await ok<{ data: Account[] }>(k.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice')).data.find(
+      (a) => a.kind === 'user',
+    ) as Account;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'custody-attack-'));
@@ -137,13 +137,13 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
     ).items;
     const btcWallet = (wallets.find((w) => w.chain === 'bitcoin') as { id: string }).id;
     const custody = (
-      await ok<{ accounts: Account[] }>(
+      await ok<{ data: Account[] }>(
         k.admin1,
         'ledger',
         'GET',
         `/v1/accounts?clientId=operator&ownerId=${encodeURIComponent(btcWallet)}`,
       )
-    ).accounts[0];
+    ).data[0];
     expect(custody.kind).toBe('custody');
     const before = await ok<{ ok: boolean; sequence: string }>(k.auditor, 'ledger', 'GET', '/v1/invariants');
 

@@ -183,10 +183,10 @@ describe('custody app (npm start)', () => {
     expect(deposit.amount).toBe('150000000');
     const balance = async () =>
       (
-        await json<{ accounts: Account[] }>(
+        await json<{ data: Account[] }>(
           await a.call(keys.backend, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
         )
-      ).accounts[0];
+      ).data[0];
     expect(await balance()).toMatchObject({ creditsPosted: '150000000', debitsPosted: '0' });
 
     // Above 0.1 BTC a withdrawal needs one approver; a 10,000 sat fee covers the network fee.
@@ -394,10 +394,10 @@ describe('custody app (npm start)', () => {
       await a.call(keys.backend, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice'),
     );
     expect(addresses.items.map((i) => i.address)).toEqual([depositAddress]);
-    const accounts = await json<{ accounts: Account[] }>(
+    const accounts = await json<{ data: Account[] }>(
       await a.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
     );
-    expect(accounts.accounts[0]).toMatchObject({ creditsPosted: '150000000', debitsPosted: '40010000' });
+    expect(accounts.data[0]).toMatchObject({ creditsPosted: '150000000', debitsPosted: '40010000' });
 
     // The rebuilt UTXO set is spendable: a second withdrawal settles after the restart.
     const w = await json<Withdrawal>(
@@ -436,10 +436,10 @@ describe('custody app (npm start)', () => {
       await app.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'),
     );
     expect(after.items).toEqual(before.items);
-    const accounts = await json<{ accounts: Account[] }>(
+    const accounts = await json<{ data: Account[] }>(
       await app.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
     );
-    expect(accounts.accounts[0].debitsPosted).toBe('45020000');
+    expect(accounts.data[0].debitsPosted).toBe('45020000');
     expect(await app.stop('SIGTERM')).toBe(0);
     app = null;
   });
