@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuthErrors, type Principal } from '@strongroom/api-auth';
-import { pageQuery } from '@strongroom/shared-http';
+import { decodeCursor, pageOf, pageQuery } from '@strongroom/shared-http';
 import { domainError } from '@strongroom/shared-types';
 
 /** Query strings, bodies and path parameters of the compliance API; unknown fields are refused everywhere. */
@@ -36,6 +36,14 @@ export const noBody = z.strictObject({}).optional();
 
 /** Where a newest-first page starts: after this row. */
 export const AfterId = z.strictObject({ after: z.string().uuid() });
+/** The row a newest-first page starts after, from the query's cursor (a forged one is 400 `request.invalid_cursor`). */
+export const afterRow = (cursor: string | undefined): string | undefined =>
+  cursor === undefined ? undefined : decodeCursor(AfterId, cursor).after;
+
+/** A newest-first page of rows fetched with `limit + 1`; its cursor names the last row. */
+export const newestFirstPage = <T extends { id: string }>(rows: T[], limit: number) =>
+  pageOf(rows, limit, (last) => ({ after: last.id }));
+
 /** Where a page of a snapshot's balances starts: after this key, in content-hash (byte) order. */
 export const AfterBalance = z.strictObject({ clientId: z.string(), userId: z.string(), asset: z.string() });
 

@@ -2,24 +2,17 @@ import { Controller, Get, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
-import {
-  ApiContract,
-  ContractBody,
-  ContractParams,
-  ContractQuery,
-  decodeCursor,
-  page,
-  pageOf,
-} from '@strongroom/shared-http';
+import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
 import { ComplianceErrors as E } from '../compliance.errors';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
 import {
-  AfterId,
+  afterRow,
   assertAllClients,
   byClient,
   byReconciliation,
   listQuery,
+  newestFirstPage,
   reconcileBody,
   segregationQuery,
 } from './compliance-inputs';
@@ -70,8 +63,7 @@ export class ReconciliationsController {
   })
   async list(@ContractQuery() q: z.infer<typeof listQuery>, @CurrentPrincipal() who: Principal) {
     assertAllClients(who);
-    const after = q.cursor === undefined ? undefined : decodeCursor(AfterId, q.cursor).after;
-    return pageOf(await this.reconciliations.list(q.limit + 1, after), q.limit, (r) => ({ after: r.id }));
+    return newestFirstPage(await this.reconciliations.list(q.limit + 1, afterRow(q.cursor)), q.limit);
   }
 
   @Get('reconciliations/:id')
@@ -99,8 +91,7 @@ export class ReconciliationsController {
   })
   async incidents(@ContractQuery() q: z.infer<typeof listQuery>, @CurrentPrincipal() who: Principal) {
     assertAllClients(who);
-    const after = q.cursor === undefined ? undefined : decodeCursor(AfterId, q.cursor).after;
-    return pageOf(await this.reconciliations.incidents(q.limit + 1, after), q.limit, (i) => ({ after: i.id }));
+    return newestFirstPage(await this.reconciliations.incidents(q.limit + 1, afterRow(q.cursor)), q.limit);
   }
 
   @Get('clients/:clientId/segregation')

@@ -15,12 +15,13 @@ import { ComplianceErrors as E } from '../compliance.errors';
 import { SnapshotService, type Snapshot } from '../snapshot/snapshot.service';
 import {
   AfterBalance,
-  AfterId,
+  afterRow,
   assertAllClients,
   bySnapshot,
   byUser,
   holdingsQuery,
   listQuery,
+  newestFirstPage,
   noBody,
 } from './compliance-inputs';
 import { SnapshotBalanceWire, SnapshotWire, UserHoldingsWire } from './compliance-wire';
@@ -67,8 +68,7 @@ export class SnapshotsController {
     responses: { 200: page(SnapshotWire) },
   })
   async list(@ContractQuery() q: z.infer<typeof listQuery>): Promise<{ data: Snapshot[]; nextCursor: string | null }> {
-    const after = q.cursor === undefined ? undefined : decodeCursor(AfterId, q.cursor).after;
-    return pageOf(await this.snapshots.list(q.limit + 1, after), q.limit, (s) => ({ after: s.id }));
+    return newestFirstPage(await this.snapshots.list(q.limit + 1, afterRow(q.cursor)), q.limit);
   }
 
   @Get('snapshots/:id')

@@ -130,11 +130,12 @@ export class TransfersController {
   })
   async void(
     @CurrentPrincipal() who: Principal,
-    @ContractParams() { id }: z.infer<typeof byPending>,
+    @ContractParams() pending: z.infer<typeof byPending>,
     @ContractBody() input: z.infer<typeof ResolveRequest>,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.single(who, resolving(id, input, 'void_pending'), res);
+    // A void releases the whole hold: an amount given is the ledger's to refuse (pending.amount_mismatch).
+    return this.single(who, resolving(pending.id, input, 'void_pending'), res);
   }
 
   private async single(who: Principal, input: TransferInput, res: Response) {
