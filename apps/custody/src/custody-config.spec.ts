@@ -31,8 +31,8 @@ describe('loadCustodyConfig', () => {
     [{ DEPOSITS_PORT: 'abc' }, /DEPOSITS_PORT/],
     [{ ASSET_CONFIRMATIONS: 'BTC' }, /ASSET_CONFIRMATIONS: "BTC" is not ASSET:N/],
     [{ ASSET_CONFIRMATIONS: 'BTC:0' }, /ASSET_CONFIRMATIONS/],
-    [{ WEBHOOK_URL: 'not a url' }, /WEBHOOK_URL/],
-    [{ WEBHOOK_SECRET: 'short' }, /WEBHOOK_SECRET/],
+    [{ WEBHOOK_URL: 'https://hooks.example/x' }, /WEBHOOK_URL: is no longer read: .*POST \/v1\/webhooks\/endpoints/],
+    [{ WEBHOOK_SECRET: 'whsec_abc' }, /WEBHOOK_SECRET: is no longer read/],
     [{ DATABASE_URL: 'postgres://x' }, /embedded default .* unset DATABASE_URL/],
   ])('fails fast with a clear message on %j', (env, message) => {
     expect(() => loadCustodyConfig(env)).toThrow(message);

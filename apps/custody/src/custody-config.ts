@@ -4,6 +4,12 @@ import { AssetRegistry, parseAssetAmounts } from '@strongroom/shared-assets';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/** Webhook endpoints are managed through the API, each with its own secret: the old variables are refused, not ignored. */
+const noLongerRead = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined, 'is no longer read: webhook endpoints are created with POST /v1/webhooks/endpoints');
+
 /** The embedded default's environment, checked before anything starts so a typo fails loudly. */
 const envSchema = z.object({
   STRONGROOM_DATA_DIR: z.string().min(1).default('data'),
@@ -12,8 +18,8 @@ const envSchema = z.object({
   WITHDRAWALS_PORT: port(7003),
   /** `BTC:2,ETH:2`: confirmations before a deposit is credited and a withdrawal settles (dev chains: few). */
   ASSET_CONFIRMATIONS: z.string().default('BTC:2,ETH:2'),
-  WEBHOOK_URL: z.url().optional(),
-  WEBHOOK_SECRET: z.string().min(16).optional(),
+  WEBHOOK_URL: noLongerRead,
+  WEBHOOK_SECRET: noLongerRead,
   /** kms-local's key-file encryption secret; default: a random one generated on first start and kept in the data dir. */
   KMS_LOCAL_SECRET: z.string().min(8).optional(),
   /** Batches close after this long (ms) when not full. */
@@ -37,8 +43,6 @@ export interface CustodyConfig {
   dataDir: string;
   ports: { ledger: number; deposits: number; withdrawals: number };
   assets: AssetRegistry;
-  webhookUrl?: string;
-  webhookSecret?: string;
   kmsLocalSecret?: string;
   batchMaxAgeMs: number;
   sweep: { thresholds: Record<string, bigint>; intervalMs: number };
@@ -72,8 +76,6 @@ export function loadCustodyConfig(env: NodeJS.ProcessEnv = process.env): Custody
     dataDir: path.resolve(e.STRONGROOM_DATA_DIR),
     ports: { ledger: e.LEDGER_PORT, deposits: e.DEPOSITS_PORT, withdrawals: e.WITHDRAWALS_PORT },
     assets,
-    webhookUrl: e.WEBHOOK_URL,
-    webhookSecret: e.WEBHOOK_SECRET,
     kmsLocalSecret: e.KMS_LOCAL_SECRET,
     batchMaxAgeMs: e.WITHDRAWAL_BATCH_AGE_MS,
     sweep: {

@@ -143,8 +143,6 @@ export async function startCustody(
           adapters,
           follow: true,
           pollMs: config.pollMs,
-          webhookUrl: config.webhookUrl,
-          webhookSecret: config.webhookSecret,
         },
         { bitcoin: node, anvil, adapters: { bitcoin, ethereum }, safe: setup.ethereum.safe },
       ),

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, Roles } from '@strongroom/api-auth';
+import { AuthModule } from '@strongroom/api-auth';
 import type { ChainAdapter } from '@strongroom/chains-core';
 import { depositsContext, DepositsModule } from '@strongroom/deposits';
-import { EventsModule } from '@strongroom/events';
+import { EventsModule, type EventsModuleOptions } from '@strongroom/events';
 import { LedgerModule } from '@strongroom/ledger';
 import type { Database, DatabaseOptions } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
@@ -20,8 +20,8 @@ export interface DepositWatcherAppOptions {
   follow?: boolean;
   pollMs?: number;
   dropMissingAfterMs?: number;
-  webhookUrl?: string;
-  webhookSecret?: string;
+  /** Webhook delivery (endpoints are managed through `/v1/webhooks/endpoints`); default: the dispatcher runs. */
+  webhooks?: EventsModuleOptions;
   /** Bounds of `/health/ready` for the followed chains (nodes synced, followers not lagging). */
   readiness?: ChainReadinessOptions;
 }
@@ -46,7 +46,7 @@ export class DepositWatcherAppModule {
         AuthModule.forRoot(),
         // The ledger's expiry sweeper belongs to the ledger app.
         LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-        EventsModule.forRoot({ webhookUrl: o.webhookUrl, webhookSecret: o.webhookSecret, roles: Roles }),
+        EventsModule.forRoot(o.webhooks),
         DepositsModule.forRoot({
           assets: o.assets,
           adapters: o.adapters,

@@ -9,8 +9,8 @@ import { loadWatcherConfig } from './watcher-config';
 /**
  * The deposit watcher on DEPOSITS_PORT (default 7002): PostgreSQL when DATABASE_URL is set, else
  * PGlite under STRONGROOM_DATA_DIR (./data). Follows Bitcoin when BITCOIN_RPC_URL is set and
- * Ethereum when ETHEREUM_RPC_URL is set; with neither it serves the API only. Webhooks go to
- * WEBHOOK_URL signed with WEBHOOK_SECRET.
+ * Ethereum when ETHEREUM_RPC_URL is set; with neither it serves the API only. Webhooks go to the
+ * endpoints the clients register at /v1/webhooks/endpoints.
  */
 async function main(): Promise<void> {
   loadConfigOrExit(depositWatcherEnv); // before anything with an effect (exit 2)

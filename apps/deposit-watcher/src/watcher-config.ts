@@ -28,8 +28,6 @@ const envSchema = z.object({
   ETHEREUM_INTERNAL_TRANSFERS: z.enum(['off', 'callTracer', 'parityTrace']).optional(),
   /** `BTC:1,ETH:2`: override confirmations (dev chains). */
   ASSET_CONFIRMATIONS: z.string().optional(),
-  WEBHOOK_URL: optionalUrl,
-  WEBHOOK_SECRET: z.string().min(16).optional(),
   FOLLOW: z.enum(['true', 'false']).default('true'),
   POLL_MS: z.coerce.number().int().min(50).default(2000),
   /** A seen deposit whose transaction is neither in the mempool nor on chain this long is dropped (default 24 h; 10 min on regtest/anvil). */
@@ -43,8 +41,6 @@ export interface WatcherConfig {
   assets: AssetRegistry;
   adapters: ChainAdapter[];
   startHeights: Partial<Record<ChainId, number>>;
-  webhookUrl?: string;
-  webhookSecret?: string;
   follow: boolean;
   pollMs: number;
   /** Undefined: the follower's default for the network. */
@@ -117,8 +113,6 @@ export function loadWatcherConfig(env: NodeJS.ProcessEnv = process.env): Watcher
       ...(e.BITCOIN_START_HEIGHT !== undefined ? { bitcoin: e.BITCOIN_START_HEIGHT } : {}),
       ...(e.ETHEREUM_START_HEIGHT !== undefined ? { ethereum: e.ETHEREUM_START_HEIGHT } : {}),
     },
-    webhookUrl: e.WEBHOOK_URL,
-    webhookSecret: e.WEBHOOK_SECRET,
     follow: e.FOLLOW === 'true',
     pollMs: e.POLL_MS,
     dropMissingAfterMs: e.DEPOSITS_DROP_MISSING_AFTER_MS,

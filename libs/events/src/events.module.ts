@@ -1,70 +1,70 @@
 import { Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DATABASE } from '@strongroom/shared-http';
+import { AuditLog, AuditModule } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
+import { DATABASE } from '@strongroom/shared-http';
 import type { BackoffPolicy } from './backoff';
-import { WebhookDispatcher } from './webhook-dispatcher';
-import { WebhookLog } from './webhook-log';
-import { webhooksController, type RolesDecorator } from './webhooks.controller';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from './delivery/webhook-dispatcher';
+import { WebhookLog } from './delivery/webhook-log';
+import { WebhookEndpoints } from './endpoints/webhook-endpoints.service';
+import { WebhookEndpointsController } from './http/webhook-endpoints.controller';
+import { WebhooksController } from './http/webhooks.controller';
 
 export interface EventsModuleOptions {
-  /** The exchange backend's webhook endpoint; absent = events accumulate in the outbox, nothing is sent. */
-  webhookUrl?: string;
-  webhookSecret?: string;
-  /** api-auth's `Roles` decorator, guarding the webhook API. */
-  roles: RolesDecorator;
-  /** Run the delivery loop in this process (default true when a URL is set). */
+  /** Run the delivery loop in this process (default true). Replicas may all run it. */
   dispatch?: boolean;
   backoff?: BackoffPolicy;
+  /** The time deliveries are signed and leased with and rotations' overlaps end by (tests move it). */
+  clock?: () => Date;
+  /** Tuning of the dispatcher (in flight, per endpoint, lease, timeout, idle pause). */
+  dispatcher?: Omit<WebhookDispatcherOptions, 'db' | 'backoff' | 'clock'>;
 }
 
 class DispatcherLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    private readonly dispatcher: WebhookDispatcher | null,
+    private readonly dispatcher: WebhookDispatcher,
     private readonly run: boolean,
   ) {}
   onApplicationBootstrap(): void {
-    if (this.dispatcher && this.run) this.dispatcher.start();
+    if (this.run) this.dispatcher.start();
   }
   async onApplicationShutdown(): Promise<void> {
-    await this.dispatcher?.stop();
+    await this.dispatcher.stop();
   }
 }
 
 /**
- * The outbox's delivery side for an app: the dispatcher loop and `/v1/webhooks`. Writing events
- * needs no module: call `enqueue(tx, …)` in your own transaction.
+ * The outbox's delivery side for an app: webhook endpoints (`/v1/webhooks/endpoints`), the
+ * dispatcher loop and the outbox and delivery logs. Writing events needs no module: call
+ * `enqueue(tx, …)` in your own transaction.
  */
 @Module({})
 export class EventsModule {
-  static forRoot(options: EventsModuleOptions): DynamicModule {
-    if (options.webhookUrl && !options.webhookSecret) {
-      throw new Error('WEBHOOK_SECRET is required when WEBHOOK_URL is set: deliveries must be signed');
-    }
+  static forRoot(options: EventsModuleOptions = {}): DynamicModule {
+    const clock = options.clock ?? (() => new Date());
     return {
       module: EventsModule,
-      controllers: [webhooksController(options.roles)],
+      imports: [AuditModule],
+      controllers: [WebhookEndpointsController, WebhooksController],
       providers: [
         { provide: WebhookLog, inject: [DATABASE], useFactory: (db: Database) => new WebhookLog(db) },
+        {
+          provide: WebhookEndpoints,
+          inject: [DATABASE, AuditLog],
+          useFactory: (db: Database, audit: AuditLog) => new WebhookEndpoints(db, audit, clock),
+        },
         {
           provide: WebhookDispatcher,
           inject: [DATABASE],
           useFactory: (db: Database) =>
-            options.webhookUrl
-              ? new WebhookDispatcher({
-                  db,
-                  url: options.webhookUrl,
-                  secret: options.webhookSecret as string,
-                  backoff: options.backoff,
-                })
-              : null,
+            new WebhookDispatcher({ ...options.dispatcher, db, backoff: options.backoff, clock }),
         },
         {
           provide: DispatcherLifecycle,
           inject: [WebhookDispatcher],
-          useFactory: (d: WebhookDispatcher | null) => new DispatcherLifecycle(d, options.dispatch ?? true),
+          useFactory: (d: WebhookDispatcher) => new DispatcherLifecycle(d, options.dispatch ?? true),
         },
       ],
-      exports: [WebhookDispatcher, WebhookLog],
+      exports: [WebhookDispatcher, WebhookLog, WebhookEndpoints],
     };
   }
 }

@@ -1,46 +1,32 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
-/** Header names every webhook delivery carries. */
+/** Header names of every delivery (Standard Webhooks, https://www.standardwebhooks.com). */
 export const WEBHOOK_HEADERS = {
-  eventId: 'x-strongroom-event-id',
-  eventType: 'x-strongroom-event-type',
-  timestamp: 'x-strongroom-timestamp',
-  signature: 'x-strongroom-webhook-signature',
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
 } as const;
 
-/** Hex HMAC-SHA256 over `<timestamp>.<body>`; timestamp is unix seconds as a decimal string. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+/** A new endpoint secret: `whsec_` and the base64 of 32 random bytes (the HMAC key). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
-
-export interface VerifyWebhookInput {
-  secret: string;
-  /** The raw request body exactly as received (not re-serialised JSON). */
-  body: string | Buffer;
-  timestamp: string | undefined;
-  signature: string | undefined;
-  /** Refuse deliveries older or newer than this (default 300 s): a captured request cannot be replayed later. */
-  toleranceSeconds?: number;
-  now?: Date;
-}
-
-export type WebhookVerification =
-  { ok: true } | { ok: false; reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature' };
 
 /**
- * For receivers: checks a delivery's signature and freshness. Compare in constant time;
- * de-duplicate on the event id afterwards (delivery is at least once).
+ * The `webhook-signature` value: one `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`
+ * per secret, space-separated (two while a rotation's overlap lasts, the newest first).
  */
-export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
-  const { timestamp, signature } = input;
-  if (!timestamp || !signature || !/^[0-9]{1,12}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) {
-    return { ok: false, reason: 'missing_headers' };
-  }
-  const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - Number(timestamp)) > (input.toleranceSeconds ?? 300))
-    return { ok: false, reason: 'stale_timestamp' };
-  const body = typeof input.body === 'string' ? input.body : input.body.toString('utf8');
-  const expected = Buffer.from(signWebhook(input.secret, timestamp, body), 'hex');
-  const given = Buffer.from(signature, 'hex');
-  return timingSafeEqual(expected, given) ? { ok: true } : { ok: false, reason: 'bad_signature' };
+export function signatureHeader(secrets: readonly string[], id: string, at: Date, body: string): string {
+  if (secrets.length === 0) throw new Error('a delivery needs at least one secret');
+  return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
+}
+
+/** The three signature headers of one delivery attempt signed at `at`. */
+export function webhookHeaders(secrets: readonly string[], id: string, at: Date, body: string): Record<string, string> {
+  return {
+    [WEBHOOK_HEADERS.id]: id,
+    [WEBHOOK_HEADERS.timestamp]: String(Math.floor(at.getTime() / 1000)),
+    [WEBHOOK_HEADERS.signature]: signatureHeader(secrets, id, at, body),
+  };
 }

@@ -70,8 +70,13 @@ describe('app environment schemas', () => {
         ],
         [
           depositWatcherEnv,
-          { WEBHOOK_URL: 'ftp://x' },
-          'config: WEBHOOK_URL must be a URL (http:// or https://…), got "ftp://x"',
+          { WEBHOOK_URL: 'https://hooks.example/x' },
+          'config: WEBHOOK_URL is no longer read: webhook endpoints are created with POST /v1/webhooks/endpoints (deposits API)',
+        ],
+        [
+          custodyEnv,
+          { WEBHOOK_SECRET: 'whsec_x' },
+          'config: WEBHOOK_SECRET is no longer read: webhook endpoints are created with POST /v1/webhooks/endpoints (deposits API)',
         ],
         [depositWatcherEnv, { POLL_MS: '10' }, 'config: POLL_MS must be a whole number from 50 to up, got "10"'],
         [

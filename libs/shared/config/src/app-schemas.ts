@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ethereumAddress, host, intAtLeast, logLevel, nonEmpty, oneOf, port, url } from './env-fields';
+import { ethereumAddress, host, intAtLeast, logLevel, nonEmpty, oneOf, port, removed, url } from './env-fields';
 
 /** Requests a minute per API key (per client IP on public routes) when RATE_LIMIT_PER_MINUTE is unset. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -10,6 +10,13 @@ export const platformEnv = z.object({
   /** Redis for the rate-limit counters, so replicas share one limit (unset: each process counts alone). */
   RATE_LIMIT_REDIS_URL: url('redis', 'rediss').optional(),
 });
+
+/** Webhook endpoints are managed through the API now, each with its own secret. */
+const webhookEndpointsInstead = 'webhook endpoints are created with POST /v1/webhooks/endpoints (deposits API)';
+const removedWebhookEnv = {
+  WEBHOOK_URL: removed(webhookEndpointsInstead).optional(),
+  WEBHOOK_SECRET: removed(webhookEndpointsInstead).optional(),
+};
 
 /** What every app reads: logging, the database, the chains' RPC endpoints. */
 const common = {
@@ -37,7 +44,7 @@ export const depositWatcherEnv = z.object({
   ...common,
   DEPOSITS_PORT: port().default(7002),
   DEPOSITS_HOST: host().optional(),
-  WEBHOOK_URL: url('http', 'https').optional(),
+  ...removedWebhookEnv,
   POLL_MS: intAtLeast(50).optional(),
   BITCOIN_START_HEIGHT: intAtLeast(0).optional(),
   ETHEREUM_START_HEIGHT: intAtLeast(0).optional(),
@@ -65,7 +72,7 @@ export const custodyEnv = z.object({
   LEDGER_PORT: port().optional(),
   DEPOSITS_PORT: port().optional(),
   WITHDRAWALS_PORT: port().optional(),
-  WEBHOOK_URL: url('http', 'https').optional(),
+  ...removedWebhookEnv,
 });
 
 export type LedgerEnv = z.output<typeof ledgerEnv>;

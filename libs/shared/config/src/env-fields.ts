@@ -55,3 +55,10 @@ export const ethereumAddress = () =>
   field('an Ethereum address (0x and 40 hex digits)', (raw) => (/^0x[0-9a-fA-F]{40}$/.test(raw) ? raw : undefined));
 
 export const nonEmpty = () => field('a non-empty string', (raw) => (raw.length > 0 ? raw : undefined));
+
+/** A variable that is no longer read: refused with what replaced it, so an old deployment does not silently lose it. */
+export const removed = (instead: string) =>
+  z.string().transform((_raw, ctx): never => {
+    ctx.addIssue({ code: 'custom', message: `is no longer read: ${instead}` });
+    return z.NEVER;
+  });
