@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -8,7 +10,9 @@ import {
   pages,
   paginate,
   StrongroomProblemError,
+  StrongroomWebhookError,
   unwrap,
+  verifyWebhook,
   type StrongroomClient,
   type StrongroomCredentials,
   type WithdrawalsComponents,
@@ -43,6 +47,30 @@ const NO_LIMITS = {
   breakerWindowSeconds: null,
   breakerLimit: null,
 };
+
+/** A webhook receiver on loopback: keeps every delivery's raw body and headers, answers 204. */
+async function startReceiver() {
+  const deliveries: { body: Buffer; headers: IncomingHttpHeaders }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      deliveries.push({ body: Buffer.concat(chunks), headers: req.headers });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/strongroom/webhooks`,
+    /** The delivery of event `id`, once it arrived. */
+    deliveryOf: (id: string) =>
+      eventually(`the delivery of ${id}`, async () =>
+        deliveries.find((d) => d.headers['webhook-id'] === id || JSON.parse(d.body.toString()).id === id),
+      ),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('@strongroom/client against the running custody app', () => {
   let dataDir: string;
@@ -239,5 +267,55 @@ describe('@strongroom/client against the running custody app', () => {
     const refused = await unwrap(forbidden).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'auth.forbidden_role', status: 403 });
     expect((refused as StrongroomProblemError).requestId).toBe(forbidden.response.headers.get('X-Request-Id'));
+  });
+
+  it('delivers a test event to a loopback receiver, verified with verifyWebhook through a secret rotation', async () => {
+    const receiver = await startReceiver();
+    try {
+      const created = await unwrap(
+        sr.backend.deposits.POST('/v1/webhooks/endpoints', {
+          body: { clientId: CLIENT, url: receiver.url, description: 'exchange backend' },
+        }),
+      );
+      expect(created.secret).toMatch(/^whsec_/);
+      const endpoint = { params: { path: { id: created.id } } };
+      const sendTest = async () => {
+        const event = await unwrap(sr.backend.deposits.POST('/v1/webhooks/endpoints/{id}/test', endpoint));
+        return { id: event.id, delivery: await receiver.deliveryOf(event.id) };
+      };
+      const verifies = (secret: string, d: { body: Buffer; headers: IncomingHttpHeaders }) =>
+        verifyWebhook(secret, d.body, d.headers);
+
+      const first = await sendTest();
+      expect(verifies(created.secret, first.delivery)).toMatchObject({ id: first.id, type: 'webhook.test' });
+
+      // A short overlap: deliveries carry both signatures until it ends, then only the new one's.
+      const rotated = await unwrap(
+        sr.backend.deposits.POST('/v1/webhooks/endpoints/{id}/rotate-secret', {
+          ...endpoint,
+          body: { overlapSeconds: 2 },
+        }),
+      );
+      expect(rotated.secret).not.toBe(created.secret);
+      expect(rotated.previousSecretExpiresAt).not.toBeNull();
+      const during = await sendTest();
+      expect(verifies(created.secret, during.delivery).id).toBe(during.id);
+      expect(verifies(rotated.secret, during.delivery).id).toBe(during.id);
+
+      const overlapEnds = Date.parse(rotated.previousSecretExpiresAt as string);
+      await new Promise((r) => setTimeout(r, Math.max(0, overlapEnds - Date.now()) + 500));
+      const after = await sendTest();
+      expect(verifies(rotated.secret, after.delivery).id).toBe(after.id);
+      let refused: unknown;
+      try {
+        verifies(created.secret, after.delivery);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(StrongroomWebhookError);
+      expect(refused).toMatchObject({ reason: 'bad_signature' });
+    } finally {
+      await receiver.close();
+    }
   });
 });
