@@ -84,6 +84,7 @@ export class ReconciliationsController {
   @Roles('auditor', 'admin')
   @ApiContract({
     summary: 'Shortfalls raised by reconciliations',
+    operationId: 'reserveIncidentsList',
     description: `Newest first, each with the difference that raised it. ${ALL_CLIENTS}`,
     query: listQuery,
     responses: { 200: page(ReserveIncidentWire) },
@@ -98,6 +99,7 @@ export class ReconciliationsController {
   @Roles('auditor', 'admin')
   @ApiContract({
     summary: "A segregated client's balances, the addresses holding them and whether they are covered",
+    operationId: 'segregationReport',
     description:
       "One report per snapshot: per asset, the client's user balances against what its own custody wallets held " +
       "at the snapshot heights, with the addresses; `covered` when every asset is. The client must be in the key's " +
