@@ -29,7 +29,7 @@ export async function renderGeneratedFiles(root: string): Promise<Map<string, st
     const doc = JSON.parse(readFileSync(path.join(root, 'docs/openapi', `${api}.json`), 'utf8')) as OpenAPI3;
     const { operations, forTypes } = idempotentOperations(doc);
     idempotent[api] = operations;
-    const types = astToString(await openapiTS(forTypes, { silent: true }));
+    const types = astToString(await openapiTS(forTypes, { silent: true, defaultNonNullable: false }));
     const file = `${GENERATED_DIR}/${api}.ts`;
     // Generated types repeat shapes across the three documents; the copy-paste check skips them.
     const text = `${header(api)}\n/* jscpd:ignore-start */\n${types}\n/* jscpd:ignore-end */\n`;

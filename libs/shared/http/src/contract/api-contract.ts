@@ -1,4 +1,4 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, SetMetadata, type ExecutionContext, type INestApplicationContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import type { ErrorEntry } from '@strongroom/shared-types';
@@ -37,6 +37,8 @@ export interface OperationContract {
   produces?: string;
   /** The route's own refusals; platform, validation and authentication refusals are added for it. */
   errors?: readonly ErrorEntry[];
+  /** Refusals known only once the app is assembled (e.g. what the change handlers registered in it answer). */
+  appErrors?: (app: INestApplicationContext) => readonly ErrorEntry[];
 }
 
 export const CONTRACT = 'strongroom:contract';

@@ -42,7 +42,7 @@ export function buildOpenApiDocument(app: INestApplicationContext, info: Documen
   const routes = appRoutes(app);
   const webhooks = webhooksOf(routes, components);
   for (const route of routes) {
-    const op = operationOf(route, components, problem);
+    const op = operationOf(app, route, components, problem);
     for (const tag of (op.tags as string[] | undefined) ?? []) tags.add(tag);
     (paths[templated(route.path)] ??= {})[route.method.toLowerCase()] = op;
   }
@@ -74,7 +74,12 @@ export function buildOpenApiDocument(app: INestApplicationContext, info: Documen
   }) as OpenApiDocument;
 }
 
-function operationOf(route: AppRoute, components: SchemaComponents, problem: JsonSchema): JsonSchema {
+function operationOf(
+  app: INestApplicationContext,
+  route: AppRoute,
+  components: SchemaComponents,
+  problem: JsonSchema,
+): JsonSchema {
   const contract = contractOf(route.handler);
   const isPublic = [route.handler, route.controller].some((t) => Reflect.getMetadata(IS_PUBLIC, t) === true);
   const notes = [contractNotesOf(route.controller), contractNotesOf(route.handler)];
@@ -86,6 +91,8 @@ function operationOf(route: AppRoute, components: SchemaComponents, problem: Jso
     ...(contract ? platformErrors(contract, route.method) : []),
     ...notes.flatMap((n) => (isPublic ? [] : n.errors)),
     ...(contract?.errors ?? []),
+    // The document is built on the first request, after every module's onModuleInit registered its parts.
+    ...(contract?.appErrors?.(app) ?? []),
   ];
   return {
     operationId,
