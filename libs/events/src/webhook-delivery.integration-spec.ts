@@ -1,211 +1,179 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ensureClient, type Principal } from '@strongroom/api-auth';
+import { AuditLog } from '@strongroom/audit';
 import { describeEachBackend } from '@strongroom/testing';
-import { enqueue, type WebhookEnvelope } from './outbox';
+import { outboxOldestUndeliveredAge, outboxUndelivered } from './delivery/outbox-metrics';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from './delivery/webhook-dispatcher';
+import { WebhookLog } from './delivery/webhook-log';
+import { WebhookEndpoints } from './endpoints/webhook-endpoints.service';
 import { eventsContext } from './events.context';
-import { WebhookDispatcher } from './webhook-dispatcher';
-import { WebhookLog } from './webhook-log';
-import { verifyWebhook, WEBHOOK_HEADERS } from './webhook-signature';
+import { enqueue } from './outbox';
+import { WebhookReceiver, verifiesWith } from './testing/webhook-receiver';
 
-interface Received {
-  id: string;
-  timestamp: string;
-  signature: string;
-  body: string;
-}
+const ADMIN: Principal = { keyId: 'srk_test', name: 'test', role: 'admin', owner: 'ops', clients: 'all' };
+const gauge = async (g: typeof outboxUndelivered): Promise<number> => (await g.get()).values[0]?.value ?? -1;
 
-/** A real HTTP receiver on loopback whose answer the test controls. */
-class Receiver {
-  received: Received[] = [];
-  answer = 200;
-  private server?: Server;
-  constructor(public port = 0) {}
-
-  async up(): Promise<void> {
-    this.server = createServer((req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.received.push({
-          id: String(req.headers[WEBHOOK_HEADERS.eventId]),
-          timestamp: String(req.headers[WEBHOOK_HEADERS.timestamp]),
-          signature: String(req.headers[WEBHOOK_HEADERS.signature]),
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-        res.statusCode = this.answer;
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async down(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (s) await new Promise<void>((r) => s.close(() => r()));
-  }
-}
-
-const SECRET = 'whsec_test_0123456789';
-
+// The dispatcher against real receivers on loopback: retries with backoff until delivered, every
+// attempt logged, per-subject order, replicas, disabled and deleted endpoints, the backlog gauges.
 describeEachBackend('webhook delivery', { contexts: [eventsContext] }, (ctx) => {
-  let now = new Date('2026-11-22T00:00:00Z');
+  let now = new Date(); // real time moved forward: Webhook.verify checks freshness against the real clock
   const clock = () => now;
   const advance = (ms: number) => (now = new Date(now.getTime() + ms));
+  let endpoints: WebhookEndpoints;
+  const dispatcher = (o: Partial<WebhookDispatcherOptions> = {}) =>
+    new WebhookDispatcher({ db: ctx().db, clock, backoff: { baseMs: 1_000, maxMs: 8_000 }, timeoutMs: 5_000, ...o });
+  const emit = (subject: string, payload: Record<string, unknown> = {}, clientId = 'acme') =>
+    ctx().db.transaction((tx) => enqueue(tx, { type: 'deposit.seen', subject, payload, clientId, at: now }));
 
-  it('delivers every event after the receiver comes back, signed, duplicates with the same id, in order per subject', async () => {
+  beforeAll(async () => {
     const { db } = ctx();
-    const receiver = new Receiver();
-    await receiver.up();
-    const port = receiver.port;
-    await receiver.down(); // the receiver is down: connection refused
-    const dispatcher = new WebhookDispatcher({
-      db,
-      url: `http://127.0.0.1:${port}/hooks`,
-      secret: SECRET,
-      clock,
-      backoff: { baseMs: 1_000, maxMs: 60_000 },
-      timeoutMs: 5_000,
-    });
+    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
+    endpoints = new WebhookEndpoints(db, new AuditLog(db), clock);
+  });
 
-    // 3 subjects × 4 events each, written in committed transactions; one rolled back.
+  it('delivers every event after the receiver comes back, duplicates with the same id and body, in order per subject, every attempt logged', async () => {
+    const receiver = await new WebhookReceiver().up();
+    await receiver.down(); // down: connection refused
+    const endpoint = await endpoints.create(ADMIN, { clientId: 'acme', url: receiver.url });
+    const d = dispatcher();
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      for (const subject of ['dep:a', 'dep:b', 'dep:c']) {
-        const e = await db.transaction((tx) =>
-          enqueue(tx, { type: 'deposit.seen', subject, payload: { n: i, amount: 10n ** 20n }, at: now }),
-        );
-        ids.push(e.id);
-      }
-    }
+    for (let i = 0; i < 4; i++)
+      for (const subject of ['dep:a', 'dep:b', 'dep:c'])
+        ids.push((await emit(subject, { n: i, amount: 10n ** 20n })).id);
     await expect(
-      db.transaction(async (tx) => {
-        await enqueue(tx, { type: 'deposit.seen', subject: 'dep:z', payload: {} });
+      ctx().db.transaction(async (tx) => {
+        await enqueue(tx, { type: 'deposit.seen', subject: 'dep:z', payload: {}, clientId: 'acme' });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
 
-    const down = await dispatcher.dispatchOnce();
-    expect(down).toHaveLength(3); // one per subject: the rest wait behind them
-    expect(down.every((a) => !a.ok && a.statusCode === null)).toBe(true);
-    expect(await dispatcher.dispatchOnce()).toHaveLength(0); // backing off
+    const refused = await d.dispatchOnce();
+    expect(refused).toHaveLength(3); // the oldest of each subject: the rest wait behind them
+    expect(refused.every((a) => !a.ok && a.statusCode === null)).toBe(true);
+    expect(await d.dispatchOnce()).toHaveLength(0); // backing off
 
-    // Up, but answering 500 after reading the body: the receiver sees them, we must send again.
-    receiver.port = port;
-    receiver.answer = 500;
+    receiver.answer = 500; // up, but failing after reading the body: it sees them, we must send again
     await receiver.up();
-    advance(61_000);
-    const failing = await dispatcher.dispatchOnce();
-    expect(failing.map((a) => a.statusCode)).toEqual([500, 500, 500]);
-
+    advance(10_000);
+    expect((await d.dispatchOnce()).map((a) => a.statusCode)).toEqual([500, 500, 500]);
     receiver.answer = 200;
-    for (let round = 0; round < 20; round++) {
-      advance(61_000);
-      await dispatcher.dispatchOnce();
+    for (let round = 0; round < 10; round++) {
+      advance(10_000);
+      await d.dispatchOnce();
     }
     await receiver.down();
 
-    const log = new WebhookLog(db);
-    const pending = await log.events({ state: 'pending' });
-    expect(pending).toEqual([]);
-    const delivered = await log.events({ state: 'delivered', limit: 500 });
-    expect(delivered.map((e) => e.id).sort()).toEqual([...ids].sort());
-
-    // Every request verifies; duplicates carry the same id and the same body.
-    const byId = new Map<string, Received[]>();
+    const log = new WebhookLog(ctx().db);
+    expect((await log.events({ state: 'pending', limit: 100 })).data).toEqual([]);
+    const byId = new Map<string, string[]>();
     for (const r of receiver.received) {
-      // Checked as the receiver would at arrival (the dispatcher's clock is the test's).
-      const at = new Date(Number(r.timestamp) * 1000);
-      expect(
-        verifyWebhook({ secret: SECRET, body: r.body, timestamp: r.timestamp, signature: r.signature, now: at }),
-      ).toEqual({ ok: true });
-      expect(
-        verifyWebhook({ secret: 'wrong', body: r.body, timestamp: r.timestamp, signature: r.signature, now: at }).ok,
-      ).toBe(false);
-      expect(
-        verifyWebhook({ secret: SECRET, body: r.body + ' ', timestamp: r.timestamp, signature: r.signature, now: at })
-          .ok,
-      ).toBe(false);
-      const env = JSON.parse(r.body) as WebhookEnvelope<{ n: number; amount: string }>;
-      expect(env.id).toBe(r.id);
-      expect(env.data.amount).toBe('100000000000000000000');
-      byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+      expect(verifiesWith(endpoint.secret, r)).toBe(true);
+      byId.set(r.envelope.id, [...(byId.get(r.envelope.id) ?? []), r.body]);
     }
     expect([...byId.keys()].sort()).toEqual([...ids].sort());
-    const dups = [...byId.values()].filter((list) => list.length > 1);
-    expect(dups.length).toBe(3);
-    for (const list of dups) expect(new Set(list.map((r) => r.body)).size).toBe(1);
-
-    // Per subject, first successful receipt order follows enqueue order.
+    const dups = [...byId.values()].filter((bodies) => bodies.length > 1);
+    expect(dups).toHaveLength(3); // the three answered 500
+    for (const bodies of dups) expect(new Set(bodies).size).toBe(1);
     for (const subject of ['dep:a', 'dep:b', 'dep:c']) {
-      const ns = receiver.received
-        .map((r) => JSON.parse(r.body) as WebhookEnvelope<{ n: number }>)
-        .filter((e) => e.subject === subject)
-        .map((e) => e.data.n);
-      const firsts = ns.filter((n, i) => ns.indexOf(n) === i);
-      expect(firsts).toEqual([0, 1, 2, 3]);
+      const ns = receiver.received.filter((r) => r.envelope.subject === subject).map((r) => r.envelope.data.n);
+      expect(ns.filter((n, i) => ns.indexOf(n) === i)).toEqual([0, 1, 2, 3]);
     }
-
-    // The delivery log holds every attempt: 3 refused + 3 × 500 + 12 successes.
-    const attempts = await log.deliveries({ limit: 500 });
-    expect(attempts.length).toBe(18);
-    expect(attempts.filter((a) => a.ok)).toHaveLength(12);
+    const attempts = await log.deliveries({ endpointId: endpoint.id, limit: 500 });
+    expect(attempts.data).toHaveLength(3 + 3 + 12); // refused, 500, delivered
+    expect(attempts.data.filter((a) => a.ok)).toHaveLength(12);
   });
 
-  it('replays a delivered event with the same id and body, logged as a replay', async () => {
-    const { db } = ctx();
-    const receiver = new Receiver();
-    await receiver.up();
-    const dispatcher = new WebhookDispatcher({ db, url: `http://127.0.0.1:${receiver.port}/`, secret: SECRET, clock });
-    const e = await db.transaction((tx) =>
-      enqueue(tx, { type: 'withdrawal.settled', subject: 'wd:1', payload: { ok: true }, at: now }),
-    );
-    advance(1);
-    const first = await dispatcher.dispatchOnce();
-    expect(first.map((a) => a.eventId)).toContain(e.id);
-    const again = await dispatcher.replay(e.id);
-    expect(again).toMatchObject({ eventId: e.id, ok: true, replay: true, statusCode: 200 });
-    await receiver.down();
-    const got = receiver.received.filter((r) => r.id === e.id);
-    expect(got).toHaveLength(2);
-    expect(got[0].body).toBe(got[1].body);
-    await expect(dispatcher.replay('evt_nope')).rejects.toMatchObject({ code: 'webhook.event_not_found' });
-  });
-
-  it('two dispatcher replicas racing deliver each event once when the receiver accepts', async () => {
-    const { db } = ctx();
-    const receiver = new Receiver();
-    await receiver.up();
-    const make = () =>
-      new WebhookDispatcher({ db, url: `http://127.0.0.1:${receiver.port}/`, secret: SECRET, clock, batchSize: 7 });
-    const [a, b] = [make(), make()];
+  it('two dispatcher replicas racing deliver each message once when the receivers accept', async () => {
+    const [a, b] = [await new WebhookReceiver().up(), await new WebhookReceiver().up()];
+    for (const r of [a, b]) await endpoints.create(ADMIN, { clientId: 'acme', url: r.url, eventTypes: ['deposit.*'] });
+    const [one, two] = [dispatcher({ batchSize: 7, perEndpoint: 4 }), dispatcher({ batchSize: 7, perEndpoint: 4 })];
     const ids = new Set<string>();
-    for (let i = 0; i < 40; i++)
-      ids.add(
-        (
-          await db.transaction((tx) =>
-            enqueue(tx, { type: 'deposit.seen', subject: `race:${i % 25}`, payload: { i }, at: now }),
-          )
-        ).id,
-      );
-    advance(1);
-    for (let round = 0; round < 12; round++) await Promise.all([a.dispatchOnce(), b.dispatchOnce()]);
-    await receiver.down();
-    const got = receiver.received.map((r) => r.id).filter((id) => ids.has(id));
-    expect(got).toHaveLength(40);
-    expect(new Set(got).size).toBe(40);
+    for (let i = 0; i < 40; i++) ids.add((await emit(`race:${i % 25}`, { i })).id);
+    for (let round = 0; round < 16; round++) await Promise.all([one.dispatchOnce(), two.dispatchOnce()]);
+    for (const r of [a, b]) {
+      await r.down();
+      const got = r.received.map((x) => x.envelope.id).filter((id) => ids.has(id));
+      expect(got).toHaveLength(40);
+      expect(new Set(got).size).toBe(40);
+    }
   });
 
-  it('refuses stale or unsigned deliveries', () => {
-    const body = '{}';
-    const ts = String(Math.floor(now.getTime() / 1000));
-    expect(verifyWebhook({ secret: SECRET, body, timestamp: ts, signature: undefined, now }).ok).toBe(false);
-    const late = new Date(now.getTime() + 301_000);
-    const sig = '0'.repeat(64);
-    expect(verifyWebhook({ secret: SECRET, body, timestamp: ts, signature: sig, now: late })).toEqual({
-      ok: false,
-      reason: 'stale_timestamp',
+  it('holds a disabled endpoint’s messages until it is enabled; a deleted endpoint is sent nothing more', async () => {
+    const [paused, gone] = [await new WebhookReceiver().up(), await new WebhookReceiver().up()];
+    const p = await endpoints.create(ADMIN, { clientId: 'acme', url: paused.url, eventTypes: ['deposit.seen'] });
+    const g = await endpoints.create(ADMIN, { clientId: 'acme', url: gone.url, eventTypes: ['deposit.seen'] });
+    gone.answer = 503;
+    const d = dispatcher();
+    await emit('hold:1', { n: 1 });
+    await endpoints.update(ADMIN, p.id, { enabled: false });
+    await emit('hold:1', { n: 2 }); // disabled when enqueued: never routed to it
+    await d.dispatchOnce();
+    expect(paused.received).toEqual([]);
+    expect(gone.received).toHaveLength(1);
+    await endpoints.remove(ADMIN, g.id);
+    await endpoints.update(ADMIN, p.id, { enabled: true });
+    advance(10_000);
+    await d.dispatchOnce();
+    await d.dispatchOnce();
+    expect(paused.received.map((r) => r.envelope.data.n)).toEqual([1]);
+    expect(gone.received).toHaveLength(1);
+    await Promise.all([paused.down(), gone.down()]);
+  });
+
+  it('a slow endpoint occupies only its own slots of the running loop', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = createServer((req, res) => {
+      req.resume();
+      void held.then(() => res.end());
     });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const fast = await new WebhookReceiver().up();
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
+    await endpoints.create(ADMIN, { clientId: 'acme', url: slowUrl, eventTypes: ['slow.*'] });
+    await endpoints.create(ADMIN, { clientId: 'acme', url: fast.url, eventTypes: ['fast.*'] });
+    for (let i = 0; i < 3; i++)
+      await ctx().db.transaction((tx) =>
+        enqueue(tx, { type: 'slow.thing', subject: `slow:${i}`, payload: {}, clientId: 'acme', at: now }),
+      );
+    const d = dispatcher({ idleMs: 20, timeoutMs: 30_000 });
+    d.start();
+    for (let i = 0; i < 5; i++) {
+      await ctx().db.transaction((tx) =>
+        enqueue(tx, { type: 'fast.thing', subject: `fast:${i}`, payload: {}, clientId: 'acme', at: now }),
+      );
+      d.poke();
+    }
+    // Delivered while the three requests to the slow endpoint are still waiting for an answer.
+    for (let waited = 0; fast.received.length < 5; waited += 20) {
+      if (waited > 10_000) throw new Error(`the fast endpoint got ${fast.received.length} of 5`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    release();
+    await d.stop();
+    await new Promise<void>((r) => slow.close(() => r()));
+    await fast.down();
+  });
+
+  it('reports the backlog of enabled endpoints: count and age, 0 once delivered', async () => {
+    await ctx().db.query(`UPDATE events.endpoints SET enabled = false`);
+    const r = await new WebhookReceiver().up();
+    await endpoints.create(ADMIN, { clientId: 'acme', url: r.url, eventTypes: ['metric.*'] });
+    r.answer = 500;
+    const d = dispatcher({ random: () => 1 });
+    await ctx().db.transaction((tx) =>
+      enqueue(tx, { type: 'metric.thing', subject: 'm-1', payload: {}, clientId: 'acme', at: now }),
+    );
+    advance(30_000);
+    expect((await d.dispatchOnce()).map((a) => a.ok)).toEqual([false]);
+    expect(await gauge(outboxUndelivered)).toBe(1);
+    expect(await gauge(outboxOldestUndeliveredAge)).toBe(30);
+    r.answer = 200;
+    advance(10_000);
+    expect((await d.dispatchOnce()).map((a) => a.ok)).toEqual([true]);
+    expect(await gauge(outboxUndelivered)).toBe(0);
+    expect(await gauge(outboxOldestUndeliveredAge)).toBe(0);
+    await r.down();
   });
 });
