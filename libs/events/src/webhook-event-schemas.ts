@@ -61,17 +61,17 @@ const WITHDRAWAL_STATUS = z
   ])
   .meta({ id: 'WebhookWithdrawalStatus' });
 
-/** Every withdrawal event: the move, the rule that made it, and the move's own details. */
-const withdrawalMove = <T extends z.ZodRawShape>(id: string, detail: T) =>
-  z
-    .object({
-      withdrawalId: z.string(),
-      from: WITHDRAWAL_STATUS.nullable(),
-      to: WITHDRAWAL_STATUS,
-      rule: z.string().nullable(),
-      ...detail,
-    })
-    .meta({ id });
+/** Every withdrawal event: the move, the rule that made it, and the move's own details (`open`: and more). */
+const withdrawalMove = <T extends z.ZodRawShape>(id: string, detail: T, open = false) => {
+  const move = z.object({
+    withdrawalId: z.string(),
+    from: WITHDRAWAL_STATUS.nullable(),
+    to: WITHDRAWAL_STATUS,
+    rule: z.string().nullable(),
+    ...detail,
+  });
+  return (open ? move.catchall(z.unknown()) : move).meta({ id });
+};
 
 const batch = { batchId: z.string() };
 const onChain = { batchId: z.string(), txid: z.string() };
@@ -118,10 +118,11 @@ export const WithdrawalSettledPayload = withdrawalMove('WithdrawalSettledPayload
   ...onChain,
   networkFee: BaseUnits.nullable(),
 });
-export const WithdrawalFailedPayload = withdrawalMove('WithdrawalFailedPayload', {
-  ...batch,
-  reason: z.string(),
-}).catchall(z.unknown());
+export const WithdrawalFailedPayload = withdrawalMove(
+  'WithdrawalFailedPayload',
+  { ...batch, reason: z.string() },
+  true,
+);
 
 export const SolvencyBreakerTrippedPayload = z
   .object({
