@@ -67,7 +67,8 @@ describeEachBackend('deposit watcher app over HTTP', { contexts: depositWatcherC
         'GET /v1/deposits',
         'GET /v1/incidents',
         'GET /v1/webhooks/deliveries',
-        'POST /v1/webhooks/events/:id/replay',
+        'POST /v1/webhooks/endpoints',
+        'POST /v1/webhooks/endpoints/:id/events/:eventId/replay',
       ]),
     );
   });
@@ -131,10 +132,13 @@ describeEachBackend('deposit watcher app over HTTP', { contexts: depositWatcherC
     ).toBe(403);
     expect((await signedFetch(url, backend, 'GET', '/v1/deposits?state=bogus')).status).toBe(400);
     expect((await fetch(`${url}/v1/deposits`)).status).toBe(401);
-    // The outbox holds every client's events: admin only.
+    // The outbox holds every client's events: admin only. Endpoints are per client.
     expect((await signedFetch(url, backend, 'GET', '/v1/webhooks/events')).status).toBe(403);
-    expect((await signedFetch(url, backend, 'POST', '/v1/webhooks/events/evt_x/replay')).status).toBe(403);
-    const replay = await signedFetch(url, admin, 'POST', '/v1/webhooks/events/evt_x/replay');
-    expect(((await replay.json()) as Problem).code).toBe('webhook.not_configured');
+    expect((await signedFetch(url, admin, 'GET', '/v1/webhooks/events')).status).toBe(200);
+    const replay = await signedFetch(url, backend, 'POST', '/v1/webhooks/endpoints/whep_x/events/evt_x/replay');
+    expect(((await replay.json()) as Problem).code).toBe('webhook.endpoint_not_found');
+    const hook = { clientId: 'acme', url: 'http://127.0.0.1:9/hooks' };
+    expect((await signedFetch(url, auditor, 'POST', '/v1/webhooks/endpoints', hook)).status).toBe(403);
+    expect((await signedFetch(url, backend, 'POST', '/v1/webhooks/endpoints', hook)).status).toBe(201);
   });
 });

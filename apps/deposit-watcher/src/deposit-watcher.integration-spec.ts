@@ -4,20 +4,21 @@ import type { INestApplication } from '@nestjs/common';
 import { createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { CustodyWallets, registerWatchOnlyWallet } from '@strongroom/deposits';
-import { verifyWebhook, WEBHOOK_HEADERS, type WebhookEnvelope } from '@strongroom/events';
+import { WEBHOOK_EVENT_PAYLOADS, type WebhookEnvelope, type WebhookEventType } from '@strongroom/events';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
+import { Webhook } from 'standardwebhooks';
 import { depositWatcherContexts, DepositWatcherAppModule } from './app.module';
 
 /**
  * The whole watcher as deployed: the app follows anvil in the background, the exchange backend
  * asks for an address over signed HTTP, a deposit arrives, is credited after its confirmations,
- * and the backend receives signed webhooks for each state and reads the deposit over the API.
+ * and the backend, which registered a webhook endpoint over the API, receives signed webhooks for
+ * each state (verified with standardwebhooks, payloads as documented) and reads the deposit.
  */
 const ETH = 10n ** 18n;
-const SECRET = 'whsec_watcher_e2e_secret';
 
 interface Hook {
   envelope: WebhookEnvelope<{ depositId: string; state: string; amount: string; userId: string }>;
@@ -51,6 +52,7 @@ describeEachBackend(
     let auditor: ApiCredentials;
     let receiver: Server;
     let adapter: EthereumAdapter;
+    let endpoint: { id: string; secret: string };
     const hooks: Hook[] = [];
 
     beforeAll(async () => {
@@ -59,14 +61,16 @@ describeEachBackend(
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
+          if (req.method !== 'POST') return void res.writeHead(404).end(); // the contract check's /docs-json
           const body = Buffer.concat(chunks).toString('utf8');
-          const valid = verifyWebhook({
-            secret: SECRET,
-            body,
-            timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string,
-            signature: req.headers[WEBHOOK_HEADERS.signature] as string,
-          }).ok;
-          hooks.push({ envelope: JSON.parse(body) as Hook['envelope'], valid });
+          const envelope = JSON.parse(body) as Hook['envelope'];
+          let valid = WEBHOOK_EVENT_PAYLOADS[envelope.type as WebhookEventType].safeParse(envelope.data).success;
+          try {
+            new Webhook(endpoint.secret).verify(body, req.headers as Record<string, string>);
+          } catch {
+            valid = false;
+          }
+          hooks.push({ envelope, valid });
           res.statusCode = 204;
           res.end();
         });
@@ -85,12 +89,18 @@ describeEachBackend(
             adapters: [adapter],
             startHeights: { ethereum: (await anvil.height()) + 1 },
             pollMs: 50,
-            webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-            webhookSecret: SECRET,
+            webhooks: { dispatcher: { idleMs: 50 } },
           },
         ),
         { name: 'deposit-watcher-e2e', title: 't', description: 't', port: 0 },
       ));
+      const created = await signedFetch(url, backend, 'POST', '/v1/webhooks/endpoints', {
+        clientId: 'acme',
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+        eventTypes: ['deposit.*'],
+      });
+      expect(created.status).toBe(201);
+      endpoint = (await created.json()) as { id: string; secret: string };
     });
     afterAll(async () => {
       await app?.close();
@@ -139,9 +149,13 @@ describeEachBackend(
       expect(await one.json()).toMatchObject({ id: depositId, state: 'credited', credits: 1 });
       const missing = await signedFetch(url, backend, 'GET', `/v1/deposits/ethereum:${'0'.repeat(64)}:native`);
       expect(missing.status).toBe(404);
-      const admin = await createApiKey(ctx().db, { name: 'admin', role: 'admin' });
-      const deliveries = await signedFetch(url, admin, 'GET', `/v1/webhooks/deliveries?ok=true`);
-      expect(((await deliveries.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(3);
+      const deliveries = await signedFetch(
+        url,
+        backend,
+        'GET',
+        `/v1/webhooks/endpoints/${endpoint.id}/deliveries?ok=true`,
+      );
+      expect(((await deliveries.json()) as { data: unknown[] }).data.length).toBeGreaterThanOrEqual(3);
     });
 
     it('turns a reorg of a credited deposit into an incident, a correcting transfer and a deposit.reversed webhook', async () => {
