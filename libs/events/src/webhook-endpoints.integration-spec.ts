@@ -1,11 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
-import { createApiKey, ensureClient, type ApiCredentials } from '@strongroom/api-auth';
 import { describeEachBackend } from '@strongroom/testing';
-import type { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { eventsContext } from './events.context';
-import { enqueue } from './outbox';
-import { WebhookReceiver, verifiesWith } from './testing/webhook-receiver';
-import { startWebhooksTestApp, webhooksApi, type CreatedEndpoint } from './testing/webhooks-test-app';
+import { verifiesWith } from './testing/webhook-receiver';
+import { webhooksWorld, type CreatedEndpoint } from './testing/webhooks-test-app';
 import { WebhookTestPayload } from './webhook-event-schemas';
 
 interface Problem {
@@ -28,45 +24,10 @@ interface Page<T> {
 // Endpoint management over HTTP: who may do what, secrets shown once, rotation with an overlap,
 // test events, the delivery log, replays. Every answer is checked against the served document.
 describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }, (ctx) => {
-  let now = new Date(); // real time moved forward: Webhook.verify checks freshness against the real clock
-  const advance = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
-  let app: INestApplication;
-  let dispatcher: WebhookDispatcher;
-  let api: ReturnType<typeof webhooksApi>;
-  const keys = {} as Record<'admin' | 'backend' | 'auditor' | 'approver' | 'globex', ApiCredentials>;
-  const receivers: WebhookReceiver[] = [];
-  const receiver = async () => {
-    const r = await new WebhookReceiver().up();
-    receivers.push(r);
-    return r;
-  };
-
-  beforeAll(async () => {
-    const { db } = ctx();
-    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
-    await ensureClient(db, { id: 'globex', name: 'Globex', custody: 'segregated' });
-    keys.admin = await createApiKey(db, { name: 'admin', role: 'admin', owner: 'ops' });
-    keys.backend = await createApiKey(db, { name: 'acme', role: 'backend', owner: 'acme', clients: ['acme'] });
-    keys.auditor = await createApiKey(db, { name: 'audit', role: 'auditor', owner: 'aud', clients: ['acme'] });
-    keys.approver = await createApiKey(db, { name: 'appr', role: 'approver', owner: 'ap', clients: ['acme'] });
-    keys.globex = await createApiKey(db, { name: 'globex', role: 'backend', owner: 'globex', clients: ['globex'] });
-    let url: string;
-    ({ app, url, dispatcher } = await startWebhooksTestApp(db, () => now));
-    api = webhooksApi(url);
-  });
-  afterAll(async () => {
-    await app?.close();
-    for (const r of receivers) await r.down();
-  });
-
-  const drain = async () => {
-    for (let round = 0; round < 20; round++) if ((await dispatcher.dispatchOnce()).length === 0) return;
-    throw new Error('the dispatcher did not settle');
-  };
+  const w = webhooksWorld(ctx);
+  const { keys, receiver, drain, advance } = w;
   const emit = (type: string, id: string, clientId = 'acme') =>
-    ctx().db.transaction((tx) =>
-      enqueue(tx, { type, subject: `deposit:${id}`, payload: { depositId: id, clientId }, at: now }),
-    );
+    w.emit({ type, subject: `deposit:${id}`, payload: { depositId: id, clientId } });
   const code = async (res: Promise<Response>) => {
     const r = await res;
     return `${r.status} ${((await r.json()) as Problem).code}`;
@@ -74,21 +35,21 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
 
   it('lets a backend key manage its clients’ endpoints only, auditors read, others nothing; the secret is shown once', async () => {
     const r = await receiver();
-    const mine = await api.create(keys.backend, { clientId: 'acme', url: r.url, eventTypes: ['deposit.*'] });
-    const theirs = await api.create(keys.globex, { clientId: 'globex', url: r.url });
+    const mine = await w.api.create(keys.backend, { clientId: 'acme', url: r.url, eventTypes: ['deposit.*'] });
+    const theirs = await w.api.create(keys.globex, { clientId: 'globex', url: r.url });
     const path = `/v1/webhooks/endpoints/${mine.id}`;
     const body = { clientId: 'globex', url: r.url };
-    expect(await code(api.call(keys.backend, 'POST', '/v1/webhooks/endpoints', body))).toBe(
+    expect(await code(w.api.call(keys.backend, 'POST', '/v1/webhooks/endpoints', body))).toBe(
       '403 auth.forbidden_client',
     );
-    expect(await code(api.call(keys.backend, 'POST', '/v1/webhooks/endpoints', { ...body, clientId: null }))).toBe(
+    expect(await code(w.api.call(keys.backend, 'POST', '/v1/webhooks/endpoints', { ...body, clientId: null }))).toBe(
       '403 auth.forbidden_client',
     );
-    expect(await code(api.call(keys.auditor, 'POST', '/v1/webhooks/endpoints', { ...body, clientId: 'acme' }))).toBe(
+    expect(await code(w.api.call(keys.auditor, 'POST', '/v1/webhooks/endpoints', { ...body, clientId: 'acme' }))).toBe(
       '403 auth.forbidden_role',
     );
-    expect(await code(api.call(keys.approver, 'GET', '/v1/webhooks/endpoints'))).toBe('403 auth.forbidden_role');
-    expect(await code(api.call(keys.backend, 'GET', '/v1/webhooks/endpoints?clientId=globex'))).toBe(
+    expect(await code(w.api.call(keys.approver, 'GET', '/v1/webhooks/endpoints'))).toBe('403 auth.forbidden_role');
+    expect(await code(w.api.call(keys.backend, 'GET', '/v1/webhooks/endpoints?clientId=globex'))).toBe(
       '403 auth.forbidden_client',
     );
     for (const [method, suffix] of [
@@ -99,7 +60,7 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
       ['POST', '/test'],
       ['GET', '/deliveries'],
     ] as const) {
-      const res = api.call(
+      const res = w.api.call(
         keys.backend,
         method,
         `/v1/webhooks/endpoints/${theirs.id}${suffix}`,
@@ -107,17 +68,17 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
       );
       expect(`${method}${suffix} ${await code(res)}`).toBe(`${method}${suffix} 404 webhook.endpoint_not_found`);
     }
-    expect(await code(api.call(keys.auditor, 'PATCH', path, { enabled: false }))).toBe('403 auth.forbidden_role');
+    expect(await code(w.api.call(keys.auditor, 'PATCH', path, { enabled: false }))).toBe('403 auth.forbidden_role');
 
-    const listed = await api.json<Page<Record<string, unknown>>>(keys.backend, 'GET', '/v1/webhooks/endpoints');
+    const listed = await w.api.json<Page<Record<string, unknown>>>(keys.backend, 'GET', '/v1/webhooks/endpoints');
     expect(listed.body.data.map((e) => e.id)).toEqual([mine.id]);
     expect(listed.body.nextCursor).toBeNull();
-    const read = await api.json<Record<string, unknown>>(keys.auditor, 'GET', path);
+    const read = await w.api.json<Record<string, unknown>>(keys.auditor, 'GET', path);
     expect(read.body).toMatchObject({ id: mine.id, clientId: 'acme', eventTypes: ['deposit.*'], enabled: true });
     expect(read.body).not.toHaveProperty('secret');
-    const all = await api.json<Page<{ id: string }>>(keys.admin, 'GET', '/v1/webhooks/endpoints?limit=1');
+    const all = await w.api.json<Page<{ id: string }>>(keys.admin, 'GET', '/v1/webhooks/endpoints?limit=1');
     expect(all.body.data.map((e) => e.id)).toEqual([mine.id]);
-    const next = await api.json<Page<{ id: string }>>(
+    const next = await w.api.json<Page<{ id: string }>>(
       keys.admin,
       'GET',
       `/v1/webhooks/endpoints?limit=1&cursor=${all.body.nextCursor}`,
@@ -135,9 +96,9 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
 
   it('changes and deletes an endpoint; refuses bad input with 400 and an unknown client with 404', async () => {
     const r = await receiver();
-    const e = await api.create(keys.backend, { clientId: 'acme', url: r.url });
+    const e = await w.api.create(keys.backend, { clientId: 'acme', url: r.url });
     const path = `/v1/webhooks/endpoints/${e.id}`;
-    const changed = await api.json<Record<string, unknown>>(keys.backend, 'PATCH', path, {
+    const changed = await w.api.json<Record<string, unknown>>(keys.backend, 'PATCH', path, {
       description: 'ledger sync',
       eventTypes: ['withdrawal.settled', 'deposit.*', 'deposit.*'],
     });
@@ -152,15 +113,15 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
       ['POST', `${path}/rotate-secret`, { overlapSeconds: 7 * 24 * 3600 + 1 }],
     ];
     for (const [method, p, body] of bad)
-      expect(`${JSON.stringify(body)} ${await code(api.call(keys.backend, method, p, body))}`).toBe(
+      expect(`${JSON.stringify(body)} ${await code(w.api.call(keys.backend, method, p, body))}`).toBe(
         `${JSON.stringify(body)} 400 request.invalid`,
       );
-    expect(await code(api.call(keys.admin, 'POST', '/v1/webhooks/endpoints', { clientId: 'nobody', url: r.url }))).toBe(
-      '404 client.not_found',
-    );
-    expect((await api.call(keys.backend, 'DELETE', path)).status).toBe(204);
-    expect(await code(api.call(keys.backend, 'GET', path))).toBe('404 webhook.endpoint_not_found');
-    expect(await code(api.call(keys.backend, 'DELETE', path))).toBe('404 webhook.endpoint_not_found');
+    expect(
+      await code(w.api.call(keys.admin, 'POST', '/v1/webhooks/endpoints', { clientId: 'nobody', url: r.url })),
+    ).toBe('404 client.not_found');
+    expect((await w.api.call(keys.backend, 'DELETE', path)).status).toBe(204);
+    expect(await code(w.api.call(keys.backend, 'GET', path))).toBe('404 webhook.endpoint_not_found');
+    expect(await code(w.api.call(keys.backend, 'DELETE', path))).toBe('404 webhook.endpoint_not_found');
     const [row] = await ctx().db.query<{ secret: string | null }>(`SELECT secret FROM events.endpoints WHERE id = $1`, [
       e.id,
     ]);
@@ -169,16 +130,16 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
 
   it('rotates a secret: during the overlap deliveries verify with the old and the new secret, after it only with the new', async () => {
     const r = await receiver();
-    const e = await api.create(keys.backend, { clientId: 'acme', url: r.url });
+    const e = await w.api.create(keys.backend, { clientId: 'acme', url: r.url });
     const path = `/v1/webhooks/endpoints/${e.id}`;
     await emit('deposit.seen', 'rot-1');
     await drain();
-    const rotated = await api.json<CreatedEndpoint>(keys.backend, 'POST', `${path}/rotate-secret`, {
+    const rotated = await w.api.json<CreatedEndpoint>(keys.backend, 'POST', `${path}/rotate-secret`, {
       overlapSeconds: 60,
     });
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).not.toBe(e.secret);
-    expect(rotated.body.previousSecretExpiresAt).toBe(new Date(now.getTime() + 60_000).toISOString());
+    expect(rotated.body.previousSecretExpiresAt).toBe(new Date(w.now().getTime() + 60_000).toISOString());
 
     await emit('deposit.confirming', 'rot-1');
     await drain();
@@ -196,7 +157,7 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
     expect([verifiesWith(e.secret, during), verifiesWith(rotated.body.secret, during)]).toEqual([true, true]);
     expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect([verifiesWith(e.secret, after), verifiesWith(rotated.body.secret, after)]).toEqual([false, true]);
-    const read = await api.json<{ previousSecretExpiresAt: string | null }>(keys.backend, 'GET', path);
+    const read = await w.api.json<{ previousSecretExpiresAt: string | null }>(keys.backend, 'GET', path);
     expect(read.body.previousSecretExpiresAt).toBeNull();
     const [row] = await ctx().db.query<{ previous_secret: string | null }>(
       `SELECT previous_secret FROM events.endpoints WHERE id = $1`,
@@ -205,7 +166,9 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
     expect(row.previous_secret).toBeNull(); // erased once its overlap ended
 
     // No overlap: replaced at once.
-    const again = await api.json<CreatedEndpoint>(keys.backend, 'POST', `${path}/rotate-secret`, { overlapSeconds: 0 });
+    const again = await w.api.json<CreatedEndpoint>(keys.backend, 'POST', `${path}/rotate-secret`, {
+      overlapSeconds: 0,
+    });
     expect(again.body.previousSecretExpiresAt).toBeNull();
     await emit('deposit.seen', 'rot-2');
     await drain();
@@ -215,10 +178,10 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
 
   it('sends a test event to one endpoint; logs every attempt per endpoint; replays with the same id and body', async () => {
     const [a, b] = [await receiver(), await receiver()];
-    const ea = await api.create(keys.backend, { clientId: 'acme', url: a.url, eventTypes: ['deposit.*'] });
-    await api.create(keys.backend, { clientId: 'acme', url: b.url, eventTypes: ['*'] });
+    const ea = await w.api.create(keys.backend, { clientId: 'acme', url: a.url, eventTypes: ['deposit.*'] });
+    await w.api.create(keys.backend, { clientId: 'acme', url: b.url, eventTypes: ['*'] });
     const path = `/v1/webhooks/endpoints/${ea.id}`;
-    const test = await api.json<{ id: string; type: string; endpointId: string; state: string }>(
+    const test = await w.api.json<{ id: string; type: string; endpointId: string; state: string }>(
       keys.backend,
       'POST',
       `${path}/test`,
@@ -240,55 +203,53 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
     a.answer = 200;
     advance(5);
     await drain();
-    const log = await api.json<Page<Delivery>>(keys.auditor, 'GET', `${path}/deliveries`);
+    const log = await w.api.json<Page<Delivery>>(keys.auditor, 'GET', `${path}/deliveries`);
     expect(log.body.data.map((d) => [d.eventType, d.attempt, d.ok, d.statusCode, d.replay])).toEqual([
       ['deposit.credited', 2, true, 200, false],
       ['deposit.credited', 1, false, 500, false],
       ['webhook.test', 1, true, 200, false],
     ]);
-    const page1 = await api.json<Page<Delivery>>(keys.backend, 'GET', `${path}/deliveries?limit=2&ok=true`);
+    const page1 = await w.api.json<Page<Delivery>>(keys.backend, 'GET', `${path}/deliveries?limit=2&ok=true`);
     expect(page1.body.data.map((d) => d.eventType)).toEqual(['deposit.credited', 'webhook.test']);
     expect(page1.body.nextCursor).toBeNull();
 
-    const replay = await api.json<Delivery>(keys.backend, 'POST', `${path}/events/${e.id}/replay`);
+    const replay = await w.api.json<Delivery>(keys.backend, 'POST', `${path}/events/${e.id}/replay`);
     expect(replay.body).toMatchObject({ eventId: e.id, attempt: 3, replay: true, ok: true, statusCode: 200 });
     const copies = a.received.filter((x) => x.headers['webhook-id'] === e.id);
     expect(copies).toHaveLength(3);
     expect(new Set(copies.map((x) => x.body))).toEqual(new Set([e.body]));
     expect(verifiesWith(ea.secret, copies[2])).toBe(true);
     const other = await emit('deposit.seen', 'log-2', 'globex');
-    expect(await code(api.call(keys.backend, 'POST', `${path}/events/${other.id}/replay`))).toBe(
+    expect(await code(w.api.call(keys.backend, 'POST', `${path}/events/${other.id}/replay`))).toBe(
       '404 webhook.event_not_found',
     );
 
-    expect((await api.call(keys.backend, 'PATCH', path, { enabled: false })).status).toBe(200);
-    expect(await code(api.call(keys.backend, 'POST', `${path}/test`))).toBe('409 webhook.endpoint_disabled');
-    expect(await code(api.call(keys.backend, 'POST', `${path}/events/${e.id}/replay`))).toBe(
+    expect((await w.api.call(keys.backend, 'PATCH', path, { enabled: false })).status).toBe(200);
+    expect(await code(w.api.call(keys.backend, 'POST', `${path}/test`))).toBe('409 webhook.endpoint_disabled');
+    expect(await code(w.api.call(keys.backend, 'POST', `${path}/events/${e.id}/replay`))).toBe(
       '409 webhook.endpoint_disabled',
     );
   });
 
   it('keeps the outbox and every endpoint’s attempts for admins only, as pages', async () => {
-    expect(await code(api.call(keys.backend, 'GET', '/v1/webhooks/events'))).toBe('403 auth.forbidden_role');
-    expect(await code(api.call(keys.auditor, 'GET', '/v1/webhooks/deliveries'))).toBe('403 auth.forbidden_role');
+    expect(await code(w.api.call(keys.backend, 'GET', '/v1/webhooks/events'))).toBe('403 auth.forbidden_role');
+    expect(await code(w.api.call(keys.auditor, 'GET', '/v1/webhooks/deliveries'))).toBe('403 auth.forbidden_role');
     type EventView = { id: string; clientId: string | null; state: string; endpoints: object };
-    const globex = await api.json<Page<EventView>>(keys.admin, 'GET', '/v1/webhooks/events?clientId=globex');
+    const globex = await w.api.json<Page<EventView>>(keys.admin, 'GET', '/v1/webhooks/events?clientId=globex');
     expect(globex.body.data.map((e) => [e.clientId, e.state, e.endpoints])).toEqual([
       ['globex', 'pending', { pending: 1, delivered: 0 }], // the replay spec's event, not dispatched since
     ]);
-    const nobody = await ctx().db.transaction((tx) =>
-      enqueue(tx, { type: 'withdrawals.solvency_breaker_cleared', subject: 'asset:ETH', payload: {}, at: now }),
-    );
-    const unrouted = await api.json<Page<EventView>>(keys.admin, 'GET', '/v1/webhooks/events?state=unrouted');
+    const nobody = await w.emit({ type: 'withdrawals.solvency_breaker_cleared', subject: 'asset:ETH', payload: {} });
+    const unrouted = await w.api.json<Page<EventView>>(keys.admin, 'GET', '/v1/webhooks/events?state=unrouted');
     expect(unrouted.body.data.map((e) => e.id)).toEqual([nobody.id]);
-    const first = await api.json<Page<Delivery>>(keys.admin, 'GET', '/v1/webhooks/deliveries?limit=2');
-    const second = await api.json<Page<Delivery>>(
+    const first = await w.api.json<Page<Delivery>>(keys.admin, 'GET', '/v1/webhooks/deliveries?limit=2');
+    const second = await w.api.json<Page<Delivery>>(
       keys.admin,
       'GET',
       `/v1/webhooks/deliveries?limit=2&cursor=${first.body.nextCursor}`,
     );
     expect(Number(second.body.data[0].deliveryId)).toBeLessThan(Number(first.body.data[1].deliveryId));
-    expect(await code(api.call(keys.admin, 'GET', '/v1/webhooks/deliveries?cursor=nonsense'))).toBe(
+    expect(await code(w.api.call(keys.admin, 'GET', '/v1/webhooks/deliveries?cursor=nonsense'))).toBe(
       '400 request.invalid_cursor',
     );
   });

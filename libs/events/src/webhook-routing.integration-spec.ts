@@ -1,58 +1,20 @@
-import type { INestApplication } from '@nestjs/common';
-import { createApiKey, ensureClient, type ApiCredentials } from '@strongroom/api-auth';
 import { describeEachBackend } from '@strongroom/testing';
-import type { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { eventsContext } from './events.context';
-import { enqueue, type OutboxEventInput } from './outbox';
-import { WebhookReceiver, verifiesWith } from './testing/webhook-receiver';
-import { startWebhooksTestApp, webhooksApi } from './testing/webhooks-test-app';
+import { verifiesWith } from './testing/webhook-receiver';
+import { webhooksWorld } from './testing/webhooks-test-app';
 import { newWebhookSecret } from './webhook-signature';
 
 // Which endpoints receive which events: signatures that standardwebhooks' Webhook.verify accepts,
 // subscriptions, clients, deployment-wide endpoints, and a failing endpoint that holds back only itself.
 describeEachBackend('webhook routing to endpoints', { contexts: [eventsContext] }, (ctx) => {
-  // Real time, moved forward by the spec: Webhook.verify checks freshness against the real clock.
-  let now = new Date();
-  const advance = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
-  let app: INestApplication;
-  let dispatcher: WebhookDispatcher;
-  let api: ReturnType<typeof webhooksApi>;
-  let admin: ApiCredentials;
-  let backend: ApiCredentials;
-  const receivers: WebhookReceiver[] = [];
-  const receiver = async () => {
-    const r = await new WebhookReceiver().up();
-    receivers.push(r);
-    return r;
-  };
-
-  beforeAll(async () => {
-    const { db } = ctx();
-    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
-    await ensureClient(db, { id: 'globex', name: 'Globex', custody: 'segregated' });
-    admin = await createApiKey(db, { name: 'admin', role: 'admin', owner: 'ops' });
-    backend = await createApiKey(db, { name: 'acme backend', role: 'backend', owner: 'acme', clients: ['acme'] });
-    let url: string;
-    ({ app, url, dispatcher } = await startWebhooksTestApp(db, () => now));
-    api = webhooksApi(url);
-  });
-  afterAll(async () => {
-    await app?.close();
-    for (const r of receivers) await r.down();
-  });
-
-  const emit = (e: Omit<OutboxEventInput, 'at'>) => ctx().db.transaction((tx) => enqueue(tx, { ...e, at: now }));
-  /** Rounds until one makes no attempt (what is due now; retries wait for `advance`). */
-  const drain = async () => {
-    for (let round = 0; round < 20; round++) if ((await dispatcher.dispatchOnce()).length === 0) return;
-    throw new Error('the dispatcher did not settle');
-  };
+  const w = webhooksWorld(ctx);
+  const { receiver, drain, emit, advance } = w;
   const deposit = (type: string, id: string, clientId: string, n = 0) =>
     emit({ type, subject: `deposit:${id}`, payload: { depositId: id, clientId, amount: 10n ** 20n, n } });
 
   it('delivers a client’s event to its endpoint, signed so that Webhook.verify accepts it with that secret only', async () => {
     const r = await receiver();
-    const endpoint = await api.create(backend, { clientId: 'acme', url: r.url, description: 'main' });
+    const endpoint = await w.api.create(w.keys.backend, { clientId: 'acme', url: r.url, description: 'main' });
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const e = await deposit('deposit.credited', 'd-1', 'acme');
     expect(e.endpoints).toBe(1);
@@ -61,7 +23,7 @@ describeEachBackend('webhook routing to endpoints', { contexts: [eventsContext] 
     const [got] = r.received;
     expect(got.body).toBe(e.body);
     expect(got.headers['webhook-id']).toBe(e.id);
-    expect(got.headers['webhook-timestamp']).toBe(String(Math.floor(now.getTime() / 1000)));
+    expect(got.headers['webhook-timestamp']).toBe(String(Math.floor(w.now().getTime() / 1000)));
     expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(verifiesWith(endpoint.secret, got)).toBe(true);
     expect(verifiesWith(newWebhookSecret(), got)).toBe(false);
@@ -75,12 +37,12 @@ describeEachBackend('webhook routing to endpoints', { contexts: [eventsContext] 
 
   it('filters by subscription; another client’s events never arrive; deployment-wide endpoints get only events of no client', async () => {
     const [dep, settled, all, globex, wide, off] = await Promise.all([1, 2, 3, 4, 5, 6].map(() => receiver()));
-    await api.create(backend, { clientId: 'acme', url: dep.url, eventTypes: ['deposit.*'] });
-    await api.create(backend, { clientId: 'acme', url: settled.url, eventTypes: ['withdrawal.settled'] });
-    await api.create(backend, { clientId: 'acme', url: all.url, eventTypes: ['*'] });
-    await api.create(backend, { clientId: 'acme', url: off.url, enabled: false });
-    await api.create(admin, { clientId: 'globex', url: globex.url });
-    await api.create(admin, { clientId: null, url: wide.url, eventTypes: ['withdrawals.*'] });
+    await w.api.create(w.keys.backend, { clientId: 'acme', url: dep.url, eventTypes: ['deposit.*'] });
+    await w.api.create(w.keys.backend, { clientId: 'acme', url: settled.url, eventTypes: ['withdrawal.settled'] });
+    await w.api.create(w.keys.backend, { clientId: 'acme', url: all.url, eventTypes: ['*'] });
+    await w.api.create(w.keys.backend, { clientId: 'acme', url: off.url, enabled: false });
+    await w.api.create(w.keys.admin, { clientId: 'globex', url: globex.url });
+    await w.api.create(w.keys.admin, { clientId: null, url: wide.url, eventTypes: ['withdrawals.*'] });
 
     await deposit('deposit.seen', 'd-2', 'acme');
     await emit({ type: 'withdrawal.requested', subject: 'w-1', payload: { withdrawalId: 'w-1', clientId: 'acme' } });
@@ -113,8 +75,8 @@ describeEachBackend('webhook routing to endpoints', { contexts: [eventsContext] 
   it('a failing endpoint holds back only its own later events of a subject, never another endpoint’s', async () => {
     const [failing, healthy] = [await receiver(), await receiver()];
     failing.answer = 500;
-    await api.create(backend, { clientId: 'acme', url: failing.url, eventTypes: ['deposit.*'] });
-    await api.create(backend, { clientId: 'acme', url: healthy.url, eventTypes: ['deposit.*'] });
+    await w.api.create(w.keys.backend, { clientId: 'acme', url: failing.url, eventTypes: ['deposit.*'] });
+    await w.api.create(w.keys.backend, { clientId: 'acme', url: healthy.url, eventTypes: ['deposit.*'] });
     for (const [n, type] of ['deposit.seen', 'deposit.confirming', 'deposit.credited'].entries())
       await deposit(type, 'd-4', 'acme', n);
     await deposit('deposit.seen', 'd-5', 'acme');
@@ -148,7 +110,7 @@ describeEachBackend('webhook routing to endpoints', { contexts: [eventsContext] 
       'deposit.confirming',
       'deposit.credited',
     ]);
-    const pending = await api.json<{ data: unknown[] }>(admin, 'GET', '/v1/webhooks/events?state=pending');
+    const pending = await w.api.json<{ data: unknown[] }>(w.keys.admin, 'GET', '/v1/webhooks/events?state=pending');
     expect(pending.body.data).toEqual([]);
   });
 });

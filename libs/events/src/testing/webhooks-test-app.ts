@@ -1,10 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { AuthModule, createApiKey, ensureClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
 import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
+import type { Role } from '@strongroom/shared-types';
 import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
 import { EventsModule } from '../events.module';
+import { enqueue, type OutboxEventInput } from '../outbox';
+import { WebhookReceiver } from './webhook-receiver';
 
 @Module({})
 class WebhooksTestAppModule {
@@ -69,4 +72,56 @@ export function webhooksApi(baseUrl: string) {
       return (await res.json()) as CreatedEndpoint;
     },
   };
+}
+
+export type WorldKey = 'admin' | 'backend' | 'auditor' | 'approver' | 'globex';
+
+/**
+ * What the HTTP webhook specs share, set up in `beforeAll` of the calling suite: clients `acme` and
+ * `globex`, a key per role (`backend` and `auditor` scoped to acme, `globex` a backend of globex),
+ * the API on a clock the spec moves (real time at first: Webhook.verify checks freshness against
+ * the real clock), receivers closed after the suite, and rounds of the dispatcher.
+ */
+export function webhooksWorld(ctx: () => { db: Database }) {
+  let now = new Date();
+  let app: INestApplication | undefined;
+  let dispatcher: WebhookDispatcher;
+  const receivers: WebhookReceiver[] = [];
+  const world = {
+    api: undefined as unknown as ReturnType<typeof webhooksApi>,
+    keys: {} as Record<WorldKey, ApiCredentials>,
+    now: () => now,
+    advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
+    async receiver(): Promise<WebhookReceiver> {
+      const r = await new WebhookReceiver().up();
+      receivers.push(r);
+      return r;
+    },
+    /** Rounds until one makes no attempt (what is due now; retries wait for `advance`). */
+    async drain(): Promise<void> {
+      for (let round = 0; round < 20; round++) if ((await dispatcher.dispatchOnce()).length === 0) return;
+      throw new Error('the dispatcher did not settle');
+    },
+    emit: (e: Omit<OutboxEventInput, 'at'>) => ctx().db.transaction((tx) => enqueue(tx, { ...e, at: now })),
+  };
+  beforeAll(async () => {
+    const { db } = ctx();
+    await ensureClient(db, { id: 'acme', name: 'Acme', custody: 'pooled' });
+    await ensureClient(db, { id: 'globex', name: 'Globex', custody: 'segregated' });
+    const key = (role: Role, name: string, clients?: string[]) =>
+      createApiKey(db, { name, role, owner: name, clients });
+    world.keys.admin = await key('admin', 'ops');
+    world.keys.backend = await key('backend', 'acme backend', ['acme']);
+    world.keys.auditor = await key('auditor', 'acme auditor', ['acme']);
+    world.keys.approver = await key('approver', 'acme approver', ['acme']);
+    world.keys.globex = await key('backend', 'globex backend', ['globex']);
+    const started = await startWebhooksTestApp(db, () => now);
+    ({ app, dispatcher } = started);
+    world.api = webhooksApi(started.url);
+  });
+  afterAll(async () => {
+    await app?.close();
+    for (const r of receivers) await r.down();
+  });
+  return world;
 }
