@@ -1,5 +1,6 @@
 import { displayAmount } from '@strongroom/shared-types';
 import type { AssetRegistry } from '@strongroom/shared-assets';
+import type { SeqPage } from './seq-page';
 import type { Withdrawal, WithdrawalStatus } from './withdrawal.types';
 
 export interface WithdrawalRow {
@@ -60,4 +61,14 @@ export function toWithdrawal(
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };
+}
+
+/** A page of withdrawals from the rows a keyset query read (`limit + 1` of them, in the list's order). */
+export function withdrawalPage(
+  page: SeqPage,
+  rows: WithdrawalRow[],
+  assets: AssetRegistry,
+): { data: Withdrawal[]; nextCursor: string | null } {
+  const { data, nextCursor } = page.cut(rows, (r) => r.seq);
+  return { data: data.map((r) => toWithdrawal(r, assets)), nextCursor };
 }

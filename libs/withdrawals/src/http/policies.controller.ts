@@ -1,15 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import {
-  AuthErrors,
-  ChangeRequestWire,
-  CurrentPrincipal,
-  DualControl,
-  Roles,
-  type ChangeRequestView,
-  type Principal,
-} from '@strongroom/api-auth';
+import { CurrentPrincipal, DualControl, Roles, type ChangeRequestView, type Principal } from '@strongroom/api-auth';
 import { AssetErrors } from '@strongroom/shared-assets';
 import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
 import type { PipelineDeps } from '../core/deps';
@@ -20,6 +12,7 @@ import { policyJson, PolicyService } from '../policy/policy.service';
 import type { PolicyChange } from '../policy/policy.types';
 import { PIPELINE_DEPS } from '../withdrawals.tokens';
 import { BreakerResetWire, PolicyChangeWire, PolicyWire } from './policy-wire';
+import { PROPOSAL_REFUSALS, PROPOSED } from './proposal';
 import { assetParams, noBody, policyListQuery } from './schemas';
 
 const policyParams = assetParams.extend({
@@ -83,8 +76,8 @@ export class PoliciesController {
       '`POST /v1/changes/:id/approve`.',
     params: policyParams,
     body: policyBodySchema,
-    responses: { 202: ChangeRequestWire },
-    errors: [...POLICY_CHANGE_REFUSALS, AuthErrors['change.invalid_payload']],
+    responses: PROPOSED,
+    errors: [...POLICY_CHANGE_REFUSALS, ...PROPOSAL_REFUSALS],
   })
   async put(
     @CurrentPrincipal() principal: Principal,

@@ -1,31 +1,24 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import {
-  assertClientScope,
-  AuthErrors,
-  ChangeRequestWire,
-  CurrentPrincipal,
-  DualControl,
-  Roles,
-  type ChangeRequestView,
-  type Principal,
-} from '@strongroom/api-auth';
-import { AssetErrors } from '@strongroom/shared-assets';
+import { CurrentPrincipal, DualControl, Roles, type ChangeRequestView, type Principal } from '@strongroom/api-auth';
 import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
 import type { PipelineDeps } from '../core/deps';
 import { listBreakers, listIncidents, type SolvencyBreaker, type SolvencyIncident } from '../solvency/solvency-breaker';
-import { SOLVENCY_CLEAR_KIND, solvencyClearHandler } from '../solvency/solvency-clear.handler';
+import {
+  SOLVENCY_CLEAR_KIND,
+  SOLVENCY_CLEAR_PARSE_REFUSALS,
+  solvencyClearHandler,
+} from '../solvency/solvency-clear.handler';
 import { PIPELINE_DEPS } from '../withdrawals.tokens';
+import { assertOperatorScope, OPERATOR_SCOPE_REFUSALS, OPERATOR_WIDE } from './operator-scope';
+import { PROPOSAL_REFUSALS, PROPOSED } from './proposal';
 import { assetParams, pageOnlyQuery } from './schemas';
 import { SolvencyBreakerWire, SolvencyIncidentWire } from './solvency-wire';
 
 const clearBody = z
   .object({ reason: z.string().min(1).max(500).meta({ description: 'Why, 1–500 characters.' }) })
   .strict();
-
-// Operator-wide figures (all clients' liabilities): not for a client's own auditor.
-const OPERATOR_WIDE = 'Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).';
 
 @ApiTags('solvency')
 @Controller('v1/solvency')
@@ -42,13 +35,13 @@ export class SolvencyController {
     description: `By asset: whether it is tripped (nothing of the asset is signed), why, who cleared it. ${OPERATOR_WIDE}`,
     query: pageOnlyQuery,
     responses: { 200: page(SolvencyBreakerWire) },
-    errors: [AuthErrors['auth.forbidden_client']],
+    errors: OPERATOR_SCOPE_REFUSALS,
   })
   breakers(
     @CurrentPrincipal() principal: Principal,
     @ContractQuery() q: z.infer<typeof pageOnlyQuery>,
   ): Promise<{ data: SolvencyBreaker[]; nextCursor: string | null }> {
-    assertClientScope(principal, 'operator');
+    assertOperatorScope(principal);
     return listBreakers(this.deps.db, q);
   }
 
@@ -59,13 +52,13 @@ export class SolvencyController {
     description: `Newest first. ${OPERATOR_WIDE}`,
     query: pageOnlyQuery,
     responses: { 200: page(SolvencyIncidentWire) },
-    errors: [AuthErrors['auth.forbidden_client']],
+    errors: OPERATOR_SCOPE_REFUSALS,
   })
   incidents(
     @CurrentPrincipal() principal: Principal,
     @ContractQuery() q: z.infer<typeof pageOnlyQuery>,
   ): Promise<{ data: SolvencyIncident[]; nextCursor: string | null }> {
-    assertClientScope(principal, 'operator');
+    assertOperatorScope(principal);
     return listIncidents(this.deps.db, q);
   }
 
@@ -80,8 +73,8 @@ export class SolvencyController {
       'no longer tripped. Clearing does not fix the cause: if liabilities still exceed custody, the next batch trips it again.',
     params: assetParams,
     body: clearBody,
-    responses: { 202: ChangeRequestWire },
-    errors: [AssetErrors['asset.unknown'], AuthErrors['change.invalid_payload']],
+    responses: PROPOSED,
+    errors: [...SOLVENCY_CLEAR_PARSE_REFUSALS, ...PROPOSAL_REFUSALS],
   })
   clear(
     @CurrentPrincipal() principal: Principal,

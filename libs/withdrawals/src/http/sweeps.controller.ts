@@ -1,12 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { ApiContract, ContractParams, ContractQuery, page, pageQuery } from '@strongroom/shared-http';
 import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
 import { SweepQueries, type Sweep } from '../sweeps/sweep-queries';
 import type { SweepStatus } from '../sweeps/sweep-row';
 import { WithdrawalErrors as E } from '../withdrawals.errors';
+import { assertOperatorScope, OPERATOR_SCOPE_REFUSALS, OPERATOR_WIDE } from './operator-scope';
 import { SWEEP_STATUSES, SweepWire } from './sweep-wire';
 
 const sweepListSchema = z
@@ -18,10 +19,6 @@ const sweepListSchema = z
   .strict();
 
 const byId = z.object({ id: z.string().max(128).meta({ description: 'The sweep id (`sweep_…`).' }) });
-
-// Sweeps move the operator's deposit addresses into custody, across clients: only a key scoped to
-// every client (or to the `operator` house itself) reads them; a client's own auditor does not.
-const OPERATOR_WIDE = 'Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).';
 
 @ApiTags('sweeps')
 @Controller('v1/sweeps')
@@ -37,13 +34,13 @@ export class SweepsController {
       `its gas is booked as fee expense out of the relayer’s gas budget. ${OPERATOR_WIDE}`,
     query: sweepListSchema,
     responses: { 200: page(SweepWire) },
-    errors: [AuthErrors['auth.forbidden_client']],
+    errors: OPERATOR_SCOPE_REFUSALS,
   })
   list(
     @CurrentPrincipal() principal: Principal,
     @ContractQuery() q: z.infer<typeof sweepListSchema>,
   ): Promise<{ data: Sweep[]; nextCursor: string | null }> {
-    assertClientScope(principal, 'operator');
+    assertOperatorScope(principal);
     return this.sweeps.list({
       ...q,
       chain: q.chain as ChainId | undefined,
@@ -58,10 +55,10 @@ export class SweepsController {
     description: OPERATOR_WIDE,
     params: byId,
     responses: { 200: SweepWire },
-    errors: [AuthErrors['auth.forbidden_client'], E['sweep.not_found']],
+    errors: [...OPERATOR_SCOPE_REFUSALS, E['sweep.not_found']],
   })
   get(@CurrentPrincipal() principal: Principal, @ContractParams() { id }: z.infer<typeof byId>): Promise<Sweep> {
-    assertClientScope(principal, 'operator');
+    assertOperatorScope(principal);
     return this.sweeps.get(id);
   }
 }

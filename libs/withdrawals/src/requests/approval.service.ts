@@ -5,7 +5,7 @@ import { WithdrawalErrors } from '../withdrawals.errors';
 import type { PipelineDeps } from '../core/deps';
 import { audit, auditActor, runTx } from '../core/run-tx';
 import { transition } from '../core/transition';
-import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
+import { withdrawalPage, type WithdrawalRow } from '../withdrawal-row';
 import { voidHold } from '../core/holds';
 import { seqPage } from '../seq-page';
 import { ownerOf, scopedClientsParam, scopeOf, type Actor, type Withdrawal } from '../withdrawal.types';
@@ -25,15 +25,14 @@ export class ApprovalService {
     q: { limit?: number; cursor?: string } = {},
     viewer?: Actor,
   ): Promise<{ data: Withdrawal[]; nextCursor: string | null }> {
-    const { limit, after, cut } = seqPage(q);
+    const page = seqPage(q);
     const rows = await this.deps.db.query<WithdrawalRow>(
       `SELECT * FROM withdrawals.withdrawals WHERE status = 'awaiting_approval' AND ($1::bigint IS NULL OR seq > $1::bigint)
           AND ($2::text IS NULL OR client_id IN (SELECT jsonb_array_elements_text($2::jsonb)))
         ORDER BY seq LIMIT $3`,
-      [after, scopedClientsParam(viewer), limit + 1],
+      [page.after, scopedClientsParam(viewer), page.limit + 1],
     );
-    const { data, nextCursor } = cut(rows, (r) => r.seq);
-    return { data: data.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
+    return withdrawalPage(page, rows, this.deps.assets);
   }
 
   /** Records one person's approval; the withdrawal moves to `approved` when enough distinct owners approved. */

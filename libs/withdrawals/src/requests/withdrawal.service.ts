@@ -19,7 +19,7 @@ import {
 } from './request-steps';
 
 export type { WithdrawalRequest } from './request-steps';
-import { toWithdrawal, type WithdrawalRow } from '../withdrawal-row';
+import { toWithdrawal, withdrawalPage, type WithdrawalRow } from '../withdrawal-row';
 import {
   CANCELLABLE,
   scopeOf,
@@ -170,7 +170,7 @@ export class WithdrawalService {
    * outside its scope is 403 and without one only the viewer's clients are listed.
    */
   async list(q: ListQuery, viewer?: Actor): Promise<{ data: Withdrawal[]; nextCursor: string | null }> {
-    const { limit, after, cut } = seqPage(q);
+    const page = seqPage(q);
     if (viewer && q.clientId !== undefined) assertClientScope(scopeOf(viewer), q.clientId);
     const clients = q.clientId === undefined ? scopedClientsParam(viewer) : null;
     const rows = await this.deps.db.query<WithdrawalRow>(
@@ -185,13 +185,12 @@ export class WithdrawalService {
         q.asset ?? null,
         q.status ?? null,
         q.batchId ?? null,
-        after,
-        limit + 1,
+        page.after,
+        page.limit + 1,
         clients,
       ],
     );
-    const { data, nextCursor } = cut(rows, (r) => r.seq);
-    return { data: data.map((r) => toWithdrawal(r, this.deps.assets)), nextCursor };
+    return withdrawalPage(page, rows, this.deps.assets);
   }
 
   /** Cancels a withdrawal that no key has signed yet, voiding its hold (and leaving its batch). */

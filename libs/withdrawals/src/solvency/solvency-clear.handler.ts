@@ -11,6 +11,9 @@ import { solvencyBreakerTripped } from './solvency-metrics';
 
 export const SOLVENCY_CLEAR_KIND = 'withdrawals.solvency_clear';
 
+/** What parsing a clear refuses (when it is proposed and again when approved): an asset this deployment does not serve. */
+export const SOLVENCY_CLEAR_PARSE_REFUSALS = [AssetErrors['asset.unknown']];
+
 export interface SolvencyClearPayload {
   asset: string;
   reason: string;
@@ -25,7 +28,7 @@ const schema = z.object({ asset: z.string().min(1).max(16), reason: z.string().m
 export function solvencyClearHandler(deps: PipelineDeps): ChangeHandler<SolvencyClearPayload> {
   return {
     kind: SOLVENCY_CLEAR_KIND,
-    errors: [AssetErrors['asset.unknown'], WithdrawalErrors['solvency.not_tripped']],
+    errors: [...SOLVENCY_CLEAR_PARSE_REFUSALS, WithdrawalErrors['solvency.not_tripped']],
     parse(payload: unknown): SolvencyClearPayload {
       const p = parseWith(schema, payload);
       return { asset: deps.assets.get(p.asset).code, reason: p.reason };
