@@ -75,6 +75,9 @@ const PARAM_DEFAULTS: Record<string, string> = { asset: 'BTC', userId: 'alice', 
 
 /** Request bodies (and queries) per route; `client` is own or other. Routes without one send `{}`. */
 const SAMPLES: Record<string, (client: string) => { body?: unknown; query?: string }> = {
+  // Port 9: nothing listens, so the test apps' dispatcher never reaches the network.
+  'POST /v1/webhooks/endpoints': (c) => ({ body: { clientId: c, url: 'http://127.0.0.1:9/hooks' } }),
+  'GET /v1/webhooks/endpoints': (c) => ({ query: `clientId=${c}` }),
   'POST /v1/accounts': (c) => ({ body: { clientId: c, ownerId: uniq('u'), asset: 'BTC', kind: 'user' } }),
   'GET /v1/accounts': (c) => ({ query: `clientId=${c}&ownerId=alice` }),
   'POST /v1/deposit-addresses': (c) => ({ body: { clientId: c, userId: uniq('u'), asset: 'BTC' } }),
