@@ -133,6 +133,8 @@ describeEachBackend('compliance API client scope', { contexts: [complianceContex
       [keys.auditorAcme, `/v1/snapshots/${snapshotId}/liabilities/proofs/beta/bob`],
       [keys.auditorAcme, '/v1/clients/beta/users/bob/holdings'],
       [keys.auditorAcme, `/v1/clients/beta/segregation?snapshotId=${snapshotId}`],
+      [keys.auditorAcme, '/v1/clients/beta/segregation'],
+      [keys.auditorAcme, '/v1/clients/beta/users/bob/holdings?asOf=yesterday'],
       [keys.backendAcme, '/v1/clients/beta/users/bob/holdings'],
       [keys.backendAcme, `/v1/snapshots/${snapshotId}/liabilities/proofs/beta/bob`],
     ] as const) {
@@ -151,6 +153,11 @@ describeEachBackend('compliance API client scope', { contexts: [complianceContex
       ['GET', '/v1/reconciliations'],
       ['GET', '/v1/reserve-incidents'],
       ['POST', '/v1/proof-of-assets', { challenge: 'challenge-1' }],
+      // The scope answers first, whatever the request holds: no body, unknown fields, a malformed id.
+      ['POST', '/v1/proof-of-assets', {}],
+      ['POST', '/v1/snapshots/not-a-uuid/liabilities', { unknown: 1 }],
+      ['GET', '/v1/reconciliations/not-a-uuid'],
+      ['GET', '/v1/reserve-incidents?limit=0'],
     ];
     for (const [method, path, body] of refused) {
       const r = await call(keys.auditorAcme, method, path, body);

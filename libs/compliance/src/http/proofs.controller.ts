@@ -1,12 +1,13 @@
-import { Controller, Get, Inject, Post } from '@nestjs/common';
+import { Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { ApiContract, ContractBody, ContractParams } from '@strongroom/shared-http';
 import { ComplianceErrors as E } from '../compliance.errors';
 import { ProofOfAssetsService } from '../assets/proof-of-assets.service';
 import { LiabilitiesService } from '../proof/liabilities.service';
-import { assertAllClients, assetsBody, bySnapshot, byUserProof, noBody } from './compliance-inputs';
+import { AllClientsGuard, PathClientGuard } from './client-scope.guards';
+import { assetsBody, bySnapshot, byUserProof, noBody } from './compliance-inputs';
 import { InclusionProofWire, ProofOfAssetsWire, PublishedLiabilitiesWire } from './compliance-wire';
 
 /** What building a liability tree refuses (docs/proof-of-liabilities.md bounds). */
@@ -37,6 +38,7 @@ export class ProofsController {
 
   @Post('snapshots/:id/liabilities')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: 'Build and publish the proof-of-liabilities root of a complete snapshot',
     description:
@@ -52,7 +54,6 @@ export class ProofsController {
     @ContractBody() _input: z.infer<typeof noBody>,
     @CurrentPrincipal() who: Principal,
   ) {
-    assertAllClients(who);
     return this.liabilities.publish(id, { id: who.keyId, role: who.role });
   }
 
@@ -71,6 +72,7 @@ export class ProofsController {
 
   @Get('snapshots/:id/liabilities/proofs/:clientId/:userId')
   @Roles('backend', 'auditor')
+  @UseGuards(PathClientGuard)
   @ApiContract({
     summary: "A user's inclusion proof, to hand to the user",
     description:
@@ -80,16 +82,13 @@ export class ProofsController {
     responses: { 200: InclusionProofWire },
     errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], E['proof.user_not_in_snapshot'], ...TREE],
   })
-  userProof(
-    @ContractParams() { id, clientId, userId }: z.infer<typeof byUserProof>,
-    @CurrentPrincipal() who: Principal,
-  ) {
-    assertClientScope(who, clientId);
+  userProof(@ContractParams() { id, clientId, userId }: z.infer<typeof byUserProof>) {
     return this.liabilities.proof(id, clientId, userId);
   }
 
   @Post('proof-of-assets')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: "Every custody key signs the auditor's challenge",
     description:
@@ -106,8 +105,7 @@ export class ProofsController {
       E['reconciliation.chain_changed'],
     ],
   })
-  proveAssets(@ContractBody() b: z.infer<typeof assetsBody>, @CurrentPrincipal() who: Principal) {
-    assertAllClients(who);
+  proveAssets(@ContractBody() b: z.infer<typeof assetsBody>) {
     return this.proofOfAssets.prove(b.challenge, b.snapshotId ?? null);
   }
 }

@@ -1,14 +1,13 @@
-import { Controller, Get, Inject, Post } from '@nestjs/common';
+import { Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { ApiContract, ContractBody, ContractParams, ContractQuery, page } from '@strongroom/shared-http';
 import { ComplianceErrors as E } from '../compliance.errors';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { SegregationService } from '../segregation/segregation.service';
 import {
   afterRow,
-  assertAllClients,
   byClient,
   byReconciliation,
   listQuery,
@@ -16,6 +15,7 @@ import {
   reconcileBody,
   segregationQuery,
 } from './compliance-inputs';
+import { AllClientsGuard, PathClientGuard } from './client-scope.guards';
 import { ReconciliationWire, ReserveIncidentWire, SegregationReportWire } from './compliance-wire';
 
 const ALL_CLIENTS = 'A key scoped to every client only (403 `auth.forbidden_client` otherwise).';
@@ -31,6 +31,7 @@ export class ReconciliationsController {
 
   @Post('reconciliations')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: 'Reconcile a complete snapshot against the chains at its heights',
     description:
@@ -48,12 +49,12 @@ export class ReconciliationsController {
     ],
   })
   reconcile(@ContractBody() b: z.infer<typeof reconcileBody>, @CurrentPrincipal() who: Principal) {
-    assertAllClients(who);
     return this.reconciliations.reconcile(b.snapshotId, { id: who.keyId, role: who.role });
   }
 
   @Get('reconciliations')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: 'List reconciliations',
     description: `Newest first, each with its per-asset summary and every difference. ${ALL_CLIENTS}`,
@@ -61,13 +62,13 @@ export class ReconciliationsController {
     responses: { 200: page(ReconciliationWire) },
     errors: [AuthErrors['auth.forbidden_client']],
   })
-  async list(@ContractQuery() q: z.infer<typeof listQuery>, @CurrentPrincipal() who: Principal) {
-    assertAllClients(who);
+  async list(@ContractQuery() q: z.infer<typeof listQuery>) {
     return newestFirstPage(await this.reconciliations.list(q.limit + 1, afterRow(q.cursor)), q.limit);
   }
 
   @Get('reconciliations/:id')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: 'One reconciliation with every difference, its accounts and addresses',
     description: ALL_CLIENTS,
@@ -75,13 +76,13 @@ export class ReconciliationsController {
     responses: { 200: ReconciliationWire },
     errors: [AuthErrors['auth.forbidden_client'], E['reconciliation.not_found']],
   })
-  get(@ContractParams() { id }: z.infer<typeof byReconciliation>, @CurrentPrincipal() who: Principal) {
-    assertAllClients(who);
+  get(@ContractParams() { id }: z.infer<typeof byReconciliation>) {
     return this.reconciliations.get(id);
   }
 
   @Get('reserve-incidents')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: 'Shortfalls raised by reconciliations',
     operationId: 'reserveIncidentsList',
@@ -90,13 +91,13 @@ export class ReconciliationsController {
     responses: { 200: page(ReserveIncidentWire) },
     errors: [AuthErrors['auth.forbidden_client']],
   })
-  async incidents(@ContractQuery() q: z.infer<typeof listQuery>, @CurrentPrincipal() who: Principal) {
-    assertAllClients(who);
+  async incidents(@ContractQuery() q: z.infer<typeof listQuery>) {
     return newestFirstPage(await this.reconciliations.incidents(q.limit + 1, afterRow(q.cursor)), q.limit);
   }
 
   @Get('clients/:clientId/segregation')
   @Roles('auditor', 'admin')
+  @UseGuards(PathClientGuard)
   @ApiContract({
     summary: "A segregated client's balances, the addresses holding them and whether they are covered",
     operationId: 'segregationReport',
@@ -117,9 +118,7 @@ export class ReconciliationsController {
   report(
     @ContractParams() { clientId }: z.infer<typeof byClient>,
     @ContractQuery() q: z.infer<typeof segregationQuery>,
-    @CurrentPrincipal() who: Principal,
   ) {
-    assertClientScope(who, clientId);
     return this.segregation.report(q.snapshotId, clientId);
   }
 }

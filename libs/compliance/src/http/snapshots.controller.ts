@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Inject, Logger, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { assertClientScope, AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import {
   ApiContract,
   ContractBody,
@@ -16,7 +16,6 @@ import { SnapshotService, type Snapshot } from '../snapshot/snapshot.service';
 import {
   AfterBalance,
   afterRow,
-  assertAllClients,
   bySnapshot,
   byUser,
   holdingsQuery,
@@ -24,6 +23,7 @@ import {
   newestFirstPage,
   noBody,
 } from './compliance-inputs';
+import { AllClientsGuard, PathClientGuard } from './client-scope.guards';
 import { SnapshotBalanceWire, SnapshotWire, UserHoldingsWire } from './compliance-wire';
 
 const PRICES = [E['prices.invalid'], E['prices.unavailable']];
@@ -42,6 +42,7 @@ export class SnapshotsController {
   @Post('snapshots')
   @HttpCode(202)
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: 'Take a user balance snapshot',
     description:
@@ -53,7 +54,6 @@ export class SnapshotsController {
     errors: [AuthErrors['auth.forbidden_client'], ...PRICES],
   })
   async take(@ContractBody() _input: z.infer<typeof noBody>, @CurrentPrincipal() who: Principal): Promise<Snapshot> {
-    assertAllClients(who);
     const snap = await this.snapshots.start(`${who.role}:${who.keyId}`);
     this.snapshots.run(snap.id).catch((e: Error) => this.logger.error(`snapshot ${snap.id} failed: ${e.message}`));
     return snap;
@@ -85,6 +85,7 @@ export class SnapshotsController {
 
   @Get('snapshots/:id/balances')
   @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
   @ApiContract({
     summary: "A page of a snapshot's user balances",
     description:
@@ -95,12 +96,7 @@ export class SnapshotsController {
     responses: { 200: page(SnapshotBalanceWire) },
     errors: [AuthErrors['auth.forbidden_client']],
   })
-  async balances(
-    @ContractParams() { id }: z.infer<typeof bySnapshot>,
-    @ContractQuery() q: z.infer<typeof listQuery>,
-    @CurrentPrincipal() who: Principal,
-  ) {
-    assertAllClients(who);
+  async balances(@ContractParams() { id }: z.infer<typeof bySnapshot>, @ContractQuery() q: z.infer<typeof listQuery>) {
     const after = q.cursor === undefined ? null : decodeCursor(AfterBalance, q.cursor);
     const rows = await this.snapshots.balances(id, after, q.limit + 1);
     return pageOf(
@@ -112,6 +108,7 @@ export class SnapshotsController {
 
   @Get('clients/:clientId/users/:userId/holdings')
   @Roles('backend', 'auditor')
+  @UseGuards(PathClientGuard)
   @ApiContract({
     summary: "A user's holdings with valuation, now or as of a time",
     description:
@@ -125,9 +122,7 @@ export class SnapshotsController {
   async holdings(
     @ContractParams() { clientId, userId }: z.infer<typeof byUser>,
     @ContractQuery() { asOf }: z.infer<typeof holdingsQuery>,
-    @CurrentPrincipal() who: Principal,
   ) {
-    assertClientScope(who, clientId);
     const r = await this.snapshots.userHoldings(clientId, userId, asOf ? new Date(asOf) : undefined);
     return { ...r, holdings: r.holdings.map((h) => ({ ...h, balance: h.balance.toString() })) };
   }
