@@ -299,7 +299,9 @@ describeEachBackend('amounts in base units on every API', { contexts: ALL_CONTEX
         .split(' ')[1]
         .replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'id' ? (idFor(route) ?? 'none') : fill[name]));
       const who = route.startsWith('GET') ? keys.auditor : keys.admin;
-      const r = await call(who, route, path, route.startsWith('GET') ? undefined : { reason: 'units' });
+      // Publishing a proof takes no body and refuses unknown fields: it is sent none.
+      const body = route.startsWith('GET') || route.endsWith('/liabilities') ? undefined : { reason: 'units' };
+      const r = await call(who, route, path, body);
       if (r.status < 300) answered++;
       wrong.push(...notBaseUnits(r.json).map((w) => `${route}: ${w}`));
     }
