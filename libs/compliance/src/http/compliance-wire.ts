@@ -131,32 +131,58 @@ export const SegregationReportWire = z
 
 const AmountMap = z.record(z.string(), BaseUnits).meta({ description: 'Asset code → base units.' });
 
+const LIABILITIES = z.literal('strongroom-proof-of-liabilities');
+const SnapshotTime = z.string().meta({ description: 'When the snapshot was taken, `YYYY-MM-DDTHH:MM:SS.sssZ`.' });
+
+/**
+ * Both versions of the proof-of-liabilities documents (tools/proof-verifier/src/format.ts,
+ * docs/proof-of-liabilities.md): a snapshot published in format 1 keeps answering format 1.
+ */
+const RootV1 = z.object({
+  format: LIABILITIES,
+  version: z.literal(1),
+  snapshotId: z.string(),
+  assets: z.array(AssetCode),
+  depth: z.number().int(),
+  root: Hex,
+  totals: AmountMap,
+});
+const RootV2 = z.object({
+  format: LIABILITIES,
+  version: z.literal(2),
+  kind: z.literal('root'),
+  snapshotId: z.string(),
+  snapshotTime: SnapshotTime,
+  assets: z.array(AssetCode),
+  depth: z.number().int(),
+  topHash: Hex,
+  totals: AmountMap,
+  root: Hex,
+  attestations: z.array(z.object({ type: z.string() }).catchall(z.unknown())),
+});
+
 export const PublishedLiabilitiesWire = z
-  .object({
-    format: z.literal('strongroom-proof-of-liabilities'),
-    version: z.literal(1),
-    snapshotId: z.string(),
-    assets: z.array(AssetCode),
-    depth: z.number().int(),
-    root: Hex,
-    totals: AmountMap,
-  })
+  .discriminatedUnion('version', [RootV1, RootV2])
   .meta({ id: 'PublishedLiabilities' });
 
+const inclusionFields = {
+  format: LIABILITIES,
+  snapshotId: z.string(),
+  assets: z.array(AssetCode),
+  root: Hex,
+  totals: AmountMap,
+  userId: z.string(),
+  nonce: Hex,
+  balances: AmountMap,
+  leafIndex: z.number().int(),
+  path: z.array(z.object({ hash: Hex, sums: AmountMap })),
+};
+
 export const InclusionProofWire = z
-  .object({
-    format: z.literal('strongroom-proof-of-liabilities'),
-    version: z.literal(1),
-    snapshotId: z.string(),
-    assets: z.array(AssetCode),
-    root: Hex,
-    totals: AmountMap,
-    userId: z.string(),
-    nonce: Hex,
-    balances: AmountMap,
-    leafIndex: z.number().int(),
-    path: z.array(z.object({ hash: Hex, sums: AmountMap })),
-  })
+  .discriminatedUnion('version', [
+    z.object({ ...inclusionFields, version: z.literal(1) }),
+    z.object({ ...inclusionFields, version: z.literal(2), kind: z.literal('inclusion'), snapshotTime: SnapshotTime }),
+  ])
   .meta({ id: 'InclusionProof', description: 'Verified by `strongroom proof verify` or the verifier page.' });
 
 export const ProofOfAssetsWire = z
