@@ -133,8 +133,8 @@ describe('the least-privilege attack (embedded default, over HTTP)', () => {
   it('refuses every step of the attack with its code, and nothing changes', async () => {
     const alice = await aliceBtc();
     const wallets = (
-      await ok<{ items: { id: string; chain: string }[] }>(k.admin1, 'deposits', 'GET', '/v1/custody-wallets')
-    ).items;
+      await ok<{ data: { id: string; chain: string }[] }>(k.admin1, 'deposits', 'GET', '/v1/custody-wallets')
+    ).data;
     const btcWallet = (wallets.find((w) => w.chain === 'bitcoin') as { id: string }).id;
     const custody = (
       await ok<{ data: Account[] }>(

@@ -103,8 +103,8 @@ describe('custody app (npm start)', () => {
     );
     // Both custody wallets, 2-of-3, registered for deposits; the Ethereum one with its Safe.
     walletsBefore = (
-      await json<{ items: CustodyWalletRecord[] }>(await app.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))
-    ).items;
+      await json<{ data: CustodyWalletRecord[] }>(await app.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))
+    ).data;
     expect(walletsBefore.map((w) => [w.chain, w.threshold, w.publicKeys.length]).sort()).toEqual([
       ['bitcoin', 2, 3],
       ['ethereum', 2, 3],
@@ -175,10 +175,10 @@ describe('custody app (npm start)', () => {
     );
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/bitcoin/mine', { blocks: 2 }));
     const deposit = await eventually('the deposit to be credited', async () => {
-      const page = await json<{ items: Deposit[] }>(
+      const page = await json<{ data: Deposit[] }>(
         await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=alice'),
       );
-      return page.items.find((d) => d.state === 'credited');
+      return page.data.find((d) => d.state === 'credited');
     });
     expect(deposit.amount).toBe('150000000');
     const balance = async () =>
@@ -272,10 +272,10 @@ describe('custody app (npm start)', () => {
     );
     await json(await a.call(admin, 'deposits', 'POST', '/v1/dev/ethereum/mine', { blocks: 1 }));
     await eventually('the ETH deposit to be credited', async () => {
-      const page = await json<{ items: Deposit[] }>(
+      const page = await json<{ data: Deposit[] }>(
         await a.call(keys.backend, 'deposits', 'GET', '/v1/deposits?clientId=acme&userId=bob'),
       );
-      return page.items.find((d) => d.state === 'credited');
+      return page.data.find((d) => d.state === 'credited');
     });
     // The sweeper finds the credited address above its threshold and sweeps it with the relayer key
     // (anvil mines it at once); the withdrawal can then be paid from the Safe.
@@ -387,13 +387,13 @@ describe('custody app (npm start)', () => {
     expect(a.output()).toMatch(/custody UTXOs rebuilt from \d+ block\(s\): 1 output\(s\)/);
     // The first admin key still works; the wallets and their public keys did not change.
     const wallets = (
-      await json<{ items: CustodyWalletRecord[] }>(await a.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))
-    ).items;
+      await json<{ data: CustodyWalletRecord[] }>(await a.call(admin, 'deposits', 'GET', '/v1/custody-wallets'))
+    ).data;
     expect(wallets).toEqual(walletsBefore);
-    const addresses = await json<{ items: { address: string }[] }>(
+    const addresses = await json<{ data: { address: string }[] }>(
       await a.call(keys.backend, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice'),
     );
-    expect(addresses.items.map((i) => i.address)).toEqual([depositAddress]);
+    expect(addresses.data.map((i) => i.address)).toEqual([depositAddress]);
     const accounts = await json<{ data: Account[] }>(
       await a.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
     );
@@ -425,17 +425,17 @@ describe('custody app (npm start)', () => {
 
   it('recovers from SIGKILL: the stale lock and the orphaned anvil are taken over, nothing is lost', async () => {
     const a = app as CustodyProcess;
-    const before = await json<{ items: { address: string }[] }>(
+    const before = await json<{ data: { address: string }[] }>(
       await a.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'),
     );
     expect(await a.stop('SIGKILL')).toBeNull();
     app = await startCustodyProcess(dataDir);
     expect(app.output()).toMatch(/anvil\s+stopping pid \d+, left running by a previous start/);
     expect(app.admin).toBeNull();
-    const after = await json<{ items: { address: string }[] }>(
+    const after = await json<{ data: { address: string }[] }>(
       await app.call(keys.auditor, 'deposits', 'GET', '/v1/deposit-addresses?clientId=acme'),
     );
-    expect(after.items).toEqual(before.items);
+    expect(after.data).toEqual(before.data);
     const accounts = await json<{ data: Account[] }>(
       await app.call(keys.auditor, 'ledger', 'GET', '/v1/accounts?clientId=acme&ownerId=alice'),
     );

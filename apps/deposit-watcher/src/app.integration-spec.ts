@@ -90,7 +90,7 @@ describeEachBackend('deposit watcher app over HTTP', { contexts: depositWatcherC
     expect(b.index).toBe(1);
     expect(b.address).not.toBe(a.address);
     const list = await signedFetch(url, backend, 'GET', '/v1/deposit-addresses?clientId=acme&userId=alice');
-    expect(((await list.json()) as { items: { address: string }[] }).items.map((i) => i.address)).toEqual([
+    expect(((await list.json()) as { data: { address: string }[] }).data.map((i) => i.address)).toEqual([
       a.address,
       b.address,
     ]);
@@ -112,7 +112,7 @@ describeEachBackend('deposit watcher app over HTTP', { contexts: depositWatcherC
       expect(((await res.json()) as Problem).code).toBe(code);
     }
     const list = await signedFetch(url, backend, 'GET', '/v1/deposit-addresses?clientId=acme');
-    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(2);
+    expect(((await list.json()) as { data: unknown[] }).data).toHaveLength(2);
   });
 
   it('enforces roles: deposits for backend/auditor, incidents for admin/auditor', async () => {

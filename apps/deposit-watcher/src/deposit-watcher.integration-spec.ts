@@ -140,9 +140,9 @@ describeEachBackend(
 
       const list = await signedFetch(url, backend, 'GET', `/v1/deposits?clientId=acme&userId=alice`);
       const body = (await list.json()) as {
-        items: { id: string; state: string; amount: string; confirmations: number }[];
+        data: { id: string; state: string; amount: string; confirmations: number }[];
       };
-      expect(body.items).toEqual([
+      expect(body.data).toEqual([
         expect.objectContaining({ id: depositId, state: 'credited', amount: (3n * ETH).toString(), confirmations: 3 }),
       ]);
       const one = await signedFetch(url, backend, 'GET', `/v1/deposits/${depositId}`);
@@ -184,9 +184,9 @@ describeEachBackend(
       });
       const incidents = await signedFetch(url, auditor, 'GET', '/v1/incidents?open=true');
       const body = (await incidents.json()) as {
-        items: { depositId: string; userId: string; amount: string; recovered: string }[];
+        data: { depositId: string; userId: string; amount: string; recovered: string }[];
       };
-      expect(body.items).toEqual([
+      expect(body.data).toEqual([
         expect.objectContaining({
           depositId,
           userId: 'bob',

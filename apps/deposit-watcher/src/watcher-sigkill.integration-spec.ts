@@ -103,7 +103,7 @@ for (const backend of testBackends().slice(-1)) {
         // Wait until the restarted watcher has credited the whole backlog (the jest timeout bounds it).
         for (;;) {
           const res = await signedFetch(url, key, 'GET', '/v1/deposits?clientId=kill&state=credited&limit=500');
-          if (((await res.json()) as { items: unknown[] }).items.length === USERS) break;
+          if (((await res.json()) as { data: unknown[] }).data.length === USERS) break;
           await new Promise((r) => setTimeout(r, 100));
         }
       } finally {

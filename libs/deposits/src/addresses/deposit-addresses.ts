@@ -11,7 +11,7 @@ import { CustodyWallets, toChainWallet } from '../wallets/custody-wallets';
 import { watchedAddress } from './watched-address';
 
 /** An asset this deployment does not serve: 422 here (the registry says 404), as the API always answered. */
-const UNSERVED_ASSET = { ...AssetErrors['asset.unknown'], status: 422 };
+export const UNSERVED_ASSET = { ...AssetErrors['asset.unknown'], status: 422 };
 
 export interface IssueAddressInput {
   clientId: string;

@@ -123,14 +123,14 @@ describeEachBackend('deposits API client scope', { contexts: [depositsContext] }
     expect((await call(keys.auditorAll, 'GET', '/v1/deposits?clientId=nobody')).body.code).toBe('client.not_found');
     // A key scoped to one client reads that client by default; one scoped to several must choose.
     const own = await call(keys.beta, 'GET', '/v1/deposits');
-    expect([own.status, (own.body.items as Json[]).map((d) => d.clientId)]).toEqual([200, ['beta']]);
-    expect((await call(keys.acme, 'GET', '/v1/deposits')).body.items).toEqual([]);
+    expect([own.status, (own.body.data as Json[]).map((d) => d.clientId)]).toEqual([200, ['beta']]);
+    expect((await call(keys.acme, 'GET', '/v1/deposits')).body.data).toEqual([]);
     expect(await call(keys.both, 'GET', '/v1/deposits')).toMatchObject({
       status: 400,
       body: { code: 'request.invalid' },
     });
-    expect((await call(keys.both, 'GET', '/v1/deposits?clientId=beta')).body.items).toHaveLength(1);
-    expect((await call(keys.auditorAll, 'GET', '/v1/deposits')).body.items).toHaveLength(1);
+    expect((await call(keys.both, 'GET', '/v1/deposits?clientId=beta')).body.data).toHaveLength(1);
+    expect((await call(keys.auditorAll, 'GET', '/v1/deposits')).body.data).toHaveLength(1);
     expect((await call(keys.auditorAcme, 'GET', '/v1/incidents')).status).toBe(200);
   });
 
@@ -152,7 +152,7 @@ describeEachBackend('deposits API client scope', { contexts: [depositsContext] }
   });
 
   it("lists custody wallets for a client-scoped auditor without other clients' segregated wallets", async () => {
-    const [operator] = (await call(keys.admin, 'GET', '/v1/custody-wallets')).body.items as {
+    const [operator] = (await call(keys.admin, 'GET', '/v1/custody-wallets')).body.data as {
       id: string;
       publicKeys: string[];
     }[];
@@ -164,9 +164,46 @@ describeEachBackend('deposits API client scope', { contexts: [depositsContext] }
       publicKeys: operator.publicKeys,
     });
     const ids = async (who: ApiCredentials) =>
-      ((await call(who, 'GET', '/v1/custody-wallets')).body.items as { id: string }[]).map((w) => w.id).sort();
+      ((await call(who, 'GET', '/v1/custody-wallets')).body.data as { id: string }[]).map((w) => w.id).sort();
     expect(await ids(keys.auditorAll)).toEqual(['bitcoin-beta', operator.id].sort());
     expect(await ids(keys.admin)).toEqual(['bitcoin-beta', operator.id].sort());
     expect(await ids(keys.auditorAcme)).toEqual([operator.id]);
+  });
+
+  it('pages every list as {data, nextCursor} in its documented order, with opaque cursors', async () => {
+    const walk = async (who: ApiCredentials, path: string, key: string) => {
+      const seen: unknown[] = [];
+      for (let cursor: unknown = undefined, pages = 0; pages === 0 || cursor; pages++) {
+        const r = await call(who, 'GET', `${path}&limit=2${cursor ? `&cursor=${String(cursor)}` : ''}`);
+        expect([r.status, (r.body.data as Json[]).length <= 2]).toEqual([200, true]);
+        seen.push(...(r.body.data as Json[]).map((x) => x[key]));
+        cursor = r.body.nextCursor;
+      }
+      return seen;
+    };
+    for (const user of ['p1', 'p2', 'p3', 'p4'])
+      await call(keys.acme, 'POST', '/v1/deposit-addresses', { clientId: 'acme', userId: user, asset: 'BTC' });
+    const acme = await ctx().db.query<{ id: string }>(
+      "SELECT id::text FROM deposits.addresses WHERE client_id = 'acme' ORDER BY id",
+    );
+    expect(acme.length).toBeGreaterThan(4);
+    expect(await walk(keys.acme, '/v1/deposit-addresses?clientId=acme', 'id')).toEqual(acme.map((a) => a.id));
+
+    const [bob] = (await call(keys.beta, 'GET', '/v1/deposit-addresses?clientId=beta&userId=bob')).body.data as Json[];
+    for (const n of [1, 2, 3, 4])
+      f.chain.mine([
+        { txid: String(n).repeat(64), outputs: [{ address: bob.address as string, asset: 'BTC', amount: 10n }] },
+      ]);
+    await f.follower().syncToTip();
+    const bobs = await f.queries.deposits({ clientId: 'beta' });
+    expect(bobs).toHaveLength(5);
+    expect(await walk(keys.beta, '/v1/deposits?userId=bob', 'seq')).toEqual(bobs.map((d) => d.seq));
+    expect(await walk(keys.admin, '/v1/incidents?clientId=beta', 'id')).toEqual([]);
+    expect(await walk(keys.admin, '/v1/custody-wallets?', 'id')).toEqual(['bitcoin-beta', 'bitcoin-operator']);
+
+    for (const path of ['/v1/deposits?cursor=xyz', '/v1/custody-wallets?cursor=e30', '/v1/incidents?cursor=e30'])
+      expect((await call(keys.admin, 'GET', path)).body.code).toBe('request.invalid_cursor');
+    // The old keyset parameter is not accepted any more: `cursor` replaces it.
+    expect((await call(keys.admin, 'GET', '/v1/deposits?after=1')).body.code).toBe('request.invalid');
   });
 });

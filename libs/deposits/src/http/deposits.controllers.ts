@@ -1,98 +1,58 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
   assertClientScope,
+  AuthErrors,
   CurrentPrincipal,
   requireActiveClient,
-  requireClient,
   Roles,
   type Principal,
 } from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
-import { DATABASE, HttpErrors, parseWith } from '@strongroom/shared-http';
-import { domainError } from '@strongroom/shared-types';
-import { CHAIN_IDS } from '@strongroom/shared-types';
-import { DepositAddresses } from '../addresses/deposit-addresses';
-import { DepositQueries } from '../deposit-queries';
-import { ID_PATTERN } from '../deposit-tag';
+import { AssetErrors } from '@strongroom/shared-assets';
 import {
-  DEPOSIT_STATES,
-  OPERATOR_CLIENT,
-  type CustodyWalletRecord,
-  type Deposit,
-  type DepositAddress,
-  type Incident,
-} from '../deposits.types';
+  ApiContract,
+  ContractBody,
+  ContractParams,
+  ContractQuery,
+  DATABASE,
+  decodeCursor,
+  page,
+  pageOf,
+  type OperationContract,
+} from '@strongroom/shared-http';
+import { DepositAddresses, UNSERVED_ASSET } from '../addresses/deposit-addresses';
+import { DepositQueries } from '../deposit-queries';
+import { DepositErrors } from '../deposits.errors';
+import type { CustodyWalletRecord, Deposit, DepositAddress, DepositState, Incident } from '../deposits.types';
 import { CustodyWallets } from '../wallets/custody-wallets';
+import { CustodyWalletWire, DepositAddressWire, DepositWire, IncidentWire } from './deposits-wire';
+import {
+  addressQuery,
+  byDepositId,
+  custodyWalletQuery,
+  depositQuery,
+  incidentQuery,
+  issueBody,
+  readableClient,
+  SeqCursor,
+  WalletCursor,
+} from './deposit-reads';
 
-const id = z.string().regex(ID_PATTERN, 'must be 1-64 of [A-Za-z0-9._-]');
-const asset = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an asset code such as BTC');
-const page = {
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  after: z
-    .string()
-    .regex(/^[0-9]{1,19}$/, 'must be the seq of the last item of the previous page')
-    .optional(),
-};
+type Page<T> = { data: T[]; nextCursor: string | null };
+const seqAfter = (cursor: string | undefined) =>
+  cursor === undefined ? undefined : decodeCursor(SeqCursor, cursor).seq;
 
-// "operator" is the house's own namespace, never a client's (refused before any scope check).
-const clientId = id.refine((v) => v !== OPERATOR_CLIENT, 'must not be "operator" (reserved)');
-const issueBody = z.strictObject({ clientId, userId: id, asset, fresh: z.boolean().optional() });
-const addressQuery = z.strictObject({ clientId: id, userId: id.optional(), asset: asset.optional(), ...page });
-const depositQuery = z.strictObject({
-  clientId: id.optional(),
-  userId: id.optional(),
-  asset: asset.optional(),
-  chain: z.enum(CHAIN_IDS as [string, ...string[]]).optional(),
-  state: z.enum(DEPOSIT_STATES as [string, ...string[]]).optional(),
-  txid: z
-    .string()
-    .regex(/^(0x)?[0-9a-fA-F]{64}$/)
-    .optional(),
-  ...page,
-});
-const incidentQuery = z.strictObject({
-  clientId: id.optional(),
-  chain: z.enum(CHAIN_IDS as [string, ...string[]]).optional(),
-  open: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  ...page,
-});
-
-/**
- * Reads are client-scoped: a key sees the clients it is scoped to, and a key scoped to one client
- * reads that client when none is named. A key scoped to several must name one (a page mixing
- * clients is not offered); an unknown client is 404, not an empty page. Returns the client to read.
- */
-async function readableClient(db: Database, who: Principal, clientId: string | undefined): Promise<string | undefined> {
-  if (clientId === undefined) {
-    if (who.clients === 'all') return undefined;
-    if (who.clients.length === 1) return who.clients[0];
-    throw domainError(
-      HttpErrors['request.invalid'],
-      'clientId is required: this API key is scoped to several clients',
-      {
-        field: 'clientId',
-      },
-    );
-  }
-  assertClientScope(who, clientId);
-  await requireClient(db, clientId);
-  return clientId;
-}
-
-interface Page<T> {
-  items: T[];
-  next: string | null;
-}
-const pageOf = <T>(items: T[], limit: number, key: (t: T) => string): Page<T> => ({
-  items,
-  next: items.length === limit ? key(items[items.length - 1]) : null,
-});
+/** What a list that reads one client answers besides its own refusals (see readableClient). */
+const READ_SCOPE_ERRORS: OperationContract['errors'] = [
+  AuthErrors['auth.forbidden_client'],
+  AuthErrors['client.not_found'],
+];
+const SCOPED_LISTS =
+  'Client-scoped: a key reads the clients in its scope; a key scoped to one client reads it when none is named, ' +
+  'a key scoped to several must name one (400 `request.invalid`); an unknown client is 404, not an empty page.';
 
 @ApiTags('deposit addresses')
 @Controller('v1/deposit-addresses')
@@ -104,18 +64,30 @@ export class DepositAddressesController {
 
   @Post()
   @Roles('backend')
-  @ApiOperation({
+  @ApiContract({
     summary: 'The deposit address of (client, user, asset)',
     description:
-      'Idempotent: the same address on every call (200) until `fresh: true` asks for a new one (201, next index). ' +
-      'The address is derived from the custody wallet and the tag `<clientId>/<userId>/<asset>/<index>`.',
+      'Idempotent: the same address on every call (200) until `fresh: true` asks for a new one (201, next index; ' +
+      'a first address is 201 too). The address is derived from the custody wallet serving the client and the tag ' +
+      '`<clientId>/<userId>/<asset>/<index>`; the user’s ledger account is opened with it. Backend keys, for an ' +
+      'active client in the key’s scope.',
+    body: issueBody,
+    responses: { 200: DepositAddressWire, 201: DepositAddressWire },
+    errors: [
+      AuthErrors['auth.forbidden_client'],
+      AuthErrors['client.not_found'],
+      AuthErrors['client.suspended'],
+      UNSERVED_ASSET,
+      AssetErrors['asset.not_configured'],
+      DepositErrors['chain.not_configured'],
+      DepositErrors['deposit_address.no_custody_wallet'],
+    ],
   })
   async issue(
-    @Body() body: unknown,
+    @ContractBody() input: z.infer<typeof issueBody>,
     @CurrentPrincipal() who: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DepositAddress> {
-    const input = parseWith(issueBody, body);
     assertClientScope(who, input.clientId);
     // The client must exist and be active, checked in the issuing transaction.
     const { address, created } = await this.addresses.issue(input, {
@@ -127,11 +99,20 @@ export class DepositAddressesController {
 
   @Get()
   @Roles('backend', 'auditor')
-  @ApiOperation({ summary: 'Deposit addresses of a client (optionally one user / asset), oldest first' })
-  async list(@Query() query: unknown, @CurrentPrincipal() who: Principal): Promise<Page<DepositAddress>> {
-    const q = parseWith(addressQuery, query);
+  @ApiContract({
+    summary: 'Deposit addresses of a client',
+    description: `Oldest first (by issue), optionally of one user or asset. ${SCOPED_LISTS}`,
+    query: addressQuery,
+    responses: { 200: page(DepositAddressWire) },
+    errors: READ_SCOPE_ERRORS,
+  })
+  async list(
+    @ContractQuery() q: z.infer<typeof addressQuery>,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<Page<DepositAddress>> {
     await readableClient(this.db, who, q.clientId);
-    return pageOf(await this.addresses.list(q), q.limit, (a) => a.id);
+    const rows = await this.addresses.list({ ...q, after: seqAfter(q.cursor), limit: q.limit + 1 });
+    return pageOf(rows, q.limit, (a) => ({ seq: a.id }));
   }
 }
 
@@ -145,21 +126,46 @@ export class DepositsController {
 
   @Get()
   @Roles('backend', 'auditor')
-  @ApiOperation({
-    summary: 'Deposits, oldest first, filtered by client, user, asset, chain, state or txid; page with `after`',
+  @ApiContract({
+    summary: 'Deposits',
+    description:
+      'In deposit-log order (`seq`: when first seen), oldest first, filtered by client, user, asset, chain, state ' +
+      `or txid. ${SCOPED_LISTS} A key scoped to all clients may leave clientId out to read every client.`,
+    query: depositQuery,
+    responses: { 200: page(DepositWire) },
+    errors: READ_SCOPE_ERRORS,
   })
-  async list(@Query() query: unknown, @CurrentPrincipal() who: Principal): Promise<Page<Deposit>> {
-    const q = parseWith(depositQuery, query);
-    q.clientId = await readableClient(this.db, who, q.clientId);
-    return pageOf(await this.queries.deposits(q as Parameters<DepositQueries['deposits']>[0]), q.limit, (d) => d.seq);
+  async list(
+    @ContractQuery() q: z.infer<typeof depositQuery>,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<Page<Deposit>> {
+    const clientId = await readableClient(this.db, who, q.clientId);
+    const rows = await this.queries.deposits({
+      ...q,
+      clientId,
+      chain: q.chain as Deposit['chain'] | undefined,
+      state: q.state as DepositState | undefined,
+      after: seqAfter(q.cursor),
+      limit: q.limit + 1,
+    });
+    return pageOf(rows, q.limit, (d) => ({ seq: d.seq }));
   }
 
   @Get(':id')
   @Roles('backend', 'auditor')
-  @ApiOperation({
-    summary: 'One deposit by id `<chain>:<txid>:<index>` (the webhook subject without its `deposit:` prefix)',
+  @ApiContract({
+    summary: 'One deposit',
+    description:
+      'By id `<chain>:<txid>:<index>` (the webhook subject without its `deposit:` prefix). A deposit of a client ' +
+      'outside the key’s scope is 403 `auth.forbidden_client`.',
+    params: byDepositId,
+    responses: { 200: DepositWire },
+    errors: [DepositErrors['deposit.not_found'], AuthErrors['auth.forbidden_client']],
   })
-  async one(@Param('id') id: string, @CurrentPrincipal() who: Principal): Promise<Deposit> {
+  async one(
+    @ContractParams() { id }: z.infer<typeof byDepositId>,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<Deposit> {
     const deposit = await this.queries.deposit(id);
     assertClientScope(who, deposit.clientId);
     return deposit;
@@ -176,11 +182,28 @@ export class IncidentsController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({ summary: 'Incidents: credited deposits a reorg removed, with what was recovered and the shortfall' })
-  async list(@Query() query: unknown, @CurrentPrincipal() who: Principal): Promise<Page<Incident>> {
-    const q = parseWith(incidentQuery, query);
-    q.clientId = await readableClient(this.db, who, q.clientId);
-    return pageOf(await this.queries.incidents(q as Parameters<DepositQueries['incidents']>[0]), q.limit, (i) => i.id);
+  @ApiContract({
+    summary: 'Incidents',
+    description:
+      'Credited deposits a reorg removed, with what was recovered from the user and the shortfall; oldest first, ' +
+      `optionally of one chain, open (unresolved) or not. ${SCOPED_LISTS}`,
+    query: incidentQuery,
+    responses: { 200: page(IncidentWire) },
+    errors: READ_SCOPE_ERRORS,
+  })
+  async list(
+    @ContractQuery() q: z.infer<typeof incidentQuery>,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<Page<Incident>> {
+    const clientId = await readableClient(this.db, who, q.clientId);
+    const rows = await this.queries.incidents({
+      ...q,
+      clientId,
+      chain: q.chain as Incident['chain'] | undefined,
+      after: seqAfter(q.cursor),
+      limit: q.limit + 1,
+    });
+    return pageOf(rows, q.limit, (i) => ({ seq: i.id }));
   }
 }
 
@@ -191,12 +214,25 @@ export class CustodyWalletsController {
 
   @Get()
   @Roles('admin', 'auditor')
-  @ApiOperation({
-    summary:
-      "Registered custody wallets (public keys, threshold, Safe): what deposit addresses derive from; a client-scoped auditor sees the operator's wallets and its clients' own",
+  @ApiContract({
+    summary: 'Registered custody wallets',
+    description:
+      'By id, whatever their status: public keys, threshold and Safe — what deposit addresses derive from. A ' +
+      'client-scoped auditor sees the operator’s wallets and its own clients’.',
+    query: custodyWalletQuery,
+    responses: { 200: page(CustodyWalletWire) },
   })
-  async list(@CurrentPrincipal() who: Principal): Promise<{ items: CustodyWalletRecord[] }> {
+  async list(
+    @ContractQuery() q: z.infer<typeof custodyWalletQuery>,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<Page<CustodyWalletRecord>> {
     // A segregated client's wallet is that client's business; the shared operator wallet holds every pooled client's deposits.
-    return { items: await this.wallets.list(undefined, who.clients === 'all' ? undefined : who.clients) };
+    const all = await this.wallets.list(undefined, who.clients === 'all' ? undefined : who.clients);
+    // A deployment has a handful of wallets: the page is cut from the whole list, ordered by id.
+    // Code-point order, so the cursor comparison below is the same order whatever the database's collation.
+    all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const after = q.cursor === undefined ? undefined : decodeCursor(WalletCursor, q.cursor).id;
+    const rest = after === undefined ? all : all.filter((w) => w.id > after);
+    return pageOf(rest.slice(0, q.limit + 1), q.limit, (w) => ({ id: w.id }));
   }
 }
