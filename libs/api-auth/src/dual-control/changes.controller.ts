@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, type INestApplicationContext } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
@@ -10,9 +10,7 @@ import {
   page,
   pageOf,
   pageQuery,
-  type OperationContract,
 } from '@strongroom/shared-http';
-import type { ErrorEntry } from '@strongroom/shared-types';
 import { AuthErrors } from '../auth.errors';
 import { CurrentPrincipal } from '../current-principal.decorator';
 import type { Principal } from '../principal';
@@ -52,23 +50,6 @@ const APPROVE_ERRORS = [
   ...AUTH_KEY_CHANGE_ERRORS,
   ...AUTH_CLIENT_CHANGE_ERRORS,
 ];
-
-// `appErrors`: the refusals of the handlers registered in this app (other contexts' change kinds),
-// known only once the app is assembled; the document generator reads it where it supports it.
-const approveContract: OperationContract & { appErrors?: (app: INestApplicationContext) => readonly ErrorEntry[] } = {
-  summary: 'Approve and execute a change',
-  description:
-    'A second admin — a different key and a different owner than the maker, neither revoked — approves, and the ' +
-    'change is executed in the same transaction as its status change and the audit record naming both. Only the ' +
-    'API that recorded the change executes it (409 `change.other_api`). A change is executed once: a retried or ' +
-    'concurrent approval gets 409 `change.not_pending`. When the change no longer applies, it is recorded as ' +
-    '`failed` with the refusal, and that refusal is the answer. Minting a key: the secret is in `result`, here only.',
-  params: ById,
-  body: NoBody,
-  responses: { 200: ChangeRequestWire },
-  errors: APPROVE_ERRORS,
-  appErrors: (app) => app.get(DualControl, { strict: false }).handlerErrors(),
-};
 
 /** `/v1/changes`: the maker–checker queue of this deployment (admin). */
 @ApiTags('dual control')
@@ -112,7 +93,21 @@ export class ChangesController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiContract(approveContract)
+  @ApiContract({
+    summary: 'Approve and execute a change',
+    description:
+      'A second admin — a different key and a different owner than the maker, neither revoked — approves, and the ' +
+      'change is executed in the same transaction as its status change and the audit record naming both. Only the ' +
+      'API that recorded the change executes it (409 `change.other_api`). A change is executed once: a retried or ' +
+      'concurrent approval gets 409 `change.not_pending`. When the change no longer applies, it is recorded as ' +
+      '`failed` with the refusal, and that refusal is the answer. Minting a key: the secret is in `result`, here only.',
+    params: ById,
+    body: NoBody,
+    responses: { 200: ChangeRequestWire },
+    errors: APPROVE_ERRORS,
+    // The refusals of the change kinds registered in this app, known once it is assembled.
+    appErrors: (app) => app.get(DualControl, { strict: false }).handlerErrors(),
+  })
   approve(
     @CurrentPrincipal() by: Principal,
     @ContractParams() { id }: z.infer<typeof ById>,
