@@ -21,19 +21,29 @@ export interface AuditEntryInput {
   payload?: unknown;
 }
 
-export interface AuditEntry {
-  /** 1, 2, 3, … without gaps (a number: the log will never reach 2^53 entries). */
-  seq: number;
-  /** ISO 8601 UTC with milliseconds, from the database clock. */
+/** An entry as written: durable from its writer's commit on, not yet linked into the chain. */
+export interface UnchainedAuditEntry {
+  /** The entry's id from its insert on (insertion order, not chain order). */
+  id: number;
+  /** ISO 8601 UTC with milliseconds, from the database clock at insert. */
   at: string;
   actor: AuditActor;
   action: string;
   subject: AuditSubject;
   payload: JsonValue;
   payloadHash: string;
+}
+
+/** An entry linked into the chain. */
+export interface AuditEntry extends UnchainedAuditEntry {
+  /** 1, 2, 3, … without gaps (a number: the log will never reach 2^53 entries). */
+  seq: number;
   prevHash: string;
   hash: string;
 }
+
+/** What an entry's hash covers, besides the link to the entry before it. */
+export type HashedFields = Pick<AuditEntry, 'seq' | 'at' | 'actor' | 'action' | 'subject' | 'payloadHash' | 'prevHash'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const ENTRY_FORMAT_VERSION = 1;
@@ -47,7 +57,7 @@ export function payloadHashOf(payload: JsonValue): string {
 }
 
 /** hash = SHA-256(prev_hash (32 bytes) ‖ UTF-8 canonical JSON of the entry without its payload body). */
-export function entryHash(e: Omit<AuditEntry, 'hash' | 'payload'>): string {
+export function entryHash(e: HashedFields): string {
   const body = canonicalJson({
     v: ENTRY_FORMAT_VERSION,
     seq: e.seq,

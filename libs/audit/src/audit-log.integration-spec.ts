@@ -61,8 +61,14 @@ describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
+    // Durable at commit, linked after it: nothing is in the chain until a chainer round runs.
+    expect(await log.list({ fromSeq: 1, limit: 100 })).toEqual([]);
+    expect(await log.head()).toEqual({ seq: 0, hash: '0'.repeat(64) });
+    expect((await log.verify()).unchained).toMatchObject({ count: 5, oldestAt: expect.any(String) });
+    await log.flush();
     const entries = await log.list({ fromSeq: 1, limit: 100 });
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(entries.map((e) => e.subject.id)).toEqual(['t1', 't2', 't3', 't4', 't5']);
     expect(entries[0]).toMatchObject({
       prevHash: '0'.repeat(64),
       payload: { n: 1, amount: '12.5', at: '1970-01-01T00:00:00.000Z' },
@@ -70,7 +76,13 @@ describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
     expect(entries[1].prevHash).toBe(entries[0].hash);
     expect(entries[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await db.query('SELECT 1 FROM probe.things WHERE id = $1', ['t-rolled-back'])).toEqual([]);
-    expect(await log.verify()).toEqual({ ok: true, checked: 5, head: { seq: 5, hash: entries[4].hash }, problems: [] });
+    expect(await log.verify()).toEqual({
+      ok: true,
+      checked: 5,
+      head: { seq: 5, hash: entries[4].hash },
+      unchained: { count: 0, oldestAt: null, oldestAgeSeconds: null },
+      problems: [],
+    });
   });
 
   it('keeps one chain under concurrent appenders', async () => {
@@ -87,8 +99,9 @@ describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
         }),
       ),
     );
+    await log.flush();
     const v = await log.verify({ pageSize: 7 });
-    expect(v).toMatchObject({ ok: true, checked: 29, head: { seq: 29 } });
+    expect(v).toMatchObject({ ok: true, checked: 29, head: { seq: 29 }, unchained: { count: 0 } });
   });
 
   it('lists by subject', async () => {
@@ -99,45 +112,74 @@ describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
     await expect(log.list({ limit: 5000 })).rejects.toThrow(/limit/);
   });
 
-  it('is not confused by entries appended while it verifies', async () => {
+  it('is not confused by entries appended and linked while it verifies', async () => {
     const [v] = await Promise.all([
       log.verify({ pageSize: 2 }),
-      ...Array.from({ length: 6 }, (_, i) =>
-        log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: `late${i}` } }),
-      ),
+      ...Array.from({ length: 6 }, async (_, i) => {
+        await log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: `late${i}` } });
+        await log.chainPending();
+      }),
     ]);
     expect(v.ok).toBe(true);
-    const all = await log.verify();
-    expect(all).toMatchObject({ ok: true, checked: 35 });
+    await log.flush();
+    expect(await log.verify()).toMatchObject({ ok: true, checked: 35, unchained: { count: 0 } });
   });
 
-  it('flags an entry inserted behind the append path', async () => {
+  it('reports the unchained tail without judging it, and links it on flush', async () => {
+    const written = await log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: 'tail' } });
+    const v = await log.verify();
+    expect(v).toMatchObject({ ok: true, checked: 35, head: { seq: 35 } });
+    expect(v.unchained).toEqual({ count: 1, oldestAt: written.at, oldestAgeSeconds: expect.any(Number) });
+    expect(v.unchained.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(await log.unchained()).toMatchObject({ count: 1 });
+    await log.flush();
+    expect(await log.verify()).toMatchObject({ ok: true, checked: 36, unchained: { count: 0 } });
+    expect((await log.list({ fromSeq: 36, limit: 1 }))[0]).toMatchObject({ id: written.id, at: written.at });
+  });
+
+  it('flags an entry linked behind the chainer', async () => {
     const { db } = ctx();
     await db.transaction((tx) =>
       tamper(
         tx,
-        "INSERT INTO audit.entries (seq, at, actor_id, actor_role, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash) VALUES (36, now(), 'a', 'b', 'c', 'd', 'e', '{}', repeat('0', 64), repeat('0', 64), repeat('1', 64))",
+        "INSERT INTO audit.entries (seq, at, actor_id, actor_role, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash, xact) VALUES (37, now(), 'a', 'b', 'c', 'd', 'e', '{}', repeat('0', 64), repeat('0', 64), repeat('1', 64), '0')",
       ),
     );
-    expect((await log.verify()).problems).toEqual([expect.objectContaining({ seq: 36, kind: 'beyond_head' })]);
-    await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq = 36'));
+    expect((await log.verify()).problems).toEqual([expect.objectContaining({ seq: 37, kind: 'beyond_head' })]);
+    await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq = 37'));
     expect((await log.verify()).ok).toBe(true);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE of entries and any direct change of the head', async () => {
+  it('refuses changing, deleting or truncating entries, any direct change of the head, and links that do not continue it', async () => {
     const { db } = ctx();
-    for (const sql of [
-      "UPDATE audit.entries SET action = 'x' WHERE seq = 2",
-      'DELETE FROM audit.entries WHERE seq = 2',
-      'TRUNCATE audit.entries',
-      'UPDATE audit.head SET seq = 1',
-      'DELETE FROM audit.head',
-      'TRUNCATE audit.head',
-      "INSERT INTO audit.entries (seq, at, actor_id, actor_role, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash) VALUES (99, now(), 'a', 'b', 'c', 'd', 'e', '{}', repeat('0', 64), repeat('0', 64), repeat('1', 64))",
-    ]) {
-      await expect(db.query(sql)).rejects.toThrow(/append-only|moves only|does not extend/);
+    const pending = await log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: 'pending' } });
+    const link = (set: string) => `UPDATE audit.entries SET ${set} WHERE id = ${pending.id}`;
+    for (const [sql, refusal] of [
+      ["UPDATE audit.entries SET action = 'x' WHERE seq = 2", /append-only: entry 2 is chained/],
+      [
+        "UPDATE audit.entries SET seq = 99, prev_hash = repeat('0', 64), hash = repeat('2', 64) WHERE seq = 2",
+        /append-only/,
+      ],
+      ['DELETE FROM audit.entries WHERE seq = 2', /append-only: DELETE refused/],
+      [`DELETE FROM audit.entries WHERE id = ${pending.id}`, /append-only: DELETE refused/],
+      ['TRUNCATE audit.entries', /append-only: TRUNCATE refused/],
+      ['UPDATE audit.head SET seq = 1', /moves only/],
+      ['DELETE FROM audit.head', /moves only/],
+      ['TRUNCATE audit.head', /append-only/],
+      [
+        "INSERT INTO audit.entries (seq, at, actor_id, actor_role, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash) VALUES (99, now(), 'a', 'b', 'c', 'd', 'e', '{}', repeat('0', 64), repeat('0', 64), repeat('1', 64))",
+        /inserted unchained/,
+      ],
+      [link("action = 'x'"), /may only be linked/],
+      [link("action = 'x', seq = 37, prev_hash = repeat('0', 64), hash = repeat('2', 64)"), /may only be linked/],
+      [link("seq = 38, prev_hash = repeat('0', 64), hash = repeat('2', 64)"), /does not extend the chain head/],
+      [link("seq = 37, prev_hash = repeat('0', 64), hash = repeat('2', 64)"), /does not extend the chain head/],
+    ] as const) {
+      await expect(db.query(sql)).rejects.toThrow(refusal);
     }
     expect((await log.verify()).ok).toBe(true);
+    await log.flush();
+    expect(await log.verify()).toMatchObject({ ok: true, checked: 37 });
   });
 
   it('detects an edited entry and says which seq', async () => {
@@ -191,6 +233,7 @@ describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
       expect.objectContaining({ seq: 11, kind: 'chain_broken' }),
     ]);
     await db.transaction((tx) => tamper(tx, 'DELETE FROM audit.entries WHERE seq >= 28'));
+    // A deleted tail is caught against the head, which only the chainer's link moves.
     expect((await log.verify()).problems).toContainEqual(expect.objectContaining({ seq: 28, kind: 'missing' }));
   });
 
@@ -202,12 +245,17 @@ describeEachBackend('audit log', { contexts: [probeContext] }, (ctx) => {
     expect(v.problems).toContainEqual(expect.objectContaining({ seq: 5, kind: 'anchor_mismatch' }));
   });
 
-  it('is provided by AuditModule over the app database', async () => {
+  it('is provided by AuditModule over the app database, whose chainer links new entries by itself', async () => {
     @Module({ imports: [DatabaseModule.forInstance(ctx().db), AuditModule] })
     class AppModule {}
     const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     try {
-      expect((await app.get(AuditLog).head()).seq).toBeGreaterThan(0);
+      const audit = app.get(AuditLog);
+      const before = (await audit.head()).seq;
+      const written = await audit.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: 'by-module' } });
+      const deadline = Date.now() + 5_000;
+      while ((await audit.head()).seq === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect((await audit.list({ fromSeq: before + 1, limit: 1 }))[0]).toMatchObject({ id: written.id });
     } finally {
       await app.close();
     }

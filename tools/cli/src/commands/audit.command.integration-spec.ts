@@ -8,7 +8,7 @@ import { runAuditVerify } from './audit.command';
 
 async function cli(
   env: Record<string, string | undefined>,
-  opts: { anchor?: string } = {},
+  opts: { anchor?: string; json?: boolean } = {},
 ): Promise<{ code: number; text: string }> {
   const saved = { DATABASE_URL: process.env.DATABASE_URL, STRONGROOM_DATA_DIR: process.env.STRONGROOM_DATA_DIR };
   const lines: string[] = [];
@@ -31,19 +31,19 @@ async function cli(
   }
 }
 
+/** Four chained entries and one not yet chained; returns the head. */
 async function seed(db: Database): Promise<string> {
   const log = new AuditLog(db);
-  let hash = '';
-  for (let i = 1; i <= 4; i++)
-    hash = (
-      await log.record({
-        actor: { id: 'op', role: 'admin' },
-        action: 'policy.changed',
-        subject: { type: 'policy', id: 'p1' },
-        payload: { i },
-      })
-    ).hash;
-  return hash;
+  const entry = (i: number) => ({
+    actor: { id: 'op', role: 'admin' },
+    action: 'policy.changed',
+    subject: { type: 'policy', id: 'p1' },
+    payload: { i },
+  });
+  for (let i = 1; i <= 4; i++) await log.record(entry(i));
+  await log.flush();
+  await log.record(entry(5));
+  return (await log.head()).hash;
 }
 
 async function deleteSecond(db: Database): Promise<void> {
@@ -62,7 +62,10 @@ describe('strongroom audit verify', () => {
       const head = await seed(db);
       await db.close();
       const ok = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir }, { anchor: `4:${head}` });
-      expect(ok).toEqual({ code: 0, text: expect.stringContaining('OK: 4 entries') });
+      expect(ok).toEqual({ code: 0, text: expect.stringContaining('OK: 4 chained entries') });
+      const json = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir }, { json: true });
+      expect(JSON.parse(json.text)).toMatchObject({ ok: true, checked: 4, unchained: { count: 1 } });
+      expect(ok.text).toMatch(/; 1 not yet chained, not covered \(oldest from \d{4}-.*Z, \d+\.\d s ago\)$/);
 
       db = await openDatabase({ dataDir: dir, contexts: [auditContext] });
       await deleteSecond(db);
@@ -92,7 +95,8 @@ describe('strongroom audit verify', () => {
     const t: TestDatabase = await openTestDatabase('postgres', { contexts: [auditContext] });
     try {
       await seed(t.db);
-      expect((await cli({ DATABASE_URL: t.url })).code).toBe(0);
+      const ok = await cli({ DATABASE_URL: t.url });
+      expect(ok).toEqual({ code: 0, text: expect.stringContaining('1 not yet chained') });
       await deleteSecond(t.db);
       const bad = await cli({ DATABASE_URL: t.url });
       expect(bad).toEqual({ code: 1, text: expect.stringContaining('seq 2: missing') });

@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
-import { AuditLog, auditContext, type AuditVerification } from '@strongroom/audit';
+import { AuditLog, auditContext, type AuditVerification, type UnchainedTail } from '@strongroom/audit';
 import { defaultDataDir, openDatabase, type Database } from '@strongroom/persistence';
 
 /**
  * `strongroom audit verify [--anchor <seq>:<hash>] [--json]`: recomputes the audit log's hash
- * chain in the system of record (`DATABASE_URL`, else the PGlite data dir `STRONGROOM_DATA_DIR`).
+ * chain in the system of record (`DATABASE_URL`, else the PGlite data dir `STRONGROOM_DATA_DIR`)
+ * and says how many committed entries the chainer has not linked yet (those are not covered).
  * Exit 0 intact, 1 if any entry was altered, removed or reordered, 2 if there is no log to check.
  */
 export function register(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit log');
   audit
     .command('verify')
-    .description('verify the hash chain of the audit log; exit 0 if intact, 1 if tampered')
+    .description(
+      'verify the hash chain of the audit log and report its unchained tail; exit 0 if intact, 1 if tampered',
+    )
     .option('--anchor <seq:hash>', 'a head published earlier that must still be in the chain')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { anchor?: string; json?: boolean }) => {
@@ -62,9 +65,17 @@ function openAuditDatabase(): Promise<Database> {
 }
 
 function describe(r: AuditVerification): string {
-  if (r.ok) return `OK: ${r.checked} entries, chain intact up to seq ${r.head.seq} (head ${r.head.hash})`;
+  const tail = describeTail(r.unchained);
+  if (r.ok) return `OK: ${r.checked} chained entries, intact up to seq ${r.head.seq} (head ${r.head.hash}); ${tail}`;
   return [
-    `TAMPERED: ${r.problems.length} problem(s) in ${r.checked} entries (head seq ${r.head.seq})`,
+    `TAMPERED: ${r.problems.length} problem(s) in ${r.checked} chained entries (head seq ${r.head.seq}); ${tail}`,
     ...r.problems.map((p) => `  seq ${p.seq}: ${p.kind}: ${p.detail}`),
   ].join('\n');
+}
+
+/** The entries the check did not cover: committed, not yet linked by the chainer. */
+function describeTail(t: UnchainedTail): string {
+  if (t.count === 0) return 'no entries waiting to be chained';
+  const age = (t.oldestAgeSeconds ?? 0).toFixed(1);
+  return `${t.count} not yet chained, not covered (oldest from ${t.oldestAt}, ${age} s ago)`;
 }
