@@ -167,7 +167,7 @@ describe.each(testBackends())('reserved relayer nonces whose transaction is neve
     );
     expect(legs).toEqual([{ id: `nonce-fill:ethereum:${fill.relayer}:${nonce}:gas`, amount: fill.fee }]);
     const audited = await t.tdb.db.query<{ action: string }>(
-      `SELECT action FROM audit.entries WHERE subject_type = 'relayer_nonce' AND subject_id = $1 ORDER BY seq`,
+      `SELECT action FROM audit.entries WHERE subject_type = 'relayer_nonce' AND subject_id = $1 ORDER BY id`,
       [`ethereum:${fill.relayer}:${nonce}`],
     );
     expect(audited.map((a) => a.action)).toEqual(['nonce_fill.signed', 'nonce_fill.settled']);

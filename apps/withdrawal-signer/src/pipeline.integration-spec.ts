@@ -155,7 +155,7 @@ for (const backend of testBackends()) {
         'settled',
       ]);
       const audited = await t.tdb.db.query(
-        `SELECT action FROM audit.entries WHERE subject_type = 'withdrawal' AND subject_id = $1 ORDER BY seq`,
+        `SELECT action FROM audit.entries WHERE subject_type = 'withdrawal' AND subject_id = $1 ORDER BY id`,
         [w1.id],
       );
       expect(audited.map((a) => a.action)).toEqual(history.history?.map((h) => `withdrawal.${h.to}`));

@@ -77,6 +77,7 @@ describeEachBackend('api key management over HTTP', { contexts: [authContext] },
     expect(((await revoked.json()) as ApiKeyInfo).revokedAt).not.toBeNull();
     expect(await code(await signedFetch(url, bob, 'GET', '/v1/reports'))).toBe('auth.revoked');
 
+    await new AuditLog(ctx().db).flush();
     const entries = await new AuditLog(ctx().db).list({ subjectType: 'api_key', subjectId: bob.keyId });
     expect(entries.map((e) => [e.action, e.actor.id, e.actor.role])).toEqual([
       ['auth.key_created', admin.keyId, 'admin'],

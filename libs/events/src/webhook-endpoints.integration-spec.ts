@@ -87,7 +87,7 @@ describeEachBackend('webhook endpoints over HTTP', { contexts: [eventsContext] }
 
     // Changes are audited without the secret; the secret is in no answer but the creation's.
     const audit = await ctx().db.query<{ action: string; payload: unknown }>(
-      `SELECT action, payload FROM audit.entries WHERE subject_id = $1 ORDER BY seq`,
+      `SELECT action, payload FROM audit.entries WHERE subject_id = $1 ORDER BY id`,
       [mine.id],
     );
     expect(audit.map((a) => a.action)).toEqual(['webhook_endpoint.created']);

@@ -125,6 +125,7 @@ describeEachBackend('dual control over HTTP', { contexts: [authContext] }, (ctx)
     expect(JSON.stringify(await db.query('SELECT * FROM auth.change_requests'))).not.toContain(made.secret);
 
     const audit = new AuditLog(db);
+    await audit.flush();
     const entries = await audit.list({ subjectType: 'change_request', subjectId: change.id });
     expect(entries.map((e) => [e.action, e.actor.id])).toEqual([
       ['change.proposed', alice.keyId],

@@ -55,6 +55,7 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
     const root = await liabilities.publish(snapshotId, { id: 'key-1', role: 'auditor' });
     expect(await liabilities.publish(snapshotId)).toEqual(root);
     // Published once, audited once, with the root as the payload.
+    await new AuditLog(ctx().db).flush();
     const audited = await new AuditLog(ctx().db).list({ subjectType: 'snapshot', subjectId: snapshotId });
     expect(audited.map((e) => [e.action, e.actor.id])).toEqual([['proof_of_liabilities.published', 'key-1']]);
     const snap = await snapshots.get(snapshotId);

@@ -97,6 +97,7 @@ describeEachBackend('user balance snapshots', { contexts: [complianceContext] },
   it('records taking and completing each snapshot in the audit log, with who asked', async () => {
     const { db } = ctx();
     const audit = new AuditLog(db);
+    await audit.flush();
     const [snap] = await snapshots.list(1);
     const entries = (await audit.list({ subjectType: 'snapshot', subjectId: snap.id })).map((e) => [
       e.action,

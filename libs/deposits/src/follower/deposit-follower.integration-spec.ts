@@ -164,6 +164,7 @@ describeEachBackend('deposit follower on a scripted chain', { contexts: [deposit
       'deposit.credited',
       'deposit.reversed',
     ]);
+    await new AuditLog(f.db).flush();
     const audited = await new AuditLog(f.db).list({ subjectType: 'deposit' });
     expect(audited.map((e) => [e.action, e.subject.id, (e.payload as { shortfall: string }).shortfall])).toEqual([
       ['deposit.reversed', `bitcoin:${d1.txid}:0`, '0'],

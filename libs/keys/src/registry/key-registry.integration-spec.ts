@@ -75,6 +75,7 @@ describeEachBackend('KeyRegistry', { contexts: [keysContext] }, (ctx) => {
     expect((await registry.verifyWallet(w.id, signer)).usable).toBe(true);
     expect((await registry.verifyWallet(w.id, signer)).usable).toBe(true);
     // The registration and each change of verdict are audited; a repeated verdict is not.
+    await new AuditLog(ctx().db).flush();
     const audited = await new AuditLog(ctx().db).list({ subjectType: 'wallet', subjectId: w.id });
     expect(audited.map((e) => e.action)).toEqual([
       'keys.wallet_registered',

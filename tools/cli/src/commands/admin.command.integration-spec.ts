@@ -193,6 +193,7 @@ for (const backend of testBackends()) {
       );
       const db = await open();
       try {
+        await new AuditLog(db).flush();
         const entries = await new AuditLog(db).list({ subjectType: 'api_key', subjectId: made.keyId });
         expect(entries.map((e) => [e.action, e.actor.role])).toEqual([
           ['auth.key_created', 'operator'],

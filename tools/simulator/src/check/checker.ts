@@ -267,6 +267,7 @@ export class Checker {
         });
     }
     out.push(...(await reconcileAgainstWorld(this.db, this.world, this.assets, audit, this.floatAddresses)));
+    await audit.flush();
     const v = await audit.verify();
     if (!v.ok) out.push({ code: 'audit.broken', detail: JSON.stringify(v.problems.slice(0, 3)) });
     return out;
