@@ -41,6 +41,11 @@ export class AuditChainer {
     this.measureEveryMs = options.measureEveryMs ?? 5_000;
   }
 
+  /** Whether this process leads the chain at the moment. */
+  get leading(): boolean {
+    return this.running && this.seat.leading;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

@@ -8,6 +8,8 @@ import { chainPending, chainRound, PENDING_SQL, type ChainTx } from './chain-rou
  * the head lock every round takes and the triggers that check each link.
  */
 export interface ChainerSeat {
+  /** Whether this process led at its last acquire. */
+  readonly leading: boolean;
   /** Tries to lead (or keeps leading); true while this process leads. */
   acquire(): Promise<boolean>;
   /** One round while leading; how many entries it linked. */
@@ -26,7 +28,7 @@ const LOCK_KEY = 1;
  */
 export class AdvisoryChainerSeat implements ChainerSeat {
   private client?: Client;
-  private leading = false;
+  leading = false;
 
   constructor(private readonly url: string) {}
 
@@ -95,6 +97,10 @@ const inProcessLeaders = new WeakMap<Database, InProcessChainerSeat>();
  */
 export class InProcessChainerSeat implements ChainerSeat {
   constructor(private readonly db: Database) {}
+
+  get leading(): boolean {
+    return inProcessLeaders.get(this.db) === this;
+  }
 
   async acquire(): Promise<boolean> {
     const leader = inProcessLeaders.get(this.db);
