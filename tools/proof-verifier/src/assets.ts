@@ -1,6 +1,8 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from './encoding';
 import { sha256 } from './hash';
+import { Refusal } from './refusals';
+import { parseStrictJson, toPlain } from './strict-json';
 
 /**
  * Proof of assets v1: each custody wallet's keys sign an auditor's challenge. The digest binds the
@@ -67,13 +69,22 @@ export interface AssetsVerifyResult {
  * signature checked (low-S, against its key), and at least `threshold` distinct keys must have
  * signed. With `published`, the wallet's keys and threshold must equal the published ones (the
  * keys printed at the ceremony), so the operator cannot swap in keys it controls differently.
+ * Text and bytes are read with the strict JSON rules of the liabilities format.
  */
 export function verifyAssetsProof(
   input: unknown,
   options: { challenge?: string; published?: { walletId: string; threshold: number; publicKeys: string[] }[] } = {},
 ): AssetsVerifyResult {
   const problems: string[] = [];
-  const doc = (typeof input === 'string' ? JSON.parse(input) : input) as AssetsProof;
+  let doc: AssetsProof;
+  try {
+    doc = (
+      typeof input === 'string' || input instanceof Uint8Array ? toPlain(parseStrictJson(input)) : input
+    ) as AssetsProof;
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    return { valid: false, problems: [`${err.code}: ${err.message}`], wallets: [], totals: {} };
+  }
   if (doc?.format !== ASSETS_FORMAT || doc.version !== ASSETS_VERSION || !Array.isArray(doc.wallets)) {
     return { valid: false, problems: ['not a strongroom proof of assets v1 document'], wallets: [], totals: {} };
   }
@@ -114,16 +125,21 @@ export function verifyAssetsProof(
     }
     if (signed.size < w.threshold)
       problems.push(`wallet ${w.walletId}: ${signed.size} valid signature(s), ${w.threshold} needed`);
-    const holdings: Record<string, bigint> = {};
-    for (const h of w.holdings) holdings[h.asset] = (holdings[h.asset] ?? 0n) + BigInt(h.amount);
-    if (signed.size >= w.threshold)
-      for (const [a, v] of Object.entries(holdings)) totals.set(a, (totals.get(a) ?? 0n) + v);
+    const holdings = new Map<string, bigint>();
+    for (const h of w.holdings) {
+      if (typeof h.amount !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(h.amount)) {
+        problems.push(`wallet ${w.walletId}: ${JSON.stringify(h.amount)} is not an amount in base units`);
+        continue;
+      }
+      holdings.set(h.asset, (holdings.get(h.asset) ?? 0n) + BigInt(h.amount));
+    }
+    if (signed.size >= w.threshold) for (const [a, v] of holdings) totals.set(a, (totals.get(a) ?? 0n) + v);
     wallets.push({
       walletId: w.walletId,
       chain: w.chain,
       validSignatures: signed.size,
       threshold: w.threshold,
-      holdings: Object.fromEntries(Object.entries(holdings).map(([a, v]) => [a, v.toString()])),
+      holdings: Object.fromEntries([...holdings].map(([a, v]) => [a, v.toString()])),
     });
   }
   return {

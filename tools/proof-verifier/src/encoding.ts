@@ -1,30 +1,24 @@
-import { AMOUNT_BYTES, ASSET_CODE, HASH_BYTES, MAX_ASSETS, MAX_ID_BYTES, NONCE_BYTES, TAG, VERSION } from './format';
+import {
+  AMOUNT_BYTES,
+  HASH_BYTES,
+  MAX_ASSETS,
+  MAX_DEPTH,
+  MAX_ID_BYTES,
+  NONCE_BYTES,
+  NONCE_LABEL,
+  TAG,
+  type FormatVersion,
+} from './format';
+
+/**
+ * The byte layouts of docs/proof-of-liabilities.md § messages, for both format versions. Inputs
+ * are assumed checked (documents.ts does it for the verifier, liability-tree.ts for the prover);
+ * what would make a layout ambiguous is still refused here, as a programming error.
+ */
 
 /** 2^256: amounts and every sum must stay below it. */
 export const AMOUNT_LIMIT = 1n << 256n;
-const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
-const HEX32 = /^[0-9a-f]{64}$/;
 const utf8 = new TextEncoder();
-
-export class FormatError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'FormatError';
-  }
-}
-
-/** Parses a canonical decimal amount (no sign, no leading zeros, below 2^256). */
-export function parseAmount(value: unknown, field: string): bigint {
-  if (typeof value !== 'string' || !DECIMAL.test(value)) {
-    throw new FormatError(field, `expected a non-negative integer as a decimal string, got ${JSON.stringify(value)}`);
-  }
-  const v = BigInt(value);
-  if (v >= AMOUNT_LIMIT) throw new FormatError(field, 'exceeds 2^256-1');
-  return v;
-}
 
 /** Writes `value` as a u256 big-endian into `out` at `offset`. */
 export function writeU256(value: bigint, out: Uint8Array, offset: number): void {
@@ -42,13 +36,8 @@ export function readU256(bytes: Uint8Array, offset: number): bigint {
   return v;
 }
 
-export function parseHash(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string' || !HEX32.test(value))
-    throw new FormatError(field, 'expected 64 lower-case hex characters');
-  return hexToBytes(value);
-}
-
 export function hexToBytes(hex: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new RangeError('not hex');
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
@@ -60,29 +49,14 @@ export function bytesToHex(bytes: Uint8Array): string {
   return s;
 }
 
-/** UTF-8 bytes of an identifier, 1–255 bytes. */
-export function idBytes(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string' || value.length === 0) throw new FormatError(field, 'expected a non-empty string');
-  const b = utf8.encode(value);
-  if (b.length > MAX_ID_BYTES) throw new FormatError(field, `longer than ${MAX_ID_BYTES} UTF-8 bytes`);
-  return b;
+/** str(s) = u8(len) ‖ UTF-8(s), 1 ≤ len ≤ 255. */
+export function str(s: string): Uint8Array {
+  const b = utf8.encode(s);
+  if (b.length === 0 || b.length > MAX_ID_BYTES) throw new RangeError(`str() takes 1-${MAX_ID_BYTES} bytes`);
+  return concat([[b.length], b]);
 }
 
-export function checkAssets(assets: unknown): string[] {
-  if (!Array.isArray(assets) || assets.length === 0 || assets.length > MAX_ASSETS) {
-    throw new FormatError('assets', `expected 1–${MAX_ASSETS} asset codes`);
-  }
-  const seen = new Set<string>();
-  for (const a of assets) {
-    if (typeof a !== 'string' || !ASSET_CODE.test(a))
-      throw new FormatError('assets', `invalid asset code ${JSON.stringify(a)}`);
-    if (seen.has(a)) throw new FormatError('assets', `duplicate asset code ${a}`);
-    seen.add(a);
-  }
-  return assets as string[];
-}
-
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
+export function concat(parts: (Uint8Array | number[])[]): Uint8Array {
   const len = parts.reduce((n, p) => n + p.length, 0);
   const out = new Uint8Array(len);
   let o = 0;
@@ -93,32 +67,61 @@ function concat(parts: (Uint8Array | number[])[]): Uint8Array {
   return out;
 }
 
-/** context = [0x04, v, len(snapshotId), snapshotId, count, (len(code), code)*]: what every leaf and the root are bound to. */
-export function contextMessage(snapshotId: string, assets: string[]): Uint8Array {
-  const sid = idBytes(snapshotId, 'snapshotId');
-  const codes = checkAssets(assets).map((a) => utf8.encode(a));
-  return concat([[TAG.context, VERSION, sid.length], sid, [codes.length], ...codes.flatMap((c) => [[c.length], c])]);
+export interface ContextFields {
+  version: FormatVersion;
+  snapshotId: string;
+  /** Version 2 only. */
+  snapshotTime?: string;
+  assets: string[];
 }
 
-/** commitment = [0x05, v, context hash, nonce, len(userId), userId]: hides the user id behind the per-user nonce. */
-export function commitmentMessage(context: Uint8Array, nonce: Uint8Array, userId: Uint8Array): Uint8Array {
+/**
+ * context X = H(04 ‖ v ‖ str(snapshotId) ‖ [v2: str(snapshotTime)] ‖ u8(n) ‖ str(asset_1) … str(asset_n)):
+ * what every leaf, padding leaf and the root are bound to.
+ */
+export function contextMessage({ version, snapshotId, snapshotTime, assets }: ContextFields): Uint8Array {
+  if (assets.length === 0 || assets.length > MAX_ASSETS) throw new RangeError(`1-${MAX_ASSETS} assets`);
+  if ((version === 2) !== (snapshotTime !== undefined)) throw new RangeError('snapshotTime is bound in version 2 only');
+  const time = snapshotTime === undefined ? [] : [str(snapshotTime)];
+  return concat([[TAG.context, version], str(snapshotId), ...time, [assets.length], ...assets.map(str)]);
+}
+
+/** nonce message = label ‖ salt ‖ X ‖ str(userId) (prover side; the label is ASCII, no length prefix). */
+export function nonceMessage(
+  version: FormatVersion,
+  salt: Uint8Array,
+  context: Uint8Array,
+  userId: string,
+): Uint8Array {
+  if (salt.length !== 32 || context.length !== HASH_BYTES) throw new RangeError('salt and context must be 32 bytes');
+  return concat([utf8.encode(NONCE_LABEL[version]), salt, context, str(userId)]);
+}
+
+/** commitment C = H(05 ‖ v ‖ X ‖ nonce ‖ str(userId)): hides the user id behind the per-user nonce. */
+export function commitmentMessage(
+  version: FormatVersion,
+  context: Uint8Array,
+  nonce: Uint8Array,
+  userId: string,
+): Uint8Array {
   if (context.length !== HASH_BYTES || nonce.length !== NONCE_BYTES)
     throw new RangeError('context and nonce must be 32 bytes');
-  return concat([[TAG.commitment, VERSION], context, nonce, [userId.length], userId]);
+  return concat([[TAG.commitment, version], context, nonce, str(userId)]);
 }
 
-/** leaf = [0x00, v, commitment, balance_1 … balance_n] (u256 each, in asset order). */
-export function leafMessage(commitment: Uint8Array, balances: bigint[]): Uint8Array {
+/** leaf = H(00 ‖ v ‖ C ‖ u256(balance_1) … u256(balance_n)), in asset order. */
+export function leafMessage(version: FormatVersion, commitment: Uint8Array, balances: bigint[]): Uint8Array {
   const out = new Uint8Array(2 + HASH_BYTES + AMOUNT_BYTES * balances.length);
   out[0] = TAG.leaf;
-  out[1] = VERSION;
+  out[1] = version;
   out.set(commitment, 2);
   balances.forEach((b, i) => writeU256(b, out, 2 + HASH_BYTES + AMOUNT_BYTES * i));
   return out;
 }
 
-/** node = [0x01, v, left hash, left sums, right hash, right sums]: the parent commits to each child's sums. */
+/** node = H(01 ‖ v ‖ left hash ‖ left sums ‖ right hash ‖ right sums): the parent commits to each child's sums. */
 export function nodeMessage(
+  version: FormatVersion,
   leftHash: Uint8Array,
   leftSums: bigint[],
   rightHash: Uint8Array,
@@ -128,7 +131,7 @@ export function nodeMessage(
   const half = HASH_BYTES + AMOUNT_BYTES * n;
   const out = new Uint8Array(2 + 2 * half);
   out[0] = TAG.node;
-  out[1] = VERSION;
+  out[1] = version;
   out.set(leftHash, 2);
   leftSums.forEach((s, i) => writeU256(s, out, 2 + HASH_BYTES + AMOUNT_BYTES * i));
   out.set(rightHash, 2 + half);
@@ -136,34 +139,28 @@ export function nodeMessage(
   return out;
 }
 
-/** padding leaf = [0x02, v, context hash], with all sums zero: fills the tree up to a power of two. */
-export function paddingMessage(context: Uint8Array): Uint8Array {
-  return concat([[TAG.padding, VERSION], context]);
+/** padding leaf = H(02 ‖ v ‖ X), with all sums zero: fills the tree up to a power of two. */
+export function paddingMessage(version: FormatVersion, context: Uint8Array): Uint8Array {
+  return concat([[TAG.padding, version], context]);
 }
 
-/** root = [0x03, v, context hash, depth, top hash, totals]: the one value that is published. */
-export function rootMessage(context: Uint8Array, depth: number, topHash: Uint8Array, totals: bigint[]): Uint8Array {
+/** root R = H(03 ‖ v ‖ X ‖ u8(depth) ‖ top hash ‖ u256(total_1) … u256(total_n)): commits to the totals. */
+export function rootMessage(
+  version: FormatVersion,
+  context: Uint8Array,
+  depth: number,
+  topHash: Uint8Array,
+  totals: bigint[],
+): Uint8Array {
+  if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) throw new RangeError(`depth 0-${MAX_DEPTH}`);
   const out = new Uint8Array(2 + HASH_BYTES + 1 + HASH_BYTES + AMOUNT_BYTES * totals.length);
   out[0] = TAG.root;
-  out[1] = VERSION;
+  out[1] = version;
   out.set(context, 2);
   out[2 + HASH_BYTES] = depth;
   out.set(topHash, 3 + HASH_BYTES);
   totals.forEach((t, i) => writeU256(t, out, 3 + 2 * HASH_BYTES + AMOUNT_BYTES * i));
   return out;
-}
-
-/** Per-asset amounts from a JSON map that must hold exactly the published assets. */
-export function amountsInOrder(map: unknown, assets: string[], field: string): bigint[] {
-  if (typeof map !== 'object' || map === null || Array.isArray(map))
-    throw new FormatError(field, 'expected an object of asset → amount');
-  const record = map as Record<string, unknown>;
-  const extra = Object.keys(record).filter((k) => !assets.includes(k));
-  if (extra.length > 0) throw new FormatError(field, `unknown asset(s) ${extra.join(', ')}`);
-  return assets.map((a) => {
-    if (!(a in record)) throw new FormatError(field, `missing asset ${a}`);
-    return parseAmount(record[a], `${field}.${a}`);
-  });
 }
 
 export function amountMap(assets: string[], values: bigint[]): Record<string, string> {

@@ -1,10 +1,14 @@
 /**
- * Proof of liabilities, format version 1: the constants and JSON shapes. The exact byte layouts
- * are specified in docs/proof-of-liabilities.md; this file and encoding.ts are that spec in code.
+ * Proof of liabilities, format versions 1 and 2: the constants and JSON shapes. The exact byte
+ * layouts are specified in docs/proof-of-liabilities.md; this file and encoding.ts are that spec
+ * in code.
  */
 
 export const FORMAT = 'strongroom-proof-of-liabilities';
-export const VERSION = 1;
+/** The version the prover writes by default. */
+export const VERSION = 2;
+export type FormatVersion = 1 | 2;
+export const VERSIONS: readonly FormatVersion[] = [1, 2];
 
 /** Domain-separation tags: the first byte of every hashed message, so no message of one kind can be read as another. */
 export const TAG = {
@@ -26,6 +30,11 @@ export const MAX_ASSETS = 64;
 export const MAX_ID_BYTES = 255;
 /** Asset codes: upper-case letters and digits, as in Strongroom's asset registry. */
 export const ASSET_CODE = /^[A-Z][A-Z0-9]{1,15}$/;
+/** The ASCII label that starts the nonce message of each version (no length prefix). */
+export const NONCE_LABEL: Record<FormatVersion, string> = {
+  1: 'strongroom-pol-v1-nonce',
+  2: 'strongroom-pol-v2-nonce',
+};
 
 /** Per-asset amounts as canonical decimal strings, keyed by asset code. */
 export type AmountMap = Record<string, string>;
@@ -37,14 +46,12 @@ export interface ProofStep {
   sums: AmountMap;
 }
 
-/** One user's inclusion proof (JSON). */
-export interface InclusionProof {
+interface InclusionFields {
   format: typeof FORMAT;
-  version: typeof VERSION;
   snapshotId: string;
   /** The published asset order; every amount is encoded in this order. */
   assets: string[];
-  /** The published root (hex) and per-asset totals. */
+  /** The root (hex) and per-asset totals the proof claims to lead to. */
   root: string;
   totals: AmountMap;
   userId: string;
@@ -57,13 +64,57 @@ export interface InclusionProof {
   path: ProofStep[];
 }
 
-/** What an operator publishes for a snapshot. */
-export interface PublishedRoot {
+/** One user's inclusion proof, format 1 (JSON). */
+export interface InclusionProofV1 extends InclusionFields {
+  version: 1;
+}
+
+/** One user's inclusion proof, format 2: the snapshot time is bound too, and the document says what it is. */
+export interface InclusionProofV2 extends InclusionFields {
+  version: 2;
+  kind: 'inclusion';
+  /** When the snapshot was taken: `YYYY-MM-DDTHH:MM:SS.sssZ` (UTC). */
+  snapshotTime: string;
+}
+
+export type InclusionProof = InclusionProofV1 | InclusionProofV2;
+
+/** What an operator published for a snapshot in format 1. */
+export interface PublishedRootV1 {
   format: typeof FORMAT;
-  version: typeof VERSION;
+  version: 1;
   snapshotId: string;
   assets: string[];
   depth: number;
   root: string;
   totals: AmountMap;
 }
+
+/**
+ * A statement about a published root made outside it (a signature, a chain anchor). The root does
+ * not commit to them; each type is defined and checked by the verifier version that knows it.
+ */
+export interface Attestation {
+  type: string;
+  [field: string]: unknown;
+}
+
+/**
+ * What an operator publishes for a snapshot in format 2. `root` commits to every other field but
+ * `attestations`, and `topHash` is published, so anyone can recompute the root from this document.
+ */
+export interface PublishedRootV2 {
+  format: typeof FORMAT;
+  version: 2;
+  kind: 'root';
+  snapshotId: string;
+  snapshotTime: string;
+  assets: string[];
+  depth: number;
+  topHash: string;
+  totals: AmountMap;
+  root: string;
+  attestations: Attestation[];
+}
+
+export type PublishedRoot = PublishedRootV1 | PublishedRootV2;

@@ -1,15 +1,15 @@
-import { verifyProof } from './verify';
+import { verifyProof, type VerifyOptions, type VerifyResult } from './verify';
 
 /**
- * The browser page (static/index.html): verifies a pasted proof entirely in the page, with the
- * same code as the CLI. Bundled into static/verifier.js by build/bundle-page.ts. Only the few DOM
- * members used are typed here, so the repository's TypeScript setup needs no DOM library.
+ * The browser page (static/index.html): verifies a pasted or chosen proof entirely in the page,
+ * with the same code as the CLI. Bundled into static/verifier.js by build/bundle-page.ts. Only the
+ * few DOM members used are typed here, so the repository's TypeScript setup needs no DOM library.
  */
 interface Element {
   value: string;
   textContent: string | null;
-  hidden: boolean;
   className: string;
+  files?: { length: number; [index: number]: { arrayBuffer(): Promise<ArrayBuffer> } } | null;
   setAttribute(name: string, value: string): void;
   appendChild(child: Element): Element;
   replaceChildren(...children: Element[]): void;
@@ -35,22 +35,37 @@ function el(tag: string, text?: string, className?: string): Element {
   return e;
 }
 
-function run(): void {
+/** The proof: the chosen file's exact bytes (checked as UTF-8), else the pasted text. */
+async function proofInput(): Promise<Uint8Array | string> {
+  const files = byId('proof-file').files;
+  if (files && files.length > 0) return new Uint8Array(await files[0].arrayBuffer());
+  return byId('proof').value;
+}
+
+/** The published field holds either the root (hex) or the whole published document (JSON). */
+function trust(): Pick<VerifyOptions, 'expectedRoot' | 'published'> {
+  const text = byId('published').value.trim();
+  if (text === '') return {};
+  return text.startsWith('{') ? { published: text } : { expectedRoot: text };
+}
+
+function show(result: VerifyResult): void {
   const status = byId('status');
   const details = byId('details');
-  const root = byId('root').value.trim();
-  const result = verifyProof(byId('proof').value, root ? { expectedRoot: root } : {});
   details.replaceChildren();
-  if (!result.valid) {
+  if (result.outcome === 'invalid') {
     status.setAttribute('data-result', 'invalid');
     status.className = 'invalid';
     status.textContent = `Invalid proof (${result.code})`;
-    details.appendChild(el('p', result.reason, 'reason'));
+    details.appendChild(el('p', `${result.subject}: ${result.reason}`, 'reason'));
     return;
   }
-  status.setAttribute('data-result', 'valid');
-  status.className = 'valid';
-  status.textContent = `Valid: ${result.userId} is included in snapshot ${result.snapshotId}`;
+  const valid = result.outcome === 'valid';
+  status.setAttribute('data-result', valid ? 'valid' : 'self-consistent');
+  status.className = valid ? 'valid' : 'warning';
+  status.textContent = valid
+    ? `Valid: ${result.userId} is included in snapshot ${result.snapshotId}`
+    : 'SELF-CONSISTENT ONLY: not checked against a published root';
   const table = el('table');
   const head = el('tr');
   for (const h of ['Asset', 'Your balance', 'Total liabilities']) head.appendChild(el('th', h));
@@ -60,20 +75,36 @@ function run(): void {
     row.setAttribute('data-asset', a);
     row.appendChild(el('td', a));
     row.appendChild(el('td', result.balances[a], 'balance'));
-    row.appendChild(el('td', result.totals[a]));
+    row.appendChild(el('td', result.totals[a], 'total'));
     table.appendChild(row);
   }
   details.appendChild(table);
+  const time = result.snapshotTime ? `, taken ${result.snapshotTime}` : '';
+  details.appendChild(el('p', `Snapshot ${result.snapshotId}${time}; format version ${result.version}`, 'snapshot'));
   details.appendChild(el('p', `Root: ${result.root}`, 'root'));
+  if (!valid) {
+    details.appendChild(
+      el(
+        'p',
+        'The proof only agrees with itself, which whoever made it can always arrange. Enter the root or the ' +
+          'document the operator published, from a channel you trust, to check that your balances are counted.',
+        'warning',
+      ),
+    );
+    return;
+  }
   details.appendChild(
-    el(
-      'p',
-      result.rootChecked
-        ? 'The proof leads to the published root you entered.'
-        : 'No published root entered: the proof is consistent, but compare the root above with the one the operator published.',
-      result.rootChecked ? 'note' : 'warning',
-    ),
+    el('p', `The proof leads to the published ${result.checkedAgainst.join(' and ')} you entered.`, 'note'),
   );
+  if (result.uncheckedAttestations.length > 0)
+    details.appendChild(
+      el('p', `Not checked by this page: ${result.uncheckedAttestations.join(', ')}.`, 'attestations'),
+    );
 }
 
-byId('verify').addEventListener('click', run);
+async function run(): Promise<void> {
+  const userId = byId('user').value;
+  show(verifyProof(await proofInput(), { userId, ...trust() }));
+}
+
+byId('verify').addEventListener('click', () => void run());

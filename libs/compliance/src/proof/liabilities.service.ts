@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { InclusionProof, PublishedRoot } from '@strongroom/proof-verifier';
+import { VERSION, type FormatVersion, type InclusionProof, type PublishedRoot } from '@strongroom/proof-verifier';
 import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { domainError } from '@strongroom/shared-types';
@@ -13,7 +13,9 @@ export const proofUserId = (clientId: string, userId: string): string => `${clie
 /**
  * Proofs of liabilities over complete snapshots (docs/proof-of-liabilities.md): one
  * published root per snapshot, and per-user inclusion proofs the exchange hands to its users.
- * The tree is rebuilt deterministically from the stored rows and salt; the last one is cached.
+ * New roots are format 2 (bound to the snapshot's time); a root published in format 1 keeps
+ * serving format 1 proofs. The tree is rebuilt deterministically from the stored rows, salt and
+ * format version; the last one is cached.
  */
 export class LiabilitiesService {
   private cached?: { snapshotId: string; tree: LiabilityTree };
@@ -33,7 +35,7 @@ export class LiabilitiesService {
     const existing = await this.published(snapshotId).catch(() => null);
     if (existing) return existing;
     const salt = randomBytes(32);
-    const tree = await this.build(snapshotId, salt);
+    const tree = await this.build(snapshotId, salt, VERSION);
     const published = tree.published();
     const rows = await this.db.transaction(async (tx) => {
       const inserted = await tx.query<{ published: PublishedRoot | string }>(
@@ -93,8 +95,8 @@ export class LiabilitiesService {
         ComplianceErrors['proof.not_published'],
         `no proof of liabilities has been published for snapshot ${snapshotId}`,
       );
-    const tree = await this.build(snapshotId, Buffer.from(row.salt));
     const published = await this.published(snapshotId);
+    const tree = await this.build(snapshotId, Buffer.from(row.salt), published.version);
     // The stored rows are immutable, so this can only fail if the database was tampered with.
     if (tree.root !== published.root)
       throw new Error(`snapshot ${snapshotId}: rebuilt root ${tree.root} differs from the published ${published.root}`);
@@ -102,7 +104,7 @@ export class LiabilitiesService {
     return tree;
   }
 
-  private async build(snapshotId: string, salt: Uint8Array): Promise<LiabilityTree> {
+  private async build(snapshotId: string, salt: Uint8Array, version: FormatVersion): Promise<LiabilityTree> {
     const snap = await this.snapshots.get(snapshotId);
     if (snap.status !== 'complete')
       throw domainError(ComplianceErrors['snapshot.not_complete'], `snapshot ${snapshotId} is ${snap.status}`);
@@ -120,7 +122,9 @@ export class LiabilitiesService {
       const last = page[page.length - 1];
       after = { clientId: last.clientId, userId: last.userId, asset: last.asset };
     }
+    // Asset order: ascending code (byte order); a user without a row for an asset holds 0 of it.
     const assets = (snap.totals ?? []).map((t) => t.asset).sort();
-    return LiabilityTree.build({ snapshotId, assets, salt, users: [...users.values()] });
+    const format = version === 1 ? { version } : { version, snapshotTime: snap.takenAt };
+    return LiabilityTree.build({ ...format, snapshotId, assets, salt, users: [...users.values()] });
   }
 }

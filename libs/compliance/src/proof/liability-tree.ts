@@ -4,15 +4,21 @@ import { hash as nodeHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import {
   AMOUNT_BYTES,
-  FORMAT,
   HASH_BYTES,
   MAX_DEPTH,
-  MAX_ID_BYTES,
+  NONCE_LABEL,
+  Refusal,
   VERSION,
   amountMap,
   bytesToHex,
+  checkIdentifier,
+  checkSnapshotTime,
   contextMessage,
+  isPlainAscii,
+  readAssets,
   rootMessage,
+  str,
+  type FormatVersion,
   type InclusionProof,
   type PublishedRoot,
 } from '@strongroom/proof-verifier';
@@ -21,6 +27,7 @@ import { ComplianceErrors } from '../compliance.errors';
 import { Arena } from './arena';
 import { KernelPool } from './kernel-pool';
 import { orderByNonce } from './leaf-order';
+import { inclusionDocument, publishedDocument, type TreeFacts } from './tree-documents';
 import { treeKernels, type TreeKernels, type TreeLayout } from './tree-kernels';
 
 /** One user's balances at the snapshot; a missing asset counts as zero. */
@@ -29,9 +36,12 @@ export interface UserBalances {
   balances: Partial<Record<AssetCode, bigint>>;
 }
 
-export interface LiabilityTreeInput {
+/** Format 2 (the default) binds the snapshot time; format 1 is kept to rebuild trees published in it. */
+export type TreeFormat = { version?: 2; snapshotTime: string } | { version: 1; snapshotTime?: undefined };
+
+export type LiabilityTreeInput = TreeFormat & {
   snapshotId: string;
-  /** Published asset order; every amount in the tree is laid out in this order. */
+  /** Published asset order (format 2: ascending); every amount in the tree is laid out in this order. */
   assets: AssetCode[];
   /** 32 secret random bytes per snapshot, kept by the operator: every user's nonce derives from it. */
   salt: Uint8Array;
@@ -40,9 +50,8 @@ export interface LiabilityTreeInput {
   timings?: Record<string, number>;
   /** The clock of `timings` in ms (default wall time; a benchmark may pass CPU time). */
   clock?: () => number;
-}
+};
 
-const NONCE_LABEL = Buffer.from('strongroom-pol-v1-nonce', 'ascii');
 const U256_LIMIT = 1n << 256n;
 const U64_LIMIT = 1n << 64n;
 // Local copies: the imported bindings are property reads through module getters, too slow in the hot loops.
@@ -52,7 +61,7 @@ const AB = AMOUNT_BYTES;
 const sha256 = (message: Buffer): Buffer => Buffer.from(nodeHash('sha256', message, 'binary'), 'latin1');
 
 /**
- * A Merkle sum tree over a snapshot's user balances (format v1, docs/proof-of-liabilities.md).
+ * A Merkle sum tree over a snapshot's user balances (docs/proof-of-liabilities.md, format 2 by default).
  * Each level is one Buffer of fixed-size records `[hash | sums]`, so a parent's hashed message is
  * the tag, the version and the two adjacent child records copied in one go. node:crypto's one-shot
  * `hash` is used here (measured faster than @noble/hashes for many small inputs); the verifier uses
@@ -61,10 +70,13 @@ const sha256 = (message: Buffer): Buffer => Buffer.from(nodeHash('sha256', messa
 export class LiabilityTree {
   private indexByUser?: Map<string, number>;
 
+  readonly version: FormatVersion;
   readonly snapshotId: string;
+  readonly snapshotTime?: string;
   readonly assets: AssetCode[];
   readonly depth: number;
   readonly root: string;
+  readonly topHash: string;
   readonly totals: Record<AssetCode, bigint>;
   /** levels[k] holds the real (non-padding) nodes of level k, rounded up to an even count. */
   private readonly levels: Buffer[];
@@ -76,10 +88,13 @@ export class LiabilityTree {
   private readonly order: Uint32Array;
 
   private constructor(parts: TreeParts) {
+    this.version = parts.version;
     this.snapshotId = parts.snapshotId;
+    this.snapshotTime = parts.snapshotTime;
     this.assets = parts.assets;
     this.depth = parts.depth;
     this.root = parts.root;
+    this.topHash = parts.topHash;
     this.totals = parts.totals;
     this.levels = parts.levels;
     this.padding = parts.padding;
@@ -148,17 +163,19 @@ export class LiabilityTree {
 
   /** What the operator publishes for the snapshot. */
   published(): PublishedRoot {
+    return publishedDocument(this.facts());
+  }
+
+  private facts(): TreeFacts {
     return {
-      format: FORMAT,
-      version: VERSION,
+      version: this.version,
       snapshotId: this.snapshotId,
-      assets: [...this.assets],
+      snapshotTime: this.snapshotTime,
+      assets: this.assets,
       depth: this.depth,
       root: this.root,
-      totals: amountMap(
-        this.assets,
-        this.assets.map((a) => this.totals[a]),
-      ),
+      topHash: this.topHash,
+      totals: this.assets.map((a) => this.totals[a]),
     };
   }
 
@@ -183,22 +200,13 @@ export class LiabilityTree {
       path.push({ hash: record.subarray(0, HASH_BYTES).toString('hex'), sums: this.sumsOf(record) });
     }
     const leaf = this.levels[0].subarray(index * rec, (index + 1) * rec);
-    return {
-      format: FORMAT,
-      version: VERSION,
-      snapshotId: this.snapshotId,
-      assets: [...this.assets],
-      root: this.root,
-      totals: amountMap(
-        this.assets,
-        this.assets.map((a) => this.totals[a]),
-      ),
+    return inclusionDocument(this.facts(), {
       userId: this.userIds[this.order[index]],
       nonce: this.nonces.subarray(this.order[index] * 32, this.order[index] * 32 + 32).toString('hex'),
       balances: this.sumsOf(leaf),
       leafIndex: index,
       path,
-    };
+    });
   }
 
   private sumsOf(record: Buffer): Record<string, string> {
@@ -210,10 +218,13 @@ export class LiabilityTree {
 }
 
 interface TreeParts {
+  version: FormatVersion;
   snapshotId: string;
+  snapshotTime?: string;
   assets: AssetCode[];
   depth: number;
   root: string;
+  topHash: string;
   totals: Record<AssetCode, bigint>;
   levels: Buffer[];
   padding: Buffer[];
@@ -258,9 +269,12 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
     mark = now;
   };
   const { snapshotId, assets, users } = input;
+  const version: FormatVersion = input.version ?? VERSION;
+  const snapshotTime = input.version === 1 ? undefined : input.snapshotTime;
   if (input.salt.length !== 32)
     throw domainError(ComplianceErrors['proof.salt_length'], 'the snapshot salt must be 32 bytes');
-  const context = sha256(Buffer.from(contextMessage(snapshotId, assets)));
+  checkSnapshot(version, snapshotId, snapshotTime, assets);
+  const context = sha256(Buffer.from(contextMessage({ version, snapshotId, snapshotTime, assets })));
   const n = users.length;
   let depth = 0;
   while (2 ** depth < n) depth++;
@@ -275,10 +289,10 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
   }
   let idBytes = 0;
   for (let i = 0; i < n; i++) {
-    const len = Buffer.byteLength(users[i].userId, 'utf8');
-    if (len === 0 || len > MAX_ID_BYTES)
-      throw domainError(ComplianceErrors['proof.user_id'], `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
-    idBytes += len;
+    const id = users[i].userId;
+    // Printable ASCII of 1-255 characters meets every rule; anything else takes the full check.
+    if (typeof id !== 'string' || id.length === 0 || id.length > 255 || !isPlainAscii(id)) checkUserId(id, version);
+    idBytes += Buffer.byteLength(id, 'utf8');
   }
   let size = 0;
   const take = (bytes: number): number => {
@@ -288,6 +302,7 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
   };
   const layout: TreeLayout = {
     buffer: new ArrayBuffer(0),
+    version,
     n,
     depth,
     rec,
@@ -359,12 +374,15 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
       const top = n === 0 ? padRecord(0) : level(depth).subarray(0, rec);
       const totals: bigint[] = [];
       for (let k = 0; k < assetCount; k++) totals.push(readAmount(top, HB + AB * k));
-      const root = sha256(Buffer.from(rootMessage(context, depth, top.subarray(0, HB), totals)));
+      const root = sha256(Buffer.from(rootMessage(version, context, depth, top.subarray(0, HB), totals)));
       return {
+        version,
         snapshotId,
+        snapshotTime,
         assets: [...assets],
         depth,
         root: bytesToHex(root),
+        topHash: bytesToHex(top.subarray(0, HB)),
         totals: Object.fromEntries(assets.map((a, k) => [a, totals[k]])),
         levels: widths.map((_, k) => level(k)),
         padding: widths.map((_, k) => padRecord(k)),
@@ -378,16 +396,41 @@ function prepare(input: LiabilityTreeInput, shared: boolean): BuildJob {
 }
 
 /**
- * nonce = SHA-256("strongroom-pol-v1-nonce" ‖ salt ‖ context hash ‖ len(userId) ‖ userId): a PRF
- * keyed by the secret salt (the length-prefixed message makes the encoding prefix-free, so length
- * extension cannot turn one user's nonce into another's). Only the operator can compute it; each
- * user receives just their own.
+ * nonce = SHA-256("strongroom-pol-v<version>-nonce" ‖ salt ‖ context hash ‖ len(userId) ‖ userId):
+ * a PRF keyed by the secret salt (the length-prefixed message makes the encoding prefix-free, so
+ * length extension cannot turn one user's nonce into another's). Only the operator can compute
+ * it; each user receives just their own.
  */
-export function deriveNonce(salt: Uint8Array, context: Uint8Array, userId: string): Buffer {
-  const id = Buffer.from(userId, 'utf8');
-  if (id.length === 0 || id.length > MAX_ID_BYTES)
-    throw domainError(ComplianceErrors['proof.user_id'], `user id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
-  return sha256(Buffer.concat([NONCE_LABEL, salt, context, Buffer.from([id.length]), id]));
+export function deriveNonce(
+  salt: Uint8Array,
+  context: Uint8Array,
+  userId: string,
+  version: FormatVersion = VERSION,
+): Buffer {
+  checkUserId(userId, version);
+  return sha256(Buffer.concat([Buffer.from(NONCE_LABEL[version], 'ascii'), salt, context, str(userId)]));
+}
+
+/** The identifier rules of the format (docs § identifiers): a user id breaking them is refused. */
+function checkUserId(id: unknown, version: FormatVersion): void {
+  try {
+    checkIdentifier(id, 'userId', version);
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    throw domainError(ComplianceErrors['proof.user_id'], `user id ${JSON.stringify(id)}: ${err.message} (${err.code})`);
+  }
+}
+
+/** The snapshot's id, time and asset list come from the snapshot service: a bad one is a bug, not input. */
+function checkSnapshot(version: FormatVersion, snapshotId: string, time: string | undefined, assets: string[]): void {
+  try {
+    checkIdentifier(snapshotId, 'snapshotId', version);
+    if (version === 2) checkSnapshotTime(time, 'snapshotTime');
+    readAssets(assets, 'assets', version);
+  } catch (err) {
+    if (err instanceof Refusal) throw new Error(`liability tree: ${err.message} (${err.code})`);
+    throw err;
+  }
 }
 
 const SAFE_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);

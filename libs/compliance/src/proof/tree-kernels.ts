@@ -4,6 +4,8 @@
  */
 export interface TreeLayout {
   buffer: SharedArrayBuffer | ArrayBuffer;
+  /** The format version byte written into every message (1 or 2). */
+  version: number;
   n: number;
   depth: number;
   /** Bytes of one node record: hash (32) then one u256 sum per asset. */
@@ -42,16 +44,16 @@ export interface TreeKernels {
  * The hashing work of a tree build, in one self-contained function: it is run as is on the main
  * thread and, turned back into source text, in worker threads. So it may use nothing from outside
  * its body but the `load` (require) it is given — no imports, no module constants.
- * Byte layouts: docs/proof-of-liabilities.md §1.3.
+ * Byte layouts: docs/proof-of-liabilities.md § messages; the version byte comes from the layout.
  */
 export function treeKernels(load: (id: string) => unknown): TreeKernels {
   const { hash } = load('node:crypto') as { hash(algorithm: string, data: Uint8Array, encoding: 'binary'): string };
-  const V = 1;
   const TAG_LEAF = 0x00;
   const TAG_NODE = 0x01;
   const TAG_PADDING = 0x02;
   const TAG_COMMITMENT = 0x05;
-  const NONCE_LABEL = 'strongroom-pol-v1-nonce';
+  // The nonce label of each version: "strongroom-pol-v1-nonce", "strongroom-pol-v2-nonce".
+  const nonceLabel = (l: TreeLayout) => `strongroom-pol-v${l.version}-nonce`;
 
   const buf = (l: TreeLayout, offset: number, length: number): Buffer => Buffer.from(l.buffer, offset, length);
   // The digest as a latin1 string written with Buffer#write: measured more than twice as fast as
@@ -106,11 +108,11 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
   };
 
   return {
-    // nonce = H("strongroom-pol-v1-nonce" ‖ salt ‖ X ‖ len ‖ userId)
+    // nonce = H("strongroom-pol-v<version>-nonce" ‖ salt ‖ X ‖ len ‖ userId)
     nonces(l, lo, hi) {
       const { offsets, bytes } = ids(l);
       const out = buf(l, l.nonces, 32 * l.n);
-      const label = Buffer.from(NONCE_LABEL, 'ascii');
+      const label = Buffer.from(nonceLabel(l), 'ascii');
       const msg = Buffer.alloc(label.length + 65 + 255);
       label.copy(msg, 0);
       copy(buf(l, l.salt, 32), 0, msg, label.length, 32);
@@ -135,11 +137,11 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
       const rowBytes = 32 * l.assetCount;
       const commit = Buffer.alloc(2 + 64 + 1 + 255);
       commit[0] = TAG_COMMITMENT;
-      commit[1] = V;
+      commit[1] = l.version;
       copy(buf(l, l.context, 32), 0, commit, 2, 32);
       const leaf = Buffer.alloc(2 + 32 + rowBytes);
       leaf[0] = TAG_LEAF;
-      leaf[1] = V;
+      leaf[1] = l.version;
       const commitments = byLength(commit, 67);
       for (let i = lo; i < hi; i++) {
         copy(nonces, 32 * i, commit, 34, 32);
@@ -159,13 +161,13 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
       const pad = buf(l, l.padding, (l.depth + 1) * l.rec);
       const first = Buffer.alloc(34);
       first[0] = TAG_PADDING;
-      first[1] = V;
+      first[1] = l.version;
       copy(buf(l, l.context, 32), 0, first, 2, 32);
       hashInto(first, pad, 0);
       const pair = Buffer.alloc(2 * l.rec);
       const msg = Buffer.alloc(2 + 2 * l.rec);
       msg[0] = TAG_NODE;
-      msg[1] = V;
+      msg[1] = l.version;
       for (let k = 0; k < l.depth; k++) {
         copy(pad, k * l.rec, pair, 0, l.rec);
         copy(pad, k * l.rec, pair, l.rec, l.rec);
@@ -176,7 +178,7 @@ export function treeKernels(load: (id: string) => unknown): TreeKernels {
     nodes(l, fromLevel, toLevel, w, of) {
       const msg = Buffer.alloc(2 + 2 * l.rec);
       msg[0] = TAG_NODE;
-      msg[1] = V;
+      msg[1] = l.version;
       const pad = buf(l, l.padding, (l.depth + 1) * l.rec);
       let real = l.n;
       for (let k = 1; k < fromLevel; k++) real = Math.ceil(real / 2);
