@@ -1,51 +1,137 @@
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  bytesToHex,
+  commitmentMessage,
+  contextMessage,
+  leafMessage,
+  rootMessage,
+  sha256,
+} from '@strongroom/proof-verifier';
 import { main } from '../main';
-import { runVerify } from './proof.command';
+import { EXIT, runCheckRoot, runVerify, type VerifyOpts } from './proof.command';
 
 const repo = path.resolve(__dirname, '../../../..');
 const vectors = path.join(repo, 'tools/proof-verifier/vectors');
-const small = JSON.parse(readFileSync(path.join(vectors, 'v1-small-tree.json'), 'utf8')) as {
-  published: { root: string };
-  proofs: { userId: string }[];
-};
-const negative = JSON.parse(readFileSync(path.join(vectors, 'v1-negative.json'), 'utf8')) as {
-  cases: { name: string; proof: unknown; expectedRoot?: string; code: string }[];
+const load = <T>(name: string): T => JSON.parse(readFileSync(path.join(vectors, name), 'utf8')) as T;
+type Tree = { published: { root: string }; proofs: { userId: string }[] };
+type Case = {
+  name: string;
+  check?: 'published';
+  proof?: unknown;
+  proofText?: string;
+  proofBase64?: string;
+  user?: string | null;
+  root?: string;
+  published?: unknown;
+  publishedText?: string;
+  expect: { outcome: string; code?: string; subject?: string };
 };
 const dir = mkdtempSync(path.join(tmpdir(), 'proof-cli-'));
 
-function run(file: string, root?: string): { code: number; out: string; err: string } {
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+function capture(run: (out: (l: string) => void, err: (l: string) => void) => number) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runVerify(
-    file,
-    root ? { root } : {},
+  const code = run(
     (l) => out.push(l),
     (l) => err.push(l),
   );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+const verify = (file: string, opts: VerifyOpts) => capture((o, e) => runVerify(file, opts, o, e));
+
 describe('strongroom proof verify', () => {
-  it.each(small.proofs.map((p, i) => [p.userId, i] as const))('accepts the vector proof of %s', (userId, i) => {
-    const file = path.join(dir, `ok-${i}.json`);
-    writeFileSync(file, JSON.stringify(small.proofs[i]));
-    const r = run(file, small.published.root);
-    expect(r).toMatchObject({ code: 0, err: '' });
-    expect(r.out).toContain(`VALID: ${userId}`);
+  it.each(
+    (['v1-small-tree.json', 'v2-small-tree.json'] as const).flatMap((f) =>
+      load<Tree>(f).proofs.map((p, i) => [f, p.userId, i] as const),
+    ),
+  )('%s: accepts the proof of %s against the root and the published document', (f, userId, i) => {
+    const tree = load<Tree>(f);
+    const file = write(`ok-${f}-${i}.json`, JSON.stringify(tree.proofs[i]));
+    const published = write(`published-${f}.json`, JSON.stringify(tree.published));
+    for (const trust of [{ root: tree.published.root }, { published }]) {
+      const r = verify(file, { user: userId, ...trust });
+      expect(r).toMatchObject({ code: EXIT.valid, err: '' });
+      expect(r.out).toContain(`VALID: ${userId}`);
+    }
   });
 
-  it.each(negative.cases.map((c) => [c.name, c] as const))('rejects %s with a reason', (name, c) => {
-    const file = path.join(dir, `bad-${name}.json`);
-    writeFileSync(file, JSON.stringify(c.proof));
-    const r = run(file, c.expectedRoot);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`INVALID (${c.code})`);
+  const cases = ['v1-negative.json', 'v2-negative.json'].flatMap((f) =>
+    load<{ cases: Case[] }>(f).cases.map((c) => [`${f.slice(0, 2)} ${c.name}`, c] as const),
+  );
+  it.each(cases)('answers %s as its vector says', (name, c) => {
+    const input = (base: string, json: unknown, text?: string, b64?: string) =>
+      write(base, b64 !== undefined ? Buffer.from(b64, 'base64') : (text ?? JSON.stringify(json)));
+    const published =
+      c.published !== undefined || c.publishedText !== undefined
+        ? input(`pub-${name}.json`, c.published, c.publishedText)
+        : undefined;
+    const r =
+      c.check === 'published'
+        ? capture((o, e) => runCheckRoot(published as string, { root: c.root }, o, e))
+        : verify(input(`bad-${name}.json`, c.proof, c.proofText, c.proofBase64), {
+            user: c.user ?? undefined,
+            root: c.root,
+            published,
+          });
+    if (c.user === null)
+      return expect(r).toMatchObject({ code: EXIT.unreadable, err: expect.stringMatching(/--user/) });
+    if (c.expect.outcome === 'self_consistent')
+      return expect(r).toMatchObject({
+        code: EXIT.selfConsistent,
+        out: expect.stringMatching(/^SELF-CONSISTENT ONLY/),
+      });
+    expect(r.code).toBe(EXIT.invalid);
+    expect(r.err).toContain(`INVALID (${c.expect.code}) in the ${c.expect.subject}`);
   });
 
   it('exits 2 on a missing file', () => {
-    expect(run(path.join(dir, 'nope.json')).code).toBe(2);
+    expect(verify(path.join(dir, 'nope.json'), { user: 'x' }).code).toBe(EXIT.unreadable);
+  });
+
+  describe('prints nothing a document can turn into terminal commands', () => {
+    // A format 1 proof may carry control characters in its ids (format 2 refuses them): a valid
+    // one whose snapshot id would conceal the rest of the line.
+    const snapshotId = 'snap\u001b[8m hidden\u009b2J\u202e';
+    const userId = 'eve';
+    const context = sha256(contextMessage({ version: 1, snapshotId, assets: ['BTC'] }));
+    const nonce = new Uint8Array(32).fill(3);
+    const leaf = sha256(leafMessage(1, sha256(commitmentMessage(1, context, nonce, userId)), [5n]));
+    const root = bytesToHex(sha256(rootMessage(1, context, 0, leaf, [5n])));
+    const proof = {
+      ...{ format: 'strongroom-proof-of-liabilities', version: 1, snapshotId, assets: ['BTC'], root },
+      ...{ totals: { BTC: '5' }, userId, nonce: bytesToHex(nonce), balances: { BTC: '5' }, leafIndex: 0, path: [] },
+    };
+    const file = write('ansi.json', JSON.stringify(proof));
+
+    it('escapes control and bidirectional characters in the text output', () => {
+      const r = verify(file, { user: userId, root });
+      expect(r.code).toBe(EXIT.valid);
+      expect(r.out).toContain('snapshot snap\\x1b[8m hidden\\x9b2J\\u{202e}');
+      expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    });
+
+    it('prints ASCII-only JSON with --json that parses back to the same values', () => {
+      const r = verify(file, { user: userId, root, json: true });
+      expect(r.out).toMatch(/^[\x20-\x7e\n]*$/);
+      expect(JSON.parse(r.out)).toMatchObject({ outcome: 'valid', snapshotId, userId });
+    });
+
+    it('escapes the foreign text of a refusal too', () => {
+      const bad = write('ansi-bad.json', JSON.stringify({ ...proof, ['x\u001b[2K']: 1 }));
+      const r = verify(bad, { user: userId, root });
+      expect(r.code).toBe(EXIT.invalid);
+      expect(r.err).toContain('unknown_field');
+      expect(r.err).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    });
   });
 
   it('is discovered by the CLI entry point and sets the exit code', async () => {
@@ -55,7 +141,7 @@ describe('strongroom proof verify', () => {
       const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
       process.exitCode = undefined;
       try {
-        await main(['node', 'strongroom', 'proof', 'verify', ...args]);
+        await main(['node', 'strongroom', 'proof', ...args]);
         return { status: process.exitCode, output: lines.join('\n') };
       } finally {
         process.exitCode = undefined;
@@ -63,9 +149,25 @@ describe('strongroom proof verify', () => {
         error.mockRestore();
       }
     };
-    const ok = await cli([path.join(vectors, 'v1-proof-alice.json'), '--root', small.published.root]);
-    expect(ok).toMatchObject({ status: 0, output: expect.stringContaining('VALID: alice@example.com') });
-    const bad = await cli([path.join(vectors, 'v1-proof-alice.json'), '--root', 'ab'.repeat(32)]);
-    expect(bad).toMatchObject({ status: 1, output: expect.stringContaining('expected_root_mismatch') });
+    const alice = path.join(vectors, 'v2-proof-alice.json');
+    const published = path.join(vectors, 'v2-published.json');
+    const root = load<{ root: string }>('v2-published.json').root;
+    expect(await cli(['verify', alice, '--user', 'alice@example.com', '--published', published])).toMatchObject({
+      status: EXIT.valid,
+      output: expect.stringContaining('VALID: alice@example.com'),
+    });
+    expect(await cli(['verify', alice, '--user', 'bob', '--root', root])).toMatchObject({
+      status: EXIT.invalid,
+      output: expect.stringContaining('user_mismatch'),
+    });
+    expect(await cli(['verify', alice, '--user', 'alice@example.com'])).toMatchObject({
+      status: EXIT.selfConsistent,
+      output: expect.stringContaining('SELF-CONSISTENT ONLY'),
+    });
+    expect(await cli(['verify', alice])).toMatchObject({ status: EXIT.unreadable });
+    expect(await cli(['check-root', published, '--root', root])).toMatchObject({
+      status: EXIT.valid,
+      output: expect.stringContaining('binds these totals'),
+    });
   });
 });
