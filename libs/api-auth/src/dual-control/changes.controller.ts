@@ -83,6 +83,7 @@ export class ChangesController {
   @Get(':id')
   @ApiContract({
     summary: 'One change request',
+    description: 'Its kind, payload, maker, status and, once decided, the checker and the outcome. Admin only.',
     params: ById,
     responses: { 200: ChangeRequestWire },
     errors: [AuthErrors['change.not_found']],

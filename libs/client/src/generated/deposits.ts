@@ -10,7 +10,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health */
+    /**
+     * Liveness and database reachability
+     * @description 200 when the database answers, 503 otherwise. Kept for existing checks; prefer /health/ready.
+     */
     get: operations['healthHealth'];
     put?: never;
     post?: never;
@@ -27,7 +30,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health/live */
+    /**
+     * Liveness: the process answers
+     * @description No I/O: for restarting a hung process, not for routing traffic (use /health/ready).
+     */
     get: operations['healthLive'];
     put?: never;
     post?: never;
@@ -44,7 +50,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health/ready */
+    /**
+     * Readiness: the database and the app’s dependencies
+     * @description The database and every check the app registers (KMS, each chain node synced, followers within their lag bound). 503 names each failing check with its reason under `error`.
+     */
     get: operations['healthReady'];
     put?: never;
     post?: never;
@@ -61,7 +70,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /metrics */
+    /**
+     * Prometheus metrics
+     * @description The process’s metrics in the Prometheus text format (strongroom_* and the Node.js defaults).
+     */
     get: operations['metricsMetrics'];
     put?: never;
     post?: never;
@@ -78,7 +90,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/changes */
+    /**
+     * List change requests
+     * @description Newest first (by creation time, then id), optionally only one status or kind. Admin only; every change this deployment recorded, whichever API recorded it.
+     */
     get: operations['changesList'];
     put?: never;
     post?: never;
@@ -95,7 +110,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/changes/:id */
+    /**
+     * One change request
+     * @description Its kind, payload, maker, status and, once decided, the checker and the outcome. Admin only.
+     */
     get: operations['changesGet'];
     put?: never;
     post?: never;
@@ -114,7 +132,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/changes/:id/approve */
+    /**
+     * Approve and execute a change
+     * @description A second admin — a different key and a different owner than the maker, neither revoked — approves, and the change is executed in the same transaction as its status change and the audit record naming both. Only the API that recorded the change executes it (409 `change.other_api`). A change is executed once: a retried or concurrent approval gets 409 `change.not_pending`. When the change no longer applies, it is recorded as `failed` with the refusal, and that refusal is the answer. Minting a key: the secret is in `result`, here only.
+     */
     post: operations['changesApprove'];
     delete?: never;
     options?: never;
@@ -131,8 +152,143 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/changes/:id/reject */
+    /**
+     * Reject a pending change
+     * @description Any admin, the maker included (who withdraws their own change this way). Audited.
+     */
     post: operations['changesReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List webhook endpoints
+     * @description Oldest first: the endpoints of the clients in the key’s scope, or of `clientId`. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Auditors read within their scope.
+     */
+    get: operations['webhookEndpointsList'];
+    put?: never;
+    /**
+     * Create a webhook endpoint
+     * @description Events of the client (or, with clientId null, events of no client) whose type matches `eventTypes` are delivered to `url` from now on, signed per Standard Webhooks with the endpoint’s own secret. 201 with the secret, in this answer only. The client must be registered and active. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Audited.
+     */
+    post: operations['webhookEndpointsCreate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One webhook endpoint (never its secret)
+     * @description Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Auditors read within their scope.
+     */
+    get: operations['webhookEndpointsGet'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook endpoint
+     * @description Its secrets are erased and what it was still due is dropped; its delivery log stays. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Audited.
+     */
+    delete: operations['webhookEndpointsRemove'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a webhook endpoint’s URL, subscriptions, description or enabled flag
+     * @description New subscriptions apply to events enqueued from now on. A disabled endpoint is sent nothing; what it was due keeps its order and goes out once it is enabled again. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Audited.
+     */
+    patch: operations['webhookEndpointsUpdate'];
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate a webhook endpoint’s secret
+     * @description A new secret, in this answer only. For `overlapSeconds` (default a day, at most 7 days) every delivery carries two `v1,` signatures, with the new and with the previous secret, so the receiver can switch at any time in between; after it, only the new one signs. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Audited.
+     */
+    post: operations['webhookEndpointsRotate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a test event to a webhook endpoint
+     * @description Enqueues a `webhook.test` event for this endpoint only (202 with the event); it is delivered like any other, and shows in the endpoint’s delivery log. A disabled endpoint: 409. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client.
+     */
+    post: operations['webhookEndpointsTest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The delivery log of a webhook endpoint
+     * @description Every attempt, newest first: status, error, duration, whether it was a replay. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client. Auditors read within their scope.
+     */
+    get: operations['webhookEndpointsDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/endpoints/{id}/events/{eventId}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Re-send one event to a webhook endpoint now
+     * @description Same `webhook-id` and body as every earlier attempt, newly signed; answers the attempt (logged as a replay). Only an event that was routed to this endpoint (else 404 `webhook.event_not_found`); it may arrive after newer events of its subject. A disabled endpoint: 409. Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client.
+     */
+    post: operations['webhookEndpointsReplay'];
     delete?: never;
     options?: never;
     head?: never;
@@ -146,7 +302,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/webhooks/events */
+    /**
+     * Outbox events with their delivery state
+     * @description Oldest first (outbox order), filtered by state (pending, delivered, unrouted), type, subject and clientId; each with how many endpoints still have to receive it and how many have. Admin only.
+     */
     get: operations['webhooksEvents'];
     put?: never;
     post?: never;
@@ -163,27 +322,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/webhooks/deliveries */
+    /**
+     * Delivery attempts to every endpoint
+     * @description Newest first, filtered by endpointId, eventId and ok. Admin only.
+     */
     get: operations['webhooksDeliveries'];
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhooks/events/{id}/replay': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** POST /v1/webhooks/events/:id/replay */
-    post: operations['webhooksReplay'];
     delete?: never;
     options?: never;
     head?: never;
@@ -197,10 +342,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/deposit-addresses */
+    /**
+     * Deposit addresses of a client
+     * @description Oldest first (by issue), optionally of one user or asset. Client-scoped: a key reads the clients in its scope; a key scoped to one client reads it when none is named, a key scoped to several must name one (400 `request.invalid`); an unknown client is 404, not an empty page.
+     */
     get: operations['depositAddressesList'];
     put?: never;
-    /** POST /v1/deposit-addresses */
+    /**
+     * The deposit address of (client, user, asset)
+     * @description Idempotent: the same address on every call (200) until `fresh: true` asks for a new one (201, next index; a first address is 201 too). The address is derived from the custody wallet serving the client and the tag `<clientId>/<userId>/<asset>/<index>`; the user’s ledger account is opened with it. Backend keys, for an active client in the key’s scope.
+     */
     post: operations['depositAddressesIssue'];
     delete?: never;
     options?: never;
@@ -215,7 +366,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/deposits */
+    /**
+     * Deposits
+     * @description In deposit-log order (`seq`: when first seen), oldest first, filtered by client, user, asset, chain, state or txid. Client-scoped: a key reads the clients in its scope; a key scoped to one client reads it when none is named, a key scoped to several must name one (400 `request.invalid`); an unknown client is 404, not an empty page. A key scoped to all clients may leave clientId out to read every client.
+     */
     get: operations['depositsList'];
     put?: never;
     post?: never;
@@ -232,7 +386,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/deposits/:id */
+    /**
+     * One deposit
+     * @description By id `<chain>:<txid>:<index>` (the webhook subject without its `deposit:` prefix). A deposit of a client outside the key’s scope is 403 `auth.forbidden_client`.
+     */
     get: operations['depositsOne'];
     put?: never;
     post?: never;
@@ -249,7 +406,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/incidents */
+    /**
+     * Incidents
+     * @description Credited deposits a reorg removed, with what was recovered from the user and the shortfall; oldest first, optionally of one chain, open (unresolved) or not. Client-scoped: a key reads the clients in its scope; a key scoped to one client reads it when none is named, a key scoped to several must name one (400 `request.invalid`); an unknown client is 404, not an empty page.
+     */
     get: operations['incidentsList'];
     put?: never;
     post?: never;
@@ -266,7 +426,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/custody-wallets */
+    /**
+     * Registered custody wallets
+     * @description By id, whatever their status: public keys, threshold and Safe — what deposit addresses derive from. A client-scoped auditor sees the operator’s wallets and its own clients’.
+     */
     get: operations['custodyWalletsList'];
     put?: never;
     post?: never;
@@ -277,7 +440,428 @@ export interface paths {
     trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'deposit.seen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A deposit was seen (mempool or block), not yet confirming
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_deposit_seen'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'deposit.confirming': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A deposit is in a block, counting confirmations
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_deposit_confirming'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'deposit.credited': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A deposit reached its confirmations and was credited to the user
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_deposit_credited'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'deposit.reversed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A credited deposit was reorged away and its credit reversed
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_deposit_reversed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'deposit.dropped': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * An uncredited deposit was reorged away or vanished
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_deposit_dropped'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.requested': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to requested
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_requested'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.held': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to held
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_held'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.awaiting_approval': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to awaiting approval
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_awaiting_approval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.approved': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to approved
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_approved'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.rejected': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to rejected
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_rejected'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.cancelled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to cancelled
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_cancelled'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.batched': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to batched
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_batched'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.signing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to signing
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_signing'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.signed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to signed
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_signed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.broadcast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to broadcast
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_broadcast'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.confirmed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to confirmed
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_confirmed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.settled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to settled
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_settled'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawal.failed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A withdrawal moved to failed
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawal_failed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawals.solvency_breaker_tripped': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Signing of an asset stopped: liabilities exceed custody
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawals_solvency_breaker_tripped'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'withdrawals.solvency_breaker_cleared': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Two admins cleared an asset’s solvency breaker
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_withdrawals_solvency_breaker_cleared'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'webhook.test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A test event, sent to one endpoint on request
+     * @description Signed per Standard Webhooks: verify `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint’s secret (several `v1,` signatures during a rotation: any one matching is enough).
+     */
+    post: operations['webhook_webhook_test'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     /** @description RFC 9457 problem+json. `code` is stable (the catalogue in docs/error-codes.md); `requestId` is the X-Request-Id of the answer and `instance` the same id as `urn:strongroom:request:<id>`. */
@@ -291,6 +875,483 @@ export interface components {
       instance: string;
     } & {
       [key: string]: unknown;
+    };
+    /**
+     * Format: date-time
+     * @description RFC 3339 UTC time.
+     * @example 2026-12-03T10:15:30.000Z
+     */
+    Timestamp: string;
+    DepositSeenPayload: {
+      /** @description `<chain>:<txid>:<output index or log>`. */
+      depositId: string;
+      chain: string;
+      txid: string;
+      index: string;
+      address: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      /** @enum {string} */
+      state: 'seen' | 'confirming' | 'credited' | 'reversed' | 'dropped';
+      blockHeight: number | null;
+      blockHash: string | null;
+      confirmations: number;
+      requiredConfirmations: number;
+      /**
+       * @description A dropped deposit seen in the mempool again.
+       * @constant
+       */
+      again?: true;
+    };
+    /**
+     * @description Asset code (BTC, ETH, USDC…).
+     * @example BTC
+     */
+    AssetCode: string;
+    /**
+     * @description An amount in base units of its asset (satoshi, wei, token units) as a decimal string.
+     * @example 150000000
+     */
+    BaseUnits: string;
+    DepositConfirmingPayload: components['schemas']['DepositEventPayload'];
+    DepositEventPayload: {
+      /** @description `<chain>:<txid>:<output index or log>`. */
+      depositId: string;
+      chain: string;
+      txid: string;
+      index: string;
+      address: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      /** @enum {string} */
+      state: 'seen' | 'confirming' | 'credited' | 'reversed' | 'dropped';
+      blockHeight: number | null;
+      blockHash: string | null;
+      confirmations: number;
+      requiredConfirmations: number;
+    };
+    DepositCreditedPayload: {
+      /** @description `<chain>:<txid>:<output index or log>`. */
+      depositId: string;
+      chain: string;
+      txid: string;
+      index: string;
+      address: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      /** @enum {string} */
+      state: 'seen' | 'confirming' | 'credited' | 'reversed' | 'dropped';
+      blockHeight: number | null;
+      blockHash: string | null;
+      confirmations: number;
+      requiredConfirmations: number;
+      /** @description The ledger transfer that credited the user. */
+      transferId: string;
+    };
+    DepositReversedPayload: {
+      /** @description `<chain>:<txid>:<output index or log>`. */
+      depositId: string;
+      chain: string;
+      txid: string;
+      index: string;
+      address: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      /** @enum {string} */
+      state: 'seen' | 'confirming' | 'credited' | 'reversed' | 'dropped';
+      blockHeight: number | null;
+      blockHash: string | null;
+      confirmations: number;
+      requiredConfirmations: number;
+      incidentId: string;
+      /** @description Taken back from the user. */
+      recovered: components['schemas']['BaseUnits'];
+      /** @description What the user could not cover (booked to the incident account). */
+      shortfall: components['schemas']['BaseUnits'];
+      transferIds: string[];
+    };
+    DepositDroppedPayload: {
+      /** @description `<chain>:<txid>:<output index or log>`. */
+      depositId: string;
+      chain: string;
+      txid: string;
+      index: string;
+      address: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      /** @enum {string} */
+      state: 'seen' | 'confirming' | 'credited' | 'reversed' | 'dropped';
+      blockHeight: number | null;
+      blockHash: string | null;
+      confirmations: number;
+      requiredConfirmations: number;
+      /** @enum {string} */
+      reason: 'reorged' | 'vanished';
+      /** @description Vanished: since when the transaction was nowhere. */
+      missingSince?: components['schemas']['Timestamp'];
+    };
+    WithdrawalRequestedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      destination: string;
+    };
+    /** @enum {string} */
+    WebhookWithdrawalStatus:
+      | 'requested'
+      | 'held'
+      | 'awaiting_approval'
+      | 'approved'
+      | 'batched'
+      | 'signing'
+      | 'signed'
+      | 'broadcast'
+      | 'confirmed'
+      | 'settled'
+      | 'rejected'
+      | 'cancelled'
+      | 'failed';
+    WithdrawalHeldPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      holdId: string;
+      /** @description Held: the amount and the withdrawal fee. */
+      amount: components['schemas']['BaseUnits'];
+      asset: components['schemas']['AssetCode'];
+    };
+    WithdrawalAwaitingApprovalPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      approvalsRequired: number;
+    };
+    WithdrawalApprovedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      /** @description Approved by people: their key ids. */
+      approvers?: string[];
+      owners?: string[];
+    };
+    WithdrawalRejectedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      /** @description Denied by the policy: the refusal code. */
+      code?: string;
+      /** @description Rejected by an approver: why. */
+      reason?: string | null;
+    };
+    WithdrawalCancelledPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      reason: string | null;
+    };
+    WithdrawalBatchedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+    };
+    WithdrawalSigningPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+      digests: number;
+      nonce: string | null;
+    };
+    WithdrawalSignedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+      txid: string;
+    };
+    WithdrawalBroadcastPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+      txid: string;
+    };
+    WithdrawalConfirmedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+      txid: string;
+      height: number;
+      confirmations: number;
+    };
+    WithdrawalSettledPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+      txid: string;
+      networkFee: components['schemas']['BaseUnits'] | null;
+    };
+    WithdrawalFailedPayload: {
+      withdrawalId: string;
+      from: components['schemas']['WebhookWithdrawalStatus'] | null;
+      to: components['schemas']['WebhookWithdrawalStatus'];
+      rule: string | null;
+      batchId: string;
+      reason: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SolvencyBreakerTrippedPayload: {
+      asset: components['schemas']['AssetCode'];
+      incidentId: string;
+      batchId: string | null;
+      reason: string;
+      detail: {
+        [key: string]: unknown;
+      };
+    };
+    SolvencyBreakerClearedPayload: {
+      asset: components['schemas']['AssetCode'];
+      incidentId: string;
+      reason: string;
+      changeId: string;
+      clearedBy: unknown;
+    };
+    WebhookTestPayload: {
+      endpointId: string;
+      /** @description The API key that asked for the test. */
+      requestedBy: string;
+    };
+    Health: {
+      /** @enum {string} */
+      status: 'ok' | 'error';
+      /** @enum {string} */
+      database: 'up' | 'down';
+      backend: string;
+    };
+    HealthReport: {
+      /** @enum {string} */
+      status: 'ok' | 'error' | 'degraded' | 'shutting_down';
+      info?: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+      error?: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+      details: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    ChangeRequest: {
+      id: string;
+      /** @description The API that recorded the change, and the only one that executes it. */
+      api: string;
+      /** @example auth.client */
+      kind: string;
+      status: components['schemas']['ChangeStatus'];
+      /** @description What the maker proposed, as the change kind defines it. */
+      payload: unknown;
+      maker: {
+        keyId: string;
+        owner: string;
+      };
+      checker: {
+        keyId: string;
+        owner: string;
+      } | null;
+      /** @description What executing the change returned (null until executed; the error code and detail when it failed). The approve answer carries it whole: a minted key’s secret is in it once, and never stored. */
+      result: unknown;
+      /** @description Why it was rejected, or the refusal when it failed. */
+      reason: string | null;
+      createdAt: components['schemas']['Timestamp'];
+      decidedAt: components['schemas']['Timestamp'] | null;
+    };
+    /** @enum {string} */
+    ChangeStatus: 'pending' | 'executed' | 'rejected' | 'failed';
+    WebhookEndpointWithSecret: {
+      id: string;
+      clientId: string | null;
+      url: string;
+      description: string;
+      eventTypes: string[];
+      enabled: boolean;
+      /** @description While a rotation’s overlap lasts: until when deliveries also carry a signature of the previous secret. */
+      previousSecretExpiresAt: components['schemas']['Timestamp'] | null;
+      createdAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
+      /** @description `whsec_<base64>`: shown in this answer only, never again. */
+      secret: string;
+    };
+    WebhookEndpoint: {
+      id: string;
+      clientId: string | null;
+      url: string;
+      description: string;
+      eventTypes: string[];
+      enabled: boolean;
+      /** @description While a rotation’s overlap lasts: until when deliveries also carry a signature of the previous secret. */
+      previousSecretExpiresAt: components['schemas']['Timestamp'] | null;
+      createdAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
+    };
+    WebhookEvent: {
+      id: string;
+      type: string;
+      subject: string;
+      clientId: string | null;
+      /** @description Set for an event meant for one endpoint (`webhook.test`). */
+      endpointId: string | null;
+      createdAt: components['schemas']['Timestamp'];
+      /**
+       * @description pending: an endpoint has yet to receive it; delivered: every endpoint it was routed to has; unrouted: none was subscribed.
+       * @enum {string}
+       */
+      state: 'pending' | 'delivered' | 'unrouted';
+      endpoints: {
+        pending: number;
+        delivered: number;
+      };
+    };
+    WebhookDelivery: {
+      deliveryId: string;
+      endpointId: string | null;
+      eventId: string;
+      eventType: string;
+      attempt: number;
+      replay: boolean;
+      url: string;
+      ok: boolean;
+      statusCode: number | null;
+      error: string | null;
+      durationMs: number;
+      attemptedAt: components['schemas']['Timestamp'];
+    };
+    DepositAddress: {
+      id: string;
+      chain: components['schemas']['Chain'];
+      asset: components['schemas']['AssetCode'];
+      clientId: string;
+      userId: string;
+      /** @description The n-th address of this (client, user, asset), from 0. */
+      index: number;
+      /** @description The custody wallet it derives from. */
+      walletId: string;
+      /** @description The derivation tag `<clientId>/<userId>/<asset>/<index>`. */
+      tag: string;
+      address: string;
+      /** @description Bitcoin: the scriptPubKey (hex); Ethereum: the CREATE2 salt. */
+      locator: string;
+      /** @description Bitcoin: the witness script; Ethereum: the init code hash. */
+      derivation: string;
+      createdAt: components['schemas']['Timestamp'];
+    };
+    /** @enum {string} */
+    Chain: 'bitcoin' | 'ethereum';
+    Deposit: {
+      /** @description `<chain>:<txid>:<index>`, the deposit’s identity. */
+      id: string;
+      chain: components['schemas']['Chain'];
+      txid: string;
+      /** @description Output index (Bitcoin) or log/trace position (Ethereum). */
+      index: string;
+      address: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      state: components['schemas']['DepositState'];
+      blockHeight: number | null;
+      blockHash: string | null;
+      confirmations: number;
+      requiredConfirmations: number;
+      /** @description A reorg took its block away and the follower has not decided yet. */
+      orphaned: boolean;
+      credits: number;
+      reversals: number;
+      firstSeenAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
+      creditedAt: components['schemas']['Timestamp'] | null;
+      reversedAt: components['schemas']['Timestamp'] | null;
+      droppedAt: components['schemas']['Timestamp'] | null;
+      dropReason: ('reorged' | 'vanished') | null;
+      /** @description Position in the deposit log (the order of the list). */
+      seq: string;
+    };
+    /**
+     * @description `seen` (mempool), `confirming` (mined, not deep enough), `credited`, `dropped` (gone before crediting), `reversed` (a reorg removed it after crediting).
+     * @enum {string}
+     */
+    DepositState: 'seen' | 'confirming' | 'credited' | 'dropped' | 'reversed';
+    Incident: {
+      id: string;
+      /** @enum {string} */
+      kind: 'credited_deposit_reorged';
+      chain: components['schemas']['Chain'];
+      depositId: string;
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      /** @description Taken back from the user’s balance. */
+      recovered: components['schemas']['BaseUnits'];
+      /** @description What the user’s balance could not cover (the client’s incident account). */
+      shortfall: components['schemas']['BaseUnits'];
+      detail: {
+        [key: string]: unknown;
+      };
+      createdAt: components['schemas']['Timestamp'];
+      resolvedAt: components['schemas']['Timestamp'] | null;
+    };
+    CustodyWallet: {
+      id: string;
+      chain: components['schemas']['Chain'];
+      /** @description null: the operator’s shared wallet; else the client’s own. */
+      clientId: string | null;
+      threshold: number;
+      publicKeys: string[];
+      safeAddress?: string;
+      relayerAddress?: string;
     };
   };
   responses: never;
@@ -321,7 +1382,51 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
       };
     };
   };
@@ -340,7 +1445,41 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
       };
     };
   };
@@ -359,7 +1498,51 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
       };
     };
   };
@@ -378,13 +1561,55 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
       };
     };
   };
   changesList: {
     parameters: {
-      query?: never;
+      query?: {
+        status?: 'pending' | 'executed' | 'rejected' | 'failed';
+        /** @description A change kind, e.g. `auth.client`. */
+        kind?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -397,7 +1622,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ChangeRequest'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -427,6 +1678,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -437,6 +1702,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
@@ -449,7 +1715,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -479,6 +1766,33 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -489,11 +1803,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -501,7 +1820,38 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `auth.invalid_clients`: API key client scope invalid; `auth.invalid_name`: API key name empty, too long or unsafe text; `auth.invalid_owner`: API key owner empty, too long or unsafe text; `auth.invalid_role`: Unknown role, or a role not minted this way; `client.invalid`: Client id, name, custody or status invalid; `client.reserved`: Client id reserved for the service’s own accounts; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_clients'
+              | 'auth.invalid_name'
+              | 'auth.invalid_owner'
+              | 'auth.invalid_role'
+              | 'client.invalid'
+              | 'client.reserved'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -521,7 +1871,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `change.same_person`: Maker and checker are the same */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -530,7 +1880,86 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_role' | 'change.same_person';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request; `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found' | 'client.not_found';
+          };
+        };
+      };
+      /** @description `change.maker_revoked`: The maker’s key was revoked since the proposal; `change.not_pending`: Change already approved, rejected or failed; `change.other_api`: Change recorded by another API, which executes it; `client.exists`: A client with this id exists */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.maker_revoked' | 'change.not_pending' | 'change.other_api' | 'client.exists';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `client.suspended`: Client suspended */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.suspended';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -541,11 +1970,19 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why, 1–1000 characters. */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -553,7 +1990,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `change.invalid_reason`: Rejection reason empty, too long or unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'change.invalid_reason'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -583,6 +2046,1226 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `change.not_pending`: Change already approved, rejected or failed */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_pending';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsList: {
+    parameters: {
+      query?: {
+        /** @description Only this client’s endpoints. */
+        clientId?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookEndpoint'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsCreate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The client whose events it receives; null = deployment-wide events (keys of every client only). */
+          clientId: string | null;
+          /**
+           * Format: uri
+           * @description Where deliveries are POSTed: http(s), no credentials; redirects are not followed.
+           */
+          url: string;
+          /** @description Free text for people, at most 500 characters. */
+          description?: string;
+          /** @description Subscriptions: `*`, an exact type (`withdrawal.settled`), or a prefix (`deposit.*`). Empty = every type. */
+          eventTypes?: string[];
+          /** @description Default true. */
+          enabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecret'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `client.suspended`: Client suspended */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.suspended';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsGet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsRemove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsUpdate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uri
+           * @description Where deliveries are POSTed: http(s), no credentials; redirects are not followed.
+           */
+          url?: string;
+          /** @description Free text for people, at most 500 characters. */
+          description?: string;
+          /** @description Subscriptions: `*`, an exact type (`withdrawal.settled`), or a prefix (`deposit.*`). Empty = every type. */
+          eventTypes?: string[];
+          enabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsRotate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /**
+           * @description How long the old secret keeps signing beside the new one, 0–604800 s (default 86400, a day); 0 = replaced at once.
+           * @default 86400
+           */
+          overlapSeconds?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpointWithSecret'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEvent'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_disabled`: The webhook endpoint is disabled */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_disabled';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsDeliveries: {
+    parameters: {
+      query?: {
+        eventId?: string;
+        ok?: 'true' | 'false';
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookDelivery'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhookEndpointsReplay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The endpoint id (`whep_…`). */
+        id: string;
+        /** @description The event id (`evt_…`). */
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_not_found`: No such webhook endpoint; `webhook.event_not_found`: No such event */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_not_found' | 'webhook.event_not_found';
+          };
+        };
+      };
+      /** @description `webhook.endpoint_disabled`: The webhook endpoint is disabled */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'webhook.endpoint_disabled';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -590,7 +3273,16 @@ export interface operations {
   };
   webhooksEvents: {
     parameters: {
-      query?: never;
+      query?: {
+        state?: 'pending' | 'delivered' | 'unrouted';
+        type?: string;
+        subject?: string;
+        clientId?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -603,7 +3295,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookEvent'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -633,6 +3351,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -640,7 +3372,15 @@ export interface operations {
   };
   webhooksDeliveries: {
     parameters: {
-      query?: never;
+      query?: {
+        endpointId?: string;
+        eventId?: string;
+        ok?: 'true' | 'false';
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -653,7 +3393,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookDelivery'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -686,55 +3452,17 @@ export interface operations {
           };
         };
       };
-    };
-  };
-  webhooksReplay: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
-      401: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?:
-              | 'auth.invalid_credentials'
-              | 'auth.missing'
-              | 'auth.replayed_nonce'
-              | 'auth.revoked'
-              | 'auth.stale_timestamp';
-          };
-        };
-      };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
-      403: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -742,7 +3470,15 @@ export interface operations {
   };
   depositAddressesList: {
     parameters: {
-      query?: never;
+      query: {
+        clientId: string;
+        userId?: string;
+        asset?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -755,7 +3491,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['DepositAddress'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -775,7 +3537,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -784,7 +3546,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -797,7 +3586,18 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          clientId: string;
+          userId: string;
+          /** @description Asset code (BTC, ETH, USDC…). */
+          asset: string;
+          /** @description Ask for a new address (the next index). */
+          fresh?: boolean;
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -805,7 +3605,42 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DepositAddress'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DepositAddress'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -825,7 +3660,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -834,7 +3669,78 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `asset.not_configured`: Token contract not configured; `asset.unknown`: Asset not served; `chain.not_configured`: This deployment does not follow the asset’s chain; `client.suspended`: Client suspended; `deposit_address.no_custody_wallet`: No custody wallet serves this client on the chain */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'asset.not_configured'
+              | 'asset.unknown'
+              | 'chain.not_configured'
+              | 'client.suspended'
+              | 'deposit_address.no_custody_wallet';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -842,7 +3748,18 @@ export interface operations {
   };
   depositsList: {
     parameters: {
-      query?: never;
+      query?: {
+        clientId?: string;
+        userId?: string;
+        asset?: string;
+        chain?: 'bitcoin' | 'ethereum';
+        state?: 'seen' | 'confirming' | 'credited' | 'dropped' | 'reversed';
+        txid?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -855,7 +3772,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Deposit'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -875,7 +3818,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -884,7 +3827,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -895,6 +3865,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description `<chain>:<txid>:<index>`. */
         id: string;
       };
       cookie?: never;
@@ -907,7 +3878,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Deposit'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -927,7 +3919,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -936,7 +3928,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `deposit.not_found`: No such deposit (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'deposit.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -944,7 +3963,16 @@ export interface operations {
   };
   incidentsList: {
     parameters: {
-      query?: never;
+      query?: {
+        clientId?: string;
+        chain?: 'bitcoin' | 'ethereum';
+        /** @description `true`: unresolved incidents only; `false`: resolved ones only. */
+        open?: 'true' | 'false';
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -957,7 +3985,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Incident'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -977,7 +4031,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -986,7 +4040,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -994,7 +4075,12 @@ export interface operations {
   };
   custodyWalletsList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1007,7 +4093,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['CustodyWallet'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1039,6 +4151,818 @@ export interface operations {
             code?: 'auth.forbidden_role';
           };
         };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  webhook_deposit_seen: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'deposit.seen';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['DepositSeenPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_deposit_confirming: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'deposit.confirming';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['DepositConfirmingPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_deposit_credited: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'deposit.credited';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['DepositCreditedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_deposit_reversed: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'deposit.reversed';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['DepositReversedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_deposit_dropped: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'deposit.dropped';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['DepositDroppedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_requested: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.requested';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalRequestedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_held: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.held';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalHeldPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_awaiting_approval: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.awaiting_approval';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalAwaitingApprovalPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_approved: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.approved';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalApprovedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_rejected: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.rejected';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalRejectedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_cancelled: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.cancelled';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalCancelledPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_batched: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.batched';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalBatchedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_signing: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.signing';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalSigningPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_signed: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.signed';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalSignedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_broadcast: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.broadcast';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalBroadcastPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_confirmed: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.confirmed';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalConfirmedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_settled: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.settled';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalSettledPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawal_failed: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawal.failed';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WithdrawalFailedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawals_solvency_breaker_tripped: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawals.solvency_breaker_tripped';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['SolvencyBreakerTrippedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_withdrawals_solvency_breaker_cleared: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'withdrawals.solvency_breaker_cleared';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['SolvencyBreakerClearedPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_webhook_test: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event id: the same on every retry and replay (deduplicate on it). */
+        'webhook-id': string;
+        /** @description Unix seconds when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures (two during a secret rotation). */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description `evt_<uuid>`: also the `webhook-id` header; de-duplicate on it. */
+          id: string;
+          /** @constant */
+          type: 'webhook.test';
+          /** @description What it is about; deliveries keep order per endpoint and subject. */
+          subject: string;
+          createdAt: components['schemas']['Timestamp'];
+          data: components['schemas']['WebhookTestPayload'];
+        };
+      };
+    };
+    responses: {
+      /** @description Any 2xx: delivered. Anything else (or no answer in time): retried with backoff. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

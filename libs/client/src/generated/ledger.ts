@@ -10,7 +10,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health */
+    /**
+     * Liveness and database reachability
+     * @description 200 when the database answers, 503 otherwise. Kept for existing checks; prefer /health/ready.
+     */
     get: operations['healthHealth'];
     put?: never;
     post?: never;
@@ -27,7 +30,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health/live */
+    /**
+     * Liveness: the process answers
+     * @description No I/O: for restarting a hung process, not for routing traffic (use /health/ready).
+     */
     get: operations['healthLive'];
     put?: never;
     post?: never;
@@ -44,7 +50,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health/ready */
+    /**
+     * Readiness: the database and the app’s dependencies
+     * @description The database and every check the app registers (KMS, each chain node synced, followers within their lag bound). 503 names each failing check with its reason under `error`.
+     */
     get: operations['healthReady'];
     put?: never;
     post?: never;
@@ -61,7 +70,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /metrics */
+    /**
+     * Prometheus metrics
+     * @description The process’s metrics in the Prometheus text format (strongroom_* and the Node.js defaults).
+     */
     get: operations['metricsMetrics'];
     put?: never;
     post?: never;
@@ -78,7 +90,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/changes */
+    /**
+     * List change requests
+     * @description Newest first (by creation time, then id), optionally only one status or kind. Admin only; every change this deployment recorded, whichever API recorded it.
+     */
     get: operations['changesList'];
     put?: never;
     post?: never;
@@ -95,7 +110,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/changes/:id */
+    /**
+     * One change request
+     * @description Its kind, payload, maker, status and, once decided, the checker and the outcome. Admin only.
+     */
     get: operations['changesGet'];
     put?: never;
     post?: never;
@@ -114,7 +132,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/changes/:id/approve */
+    /**
+     * Approve and execute a change
+     * @description A second admin — a different key and a different owner than the maker, neither revoked — approves, and the change is executed in the same transaction as its status change and the audit record naming both. Only the API that recorded the change executes it (409 `change.other_api`). A change is executed once: a retried or concurrent approval gets 409 `change.not_pending`. When the change no longer applies, it is recorded as `failed` with the refusal, and that refusal is the answer. Minting a key: the secret is in `result`, here only.
+     */
     post: operations['changesApprove'];
     delete?: never;
     options?: never;
@@ -131,7 +152,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/changes/:id/reject */
+    /**
+     * Reject a pending change
+     * @description Any admin, the maker included (who withdraws their own change this way). Audited.
+     */
     post: operations['changesReject'];
     delete?: never;
     options?: never;
@@ -146,10 +170,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/auth/keys */
+    /**
+     * List API keys
+     * @description Oldest first (by creation time, then id), revoked keys included; never a secret. Admin only.
+     */
     get: operations['apiKeysList'];
     put?: never;
-    /** POST /v1/auth/keys */
+    /**
+     * Create a backend or auditor key; propose an admin or approver key
+     * @description A backend or auditor key is minted by one admin: 201 with its secret, in this answer only (neither role can approve anything). An admin or approver key is a dual-control change (kind `auth.key`): 202 with the pending change, and the admin who approves it at `POST /v1/changes/:id/approve` receives the secret. Every client named must exist; a backend key’s clients must be active. Admin only; audited.
+     */
     post: operations['apiKeysCreate'];
     delete?: never;
     options?: never;
@@ -166,7 +196,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/auth/keys/:keyId/revoke */
+    /**
+     * Revoke an API key
+     * @description Its requests are refused from now on (401 `auth.revoked`); revoking again keeps the first time. One admin suffices: revoking only removes power. Audited.
+     */
     post: operations['apiKeysRevoke'];
     delete?: never;
     options?: never;
@@ -181,10 +214,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/clients */
+    /**
+     * List clients
+     * @description By id. Admins and auditors; an auditor sees only the clients in its scope.
+     */
     get: operations['clientsList'];
     put?: never;
-    /** POST /v1/clients */
+    /**
+     * Propose a new client
+     * @description A dual-control change (kind `auth.client`): 202 with the pending change; a second admin of another owner approves it at `POST /v1/changes/:id/approve`. An id already registered is 409 `client.exists` at once. Admin only.
+     */
     post: operations['clientsCreate'];
     delete?: never;
     options?: never;
@@ -199,14 +238,20 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/clients/:id */
+    /**
+     * One client
+     * @description Admins and auditors. A scoped auditor gets 403 `auth.forbidden_client` for a client outside its scope, whether or not it exists.
+     */
     get: operations['clientsGet'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    /** PATCH /v1/clients/:id */
+    /**
+     * Propose a change of a client's custody model, status or name
+     * @description A dual-control change (kind `auth.client`, 202): `segregated`/`pooled`, `active`/`suspended`, or the name; at least one of them. Admin only.
+     */
     patch: operations['clientsUpdate'];
     trace?: never;
   };
@@ -217,10 +262,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/accounts */
+    /**
+     * List an owner's accounts
+     * @description Every account of `ownerId` under `clientId` (all assets and kinds), oldest first, with its current balances. The client must be in the key's scope (403 `auth.forbidden_client`).
+     */
     get: operations['accountsList'];
     put?: never;
-    /** POST /v1/accounts */
+    /**
+     * Open a user account (idempotent per client, owner, asset and kind)
+     * @description Only `user` accounts, with the default flags, of an active client in the key's scope, in an asset this deployment serves. System accounts are opened by the contexts that own them, never over the API (not even by admin): 403 `account.kind_forbidden`, `account.flags_forbidden`. Opening an existing account answers it again (201); one opened in process with other flags under the same key is 409 `account.exists`.
+     */
     post: operations['accountsOpen'];
     delete?: never;
     options?: never;
@@ -235,7 +286,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/accounts/:id */
+    /**
+     * Get an account with its current balances
+     * @description 404 `account.not_found` also for an account of a client outside the key's scope.
+     */
     get: operations['accountsGet'];
     put?: never;
     post?: never;
@@ -252,7 +306,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/accounts/:id/balances */
+    /**
+     * Balances now, or as of a sequence (asOfSequence) or a time (asOf)
+     * @description Now: the account row and the current sequence, read together. As of a sequence or a time: summed from the transfers, so the answer for a given sequence never changes. A sequence or time not reached yet is 422 `balance.as_of_future`. 404 `account.not_found` also for an account outside the key's scope.
+     */
     get: operations['accountsBalances'];
     put?: never;
     post?: never;
@@ -271,7 +328,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/accounts/:id/close */
+    /**
+     * Close an account
+     * @description No new debits or credits; its pendings can still be voided. Admin only.
+     */
     post: operations['accountsClose'];
     delete?: never;
     options?: never;
@@ -288,7 +348,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/transfers */
+    /**
+     * Create one transfer (plain, pending, post_pending or void_pending)
+     * @description Amount in base units, digits only. 201 when committed; the same id and body again answers the original transfer with `replayed: true` (200); another body under the same id is 409 `transfer.id_conflict`. Concurrent single transfers share a commit (group commit), each with its own result. Backend keys, for user accounts of one active client in the key's scope only: a system account is 403 `transfer.system_account`, two clients 403 `transfer.cross_client`; what the key may not see answers like what does not exist (404 `account.not_found`, `pending.not_found`).
+     */
     post: operations['transfersCreate'];
     delete?: never;
     options?: never;
@@ -305,7 +368,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/transfers/batch */
+    /**
+     * Create up to 8000 transfers in one database transaction
+     * @description Each transfer succeeds or fails on its own (its result says which, with the refusal code), except linked chains (every member but the last flagged `linked`), which commit or fail together. Refused as a whole, with the `index` of the transfer at fault and nothing written, when a transfer breaks the API edge rules or a bound of the request (amount form, metadata, batch size). Backend keys, for user accounts of one active client in the key's scope only: a system account is 403 `transfer.system_account`, two clients 403 `transfer.cross_client`; what the key may not see answers like what does not exist (404 `account.not_found`, `pending.not_found`).
+     */
     post: operations['transfersBatch'];
     delete?: never;
     options?: never;
@@ -320,7 +386,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/transfers/:id */
+    /**
+     * Get a transfer (with the current state of a pending one)
+     * @description 404 `transfer.not_found` also when neither account is of a client in the key's scope.
+     */
     get: operations['transfersGet'];
     put?: never;
     post?: never;
@@ -339,7 +408,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/transfers/:id/post */
+    /**
+     * Post a pending transfer, fully or partly (amount ≤ pending)
+     * @description Books a new transfer (the body’s `id`) that posts the pending one; omit `amount` to post all of it. 201 when committed, 200 with `replayed: true` for the same id and body again. Only a stored pending between user accounts: a withdrawal hold is released by its withdrawal, never here. Backend keys, for user accounts of one active client in the key's scope only: a system account is 403 `transfer.system_account`, two clients 403 `transfer.cross_client`; what the key may not see answers like what does not exist (404 `account.not_found`, `pending.not_found`).
+     */
     post: operations['transfersPost'];
     delete?: never;
     options?: never;
@@ -356,7 +428,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/transfers/:id/void */
+    /**
+     * Void a pending transfer, releasing the whole held amount
+     * @description Books a new transfer (the body’s `id`) that voids the pending one. 201 when committed, 200 with `replayed: true` for the same id and body again. Only a stored pending between user accounts. Backend keys, for user accounts of one active client in the key's scope only: a system account is 403 `transfer.system_account`, two clients 403 `transfer.cross_client`; what the key may not see answers like what does not exist (404 `account.not_found`, `pending.not_found`).
+     */
     post: operations['transfersVoid'];
     delete?: never;
     options?: never;
@@ -371,7 +446,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/invariants */
+    /**
+     * Check the ledger invariants now
+     * @description Per asset Σdebits = Σcredits (pending and posted); no account breaks its flags; each row equals the sum of its transfers; pendings resolve at most once; sequences are gap-free. `ok` is false with the `violations` when any fails. Auditor (and admin) keys; per-asset totals only, no client data.
+     */
     get: operations['invariantsCheck'];
     put?: never;
     post?: never;
@@ -390,60 +468,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/corrections */
+    /**
+     * Propose a manual correction (maker–checker)
+     * @description An equity injection to cover a loss, a write-off: one balanced transfer between an adjustment account (equity, incident, fee) and a user or custody account, with a reason; amount in base units. Recorded as a pending `ledger.correction` change (202); a second admin of another owner approves it on `POST /v1/changes/{id}/approve` of this API, which books the transfer (id `correction:<change id>`, so a retry has one effect) in the approval's transaction, audited with both principals. What the approval would refuse (sides, accounts, asset) is refused now. Admin only.
+     */
     post: operations['correctionsPropose'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/proof-of-assets': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** POST /v1/proof-of-assets */
-    post: operations['complianceProveAssets'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/snapshots/{id}/liabilities': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** GET /v1/snapshots/:id/liabilities */
-    get: operations['compliancePublishedLiabilities'];
-    put?: never;
-    /** POST /v1/snapshots/:id/liabilities */
-    post: operations['compliancePublishLiabilities'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/snapshots/{id}/liabilities/proofs/{clientId}/{userId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** GET /v1/snapshots/:id/liabilities/proofs/:clientId/:userId */
-    get: operations['complianceUserProof'];
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -457,11 +486,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/snapshots */
-    get: operations['complianceListSnapshots'];
+    /**
+     * List snapshots
+     * @description Newest first (by the time taken).
+     */
+    get: operations['snapshotsList'];
     put?: never;
-    /** POST /v1/snapshots */
-    post: operations['complianceTakeSnapshot'];
+    /**
+     * Take a user balance snapshot
+     * @description Records the ledger sequence, the chain tips and the prices in force, and answers 202 with the running snapshot; it completes in the background (poll `GET /v1/snapshots/{id}` for `rowsDone` and `status`). Takes no parameters. A key scoped to every client only (403 `auth.forbidden_client` otherwise).
+     */
+    post: operations['snapshotsTake'];
     delete?: never;
     options?: never;
     head?: never;
@@ -475,8 +510,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/snapshots/:id */
-    get: operations['complianceGetSnapshot'];
+    /**
+     * One snapshot with its sequence, chain tips, prices, totals and content hash
+     * @description The cut the snapshot was taken at (the ledger sequence), what it valued balances with, and the content hash that binds them.
+     */
+    get: operations['snapshotsGet'];
     put?: never;
     post?: never;
     delete?: never;
@@ -492,8 +530,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/snapshots/:id/balances */
-    get: operations['complianceSnapshotBalances'];
+    /**
+     * A page of a snapshot's user balances
+     * @description In content-hash order (client, user, asset, compared as bytes): the order `contentHash` is computed over, so an auditor can recompute it page by page. A key scoped to every client only.
+     */
+    get: operations['snapshotsBalances'];
     put?: never;
     post?: never;
     delete?: never;
@@ -509,10 +550,77 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/clients/:clientId/users/:userId/holdings */
-    get: operations['complianceHoldings'];
+    /**
+     * A user's holdings with valuation, now or as of a time
+     * @description Every asset the user holds, read as of one ledger sequence (the current one, or the one in force at `asOf`), valued at the current prices. The client must be in the key's scope.
+     */
+    get: operations['snapshotsHoldings'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/snapshots/{id}/liabilities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The published root, totals and asset order of a snapshot
+     * @description What every client may see: the root its users check their proofs against.
+     */
+    get: operations['proofsPublished'];
+    put?: never;
+    /**
+     * Build and publish the proof-of-liabilities root of a complete snapshot
+     * @description Idempotent: a snapshot has one root, and publishing again (or concurrently) answers the same one (201). Takes no parameters. A key scoped to every client only.
+     */
+    post: operations['proofsPublish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/snapshots/{id}/liabilities/proofs/{clientId}/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A user's inclusion proof, to hand to the user
+     * @description Verify with `strongroom proof verify` or the verifier page against the published root. The client must be in the key's scope.
+     */
+    get: operations['proofsUserProof'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/proof-of-assets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Every custody key signs the auditor's challenge
+     * @description Through KMS, one signature per key of every custody wallet, with what the wallets held at the heights of the snapshot given (else at the chain tips now). Check with `strongroom assets verify`. 503 `proof_of_assets.unavailable` on an app that holds no custody keys (the ledger app alone). A key scoped to every client only.
+     */
+    post: operations['proofsProveAssets'];
     delete?: never;
     options?: never;
     head?: never;
@@ -526,11 +634,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/reconciliations */
-    get: operations['complianceListReconciliations'];
+    /**
+     * List reconciliations
+     * @description Newest first, each with its per-asset summary and every difference. A key scoped to every client only (403 `auth.forbidden_client` otherwise).
+     */
+    get: operations['reconciliationsList'];
     put?: never;
-    /** POST /v1/reconciliations */
-    post: operations['complianceReconcile'];
+    /**
+     * Reconcile a complete snapshot against the chains at its heights
+     * @description Per asset: liabilities against what custody holds on chain at the snapshot heights (less confirming deposits, plus mined unsettled withdrawals), and the ledger’s custody accounts against the chain. A shortfall raises a reserve incident and the shortfall metric. 409 `reconciliation.chain_changed` when a snapshot block was reorganised away. A key scoped to every client only (403 `auth.forbidden_client` otherwise).
+     */
+    post: operations['reconciliationsReconcile'];
     delete?: never;
     options?: never;
     head?: never;
@@ -544,8 +658,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/reconciliations/:id */
-    get: operations['complianceGetReconciliation'];
+    /**
+     * One reconciliation with every difference, its accounts and addresses
+     * @description A key scoped to every client only (403 `auth.forbidden_client` otherwise).
+     */
+    get: operations['reconciliationsGet'];
     put?: never;
     post?: never;
     delete?: never;
@@ -561,8 +678,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/reserve-incidents */
-    get: operations['complianceIncidents'];
+    /**
+     * Shortfalls raised by reconciliations
+     * @description Newest first, each with the difference that raised it. A key scoped to every client only (403 `auth.forbidden_client` otherwise).
+     */
+    get: operations['reserveIncidentsList'];
     put?: never;
     post?: never;
     delete?: never;
@@ -578,8 +698,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/clients/:clientId/segregation */
-    get: operations['complianceSegregationReport'];
+    /**
+     * A segregated client's balances, the addresses holding them and whether they are covered
+     * @description One report per snapshot: per asset, the client's user balances against what its own custody wallets held at the snapshot heights, with the addresses; `covered` when every asset is. The client must be in the key's scope.
+     */
+    get: operations['segregationReport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -603,6 +726,458 @@ export interface components {
       instance: string;
     } & {
       [key: string]: unknown;
+    };
+    Health: {
+      /** @enum {string} */
+      status: 'ok' | 'error';
+      /** @enum {string} */
+      database: 'up' | 'down';
+      backend: string;
+    };
+    HealthReport: {
+      /** @enum {string} */
+      status: 'ok' | 'error' | 'degraded' | 'shutting_down';
+      info?: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+      error?: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+      details: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    ChangeRequest: {
+      id: string;
+      /** @description The API that recorded the change, and the only one that executes it. */
+      api: string;
+      /** @example auth.client */
+      kind: string;
+      status: components['schemas']['ChangeStatus'];
+      /** @description What the maker proposed, as the change kind defines it. */
+      payload: unknown;
+      maker: {
+        keyId: string;
+        owner: string;
+      };
+      checker: {
+        keyId: string;
+        owner: string;
+      } | null;
+      /** @description What executing the change returned (null until executed; the error code and detail when it failed). The approve answer carries it whole: a minted key’s secret is in it once, and never stored. */
+      result: unknown;
+      /** @description Why it was rejected, or the refusal when it failed. */
+      reason: string | null;
+      createdAt: components['schemas']['Timestamp'];
+      decidedAt: components['schemas']['Timestamp'] | null;
+    };
+    /** @enum {string} */
+    ChangeStatus: 'pending' | 'executed' | 'rejected' | 'failed';
+    /**
+     * Format: date-time
+     * @description RFC 3339 UTC time.
+     * @example 2026-12-03T10:15:30.000Z
+     */
+    Timestamp: string;
+    CreatedApiKey: {
+      /** @example srk_0123456789abcdef01234567 */
+      keyId: string;
+      name: string;
+      role: components['schemas']['Role'];
+      /** @description The accountable person or team. */
+      owner: string;
+      clients: components['schemas']['ClientScope'];
+      /** @description Shown here only; not stored. */
+      secret: string;
+    };
+    /** @enum {string} */
+    Role: 'backend' | 'approver' | 'auditor' | 'admin';
+    /** @description The client ids the key may act for or read, or `all`. */
+    ClientScope: 'all' | string[];
+    ApiKey: {
+      /** @example srk_0123456789abcdef01234567 */
+      keyId: string;
+      name: string;
+      role: components['schemas']['Role'];
+      /** @description The accountable person or team. */
+      owner: string;
+      clients: components['schemas']['ClientScope'];
+      createdAt: components['schemas']['Timestamp'];
+      revokedAt: components['schemas']['Timestamp'] | null;
+    };
+    /**
+     * @description `segregated`: wallets of its own; `pooled`: the operator’s.
+     * @enum {string}
+     */
+    ClientCustody: 'segregated' | 'pooled';
+    /** @enum {string} */
+    ClientStatus: 'active' | 'suspended';
+    Client: {
+      /** @example acme */
+      id: string;
+      name: string;
+      custody: components['schemas']['ClientCustody'];
+      status: components['schemas']['ClientStatus'];
+      createdAt: components['schemas']['Timestamp'];
+    };
+    Account: {
+      /** @description The account id (uuid). */
+      id: string;
+      clientId: string;
+      ownerId: string;
+      asset: components['schemas']['AssetCode'];
+      kind: components['schemas']['AccountKind'];
+      flags: {
+        debitsMustNotExceedCredits: boolean;
+        creditsMustNotExceedDebits: boolean;
+        closed: boolean;
+      };
+      debitsPending: components['schemas']['BaseUnits'];
+      debitsPosted: components['schemas']['BaseUnits'];
+      creditsPending: components['schemas']['BaseUnits'];
+      creditsPosted: components['schemas']['BaseUnits'];
+      createdAt: components['schemas']['Timestamp'];
+    };
+    /**
+     * @description Asset code (BTC, ETH, USDC…).
+     * @example BTC
+     */
+    AssetCode: string;
+    /** @enum {string} */
+    AccountKind: 'user' | 'custody' | 'in_flight' | 'fee_expense' | 'fee_revenue' | 'incident' | 'equity';
+    /**
+     * @description An amount in base units of its asset (satoshi, wei, token units) as a decimal string.
+     * @example 150000000
+     */
+    BaseUnits: string;
+    AccountBalances: {
+      accountId: string;
+      /** @description The sequence the balances are as of. */
+      sequence: components['schemas']['LedgerSequence'];
+      debitsPending: components['schemas']['BaseUnits'];
+      debitsPosted: components['schemas']['BaseUnits'];
+      creditsPending: components['schemas']['BaseUnits'];
+      creditsPosted: components['schemas']['BaseUnits'];
+    };
+    /**
+     * @description A ledger sequence (gap-free, in commit order) as a decimal string.
+     * @example 1024
+     */
+    LedgerSequence: string;
+    TransferCommitted: {
+      id: string;
+      /** @constant */
+      ok: true;
+      /** @description true when the id already existed with the same body */
+      replayed: boolean;
+      transfer: components['schemas']['Transfer'];
+    };
+    Transfer: {
+      id: string;
+      sequence: components['schemas']['LedgerSequence'];
+      debitAccountId: string;
+      creditAccountId: string;
+      asset: components['schemas']['AssetCode'];
+      amount: components['schemas']['BaseUnits'];
+      flags: components['schemas']['TransferFlag'][];
+      pendingId: string | null;
+      timeoutAt: components['schemas']['Timestamp'] | null;
+      /** @description For a pending transfer, its current state; null for the others. */
+      pendingState: ('pending' | 'posted' | 'voided' | 'expired') | null;
+      code: string | null;
+      metadata: {
+        [key: string]: unknown;
+      };
+      createdAt: components['schemas']['Timestamp'];
+    };
+    /** @enum {string} */
+    TransferFlag: 'pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit';
+    TransferBatchResults: {
+      /** @description One result per transfer of the request, in its order. */
+      results: (components['schemas']['TransferCommitted'] | components['schemas']['TransferRefused'])[];
+    };
+    TransferRefused: {
+      id: string;
+      /** @constant */
+      ok: false;
+      /** @description The refusal code (a ledger or amount catalogue entry). */
+      code: string;
+      detail: string;
+    };
+    InvariantReport: {
+      ok: boolean;
+      checkedAt: components['schemas']['Timestamp'];
+      /** @description The highest sequence included in the check. */
+      sequence: components['schemas']['LedgerSequence'];
+      perAsset: {
+        asset: components['schemas']['AssetCode'];
+        balanced: boolean;
+        debitsPending: components['schemas']['BaseUnits'];
+        creditsPending: components['schemas']['BaseUnits'];
+        debitsPosted: components['schemas']['BaseUnits'];
+        creditsPosted: components['schemas']['BaseUnits'];
+      }[];
+      violations: {
+        accountId: string;
+        rule: string;
+        detail: string;
+      }[];
+    };
+    Snapshot: {
+      id: string;
+      /** @enum {string} */
+      status: 'running' | 'complete' | 'failed';
+      /** @description The ledger sequence every balance is read as of. */
+      sequence: components['schemas']['LedgerSequence'];
+      takenAt: components['schemas']['Timestamp'];
+      completedAt: components['schemas']['Timestamp'] | null;
+      chainTips: components['schemas']['ChainTip'][];
+      prices: components['schemas']['PriceSet'];
+      requestedBy: string;
+      rowsDone: number;
+      userCount: number | null;
+      totals:
+        | {
+            asset: components['schemas']['AssetCode'];
+            balance: components['schemas']['BaseUnits'];
+            value: string | null;
+            users: number;
+          }[]
+        | null;
+      contentHash: string | null;
+      error: string | null;
+    };
+    ChainTip: {
+      chain: string;
+      height: number;
+      hash: string;
+    };
+    PriceSet: {
+      quote: string;
+      /** @description Asset code → price of one whole unit. */
+      prices: {
+        [key: string]: string;
+      };
+      source: string;
+      fetchedAt: components['schemas']['Timestamp'];
+    };
+    SnapshotBalance: {
+      clientId: string;
+      userId: string;
+      asset: components['schemas']['AssetCode'];
+      balance: components['schemas']['BaseUnits'];
+      value: string | null;
+    };
+    UserHoldings: {
+      sequence: components['schemas']['LedgerSequence'];
+      asOf: components['schemas']['Timestamp'];
+      prices: components['schemas']['PriceSet'];
+      /** @description One line per asset the user holds at the sequence (zero balances left out). */
+      holdings: components['schemas']['SnapshotBalance'][];
+      totalValue: string | null;
+    };
+    PublishedLiabilities:
+      | {
+          /** @constant */
+          format: 'strongroom-proof-of-liabilities';
+          /** @constant */
+          version: 1;
+          snapshotId: string;
+          assets: components['schemas']['AssetCode'][];
+          depth: number;
+          root: string;
+          /** @description Asset code → base units. */
+          totals: {
+            [key: string]: components['schemas']['BaseUnits'];
+          };
+        }
+      | {
+          /** @constant */
+          format: 'strongroom-proof-of-liabilities';
+          /** @constant */
+          version: 2;
+          /** @constant */
+          kind: 'root';
+          snapshotId: string;
+          /** @description When the snapshot was taken, `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+          snapshotTime: string;
+          assets: components['schemas']['AssetCode'][];
+          depth: number;
+          topHash: string;
+          /** @description Asset code → base units. */
+          totals: {
+            [key: string]: components['schemas']['BaseUnits'];
+          };
+          root: string;
+          attestations: ({
+            type: string;
+          } & {
+            [key: string]: unknown;
+          })[];
+        };
+    /** @description Verified by `strongroom proof verify` or the verifier page. */
+    InclusionProof:
+      | {
+          /** @constant */
+          format: 'strongroom-proof-of-liabilities';
+          snapshotId: string;
+          assets: components['schemas']['AssetCode'][];
+          root: string;
+          /** @description Asset code → base units. */
+          totals: {
+            [key: string]: components['schemas']['BaseUnits'];
+          };
+          userId: string;
+          nonce: string;
+          /** @description Asset code → base units. */
+          balances: {
+            [key: string]: components['schemas']['BaseUnits'];
+          };
+          leafIndex: number;
+          path: {
+            hash: string;
+            /** @description Asset code → base units. */
+            sums: {
+              [key: string]: components['schemas']['BaseUnits'];
+            };
+          }[];
+          /** @constant */
+          version: 1;
+        }
+      | {
+          /** @constant */
+          format: 'strongroom-proof-of-liabilities';
+          snapshotId: string;
+          assets: components['schemas']['AssetCode'][];
+          root: string;
+          /** @description Asset code → base units. */
+          totals: {
+            [key: string]: components['schemas']['BaseUnits'];
+          };
+          userId: string;
+          nonce: string;
+          /** @description Asset code → base units. */
+          balances: {
+            [key: string]: components['schemas']['BaseUnits'];
+          };
+          leafIndex: number;
+          path: {
+            hash: string;
+            /** @description Asset code → base units. */
+            sums: {
+              [key: string]: components['schemas']['BaseUnits'];
+            };
+          }[];
+          /** @constant */
+          version: 2;
+          /** @constant */
+          kind: 'inclusion';
+          /** @description When the snapshot was taken, `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+          snapshotTime: string;
+        };
+    /** @description Verified by `strongroom assets verify`. */
+    ProofOfAssets: {
+      /** @constant */
+      format: 'strongroom-proof-of-assets';
+      /** @constant */
+      version: 1;
+      challenge: string;
+      snapshotId: string | null;
+      chainTips: components['schemas']['ChainTip'][];
+      createdAt: components['schemas']['Timestamp'];
+      wallets: {
+        walletId: string;
+        chain: string;
+        threshold: number;
+        publicKeys: string[];
+        digest: string;
+        signatures: {
+          publicKey: string;
+          r: string;
+          s: string;
+        }[];
+        holdings: {
+          address: string;
+          asset: components['schemas']['AssetCode'];
+          amount: components['schemas']['BaseUnits'];
+        }[];
+      }[];
+    };
+    Reconciliation: {
+      id: string;
+      snapshotId: string;
+      createdAt: components['schemas']['Timestamp'];
+      /** @enum {string} */
+      status: 'balanced' | 'discrepancy' | 'shortfall';
+      assets: {
+        asset: components['schemas']['AssetCode'];
+        liabilities: components['schemas']['BaseUnits'];
+        onChain: components['schemas']['BaseUnits'];
+        incoming: components['schemas']['BaseUnits'];
+        outgoing: components['schemas']['BaseUnits'];
+        effective: components['schemas']['SignedBaseUnits'];
+        ledgerCustody: components['schemas']['SignedBaseUnits'];
+        /** @description effective − liabilities: negative is a shortfall. */
+        coverage: components['schemas']['SignedBaseUnits'];
+        /** @enum {string} */
+        status: 'balanced' | 'discrepancy' | 'shortfall';
+      }[];
+      differences: components['schemas']['ReconciliationDifference'][];
+    };
+    /**
+     * @description A signed amount in base units as a decimal string.
+     * @example -2500
+     */
+    SignedBaseUnits: string;
+    ReconciliationDifference: {
+      asset: components['schemas']['AssetCode'];
+      /** @enum {string} */
+      kind: 'shortfall' | 'custody_mismatch';
+      amount: components['schemas']['SignedBaseUnits'];
+      detail: string;
+      accounts: string[];
+      addresses: string[];
+    };
+    ReserveIncident: {
+      id: string;
+      createdAt: components['schemas']['Timestamp'];
+      /** @description `reserve_shortfall`. */
+      kind: string;
+      asset: components['schemas']['AssetCode'] | null;
+      reconciliationId: string | null;
+      /** @description The difference that raised it. */
+      detail: unknown;
+    };
+    SegregationReport: {
+      clientId: string;
+      snapshotId: string;
+      sequence: components['schemas']['LedgerSequence'];
+      covered: boolean;
+      lines: {
+        asset: components['schemas']['AssetCode'];
+        /** @description Σ of the client's user balances at the snapshot. */
+        balances: components['schemas']['BaseUnits'];
+        /** @description Σ held by the client's own custody wallets at the snapshot heights. */
+        holdings: components['schemas']['BaseUnits'];
+        covered: boolean;
+        addresses: {
+          address: string;
+          amount: components['schemas']['BaseUnits'];
+          walletId: string;
+        }[];
+      }[];
     };
   };
   responses: never;
@@ -633,7 +1208,51 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
       };
     };
   };
@@ -652,7 +1271,41 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
       };
     };
   };
@@ -671,7 +1324,51 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
       };
     };
   };
@@ -690,13 +1387,55 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
       };
     };
   };
   changesList: {
     parameters: {
-      query?: never;
+      query?: {
+        status?: 'pending' | 'executed' | 'rejected' | 'failed';
+        /** @description A change kind, e.g. `auth.client`. */
+        kind?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -709,7 +1448,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ChangeRequest'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -739,6 +1504,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -749,6 +1528,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
@@ -761,7 +1541,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -791,6 +1592,33 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -801,11 +1629,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -813,7 +1646,43 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.too_large`: Amount exceeds 2^256-1; `auth.invalid_clients`: API key client scope invalid; `auth.invalid_name`: API key name empty, too long or unsafe text; `auth.invalid_owner`: API key owner empty, too long or unsafe text; `auth.invalid_role`: Unknown role, or a role not minted this way; `client.invalid`: Client id, name, custody or status invalid; `client.reserved`: Client id reserved for the service’s own accounts; `correction.invalid`: Correction reason missing or malformed; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.too_large'
+              | 'auth.invalid_clients'
+              | 'auth.invalid_name'
+              | 'auth.invalid_owner'
+              | 'auth.invalid_role'
+              | 'client.invalid'
+              | 'client.reserved'
+              | 'correction.invalid'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -833,7 +1702,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `change.same_person`: Maker and checker are the same */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -842,7 +1711,95 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_role' | 'change.same_person';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request; `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found' | 'client.not_found';
+          };
+        };
+      };
+      /** @description `change.maker_revoked`: The maker’s key was revoked since the proposal; `change.not_pending`: Change already approved, rejected or failed; `change.other_api`: Change recorded by another API, which executes it; `client.exists`: A client with this id exists */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.maker_revoked' | 'change.not_pending' | 'change.other_api' | 'client.exists';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `account.closed`: Account closed; `account.credits_exceed_debits`: Credit would exceed the account’s debits; `account.debits_exceed_credits`: Insufficient funds; `client.suspended`: Client suspended; `correction.account_not_found`: A side of the correction does not exist; `correction.asset_mismatch`: A side of the correction is in another asset; `correction.sides_invalid`: A correction moves value between an adjustment and a corrected account; `transfer.asset_mismatch`: Accounts are in different assets; `transfer.overflow`: Balance would exceed numeric(78,0) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'account.closed'
+              | 'account.credits_exceed_debits'
+              | 'account.debits_exceed_credits'
+              | 'client.suspended'
+              | 'correction.account_not_found'
+              | 'correction.asset_mismatch'
+              | 'correction.sides_invalid'
+              | 'transfer.asset_mismatch'
+              | 'transfer.overflow';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -853,11 +1810,19 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why, 1–1000 characters. */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -865,7 +1830,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `change.invalid_reason`: Rejection reason empty, too long or unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'change.invalid_reason'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -898,11 +1889,82 @@ export interface operations {
           };
         };
       };
+      /** @description `change.not_found`: No such change request */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `change.not_pending`: Change already approved, rejected or failed */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_pending';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
   apiKeysList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -915,7 +1977,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ApiKey'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -945,6 +2033,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -957,15 +2059,63 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          /** @enum {string} */
+          role: 'backend' | 'approver' | 'auditor' | 'admin';
+          owner: string;
+          clients: 'all' | string[];
+        };
+      };
+    };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CreatedApiKey'];
+        };
+      };
+      /** @description OK */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `auth.invalid_clients`: API key client scope invalid; `auth.invalid_name`: API key name empty, too long or unsafe text; `auth.invalid_owner`: API key owner empty, too long or unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_clients'
+              | 'auth.invalid_name'
+              | 'auth.invalid_owner'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -995,6 +2145,72 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `client.suspended`: Client suspended */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.suspended';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1005,11 +2221,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The API key id (`srk_…`). */
         keyId: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1017,7 +2238,32 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApiKey'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1050,11 +2296,69 @@ export interface operations {
           };
         };
       };
+      /** @description `auth.key_not_found`: No such API key */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.key_not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
   clientsList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1067,7 +2371,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Client'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1097,6 +2427,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1109,15 +2453,51 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description 1–64 of `[A-Za-z0-9._-]`, starting with a letter or digit; not `operator`. */
+          id: string;
+          name: string;
+          custody: components['schemas']['ClientCustody'];
+        };
+      };
+    };
     responses: {
       /** @description OK */
-      200: {
+      202: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `client.invalid`: Client id, name, custody or status invalid; `client.reserved`: Client id reserved for the service’s own accounts; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'client.invalid'
+              | 'client.reserved'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1147,6 +2527,59 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.exists`: A client with this id exists */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.exists';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1157,6 +2590,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The client id. */
         id: string;
       };
       cookie?: never;
@@ -1169,7 +2603,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Client'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1189,7 +2644,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1198,7 +2653,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1209,19 +2691,54 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The client id. */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          custody?: components['schemas']['ClientCustody'];
+          status?: components['schemas']['ClientStatus'];
+        };
+      };
+    };
     responses: {
       /** @description OK */
-      200: {
+      202: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `client.invalid`: Client id, name, custody or status invalid; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'client.invalid'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1254,11 +2771,71 @@ export interface operations {
           };
         };
       };
+      /** @description `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
   accountsList: {
     parameters: {
-      query?: never;
+      query: {
+        clientId: string;
+        ownerId: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1271,7 +2848,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Account'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1291,7 +2894,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1300,7 +2903,21 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1313,15 +2930,55 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          clientId: string;
+          ownerId: string;
+          asset: string;
+          /** @enum {string} */
+          kind: 'user' | 'custody' | 'in_flight' | 'fee_expense' | 'fee_revenue' | 'incident' | 'equity';
+          flags?: {
+            debitsMustNotExceedCredits?: boolean;
+            creditsMustNotExceedDebits?: boolean;
+            closed?: boolean;
+          };
+        };
+      };
+    };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1341,7 +2998,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `account.flags_forbidden`: A user account opened over the API has the default flags; `account.kind_forbidden`: Only user accounts are opened over the API; `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1350,7 +3007,87 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?:
+              'account.flags_forbidden' | 'account.kind_forbidden' | 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `asset.unknown`: Asset not served; `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'asset.unknown' | 'client.not_found';
+          };
+        };
+      };
+      /** @description `account.exists`: Account exists with other flags */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.exists';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `client.suspended`: Client suspended */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.suspended';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1361,6 +3098,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The account id (uuid). */
         id: string;
       };
       cookie?: never;
@@ -1373,7 +3111,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1403,6 +3162,33 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1410,9 +3196,15 @@ export interface operations {
   };
   accountsBalances: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Balances including every transfer with a sequence up to this one. */
+        asOfSequence?: string;
+        /** @description Balances including every transfer committed at or before this time (RFC 3339). */
+        asOf?: string;
+      };
       header?: never;
       path: {
+        /** @description The account id (uuid). */
         id: string;
       };
       cookie?: never;
@@ -1425,7 +3217,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccountBalances'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1455,6 +3268,46 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found';
+          };
+        };
+      };
+      /** @description `balance.as_of_future`: asOf or asOfSequence is in the future */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'balance.as_of_future';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1465,11 +3318,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The account id (uuid). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1477,7 +3335,32 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1507,6 +3390,59 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1519,7 +3455,25 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description client-chosen idempotency id, [A-Za-z0-9._:/-]{1,160} */
+          id: string;
+          debitAccountId?: string;
+          creditAccountId?: string;
+          /** @description base units as a decimal integer string, e.g. "150000000" */
+          amount?: string;
+          flags?: ('pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit')[];
+          pendingId?: string;
+          timeoutSeconds?: number;
+          code?: string;
+          metadata?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1527,7 +3481,57 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransferCommitted'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransferCommitted'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.required`: Amount missing; `amount.too_large`: Amount exceeds 2^256-1; `pending.id_required`: post_pending/void_pending need pendingId; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep; `transfer.accounts_same`: Debit and credit account are the same; `transfer.code_invalid`: Transfer code malformed; `transfer.flags_invalid`: Transfer flags unknown, repeated or exclusive; `transfer.id_invalid`: Transfer id malformed; `transfer.linked_chain_open`: Linked chain left open; `transfer.metadata_invalid`: Metadata is not plain JSON text; `transfer.metadata_too_deep`: Metadata nests too deep; `transfer.metadata_too_large`: Metadata too large; `transfer.timeout_invalid`: Timeout invalid or on a non-pending transfer */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.required'
+              | 'amount.too_large'
+              | 'pending.id_required'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep'
+              | 'transfer.accounts_same'
+              | 'transfer.code_invalid'
+              | 'transfer.flags_invalid'
+              | 'transfer.id_invalid'
+              | 'transfer.linked_chain_open'
+              | 'transfer.metadata_invalid'
+              | 'transfer.metadata_too_deep'
+              | 'transfer.metadata_too_large'
+              | 'transfer.timeout_invalid';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1547,7 +3551,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `transfer.cross_client`: Accounts belong to different clients; `transfer.debit_unbounded`: The debited account can go negative; `transfer.system_account`: The API moves value between user accounts only */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1556,7 +3560,97 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?:
+              'auth.forbidden_role' | 'transfer.cross_client' | 'transfer.debit_unbounded' | 'transfer.system_account';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key); `client.not_found`: No such client; `pending.not_found`: No such pending transfer (or it has not timed out) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found' | 'client.not_found' | 'pending.not_found';
+          };
+        };
+      };
+      /** @description `pending.already_resolved`: Pending transfer already posted, voided or expired; `pending.expired`: Pending transfer expired; `transfer.id_conflict`: Transfer id reused with another body */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'pending.already_resolved' | 'pending.expired' | 'transfer.id_conflict';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `account.closed`: Account closed; `account.credits_exceed_debits`: Credit would exceed the account’s debits; `account.debits_exceed_credits`: Insufficient funds; `client.suspended`: Client suspended; `pending.accounts_mismatch`: Accounts differ from the pending transfer’s; `pending.amount_exceeds`: Posting more than the pending amount; `pending.amount_mismatch`: A void releases the whole pending amount; `pending.not_pending`: The referenced transfer is not pending; `transfer.asset_mismatch`: Accounts are in different assets; `transfer.overflow`: Balance would exceed numeric(78,0) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'account.closed'
+              | 'account.credits_exceed_debits'
+              | 'account.debits_exceed_credits'
+              | 'client.suspended'
+              | 'pending.accounts_mismatch'
+              | 'pending.amount_exceeds'
+              | 'pending.amount_mismatch'
+              | 'pending.not_pending'
+              | 'transfer.asset_mismatch'
+              | 'transfer.overflow';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1569,7 +3663,27 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          transfers: {
+            /** @description client-chosen idempotency id, [A-Za-z0-9._:/-]{1,160} */
+            id: string;
+            debitAccountId?: string;
+            creditAccountId?: string;
+            /** @description base units as a decimal integer string, e.g. "150000000" */
+            amount?: string;
+            flags?: ('pending' | 'post_pending' | 'void_pending' | 'linked' | 'balancing_debit' | 'balancing_credit')[];
+            pendingId?: string;
+            timeoutSeconds?: number;
+            code?: string;
+            metadata?: {
+              [key: string]: unknown;
+            };
+          }[];
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1577,7 +3691,41 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransferBatchResults'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.required`: Amount missing; `amount.too_large`: Amount exceeds 2^256-1; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep; `transfer.batch_invalid`: Batch is not an array or is too long; `transfer.metadata_invalid`: Metadata is not plain JSON text; `transfer.metadata_too_deep`: Metadata nests too deep; `transfer.metadata_too_large`: Metadata too large */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.required'
+              | 'amount.too_large'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep'
+              | 'transfer.batch_invalid'
+              | 'transfer.metadata_invalid'
+              | 'transfer.metadata_too_deep'
+              | 'transfer.metadata_too_large';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1597,7 +3745,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `transfer.cross_client`: Accounts belong to different clients; `transfer.debit_unbounded`: The debited account can go negative; `transfer.system_account`: The API moves value between user accounts only */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1606,7 +3754,74 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?:
+              'auth.forbidden_role' | 'transfer.cross_client' | 'transfer.debit_unbounded' | 'transfer.system_account';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key); `client.not_found`: No such client; `pending.not_found`: No such pending transfer (or it has not timed out) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found' | 'client.not_found' | 'pending.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `client.suspended`: Client suspended */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.suspended';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1617,6 +3832,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The transfer id (URL-encoded: ids may hold `/` and `:`). */
         id: string;
       };
       cookie?: never;
@@ -1629,7 +3845,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Transfer'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1659,6 +3896,33 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `transfer.not_found`: No such transfer (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'transfer.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1669,11 +3933,25 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The id of the pending transfer (URL-encoded). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description id of the new post/void transfer (idempotency id) */
+          id: string;
+          /** @description for post: base units to post (≤ pending); omitted = all */
+          amount?: string;
+          code?: string;
+          metadata?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1681,7 +3959,57 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransferCommitted'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransferCommitted'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.required`: Amount missing; `amount.too_large`: Amount exceeds 2^256-1; `pending.id_required`: post_pending/void_pending need pendingId; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep; `transfer.accounts_same`: Debit and credit account are the same; `transfer.code_invalid`: Transfer code malformed; `transfer.flags_invalid`: Transfer flags unknown, repeated or exclusive; `transfer.id_invalid`: Transfer id malformed; `transfer.linked_chain_open`: Linked chain left open; `transfer.metadata_invalid`: Metadata is not plain JSON text; `transfer.metadata_too_deep`: Metadata nests too deep; `transfer.metadata_too_large`: Metadata too large; `transfer.timeout_invalid`: Timeout invalid or on a non-pending transfer */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.required'
+              | 'amount.too_large'
+              | 'pending.id_required'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep'
+              | 'transfer.accounts_same'
+              | 'transfer.code_invalid'
+              | 'transfer.flags_invalid'
+              | 'transfer.id_invalid'
+              | 'transfer.linked_chain_open'
+              | 'transfer.metadata_invalid'
+              | 'transfer.metadata_too_deep'
+              | 'transfer.metadata_too_large'
+              | 'transfer.timeout_invalid';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1701,7 +4029,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `transfer.cross_client`: Accounts belong to different clients; `transfer.debit_unbounded`: The debited account can go negative; `transfer.system_account`: The API moves value between user accounts only */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1710,7 +4038,97 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?:
+              'auth.forbidden_role' | 'transfer.cross_client' | 'transfer.debit_unbounded' | 'transfer.system_account';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key); `client.not_found`: No such client; `pending.not_found`: No such pending transfer (or it has not timed out) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found' | 'client.not_found' | 'pending.not_found';
+          };
+        };
+      };
+      /** @description `pending.already_resolved`: Pending transfer already posted, voided or expired; `pending.expired`: Pending transfer expired; `transfer.id_conflict`: Transfer id reused with another body */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'pending.already_resolved' | 'pending.expired' | 'transfer.id_conflict';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `account.closed`: Account closed; `account.credits_exceed_debits`: Credit would exceed the account’s debits; `account.debits_exceed_credits`: Insufficient funds; `client.suspended`: Client suspended; `pending.accounts_mismatch`: Accounts differ from the pending transfer’s; `pending.amount_exceeds`: Posting more than the pending amount; `pending.amount_mismatch`: A void releases the whole pending amount; `pending.not_pending`: The referenced transfer is not pending; `transfer.asset_mismatch`: Accounts are in different assets; `transfer.overflow`: Balance would exceed numeric(78,0) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'account.closed'
+              | 'account.credits_exceed_debits'
+              | 'account.debits_exceed_credits'
+              | 'client.suspended'
+              | 'pending.accounts_mismatch'
+              | 'pending.amount_exceeds'
+              | 'pending.amount_mismatch'
+              | 'pending.not_pending'
+              | 'transfer.asset_mismatch'
+              | 'transfer.overflow';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1721,11 +4139,25 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The id of the pending transfer (URL-encoded). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description id of the new post/void transfer (idempotency id) */
+          id: string;
+          /** @description for post: base units to post (≤ pending); omitted = all */
+          amount?: string;
+          code?: string;
+          metadata?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1733,7 +4165,57 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransferCommitted'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransferCommitted'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.required`: Amount missing; `amount.too_large`: Amount exceeds 2^256-1; `pending.id_required`: post_pending/void_pending need pendingId; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep; `transfer.accounts_same`: Debit and credit account are the same; `transfer.code_invalid`: Transfer code malformed; `transfer.flags_invalid`: Transfer flags unknown, repeated or exclusive; `transfer.id_invalid`: Transfer id malformed; `transfer.linked_chain_open`: Linked chain left open; `transfer.metadata_invalid`: Metadata is not plain JSON text; `transfer.metadata_too_deep`: Metadata nests too deep; `transfer.metadata_too_large`: Metadata too large; `transfer.timeout_invalid`: Timeout invalid or on a non-pending transfer */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.required'
+              | 'amount.too_large'
+              | 'pending.id_required'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep'
+              | 'transfer.accounts_same'
+              | 'transfer.code_invalid'
+              | 'transfer.flags_invalid'
+              | 'transfer.id_invalid'
+              | 'transfer.linked_chain_open'
+              | 'transfer.metadata_invalid'
+              | 'transfer.metadata_too_deep'
+              | 'transfer.metadata_too_large'
+              | 'transfer.timeout_invalid';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1753,7 +4235,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `transfer.cross_client`: Accounts belong to different clients; `transfer.debit_unbounded`: The debited account can go negative; `transfer.system_account`: The API moves value between user accounts only */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1762,7 +4244,97 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?:
+              'auth.forbidden_role' | 'transfer.cross_client' | 'transfer.debit_unbounded' | 'transfer.system_account';
+          };
+        };
+      };
+      /** @description `account.not_found`: No such account (or not visible to this key); `client.not_found`: No such client; `pending.not_found`: No such pending transfer (or it has not timed out) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'account.not_found' | 'client.not_found' | 'pending.not_found';
+          };
+        };
+      };
+      /** @description `pending.already_resolved`: Pending transfer already posted, voided or expired; `pending.expired`: Pending transfer expired; `transfer.id_conflict`: Transfer id reused with another body */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'pending.already_resolved' | 'pending.expired' | 'transfer.id_conflict';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `account.closed`: Account closed; `account.credits_exceed_debits`: Credit would exceed the account’s debits; `account.debits_exceed_credits`: Insufficient funds; `client.suspended`: Client suspended; `pending.accounts_mismatch`: Accounts differ from the pending transfer’s; `pending.amount_exceeds`: Posting more than the pending amount; `pending.amount_mismatch`: A void releases the whole pending amount; `pending.not_pending`: The referenced transfer is not pending; `transfer.asset_mismatch`: Accounts are in different assets; `transfer.overflow`: Balance would exceed numeric(78,0) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'account.closed'
+              | 'account.credits_exceed_debits'
+              | 'account.debits_exceed_credits'
+              | 'client.suspended'
+              | 'pending.accounts_mismatch'
+              | 'pending.amount_exceeds'
+              | 'pending.amount_mismatch'
+              | 'pending.not_pending'
+              | 'transfer.asset_mismatch'
+              | 'transfer.overflow';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1783,7 +4355,27 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['InvariantReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1813,6 +4405,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1825,15 +4431,78 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          asset: string;
+          /** @description base units as a decimal integer string */
+          amount: string;
+          /** @description the account debited: { accountId } or an adjustment account { kind, clientId, ownerId } (opened when approved if missing) */
+          debit:
+            | {
+                accountId: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'equity' | 'incident' | 'fee_expense' | 'fee_revenue';
+                clientId: string;
+                ownerId: string;
+              };
+          /** @description the account credited, the same two forms */
+          credit:
+            | {
+                accountId: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'equity' | 'incident' | 'fee_expense' | 'fee_revenue';
+                clientId: string;
+                ownerId: string;
+              };
+          /** @description why, for the audit log (1 to 500 characters, printable) */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description OK */
-      200: {
+      202: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.too_large`: Amount exceeds 2^256-1; `change.invalid_payload`: Change payload nests too deep or holds unsafe text; `correction.invalid`: Correction reason missing or malformed; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.too_large'
+              | 'change.invalid_payload'
+              | 'correction.invalid'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1866,11 +4535,69 @@ export interface operations {
           };
         };
       };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `correction.account_not_found`: A side of the correction does not exist; `correction.asset_mismatch`: A side of the correction is in another asset; `correction.sides_invalid`: A correction moves value between an adjustment and a corrected account */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'correction.account_not_found' | 'correction.asset_mismatch' | 'correction.sides_invalid';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
-  complianceProveAssets: {
+  snapshotsList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1883,7 +4610,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Snapshot'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1916,13 +4669,173 @@ export interface operations {
           };
         };
       };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
-  compliancePublishedLiabilities: {
+  snapshotsTake: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Snapshot'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `prices.invalid`: The price source returned an invalid document */
+      502: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'prices.invalid';
+          };
+        };
+      };
+      /** @description `prices.unavailable`: The price source did not answer */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'prices.unavailable';
+          };
+        };
+      };
+    };
+  };
+  snapshotsGet: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description The snapshot id (uuid). */
         id: string;
       };
       cookie?: never;
@@ -1935,7 +4848,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Snapshot'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1968,13 +4902,46 @@ export interface operations {
           };
         };
       };
+      /** @description `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
-  compliancePublishLiabilities: {
+  snapshotsBalances: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path: {
+        /** @description The snapshot id (uuid). */
         id: string;
       };
       cookie?: never;
@@ -1987,7 +4954,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['SnapshotBalance'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2007,7 +5000,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2016,18 +5009,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceUserProof: {
+  snapshotsHoldings: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Holdings as of this time (RFC 3339); now when absent. */
+        asOf?: string;
+      };
       header?: never;
       path: {
-        id: string;
         clientId: string;
         userId: string;
       };
@@ -2041,7 +5050,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserHoldings'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2061,7 +5091,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2070,117 +5100,58 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `prices.invalid`: The price source returned an invalid document */
+      502: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'prices.invalid';
+          };
+        };
+      };
+      /** @description `prices.unavailable`: The price source did not answer */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'prices.unavailable';
           };
         };
       };
     };
   };
-  complianceListSnapshots: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
-      401: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {unknown} */
-            code?:
-              | 'auth.invalid_credentials'
-              | 'auth.missing'
-              | 'auth.replayed_nonce'
-              | 'auth.revoked'
-              | 'auth.stale_timestamp';
-          };
-        };
-      };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
-      403: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
-          };
-        };
-      };
-    };
-  };
-  complianceTakeSnapshot: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
-      401: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {unknown} */
-            code?:
-              | 'auth.invalid_credentials'
-              | 'auth.missing'
-              | 'auth.replayed_nonce'
-              | 'auth.revoked'
-              | 'auth.stale_timestamp';
-          };
-        };
-      };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
-      403: {
-        headers: {
-          'X-Request-Id': components['headers']['RequestId'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
-          };
-        };
-      };
-    };
-  };
-  complianceGetSnapshot: {
+  proofsPublished: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description The snapshot id (uuid). */
         id: string;
       };
       cookie?: never;
@@ -2193,7 +5164,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PublishedLiabilities'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2226,26 +5218,83 @@ export interface operations {
           };
         };
       };
+      /** @description `proof.not_published`: No proof of liabilities published for this snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'proof.not_published';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
-  complianceSnapshotBalances: {
+  proofsPublish: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description The snapshot id (uuid). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PublishedLiabilities'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2265,7 +5314,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2274,17 +5323,93 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id empty or too long for the liability tree; `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'proof.balance_range'
+              | 'proof.duplicate_user'
+              | 'proof.salt_length'
+              | 'proof.sum_overflow'
+              | 'proof.too_many_users'
+              | 'proof.unknown_asset'
+              | 'proof.user_id'
+              | 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceHoldings: {
+  proofsUserProof: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description The snapshot id (uuid). */
+        id: string;
         clientId: string;
         userId: string;
       };
@@ -2292,13 +5417,34 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
+      /** @description Verified by `strongroom proof verify` or the verifier page. */
       200: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['InclusionProof'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2318,7 +5464,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2327,15 +5473,234 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `proof.not_published`: No proof of liabilities published for this snapshot; `proof.user_not_in_snapshot`: The user has no balance in this snapshot; `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'proof.not_published' | 'proof.user_not_in_snapshot' | 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id empty or too long for the liability tree; `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'proof.balance_range'
+              | 'proof.duplicate_user'
+              | 'proof.salt_length'
+              | 'proof.sum_overflow'
+              | 'proof.too_many_users'
+              | 'proof.unknown_asset'
+              | 'proof.user_id'
+              | 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceListReconciliations: {
+  proofsProveAssets: {
     parameters: {
       query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The auditor's challenge, 8 to 1000 characters. */
+          challenge: string;
+          /**
+           * Format: uuid
+           * @description The snapshot id (uuid).
+           */
+          snapshotId?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Verified by `strongroom assets verify`. */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProofOfAssets'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `reconciliation.chain_changed`: The snapshot’s chain view was reorganised away */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'reconciliation.chain_changed';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `proof_of_assets.unavailable`: This app holds no custody keys */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'proof_of_assets.unavailable';
+          };
+        };
+      };
+    };
+  };
+  reconciliationsList: {
+    parameters: {
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -2348,7 +5713,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Reconciliation'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2368,7 +5759,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2377,28 +5768,77 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceReconcile: {
+  reconciliationsReconcile: {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uuid
+           * @description The snapshot id (uuid).
+           */
+          snapshotId: string;
+        };
+      };
+    };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description Created */
+      201: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Reconciliation'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2418,7 +5858,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2427,17 +5867,97 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `reconciliation.chain_changed`: The snapshot’s chain view was reorganised away */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'reconciliation.chain_changed';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceGetReconciliation: {
+  reconciliationsGet: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description The reconciliation id (uuid). */
         id: string;
       };
       cookie?: never;
@@ -2450,7 +5970,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Reconciliation'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2470,7 +6011,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2479,15 +6020,47 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `reconciliation.not_found`: No such reconciliation */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'reconciliation.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceIncidents: {
+  reserveIncidentsList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -2500,7 +6073,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ReserveIncident'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2520,7 +6119,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2529,15 +6128,32 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
     };
   };
-  complianceSegregationReport: {
+  segregationReport: {
     parameters: {
-      query?: never;
+      query: {
+        /** @description The snapshot id (uuid). */
+        snapshotId: string;
+      };
       header?: never;
       path: {
         clientId: string;
@@ -2552,7 +6168,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SegregationReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -2572,7 +6209,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2581,7 +6218,60 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `reconciliation.chain_changed`: The snapshot’s chain view was reorganised away */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'reconciliation.chain_changed';
+          };
+        };
+      };
+      /** @description `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };

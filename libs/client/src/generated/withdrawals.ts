@@ -10,7 +10,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health */
+    /**
+     * Liveness and database reachability
+     * @description 200 when the database answers, 503 otherwise. Kept for existing checks; prefer /health/ready.
+     */
     get: operations['healthHealth'];
     put?: never;
     post?: never;
@@ -27,7 +30,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health/live */
+    /**
+     * Liveness: the process answers
+     * @description No I/O: for restarting a hung process, not for routing traffic (use /health/ready).
+     */
     get: operations['healthLive'];
     put?: never;
     post?: never;
@@ -44,7 +50,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /health/ready */
+    /**
+     * Readiness: the database and the app’s dependencies
+     * @description The database and every check the app registers (KMS, each chain node synced, followers within their lag bound). 503 names each failing check with its reason under `error`.
+     */
     get: operations['healthReady'];
     put?: never;
     post?: never;
@@ -61,7 +70,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /metrics */
+    /**
+     * Prometheus metrics
+     * @description The process’s metrics in the Prometheus text format (strongroom_* and the Node.js defaults).
+     */
     get: operations['metricsMetrics'];
     put?: never;
     post?: never;
@@ -78,7 +90,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/changes */
+    /**
+     * List change requests
+     * @description Newest first (by creation time, then id), optionally only one status or kind. Admin only; every change this deployment recorded, whichever API recorded it.
+     */
     get: operations['changesList'];
     put?: never;
     post?: never;
@@ -95,7 +110,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/changes/:id */
+    /**
+     * One change request
+     * @description Its kind, payload, maker, status and, once decided, the checker and the outcome. Admin only.
+     */
     get: operations['changesGet'];
     put?: never;
     post?: never;
@@ -114,7 +132,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/changes/:id/approve */
+    /**
+     * Approve and execute a change
+     * @description A second admin — a different key and a different owner than the maker, neither revoked — approves, and the change is executed in the same transaction as its status change and the audit record naming both. Only the API that recorded the change executes it (409 `change.other_api`). A change is executed once: a retried or concurrent approval gets 409 `change.not_pending`. When the change no longer applies, it is recorded as `failed` with the refusal, and that refusal is the answer. Minting a key: the secret is in `result`, here only.
+     */
     post: operations['changesApprove'];
     delete?: never;
     options?: never;
@@ -131,7 +152,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/changes/:id/reject */
+    /**
+     * Reject a pending change
+     * @description Any admin, the maker included (who withdraws their own change this way). Audited.
+     */
     post: operations['changesReject'];
     delete?: never;
     options?: never;
@@ -170,7 +194,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One withdrawal with its approvals, transaction id and decision history */
+    /**
+     * One withdrawal with its approvals, transaction id and decision history
+     * @description Visible to keys whose client scope includes its client; others get withdrawal.not_found.
+     */
     get: operations['withdrawalsGet'];
     put?: never;
     post?: never;
@@ -189,7 +216,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancel a withdrawal not yet being signed; its hold is voided */
+    /**
+     * Cancel a withdrawal not yet being signed; its hold is voided
+     * @description Held, awaiting approval, approved or batched (before signing): the hold is voided and the withdrawal leaves its batch. Later → 409 withdrawal.not_cancellable.
+     */
     post: operations['withdrawalsCancel'];
     delete?: never;
     options?: never;
@@ -204,7 +234,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/approvals */
+    /**
+     * Withdrawals awaiting approval
+     * @description Oldest first (the order they were requested in), of the clients in the key’s scope.
+     */
     get: operations['approvalsPending'];
     put?: never;
     post?: never;
@@ -223,7 +256,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/approvals/:id/approve */
+    /**
+     * Approve a withdrawal
+     * @description Counts only from an approver key (an admin: 403 `approval.approver_role_required`) whose owner is not the requester’s (403 `approval.self_approval`) nor that of an approval already counted (403 `approval.same_owner`). Once enough distinct owners approved, the withdrawal is `approved`. Answers the withdrawal with its history.
+     */
     post: operations['approvalsApprove'];
     delete?: never;
     options?: never;
@@ -240,7 +276,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/approvals/:id/reject */
+    /**
+     * Reject a withdrawal; its hold is voided
+     * @description With a reason (1–500 characters). Any approver (or admin) in scope may reject: refusing moves no money. Answers the withdrawal with its history.
+     */
     post: operations['approvalsReject'];
     delete?: never;
     options?: never;
@@ -255,7 +294,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/withdrawal-policies */
+    /**
+     * Withdrawal policies
+     * @description By asset, then client id (the asset default, clientId `*`, before the overrides): every asset default, and the overrides of the clients in the key’s scope.
+     */
     get: operations['policiesList'];
     put?: never;
     post?: never;
@@ -272,7 +314,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/withdrawal-policies/changes */
+    /**
+     * The change log of withdrawal policies
+     * @description Oldest first: before and after, who proposed it and when; of the asset defaults and of the clients in the key’s scope.
+     */
     get: operations['policiesChanges'];
     put?: never;
     post?: never;
@@ -290,7 +335,10 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** PUT /v1/withdrawal-policies/:asset/:clientId */
+    /**
+     * Propose the policy of an asset (clientId `*`) or of one registered client
+     * @description Amounts are base-unit strings, each below 2^256; withdrawalFee below maxAmount; approvalsRequired 0–10. A policy that could never let a withdrawal through is refused (422 `policy.invalid`, reason `never_passes`), checked on the effective policy (an override over the default; a new default under every override). Answers 202 with the pending change (kind `withdrawals.policy`); a second admin of another owner approves it at `POST /v1/changes/:id/approve`.
+     */
     put: operations['policiesPut'];
     post?: never;
     delete?: never;
@@ -308,7 +356,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/withdrawal-policies/:asset/breaker/reset */
+    /**
+     * Re-open an asset paused by its velocity circuit breaker
+     * @description Admin only, audited. Outflows already counted stay counted: the window rolls on by itself. A single-admin action: it re-opens what the policy already allows.
+     */
     post: operations['policiesReset'];
     delete?: never;
     options?: never;
@@ -323,7 +374,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/sweeps */
+    /**
+     * Sweeps of deposit addresses into custody
+     * @description Newest first, filtered by chain and status. A sweep moves what deposit addresses hold into the wallet’s Safe; its gas is booked as fee expense out of the relayer’s gas budget. Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).
+     */
     get: operations['sweepsList'];
     put?: never;
     post?: never;
@@ -340,7 +394,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/sweeps/:id */
+    /**
+     * One sweep: its addresses, transaction(s), gas paid and what moved
+     * @description Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).
+     */
     get: operations['sweepsGet'];
     put?: never;
     post?: never;
@@ -357,7 +414,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/solvency/breakers */
+    /**
+     * The solvency gate’s breakers
+     * @description By asset: whether it is tripped (nothing of the asset is signed), why, who cleared it. Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).
+     */
     get: operations['solvencyBreakers'];
     put?: never;
     post?: never;
@@ -374,7 +434,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GET /v1/solvency/incidents */
+    /**
+     * Incidents the solvency gate raised
+     * @description Newest first. Needs a key scoped to every client (403 `auth.forbidden_client` otherwise).
+     */
     get: operations['solvencyIncidents'];
     put?: never;
     post?: never;
@@ -393,7 +456,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** POST /v1/solvency/:asset/clear */
+    /**
+     * Propose clearing an asset’s tripped solvency breaker
+     * @description Answers 202 with the pending change (kind `withdrawals.solvency_clear`); a second admin of another owner approves it at `POST /v1/changes/:id/approve`, which refuses it (409 `solvency.not_tripped`) if the breaker is no longer tripped. Clearing does not fix the cause: if liabilities still exceed custody, the next batch trips it again.
+     */
     post: operations['solvencyClear'];
     delete?: never;
     options?: never;
@@ -417,6 +483,70 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    Health: {
+      /** @enum {string} */
+      status: 'ok' | 'error';
+      /** @enum {string} */
+      database: 'up' | 'down';
+      backend: string;
+    };
+    HealthReport: {
+      /** @enum {string} */
+      status: 'ok' | 'error' | 'degraded' | 'shutting_down';
+      info?: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+      error?: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+      details: {
+        [key: string]: {
+          status: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    ChangeRequest: {
+      id: string;
+      /** @description The API that recorded the change, and the only one that executes it. */
+      api: string;
+      /** @example auth.client */
+      kind: string;
+      status: components['schemas']['ChangeStatus'];
+      /** @description What the maker proposed, as the change kind defines it. */
+      payload: unknown;
+      maker: {
+        keyId: string;
+        owner: string;
+      };
+      checker: {
+        keyId: string;
+        owner: string;
+      } | null;
+      /** @description What executing the change returned (null until executed; the error code and detail when it failed). The approve answer carries it whole: a minted key’s secret is in it once, and never stored. */
+      result: unknown;
+      /** @description Why it was rejected, or the refusal when it failed. */
+      reason: string | null;
+      createdAt: components['schemas']['Timestamp'];
+      decidedAt: components['schemas']['Timestamp'] | null;
+    };
+    /** @enum {string} */
+    ChangeStatus: 'pending' | 'executed' | 'rejected' | 'failed';
+    /**
+     * Format: date-time
+     * @description RFC 3339 UTC time.
+     * @example 2026-12-03T10:15:30.000Z
+     */
+    Timestamp: string;
     Withdrawal: {
       id: string;
       clientId: string;
@@ -486,12 +616,152 @@ export interface components {
       | 'rejected'
       | 'cancelled'
       | 'failed';
-    /**
-     * Format: date-time
-     * @description RFC 3339 UTC time.
-     * @example 2026-12-03T10:15:30.000Z
-     */
-    Timestamp: string;
+    WithdrawalPolicy: {
+      asset: components['schemas']['AssetCode'];
+      /** @description `*` for the asset default, else the client the override is for. */
+      clientId: string;
+      /** @description Largest amount of one withdrawal. */
+      maxAmount: components['schemas']['BaseUnits'] | null;
+      /** @description What one user may withdraw over a rolling 24 h. */
+      userDailyLimit: components['schemas']['BaseUnits'] | null;
+      /** @description What one client’s users may withdraw over a rolling 24 h. */
+      clientDailyLimit: components['schemas']['BaseUnits'] | null;
+      /** @description Normalised destinations; null = any valid one. */
+      allowlist: string[] | null;
+      /** @description Amounts above it need approvals; null = never. */
+      approvalThreshold: components['schemas']['BaseUnits'] | null;
+      approvalsRequired: number;
+      breakerWindowSeconds: number | null;
+      /** @description Outflows over the window that trip the circuit breaker. */
+      breakerLimit: components['schemas']['BaseUnits'] | null;
+      withdrawalFee: components['schemas']['BaseUnits'];
+      version: number;
+      updatedBy: string;
+      updatedAt: components['schemas']['Timestamp'];
+    };
+    WithdrawalPolicyChange: {
+      id: string;
+      asset: components['schemas']['AssetCode'];
+      clientId: string;
+      version: number;
+      /** @description The policy as it was, in the form of its time; null for the first version. */
+      before: {
+        [key: string]: unknown;
+      } | null;
+      /** @description The policy as it became, in the form of its time. */
+      after: {
+        [key: string]: unknown;
+      };
+      /** @description The key that proposed the change (the maker). */
+      changedBy: string;
+      changedAt: components['schemas']['Timestamp'];
+    };
+    WithdrawalPolicyInput: {
+      /** @default null */
+      maxAmount?: string | null;
+      /** @default null */
+      userDailyLimit?: string | null;
+      /** @default null */
+      clientDailyLimit?: string | null;
+      /**
+       * @description Allowed destinations; null = any valid address.
+       * @default null
+       */
+      allowlist?: string[] | null;
+      /** @default null */
+      approvalThreshold?: string | null;
+      /**
+       * @description Distinct approvers above the threshold (0 = none).
+       * @default 1
+       */
+      approvalsRequired?: number;
+      /**
+       * @description The circuit breaker’s window; set together with `breakerLimit`.
+       * @default null
+       */
+      breakerWindowSeconds?: number | null;
+      /** @default null */
+      breakerLimit?: string | null;
+      /**
+       * @description Charged on top of the amount. Base units, digits only.
+       * @default 0
+       */
+      withdrawalFee?: string;
+    };
+    Sweep: {
+      id: string;
+      /** @enum {string} */
+      chain: 'bitcoin' | 'ethereum';
+      walletId: string;
+      status: components['schemas']['SweepStatus'];
+      /** @description The deposit addresses swept, in call order. */
+      addresses: string[];
+      /** @description The assets whose tokens the sweep moves. */
+      tokens: string[];
+      txid: string | null;
+      /** @description Transactions this one replaced (fee bumps). */
+      previousTxids: string[];
+      /** @description The relayer nonce, as a decimal string. */
+      nonce: string;
+      /** @description Gas paid in base units of `feeAsset` once mined (fee expense out of the relayer’s gas budget). */
+      fee: components['schemas']['BaseUnits'] | null;
+      feeAsset: components['schemas']['AssetCode'] | null;
+      minedHeight: number | null;
+      swept: {
+        address: string;
+        asset: components['schemas']['AssetCode'];
+        amount: components['schemas']['BaseUnits'];
+        display: {
+          amount: string;
+        };
+      }[];
+      /** @description The fee in asset units with the code, for people only; never input. */
+      display: {
+        fee: string | null;
+      };
+      failure: string | null;
+      lastError: string | null;
+      createdAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
+    };
+    /** @enum {string} */
+    SweepStatus: 'signing' | 'signed' | 'broadcast' | 'settled' | 'failed';
+    SolvencyBreaker: {
+      asset: components['schemas']['AssetCode'];
+      /** @description While true, nothing of the asset is signed. */
+      tripped: boolean;
+      trippedAt: components['schemas']['Timestamp'] | null;
+      /** @description The first refusal: `ledger_shortfall`, `onchain_shortfall` or `hold_invalid`. */
+      reason: string | null;
+      /** @description The figures the refusal rested on. */
+      detail: {
+        [key: string]: unknown;
+      } | null;
+      incidentId: string | null;
+      clearedBy: {
+        maker: {
+          keyId: string;
+          owner: string;
+        };
+        checker: {
+          keyId: string;
+          owner: string;
+        };
+      } | null;
+      clearedAt: components['schemas']['Timestamp'] | null;
+      clearChangeId: string | null;
+    };
+    SolvencyIncident: {
+      id: string;
+      asset: components['schemas']['AssetCode'];
+      batchId: string | null;
+      /** @description `ledger_shortfall`, `onchain_shortfall` or `hold_invalid`. */
+      kind: string;
+      detail: {
+        [key: string]: unknown;
+      };
+      createdAt: components['schemas']['Timestamp'];
+    };
   };
   responses: never;
   parameters: never;
@@ -521,7 +791,51 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
       };
     };
   };
@@ -540,7 +854,41 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
       };
     };
   };
@@ -559,7 +907,51 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthReport'];
+        };
       };
     };
   };
@@ -578,13 +970,55 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
       };
     };
   };
   changesList: {
     parameters: {
-      query?: never;
+      query?: {
+        status?: 'pending' | 'executed' | 'rejected' | 'failed';
+        /** @description A change kind, e.g. `auth.client`. */
+        kind?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -597,7 +1031,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ChangeRequest'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -627,6 +1087,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -637,6 +1111,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
@@ -649,7 +1124,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -679,6 +1175,33 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -689,11 +1212,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -701,7 +1229,43 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `address.checksum`: Address checksum does not match; `address.malformed`: Address malformed for this chain; `address.refused`: Address refused; `address.wrong_network`: Address of another network; `amount.base_units_expected`: Amount is not a whole number of base units; `auth.invalid_clients`: API key client scope invalid; `auth.invalid_name`: API key name empty, too long or unsafe text; `auth.invalid_owner`: API key owner empty, too long or unsafe text; `auth.invalid_role`: Unknown role, or a role not minted this way; `client.invalid`: Client id, name, custody or status invalid; `client.reserved`: Client id reserved for the service’s own accounts; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'address.checksum'
+              | 'address.malformed'
+              | 'address.refused'
+              | 'address.wrong_network'
+              | 'amount.base_units_expected'
+              | 'auth.invalid_clients'
+              | 'auth.invalid_name'
+              | 'auth.invalid_owner'
+              | 'auth.invalid_role'
+              | 'client.invalid'
+              | 'client.reserved'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -721,7 +1285,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_role`: The key’s role may not call this route; `change.same_person`: Maker and checker are the same */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -730,7 +1294,104 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_role' | 'change.same_person';
+          };
+        };
+      };
+      /** @description `asset.unknown`: Asset not served; `change.not_found`: No such change request; `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'asset.unknown' | 'change.not_found' | 'client.not_found';
+          };
+        };
+      };
+      /** @description `change.maker_revoked`: The maker’s key was revoked since the proposal; `change.not_pending`: Change already approved, rejected or failed; `change.other_api`: Change recorded by another API, which executes it; `client.exists`: A client with this id exists; `solvency.not_tripped`: The solvency breaker of this asset is not tripped */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'change.maker_revoked'
+              | 'change.not_pending'
+              | 'change.other_api'
+              | 'client.exists'
+              | 'solvency.not_tripped';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `client.suspended`: Client suspended; `policy.invalid`: Policy values out of range or never passing */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'client.suspended' | 'policy.invalid';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `chain.unavailable`: This deployment has no adapter for the asset’s chain */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'chain.unavailable';
           };
         };
       };
@@ -741,11 +1402,19 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The change id (`chg_…`). */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why, 1–1000 characters. */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -753,7 +1422,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `change.invalid_reason`: Rejection reason empty, too long or unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'change.invalid_reason'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -783,6 +1478,72 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `change.not_found`: No such change request */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `change.not_pending`: Change already approved, rejected or failed */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'change.not_pending';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -949,7 +1710,7 @@ export interface operations {
           'application/json': components['schemas']['Withdrawal'];
         };
       };
-      /** @description `address.checksum`: Address checksum does not match; `address.malformed`: Address malformed for this chain; `address.refused`: Address refused; `address.wrong_network`: Address of another network; `amount.base_units_expected`: Amount is not a whole number of base units; `idempotency.key_invalid`: Idempotency-Key malformed; `idempotency.key_required`: POST /v1/withdrawals needs an Idempotency-Key header; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      /** @description `address.checksum`: Address checksum does not match; `address.malformed`: Address malformed for this chain; `address.refused`: Address refused; `address.wrong_network`: Address of another network; `amount.base_units_expected`: Amount is not a whole number of base units; `amount.not_positive`: Amount is zero or negative; `idempotency.key_invalid`: Idempotency-Key malformed; `idempotency.key_required`: POST /v1/withdrawals needs an Idempotency-Key header; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -964,6 +1725,7 @@ export interface operations {
               | 'address.refused'
               | 'address.wrong_network'
               | 'amount.base_units_expected'
+              | 'amount.not_positive'
               | 'idempotency.key_invalid'
               | 'idempotency.key_required'
               | 'request.aborted'
@@ -1010,7 +1772,7 @@ export interface operations {
           };
         };
       };
-      /** @description `client.not_found`: No such client */
+      /** @description `asset.unknown`: Asset not served; `client.not_found`: No such client; `user.unknown`: The user has no ledger account in this asset */
       404: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1019,7 +1781,7 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'client.not_found';
+            code?: 'asset.unknown' | 'client.not_found' | 'user.unknown';
           };
         };
       };
@@ -1174,7 +1936,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1183,7 +1945,7 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
           };
         };
       };
@@ -1285,7 +2047,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1294,7 +2056,7 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
           };
         };
       };
@@ -1368,7 +2130,12 @@ export interface operations {
   };
   approvalsPending: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1381,7 +2148,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Withdrawal'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1411,6 +2204,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1421,11 +2228,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The withdrawal id. */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1433,7 +2245,32 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Withdrawal'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1453,7 +2290,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `approval.approver_role_required`: Only an approver key can approve or reject; `approval.same_owner`: Another key of the same owner already approved; `approval.self_approval`: The requester cannot approve their own withdrawal; `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1462,7 +2299,78 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?:
+              | 'approval.approver_role_required'
+              | 'approval.same_owner'
+              | 'approval.self_approval'
+              | 'auth.forbidden_client'
+              | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `withdrawal.not_found`: No such withdrawal (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'withdrawal.not_found';
+          };
+        };
+      };
+      /** @description `approval.duplicate`: This approver already decided on this withdrawal; `withdrawal.not_awaiting_approval`: Withdrawal is not awaiting approval; `withdrawal.state_changed`: Withdrawal changed state concurrently */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'approval.duplicate' | 'withdrawal.not_awaiting_approval' | 'withdrawal.state_changed';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1473,11 +2381,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The withdrawal id. */
         id: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1485,7 +2400,32 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Withdrawal'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1505,7 +2445,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1514,7 +2454,73 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `withdrawal.not_found`: No such withdrawal (or not visible to this key) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'withdrawal.not_found';
+          };
+        };
+      };
+      /** @description `approval.duplicate`: This approver already decided on this withdrawal; `withdrawal.not_awaiting_approval`: Withdrawal is not awaiting approval; `withdrawal.state_changed`: Withdrawal changed state concurrently */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'approval.duplicate' | 'withdrawal.not_awaiting_approval' | 'withdrawal.state_changed';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1522,7 +2528,14 @@ export interface operations {
   };
   policiesList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Only this asset’s policies. */
+        asset?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1535,7 +2548,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['WithdrawalPolicy'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1565,6 +2604,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1572,7 +2625,14 @@ export interface operations {
   };
   policiesChanges: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Only this asset’s policies. */
+        asset?: string;
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1585,7 +2645,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['WithdrawalPolicyChange'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1615,6 +2701,20 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1625,20 +2725,57 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description An asset code (BTC, ETH, USDC…). */
         asset: string;
+        /** @description `*` for the asset default, else a registered client’s id. */
         clientId: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WithdrawalPolicyInput'];
+      };
+    };
     responses: {
       /** @description OK */
-      200: {
+      202: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `address.checksum`: Address checksum does not match; `address.malformed`: Address malformed for this chain; `address.refused`: Address refused; `address.wrong_network`: Address of another network; `amount.base_units_expected`: Amount is not a whole number of base units; `change.invalid_payload`: Change payload nests too deep or holds unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'address.checksum'
+              | 'address.malformed'
+              | 'address.refused'
+              | 'address.wrong_network'
+              | 'amount.base_units_expected'
+              | 'change.invalid_payload'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1668,6 +2805,85 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `asset.unknown`: Asset not served; `client.not_found`: No such client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'asset.unknown' | 'client.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `policy.invalid`: Policy values out of range or never passing */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'policy.invalid';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `chain.unavailable`: This deployment has no adapter for the asset’s chain */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'chain.unavailable';
           };
         };
       };
@@ -1678,11 +2894,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description An asset code (BTC, ETH, USDC…). */
         asset: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description OK */
       200: {
@@ -1690,7 +2911,36 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            asset: components['schemas']['AssetCode'];
+            /** @constant */
+            paused: false;
+          };
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1723,11 +2973,71 @@ export interface operations {
           };
         };
       };
+      /** @description `asset.unknown`: Asset not served */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'asset.unknown';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
     };
   };
   sweepsList: {
     parameters: {
-      query?: never;
+      query?: {
+        chain?: 'bitcoin' | 'ethereum';
+        status?: 'signing' | 'signed' | 'broadcast' | 'settled' | 'failed';
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1740,7 +3050,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Sweep'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1760,7 +3096,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1769,7 +3105,21 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1780,6 +3130,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The sweep id (`sweep_…`). */
         id: string;
       };
       cookie?: never;
@@ -1792,7 +3143,28 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Sweep'];
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1812,7 +3184,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1821,7 +3193,34 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `sweep.not_found`: No such sweep */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'sweep.not_found';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1829,7 +3228,12 @@ export interface operations {
   };
   solvencyBreakers: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1842,7 +3246,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['SolvencyBreaker'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1862,7 +3292,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1871,7 +3301,21 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1879,7 +3323,12 @@ export interface operations {
   };
   solvencyIncidents: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1892,7 +3341,33 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['SolvencyIncident'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.lone_surrogate'
+              | 'request.malformed_url'
+              | 'request.nul_character';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1912,7 +3387,7 @@ export interface operations {
           };
         };
       };
-      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
       403: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1921,7 +3396,21 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'auth.forbidden_role';
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
@@ -1932,19 +3421,53 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description An asset code (BTC, ETH, USDC…). */
         asset: string;
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Why, 1–500 characters. */
+          reason: string;
+        };
+      };
+    };
     responses: {
       /** @description OK */
-      200: {
+      202: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `change.invalid_payload`: Change payload nests too deep or holds unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'change.invalid_payload'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
       };
       /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
       401: {
@@ -1974,6 +3497,59 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `asset.unknown`: Asset not served */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'asset.unknown';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };

@@ -75,6 +75,8 @@ export class SnapshotsController {
   @Roles('auditor', 'admin')
   @ApiContract({
     summary: 'One snapshot with its sequence, chain tips, prices, totals and content hash',
+    description:
+      'The cut the snapshot was taken at (the ledger sequence), what it valued balances with, and the content hash that binds them.',
     params: bySnapshot,
     responses: { 200: SnapshotWire },
     errors: [E['snapshot.not_found']],

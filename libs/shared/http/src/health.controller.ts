@@ -58,7 +58,11 @@ export class HealthController {
   @Public()
   @Get('health/live')
   @HttpCode(200)
-  @ApiContract({ summary: 'Liveness: the process answers (no I/O)', responses: { 200: HealthReportWire } })
+  @ApiContract({
+    summary: 'Liveness: the process answers',
+    description: 'No I/O: for restarting a hung process, not for routing traffic (use /health/ready).',
+    responses: { 200: HealthReportWire },
+  })
   live(): Promise<HealthReport> {
     return this.terminus.check([]) as Promise<HealthReport>;
   }

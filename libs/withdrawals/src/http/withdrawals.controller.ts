@@ -110,6 +110,7 @@ export class WithdrawalsController {
   @Get(':id')
   @ApiContract({
     summary: 'One withdrawal with its approvals, transaction id and decision history',
+    description: 'Visible to keys whose client scope includes its client; others get withdrawal.not_found.',
     params: byId,
     responses: { 200: WithdrawalWire },
     errors: [AuthErrors['auth.forbidden_client'], E['withdrawal.not_found']],
@@ -123,6 +124,8 @@ export class WithdrawalsController {
   @HttpCode(200)
   @ApiContract({
     summary: 'Cancel a withdrawal not yet being signed; its hold is voided',
+    description:
+      'Held, awaiting approval, approved or batched (before signing): the hold is voided and the withdrawal leaves its batch. Later → 409 withdrawal.not_cancellable.',
     params: byId,
     body: cancelSchema.optional(),
     responses: { 200: WithdrawalWire },

@@ -24,7 +24,8 @@ export interface HeaderContract {
  */
 export interface OperationContract {
   summary: string;
-  description?: string;
+  /** What it does, who may call it and what its answers mean (generated clients show it). */
+  description: string;
   /** Stable name for generated clients; default `<controller><Handler>` (e.g. `withdrawalsRequest`). */
   operationId?: string;
   body?: z.ZodType;
