@@ -20,14 +20,6 @@ export function terminalSafe(text: string): string {
   });
 }
 
-/** Multi-line output: each line made safe on its own (the line breaks are the verifier's, not the document's). */
-export function terminalSafeLines(lines: string): string {
-  return lines
-    .split('\n')
-    .map((l) => terminalSafe(l))
-    .join('\n');
-}
-
 /**
  * JSON for machines that is also safe on a terminal: every character outside printable ASCII is
  * written as a \uXXXX escape, so the output is plain ASCII and parses back to the same value.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   asciiJson,
-  terminalSafeLines,
+  terminalSafe,
   verifyProof,
   verifyPublished,
   type PublishedResult,
@@ -56,7 +56,7 @@ function read(file: string, err: Out): Uint8Array | undefined {
   try {
     return new Uint8Array(readFileSync(file === '-' ? 0 : file));
   } catch (e) {
-    err(terminalSafeLines(`cannot read ${file}: ${(e as Error).message}`));
+    err(terminalSafe(`cannot read ${file}: ${(e as Error).message}`));
     return undefined;
   }
 }
@@ -88,7 +88,8 @@ function report(
   text: () => string[],
 ): number {
   if (json) out(asciiJson(result));
-  else (result.outcome === 'invalid' ? err : out)(terminalSafeLines(text().join('\n')));
+  // Line by line: a newline inside a document's value is escaped, not printed as a line of its own.
+  else (result.outcome === 'invalid' ? err : out)(text().map(terminalSafe).join('\n'));
   return result.outcome === 'valid' ? EXIT.valid : result.outcome === 'invalid' ? EXIT.invalid : EXIT.selfConsistent;
 }
 
