@@ -51,6 +51,7 @@ async function seedAudit(open: () => ReturnType<typeof openDatabase>): Promise<v
         subject: { type: 'policy', id: 'p1' },
         payload: { i },
       });
+    await log.flush();
   } finally {
     await db.close();
   }

@@ -62,7 +62,7 @@ describe('strongroom audit verify', () => {
       const head = await seed(db);
       await db.close();
       const ok = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir }, { anchor: `4:${head}` });
-      expect(ok).toEqual({ code: 0, text: expect.stringContaining('OK: 4 chained entries') });
+      expect(ok).toEqual({ code: 0, text: expect.stringContaining('OK: 4 entries chained and intact') });
       const json = await cli({ DATABASE_URL: undefined, STRONGROOM_DATA_DIR: dir }, { json: true });
       expect(JSON.parse(json.text)).toMatchObject({ ok: true, checked: 4, unchained: { count: 1 } });
       expect(ok.text).toMatch(/; 1 not yet chained, not covered \(oldest from \d{4}-.*Z, \d+\.\d s ago\)$/);

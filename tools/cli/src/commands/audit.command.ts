@@ -66,9 +66,9 @@ function openAuditDatabase(): Promise<Database> {
 
 function describe(r: AuditVerification): string {
   const tail = describeTail(r.unchained);
-  if (r.ok) return `OK: ${r.checked} chained entries, intact up to seq ${r.head.seq} (head ${r.head.hash}); ${tail}`;
+  if (r.ok) return `OK: ${r.checked} entries chained and intact up to seq ${r.head.seq} (head ${r.head.hash}); ${tail}`;
   return [
-    `TAMPERED: ${r.problems.length} problem(s) in ${r.checked} chained entries (head seq ${r.head.seq}); ${tail}`,
+    `TAMPERED: ${r.problems.length} problem(s) in ${r.checked} entries chained up to seq ${r.head.seq}; ${tail}`,
     ...r.problems.map((p) => `  seq ${p.seq}: ${p.kind}: ${p.detail}`),
   ].join('\n');
 }
