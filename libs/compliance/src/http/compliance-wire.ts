@@ -155,10 +155,12 @@ const RootV2 = z.object({
   snapshotTime: SnapshotTime,
   assets: z.array(AssetCode),
   depth: z.number().int(),
-  topHash: Hex,
+  topHash: Hex.meta({ description: 'The top node hash: with the other fields, anyone can recompute the root.' }),
   totals: AmountMap,
   root: Hex,
-  attestations: z.array(z.object({ type: z.string() }).catchall(z.unknown())),
+  attestations: z
+    .array(z.object({ type: z.string() }).catchall(z.unknown()))
+    .meta({ description: 'Signatures and anchors of the root, outside what it commits to (none yet).' }),
 });
 
 export const PublishedLiabilitiesWire = z

@@ -43,7 +43,9 @@ export class ProofsController {
     summary: 'Build and publish the proof-of-liabilities root of a complete snapshot',
     description:
       'Idempotent: a snapshot has one root, and publishing again (or concurrently) answers the same one (201). ' +
-      'Takes no parameters. A key scoped to every client only.',
+      'New roots are format 2: the root commits to the snapshot id and time, the asset order, the depth, the top ' +
+      'hash and the totals, all in the document (`strongroom proof check-root` recomputes it). Takes no ' +
+      'parameters. A key scoped to every client only.',
     params: bySnapshot,
     body: noBody,
     responses: { 201: PublishedLiabilitiesWire },
@@ -61,7 +63,9 @@ export class ProofsController {
   @Roles('backend', 'auditor')
   @ApiContract({
     summary: 'The published root, totals and asset order of a snapshot',
-    description: 'What every client may see: the root its users check their proofs against.',
+    description:
+      'What every client may see: the root document its users check their proofs against, in the format it was ' +
+      'published in (format 1 for roots published before format 2).',
     params: bySnapshot,
     responses: { 200: PublishedLiabilitiesWire },
     errors: [E['proof.not_published']],
@@ -76,8 +80,9 @@ export class ProofsController {
   @ApiContract({
     summary: "A user's inclusion proof, to hand to the user",
     description:
-      'Verify with `strongroom proof verify` or the verifier page against the published root. The client must be ' +
-      "in the key's scope.",
+      "In the format of the snapshot's published root. The leaf commits to the id `<clientId>/<userId>`, which the " +
+      'user gives the verifier: `strongroom proof verify <proof> --user <clientId>/<userId> --published <root ' +
+      "document>` or the verifier page. The client must be in the key's scope.",
     params: byUserProof,
     responses: { 200: InclusionProofWire },
     errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], E['proof.user_not_in_snapshot'], ...TREE],

@@ -1,12 +1,14 @@
 import { AuditLog } from '@strongroom/audit';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
-import { verifyProof } from '@strongroom/proof-verifier';
+import { randomBytes } from 'node:crypto';
+import { verifyProof, verifyPublished } from '@strongroom/proof-verifier';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { complianceContext } from '../index';
 import { StaticPriceSource } from '../prices/price-source';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilitiesService } from './liabilities.service';
+import { LiabilityTree, type UserBalances } from './liability-tree';
 
 describeEachBackend('proof of liabilities over a snapshot', { contexts: [complianceContext] }, (ctx) => {
   let snapshots: SnapshotService;
@@ -60,12 +62,15 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
     expect(audited.map((e) => [e.action, e.actor.id])).toEqual([['proof_of_liabilities.published', 'key-1']]);
     const snap = await snapshots.get(snapshotId);
     expect(root.totals).toEqual(Object.fromEntries((snap.totals ?? []).map((t) => [t.asset, t.balance])));
+    // Format 2: bound to the snapshot's time, and the document checks on its own.
+    expect(root).toMatchObject({ version: 2, kind: 'root', snapshotTime: snap.takenAt, attestations: [] });
+    expect(verifyPublished(root, { expectedRoot: root.root })).toMatchObject({ outcome: 'valid' });
     for (const [userId, balances] of expected) {
       if (Object.keys(balances).length === 0) continue;
       const [clientId, user] = userId.split('/');
       const proof = await liabilities.proof(snapshotId, clientId, user);
-      const result = verifyProof(proof, { expectedRoot: root.root });
-      expect(result).toMatchObject({ valid: true, userId });
+      const result = verifyProof(proof, { userId, published: root });
+      expect(result).toMatchObject({ outcome: 'valid', userId, snapshotTime: snap.takenAt });
       if (result.valid) {
         for (const [asset, amount] of Object.entries(balances)) expect(BigInt(result.balances[asset])).toBe(amount);
       }
@@ -76,8 +81,17 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
     const root = await liabilities.published(snapshotId);
     const proof = await liabilities.proof(snapshotId, 'acme', 'u1');
     const inflated = { ...proof, balances: { ...proof.balances, BTC: (BigInt(proof.balances.BTC) + 1n).toString() } };
-    expect(verifyProof(inflated, { expectedRoot: root.root }).valid).toBe(false);
-    expect(verifyProof(proof, { expectedRoot: 'ff'.repeat(32) }).valid).toBe(false);
+    expect(verifyProof(inflated, { userId: 'acme/u1', expectedRoot: root.root })).toMatchObject({
+      code: 'root_mismatch',
+    });
+    expect(verifyProof(proof, { userId: 'acme/u1', expectedRoot: 'ff'.repeat(32) })).toMatchObject({
+      code: 'expected_root_mismatch',
+    });
+    expect(verifyProof(proof, { userId: 'acme/u2', expectedRoot: root.root })).toMatchObject({ code: 'user_mismatch' });
+    const understated = { ...root, totals: { ...root.totals, BTC: '1' } };
+    expect(verifyProof(proof, { userId: 'acme/u1', published: understated })).toMatchObject({
+      code: 'published_inconsistent',
+    });
     await expect(liabilities.proof(snapshotId, 'acme', 'nobody')).rejects.toMatchObject({
       code: 'proof.user_not_in_snapshot',
     });
@@ -88,6 +102,35 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
     const fresh = new LiabilitiesService(db, snapshots);
     const root = await fresh.published(snapshotId);
     const proof = await fresh.proof(snapshotId, 'zenith', 'u2');
-    expect(verifyProof(proof, { expectedRoot: root.root }).valid).toBe(true);
+    expect(verifyProof(proof, { userId: 'zenith/u2', expectedRoot: root.root }).valid).toBe(true);
+  });
+
+  it('keeps serving format 1 proofs for a root published in format 1', async () => {
+    const { db } = ctx();
+    const old = (await snapshots.take('auditor:test')).id;
+    const users = new Map<string, UserBalances>();
+    for (const r of await snapshots.balances(old, null, 10000)) {
+      const u = users.get(`${r.clientId}/${r.userId}`) ?? { userId: `${r.clientId}/${r.userId}`, balances: {} };
+      u.balances[r.asset] = r.balance;
+      users.set(u.userId, u);
+    }
+    const salt = randomBytes(32);
+    const v1 = LiabilityTree.build({
+      version: 1,
+      snapshotId: old,
+      assets: ['BTC', 'ETH'],
+      salt,
+      users: [...users.values()],
+    });
+    await db.query('INSERT INTO compliance.liability_proofs (snapshot_id, salt, published) VALUES ($1, $2, $3)', [
+      old,
+      salt,
+      JSON.stringify(v1.published()),
+    ]);
+    const fresh = new LiabilitiesService(db, snapshots);
+    expect(await fresh.publish(old)).toMatchObject({ version: 1, root: v1.root });
+    const proof = await fresh.proof(old, 'acme', 'u1');
+    expect(proof.version).toBe(1);
+    expect(verifyProof(proof, { userId: 'acme/u1', published: v1.published() })).toMatchObject({ outcome: 'valid' });
   });
 });
