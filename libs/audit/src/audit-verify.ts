@@ -45,7 +45,6 @@ const MAX_PROBLEMS = 100;
  * seen (an edit, a removal or a reordering shows at the entry concerned and breaks the link of
  * the next one).
  */
-// Long because: one pass over the pages with the checks of each entry side by side, then the checks of the whole.
 export async function verifyChain(db: Database, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? 1000;
   // One statement, so the head and the tail are one moment.
