@@ -1,13 +1,8 @@
 import { z } from 'zod';
-import { decodeCursor, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, pageOf } from '@strongroom/shared-http';
-
-const INT8_MAX = 2n ** 63n - 1n;
+import { decodeCursor, DEFAULT_PAGE_LIMIT, Int8Position, MAX_PAGE_LIMIT, pageOf } from '@strongroom/shared-http';
 
 /** The position a seq cursor carries: a decimal int8, so the query's `::bigint` cast can never fail (a 5xx). */
-const SeqPosition = z
-  .string()
-  .regex(/^[0-9]{1,19}$/)
-  .refine((s) => BigInt(s) <= INT8_MAX);
+const SeqPosition = Int8Position;
 
 export interface SeqPage {
   /** The page size, 1–500 (default 100). */

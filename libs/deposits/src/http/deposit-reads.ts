@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertClientScope, requireClient, type Principal } from '@strongroom/api-auth';
 import type { Database } from '@strongroom/persistence';
-import { HttpErrors, pageQuery } from '@strongroom/shared-http';
+import { HttpErrors, Int8Position, pageQuery } from '@strongroom/shared-http';
 import { CHAIN_IDS, domainError } from '@strongroom/shared-types';
 import { ID_PATTERN } from '../deposit-tag';
 import { DEPOSIT_STATES, OPERATOR_CLIENT } from '../deposits.types';
@@ -57,7 +57,7 @@ export const byDepositId = z.object({
 });
 
 /** Where a page of addresses, deposits or incidents ends: the last item's sequence number. */
-export const SeqCursor = z.object({ seq: z.string().regex(/^[0-9]{1,19}$/) });
+export const SeqCursor = z.object({ seq: Int8Position });
 export const WalletCursor = z.object({ id: z.string().min(1).max(200) });
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { domainError } from '@strongroom/shared-types';
 import { HttpErrors } from '../http.errors';
 
@@ -21,6 +21,17 @@ export function decodeCursor<S extends z.ZodType>(schema: S, cursor: string): z.
   if (!parsed.success) throw domainError(HttpErrors['request.invalid_cursor'], 'cursor is not one this list returned');
   return parsed.data;
 }
+
+const INT8_MAX = 2n ** 63n - 1n;
+
+/**
+ * A cursor position that is a PostgreSQL int8 in decimal (a `seq` or `bigserial` id): bounded here,
+ * so the query's `::bigint` comparison can never fail with a 5xx on a forged cursor.
+ */
+export const Int8Position = z
+  .string()
+  .regex(/^[0-9]{1,19}$/)
+  .refine((s) => BigInt(s) <= INT8_MAX, 'beyond int8');
 
 /** The page of `rows` fetched with `limit + 1`: at most `limit` items and the cursor after the last. */
 export function pageOf<T>(
