@@ -108,6 +108,7 @@ describeEachBackend('audit chainer', { contexts: [auditContext] }, (ctx) => {
       await gate;
     });
     await appended;
+    // A writer does not wait for another writer's open transaction (no lock they share).
     await log.record({ actor, action: 'thing.noted', subject: { type: 'thing', id: 'newer' } });
     expect(await log.chainPending()).toBe(0);
     expect(await log.unchained()).toMatchObject({ count: 1 });
