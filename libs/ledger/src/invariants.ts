@@ -10,7 +10,8 @@ type Sums = { asset: string; dp: string; cp: string; dq: string; cq: string };
  * - no account breaks its flags (or holds a negative column);
  * - every account row equals the sum of its transfers' deltas;
  * - a pending transfer is resolved at most once, and its state agrees with its resolution;
- * - sequences are gap-free (1..last).
+ * - every transfer names existing accounts and belongs to a batch of its size;
+ * - the stamped sequence is gap-free (1..last); unstamped batches are the sequencer's tail.
  */
 export async function checkInvariants(tx: Tx): Promise<InvariantReport> {
   const [{ last }] = await tx.query<{ last: string }>('SELECT last FROM ledger.sequencer WHERE id = 1');
@@ -79,14 +80,34 @@ export async function checkInvariants(tx: Tx): Promise<InvariantReport> {
       detail: `pending ${r.pending_id} is ${r.state} but its resolution disagrees`,
     });
   }
-  const [g] = await tx.query<{ n: string; max: string | null }>(
-    'SELECT count(*) AS n, max(sequence) AS max FROM ledger.transfers',
+  for (const r of await tx.query<{ id: string }>(
+    `SELECT t.id FROM ledger.transfers t
+      WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts a WHERE a.id = t.debit_account_id)
+         OR NOT EXISTS (SELECT 1 FROM ledger.accounts a WHERE a.id = t.credit_account_id) LIMIT 100`,
+  ))
+    violations.push({
+      accountId: '-',
+      rule: 'transfer_accounts_exist',
+      detail: `transfer ${r.id} names a missing account`,
+    });
+  for (const r of await tx.query<{ ticket: string }>(
+    `SELECT coalesce(b.ticket, t.ticket)::text AS ticket FROM ledger.batches b
+       FULL JOIN (SELECT ticket, count(*) AS n, min(ord) AS lo, max(ord) AS hi FROM ledger.transfers GROUP BY ticket) t
+         ON t.ticket = b.ticket
+      WHERE b.ticket IS NULL OR t.ticket IS NULL OR t.n <> b.size OR t.lo <> 1 OR t.hi <> b.size LIMIT 100`,
+  ))
+    violations.push({ accountId: '-', rule: 'batch_whole', detail: `batch ${r.ticket} and its transfers disagree` });
+  const [g] = await tx.query<{ n: string; total: string | null; max: string | null; gaps: string }>(
+    `SELECT count(*) AS n, sum(size) AS total, max(first_sequence + size - 1) AS max,
+            count(*) FILTER (WHERE first_sequence <> coalesce(prev_end, 0) + 1) AS gaps
+       FROM (SELECT first_sequence, size, lag(first_sequence + size - 1) OVER (ORDER BY first_sequence) AS prev_end
+               FROM ledger.batches WHERE first_sequence IS NOT NULL) s`,
   );
-  if (BigInt(g.n) !== BigInt(last) || BigInt(g.max ?? '0') !== BigInt(last)) {
+  if (BigInt(g.total ?? '0') !== BigInt(last) || BigInt(g.max ?? '0') !== BigInt(last) || g.gaps !== '0') {
     violations.push({
       accountId: '-',
       rule: 'sequence_gap_free',
-      detail: `${g.n} transfers, highest sequence ${g.max ?? 0}, sequencer at ${last}`,
+      detail: `${g.n} stamped batches of ${g.total ?? 0} transfers, highest sequence ${g.max ?? 0}, ${g.gaps} gaps, sequencer at ${last}`,
     });
   }
   const ok = violations.length === 0 && perAsset.every((a) => a.balanced);

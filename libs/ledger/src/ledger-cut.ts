@@ -1,4 +1,5 @@
 import type { Database } from '@strongroom/persistence';
+import { LedgerSequencer, SEQUENCE_AT } from './sequencer';
 
 export interface CutBalance {
   clientId: string;
@@ -17,25 +18,24 @@ export interface CutHouseAccount {
 }
 
 /**
- * Consistent cuts of the ledger for compliance (snapshots, reconciliation). The sequence is in
- * commit order, so "as of S" never changes once S has been read: a cut can be read in short
- * pages without a long transaction and without blocking writers, and gives the same result as
- * one repeatable-read pass. Balances are posted credits − posted debits (holds still owed).
+ * Consistent cuts of the ledger for compliance (snapshots, reconciliation). The sequence is
+ * stamped in commit order and only ever extended, so "as of S" never changes once S has been
+ * read: a cut can be read in short pages without a long transaction and without blocking
+ * writers, and gives the same result as one repeatable-read pass. Transfers the sequencer has not
+ * stamped yet are later than every sequence. Balances are posted credits − posted debits.
  */
 export class LedgerCutReader {
   constructor(private readonly db: Database) {}
 
-  /** The last committed sequence (the sequencer row as committed; its lock is held to commit). */
+  /** The last stamped sequence, after a round that stamps everything committed before the call. */
   async currentSequence(): Promise<bigint> {
+    await LedgerSequencer.of(this.db).settle();
     const [r] = await this.db.query<{ last: string }>('SELECT last FROM ledger.sequencer WHERE id = 1');
     return BigInt(r.last);
   }
 
   async sequenceAt(time: Date): Promise<bigint> {
-    const rows = await this.db.query<{ sequence: string }>(
-      'SELECT sequence FROM ledger.transfers WHERE created_at <= $1 ORDER BY created_at DESC, sequence DESC LIMIT 1',
-      [time.toISOString()],
-    );
+    const rows = await this.db.query<{ sequence: string }>(SEQUENCE_AT, [time.toISOString()]);
     return rows.length ? BigInt(rows[0].sequence) : 0n;
   }
 
@@ -53,9 +53,8 @@ export class LedgerCutReader {
       dq: string;
     }>(
       `SELECT a.id, a.client_id, a.owner_id, a.asset,
-              (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.credit_account_id = a.id AND t.sequence <= $1) AS cq,
-              (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.debit_account_id = a.id AND t.sequence <= $1) AS dq
-         FROM ledger.accounts a
+              s.credits_posted AS cq, s.debits_posted AS dq
+         FROM ledger.accounts a CROSS JOIN LATERAL ledger.sums_as_of(a.id, $1::bigint) s
         WHERE a.kind = 'user' AND ($2::uuid IS NULL OR a.id > $2::uuid)
         ORDER BY a.id LIMIT $3`,
       [sequence.toString(), afterAccountId, limit],
@@ -69,9 +68,9 @@ export class LedgerCutReader {
   async balancesOfUser(clientId: string, userId: string, sequence: bigint): Promise<CutBalance[]> {
     const rows = await this.db.query<{ asset: string; cq: string; dq: string }>(
       `SELECT a.asset,
-              (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.credit_account_id = a.id AND t.sequence <= $3) AS cq,
-              (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.debit_account_id = a.id AND t.sequence <= $3) AS dq
-         FROM ledger.accounts a WHERE a.kind = 'user' AND a.client_id = $1 AND a.owner_id = $2 ORDER BY a.asset`,
+              s.credits_posted AS cq, s.debits_posted AS dq
+         FROM ledger.accounts a CROSS JOIN LATERAL ledger.sums_as_of(a.id, $3::bigint) s
+        WHERE a.kind = 'user' AND a.client_id = $1 AND a.owner_id = $2 ORDER BY a.asset`,
       [clientId, userId, sequence.toString()],
     );
     return rows.map((r) => ({ clientId, userId, asset: r.asset, balance: BigInt(r.cq) - BigInt(r.dq) }));
@@ -88,9 +87,9 @@ export class LedgerCutReader {
       dq: string;
     }>(
       `SELECT a.id, a.client_id, a.owner_id, a.asset, a.kind,
-              (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.credit_account_id = a.id AND t.sequence <= $1) AS cq,
-              (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers t WHERE t.debit_account_id = a.id AND t.sequence <= $1) AS dq
-         FROM ledger.accounts a WHERE a.kind <> 'user' ORDER BY a.id`,
+              s.credits_posted AS cq, s.debits_posted AS dq
+         FROM ledger.accounts a CROSS JOIN LATERAL ledger.sums_as_of(a.id, $1::bigint) s
+        WHERE a.kind <> 'user' ORDER BY a.id`,
       [sequence.toString()],
     );
     return rows.map((r) => ({

@@ -21,3 +21,9 @@ export const ledgerBatchRetries = new Counter({
   help: 'Batches re-planned because a concurrent commit invalidated them (or a serialization failure)',
   registers: [metricsRegistry],
 });
+
+export const ledgerSequencerRounds = new Counter({
+  name: 'strongroom_ledger_sequencer_rounds_total',
+  help: 'Rounds of the ledger sequencer (each stamps every batch committed before it began)',
+  registers: [metricsRegistry],
+});

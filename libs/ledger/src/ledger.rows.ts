@@ -21,7 +21,10 @@ export interface AccountRow {
 
 export interface TransferRow {
   id: string;
-  sequence: string;
+  ticket: string;
+  ord: number | string;
+  /** The batch's stamp; null while the sequencer has not reached it. */
+  first_sequence: string | null;
   debit_account_id: string;
   credit_account_id: string;
   asset: string;
@@ -32,12 +35,16 @@ export interface TransferRow {
   code: string | null;
   metadata: Record<string, unknown> | string | null;
   body_hash: string;
+  /** When the transfer was written (its pending timeout counts from here). */
   created_at: Date | string;
   state: PendingState | null;
 }
 
 export const TRANSFER_COLUMNS =
-  't.id, t.sequence, t.debit_account_id, t.credit_account_id, t.asset, t.amount, t.flags, t.pending_id, t.timeout_at, t.code, t.metadata, t.body_hash, t.created_at, p.state';
+  't.id, t.ticket::text AS ticket, t.ord, b.first_sequence::text AS first_sequence, t.debit_account_id, t.credit_account_id, t.asset, t.amount, t.flags, t.pending_id, t.timeout_at, t.code, t.metadata, t.body_hash, t.created_at, p.state';
+/** Transfers with their batch's stamp and their pending state, for TRANSFER_COLUMNS. */
+export const TRANSFER_FROM =
+  'ledger.transfers t JOIN ledger.batches b ON b.ticket = t.ticket LEFT JOIN ledger.pending_states p ON p.pending_id = t.id';
 
 export function toAccount(r: AccountRow): Account {
   return {
@@ -62,9 +69,11 @@ export function toAccount(r: AccountRow): Account {
 export function toKnownTransfer(r: TransferRow): KnownTransfer {
   const metadata =
     typeof r.metadata === 'string' ? (JSON.parse(r.metadata) as Record<string, unknown>) : (r.metadata ?? {});
+  const stamped = r.first_sequence !== null;
+  const ord = Number(r.ord);
   return {
     id: r.id,
-    sequence: BigInt(r.sequence),
+    sequence: stamped ? BigInt(r.first_sequence as string) + BigInt(ord) - 1n : 0n,
     debitAccountId: r.debit_account_id,
     creditAccountId: r.credit_account_id,
     asset: r.asset,
@@ -77,11 +86,12 @@ export function toKnownTransfer(r: TransferRow): KnownTransfer {
     metadata,
     createdAt: new Date(r.created_at),
     bodyHash: r.body_hash,
+    ...(stamped ? {} : { place: { ticket: BigInt(r.ticket), ord } }),
   };
 }
 
-/** The public view of a transfer (no body hash). */
+/** The public view of a transfer (no body hash, no place). */
 export function publicTransfer(t: KnownTransfer | Transfer): Transfer {
-  const { bodyHash: _bodyHash, ...rest } = t as KnownTransfer;
+  const { bodyHash: _bodyHash, place: _place, ...rest } = t as KnownTransfer;
   return rest;
 }

@@ -18,28 +18,23 @@ import type {
   TransferResult,
 } from './ledger.types';
 import { refusalError, RetryBatch, LedgerErrors } from './ledger.errors';
-import { decodeFlags } from './transfer-flags';
 import {
   TRANSFER_COLUMNS,
+  TRANSFER_FROM,
   publicTransfer,
   toAccount,
   toKnownTransfer,
   type AccountRow,
   type TransferRow,
 } from './ledger.rows';
-import {
-  accountsToLock,
-  planBatch,
-  type KnownTransfer,
-  type PlanItem,
-  type PlannedTransfer,
-  type PendingState,
-} from './transfer-planner';
+import { accountsToLock, planBatch, type Place, type PlanItem } from './transfer-planner';
 import { TRANSFER_ID, UUID } from './transfer-input';
 import { TransferBatcher } from './transfer-batcher';
 import { checkInvariants } from './invariants';
 import { must } from './must';
 import { ledgerBatchRetries, ledgerBatchSize, ledgerTransfers } from './ledger.metrics';
+import { LedgerSequencer, SEQUENCE_AT } from './sequencer';
+import { draftResults, placeResults, type Drafts } from './batch-results';
 
 export const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
 
@@ -50,6 +45,11 @@ export interface LedgerOptions {
   maxInFlight?: number;
   /** How often the module's sweeper voids timed-out pendings; 0 disables it. */
   sweepIntervalMs?: number;
+  /**
+   * How often the module's sequencer stamps batches nobody waits for (those written inside
+   * callers' transactions); 0 disables it. Writers without a transaction never wait for it.
+   */
+  sequenceIntervalMs?: number;
 }
 
 export const ACCOUNT_KINDS: readonly AccountKind[] = [
@@ -64,6 +64,10 @@ export const ACCOUNT_KINDS: readonly AccountKind[] = [
 /** Client and owner ids. */
 export const OWNER = /^[A-Za-z0-9._:@/-]{1,200}$/;
 const MAX_ATTEMPTS = 8;
+/** Whether a committed transfer of account `a` waits for the sequencer (probes only the unstamped tail). */
+const BEHIND = `EXISTS (SELECT 1 FROM ledger.batches b WHERE b.first_sequence IS NULL
+  AND (EXISTS (SELECT 1 FROM ledger.transfers t WHERE t.debit_account_id = a.id AND t.ticket = b.ticket)
+    OR EXISTS (SELECT 1 FROM ledger.transfers t WHERE t.credit_account_id = a.id AND t.ticket = b.ticket)))`;
 
 /** Default flags per kind: user balances are liabilities (never negative), custody holdings assets. */
 export function defaultFlags(kind: AccountKind): Required<AccountFlags> {
@@ -79,15 +83,18 @@ export function lockKey(accountId: string): bigint {
 export class LedgerService implements LedgerApi {
   /** Flags never change once an account exists (closing aside), so they are cached. */
   private readonly flagCache = new Map<string, Account['flags']>();
-  private readonly batcher: TransferBatcher<TransferInput, TransferResult>;
+  private readonly batcher: TransferBatcher<TransferInput, { result: TransferResult; place: Place | null }>;
   readonly maxBatch: number;
+  /** Stamps the commit-order sequence after commit (one per database in this process). */
+  readonly sequencer: LedgerSequencer;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Optional() @Inject(LEDGER_OPTIONS) options: LedgerOptions | null = null,
   ) {
     this.maxBatch = options?.maxBatch ?? 8000;
-    this.batcher = new TransferBatcher((items) => this.createTransfers(items), {
+    this.sequencer = LedgerSequencer.of(db);
+    this.batcher = new TransferBatcher((items) => this.groupCommit(items), {
       maxBatch: Math.min(this.maxBatch, 2000),
       maxInFlight: db.backend === 'pglite' ? 1 : (options?.maxInFlight ?? 2),
     });
@@ -194,13 +201,13 @@ export class LedgerService implements LedgerApi {
   }
 
   /**
-   * Closes an account: no new debits or credits (voiding its pendings stays possible). Takes the
-   * sequencer row first, so it orders with every commit and an in-flight transfer to it retries.
+   * Closes an account: no new debits or credits (voiding its pendings stays possible). Its row
+   * lock orders the close with every batch writing the account: one that wrote it first commits
+   * first; one that locks it after the close sees it closed and re-plans (then refused).
    */
   async closeAccount(id: string, tx?: Tx): Promise<Account> {
     const run = async (t: Tx): Promise<Account> => {
       await this.getAccount(id, t);
-      await t.query('SELECT last FROM ledger.sequencer WHERE id = 1 FOR UPDATE');
       const [row] = await t.query<AccountRow>('UPDATE ledger.accounts SET closed = true WHERE id = $1 RETURNING *', [
         id,
       ]);
@@ -209,29 +216,31 @@ export class LedgerService implements LedgerApi {
     return tx ? run(tx) : this.db.transaction(run);
   }
 
+  /**
+   * Now: the account row with the last stamped sequence, a consistent pair once none of the
+   * account's committed transfers waits for the sequencer (otherwise a round runs first; under a
+   * constant stream of such writes, the balances as of the last sequence). Inside a caller's
+   * transaction: the row as that transaction sees it. As of a sequence or time: sums over the
+   * stamped transfers up to it; unstamped ones are later than every sequence.
+   */
   async balances(accountId: string, asOf?: AsOf, tx?: Tx): Promise<Balances & { sequence: bigint }> {
     if (!asOf || (asOf.sequence === undefined && asOf.timestamp === undefined)) {
-      // One statement reads the row and the sequence together: the pair is consistent.
-      const rows = UUID.test(accountId)
-        ? await this.q<AccountRow & { last: string }>(
-            tx,
-            'SELECT a.*, s.last FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1',
-            [accountId],
-          )
-        : [];
-      if (rows.length === 0) throw domainError(LedgerErrors['account.not_found'], `account ${accountId} not found`);
-      const a = toAccount(rows[0]);
-      return {
-        debitsPending: a.debitsPending,
-        debitsPosted: a.debitsPosted,
-        creditsPending: a.creditsPending,
-        creditsPosted: a.creditsPosted,
-        sequence: BigInt(rows[0].last),
-      };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const rows = UUID.test(accountId)
+          ? await this.q<AccountRow & { last: string; behind: boolean }>(
+              tx,
+              `SELECT a.*, s.last, ${BEHIND} AS behind FROM ledger.accounts a, ledger.sequencer s WHERE a.id = $1 AND s.id = 1`,
+              [accountId],
+            )
+          : [];
+        if (rows.length === 0) throw domainError(LedgerErrors['account.not_found'], `account ${accountId} not found`);
+        if (!rows[0].behind || tx) return { ...balancesOf(toAccount(rows[0])), sequence: BigInt(rows[0].last) };
+        await this.sequencer.settle();
+      }
+      return this.balancesAt(accountId, await this.lastSequence(), tx);
     }
     const account = await this.getAccount(accountId, tx);
-    const [{ last }] = await this.q<{ last: string }>(tx, 'SELECT last FROM ledger.sequencer WHERE id = 1', []);
-    const current = BigInt(last);
+    const current = await this.lastSequence(tx);
     let sequence: bigint;
     if (asOf.sequence !== undefined) {
       if (asOf.sequence < 0n) throw domainError(LedgerErrors['balance.as_of_invalid'], 'asOfSequence must be >= 0');
@@ -246,21 +255,18 @@ export class LedgerService implements LedgerApi {
       if (Number.isNaN(ts.getTime()))
         throw domainError(LedgerErrors['balance.as_of_invalid'], 'asOf must be an ISO timestamp');
       if (ts.getTime() > Date.now()) throw domainError(LedgerErrors['balance.as_of_future'], 'asOf is in the future');
-      const rows = await this.q<{ sequence: string }>(
-        tx,
-        'SELECT sequence FROM ledger.transfers WHERE created_at <= $1 ORDER BY created_at DESC, sequence DESC LIMIT 1',
-        [ts.toISOString()],
-      );
+      const rows = await this.q<{ sequence: string }>(tx, SEQUENCE_AT, [ts.toISOString()]);
       sequence = rows.length ? BigInt(rows[0].sequence) : 0n;
     }
+    return this.balancesAt(account.id, sequence, tx);
+  }
+
+  private async balancesAt(accountId: string, sequence: bigint, tx?: Tx): Promise<Balances & { sequence: bigint }> {
     const [s] = await this.q<{ dp: string; dq: string; cp: string; cq: string }>(
       tx,
-      `SELECT
-         (SELECT coalesce(sum(pending_delta), 0) FROM ledger.transfers WHERE debit_account_id = $1 AND sequence <= $2) AS dp,
-         (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers WHERE debit_account_id = $1 AND sequence <= $2) AS dq,
-         (SELECT coalesce(sum(pending_delta), 0) FROM ledger.transfers WHERE credit_account_id = $1 AND sequence <= $2) AS cp,
-         (SELECT coalesce(sum(posted_delta), 0) FROM ledger.transfers WHERE credit_account_id = $1 AND sequence <= $2) AS cq`,
-      [account.id, sequence.toString()],
+      `SELECT debits_pending AS dp, debits_posted AS dq, credits_pending AS cp, credits_posted AS cq
+         FROM ledger.sums_as_of($1::uuid, $2::bigint)`,
+      [accountId, sequence.toString()],
     );
     return {
       debitsPending: BigInt(s.dp),
@@ -271,15 +277,27 @@ export class LedgerService implements LedgerApi {
     };
   }
 
+  private async lastSequence(tx?: Tx): Promise<bigint> {
+    const [{ last }] = await this.q<{ last: string }>(tx, 'SELECT last FROM ledger.sequencer WHERE id = 1', []);
+    return BigInt(last);
+  }
+
   // ---- transfers -----------------------------------------------------------------------
 
+  /**
+   * Without `tx`: commits, then waits for the sequencer to stamp the batch, so every transfer
+   * comes back with its sequence. With `tx`: the batch is written in the caller's transaction and
+   * takes its place in the sequence once that commits — a new transfer comes back with sequence 0
+   * and createdAt the time it was written (`getTransfer` after the commit has both).
+   */
   async createTransfers(batch: TransferInput[], tx?: Tx): Promise<TransferResult[]> {
     if (!Array.isArray(batch))
       throw domainError(LedgerErrors['transfer.batch_invalid'], 'a batch is an array of transfers');
     if (batch.length === 0) return [];
     if (batch.length > this.maxBatch)
       throw domainError(LedgerErrors['transfer.batch_invalid'], `a batch holds at most ${this.maxBatch} transfers`);
-    return this.runBatch(batch, new Date(), tx);
+    const drafts = await this.runBatch(batch, new Date(), tx);
+    return tx ? drafts.results : placeResults(this.sequencer, drafts);
   }
 
   async transfer(input: TransferInput, tx?: Tx): Promise<Transfer> {
@@ -291,7 +309,7 @@ export class LedgerService implements LedgerApi {
         'a single transfer cannot be linked; send the chain as a batch',
       );
     }
-    const result = tx ? (await this.createTransfers([input], tx))[0] : await this.batcher.submit(input);
+    const result = tx ? (await this.createTransfers([input], tx))[0] : await this.submitTransfer(input);
     if (!result.ok) throw refusalError(result.code, result.detail, { transferId: result.id });
     return result.transfer;
   }
@@ -306,13 +324,15 @@ export class LedgerService implements LedgerApi {
         detail: 'a single transfer cannot be linked; send the chain as a batch',
       };
     }
-    return this.batcher.submit(input);
+    // The group's transaction slot is free once it commits; each caller then waits for its stamp.
+    const { result, place } = await this.batcher.submit(input);
+    return (await placeResults(this.sequencer, { results: [result], places: [place] }))[0];
   }
 
   async getTransfer(id: string, tx?: Tx): Promise<Transfer> {
     const rows = TRANSFER_ID.test(id) || id.startsWith('expired~') ? await this.loadTransfers(tx, [id]) : [];
     if (rows.length === 0) throw domainError(LedgerErrors['transfer.not_found'], `transfer ${id} not found`);
-    return publicTransfer(rows[0]);
+    return rows[0];
   }
 
   /** The transfers among these ids that exist (any order). */
@@ -320,7 +340,7 @@ export class LedgerService implements LedgerApi {
     const valid = [
       ...new Set(ids.filter((id) => typeof id === 'string' && (TRANSFER_ID.test(id) || id.startsWith('expired~')))),
     ];
-    return (await this.loadTransfers(tx, valid)).map(publicTransfer);
+    return this.loadTransfers(tx, valid);
   }
 
   async expirePending(now: Date = new Date()): Promise<number> {
@@ -330,7 +350,7 @@ export class LedgerService implements LedgerApi {
         `SELECT pending_id FROM ledger.pending_states WHERE state = 'pending' AND timeout_at <= $1 ORDER BY timeout_at, pending_id LIMIT 500`,
         [now.toISOString()],
       );
-      if (due.length === 0) return total;
+      if (due.length === 0) break;
       const items: PlanItem[] = due.map((d) => ({
         id: `expired~${d.pending_id}`,
         debitAccountId: '',
@@ -340,29 +360,39 @@ export class LedgerService implements LedgerApi {
         code: 'expired',
         expire: true,
       }));
-      const results = await this.runBatch(items, now);
+      const { results } = await this.runBatch(items, now);
       const done = results.filter((r) => r.ok && !r.replayed).length;
       total += done;
-      if (done === 0 || due.length < 500) return total;
+      if (done === 0 || due.length < 500) break;
     }
+    if (total > 0) await this.sequencer.settle();
+    return total;
   }
 
+  /** Stamps what committed before the call, then checks in one REPEATABLE READ snapshot. */
   async checkInvariants(): Promise<InvariantReport> {
+    await this.sequencer.settle();
     return this.db.transaction((tx) => checkInvariants(tx), 'REPEATABLE READ');
   }
 
   // ---- the write path --------------------------------------------------------------------
 
-  private async runBatch(batch: PlanItem[], now: Date, tx?: Tx): Promise<TransferResult[]> {
+  /** Group commit's transaction: the batcher hands each caller its own result and place. */
+  private async groupCommit(items: TransferInput[]): Promise<{ result: TransferResult; place: Place | null }[]> {
+    const d = await this.runBatch(items, new Date());
+    return d.results.map((result, i) => ({ result, place: d.places[i] }));
+  }
+
+  private async runBatch(batch: PlanItem[], now: Date, tx?: Tx): Promise<Drafts> {
     if (tx) {
       // Inside the caller's transaction a retry must not undo the caller's own work: a
       // savepoint scopes it to the ledger's statements.
       for (let attempt = 1; ; attempt++) {
         await tx.query('SAVEPOINT ledger_batch');
         try {
-          const r = await this.execBatch(tx, batch, now);
+          const d = await this.execBatch(tx, batch, now);
           await tx.query('RELEASE SAVEPOINT ledger_batch');
-          return observe(r);
+          return observe(d);
         } catch (err) {
           await tx.query('ROLLBACK TO SAVEPOINT ledger_batch');
           if (!(err instanceof RetryBatch) || attempt >= MAX_ATTEMPTS) throw err;
@@ -386,10 +416,10 @@ export class LedgerService implements LedgerApi {
   /**
    * One batch in one transaction. Lock order, the same for every transaction, is what makes it
    * deadlock-free: (1) pending_states rows of the pendings it resolves, sorted; (2) advisory
-   * locks of the constrained accounts, sorted; (3) the sequencer row; (4) the account rows it
-   * updates — only while holding (3), which no one else holds at the same time.
+   * locks of the constrained accounts, sorted; (3) the account rows it updates, sorted, taken
+   * last. No lock every writer shares: the sequence is stamped after commit.
    */
-  private async execBatch(tx: Tx, batch: PlanItem[], now: Date): Promise<TransferResult[]> {
+  private async execBatch(tx: Tx, batch: PlanItem[], now: Date): Promise<Drafts> {
     const ids = new Set<string>();
     const pendingIds = new Set<string>();
     for (const t of batch) {
@@ -430,7 +460,7 @@ export class LedgerService implements LedgerApi {
     const accounts = new Map(read.accounts.map((r) => [r.id, toAccount(r)]));
 
     const plan = planBatch(items, { accounts, known, now });
-    if (plan.transfers.length === 0) return this.results(batch, plan.outcomes, 0n, now);
+    if (plan.transfers.length === 0) return draftResults(batch, plan.outcomes, null, now);
 
     const ts = plan.transfers;
     const created = ts.filter((t) => t.pendingDelta > 0n);
@@ -438,10 +468,10 @@ export class LedgerService implements LedgerApi {
     const deltaIds = [...plan.deltas.keys()];
     const d = deltaIds.map((id) => must(plan.deltas.get(id), 'delta'));
     const str = (v: bigint) => v.toString();
-    let applied: { base: string; committed_at: Date | string };
+    let applied: { ticket: string; written_at: Date | string };
     try {
-      [applied] = await tx.query<{ base: string; committed_at: Date | string }>(
-        `SELECT * FROM ledger.apply_batch($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::numeric[], $6::int[], $7::text[], $8::int[],
+      [applied] = await tx.query<{ ticket: string; written_at: Date | string }>(
+        `SELECT ticket::text AS ticket, written_at FROM ledger.apply_batch($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::numeric[], $6::int[], $7::text[], $8::int[],
            $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[],
            $19::uuid[], $20::numeric[], $21::numeric[], $22::numeric[], $23::numeric[], $24::uuid[])`,
         [
@@ -478,61 +508,31 @@ export class LedgerService implements LedgerApi {
       }
       throw err;
     }
-    return this.results(batch, plan.outcomes, BigInt(applied.base), new Date(applied.committed_at));
+    return draftResults(batch, plan.outcomes, BigInt(applied.ticket), new Date(applied.written_at));
   }
 
-  private results(
-    batch: PlanItem[],
-    outcomes: ReturnType<typeof planBatch>['outcomes'],
-    base: bigint,
-    ts: Date,
-  ): TransferResult[] {
-    const position = new Map<PlannedTransfer, number>();
-    const finalState = new Map<string, PendingState>();
-    let pos = 0;
-    for (const o of outcomes) {
-      if (o.kind === 'new' && !o.replayed) {
-        position.set(o.planned, ++pos);
-        if (o.planned.resolves) finalState.set(o.planned.resolves.pendingId, o.planned.resolves.state);
-      }
-    }
-    return outcomes.map((o, i) => {
-      const id = batch[i].id;
-      if (o.kind === 'refused') return { id, ok: false as const, code: o.code, detail: o.detail };
-      if (o.kind === 'replay') {
-        const t = publicTransfer(o.transfer);
-        if (finalState.has(t.id)) t.pendingState = must(finalState.get(t.id), 'state');
-        return { id, ok: true as const, transfer: t, replayed: true };
-      }
-      const p = o.planned;
-      const pending = p.pendingDelta > 0n;
-      const transfer: Transfer = {
-        id: p.id,
-        sequence: base + BigInt(must(position.get(p), 'position')),
-        debitAccountId: p.debitAccountId,
-        creditAccountId: p.creditAccountId,
-        asset: p.asset,
-        amount: p.amount,
-        flags: decodeFlags(p.flags),
-        pendingId: p.pendingId,
-        timeoutAt: pending && p.timeoutSeconds > 0 ? new Date(ts.getTime() + p.timeoutSeconds * 1000) : null,
-        pendingState: pending ? (finalState.get(p.id) ?? 'pending') : null,
-        code: p.code,
-        metadata: p.metadata,
-        createdAt: ts,
-      };
-      return { id, ok: true as const, transfer, replayed: o.replayed };
-    });
-  }
-
-  private async loadTransfers(tx: Tx | undefined, ids: string[]): Promise<KnownTransfer[]> {
+  /**
+   * Stored transfers by id. Outside a transaction, one that waits for the sequencer (committed,
+   * since it is visible) is stamped first; inside one it keeps sequence 0 (it may be the caller's own).
+   */
+  private async loadTransfers(tx: Tx | undefined, ids: string[]): Promise<Transfer[]> {
     if (ids.length === 0) return [];
     const rows = await this.q<TransferRow>(
       tx,
-      `SELECT ${TRANSFER_COLUMNS} FROM ledger.transfers t LEFT JOIN ledger.pending_states p ON p.pending_id = t.id WHERE t.id = ANY($1::text[])`,
+      `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::text[])`,
       [ids],
     );
-    return rows.map(toKnownTransfer);
+    const known = rows.map(toKnownTransfer);
+    const results = known.map((t): TransferResult => ({
+      id: t.id,
+      ok: true,
+      transfer: publicTransfer(t),
+      replayed: false,
+    }));
+    const placed = tx
+      ? results
+      : await placeResults(this.sequencer, { results, places: known.map((t) => t.place ?? null) });
+    return placed.flatMap((r) => (r.ok ? [r.transfer] : []));
   }
 
   private rememberFlags(a: Account): void {
@@ -547,10 +547,20 @@ export class LedgerService implements LedgerApi {
 }
 
 /** Counts a batch's outcomes once its statements succeeded (a retried attempt counts nothing). */
-function observe(results: TransferResult[]): TransferResult[] {
-  ledgerBatchSize.observe(results.length);
-  for (const r of results) ledgerTransfers.inc({ outcome: r.ok ? (r.replayed ? 'replayed' : 'committed') : r.code });
-  return results;
+function observe(drafts: Drafts): Drafts {
+  ledgerBatchSize.observe(drafts.results.length);
+  for (const r of drafts.results)
+    ledgerTransfers.inc({ outcome: r.ok ? (r.replayed ? 'replayed' : 'committed') : r.code });
+  return drafts;
+}
+
+function balancesOf(a: Account): Balances {
+  return {
+    debitsPending: a.debitsPending,
+    debitsPosted: a.debitsPosted,
+    creditsPending: a.creditsPending,
+    creditsPosted: a.creditsPosted,
+  };
 }
 
 function checkOwner(v: unknown, field: string): void {

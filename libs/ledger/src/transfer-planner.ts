@@ -11,9 +11,19 @@ export const MAX_BALANCE = 10n ** 78n - 1n;
 
 export type PendingState = 'pending' | 'posted' | 'voided' | 'expired';
 
-/** A committed transfer as the planner sees it (with its body hash, for idempotency). */
+/** A transfer's batch and position in it: its sequence once the sequencer has stamped the batch. */
+export interface Place {
+  ticket: bigint;
+  ord: number;
+}
+
+/**
+ * A committed transfer as the planner sees it (with its body hash, for idempotency). `place` is
+ * set while its batch is unstamped (then `sequence` is 0).
+ */
 export interface KnownTransfer extends Transfer {
   bodyHash: string;
+  place?: Place;
 }
 
 /** A batch item. `expire` marks the sweeper's void of a timed-out pending (internal only). */

@@ -1,6 +1,102 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * `read_batch` and `apply_batch` as this migration created them (the sequence taken under the
+ * sequencer row lock). Frozen: LedgerSequenceAfterCommit1795341300000 restores them on `down`.
+ */
+export const BATCH_FUNCTIONS_V1 = `      -- The read half of a batch, in one round trip and in the global lock order: (1) the
+      -- pending_states rows it resolves, sorted; (2) advisory locks of the constrained accounts,
+      -- in the order given (the caller sorts); then (3) reads with a snapshot taken after the
+      -- locks, so balances include every commit of the previous lock holder. Numbers as text:
+      -- a JSON number cannot carry numeric(78,0).
+      CREATE FUNCTION ledger.read_batch(p_transfer_ids text[], p_pending_ids text[], p_keys bigint[], p_account_ids uuid[])
+      RETURNS json LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE k bigint; result json;
+      BEGIN
+        IF cardinality(p_pending_ids) > 0 THEN
+          PERFORM 1 FROM ledger.pending_states WHERE pending_id = ANY (p_pending_ids) ORDER BY pending_id FOR UPDATE;
+        END IF;
+        FOREACH k IN ARRAY p_keys LOOP
+          PERFORM pg_advisory_xact_lock(k);
+        END LOOP;
+        SELECT json_build_object(
+          'transfers', coalesce((
+            SELECT json_agg(json_build_object(
+              'id', t.id, 'sequence', t.sequence::text, 'debit_account_id', t.debit_account_id, 'credit_account_id', t.credit_account_id,
+              'asset', t.asset, 'amount', t.amount::text, 'flags', t.flags, 'pending_id', t.pending_id, 'timeout_at', t.timeout_at,
+              'code', t.code, 'metadata', t.metadata, 'body_hash', t.body_hash, 'created_at', t.created_at, 'state', p.state))
+            FROM ledger.transfers t LEFT JOIN ledger.pending_states p ON p.pending_id = t.id
+            WHERE t.id = ANY (p_transfer_ids)), '[]'::json),
+          'accounts', coalesce((
+            SELECT json_agg(json_build_object(
+              'id', a.id, 'client_id', a.client_id, 'owner_id', a.owner_id, 'asset', a.asset, 'kind', a.kind,
+              'debits_must_not_exceed_credits', a.debits_must_not_exceed_credits,
+              'credits_must_not_exceed_debits', a.credits_must_not_exceed_debits, 'closed', a.closed,
+              'debits_pending', a.debits_pending::text, 'debits_posted', a.debits_posted::text,
+              'credits_pending', a.credits_pending::text, 'credits_posted', a.credits_posted::text, 'created_at', a.created_at))
+            FROM ledger.accounts a
+            WHERE a.id = ANY (p_account_ids)
+               OR a.id IN (SELECT debit_account_id FROM ledger.transfers WHERE id = ANY (p_pending_ids)
+                           UNION SELECT credit_account_id FROM ledger.transfers WHERE id = ANY (p_pending_ids))), '[]'::json)
+        ) INTO result;
+        RETURN result;
+      END $$;
+
+      -- The write half of a batch, in one round trip: take the sequence range (the sequencer
+      -- row lock is held from here to commit, so sequences follow commit order), insert the
+      -- transfers, record pending states, apply the balance deltas commutatively. Raises
+      -- SQLSTATE LR001 when a concurrent commit invalidated the plan (the caller re-plans).
+      CREATE FUNCTION ledger.apply_batch(
+        p_ids text[], p_dr uuid[], p_cr uuid[], p_asset text[], p_amount numeric[], p_flags int[], p_pending_id text[],
+        p_timeout int[], p_code text[], p_metadata text[], p_pd numeric[], p_qd numeric[], p_hash text[],
+        p_new_pending text[], p_new_pending_timeout int[],
+        p_resolved text[], p_resolved_state text[], p_resolved_by text[],
+        p_acc uuid[], p_adp numeric[], p_adq numeric[], p_acp numeric[], p_acq numeric[], p_must_open uuid[])
+      RETURNS TABLE (base bigint, committed_at timestamptz) LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE n int := cardinality(p_ids); v_last bigint; v_ts timestamptz; c int;
+      BEGIN
+        UPDATE ledger.sequencer SET last = last + n WHERE id = 1
+          RETURNING last, date_trunc('milliseconds', clock_timestamp()) INTO v_last, v_ts;
+        INSERT INTO ledger.transfers (id, sequence, debit_account_id, credit_account_id, asset, amount, flags, pending_id, timeout_at,
+                                      code, metadata, pending_delta, posted_delta, body_hash, created_at)
+          SELECT u.id, v_last - n + u.ord, u.dr, u.cr, u.asset, u.amount, u.flags, u.pending_id,
+                 CASE WHEN u.timeout > 0 THEN v_ts + make_interval(secs => u.timeout) END,
+                 u.code, u.metadata::jsonb, u.pd, u.qd, u.hash, v_ts
+          FROM unnest(p_ids, p_dr, p_cr, p_asset, p_amount, p_flags, p_pending_id, p_timeout, p_code, p_metadata, p_pd, p_qd, p_hash)
+               WITH ORDINALITY AS u(id, dr, cr, asset, amount, flags, pending_id, timeout, code, metadata, pd, qd, hash, ord)
+          ORDER BY u.ord
+          ON CONFLICT (id) DO NOTHING;
+        GET DIAGNOSTICS c = ROW_COUNT;
+        IF c <> n THEN
+          RAISE EXCEPTION 'a transfer id was committed concurrently' USING ERRCODE = 'LR001';
+        END IF;
+        IF cardinality(p_new_pending) > 0 THEN
+          INSERT INTO ledger.pending_states (pending_id, state, timeout_at)
+            SELECT u.id, 'pending', CASE WHEN u.timeout > 0 THEN v_ts + make_interval(secs => u.timeout) END
+            FROM unnest(p_new_pending, p_new_pending_timeout) AS u(id, timeout);
+        END IF;
+        IF cardinality(p_resolved) > 0 THEN
+          UPDATE ledger.pending_states p SET state = u.state, resolved_by = u.by
+            FROM unnest(p_resolved, p_resolved_state, p_resolved_by) AS u(pid, state, by)
+            WHERE p.pending_id = u.pid AND p.state = 'pending';
+          GET DIAGNOSTICS c = ROW_COUNT;
+          IF c <> cardinality(p_resolved) THEN
+            RAISE EXCEPTION 'a pending transfer was resolved concurrently' USING ERRCODE = 'LR001';
+          END IF;
+        END IF;
+        -- Closing takes the sequencer first, so any close that happened is visible here.
+        IF EXISTS (SELECT 1 FROM ledger.accounts WHERE id = ANY (p_must_open) AND closed) THEN
+          RAISE EXCEPTION 'an account was closed concurrently' USING ERRCODE = 'LR001';
+        END IF;
+        UPDATE ledger.accounts a SET
+            debits_pending = a.debits_pending + u.dp, debits_posted = a.debits_posted + u.dq,
+            credits_pending = a.credits_pending + u.cp, credits_posted = a.credits_posted + u.cq
+          FROM unnest(p_acc, p_adp, p_adq, p_acp, p_acq) AS u(id, dp, dq, cp, cq)
+          WHERE a.id = u.id;
+        RETURN QUERY SELECT v_last - n, v_ts;
+      END $$;`;
+
+/**
  * The ledger schema. Balances live on the account row (a balance read is one row);
  * each transfer row carries its signed pending/posted deltas so a balance "as of" a sequence is
  * a sum over an indexed (account, sequence) range. Transfers are immutable: a trigger refuses
@@ -105,97 +201,7 @@ export class LedgerInit1763800000000 implements MigrationInterface {
         FOR EACH ROW EXECUTE FUNCTION ledger.guard_pending_state();
       CREATE INDEX pending_states_due ON ledger.pending_states (timeout_at) WHERE state = 'pending' AND timeout_at IS NOT NULL;
 
-      -- The read half of a batch, in one round trip and in the global lock order: (1) the
-      -- pending_states rows it resolves, sorted; (2) advisory locks of the constrained accounts,
-      -- in the order given (the caller sorts); then (3) reads with a snapshot taken after the
-      -- locks, so balances include every commit of the previous lock holder. Numbers as text:
-      -- a JSON number cannot carry numeric(78,0).
-      CREATE FUNCTION ledger.read_batch(p_transfer_ids text[], p_pending_ids text[], p_keys bigint[], p_account_ids uuid[])
-      RETURNS json LANGUAGE plpgsql VOLATILE AS $$
-      DECLARE k bigint; result json;
-      BEGIN
-        IF cardinality(p_pending_ids) > 0 THEN
-          PERFORM 1 FROM ledger.pending_states WHERE pending_id = ANY (p_pending_ids) ORDER BY pending_id FOR UPDATE;
-        END IF;
-        FOREACH k IN ARRAY p_keys LOOP
-          PERFORM pg_advisory_xact_lock(k);
-        END LOOP;
-        SELECT json_build_object(
-          'transfers', coalesce((
-            SELECT json_agg(json_build_object(
-              'id', t.id, 'sequence', t.sequence::text, 'debit_account_id', t.debit_account_id, 'credit_account_id', t.credit_account_id,
-              'asset', t.asset, 'amount', t.amount::text, 'flags', t.flags, 'pending_id', t.pending_id, 'timeout_at', t.timeout_at,
-              'code', t.code, 'metadata', t.metadata, 'body_hash', t.body_hash, 'created_at', t.created_at, 'state', p.state))
-            FROM ledger.transfers t LEFT JOIN ledger.pending_states p ON p.pending_id = t.id
-            WHERE t.id = ANY (p_transfer_ids)), '[]'::json),
-          'accounts', coalesce((
-            SELECT json_agg(json_build_object(
-              'id', a.id, 'client_id', a.client_id, 'owner_id', a.owner_id, 'asset', a.asset, 'kind', a.kind,
-              'debits_must_not_exceed_credits', a.debits_must_not_exceed_credits,
-              'credits_must_not_exceed_debits', a.credits_must_not_exceed_debits, 'closed', a.closed,
-              'debits_pending', a.debits_pending::text, 'debits_posted', a.debits_posted::text,
-              'credits_pending', a.credits_pending::text, 'credits_posted', a.credits_posted::text, 'created_at', a.created_at))
-            FROM ledger.accounts a
-            WHERE a.id = ANY (p_account_ids)
-               OR a.id IN (SELECT debit_account_id FROM ledger.transfers WHERE id = ANY (p_pending_ids)
-                           UNION SELECT credit_account_id FROM ledger.transfers WHERE id = ANY (p_pending_ids))), '[]'::json)
-        ) INTO result;
-        RETURN result;
-      END $$;
-
-      -- The write half of a batch, in one round trip: take the sequence range (the sequencer
-      -- row lock is held from here to commit, so sequences follow commit order), insert the
-      -- transfers, record pending states, apply the balance deltas commutatively. Raises
-      -- SQLSTATE LR001 when a concurrent commit invalidated the plan (the caller re-plans).
-      CREATE FUNCTION ledger.apply_batch(
-        p_ids text[], p_dr uuid[], p_cr uuid[], p_asset text[], p_amount numeric[], p_flags int[], p_pending_id text[],
-        p_timeout int[], p_code text[], p_metadata text[], p_pd numeric[], p_qd numeric[], p_hash text[],
-        p_new_pending text[], p_new_pending_timeout int[],
-        p_resolved text[], p_resolved_state text[], p_resolved_by text[],
-        p_acc uuid[], p_adp numeric[], p_adq numeric[], p_acp numeric[], p_acq numeric[], p_must_open uuid[])
-      RETURNS TABLE (base bigint, committed_at timestamptz) LANGUAGE plpgsql VOLATILE AS $$
-      DECLARE n int := cardinality(p_ids); v_last bigint; v_ts timestamptz; c int;
-      BEGIN
-        UPDATE ledger.sequencer SET last = last + n WHERE id = 1
-          RETURNING last, date_trunc('milliseconds', clock_timestamp()) INTO v_last, v_ts;
-        INSERT INTO ledger.transfers (id, sequence, debit_account_id, credit_account_id, asset, amount, flags, pending_id, timeout_at,
-                                      code, metadata, pending_delta, posted_delta, body_hash, created_at)
-          SELECT u.id, v_last - n + u.ord, u.dr, u.cr, u.asset, u.amount, u.flags, u.pending_id,
-                 CASE WHEN u.timeout > 0 THEN v_ts + make_interval(secs => u.timeout) END,
-                 u.code, u.metadata::jsonb, u.pd, u.qd, u.hash, v_ts
-          FROM unnest(p_ids, p_dr, p_cr, p_asset, p_amount, p_flags, p_pending_id, p_timeout, p_code, p_metadata, p_pd, p_qd, p_hash)
-               WITH ORDINALITY AS u(id, dr, cr, asset, amount, flags, pending_id, timeout, code, metadata, pd, qd, hash, ord)
-          ORDER BY u.ord
-          ON CONFLICT (id) DO NOTHING;
-        GET DIAGNOSTICS c = ROW_COUNT;
-        IF c <> n THEN
-          RAISE EXCEPTION 'a transfer id was committed concurrently' USING ERRCODE = 'LR001';
-        END IF;
-        IF cardinality(p_new_pending) > 0 THEN
-          INSERT INTO ledger.pending_states (pending_id, state, timeout_at)
-            SELECT u.id, 'pending', CASE WHEN u.timeout > 0 THEN v_ts + make_interval(secs => u.timeout) END
-            FROM unnest(p_new_pending, p_new_pending_timeout) AS u(id, timeout);
-        END IF;
-        IF cardinality(p_resolved) > 0 THEN
-          UPDATE ledger.pending_states p SET state = u.state, resolved_by = u.by
-            FROM unnest(p_resolved, p_resolved_state, p_resolved_by) AS u(pid, state, by)
-            WHERE p.pending_id = u.pid AND p.state = 'pending';
-          GET DIAGNOSTICS c = ROW_COUNT;
-          IF c <> cardinality(p_resolved) THEN
-            RAISE EXCEPTION 'a pending transfer was resolved concurrently' USING ERRCODE = 'LR001';
-          END IF;
-        END IF;
-        -- Closing takes the sequencer first, so any close that happened is visible here.
-        IF EXISTS (SELECT 1 FROM ledger.accounts WHERE id = ANY (p_must_open) AND closed) THEN
-          RAISE EXCEPTION 'an account was closed concurrently' USING ERRCODE = 'LR001';
-        END IF;
-        UPDATE ledger.accounts a SET
-            debits_pending = a.debits_pending + u.dp, debits_posted = a.debits_posted + u.dq,
-            credits_pending = a.credits_pending + u.cp, credits_posted = a.credits_posted + u.cq
-          FROM unnest(p_acc, p_adp, p_adq, p_acp, p_acq) AS u(id, dp, dq, cp, cq)
-          WHERE a.id = u.id;
-        RETURN QUERY SELECT v_last - n, v_ts;
-      END $$;
+${BATCH_FUNCTIONS_V1}
     `);
   }
 
