@@ -8,6 +8,7 @@ import { isWellFormed, utf8Length } from './strict-json';
  * and paragraph separators. They move a terminal's cursor, hide or reorder text, so two ids could
  * look the same on screen.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 /**
@@ -33,6 +34,10 @@ export function checkIdentifier(value: unknown, where: string, version: FormatVe
   if (bytes === 0 || bytes > MAX_ID_BYTES)
     throw new Refusal('id_length', where, `is ${bytes} UTF-8 bytes (1-${MAX_ID_BYTES} allowed)`);
   return value;
+}
+
+export function hasForbiddenChar(value: string): boolean {
+  return FORBIDDEN.test(value);
 }
 
 /** True for the ids the prover can take without the full check: printable ASCII only. */

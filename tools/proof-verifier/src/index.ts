@@ -9,4 +9,5 @@ export * from './documents';
 export * from './verify';
 export * from './verify-published';
 export * from './display';
+export * from './vector-case';
 export * from './assets';

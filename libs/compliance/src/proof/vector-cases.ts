@@ -1,30 +1,8 @@
-import type { RefusalCode, RefusalSubject } from '@strongroom/proof-verifier';
+import type { ExpectedAnswer, NegativeCase, RefusalCode, RefusalSubject } from '@strongroom/proof-verifier';
 
-/**
- * One case of a negative vector file: the inputs a verifier is given and what it must answer.
- * Exactly one of `proof`, `proofText` (exact text) and `proofBase64` (exact bytes) is the proof;
- * `check: "published"` cases check a published document alone and have no proof.
- */
-export interface VectorCase {
-  name: string;
-  description: string;
-  check?: 'published';
-  proof?: unknown;
-  proofText?: string;
-  proofBase64?: string;
-  /** The user id given to the verifier (null: none given). */
-  user?: string | null;
-  /** The published root given to the verifier, as a person would type it. */
-  root?: string;
-  published?: unknown;
-  publishedText?: string;
-  expect: Expected;
-}
-
-export type Expected =
-  | { outcome: 'invalid'; code: RefusalCode; subject: RefusalSubject }
-  | { outcome: 'self_consistent' }
-  | { outcome: 'valid' };
+/** Helpers for writing the negative vector cases (their shape is the verifier's `NegativeCase`). */
+export type VectorCase = NegativeCase;
+type Expected = ExpectedAnswer;
 
 export const invalid = (code: RefusalCode, subject: RefusalSubject = 'proof'): Expected => ({
   outcome: 'invalid',

@@ -10,7 +10,7 @@ import { MAX_U256, clone, edit, flipFirstByte, invalid, type VectorCase } from '
 const snapshotId = 'vector-snapshot-1';
 const assets = ['BTC', 'ETH', 'USDC'];
 const salt = Uint8Array.from({ length: 32 }, (_, i) => i);
-const users: UserBalances[] = [
+export const V1_USERS: UserBalances[] = [
   { userId: 'alice@example.com', balances: { BTC: 150000000n, ETH: 2500000000000000000n, USDC: 1000000n } },
   { userId: 'bob', balances: { BTC: 0n, ETH: 0n, USDC: 0n } },
   { userId: 'carol', balances: { BTC: 1n } },
@@ -24,9 +24,9 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 // Long because the negative cases are one flat table of single edits to one valid proof, meant
 // to be read top to bottom beside the spec.
 export function v1Vectors(): Record<string, unknown> {
-  const tree = LiabilityTree.build({ version: 1, snapshotId, assets, salt, users });
+  const tree = LiabilityTree.build({ version: 1, snapshotId, assets, salt, users: V1_USERS });
   const context = sha(contextMessage({ version: 1, snapshotId, assets }));
-  const proofs = users.map((u) => tree.proofFor(u.userId) as InclusionProofV1);
+  const proofs = V1_USERS.map((u) => tree.proofFor(u.userId) as InclusionProofV1);
   const small = {
     description:
       'Proof of liabilities v1: five users, three assets, padded to eight leaves. Rebuild from `input` and compare.',
@@ -34,7 +34,7 @@ export function v1Vectors(): Record<string, unknown> {
       snapshotId,
       assets,
       salt: hex(salt),
-      users: users.map((u) => ({
+      users: V1_USERS.map((u) => ({
         userId: u.userId,
         balances: Object.fromEntries(Object.entries(u.balances).map(([a, v]) => [a, String(v)])),
       })),

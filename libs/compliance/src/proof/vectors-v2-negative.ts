@@ -1,3 +1,4 @@
+// Long because it is one table: a case per rule of the spec, in the spec's order.
 import type { InclusionProofV2, PublishedRootV1, PublishedRootV2 } from '@strongroom/proof-verifier';
 import { MAX_U256, clone, edit, flipFirstByte, invalid, type VectorCase } from './vector-cases';
 import { SMALL, smallTree } from './vectors-v2';

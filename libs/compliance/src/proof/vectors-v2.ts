@@ -14,6 +14,7 @@ import {
 } from '@strongroom/proof-verifier';
 import { LiabilityTree, type UserBalances } from './liability-tree';
 import { inclusionDocument, publishedDocument } from './tree-documents';
+import { V1_USERS } from './vectors-v1';
 
 /** Format 2 vectors: a small tree with every intermediate value, and the edge cases of the spec. */
 export const SMALL = {
@@ -21,14 +22,8 @@ export const SMALL = {
   snapshotTime: '2026-12-01T00:00:00.000Z',
   assets: ['BTC', 'ETH', 'USDC'],
   salt: Uint8Array.from({ length: 32 }, (_, i) => i),
-  users: [
-    { userId: 'alice@example.com', balances: { BTC: 150000000n, ETH: 2500000000000000000n, USDC: 1000000n } },
-    { userId: 'bob', balances: { BTC: 0n, ETH: 0n, USDC: 0n } },
-    { userId: 'carol', balances: { BTC: 1n } },
-    { userId: 'dave-üñïçødé', balances: { ETH: 340282366920938463463374607431768211456n } },
-    { userId: 'erin', balances: { BTC: 2100000000000000n, ETH: 1n, USDC: 999999999999n } },
-    { userId: 'frank', balances: { BTC: 5000n, ETH: 0n, USDC: 0n } },
-  ] as UserBalances[],
+  // The users of format 1's vector and frank, whose balances grace (not in the tree) shares.
+  users: [...V1_USERS, { userId: 'frank', balances: { BTC: 5000n, ETH: 0n, USDC: 0n } }] as UserBalances[],
 };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

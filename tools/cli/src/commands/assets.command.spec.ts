@@ -63,6 +63,7 @@ describe('strongroom assets verify', () => {
     const r = run(JSON.stringify(proof('w\u001b[2K\rVALID\nfake', 'bit\u009bcoin')), { challenge: 'other' });
     expect(r.code).toBe(1);
     expect(r.out).toContain('w\\x1b[2K\\x0dVALID\\x0afake (bit\\x9bcoin)');
+    // eslint-disable-next-line no-control-regex -- asserting no control character is printed
     expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(r.out.split('\n').filter((l) => l === 'VALID')).toEqual([]);
   });

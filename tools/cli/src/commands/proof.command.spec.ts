@@ -116,6 +116,7 @@ describe('strongroom proof verify', () => {
       const r = verify(file, { user: userId, root });
       expect(r.code).toBe(EXIT.valid);
       expect(r.out).toContain('snapshot snap\\x1b[8m hidden\\x9b2J\\u{202e}');
+      // eslint-disable-next-line no-control-regex -- asserting no control character is printed
       expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     });
 
@@ -130,6 +131,7 @@ describe('strongroom proof verify', () => {
       const r = verify(bad, { user: userId, root });
       expect(r.code).toBe(EXIT.invalid);
       expect(r.err).toContain('unknown_field');
+      // eslint-disable-next-line no-control-regex -- asserting no control character is printed
       expect(r.err).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     });
   });

@@ -1,28 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RefusalCode, RefusalSubject } from '../refusals';
+import type { NegativeCase } from '../vector-case';
+
+export type { NegativeCase };
 
 /** The committed vector files, as the specs of the library, the CLI and the page read them. */
 export const VECTORS_DIR = path.resolve(__dirname, '../../vectors');
 
 export const loadVectors = <T>(name: string): T => JSON.parse(readFileSync(path.join(VECTORS_DIR, name), 'utf8')) as T;
-
-export interface NegativeCase {
-  name: string;
-  description: string;
-  check?: 'published';
-  proof?: unknown;
-  proofText?: string;
-  proofBase64?: string;
-  user?: string | null;
-  root?: string;
-  published?: unknown;
-  publishedText?: string;
-  expect:
-    | { outcome: 'invalid'; code: RefusalCode; subject: RefusalSubject }
-    | { outcome: 'self_consistent' }
-    | { outcome: 'valid' };
-}
 
 export interface EdgeCase {
   name: string;
