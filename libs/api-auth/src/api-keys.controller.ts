@@ -11,6 +11,7 @@ import {
   ContractQuery,
   decodeCursor,
   InjectDatabase,
+  NoBody,
   page,
   pageOf,
   pageQuery,
@@ -48,7 +49,6 @@ const CreateKey = z
 const ListQuery = z.object(pageQuery).strict();
 const Cursor = z.object({ keyId: z.string().refine(isKeyIdFormat) });
 const ByKeyId = z.object({ keyId: z.string().meta({ description: 'The API key id (`srk_…`).' }) });
-const NoBody = z.object({}).strict().optional();
 
 export interface CreatedKey {
   keyId: string;

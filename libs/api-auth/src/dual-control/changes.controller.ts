@@ -7,6 +7,7 @@ import {
   ContractParams,
   ContractQuery,
   decodeCursor,
+  NoBody,
   page,
   pageOf,
   pageQuery,
@@ -35,7 +36,6 @@ const ListQuery = z
 const Cursor = z.object({ id: z.string().regex(CHANGE_ID) });
 const ById = z.object({ id: z.string().meta({ description: 'The change id (`chg_…`).' }) });
 const RejectBody = z.object({ reason: z.string().meta({ description: 'Why, 1–1000 characters.' }) }).strict();
-const NoBody = z.object({}).strict().optional();
 
 /**
  * What an approval may be refused with: the queue's own refusals and those of the auth context's

@@ -7,6 +7,7 @@ import {
   ContractParams,
   ContractQuery,
   DocumentWebhooks,
+  NoBody,
   page,
 } from '@strongroom/shared-http';
 import { domainError } from '@strongroom/shared-types';
@@ -36,7 +37,6 @@ const WHO =
   'Backend keys for the clients in their scope (another client: 403 `auth.forbidden_client` when named, 404 when ' +
   'its endpoint is named by id), admin for all; a deployment-wide endpoint (clientId null) needs a key of every client.';
 const READERS = `${WHO} Auditors read within their scope.`;
-const NoBody = z.object({}).strict().optional();
 
 /**
  * `/v1/webhooks/endpoints`: the webhook endpoints of a client, each with its URL, subscriptions

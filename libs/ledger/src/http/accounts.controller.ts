@@ -11,6 +11,7 @@ import {
   decodeCursor,
   page,
   pageOf,
+  NoBody,
 } from '@strongroom/shared-http';
 import { LedgerErrors as E } from '../ledger.errors';
 import { LedgerService } from '../ledger.service';
@@ -21,7 +22,6 @@ import { accountView, balancesView } from './ledger.views';
 import { AccountBalancesWire, AccountWire, type AccountJson } from './ledger-wire';
 
 const byId = z.object({ id: z.string().meta({ description: 'The account id (uuid).' }) });
-const bodiless = z.object({}).strict().optional();
 
 @ApiTags('ledger: accounts')
 @Controller('v1/accounts')
@@ -133,7 +133,7 @@ export class AccountsController {
     summary: 'Close an account',
     description: 'No new debits or credits; its pendings can still be voided. Admin only.',
     params: byId,
-    body: bodiless,
+    body: NoBody,
     responses: { 200: AccountWire },
     errors: [E['account.not_found']],
   })

@@ -1,10 +1,11 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { parseEnv, platformEnv } from '@strongroom/shared-config';
+import { ContractInputInterceptor } from './contract/contract-input.interceptor';
 import { HealthController } from './health.controller';
 import { APP_NAME, HttpMetricsMiddleware, MetricsController } from './metrics';
 import { ProblemFilter } from './problem.filter';
@@ -67,6 +68,8 @@ export class PlatformModule implements NestModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
+        // Every request parsed with its operation's contract before its handler runs.
+        { provide: APP_INTERCEPTOR, useClass: ContractInputInterceptor },
         { provide: APP_NAME, useValue: app },
         HttpMetricsMiddleware,
         ReadinessChecks,

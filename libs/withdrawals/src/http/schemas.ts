@@ -53,7 +53,7 @@ export const withdrawalIdParams = z.object({ id: z.string().max(128).meta({ desc
 export const assetParams = z.object({ asset: z.string().meta({ description: 'An asset code (BTC, ETH, USDC…).' }) });
 
 /** A bodiless write (its document still names the request body: none, or `{}`). */
-export const noBody = z.object({}).strict().optional();
+export { NoBody as noBody } from '@strongroom/shared-http';
 
 export const cancelSchema = z.object({ reason: z.string().max(500).optional() }).strict();
 export const rejectSchema = z.object({ reason: z.string().min(1).max(500) }).strict();

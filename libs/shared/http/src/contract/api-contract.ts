@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import type { ErrorEntry } from '@strongroom/shared-types';
 import { parseWith } from '../validate';
+import { parsedInput } from './parsed-input';
 
 /**
  * Statuses an operation answers with a body of its own (204: none, declared as `null`). 503 is for
@@ -74,28 +75,25 @@ export function contractNotesOf(target: object): ContractNotes {
   return (Reflect.getMetadata(CONTRACT_NOTES, target) as ContractNotes | undefined) ?? { errors: [], extensions: {} };
 }
 
-function declared(ctx: ExecutionContext, part: 'body' | 'query' | 'params'): z.ZodType {
+function read(ctx: ExecutionContext, part: 'body' | 'query' | 'params'): unknown {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  const parsed = parsedInput(req, part);
+  if (parsed) return parsed.value;
   const schema = contractOf(ctx.getHandler())?.[part];
   // A programming error, caught by the contract spec of every app: never a caller's fault.
   if (!schema) throw new Error(`${ctx.getClass().name}.${ctx.getHandler().name} reads its ${part} without a contract`);
-  return schema;
+  const raw = part === 'body' ? ((req.body as unknown) ?? {}) : req[part];
+  return parseWith(schema, raw);
 }
 
 /** The request body parsed with the operation's `body` schema (an absent body is parsed as `{}`). */
-export const ContractBody = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
-  const req = ctx.switchToHttp().getRequest<Request>();
-  return parseWith(declared(ctx, 'body'), (req.body as unknown) ?? {});
-});
+export const ContractBody = createParamDecorator((_: unknown, ctx: ExecutionContext) => read(ctx, 'body'));
 
 /** The query string parsed with the operation's `query` schema. */
-export const ContractQuery = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
-  parseWith(declared(ctx, 'query'), ctx.switchToHttp().getRequest<Request>().query),
-);
+export const ContractQuery = createParamDecorator((_: unknown, ctx: ExecutionContext) => read(ctx, 'query'));
 
 /** The path parameters parsed with the operation's `params` schema. */
-export const ContractParams = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
-  parseWith(declared(ctx, 'params'), ctx.switchToHttp().getRequest<Request>().params),
-);
+export const ContractParams = createParamDecorator((_: unknown, ctx: ExecutionContext) => read(ctx, 'params'));
 
 export const CONTRACT_WEBHOOKS = 'strongroom:contract-webhooks';
 

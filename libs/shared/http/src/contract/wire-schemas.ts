@@ -76,3 +76,6 @@ export const pageQuery = {
     .optional()
     .meta({ description: 'The `nextCursor` of the previous page; absent for the first page.' }),
 };
+
+/** The body of a write that takes none: nothing, or `{}`; any field is refused. */
+export const NoBody = z.object({}).strict().optional().meta({ description: 'No fields: send no body or `{}`.' });
