@@ -165,3 +165,11 @@ describe('verifyProof', () => {
     if (!r.valid && r.outcome === 'invalid') expect(r.reason).toMatch(/^[\x20-\x7e]*$/);
   });
 });
+
+describe('verifyProof called from plain JavaScript', () => {
+  it('answers user_required, not a TypeError, when no options are given', () => {
+    const proof = small[2].proofs[0];
+    const untyped = verifyProof as (input: unknown, options?: unknown) => VerifyResult;
+    expect(untyped(proof)).toMatchObject({ outcome: 'invalid', code: 'user_required', subject: 'user' });
+  });
+});

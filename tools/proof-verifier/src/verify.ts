@@ -96,10 +96,12 @@ export function refused(err: Refusal): VerifyError {
  * then the published document and the published root. Without either, the answer is
  * `self_consistent`, never `valid`.
  */
-export function verifyProof(input: DocumentInput, options: VerifyOptions): VerifyResult {
+export function verifyProof(input: DocumentInput, given: VerifyOptions): VerifyResult {
+  // Plain JavaScript callers may pass nothing: that is user_required, not a TypeError.
+  const options: Partial<VerifyOptions> = given ?? {};
   try {
     const proof = within('proof', () => readProof(readDocument(input)));
-    within('user', () => checkUser(proof, options?.userId));
+    within('user', () => checkUser(proof, options.userId));
     const { root, sums } = fold(proof);
     within('proof', () => checkClaims(proof, root, sums));
     const checkedAgainst: VerifyOk['checkedAgainst'] = [];

@@ -878,10 +878,11 @@
   function refused(err) {
     return { outcome: "invalid", valid: false, code: err.code, subject: err.subject, at: err.at, reason: err.message };
   }
-  function verifyProof(input, options) {
+  function verifyProof(input, given) {
+    const options = given ?? {};
     try {
       const proof = within("proof", () => readProof(readDocument(input)));
-      within("user", () => checkUser(proof, options?.userId));
+      within("user", () => checkUser(proof, options.userId));
       const { root, sums } = fold(proof);
       within("proof", () => checkClaims(proof, root, sums));
       const checkedAgainst = [];
