@@ -640,10 +640,9 @@ describeEachBackend('ledger HTTP API', { contexts: ledgerAppContexts }, (ctx) =>
     expect(root.status).toBe(201);
     const proof = await be('GET', `/v1/snapshots/${id}/liabilities/proofs/acme/alice`);
     expect(proof.status).toBe(200);
-    expect(verifyProof(proof.body, { expectedRoot: root.body.root as string })).toMatchObject({
-      valid: true,
-      userId: 'acme/alice',
-    });
+    expect(
+      verifyProof(proof.body, { userId: 'acme/alice', published: root.body, expectedRoot: root.body.root as string }),
+    ).toMatchObject({ outcome: 'valid', valid: true, userId: 'acme/alice', version: 2 });
     // The ledger app holds no custody keys: proof of assets belongs to the signer apps.
     const assets = await call(keys.auditor, 'POST', '/v1/proof-of-assets', { challenge: 'audit challenge 1' });
     expect([assets.status, assets.body.code]).toEqual([503, 'proof_of_assets.unavailable']);

@@ -12,7 +12,11 @@ export const ComplianceErrors = defineErrors('compliance', {
   },
   'proof.not_published': { status: 404, title: 'No proof of liabilities published for this snapshot' },
   'proof.user_not_in_snapshot': { status: 404, title: 'The user has no balance in this snapshot' },
-  'proof.user_id': { status: 422, title: 'User id empty or too long for the liability tree' },
+  'proof.user_id': {
+    status: 422,
+    title:
+      'User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters)',
+  },
   'proof.duplicate_user': { status: 422, title: 'A user appears twice in the liability tree' },
   'proof.unknown_asset': { status: 422, title: 'A user holds an asset not in the published asset list' },
   'proof.balance_range': { status: 422, title: 'A balance is not an integer in [0, 2^256)' },

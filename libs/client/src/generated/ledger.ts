@@ -572,13 +572,13 @@ export interface paths {
     };
     /**
      * The published root, totals and asset order of a snapshot
-     * @description What every client may see: the root its users check their proofs against.
+     * @description What every client may see: the root document its users check their proofs against, in the format it was published in (format 1 for roots published before format 2).
      */
     get: operations['proofsPublished'];
     put?: never;
     /**
      * Build and publish the proof-of-liabilities root of a complete snapshot
-     * @description Idempotent: a snapshot has one root, and publishing again (or concurrently) answers the same one (201). Takes no parameters. A key scoped to every client only.
+     * @description Idempotent: a snapshot has one root, and publishing again (or concurrently) answers the same one (201). New roots are format 2: the root commits to the snapshot id and time, the asset order, the depth, the top hash and the totals, all in the document (`strongroom proof check-root` recomputes it). Takes no parameters. A key scoped to every client only.
      */
     post: operations['proofsPublish'];
     delete?: never;
@@ -596,7 +596,7 @@ export interface paths {
     };
     /**
      * A user's inclusion proof, to hand to the user
-     * @description Verify with `strongroom proof verify` or the verifier page against the published root. The client must be in the key's scope.
+     * @description In the format of the snapshot's published root. The leaf commits to the id `<clientId>/<userId>`, which the user gives the verifier: `strongroom proof verify <proof> --user <clientId>/<userId> --published <root document>` or the verifier page. The client must be in the key's scope.
      */
     get: operations['proofsUserProof'];
     put?: never;
@@ -1015,12 +1015,14 @@ export interface components {
           snapshotTime: string;
           assets: components['schemas']['AssetCode'][];
           depth: number;
+          /** @description The top node hash: with the other fields, anyone can recompute the root. */
           topHash: string;
           /** @description Asset code → base units. */
           totals: {
             [key: string]: components['schemas']['BaseUnits'];
           };
           root: string;
+          /** @description Signatures and anchors of the root, outside what it commits to (none yet). */
           attestations: ({
             type: string;
           } & {
@@ -5366,7 +5368,7 @@ export interface operations {
           };
         };
       };
-      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id empty or too long for the liability tree; `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
       422: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -5490,7 +5492,7 @@ export interface operations {
           };
         };
       };
-      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id empty or too long for the liability tree; `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
       422: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
