@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { DOCS_PAGE_OPTIONS } from './contract/docs-page-signer';
 import { buildOpenApiDocument, type OpenApiDocument } from './contract/openapi-document';
 import { DEFAULT_DRAIN_MS, installGracefulClose } from './graceful-close';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_JSON_DEPTH, requestGate } from './request-gate';
@@ -62,10 +63,19 @@ export async function startHttpApp(rootModule: unknown, options: HttpAppOptions)
   // request, when the port is known, from the routes and their contracts.
   let document: OpenApiDocument | undefined;
   const description = documentDescription(options.description);
-  SwaggerModule.setup('docs', app, () => {
-    document ??= buildOpenApiDocument(app, { title: options.title, description, serverUrl: urlOf(app, options.host) });
-    return document as never;
-  });
+  SwaggerModule.setup(
+    'docs',
+    app,
+    () => {
+      document ??= buildOpenApiDocument(app, {
+        title: options.title,
+        description,
+        serverUrl: urlOf(app, options.host),
+      });
+      return document as never;
+    },
+    DOCS_PAGE_OPTIONS,
+  );
   await app.listen(options.port, options.host ?? '127.0.0.1');
   installGracefulClose(app, options.drainMs ?? DEFAULT_DRAIN_MS, options.shutdownHooks !== false);
   return { app, port: (app.getHttpServer().address() as AddressInfo).port, url: urlOf(app, options.host) };

@@ -20,3 +20,4 @@ export * from './contract/openapi-document';
 export * from './contract/wire-schemas';
 export * from './contract/api-info';
 export * from './rate-limit-storage';
+export * from './contract/docs-page-signer';
