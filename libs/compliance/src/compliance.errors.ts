@@ -10,6 +10,11 @@ export const ComplianceErrors = defineErrors('compliance', {
     title: 'The snapshot’s chain view was reorganised away',
     description: 'The block the snapshot recorded is no longer on the chain; take a new snapshot.',
   },
+  'proof.no_assets': {
+    status: 422,
+    title: 'The snapshot holds no balances: there is nothing to prove',
+    description: 'A liability tree needs at least one asset; take a snapshot once users hold balances.',
+  },
   'proof.not_published': { status: 404, title: 'No proof of liabilities published for this snapshot' },
   'proof.user_not_in_snapshot': { status: 404, title: 'The user has no balance in this snapshot' },
   'proof.user_id': {

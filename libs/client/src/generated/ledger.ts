@@ -5368,7 +5368,7 @@ export interface operations {
           };
         };
       };
-      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.no_assets`: The snapshot holds no balances: there is nothing to prove; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
       422: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -5380,6 +5380,7 @@ export interface operations {
             code?:
               | 'proof.balance_range'
               | 'proof.duplicate_user'
+              | 'proof.no_assets'
               | 'proof.salt_length'
               | 'proof.sum_overflow'
               | 'proof.too_many_users'
@@ -5492,7 +5493,7 @@ export interface operations {
           };
         };
       };
-      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.no_assets`: The snapshot holds no balances: there is nothing to prove; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
       422: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -5504,6 +5505,7 @@ export interface operations {
             code?:
               | 'proof.balance_range'
               | 'proof.duplicate_user'
+              | 'proof.no_assets'
               | 'proof.salt_length'
               | 'proof.sum_overflow'
               | 'proof.too_many_users'

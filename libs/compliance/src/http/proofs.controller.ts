@@ -14,6 +14,7 @@ import { InclusionProofWire, ProofOfAssetsWire, PublishedLiabilitiesWire } from 
 const TREE = [
   E['snapshot.not_found'],
   E['snapshot.not_complete'],
+  E['proof.no_assets'],
   E['proof.user_id'],
   E['proof.duplicate_user'],
   E['proof.unknown_asset'],

@@ -134,3 +134,22 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
     expect(verifyProof(proof, { userId: 'acme/u1', published: v1.published() })).toMatchObject({ outcome: 'valid' });
   });
 });
+
+describeEachBackend('proof of liabilities over an empty snapshot', { contexts: [complianceContext] }, (ctx) => {
+  it('is refused with proof.no_assets, and nothing is published', async () => {
+    const { db } = ctx();
+    const prices = new StaticPriceSource({ quote: 'USD', prices: {} });
+    const snapshots = new SnapshotService(
+      db,
+      new LedgerCutReader(db),
+      { tips: async () => [] },
+      prices,
+      new AssetRegistry(),
+    );
+    const liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
+    const id = (await snapshots.take('auditor:test')).id;
+    await expect(liabilities.publish(id)).rejects.toMatchObject({ code: 'proof.no_assets', status: 422 });
+    const [{ n }] = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM compliance.liability_proofs');
+    expect(n).toBe('0');
+  });
+});

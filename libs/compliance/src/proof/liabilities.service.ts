@@ -124,6 +124,8 @@ export class LiabilitiesService {
     }
     // Asset order: ascending code (byte order); a user without a row for an asset holds 0 of it.
     const assets = (snap.totals ?? []).map((t) => t.asset).sort();
+    if (assets.length === 0)
+      throw domainError(ComplianceErrors['proof.no_assets'], `snapshot ${snapshotId} holds no balances`);
     const format = version === 1 ? { version } : { version, snapshotTime: snap.takenAt };
     return LiabilityTree.build({ ...format, snapshotId, assets, salt, users: [...users.values()] });
   }
