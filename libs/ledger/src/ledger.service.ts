@@ -395,7 +395,9 @@ export class LedgerService implements LedgerApi {
           return observe(d);
         } catch (err) {
           await tx.query('ROLLBACK TO SAVEPOINT ledger_batch');
-          if (!(err instanceof RetryBatch) || attempt >= MAX_ATTEMPTS) throw err;
+          // A deadlock can only involve a caller's transaction that holds account rows from an
+          // earlier batch; rolling back to the savepoint frees this batch's locks, so retry.
+          if (!(err instanceof RetryBatch || sqlState(err) === '40P01') || attempt >= MAX_ATTEMPTS) throw err;
           ledgerBatchRetries.inc();
         }
       }

@@ -14,7 +14,10 @@ export const SEQUENCE_AT = `SELECT (first_sequence + size - 1)::text AS sequence
   WHERE first_sequence IS NOT NULL AND written_upto <= $1 ORDER BY written_upto DESC, first_sequence DESC LIMIT 1`;
 
 /** Transactions (not batches) one round stamps at most; a backlog takes several rounds. */
-const ROUND_LIMIT = 5000;
+export const ROUND_LIMIT = 5000;
+/** A round: ($1) how many transactions at most, ($2) the tickets whose stamps to return. */
+export const STAMP_SQL =
+  'SELECT ticket::text AS ticket, first_sequence::text AS first_sequence FROM ledger.stamp($1, $2::bigint[])';
 /** Rounds a waiter joins before an unstamped batch is reported as lost (not visible, never committed). */
 const MAX_ROUNDS = 50;
 
@@ -118,10 +121,7 @@ export class LedgerSequencer {
   }
 
   private async stampRound(wanted: string[]): Promise<Map<string, Stamp>> {
-    const rows = await this.db.query<{ ticket: string; first_sequence: string }>(
-      'SELECT ticket::text AS ticket, first_sequence::text AS first_sequence FROM ledger.stamp($1, $2::bigint[])',
-      [ROUND_LIMIT, wanted],
-    );
+    const rows = await this.db.query<{ ticket: string; first_sequence: string }>(STAMP_SQL, [ROUND_LIMIT, wanted]);
     ledgerSequencerRounds.inc();
     return new Map(rows.map((r) => [r.ticket, { firstSequence: BigInt(r.first_sequence) }]));
   }
