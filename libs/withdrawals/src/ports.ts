@@ -29,7 +29,7 @@ export interface AuditRecord {
 
 /**
  * `@strongroom/audit`: one append-only, hash-chained record per state transition, in the same
- * transaction. Its head row is a global lock, so records are appended LAST (see `runTx`).
+ * transaction (linked into the chain after commit by the audit chainer).
  */
 export interface AuditPort {
   append(tx: Tx, record: AuditRecord): Promise<unknown>;

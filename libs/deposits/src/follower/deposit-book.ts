@@ -306,7 +306,7 @@ export class DepositBook {
   }
 
   // Long because the ledger transfers, the incident row, the state change, the event and the audit
-  // entry are one transaction in a fixed order (audit last: its head row is held until commit).
+  // entry are one transaction.
   /**
    * Reverses a credited deposit the chain no longer holds: takes back what the user's available
    * balance covers, books the rest to the client's incident account (kind 'incident', owner
@@ -386,7 +386,7 @@ export class DepositBook {
         shortfall: shortfall,
         transferIds: transfers.map((t) => t.id),
       },
-    ); // Last in the transaction: the audit head row is held until commit.
+    );
     await this.audit?.append(tx, {
       actor: { id: `follower:${r.chain}`, role: 'system' },
       action: 'deposit.reversed',

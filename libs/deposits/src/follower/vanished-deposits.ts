@@ -106,7 +106,6 @@ export class VanishedDeposits {
         if (applied === 'missing') result.missing++;
         if (applied === 'dropped') result.dropped.push(c);
       }
-      // Last in the transaction: the audit head row is held until commit.
       for (const d of result.dropped) await this.record(tx, d, now);
       return result;
     });

@@ -4,9 +4,8 @@ import type { AuditPort, AuditRecord } from '../ports';
 const queued = new WeakMap<Tx, AuditRecord[]>();
 
 /**
- * One database transaction whose audit records are appended at its very end. The audit log's
- * head row is one global lock held until commit; taking it last keeps the time it is held short
- * and gives every transaction the same lock order (ledger before audit), so none can deadlock.
+ * One database transaction whose audit records are appended at its very end (after the ledger
+ * effect), retried whole on a deadlock or serialization failure.
  */
 export async function runTx<T>(deps: { db: Database; audit: AuditPort }, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
