@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { decodeCursor, DEFAULT_PAGE_LIMIT, Int8Position, MAX_PAGE_LIMIT, pageOf } from '@strongroom/shared-http';
 
 /** The position a seq cursor carries: a decimal int8, so the query's `::bigint` cast can never fail (a 5xx). */

@@ -61,7 +61,7 @@ describeEachBackend('the docs page signs requests', { contexts: [authContext] },
     expect((await send(get)).status).toBe(200);
   });
 
-  it('is the script the served docs page loads, wired as Swagger UI\'s request interceptor', async () => {
+  it("is the script the served docs page loads, wired as Swagger UI's request interceptor", async () => {
     const html = await (await fetch(`${url}/docs`)).text();
     const init = await (await fetch(`${url}/docs/swagger-ui-init.js`)).text();
     expect(html).toContain('window.strongroomSign = async function');
