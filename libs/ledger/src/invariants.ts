@@ -12,6 +12,8 @@ type Sums = { asset: string; dp: string; cp: string; dq: string; cq: string };
  * - a pending transfer is resolved at most once, and its state agrees with its resolution;
  * - every transfer names existing accounts and belongs to a batch of its size;
  * - the stamped sequence is gap-free (1..last); unstamped batches are the sequencer's tail.
+ *
+ * Long because each invariant is one query and its violations, read top to bottom as the list above.
  */
 export async function checkInvariants(tx: Tx): Promise<InvariantReport> {
   const [{ last }] = await tx.query<{ last: string }>('SELECT last FROM ledger.sequencer WHERE id = 1');

@@ -63,7 +63,10 @@ export interface Observed {
 class Rollback extends Error {}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs the shapes on `writers` concurrent writers; returns what each transaction did. */
+/**
+ * Runs the shapes on `writers` concurrent writers; returns what each transaction did. Long because
+ * each shape's transaction (plain, linked, pending, rolled back) is written out where it runs.
+ */
 export async function runWriters(
   db: Database,
   ledger: LedgerService,
