@@ -42,16 +42,21 @@ async function audited<T>(
     audit: (action: string, subject: { type: string; id: string }, payload: unknown) => Promise<void>,
   ) => Promise<T>,
 ): Promise<T> {
-  return withDatabase((db) => {
+  return withDatabase(async (db) => {
     const log = new AuditLog(db);
     const actor = { id: `cli:${userInfo().username}`, role: 'operator' };
-    return db.transaction((tx) =>
+    const result = await db.transaction((tx) =>
       fn(
         tx,
         async (action, subject, payload) =>
           void (await log.append(tx, { actor, action, subject, payload: { ...(payload as object), via: 'cli' } })),
       ),
     );
+    // An embedded data directory has no running chainer (the service is stopped): link the entries
+    // now rather than at its next start. On PostgreSQL the services' chainer links them, and a wait
+    // here could only fail a change already committed.
+    if (db.backend === 'pglite') await log.flush();
+    return result;
   });
 }
 
