@@ -44,7 +44,8 @@ describeEachBackend('ledger cut under concurrent writers', { contexts: [ledgerCo
       await ledger.sequencer.stop();
     }
     expect(roundErrors).toEqual([]);
-    expect(cuts).toBeGreaterThan(200);
+    // Enough transfers got through for the cuts to mean something (most moves spend all a user has).
+    expect(cuts).toBeGreaterThan(backend === 'postgres' ? 300 : 60);
     expect((await ledger.checkInvariants()).violations).toEqual([]);
   });
 });

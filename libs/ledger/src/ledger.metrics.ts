@@ -27,3 +27,16 @@ export const ledgerSequencerRounds = new Counter({
   help: 'Rounds of the ledger sequencer (each stamps every batch committed before it began)',
   registers: [metricsRegistry],
 });
+
+export const ledgerBatches = new Counter({
+  name: 'strongroom_ledger_batches_total',
+  help: 'Batches written, by path: fast (one statement, planned from cached account facts) or full (read, plan, write)',
+  labelNames: ['path'] as const,
+  registers: [metricsRegistry],
+});
+
+export const ledgerFastFallbacks = new Counter({
+  name: 'strongroom_ledger_fast_path_fallbacks_total',
+  help: 'Batches planned without reading that the database sent to the full path (a known id, a closed account, a flag the balances would break)',
+  registers: [metricsRegistry],
+});

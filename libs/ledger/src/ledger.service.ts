@@ -32,7 +32,15 @@ import { TRANSFER_ID, UUID } from './transfer-input';
 import { TransferBatcher } from './transfer-batcher';
 import { checkInvariants } from './invariants';
 import { must } from './must';
-import { ledgerBatchRetries, ledgerBatchSize, ledgerTransfers } from './ledger.metrics';
+import {
+  ledgerBatchRetries,
+  ledgerBatches,
+  ledgerBatchSize,
+  ledgerFastFallbacks,
+  ledgerTransfers,
+} from './ledger.metrics';
+import { planFast, type AccountMeta } from './fast-path';
+import { DELTA_TYPES, OPENED_TYPES, TRANSFER_TYPES, arrayParams, canonical, planArrays } from './batch-params';
 import { LedgerSequencer, SEQUENCE_AT } from './sequencer';
 import { draftResults, placeResults, type Drafts } from './batch-results';
 
@@ -81,8 +89,8 @@ export function lockKey(accountId: string): bigint {
 
 @Injectable()
 export class LedgerService implements LedgerApi {
-  /** Flags never change once an account exists (closing aside), so they are cached. */
-  private readonly flagCache = new Map<string, Account['flags']>();
+  /** Asset and flags never change once an account exists (closing aside), so they are cached. */
+  private readonly metaCache = new Map<string, AccountMeta>();
   private readonly batcher: TransferBatcher<TransferInput, { result: TransferResult; place: Place | null }>;
   readonly maxBatch: number;
   /** Stamps the commit-order sequence after commit (one per database in this process). */
@@ -384,6 +392,8 @@ export class LedgerService implements LedgerApi {
   }
 
   private async runBatch(batch: PlanItem[], now: Date, tx?: Tx): Promise<Drafts> {
+    const fast = await this.applyFast(tx, batch, canonical(batch), now);
+    if (fast) return observe(fast);
     if (tx) {
       // Inside the caller's transaction a retry must not undo the caller's own work: a
       // savepoint scopes it to the ledger's statements.
@@ -439,19 +449,13 @@ export class LedgerService implements LedgerApi {
         accountIds.add(t.creditAccountId.toLowerCase());
     }
     const idList = [...accountIds];
-    const unknown = idList.filter((id) => !this.flagCache.has(id));
+    const unknown = idList.filter((id) => !this.metaCache.has(id));
     if (unknown.length > 0) {
       const rows = await tx.query<AccountRow>('SELECT * FROM ledger.accounts WHERE id = ANY($1::uuid[])', [unknown]);
-      for (const r of rows) this.rememberFlags(toAccount(r));
+      for (const r of rows) this.remember(toAccount(r));
     }
-    // Account ids are compared in canonical (lower-case) form.
-    const items: PlanItem[] = batch.map((t) => ({
-      ...t,
-      debitAccountId: typeof t.debitAccountId === 'string' ? t.debitAccountId.toLowerCase() : t.debitAccountId,
-      creditAccountId: typeof t.creditAccountId === 'string' ? t.creditAccountId.toLowerCase() : t.creditAccountId,
-    }));
-    const toLock = accountsToLock(items, (id) => this.flagCache.get(id));
-    const keys = [...new Set(toLock.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    const items = canonical(batch);
+    const keys = this.lockKeys(items);
     const [{ data }] = await tx.query<{ data: string | { transfers: TransferRow[]; accounts: AccountRow[] } }>(
       'SELECT ledger.read_batch($1::text[], $2::text[], $3::bigint[], $4::uuid[]) AS data',
       [[...new Set([...ids, ...pendingIds])], [...pendingIds].sort(), keys, idList],
@@ -464,52 +468,31 @@ export class LedgerService implements LedgerApi {
     const plan = planBatch(items, { accounts, known, now });
     if (plan.transfers.length === 0) return draftResults(batch, plan.outcomes, null, now);
 
-    const ts = plan.transfers;
-    const created = ts.filter((t) => t.pendingDelta > 0n);
-    const resolved = ts.flatMap((t) => (t.resolves ? [{ ...t.resolves, by: t.id }] : []));
-    const deltaIds = [...plan.deltas.keys()];
-    const d = deltaIds.map((id) => must(plan.deltas.get(id), 'delta'));
-    const str = (v: bigint) => v.toString();
+    const a = planArrays(plan);
+    const resolved = plan.transfers.flatMap((t) => (t.resolves ? [{ ...t.resolves, by: t.id }] : []));
+    const types = [...TRANSFER_TYPES, ...OPENED_TYPES, 'text', 'text', 'text', ...DELTA_TYPES, 'uuid'];
     let applied: { ticket: string; written_at: Date | string };
     try {
       [applied] = await tx.query<{ ticket: string; written_at: Date | string }>(
-        `SELECT ticket::text AS ticket, written_at FROM ledger.apply_batch($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::numeric[], $6::int[], $7::text[], $8::int[],
-           $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[],
-           $19::uuid[], $20::numeric[], $21::numeric[], $22::numeric[], $23::numeric[], $24::uuid[])`,
+        `SELECT ticket::text AS ticket, written_at FROM ledger.apply_batch(${arrayParams(types)})`,
         [
-          ts.map((t) => t.id),
-          ts.map((t) => t.debitAccountId),
-          ts.map((t) => t.creditAccountId),
-          ts.map((t) => t.asset),
-          ts.map((t) => str(t.amount)),
-          ts.map((t) => t.flags),
-          ts.map((t) => t.pendingId),
-          ts.map((t) => t.timeoutSeconds),
-          ts.map((t) => t.code),
-          ts.map((t) => JSON.stringify(t.metadata)),
-          ts.map((t) => str(t.pendingDelta)),
-          ts.map((t) => str(t.postedDelta)),
-          ts.map((t) => t.bodyHash),
-          created.map((t) => t.id),
-          created.map((t) => t.timeoutSeconds),
+          ...a.transfers,
+          ...a.opened,
           resolved.map((r) => r.pendingId),
           resolved.map((r) => r.state),
           resolved.map((r) => r.by),
-          deltaIds,
-          d.map((x) => str(x.debitsPending)),
-          d.map((x) => str(x.debitsPosted)),
-          d.map((x) => str(x.creditsPending)),
-          d.map((x) => str(x.creditsPosted)),
+          ...a.deltas,
           [...plan.mustBeOpen],
         ],
       );
     } catch (err) {
       if (sqlState(err) === 'LR001') {
-        for (const id of plan.mustBeOpen) this.flagCache.delete(id);
+        for (const id of plan.mustBeOpen) this.metaCache.delete(id);
         throw new RetryBatch(err instanceof Error ? err.message : 'concurrent change');
       }
       throw err;
     }
+    ledgerBatches.inc({ path: 'full' });
     return draftResults(batch, plan.outcomes, BigInt(applied.ticket), new Date(applied.written_at));
   }
 
@@ -537,10 +520,48 @@ export class LedgerService implements LedgerApi {
     return placed.flatMap((r) => (r.ok ? [r.transfer] : []));
   }
 
-  private rememberFlags(a: Account): void {
-    if (this.flagCache.size > 200_000) this.flagCache.clear();
+  /** Advisory keys of the accounts a batch must lock before its checks, sorted (the lock order). */
+  private lockKeys(items: readonly PlanItem[]): string[] {
+    const toLock = accountsToLock(items, (id) => this.metaCache.get(id)?.flags);
+    return [...new Set(toLock.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+  }
+
+  /**
+   * The one-statement path: a batch planned from cached account facts alone, checked and written
+   * by `ledger.apply_fast` (in the caller's transaction, or as its own). Null when the database
+   * found something the plan did not foresee (nothing was written): take the full path.
+   */
+  private async applyFast(tx: Tx | undefined, batch: PlanItem[], items: PlanItem[], now: Date): Promise<Drafts | null> {
+    const plan = planFast(items, (id) => this.metaCache.get(id), now);
+    if (!plan) return null;
+    const a = planArrays(plan);
+    const types = ['bigint', ...TRANSFER_TYPES.filter((_, i) => i !== 6), ...OPENED_TYPES, ...DELTA_TYPES];
+    const transfers = a.transfers.filter((_, i) => i !== 6); // no pending ids: nothing is resolved here
+    let rows: { ticket: string | null; written_at: Date | string | null; fallback: string | null }[];
+    try {
+      rows = await this.q(
+        tx,
+        `SELECT ticket::text AS ticket, written_at, fallback FROM ledger.apply_fast(${arrayParams(types)})`,
+        [this.lockKeys(items), ...transfers, ...a.opened, ...a.deltas],
+      );
+    } catch (err) {
+      // Its own transaction failed (a deadlock, a serialization failure): the full path retries.
+      if (!tx && isRetryableTxError(err)) return null;
+      throw err;
+    }
+    const [r] = rows;
+    if (r.ticket === null) {
+      ledgerFastFallbacks.inc();
+      return null;
+    }
+    ledgerBatches.inc({ path: 'fast' });
+    return draftResults(batch, plan.outcomes, BigInt(r.ticket), new Date(must(r.written_at, 'written_at')));
+  }
+
+  private remember(a: Account): void {
+    if (this.metaCache.size > 200_000) this.metaCache.clear();
     // `closed` is re-read on every batch; only the balance flags are cached.
-    this.flagCache.set(a.id, { ...a.flags, closed: false });
+    this.metaCache.set(a.id, { asset: a.asset, flags: { ...a.flags, closed: false } });
   }
 
   private q<T>(tx: Tx | undefined, sql: string, params: unknown[]): Promise<T[]> {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { APPLY_BATCH_V2, READ_BATCH_V2 } from './batch-functions-v2';
+import { APPLY_BATCH_V2, APPLY_FAST_V2, READ_BATCH_V2 } from './batch-functions-v2';
 import { BATCH_FUNCTIONS_V1 } from './ledger-init.migration';
 
 /**
@@ -161,6 +161,7 @@ export class LedgerSequenceAfterCommit1795341300000 implements MigrationInterfac
         text[], int[], text[], text[], text[], uuid[], numeric[], numeric[], numeric[], numeric[], uuid[]);
       ${READ_BATCH_V2}
       ${APPLY_BATCH_V2}
+      ${APPLY_FAST_V2}
     `);
   }
 
@@ -176,6 +177,8 @@ export class LedgerSequenceAfterCommit1795341300000 implements MigrationInterfac
       DROP FUNCTION ledger.apply_batch(text[], uuid[], uuid[], text[], numeric[], int[], text[], int[], text[], text[], numeric[], numeric[], text[],
         text[], int[], text[], text[], text[], uuid[], numeric[], numeric[], numeric[], numeric[], uuid[]);
       DROP FUNCTION ledger.stamp(int, bigint[]);
+      DROP FUNCTION ledger.apply_fast(bigint[], text[], uuid[], uuid[], text[], numeric[], int[], int[], text[], text[], numeric[], numeric[], text[],
+        text[], int[], uuid[], numeric[], numeric[], numeric[], numeric[]);
       DROP FUNCTION ledger.sums_as_of(uuid, bigint);
       DROP INDEX ledger.transfers_debit_ticket;
       DROP INDEX ledger.transfers_credit_ticket;
