@@ -14,13 +14,15 @@ export interface Drafts {
   places: (Place | null)[];
 }
 
-/** The results of a planned batch written as batch `ticket` at `writtenAt` (ticket null: nothing written). */
-export function draftResults(
-  batch: readonly PlanItem[],
-  outcomes: Plan['outcomes'],
-  ticket: bigint | null,
-  writtenAt: Date,
-): Drafts {
+/** How a batch was written: its ticket, when, and its first sequence if it was stamped inline. */
+export interface Written {
+  ticket: bigint;
+  writtenAt: Date;
+  firstSequence: bigint | null;
+}
+
+/** The results of a planned batch (written null: nothing was written). */
+export function draftResults(batch: readonly PlanItem[], outcomes: Plan['outcomes'], written: Written | null): Drafts {
   const position = new Map<PlannedTransfer, number>();
   const finalState = new Map<string, PendingState>();
   let pos = 0;
@@ -44,11 +46,14 @@ export function draftResults(
       return { id, ok: true as const, transfer: t, replayed: true };
     }
     const p = o.planned;
-    places.push({ ticket: must(ticket, 'ticket'), ord: must(position.get(p), 'position') });
+    const w = must(written, 'written');
+    const ord = must(position.get(p), 'position');
+    places.push(w.firstSequence === null ? { ticket: w.ticket, ord } : null);
     const pending = p.pendingDelta > 0n;
+    const writtenAt = w.writtenAt;
     const transfer: Transfer = {
       id: p.id,
-      sequence: 0n,
+      sequence: w.firstSequence === null ? 0n : w.firstSequence + BigInt(ord) - 1n,
       debitAccountId: p.debitAccountId,
       creditAccountId: p.creditAccountId,
       asset: p.asset,

@@ -400,7 +400,7 @@ export class LedgerService implements LedgerApi {
       for (let attempt = 1; ; attempt++) {
         await tx.query('SAVEPOINT ledger_batch');
         try {
-          const d = await this.execBatch(tx, batch, now);
+          const d = await this.execBatch(tx, batch, now, false);
           await tx.query('RELEASE SAVEPOINT ledger_batch');
           return observe(d);
         } catch (err) {
@@ -414,7 +414,7 @@ export class LedgerService implements LedgerApi {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return observe(await this.db.transaction((t) => this.execBatch(t, batch, now)));
+        return observe(await this.db.transaction((t) => this.execBatch(t, batch, now, true)));
       } catch (err) {
         if (!(err instanceof RetryBatch || isRetryableTxError(err)) || attempt >= MAX_ATTEMPTS) throw err;
         ledgerBatchRetries.inc();
@@ -431,7 +431,7 @@ export class LedgerService implements LedgerApi {
    * locks of the constrained accounts, sorted; (3) the account rows it updates, sorted, taken
    * last. No lock every writer shares: the sequence is stamped after commit.
    */
-  private async execBatch(tx: Tx, batch: PlanItem[], now: Date): Promise<Drafts> {
+  private async execBatch(tx: Tx, batch: PlanItem[], now: Date, inline: boolean): Promise<Drafts> {
     const ids = new Set<string>();
     const pendingIds = new Set<string>();
     for (const t of batch) {
@@ -466,15 +466,16 @@ export class LedgerService implements LedgerApi {
     const accounts = new Map(read.accounts.map((r) => [r.id, toAccount(r)]));
 
     const plan = planBatch(items, { accounts, known, now });
-    if (plan.transfers.length === 0) return draftResults(batch, plan.outcomes, null, now);
+    if (plan.transfers.length === 0) return draftResults(batch, plan.outcomes, null);
 
     const a = planArrays(plan);
     const resolved = plan.transfers.flatMap((t) => (t.resolves ? [{ ...t.resolves, by: t.id }] : []));
     const types = [...TRANSFER_TYPES, ...OPENED_TYPES, 'text', 'text', 'text', ...DELTA_TYPES, 'uuid'];
-    let applied: { ticket: string; written_at: Date | string };
+    let applied: { ticket: string; written_at: Date | string; first_sequence: string | null };
     try {
-      [applied] = await tx.query<{ ticket: string; written_at: Date | string }>(
-        `SELECT ticket::text AS ticket, written_at FROM ledger.apply_batch(${arrayParams(types)})`,
+      [applied] = await tx.query<{ ticket: string; written_at: Date | string; first_sequence: string | null }>(
+        `SELECT ticket::text AS ticket, written_at, first_sequence::text AS first_sequence
+           FROM ledger.apply_batch(${arrayParams(types)}, $${types.length + 1}::boolean)`,
         [
           ...a.transfers,
           ...a.opened,
@@ -483,6 +484,7 @@ export class LedgerService implements LedgerApi {
           resolved.map((r) => r.by),
           ...a.deltas,
           [...plan.mustBeOpen],
+          inline,
         ],
       );
     } catch (err) {
@@ -493,7 +495,11 @@ export class LedgerService implements LedgerApi {
       throw err;
     }
     ledgerBatches.inc({ path: 'full' });
-    return draftResults(batch, plan.outcomes, BigInt(applied.ticket), new Date(applied.written_at));
+    return draftResults(batch, plan.outcomes, {
+      ticket: BigInt(applied.ticket),
+      writtenAt: new Date(applied.written_at),
+      firstSequence: applied.first_sequence === null ? null : BigInt(applied.first_sequence),
+    });
   }
 
   /**
@@ -537,12 +543,21 @@ export class LedgerService implements LedgerApi {
     const a = planArrays(plan);
     const types = ['bigint', ...TRANSFER_TYPES.filter((_, i) => i !== 6), ...OPENED_TYPES, ...DELTA_TYPES];
     const transfers = a.transfers.filter((_, i) => i !== 6); // no pending ids: nothing is resolved here
-    let rows: { ticket: string | null; written_at: Date | string | null; fallback: string | null }[];
+    type Applied = {
+      ticket: string | null;
+      written_at: Date | string | null;
+      fallback: string | null;
+      first_sequence: string | null;
+    };
+    let rows: Applied[];
     try {
-      rows = await this.q(
+      // In its own transaction it may stamp inline; inside the caller's, never (it would hold
+      // the sequencer row until the caller commits).
+      rows = await this.q<Applied>(
         tx,
-        `SELECT ticket::text AS ticket, written_at, fallback FROM ledger.apply_fast(${arrayParams(types)})`,
-        [this.lockKeys(items), ...transfers, ...a.opened, ...a.deltas],
+        `SELECT ticket::text AS ticket, written_at, fallback, first_sequence::text AS first_sequence
+           FROM ledger.apply_fast(${arrayParams(types)}, $${types.length + 1}::boolean)`,
+        [this.lockKeys(items), ...transfers, ...a.opened, ...a.deltas, !tx],
       );
     } catch (err) {
       // Its own transaction failed (a deadlock, a serialization failure): the full path retries.
@@ -555,7 +570,11 @@ export class LedgerService implements LedgerApi {
       return null;
     }
     ledgerBatches.inc({ path: 'fast' });
-    return draftResults(batch, plan.outcomes, BigInt(r.ticket), new Date(must(r.written_at, 'written_at')));
+    return draftResults(batch, plan.outcomes, {
+      ticket: BigInt(r.ticket),
+      writtenAt: new Date(must(r.written_at, 'written_at')),
+      firstSequence: r.first_sequence === null ? null : BigInt(r.first_sequence),
+    });
   }
 
   private remember(a: Account): void {

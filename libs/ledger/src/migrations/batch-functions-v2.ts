@@ -4,6 +4,14 @@
  */
 
 /**
+ * Transactions an inline round stamps at most (the writer's own comes last, being the newest).
+ * A writer in its own transaction (`p_inline`) stamps inline when no round is running: the
+ * sequencer row it then holds until its commit is only ever waited for by rounds, never by a
+ * writer (SKIP LOCKED), and a single writer saves the round trip and the second commit.
+ */
+const INLINE_LIMIT = 5000;
+
+/**
  * The read half of a batch, in one round trip and in the lock order: (1) the pending_states rows
  * it resolves, sorted; (2) advisory locks of the constrained accounts, in the order given (the
  * caller sorts); then (3) reads with a snapshot taken after the locks, so balances include every
@@ -61,10 +69,10 @@ export const APPLY_BATCH_V2 = `
         p_timeout int[], p_code text[], p_metadata text[], p_pd numeric[], p_qd numeric[], p_hash text[],
         p_new_pending text[], p_new_pending_timeout int[],
         p_resolved text[], p_resolved_state text[], p_resolved_by text[],
-        p_acc uuid[], p_adp numeric[], p_adq numeric[], p_acp numeric[], p_acq numeric[], p_must_open uuid[])
-      RETURNS TABLE (ticket bigint, written_at timestamptz) LANGUAGE plpgsql VOLATILE AS $$
+        p_acc uuid[], p_adp numeric[], p_adq numeric[], p_acp numeric[], p_acq numeric[], p_must_open uuid[], p_inline boolean)
+      RETURNS TABLE (ticket bigint, written_at timestamptz, first_sequence bigint) LANGUAGE plpgsql VOLATILE AS $$
       DECLARE n int := cardinality(p_ids); v_ticket bigint; v_ts timestamptz := date_trunc('milliseconds', clock_timestamp());
-              c int; v_found int; v_closed int;
+              c int; v_found int; v_closed int; v_first bigint;
       BEGIN
         INSERT INTO ledger.batches (ticket, size, xact, written_at)
           VALUES (nextval('ledger.tickets'), n, pg_current_xact_id(), v_ts) RETURNING batches.ticket INTO v_ticket;
@@ -107,7 +115,10 @@ export const APPLY_BATCH_V2 = `
             credits_pending = a.credits_pending + u.cp, credits_posted = a.credits_posted + u.cq
           FROM unnest(p_acc, p_adp, p_adq, p_acp, p_acq) AS u(id, dp, dq, cp, cq)
           WHERE a.id = u.id;
-        RETURN QUERY SELECT v_ticket, v_ts;
+        IF p_inline AND ledger.stamp_round(${INLINE_LIMIT}, true) THEN
+          SELECT b.first_sequence INTO v_first FROM ledger.batches b WHERE b.ticket = v_ticket;
+        END IF;
+        RETURN QUERY SELECT v_ticket, v_ts, v_first;
       END $$;`;
 
 /**
@@ -126,9 +137,9 @@ export const APPLY_FAST_V2 = `
         p_keys bigint[], p_ids text[], p_dr uuid[], p_cr uuid[], p_asset text[], p_amount numeric[], p_flags int[],
         p_timeout int[], p_code text[], p_metadata text[], p_pd numeric[], p_qd numeric[], p_hash text[],
         p_new_pending text[], p_new_pending_timeout int[],
-        p_acc uuid[], p_adp numeric[], p_adq numeric[], p_acp numeric[], p_acq numeric[])
-      RETURNS TABLE (ticket bigint, written_at timestamptz, fallback text) LANGUAGE plpgsql VOLATILE AS $$
-      DECLARE n int := cardinality(p_ids); k bigint; v_ticket bigint; v_ts timestamptz; c int; v_found int; v_closed int;
+        p_acc uuid[], p_adp numeric[], p_adq numeric[], p_acp numeric[], p_acq numeric[], p_inline boolean)
+      RETURNS TABLE (ticket bigint, written_at timestamptz, fallback text, first_sequence bigint) LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE n int := cardinality(p_ids); k bigint; v_ticket bigint; v_ts timestamptz; c int; v_found int; v_closed int; v_first bigint;
       BEGIN
         BEGIN
           FOREACH k IN ARRAY p_keys LOOP
@@ -183,8 +194,11 @@ export const APPLY_FAST_V2 = `
               credits_pending = a.credits_pending + u.cp, credits_posted = a.credits_posted + u.cq
             FROM unnest(p_acc, p_adp, p_adq, p_acp, p_acq) AS u(id, dp, dq, cp, cq)
             WHERE a.id = u.id;
-          RETURN QUERY SELECT v_ticket, v_ts, NULL::text;
+          IF p_inline AND ledger.stamp_round(${INLINE_LIMIT}, true) THEN
+            SELECT b.first_sequence INTO v_first FROM ledger.batches b WHERE b.ticket = v_ticket;
+          END IF;
+          RETURN QUERY SELECT v_ticket, v_ts, NULL::text, v_first;
         EXCEPTION WHEN SQLSTATE 'LR002' OR numeric_value_out_of_range OR check_violation OR deadlock_detected THEN
-          RETURN QUERY SELECT NULL::bigint, NULL::timestamptz, SQLERRM;
+          RETURN QUERY SELECT NULL::bigint, NULL::timestamptz, SQLERRM, NULL::bigint;
         END;
       END $$;`;

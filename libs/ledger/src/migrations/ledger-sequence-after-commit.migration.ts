@@ -110,31 +110,46 @@ export class LedgerSequenceAfterCommit1795341300000 implements MigrationInterfac
       CREATE TRIGGER batches_extend_sequence AFTER UPDATE ON ledger.batches
         REFERENCING NEW TABLE AS stamped FOR EACH STATEMENT EXECUTE FUNCTION ledger.extend_sequence();
 
-      -- A sequencer round. The sequencer row is the stampers' mutex (writers never touch it) and
-      -- the batches are read by a later statement, so with a snapshot taken after the lock: every
+      -- A sequencer round by whoever holds the sequencer row (only stampers lock it; with
+      -- p_if_free a writer stamps inline only if no one else is stamping, never waiting). The
+      -- batches are read by a later statement, so with a snapshot taken after the lock: every
       -- batch the previous round stamped is seen stamped. Which batches: those whose transactions
-      -- this snapshot sees committed. Their order: whole transactions by their last ticket, then
-      -- by ticket. A transaction's ticket is taken after its reads, so a transaction that read
-      -- another's committed effects always has the larger key; and a snapshot that sees it
-      -- committed sees the other too. So every stamped prefix is closed under "read from", which
-      -- makes every cut a state the ledger's checks allowed. Returns the stamps of p_wanted.
-      CREATE FUNCTION ledger.stamp(p_limit int, p_wanted bigint[])
-      RETURNS TABLE (ticket bigint, first_sequence bigint) LANGUAGE plpgsql VOLATILE AS $$
+      -- this snapshot sees committed (and the caller's own). Their order: whole transactions by
+      -- their last ticket, then by ticket. A transaction's ticket is taken after its reads, so a
+      -- transaction that read another's committed effects always has the larger key; and a
+      -- snapshot that sees it committed sees the other too. So every stamped prefix is closed
+      -- under "read from", which makes every cut a state the ledger's checks allowed.
+      CREATE FUNCTION ledger.stamp_round(p_limit int, p_if_free boolean) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
       DECLARE v_last bigint; v_upto timestamptz;
       BEGIN
-        IF EXISTS (SELECT 1 FROM ledger.batches b WHERE b.first_sequence IS NULL) THEN
+        IF p_if_free THEN
+          SELECT s.last, s.written_upto INTO v_last, v_upto FROM ledger.sequencer s WHERE s.id = 1 FOR UPDATE SKIP LOCKED;
+          IF NOT FOUND THEN
+            RETURN false;
+          END IF;
+        ELSE
           SELECT s.last, s.written_upto INTO v_last, v_upto FROM ledger.sequencer s WHERE s.id = 1 FOR UPDATE;
-          WITH txs AS (
-            SELECT b.xact, max(b.ticket) AS k FROM ledger.batches b WHERE b.first_sequence IS NULL
-             GROUP BY b.xact ORDER BY k LIMIT p_limit
-          ), todo AS (
-            SELECT b.ticket, b.size, sum(b.size) OVER w AS upto, greatest(v_upto, max(b.written_at) OVER w) AS written_upto
-              FROM ledger.batches b JOIN txs x ON x.xact = b.xact WHERE b.first_sequence IS NULL
-            WINDOW w AS (ORDER BY x.k, b.ticket)
-          )
-          UPDATE ledger.batches b SET first_sequence = v_last + t.upto - t.size + 1, written_upto = t.written_upto,
-                 sequenced_at = clock_timestamp()
-            FROM todo t WHERE b.ticket = t.ticket;
+        END IF;
+        WITH txs AS (
+          SELECT b.xact, max(b.ticket) AS k FROM ledger.batches b WHERE b.first_sequence IS NULL
+           GROUP BY b.xact ORDER BY k LIMIT p_limit
+        ), todo AS (
+          SELECT b.ticket, b.size, sum(b.size) OVER w AS upto, greatest(v_upto, max(b.written_at) OVER w) AS written_upto
+            FROM ledger.batches b JOIN txs x ON x.xact = b.xact WHERE b.first_sequence IS NULL
+          WINDOW w AS (ORDER BY x.k, b.ticket)
+        )
+        UPDATE ledger.batches b SET first_sequence = v_last + t.upto - t.size + 1, written_upto = t.written_upto,
+               sequenced_at = clock_timestamp()
+          FROM todo t WHERE b.ticket = t.ticket;
+        RETURN true;
+      END $$;
+
+      -- The sequencer's statement: a round if anything waits, then the stamps of p_wanted.
+      CREATE FUNCTION ledger.stamp(p_limit int, p_wanted bigint[])
+      RETURNS TABLE (ticket bigint, first_sequence bigint) LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM ledger.batches b WHERE b.first_sequence IS NULL) THEN
+          PERFORM ledger.stamp_round(p_limit, false);
         END IF;
         RETURN QUERY SELECT b.ticket, b.first_sequence FROM ledger.batches b
           WHERE b.ticket = ANY (p_wanted) AND b.first_sequence IS NOT NULL;
@@ -175,10 +190,11 @@ export class LedgerSequenceAfterCommit1795341300000 implements MigrationInterfac
       END $$;
       DROP FUNCTION ledger.read_batch(text[], text[], bigint[], uuid[]);
       DROP FUNCTION ledger.apply_batch(text[], uuid[], uuid[], text[], numeric[], int[], text[], int[], text[], text[], numeric[], numeric[], text[],
-        text[], int[], text[], text[], text[], uuid[], numeric[], numeric[], numeric[], numeric[], uuid[]);
+        text[], int[], text[], text[], text[], uuid[], numeric[], numeric[], numeric[], numeric[], uuid[], boolean);
       DROP FUNCTION ledger.stamp(int, bigint[]);
+      DROP FUNCTION ledger.stamp_round(int, boolean);
       DROP FUNCTION ledger.apply_fast(bigint[], text[], uuid[], uuid[], text[], numeric[], int[], int[], text[], text[], numeric[], numeric[], text[],
-        text[], int[], uuid[], numeric[], numeric[], numeric[], numeric[]);
+        text[], int[], uuid[], numeric[], numeric[], numeric[], numeric[], boolean);
       DROP FUNCTION ledger.sums_as_of(uuid, bigint);
       DROP INDEX ledger.transfers_debit_ticket;
       DROP INDEX ledger.transfers_credit_ticket;
