@@ -11,3 +11,7 @@ export * from './verify-published';
 export * from './display';
 export * from './vector-case';
 export * from './assets';
+export * from './tree-export';
+export * from './audit-refusals';
+export * from './solvency';
+export * from './tree-audit';

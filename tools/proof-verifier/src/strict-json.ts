@@ -50,15 +50,15 @@ export function isWellFormed(s: string): boolean {
   return true;
 }
 
-/** Reads a document given as bytes (checked as UTF-8) or as text. */
-export function parseStrictJson(input: string | Uint8Array): JsonValue {
+/** Reads a document given as bytes (checked as UTF-8) or as text; `maxBytes` for larger documents (tree exports). */
+export function parseStrictJson(input: string | Uint8Array, maxBytes = MAX_DOCUMENT_BYTES): JsonValue {
   let text: string;
   if (typeof input === 'string') {
-    if (utf8Length(input) > MAX_DOCUMENT_BYTES) throw new Refusal('too_large', '$');
+    if (utf8Length(input) > maxBytes) throw new Refusal('too_large', '$');
     if (input.charCodeAt(0) === 0xfeff) throw new Refusal('bom', '$');
     text = input;
   } else {
-    if (input.length > MAX_DOCUMENT_BYTES) throw new Refusal('too_large', '$');
+    if (input.length > maxBytes) throw new Refusal('too_large', '$');
     if (input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) throw new Refusal('bom', '$');
     try {
       text = decoder.decode(input);

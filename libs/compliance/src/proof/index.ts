@@ -1,1 +1,2 @@
 export * from './liability-tree';
+export * from './tree-export';

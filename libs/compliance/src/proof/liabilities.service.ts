@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { VERSION, type FormatVersion, type InclusionProof, type PublishedRoot } from '@strongroom/proof-verifier';
+import {
+  VERSION,
+  type FormatVersion,
+  type InclusionProof,
+  type PublishedRoot,
+  type TreeExport,
+} from '@strongroom/proof-verifier';
 import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { domainError } from '@strongroom/shared-types';
 import { ComplianceErrors } from '../compliance.errors';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilityTree, type UserBalances } from './liability-tree';
+import { exportTree } from './tree-export';
 
 /** The id a user's leaf commits to: the client and the user within it. */
 export const proofUserId = (clientId: string, userId: string): string => `${clientId}/${userId}`;
@@ -82,6 +89,11 @@ export class LiabilitiesService {
         `user ${clientId}/${userId} has no balance in snapshot ${snapshotId}`,
       );
     return proof;
+  }
+
+  /** The complete tree of a published snapshot for auditors: every leaf, named by its commitment. */
+  async export(snapshotId: string): Promise<TreeExport> {
+    return exportTree(await this.tree(snapshotId));
   }
 
   private async tree(snapshotId: string): Promise<LiabilityTree> {

@@ -209,6 +209,17 @@ export class LiabilityTree {
     });
   }
 
+  /** The leaf at `index` (leaf order) without its path: what a whole-tree export lists. */
+  leafAt(index: number): { userId: string; nonce: Buffer; balances: Record<string, string> } {
+    const rec = HASH_BYTES + AMOUNT_BYTES * this.assets.length;
+    const input = this.order[index];
+    return {
+      userId: this.userIds[input],
+      nonce: this.nonces.subarray(input * 32, input * 32 + 32),
+      balances: this.sumsOf(this.levels[0].subarray(index * rec, (index + 1) * rec)),
+    };
+  }
+
   private sumsOf(record: Buffer): Record<string, string> {
     return amountMap(
       this.assets,
