@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describeEachBackend } from '@strongroom/testing';
 import { ledgerContext, LedgerService } from './index';
-import { runWriters, txShapeArb, type Accounts } from './testing/concurrent-writers';
+import { openRunAccounts, runWriters, txShapeArb } from './testing/concurrent-writers';
 import { checkCut } from './testing/cut-checks';
 
 /**
@@ -26,14 +26,7 @@ describeEachBackend('ledger cut under concurrent writers', { contexts: [ledgerCo
       await fc.assert(
         fc.asyncProperty(fc.array(txShapeArb, { minLength: 80, maxLength: 160 }), async (shapes) => {
           const r = ++run;
-          const open = (owner: string, kind: 'user' | 'custody' | 'fee_revenue') =>
-            ledger.openAccount({ clientId: `cut${r}`, ownerId: owner, asset: 'BTC', kind }).then((a) => a.id);
-          const acc: Accounts = {
-            custody: await open('custody', 'custody'),
-            fee: await open('fee', 'fee_revenue'),
-            users: await Promise.all([0, 1, 2, 3, 4].map((i) => open(`u${i}`, 'user'))),
-            pair: [await open('p0', 'user'), await open('p1', 'user')],
-          };
+          const acc = await openRunAccounts(ledger, `cut${r}`);
           const observed = await runWriters(db, ledger, acc, shapes, backend === 'postgres' ? 16 : 4, `cut${r}`);
           await ledger.sequencer.settle();
           cuts += await checkCut(db, ledger, acc, observed);

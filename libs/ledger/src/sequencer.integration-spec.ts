@@ -4,7 +4,7 @@ import { sigkill, spawnUntil } from '@strongroom/local-services/child-process';
 import { describeEachBackend } from '@strongroom/testing';
 import { ledgerContext, LedgerService, type Account } from './index';
 import { ROUND_LIMIT, STAMP_SQL } from './sequencer';
-import { runWriters, txShapeArb, type Accounts } from './testing/concurrent-writers';
+import { openRunAccounts, runWriters, txShapeArb } from './testing/concurrent-writers';
 import { checkCut } from './testing/cut-checks';
 
 const CHILD = 'libs/ledger/src/testing/sequencer-child.ts';
@@ -140,14 +140,7 @@ describeEachBackend('ledger sequencer crashes', { contexts: [ledgerContext] }, (
   it('keeps the cut exact with a second stamping process SIGKILLed and restarted while writers write', async () => {
     const { db, backend, url } = ctx();
     if (backend !== 'postgres') return;
-    const open = (owner: string, kind: 'user' | 'custody' | 'fee_revenue') =>
-      ledger.openAccount({ clientId: 'kill', ownerId: owner, asset: 'BTC', kind }).then((a) => a.id);
-    const acc: Accounts = {
-      custody: await open('custody', 'custody'),
-      fee: await open('fee', 'fee_revenue'),
-      users: await Promise.all([0, 1, 2, 3, 4].map((i) => open(`u${i}`, 'user'))),
-      pair: [await open('p0', 'user'), await open('p1', 'user')],
-    };
+    const acc = await openRunAccounts(ledger, 'kill');
     const shapes = fc.sample(fc.array(txShapeArb, { minLength: 400, maxLength: 400 }), { numRuns: 1, seed: 7 })[0];
     let child: ChildProcess | undefined;
     let writing = true;

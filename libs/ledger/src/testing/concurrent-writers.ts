@@ -60,6 +60,18 @@ export interface Observed {
   committed: boolean;
 }
 
+/** A run's own accounts (a fresh client), none funded: balances come only from the run's writes. */
+export async function openRunAccounts(ledger: LedgerService, clientId: string): Promise<Accounts> {
+  const open = (ownerId: string, kind: 'user' | 'custody' | 'fee_revenue') =>
+    ledger.openAccount({ clientId, ownerId, asset: 'BTC', kind }).then((a) => a.id);
+  return {
+    custody: await open('custody', 'custody'),
+    fee: await open('fee', 'fee_revenue'),
+    users: await Promise.all([0, 1, 2, 3, 4].map((i) => open(`u${i}`, 'user'))),
+    pair: [await open('p0', 'user'), await open('p1', 'user')],
+  };
+}
+
 class Rollback extends Error {}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -11,11 +11,13 @@ import { openTestDatabase } from '@strongroom/testing';
 import { percentile, printTable } from '../table';
 
 /**
- * `npm run bench -- ledger [--quick]`: transfers/s and latency of the ledger, in process and
- * over HTTP (the ledger app in its own process, loaded by autocannon), single and batched, on
- * PostgreSQL (a fresh database on DATABASE_URL's server) and on PGlite (a fresh data directory).
- * Workload in process: half deposits (custody wallet → user, the hot account) and half user → user
- * moves (a constrained debit, so a locked account), 1 base unit each, over 1,000 funded users.
+ * `npm run bench -- ledger [--quick] [--backend=postgres|pglite]`: transfers/s and latency of the
+ * ledger, in process and over HTTP (the ledger app in its own process, loaded by autocannon),
+ * single and batched, on PostgreSQL (a fresh database on DATABASE_URL's server) and on PGlite (a
+ * fresh data directory). Workload in process: half deposits (custody wallet → user, the hot
+ * account) and half user → user moves (a constrained debit, so a locked account), 1 base unit
+ * each, over 1,000 funded users; the "hot account" rows debit the custody wallet in every
+ * transfer. Batch rows show their rate as a share of the same run's plain 1,000-row insert rate.
  * Over HTTP only user → user moves: no API key may move value out of a system account.
  */
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -31,6 +33,11 @@ interface Fixture {
 
 let seq = 0;
 const runId = Date.now().toString(36);
+/** Every transfer from the one custody account (a deposit to a user). */
+function nextDeposit(f: Fixture): TransferInput {
+  const i = ++seq;
+  return { id: `b-${runId}-${i}`, debitAccountId: f.custody, creditAccountId: f.users[i % USERS], amount: 1n };
+}
 function nextTransfer(f: Fixture): TransferInput {
   const i = ++seq;
   const u = f.users[i % USERS];
@@ -86,7 +93,7 @@ async function drive(count: number, clients: number, fn: () => Promise<unknown>)
  * The machine's own ceiling at the moment of the run, for reading the ledger rows against: a bare
  * round trip, and 1,000-row inserts of a ledger-sized row into a table with a primary key only.
  */
-async function baseline(backend: string, db: Database, scale: number): Promise<Row[]> {
+async function baseline(backend: string, db: Database, scale: number): Promise<{ rows: Row[]; insertRate: number }> {
   await db.query(
     'CREATE TABLE IF NOT EXISTS public.bench_baseline (id text PRIMARY KEY, a uuid, b uuid, amount numeric(78,0), meta jsonb)',
   );
@@ -108,20 +115,22 @@ async function baseline(backend: string, db: Database, scale: number): Promise<R
     batch: '-',
     clients: 1,
     'transfers/s': rate,
+    'of insert': '-',
     'p50 ms': percentile(lat, 50),
     'p99 ms': percentile(lat, 99),
   });
-  return [
-    row('baseline: SELECT 1 round trip', '-', rt.lat),
-    row(
-      'baseline: INSERT 1,000 plain rows/tx',
-      `(${Math.round((batches * 1000) / ins.seconds).toLocaleString('en-US')} rows/s)`,
-      ins.lat,
-    ),
-  ];
+  const insertRate = Math.round((batches * 1000) / ins.seconds);
+  return {
+    insertRate,
+    rows: [
+      row('baseline: SELECT 1 round trip', '-', rt.lat),
+      row('baseline: INSERT 1,000 plain rows/tx', `(${insertRate.toLocaleString('en-US')} rows/s)`, ins.lat),
+    ],
+  };
 }
 
-async function inProcess(backend: string, db: Database, f: Fixture, scale: number): Promise<Row[]> {
+// Long because it is the table of in-process rows, one drive per row, read top to bottom.
+async function inProcess(backend: string, db: Database, f: Fixture, scale: number, insertRate: number): Promise<Row[]> {
   const ledger = new LedgerService(db);
   const rows: Row[] = [];
   const row = (
@@ -138,6 +147,7 @@ async function inProcess(backend: string, db: Database, f: Fixture, scale: numbe
       batch,
       clients,
       'transfers/s': Math.round(transfers / r.seconds),
+      'of insert': mode.includes('single') ? '-' : `${Math.round((100 * transfers) / r.seconds / insertRate)} %`,
       'p50 ms': percentile(r.lat, 50),
       'p99 ms': percentile(r.lat, 99),
     });
@@ -150,18 +160,21 @@ async function inProcess(backend: string, db: Database, f: Fixture, scale: numbe
   row('single', 1, 1, singleSeq, await drive(singleSeq, 1, () => ledger.transfer(nextTransfer(f))));
   const singleConc = Math.round(5000 * scale);
   row('single (group commit)', 1, 50, singleConc, await drive(singleConc, 50, () => ledger.transfer(nextTransfer(f))));
-  for (const [size, batches] of [
-    [1, Math.round(300 * scale)],
-    [100, Math.round(60 * scale)],
-    [1000, Math.max(5, Math.round(20 * scale))],
+  for (const [mode, next, size, clients, batches] of [
+    ['batch', nextTransfer, 1, 1, Math.round(300 * scale)],
+    ['batch', nextTransfer, 100, 1, Math.round(60 * scale)],
+    ['batch', nextTransfer, 100, 4, Math.round(120 * scale)],
+    ['batch', nextTransfer, 1000, 1, Math.max(5, Math.round(20 * scale))],
+    ['batch, hot account', nextDeposit, 100, 4, Math.round(120 * scale)],
+    ['batch, hot account', nextDeposit, 1000, 1, Math.max(5, Math.round(20 * scale))],
   ] as const) {
     row(
-      'batch',
+      mode,
       size,
-      1,
+      clients,
       size * batches,
-      await drive(batches, 1, async () =>
-        expectOk(await ledger.createTransfers(Array.from({ length: size }, () => nextTransfer(f)))),
+      await drive(batches, clients, async () =>
+        expectOk(await ledger.createTransfers(Array.from({ length: size }, () => next(f)))),
       ),
     );
   }
@@ -267,18 +280,24 @@ async function overHttp(
 }
 
 export async function run(args: string[]): Promise<void> {
-  const quick = args.includes('--quick');
-  const rows: Row[] = [];
   const loadBefore = loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-  if (process.env.DATABASE_URL) {
+  const rows: Row[] = [];
+  const quick = args.includes('--quick');
+  const only = /^--backend=(.*)$/.exec(args.find((a) => a.startsWith('--backend=')) ?? '')?.[1];
+  if (only && only !== 'postgres' && only !== 'pglite')
+    throw new Error(`--backend must be postgres or pglite, not ${only}`);
+  if (only === 'pglite') {
+    // PostgreSQL skipped on request.
+  } else if (process.env.DATABASE_URL) {
     const scale = quick ? 0.2 : 1;
     const t = await openTestDatabase('postgres', { contexts: CONTEXTS });
     try {
       const { fixture, creds } = await setup(t.db);
-      rows.push(...(await baseline('postgres', t.db, scale)));
-      rows.push(...(await inProcess('postgres', t.db, fixture, scale)));
+      const base = await baseline('postgres', t.db, scale);
+      rows.push(...base.rows);
+      rows.push(...(await inProcess('postgres', t.db, fixture, scale, base.insertRate)));
       const app = await startApp({ DATABASE_URL: t.url ?? '' });
       try {
         rows.push(...(await overHttp('postgres', app.url, creds, fixture, scale)));
@@ -291,13 +310,24 @@ export async function run(args: string[]): Promise<void> {
   } else {
     console.log('DATABASE_URL is not set: PostgreSQL skipped.');
   }
+  if (only !== 'postgres') await pglite(rows, quick);
+  printTable(rows);
+  console.log(
+    `\nload average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; cores: 2`,
+  );
+}
+
+async function pglite(rows: Row[], quick: boolean): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ledger-bench-'));
   try {
     const scale = quick ? 0.1 : 0.4;
     const db = await openDatabase({ dataDir: dir, contexts: CONTEXTS });
     const { fixture, creds } = await setup(db);
-    rows.push(...(await baseline('pglite', db, scale)));
-    rows.push(...(await inProcess('pglite', db, fixture, scale)));
+    const base = await baseline('pglite', db, scale);
+    rows.push(...base.rows);
+    rows.push(...(await inProcess('pglite', db, fixture, scale, base.insertRate)));
     await db.close();
     const app = await startApp({ STRONGROOM_DATA_DIR: dir, DATABASE_URL: '' });
     try {
@@ -308,10 +338,4 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  printTable(rows);
-  console.log(
-    `\nload average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}; cores: 2`,
-  );
 }
