@@ -73,7 +73,11 @@ export interface TransferInput {
 
 export interface Transfer {
   id: string;
-  /** Global, gap-free order of commitment; balances can be read as of any sequence. */
+  /**
+   * Global, gap-free order of commitment (stamped just after commit); balances can be read as of
+   * any sequence. 0 in the result of a write made inside a caller's transaction: the transfer
+   * takes its place once that transaction commits (read it back with getTransfer).
+   */
   sequence: bigint;
   debitAccountId: string;
   creditAccountId: string;
@@ -86,6 +90,7 @@ export interface Transfer {
   pendingState: 'pending' | 'posted' | 'voided' | 'expired' | null;
   code: string | null;
   metadata: Record<string, unknown>;
+  /** When it was written (a pending's timeout counts from here); not monotone in sequence. */
   createdAt: Date;
 }
 
@@ -102,14 +107,14 @@ export type TransferResult =
 export interface AsOf {
   /** Read balances including every transfer with sequence ≤ this. */
   sequence?: bigint;
-  /** Read balances including every transfer committed at or before this time. */
+  /** Read balances as of the longest prefix of the sequence whose transfers were all written by this time. */
   timestamp?: Date;
 }
 
 export interface InvariantReport {
   ok: boolean;
   checkedAt: Date;
-  /** Highest sequence included in the check. */
+  /** Highest stamped sequence (the checks also cover committed transfers not stamped yet). */
   sequence: bigint;
   perAsset: {
     asset: AssetCode;

@@ -6,13 +6,16 @@ import { BATCH_FUNCTIONS_V1 } from './ledger-init.migration';
  * The commit-order sequence is stamped after commit by one sequencer instead of every writer
  * locking `ledger.sequencer` until it commits (which put every ledger write in one line).
  *
- * - A batch (one `apply_batch` call) writes one `batches` row: its `ticket` (taken from a
- *   sequence when it writes, after its reads), its size, its transaction and when it was written.
- *   Its transfers carry `(ticket, ord)`; their sequence is `first_sequence + ord - 1` once the
- *   sequencer has stamped the batch. Existing transfers become one stamped batch each.
- * - `stamp()` is a sequencer round: under the sequencer row's lock (only stampers take it), the
- *   unstamped batches its snapshot sees, whole transactions in the order of their last ticket.
- *   `batches_stamp_once` lets a batch be stamped once and nothing else change;
+ * - A batch (one `apply_batch` or `apply_fast` call) writes one `batches` row: its `ticket`
+ *   (taken from a sequence when it writes, after its reads), its size, its transaction and when
+ *   it was written. Its transfers carry `(ticket, ord)`; their sequence is
+ *   `first_sequence + ord - 1` once the batch is stamped. Existing transfers become one stamped
+ *   batch each.
+ * - `stamp_round()` stamps, under the sequencer row's lock (only stampers take it), the unstamped
+ *   batches its snapshot sees, whole transactions in the order of their last ticket; `stamp()` is
+ *   the sequencer's statement, and a writer in its own transaction runs a round inline when the
+ *   row is free (SKIP LOCKED). `apply_fast` writes a batch planned without reading, checking its
+ *   flags set-based. `batches_stamp_once` lets a batch be stamped once and nothing else change;
  *   `batches_extend_sequence` checks that one statement's stamps continue the sequence without a
  *   gap and moves the sequencer. A round commits whole or not at all.
  * - Account rows are locked in id order by the write (writers now update them concurrently) and
