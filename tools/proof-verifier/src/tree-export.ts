@@ -1,4 +1,4 @@
-import type { AmountMap, FormatVersion } from './format';
+import type { AmountMap, PublishedRoot } from './format';
 
 /**
  * The complete tree of a published snapshot, for auditors (docs/proof-of-liabilities.md § 14):
@@ -21,7 +21,7 @@ export interface TreeExport {
   format: typeof EXPORT_FORMAT;
   exportVersion: typeof EXPORT_VERSION;
   /** The published root document of the snapshot, as the operator published it. */
-  published: { version: FormatVersion; [field: string]: unknown };
+  published: PublishedRoot;
   /** Every real leaf, in leaf order (position = leaf index); padding leaves are not listed. */
   leaves: ExportLeaf[];
 }

@@ -88,7 +88,7 @@ describe('whole-tree export and audit', () => {
         rebind(
           d,
           Object.fromEntries(
-            snapshot.assets.map((a) => [a, String(BigInt(d.published.totals[a] as string) - BigInt(gone.balances[a]))]),
+            snapshot.assets.map((a) => [a, String(BigInt(d.published.totals[a]) - BigInt(gone.balances[a]))]),
           ),
         );
       },
