@@ -194,9 +194,11 @@ async function startApps(srv: string, env: NodeJS.ProcessEnv, logs: string, proc
     running.map(async (a) => {
       const base = `http://127.0.0.1:${a.port}`;
       await waitFor200(`${base}/health`, a.p, 60_000);
-      const ready = await fetch(`${base}/health/ready`);
+      // Ready follows live: a following watcher is ready once its followers applied a block, as an
+      // orchestrator's readiness probe waits for it.
+      const ready = await waitForReady(`${base}/health/ready`, 60_000);
       if (ready.status !== 200 && ready.status !== 404)
-        throw new Error(`${a.name}: /health/ready answered ${ready.status}`);
+        throw new Error(`${a.name}: /health/ready answered ${ready.status}: ${ready.body}`);
       // The image's HEALTHCHECK, with only this app's environment (it finds the port itself).
       await runLogged(`${a.name}-healthcheck`, 'node', ['dist/tools/production/src/healthcheck.js'], {
         cwd: srv,
@@ -206,6 +208,16 @@ async function startApps(srv: string, env: NodeJS.ProcessEnv, logs: string, proc
       log(`${a.name}: /health${ready.status === 200 ? ' and /health/ready' : ''} 200, HEALTHCHECK passes`);
     }),
   );
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(url);
+    const answer = { status: res.status, body: await res.text() };
+    if (answer.status !== 503 || Date.now() > deadline) return answer;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function waitForLine(p: Started, re: RegExp, timeoutMs: number): Promise<void> {
