@@ -795,7 +795,7 @@ export interface operations {
           'application/json': components['schemas']['Health'];
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -805,11 +805,41 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -858,7 +888,7 @@ export interface operations {
           'application/json': components['schemas']['HealthReport'];
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -868,11 +898,41 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -911,7 +971,7 @@ export interface operations {
           'application/json': components['schemas']['HealthReport'];
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -921,11 +981,41 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -974,7 +1064,7 @@ export interface operations {
           'text/plain': string;
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -984,11 +1074,41 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -1039,7 +1159,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1049,13 +1169,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -1087,6 +1211,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -1128,7 +1278,7 @@ export interface operations {
           'application/json': components['schemas']['ChangeRequest'];
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1138,12 +1288,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -1188,6 +1342,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'change.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -1595,7 +1775,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1605,13 +1785,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -1643,6 +1827,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -1899,7 +2109,7 @@ export interface operations {
           'application/json': components['schemas']['Withdrawal'];
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1909,12 +2119,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -1959,6 +2173,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'withdrawal.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -2156,7 +2396,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2166,13 +2406,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -2204,6 +2448,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -2556,7 +2826,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2566,13 +2836,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -2604,6 +2878,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -2653,7 +2953,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2663,13 +2963,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -2701,6 +3005,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -3058,7 +3388,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -3068,13 +3398,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -3106,6 +3440,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -3147,7 +3507,7 @@ export interface operations {
           'application/json': components['schemas']['Sweep'];
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -3157,12 +3517,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -3210,6 +3574,32 @@ export interface operations {
           };
         };
       };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
       /** @description `request.rate_limited`: Too many requests for this API key */
       429: {
         headers: {
@@ -3254,7 +3644,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -3264,13 +3654,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -3302,6 +3696,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
@@ -3349,7 +3769,7 @@ export interface operations {
           };
         };
       };
-      /** @description `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character */
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -3359,13 +3779,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?:
+              | 'request.aborted'
               | 'request.control_character'
               | 'request.invalid'
               | 'request.invalid_cursor'
               | 'request.invalid_text'
+              | 'request.invalid_utf8'
               | 'request.lone_surrogate'
+              | 'request.malformed_json'
               | 'request.malformed_url'
-              | 'request.nul_character';
+              | 'request.nul_character'
+              | 'request.too_deep';
           };
         };
       };
@@ -3397,6 +3821,32 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };

@@ -3,8 +3,6 @@ import { HttpErrors } from '../http.errors';
 import type { OperationContract } from './api-contract';
 import type { JsonSchema } from './json-schema';
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
 const TEXT_REFUSALS = [
   HttpErrors['request.malformed_url'],
   HttpErrors['request.nul_character'],
@@ -25,11 +23,12 @@ const BODY_REFUSALS = [
 ];
 
 /** What the platform itself may answer on a route with this contract, before or around its handler. */
-export function platformErrors(contract: OperationContract, method: string): ErrorEntry[] {
+export function platformErrors(contract: OperationContract): ErrorEntry[] {
   const takesInput = Boolean(contract.body ?? contract.query ?? contract.params ?? contract.headers?.length);
   return [
     ...(takesInput ? [HttpErrors['request.invalid'], ...TEXT_REFUSALS] : TEXT_REFUSALS),
-    ...(BODY_METHODS.has(method) ? BODY_REFUSALS : []),
+    // The request gate checks media type, encoding and body before routing, on every method.
+    ...BODY_REFUSALS,
     ...(contract.query?.shape.cursor ? [HttpErrors['request.invalid_cursor']] : []),
     HttpErrors['request.rate_limited'],
   ];

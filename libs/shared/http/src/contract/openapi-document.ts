@@ -88,7 +88,7 @@ function operationOf(
     contract?.operationId ??
     lowerFirst(route.controller.name.replace(/Controller$/, '')) + upperFirst(route.handlerName);
   const errors: ErrorEntry[] = [
-    ...(contract ? platformErrors(contract, route.method) : []),
+    ...(contract ? platformErrors(contract) : []),
     ...notes.flatMap((n) => (isPublic ? [] : n.errors)),
     ...(contract?.errors ?? []),
     // The document is built on the first request, after every module's onModuleInit registered its parts.
