@@ -201,14 +201,14 @@
     }
     return true;
   }
-  function parseStrictJson(input) {
+  function parseStrictJson(input, maxBytes = MAX_DOCUMENT_BYTES) {
     let text;
     if (typeof input === "string") {
-      if (utf8Length(input) > MAX_DOCUMENT_BYTES) throw new Refusal("too_large", "$");
+      if (utf8Length(input) > maxBytes) throw new Refusal("too_large", "$");
       if (input.charCodeAt(0) === 65279) throw new Refusal("bom", "$");
       text = input;
     } else {
-      if (input.length > MAX_DOCUMENT_BYTES) throw new Refusal("too_large", "$");
+      if (input.length > maxBytes) throw new Refusal("too_large", "$");
       if (input[0] === 239 && input[1] === 187 && input[2] === 191) throw new Refusal("bom", "$");
       try {
         text = decoder.decode(input);

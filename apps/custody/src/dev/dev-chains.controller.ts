@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@strongroom/api-auth';
-import { ChainErrors, type AddressRefusalCode, type ChainAdapter } from '@strongroom/chains-core';
+import { ChainErrors, type ChainAdapter } from '@strongroom/chains-core';
 import { ApiContract, BaseUnits, ContractBody } from '@strongroom/shared-http';
 import { AmountErrors, displayAmount, domainError, parseBaseUnits } from '@strongroom/shared-types';
 import type { Anvil } from '@strongroom/local-services/anvil';
@@ -52,12 +52,16 @@ const EthereumPaid = z
   .meta({ id: 'EthereumFaucetPayment' });
 
 // An address the adapter refuses is answered 422 here, as the faucet always has (the request APIs say 400).
-const FAUCET_ADDRESS_CODES: AddressRefusalCode[] = ['address.malformed', 'address.checksum', 'address.wrong_network'];
+const FAUCET_ADDRESS_ERRORS = [
+  ChainErrors['address.malformed'],
+  ChainErrors['address.checksum'],
+  ChainErrors['address.wrong_network'],
+];
 const SEND_ERRORS = [
   AmountErrors['amount.base_units_expected'],
   AmountErrors['amount.not_positive'],
   AmountErrors['amount.too_large'],
-  ...FAUCET_ADDRESS_CODES.map((code) => ({ ...ChainErrors[code], status: 422 })),
+  ...FAUCET_ADDRESS_ERRORS.map((error) => ({ ...error, status: 422 })),
 ];
 
 const paid = (amount: bigint, asset: 'BTC' | 'ETH', decimals: number): Paid => ({
