@@ -17,6 +17,8 @@ const layers = {
     'type:verifier',
     // The CLI's `sr` signs requests with the SDK, as an integrator would.
     'type:client',
+    // `strongroom recovery export` writes the recovery tool's own file format.
+    'type:recovery',
   ],
   // Features may use the stand-alone proof verifier's encoding so prover and verifier share one format.
   'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:chain', 'type:util', 'type:verifier'],
@@ -32,10 +34,13 @@ const layers = {
   'type:verifier': [],
   // The client SDK (libs/client) is installed by exchange backends without the rest of Strongroom.
   'type:client': [],
+  // The recovery tool (tools/recovery) moves coins without Strongroom's code or database.
+  'type:recovery': [],
 };
 // What the specs of a stand-alone project may import: the client's check it against the server's own code.
 const testsOf = {
   'type:verifier': [],
+  'type:recovery': [],
   'type:client': [
     'type:feature',
     'type:data-access',
