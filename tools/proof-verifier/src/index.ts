@@ -15,3 +15,4 @@ export * from './tree-export';
 export * from './audit-refusals';
 export * from './solvency';
 export * from './tree-audit';
+export * from './statement';
