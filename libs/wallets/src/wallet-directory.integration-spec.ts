@@ -55,7 +55,11 @@ describeEachBackend('wallet directory', { contexts: [walletsContext] }, (ctx) =>
     expect((await dir.walletFor('bitcoin', 'other'))?.id).toBe('btc-pool');
     expect((await dir.walletFor('bitcoin', null))?.id).toBe('btc-pool');
     expect(await dir.walletFor('bitcoin', 'acme', 'cold')).toBeNull();
-    await dir.register({ ...base, id: 'btc-cold', clientId: null, tier: 'cold' });
+    // A cold wallet is never one key: one person could move it alone.
+    await expect(dir.register({ ...base, id: 'btc-cold', clientId: null, tier: 'cold' })).rejects.toMatchObject({
+      code: 'wallet.invalid',
+    });
+    await dir.register({ ...base, id: 'btc-cold', clientId: null, tier: 'cold', threshold: 2, publicKeys: KEYS });
     expect((await dir.walletFor('bitcoin', 'acme', 'cold'))?.id).toBe('btc-cold');
     expect((await dir.walletById('btc-acme'))?.clientId).toBe('acme');
     expect(await dir.walletById('nope')).toBeNull();

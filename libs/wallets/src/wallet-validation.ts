@@ -25,6 +25,8 @@ export function validateRegistration(w: WalletRegistration): ValidRegistration {
   if (new Set(keys).size !== keys.length) throw bad('publicKeys must be distinct');
   if (!Number.isInteger(w.threshold) || w.threshold < 1 || w.threshold > keys.length)
     throw bad('threshold must be between 1 and the number of keys');
+  // A cold wallet needs people to move it: one key alone would make one person enough.
+  if (tier === 'cold' && w.threshold < 2) throw bad('a cold wallet needs a threshold of at least 2');
   if (w.relayerPublicKey !== undefined && !PUBKEY.test(w.relayerPublicKey))
     throw bad('relayerPublicKey must be a compressed secp256k1 key (hex)');
   const label = w.label?.trim() || w.id;

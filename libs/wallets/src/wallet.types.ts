@@ -1,8 +1,19 @@
 import type { ChainId } from '@strongroom/shared-types';
 
-/** Treasury tier of a wallet; every wallet is 'hot' until the tiers are built on top. */
+/**
+ * Treasury tier of a wallet. `hot`: KMS keys the withdrawal signer uses automatically under
+ * policy; it pays withdrawals and receives deposits. `cold`: its own larger key set whose signing
+ * is never automatic (people approve each move). `warm` is reserved (not yet served).
+ */
 export type WalletTier = 'hot' | 'warm' | 'cold';
 export const WALLET_TIERS: readonly WalletTier[] = ['hot', 'warm', 'cold'];
+/** The tiers whose keys a service may sign with on its own; every other tier needs people. */
+export const AUTO_SIGN_TIERS: readonly WalletTier[] = ['hot'];
+
+/** True when a service may sign for a wallet of this tier without people approving the move. */
+export function signsAutomatically(tier: WalletTier): boolean {
+  return AUTO_SIGN_TIERS.includes(tier);
+}
 
 /**
  * - `active`: serves its owner's slot (chain, client or operator, tier): new deposit addresses

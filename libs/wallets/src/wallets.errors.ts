@@ -15,6 +15,12 @@ export const WalletErrors = defineErrors('wallets', {
     description: '`extra.walletId` names the wallet holding the slot.',
   },
   'wallet.suspended': { status: 503, title: 'The custody wallet serving this client is suspended' },
+  'wallet.not_automatic': {
+    status: 409,
+    title: 'This wallet is never signed for automatically',
+    description:
+      'A cold wallet pays no withdrawal and its keys never sign on a service’s own authority; `extra.tier` names the tier.',
+  },
   'wallet.unavailable': {
     status: 503,
     title: 'No custody wallet may pay on this chain',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Tx } from '@strongroom/persistence';
 import { DomainError, domainError, isDomainError, type ChainId, CHAIN_IDS } from '@strongroom/shared-types';
-import { WalletDirectory, WalletErrors, type WalletTier } from '@strongroom/wallets';
+import { signsAutomatically, WalletDirectory, WalletErrors, type WalletTier } from '@strongroom/wallets';
 import { KeyErrors } from '../keys.errors';
 import { publicKeyFromPoint, type KmsPublicKey } from '../public-key';
 import type { AuditLog } from '@strongroom/audit';
@@ -209,9 +209,26 @@ export class KeyRegistry {
     );
   }
 
-  /** Signing may proceed for this wallet only if its keys were verified against KMS. */
+  /**
+   * The automatic signers' gate (withdrawals, sweeps, proofs): the wallet's keys were verified
+   * against KMS and its tier signs automatically. A cold wallet's keys are refused here whatever
+   * their verification (`wallet.not_automatic`): only a path where people approve each move may
+   * use them, and that path calls `assertVerified`.
+   */
   async assertUsable(id: string): Promise<Wallet> {
     const w = await this.wallet(id);
+    if (!signsAutomatically(w.tier))
+      throw domainError(
+        WalletErrors['wallet.not_automatic'],
+        `wallet ${w.label} is a ${w.tier} wallet: its keys are never used by an automatic signer`,
+        { walletId: w.id, tier: w.tier },
+      );
+    return this.assertVerified(id, w);
+  }
+
+  /** The wallet's keys were verified against KMS (any tier): for signing paths people drive. */
+  async assertVerified(id: string, known?: Wallet): Promise<Wallet> {
+    const w = known ?? (await this.wallet(id));
     if (w.status === 'usable') return w;
     if (w.status === 'unverified') {
       throw domainError(

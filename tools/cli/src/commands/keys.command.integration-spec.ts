@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { UpdateAliasCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
 import { KmsSigner } from '@strongroom/keys';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { changeAccount, custodyDescriptor, descriptorChecksum } from '@strongroom/chains-bitcoin';
@@ -134,6 +134,46 @@ describe('strongroom keys (CLI in a child process, kms-local over HTTP, PGlite d
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/Wallet treasury .*\n.*status: unusable \(key 2/);
     expect(list.stdout).toMatch(/Wallet hot .*\n.*status: usable/);
+  });
+
+  it('ceremony --tier cold: its own 3-of-5 keys, marked cold in KMS, in the cold slot beside the hot wallet', async () => {
+    const tooFew = await cli([
+      'keys',
+      'ceremony',
+      '--chain',
+      'bitcoin',
+      '--tier',
+      'cold',
+      '--threshold',
+      '1',
+      '--keys',
+      '2',
+    ]);
+    expect(tooFew.code).toBe(1);
+    expect(tooFew.stderr).toMatch(/cold wallet needs at least 2 of 3 keys/);
+    const r = await cli([
+      'keys',
+      'ceremony',
+      '--chain',
+      'bitcoin',
+      '--tier',
+      'cold',
+      '--threshold',
+      '3',
+      '--keys',
+      '5',
+      '--label',
+      'vault',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/tier: cold {3}threshold: 3 of 5/);
+    // The hot wallet of the operator's pool (treasury) keeps its slot: the cold one is active in its own.
+    expect(r.stdout).toMatch(/directory: operator's pool {3}tier: cold {3}status: active/);
+    for (const i of [1, 2, 3, 4, 5]) {
+      const d = await kms.client.send(new DescribeKeyCommand({ KeyId: `alias/strongroom/cold/vault/cosigner-${i}` }));
+      expect(d.KeyMetadata?.Description).toMatch(/bitcoin cold wallet vault: cosigner-\d \(cold: never signed/);
+    }
   });
 
   it('refuses bad requests and an unreachable KMS with a clear message and a non-zero exit', async () => {

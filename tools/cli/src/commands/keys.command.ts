@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BitcoinNetworkName } from '@strongroom/chains-bitcoin';
 import { CHAIN_IDS, type ChainId } from '@strongroom/shared-types';
-import { WALLET_STATUSES, type WalletDirectory, type WalletStatus } from '@strongroom/wallets';
+import { WALLET_STATUSES, type WalletDirectory, type WalletStatus, type WalletTier } from '@strongroom/wallets';
 import { formatVerification, formatWallet, runCeremony } from '../keys/ceremony';
 import { withKeysContext } from '../keys/keys-context';
 
@@ -16,6 +16,11 @@ const network = (raw: string): BitcoinNetworkName => {
   if (!['mainnet', 'testnet', 'regtest'].includes(raw))
     throw new InvalidArgumentError('must be mainnet, testnet or regtest');
   return raw as BitcoinNetworkName;
+};
+
+const tier = (raw: string): WalletTier => {
+  if (raw !== 'hot' && raw !== 'cold') throw new InvalidArgumentError('must be hot or cold');
+  return raw;
 };
 
 const chain = (raw: string): ChainId => {
@@ -43,6 +48,12 @@ export function register(program: Command): void {
     .option('--relayer', 'also create the relayer key (Ethereum: pays gas, submits Safe transactions)', false)
     .option('--label <name>', 'wallet name (default <chain>-<timestamp>)')
     .option('--client <id>', "the client whose own (segregated) wallet this is (default: the operator's pool)")
+    .option(
+      '--tier <tier>',
+      'hot (signs automatically under policy) or cold (its own larger key set, never signed automatically)',
+      tier,
+      'hot',
+    )
     .option('--alias-prefix <prefix>', 'KMS alias prefix', 'strongroom')
     .option(
       '--network <network>',
@@ -58,6 +69,7 @@ export function register(program: Command): void {
         relayer: boolean;
         label?: string;
         client?: string;
+        tier: WalletTier;
         aliasPrefix: string;
         network: BitcoinNetworkName;
       }) => {

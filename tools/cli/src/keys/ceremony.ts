@@ -1,6 +1,7 @@
 import { KmsKeyAdmin, type Wallet, type WalletVerification } from '@strongroom/keys';
 import { changeAccount, custodyDescriptor, type BitcoinNetworkName } from '@strongroom/chains-bitcoin';
 import type { ChainId } from '@strongroom/shared-types';
+import type { WalletTier } from '@strongroom/wallets';
 import { multisigDescriptor } from './descriptor';
 import type { KeysContext } from './keys-context';
 
@@ -12,6 +13,8 @@ export interface CeremonyOptions {
   label?: string;
   /** The client whose own (segregated) wallet this is; absent = the operator's pool. */
   clientId?: string;
+  /** Default 'hot'. A cold wallet's keys get their own aliases, description and tags. */
+  tier?: WalletTier;
   aliasPrefix: string;
   network?: BitcoinNetworkName;
 }
@@ -39,20 +42,22 @@ export async function runCeremony(
   const label = o.label ?? `${o.chain}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   if (!/^[a-zA-Z0-9_-]{1,64}$/.test(label))
     throw new Error(`--label may use letters, digits, - and _ (1-64), not ${JSON.stringify(label)}`);
+  const tier = o.tier ?? 'hot';
+  assertTierKeys(tier, o);
   const admin = new KmsKeyAdmin(ctx.signer.client);
   const create = async (name: string) => {
-    const alias = `alias/${o.aliasPrefix}/${label}/${name}`;
+    const alias = `alias/${o.aliasPrefix}/${tier === 'hot' ? '' : `${tier}/`}${label}/${name}`;
     const keyId = await admin.createSigningKey({
       alias,
-      description: `Strongroom ${o.chain} wallet ${label}: ${name}`,
-      tags: { strongroom: label },
+      description: `Strongroom ${o.chain} ${tier} wallet ${label}: ${name}${tier === 'cold' ? COLD_NOTE : ''}`,
+      tags: { strongroom: label, 'strongroom-tier': tier, 'strongroom-key-policy': tier },
     });
     const pub = await ctx.signer.publicKey(alias);
     log(`  created ${alias}  key ${keyId}  ${o.chain === 'bitcoin' ? pub.compressedHex : pub.ethereumAddress}`);
     return { kmsKeyId: alias, publicKey: pub.compressedHex, ...(pub.keyArn ? { keyArn: pub.keyArn } : {}) };
   };
   log(
-    `Creating ${o.keys} ECC_SECG_P256K1 key(s) in KMS (${ctx.kms.endpoint ?? `AWS ${ctx.kms.region}`})${o.relayer ? ' and a relayer key' : ''}:`,
+    `Creating ${o.keys} ECC_SECG_P256K1 ${tier} key(s) in KMS (${ctx.kms.endpoint ?? `AWS ${ctx.kms.region}`})${o.relayer ? ' and a relayer key' : ''}:`,
   );
   const keys = [];
   for (let i = 1; i <= o.keys; i++) keys.push(await create(`cosigner-${i}`));
@@ -62,6 +67,7 @@ export async function runCeremony(
     threshold: o.threshold,
     label,
     clientId: o.clientId ?? null,
+    tier,
     keys,
     ...(relayer ? { relayer } : {}),
   });
@@ -69,11 +75,23 @@ export async function runCeremony(
   return { wallet: await ctx.registry.wallet(wallet.id), verification };
 }
 
+/** Marks a cold key in KMS: an operator reading the key list sees it is never signed with automatically. */
+const COLD_NOTE = ' (cold: never signed with automatically; each use approved by people)';
+
+/** A cold wallet is a larger key set than one person could hold: at least 2 of 3. */
+function assertTierKeys(tier: WalletTier, o: Pick<CeremonyOptions, 'threshold' | 'keys'>): void {
+  if (tier === 'warm') throw new Error('--tier warm is not served yet: use hot or cold');
+  if (tier === 'cold' && (o.threshold < 2 || o.keys < 3))
+    throw new Error(
+      `a cold wallet needs at least 2 of 3 keys (e.g. --threshold 3 --keys 5), not ${o.threshold} of ${o.keys}`,
+    );
+}
+
 /** What the operator writes down and hands on. */
 export function formatWallet(w: Wallet, network: BitcoinNetworkName = 'mainnet'): string[] {
   const lines = [
     `Wallet ${w.label} (${w.id})`,
-    `  chain: ${w.chain}   threshold: ${w.threshold} of ${w.keys.length}   status: ${w.status}${w.statusReason ? ` (${w.statusReason})` : ''}`,
+    `  chain: ${w.chain}   tier: ${w.tier}   threshold: ${w.threshold} of ${w.keys.length}   status: ${w.status}${w.statusReason ? ` (${w.statusReason})` : ''}`,
   ];
   if (w.chain === 'bitcoin') {
     lines.push('  cosigner public keys (compressed):');
