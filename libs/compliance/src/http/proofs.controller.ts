@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Post, StreamableFile, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
@@ -9,6 +10,7 @@ import { LiabilitiesService } from '../proof/liabilities.service';
 import { AllClientsGuard, PathClientGuard } from './client-scope.guards';
 import { assetsBody, bySnapshot, byUserProof, noBody } from './compliance-inputs';
 import { InclusionProofWire, ProofOfAssetsWire, PublishedLiabilitiesWire } from './compliance-wire';
+import { TreeExportWire } from './liabilities-export.wire';
 
 /** What building a liability tree refuses (docs/proof-of-liabilities.md bounds). */
 const TREE = [
@@ -90,6 +92,27 @@ export class ProofsController {
   })
   userProof(@ContractParams() { id, clientId, userId }: z.infer<typeof byUserProof>) {
     return this.liabilities.proof(id, clientId, userId);
+  }
+
+  @Get('snapshots/:id/liabilities/export')
+  @Roles('auditor', 'admin')
+  @UseGuards(AllClientsGuard)
+  @ApiContract({
+    summary: 'The complete liability tree of a published snapshot, for auditors',
+    description:
+      'The published root document and every leaf in leaf order, each named by its commitment (the user id ' +
+      'pseudonymised per snapshot) with its balances: `strongroom proof audit <export> --published <root>` rebuilds ' +
+      'the root from it and, given the reconciliation of the snapshot (`--holdings`), states solvency per asset. ' +
+      'Streamed (about 130 bytes per user with three assets). Every client’s users are in it, so a key scoped to ' +
+      'every client only (403 `auth.forbidden_client` otherwise).',
+    params: bySnapshot,
+    responses: { 200: TreeExportWire },
+    errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], ...TREE],
+  })
+  async exportTree(@ContractParams() { id }: z.infer<typeof bySnapshot>): Promise<StreamableFile> {
+    // Refusals (unknown snapshot, no root) are thrown before the first byte is sent.
+    const chunks = await this.liabilities.exportJson(id);
+    return new StreamableFile(Readable.from(chunks), { type: 'application/json; charset=utf-8' });
   }
 
   @Post('proof-of-assets')

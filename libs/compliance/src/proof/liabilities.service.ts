@@ -12,7 +12,7 @@ import { domainError } from '@strongroom/shared-types';
 import { ComplianceErrors } from '../compliance.errors';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 import { LiabilityTree, type UserBalances } from './liability-tree';
-import { exportTree } from './tree-export';
+import { exportTree, exportTreeJson } from './tree-export';
 
 /** The id a user's leaf commits to: the client and the user within it. */
 export const proofUserId = (clientId: string, userId: string): string => `${clientId}/${userId}`;
@@ -93,7 +93,21 @@ export class LiabilitiesService {
 
   /** The complete tree of a published snapshot for auditors: every leaf, named by its commitment. */
   async export(snapshotId: string): Promise<TreeExport> {
-    return exportTree(await this.tree(snapshotId));
+    const { tree, published } = await this.exported(snapshotId);
+    return exportTree(tree, published);
+  }
+
+  /** The same export as JSON text in chunks (what GET …/liabilities/export streams). */
+  async exportJson(snapshotId: string): Promise<Iterable<string>> {
+    const { tree, published } = await this.exported(snapshotId);
+    return exportTreeJson(tree, published);
+  }
+
+  /** An unknown snapshot is `snapshot.not_found`; a known one without a root `proof.not_published`. */
+  private async exported(snapshotId: string): Promise<{ tree: LiabilityTree; published: PublishedRoot }> {
+    await this.snapshots.get(snapshotId);
+    const tree = await this.tree(snapshotId);
+    return { tree, published: await this.published(snapshotId) };
   }
 
   private async tree(snapshotId: string): Promise<LiabilityTree> {

@@ -10,7 +10,7 @@ import {
   type TreeExport,
 } from '@strongroom/proof-verifier';
 import { LiabilityTree } from './liability-tree';
-import { exportTree } from './tree-export';
+import { exportTree, exportTreeJson } from './tree-export';
 
 const snapshot = { snapshotId: 'snap-audit', snapshotTime: '2026-12-03T12:00:00.000Z', assets: ['BTC', 'ETH'] };
 
@@ -220,5 +220,16 @@ describe('whole-tree export and audit', () => {
     });
     expect(run(reconciliation(1n, 1n, 'other'))).toMatchObject({ outcome: 'invalid', code: 'holdings_invalid' });
     expect(run({ id: 'x' })).toMatchObject({ outcome: 'invalid', code: 'holdings_invalid' });
+  });
+});
+
+describe('the streamed export', () => {
+  it.each([0, 1, 999, 1000, 1001, 2500])('is byte for byte the export of %i users as JSON', (n) => {
+    const t = LiabilityTree.build({
+      ...snapshot,
+      salt: randomBytes(32),
+      users: Array.from({ length: n }, (_, i) => ({ userId: `u${i}`, balances: { BTC: BigInt(i), ETH: 1n } })),
+    });
+    expect([...exportTreeJson(t)].join('')).toBe(JSON.stringify(exportTree(t)));
   });
 });
