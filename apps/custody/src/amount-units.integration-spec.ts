@@ -69,6 +69,7 @@ const RETURNS = [
   'POST /v1/snapshots/:id/liabilities',
   'GET /v1/snapshots/:id/liabilities',
   'GET /v1/snapshots/:id/liabilities/proofs/:clientId/:userId',
+  'GET /v1/snapshots/:id/liabilities/export',
   'GET /v1/clients/:clientId/users/:userId/holdings',
   'POST /v1/reconciliations',
   'GET /v1/reconciliations',
