@@ -607,6 +607,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/snapshots/{id}/liabilities/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The complete liability tree of a published snapshot, for auditors
+     * @description The published root document and every leaf in leaf order, each named by its commitment (the user id pseudonymised per snapshot) with its balances: `strongroom proof audit <export> --published <root>` rebuilds the root from it and, given the reconciliation of the snapshot (`--holdings`), states solvency per asset. Streamed (about 130 bytes per user with three assets). Every client’s users are in it, so a key scoped to every client only (403 `auth.forbidden_client` otherwise).
+     */
+    get: operations['proofsExportTree'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/proof-of-assets': {
     parameters: {
       query?: never;
@@ -621,6 +641,70 @@ export interface paths {
      * @description Through KMS, one signature per key of every custody wallet, with what the wallets held at the heights of the snapshot given (else at the chain tips now). Check with `strongroom assets verify`. 503 `proof_of_assets.unavailable` on an app that holds no custody keys (the ledger app alone). A key scoped to every client only.
      */
     post: operations['proofsProveAssets'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/snapshots/{id}/liabilities/publication': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The published root document with its signatures and anchors
+     * @description The document of `GET /v1/snapshots/{id}/liabilities` with every attestation recorded for the root (the custody signature, chain anchors). Format 2 roots only.
+     */
+    get: operations['proofPublicationDocument'];
+    put?: never;
+    /**
+     * Publish a snapshot's root signed by the custody's publication key
+     * @description Publishes the root as `POST /v1/snapshots/{id}/liabilities` does (idempotent), then signs its root statement once with the publication key in KMS; answers the root document with its `custody-signature` attestation (`strongroom proof signed-root`). A key scoped to every client only.
+     */
+    post: operations['proofPublicationPublish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/snapshots/{id}/liabilities/statements/{clientId}/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A signed statement of a user's balances in a published snapshot, to hand to the user
+     * @description Signed now by the publication key over the encoding of docs/proof-publication.md, and recorded in the audit log: the user keeps it and can present it in a dispute. Check with `strongroom proof statement <file> --user <clientId>/<userId> --key <publication key>`. The client must be in the key scope.
+     */
+    post: operations['proofPublicationUserStatement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/proof-publication/key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The custody's publication key
+     * @description The key whose signatures the root documents and user statements carry, recorded when it first signed. Users check statements against it (`--key`); publish it through channels of your own as well.
+     */
+    get: operations['proofPublicationPublicationKey'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1089,6 +1173,23 @@ export interface components {
           /** @description When the snapshot was taken, `YYYY-MM-DDTHH:MM:SS.sssZ`. */
           snapshotTime: string;
         };
+    /** @description Audited by `strongroom proof audit <export.json> --published <root.json>`. */
+    LiabilityTreeExport: {
+      /** @constant */
+      format: 'strongroom-liability-tree-export';
+      /** @constant */
+      exportVersion: 1;
+      published: components['schemas']['PublishedLiabilities'];
+      /** @description Every real leaf in leaf order (position = leaf index); padding leaves are not listed. */
+      leaves: {
+        /** @description C = H(05 ‖ v ‖ X ‖ nonce ‖ str(userId)): the leaf's user, pseudonymised per snapshot (X binds the snapshot, the nonce is secret); a user finds their own leaf from the nonce of their inclusion proof. */
+        commitment: string;
+        /** @description Asset code → base units, every asset of the published order. */
+        balances: {
+          [key: string]: components['schemas']['BaseUnits'];
+        };
+      }[];
+    };
     /** @description Verified by `strongroom assets verify`. */
     ProofOfAssets: {
       /** @constant */
@@ -1116,6 +1217,44 @@ export interface components {
           amount: components['schemas']['BaseUnits'];
         }[];
       }[];
+    };
+    /** @description Signed by the publication key; check with `strongroom proof statement <file> --user <id> --key <hex>`. */
+    UserStatement: {
+      /** @constant */
+      format: 'strongroom-user-statement';
+      /** @constant */
+      version: 1;
+      snapshotId: string;
+      /** @description When the snapshot was taken, `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+      snapshotTime: string;
+      root: string;
+      /** @description The id the leaf commits to: `<clientId>/<userId>`. */
+      userId: string;
+      assets: components['schemas']['AssetCode'][];
+      /** @description Asset code → base units, every listed asset. */
+      balances: {
+        [key: string]: components['schemas']['BaseUnits'];
+      };
+      /** @description When the snapshot was taken, `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+      issuedAt: string;
+      /** @description A compressed secp256k1 public key (33 bytes, hex). */
+      publicKey: string;
+      signature: {
+        r: string;
+        s: string;
+      };
+    };
+    /** @description The custody key that signs published roots and user statements: keep it, publish it elsewhere too. */
+    PublicationKey: {
+      /** @constant */
+      format: 'strongroom-publication-key';
+      /** @constant */
+      version: 1;
+      /** @constant */
+      scheme: 'ecdsa-secp256k1-sha256';
+      /** @description A compressed secp256k1 public key (33 bytes, hex). */
+      publicKey: string;
+      recordedAt: components['schemas']['Timestamp'];
     };
     Reconciliation: {
       id: string;
@@ -6131,6 +6270,159 @@ export interface operations {
       };
     };
   };
+  proofsExportTree: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The snapshot id (uuid). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Audited by `strongroom proof audit <export.json> --published <root.json>`. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LiabilityTreeExport'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `proof.not_published`: No proof of liabilities published for this snapshot; `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'proof.not_published' | 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.no_assets`: The snapshot holds no balances: there is nothing to prove; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'proof.balance_range'
+              | 'proof.duplicate_user'
+              | 'proof.no_assets'
+              | 'proof.salt_length'
+              | 'proof.sum_overflow'
+              | 'proof.too_many_users'
+              | 'proof.unknown_asset'
+              | 'proof.user_id'
+              | 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
   proofsProveAssets: {
     parameters: {
       query?: never;
@@ -6292,6 +6584,671 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'proof_of_assets.unavailable';
+          };
+        };
+      };
+    };
+  };
+  proofPublicationDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The snapshot id (uuid). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublishedLiabilities'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `proof.not_published`: No proof of liabilities published for this snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'proof.not_published';
+          };
+        };
+      };
+      /** @description `publication.format_1`: The snapshot’s root is format 1, which carries no signatures or statements */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.format_1';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  proofPublicationPublish: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The snapshot id (uuid). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublishedLiabilities'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `publication.format_1`: The snapshot’s root is format 1, which carries no signatures or statements; `publication.key_changed`: The publication key in KMS is not the recorded one */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.format_1' | 'publication.key_changed';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.no_assets`: The snapshot holds no balances: there is nothing to prove; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'proof.balance_range'
+              | 'proof.duplicate_user'
+              | 'proof.no_assets'
+              | 'proof.salt_length'
+              | 'proof.sum_overflow'
+              | 'proof.too_many_users'
+              | 'proof.unknown_asset'
+              | 'proof.user_id'
+              | 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `publication.signature_invalid`: The publication signature did not verify against the recorded key */
+      502: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.signature_invalid';
+          };
+        };
+      };
+      /** @description `publication.unavailable`: This app holds no publication key */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.unavailable';
+          };
+        };
+      };
+    };
+  };
+  proofPublicationUserStatement: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The snapshot id (uuid). */
+        id: string;
+        clientId: string;
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Signed by the publication key; check with `strongroom proof statement <file> --user <id> --key <hex>`. */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserStatement'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `proof.not_published`: No proof of liabilities published for this snapshot; `proof.user_not_in_snapshot`: The user has no balance in this snapshot; `snapshot.not_found`: No such snapshot */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'proof.not_published' | 'proof.user_not_in_snapshot' | 'snapshot.not_found';
+          };
+        };
+      };
+      /** @description `publication.format_1`: The snapshot’s root is format 1, which carries no signatures or statements; `publication.key_changed`: The publication key in KMS is not the recorded one */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.format_1' | 'publication.key_changed';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `proof.balance_range`: A balance is not an integer in [0, 2^256); `proof.duplicate_user`: A user appears twice in the liability tree; `proof.no_assets`: The snapshot holds no balances: there is nothing to prove; `proof.salt_length`: The snapshot salt is not 32 bytes; `proof.sum_overflow`: A per-asset sum exceeds 2^256-1; `proof.too_many_users`: More users than the liability tree holds; `proof.unknown_asset`: A user holds an asset not in the published asset list; `proof.user_id`: User id not allowed in the liability tree (1–255 UTF-8 bytes, NFC, no control or bidirectional-formatting characters); `snapshot.not_complete`: Snapshot not complete yet (or failed) */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'proof.balance_range'
+              | 'proof.duplicate_user'
+              | 'proof.no_assets'
+              | 'proof.salt_length'
+              | 'proof.sum_overflow'
+              | 'proof.too_many_users'
+              | 'proof.unknown_asset'
+              | 'proof.user_id'
+              | 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+      /** @description `publication.signature_invalid`: The publication signature did not verify against the recorded key */
+      502: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.signature_invalid';
+          };
+        };
+      };
+      /** @description `publication.unavailable`: This app holds no publication key */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.unavailable';
+          };
+        };
+      };
+    };
+  };
+  proofPublicationPublicationKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The custody key that signs published roots and user statements: keep it, publish it elsewhere too. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicationKey'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `publication.no_key`: No publication key recorded yet */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'publication.no_key';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
           };
         };
       };
