@@ -12,6 +12,7 @@ import {
 import { asArray, asInteger, asObject, field, onlyKeys, readAmounts, readHash } from './fields';
 import { AMOUNT_BYTES, HASH_BYTES, TAG, type AmountMap, type FormatVersion } from './format';
 import { sha256 } from './hash';
+import { checkAgainstPublished } from './audit-published';
 import { AuditRefusal, type AuditCode } from './audit-refusals';
 import { Refusal } from './refusals';
 import { solvencyOf, type Solvency } from './solvency';
@@ -20,11 +21,16 @@ import { EXPORT_FORMAT, EXPORT_VERSION, MAX_EXPORT_BYTES } from './tree-export';
 import { checkPublishedBinding, contextHash, parseRootText, readDocument, type DocumentInput } from './verify';
 
 export interface AuditOptions {
-  /** The root as published elsewhere (64 hex digits): without it the export is only self-consistent. */
+  /** The root document as published elsewhere (GET /v1/snapshots/:id/liabilities), read strictly. */
+  published?: DocumentInput;
+  /** The root as published elsewhere (64 hex digits). Without it or `published` the export is only self-consistent. */
   expectedRoot?: string;
   /** The reconciliation of the snapshot (GET /v1/reconciliations/:id): its on-chain holdings per asset. */
   holdings?: DocumentInput;
 }
+
+/** Which input a refusal is about: `at` is the JSON path within it. */
+export type AuditSubject = 'export' | 'published' | 'root' | 'holdings';
 
 export interface AuditFacts {
   version: FormatVersion;
@@ -35,13 +41,15 @@ export interface AuditFacts {
   leafCount: number;
   totals: AmountMap;
   root: string;
+  /** What the rebuilt root was compared with (empty: nothing from elsewhere). */
+  checkedAgainst: ('published document' | 'root')[];
   solvency?: Solvency;
 }
 
 export type AuditResult =
   | (AuditFacts & { outcome: 'valid'; valid: true })
   | (AuditFacts & { outcome: 'self_consistent'; valid: false })
-  | { outcome: 'invalid'; valid: false; code: AuditCode; at: string; reason: string };
+  | { outcome: 'invalid'; valid: false; code: AuditCode; subject: AuditSubject; at: string; reason: string };
 
 interface Node {
   /** hash ‖ u256(sums), the bytes a parent's message holds for this child. */
@@ -50,12 +58,15 @@ interface Node {
 }
 
 /**
- * Audits a complete tree export (docs § 14): reads it strictly, checks the published document
- * binds its own fields, every leaf is well-formed and non-negative, no commitment appears twice,
- * the leaf count fits the depth, then rebuilds every level (padding included) and compares the top
- * hash, the totals and the root with the published ones; with `holdings`, states solvency per asset.
+ * Audits a complete tree export in the order of docs § 14.3: reads it strictly, checks the
+ * published document binds its own fields, every leaf is well-formed and non-negative, no
+ * commitment appears twice, the leaf count fits the depth, then rebuilds every level (padding
+ * included) and compares the top hash, the totals and the root with the published ones; then the
+ * root document and the root given from elsewhere; with `holdings`, states solvency per asset.
+ * Without a document or root from elsewhere the answer is `self_consistent`, never `valid`.
  */
 export function auditTree(input: Uint8Array | string, options: AuditOptions = {}): AuditResult {
+  let subject: AuditSubject = 'export';
   try {
     const doc = asObject(parseStrictJson(input, MAX_EXPORT_BYTES), '$');
     const published = readHeader(doc);
@@ -63,8 +74,18 @@ export function auditTree(input: Uint8Array | string, options: AuditOptions = {}
     checkCount(leaves.length, published.depth);
     const top = rebuild(published, leaves);
     const root = compare(published, top);
-    if (options.expectedRoot !== undefined && parseRootText(options.expectedRoot) !== root)
-      throw new Refusal('expected_root_mismatch', 'root', `the export's root is ${root}, not the root given`);
+    const checkedAgainst: AuditFacts['checkedAgainst'] = [];
+    if (options.published !== undefined) {
+      subject = 'published';
+      checkAgainstPublished(options.published, published, root, top.sums);
+      checkedAgainst.push('published document');
+    }
+    if (options.expectedRoot !== undefined) {
+      subject = 'root';
+      if (parseRootText(options.expectedRoot) !== root)
+        throw new Refusal('expected_root_mismatch', 'root', `the export's root is ${root}, not the root given`);
+      checkedAgainst.push('root');
+    }
     const facts: AuditFacts = {
       version: published.version,
       snapshotId: published.snapshotId,
@@ -74,15 +95,17 @@ export function auditTree(input: Uint8Array | string, options: AuditOptions = {}
       leafCount: leaves.length,
       totals: amountMap(published.assets, top.sums),
       root,
+      checkedAgainst,
     };
+    subject = 'holdings';
     if (options.holdings !== undefined)
       facts.solvency = solvencyOf(readDocument(options.holdings), published.snapshotId, published.assets, top.sums);
-    return options.expectedRoot === undefined
+    return checkedAgainst.length === 0
       ? { ...facts, outcome: 'self_consistent', valid: false }
       : { ...facts, outcome: 'valid', valid: true };
   } catch (err) {
     if (err instanceof Refusal || err instanceof AuditRefusal)
-      return { outcome: 'invalid', valid: false, code: err.code, at: err.at, reason: err.message };
+      return { outcome: 'invalid', valid: false, code: err.code, subject, at: err.at, reason: err.message };
     throw err;
   }
 }
