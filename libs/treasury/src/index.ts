@@ -1,0 +1,15 @@
+export * from './treasury.context';
+export * from './treasury.errors';
+export * from './treasury.metrics';
+export * from './float/float-policy';
+export * from './float/float-decision';
+export * from './float/float-inputs';
+export * from './float/float-reading';
+export * from './float/float-service';
+export * from './float/float-scheduler';
+export * from './policy/policy-input';
+export * from './policy/policy-store';
+export * from './rebalances/rebalance.types';
+export * from './rebalances/rebalance-approvals';
+export { listRebalances, rebalanceById } from './rebalances/rebalance-store';
+export { TreasuryInit1796100000000 } from './migrations/treasury-init.migration';
