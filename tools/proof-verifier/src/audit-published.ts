@@ -4,7 +4,7 @@ import { Refusal } from './refusals';
 import { checkPublishedBinding, readDocument, type DocumentInput } from './verify';
 
 /**
- * The audit's step against the root document published elsewhere (docs § 14.3 step 6): read it
+ * The audit's step against the root document published elsewhere (docs § 14.3 step 7): read it
  * by the document rules, it binds its own fields (format 2), it is about the export's snapshot,
  * time, asset order, depth and version, and the rebuilt tree leads to its root and its totals.
  */

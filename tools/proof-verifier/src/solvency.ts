@@ -22,7 +22,8 @@ export interface Solvency {
 
 /**
  * Assets ≥ liabilities per asset: the reconciliation's on-chain holdings (`assets[].onChain` of
- * GET /v1/reconciliations/:id, other fields ignored) against the totals the audited leaves add up to.
+ * GET /v1/reconciliations/:id, other fields ignored) against the totals the audited leaves add up to
+ * (docs/proof-of-liabilities.md § 14.4).
  */
 export function solvencyOf(doc: JsonValue, snapshotId: string, assets: string[], totals: bigint[]): Solvency {
   const holdings = new Map<string, bigint>();
