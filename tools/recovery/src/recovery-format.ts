@@ -10,7 +10,7 @@ export const SIGNATURE_DOMAIN = 'strongroom/recovery-export/v1';
 export type BitcoinNetworkName = 'mainnet' | 'testnet' | 'regtest';
 
 export interface RecoveryKey {
-  /** 1-based ceremony position. */
+  /** Ceremony position (from 0). */
   position: number;
   /** KMS key id, ARN or alias the signatures are requested from. */
   kmsKeyId: string;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -131,11 +132,14 @@ describe.each(testBackends())('recovery export and the stand-alone recovery tool
     expect(verified.stdout).toContain('every key matches KMS');
 
     // A changed public key or address, even with the digest recomputed: its wallet's signatures fail.
-    const otherKey = body.wallets[1].keys[0].publicKey;
+    const other = body.wallets[1].keys[0];
     const badKey = path.join(dir, 'bad-key.json');
     await writeFile(
       badKey,
-      tampered(text, (f) => (f.body.wallets[0].keys[0].publicKey = otherKey)),
+      tampered(text, (f) => {
+        const k = f.body.wallets[0].keys[0];
+        [k.publicKey, k.ethereumAddress] = [other.publicKey, other.ethereumAddress];
+      }),
     );
     const attacker = freshAddress();
     const badAddress = path.join(dir, 'bad-address.json');
@@ -143,8 +147,9 @@ describe.each(testBackends())('recovery export and the stand-alone recovery tool
       badAddress,
       tampered(text, (f) => {
         const s = f.body.wallets.find((w) => w.bitcoin!.scripts.length > 1)!.bitcoin!.scripts[1];
-        s.address = attacker;
-        s.scriptPubKey = Buffer.from(baddress.toOutputScript(attacker, networks.regtest)).toString('hex');
+        // Another P2WSH address (one whose script the attacker holds), in the same form.
+        s.address = baddress.toBech32(randomBytes(32), 0, networks.regtest.bech32);
+        s.scriptPubKey = Buffer.from(baddress.toOutputScript(s.address, networks.regtest)).toString('hex');
       }),
     );
     for (const bad of [badKey, badAddress]) {
