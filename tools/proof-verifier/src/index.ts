@@ -16,3 +16,4 @@ export * from './audit-refusals';
 export * from './solvency';
 export * from './tree-audit';
 export * from './statement';
+export * from './anchor';
