@@ -19,10 +19,11 @@ export interface CheckedSweep {
   vsize: number;
 }
 
-const scriptsOf = (w: RecoveryWallet): BitcoinScript[] => {
+function bitcoinOf(w: RecoveryWallet): NonNullable<RecoveryWallet['bitcoin']> {
   if (!w.bitcoin) throw new Error(`wallet ${w.label} is not a Bitcoin wallet`);
-  return w.bitcoin.scripts;
-};
+  return w.bitcoin;
+}
+const scriptsOf = (w: RecoveryWallet): BitcoinScript[] => bitcoinOf(w).scripts;
 
 function estimateVsize(w: RecoveryWallet, scripts: BitcoinScript[]): number {
   // Version, locktime, counts (≤ 3 bytes for inputs), segwit marker, one P2WSH/P2TR-sized output.
@@ -33,7 +34,7 @@ function estimateVsize(w: RecoveryWallet, scripts: BitcoinScript[]): number {
 
 /** One transaction spending every coin of the wallet to `to`, the fee at `feeRate` on the worst-case size. */
 export function buildSweep(w: RecoveryWallet, coins: Unspent[], intent: SweepIntent): Psbt {
-  const network = networkOf(w.bitcoin!.network);
+  const network = networkOf(bitcoinOf(w).network);
   const byScript = new Map(scriptsOf(w).map((s) => [s.scriptPubKey, s]));
   const psbt = new Psbt({ network });
   const used: BitcoinScript[] = [];
@@ -62,7 +63,7 @@ export function buildSweep(w: RecoveryWallet, coins: Unspent[], intent: SweepInt
  * script the file's), and a fee no higher than the operator's rate on the worst-case size.
  */
 export function checkSweep(w: RecoveryWallet, psbt: Psbt, intent: SweepIntent): CheckedSweep {
-  const network = networkOf(w.bitcoin!.network);
+  const network = networkOf(bitcoinOf(w).network);
   const expected = Buffer.from(baddress.toOutputScript(intent.to, network));
   const tx = Transaction.fromBuffer(psbt.data.globalMap.unsignedTx.toBuffer());
   if (tx.outs.length !== 1 || !Buffer.from(tx.outs[0].script).equals(expected))
@@ -73,9 +74,14 @@ export function checkSweep(w: RecoveryWallet, psbt: Psbt, intent: SweepIntent): 
   psbt.data.inputs.forEach((input, i) => {
     const spk = input.witnessUtxo ? Buffer.from(input.witnessUtxo.script).toString('hex') : '';
     const s = byScript.get(spk);
-    if (!s || !input.witnessScript || Buffer.from(input.witnessScript).toString('hex') !== s.witnessScript)
+    if (
+      !s ||
+      !input.witnessUtxo ||
+      !input.witnessScript ||
+      Buffer.from(input.witnessScript).toString('hex') !== s.witnessScript
+    )
       throw new Error(`input ${i} is not a script of wallet ${w.label} in the recovery file`);
-    total += input.witnessUtxo!.value;
+    total += input.witnessUtxo.value;
     used.push(s);
   });
   const amount = tx.outs[0].value;
@@ -94,8 +100,9 @@ export async function signSweep(w: RecoveryWallet, psbt: Psbt, signer: DigestSig
   );
   for (let i = 0; i < psbt.data.inputs.length; i++) {
     const { witnessUtxo, witnessScript } = psbt.data.inputs[i];
-    const ws = Buffer.from(witnessScript!);
-    const digest = Buffer.from(tx.hashForWitnessV0(i, ws, witnessUtxo!.value, Transaction.SIGHASH_ALL));
+    if (!witnessUtxo || !witnessScript) throw new Error(`input ${i} lacks its witness UTXO or script`);
+    const ws = Buffer.from(witnessScript);
+    const digest = Buffer.from(tx.hashForWitnessV0(i, ws, witnessUtxo.value, Transaction.SIGHASH_ALL));
     const sigs: Buffer[] = [];
     for (const k of keys) {
       if (sigs.length === w.threshold) break;

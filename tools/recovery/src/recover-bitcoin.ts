@@ -44,7 +44,7 @@ async function sweepFor(o: RecoverBitcoinOptions, w: RecoveryWallet): Promise<Ps
     const plan = o.plans.find((p) => p.walletId === w.id);
     return plan ? Psbt.fromBase64(plan.psbt) : null;
   }
-  const coins = await o.source.unspent(w.bitcoin!.scripts);
+  const coins = await o.source.unspent(w.bitcoin?.scripts ?? []);
   o.log?.(`wallet ${w.label}: ${coins.length} unspent output(s) found by ${o.source.name}`);
   return coins.length ? buildSweep(w, coins, o.intent) : null;
 }

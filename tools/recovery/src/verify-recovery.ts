@@ -32,7 +32,7 @@ export function verifyRecoveryFile(text: string): { file: RecoveryFile; wallets:
       throw new Error(
         `wallet ${w.label}: ${signedBy.length} valid signature(s) of its keys over the file, ${w.threshold} required`,
       );
-    for (const s of w.bitcoin?.scripts ?? []) checkScript(w, s, w.bitcoin!.network);
+    if (w.bitcoin) for (const s of w.bitcoin.scripts) checkScript(w, s, w.bitcoin.network);
     return { walletId: w.id, label: w.label, chain: w.chain, signedBy, threshold: w.threshold };
   });
   return { file, wallets };

@@ -10,7 +10,7 @@ import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/k
 import { bodyDigest, encodeRecoveryFile, readRecoveryFile, type RecoveryFile } from '@strongroom/recovery';
 import { testBackends } from '@strongroom/testing';
 import { address as baddress, networks, payments } from 'bitcoinjs-lib';
-import { Deposits, Instance, kmsEnv, run } from '../recovery/testing/funded-instance';
+import { Deposits, Instance, kmsEnv, run } from '../testing/recovery-instance';
 
 /**
  * Recovery without Strongroom: a funded instance (two KMS-keyed wallets, deposits credited by the

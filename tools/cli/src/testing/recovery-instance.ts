@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, type BackendName, type TestDatabase } from '@strongroom/testing';
 
-const ROOT = path.resolve(__dirname, '../../../../..');
+const ROOT = path.resolve(__dirname, '../../../..');
 
 export interface Run {
   code: number;
