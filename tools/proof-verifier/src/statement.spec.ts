@@ -66,6 +66,15 @@ describe('root statements', () => {
         'totals=2100000150005001,340282366920938463465874607431768211457,1000000999999\n' +
         'root=4e5b1e1fe4381ad69b9e093d41b78052562d1d633409e2a146ad261d1a7e3339\n',
     );
+    // The digest as `printf '…' | sha256sum` gives it, and the RFC 6979 signature by the test key.
+    expect(bytesToHex(statementDigest(rootStatementMessage(published)))).toBe(
+      'ea88c6ab7c28d6356881df0721b741f402be555e2479324c833c9f31ed7cb8ff',
+    );
+    expect(sign(rootStatementMessage(published))).toEqual({
+      r: '784858d049456ce1a3e26d67143ab3b66026cbdbbcf9ab2ada2266444760efcf',
+      s: '735662ddda6d7c3824e5e5b5b1d020b15ad4e7e4b04cf75e0353054d4d074ba2',
+    });
+    expect(PUBLIC).toBe('024e3b81af9c2234cad09d679ce6035ed1392347ce64ce405f5dcd36228a25de6e');
   });
 
   it('is valid against the trusted key, self-consistent without one, invalid for another key', () => {
@@ -113,6 +122,14 @@ describe('user statements', () => {
         'balances=150000000,0,42\n' +
         'issued=2026-12-04T18:00:00.000Z\n',
     );
+    const message = userStatementMessage(statement({ userId: 'acme/élise' }));
+    expect(bytesToHex(statementDigest(message))).toBe(
+      '1196c592a0e42572fc3171d36c440f28009a2dc3c65569d1aa272717bb06e5ef',
+    );
+    expect(sign(message)).toEqual({
+      r: 'a7ad42301cc964536954f9076765956fb04ccb9be03145e87c86df68dc2685a8',
+      s: '2729469d89138512b5e51fa1cba44c78771bdf5b895a428036988efd20248dd9',
+    });
   });
 
   it("is valid for its user against the trusted key or the signed root document, and nobody else's", () => {
