@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
+import { ETHEREUM_ANCHOR, anchorPayload, type PublishedRootV2 } from '@strongroom/proof-verifier';
+import { main } from '../main';
+import { ANCHOR_EXIT, runAnchor, runEquivocation } from './proof-anchor.command';
+
+const repo = path.resolve(__dirname, '../../../..');
+const published = JSON.parse(
+  readFileSync(path.join(repo, 'tools/proof-verifier/vectors/v2-published.json'), 'utf8'),
+) as PublishedRootV2;
+const dir = mkdtempSync(path.join(tmpdir(), 'proof-anchor-cli-'));
+
+async function capture(run: (out: (l: string) => void, err: (l: string) => void) => Promise<number>) {
+  const lines: string[] = [];
+  const code = await run(
+    (l) => lines.push(l),
+    (l) => lines.push(l),
+  );
+  return { code, output: lines.join('\n') };
+}
+
+/** `strongroom proof anchor` and `proof equivocation` against anvil (an unlocked account stands in for the relayer). */
+describe('strongroom proof anchor / equivocation on anvil', () => {
+  let anvil: Anvil;
+  let relayer: string;
+  let doc: string;
+  let firstTx: string;
+
+  const anchor = async (root: string) => {
+    const hash = await anvil.rpc<string>('eth_sendTransaction', [
+      { from: relayer, to: relayer, value: '0x0', data: anchorPayload(published.snapshotId, root) },
+    ]);
+    await anvil.waitMined(hash);
+    return hash;
+  };
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    relayer = anvil.accounts[1];
+    firstTx = await anchor(published.root);
+    doc = path.join(dir, 'root.json');
+    const attestation = { type: ETHEREUM_ANCHOR, chainId: Number(anvil.chainId), relayer, txHash: firstTx };
+    writeFileSync(doc, JSON.stringify({ ...published, attestations: [attestation] }));
+  }, 120_000);
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it('checks the anchor the document records, against the relayer given', async () => {
+    const rpc = anvil.rpcUrl;
+    expect(await capture((o, e) => runAnchor(doc, { rpc, relayer }, o, e))).toMatchObject({
+      code: ANCHOR_EXIT.valid,
+      output: expect.stringContaining(`ANCHORED: root ${published.root}`),
+    });
+    const wrong = await capture((o, e) => runAnchor(doc, { rpc, relayer: anvil.accounts[2] }, o, e));
+    expect(wrong).toMatchObject({ code: ANCHOR_EXIT.invalid, output: expect.stringContaining('wrong_sender') });
+    const other = await anchor('cd'.repeat(32));
+    expect(await capture((o, e) => runAnchor(doc, { rpc, tx: other }, o, e))).toMatchObject({
+      code: ANCHOR_EXIT.invalid,
+      output: expect.stringContaining('root_mismatch'),
+    });
+    expect((await capture((o, e) => runAnchor(doc, {}, o, e))).code).toBe(ANCHOR_EXIT.unreadable);
+  });
+
+  it('reports the second root through the CLI', async () => {
+    const lines: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    process.exitCode = undefined;
+    try {
+      await main(['node', 'strongroom', 'proof', 'equivocation', '--rpc', anvil.rpcUrl, '--relayer', relayer]);
+      expect(process.exitCode).toBe(ANCHOR_EXIT.invalid);
+    } finally {
+      process.exitCode = undefined;
+      log.mockRestore();
+      error.mockRestore();
+    }
+    expect(lines.join('\n')).toContain(`EQUIVOCATION: snapshot hash`);
+    expect(lines.join('\n')).toContain(firstTx);
+    const clean = await capture((o, e) => runEquivocation({ rpc: anvil.rpcUrl, relayer: anvil.accounts[3] }, o, e));
+    expect(clean.code).toBe(ANCHOR_EXIT.valid);
+  });
+});
