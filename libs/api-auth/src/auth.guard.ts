@@ -6,6 +6,7 @@ import type { Database } from '@strongroom/persistence';
 import { InjectDatabase, RateLimitGuard } from '@strongroom/shared-http';
 import { findApiKey, isKeyIdFormat, loadAllApiKeys } from './api-keys';
 import { KeyCache, type KeySource } from './key-cache';
+import { KeyChangeListener } from './key-change-listener';
 import type { StoredApiKey } from './principal';
 import { AuthErrors } from './auth.errors';
 import { PRINCIPAL, type RequestWithPrincipal } from './current-principal.decorator';
@@ -26,15 +27,17 @@ export interface AuthOptions {
   /** A request is accepted while |now − timestamp| ≤ this (default 5 minutes). */
   replayWindowMs?: number;
   /**
-   * How long a key read from PostgreSQL may be reused (default 0: read it on every request, so a
-   * revocation by another replica or the CLI takes effect at once). On PGlite keys are cached
-   * until revoked in process, whatever this says (see KeyCache).
+   * How long a key snapshot read from PostgreSQL may be reused while the key-change listener is
+   * connected (default 60 s; each committed key change drops it at once, see KeyChangeListener).
+   * 0 reads the key on every request. On PGlite keys are cached until changed in process,
+   * whatever this says (see KeyCache).
    */
   keyCacheMs?: number;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 export const DEFAULT_REPLAY_WINDOW_MS = 5 * 60_000;
+export const DEFAULT_KEY_CACHE_MS = 60_000;
 
 const NONCE = /^[A-Za-z0-9._~-]{16,128}$/;
 const TIMESTAMP = /^[0-9]{1,16}$/;
@@ -97,9 +100,14 @@ export class ApiKeyGuard implements CanActivate {
     @InjectDatabase() private readonly db: Database,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
     @Optional() private readonly rateLimit?: RateLimitGuard,
+    @Optional() listener?: KeyChangeListener,
   ) {
     this.windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
-    this.keys = new KeyCache(db.backend === 'pglite' ? Number.POSITIVE_INFINITY : (options.keyCacheMs ?? 0));
+    this.keys =
+      db.backend === 'pglite'
+        ? new KeyCache(Number.POSITIVE_INFINITY)
+        : new KeyCache(options.keyCacheMs ?? DEFAULT_KEY_CACHE_MS, () => listener?.live === true);
+    if ((options.keyCacheMs ?? DEFAULT_KEY_CACHE_MS) > 0) listener?.start();
     this.source = { one: (id) => findApiKey(this.db, id), all: () => loadAllApiKeys(this.db) };
   }
 

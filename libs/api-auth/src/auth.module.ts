@@ -6,6 +6,7 @@ import { ApiKeyGuard, AUTH_OPTIONS, type AuthOptions } from './auth.guard';
 import { ClientsController } from './clients.controller';
 import { ChangesController } from './dual-control/changes.controller';
 import { DualControl } from './dual-control/dual-control.service';
+import { KeyChangeListener } from './key-change-listener';
 
 export interface AuthModuleOptions extends AuthOptions {
   /** Serve `/v1/auth/keys` and `/v1/clients` (admin; client reads for auditors too). */
@@ -27,6 +28,7 @@ export class AuthModule {
       controllers: [ChangesController, ...(options.keyRoutes ? [ApiKeysController, ClientsController] : [])],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
+        KeyChangeListener,
         ApiKeyGuard,
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
         DualControl,

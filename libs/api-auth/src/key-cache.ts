@@ -15,9 +15,10 @@ export interface KeySource {
 }
 
 /**
- * Keys as the guard reads them. With a zero TTL every lookup is one indexed read, hit or miss.
- * With a TTL (PGlite: infinite, the process owns the data and every creation and revocation passes
- * through this module) the guard reads the WHOLE key table into memory and answers every lookup
+ * Keys as the guard reads them. With a zero TTL, or while the snapshot is not `trusted`, every
+ * lookup is one indexed read, hit or miss. With a TTL (PGlite: infinite, the process owns the data
+ * and every creation and revocation passes through this module; PostgreSQL: while the key-change
+ * listener is live, which drops the snapshot on every committed change) the guard reads the WHOLE key table into memory and answers every lookup
  * from that snapshot: caching only known keys would make a key in use answer faster than an
  * unknown id, which would tell a prober which ids exist. The snapshot is reloaded after `ttlMs` or
  * after a creation or revocation in this process.
@@ -26,10 +27,14 @@ export class KeyCache {
   private snapshot: { keys: Map<string, StoredApiKey>; generation: number; at: number } | undefined;
   private loading: Promise<Map<string, StoredApiKey>> | undefined;
 
-  constructor(private readonly ttlMs: number) {}
+  /** `trusted`: whether a snapshot may be used now (on PostgreSQL: the key-change listener is live). */
+  constructor(
+    private readonly ttlMs: number,
+    private readonly trusted: () => boolean = () => true,
+  ) {}
 
   async get(keyId: string, source: KeySource, now = Date.now()): Promise<StoredApiKey | undefined> {
-    if (this.ttlMs <= 0) return source.one(keyId);
+    if (this.ttlMs <= 0 || !this.trusted()) return source.one(keyId);
     const s = this.snapshot;
     if (s && s.generation === generation && now - s.at < this.ttlMs) return s.keys.get(keyId);
     return (await this.reload(source, now)).get(keyId);
