@@ -199,10 +199,10 @@ export async function recordDenial(
 }
 
 /**
- * requested → held → approved | awaiting_approval, then the hold (amount + fee). The state moves
- * are written before the hold: the ledger's sequencer lock (global) is then held only for the
- * hold itself and the commit. A refused hold rolls all of it back: no withdrawal, no hold, the key
- * may be retried later.
+ * requested → held → approved | awaiting_approval, then the hold (amount + fee), in one
+ * transaction: the hold takes only its own accounts' row locks (the ledger stamps its sequence
+ * after commit), so concurrent requests of different users do not wait for each other. A refused
+ * hold rolls all of it back: no withdrawal, no hold, the key may be retried later.
  */
 export async function holdAndDecide(
   tx: Tx,
