@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { JsonRpcProvider, isAddress } from 'ethers';
 import { BitcoinRpc, utxoSource } from './bitcoin-node';
+import { recoverEthereum } from './recover-ethereum';
 import { KmsDigestSigner } from './kms-keys';
 import { checkKeysInKms, recoverBitcoin, type SweepPlan } from './recover-bitcoin';
 import { verifyRecoveryFile } from './verify-recovery';
@@ -77,6 +79,34 @@ export function program(): Command {
         console.log(`${sweeps.length} sweep(s), ${swept} sat to ${o.to}${o.planOut ? ` planned in ${o.planOut}` : ''}`);
       } finally {
         signer.destroy();
+      }
+    });
+  cli
+    .command('ethereum <file>')
+    .description("sweep every CREATE2 deposit address into its Safe, then every Safe's ETH and tokens to --to")
+    .requiredOption('--to <address>', 'the destination the operator chose (every Safe transaction pays only this)')
+    .requiredOption('--rpc-url <url>', "the node's JSON-RPC URL")
+    .option('--token <address...>', 'ERC-20 contracts to sweep besides ETH', [])
+    .option('--sender <kmsKeyId>', "a KMS key paying gas instead of the wallet's relayer")
+    .action(async (file: string, o: { to: string; rpcUrl: string; token: string[]; sender?: string }) => {
+      const f = load(file);
+      for (const a of [o.to, ...o.token]) if (!isAddress(a)) throw new InvalidArgumentError(`not an address: ${a}`);
+      const provider = new JsonRpcProvider(o.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+      const signer = new KmsDigestSigner();
+      try {
+        const sweeps = await recoverEthereum({
+          file: f,
+          provider,
+          signer,
+          to: o.to,
+          tokens: o.token,
+          ...(o.sender ? { sender: o.sender } : {}),
+          log: (l) => console.log(l),
+        });
+        console.log(`${sweeps.length} Ethereum wallet(s) swept to ${o.to}`);
+      } finally {
+        signer.destroy();
+        provider.destroy();
       }
     });
   return cli;

@@ -1,5 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { computeAddress } from 'ethers';
+import { computeAddress, getAddress, getCreate2Address, keccak256, toUtf8Bytes } from 'ethers';
 import { checkScript } from './bitcoin-scripts';
 import { bodyDigest, type RecoveryFile, type RecoveryWallet } from './recovery-format';
 import { readRecoveryFile } from './recovery-shape';
@@ -33,6 +33,7 @@ export function verifyRecoveryFile(text: string): { file: RecoveryFile; wallets:
         `wallet ${w.label}: ${signedBy.length} valid signature(s) of its keys over the file, ${w.threshold} required`,
       );
     if (w.bitcoin) for (const s of w.bitcoin.scripts) checkScript(w, s, w.bitcoin.network);
+    if (w.ethereum) checkDeposits(w, w.ethereum);
     return { walletId: w.id, label: w.label, chain: w.chain, signedBy, threshold: w.threshold };
   });
   return { file, wallets };
@@ -49,6 +50,16 @@ function checkKeys(w: RecoveryWallet): void {
       throw new Error(`wallet ${w.label}: key ${k.position} has the wrong Ethereum address`);
   if ((w.chain === 'bitcoin') !== (w.bitcoin !== null) || (w.chain === 'ethereum') !== (w.ethereum !== null))
     throw new Error(`wallet ${w.label}: its chain section does not match its chain`);
+}
+
+/** Each CREATE2 deposit address from its tag: salt = keccak256("strongroom/ethereum/deposit/v1/" + tag). */
+function checkDeposits(w: RecoveryWallet, eth: NonNullable<RecoveryWallet['ethereum']>): void {
+  for (const d of eth.deposits) {
+    if (keccak256(toUtf8Bytes(`strongroom/ethereum/deposit/v1/${d.tag}`)) !== d.salt)
+      throw new Error(`wallet ${w.label}: deposit ${d.address} has a salt that is not its tag's`);
+    if (getCreate2Address(eth.factory, d.salt, d.initCodeHash) !== getAddress(d.address))
+      throw new Error(`wallet ${w.label}: deposit ${d.address} is not the factory's CREATE2 address of its salt`);
+  }
 }
 
 function validSigners(file: RecoveryFile, w: RecoveryWallet, digest: string): number[] {

@@ -94,7 +94,7 @@ describe.each(testBackends())('recovery export and the stand-alone recovery tool
         { address: users[2], sats: 1_234_567n },
       ]);
       await node.fund(users[0], 5_000_000n);
-      const adapter = deposits.adapter();
+      const adapter = deposits.bitcoin();
       const changes = wallets.map((w) => adapter.changeAddress(w).address);
       await node.send(changes.map((address, i) => ({ address, sats: BigInt(i + 1) * 10_000_000n })));
       await node.mine(2);

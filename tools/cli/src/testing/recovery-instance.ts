@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
+import type { ChainAdapter } from '@strongroom/chains-core';
 import { CustodyWallets, DepositAddresses, DepositFollower, depositsContext } from '@strongroom/deposits';
 import { keysContext } from '@strongroom/keys';
 import { LedgerService } from '@strongroom/ledger';
@@ -89,13 +90,23 @@ export class Instance {
  * on the regtest node, the follower crediting the ledger after the confirmations.
  */
 export class Deposits {
-  readonly assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: 1 }]);
+  readonly assets = new AssetRegistry().withAssets([
+    { code: 'BTC', confirmations: 1 },
+    { code: 'ETH', confirmations: 1 },
+  ]);
   constructor(
-    private readonly node: BitcoinRegtest,
+    private readonly node: BitcoinRegtest | null,
     private readonly db: Database,
+    /** Another chain's adapter (Ethereum); default the Bitcoin adapter on `node`. */
+    private readonly chain?: () => ChainAdapter,
   ) {}
 
-  adapter(): BitcoinAdapter {
+  adapter(): ChainAdapter {
+    return this.chain ? this.chain() : this.bitcoin();
+  }
+
+  bitcoin(): BitcoinAdapter {
+    if (!this.node) throw new Error('no regtest node');
     return new BitcoinAdapter({
       network: 'regtest',
       rpcUrl: this.node.rpcUrl,
@@ -105,10 +116,10 @@ export class Deposits {
     });
   }
 
-  async issue(clientId: string, userId: string): Promise<string> {
+  async issue(clientId: string, userId: string, asset = 'BTC'): Promise<string> {
     const ledger = new LedgerService(this.db);
     const addresses = new DepositAddresses(this.db, new CustodyWallets(this.db), this.assets, [this.adapter()], ledger);
-    return (await addresses.issue({ clientId, userId, asset: 'BTC' })).address.address;
+    return (await addresses.issue({ clientId, userId, asset })).address.address;
   }
 
   follower(startHeight: number): DepositFollower {
@@ -116,12 +127,12 @@ export class Deposits {
     return new DepositFollower({ db: this.db, adapter: this.adapter(), assets: this.assets, ledger, startHeight });
   }
 
-  /** What the ledger holds in BTC custody across these wallets. */
-  async custody(walletIds: string[]): Promise<bigint> {
+  /** What the ledger holds in custody of `asset` across these wallets. */
+  async custody(walletIds: string[], asset = 'BTC'): Promise<bigint> {
     const ledger = new LedgerService(this.db);
     let sum = 0n;
     for (const id of walletIds) {
-      const a = await ledger.findAccount({ clientId: 'operator', ownerId: id, asset: 'BTC', kind: 'custody' });
+      const a = await ledger.findAccount({ clientId: 'operator', ownerId: id, asset, kind: 'custody' });
       if (!a) continue;
       const b = await ledger.balances(a.id);
       sum += b.debitsPosted - b.creditsPosted;
