@@ -1,6 +1,7 @@
 import type { Database } from '@strongroom/persistence';
 import { auditChainerErrors, measureUnchained } from './audit-metrics';
 import { AdvisoryChainerSeat, InProcessChainerSeat, type ChainerSeat } from './chainer-seat';
+import { stopWithin, type StopOutcome } from '@strongroom/shared-http';
 
 export interface AuditChainerOptions {
   /** Pause after a round that found nothing to link, in ms (default 20). */
@@ -59,10 +60,11 @@ export class AuditChainer {
   }
 
   /** Stops after the round in progress (which commits or rolls back whole) and gives up leading. */
-  async stop(): Promise<void> {
+  /** Starts no new step and waits for the one in progress, at most `boundMs` (then shutdown goes on without it). */
+  async stop(boundMs?: number): Promise<StopOutcome> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    return stopWithin('audit chainer', this.loop, boundMs);
   }
 
   /** One turn: measure now and then, lead if possible, link a batch. Returns the pause before the next. */

@@ -65,4 +65,42 @@ describeEachBackend('reconciliation scheduled on two ledger replicas', { context
     clock += EVERY_MS;
     expect(await s.tick()).toBe('ran');
   });
+
+  it('on shutdown starts no new run and waits for the one in progress, whose write commits', async () => {
+    const clock = 2_000_000_000_000;
+    const slot = Math.floor(clock / EVERY_MS);
+    let reached = (): void => undefined;
+    let release = (): void => undefined;
+    const arrived = new Promise<void>((r) => (reached = r));
+    const released = new Promise<void>((r) => (release = r));
+    const s = new ReconciliationScheduler(
+      ctx().db,
+      EVERY_MS,
+      async () => {
+        reached();
+        await released;
+        await ctx().db.query(
+          `UPDATE compliance.schedule_claims SET claimed_by = 'finished' WHERE job = $1 AND slot = $2`,
+          ['reconciliation', slot],
+        );
+      },
+      () => clock,
+    );
+    const ticked = s.tick();
+    await arrived;
+    const order: string[] = [];
+    const destroyed = s.onModuleDestroy().then(() => order.push('destroyed'));
+    await new Promise((r) => setTimeout(r, 300));
+    order.push('released');
+    release();
+    await destroyed;
+    expect(order).toEqual(['released', 'destroyed']);
+    expect(await ticked).toBe('ran');
+    const rows = await ctx().db.query<{ claimed_by: string }>(
+      `SELECT claimed_by FROM compliance.schedule_claims WHERE job = 'reconciliation' AND slot = $1`,
+      [slot],
+    );
+    expect(rows).toEqual([{ claimed_by: 'finished' }]);
+    expect(await s.tick()).toBe('skipped'); // stopped: no new run
+  });
 });

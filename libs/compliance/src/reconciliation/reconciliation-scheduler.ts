@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Database } from '@strongroom/persistence';
+import { stopWithin, type StopOutcome } from '@strongroom/shared-http';
 import { Gauge } from 'prom-client';
 import type { SnapshotService } from '../snapshot/snapshot.service';
 import type { ReconciliationService } from './reconciliation.service';
@@ -40,7 +41,9 @@ const KEEP_SLOTS = 1000;
 export class ReconciliationScheduler implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private running = false;
+  /** The tick in progress, waited for on shutdown. */
+  private current: Promise<unknown> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly db: Database,
@@ -56,14 +59,33 @@ export class ReconciliationScheduler implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Before the database closes (the global DatabaseModule shuts down last): no new tick, and the
+   * run in progress ends, at most DEFAULT_STOP_MS.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  async stop(boundMs?: number): Promise<StopOutcome> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    return stopWithin('reconciliation scheduler', this.current, boundMs);
   }
 
   /** One tick: claims the current slot and runs it, or skips it (another replica has it, or a run is still going here). */
   async tick(): Promise<'ran' | 'skipped' | 'failed'> {
-    if (this.running) return 'skipped';
-    this.running = true;
+    if (this.current || this.stopped) return 'skipped';
+    const run = this.runSlot();
+    this.current = run;
+    try {
+      return await run;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  private async runSlot(): Promise<'ran' | 'failed' | 'skipped'> {
     try {
       if (!(await this.claim(Math.floor(this.now() / this.everyMs)))) return 'skipped';
       await this.run();
@@ -72,8 +94,6 @@ export class ReconciliationScheduler implements OnModuleInit, OnModuleDestroy {
     } catch (e) {
       logger.error(`scheduled reconciliation failed: ${(e as Error).message}`);
       return 'failed';
-    } finally {
-      this.running = false;
     }
   }
 

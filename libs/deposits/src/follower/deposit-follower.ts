@@ -10,6 +10,7 @@ import { watchedAddress } from '../addresses/watched-address';
 import { followerEvents, followerHeight, observeTip, OpenDepositsGauge } from './follower-metrics';
 import { vanishOptionsFor, VanishedDeposits, type VanishOptions } from './vanished-deposits';
 import type { AuditLog } from '@strongroom/audit';
+import { stopWithin, type StopOutcome } from '@strongroom/shared-http';
 
 export interface FollowerLogger {
   log(message: string): void;
@@ -175,10 +176,11 @@ export class DepositFollower {
     })();
   }
 
-  async stop(): Promise<void> {
+  /** Starts no new step and waits for the one in progress, at most `boundMs` (then shutdown goes on without it). */
+  async stop(boundMs?: number): Promise<StopOutcome> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    return stopWithin(`${this.chain} deposit follower`, this.loop, boundMs);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Database } from '@strongroom/persistence';
-import { metricsRegistry } from '@strongroom/shared-http';
+import { metricsRegistry, stopWithin, type StopOutcome } from '@strongroom/shared-http';
 import { Counter } from 'prom-client';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../backoff';
 import { webhookHeaders } from '../webhook-signature';
@@ -126,10 +126,11 @@ export class WebhookDispatcher {
     this.wake?.();
   }
 
-  async stop(): Promise<void> {
+  /** Starts no new step and waits for the one in progress, at most `boundMs` (then shutdown goes on without it). */
+  async stop(boundMs?: number): Promise<StopOutcome> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    return stopWithin('webhook dispatcher', this.loop, boundMs);
   }
 
   /** Claims into the free slots, leaving out endpoints that have their share in flight. */

@@ -21,3 +21,4 @@ export * from './contract/wire-schemas';
 export * from './contract/api-info';
 export * from './rate-limit-storage';
 export * from './contract/docs-page-signer';
+export * from './shutdown';

@@ -13,6 +13,7 @@ import { hasCapabilities } from '@strongroom/chains-core';
 import { SignerWorker } from '../batches/signer.worker';
 import type { SweepOptions } from '../sweeps/sweep-options';
 import { Sweeper } from '../sweeps/sweeper';
+import { stopWithin, type StopOutcome } from '@strongroom/shared-http';
 
 /** Runs of one worker per round at most. */
 const STEPS_PER_ROUND = 20;
@@ -63,6 +64,8 @@ export class PipelineRunner {
   /** Chains whose outpoint reservations were rebuilt from the stored batches (once per runner). */
   private readonly restored = new Set<ChainId>();
   private running = false;
+  /** Set by stop(): the round in progress ends after its current step. */
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
@@ -128,6 +131,7 @@ export class PipelineRunner {
   async tick(): Promise<boolean> {
     let moved = false;
     for (const w of this.workers) {
+      if (this.stopping) break;
       if (!(await this.restoreOnce(w.chain))) continue;
       const steps: [string, () => Promise<unknown>][] = [
         ['batcher', async () => (await w.batcher.runOnce()).length > 0],
@@ -161,7 +165,7 @@ export class PipelineRunner {
       ];
       for (const [name, step] of steps) {
         // Each worker drains what it finds (bounded, so one busy chain cannot starve the rest).
-        for (let i = 0; i < STEPS_PER_ROUND; i++) {
+        for (let i = 0; i < STEPS_PER_ROUND && !this.stopping; i++) {
           try {
             if (!(await step())) break;
             moved = true;
@@ -208,6 +212,7 @@ export class PipelineRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = (async () => {
       while (this.running) {
         const moved = await this.tick().catch((err) => {
@@ -225,6 +230,7 @@ export class PipelineRunner {
           this.wake = null;
         }
       }
+      this.stopping = false;
     })();
   }
 
@@ -233,9 +239,14 @@ export class PipelineRunner {
     this.wake?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Starts no new step and waits for the one in progress, at most `boundMs`; past it the step is
+   * left to the database closing under it (its lease lets the next process resume it).
+   */
+  async stop(boundMs?: number): Promise<StopOutcome> {
     this.running = false;
+    this.stopping = true;
     this.wake?.();
-    await this.loop;
+    return stopWithin('withdrawal pipeline', this.loop, boundMs);
   }
 }
