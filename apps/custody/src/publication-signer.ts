@@ -1,10 +1,10 @@
 import type { PublicationSigner } from '@strongroom/compliance';
-import type { KmsKeyAdmin, KmsSigner } from '@strongroom/keys';
+import { KeyErrors, type KmsKeyAdmin, type KmsSigner } from '@strongroom/keys';
 
 /** The publication key's alias: one key per installation, apart from every wallet key. */
 export const PUBLICATION_KEY_ALIAS = 'alias/strongroom/publication';
 
-const notFound = (err: unknown): boolean => (err as { code?: string }).code === 'kms.key_not_found';
+const notFound = (err: unknown): boolean => (err as { code?: string }).code === KeyErrors['kms.key_not_found'].code;
 
 /**
  * The publication key in KMS (docs/proof-publication.md). With `admin` (the embedded default,
