@@ -42,7 +42,7 @@ describe.each(testBackends())('recovery of an Ethereum Safe and its deposit addr
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('moves all ETH (Safe and unswept deposit addresses) after the database is deleted', async () => {
+  it('moves all ETH and ERC-20 (Safe and unswept deposit addresses) after the database is deleted', async () => {
     const env = { ...kmsEnv(kms), ...instance.env };
     const ceremony = ['keys', 'ceremony', '--chain', 'ethereum', '--threshold', '2', '--keys', '3', '--relayer'];
     const made = await run(CLI, [...ceremony, '--label', 'hot-eth'], env);
@@ -55,7 +55,7 @@ describe.each(testBackends())('recovery of an Ethereum Safe and its deposit addr
     });
     expect((await run(CLI, ['keys', 'safe', 'hot-eth', custody.safe], env)).code).toBe(0);
 
-    const { walletIds, ledgerHeld } = await instance.with(async (db) => {
+    const { walletIds, users, ledgerHeld } = await instance.with(async (db) => {
       const wallets = await new KeyRegistry(db).directory.list();
       const deposits = new Deposits(null, db, () => custody.adapter);
       const start = Number(await anvil.provider.getBlockNumber()) + 1;
@@ -64,17 +64,16 @@ describe.each(testBackends())('recovery of an Ethereum Safe and its deposit addr
       for (const [i, a] of users.entries()) await anvil.waitMined(await anvil.sendEth(a, BigInt(i + 1) * ETH));
       await anvil.mine(2);
       await follower.syncToTip();
-      return {
-        walletIds: wallets.map((w) => w.id),
-        ledgerHeld: await deposits.custody(
-          wallets.map((w) => w.id),
-          'ETH',
-        ),
-      };
+      const ids = wallets.map((w) => w.id);
+      return { walletIds: ids, users, ledgerHeld: await deposits.custody(ids, 'ETH') };
     });
     expect(ledgerHeld).toBe(3n * ETH);
-    // ETH on the Safe itself, not through a deposit address: custody's own coins.
+    // ETH on the Safe itself, not through a deposit address: custody's own coins. And an ERC-20
+    // (not configured here, so outside the ledger) on the Safe and on an unswept deposit address.
     await anvil.waitMined(await anvil.sendEth(custody.safe, ETH / 2n));
+    const token = await anvil.deployToken({ symbol: 'USDC', decimals: 6 });
+    await anvil.mintToken(token, custody.safe, 1_000_000n);
+    await anvil.mintToken(token, users[0], 250_000n);
 
     const file = path.join(dir, 'recovery.json');
     const exported = await run(CLI, ['recovery', 'export', '--out', file], env);
@@ -86,10 +85,16 @@ describe.each(testBackends())('recovery of an Ethereum Safe and its deposit addr
     await instance.destroy();
 
     const to = Wallet.createRandom().address;
-    const swept = await run(TOOL, ['ethereum', file, '--to', to, '--rpc-url', anvil.rpcUrl], kmsEnv(kms));
+    const swept = await run(
+      TOOL,
+      ['ethereum', file, '--to', to, '--rpc-url', anvil.rpcUrl, '--token', token],
+      kmsEnv(kms),
+    );
     expect(swept.stderr).toBe('');
     expect(swept.code).toBe(0);
     expect(await anvil.provider.getBalance(to)).toBe(ledgerHeld + ETH / 2n);
+    expect(await anvil.tokenBalance(token, to)).toBe(1_250_000n);
+    expect(await anvil.tokenBalance(token, custody.safe)).toBe(0n);
     expect(await anvil.provider.getBalance(custody.safe)).toBe(0n);
     for (const d of body.wallets[0].ethereum!.deposits) expect(await anvil.provider.getBalance(d.address)).toBe(0n);
   });
