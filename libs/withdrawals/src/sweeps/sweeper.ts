@@ -7,6 +7,7 @@ import type { SweepOptions } from './sweep-options';
 import { WithdrawalErrors } from '../withdrawals.errors';
 import { SweepPlanner } from './sweep-planner';
 import { SweepSigner } from './sweep-signer';
+import { sweepLockFor, type SweepLock } from './sweep-lock';
 
 export interface SweeperOptions {
   chain: ChainId;
@@ -28,6 +29,7 @@ export class Sweeper {
   readonly planner: SweepPlanner;
   readonly signer: SweepSigner;
   readonly follower: SweepFollower;
+  private readonly lock: SweepLock;
 
   constructor(deps: WorkerDeps, opts: SweeperOptions, fault?: FaultHook) {
     const adapter = adapterFor(deps, opts.chain);
@@ -45,6 +47,7 @@ export class Sweeper {
         'sweeping needs the deposit feed (SWEEP_SOURCE), which is not wired',
         { chain: opts.chain },
       );
+    this.lock = sweepLockFor(deps.db, opts.chain);
     this.planner = new SweepPlanner(deps, deps.sweepSource, adapter, { chain: opts.chain, sweep: opts.sweep }, fault);
     this.signer = new SweepSigner(deps, adapter, { chain: opts.chain, leaseMs: opts.leaseMs }, fault);
     this.follower = new SweepFollower(
@@ -62,8 +65,15 @@ export class Sweeper {
     );
   }
 
-  /** One pass of every step; returns whether anything moved (the runner calls again while it does). */
+  /**
+   * One pass of every step, unless another replica is in its pass (then nothing, false); returns
+   * whether anything moved (the runner calls again while it does).
+   */
   async runOnce(): Promise<boolean> {
+    return (await this.lock.exclusive(() => this.pass())) ?? false;
+  }
+
+  private async pass(): Promise<boolean> {
     const fed = await this.planner.ingest();
     const planned = await this.planner.plan();
     const signed = await this.signer.sign();
