@@ -13,3 +13,7 @@ export * from './rebalances/rebalance.types';
 export * from './rebalances/rebalance-approvals';
 export { listRebalances, rebalanceById } from './rebalances/rebalance-store';
 export { TreasuryInit1796100000000 } from './migrations/treasury-init.migration';
+export * from './treasury.module';
+export * from './policy/policy-change.handler';
+export { TreasuryController } from './http/treasury.controller';
+export * from './http/treasury-wire';

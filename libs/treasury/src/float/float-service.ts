@@ -10,7 +10,7 @@ import { recordFloat } from '../treasury.metrics';
 import { decide, type FloatDecision } from './float-decision';
 import type { FloatInputs } from './float-inputs';
 import { boundsOf, lookbackMs, OPERATOR_OWNER, runoutSeconds, type FloatPolicy } from './float-policy';
-import { insertReading, linkRebalance, type FloatReading, type NewReading } from './float-reading';
+import { insertReading, linkRebalance, type FloatReading } from './float-reading';
 
 export interface FloatResult {
   reading: FloatReading;

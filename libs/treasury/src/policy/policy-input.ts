@@ -1,5 +1,5 @@
 import type { AssetRegistry } from '@strongroom/shared-assets';
-import { domainError } from '@strongroom/shared-types';
+import { domainError, parseBaseUnits } from '@strongroom/shared-types';
 import { TreasuryErrors } from '../treasury.errors';
 import type { FloatRule } from '../float/float-policy';
 
@@ -23,16 +23,15 @@ export interface PolicyChangePayload {
   approvalsRequired: number;
 }
 
-const AMOUNT = /^(0|[1-9][0-9]{0,76})$/;
 const FRACTION = /^[0-9]{1,3}(\.[0-9]{1,4})?$/;
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_LEAD_SECONDS = 30 * 86_400;
 
 const bad = (detail: string) => domainError(TreasuryErrors['treasury.policy_invalid'], detail);
 
+/** Base units (0 allowed: a lower bound may be none); "0.4" is `amount.base_units_expected`, as on every API. */
 function amount(name: string, raw: unknown): bigint {
-  if (typeof raw !== 'string' || !AMOUNT.test(raw)) throw bad(`${name} must be base units as a decimal string`);
-  return BigInt(raw);
+  return raw === '0' ? 0n : parseBaseUnits(raw, `rule.${name}`);
 }
 
 function bps(name: string, raw: unknown): number {
