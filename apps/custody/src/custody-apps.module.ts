@@ -6,12 +6,14 @@ import { LedgerHttpModule, LedgerModule } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
+import { TreasuryModule } from '@strongroom/treasury';
 import { DEV_CHAINS, DevChainsController, type DevChains } from './dev/dev-chains.controller';
 
 /**
  * The ledger API of the embedded default: what apps/ledger serves, plus the admin routes that mint
  * API keys (`/v1/auth/keys`: while this process runs it owns the PGlite directory, so the CLI
- * cannot) and the compliance API (snapshots, reconciliation, segregation) over local chain reads.
+ * cannot), the compliance API (snapshots, reconciliation, segregation) over local chain reads and
+ * the treasury API (hot floats, their policies, rebalances).
  */
 @Module({})
 export class CustodyLedgerApiModule {
@@ -28,6 +30,7 @@ export class CustodyLedgerApiModule {
         LedgerModule.forRoot(),
         LedgerHttpModule.forRoot({ assets: o.assets }),
         ComplianceModule.register({ ports: o.compliancePorts, assets: o.assets, scheduleMs: o.reconcileEveryMs }),
+        TreasuryModule.register({ assets: o.assets }),
       ],
     };
   }

@@ -5,6 +5,7 @@ import { ledgerContext, LedgerHttpModule, LedgerModule, type LedgerOptions } fro
 import type { Database, DatabaseOptions } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { DatabaseModule, PlatformModule } from '@strongroom/shared-http';
+import { treasuryContext, TreasuryModule } from '@strongroom/treasury';
 import { compliancePortsFromEnv } from './compliance-ports';
 
 /**
@@ -12,7 +13,7 @@ import { compliancePortsFromEnv } from './compliance-ports';
  * watcher and the withdrawal signer record (cursors, deposits, batches), so their schemas come
  * with it: migrations are shared and applied once, whichever app starts first.
  */
-export const ledgerAppContexts = [ledgerContext, complianceContext];
+export const ledgerAppContexts = [ledgerContext, complianceContext, treasuryContext];
 
 export interface LedgerAppOptions {
   ledger?: LedgerOptions;
@@ -23,7 +24,7 @@ export interface LedgerAppOptions {
   reconcileEveryMs?: number;
 }
 
-/** The ledger app: the ledger's API plus the compliance API (snapshots, reconciliation, proofs, audit-backed). */
+/** The ledger app: the ledger's API, the compliance API (snapshots, reconciliation, proofs) and the treasury API. */
 @Module({})
 export class LedgerAppModule {
   static forRoot(
@@ -46,6 +47,7 @@ export class LedgerAppModule {
           assets,
           scheduleMs: options.reconcileEveryMs ?? 0,
         }),
+        TreasuryModule.register({ assets }),
       ],
     };
   }

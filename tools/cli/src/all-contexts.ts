@@ -6,6 +6,7 @@ import { eventsContext } from '@strongroom/events';
 import { keysContext } from '@strongroom/keys';
 import { ledgerContext } from '@strongroom/ledger';
 import type { ContextDescriptor } from '@strongroom/persistence';
+import { treasuryContext } from '@strongroom/treasury';
 import { walletsContext } from '@strongroom/wallets';
 import { withdrawalsContext } from '@strongroom/withdrawals';
 
@@ -23,4 +24,5 @@ export const ALL_CONTEXTS: readonly ContextDescriptor[] = [
   withdrawalsContext,
   complianceContext,
   walletsContext,
+  treasuryContext,
 ];
