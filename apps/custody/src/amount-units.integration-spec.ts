@@ -44,6 +44,10 @@ const TAKES: Record<string, { field: string; body: (amount: string) => Record<st
     body: (amount) => ({ clientId: CLIENT, userId: 'alice', asset: 'BTC', amount, destination: DEST }),
   },
   'PUT /v1/withdrawal-policies/:asset/:clientId': { field: 'maxAmount', body: (maxAmount) => ({ maxAmount }) },
+  'PUT /v1/treasury/policies/:asset/:clientId': {
+    field: 'rule.target',
+    body: (target) => ({ rule: { kind: 'fixed', target, lower: '0', upper: '100' }, leadTimeSeconds: 60 }),
+  },
   'POST /v1/dev/bitcoin/send': { field: 'amount', body: (amount) => ({ address: DEST, amount }) },
   'POST /v1/dev/ethereum/send': { field: 'amount', body: (amount) => ({ address: `0x${'11'.repeat(20)}`, amount }) },
 };
@@ -97,6 +101,10 @@ const RETURNS = [
   'GET /v1/solvency/breakers',
   'GET /v1/solvency/incidents',
   'POST /v1/solvency/:asset/clear',
+  'GET /v1/treasury/float',
+  'GET /v1/treasury/policies',
+  'GET /v1/treasury/rebalances',
+  'POST /v1/treasury/rebalances/:id/approve',
 ];
 
 /** Routes with no amount in or out. */
