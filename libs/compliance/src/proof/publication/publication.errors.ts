@@ -22,6 +22,10 @@ export const PublicationErrors = defineErrors('compliance', {
     status: 409,
     title: 'The snapshot’s root is format 1, which carries no signatures or statements',
   },
+  'publication.anchor_invalid': {
+    status: 422,
+    title: 'The transaction is not an anchor of this snapshot’s published root by the relayer',
+  },
   'publication.signature_invalid': {
     status: 502,
     title: 'The publication signature did not verify against the recorded key',

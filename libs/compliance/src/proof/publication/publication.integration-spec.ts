@@ -2,7 +2,7 @@ import { AuditLog } from '@strongroom/audit';
 import { KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
-import { verifyProof, verifyRootSignature, verifyUserStatement } from '@strongroom/proof-verifier';
+import { anchorPayload, verifyProof, verifyRootSignature, verifyUserStatement } from '@strongroom/proof-verifier';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { complianceContext } from '../../compliance.context';
@@ -110,6 +110,35 @@ describeEachBackend(
       await expect(service(lying).userStatement(snapshotId, 'acme', 'bob', auditor)).rejects.toMatchObject({
         code: 'publication.signature_invalid',
       });
+    });
+
+    it('records a checked chain anchor beside the signature; a transaction carrying another root is refused', async () => {
+      const publication = service(kmsSigner(kms, keyId));
+      const doc = await publication.document(snapshotId);
+      const relayer = '0x1111111111111111111111111111111111111111';
+      const tx = (root: string) => ({
+        hash: `0x${root.slice(0, 8)}`,
+        from: relayer,
+        to: relayer,
+        value: '0x0',
+        input: anchorPayload(snapshotId, root),
+        blockNumber: 12,
+        status: 1,
+      });
+      await expect(
+        publication.recordAnchor(snapshotId, { chainId: 31337, relayer, tx: tx('ab'.repeat(32)) }, auditor),
+      ).rejects.toMatchObject({ code: 'publication.anchor_invalid' });
+      await publication.recordAnchor(snapshotId, { chainId: 31337, relayer, tx: tx(doc.root) }, auditor);
+      const anchored = await publication.document(snapshotId);
+      expect(anchored.attestations.map((a) => a.type)).toEqual(['custody-signature', 'ethereum-anchor']);
+      expect(anchored.attestations[1]).toEqual({
+        type: 'ethereum-anchor',
+        chainId: 31337,
+        relayer,
+        txHash: tx(doc.root).hash,
+      });
+      // The signature still verifies: attestations are outside what the root and its statement cover.
+      expect(verifyRootSignature(anchored, { key: publicKey })).toMatchObject({ outcome: 'valid' });
     });
   },
 );

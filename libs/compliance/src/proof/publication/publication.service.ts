@@ -2,6 +2,9 @@ import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import {
   CUSTODY_SIGNATURE,
+  ETHEREUM_ANCHOR,
+  verifyAnchor,
+  type AnchorTx,
   ROOT_STATEMENT,
   USER_STATEMENT_FORMAT,
   USER_STATEMENT_VERSION,
@@ -72,6 +75,30 @@ export class PublicationService {
           payload: attestation,
         });
     });
+  }
+
+  /**
+   * Records a mined anchor of the snapshot's root (docs/proof-publication.md § anchors) after
+   * checking it as any verifier would: the relayer's 0-ETH self-send carrying exactly this root.
+   */
+  async recordAnchor(
+    snapshotId: string,
+    anchor: { chainId: number; relayer: string; tx: AnchorTx },
+    actor: Actor,
+  ): Promise<void> {
+    const doc = v2(await this.liabilities.published(snapshotId), snapshotId);
+    const checked = verifyAnchor(anchor.tx, { snapshotId: doc.snapshotId, root: doc.root, relayer: anchor.relayer });
+    if (checked.outcome === 'invalid')
+      throw domainError(E['publication.anchor_invalid'], `${checked.code}: ${checked.reason}`, {
+        txHash: anchor.tx.hash,
+      });
+    const attestation = {
+      type: ETHEREUM_ANCHOR,
+      chainId: anchor.chainId,
+      relayer: anchor.relayer,
+      txHash: anchor.tx.hash,
+    };
+    await this.record(snapshotId, attestation, actor);
   }
 
   /** A signed statement of one user's balances in a published snapshot, from their leaf. */
