@@ -111,7 +111,8 @@ export class ProofPublicationController {
   @ApiContract({
     summary: "The custody's publication key",
     description:
-      'The key whose signatures the root documents and user statements carry, recorded when it first signed. ' +
+      'The key whose signatures the root documents and user statements carry, recorded on first use (this call, on ' +
+      'an app holding the key, or the first signature). ' +
       'Users check statements against it (`--key`); publish it through channels of your own as well.',
     responses: { 200: PublicationKeyWire },
     errors: [P['publication.no_key']],
