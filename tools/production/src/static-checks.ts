@@ -18,7 +18,11 @@ export async function lintCompose(root: string, log: (line: string) => void): Pr
   log(`dclint clean: ${files.join(', ')}`);
 }
 
-/** `promtool check rules` over the alert rules; promtool comes from Debian's prometheus package. */
+/**
+ * `promtool check rules` over the alert rules, then `promtool test rules` over their unit tests
+ * (each alert fires on its condition, with its labels and annotations, and not before); promtool
+ * comes from Debian's prometheus package.
+ */
 export async function checkAlertRules(root: string, log: (line: string) => void): Promise<void> {
   const rules = path.join(root, 'docker/prometheus/alerts.yml');
   if (!has('promtool')) {
@@ -32,13 +36,22 @@ export async function checkAlertRules(root: string, log: (line: string) => void)
       { stdio: 'inherit' },
     );
   }
+  promtool(['check', 'rules', rules]);
+  log('promtool check rules: docker/prometheus/alerts.yml is valid');
+  // Run from the rules' folder: the test file names its rule file relative to itself.
+  promtool(['test', 'rules', 'alerts.test.yml'], path.dirname(rules));
+  log('promtool test rules: docker/prometheus/alerts.test.yml passes');
+}
+
+function promtool(args: string[], cwd?: string): void {
   try {
-    execFileSync('promtool', ['check', 'rules', rules], { stdio: 'pipe' });
+    execFileSync('promtool', args, { stdio: 'pipe', cwd });
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`promtool check rules: ${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+    throw new Error(
+      `promtool ${args.slice(0, 2).join(' ')}: ${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`,
+    );
   }
-  log('promtool check rules: docker/prometheus/alerts.yml is valid');
 }
 
 function has(cmd: string): boolean {
