@@ -62,8 +62,12 @@ async function senderKey(o: RecoverEthereumOptions, w: RecoveryWallet): Promise<
 }
 
 /** One Ethereum wallet: its deposit addresses swept into the Safe, then every token and the ETH out to `to`. */
-async function recoverWallet(o: RecoverEthereumOptions, w: RecoveryWallet, safe: string): Promise<EthereumSweep> {
-  const eth = w.ethereum!;
+async function recoverWallet(
+  o: RecoverEthereumOptions,
+  w: RecoveryWallet,
+  eth: NonNullable<RecoveryWallet['ethereum']>,
+  safe: string,
+): Promise<EthereumSweep> {
   await checkSafe(o.provider, w, safe);
   await checkKeysInKms(w, o.signer);
   const sender = await senderKey(o, w);
@@ -100,11 +104,11 @@ export async function recoverEthereum(o: RecoverEthereumOptions): Promise<Ethere
   const out: EthereumSweep[] = [];
   for (const w of o.file.body.wallets.filter((x) => x.chain === 'ethereum')) {
     const safe = w.ethereum?.safeAddress;
-    if (!safe) {
+    if (!w.ethereum || !safe) {
       o.log?.(`wallet ${w.label}: no Safe recorded, nothing to move`);
       continue;
     }
-    out.push(await recoverWallet(o, w, getAddress(safe)));
+    out.push(await recoverWallet(o, w, w.ethereum, getAddress(safe)));
   }
   return out;
 }
