@@ -27,6 +27,13 @@ function load(file: string) {
 /** `recovery …`: moves every coin of a Strongroom recovery file without Strongroom. */
 export function program(): Command {
   const cli = new Command('recovery').description('move custody funds from a Strongroom recovery file').exitOverride();
+  verifyCommand(cli);
+  bitcoinCommand(cli);
+  ethereumCommand(cli);
+  return cli;
+}
+
+function verifyCommand(cli: Command): void {
   cli
     .command('verify <file>')
     .description("check the file's form, signatures and scripts; with --kms also each key against KMS")
@@ -42,6 +49,9 @@ export function program(): Command {
         signer.destroy();
       }
     });
+}
+
+function bitcoinCommand(cli: Command): void {
   cli
     .command('bitcoin <file>')
     .description('sweep every unspent output of every Bitcoin wallet in the file to --to')
@@ -81,6 +91,9 @@ export function program(): Command {
         signer.destroy();
       }
     });
+}
+
+function ethereumCommand(cli: Command): void {
   cli
     .command('ethereum <file>')
     .description("sweep every CREATE2 deposit address into its Safe, then every Safe's ETH and tokens to --to")
@@ -109,7 +122,6 @@ export function program(): Command {
         provider.destroy();
       }
     });
-  return cli;
 }
 
 if (require.main === module || path.resolve(process.argv[1] ?? '') === __filename) {
