@@ -108,10 +108,8 @@ async function main(): Promise<void> {
       if (!admin.secret || out.includes(admin.secret))
         throw new Error('setup: the first admin key must be in ADMIN_KEY_FILE and never in the log');
       log(`setup (migrations, key ceremonies, custody Safe, admin key file) from the built output (${secs(started)})`);
-      const envFile = path.join(srv, 'strongroom.env');
-      if (!/^ETHEREUM_SAFE_ADDRESS=0x[0-9a-fA-F]{40}$/m.test(readFileSync(envFile, 'utf8')))
-        throw new Error("setup: no custody Safe address in the apps' env file");
-      Object.assign(dbEnv, { STRONGROOM_ENV_FILE: envFile });
+      // The signer reads the Safe from the wallet directory, where the setup recorded it.
+      if (!/custody Safe 0x[0-9a-fA-F]{40}/.test(out)) throw new Error('setup: no custody Safe deployed');
       await startApps(srv, dbEnv, logs, procs);
     });
     log(`OK in ${secs(started)}`);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { JsonRpcProvider, toQuantity } from 'ethers';
 import { EthereumAdapter, type DevChain } from '@strongroom/chains-ethereum';
 import { kmsConfigFromEnv, KmsSigner } from '@strongroom/keys';
@@ -11,7 +10,7 @@ import { ALL_CONTEXTS } from '../../cli/src/all-contexts';
  * ceremony, Safe deployment and deposit registration as the embedded default, against
  * DATABASE_URL, the KMS of KMS_ENDPOINT and the dev Ethereum node of ETHEREUM_RPC_URL (anvil: the
  * relayer is funded with anvil_setBalance, so never point this at a real chain). Idempotent.
- * Writes `ETHEREUM_SAFE_ADDRESS=…` to the file named by its argument, for the apps.
+ * The Safe's address is recorded in the wallet directory, which is where the signer reads it.
  */
 async function devChain(rpcUrl: string): Promise<DevChain> {
   const provider = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
@@ -36,7 +35,7 @@ async function devChain(rpcUrl: string): Promise<DevChain> {
   };
 }
 
-async function main(envFile: string | undefined): Promise<void> {
+async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const rpcUrl = process.env.ETHEREUM_RPC_URL;
   if (!databaseUrl || !rpcUrl) throw new Error('DATABASE_URL and ETHEREUM_RPC_URL must be set');
@@ -57,7 +56,6 @@ async function main(envFile: string | undefined): Promise<void> {
   try {
     const setup = await ensureCustodyWallets(db, kms, { ethereum, anvil }, (line) => console.log(`setup: ${line}`));
     for (const c of setup.created) console.log(`setup: created ${c}`);
-    if (envFile) writeFileSync(envFile, `ETHEREUM_SAFE_ADDRESS=${setup.ethereum.safe}\n`);
     console.log(`setup: custody Safe ${setup.ethereum.safe}`);
   } finally {
     ethereum.close();
@@ -66,7 +64,7 @@ async function main(envFile: string | undefined): Promise<void> {
   }
 }
 
-main(process.argv[2]).then(
+main().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(`dev custody setup: ${(err as Error).message ?? String(err)}`);

@@ -4,8 +4,8 @@ import { ENTRIES, bundlePath, type EntryName } from './entries';
 /**
  * The image's entry point: `launch <app> [args…]` runs one built app (ledger, deposit-watcher,
  * withdrawal-signer, kms-local, cli, custody), so one image serves every service and compose picks
- * the app by command. STRONGROOM_ENV_FILE names an optional env file read first (the setup service
- * writes ETHEREUM_SAFE_ADDRESS there); variables already set win over the file.
+ * the app by command. STRONGROOM_ENV_FILE names an optional env file read first (an operator's
+ * settings); variables already set win over the file.
  */
 function launch(argv: string[]): void {
   const [name, ...args] = argv;

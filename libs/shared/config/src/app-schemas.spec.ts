@@ -91,8 +91,8 @@ describe('app environment schemas', () => {
         ],
         [
           withdrawalSignerEnv,
-          { ETHEREUM_SAFE_ADDRESS: '0x1234' },
-          'config: ETHEREUM_SAFE_ADDRESS must be an Ethereum address (0x and 40 hex digits), got "0x1234"',
+          { ETHEREUM_SAFE_ADDRESS: '0x' + '11'.repeat(20) },
+          'config: ETHEREUM_SAFE_ADDRESS is no longer read: the custody Safe is recorded in the wallet directory (strongroom keys safe <wallet> <address>)',
         ],
         [
           withdrawalSignerEnv,

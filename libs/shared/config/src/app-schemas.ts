@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ethereumAddress, host, intAtLeast, logLevel, nonEmpty, oneOf, port, removed, url } from './env-fields';
+import { host, intAtLeast, logLevel, nonEmpty, oneOf, port, removed, url } from './env-fields';
 
 /** Requests a minute per API key (per client IP on public routes) when RATE_LIMIT_PER_MINUTE is unset. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -57,7 +57,10 @@ export const withdrawalSignerEnv = z.object({
   WITHDRAWALS_HOST: host().optional(),
   KMS_ENDPOINT: url('http', 'https').optional(),
   AWS_REGION: nonEmpty().optional(),
-  ETHEREUM_SAFE_ADDRESS: ethereumAddress().optional(),
+  // Refused rather than ignored, so a deployment that still sets it learns where the Safe lives now.
+  ETHEREUM_SAFE_ADDRESS: removed(
+    'the custody Safe is recorded in the wallet directory (strongroom keys safe <wallet> <address>)',
+  ).optional(),
   WITHDRAWAL_WORKERS: oneOf(['0', '1'] as const).optional(),
   WITHDRAWAL_BATCH_SIZE: intAtLeast(1).default(100),
   WITHDRAWAL_BATCH_AGE_MS: intAtLeast(0).default(10_000),
