@@ -29,8 +29,8 @@ describeEachBackend('liability tree export over HTTP', { contexts: [complianceCo
   const keys = {} as Record<Role, ApiCredentials>;
   let snapshotId: string;
 
-  const fetchAs = async (who: ApiCredentials, method: string, path: string) => {
-    const res = await signedFetch(url, who, method, path);
+  const fetchAs = async (who: ApiCredentials, method: string, path: string, body?: unknown) => {
+    const res = await signedFetch(url, who, method, path, body);
     return {
       status: res.status,
       type: res.headers.get('content-type') ?? '',
@@ -136,6 +136,23 @@ describeEachBackend('liability tree export over HTTP', { contexts: [complianceCo
     expect(json(got.bytes).published).toEqual(json(served.bytes));
     const text = Buffer.from(got.bytes).toString('utf8');
     for (const name of ['alice', 'bob', 'carol', 'acme', 'beta']) expect(text).not.toContain(name);
+    // The three saved answers audit offline: the holdings are the reconciliation's answer. This app
+    // reads no chain, so the reconciliation has no line for either asset: each counts as held 0,
+    // a shortfall, never as covered.
+    const rec = await fetchAs(keys.auditorAll, 'POST', '/v1/reconciliations', { snapshotId });
+    expect(rec.status).toBe(201);
+    expect(auditTree(got.bytes, { published: served.bytes, holdings: rec.bytes })).toMatchObject({
+      outcome: 'valid',
+      checkedAgainst: ['published document'],
+      solvency: {
+        reconciliationId: json(rec.bytes).id,
+        solvent: false,
+        lines: [
+          { asset: 'BTC', assets: '0', liabilities: '107', margin: '-107', solvent: false, reported: false },
+          { asset: 'ETH', assets: '0', liabilities: String(10n ** 18n + 5n), solvent: false, reported: false },
+        ],
+      },
+    });
     // An admin gets the same bytes.
     expect(await fetchAs(keys.adminAll, 'GET', exportPath(snapshotId))).toMatchObject({
       status: 200,
