@@ -14,18 +14,12 @@ export const ERC20 = new Interface([
 ]);
 export const ZERO = '0x0000000000000000000000000000000000000000';
 
-/** EIP-712 type of a Safe transaction (v1.3+/1.4.1: domain = chainId + the Safe). */
+/** EIP-712 type of a Safe transaction (v1.3+/1.4.1: domain = chainId + the Safe), field by field in order. */
+const SAFE_TX_FIELDS =
+  'address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, uint256 nonce';
 export const SAFE_TX_TYPES = {
-  SafeTx: [
-    { name: 'to', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'data', type: 'bytes' },
-    { name: 'operation', type: 'uint8' },
-    { name: 'safeTxGas', type: 'uint256' },
-    { name: 'baseGas', type: 'uint256' },
-    { name: 'gasPrice', type: 'uint256' },
-    { name: 'gasToken', type: 'address' },
-    { name: 'refundReceiver', type: 'address' },
-    { name: 'nonce', type: 'uint256' },
-  ],
+  SafeTx: SAFE_TX_FIELDS.split(', ').map((f) => {
+    const [type, name] = f.split(' ');
+    return { name, type };
+  }),
 };

@@ -90,6 +90,20 @@ export function bodyDigest(body: RecoveryBody): string {
     .digest('hex');
 }
 
+/**
+ * `text` edited and its digest recomputed, as anyone can without the keys (its signatures then
+ * fail): what a tamper test or an auditor's what-if needs.
+ */
+export function redigested(
+  text: string,
+  edit: (file: RecoveryFile) => void,
+  read: (t: string) => RecoveryFile,
+): string {
+  const file = read(text);
+  edit(file);
+  return encodeRecoveryFile({ ...file, digest: bodyDigest(file.body) });
+}
+
 /** The file as written: canonical JSON and one newline. */
 export function encodeRecoveryFile(file: RecoveryFile): string {
   return `${canonicalJson(file)}\n`;

@@ -1,5 +1,6 @@
 import { parseCanonical } from './canonical-json';
 import {
+  redigested,
   RECOVERY_FORMAT,
   RECOVERY_VERSION,
   type BitcoinScript,
@@ -139,3 +140,7 @@ export function readRecoveryFile(text: string): RecoveryFile {
     }),
   };
 }
+
+/** A recovery file edited, its digest recomputed (signatures untouched, so they fail). */
+export const redigestedFile = (text: string, edit: (file: RecoveryFile) => void): string =>
+  redigested(text, edit, readRecoveryFile);

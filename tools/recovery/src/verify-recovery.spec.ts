@@ -1,19 +1,13 @@
 import { Psbt, address as baddress, networks } from 'bitcoinjs-lib';
 import { btcToSats } from './bitcoin-node';
 import { buildSweep, checkSweep } from './bitcoin-sweep';
-import { bodyDigest, encodeRecoveryFile, type RecoveryFile } from './recovery-format';
-import { readRecoveryFile } from './recovery-shape';
+import { redigestedFile } from './recovery-shape';
 import { sign, signedFile } from './testing/signed-file';
 import { verifyRecoveryFile } from './verify-recovery';
 
 const other = baddress.toBech32(Buffer.alloc(32, 9), 0, networks.regtest.bech32);
 
-function reDigested(text: string, edit: (f: RecoveryFile) => void): string {
-  const f = readRecoveryFile(text);
-  edit(f);
-  f.digest = bodyDigest(f.body);
-  return encodeRecoveryFile(f);
-}
+const reDigested = redigestedFile;
 
 describe('recovery file', () => {
   it('accepts a file signed by a quorum of each wallet and re-derives every script', () => {

@@ -7,7 +7,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { KeyRegistry } from '@strongroom/keys';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
-import { bodyDigest, encodeRecoveryFile, readRecoveryFile, type RecoveryFile } from '@strongroom/recovery';
+import { readRecoveryFile, redigestedFile } from '@strongroom/recovery';
 import { testBackends } from '@strongroom/testing';
 import { address as baddress, networks, payments } from 'bitcoinjs-lib';
 import { Deposits, Instance, kmsEnv, run } from '../testing/recovery-instance';
@@ -30,13 +30,7 @@ const freshAddress = () =>
   }).address!;
 const sum = (xs: { value: bigint }[]) => xs.reduce((s, x) => s + x.value, 0n);
 
-/** The file with `edit` applied and its digest recomputed (anyone can; nobody without the keys can re-sign). */
-function tampered(text: string, edit: (f: RecoveryFile) => void): string {
-  const f = readRecoveryFile(text);
-  edit(f);
-  f.digest = bodyDigest(f.body);
-  return encodeRecoveryFile(f);
-}
+const tampered = redigestedFile;
 
 describe.each(testBackends())('recovery export and the stand-alone recovery tool [%s]', (backend) => {
   let kms: KmsLocalHandle;
