@@ -129,3 +129,4 @@ export const anchorBytes = (snapshotId: string, root: string): Uint8Array =>
   hexToBytes(anchorPayload(snapshotId, root).slice(2));
 
 export * from './anchor-rpc';
+export * from './anchor-bitcoin';
