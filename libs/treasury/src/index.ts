@@ -17,3 +17,6 @@ export * from './treasury.module';
 export * from './policy/policy-change.handler';
 export { TreasuryController } from './http/treasury.controller';
 export * from './http/treasury-wire';
+// Test helpers (the CLI's specs start the treasury API with them).
+export { startTreasuryApp } from './testing/treasury-app';
+export { treasuryFixture } from './testing/treasury-fixture';

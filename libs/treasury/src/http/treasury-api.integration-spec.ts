@@ -1,13 +1,10 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { AuthModule, createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
-import { LedgerModule } from '@strongroom/ledger';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
+import type { INestApplication } from '@nestjs/common';
+import { createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { describeEachBackend } from '@strongroom/testing';
 import { FloatService } from '../float/float-service';
+import { startTreasuryApp } from '../testing/treasury-app';
 import { treasuryFixture } from '../testing/treasury-fixture';
 import { treasuryContext } from '../treasury.context';
-import { TreasuryModule } from '../treasury.module';
 
 type Json = Record<string, unknown>;
 const BTC = 100_000_000n;
@@ -41,20 +38,7 @@ describeEachBackend('treasury API', { contexts: [treasuryContext] }, (ctx) => {
       clients: [`${client}-other`],
     });
     keys.backend = await createApiKey(db, { name: 'backend', role: 'backend', owner: 'ops', clients: [client] });
-    @Module({
-      imports: [
-        PlatformModule.forApp('treasury-api'),
-        DatabaseModule.forInstance(db),
-        AuthModule.forRoot(),
-        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-        TreasuryModule.register({ assets: new AssetRegistry(), scheduleMs: 0 }),
-      ],
-    })
-    class TreasuryApp {}
-    ({ app, url } = await startHttpApp(TreasuryApp, {
-      ...{ name: 'treasury-api', title: 't', description: 't' },
-      ...{ port: 0, shutdownHooks: false },
-    }));
+    ({ app, url } = await startTreasuryApp(db));
   });
   afterAll(async () => {
     await app?.close();
