@@ -700,7 +700,7 @@ export interface paths {
     };
     /**
      * The custody's publication key
-     * @description The key whose signatures the root documents and user statements carry, recorded when it first signed. Users check statements against it (`--key`); publish it through channels of your own as well.
+     * @description The key whose signatures the root documents and user statements carry, recorded on first use (this call, on an app holding the key, or the first signature). Users check statements against it (`--key`); publish it through channels of your own as well.
      */
     get: operations['proofPublicationPublicationKey'];
     put?: never;
@@ -789,6 +789,106 @@ export interface paths {
     get: operations['segregationReport'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/treasury/float': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The current hot float of every asset and owner
+     * @description The latest reading of each float: balance, target, bounds, the inputs read, the outcome. A key scoped to some clients sees their floats only; the operator’s pool (`operator`) needs a key scoped to all.
+     */
+    get: operations['treasuryFloat'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/treasury/policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Float policies
+     * @description By asset, then owner. A key scoped to some clients sees their floats only; the operator’s pool (`operator`) needs a key scoped to all.
+     */
+    get: operations['treasuryPolicies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/treasury/policies/{asset}/{clientId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Propose the float policy of an asset for a client or the operator’s pool
+     * @description A policy moves risk (how much sits online): answers 202 with the pending change (kind `treasury.policy`); a second admin of another owner approves it at `POST /v1/changes/:id/approve`.
+     */
+    put: operations['treasuryPolicyPut'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/treasury/rebalances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Rebalances between hot and cold wallets: pending and history
+     * @description Newest first. A key scoped to some clients sees their floats only; the operator’s pool (`operator`) needs a key scoped to all.
+     */
+    get: operations['treasuryRebalances'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/treasury/rebalances/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a cold → hot replenishment
+     * @description One approval per person (owner), not per key; the quorum reached moves it to `approved`. The rebalance’s owner must be in the key’s scope. A key scoped to some clients sees their floats only; the operator’s pool (`operator`) needs a key scoped to all.
+     */
+    post: operations['treasuryRebalanceApprove'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1319,6 +1419,118 @@ export interface components {
           walletId: string;
         }[];
       }[];
+    };
+    TreasuryFloat: {
+      asset: components['schemas']['AssetCode'];
+      /** @description A segregated client’s id, or `operator` for the operator’s pool. */
+      owner: string;
+      readingId: string;
+      hotWalletId: string | null;
+      coldWalletId: string | null;
+      /** @description The hot wallet’s custody account in the ledger at the reading. */
+      balance: components['schemas']['BaseUnits'];
+      target: components['schemas']['BaseUnits'];
+      lower: components['schemas']['BaseUnits'];
+      upper: components['schemas']['BaseUnits'];
+      /** @description What the rule read (balances, outflows, p95). */
+      inputs: {
+        [key: string]: unknown;
+      };
+      rule: components['schemas']['TreasuryFixedRule'] | components['schemas']['TreasuryOutflowRule'];
+      /** @enum {string} */
+      outcome: 'ok' | 'above_upper' | 'below_lower' | 'no_wallet';
+      /** @description At the last 24 h rate; null: nothing went out. */
+      runoutSeconds: number | null;
+      /** @description Run-out comes before the lead time of a replenishment. */
+      runoutAlert: boolean;
+      rebalanceId: string | null;
+      readAt: components['schemas']['Timestamp'];
+    };
+    /** @description Bounds in base units, set by hand; lower ≤ target ≤ upper. */
+    TreasuryFixedRule: {
+      /** @constant */
+      kind: 'fixed';
+      /** @description The target of the hot balance. */
+      target: components['schemas']['BaseUnits'];
+      /** @description Below it a cold → hot replenishment is requested. */
+      lower: components['schemas']['BaseUnits'];
+      /** @description Above it the excess is planned hot → cold. */
+      upper: components['schemas']['BaseUnits'];
+    };
+    /** @description target = p95 of the rolling 24 h withdrawal outflows (windows ending on every hour of the last D days) × N + buffer; lower and upper are fractions of the target (lowerFraction ≤ 1 ≤ upperFraction). */
+    TreasuryOutflowRule: {
+      /** @constant */
+      kind: 'outflow';
+      /** @description D: the days of settled withdrawals read. */
+      lookbackDays: number;
+      /** @description N: days of p95 outflow the float covers. */
+      coverDays: number;
+      /** @description Added to p95 × N. */
+      buffer: components['schemas']['BaseUnits'];
+      /** @description A fraction of the target as a decimal string, up to 4 decimals ("0.5", "1.5"). */
+      lowerFraction: string;
+      /** @description A fraction of the target as a decimal string, up to 4 decimals ("0.5", "1.5"). */
+      upperFraction: string;
+    };
+    TreasuryFloatPolicy: {
+      asset: components['schemas']['AssetCode'];
+      /** @description A segregated client’s id, or `operator` for the operator’s pool. */
+      owner: string;
+      rule: components['schemas']['TreasuryFixedRule'] | components['schemas']['TreasuryOutflowRule'];
+      leadTimeSeconds: number;
+      approvalsRequired: number;
+      /** @description The key that proposed the policy in force. */
+      updatedBy: string;
+      updatedAt: components['schemas']['Timestamp'];
+    };
+    /** @description Bounds in base units, set by hand; lower ≤ target ≤ upper. */
+    TreasuryFixedRuleInput: {
+      /** @constant */
+      kind: 'fixed';
+      /** @description The target of the hot balance. Base units, digits only. */
+      target: string;
+      /** @description Below it a cold → hot replenishment is requested. Base units, digits only. */
+      lower: string;
+      /** @description Above it the excess is planned hot → cold. Base units, digits only. */
+      upper: string;
+    };
+    /** @description target = p95 of the rolling 24 h withdrawal outflows (windows ending on every hour of the last D days) × N + buffer; lower and upper are fractions of the target (lowerFraction ≤ 1 ≤ upperFraction). */
+    TreasuryOutflowRuleInput: {
+      /** @constant */
+      kind: 'outflow';
+      /** @description D: the days of settled withdrawals read. */
+      lookbackDays: number;
+      /** @description N: days of p95 outflow the float covers. */
+      coverDays: number;
+      /** @description Added to p95 × N. Base units, digits only. */
+      buffer: string;
+      /** @description A fraction of the target as a decimal string, up to 4 decimals ("0.5", "1.5"). */
+      lowerFraction: string;
+      /** @description A fraction of the target as a decimal string, up to 4 decimals ("0.5", "1.5"). */
+      upperFraction: string;
+    };
+    TreasuryRebalance: {
+      id: string;
+      asset: components['schemas']['AssetCode'];
+      /** @description A segregated client’s id, or `operator` for the operator’s pool. */
+      owner: string;
+      /** @enum {string} */
+      direction: 'hot_to_cold' | 'cold_to_hot';
+      amount: components['schemas']['BaseUnits'];
+      reason: string;
+      fromWalletId: string;
+      toWalletId: string;
+      /** @enum {string} */
+      status: 'planned' | 'pending_approval' | 'approved' | 'cancelled';
+      approvalsRequired: number;
+      approvals: {
+        owner: string;
+        keyId: string;
+        at: components['schemas']['Timestamp'];
+      }[];
+      readingId: string;
+      createdAt: components['schemas']['Timestamp'];
+      updatedAt: components['schemas']['Timestamp'];
     };
   };
   responses: never;
@@ -1971,7 +2183,7 @@ export interface operations {
           'application/json': components['schemas']['ChangeRequest'];
         };
       };
-      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.too_large`: Amount exceeds 2^256-1; `auth.invalid_clients`: API key client scope invalid; `auth.invalid_name`: API key name empty, too long or unsafe text; `auth.invalid_owner`: API key owner empty, too long or unsafe text; `auth.invalid_role`: Unknown role, or a role not minted this way; `client.invalid`: Client id, name, custody or status invalid; `client.reserved`: Client id reserved for the service’s own accounts; `correction.invalid`: Correction reason missing or malformed; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.too_large`: Amount exceeds 2^256-1; `auth.invalid_clients`: API key client scope invalid; `auth.invalid_name`: API key name empty, too long or unsafe text; `auth.invalid_owner`: API key owner empty, too long or unsafe text; `auth.invalid_role`: Unknown role, or a role not minted this way; `client.invalid`: Client id, name, custody or status invalid; `client.reserved`: Client id reserved for the service’s own accounts; `correction.invalid`: Correction reason missing or malformed; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep; `treasury.policy_invalid`: Float policy malformed */
       400: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2001,7 +2213,8 @@ export interface operations {
               | 'request.malformed_json'
               | 'request.malformed_url'
               | 'request.nul_character'
-              | 'request.too_deep';
+              | 'request.too_deep'
+              | 'treasury.policy_invalid';
           };
         };
       };
@@ -2036,7 +2249,7 @@ export interface operations {
           };
         };
       };
-      /** @description `change.not_found`: No such change request; `client.not_found`: No such client */
+      /** @description `asset.unknown`: Asset not served; `change.not_found`: No such change request; `client.not_found`: No such client; `treasury.owner_unknown`: The float owner is neither `operator` nor a registered client */
       404: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -2045,7 +2258,7 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
-            code?: 'change.not_found' | 'client.not_found';
+            code?: 'asset.unknown' | 'change.not_found' | 'client.not_found' | 'treasury.owner_unknown';
           };
         };
       };
@@ -7939,6 +8152,670 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'] & {
             /** @enum {unknown} */
             code?: 'snapshot.not_complete';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  treasuryFloat: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TreasuryFloat'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  treasuryPolicies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TreasuryFloatPolicy'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  treasuryPolicyPut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Asset code (BTC, ETH, USDC…). */
+        asset: string;
+        /** @description A registered client’s id, or `operator` for the operator’s pool. */
+        clientId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          rule: components['schemas']['TreasuryFixedRuleInput'] | components['schemas']['TreasuryOutflowRuleInput'];
+          /** @description How long a replenishment takes to land: the run-out alert fires below it. */
+          leadTimeSeconds: number;
+          /**
+           * @description Distinct people who approve a cold → hot replenishment (default 2).
+           * @default 2
+           */
+          approvalsRequired?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      /** @description `amount.base_units_expected`: Amount is not a whole number of base units; `amount.malformed`: Amount is not a string; `amount.not_positive`: Amount is zero or negative; `amount.too_large`: Amount exceeds 2^256-1; `change.invalid_payload`: Change payload nests too deep or holds unsafe text; `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep; `treasury.policy_invalid`: Float policy malformed */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'amount.base_units_expected'
+              | 'amount.malformed'
+              | 'amount.not_positive'
+              | 'amount.too_large'
+              | 'change.invalid_payload'
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep'
+              | 'treasury.policy_invalid';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `asset.unknown`: Asset not served; `treasury.owner_unknown`: The float owner is neither `operator` nor a registered client */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'asset.unknown' | 'treasury.owner_unknown';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  treasuryRebalances: {
+    parameters: {
+      query?: {
+        /** @description Items per page, 1–500 (default 100). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        cursor?: string;
+        /** @description `open` = planned or pending approval (what waits); absent = every rebalance, history too. */
+        status?: 'planned' | 'pending_approval' | 'approved' | 'cancelled' | 'open';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TreasuryRebalance'][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_cursor`: Cursor is not one this list returned; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_cursor'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_role`: The key’s role may not call this route */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_role';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
+          };
+        };
+      };
+      /** @description `request.rate_limited`: Too many requests for this API key */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.rate_limited';
+          };
+        };
+      };
+    };
+  };
+  treasuryRebalanceApprove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TreasuryRebalance'];
+        };
+      };
+      /** @description `request.aborted`: Body not received whole; `request.control_character`: Text holds a control character; `request.invalid`: Request does not match the schema; `request.invalid_text`: Text the database cannot store; `request.invalid_utf8`: Body is not valid UTF-8; `request.lone_surrogate`: Text holds a lone UTF-16 surrogate; `request.malformed_json`: Body is not valid JSON; `request.malformed_url`: Path or query has an invalid percent-encoding; `request.nul_character`: Text holds a NUL character; `request.too_deep`: Body nests too deep */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'request.aborted'
+              | 'request.control_character'
+              | 'request.invalid'
+              | 'request.invalid_text'
+              | 'request.invalid_utf8'
+              | 'request.lone_surrogate'
+              | 'request.malformed_json'
+              | 'request.malformed_url'
+              | 'request.nul_character'
+              | 'request.too_deep';
+          };
+        };
+      };
+      /** @description `auth.invalid_credentials`: Unknown key or bad signature; `auth.missing`: Signed request headers missing or malformed; `auth.replayed_nonce`: Nonce already used with this key; `auth.revoked`: API key revoked; `auth.stale_timestamp`: Request timestamp outside the allowed skew */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?:
+              | 'auth.invalid_credentials'
+              | 'auth.missing'
+              | 'auth.replayed_nonce'
+              | 'auth.revoked'
+              | 'auth.stale_timestamp';
+          };
+        };
+      };
+      /** @description `auth.forbidden_client`: The key may not act for this client; `auth.forbidden_role`: The key’s role may not call this route; `rebalance.same_person`: This owner already approved the rebalance */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'auth.forbidden_client' | 'auth.forbidden_role' | 'rebalance.same_person';
+          };
+        };
+      };
+      /** @description `rebalance.not_found`: No such rebalance */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'rebalance.not_found';
+          };
+        };
+      };
+      /** @description `rebalance.not_pending`: The rebalance no longer waits for approvals */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'rebalance.not_pending';
+          };
+        };
+      };
+      /** @description `request.too_large`: Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.too_large';
+          };
+        };
+      };
+      /** @description `request.unsupported_charset`: Body charset is not UTF-8; `request.unsupported_encoding`: Compressed body; `request.unsupported_media_type`: Body is not application/json */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {unknown} */
+            code?: 'request.unsupported_charset' | 'request.unsupported_encoding' | 'request.unsupported_media_type';
           };
         };
       };
