@@ -53,25 +53,24 @@ describe.each(testBackends())('recovery export and the stand-alone recovery tool
 
   it("moves every BTC (deposit addresses and the wallets' own) after the database is deleted", async () => {
     const env = { ...kmsEnv(kms), ...instance.env };
-    for (const label of ['hot-btc', 'spare-btc']) {
-      const r = await run(
-        CLI,
-        [
-          'keys',
-          'ceremony',
-          '--chain',
-          'bitcoin',
-          '--threshold',
-          '2',
-          '--keys',
-          '3',
-          '--label',
-          label,
-          '--network',
-          'regtest',
-        ],
-        env,
-      );
+    // A hot wallet and a cold one (its own keys, never signing automatically): the file holds both.
+    const ceremony = [
+      'keys',
+      'ceremony',
+      '--chain',
+      'bitcoin',
+      '--threshold',
+      '2',
+      '--keys',
+      '3',
+      '--network',
+      'regtest',
+    ];
+    for (const extra of [
+      ['--label', 'hot-btc'],
+      ['--label', 'cold-btc', '--tier', 'cold'],
+    ]) {
+      const r = await run(CLI, [...ceremony, ...extra], env);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     }
@@ -111,6 +110,7 @@ describe.each(testBackends())('recovery export and the stand-alone recovery tool
     const text = await readFile(file, 'utf8');
     const body = readRecoveryFile(text).body;
     expect(body.wallets.map((w) => w.id).sort()).toEqual([...walletIds].sort());
+    expect(body.wallets.map((w) => w.tier).sort()).toEqual(['cold', 'hot']);
     const addresses = body.wallets.flatMap((w) => w.bitcoin!.scripts.map((s) => s.address));
     expect(addresses).toEqual(expect.arrayContaining(changeAddresses));
     expect(addresses).toHaveLength(2 + 3);
