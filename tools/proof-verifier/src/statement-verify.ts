@@ -39,7 +39,8 @@ export interface StatementError {
 }
 
 /** `valid` only against a key (or root document) the caller trusts; else `self_consistent`. */
-export type Checked<T> = (T & { outcome: 'valid' | 'self_consistent'; valid: boolean }) | StatementError;
+export type Checked<T> =
+  (T & { outcome: 'valid'; valid: true }) | (T & { outcome: 'self_consistent'; valid: false }) | StatementError;
 
 class StatementRefusal extends Error {
   constructor(
@@ -94,7 +95,7 @@ export interface SignedRootFacts extends PublishedFacts {
  * statement. With `key`, one of them must be that key's: `valid`; without, `self_consistent`.
  */
 export function verifyRootSignature(input: DocumentInput, options: { key?: string } = {}): Checked<SignedRootFacts> {
-  return guard(() => {
+  return guard<SignedRootFacts>(() => {
     const key = trustedKey(options.key);
     const checked = verifyPublished(input);
     if (checked.outcome === 'invalid') return checked;
@@ -194,7 +195,7 @@ export interface UserStatementOptions {
  * by the key that signed it; else `self_consistent`.
  */
 export function verifyUserStatement(input: DocumentInput, options: UserStatementOptions): Checked<UserStatement> {
-  return guard(() => {
+  return guard<UserStatement>(() => {
     if (typeof options?.userId !== 'string' || options.userId === '')
       throw new Refusal('user_required', 'user', 'give the user id the statement must be for');
     const userId = checkIdentifier(options.userId, 'user');
