@@ -1,7 +1,7 @@
 import type { LedgerService } from '@strongroom/ledger';
 import type { Tx } from '@strongroom/persistence';
 import type { AssetCode } from '@strongroom/shared-types';
-import { OPERATOR_OWNER, type Outflow } from './float-policy';
+import { OPERATOR_OWNER, type Outflow } from '../rules/float-policy';
 
 /** What a reading reads: the ledger's view of a wallet, and what its owner's hot wallets paid out. */
 export interface FloatInputs {

@@ -1,6 +1,6 @@
 import type { Queryable } from '@strongroom/api-auth';
 import type { Tx } from '@strongroom/persistence';
-import type { FloatRuleJson } from '../policy/policy-input';
+import type { FloatRuleJson } from '../rules/policy-input';
 
 export type ReadingOutcome = 'ok' | 'above_upper' | 'below_lower' | 'no_wallet';
 

@@ -2,14 +2,14 @@ import type { AuditLog } from '@strongroom/audit';
 import type { Database, Tx } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import type { WalletDirectory, WalletRecord } from '@strongroom/wallets';
-import { ruleJson } from '../policy/policy-input';
+import { ruleJson } from '../rules/policy-input';
 import type { PolicyStore } from '../policy/policy-store';
 import { cancelPlanned, openRebalance } from '../rebalances/rebalance-store';
 import type { Rebalance } from '../rebalances/rebalance.types';
 import { recordFloat } from '../treasury.metrics';
-import { decide, type FloatDecision } from './float-decision';
+import { decide, type FloatDecision } from '../rules/float-decision';
 import type { FloatInputs } from './float-inputs';
-import { boundsOf, lookbackMs, OPERATOR_OWNER, runoutSeconds, type FloatPolicy } from './float-policy';
+import { boundsOf, lookbackMs, OPERATOR_OWNER, runoutSeconds, type FloatPolicy } from '../rules/float-policy';
 import { insertReading, linkRebalance, type FloatReading } from './float-reading';
 
 export interface FloatResult {

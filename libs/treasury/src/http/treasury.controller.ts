@@ -24,7 +24,7 @@ import {
 } from '@strongroom/shared-http';
 import { latestReadings } from '../float/float-reading';
 import { assertOwner, POLICY_CHANGE_KIND, POLICY_CHANGE_REFUSALS } from '../policy/policy-change.handler';
-import { parsePolicyChange } from '../policy/policy-input';
+import { parsePolicyChange } from '../rules/policy-input';
 import { policyJson, PolicyStore } from '../policy/policy-store';
 import { approveRebalance } from '../rebalances/rebalance-approvals';
 import { listRebalances } from '../rebalances/rebalance-store';

@@ -1,9 +1,9 @@
 import { findClient, type ChangeHandler, type Queryable } from '@strongroom/api-auth';
 import { AssetErrors, type AssetRegistry } from '@strongroom/shared-assets';
 import { AmountErrors, domainError } from '@strongroom/shared-types';
-import { OPERATOR_OWNER } from '../float/float-policy';
+import { OPERATOR_OWNER } from '../rules/float-policy';
 import { TreasuryErrors } from '../treasury.errors';
-import { parsePolicyChange, type PolicyChangePayload } from './policy-input';
+import { parsePolicyChange, type PolicyChangePayload } from '../rules/policy-input';
 import { policyJson, type PolicyStore } from './policy-store';
 
 /** The dual-control kind of a float policy change: a second admin of another owner approves it. */

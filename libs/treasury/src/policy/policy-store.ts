@@ -1,8 +1,8 @@
 import type { Principal } from '@strongroom/api-auth';
 import type { AuditLog } from '@strongroom/audit';
 import type { Database, Tx } from '@strongroom/persistence';
-import type { FloatPolicy } from '../float/float-policy';
-import { parseRule, ruleJson, type FloatRuleJson } from './policy-input';
+import type { FloatPolicy } from '../rules/float-policy';
+import { parseRule, ruleJson, type FloatRuleJson } from '../rules/policy-input';
 
 interface PolicyRow {
   asset: string;

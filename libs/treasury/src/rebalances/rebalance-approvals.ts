@@ -2,7 +2,7 @@ import { assertClientScope, AuthErrors, type Principal } from '@strongroom/api-a
 import type { AuditLog } from '@strongroom/audit';
 import type { Database } from '@strongroom/persistence';
 import { domainError } from '@strongroom/shared-types';
-import { OPERATOR_OWNER } from '../float/float-policy';
+import { OPERATOR_OWNER } from '../rules/float-policy';
 import { TreasuryErrors } from '../treasury.errors';
 import { rebalanceById } from './rebalance-store';
 import type { Rebalance } from './rebalance.types';

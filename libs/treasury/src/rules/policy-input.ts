@@ -1,7 +1,7 @@
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { domainError, parseBaseUnits } from '@strongroom/shared-types';
 import { TreasuryErrors } from '../treasury.errors';
-import type { FloatRule } from '../float/float-policy';
+import type { FloatRule } from './float-policy';
 
 /** A rule as JSON (the API's body and the stored column): amounts decimal strings, fractions decimal strings. */
 export type FloatRuleJson =
