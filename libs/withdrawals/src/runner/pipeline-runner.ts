@@ -247,6 +247,9 @@ export class PipelineRunner {
     this.running = false;
     this.stopping = true;
     this.wake?.();
-    return stopWithin('withdrawal pipeline', this.loop, boundMs);
+    const outcome = await stopWithin('withdrawal pipeline', this.loop, boundMs);
+    // Rounds run by hand (tick()) after a stop still do their work; an abandoned loop clears it when it ends.
+    if (outcome === 'stopped') this.stopping = false;
+    return outcome;
   }
 }
