@@ -1,4 +1,4 @@
-import { parseAnchorPayload, snapshotIdHash } from './anchor';
+import { parseAnchorPayload, snapshotIdHash } from './anchor-payload';
 import { bytesToHex, hexToBytes } from './encoding';
 import { sha256 } from './hash';
 

@@ -1,4 +1,4 @@
-import type { AnchorTx } from './anchor';
+import type { AnchorTx } from './anchor-ethereum';
 
 /**
  * Reading anchors from an Ethereum JSON-RPC node (the only I/O of the verifier, kept apart):
