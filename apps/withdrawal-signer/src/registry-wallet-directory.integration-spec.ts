@@ -9,30 +9,27 @@ import { RegistryWalletDirectory } from './registry-wallet-directory';
 // The automatic signer never signs for a cold wallet: not when it picks a paying wallet, not when
 // the sweeper names one by id, not when a digest names its keys. Real registry, real kms-local.
 describeEachBackend('withdrawal signer and cold wallets', { contexts: [keysContext] }, (ctx) => {
-  let kms: KmsLocalHandle;
-  let signer: KmsSigner;
-  let registry: KeyRegistry;
   const run = Math.random().toString(36).slice(2, 8);
-
+  const env = {} as { kms: KmsLocalHandle; signer: KmsSigner; registry: KeyRegistry };
   beforeAll(async () => {
-    kms = await startKmsLocal();
-    signer = new KmsSigner({ ...kms.config, requestsPerSecond: Infinity });
-    registry = new KeyRegistry(ctx().db, new AuditLog(ctx().db));
+    env.kms = await startKmsLocal();
+    env.signer = new KmsSigner({ ...env.kms.config, requestsPerSecond: Infinity });
+    env.registry = new KeyRegistry(ctx().db, new AuditLog(ctx().db));
   });
   afterAll(async () => {
-    signer?.destroy();
-    await kms?.stop();
+    env.signer?.destroy();
+    await env.kms?.stop();
   });
 
   async function wallet(tier: 'hot' | 'cold', n: number, m: number, clientId: string) {
     const keys = [];
     for (let i = 0; i < n; i++) {
       const kmsKeyId = `alias/${run}/${tier}-${clientId}-${i}`;
-      await kms.createSigningKey(kmsKeyId);
-      keys.push({ kmsKeyId, publicKey: (await signer.publicKey(kmsKeyId)).compressedHex });
+      await env.kms.createSigningKey(kmsKeyId);
+      keys.push({ kmsKeyId, publicKey: (await env.signer.publicKey(kmsKeyId)).compressedHex });
     }
-    const w = await registry.registerWallet({ chain: 'bitcoin', tier, threshold: m, keys, clientId });
-    expect((await registry.verifyWallet(w.id, signer)).usable).toBe(true);
+    const w = await env.registry.registerWallet({ chain: 'bitcoin', tier, threshold: m, keys, clientId });
+    expect((await env.registry.verifyWallet(w.id, env.signer)).usable).toBe(true);
     return w;
   }
 
@@ -40,7 +37,7 @@ describeEachBackend('withdrawal signer and cold wallets', { contexts: [keysConte
     const client = `c-${run}`;
     const hot = await wallet('hot', 2, 2, client);
     const cold = await wallet('cold', 5, 3, client);
-    const directory = new RegistryWalletDirectory(registry);
+    const directory = new RegistryWalletDirectory(env.registry);
     expect((await directory.walletFor('bitcoin', client)).id).toBe(hot.id);
     await expect(directory.walletById('bitcoin', cold.id)).rejects.toMatchObject({
       code: 'wallet.not_automatic',
@@ -49,15 +46,15 @@ describeEachBackend('withdrawal signer and cold wallets', { contexts: [keysConte
     });
     expect((await directory.walletById('bitcoin', hot.id))?.id).toBe(hot.id);
 
-    const digestSigner = new KmsDigestSigner(signer, registry);
+    const digestSigner = new KmsDigestSigner(env.signer, env.registry);
     const digest = randomBytes(32).toString('hex');
-    const before = kms.server.stats.byOperation.Sign ?? 0;
+    const before = env.kms.server.stats.byOperation.Sign ?? 0;
     await expect(digestSigner.sign(cold.id, cold.keys[0].publicKey, digest)).rejects.toMatchObject({
       code: 'wallet.not_automatic',
     });
-    expect(kms.server.stats.byOperation.Sign ?? 0).toBe(before);
+    expect(env.kms.server.stats.byOperation.Sign ?? 0).toBe(before);
     await expect(digestSigner.sign(hot.id, hot.keys[0].publicKey, digest)).resolves.toMatchObject({ digest });
     // People-driven paths still see the cold wallet's keys as verified.
-    await expect(registry.assertVerified(cold.id)).resolves.toMatchObject({ tier: 'cold', status: 'usable' });
+    await expect(env.registry.assertVerified(cold.id)).resolves.toMatchObject({ tier: 'cold', status: 'usable' });
   });
 });

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import { createApiKey, createClient, type ApiCredentials } from '@strongroom/api-auth';
 import { describeEachBackend } from '@strongroom/testing';
 import { FloatService } from '../float/float-service';
-import { startTreasuryApp } from '../testing/treasury-app';
+import { startTreasuryApp, treasuryRequest } from '../testing/treasury-app';
 import { treasuryFixture } from '../testing/treasury-fixture';
 import { treasuryContext } from '../treasury.context';
 
@@ -18,11 +18,8 @@ describeEachBackend('treasury API', { contexts: [treasuryContext] }, (ctx) => {
   >;
   const client = `tc${Math.random().toString(36).slice(2, 8)}`;
 
-  const call = async (who: ApiCredentials, method: string, path: string, body?: unknown) => {
-    const res = await signedFetch(url, who, method, path, body);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
+  const call = (who: ApiCredentials, method: string, path: string, body?: unknown) =>
+    treasuryRequest(url, who, method, path, body);
 
   beforeAll(async () => {
     const { db } = ctx();

@@ -1,5 +1,5 @@
 import { Module, type INestApplication } from '@nestjs/common';
-import { AuthModule } from '@strongroom/api-auth';
+import { AuthModule, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { LedgerModule } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import { AssetRegistry } from '@strongroom/shared-assets';
@@ -22,4 +22,12 @@ export async function startTreasuryApp(db: Database): Promise<{ app: INestApplic
     ...{ name: 'treasury-api', title: 't', description: 't' },
     ...{ port: 0, shutdownHooks: false },
   });
+}
+
+/** One signed request to the treasury API: the status and the parsed JSON answer ({} when empty). */
+export async function treasuryRequest(url: string, who: ApiCredentials, method: string, path: string, body?: unknown) {
+  const res = await signedFetch(url, who, method, path, body);
+  const raw = await res.text();
+  const parsed: unknown = raw === '' ? {} : JSON.parse(raw);
+  return { status: res.status, body: parsed as Record<string, unknown> };
 }
