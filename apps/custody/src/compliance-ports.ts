@@ -13,15 +13,17 @@ import {
   LEDGER_CUT,
   LedgerUnbooked,
   PRICE_SOURCE,
+  PUBLICATION_SIGNER,
   UNBOOKED,
   type CustodyKeySigner,
 } from '@strongroom/compliance';
-import { KeyErrors, type KeyRegistry, type KmsSigner } from '@strongroom/keys';
+import { KeyErrors, type KeyRegistry, type KmsKeyAdmin, type KmsSigner } from '@strongroom/keys';
 import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { domainError } from '@strongroom/shared-types';
 import { WalletDirectory } from '@strongroom/wallets';
+import { kmsPublicationSigner } from './publication-signer';
 
 export interface ComplianceChains {
   /** A fresh adapter on the same node: reconciliation replays its own UTXO set up to the snapshot height. */
@@ -63,14 +65,20 @@ export function kmsCustodyKeySigner(
 /**
  * The providers ComplianceModule needs in the embedded default: holdings read at the snapshot's
  * height (libs/compliance/src/holdings), unbooked movements as of its ledger sequence, tips from
- * the deposit followers' cursors, prices from a file, and the custody keys for proof of assets.
+ * the deposit followers' cursors, prices from a file, the custody keys for proof of assets, and the
+ * publication key that signs published roots and users' statements.
  */
 export function compliancePorts(
   db: Database,
   assets: AssetRegistry,
   chains: ComplianceChains,
   pricesFile: string,
-  keys: { kms: Pick<KmsSigner, 'signDigest'>; registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'> },
+  keys: {
+    kms: Pick<KmsSigner, 'signDigest' | 'publicKey'>;
+    registry: Pick<KeyRegistry, 'wallets' | 'assertUsable'>;
+    /** The embedded default may create keys: the publication key is made on first use. */
+    admin?: Pick<KmsKeyAdmin, 'createSigningKey'>;
+  },
 ): Provider[] {
   const wallets = new WalletDirectory(db);
   const holdings = new CustodyHoldings(assets, {
@@ -86,5 +94,6 @@ export function compliancePorts(
     { provide: CHAIN_HOLDINGS, useValue: holdings },
     { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, [chains.bitcoin, chains.ethereum]) },
     { provide: CUSTODY_KEY_SIGNER, useValue: kmsCustodyKeySigner(keys.kms, keys.registry) },
+    { provide: PUBLICATION_SIGNER, useValue: kmsPublicationSigner(keys.kms, { admin: keys.admin }) },
   ];
 }

@@ -110,6 +110,11 @@ describe('custody app (npm start)', () => {
       ['ethereum', 2, 3],
     ]);
     expect(walletsBefore.find((w) => w.chain === 'ethereum')?.safeAddress).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    // The publication key that signs published roots and users' statements, made in kms-local on first use.
+    const published = await json<{ publicKey: string }>(
+      await app.call(admin, 'ledger', 'GET', '/v1/proof-publication/key'),
+    );
+    expect(published.publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
   });
 
   it('refuses a second process on the same data directory', async () => {

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ensureFirstAdminKeys, type FirstAdminKey } from '@strongroom/api-auth';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { EthereumAdapter } from '@strongroom/chains-ethereum';
-import { KeyRegistry, KmsSigner } from '@strongroom/keys';
+import { KeyRegistry, KmsKeyAdmin, KmsSigner } from '@strongroom/keys';
 import { openDatabase, type Database } from '@strongroom/persistence';
 import { tokenContracts } from '@strongroom/shared-assets';
 import { API_INFO, startHttpApp } from '@strongroom/shared-http';
@@ -129,7 +129,7 @@ export async function startCustody(
           config.assets,
           { newBitcoinAdapter, bitcoin, ethereum },
           config.pricesFile,
-          { kms, registry: new KeyRegistry(db) },
+          { kms, registry: new KeyRegistry(db), admin: new KmsKeyAdmin(kms.client) },
         ),
       }),
       config.ports.ledger,
