@@ -270,6 +270,23 @@ describe.each(testBackends())(
       );
       expect(audits).toHaveLength(1);
       expect(audits[0].payload.rule).toBe('inputs_spent_elsewhere');
+      // Coins left custody without us: one incident, and nothing more of BTC is signed until cleared.
+      const conflict = audits[0].payload.conflict?.outpoints;
+      expect(conflict).toHaveLength(ours.length);
+      const incidents = () =>
+        t.tdb.db.query<{ kind: string; detail: { outpoints: string[] } }>(
+          `SELECT kind, detail FROM withdrawals.solvency_incidents WHERE batch_id = $1`,
+          [sent.batchId],
+        );
+      expect(await incidents()).toEqual([
+        { kind: 'inputs_spent_elsewhere', detail: expect.objectContaining({ txid: sent.txid, outpoints: conflict }) },
+      ]);
+      const [breaker] = await t.tdb.db.query<{ tripped: boolean; incident_id: string }>(
+        `SELECT tripped, incident_id FROM withdrawals.solvency_breakers WHERE asset = 'BTC'`,
+      );
+      expect(breaker).toEqual({ tripped: true, incident_id: `conflict_${sent.batchId}` });
+      await runner.tick();
+      expect(await incidents()).toHaveLength(1);
       expect((await t.ledger.checkInvariants()).ok).toBe(true);
     });
   },

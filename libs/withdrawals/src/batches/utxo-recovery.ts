@@ -10,6 +10,7 @@ import type { WorkerDeps } from '../core/deps';
 import { BATCHES, noteError } from '../relayer/relayed-tx';
 import { signDigests } from '../relayer/sign-digests';
 import { audit, auditActor, runTx } from '../core/run-tx';
+import { raiseCustodyIncident } from '../solvency/custody-incident';
 
 export interface UtxoRecoveryOptions {
   /** First re-send of a transaction the node forgot, and the base of the back-off (doubles per re-send). */
@@ -30,7 +31,8 @@ export function refusedForInputs(err: unknown): boolean {
  * mempool, dropped with a reorged parent): re-sent from the stored bytes, parents before children,
  * with back-off. A batch whose input another mined transaction took can never be mined: once that
  * spend is `confirmations` deep the batch is failed like any failed batch (holds voided,
- * reservations released) and the conflict is audited, counted and logged once.
+ * reservations released), and the conflict is an incident: recorded once, audited, counted, and
+ * the asset's solvency breaker tripped until an admin pair clears it.
  */
 export class UtxoRecovery {
   private readonly logger = new Logger('UtxoRecovery');
@@ -129,6 +131,17 @@ export class UtxoRecovery {
       return null;
     }
     const reason = `inputs ${outpoints.join(', ')} were spent by another transaction: ${b.txid} can never be mined`;
+    // Custody coins moved without us: an incident that stops signing the asset, recorded before
+    // the batch fails so that a crash in between records it on the next round.
+    const native = this.deps.assets.onChain(b.chain).find((a) => a.native);
+    if (!native) throw new Error(`no native asset for ${b.chain}`);
+    await raiseCustodyIncident(this.deps, {
+      id: `conflict_${b.id}`,
+      asset: native.code,
+      batchId: b.id,
+      kind: 'inputs_spent_elsewhere',
+      detail: { txid: b.txid, outpoints, seenAtHeight: seen, tip },
+    });
     await failBatch(this.deps, b.id, from, 'inputs_spent_elsewhere', reason, undefined, {
       conflict: { txid: b.txid, outpoints, seenAtHeight: seen, tip },
     });

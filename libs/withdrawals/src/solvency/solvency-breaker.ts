@@ -129,33 +129,58 @@ export async function tripBreaker(
   reason: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await runTx(deps, async (tx) => {
-    const now = deps.clock.now();
-    const incidentId = `solv_${randomUUID()}`;
-    const tripped = await tx.query<{ asset: string }>(
-      `INSERT INTO withdrawals.solvency_breakers (asset, tripped, tripped_at, reason, detail, incident_id) VALUES ($1, true, $2, $3, $4::jsonb, $5)
-       ON CONFLICT (asset) DO UPDATE SET tripped = true, tripped_at = EXCLUDED.tripped_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail,
-         incident_id = EXCLUDED.incident_id, cleared_by = NULL, cleared_at = NULL, clear_change_id = NULL
-         WHERE NOT withdrawals.solvency_breakers.tripped
-       RETURNING asset`,
-      [asset, now, reason, JSON.stringify(detail), incidentId],
-    );
-    if (tripped.length === 0) return; // another signer tripped it first
-    await tx.query(
-      `INSERT INTO withdrawals.solvency_incidents (id, asset, batch_id, kind, detail, created_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)`,
-      [incidentId, asset, batchId, reason, JSON.stringify(detail), now],
-    );
-    await deps.outbox.enqueue(tx, {
-      type: 'withdrawals.solvency_breaker_tripped',
-      subject: `asset:${asset}`,
-      payload: { asset, incidentId, batchId, reason, detail },
-    });
-    audit(tx, {
-      actor: auditActor(SOLVENCY_ACTOR),
-      action: 'withdrawal_solvency_breaker.tripped',
-      subject: { type: 'asset', id: asset },
-      payload: { incidentId, batchId, reason, detail },
-    });
+  const incident = { id: `solv_${randomUUID()}`, asset, batchId, kind: reason, detail };
+  const tripped = await runTx(deps, async (tx) => {
+    if (!(await tripInTx(tx, deps, incident))) return false; // another signer tripped it first
+    await insertIncident(tx, incident, deps.clock.now());
+    return true;
   });
-  solvencyBreakerTripped.set({ asset }, 1);
+  if (tripped) solvencyBreakerTripped.set({ asset }, 1);
+}
+
+export interface IncidentInput {
+  id: string;
+  asset: AssetCode;
+  batchId: string;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+/** Inserts an incident once per id; false if it was already recorded. */
+export async function insertIncident(tx: Tx, i: IncidentInput, now: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO withdrawals.solvency_incidents (id, asset, batch_id, kind, detail, created_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [i.id, i.asset, i.batchId, i.kind, JSON.stringify(i.detail), now],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Trips the breaker naming incident `i` unless it is tripped already; on tripping also queues the
+ * webhook event and the audit record. True if this call tripped it.
+ */
+export async function tripInTx(tx: Tx, deps: PipelineDeps, i: IncidentInput): Promise<boolean> {
+  const tripped = await tx.query<{ asset: string }>(
+    `INSERT INTO withdrawals.solvency_breakers (asset, tripped, tripped_at, reason, detail, incident_id) VALUES ($1, true, $2, $3, $4::jsonb, $5)
+     ON CONFLICT (asset) DO UPDATE SET tripped = true, tripped_at = EXCLUDED.tripped_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail,
+       incident_id = EXCLUDED.incident_id, cleared_by = NULL, cleared_at = NULL, clear_change_id = NULL
+       WHERE NOT withdrawals.solvency_breakers.tripped
+     RETURNING asset`,
+    [i.asset, deps.clock.now(), i.kind, JSON.stringify(i.detail), i.id],
+  );
+  if (tripped.length === 0) return false;
+  const payload = { incidentId: i.id, batchId: i.batchId, reason: i.kind, detail: i.detail };
+  await deps.outbox.enqueue(tx, {
+    type: 'withdrawals.solvency_breaker_tripped',
+    subject: `asset:${i.asset}`,
+    payload: { asset: i.asset, ...payload },
+  });
+  audit(tx, {
+    actor: auditActor(SOLVENCY_ACTOR),
+    action: 'withdrawal_solvency_breaker.tripped',
+    subject: { type: 'asset', id: i.asset },
+    payload,
+  });
+  return true;
 }
