@@ -22,7 +22,7 @@ import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import type { Database } from '@strongroom/persistence';
 import type { AssetRegistry } from '@strongroom/shared-assets';
 import { domainError } from '@strongroom/shared-types';
-import { WalletDirectory } from '@strongroom/wallets';
+import { signsAutomatically, WalletDirectory } from '@strongroom/wallets';
 import { kmsPublicationSigner } from './publication-signer';
 
 export interface ComplianceChains {
@@ -33,8 +33,10 @@ export interface ComplianceChains {
 }
 
 /**
- * Proof of assets in the embedded default: every registered wallet key signs through kms-local.
- * Only wallets the registry marks usable (keys re-checked against KMS) sign.
+ * Proof of assets in the embedded default: every key of every hot wallet signs through kms-local.
+ * Only wallets the registry marks usable (keys re-checked against KMS) sign. A cold wallet is left
+ * out: no service signs with cold keys on its own, not even a challenge (its balances still count
+ * in holdings and reconciliation; its keyholders prove control themselves).
  */
 export function kmsCustodyKeySigner(
   kms: Pick<KmsSigner, 'signDigest'>,
@@ -42,12 +44,14 @@ export function kmsCustodyKeySigner(
 ): CustodyKeySigner {
   return {
     wallets: async () =>
-      (await registry.wallets()).map((w) => ({
-        walletId: w.id,
-        chain: w.chain,
-        threshold: w.threshold,
-        publicKeys: w.keys.map((k) => k.publicKey),
-      })),
+      (await registry.wallets())
+        .filter((w) => signsAutomatically(w.tier))
+        .map((w) => ({
+          walletId: w.id,
+          chain: w.chain,
+          threshold: w.threshold,
+          publicKeys: w.keys.map((k) => k.publicKey),
+        })),
     async sign(walletId, publicKey, digest) {
       const wallet = await registry.assertUsable(walletId);
       const key = wallet.keys.find((k) => k.publicKey.toLowerCase() === publicKey.toLowerCase());
