@@ -1,26 +1,12 @@
-import { openDatabase, type Database } from '@strongroom/persistence';
-import { describeEachBackend } from '@strongroom/testing';
+import type { Database } from '@strongroom/persistence';
+import { describeEachBackend, secondReplica } from '@strongroom/testing';
 import { complianceContext } from '../index';
 import { ReconciliationScheduler } from './reconciliation-scheduler';
 
 const EVERY_MS = 60_000;
 
 describeEachBackend('reconciliation scheduled on two ledger replicas', { contexts: [complianceContext] }, (ctx) => {
-  let second: Database;
-  let ownSecond = false;
-
-  beforeAll(async () => {
-    const t = ctx();
-    // PostgreSQL: a second replica with its own pool on the same database. PGlite is held by one
-    // process, so its "replicas" share the one Database (the lock must still hold across them).
-    if (t.backend === 'postgres' && t.url) {
-      second = await openDatabase({ databaseUrl: t.url, migrate: false });
-      ownSecond = true;
-    } else second = t.db;
-  });
-  afterAll(async () => {
-    if (ownSecond) await second.close();
-  });
+  const second = secondReplica(ctx);
 
   it('runs once per tick whichever replica ticks, and again in the next slot', async () => {
     let clock = 1_800_000_000_000;
@@ -36,7 +22,7 @@ describeEachBackend('reconciliation scheduled on two ledger replicas', { context
         () => clock,
       );
     const a = replica('a', ctx().db);
-    const b = replica('b', second);
+    const b = replica('b', second());
 
     for (let tick = 0; tick < 5; tick++) {
       // Both replicas tick in the same slot, together and then once more each (timers drift).
