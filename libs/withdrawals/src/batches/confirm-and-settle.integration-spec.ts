@@ -1,10 +1,7 @@
 import { ensureClient } from '@strongroom/api-auth';
-import { AuditLog } from '@strongroom/audit';
 import type { CustodyWallet } from '@strongroom/chains-core';
-import { enqueue } from '@strongroom/events';
 import { KmsSigner, hexDigestSignature } from '@strongroom/keys';
-import { LedgerService } from '@strongroom/ledger';
-import { AssetRegistry } from '@strongroom/shared-assets';
+import type { LedgerService } from '@strongroom/ledger';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { networks, payments } from 'bitcoinjs-lib';
@@ -12,10 +9,10 @@ import { withdrawalsContext } from '../withdrawals.context';
 import { ScriptedChainAdapter } from '../testing/scripted-chain-adapter';
 import { WithdrawalService } from '../requests/withdrawal.service';
 import type { Withdrawal } from '../withdrawal.types';
-import { createPipelineDeps } from '../runner/create-pipeline-deps';
 import { OPERATOR } from '../core/ledger-accounts';
 import type { SignerDeps } from '../runner/create-pipeline-deps';
 import { PipelineRunner, type ChainPipelineOptions } from '../runner/pipeline-runner';
+import { bitcoinPipeline } from '../testing/bitcoin-pipeline';
 import { OPEN_POLICY } from '../testing/open-policy';
 
 const BTC = 100_000_000n;
@@ -74,13 +71,8 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
     for (const id of keyIds) keyOf.set((await signer.publicKey(id)).compressedHex, id);
     wallet = { id: 'wallet-btc', chain: 'bitcoin', threshold: 2, publicKeys: [...keyOf.keys()] };
     btc = new ScriptedChainAdapter('bitcoin');
-    ledger = new LedgerService(tdb.db);
-    deps = createPipelineDeps({
-      db: tdb.db,
-      ledger,
-      audit: new AuditLog(tdb.db),
-      outbox: { enqueue },
-      wallets: { walletFor: async () => wallet },
+    ({ ledger, deps } = bitcoinPipeline(tdb.db, {
+      wallet,
       signer: {
         async sign(_walletId, publicKey, digest) {
           const sig = await signer.signDigest(keyOf.get(publicKey) as string, Buffer.from(digest, 'hex'));
@@ -88,9 +80,8 @@ describe.each(testBackends())('confirming and settling batches [%s]', (backend) 
         },
       },
       adapters: [btc],
-      assets: new AssetRegistry().withAssets([{ code: 'BTC', confirmations: 2 }]),
       clock,
-    });
+    }));
     service = new WithdrawalService(deps);
     await tdb.db.transaction((tx) => deps.accounts.inFlight(tx, 'bitcoin', 'BTC'));
     // A registered client, an open asset default (withdrawals deny by default), and operator

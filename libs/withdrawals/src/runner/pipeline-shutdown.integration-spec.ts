@@ -1,21 +1,9 @@
-import { ensureClient } from '@strongroom/api-auth';
-import { AuditLog } from '@strongroom/audit';
-import type { CustodyWallet } from '@strongroom/chains-core';
-import { enqueue } from '@strongroom/events';
-import { LedgerService } from '@strongroom/ledger';
-import { AssetRegistry } from '@strongroom/shared-assets';
 import { openTestDatabase, testBackends, type TestDatabase } from '@strongroom/testing';
-import { networks, payments } from 'bitcoinjs-lib';
-import { OPERATOR } from '../core/ledger-accounts';
 import type { FaultHook } from '../core/fault-points';
 import { WithdrawalService } from '../requests/withdrawal.service';
-import { OPEN_POLICY } from '../testing/open-policy';
-import { ScriptedChainAdapter } from '../testing/scripted-chain-adapter';
+import { bitcoinPipeline, fundAlice, regtestAddress, UNSIGNED_BTC_WALLET } from '../testing/bitcoin-pipeline';
 import { withdrawalsContext } from '../withdrawals.context';
-import { createPipelineDeps, type SignerDeps } from './create-pipeline-deps';
 import { PipelineRunner } from './pipeline-runner';
-
-const BTC = 100_000_000n;
 
 interface Held {
   reached: Promise<void>;
@@ -42,37 +30,19 @@ function holdBatcher(): { hook: FaultHook; held: Held } {
 describe.each(testBackends())('withdrawal pipeline shutdown [%s]', (backend) => {
   let tdb: TestDatabase;
   let service: WithdrawalService;
-  const wallet: CustodyWallet = {
-    id: 'wallet-btc',
-    chain: 'bitcoin',
-    threshold: 2,
-    publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)],
-  };
   let n = 0;
 
-  function depsWith(fault: FaultHook): { deps: SignerDeps; runner: PipelineRunner } {
-    const ledger = new LedgerService(tdb.db);
-    const deps = createPipelineDeps({
-      db: tdb.db,
-      ledger,
-      audit: new AuditLog(tdb.db),
-      outbox: { enqueue },
-      wallets: { walletFor: async () => wallet },
-      signer: { sign: () => Promise.reject(new Error('no signing in this test')) },
-      adapters: [new ScriptedChainAdapter('bitcoin')],
-      assets: new AssetRegistry().withAssets([{ code: 'BTC', confirmations: 2 }]),
-    });
-    const runner = new PipelineRunner(deps, {
+  function runnerWith(fault: FaultHook): PipelineRunner {
+    return new PipelineRunner(bitcoinPipeline(tdb.db).deps, {
       chains: [{ chain: 'bitcoin', batchMaxAgeMs: 0 }],
       idleMs: 20,
       fault,
       onError: () => undefined,
     });
-    return { deps, runner };
   }
 
   async function requestOne(): Promise<string> {
-    const to = payments.p2wpkh({ hash: Buffer.alloc(20, 1), network: networks.regtest }).address as string;
+    const to = regtestAddress();
     n += 1;
     const { withdrawal } = await service.request({ keyId: 'backend', role: 'backend' }, `k-${backend}-${n}`, {
       clientId: 'c',
@@ -90,32 +60,16 @@ describe.each(testBackends())('withdrawal pipeline shutdown [%s]', (backend) => 
 
   beforeAll(async () => {
     tdb = await openTestDatabase(backend, { contexts: [withdrawalsContext] });
-    const { deps } = depsWith(async () => undefined);
-    const ledger = new LedgerService(tdb.db);
-    service = new WithdrawalService(deps);
-    await ensureClient(tdb.db, { id: 'c', name: 'c', custody: 'pooled' });
-    await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'BTC', '*', OPEN_POLICY);
-    const user = await ledger.openAccount({ clientId: 'c', ownerId: 'alice', asset: 'BTC', kind: 'user' });
-    const custody = await ledger.openAccount({
-      clientId: OPERATOR,
-      ownerId: wallet.id,
-      asset: 'BTC',
-      kind: 'custody',
-    });
-    await ledger.transfer({
-      id: 'deposit:test:alice',
-      debitAccountId: custody.id,
-      creditAccountId: user.id,
-      amount: BTC,
-      code: 'deposit',
-    });
+    const pipeline = bitcoinPipeline(tdb.db);
+    service = new WithdrawalService(pipeline.deps);
+    await fundAlice(pipeline, UNSIGNED_BTC_WALLET.id);
   });
   afterAll(async () => tdb?.close());
 
   it('waits for the step in progress, which commits, and starts no new one', async () => {
     const id = await requestOne();
     const { hook, held } = holdBatcher();
-    const { runner } = depsWith(hook);
+    const runner = runnerWith(hook);
     runner.start();
     await held.reached;
     const order: string[] = [];
@@ -137,7 +91,7 @@ describe.each(testBackends())('withdrawal pipeline shutdown [%s]', (backend) => 
   it('gives up on a step held past the bound, and returns', async () => {
     const id = await requestOne();
     const { hook, held } = holdBatcher();
-    const { runner } = depsWith(hook);
+    const runner = runnerWith(hook);
     runner.start();
     await held.reached;
     expect(await runner.stop(200)).toBe('abandoned');
