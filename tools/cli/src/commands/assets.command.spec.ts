@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { assetsChallengeDigest, bytesToHex, type AssetsProof } from '@strongroom/proof-verifier';
+import { captureRun, specDir } from '../testing/cli-output';
 import { runAssetsVerify, type AssetsOpts } from './assets.command';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'assets-cli-'));
+const dir = specDir('assets-cli');
 const keys = [secp256k1.utils.randomPrivateKey(), secp256k1.utils.randomPrivateKey()];
 const pubs = keys.map((k) => bytesToHex(secp256k1.getPublicKey(k, true)));
 
@@ -39,15 +39,7 @@ function proof(walletId: string, chain = 'bitcoin'): AssetsProof {
 function run(content: string, opts: AssetsOpts = {}) {
   const file = path.join(dir, `p-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, content);
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runAssetsVerify(
-    file,
-    opts,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return captureRun((o, e) => runAssetsVerify(file, opts, o, e));
 }
 
 describe('strongroom assets verify', () => {

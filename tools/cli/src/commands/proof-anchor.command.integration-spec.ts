@@ -1,16 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
-import { ETHEREUM_ANCHOR, anchorPayload, type PublishedRootV2 } from '@strongroom/proof-verifier';
-import { main } from '../main';
+import { ETHEREUM_ANCHOR, anchorPayload } from '@strongroom/proof-verifier';
+import { runCli, specDir, v2Published } from '../testing/cli-output';
 import { ANCHOR_EXIT, runAnchor, runEquivocation } from './proof-anchor.command';
 
-const repo = path.resolve(__dirname, '../../../..');
-const published = JSON.parse(
-  readFileSync(path.join(repo, 'tools/proof-verifier/vectors/v2-published.json'), 'utf8'),
-) as PublishedRootV2;
-const dir = mkdtempSync(path.join(tmpdir(), 'proof-anchor-cli-'));
+const published = v2Published();
+const dir = specDir('proof-anchor-cli');
 
 async function capture(run: (out: (l: string) => void, err: (l: string) => void) => Promise<number>) {
   const lines: string[] = [];
@@ -65,20 +61,10 @@ describe('strongroom proof anchor / equivocation on anvil', () => {
   });
 
   it('reports the second root through the CLI', async () => {
-    const lines: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    process.exitCode = undefined;
-    try {
-      await main(['node', 'strongroom', 'proof', 'equivocation', '--rpc', anvil.rpcUrl, '--relayer', relayer]);
-      expect(process.exitCode).toBe(ANCHOR_EXIT.invalid);
-    } finally {
-      process.exitCode = undefined;
-      log.mockRestore();
-      error.mockRestore();
-    }
-    expect(lines.join('\n')).toContain(`EQUIVOCATION: snapshot hash`);
-    expect(lines.join('\n')).toContain(firstTx);
+    const { status, output } = await runCli(['proof', 'equivocation', '--rpc', anvil.rpcUrl, '--relayer', relayer]);
+    expect(status).toBe(ANCHOR_EXIT.invalid);
+    expect(output).toContain(`EQUIVOCATION: snapshot hash`);
+    expect(output).toContain(firstTx);
     const clean = await capture((o, e) => runEquivocation({ rpc: anvil.rpcUrl, relayer: anvil.accounts[3] }, o, e));
     expect(clean.code).toBe(ANCHOR_EXIT.valid);
   });

@@ -11,11 +11,10 @@ import {
   verifyPublished,
   type AnchorResult,
 } from '@strongroom/proof-verifier';
+import { attachToProof, type Out } from './proof-output';
 
 /** 0: the anchor checks (or no equivocation); 1: it does not (or one was found); 2: unreadable input or chain. */
 export const ANCHOR_EXIT = { valid: 0, invalid: 1, unreadable: 2 } as const;
-
-type Out = (line: string) => void;
 
 export interface AnchorOpts {
   rpc?: string;
@@ -32,15 +31,7 @@ export interface AnchorOpts {
  * `proof` as it is dispatched, like proof-statement.command.ts.
  */
 export function register(program: Command): void {
-  const attach = (proof: Command) => {
-    if (!proof.commands.some((c) => c.name() === 'anchor')) addCommands(proof);
-  };
-  const existing = program.commands.find((c) => c.name() === 'proof');
-  if (existing) attach(existing);
-  else
-    program.hook('preSubcommand', (_program, sub) => {
-      if (sub.name() === 'proof') attach(sub);
-    });
+  attachToProof(program, 'anchor', addCommands);
 }
 
 function addCommands(proof: Command): void {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import {
@@ -11,17 +10,13 @@ import {
   rootStatementMessage,
   statementDigest,
   userStatementMessage,
-  type PublishedRootV2,
   type UserStatementFields,
 } from '@strongroom/proof-verifier';
-import { main } from '../main';
+import { captureRun, runCli, specDir, v2Published } from '../testing/cli-output';
 import { STATEMENT_EXIT, runSignedRoot, runStatement, type StatementOpts } from './proof-statement.command';
 
-const repo = path.resolve(__dirname, '../../../..');
-const published = JSON.parse(
-  readFileSync(path.join(repo, 'tools/proof-verifier/vectors/v2-published.json'), 'utf8'),
-) as PublishedRootV2;
-const dir = mkdtempSync(path.join(tmpdir(), 'proof-statement-cli-'));
+const published = v2Published();
+const dir = specDir('proof-statement-cli');
 const write = (name: string, value: unknown): string => {
   const file = path.join(dir, name);
   writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
@@ -59,17 +54,7 @@ function statement(userId: string, balances: Record<string, string>): string {
 const balances = { BTC: '5', ETH: '0', USDC: '12' };
 const alice = write('alice.json', statement('acme/alice', balances));
 
-function run(fn: typeof runStatement, file: string, opts: StatementOpts) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = fn(
-    file,
-    opts,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (fn: typeof runStatement, file: string, opts: StatementOpts) => captureRun((o, e) => fn(file, opts, o, e));
 
 describe('strongroom proof statement / signed-root', () => {
   it('exits 0 for your statement against the trusted key or the signed root, 3 without either', () => {
@@ -117,20 +102,8 @@ describe('strongroom proof statement / signed-root', () => {
   });
 
   it('joins the proof command of the strongroom CLI', async () => {
-    const lines: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    process.exitCode = undefined;
-    try {
-      await main(['node', 'strongroom', 'proof', 'statement', alice, '--user', 'acme/alice', '--key', KEY]);
-      expect(process.exitCode).toBe(STATEMENT_EXIT.valid);
-      await main(['node', 'strongroom', 'proof', 'signed-root', root, '--key', OTHER]);
-      expect(process.exitCode).toBe(STATEMENT_EXIT.invalid);
-    } finally {
-      process.exitCode = undefined;
-      log.mockRestore();
-      error.mockRestore();
-    }
-    expect(lines.join('\n')).toContain('VALID');
+    const statement = await runCli(['proof', 'statement', alice, '--user', 'acme/alice', '--key', KEY]);
+    expect(statement).toMatchObject({ status: STATEMENT_EXIT.valid, output: expect.stringContaining('VALID') });
+    expect((await runCli(['proof', 'signed-root', root, '--key', OTHER])).status).toBe(STATEMENT_EXIT.invalid);
   });
 });

@@ -1,19 +1,23 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
-  asciiJson,
-  terminalSafe,
   verifyRootSignature,
   verifyUserStatement,
   type Checked,
   type SignedRootFacts,
   type UserStatement,
 } from '@strongroom/proof-verifier';
+import {
+  attachToProof,
+  CHECK_EXIT,
+  readInput,
+  readWithPublished,
+  reportChecked,
+  userGiven,
+  type Out,
+} from './proof-output';
 
 /** Exit codes as for `strongroom proof verify`: 0 valid, 1 invalid, 2 unreadable input, 3 self-consistent only. */
-export const STATEMENT_EXIT = { valid: 0, invalid: 1, unreadable: 2, selfConsistent: 3 } as const;
-
-type Out = (line: string) => void;
+export const STATEMENT_EXIT = CHECK_EXIT;
 
 export interface StatementOpts {
   user?: string;
@@ -30,16 +34,7 @@ export interface StatementOpts {
  * dispatched, and stays out of that file.
  */
 export function register(program: Command): void {
-  const attach = (proof: Command) => {
-    if (proof.commands.some((c) => c.name() === 'statement')) return;
-    addCommands(proof);
-  };
-  const existing = program.commands.find((c) => c.name() === 'proof');
-  if (existing) attach(existing);
-  else
-    program.hook('preSubcommand', (_program, sub) => {
-      if (sub.name() === 'proof') attach(sub);
-    });
+  attachToProof(program, 'statement', addCommands);
 }
 
 function addCommands(proof: Command): void {
@@ -65,40 +60,19 @@ function addCommands(proof: Command): void {
     });
 }
 
-function read(file: string, err: Out): Uint8Array | undefined {
-  try {
-    return new Uint8Array(readFileSync(file === '-' ? 0 : file));
-  } catch (e) {
-    err(terminalSafe(`cannot read ${file}: ${(e as Error).message}`));
-    return undefined;
-  }
-}
-
 export function runStatement(file: string, opts: StatementOpts, out: Out, err: Out): number {
-  if (opts.user === undefined) {
-    err('--user <id> is required: the statement is checked for the user you name, never for the one it names');
-    return STATEMENT_EXIT.unreadable;
-  }
-  const statement = read(file, err);
-  const published = opts.published === undefined ? undefined : read(opts.published, err);
-  if (!statement || (opts.published !== undefined && !published)) return STATEMENT_EXIT.unreadable;
-  const result = verifyUserStatement(statement, { userId: opts.user, key: opts.key, published });
-  return report(result, opts.json, out, err, () => describeStatement(result));
+  if (!userGiven(opts.user, 'statement', err)) return STATEMENT_EXIT.unreadable;
+  const input = readWithPublished(file, opts.published, err);
+  if (!input) return STATEMENT_EXIT.unreadable;
+  const result = verifyUserStatement(input.doc, { userId: opts.user, key: opts.key, published: input.published });
+  return reportChecked(result, opts.json, out, err, () => describeStatement(result));
 }
 
 export function runSignedRoot(file: string, opts: StatementOpts, out: Out, err: Out): number {
-  const doc = read(file, err);
+  const doc = readInput(file, err);
   if (!doc) return STATEMENT_EXIT.unreadable;
   const result = verifyRootSignature(doc, { key: opts.key });
-  return report(result, opts.json, out, err, () => describeRoot(result));
-}
-
-function report<T>(result: Checked<T>, json: boolean | undefined, out: Out, err: Out, text: () => string[]): number {
-  if (json) out(asciiJson(result));
-  // Line by line: a newline inside a document's value is escaped, not printed as a line of its own.
-  else (result.outcome === 'invalid' ? err : out)(text().map(terminalSafe).join('\n'));
-  if (result.outcome === 'valid') return STATEMENT_EXIT.valid;
-  return result.outcome === 'invalid' ? STATEMENT_EXIT.invalid : STATEMENT_EXIT.selfConsistent;
+  return reportChecked(result, opts.json, out, err, () => describeRoot(result));
 }
 
 function describeStatement(r: Checked<UserStatement>): string[] {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   bytesToHex,
@@ -10,11 +9,10 @@ import {
   sha256,
 } from '@strongroom/proof-verifier';
 import { LiabilityTree, exportTree } from '@strongroom/compliance';
-import { main } from '../main';
+import { captureRun, runCli, specDir, VECTORS } from '../testing/cli-output';
 import { EXIT, runAudit, runCheckRoot, runVerify, type AuditOpts, type VerifyOpts } from './proof.command';
 
-const repo = path.resolve(__dirname, '../../../..');
-const vectors = path.join(repo, 'tools/proof-verifier/vectors');
+const vectors = VECTORS;
 const load = <T>(name: string): T => JSON.parse(readFileSync(path.join(vectors, name), 'utf8')) as T;
 type Tree = { published: { root: string }; proofs: { userId: string }[] };
 type Case = {
@@ -29,7 +27,7 @@ type Case = {
   publishedText?: string;
   expect: { outcome: string; code?: string; subject?: string };
 };
-const dir = mkdtempSync(path.join(tmpdir(), 'proof-cli-'));
+const dir = specDir('proof-cli');
 
 function write(name: string, content: string | Buffer): string {
   const file = path.join(dir, name);
@@ -37,15 +35,7 @@ function write(name: string, content: string | Buffer): string {
   return file;
 }
 
-function capture(run: (out: (l: string) => void, err: (l: string) => void) => number) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = run(
-    (l) => out.push(l),
-    (l) => err.push(l),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const capture = captureRun;
 
 const verify = (file: string, opts: VerifyOpts) => capture((o, e) => runVerify(file, opts, o, e));
 
@@ -138,20 +128,7 @@ describe('strongroom proof verify', () => {
   });
 
   it('is discovered by the CLI entry point and sets the exit code', async () => {
-    const cli = async (args: string[]) => {
-      const lines: string[] = [];
-      const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-      const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-      process.exitCode = undefined;
-      try {
-        await main(['node', 'strongroom', 'proof', ...args]);
-        return { status: process.exitCode, output: lines.join('\n') };
-      } finally {
-        process.exitCode = undefined;
-        log.mockRestore();
-        error.mockRestore();
-      }
-    };
+    const cli = (args: string[]) => runCli(['proof', ...args]);
     const alice = path.join(vectors, 'v2-proof-alice.json');
     const published = path.join(vectors, 'v2-published.json');
     const root = load<{ root: string }>('v2-published.json').root;
@@ -302,15 +279,9 @@ describe('strongroom proof audit', () => {
   });
 
   it('is discovered by the CLI entry point and sets the exit code', async () => {
-    const lines: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    process.exitCode = undefined;
-    try {
-      await main(['node', 'strongroom', 'proof', 'audit', exportFile, '--published', published]);
-      expect([process.exitCode, lines.join('\n')]).toEqual([EXIT.valid, expect.stringContaining('AUDITED')]);
-    } finally {
-      process.exitCode = undefined;
-      log.mockRestore();
-    }
+    expect(await runCli(['proof', 'audit', exportFile, '--published', published])).toEqual({
+      status: EXIT.valid,
+      output: expect.stringContaining('AUDITED'),
+    });
   });
 });

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
-  asciiJson,
   auditTree,
-  terminalSafe,
   verifyProof,
   verifyPublished,
   type AuditResult,
@@ -12,14 +9,24 @@ import {
 } from '@strongroom/proof-verifier';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { formatAssetUnits } from '@strongroom/shared-types';
+import {
+  CHECK_EXIT,
+  checkedAgainstLine,
+  invalidLine,
+  printChecked,
+  readInput,
+  readWithPublished,
+  reportChecked,
+  takenAt,
+  userGiven,
+  type Out,
+} from './proof-output';
 
 /**
  * Exit codes of the proof commands (docs/proof-of-liabilities.md § 10, § 14.5): 4 only from
  * `proof audit`, when the holdings given fall short of the liabilities of some asset.
  */
-export const EXIT = { valid: 0, invalid: 1, unreadable: 2, selfConsistent: 3, shortfall: 4 } as const;
-
-type Out = (line: string) => void;
+export const EXIT = { ...CHECK_EXIT, shortfall: 4 } as const;
 
 /**
  * `strongroom proof verify <proof.json> --user <id> [--root <hex> | --published <file>]` and
@@ -82,14 +89,11 @@ export function runAudit(file: string, opts: AuditOpts, out: Out, err: Out): num
     return EXIT.unreadable;
   }
   const holdingsFile = opts.holdings ?? opts.reconciliation;
-  const exported = read(file, err);
-  const published = opts.published === undefined ? undefined : read(opts.published, err);
-  const holdings = holdingsFile === undefined ? undefined : read(holdingsFile, err);
-  if (!exported || (opts.published !== undefined && !published) || (holdingsFile !== undefined && !holdings))
-    return EXIT.unreadable;
-  const result = auditTree(exported, { published, expectedRoot: opts.root, holdings });
-  if (opts.json) out(asciiJson(result));
-  else (result.outcome === 'invalid' ? err : out)(describeAudit(result).map(terminalSafe).join('\n'));
+  const input = readWithPublished(file, opts.published, err);
+  const holdings = holdingsFile === undefined ? undefined : readInput(holdingsFile, err);
+  if (!input || (holdingsFile !== undefined && !holdings)) return EXIT.unreadable;
+  const result = auditTree(input.doc, { published: input.published, expectedRoot: opts.root, holdings });
+  printChecked(result, opts.json, out, err, () => describeAudit(result));
   return auditExit(result);
 }
 
@@ -107,45 +111,19 @@ export interface VerifyOpts {
   json?: boolean;
 }
 
-function read(file: string, err: Out): Uint8Array | undefined {
-  try {
-    return new Uint8Array(readFileSync(file === '-' ? 0 : file));
-  } catch (e) {
-    err(terminalSafe(`cannot read ${file}: ${(e as Error).message}`));
-    return undefined;
-  }
-}
-
 export function runVerify(file: string, opts: VerifyOpts, out: Out, err: Out): number {
-  if (opts.user === undefined) {
-    err('--user <id> is required: the proof is checked for the user you name, never for the one it names');
-    return EXIT.unreadable;
-  }
-  const proof = read(file, err);
-  const published = opts.published === undefined ? undefined : read(opts.published, err);
-  if (!proof || (opts.published !== undefined && !published)) return EXIT.unreadable;
-  const result = verifyProof(proof, { userId: opts.user, expectedRoot: opts.root, published });
-  return report(result, opts.json, out, err, () => describeProof(result));
+  if (!userGiven(opts.user, 'proof', err)) return EXIT.unreadable;
+  const input = readWithPublished(file, opts.published, err);
+  if (!input) return EXIT.unreadable;
+  const result = verifyProof(input.doc, { userId: opts.user, expectedRoot: opts.root, published: input.published });
+  return reportChecked(result, opts.json, out, err, () => describeProof(result));
 }
 
 export function runCheckRoot(file: string, opts: { root?: string; json?: boolean }, out: Out, err: Out): number {
-  const doc = read(file, err);
+  const doc = readInput(file, err);
   if (!doc) return EXIT.unreadable;
   const result = verifyPublished(doc, { expectedRoot: opts.root });
-  return report(result, opts.json, out, err, () => describePublished(result));
-}
-
-function report(
-  result: VerifyResult | PublishedResult,
-  json: boolean | undefined,
-  out: Out,
-  err: Out,
-  text: () => string[],
-): number {
-  if (json) out(asciiJson(result));
-  // Line by line: a newline inside a document's value is escaped, not printed as a line of its own.
-  else (result.outcome === 'invalid' ? err : out)(text().map(terminalSafe).join('\n'));
-  return result.outcome === 'valid' ? EXIT.valid : result.outcome === 'invalid' ? EXIT.invalid : EXIT.selfConsistent;
+  return reportChecked(result, opts.json, out, err, () => describePublished(result));
 }
 
 const amounts = (r: { assets: string[]; totals: Record<string, string> }, balances?: Record<string, string>) =>
@@ -156,13 +134,13 @@ const amounts = (r: { assets: string[]; totals: Record<string, string> }, balanc
   );
 
 function describeProof(r: VerifyResult): string[] {
-  if (r.outcome === 'invalid') return [`INVALID (${r.code}) in the ${r.subject} at ${r.at}: ${r.reason}`];
-  const taken = r.snapshotTime ? ` taken ${r.snapshotTime}` : '';
+  if (r.outcome === 'invalid') return [invalidLine(r)];
+  const taken = takenAt(r.snapshotTime);
   const lines =
     r.outcome === 'valid'
       ? [
           `VALID: ${r.userId} is included in snapshot ${r.snapshotId}${taken} (format ${r.version})`,
-          `checked against the published ${r.checkedAgainst.join(' and ')} given`,
+          checkedAgainstLine(r),
         ]
       : [
           `SELF-CONSISTENT ONLY: the proof for ${r.userId} in snapshot ${r.snapshotId}${taken} agrees with itself, ` +
@@ -177,7 +155,7 @@ function describeProof(r: VerifyResult): string[] {
 }
 
 function describePublished(r: PublishedResult): string[] {
-  if (r.outcome === 'invalid') return [`INVALID (${r.code}) in the ${r.subject} at ${r.at}: ${r.reason}`];
+  if (r.outcome === 'invalid') return [invalidLine(r)];
   const head =
     r.outcome === 'valid'
       ? `VALID: the published root of snapshot ${r.snapshotId} taken ${r.snapshotTime} binds these totals`
@@ -194,13 +172,13 @@ function withUnits(asset: string, amount: string): string {
 }
 
 function describeAudit(r: AuditResult): string[] {
-  if (r.outcome === 'invalid') return [`INVALID (${r.code}) in the ${r.subject} at ${r.at}: ${r.reason}`];
-  const taken = r.snapshotTime ? ` taken ${r.snapshotTime}` : '';
+  if (r.outcome === 'invalid') return [invalidLine(r)];
+  const taken = takenAt(r.snapshotTime);
   const lines =
     r.outcome === 'valid'
       ? [
           `AUDITED: the export of snapshot ${r.snapshotId}${taken} (format ${r.version}) rebuilds to the published root`,
-          `checked against the published ${r.checkedAgainst.join(' and ')} given`,
+          checkedAgainstLine(r),
         ]
       : [
           `SELF-CONSISTENT ONLY: the export of snapshot ${r.snapshotId}${taken} rebuilds to its own root, but no ` +
