@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@strongroom/audit';
+import { parseEnv, platformEnv } from '@strongroom/shared-config';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeyGuard, AUTH_OPTIONS, type AuthOptions } from './auth.guard';
 import { ClientsController } from './clients.controller';
@@ -27,7 +28,7 @@ export class AuthModule {
       imports: [AuditModule],
       controllers: [ChangesController, ...(options.keyRoutes ? [ApiKeysController, ClientsController] : [])],
       providers: [
-        { provide: AUTH_OPTIONS, useValue: options },
+        { provide: AUTH_OPTIONS, useValue: { keyCacheMs: parseEnv(platformEnv).AUTH_KEY_CACHE_MS, ...options } },
         KeyChangeListener,
         ApiKeyGuard,
         { provide: APP_GUARD, useExisting: ApiKeyGuard },

@@ -45,6 +45,11 @@ describe('app environment schemas', () => {
         ],
         [
           ledgerEnv,
+          { AUTH_KEY_CACHE_MS: '-5' },
+          'config: AUTH_KEY_CACHE_MS must be a whole number from 0 to up, got "-5"',
+        ],
+        [
+          ledgerEnv,
           { LOG_LEVEL: 'verbose' },
           'config: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
         ],

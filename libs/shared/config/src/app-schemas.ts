@@ -9,6 +9,8 @@ export const platformEnv = z.object({
   RATE_LIMIT_PER_MINUTE: intAtLeast(0).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
   /** Redis for the rate-limit counters, so replicas share one limit (unset: each process counts alone). */
   RATE_LIMIT_REDIS_URL: url('redis', 'rediss').optional(),
+  /** PostgreSQL: how long a key snapshot may serve the auth guard while its change listener is up (0: read per request). */
+  AUTH_KEY_CACHE_MS: intAtLeast(0).optional(),
 });
 
 /** Webhook endpoints are managed through the API now, each with its own secret. */

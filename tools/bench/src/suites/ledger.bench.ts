@@ -210,6 +210,7 @@ async function overHttp(
   creds: ApiCredentials,
   f: Fixture,
   scale: number,
+  modes?: string[],
 ): Promise<Row[]> {
   const rows: Row[] = [];
   const run = async (
@@ -220,6 +221,7 @@ async function overHttp(
     amount: number,
     method: 'POST' | 'GET' = 'POST',
   ) => {
+    if (modes && mode !== 'warm-up' && !modes.includes(mode)) return;
     const started = performance.now();
     const result = await autocannon({
       url,
@@ -304,6 +306,7 @@ export async function run(args: string[]): Promise<void> {
       } finally {
         await app.stop();
       }
+      rows.push(...(await keyReadPerRequest(t.url ?? '', creds, fixture, scale)));
     } finally {
       await t.close();
     }
@@ -317,6 +320,20 @@ export async function run(args: string[]): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(' ')}; cores: 2`,
   );
+}
+
+/** The same app with the auth guard's key cache off: what a signed request cost before it. */
+async function keyReadPerRequest(url: string, creds: ApiCredentials, f: Fixture, scale: number): Promise<Row[]> {
+  const app = await startApp({ DATABASE_URL: url, AUTH_KEY_CACHE_MS: '0' });
+  try {
+    const rows = await overHttp('postgres', app.url, creds, f, scale, [
+      'single (group commit)',
+      'floor: signed GET account',
+    ]);
+    return rows.map((r) => ({ ...r, mode: `${r.mode}, key read per request (AUTH_KEY_CACHE_MS=0)` }));
+  } finally {
+    await app.stop();
+  }
 }
 
 async function pglite(rows: Row[], quick: boolean): Promise<void> {
