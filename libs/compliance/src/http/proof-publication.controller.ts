@@ -1,30 +1,23 @@
-import { Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
+import { CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
 import { ApiContract, ContractBody, ContractParams } from '@strongroom/shared-http';
 import { ComplianceErrors as E } from '../compliance.errors';
 import { PublicationKey } from '../proof/publication/publication-key';
 import { PublicationErrors as P } from '../proof/publication/publication.errors';
 import { PublicationService } from '../proof/publication/publication.service';
-import { AllClientsGuard, PathClientGuard } from './client-scope.guards';
 import { bySnapshot, byUserProof, noBody } from './compliance-inputs';
 import { PublishedLiabilitiesWire } from './compliance-wire';
+import {
+  AuditorsOfAllClients,
+  BackendsOfPathClient,
+  principalActor,
+  PUBLISH_REFUSALS,
+  USER_PROOF_REFUSALS,
+} from './proof-routes';
 import { PublicationKeyWire, UserStatementWire } from './proof-publication-wire';
 
-/** What building a liability tree refuses (as for the proof routes). */
-const TREE = [
-  E['snapshot.not_found'],
-  E['snapshot.not_complete'],
-  E['proof.no_assets'],
-  E['proof.user_id'],
-  E['proof.duplicate_user'],
-  E['proof.unknown_asset'],
-  E['proof.balance_range'],
-  E['proof.sum_overflow'],
-  E['proof.salt_length'],
-  E['proof.too_many_users'],
-];
 /** What signing with the publication key refuses. */
 const SIGNING = [P['publication.unavailable'], P['publication.key_changed'], P['publication.signature_invalid']];
 
@@ -41,8 +34,7 @@ export class ProofPublicationController {
   ) {}
 
   @Post('snapshots/:id/liabilities/publication')
-  @Roles('auditor', 'admin')
-  @UseGuards(AllClientsGuard)
+  @AuditorsOfAllClients()
   @ApiContract({
     summary: "Publish a snapshot's root signed by the custody's publication key",
     description:
@@ -52,14 +44,14 @@ export class ProofPublicationController {
     params: bySnapshot,
     body: noBody,
     responses: { 201: PublishedLiabilitiesWire },
-    errors: [AuthErrors['auth.forbidden_client'], ...TREE, P['publication.format_1'], ...SIGNING],
+    errors: [...PUBLISH_REFUSALS, P['publication.format_1'], ...SIGNING],
   })
   publish(
     @ContractParams() { id }: z.infer<typeof bySnapshot>,
     @ContractBody() _input: z.infer<typeof noBody>,
     @CurrentPrincipal() who: Principal,
   ) {
-    return this.publication.publish(id, { id: who.keyId, role: who.role });
+    return this.publication.publish(id, principalActor(who));
   }
 
   @Get('snapshots/:id/liabilities/publication')
@@ -78,8 +70,7 @@ export class ProofPublicationController {
   }
 
   @Post('snapshots/:id/liabilities/statements/:clientId/:userId')
-  @Roles('backend', 'auditor')
-  @UseGuards(PathClientGuard)
+  @BackendsOfPathClient()
   @ApiContract({
     summary: "A signed statement of a user's balances in a published snapshot, to hand to the user",
     description:
@@ -89,21 +80,14 @@ export class ProofPublicationController {
     params: byUserProof,
     body: noBody,
     responses: { 201: UserStatementWire },
-    errors: [
-      AuthErrors['auth.forbidden_client'],
-      E['proof.not_published'],
-      E['proof.user_not_in_snapshot'],
-      P['publication.format_1'],
-      ...SIGNING,
-      ...TREE,
-    ],
+    errors: [...USER_PROOF_REFUSALS, P['publication.format_1'], ...SIGNING],
   })
   userStatement(
     @ContractParams() { id, clientId, userId }: z.infer<typeof byUserProof>,
     @ContractBody() _input: z.infer<typeof noBody>,
     @CurrentPrincipal() who: Principal,
   ) {
-    return this.publication.userStatement(id, clientId, userId, { id: who.keyId, role: who.role });
+    return this.publication.userStatement(id, clientId, userId, principalActor(who));
   }
 
   @Get('proof-publication/key')

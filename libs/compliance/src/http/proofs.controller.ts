@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Inject, Post, StreamableFile, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Post, StreamableFile } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { AuthErrors, CurrentPrincipal, Roles, type Principal } from '@strongroom/api-auth';
@@ -7,24 +7,17 @@ import { ApiContract, ContractBody, ContractParams } from '@strongroom/shared-ht
 import { ComplianceErrors as E } from '../compliance.errors';
 import { ProofOfAssetsService } from '../assets/proof-of-assets.service';
 import { LiabilitiesService } from '../proof/liabilities.service';
-import { AllClientsGuard, PathClientGuard } from './client-scope.guards';
 import { assetsBody, bySnapshot, byUserProof, noBody } from './compliance-inputs';
 import { InclusionProofWire, ProofOfAssetsWire, PublishedLiabilitiesWire } from './compliance-wire';
 import { TreeExportWire } from './liabilities-export.wire';
-
-/** What building a liability tree refuses (docs/proof-of-liabilities.md bounds). */
-const TREE = [
-  E['snapshot.not_found'],
-  E['snapshot.not_complete'],
-  E['proof.no_assets'],
-  E['proof.user_id'],
-  E['proof.duplicate_user'],
-  E['proof.unknown_asset'],
-  E['proof.balance_range'],
-  E['proof.sum_overflow'],
-  E['proof.salt_length'],
-  E['proof.too_many_users'],
-];
+import {
+  AuditorsOfAllClients,
+  BackendsOfPathClient,
+  principalActor,
+  PUBLISH_REFUSALS,
+  TREE_REFUSALS,
+  USER_PROOF_REFUSALS,
+} from './proof-routes';
 
 /**
  * Proofs of liabilities (a published Merkle sum root per snapshot, inclusion proofs per user) and
@@ -40,8 +33,7 @@ export class ProofsController {
   ) {}
 
   @Post('snapshots/:id/liabilities')
-  @Roles('auditor', 'admin')
-  @UseGuards(AllClientsGuard)
+  @AuditorsOfAllClients()
   @ApiContract({
     summary: 'Build and publish the proof-of-liabilities root of a complete snapshot',
     description:
@@ -52,14 +44,14 @@ export class ProofsController {
     params: bySnapshot,
     body: noBody,
     responses: { 201: PublishedLiabilitiesWire },
-    errors: [AuthErrors['auth.forbidden_client'], ...TREE],
+    errors: PUBLISH_REFUSALS,
   })
   publish(
     @ContractParams() { id }: z.infer<typeof bySnapshot>,
     @ContractBody() _input: z.infer<typeof noBody>,
     @CurrentPrincipal() who: Principal,
   ) {
-    return this.liabilities.publish(id, { id: who.keyId, role: who.role });
+    return this.liabilities.publish(id, principalActor(who));
   }
 
   @Get('snapshots/:id/liabilities')
@@ -78,8 +70,7 @@ export class ProofsController {
   }
 
   @Get('snapshots/:id/liabilities/proofs/:clientId/:userId')
-  @Roles('backend', 'auditor')
-  @UseGuards(PathClientGuard)
+  @BackendsOfPathClient()
   @ApiContract({
     summary: "A user's inclusion proof, to hand to the user",
     description:
@@ -88,15 +79,14 @@ export class ProofsController {
       "document>` or the verifier page. The client must be in the key's scope.",
     params: byUserProof,
     responses: { 200: InclusionProofWire },
-    errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], E['proof.user_not_in_snapshot'], ...TREE],
+    errors: USER_PROOF_REFUSALS,
   })
   userProof(@ContractParams() { id, clientId, userId }: z.infer<typeof byUserProof>) {
     return this.liabilities.proof(id, clientId, userId);
   }
 
   @Get('snapshots/:id/liabilities/export')
-  @Roles('auditor', 'admin')
-  @UseGuards(AllClientsGuard)
+  @AuditorsOfAllClients()
   @ApiContract({
     summary: 'The complete liability tree of a published snapshot, for auditors',
     description:
@@ -107,7 +97,7 @@ export class ProofsController {
       'every client only (403 `auth.forbidden_client` otherwise).',
     params: bySnapshot,
     responses: { 200: TreeExportWire },
-    errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], ...TREE],
+    errors: [AuthErrors['auth.forbidden_client'], E['proof.not_published'], ...TREE_REFUSALS],
   })
   async exportTree(@ContractParams() { id }: z.infer<typeof bySnapshot>): Promise<StreamableFile> {
     // Refusals (unknown snapshot, no root) are thrown before the first byte is sent.
@@ -116,8 +106,7 @@ export class ProofsController {
   }
 
   @Post('proof-of-assets')
-  @Roles('auditor', 'admin')
-  @UseGuards(AllClientsGuard)
+  @AuditorsOfAllClients()
   @ApiContract({
     summary: "Every custody key signs the auditor's challenge",
     description:
