@@ -7,7 +7,7 @@ import { AssetRegistry } from '@strongroom/shared-assets';
 import { DATABASE } from '@strongroom/shared-http';
 import { WalletDirectory } from '@strongroom/wallets';
 import { LedgerFloatInputs } from './float/float-inputs';
-import { FloatScheduler } from './float/float-scheduler';
+import { FloatScheduler, recordLatestFloats } from './float/float-scheduler';
 import { FloatService } from './float/float-service';
 import { TreasuryController } from './http/treasury.controller';
 import { policyChangeHandler } from './policy/policy-change.handler';
@@ -78,7 +78,13 @@ export class TreasuryModule {
           provide: FloatScheduler,
           inject: [DATABASE, FloatService],
           useFactory: (db: Database, floats: FloatService) =>
-            new FloatScheduler(db, options.scheduleMs ?? scheduleFromEnv(), (slot) => floats.recompute(slot)),
+            new FloatScheduler(
+              db,
+              options.scheduleMs ?? scheduleFromEnv(),
+              (slot) => floats.recompute(slot),
+              Date.now,
+              () => recordLatestFloats(db),
+            ),
         },
         TreasuryChangeHandlers,
       ],

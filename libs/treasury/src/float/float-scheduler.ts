@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Database } from '@strongroom/persistence';
-import { floatLastReading } from '../treasury.metrics';
+import { floatLastReading, recordFloat } from '../treasury.metrics';
+import { latestReadings } from './float-reading';
 
 const JOB = 'float';
 const KEEP_SLOTS = 1000;
@@ -25,6 +26,8 @@ export class FloatScheduler implements OnModuleInit, OnModuleDestroy {
     private readonly everyMs: number,
     private readonly run: (slot: bigint) => Promise<unknown>,
     private readonly now: () => number = Date.now,
+    /** A replica that lost the slot sets its gauges from the readings another one wrote. */
+    private readonly refresh: () => Promise<void> = async () => undefined,
   ) {}
 
   onModuleInit(): void {
@@ -42,7 +45,11 @@ export class FloatScheduler implements OnModuleInit, OnModuleDestroy {
     this.running = true;
     try {
       const slot = BigInt(Math.floor(this.now() / this.everyMs));
-      if (!(await this.claim(slot))) return 'skipped';
+      if (!(await this.claim(slot))) {
+        // Every replica is scraped: without this the losers would report their last own reading.
+        await this.refresh();
+        return 'skipped';
+      }
       await this.run(slot);
       floatLastReading.set(this.now() / 1000);
       return 'ran';
@@ -68,4 +75,9 @@ export class FloatScheduler implements OnModuleInit, OnModuleDestroy {
       return won.length > 0;
     });
   }
+}
+
+/** Sets the float gauges from the latest reading of every float, whoever wrote it. */
+export async function recordLatestFloats(db: Database): Promise<void> {
+  for (const r of await latestReadings(db)) if (r.outcome !== 'no_wallet') recordFloat(r);
 }
