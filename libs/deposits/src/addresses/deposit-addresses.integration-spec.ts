@@ -1,11 +1,10 @@
-import { EthereumAdapter } from '@strongroom/chains-ethereum';
 import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry, tokenContracts, withTokenContracts } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
-import { startAnvil, type Anvil } from '@strongroom/local-services/anvil';
 import { depositsContext } from '../deposits.context';
 import { CustodyWallets } from '../wallets/custody-wallets';
 import { DepositAddresses } from './deposit-addresses';
+import { anvilWithUsdc } from '../testing/anvil-with-usdc';
 import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
 
 /**
@@ -13,16 +12,10 @@ import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
  * token's contract: the default registry has USDC on mainnet only, so on anvil it takes
  * configuration (ETHEREUM_TOKENS) — without it the request is refused and nothing is written.
  */
-let anvil: Anvil;
+const node = anvilWithUsdc();
 let usdc: string;
-const adapters: EthereumAdapter[] = [];
-beforeAll(async () => {
-  anvil = await startAnvil();
-  usdc = await anvil.deployToken({ symbol: 'USDC', decimals: 6 });
-});
-afterAll(async () => {
-  for (const a of adapters) a.close();
-  await anvil?.stop();
+beforeAll(() => {
+  ({ usdc } = node());
 });
 
 describeEachBackend('deposit addresses for tokens the deployment serves', { contexts: [depositsContext] }, (ctx) => {
@@ -32,13 +25,7 @@ describeEachBackend('deposit addresses for tokens the deployment serves', { cont
 
   /** The issuer a deployment on anvil builds from `assets`, as the apps do. */
   const issuerFor = (assets: AssetRegistry) => {
-    const adapter = new EthereumAdapter({
-      rpcUrl: anvil.rpcUrl,
-      network: 'anvil',
-      chainId: anvil.chainId,
-      tokens: tokenContracts(assets, 'ethereum', 'anvil'),
-    });
-    adapters.push(adapter);
+    const adapter = node().adapter(tokenContracts(assets, 'ethereum', 'anvil'));
     return { adapter, addresses: new DepositAddresses(ctx().db, wallets, assets, [adapter], ledger) };
   };
   const counts = async () => {

@@ -1,15 +1,10 @@
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
-import { LedgerService } from '@strongroom/ledger';
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
-import { DepositAddresses } from '../addresses/deposit-addresses';
-import { DepositQueries } from '../deposit-queries';
 import { depositsContext } from '../deposits.context';
-import { CustodyWallets } from '../wallets/custody-wallets';
 import { depositTransferId } from './deposit-book';
-import { DepositFollower } from './deposit-follower';
-import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
+import { Killed, LiveFollower } from '../testing/live-follower';
 
 /**
  * End to end on a real (bcoin) regtest node through the real Bitcoin adapter, ledger and tables:
@@ -17,7 +12,6 @@ import { registerWatchOnlyWallet } from '../testing/watch-only-wallet';
  */
 const BTC = 100_000_000n;
 const CONFIRMATIONS = 3;
-class Killed extends Error {}
 
 let node: BitcoinRegtest;
 beforeAll(async () => {
@@ -29,56 +23,25 @@ afterAll(async () => {
 
 describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsContext] }, (ctx) => {
   const assets = new AssetRegistry().withAssets([{ code: 'BTC', confirmations: CONFIRMATIONS }]);
-  let ledger: LedgerService;
-  let queries: DepositQueries;
-  let addresses: DepositAddresses;
-  let follower: DepositFollower;
-  let killAt: string | undefined;
-  const client = `c${Math.random().toString(36).slice(2, 8)}`;
-
-  const adapter = () =>
-    new BitcoinAdapter({
-      network: 'regtest',
-      rpcUrl: node.rpcUrl,
-      rpcUser: node.rpcUser,
-      rpcPassword: node.rpcPassword,
-      feeRate: { min: 1, max: 50, default: 3 },
-    });
-  /** A follower as a freshly started process builds it: new adapter (empty watch set), state from the database. */
-  const startFollower = () =>
-    new DepositFollower({
-      db: ctx().db,
-      adapter: adapter(),
-      assets,
-      ledger,
-      startHeight: node.height() + 1,
-      checkpoint: (point) => {
-        if (point === killAt) {
-          killAt = undefined;
-          throw new Killed(point);
-        }
-      },
-    });
-  const balance = async (user: string): Promise<bigint> => {
-    const a = await ledger.findAccount({ clientId: client, ownerId: user, asset: 'BTC', kind: 'user' });
-    if (!a) return 0n;
-    const b = await ledger.balances(a.id);
-    return b.creditsPosted - b.debitsPosted;
-  };
-  const addressOf = async (user: string) =>
-    (await addresses.issue({ clientId: client, userId: user, asset: 'BTC' })).address.address;
-  const depositsOf = (txid: string) => queries.deposits({ txid });
+  let live: LiveFollower;
 
   beforeAll(async () => {
-    const { db } = ctx();
-    ledger = new LedgerService(db);
-    queries = new DepositQueries(db, assets);
-    const wallets = new CustodyWallets(db);
-    await registerWatchOnlyWallet(wallets, 'btc-hot', 'bitcoin');
-    addresses = new DepositAddresses(db, wallets, assets, [adapter()], ledger);
-    follower = startFollower();
-    await follower.syncToTip();
+    live = await LiveFollower.open(ctx().db, {
+      assets,
+      adapter: () =>
+        new BitcoinAdapter({
+          network: 'regtest',
+          rpcUrl: node.rpcUrl,
+          rpcUser: node.rpcUser,
+          rpcPassword: node.rpcPassword,
+          feeRate: { min: 1, max: 50, default: 3 },
+        }),
+      startHeight: () => node.height() + 1,
+      wallet: { id: 'btc-hot', chain: 'bitcoin' },
+    });
   });
+  const balance = (user: string) => live.balance(user, 'BTC');
+  const addressOf = (user: string) => live.addressOf(user, 'BTC');
 
   it('credits per output exactly once after 3 confirmations: two users in one tx, one user twice in another', async () => {
     const [alice, bob] = [await addressOf('alice'), await addressOf('bob')];
@@ -90,26 +53,26 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
       { address: alice, sats: 30_000n },
       { address: alice, sats: 40_000n },
     ]);
-    await follower.syncToTip();
-    expect((await depositsOf(two.txid)).map((d) => d.state)).toEqual(['seen', 'seen']);
+    await live.follower.syncToTip();
+    expect((await live.depositsOf(two.txid)).map((d) => d.state)).toEqual(['seen', 'seen']);
 
     await node.mine(1);
-    await follower.syncToTip();
-    expect((await depositsOf(twice.txid)).map((d) => [d.state, d.confirmations])).toEqual([
+    await live.follower.syncToTip();
+    expect((await live.depositsOf(twice.txid)).map((d) => [d.state, d.confirmations])).toEqual([
       ['confirming', 1],
       ['confirming', 1],
     ]);
     await node.mine(CONFIRMATIONS - 2);
-    await follower.syncToTip();
+    await live.follower.syncToTip();
     expect(await balance('alice')).toBe(0n);
     await node.mine(1);
-    await follower.syncToTip();
+    await live.follower.syncToTip();
     expect(await balance('alice')).toBe(1n * BTC + 70_000n);
     expect(await balance('bob')).toBe(2n * BTC);
     await node.mine(2);
-    await startFollower().syncToTip(); // a restarted follower credits nothing twice
+    await (await live.startFollower()).syncToTip(); // a restarted follower credits nothing twice
     expect(await balance('alice')).toBe(1n * BTC + 70_000n);
-    const all = [...(await depositsOf(two.txid)), ...(await depositsOf(twice.txid))];
+    const all = [...(await live.depositsOf(two.txid)), ...(await live.depositsOf(twice.txid))];
     expect(all.map((d) => [d.userId, d.index, d.amount, d.state, d.credits])).toEqual([
       ['alice', String(two.vouts[0]), 1n * BTC, 'credited', 1],
       ['bob', String(two.vouts[1]), 2n * BTC, 'credited', 1],
@@ -118,7 +81,7 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
     ]);
     for (const d of all)
       await expect(
-        ledger.getTransfer(depositTransferId('deposit', 'bitcoin', d.txid, d.index, 1)),
+        live.ledger.getTransfer(depositTransferId('deposit', 'bitcoin', d.txid, d.index, 1)),
       ).resolves.toMatchObject({ amount: d.amount });
   });
 
@@ -127,28 +90,28 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
     const dave = await addressOf('dave');
     const credited = await node.fund(carol, 50_000n);
     await node.mine(CONFIRMATIONS);
-    await follower.syncToTip();
+    await live.follower.syncToTip();
     expect(await balance('carol')).toBe(50_000n);
     const shallow = await node.fund(dave, 60_000n);
     await node.mine(1);
-    await follower.syncToTip();
-    expect((await depositsOf(shallow.txid))[0].state).toBe('confirming');
+    await live.follower.syncToTip();
+    expect((await live.depositsOf(shallow.txid))[0].state).toBe('confirming');
 
     const reorg = await node.reorg(CONFIRMATIONS + 1, { extra: 1 }); // both transactions evicted
     expect(reorg.evicted).toEqual(expect.arrayContaining([credited.txid, shallow.txid]));
-    const steps = await follower.syncToTip();
+    const steps = await live.follower.syncToTip();
     expect(steps.some((s) => s.kind === 'reorg')).toBe(true);
-    expect((await depositsOf(shallow.txid))[0].state).toBe('dropped');
-    expect((await depositsOf(credited.txid))[0]).toMatchObject({ state: 'reversed', reversals: 1 });
+    expect((await live.depositsOf(shallow.txid))[0].state).toBe('dropped');
+    expect((await live.depositsOf(credited.txid))[0]).toMatchObject({ state: 'reversed', reversals: 1 });
     expect(await balance('carol')).toBe(0n);
-    const incidents = await queries.incidents({ clientId: client });
+    const incidents = await live.queries.incidents({ clientId: live.client });
     expect(incidents.map((i) => [i.userId, i.amount, i.recovered, i.shortfall])).toEqual([
       ['carol', 50_000n, 50_000n, 0n],
     ]);
     await expect(
-      ledger.getTransfer(depositTransferId('reversal', 'bitcoin', credited.txid, String(credited.vout), 1)),
+      live.ledger.getTransfer(depositTransferId('reversal', 'bitcoin', credited.txid, String(credited.vout), 1)),
     ).resolves.toMatchObject({ amount: 50_000n });
-    expect((await ledger.checkInvariants()).ok).toBe(true);
+    expect((await live.ledger.checkInvariants()).ok).toBe(true);
   });
 
   it.each(['block-fetched', 'transfers-recorded', 'ledger-credited', 'before-commit', 'after-commit'])(
@@ -161,31 +124,25 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
         { address: erin, sats: 12_000n },
       ]);
       await node.mine(CONFIRMATIONS);
-      killAt = point; // the process dies at this point while applying the blocks (the first one holds the deposit)
-      await expect(follower.syncToTip()).rejects.toThrow(Killed);
-      follower = startFollower();
-      await follower.syncToTip();
+      live.killAt = point; // the process dies at this point while applying the blocks (the first one holds the deposit)
+      await expect(live.follower.syncToTip()).rejects.toThrow(Killed);
+      live.follower = await live.startFollower();
+      await live.follower.syncToTip();
       expect(await balance(user)).toBe(23_000n);
-      expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([
+      expect((await live.depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([
         ['credited', 1],
         ['credited', 1],
       ]);
-      expect((await ledger.checkInvariants()).ok).toBe(true);
+      expect((await live.ledger.checkInvariants()).ok).toBe(true);
     },
   );
   it('a seen deposit whose transaction the node lost is dropped after the bound; resent, it is seen again and credited once', async () => {
     const frank = await addressOf('frank');
-    const vanishing = new DepositFollower({
-      db: ctx().db,
-      adapter: adapter(),
-      assets,
-      ledger,
-      vanish: { dropAfterMs: 300, checkEveryMs: 0 },
-    });
+    const vanishing = await live.startFollower({ vanish: { dropAfterMs: 300, checkEveryMs: 0 } });
     await vanishing.syncToTip();
     const t = await node.fund(frank, 77_000n);
     await vanishing.syncToTip();
-    expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
+    expect((await live.depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
     const raw = await node.rawTransaction(t.txid);
     // The node loses it: mined in a block the follower never read, which a reorg then evicts.
     await node.mine(1);
@@ -196,7 +153,7 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
     let state = '';
     for (let i = 0; i < 50 && state !== 'dropped'; i++) {
       await vanishing.syncToTip();
-      state = (await depositsOf(t.txid))[0].state;
+      state = (await live.depositsOf(t.txid))[0].state;
       if (state !== 'dropped') await new Promise((r) => setTimeout(r, 50));
     }
     expect(state).toBe('dropped');
@@ -204,12 +161,12 @@ describeEachBackend('Bitcoin deposits on a regtest node', { contexts: [depositsC
 
     await node.rpc('sendrawtransaction', [raw]); // its sender broadcasts it again
     await vanishing.syncToTip();
-    expect((await depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
+    expect((await live.depositsOf(t.txid)).map((d) => d.state)).toEqual(['seen']);
     await node.mine(CONFIRMATIONS);
     await vanishing.syncToTip();
-    await startFollower().syncToTip(); // a restarted follower credits nothing twice
-    expect((await depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([['credited', 1]]);
+    await (await live.startFollower()).syncToTip(); // a restarted follower credits nothing twice
+    expect((await live.depositsOf(t.txid)).map((d) => [d.state, d.credits])).toEqual([['credited', 1]]);
     expect(await balance('frank')).toBe(77_000n);
-    expect((await ledger.checkInvariants()).ok).toBe(true);
+    expect((await live.ledger.checkInvariants()).ok).toBe(true);
   });
 });
