@@ -6,11 +6,11 @@ import {
   signedFetch,
   type ApiCredentials,
 } from '@strongroom/api-auth';
-import { CustodyWallets } from '@strongroom/deposits';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { depositWatcherContexts, DepositWatcherAppModule } from './app.module';
+import { registerBtcOperatorWallet } from './testing/operator-wallet';
 import { loadWatcherConfig } from './watcher-config';
 
 interface Problem {
@@ -39,13 +39,7 @@ describeEachBackend('deposit watcher app over HTTP', { contexts: depositWatcherC
     auditor = await createApiKey(db, { name: 'auditor', role: 'auditor' });
     admin = await createApiKey(db, { name: 'admin', role: 'admin' });
     approver = await createApiKey(db, { name: 'approver', role: 'approver' });
-    await new CustodyWallets(db).register({
-      id: 'btc-op',
-      chain: 'bitcoin',
-      clientId: null,
-      threshold: 2,
-      publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)],
-    });
+    await registerBtcOperatorWallet(db);
     const config = loadWatcherConfig({});
     ({ app, url } = await startHttpApp(
       DepositWatcherAppModule.forRoot(

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { CustodyWallets } from '@strongroom/deposits';
 import { BitcoinAdapter } from '@strongroom/chains-bitcoin';
 import { startBitcoinRegtest, type BitcoinRegtest } from '@strongroom/local-services/bitcoin-regtest';
 import { startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
 import { depositWatcherContexts, DepositWatcherAppModule } from './app.module';
+import { registerBtcOperatorWallet } from './testing/operator-wallet';
 import { loadWatcherConfig } from './watcher-config';
 
 type Report = {
@@ -45,13 +45,7 @@ describeEachBackend('deposit watcher readiness', { contexts: depositWatcherConte
       rpcPassword: node.rpcPassword,
       feeRate: { min: 1, max: 100, default: 5 },
     });
-    await new CustodyWallets(ctx().db).register({
-      id: 'btc-op',
-      chain: 'bitcoin',
-      clientId: null,
-      threshold: 2,
-      publicKeys: ['02' + '11'.repeat(32), '03' + '22'.repeat(32), '02' + '33'.repeat(32)],
-    });
+    await registerBtcOperatorWallet(ctx().db);
     const assets = loadWatcherConfig({}).assets.withAssets([{ code: 'BTC', confirmations: 1 }]);
     // The follower polls once a minute: blocks mined after its first pass stay unapplied.
     const options = {
