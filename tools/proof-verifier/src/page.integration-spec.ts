@@ -2,10 +2,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { secp256k1 } from '@noble/curves/secp256k1';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { bytesToHex, commitmentMessage, contextMessage, leafMessage, rootMessage } from './encoding';
-import { FORMAT } from './format';
+import { bytesToHex, commitmentMessage, contextMessage, hexToBytes, leafMessage, rootMessage } from './encoding';
+import { FORMAT, type PublishedRootV2 } from './format';
 import { sha256 } from './hash';
+import {
+  CUSTODY_SIGNATURE,
+  ROOT_STATEMENT,
+  USER_STATEMENT_FORMAT,
+  rootStatementMessage,
+  statementDigest,
+  userStatementMessage,
+  type UserStatementFields,
+} from './statement';
 import { loadVectors, negativeCases, type NegativeCase } from './testing/vectors';
 
 /**
@@ -26,6 +36,42 @@ const negative = ['v1-negative.json', 'v2-negative.json'].flatMap((f) =>
     .filter((c) => c.check !== 'published')
     .map((c) => [`${f.slice(0, 2)} ${c.name}`, c] as const),
 );
+
+// Statement fixtures signed by a fixed test key (never a custody key), as in statement.spec.ts.
+const PRIVATE = hexToBytes('4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318');
+const PUBLIC = bytesToHex(secp256k1.getPublicKey(PRIVATE, true));
+const publishedV2 = loadVectors<PublishedRootV2>('v2-published.json');
+
+function sign(message: Uint8Array): { r: string; s: string } {
+  const sig = secp256k1.sign(statementDigest(message), PRIVATE, { prehash: false, lowS: true });
+  return { r: sig.r.toString(16).padStart(64, '0'), s: sig.s.toString(16).padStart(64, '0') };
+}
+
+function userStatement(userId = 'acme/alice'): Record<string, unknown> {
+  const fields: UserStatementFields = {
+    snapshotId: publishedV2.snapshotId,
+    snapshotTime: publishedV2.snapshotTime,
+    root: publishedV2.root,
+    userId,
+    assets: publishedV2.assets,
+    balances: { BTC: '150000000', ETH: '0', USDC: '42' },
+    issuedAt: '2026-12-04T18:00:00.000Z',
+  };
+  const signature = sign(userStatementMessage(fields));
+  return { format: USER_STATEMENT_FORMAT, version: 1, ...fields, publicKey: PUBLIC, signature };
+}
+
+const signedRoot = {
+  ...publishedV2,
+  attestations: [
+    {
+      type: CUSTODY_SIGNATURE,
+      statement: ROOT_STATEMENT,
+      publicKey: PUBLIC,
+      ...sign(rootStatementMessage(publishedV2)),
+    },
+  ],
+};
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`SKIPPED: ${CHROMIUM} not found; install it with: apt-get install -y chromium`);
@@ -160,6 +206,68 @@ if (!haveChromium) console.warn(`SKIPPED: ${CHROMIUM} not found; install it with
     };
     const r = await verifyInPage(page, { proof, user: userId, root });
     expect(r).toEqual({ result: 'valid', status: `Valid: ${userId} is included in snapshot s` });
+    expect(await page.$('img')).toBeNull();
+  });
+
+  async function checkStatementInPage(
+    p: Page,
+    statement: unknown,
+    user: string,
+    trusted = '',
+  ): Promise<{ result: string | null; status: string }> {
+    await p.fill('#statement', JSON.stringify(statement, null, 2));
+    await p.fill('#statement-user', user);
+    await p.fill('#statement-trust', trusted);
+    await p.evaluate(() => {
+      const s = (
+        globalThis as unknown as { document: { getElementById(id: string): { removeAttribute(n: string): void } } }
+      ).document.getElementById('statement-status');
+      s.removeAttribute('data-result');
+    });
+    await p.click('#check-statement');
+    await p.waitForSelector('#statement-status[data-result]');
+    return {
+      result: await p.getAttribute('#statement-status', 'data-result'),
+      status: (await p.textContent('#statement-status')) ?? '',
+    };
+  }
+
+  it.each([
+    ['the publication key', PUBLIC],
+    ['the signed root document', JSON.stringify(signedRoot)],
+  ])('shows a signed user statement as VALID with its balances against %s', async (_what, trusted) => {
+    const r = await checkStatementInPage(page, userStatement(), 'acme/alice', trusted);
+    expect(r).toEqual({
+      result: 'valid',
+      status: `VALID: the custody states acme/alice held these balances in snapshot ${publishedV2.snapshotId}`,
+    });
+    expect(await page.textContent('#statement-details tr[data-asset="BTC"] td.balance')).toBe('150000000');
+    expect(await page.textContent('#statement-details tr[data-asset="USDC"] td.balance')).toBe('42');
+  });
+
+  it('refuses the statement checked for another user id, and a tampered balance', async () => {
+    const other = await checkStatementInPage(page, userStatement(), 'acme/bob', PUBLIC);
+    expect(other).toEqual({ result: 'invalid', status: 'INVALID statement (user_mismatch)' });
+    expect(await page.textContent('#statement-details .reason')).toMatch(/^at \$\.userId: /);
+    const st = userStatement();
+    const richer = { ...st, balances: { BTC: '150000001', ETH: '0', USDC: '42' } };
+    expect(await checkStatementInPage(page, richer, 'acme/alice', PUBLIC)).toEqual({
+      result: 'invalid',
+      status: 'INVALID statement (signature_invalid)',
+    });
+  });
+
+  it('says SELF-CONSISTENT ONLY for a statement checked without a key or root document', async () => {
+    const r = await checkStatementInPage(page, userStatement(), 'acme/alice');
+    expect(r.result).toBe('self-consistent');
+    expect(r.status).toMatch(/^SELF-CONSISTENT ONLY: /);
+    expect(await page.textContent('#statement-details .warning')).toContain('publication key');
+  });
+
+  it('renders a hostile user id in a statement as text, not markup', async () => {
+    const userId = '<img src=x onerror="document.title=1">';
+    const r = await checkStatementInPage(page, userStatement(userId), userId, PUBLIC);
+    expect(r.status).toContain(userId);
     expect(await page.$('img')).toBeNull();
   });
 

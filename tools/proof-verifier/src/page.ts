@@ -1,46 +1,12 @@
 import { verifyProof, type VerifyOptions, type VerifyResult } from './verify';
+import { byId, el, textOrFile } from './page-dom';
+import './page-statement';
 
 /**
  * The browser page (static/index.html): verifies a pasted or chosen proof entirely in the page,
- * with the same code as the CLI. Bundled into static/verifier.js by build/bundle-page.ts. Only the
- * few DOM members used are typed here, so the repository's TypeScript setup needs no DOM library.
+ * with the same code as the CLI; page-statement.ts checks a signed user statement. Bundled into
+ * static/verifier.js by build/bundle-page.ts.
  */
-interface Element {
-  value: string;
-  textContent: string | null;
-  className: string;
-  files?: { length: number; [index: number]: { arrayBuffer(): Promise<ArrayBuffer> } } | null;
-  setAttribute(name: string, value: string): void;
-  appendChild(child: Element): Element;
-  replaceChildren(...children: Element[]): void;
-  addEventListener(type: string, listener: () => void): void;
-}
-interface Document {
-  getElementById(id: string): Element | null;
-  createElement(tag: string): Element;
-}
-
-const doc = (globalThis as unknown as { document: Document }).document;
-
-function byId(id: string): Element {
-  const el = doc.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el;
-}
-
-function el(tag: string, text?: string, className?: string): Element {
-  const e = doc.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
-
-/** The proof: the chosen file's exact bytes (checked as UTF-8), else the pasted text. */
-async function proofInput(): Promise<Uint8Array | string> {
-  const files = byId('proof-file').files;
-  if (files && files.length > 0) return new Uint8Array(await files[0].arrayBuffer());
-  return byId('proof').value;
-}
 
 /** The published field holds either the root (hex) or the whole published document (JSON). */
 function trust(): Pick<VerifyOptions, 'expectedRoot' | 'published'> {
@@ -104,7 +70,7 @@ function show(result: VerifyResult): void {
 
 async function run(): Promise<void> {
   const userId = byId('user').value;
-  show(verifyProof(await proofInput(), { userId, ...trust() }));
+  show(verifyProof(await textOrFile('proof', 'proof-file'), { userId, ...trust() }));
 }
 
 byId('verify').addEventListener('click', () => void run());
