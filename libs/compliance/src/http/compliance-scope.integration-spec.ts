@@ -1,17 +1,15 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { AuthModule, createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
-import { LedgerCutReader, LedgerModule, LedgerService } from '@strongroom/ledger';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
+import type { INestApplication } from '@nestjs/common';
+import { createApiKey, type ApiCredentials } from '@strongroom/api-auth';
 import { describeEachBackend } from '@strongroom/testing';
-import { ComplianceModule } from '../compliance.module';
-import { CustodyHoldings } from '../holdings/custody-holdings';
-import { LedgerUnbooked } from '../holdings/unbooked-movements';
 import { complianceContext } from '../index';
-import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED } from '../ports';
-import { StaticPriceSource } from '../prices/price-source';
-
-type Json = Record<string, unknown>;
+import {
+  createAcmeAndBeta,
+  createScopedKeys,
+  seedAliceAndBob,
+  startComplianceApp,
+  type ComplianceHttpApp,
+  type Json,
+} from '../testing/compliance-http-app';
 
 /**
  * A client's own auditor reads only that client's holdings, proofs and segregation report; routes
@@ -20,68 +18,21 @@ type Json = Record<string, unknown>;
  */
 describeEachBackend('compliance API client scope', { contexts: [complianceContext] }, (ctx) => {
   let app: INestApplication;
-  let url: string;
+  let call: ComplianceHttpApp['call'];
   const keys: Record<'auditorAcme' | 'auditorAll' | 'backendAcme' | 'admin', ApiCredentials> = {} as never;
   let snapshotId: string;
 
-  const call = async (
-    who: ApiCredentials,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Json }> => {
-    const res = await signedFetch(url, who, method, path, body);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
   const snapshotCount = async () =>
     Number((await ctx().db.query<{ n: string }>('SELECT count(*)::text AS n FROM compliance.snapshots'))[0].n);
 
   beforeAll(async () => {
     const { db } = ctx();
-    const assets = new AssetRegistry();
-    for (const id of ['acme', 'beta']) await createClient(db, { id, name: id, custody: 'pooled' });
-    keys.auditorAcme = await createApiKey(db, { name: 'acme auditor', role: 'auditor', clients: ['acme'] });
-    keys.auditorAll = await createApiKey(db, { name: 'house auditor', role: 'auditor', clients: 'all' });
-    keys.backendAcme = await createApiKey(db, { name: 'acme backend', role: 'backend', clients: ['acme'] });
+    await createAcmeAndBeta(db);
+    Object.assign(keys, await createScopedKeys(db));
     keys.admin = await createApiKey(db, { name: 'admin', role: 'admin' });
-    const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-    const custody = await ledger.openAccount({
-      clientId: 'operator',
-      ownerId: 'btc-main',
-      asset: 'BTC',
-      kind: 'custody',
-    });
-    const alice = await ledger.openAccount({ clientId: 'acme', ownerId: 'alice', asset: 'BTC', kind: 'user' });
-    const bob = await ledger.openAccount({ clientId: 'beta', ownerId: 'bob', asset: 'BTC', kind: 'user' });
-    await ledger.createTransfers([
-      { id: 'seed-a', debitAccountId: custody.id, creditAccountId: alice.id, amount: 100n },
-      { id: 'seed-b', debitAccountId: custody.id, creditAccountId: bob.id, amount: 200n },
-    ]);
-    const ports = [
-      { provide: LEDGER_CUT, useValue: new LedgerCutReader(db) },
-      { provide: CHAIN_TIPS, useValue: { tips: async () => [] } },
-      { provide: PRICE_SOURCE, useValue: new StaticPriceSource({ quote: 'USD', prices: {} }) },
-      { provide: CHAIN_HOLDINGS, useValue: new CustodyHoldings(assets, {}) },
-      { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, []) },
-    ];
-    @Module({
-      imports: [
-        PlatformModule.forApp('compliance-scope'),
-        DatabaseModule.forInstance(db),
-        AuthModule.forRoot(),
-        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-        ComplianceModule.register({ ports, assets }),
-      ],
-    })
-    class ScopeApp {}
-    ({ app, url } = await startHttpApp(ScopeApp, {
-      name: 'compliance-scope',
-      title: 't',
-      description: 't',
-      port: 0,
-      shutdownHooks: false,
-    }));
+    const started = await startComplianceApp(db, 'compliance-scope');
+    ({ app, call } = started);
+    await seedAliceAndBob(started.ledger);
   });
   afterAll(async () => {
     await app?.close();

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Module, type INestApplication } from '@nestjs/common';
-import { AuthModule, createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
-import { LedgerCutReader, LedgerModule, LedgerService } from '@strongroom/ledger';
+import type { INestApplication } from '@nestjs/common';
+import { createApiKey, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
 import { auditTree } from '@strongroom/proof-verifier';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { ComplianceModule } from '../compliance.module';
-import { CustodyHoldings } from '../holdings/custody-holdings';
-import { LedgerUnbooked } from '../holdings/unbooked-movements';
 import { complianceContext } from '../index';
-import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED } from '../ports';
-import { StaticPriceSource } from '../prices/price-source';
+import { createAcmeAndBeta, startComplianceApp, type Json } from '../testing/compliance-http-app';
 
 jest.setTimeout(300_000);
 
-type Json = Record<string, unknown>;
 type Role = 'auditorAll' | 'auditorAcme' | 'adminAll' | 'backend' | 'approver';
 
 /**
@@ -42,14 +34,15 @@ describeEachBackend('liability tree export over HTTP', { contexts: [complianceCo
 
   beforeAll(async () => {
     const { db } = ctx();
-    const assets = new AssetRegistry();
-    for (const id of ['acme', 'beta']) await createClient(db, { id, name: id, custody: 'pooled' });
+    await createAcmeAndBeta(db);
     keys.auditorAll = await createApiKey(db, { name: 'house auditor', role: 'auditor', clients: 'all' });
     keys.auditorAcme = await createApiKey(db, { name: 'acme auditor', role: 'auditor', clients: ['acme'] });
     keys.adminAll = await createApiKey(db, { name: 'admin', role: 'admin' });
     keys.backend = await createApiKey(db, { name: 'backend', role: 'backend', clients: ['acme', 'beta'] });
     keys.approver = await createApiKey(db, { name: 'approver', role: 'approver' });
-    const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
+    const started = await startComplianceApp(db, 'liabilities-export');
+    ({ app, url } = started);
+    const { ledger } = started;
     const custody = {
       BTC: await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' }),
       ETH: await ledger.openAccount({ clientId: 'operator', ownerId: 'eth', asset: 'ETH', kind: 'custody' }),
@@ -68,27 +61,6 @@ describeEachBackend('liability tree export over HTTP', { contexts: [complianceCo
         amount,
       });
     }
-    const ports = [
-      { provide: LEDGER_CUT, useValue: new LedgerCutReader(db) },
-      { provide: CHAIN_TIPS, useValue: { tips: async () => [] } },
-      { provide: PRICE_SOURCE, useValue: new StaticPriceSource({ quote: 'USD', prices: {} }) },
-      { provide: CHAIN_HOLDINGS, useValue: new CustodyHoldings(assets, {}) },
-      { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, []) },
-    ];
-    @Module({
-      imports: [
-        PlatformModule.forApp('liabilities-export'),
-        DatabaseModule.forInstance(db),
-        AuthModule.forRoot(),
-        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-        ComplianceModule.register({ ports, assets }),
-      ],
-    })
-    class ExportApp {}
-    ({ app, url } = await startHttpApp(ExportApp, {
-      ...{ name: 'liabilities-export', title: 't', description: 't' },
-      ...{ port: 0, shutdownHooks: false },
-    }));
     snapshotId = await takeSnapshot();
   });
   afterAll(async () => {

@@ -1,37 +1,28 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { AuthModule, createApiKey, createClient, signedFetch, type ApiCredentials } from '@strongroom/api-auth';
+import type { INestApplication } from '@nestjs/common';
+import type { ApiCredentials } from '@strongroom/api-auth';
 import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, LedgerModule, LedgerService } from '@strongroom/ledger';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { verifyRootSignature, verifyUserStatement } from '@strongroom/proof-verifier';
-import { AssetRegistry } from '@strongroom/shared-assets';
-import { DatabaseModule, PlatformModule, startHttpApp } from '@strongroom/shared-http';
 import { describeEachBackend } from '@strongroom/testing';
-import { ComplianceModule } from '../compliance.module';
-import { CustodyHoldings } from '../holdings/custody-holdings';
-import { LedgerUnbooked } from '../holdings/unbooked-movements';
 import { complianceContext } from '../index';
-import { CHAIN_HOLDINGS, CHAIN_TIPS, LEDGER_CUT, PRICE_SOURCE, UNBOOKED } from '../ports';
-import { StaticPriceSource } from '../prices/price-source';
 import { PUBLICATION_SIGNER, type PublicationSigner } from '../proof/publication/publication-signer';
-import { SnapshotService } from '../snapshot/snapshot.service';
-
-type Json = Record<string, unknown>;
+import {
+  createAcmeAndBeta,
+  createScopedKeys,
+  seedAliceAndBob,
+  startComplianceApp,
+  type ComplianceHttpApp,
+} from '../testing/compliance-http-app';
+import { ledgerOnlySnapshots } from '../testing/ledger-only-proofs';
 
 /** The publication routes over HTTP: roles, client scope, and documents the verifier accepts. */
 describeEachBackend('proof publication API', { contexts: [complianceContext] }, (ctx) => {
   let app: INestApplication;
-  let url: string;
+  let call: ComplianceHttpApp['call'];
   let kmsLocal: KmsLocalHandle;
   let publicKey: string;
   let snapshotId: string;
-  const keys: Record<'auditorAcme' | 'auditorAll' | 'backendAcme', ApiCredentials> = {} as never;
-
-  const call = async (who: ApiCredentials, method: string, path: string, body?: unknown) => {
-    const res = await signedFetch(url, who, method, path, body);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
+  let keys: Record<'auditorAcme' | 'auditorAll' | 'backendAcme', ApiCredentials>;
 
   beforeAll(async () => {
     const { db } = ctx();
@@ -43,48 +34,14 @@ describeEachBackend('proof publication API', { contexts: [complianceContext] }, 
       publicKey: async () => (await kms.publicKey(keyId)).compressedHex,
       sign: (digest) => kms.signDigest(keyId, digest),
     };
-    const assets = new AssetRegistry();
-    for (const id of ['acme', 'beta']) await createClient(db, { id, name: id, custody: 'pooled' });
-    keys.auditorAcme = await createApiKey(db, { name: 'acme auditor', role: 'auditor', clients: ['acme'] });
-    keys.auditorAll = await createApiKey(db, { name: 'house auditor', role: 'auditor', clients: 'all' });
-    keys.backendAcme = await createApiKey(db, { name: 'acme backend', role: 'backend', clients: ['acme'] });
-    const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-    const custody = await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' });
-    const alice = await ledger.openAccount({ clientId: 'acme', ownerId: 'alice', asset: 'BTC', kind: 'user' });
-    const bob = await ledger.openAccount({ clientId: 'beta', ownerId: 'bob', asset: 'BTC', kind: 'user' });
-    await ledger.createTransfers([
-      { id: 'seed-a', debitAccountId: custody.id, creditAccountId: alice.id, amount: 100n },
-      { id: 'seed-b', debitAccountId: custody.id, creditAccountId: bob.id, amount: 200n },
-    ]);
-    const prices = new StaticPriceSource({ quote: 'USD', prices: {} });
-    snapshotId = (
-      await new SnapshotService(db, new LedgerCutReader(db), { tips: async () => [] }, prices, assets).take('t')
-    ).id;
-    const ports = [
-      { provide: LEDGER_CUT, useValue: new LedgerCutReader(db) },
-      { provide: CHAIN_TIPS, useValue: { tips: async () => [] } },
-      { provide: PRICE_SOURCE, useValue: prices },
-      { provide: CHAIN_HOLDINGS, useValue: new CustodyHoldings(assets, {}) },
-      { provide: UNBOOKED, useValue: new LedgerUnbooked(db, assets, ledger, []) },
+    await createAcmeAndBeta(db);
+    keys = await createScopedKeys(db);
+    const started = await startComplianceApp(db, 'proof-publication', [
       { provide: PUBLICATION_SIGNER, useValue: signer },
-    ];
-    @Module({
-      imports: [
-        PlatformModule.forApp('proof-publication'),
-        DatabaseModule.forInstance(db),
-        AuthModule.forRoot(),
-        LedgerModule.forRoot({ sweepIntervalMs: 0 }),
-        ComplianceModule.register({ ports, assets }),
-      ],
-    })
-    class PublicationApp {}
-    ({ app, url } = await startHttpApp(PublicationApp, {
-      name: 'proof-publication',
-      title: 't',
-      description: 't',
-      port: 0,
-      shutdownHooks: false,
-    }));
+    ]);
+    ({ app, call } = started);
+    await seedAliceAndBob(started.ledger);
+    snapshotId = (await ledgerOnlySnapshots(db).take('t')).id;
   });
   afterAll(async () => {
     await app?.close();

@@ -1,12 +1,10 @@
 import { AuditLog } from '@strongroom/audit';
-import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { randomBytes } from 'node:crypto';
 import { verifyProof, verifyPublished } from '@strongroom/proof-verifier';
-import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { complianceContext } from '../index';
-import { StaticPriceSource } from '../prices/price-source';
-import { SnapshotService } from '../snapshot/snapshot.service';
+import type { SnapshotService } from '../snapshot/snapshot.service';
+import { ledgerOnlyProofs } from '../testing/ledger-only-proofs';
 import { LiabilitiesService } from './liabilities.service';
 import { LiabilityTree, type UserBalances } from './liability-tree';
 
@@ -18,15 +16,9 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
 
   beforeAll(async () => {
     const { db } = ctx();
-    const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-    snapshots = new SnapshotService(
-      db,
-      new LedgerCutReader(db),
-      { tips: async () => [] },
-      new StaticPriceSource({ quote: 'USD', prices: {} }),
-      new AssetRegistry(),
-    );
-    liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
+    const proofs = ledgerOnlyProofs(db);
+    ({ snapshots, liabilities } = proofs);
+    const { ledger } = proofs;
     const custody = {
       BTC: await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' }),
       ETH: await ledger.openAccount({ clientId: 'operator', ownerId: 'eth', asset: 'ETH', kind: 'custody' }),
@@ -138,15 +130,7 @@ describeEachBackend('proof of liabilities over a snapshot', { contexts: [complia
 describeEachBackend('proof of liabilities over an empty snapshot', { contexts: [complianceContext] }, (ctx) => {
   it('is refused with proof.no_assets, and nothing is published', async () => {
     const { db } = ctx();
-    const prices = new StaticPriceSource({ quote: 'USD', prices: {} });
-    const snapshots = new SnapshotService(
-      db,
-      new LedgerCutReader(db),
-      { tips: async () => [] },
-      prices,
-      new AssetRegistry(),
-    );
-    const liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
+    const { snapshots, liabilities } = ledgerOnlyProofs(db);
     const id = (await snapshots.take('auditor:test')).id;
     await expect(liabilities.publish(id)).rejects.toMatchObject({ code: 'proof.no_assets', status: 422 });
     const [{ n }] = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM compliance.liability_proofs');

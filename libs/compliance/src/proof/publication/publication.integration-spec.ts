@@ -1,14 +1,11 @@
 import { AuditLog } from '@strongroom/audit';
 import { KmsSigner } from '@strongroom/keys';
-import { LedgerCutReader, LedgerService } from '@strongroom/ledger';
 import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/kms';
 import { anchorPayload, verifyProof, verifyRootSignature, verifyUserStatement } from '@strongroom/proof-verifier';
-import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { complianceContext } from '../../compliance.context';
-import { StaticPriceSource } from '../../prices/price-source';
-import { SnapshotService } from '../../snapshot/snapshot.service';
-import { LiabilitiesService } from '../liabilities.service';
+import { ledgerOnlyProofs } from '../../testing/ledger-only-proofs';
+import type { LiabilitiesService } from '../liabilities.service';
 import { PublicationKey } from './publication-key';
 import { PublicationService } from './publication.service';
 import type { PublicationSigner } from './publication-signer';
@@ -36,15 +33,9 @@ describeEachBackend(
       keyId = await kmsLocal.createSigningKey();
       publicKey = (await kms.publicKey(keyId)).compressedHex;
       const { db } = ctx();
-      const ledger = new LedgerService(db, { sweepIntervalMs: 0 });
-      const snapshots = new SnapshotService(
-        db,
-        new LedgerCutReader(db),
-        { tips: async () => [] },
-        new StaticPriceSource({ quote: 'USD', prices: {} }),
-        new AssetRegistry(),
-      );
-      liabilities = new LiabilitiesService(db, snapshots, new AuditLog(db));
+      const proofs = ledgerOnlyProofs(db);
+      ({ liabilities } = proofs);
+      const { ledger, snapshots } = proofs;
       const custody = await ledger.openAccount({ clientId: 'operator', ownerId: 'btc', asset: 'BTC', kind: 'custody' });
       for (const [user, amount] of [
         ['alice', 150000000n],
