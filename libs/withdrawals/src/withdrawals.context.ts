@@ -4,6 +4,7 @@ import { eventsContext } from '@strongroom/events';
 import { ledgerContext } from '@strongroom/ledger';
 import type { ContextDescriptor } from '@strongroom/persistence';
 import { withdrawalsMigrations } from './migrations';
+import { WithdrawalsAnchors1764900000000 } from './migrations/withdrawals-anchors.migration';
 
 /**
  * The `withdrawals` schema. The solvency gate reads `ledger` tables; holds, audit records and
@@ -13,6 +14,7 @@ import { withdrawalsMigrations } from './migrations';
 export const withdrawalsContext: ContextDescriptor = {
   name: 'withdrawals',
   schema: 'withdrawals',
-  migrations: withdrawalsMigrations,
+  // The anchors migration is listed here (not in migrations/index.ts) to keep that list's owners apart.
+  migrations: [...withdrawalsMigrations, WithdrawalsAnchors1764900000000],
   dependsOn: [ledgerContext, authContext, auditContext, eventsContext],
 };

@@ -49,6 +49,8 @@ const PAGE = 20;
  * failed WITHOUT its transaction ever being stored as signed — an intent mismatch at the sign step.
  * Left alone, such a nonce is a hole every later relayer transaction waits behind forever. An
  * owner whose signed bytes were stored may have been sent and may still be mined: never filled.
+ * A nonce owned by a root anchor (anchor_id) is never a hole: an anchor has no failed state before
+ * its bytes are stored (a failed signing is retried at the same nonce), so the filler leaves it.
  *
  * Each fill is a 0-ETH self-transfer at exactly that nonce with current fees: built, intent-checked,
  * signed by the wallet's relayer key, STORED (one row per nonce: a second signer loses the insert
@@ -82,10 +84,10 @@ export class NonceFiller {
     const holes = await deps.db.query<Hole>(
       `SELECT * FROM (
          SELECT n.relayer, n.nonce, n.batch_id, n.sweep_id, b.wallet_id, b.wallet FROM withdrawals.batches b JOIN withdrawals.nonces n ON n.batch_id = b.id
-          WHERE b.chain = $1 AND b.status = 'failed' AND b.signed_raw IS NULL AND b.txid IS NULL AND b.nonce IS NOT NULL
+          WHERE b.chain = $1 AND n.anchor_id IS NULL AND b.status = 'failed' AND b.signed_raw IS NULL AND b.txid IS NULL AND b.nonce IS NOT NULL
          UNION ALL
          SELECT n.relayer, n.nonce, n.batch_id, n.sweep_id, s.wallet_id, s.wallet FROM withdrawals.sweeps s JOIN withdrawals.nonces n ON n.sweep_id = s.id
-          WHERE s.chain = $1 AND s.status = 'failed' AND s.signed_raw IS NULL AND s.txid IS NULL
+          WHERE s.chain = $1 AND n.anchor_id IS NULL AND s.status = 'failed' AND s.signed_raw IS NULL AND s.txid IS NULL
        ) h
        WHERE NOT EXISTS (SELECT 1 FROM withdrawals.nonce_fills f WHERE f.chain = $1 AND f.relayer = h.relayer AND f.nonce = h.nonce)
        ORDER BY h.relayer, h.nonce LIMIT ${PAGE}`,
