@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 export const PAGE_BUNDLE = path.resolve(__dirname, '../static/verifier.js');
 
 /**
- * Bundles src/page.ts (the verifier and @noble/hashes) into one readable, unminified IIFE for
+ * Bundles src/page.ts (the verifier, @noble/hashes and @noble/curves) into one readable, unminified IIFE for
  * static/index.html. Deterministic for a given esbuild version, so a spec can compare the
  * committed file with a fresh build.
  */
