@@ -1,3 +1,4 @@
+import { ensureClient } from '@strongroom/api-auth';
 import { AuditLog } from '@strongroom/audit';
 import { setupEthereumCustody, type EthereumCustody } from '@strongroom/chains-ethereum';
 import { enqueue } from '@strongroom/events';
@@ -8,9 +9,12 @@ import { startKmsLocal, type KmsLocalHandle } from '@strongroom/local-services/k
 import { AssetRegistry } from '@strongroom/shared-assets';
 import { describeEachBackend } from '@strongroom/testing';
 import { fetchAnchorTx, fetchSentBy, verifyAnchor } from '@strongroom/proof-verifier';
+import { OPERATOR } from '../core/ledger-accounts';
 import type { DigestSigner } from '../ports';
+import { WithdrawalService } from '../requests/withdrawal.service';
+import { PipelineRunner } from '../runner/pipeline-runner';
+import { OPEN_POLICY } from '../testing/open-policy';
 import { createPipelineDeps, type SignerDeps } from '../runner/create-pipeline-deps';
-import { reserveRelayerNonce } from '../relayer/relayer-nonces';
 import { withdrawalsContext } from '../withdrawals.context';
 import { AnchorWorker, type AnchorCrashPoint, type AnchorWorkerOptions } from './anchor-worker';
 
@@ -34,12 +38,15 @@ describeEachBackend('root anchors sent by the anchor worker', { contexts: [withd
     kms = new KmsSigner({ ...kmsLocal.config, requestsPerSecond: Infinity });
     const [owner, relayerKey] = [await kmsLocal.createSigningKey(), await kmsLocal.createSigningKey()];
     custody = await setupEthereumCustody(anvil, kms, { owners: [owner], relayer: relayerKey, threshold: 1 });
-    const keyOf = new Map([[custody.relayer.publicKey, relayerKey]]);
+    const keyOf = new Map([
+      [custody.relayer.publicKey, relayerKey],
+      [custody.owners[0].publicKey, owner],
+    ]);
     const signer: DigestSigner = {
       sign: async (_walletId, publicKey, digest) => {
         const keyId = keyOf.get(publicKey);
         if (!keyId) throw new Error(`no key for ${publicKey}`);
-        const sig = await kms.signDigest(keyId, Buffer.from(digest, 'hex'));
+        const sig = await kms.signDigest(keyId, Buffer.from(digest.replace(/^0x/, ''), 'hex'));
         const hex = (n: bigint) => n.toString(16).padStart(64, '0');
         return { publicKey, digest, r: hex(sig.r), s: hex(sig.s), recovery: sig.recovery };
       },
@@ -123,19 +130,46 @@ describeEachBackend('root anchors sent by the anchor worker', { contexts: [withd
     120_000,
   );
 
-  it('the relayer nonce reserved after an anchor is the next one', async () => {
-    const a = await new AnchorWorker(deps, opts).request('snap-next', ROOT);
-    await untilConfirmed('snap-next');
-    const relayer = custody.relayer.address.toLowerCase();
-    // A sweep's reservation, rolled back (its owner row is not stored here): it takes the next nonce.
-    const next = await ctx()
-      .db.transaction(async (tx) => {
-        const nonce = await reserveRelayerNonce(tx, custody.adapter, 'ethereum', relayer, { sweepId: 'x' }, new Date());
-        throw Object.assign(new Error('roll back'), { nonce });
-      })
-      .catch((err: { nonce?: bigint }) => err.nonce);
-    expect(next).toBe(BigInt(a.nonce) + 1n);
-    const onChain = await anvil.rpc<string>('eth_getTransactionCount', [custody.relayer.address, 'pending']);
-    expect(BigInt(onChain)).toBe(next);
-  }, 120_000);
+  it('a withdrawal batch after an anchor takes the next relayer nonce and is mined', async () => {
+    const a = await new AnchorWorker(deps, opts).request('snap-batch', ROOT);
+    await untilConfirmed('snap-batch');
+    await ensureClient(deps.db, { id: 'c', name: 'c', custody: 'pooled' });
+    await deps.policies.put({ keyId: 'admin-test', role: 'admin' }, 'ETH', '*', OPEN_POLICY);
+    const ledger = new LedgerService(ctx().db);
+    const user = await ledger.openAccount({ clientId: 'c', ownerId: 'bob', asset: 'ETH', kind: 'user' });
+    const house = await ledger.openAccount({
+      clientId: OPERATOR,
+      ownerId: custody.wallet.id,
+      asset: 'ETH',
+      kind: 'custody',
+    });
+    await ledger.transfer({
+      id: 'deposit:anchor:bob',
+      debitAccountId: house.id,
+      creditAccountId: user.id,
+      amount: 10n ** 18n,
+      code: 'deposit',
+    });
+    await anvil.fund(custody.safe, 10n ** 18n);
+    const { withdrawal } = await new WithdrawalService(deps).request(
+      { keyId: 'backend', role: 'backend' },
+      'anchor-w1',
+      {
+        clientId: 'c',
+        userId: 'bob',
+        asset: 'ETH',
+        amount: '1000000000000000',
+        destination: '0x' + '77'.repeat(20),
+      },
+    );
+    const runner = new PipelineRunner(deps, { chains: [{ chain: 'ethereum', batchMaxAgeMs: 0 }], idleMs: 20 });
+    await runner.tick();
+    const [b] = await ctx().db.query<{ nonce: string; txid: string | null }>(
+      `SELECT n.nonce::text AS nonce, b.txid FROM withdrawals.withdrawals w JOIN withdrawals.batches b ON b.id = w.batch_id
+        JOIN withdrawals.nonces n ON n.batch_id = b.id WHERE w.id = $1`,
+      [withdrawal.id],
+    );
+    expect(b.nonce).toBe((BigInt(a.nonce) + 1n).toString());
+    expect(await anvil.waitMined(b.txid!)).toMatchObject({ status: 1 });
+  }, 180_000);
 });
