@@ -60,7 +60,9 @@ describeEachBackend('root anchors sent by the anchor worker', { contexts: [withd
       wallets: { walletFor: async () => wallet, walletById: async (_c, id) => (id === wallet.id ? wallet : null) },
       signer,
       adapters: [custody.adapter],
-      assets: new AssetRegistry().withAssets([{ code: 'ETH', chain: 'ethereum', decimals: 18, confirmations: 2 }]),
+      assets: new AssetRegistry().withAssets([
+        { code: 'ETH', chain: 'ethereum', decimals: 18, confirmations: 2, native: true },
+      ]),
     });
     opts = { chain: 'ethereum', chainId: anvil.chainId, walletId: wallet.id, confirmations: 2, rebroadcastAfterMs: 0 };
   }, 180_000);
@@ -109,6 +111,13 @@ describeEachBackend('root anchors sent by the anchor worker', { contexts: [withd
     await expect(worker.request(snapshotId, 'ab'.repeat(32))).rejects.toThrow('another root');
     await worker.runOnce();
     expect(await relayerTxs()).toBe(before + 1);
+    // Its gas is booked once, out of the relayer's gas budget: what the receipt says was paid.
+    const r = await anvil.rpc<{ gasUsed: string; effectiveGasPrice: string }>('eth_getTransactionReceipt', [done.txid]);
+    const [gas] = await ctx().db.query<{ amount: string }>(
+      `SELECT amount::text AS amount FROM ledger.transfers WHERE id = $1`,
+      [`anchor:${a.id}:gas`],
+    );
+    expect(BigInt(gas.amount)).toBe(BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice));
   }, 120_000);
 
   it.each<AnchorCrashPoint>(['anchor.after_sign', 'anchor.after_store', 'anchor.after_broadcast'])(

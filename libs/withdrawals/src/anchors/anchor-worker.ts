@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hasCapabilities, type AdapterWith } from '@strongroom/chains-core';
+import type { Tx } from '@strongroom/persistence';
 import type { ChainId } from '@strongroom/shared-types';
 import type { WorkerDeps } from '../core/deps';
 import { audit, auditActor, runTx } from '../core/run-tx';
@@ -201,11 +202,13 @@ export class AnchorWorker {
           [a.id, st.height, deps.clock.now()],
         );
         if (done.length === 0) return false;
+        const fee = st.fee ?? 0n;
+        if (fee > 0n) await this.bookGas(tx, a, fee);
         audit(tx, {
           actor: auditActor(SYSTEM_ACTOR),
           action: 'anchor.confirmed',
           subject: { type: 'anchor', id: a.id },
-          payload: { snapshotId: a.snapshot_id, txid: a.txid, height: st.height },
+          payload: { snapshotId: a.snapshot_id, txid: a.txid, height: st.height, fee: fee.toString() },
         });
         return true;
       });
@@ -218,6 +221,31 @@ export class AnchorWorker {
       deps.clock.now(),
     ]);
     return true;
+  }
+
+  /**
+   * The anchor's gas as an expense of the wallet out of the relayer's gas budget, like every
+   * relayer transaction's, in the transaction that confirms it; the id names the anchor, so a
+   * retried confirmation books it once.
+   */
+  private async bookGas(tx: Tx, a: AnchorRow, fee: bigint): Promise<void> {
+    const { deps } = this;
+    const native = deps.assets.onChain(a.chain).find((x) => x.native);
+    if (!native) throw new Error(`no native asset for ${a.chain}`);
+    const [r] = await deps.ledger.createTransfers(
+      [
+        {
+          id: `anchor:${a.id}:gas`,
+          debitAccountId: await deps.accounts.feeExpense(tx, a.wallet_id, native.code),
+          creditAccountId: await deps.accounts.relayerGas(tx, a.wallet_id, native.code),
+          amount: fee,
+          code: 'anchor_gas',
+          metadata: { txid: a.txid, nonce: a.nonce, snapshotId: a.snapshot_id },
+        },
+      ],
+      tx,
+    );
+    if (!r.ok) throw new Error(`the ledger refused the gas of anchor ${a.id}: ${r.code} ${r.detail}`);
   }
 
   private adapter(): AnchorAdapter {
