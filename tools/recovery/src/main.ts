@@ -104,7 +104,13 @@ function ethereumCommand(cli: Command): void {
     .action(async (file: string, o: { to: string; rpcUrl: string; token: string[]; sender?: string }) => {
       const f = load(file);
       for (const a of [o.to, ...o.token]) if (!isAddress(a)) throw new InvalidArgumentError(`not an address: ${a}`);
-      const provider = new JsonRpcProvider(o.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+      // No response cache: ethers reuses an identical call's answer for 250 ms by default, so the
+      // next transaction's pending nonce could be the one just mined ("nonce has already been used").
+      const provider = new JsonRpcProvider(o.rpcUrl, undefined, {
+        staticNetwork: true,
+        pollingInterval: 250,
+        cacheTimeout: -1,
+      });
       const signer = new KmsDigestSigner();
       try {
         const sweeps = await recoverEthereum({
