@@ -52,6 +52,8 @@ for (const backend of testBackends()) {
       );
       expect(all.n).toBe('300'); // refused requests left no trace
       expect((await t.ledger.checkInvariants()).ok).toBe(true);
-    });
+      // 1,000 requests through one PGlite session take a minute on an idle machine and more than the
+      // default two under load (the session start's code timed out too); the test asserts outcomes, not speed.
+    }, 360_000);
   });
 }
